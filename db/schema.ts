@@ -1,0 +1,247 @@
+// drizzle-orm schema: the single source of truth for table shapes.
+// Geometry columns are PostGIS types (SRID 4326, WGS-84); spatial work happens in SQL.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  check,
+} from 'drizzle-orm/pg-core';
+
+/** PostGIS geometry with a fixed subtype; values travel as EWKT/GeoJSON through SQL, never parsed here. */
+const geometry = (name: string, subtype: 'MultiPolygon' | 'Polygon' | 'Point') =>
+  customType<{ data: string; driverData: string }>({
+    dataType: () => `geometry(${subtype},4326)`,
+  })(name);
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const REGION_LEVELS = ['district', 'street', 'community', 'grid'] as const;
+export type RegionLevel = (typeof REGION_LEVELS)[number];
+
+/** District / street-township (街乡镇) / community (社区) / management grid cell (网格), one table. */
+export const regions = pgTable(
+  'regions',
+  {
+    id: serial('id').primaryKey(),
+    level: text('level').$type<RegionLevel>().notNull(),
+    code: text('code').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    parentCode: text('parent_code'),
+    population: integer('population'),
+    synthetic: boolean('synthetic').notNull().default(false),
+    areaKm2: doublePrecision('area_km2'),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+    labelPoint: geometry('label_point', 'Point'),
+  },
+  (t) => [
+    uniqueIndex('regions_code_uq').on(t.code),
+    index('regions_level_idx').on(t.level, t.parentCode),
+    index('regions_geom_gist').using('gist', t.geom),
+    check('regions_level_ck', sql`${t.level} in ('district','street','community','grid')`),
+  ],
+);
+
+/**
+ * Regions cut into small pieces (ST_Subdivide) so point-in-polygon at intake tests a few
+ * dozen vertices instead of a whole district outline. Rebuilt whenever regions are imported.
+ */
+export const regionParts = pgTable(
+  'region_parts',
+  {
+    id: serial('id').primaryKey(),
+    regionCode: text('region_code').notNull(),
+    level: text('level').$type<RegionLevel>().notNull(),
+    geom: geometry('geom', 'Polygon').notNull(),
+  },
+  (t) => [index('region_parts_geom_gist').using('gist', t.geom), index('region_parts_level_idx').on(t.level)],
+);
+
+/** Line departments (职能部门) and public utilities (公共服务企业) that receive parallel dispatches. */
+export const departments = pgTable('departments', {
+  code: text('code').primaryKey(),
+  kind: text('kind').$type<'department' | 'utility'>().notNull(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+});
+
+export const URGENCY_CLASSES = ['emergency', 'basic', 'ordinary', 'complex'] as const;
+export type UrgencyClass = (typeof URGENCY_CLASSES)[number];
+
+/** First level of the taxonomy (e.g. 供暖 heating). */
+export const categoryGroups = pgTable('category_groups', {
+  code: text('code').primaryKey(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+});
+
+/** Second level: the category a ticket carries, its default urgency and responsible line department. */
+export const categories = pgTable('categories', {
+  code: text('code').primaryKey(),
+  groupCode: text('group_code')
+    .notNull()
+    .references(() => categoryGroups.code),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  urgency: text('urgency').$type<UrgencyClass>().notNull(),
+  departmentCode: text('department_code').references(() => departments.code),
+  /** Dispatch to the department in parallel with the street (并行派单). */
+  parallel: boolean('parallel').notNull().default(false),
+});
+
+export const TICKET_KINDS = ['complaint', 'report', 'help', 'consultation', 'suggestion', 'praise'] as const;
+export type TicketKind = (typeof TICKET_KINDS)[number];
+export const CHANNELS = ['phone', 'web', 'wechat', 'weibo', 'app', 'mailbox', 'media', 'grid'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const SOURCE_CRS = ['WGS84', 'GCJ02', 'BD09'] as const;
+export type SourceCrs = (typeof SOURCE_CRS)[number];
+export const TICKET_STATUSES = [
+  'received',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'returned',
+  'deferred',
+  'replied',
+  'callback',
+  'closed',
+] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+/** located: inside a street; unlocated: address only, waits for manual location; outside: point outside every region. */
+export const LOCATION_STATUSES = ['located', 'unlocated', 'outside'] as const;
+export type LocationStatus = (typeof LOCATION_STATUSES)[number];
+export const SATISFACTION = ['satisfied', 'basic', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION)[number];
+
+/** A citizen demand (工单 / 诉求). Caller identity lives apart in ticket_callers. */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    /** Client-supplied key, or channel:external id; the same key twice is the same ticket. */
+    idempotencyKey: text('idempotency_key'),
+    kind: text('kind').$type<TicketKind>().notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    categoryCode: text('category_code')
+      .notNull()
+      .references(() => categories.code),
+    urgency: text('urgency').$type<UrgencyClass>().notNull(),
+    description: text('description').notNull().default(''),
+    address: text('address'),
+    geom: geometry('geom', 'Point'),
+    sourceCrs: text('source_crs').$type<SourceCrs>().notNull().default('WGS84'),
+    sourceLon: doublePrecision('source_lon'),
+    sourceLat: doublePrecision('source_lat'),
+    h3r7: text('h3_r7'),
+    h3r8: text('h3_r8'),
+    h3r9: text('h3_r9'),
+    locationStatus: text('location_status').$type<LocationStatus>().notNull(),
+    districtCode: text('district_code'),
+    streetCode: text('street_code'),
+    gridCode: text('grid_code'),
+    status: text('status').$type<TicketStatus>().notNull().default('received'),
+    receivedAt: tstz('received_at').notNull(),
+    dispatchedAt: tstz('dispatched_at'),
+    acceptedAt: tstz('accepted_at'),
+    repliedAt: tstz('replied_at'),
+    callbackAt: tstz('callback_at'),
+    closedAt: tstz('closed_at'),
+    respondDueAt: tstz('respond_due_at'),
+    resolveDueAt: tstz('resolve_due_at'),
+    remindAt: tstz('remind_at'),
+    remindedAt: tstz('reminded_at'),
+    overdueAt: tstz('overdue_at'),
+    deferredUntil: tstz('deferred_until'),
+    returnCount: integer('return_count').notNull().default(0),
+    /** Callback verdict (回访): did the citizen confirm the problem solved, and how satisfied. */
+    solved: boolean('solved'),
+    satisfaction: text('satisfaction').$type<Satisfaction>(),
+    /** Earlier ticket this one repeats (重复诉求). */
+    repeatOf: bigint('repeat_of', { mode: 'number' }),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tickets_idem_uq').on(t.idempotencyKey),
+    index('tickets_received_idx').on(t.receivedAt),
+    index('tickets_street_received_idx').on(t.streetCode, t.receivedAt),
+    index('tickets_district_received_idx').on(t.districtCode, t.receivedAt),
+    index('tickets_category_received_idx').on(t.categoryCode, t.receivedAt),
+    index('tickets_status_idx').on(t.status),
+    index('tickets_geom_gist').using('gist', t.geom),
+    check('tickets_kind_ck', sql`${t.kind} in ('complaint','report','help','consultation','suggestion','praise')`),
+    check('tickets_crs_ck', sql`${t.sourceCrs} in ('WGS84','GCJ02','BD09')`),
+    check('tickets_location_ck', sql`${t.locationStatus} in ('located','unlocated','outside')`),
+  ],
+);
+
+/** Personal data (个人信息), kept out of the ticket row so it is never selected by accident. */
+export const ticketCallers = pgTable('ticket_callers', {
+  ticketId: bigint('ticket_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => tickets.id, { onDelete: 'cascade' }),
+  name: text('name'),
+  phone: text('phone'),
+});
+
+/** Append-only history: one row per state change, written in the same transaction as the ticket row. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    ticketId: bigint('ticket_id', { mode: 'number' })
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    at: tstz('at').notNull(),
+    type: text('type').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    actor: text('actor'),
+    unitCode: text('unit_code'),
+    note: text('note'),
+    data: jsonb('data'),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.at)],
+);
+
+/** A ticket sent to a unit: the territorial street (属地) or a line department/utility in parallel. */
+export const dispatches = pgTable(
+  'dispatches',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    ticketId: bigint('ticket_id', { mode: 'number' })
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    unitCode: text('unit_code').notNull(),
+    unitKind: text('unit_kind').$type<'street' | 'department' | 'utility' | 'zone'>().notNull(),
+    role: text('role').$type<'territorial' | 'line' | 'whistle'>().notNull(),
+    dispatchedAt: tstz('dispatched_at').notNull(),
+    acceptedAt: tstz('accepted_at'),
+    /** Return (退单): the unit says it is not its jurisdiction or duty. */
+    returnedAt: tstz('returned_at'),
+    returnReason: text('return_reason'),
+    returnJustified: boolean('return_justified'),
+    ruledAt: tstz('ruled_at'),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [index('dispatches_ticket_idx').on(t.ticketId), index('dispatches_unit_idx').on(t.unitCode, t.dispatchedAt)],
+);
+
+/** Small key/value facts about this database: demo seed and size, import provenance. */
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+export const schemaTables = { regions, regionParts, departments, categoryGroups, categories, tickets, ticketCallers, ticketEvents, dispatches, meta };

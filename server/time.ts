@@ -1,0 +1,27 @@
+// City time: days, weeks and months are bucketed in the city's zone (Asia/Shanghai by default).
+export const CITY_TIME_ZONE = process.env.CITY_TIME_ZONE ?? 'Asia/Shanghai';
+
+/** Offset of `zone` from UTC at instant `at`, in minutes (e.g. +480 for Asia/Shanghai). */
+export function zoneOffsetMinutes(at: Date, zone: string = CITY_TIME_ZONE): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant a calendar date (YYYY-MM-DD) begins in the city. */
+export function startOfCityDay(date: string, zone: string = CITY_TIME_ZONE): Date {
+  const naive = new Date(`${date}T00:00:00Z`);
+  const first = new Date(naive.getTime() - zoneOffsetMinutes(naive, zone) * 60_000);
+  // Re-check at the found instant in case the offset changed in between (DST zones).
+  return new Date(naive.getTime() - zoneOffsetMinutes(first, zone) * 60_000);
+}

@@ -1,0 +1,40 @@
+// Integration tests run the same suite on both engines: embedded PGlite and real PostgreSQL + PostGIS.
+import pg from 'pg';
+import { openDatabase, type Database, type Engine } from '../../db/client.ts';
+
+export const ENGINES: Engine[] = ['pglite', 'postgres'];
+
+/** The PostgreSQL server tests use; missing means the suite fails loudly rather than skipping. */
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      'TEST_DATABASE_URL is not set. Start PostgreSQL + PostGIS and export TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db (see README "Tests").',
+    );
+  }
+  return url;
+}
+
+/**
+ * A fresh, migrated database for one test file. On PostgreSQL each file gets its own database
+ * (`name`) so files can run in parallel; its schema is dropped and rebuilt on every open.
+ */
+export async function openTestDatabase(engine: Engine, name: string): Promise<Database> {
+  if (engine === 'pglite') return openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
+  const base = new URL(testDatabaseUrl());
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  const reset = new pg.Client({ connectionString: url.toString() });
+  await reset.connect();
+  await reset.query('DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; CREATE SCHEMA public;');
+  await reset.end();
+  return openDatabase({ databaseUrl: url.toString() });
+}
