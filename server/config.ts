@@ -1,0 +1,24 @@
+// Runtime configuration from the environment; defaults never point at the internet.
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_DIR: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Optional external base-map style URL; the default base is the city's own boundaries. */
+  BASEMAP_STYLE_URL: z.string().url().optional(),
+  DEMO_TICKETS: z.coerce.number().int().min(0).max(50_000_000).default(300_000),
+  DEMO_SEED: z.coerce.number().int().default(12345),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`Configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
