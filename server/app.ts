@@ -20,9 +20,11 @@ export interface AppOptions {
   db: Database;
   /** Folder of the built web app (vite build output); omitted → API only. */
   staticDir?: string;
+  /** Optional external base-map style; the default base is the city's own boundaries. */
+  basemapStyleUrl?: string;
 }
 
-export function createApp({ db, staticDir }: AppOptions) {
+export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('db', db);
@@ -34,7 +36,8 @@ export function createApp({ db, staticDir }: AppOptions) {
     .route('/regions', regions)
     .route('/categories', categories)
     .route('/tickets', tickets)
-    .route('/summary', summary);
+    .route('/summary', summary)
+    .get('/config', (c) => c.json({ engine: db.engine, basemapStyleUrl: basemapStyleUrl ?? null }));
   app.route('/api', api);
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`), 404));
 

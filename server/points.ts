@@ -3,7 +3,7 @@
 
 export type PointRecord = readonly [lon: number, lat: number, category: number];
 
-export function encodePoints(points: readonly PointRecord[]): Uint8Array {
+export function encodePoints(points: readonly PointRecord[]): Uint8Array<ArrayBuffer> {
   const n = points.length;
   const buf = new ArrayBuffer(4 + n * 8 + n * 2);
   new DataView(buf).setUint32(0, n, true);

@@ -1,0 +1,46 @@
+// Start the dashboard: database (PGlite by default), geography, taxonomy, optional demo year, web app.
+//   npm start            → embedded PGlite in .data/pglite, demo data generated on first run
+//   DATABASE_URL=… npm run serve → PostgreSQL + PostGIS, no demo generation
+import path from 'node:path';
+import { openDatabase, defaultPgliteDir } from '../db/client.ts';
+import { loadBeijing } from '../data/geo/importer.ts';
+import { seedTaxonomy } from '../data/taxonomy/index.ts';
+import { ensureDemo } from './demo.ts';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { listen } from './listen.ts';
+import { DIST_DIR, ensureWebBuilt } from './webBuild.ts';
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const log = (msg: string) => console.log(`[${elapsed()}] ${msg}`);
+
+const config = loadConfig();
+const withDemo = process.argv.includes('--demo');
+
+log(config.DATABASE_URL ? 'connecting to PostgreSQL + PostGIS…' : `opening embedded PGlite + PostGIS in ${path.relative(process.cwd(), config.PGLITE_DIR ?? defaultPgliteDir()) || '.'}…`);
+const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+log(`database ready (${db.engine}), migrations applied`);
+
+const geo = await loadBeijing(db);
+log(geo ? `geography imported: ${geo.counts.district} districts, ${geo.counts.street} streets, ${geo.counts.grid} grid cells` : 'geography up to date');
+await seedTaxonomy(db);
+
+if (withDemo) await ensureDemo(db, { tickets: config.DEMO_TICKETS, seed: config.DEMO_SEED, log });
+
+await ensureWebBuilt(log);
+const app = createApp({ db, staticDir: DIST_DIR, basemapStyleUrl: config.BASEMAP_STYLE_URL });
+const server = await listen(app, config.PORT, config.HOST);
+log(`dashboard ready: ${server.url}/  (engine ${db.engine})`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await server.close();
+    await db.close(); // PGlite flushes its data folder on close
+    process.exit(0);
+  });
+}
