@@ -11,6 +11,8 @@ import { regions } from './routes/regions.ts';
 import { categories } from './routes/categories.ts';
 import { tickets } from './routes/tickets.ts';
 import { summary } from './routes/summary.ts';
+import { ranking } from './routes/ranking.ts';
+import { reports } from './routes/reports.ts';
 
 export interface AppEnv {
   Variables: { db: Database };
@@ -37,7 +39,13 @@ export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
     .route('/categories', categories)
     .route('/tickets', tickets)
     .route('/summary', summary)
-    .get('/config', (c) => c.json({ engine: db.engine, basemapStyleUrl: basemapStyleUrl ?? null }));
+    .route('/ranking', ranking)
+    .route('/reports', reports)
+    .get('/config', async (c) => {
+      // Generated tickets leave their ground truth in meta; the page then labels the data as demo.
+      const demo = (await db.query(`SELECT 1 FROM meta WHERE key = 'demo_truth'`)).length > 0;
+      return c.json({ engine: db.engine, basemapStyleUrl: basemapStyleUrl ?? null, demo });
+    });
   app.route('/api', api);
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`), 404));
 

@@ -1,0 +1,114 @@
+// Headless Chromium for e2e tests: WebGL through SwiftShader (no GPU on CI), every console
+// error, page error, failed request and off-origin request recorded so a test can fail on
+// any of them, and screenshots saved under tests/artifacts/ (gitignored).
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const ARTIFACTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../artifacts');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  // software WebGL2: MapLibre and deck.gl need it and CI machines have no GPU
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  // keep the browser itself off the network, so "offline by design" is what we test
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-features=Translate,MediaRouter,OptimizationHints',
+];
+
+export interface BrowserProblems {
+  consoleErrors: string[];
+  pageErrors: string[];
+  failedRequests: string[];
+  /** requests that left the app's origin: the dashboard must work offline */
+  externalRequests: string[];
+}
+
+export interface E2EBrowser {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  problems: BrowserProblems;
+  /** all problems as lines; empty when the page behaved */
+  problemList(): string[];
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openBrowser(opts: {
+  baseUrl: string;
+  viewport?: { width: number; height: number };
+  locale?: string;
+}): Promise<E2EBrowser> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1440, height: 900 },
+    locale: opts.locale ?? 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    deviceScaleFactor: 1,
+  });
+  const origin = new URL(opts.baseUrl).origin;
+  const problems: BrowserProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: [] };
+
+  // Abort anything not served by our own server (CDNs, fonts, tiles) and record it.
+  await context.route(
+    (url) => url.origin !== origin && !['data:', 'blob:'].includes(url.protocol),
+    async (route) => {
+      problems.externalRequests.push(route.request().url());
+      await route.abort('blockedbyclient');
+    },
+  );
+
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.consoleErrors.push(`${msg.text()} @ ${msg.location().url}:${msg.location().lineNumber}`);
+  });
+  page.on('pageerror', (err) => problems.pageErrors.push(err.stack ?? err.message));
+  page.on('requestfailed', (req) => {
+    const reason = req.failure()?.errorText ?? 'failed';
+    // requests superseded by a newer filter are aborted on purpose (AbortController)
+    if (reason === 'net::ERR_ABORTED' && req.url().includes('/api/')) return;
+    if (reason === 'net::ERR_BLOCKED_BY_CLIENT') return; // already in externalRequests
+    problems.failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.failedRequests.push(`${res.request().method()} ${res.url()}: HTTP ${res.status()}`);
+  });
+
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  return {
+    browser,
+    context,
+    page,
+    problems,
+    problemList: () => [
+      ...problems.consoleErrors.map((e) => `console error: ${e}`),
+      ...problems.pageErrors.map((e) => `page error: ${e}`),
+      ...problems.failedRequests.map((e) => `failed request: ${e}`),
+      ...problems.externalRequests.map((e) => `external request: ${e}`),
+    ],
+    async screenshot(name: string) {
+      const path = resolve(ARTIFACTS_DIR, `${name}.png`);
+      await page.screenshot({ path });
+      return path;
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** Resolves when the map has drawn districts and ticket points (see MapView's test hook). */
+export async function waitForMapReady(page: Page, timeout = 60_000): Promise<number> {
+  await page.waitForFunction(() => document.body.dataset.mapReady === '1', undefined, { timeout, polling: 100 });
+  return Number(await page.evaluate(() => document.body.dataset.ticketCount));
+}

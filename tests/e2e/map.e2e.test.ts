@@ -1,0 +1,102 @@
+// The city map dashboard in a real browser against the real server: districts and points drawn,
+// figures that match the API, the language switch, and screenshots for a laptop and a wall.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
+import { startServerForE2E, type RunningServer } from './server.ts';
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServerForE2E();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** The exact window the page asked the API for (AppHeader exposes it for this purpose). */
+async function pageRange(page: Page): Promise<{ from: string; to: string }> {
+  const el = page.getByTestId('range-span');
+  const from = await el.getAttribute('data-from');
+  const to = await el.getAttribute('data-to');
+  if (!from || !to) throw new Error('the page shows no time range');
+  return { from, to };
+}
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(server.url + path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function pointCount(query: string): Promise<number> {
+  const res = await fetch(`${server.url}/api/tickets/points?${query}`);
+  if (!res.ok) throw new Error(`points: HTTP ${res.status}`);
+  return new DataView(await res.arrayBuffer()).getUint32(0, true);
+}
+
+const digits = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
+
+describe('city map dashboard', () => {
+  let b: E2EBrowser;
+
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('draws the districts and exactly the ticket points the API returns', async () => {
+    b = await openBrowser({ baseUrl: server.url, viewport: { width: 1440, height: 900 } });
+    await b.page.goto(server.url);
+    const drawn = await waitForMapReady(b.page);
+
+    const { from, to } = await pageRange(b.page);
+    const q = new URLSearchParams({ from, to }).toString();
+    expect(drawn).toBe(await pointCount(q));
+    expect(drawn).toBeGreaterThan(0);
+    expect(await b.page.locator('[data-ticket-count]').first().getAttribute('data-ticket-count')).toBe(String(drawn));
+
+    const summary = await api<{ total: number; byDistrict: { name: string }[] }>(`/api/summary?${q}`);
+    const total = b.page.getByTestId('summary-total');
+    expect(Number(await total.getAttribute('data-value'))).toBe(summary.total);
+    expect(digits(await total.textContent())).toBe(summary.total);
+
+    for (const name of ['朝阳区', '海淀区', ...summary.byDistrict.map((d) => d.name)]) {
+      await expect.poll(() => b.page.getByText(name, { exact: true }).first().isVisible(), { message: name }).toBe(true);
+    }
+    await expect.poll(() => b.page.getByTestId('data-notice').isVisible()).toBe(true);
+    await b.screenshot('map-1440x900-zh');
+    expect(b.problemList()).toEqual([]);
+  });
+
+  it('switches to English and remembers the choice', async () => {
+    await b.page.click('[data-locale="en"]');
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Ticket overview' }).isVisible()).toBe(true);
+    await expect.poll(() => b.page.getByRole('heading', { level: 1 }).textContent()).toContain('City Operations Map');
+    await expect.poll(() => b.page.evaluate(() => document.documentElement.lang)).toBe('en');
+
+    await b.page.reload();
+    await waitForMapReady(b.page);
+    await expect.poll(() => b.page.getByRole('heading', { name: 'Tickets by district' }).isVisible()).toBe(true);
+    await b.screenshot('map-1440x900-en');
+    expect(b.problemList()).toEqual([]);
+  });
+
+  it('fits a 1920×1080 wall display without overlap', async () => {
+    const wall = await openBrowser({ baseUrl: server.url, viewport: { width: 1920, height: 1080 } });
+    try {
+      await wall.page.goto(server.url);
+      await waitForMapReady(wall.page);
+      // the side panel must not need scrolling on a wall, and the legend must sit inside the map
+      const panel = await wall.page.locator('.panel').evaluate((el) => el.scrollHeight <= el.clientHeight);
+      expect(panel).toBe(true);
+      const legend = await wall.page.locator('.legend').boundingBox();
+      const map = await wall.page.locator('.map-area').boundingBox();
+      expect(legend && map && legend.x >= map.x && legend.y >= map.y && legend.y + legend.height <= map.y + map.height).toBe(true);
+      await wall.screenshot('map-1920x1080-zh');
+      expect(wall.problemList()).toEqual([]);
+    } finally {
+      await wall.close();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+// Typed fetch helpers for the server API, plus the decoder for the binary point format.
+import type { AppConfig, CategoriesResponse, RegionCollection, RegionLevel, Summary, TicketFilter, TicketPoints } from '../api/types.ts';
+
+/** HTTP or network failure; `status` is 0 when the request never got an answer. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function query(params: Record<string, string | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request(path: string, signal?: AbortSignal): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, { signal, headers: { accept: 'application/json, application/octet-stream' } });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(`network error for ${path}`, 0);
+  }
+  if (!res.ok) {
+    // the server's error body is { error: { code, message } }; keep its message when present
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new ApiError(`${res.status} ${body?.error?.message ?? res.statusText} (${path})`, res.status);
+  }
+  return res;
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return (await (await request(path, signal)).json()) as T;
+}
+
+export const fetchConfig = (signal?: AbortSignal) => getJson<AppConfig>('/api/config', signal);
+
+export const fetchCategories = (signal?: AbortSignal) => getJson<CategoriesResponse>('/api/categories', signal);
+
+export const fetchRegions = (level: RegionLevel, parent?: string | null, signal?: AbortSignal) =>
+  getJson<RegionCollection>(`/api/regions${query({ level, parent })}`, signal);
+
+export const fetchSummary = (f: TicketFilter, signal?: AbortSignal) =>
+  getJson<Summary>(`/api/summary${query({ from: f.from, to: f.to, region: f.region, category: f.category })}`, signal);
+
+export async function fetchTicketPoints(f: TicketFilter, signal?: AbortSignal): Promise<TicketPoints> {
+  const res = await request(`/api/tickets/points${query({ from: f.from, to: f.to, region: f.region, category: f.category })}`, signal);
+  const decoded = decodeTicketPoints(await res.arrayBuffer());
+  const total = Number(res.headers.get('x-total-count'));
+  return {
+    ...decoded,
+    totalCount: Number.isFinite(total) && res.headers.has('x-total-count') ? total : decoded.count,
+    truncated: res.headers.get('x-truncated') === '1',
+  };
+}
+
+const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Body layout (little-endian): uint32 n; float32[2n] lon,lat; uint16[n] category index.
+ * Typed-array views avoid copying 10^6 points; the offsets 4 and 4+8n are aligned for
+ * float32 and uint16. A big-endian host (none in practice) gets a DataView copy instead.
+ */
+export function decodeTicketPoints(buf: ArrayBuffer): Pick<TicketPoints, 'count' | 'positions' | 'categoryIndex'> {
+  if (buf.byteLength < 4) throw new ApiError('points body too short', 0);
+  const view = new DataView(buf);
+  const n = view.getUint32(0, true);
+  const expected = 4 + 8 * n + 2 * n;
+  if (buf.byteLength < expected) throw new ApiError(`points body has ${buf.byteLength} bytes, expected ${expected}`, 0);
+  if (hostIsLittleEndian) {
+    return { count: n, positions: new Float32Array(buf, 4, 2 * n), categoryIndex: new Uint16Array(buf, 4 + 8 * n, n) };
+  }
+  const positions = new Float32Array(2 * n);
+  for (let i = 0; i < 2 * n; i++) positions[i] = view.getFloat32(4 + 4 * i, true);
+  const categoryIndex = new Uint16Array(n);
+  for (let i = 0; i < n; i++) categoryIndex[i] = view.getUint16(4 + 8 * n + 2 * i, true);
+  return { count: n, positions, categoryIndex };
+}
