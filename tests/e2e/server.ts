@@ -1,8 +1,11 @@
 // Which server the browser tests talk to: by default a real one started for the run
 // (tests/helpers/testServer.ts); E2E_BASE_URL=http://… points them at one already running (npm start).
-import { startTestServer, type RunningServer } from '../helpers/testServer.ts';
+import { startTestServer } from '../helpers/testServer.ts';
 
-export type { RunningServer };
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
 
 export async function startServerForE2E(): Promise<RunningServer> {
   const external = process.env.E2E_BASE_URL;
