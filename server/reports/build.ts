@@ -1,0 +1,401 @@
+// The reporting rhythm (Xining's practice, 日报 · 周报 · 月度通报 · 年度总结): one JSON document per
+// report, built from the ranking's counts (server/ranking) and a few report-only figures (sql.ts).
+// Every figure uses the ranking's bucketing (see server/ranking/sql.ts): a day's resolution rate
+// is over the callbacks made that day, and so on, so a report and the ranking never disagree.
+// The downloads (xlsx.ts, html.ts) are renderings of these documents, nothing more.
+import type { Queryable } from '../../db/client.ts';
+import { monthTable, type UnitMonthInput } from '../ranking/month.ts';
+import { unitRates, parseUnitCounts, type Rate, type UnitCounts } from '../ranking/rates.ts';
+import type { UnitClass } from '../ranking/classes.ts';
+import { addDays, addMonths, dayPeriod, isoWeekMonday, isoWeekOf, monthPeriod, monthsBetween, weekPeriod, yearPeriod, type Period } from '../ranking/periods.ts';
+import { CITY_UNIT, type FactTable, type RankingTable, type UnitInfo } from '../ranking/sql.ts';
+import { addCounts, rankingService, zeroCounts, type Counts, type MonthStatus, type RankingResult, type RankingRow, type RankingService } from '../ranking/service.ts';
+import { categoryDistrictCounts, categoryNames, districtNames, intakeMix, overdueOpenAt, type IntakeMix } from './sql.ts';
+import { emergingWarnings, type Warning } from './warnings.ts';
+
+export type ReportKind = 'daily' | 'weekly' | 'monthly' | 'annual';
+
+/** City-wide (or one unit's) figures for a period. */
+export interface Figures {
+  counts: UnitCounts;
+  response: Rate;
+  resolution: Rate;
+  satisfaction: Rate;
+  score: number | null;
+}
+
+export interface CategoryLine {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  groupCode: string | null;
+  current: number;
+  /** Expected from the baseline window, scaled to the period's length. */
+  expected: number;
+  /** current / expected − 1; null when nothing was expected. */
+  change: number | null;
+}
+
+export interface WarningLine extends Warning {
+  categoryNameZh: string;
+  categoryNameEn: string;
+  districtNameZh: string | null;
+  districtNameEn: string | null;
+}
+
+interface ReportBase {
+  kind: ReportKind;
+  /** The period's own label: 2026-10-31, 2026-W44, 2026-10, 2026. */
+  label: string;
+  timeZone: string;
+  period: { from: string; to: string };
+  status: MonthStatus;
+  generatedAt: string;
+  city: Figures;
+  /** The same figures for the period before (yesterday, last week, last month, last year). */
+  previous: Figures;
+  /** Baseline the categories and warnings are compared with. */
+  baseline: { from: string; to: string; label: string };
+  categories: CategoryLine[];
+  warnings: WarningLine[];
+}
+
+export interface DailyReport extends ReportBase {
+  kind: 'daily';
+  date: string;
+  intake: IntakeMix;
+  /** Past the resolve deadline and not replied at the end of the day. */
+  overdueOpen: number;
+  districts: RankingRow[];
+}
+
+export interface DayLine extends Figures {
+  date: string;
+}
+
+export interface WeeklyReport extends ReportBase {
+  kind: 'weekly';
+  week: string;
+  days: DayLine[];
+  intake: IntakeMix;
+  overdueOpen: number;
+  districts: RankingRow[];
+  /** Streets ranked on the week: the ten best and the ten worst (ties at the tenth included). */
+  streets: { ranked: number; best: RankingRow[]; worst: RankingRow[] };
+}
+
+export interface MonthlyBulletin extends ReportBase {
+  kind: 'monthly';
+  month: string;
+  streets: RankingResult;
+  districts: RankingResult;
+  departments: RankingResult;
+  utilities: RankingResult;
+}
+
+export interface MonthLine extends Figures {
+  month: string;
+}
+
+export interface ClassMonths {
+  advanced: number;
+  progressing: number;
+  rectification: number;
+  governance: number;
+  redZone: number;
+}
+
+export interface AnnualRow extends RankingRow {
+  /** Months of the year the unit held each class, and months in the red zone. */
+  classMonths: ClassMonths;
+}
+
+export interface AnnualReport extends ReportBase {
+  kind: 'annual';
+  year: number;
+  months: MonthLine[];
+  streets: AnnualRow[];
+  districts: AnnualRow[];
+  departments: AnnualRow[];
+  utilities: AnnualRow[];
+}
+
+export type Report = DailyReport | WeeklyReport | MonthlyBulletin | AnnualReport;
+
+const TOP_CATEGORIES = 15;
+const BEST_WORST = 10;
+
+function iso(p: Period): { from: string; to: string } {
+  return { from: p.from.toISOString(), to: p.to.toISOString() };
+}
+
+function figures(svc: RankingService, c: Counts | undefined): Figures {
+  const r = unitRates(CITY_UNIT, parseUnitCounts(c ?? zeroCounts()), svc.policy);
+  return { counts: r.counts, response: r.response, resolution: r.resolution, satisfaction: r.satisfaction, score: r.score };
+}
+
+function statusOf(svc: RankingService, p: Period): MonthStatus {
+  return svc.now().getTime() >= p.to.getTime() ? 'closed' : 'open';
+}
+
+/**
+ * A table ranked on an arbitrary period's counts (a week, a year). Classes are month rules, so
+ * they are left out here (an annual report counts the months instead).
+ */
+async function periodTable(svc: RankingService, table: RankingTable, counts: Map<string, Counts>): Promise<RankingRow[]> {
+  const units = await svc.units(table);
+  const info = new Map(units.map((u) => [u.code, u]));
+  const inputs: UnitMonthInput[] = units.map((u) => ({ code: u.code, counts: counts.get(u.code) ?? zeroCounts(), population: u.population }));
+  const t = monthTable(inputs, svc.policy);
+  const eligible = new Set(t.classes.eligible);
+  return t.rows.map((r) => {
+    const u: UnitInfo | undefined = info.get(r.code);
+    return {
+      code: r.code,
+      nameZh: u?.nameZh ?? null,
+      nameEn: u?.nameEn ?? null,
+      parentCode: u?.parentCode ?? null,
+      parentNameZh: u?.parentNameZh ?? null,
+      parentNameEn: u?.parentNameEn ?? null,
+      rank: r.rank,
+      previousRank: null,
+      rankChange: null,
+      score: r.score,
+      composite: r.composite,
+      response: r.response,
+      resolution: r.resolution,
+      satisfaction: r.satisfaction,
+      counts: r.counts,
+      penalty: r.penalty,
+      volume: r.volume,
+      population: r.population,
+      volumePer10k: r.volumePer10k,
+      classes: [],
+      eligible: eligible.has(r.code),
+      redZone: false,
+      rectificationStreak: 0,
+    };
+  });
+}
+
+async function categoriesAndWarnings(
+  db: Queryable,
+  period: Period,
+  baseline: Period,
+): Promise<{ categories: CategoryLine[]; warnings: WarningLine[] }> {
+  const [lines, cats, districts] = await Promise.all([categoryDistrictCounts(db, period, baseline.from), categoryNames(db), districtNames(db)]);
+  const periodMs = period.to.getTime() - period.from.getTime();
+  const baselineMs = baseline.to.getTime() - baseline.from.getTime();
+  const byCategory = new Map<string, { current: number; baseline: number }>();
+  for (const l of lines) {
+    const c = byCategory.get(l.categoryCode) ?? { current: 0, baseline: 0 };
+    c.current += l.current;
+    c.baseline += l.baseline;
+    byCategory.set(l.categoryCode, c);
+  }
+  const categories = [...byCategory]
+    .filter(([, c]) => c.current > 0)
+    .map(([code, c]): CategoryLine => {
+      const expected = (c.baseline * periodMs) / baselineMs;
+      const n = cats.get(code);
+      return {
+        code,
+        nameZh: n?.nameZh ?? code,
+        nameEn: n?.nameEn ?? code,
+        groupCode: n?.groupCode ?? null,
+        current: c.current,
+        expected,
+        change: expected > 0 ? c.current / expected - 1 : null,
+      };
+    })
+    .sort((a, b) => b.current - a.current || (a.code < b.code ? -1 : 1))
+    .slice(0, TOP_CATEGORIES);
+  // City-wide lines and district lines compete in one list: a rise confined to one district is
+  // what a city total hides.
+  const inputs = [
+    ...[...byCategory].map(([code, c]) => ({ categoryCode: code, districtCode: null, current: c.current, baseline: c.baseline })),
+    ...lines.filter((l) => l.districtCode !== null),
+  ];
+  const warnings = emergingWarnings(inputs, periodMs, baselineMs).map((w) => ({
+    ...w,
+    categoryNameZh: cats.get(w.categoryCode)?.nameZh ?? w.categoryCode,
+    categoryNameEn: cats.get(w.categoryCode)?.nameEn ?? w.categoryCode,
+    districtNameZh: w.districtCode ? (districts.get(w.districtCode)?.nameZh ?? w.districtCode) : null,
+    districtNameEn: w.districtCode ? (districts.get(w.districtCode)?.nameEn ?? w.districtCode) : null,
+  }));
+  return { categories, warnings };
+}
+
+async function cityPeriod(svc: RankingService, table: FactTable, p: Period): Promise<Map<string, Counts>> {
+  return (await svc.periodCounts(table, p)).get('P') ?? new Map<string, Counts>();
+}
+
+export async function dailyReport(db: Queryable, date: string): Promise<DailyReport> {
+  const svc = rankingService(db);
+  const period = dayPeriod(date, svc.timeZone);
+  const baseline: Period = { from: dayPeriod(addDays(date, -7), svc.timeZone).from, to: period.from };
+  const [city, previous, districts, intake, overdueOpen, cw] = await Promise.all([
+    cityPeriod(svc, 'city', period),
+    cityPeriod(svc, 'city', dayPeriod(addDays(date, -1), svc.timeZone)),
+    cityPeriod(svc, 'district', period),
+    intakeMix(db, period),
+    overdueOpenAt(db, period.to),
+    categoriesAndWarnings(db, period, baseline),
+  ]);
+  return {
+    kind: 'daily',
+    label: date,
+    date,
+    timeZone: svc.timeZone,
+    period: iso(period),
+    status: statusOf(svc, period),
+    generatedAt: new Date().toISOString(),
+    city: figures(svc, city.get(CITY_UNIT)),
+    previous: figures(svc, previous.get(CITY_UNIT)),
+    baseline: { ...iso(baseline), label: `${addDays(date, -7)}/${addDays(date, -1)}` },
+    intake,
+    overdueOpen,
+    districts: await periodTable(svc, 'district', districts),
+    ...cw,
+  };
+}
+
+export async function weeklyReport(db: Queryable, week: string): Promise<WeeklyReport> {
+  const svc = rankingService(db);
+  const period = weekPeriod(week, svc.timeZone);
+  const monday = isoWeekMonday(week);
+  const baselineFrom = weekPeriod(isoWeekOf(addDays(monday, -28)), svc.timeZone).from;
+  const baseline: Period = { from: baselineFrom, to: period.from };
+  const [byDay, previous, districts, streets, intake, overdueOpen, cw] = await Promise.all([
+    svc.periodCounts('city', period, 'YYYY-MM-DD'),
+    cityPeriod(svc, 'city', weekPeriod(isoWeekOf(addDays(monday, -7)), svc.timeZone)),
+    cityPeriod(svc, 'district', period),
+    cityPeriod(svc, 'street', period),
+    intakeMix(db, period),
+    overdueOpenAt(db, period.to),
+    categoriesAndWarnings(db, period, baseline),
+  ]);
+  let total = zeroCounts();
+  const days = period.days.map((date): DayLine => {
+    const c = byDay.get(date)?.get(CITY_UNIT) ?? zeroCounts();
+    total = addCounts(total, c);
+    return { date, ...figures(svc, c) };
+  });
+  const streetRows = await periodTable(svc, 'street', streets);
+  const ranked = streetRows.filter((r) => r.rank !== null && r.eligible);
+  const cutBest = ranked[Math.min(BEST_WORST, ranked.length) - 1]?.score;
+  const worstSorted = [...ranked].reverse();
+  const cutWorst = worstSorted[Math.min(BEST_WORST, worstSorted.length) - 1]?.score;
+  return {
+    kind: 'weekly',
+    label: week,
+    week,
+    timeZone: svc.timeZone,
+    period: iso(period),
+    status: statusOf(svc, period),
+    generatedAt: new Date().toISOString(),
+    city: figures(svc, total),
+    previous: figures(svc, previous.get(CITY_UNIT)),
+    baseline: { ...iso(baseline), label: `${isoWeekOf(addDays(monday, -28))}/${isoWeekOf(addDays(monday, -7))}` },
+    days,
+    intake,
+    overdueOpen,
+    districts: await periodTable(svc, 'district', districts),
+    // Only streets with enough callbacks (the small-sample rule) make the best and worst lists.
+    streets: {
+      ranked: streetRows.filter((r) => r.rank !== null).length,
+      best: cutBest === undefined ? [] : ranked.filter((r) => (r.score as number) >= (cutBest as number)),
+      worst: cutWorst === undefined ? [] : worstSorted.filter((r) => (r.score as number) <= (cutWorst as number)),
+    },
+    ...cw,
+  };
+}
+
+export async function monthlyBulletin(db: Queryable, month: string): Promise<MonthlyBulletin> {
+  const svc = rankingService(db);
+  const period = monthPeriod(month, svc.timeZone);
+  const baseline: Period = { from: monthPeriod(addMonths(month, -3), svc.timeZone).from, to: period.from };
+  const [streets, districts, departments, utilities, city, cw] = await Promise.all([
+    svc.ranking('street', month),
+    svc.ranking('district', month),
+    svc.ranking('department', month),
+    svc.ranking('utility', month),
+    svc.monthCounts('city', [addMonths(month, -1), month]),
+    categoriesAndWarnings(db, period, baseline),
+  ]);
+  return {
+    kind: 'monthly',
+    label: month,
+    month,
+    timeZone: svc.timeZone,
+    period: iso(period),
+    status: svc.status(month),
+    generatedAt: new Date().toISOString(),
+    city: figures(svc, city.get(month)?.get(CITY_UNIT)),
+    previous: figures(svc, city.get(addMonths(month, -1))?.get(CITY_UNIT)),
+    baseline: { ...iso(baseline), label: `${addMonths(month, -3)}/${addMonths(month, -1)}` },
+    streets,
+    districts,
+    departments,
+    utilities,
+    ...cw,
+  };
+}
+
+function sumMonths(byMonth: Map<string, Map<string, Counts>>, months: readonly string[]): Map<string, Counts> {
+  const out = new Map<string, Counts>();
+  for (const m of months) for (const [unit, c] of byMonth.get(m) ?? []) out.set(unit, addCounts(out.get(unit) ?? zeroCounts(), c));
+  return out;
+}
+
+async function annualTable(svc: RankingService, table: RankingTable, year: number): Promise<AnnualRow[]> {
+  const months = monthsBetween(`${year}-01`, `${year}-12`);
+  // Each fact falls in exactly one month, so a year's counts are the sum of its months' (cached) counts.
+  const [counts, tables] = await Promise.all([svc.monthCounts(table, months), svc.monthTables(table, months[0]!, months[11]!)]);
+  const rows = await periodTable(svc, table, sumMonths(counts, months));
+  const classMonths = new Map<string, ClassMonths>();
+  for (const m of tables.months) {
+    for (const r of m.table.rows) {
+      const cm = classMonths.get(r.code) ?? { advanced: 0, progressing: 0, rectification: 0, governance: 0, redZone: 0 };
+      for (const cls of r.classes as UnitClass[]) cm[cls] += 1;
+      if (m.redZone.has(r.code)) cm.redZone += 1;
+      classMonths.set(r.code, cm);
+    }
+  }
+  return rows.map((r) => ({ ...r, classMonths: classMonths.get(r.code) ?? { advanced: 0, progressing: 0, rectification: 0, governance: 0, redZone: 0 } }));
+}
+
+export async function annualReport(db: Queryable, year: number): Promise<AnnualReport> {
+  const svc = rankingService(db);
+  const period = yearPeriod(year, svc.timeZone);
+  const baseline = yearPeriod(year - 1, svc.timeZone);
+  const months = monthsBetween(`${year}-01`, `${year}-12`);
+  const lastYear = monthsBetween(`${year - 1}-01`, `${year - 1}-12`);
+  const [cityByMonth, streets, districts, departments, utilities, cw] = await Promise.all([
+    svc.monthCounts('city', [...lastYear, ...months]),
+    annualTable(svc, 'street', year),
+    annualTable(svc, 'district', year),
+    annualTable(svc, 'department', year),
+    annualTable(svc, 'utility', year),
+    categoriesAndWarnings(db, period, baseline),
+  ]);
+  return {
+    kind: 'annual',
+    label: String(year),
+    year,
+    timeZone: svc.timeZone,
+    period: iso(period),
+    status: statusOf(svc, period),
+    generatedAt: new Date().toISOString(),
+    city: figures(svc, sumMonths(cityByMonth, months).get(CITY_UNIT)),
+    previous: figures(svc, sumMonths(cityByMonth, lastYear).get(CITY_UNIT)),
+    baseline: { ...iso(baseline), label: String(year - 1) },
+    months: months.map((month) => ({ month, ...figures(svc, cityByMonth.get(month)?.get(CITY_UNIT)) })),
+    streets,
+    districts,
+    departments,
+    utilities,
+    ...cw,
+  };
+}
+

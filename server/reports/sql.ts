@@ -1,0 +1,91 @@
+// The few report figures that are not unit counts: demand by category (for the top list and the
+// warnings), the intake mix, and the overdue backlog. Same engines rule as server/ranking/sql.ts:
+// casts on every output so PGlite and PostgreSQL agree.
+import type { Queryable } from '../../db/client.ts';
+import type { Period } from '../ranking/periods.ts';
+
+export interface CategoryDistrictCount {
+  categoryCode: string;
+  districtCode: string | null;
+  current: number;
+  baseline: number;
+}
+
+/**
+ * Tickets received per (category, district) in the period and in the baseline window just before
+ * it ([baselineFrom, period.from)). Praise is not a demand and is left out. Both windows are one
+ * index range on received_at.
+ */
+export async function categoryDistrictCounts(db: Queryable, period: Period, baselineFrom: Date): Promise<CategoryDistrictCount[]> {
+  const rows = await db.query<{ category_code: string; district_code: string | null; current: number; baseline: number }>(
+    `SELECT t.category_code, t.district_code,
+            count(*) FILTER (WHERE t.received_at >= $2)::int AS current,
+            count(*) FILTER (WHERE t.received_at < $2)::int AS baseline
+     FROM tickets t
+     WHERE t.received_at >= $1 AND t.received_at < $3 AND t.kind <> 'praise'
+     GROUP BY t.category_code, t.district_code
+     ORDER BY t.category_code, t.district_code`,
+    [baselineFrom, period.from, period.to],
+  );
+  return rows.map((r) => ({ categoryCode: r.category_code, districtCode: r.district_code, current: r.current, baseline: r.baseline }));
+}
+
+export interface IntakeMix {
+  total: number;
+  byKind: Record<string, number>;
+  byChannel: Record<string, number>;
+}
+
+/** Everything received in the period (praise included: it is counted, just not as a demand). */
+export async function intakeMix(db: Queryable, period: Period): Promise<IntakeMix> {
+  const rows = await db.query<{ kind: string; channel: string; n: number }>(
+    `SELECT kind, channel, count(*)::int AS n FROM tickets WHERE received_at >= $1 AND received_at < $2
+     GROUP BY kind, channel ORDER BY kind, channel`,
+    [period.from, period.to],
+  );
+  const mix: IntakeMix = { total: 0, byKind: {}, byChannel: {} };
+  for (const r of rows) {
+    mix.total += r.n;
+    mix.byKind[r.kind] = (mix.byKind[r.kind] ?? 0) + r.n;
+    mix.byChannel[r.channel] = (mix.byChannel[r.channel] ?? 0) + r.n;
+  }
+  return mix;
+}
+
+/** How far back the overdue backlog looks (the longest resolve limit plus deferrals fit well inside). */
+export const OVERDUE_LOOKBACK_DAYS = 90;
+
+/**
+ * Tickets past their resolve deadline and neither replied nor closed at instant `at` (excluding those on the
+ * deferral ledger, 挂账, whose new date has not come). Tickets received more than
+ * OVERDUE_LOOKBACK_DAYS earlier are not looked at, which keeps this one index range.
+ */
+export async function overdueOpenAt(db: Queryable, at: Date): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM tickets t
+     WHERE t.received_at >= $1 AND t.received_at < $2
+       AND t.resolve_due_at < $2 AND (t.replied_at IS NULL OR t.replied_at >= $2) AND (t.closed_at IS NULL OR t.closed_at >= $2)
+       AND NOT (t.deferred_until IS NOT NULL AND t.deferred_until >= $2)`,
+    [new Date(at.getTime() - OVERDUE_LOOKBACK_DAYS * 86_400_000), at],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export interface Named {
+  nameZh: string;
+  nameEn: string;
+}
+
+export async function categoryNames(db: Queryable): Promise<Map<string, Named & { groupCode: string }>> {
+  const rows = await db.query<{ code: string; name_zh: string; name_en: string; group_code: string }>(
+    'SELECT code, name_zh, name_en, group_code FROM categories',
+  );
+  return new Map(rows.map((r) => [r.code, { nameZh: r.name_zh, nameEn: r.name_en, groupCode: r.group_code }]));
+}
+
+export async function districtNames(db: Queryable): Promise<Map<string, Named>> {
+  const rows = await db.query<{ code: string; name_zh: string; name_en: string }>(
+    `SELECT code, name_zh, name_en FROM regions WHERE level = 'district'`,
+  );
+  return new Map(rows.map((r) => [r.code, { nameZh: r.name_zh, nameEn: r.name_en }]));
+}

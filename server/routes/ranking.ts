@@ -1,0 +1,72 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { validQuery } from '../validate.ts';
+import { errorBody } from '../errors.ts';
+import { MONTH_PATTERN } from '../ranking/periods.ts';
+import { DRILL_PARTS, DRILL_RATES, RANKING_TABLES } from '../ranking/sql.ts';
+import { rankingService } from '../ranking/service.ts';
+
+const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12');
+const unitCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a unit code');
+
+const rankingQuery = z.object({ month: month.optional(), table: z.enum(RANKING_TABLES).default('street') });
+const profileQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(13), to: month.optional() });
+const drillQuery = z.object({
+  month: month.optional(),
+  rate: z.enum(DRILL_RATES),
+  part: z.enum(DRILL_PARTS).default('denominator'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+const whatIfQuery = z.object({ month: month.optional(), limit: z.coerce.number().int().min(1).max(1000).default(50) });
+
+type Ctx = { req: { param: (k: 'code') => string }; get: (k: 'db') => AppEnv['Variables']['db'] };
+
+/** The unit named in the path, or an error response: 400 for a malformed code, 404 for an unknown one. */
+async function unitOf(c: Ctx) {
+  const parsed = unitCode.safeParse(c.req.param('code'));
+  if (!parsed.success) return { error: { status: 400 as const, body: errorBody('invalid_input', 'code: must be a unit code', 'code') } };
+  const unit = await rankingService(c.get('db')).findUnit(parsed.data);
+  if (!unit) return { error: { status: 404 as const, body: errorBody('not_found', `code: unknown unit '${parsed.data}'`, 'code') } };
+  return { unit };
+}
+
+/**
+ * The monthly ranking (三率排名). Month buckets are the city's calendar months; which instant
+ * puts a fact in a month is documented in server/ranking/sql.ts.
+ */
+export const ranking = new Hono<AppEnv>()
+  /** GET /api/ranking?month=YYYY-MM&table=street|district|department|utility — one month's full table. */
+  .get('/', validQuery(rankingQuery), async (c) => {
+    const q = c.req.valid('query');
+    const svc = rankingService(c.get('db'));
+    return c.json(await svc.ranking(q.table, q.month ?? (await svc.defaultMonth())));
+  })
+  /** GET /api/ranking/months — the months that have tickets, oldest first, with open/closed status. */
+  .get('/months', async (c) => c.json(await rankingService(c.get('db')).months()))
+  /** GET /api/ranking/units/:code?months=13&to=YYYY-MM — rates, score and rank month by month. */
+  .get('/units/:code', validQuery(profileQuery), async (c) => {
+    const found = await unitOf(c);
+    if ('error' in found) return c.json(found.error!.body, found.error!.status);
+    const q = c.req.valid('query');
+    const svc = rankingService(c.get('db'));
+    const last = q.to ?? (await svc.months()).last ?? (await svc.defaultMonth());
+    return c.json(await svc.profile(found.unit, last, q.months));
+  })
+  /** GET /api/ranking/units/:code/drill?month=&rate=&part= — the exact tickets behind one figure. */
+  .get('/units/:code/drill', validQuery(drillQuery), async (c) => {
+    const found = await unitOf(c);
+    if ('error' in found) return c.json(found.error!.body, found.error!.status);
+    const q = c.req.valid('query');
+    const svc = rankingService(c.get('db'));
+    return c.json(await svc.drill(found.unit, q.month ?? (await svc.defaultMonth()), q.rate, q.part, q.limit, q.offset));
+  })
+  /** GET /api/ranking/units/:code/what-if?month= — what each kind of fix would have gained, and the tickets to fix. */
+  .get('/units/:code/what-if', validQuery(whatIfQuery), async (c) => {
+    const found = await unitOf(c);
+    if ('error' in found) return c.json(found.error!.body, found.error!.status);
+    const q = c.req.valid('query');
+    const svc = rankingService(c.get('db'));
+    return c.json(await svc.whatIf(found.unit, q.month ?? (await svc.defaultMonth()), q.limit));
+  });
