@@ -1,0 +1,362 @@
+// The pure demo generator: a region model + seed + now in, tickets (with their events, dispatches
+// and caller) out, in time order, one local day at a time so memory stays flat at any size.
+import gcoord from 'gcoord';
+import { cellToParent, latLngToCell } from 'h3-js';
+import type { Channel, SourceCrs, TicketKind } from '../../db/schema.ts';
+import { DEFAULT_POLICY, type Policy } from '../policy/index.ts';
+import { TAXONOMY, type Category, type Taxonomy } from '../taxonomy/index.ts';
+import { demoDays, demoMonthKeys, MS_DAY, MS_HOUR, type DemoDay } from './calendar.ts';
+import { samplePointIn, samplePointInDisc, type Position } from './geometry.ts';
+import { lifecycle, type Handler } from './lifecycle.ts';
+import { CATEGORY_MIX, CHANNEL_SHARES, FALLBACK_MIX, KIND_SHARES, PATROL_SHARE, type CategoryMix, type KindProfile } from './mix.ts';
+import { fakeAddress, fakeCaller, fakeDescription, KIND_ZH, type Caller } from './people.ts';
+import { planSources, type PlantedSource } from './plan.ts';
+import { Rng, spread, WeightedTable } from './random.ts';
+import type { RegionModel } from './regions.ts';
+import { DIURNAL, seasonFactor, WEEKDAY_FACTOR, type DiurnalProfile } from './seasons.ts';
+import { createTruthRecorder, REPEAT_WITHIN_DAYS } from './recorder.ts';
+import type { DemoTruth } from './truth.ts';
+import type { DemoTicket } from './types.ts';
+import { performanceAt, planUnits, type UnitPlan } from './units.ts';
+
+export interface DemoOptions {
+  tickets: number;
+  seed: number;
+  /** The end of the data: tickets run from the 1st of the month 12 months earlier up to this instant. */
+  now: Date;
+  policy?: Policy;
+  taxonomy?: Taxonomy;
+  /** First ids to hand out (default 1 each), e.g. to append to tables that already hold rows. */
+  firstTicketId?: number;
+  firstEventId?: number;
+  firstDispatchId?: number;
+}
+
+export interface DemoRun {
+  days: DemoDay[];
+  months: string[];
+  sources: PlantedSource[];
+  units: UnitPlan;
+  /** Tickets in order of receipt; iterate once. */
+  tickets(): Generator<DemoTicket>;
+  /** Ground truth; complete once tickets() has been iterated to the end. */
+  truth(): DemoTruth;
+}
+
+/** Share of tickets that arrive with an address only (no usable point). */
+export const UNLOCATED_SHARE = 0.005;
+/** Consultations the operator answers on the call rather than dispatching. */
+export const CONSULTATION_ANSWERED = 0.85;
+/** An unresolved complaint is followed by the same caller calling again with this probability. */
+const REPEAT_CHANCE = 0.15;
+/** Total demand grows ~8% over the 13 months, as hotline volume has year on year. */
+const GROWTH = 0.08;
+
+interface Draft {
+  receivedAt: number;
+  categoryCode: string;
+  point: Position | null;
+  /** Index into model.streets: where the point lies (or the address is); -1 outside the city. */
+  street: number;
+  source: string;
+  address?: string;
+  repeat?: RepeatSeed;
+}
+
+interface RepeatSeed {
+  at: number;
+  ticketId: number;
+  categoryCode: string;
+  kind: TicketKind;
+  point: Position | null;
+  street: number;
+  address: string;
+  caller: Caller;
+}
+
+const CRS_BY_CHANNEL: Partial<Record<Channel, SourceCrs>> = { wechat: 'GCJ02', app: 'GCJ02', web: 'BD09' };
+const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
+
+export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
+  const policy = opts.policy ?? DEFAULT_POLICY;
+  const taxonomy = opts.taxonomy ?? TAXONOMY;
+  const total = Math.max(0, Math.floor(opts.tickets));
+  const nowMs = opts.now.getTime();
+  const zone = policy.timeZone;
+  const days = demoDays(nowMs, zone);
+  const months = demoMonthKeys(days);
+  const root = new Rng(opts.seed >>> 0);
+  const units = planUnits(root.fork('units'), model.streets, taxonomy.departments, months.length);
+  const sources = planSources(root.fork('sources'), model, days, total);
+  const rng = root.fork('tickets');
+
+  // --- static tables -------------------------------------------------------------------------
+  const categories = taxonomy.categories;
+  const mixOf = new Map<string, CategoryMix>(categories.map((c) => [c.code, CATEGORY_MIX.get(c.code) ?? FALLBACK_MIX]));
+  const categoryByCode = new Map<string, Category>(categories.map((c) => [c.code, c]));
+  const streetTable = new WeightedTable(model.streets.map((_, i) => i), model.streets.map((s) => s.weight));
+  const kindTables = Object.fromEntries(
+    (Object.keys(KIND_SHARES) as KindProfile[]).map((k) => [k, new WeightedTable(Object.keys(KIND_SHARES[k]) as TicketKind[], Object.values(KIND_SHARES[k]))]),
+  ) as Record<KindProfile, WeightedTable<TicketKind>>;
+  const channelTable = new WeightedTable(Object.keys(CHANNEL_SHARES) as Channel[], Object.values(CHANNEL_SHARES));
+  const hourTables = Object.fromEntries(
+    (Object.keys(DIURNAL) as DiurnalProfile[]).map((p) => [p, new WeightedTable(DIURNAL[p].map((_, h) => h), DIURNAL[p])]),
+  ) as Record<DiurnalProfile, WeightedTable<number>>;
+
+  // --- how many tickets each day --------------------------------------------------------------
+  const dayCategoryTables: WeightedTable<string>[] = [];
+  const dayWeights = days.map((d) => {
+    const w = categories.map((c) => {
+      const m = mixOf.get(c.code) as CategoryMix;
+      return m.share * seasonFactor(m.season, d.dayOfYear);
+    });
+    const table = new WeightedTable(categories.map((c) => c.code), w);
+    dayCategoryTables.push(table);
+    return table.total * WEEKDAY_FACTOR[d.weekday] * (1 + (GROWTH * d.index) / days.length) * d.fraction;
+  });
+  const plantedTotal = sources.reduce((a, s) => a + s.count, 0);
+  const outsideTotal = total < 50 ? 0 : Math.min(500, Math.max(5, Math.round(total * 0.0001)));
+  const backgroundCounts = spread(Math.max(0, total - plantedTotal - outsideTotal), dayWeights);
+  const outsideCounts = spread(outsideTotal, dayWeights);
+
+  const recorder = createTruthRecorder({ seed: opts.seed >>> 0, total, now: opts.now, zone, days, months, sources, units, model });
+  let finished = false;
+
+  // --- drawing one draft ------------------------------------------------------------------------
+  function timeOfDay(day: DemoDay, profile: DiurnalProfile): number {
+    for (let i = 0; i < 30; i++) {
+      const t = day.startMs + (hourTables[profile].draw(rng) + rng.next()) * MS_HOUR;
+      if (t < day.endMs) return Math.floor(t);
+    }
+    return Math.floor(day.startMs + rng.next() * (day.endMs - day.startMs));
+  }
+
+  function pointInStreet(street: number): Position {
+    const s = model.streets[street];
+    return samplePointIn(rng, s.geometry, s.bbox) ?? s.labelPoint;
+  }
+
+  function backgroundDraft(day: DemoDay): Draft {
+    const categoryCode = dayCategoryTables[day.index].draw(rng);
+    const street = streetTable.draw(rng);
+    const receivedAt = timeOfDay(day, (mixOf.get(categoryCode) as CategoryMix).diurnal);
+    const point = rng.chance(UNLOCATED_SHARE) ? null : pointInStreet(street);
+    return { receivedAt, categoryCode, point, street, source: 'background' };
+  }
+
+  function plantedDraft(s: PlantedSource, day: DemoDay): Draft {
+    const categoryCode = rng.chance(s.categoryShare) ? rng.pick(s.categories) : dayCategoryTables[day.index].draw(rng);
+    let point: Position = s.centre;
+    let street = s.streetIndex;
+    for (let i = 0; i < 50; i++) {
+      const p = s.place.type === 'cell' ? samplePointIn(rng, s.place.shape, s.place.bbox) : samplePointInDisc(rng, s.centre, s.place.radiusMetres);
+      const found = p ? model.index.locate(p[0], p[1]) : -1;
+      if (p && found >= 0) {
+        point = p;
+        street = found;
+        break;
+      }
+    }
+    const receivedAt = timeOfDay(day, (mixOf.get(categoryCode) as CategoryMix).diurnal);
+    return { receivedAt, categoryCode, point, street, source: s.id, address: s.address ?? undefined };
+  }
+
+  /** A point just outside the city edge: outside every street, but within ~2 km of one. */
+  function outsideDraft(day: DemoDay): Draft {
+    const [x0, y0, x1, y1] = model.bbox;
+    const step = 0.02;
+    let point: Position = [x1 + step, y1 + step];
+    for (let i = 0; i < 5000; i++) {
+      const x = x0 - step + (x1 - x0 + 2 * step) * rng.next();
+      const y = y0 - step + (y1 - y0 + 2 * step) * rng.next();
+      if (model.index.locate(x, y) >= 0) continue;
+      const nearEdge = [[step, 0], [-step, 0], [0, step], [0, -step]].some(([dx, dy]) => model.index.locate(x + dx, y + dy) >= 0);
+      if (nearEdge) {
+        point = [x, y];
+        break;
+      }
+    }
+    const categoryCode = dayCategoryTables[day.index].draw(rng);
+    return { receivedAt: timeOfDay(day, 'day'), categoryCode, point, street: -1, source: 'outside' };
+  }
+
+  function repeatDraft(seed: RepeatSeed): Draft {
+    // A few metres from the first call's pin, but never across a street border.
+    const moved = seed.point ? samplePointInDisc(rng, seed.point, 15) : null;
+    const point = moved && model.index.locate(moved[0], moved[1]) === seed.street ? moved : seed.point;
+    return { receivedAt: seed.at, categoryCode: seed.categoryCode, point, street: seed.street, source: 'repeat', address: seed.address, repeat: seed };
+  }
+
+  // --- finishing a ticket ----------------------------------------------------------------------
+  let nextTicket = opts.firstTicketId ?? 1;
+  let nextEvent = opts.firstEventId ?? 1;
+  let nextDispatch = opts.firstDispatchId ?? 1;
+  const ids = { event: () => nextEvent++, dispatch: () => nextDispatch++ };
+  const pending = new Map<number, RepeatSeed[]>();
+
+  function handler(code: string, monthIndex: number): Handler {
+    const u = units.units.get(code);
+    if (!u) throw new Error(`no performance profile for unit '${code}'`);
+    return { code, kind: u.kind, perf: performanceAt(u, monthIndex) };
+  }
+
+  function dayIndexOf(t: number): number {
+    let lo = 0;
+    let hi = days.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (days[mid].startMs <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  function finish(d: Draft, day: DemoDay): DemoTicket {
+    const id = nextTicket++;
+    const category = categoryByCode.get(d.categoryCode) as Category;
+    const mix = mixOf.get(d.categoryCode) as CategoryMix;
+    const grid = !d.repeat && d.street >= 0 && mix.patrol && rng.chance(PATROL_SHARE);
+    const channel: Channel = grid ? 'grid' : d.repeat ? (rng.chance(0.85) ? 'phone' : channelTable.draw(rng)) : channelTable.draw(rng);
+    const kind: TicketKind = d.repeat ? d.repeat.kind : grid ? 'report' : kindTables[mix.kinds].draw(rng);
+    const street = d.street >= 0 ? model.streets[d.street] : null;
+    const route =
+      d.street < 0 ? 'outside' : kind === 'praise' || (kind === 'consultation' && rng.chance(CONSULTATION_ANSWERED)) ? 'answer' : 'dispatch';
+    const monthIndex = day.monthIndex;
+    const life = lifecycle(
+      rng,
+      {
+        ticketId: id,
+        receivedAt: d.receivedAt,
+        kind,
+        urgency: category.urgency,
+        route,
+        grid,
+        manualLocation: d.point === null,
+        street: street ? handler(street.code, monthIndex) : null,
+        line: category.parallel && category.departmentCode ? handler(category.departmentCode, monthIndex) : null,
+        otherStreet: () => {
+          const peers = model.streetsByDistrict.get(street?.districtCode ?? '') ?? [];
+          const others = peers.filter((i) => i !== d.street);
+          const pick = others.length > 0 ? others[rng.int(others.length)] : streetTable.draw(rng);
+          return handler(model.streets[pick].code, monthIndex);
+        },
+        solvability: mix.solvability * (d.repeat ? 0.85 : 1),
+      },
+      policy,
+      nowMs,
+      ids,
+    );
+
+    const caller = d.repeat ? d.repeat.caller : fakeCaller(rng);
+    const address = d.address ?? (street ? fakeAddress(rng, street.districtNameZh, street.nameZh) : '外埠地址（非本市范围）');
+    let lon: number | null = null;
+    let lat: number | null = null;
+    let sourceCrs: SourceCrs = 'WGS84';
+    let sourceLon: number | null = null;
+    let sourceLat: number | null = null;
+    let h3r7: string | null = null;
+    let h3r8: string | null = null;
+    let h3r9: string | null = null;
+    if (d.point) {
+      lon = round7(d.point[0]);
+      lat = round7(d.point[1]);
+      sourceCrs = CRS_BY_CHANNEL[channel] ?? 'WGS84';
+      if (sourceCrs === 'WGS84') {
+        sourceLon = lon;
+        sourceLat = lat;
+      } else {
+        const [sx, sy] = gcoord.transform([lon, lat], gcoord.WGS84, sourceCrs === 'GCJ02' ? gcoord.GCJ02 : gcoord.BD09) as [number, number];
+        sourceLon = round7(sx);
+        sourceLat = round7(sy);
+      }
+      h3r9 = latLngToCell(lat, lon, 9);
+      h3r8 = cellToParent(h3r9, 8);
+      h3r7 = cellToParent(h3r9, 7);
+    }
+
+    const ticket: DemoTicket = {
+      id,
+      kind,
+      channel,
+      categoryCode: category.code,
+      urgency: category.urgency,
+      description: fakeDescription(rng, category.nameZh, KIND_ZH[kind]),
+      address,
+      lon,
+      lat,
+      sourceCrs,
+      sourceLon,
+      sourceLat,
+      h3r7,
+      h3r8,
+      h3r9,
+      plannedStreetCode: street?.code ?? null,
+      plannedDistrictCode: street?.districtCode ?? null,
+      status: life.status,
+      receivedAt: d.receivedAt,
+      dispatchedAt: life.dispatchedAt,
+      acceptedAt: life.acceptedAt,
+      repliedAt: life.repliedAt,
+      callbackAt: life.callbackAt,
+      closedAt: life.closedAt,
+      respondDueAt: life.respondDueAt,
+      resolveDueAt: life.resolveDueAt,
+      remindAt: life.remindAt,
+      remindedAt: life.remindedAt,
+      overdueAt: life.overdueAt,
+      returnCount: life.returnCount,
+      solved: life.solved,
+      satisfaction: life.satisfaction,
+      repeatOf: d.repeat ? d.repeat.ticketId : null,
+      updatedAt: life.updatedAt,
+      caller,
+      events: life.events,
+      dispatches: life.dispatches,
+      source: d.source,
+    };
+
+    // Unresolved complaints come back: the same caller, same category, same place, within days.
+    if (route === 'dispatch' && life.unresolved && (kind === 'complaint' || kind === 'help' || kind === 'report') && rng.chance(REPEAT_CHANCE)) {
+      const at = Math.floor(d.receivedAt + rng.uniform(1, REPEAT_WITHIN_DAYS) * MS_DAY);
+      if (at < nowMs) {
+        const di = dayIndexOf(at);
+        const seed: RepeatSeed = { at, ticketId: id, categoryCode: category.code, kind, point: d.point, street: d.street, address, caller };
+        const list = pending.get(di);
+        if (list) list.push(seed);
+        else pending.set(di, [seed]);
+      }
+    }
+    recorder.record(ticket, day);
+    return ticket;
+  }
+
+  function* tickets(): Generator<DemoTicket> {
+    for (const day of days) {
+      const drafts: Draft[] = [];
+      const repeats = pending.get(day.index) ?? [];
+      pending.delete(day.index);
+      // Repeats take the place of background calls, so the total stays exactly as asked.
+      const bg = backgroundCounts[day.index];
+      const kept = repeats.filter((r) => r.at < day.endMs).slice(0, bg);
+      for (const r of kept) drafts.push(repeatDraft(r));
+      for (let i = kept.length; i < bg; i++) drafts.push(backgroundDraft(day));
+      for (const s of sources) for (let i = 0; i < s.dayCounts[day.index]; i++) drafts.push(plantedDraft(s, day));
+      for (let i = 0; i < outsideCounts[day.index]; i++) drafts.push(outsideDraft(day));
+      drafts.sort((a, b) => a.receivedAt - b.receivedAt);
+      for (const d of drafts) yield finish(d, day);
+    }
+    finished = true;
+  }
+
+  return {
+    days,
+    months,
+    sources,
+    units,
+    tickets,
+    truth() {
+      if (!finished) throw new Error('demo truth is complete only after all tickets were generated');
+      return recorder.finish();
+    },
+  };
+}

@@ -1,0 +1,214 @@
+// The planted patterns: where hotspots and recurring clusters sit, which categories they carry and
+// how their tickets spread over the days. Drawn once from the seed before any ticket is made.
+import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
+import { MS_DAY, type DemoDay } from './calendar.ts';
+import { bboxOf, distanceMetres, samplePointIn, type BBox, type MultiPolygon, type Position } from './geometry.ts';
+import { fakeEstate } from './people.ts';
+import { spread, type Rng } from './random.ts';
+import type { RegionModel, StreetModel } from './regions.ts';
+import { seasonFactor, WEEKDAY_FACTOR, type SeasonProfile } from './seasons.ts';
+import type { HotspotPattern } from './truth.ts';
+
+export type PlantedPlace =
+  | { type: 'cell'; h3r8: string; shape: MultiPolygon; bbox: BBox }
+  | { type: 'disc'; radiusMetres: number };
+
+export interface PlantedSource {
+  id: string;
+  pattern: HotspotPattern | 'cluster';
+  story: string;
+  place: PlantedPlace;
+  centre: Position;
+  /** Index into model.streets of the street holding the centre. */
+  streetIndex: number;
+  /** Clusters repeat one address: the estate or lane everyone calls about. */
+  address: string | null;
+  categories: string[];
+  /** Share of the source's tickets drawn from `categories`; the rest follow the city's daily mix. */
+  categoryShare: number;
+  count: number;
+  /** Tickets per day, indexed like the demo days. */
+  dayCounts: number[];
+}
+
+interface Theme {
+  story: string;
+  categories: string[];
+}
+
+const THEMES: Record<HotspotPattern, Theme[]> = {
+  persistent: [
+    { story: 'night-life street: bars, food stalls and their noise', categories: ['noise.commercial', 'urban_order.street_vendors'] },
+    { story: 'railway station forecourt: parking and congestion', categories: ['traffic.illegal_parking', 'traffic.congestion'] },
+    { story: 'large old estate with a failing property manager', categories: ['property.service', 'property.fee'] },
+    { story: 'shopping mall: consumer disputes and prepaid cards', categories: ['market.consumer_dispute', 'market.prepaid_card'] },
+  ],
+  new: [
+    { story: 'new construction site working at night', categories: ['noise.construction', 'environment.dust'] },
+    { story: 'gym chain closed overnight: prepaid card refunds', categories: ['market.prepaid_card'] },
+    { story: 'new subway station exit: shared bikes and parking', categories: ['traffic.shared_bikes', 'traffic.illegal_parking'] },
+  ],
+  intensifying: [
+    { story: 'new estate filling up: property and parking', categories: ['property.service', 'property.estate_parking'] },
+    { story: 'food street growing: fumes and noise', categories: ['environment.cooking_fumes', 'noise.commercial'] },
+    { story: 'village turning into cheap rentals', categories: ['housing.rental', 'security.group_rental'] },
+  ],
+};
+
+interface ClusterSpec {
+  story: string;
+  category: string;
+  season: SeasonProfile;
+  /** Calendar months (1–12) in which it recurs. */
+  months: number[];
+  weekdaysOnly?: boolean;
+  share: number;
+  min: number;
+}
+
+const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const CLUSTERS: ClusterSpec[] = [
+  { story: 'sewer pipe under a lane leaking all year', category: 'water.sewer', season: 'flat', months: ALL_MONTHS, share: 0.0004, min: 60 },
+  { story: 'resettlement estate: roof leaks every summer storm', category: 'property.roof_leak', season: 'rainy', months: [6, 7, 8], share: 0.0006, min: 150 },
+  { story: 'building with cold radiators every heating season', category: 'heating.no_heat', season: 'heating', months: [11, 12, 1, 2, 3], share: 0.0003, min: 60 },
+  { story: 'construction site working at night for a spring', category: 'noise.construction', season: 'flat', months: [4, 5, 6], share: 0.0003, min: 50 },
+  { story: 'school gate blocked by parked cars on school days', category: 'traffic.illegal_parking', season: 'flat', months: [1, 3, 4, 5, 6, 9, 10, 11, 12], weekdaysOnly: true, share: 0.0003, min: 50 },
+  { story: 'underpass flooding in every storm', category: 'water.waterlogging', season: 'rainy', months: [6, 7, 8], share: 0.00012, min: 30 },
+];
+
+const HOTSPOT_SIZE: Record<HotspotPattern, { share: number; min: number }> = {
+  persistent: { share: 0.0025, min: 130 },
+  new: { share: 0.0012, min: 60 },
+  intensifying: { share: 0.002, min: 120 },
+};
+
+/** Planted tickets never exceed this share of the total, however small the demo. */
+const MAX_PLANTED_SHARE = 0.2;
+export const CLUSTER_RADIUS_METRES = 60;
+/** New hotspots appear in this many days before now. */
+export const NEW_HOTSPOT_DAYS = 60;
+
+function dayWeight(pattern: HotspotPattern, day: DemoDay, days: readonly DemoDay[], nowMs: number): number {
+  const base = WEEKDAY_FACTOR[day.weekday] * day.fraction;
+  if (pattern === 'persistent') return base;
+  if (pattern === 'new') {
+    const since = day.startMs - (nowMs - NEW_HOTSPOT_DAYS * MS_DAY);
+    if (since < 0) return 0;
+    return base * Math.min(1, 0.3 + since / (14 * MS_DAY)); // ramps up over its first two weeks
+  }
+  // Present from the start but small, then growing month on month.
+  return base * (0.08 + 0.92 * ((day.index + 1) / days.length) ** 1.5);
+}
+
+function clusterWeight(spec: ClusterSpec, day: DemoDay): number {
+  if (!spec.months.includes(day.month)) return 0;
+  if (spec.weekdaysOnly && (day.weekday === 0 || day.weekday === 6)) return 0;
+  return seasonFactor(spec.season, day.dayOfYear) * WEEKDAY_FACTOR[day.weekday] * day.fraction;
+}
+
+/** Streets ordered by demand per km², densest first: hotspots belong where people are. */
+function byDensity(model: RegionModel): number[] {
+  return model.streets
+    .map((s, i) => ({ i, d: s.weight / Math.max(s.areaKm2, 0.05) }))
+    .sort((a, b) => b.d - a.d || a.i - b.i)
+    .map((x) => x.i);
+}
+
+function slice(order: number[], from: number, to: number): number[] {
+  const a = Math.floor(order.length * from);
+  const b = Math.max(a + 1, Math.ceil(order.length * to));
+  return order.slice(a, Math.min(order.length, b));
+}
+
+export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay[], total: number): PlantedSource[] {
+  const nowMs = days[days.length - 1].endMs;
+  const order = byDensity(model);
+  const taken: Position[] = [];
+  const minGap = () => (taken.length < 4 ? 1500 : 1000);
+  const farEnough = (p: Position, gap: number) => taken.every((q) => distanceMetres(p, q) >= gap);
+
+  /** A point in one of `candidates`, far enough from earlier picks (the gap relaxes for tiny test maps). */
+  const placeIn = (candidates: number[]): { point: Position; street: number } => {
+    let gap = minGap();
+    for (let attempt = 0; ; attempt++) {
+      const street = candidates[rng.int(candidates.length)];
+      const s: StreetModel = model.streets[street];
+      const p = samplePointIn(rng, s.geometry, s.bbox) ?? s.labelPoint;
+      if (farEnough(p, gap) || attempt > 400) return { point: p, street };
+      if (attempt % 100 === 99) gap /= 2;
+    }
+  };
+
+  const sources: PlantedSource[] = [];
+  // Day-to-day noise, so planted places do not all share one identical monthly curve.
+  const jitter = () => rng.uniform(0.5, 1.5);
+  const hotspotStreets: Record<HotspotPattern, number[]> = {
+    persistent: slice(order, 0, 0.1),
+    new: slice(order, 0.1, 0.4),
+    intensifying: (() => {
+      const outer = slice(order, 0, 0.6).filter((i) => model.streets[i].coreKm >= 12 && model.streets[i].coreKm <= 35);
+      return outer.length >= 3 ? outer : slice(order, 0.2, 0.6);
+    })(),
+  };
+  for (const pattern of ['persistent', 'new', 'intensifying'] as const) {
+    THEMES[pattern].forEach((theme, k) => {
+      const { point } = placeIn(hotspotStreets[pattern]);
+      const h3r8 = latLngToCell(point[1], point[0], 8);
+      const [clat, clon] = cellToLatLng(h3r8);
+      const centre: Position = [clon, clat];
+      const shape: MultiPolygon = [[cellToBoundary(h3r8, true) as Position[]]];
+      const streetAtCentre = model.index.locate(centre[0], centre[1]);
+      taken.push(centre);
+      const size = HOTSPOT_SIZE[pattern];
+      sources.push({
+        id: `hotspot-${pattern}-${k + 1}`,
+        pattern,
+        story: theme.story,
+        place: { type: 'cell', h3r8, shape, bbox: bboxOf(shape) },
+        centre,
+        streetIndex: streetAtCentre >= 0 ? streetAtCentre : model.index.locate(point[0], point[1]),
+        address: null,
+        categories: theme.categories,
+        categoryShare: 0.7,
+        count: Math.max(size.min, Math.round(size.share * total)),
+        dayCounts: [],
+      });
+      const src = sources[sources.length - 1];
+      src.dayCounts = spread(src.count, days.map((d) => dayWeight(pattern, d, days, nowMs) * jitter()));
+    });
+  }
+  const settled = slice(order, 0, 0.7); // not in the mountains: clusters are about dense estates and lanes
+  CLUSTERS.forEach((spec, k) => {
+    const weights = days.map((d) => clusterWeight(spec, d) * jitter());
+    if (weights.every((w) => w === 0)) return; // the range misses its season entirely
+    const { point, street } = placeIn(settled);
+    taken.push(point);
+    const s = model.streets[street];
+    const count = Math.max(spec.min, Math.round(spec.share * total));
+    sources.push({
+      id: `cluster-${k + 1}`,
+      pattern: 'cluster',
+      story: spec.story,
+      place: { type: 'disc', radiusMetres: CLUSTER_RADIUS_METRES },
+      centre: point,
+      streetIndex: street,
+      address: fakeEstate(rng, s.districtNameZh, s.nameZh),
+      categories: [spec.category],
+      categoryShare: 1,
+      count,
+      dayCounts: spread(count, weights),
+    });
+  });
+
+  // Keep planted volume a minority of a small demo, so the background still looks like a city.
+  const planted = sources.reduce((a, s) => a + s.count, 0);
+  if (planted > MAX_PLANTED_SHARE * total) {
+    const f = (MAX_PLANTED_SHARE * total) / planted;
+    for (const s of sources) {
+      const weights = s.dayCounts.slice();
+      s.count = Math.floor(s.count * f);
+      s.dayCounts = spread(s.count, weights);
+    }
+  }
+  return sources;
+}

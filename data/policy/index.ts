@@ -1,0 +1,2 @@
+export { policySchema, parsePolicy, DEFAULT_POLICY, type Policy, type PolicyInput } from './schema.ts';
+export { deadlinesFor, type Deadlines } from './deadlines.ts';
