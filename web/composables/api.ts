@@ -1,4 +1,5 @@
 // Typed fetch helpers for the server API, plus the decoder for the binary point format.
+import type { DrillPart, DrillRate, DrillResult, MonthsResult, RankingResult, RankingTable, Report, ReportKind, UnitProfile, WhatIfResponse } from '../api/ranking.ts';
 import type { AppConfig, CategoriesResponse, RegionCollection, RegionLevel, Summary, TicketFilter, TicketPoints } from '../api/types.ts';
 
 /** HTTP or network failure; `status` is 0 when the request never got an answer. */
@@ -82,3 +83,31 @@ export function decodeTicketPoints(buf: ArrayBuffer): Pick<TicketPoints, 'count'
   for (let i = 0; i < n; i++) categoryIndex[i] = view.getUint16(4 + 8 * n + 2 * i, true);
   return { count: n, positions, categoryIndex };
 }
+
+// ---- ranking and reports ----
+
+export const fetchRankingMonths = (signal?: AbortSignal) => getJson<MonthsResult>('/api/ranking/months', signal);
+
+export const fetchRanking = (table: RankingTable, month: string | null, signal?: AbortSignal) =>
+  getJson<RankingResult>(`/api/ranking${query({ month, table })}`, signal);
+
+export const fetchUnitProfile = (code: string, to: string | null, signal?: AbortSignal) =>
+  getJson<UnitProfile>(`/api/ranking/units/${encodeURIComponent(code)}${query({ months: '13', to })}`, signal);
+
+export const fetchDrill = (code: string, p: { month: string; rate: DrillRate; part: DrillPart; limit: number; offset: number }, signal?: AbortSignal) =>
+  getJson<DrillResult>(
+    `/api/ranking/units/${encodeURIComponent(code)}/drill${query({ month: p.month, rate: p.rate, part: p.part, limit: String(p.limit), offset: String(p.offset) })}`,
+    signal,
+  );
+
+export const fetchWhatIf = (code: string, month: string | null, signal?: AbortSignal) =>
+  getJson<WhatIfResponse>(`/api/ranking/units/${encodeURIComponent(code)}/what-if${query({ month, limit: '20' })}`, signal);
+
+/** The query parameter naming each report's period. */
+export const REPORT_PERIOD_PARAM: Record<ReportKind, string> = { daily: 'date', weekly: 'week', monthly: 'month', annual: 'year' };
+
+export function reportUrl(kind: ReportKind, period: string | null, format: 'json' | 'xlsx' | 'html' = 'json', lang: 'zh' | 'en' = 'zh'): string {
+  return `/api/reports/${kind}${query({ [REPORT_PERIOD_PARAM[kind]]: period, format: format === 'json' ? null : format, lang: lang === 'zh' ? null : lang })}`;
+}
+
+export const fetchReport = (kind: ReportKind, period: string | null, signal?: AbortSignal) => getJson<Report>(reportUrl(kind, period), signal);

@@ -1,0 +1,188 @@
+// The ranking views in a real browser against the real server: the monthly table and its
+// choropleth, a unit's profile with charts, what-if and drill-down, the bulletin download,
+// the reports page, and screenshots at a laptop and a wall size. One server for all of it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Page } from 'playwright-core';
+import type { DrillResult, MonthsResult, RankingResult, UnitProfile } from '../../server/ranking/service.ts';
+import { openBrowser, type E2EBrowser } from './browser.ts';
+import { startServerForE2E, type RunningServer } from './server.ts';
+
+let server: RunningServer;
+let months: MonthsResult;
+let streets: RankingResult;
+
+beforeAll(async () => {
+  server = await startServerForE2E();
+  months = await api<MonthsResult>('/api/ranking/months');
+  streets = await api<RankingResult>(`/api/ranking?table=street&month=${months.latestClosed}`);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(server.url + path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+const rows = (page: Page) => page.getByTestId('ranking-row');
+
+async function waitForRanking(page: Page, count: number): Promise<void> {
+  await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(count);
+  await page.waitForSelector('[data-testid="ranking-map"][data-ready="1"]', { timeout: 60_000 });
+}
+
+async function waitForProfile(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="trend-chart"][data-rendered="1"] canvas', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid="rank-chart"][data-rendered="1"] canvas', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid="what-if"] .intro, [data-testid="what-if"] .muted', { timeout: 30_000 });
+}
+
+describe('monthly ranking, unit profile and reports', () => {
+  let b: E2EBrowser;
+
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('shows every street of the latest closed month, ranked as the API ranks them', async () => {
+    expect(months.latestClosed).toBeTruthy();
+    expect(streets.rows.length).toBe(339);
+    b = await openBrowser({ baseUrl: server.url, viewport: { width: 1440, height: 900 } });
+    await b.page.goto(`${server.url}/ranking`);
+    await waitForRanking(b.page, 339);
+
+    expect(await b.page.getByTestId('month-picker').inputValue()).toBe(months.latestClosed);
+    const first = rows(b.page).first();
+    const top = streets.rows[0];
+    expect(await first.getAttribute('data-code')).toBe(top.code);
+    expect(await first.getAttribute('data-rank')).toBe(String(top.rank));
+    expect(await first.getAttribute('data-score')).toBe(String(top.score));
+    await expect.poll(() => first.textContent()).toContain(top.nameZh);
+    // the navigation marks the current page
+    expect(await b.page.locator('[data-nav="ranking"]').getAttribute('aria-current')).toBe('page');
+    expect(await b.page.locator('[data-nav="map"]').getAttribute('aria-current')).toBeNull();
+    await b.screenshot('ranking-1440x900-zh');
+    expect(b.problemList()).toEqual([]);
+  });
+
+  it('switches the table to districts (16 rows) and back', async () => {
+    await b.page.locator('[data-testid="table-picker"] [data-value="district"]').click();
+    await waitForRanking(b.page, 16);
+    const districts = await api<RankingResult>(`/api/ranking?table=district&month=${months.latestClosed}`);
+    expect(await rows(b.page).first().getAttribute('data-code')).toBe(districts.rows[0].code);
+    await b.page.locator('[data-testid="color-mode"] [data-value="class"]').click();
+    await b.page.waitForSelector('[data-testid="ranking-map"][data-ready="1"]', { timeout: 30_000 });
+    await b.screenshot('ranking-district-1440x900-zh');
+    await b.page.locator('[data-testid="table-picker"] [data-value="street"]').click();
+    await waitForRanking(b.page, 339);
+    expect(b.problemList()).toEqual([]);
+  });
+
+  it('opens a unit profile from a row, with charts and the rank the API gives', async () => {
+    // a street with callbacks, so its drill-down has tickets to show
+    const target = streets.rows.find((r) => r.rank !== null && r.resolution.denominator >= 5) ?? streets.rows[0];
+    await b.page.locator(`[data-testid="ranking-row"][data-code="${target.code}"]`).click();
+    await b.page.waitForURL(new RegExp(`/units/${target.code}`));
+    await waitForProfile(b.page);
+
+    const profile = await api<UnitProfile>(`/api/ranking/units/${target.code}?months=13&to=${months.latestClosed}`);
+    const point = profile.series.find((p) => p.month === months.latestClosed)!;
+    const standing = b.page.getByTestId('unit-standing');
+    expect(await standing.getAttribute('data-rank')).toBe(String(point.rank));
+    expect(point.rank).toBe(target.rank);
+    expect(await standing.getAttribute('data-score')).toBe(String(point.score));
+    expect(await b.page.getByTestId('unit-name').textContent()).toBe(target.nameZh);
+    // the chart canvas really has pixels on it
+    const painted = await b.page.locator('[data-testid="trend-chart"] canvas').first().evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d');
+      if (!ctx) return 0;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(1000);
+    expect(await b.page.locator('[data-nav="ranking"]').getAttribute('aria-current')).toBe('page');
+    await b.screenshot('unit-1440x900-zh');
+
+    // drill-down: the tickets behind the resolution rate's denominator
+    await b.page.locator('[data-drill="resolution-denominator"]').click();
+    await b.page.waitForSelector('[data-testid="drill"][data-state="ready"]', { timeout: 30_000 });
+    const drill = await api<DrillResult>(`/api/ranking/units/${target.code}/drill?month=${months.latestClosed}&rate=resolution&part=denominator&limit=50`);
+    expect(drill.value).toBe(point.resolution.denominator);
+    expect(Number(await b.page.getByTestId('drill').getAttribute('data-value'))).toBe(drill.value);
+    expect(Number(await b.page.getByTestId('drill').getAttribute('data-total'))).toBe(drill.total);
+    await expect.poll(() => b.page.getByTestId('drill-ticket').count()).toBe(Math.min(50, drill.total));
+    const ids = await b.page.getByTestId('drill-ticket').locator('td:first-child').allTextContents();
+    expect(ids.map(Number)).toEqual(drill.tickets.map((x) => x.id));
+    await b.page.getByTestId('drill').scrollIntoViewIfNeeded();
+    await b.screenshot('unit-drill-1440x900-zh');
+    expect(b.problemList()).toEqual([]);
+  });
+
+  it('downloads the monthly bulletin as an Excel file with Chinese headers', async () => {
+    await b.page.goto(`${server.url}/ranking`);
+    await waitForRanking(b.page, 339);
+    const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByTestId('download-xlsx').click()]);
+    const path = join(mkdtempSync(join(tmpdir(), 'bulletin-')), download.suggestedFilename() || 'bulletin.xlsx');
+    await download.saveAs(path);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    expect(wb.worksheets.length).toBeGreaterThan(0);
+    const headers = wb.worksheets.map((ws) => (ws.getRow(1).values as unknown[]).filter((v) => typeof v === 'string') as string[]);
+    const ranked = headers.find((h) => h.includes('排名'));
+    expect(ranked, JSON.stringify(headers)).toBeTruthy();
+    expect(ranked!.every((h) => /[\u4e00-\u9fff]/.test(h) || /^[\w%/ -]+$/.test(h))).toBe(true);
+    // the printable bulletin opens in a new tab
+    const href = await b.page.getByTestId('download-html').getAttribute('href');
+    expect(await b.page.getByTestId('download-html').getAttribute('target')).toBe('_blank');
+    const html = await fetch(server.url + href);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(b.problemList()).toEqual([]);
+  });
+
+  it('summarises each report on the reports page', async () => {
+    await b.page.goto(`${server.url}/reports`);
+    for (const kind of ['daily', 'weekly', 'monthly', 'annual'] as const) {
+      await b.page.locator(`[data-tab="${kind}"]`).click();
+      await b.page.waitForSelector(`[role="tabpanel"][data-kind="${kind}"][data-state="ready"] [data-testid="report-figures"]`, { timeout: 60_000 });
+      const report = await api<{ label: string; city: { counts: { volume: number } } }>(`/api/reports/${kind}`);
+      await expect.poll(() => b.page.getByTestId('report-label').textContent()).toContain(report.label);
+      const volume = await b.page.locator('[data-testid="report-figures"] tr[data-key="volume"] td').first().textContent();
+      expect(Number((volume ?? '').replace(/[^\d]/g, ''))).toBe(report.city.counts.volume);
+      if (kind === 'monthly') await b.screenshot('reports-monthly-1440x900-zh');
+    }
+    expect(b.problemList()).toEqual([]);
+  });
+
+  it('reads at 1920×1080 on a wall display', async () => {
+    const wall = await openBrowser({ baseUrl: server.url, viewport: { width: 1920, height: 1080 } });
+    try {
+      await wall.page.goto(`${server.url}/ranking`);
+      await waitForRanking(wall.page, 339);
+      await wall.screenshot('ranking-1920x1080-zh');
+      const code = streets.rows[0].code;
+      await wall.page.goto(`${server.url}/units/${code}?month=${months.latestClosed}`);
+      await waitForProfile(wall.page);
+      await wall.screenshot('unit-1920x1080-zh');
+      // keyboard: the header's navigation is reachable by Tab and opens the reports page
+      await wall.page.locator('[data-nav="reports"]').focus();
+      await wall.page.keyboard.press('Enter');
+      await wall.page.waitForURL(/\/reports/);
+      await wall.page.waitForSelector('[role="tabpanel"][data-state="ready"] [data-testid="report-figures"]', { timeout: 60_000 });
+      await wall.screenshot('reports-1920x1080-zh');
+      expect(wall.problemList()).toEqual([]);
+    } finally {
+      await wall.close();
+    }
+  });
+});
