@@ -1,0 +1,110 @@
+// Intake and life-cycle actions over HTTP: POST /api/tickets, POST /api/tickets/:id/<action>,
+// POST /api/tickets/:id/locate, GET /api/tickets/:id, GET /api/queue, GET /api/returns.
+// Rules live in server/lifecycle/ and server/intake/; this file maps them to HTTP.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { errorBody, validationError } from '../errors.ts';
+import { intakeSchema } from '../intake/normalise.ts';
+import { intakeTicket } from '../intake/intake.ts';
+import { locateBody, locateManually } from '../intake/manualLocate.ts';
+import { defaultSettings, type LifecycleSettings } from '../intake/settings.ts';
+import { ACTION_BODIES, ActionRefused, applyAction, TicketNotFound } from '../lifecycle/actions.ts';
+import { QUEUE_KINDS, queue, ticketDetail, unjustifiedReturns } from '../lifecycle/read.ts';
+import { ACTIONS, IllegalTransition, TimeTravel, type Action } from '../lifecycle/stateMachine.ts';
+import { validQuery } from '../validate.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const limitBody = (max = MAX_BODY_BYTES) =>
+  bodyLimit({ maxSize: max, onError: (c) => c.json(errorBody('too_large', `Body over ${max} bytes`, 'body'), 413) });
+
+/** Map the life-cycle's refusals to HTTP; anything else goes to the app's error handler. */
+export function lifecycleError(c: Context, e: unknown) {
+  if (e instanceof IllegalTransition)
+    return c.json({ error: { code: 'illegal_transition', message: e.message, field: 'status', status: e.status, allowed: e.allowed } }, 409);
+  if (e instanceof TimeTravel) return c.json(errorBody('invalid_input', e.message, 'at'), 400);
+  if (e instanceof TicketNotFound) return c.json(errorBody('not_found', e.message), 404);
+  if (e instanceof ActionRefused) return c.json(errorBody('refused', e.message, e.field), 409);
+  throw e;
+}
+
+/** JSON body parsed by hand so a malformed body is a 400 naming `body`, never a 500. */
+async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; res: Response }> {
+  const text = await c.req.text();
+  if (!text.trim()) return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, res: c.json(errorBody('invalid_input', 'body: not valid JSON', 'body'), 400) };
+  }
+}
+
+const idParam = (c: Context) => Number(c.req.param('id'));
+
+export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings()) {
+  const tickets = new Hono<AppEnv>()
+    .post('/', limitBody(), async (c) => {
+      const body = await readJson(c);
+      if (!body.ok) return body.res;
+      const header = c.req.header('idempotency-key');
+      const value = header && body.value && typeof body.value === 'object' ? { idempotencyKey: header, ...(body.value as object) } : body.value;
+      const parsed = intakeSchema.safeParse(value);
+      if (!parsed.success) return c.json(validationError(parsed.error), 400);
+      try {
+        const r = await intakeTicket(c.get('db'), parsed.data, settings);
+        return c.json(r, r.created ? 201 : 200);
+      } catch (e) {
+        return lifecycleError(c, e);
+      }
+    })
+    .get('/:id{[0-9]+}', async (c) => {
+      const t = await ticketDetail(c.get('db'), idParam(c));
+      return t ? c.json(t) : c.json(errorBody('not_found', `No ticket ${c.req.param('id')}`), 404);
+    })
+    .post('/:id{[0-9]+}/locate', limitBody(), async (c) => {
+      const body = await readJson(c);
+      if (!body.ok) return body.res;
+      const parsed = locateBody.safeParse(body.value);
+      if (!parsed.success) return c.json(validationError(parsed.error), 400);
+      try {
+        return c.json(await locateManually(c.get('db'), idParam(c), parsed.data));
+      } catch (e) {
+        return lifecycleError(c, e);
+      }
+    })
+    .post('/:id{[0-9]+}/:action', limitBody(), async (c) => {
+      const action = c.req.param('action') as Action;
+      if (!(ACTIONS as readonly string[]).includes(action)) return c.json(errorBody('not_found', `No such action: ${action}; actions: ${ACTIONS.join(', ')}`, 'action'), 404);
+      const body = await readJson(c);
+      if (!body.ok) return body.res;
+      const parsed = ACTION_BODIES[action].safeParse(body.value);
+      if (!parsed.success) return c.json(validationError(parsed.error), 400);
+      try {
+        return c.json(await applyAction(c.get('db'), idParam(c), action, parsed.data as never));
+      } catch (e) {
+        return lifecycleError(c, e);
+      }
+    });
+
+  const queueRoute = new Hono<AppEnv>().get(
+    '/',
+    validQuery(z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) })),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json({ kind: q.kind, tickets: await queue(c.get('db'), q.kind, q.limit) });
+    },
+  );
+
+  const returns = new Hono<AppEnv>().get(
+    '/',
+    validQuery(z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() })),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json({ units: await unjustifiedReturns(c.get('db'), q.from ?? null, q.to ?? null) });
+    },
+  );
+
+  return { tickets, queue: queueRoute, returns };
+}

@@ -1,0 +1,153 @@
+// Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2/: services,
+// service definitions, requests (GET with filters, POST with api_key), one request, tokens.
+// Every error answers in the spec's body and in the format the path asked for.
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../app.ts';
+import { UnknownCodeError } from '../filters.ts';
+import { intakeTicket } from '../intake/intake.ts';
+import { intakeSchema } from '../intake/normalise.ts';
+import { defaultSettings } from '../intake/settings.ts';
+import { open311Error, render, splitFormat, type Format } from '../open311/format.ts';
+import { service, serviceRequest, STATUS_FILTER, type RequestRow, type ServiceRow } from '../open311/mapping.ts';
+import { limitBody } from './lifecycle.ts';
+
+const DEFAULT_DAYS = 90;
+const MAX_REQUESTS = 1000;
+
+function apiKeys(): Set<string> {
+  return new Set((process.env.OPEN311_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean));
+}
+
+const SERVICES_SQL = `SELECT c.code, c.name_zh, g.name_zh AS group_zh, c.urgency FROM categories c JOIN category_groups g ON g.code = c.group_code`;
+
+const REQUEST_SQL = `
+  SELECT t.id::int AS id, t.status, t.category_code, c.name_zh AS service_name, t.description, t.address,
+         ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at, t.updated_at, t.resolve_due_at,
+         (SELECT d.unit_code FROM dispatches d WHERE d.ticket_id = t.id AND d.active AND d.role = 'territorial' ORDER BY d.id DESC LIMIT 1) AS agency,
+         (SELECT e.note FROM ticket_events e WHERE e.ticket_id = t.id AND e.note IS NOT NULL ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status_notes
+  FROM tickets t JOIN categories c ON c.code = t.category_code`;
+
+const fmtOf = (c: Context, name: string): [string, Format] | null => splitFormat(name);
+const isInstant = (s: string) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s));
+
+export const open311 = new Hono<AppEnv>()
+  .get('/:name', async (c) => {
+    const f = fmtOf(c, c.req.param('name'));
+    if (!f) return open311Error('json', 404, `No such resource: ${c.req.param('name')}`);
+    const [res, format] = f;
+    const db = c.get('db');
+    if (res === 'services') {
+      const rows = await db.query<ServiceRow>(`${SERVICES_SQL} ORDER BY c.code`);
+      return render(format, 200, 'services', 'service', rows.map(service));
+    }
+    if (res !== 'requests') return open311Error(format, 404, `No such resource: ${res}`);
+    const q = c.req.query();
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (q.service_request_id) {
+      // The spec: with service_request_id, all other filters are ignored.
+      const ids = q.service_request_id.split(',').map((s) => s.trim());
+      if (!ids.every((s) => /^\d{1,15}$/.test(s))) return open311Error(format, 400, 'service_request_id: not a request id');
+      params.push(ids.map(Number));
+      where.push(`t.id = ANY($${params.length}::bigint[])`);
+    } else {
+      if (q.service_code) {
+        params.push(q.service_code.split(',').map((s) => s.trim()));
+        where.push(`t.category_code = ANY($${params.length}::text[])`);
+      }
+      for (const k of ['start_date', 'end_date'] as const) if (q[k] !== undefined && !isInstant(q[k])) return open311Error(format, 400, `${k}: not a W3C date-time`);
+      const end = q.end_date ? new Date(q.end_date) : null;
+      const start = q.start_date ? new Date(q.start_date) : new Date((end?.getTime() ?? Date.now()) - DEFAULT_DAYS * 86_400_000);
+      params.push(start.toISOString());
+      where.push(`t.received_at >= $${params.length}`);
+      if (end) {
+        params.push(end.toISOString());
+        where.push(`t.received_at <= $${params.length}`);
+      }
+      if (q.status) {
+        const wanted = q.status.split(',').map((s) => s.trim());
+        if (!wanted.every((s) => s === 'open' || s === 'closed')) return open311Error(format, 400, 'status: must be open or closed');
+        params.push(wanted.flatMap((s) => STATUS_FILTER[s as 'open' | 'closed']));
+        where.push(`t.status = ANY($${params.length}::text[])`);
+      }
+    }
+    const rows = await db.query<RequestRow>(`${REQUEST_SQL} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, t.id DESC LIMIT ${MAX_REQUESTS}`, params);
+    return render(format, 200, 'service_requests', 'request', rows.map(serviceRequest));
+  })
+  .get('/services/:name', async (c) => {
+    const f = fmtOf(c, c.req.param('name'));
+    if (!f) return open311Error('json', 404, 'Service definitions are services/{code}.json or .xml');
+    const [code, format] = f;
+    const rows = await c.get('db').query<ServiceRow>(`${SERVICES_SQL} WHERE c.code = $1`, [code]);
+    if (!rows[0]) return open311Error(format, 404, `service_code ${code} not found`);
+    // No extra attributes are asked of the citizen: metadata is false and the list is empty.
+    return render(format, 200, 'service_definition', 'service_definition', { service_code: code, attributes: [] });
+  })
+  .get('/requests/:name', async (c) => {
+    const f = fmtOf(c, c.req.param('name'));
+    if (!f) return open311Error('json', 404, 'Requests are requests/{id}.json or .xml');
+    const [id, format] = f;
+    if (!/^\d{1,15}$/.test(id)) return open311Error(format, 404, `service_request_id ${id} not found`);
+    const rows = await c.get('db').query<RequestRow>(`${REQUEST_SQL} WHERE t.id = $1`, [Number(id)]);
+    if (!rows[0]) return open311Error(format, 404, `service_request_id ${id} not found`);
+    return render(format, 200, 'service_requests', 'request', rows.map(serviceRequest));
+  })
+  .get('/tokens/:name', async (c) => {
+    const f = fmtOf(c, c.req.param('name'));
+    if (!f) return open311Error('json', 404, 'Tokens are tokens/{token}.json or .xml');
+    const [token, format] = f;
+    const rows = await c.get('db').query<{ id: number }>(`SELECT id::int AS id FROM tickets WHERE idempotency_key = $1`, [`open311:${token}`]);
+    if (!rows[0]) return open311Error(format, 404, `token ${token} not found`);
+    return render(format, 200, 'service_requests', 'request', [{ service_request_id: String(rows[0].id), token }]);
+  })
+  .post('/:name', limitBody(), async (c) => {
+    const f = fmtOf(c, c.req.param('name'));
+    if (!f || f[0] !== 'requests') return open311Error(f?.[1] ?? 'json', 404, `No such resource: ${c.req.param('name')}`);
+    const format = f[1];
+    let form: Record<string, string | File | (string | File)[]>;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      return open311Error(format, 400, 'body: not form data');
+    }
+    const str = (k: string) => {
+      const v = form[k] ?? c.req.query(k);
+      return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+    };
+    const key = str('api_key');
+    if (!key || !apiKeys().has(key)) return open311Error(format, 403, 'api_key: missing or invalid');
+    const code = str('service_code');
+    if (!code) return open311Error(format, 400, 'service_code: required');
+    const lat = str('lat');
+    const lon = str('long');
+    const num = (s: string | undefined) => (s === undefined ? null : /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN);
+    const token = c.req.header('idempotency-key')?.slice(0, 150) ?? randomUUID();
+    const name = [str('last_name'), str('first_name')].filter(Boolean).join('');
+    const parsed = intakeSchema.safeParse({
+      kind: 'complaint',
+      channel: 'app',
+      category: code,
+      description: str('description') ?? '',
+      address: str('address_string') ?? null,
+      lon: num(lon),
+      lat: num(lat),
+      crs: 'WGS84',
+      callerName: name || null,
+      callerPhone: str('phone') ?? null,
+      idempotencyKey: `open311:${token}`,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = ({ lon: 'long', address: 'lat/long or address_string', category: 'service_code', callerPhone: 'phone', callerName: 'first_name' } as Record<string, string>)[String(issue?.path[0])] ?? String(issue?.path[0] ?? 'request');
+      return open311Error(format, 400, `${field}: ${issue?.message ?? 'invalid'}`);
+    }
+    try {
+      const r = await intakeTicket(c.get('db'), parsed.data, defaultSettings());
+      return render(format, r.created ? 201 : 200, 'service_requests', 'request', [{ service_request_id: String(r.id), token, service_notice: null, account_id: null }]);
+    } catch (e) {
+      if (e instanceof UnknownCodeError) return open311Error(format, 400, `service_code: ${code} not found`);
+      throw e;
+    }
+  })
+  .all('*', (c) => open311Error('json', 404, `No such endpoint: ${c.req.method} ${c.req.path}`));
