@@ -15,6 +15,9 @@ import {
   timestamp,
   uniqueIndex,
   check,
+  date,
+  primaryKey,
+  smallint,
 } from 'drizzle-orm/pg-core';
 
 /** PostGIS geometry with a fixed subtype; values travel as EWKT/GeoJSON through SQL, never parsed here. */
@@ -245,3 +248,136 @@ export const meta = pgTable('meta', {
 });
 
 export const schemaTables = { regions, regionParts, departments, categoryGroups, categories, tickets, ticketCallers, ticketEvents, dispatches, meta };
+
+// --- Rollups for the analyses (server/analysis/) ------------------------------------------------
+// Counts kept current by statement-level triggers on tickets (migration 0004_rollup_triggers:
+// hotline_rollup_sql is the one definition of what is counted, used by the triggers and by
+// hotline_rollup_rebuild()). Days are calendar days in the city's zone (meta 'city.time_zone',
+// default Asia/Shanghai). Rows whose counts all fall to zero are deleted.
+
+/** Tickets per (H3 cell at resolution 7/8/9, city day, category, district); '' = outside every district. */
+export const rollupH3Daily = pgTable(
+  'rollup_h3_daily',
+  {
+    res: smallint('res').notNull(),
+    categoryCode: text('category_code').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    cell: text('cell').notNull(),
+    districtCode: text('district_code').notNull(),
+    tickets: integer('tickets').notNull(),
+  },
+  (t) => [primaryKey({ name: 'rollup_h3_daily_pk', columns: [t.res, t.categoryCode, t.day, t.cell, t.districtCode] })],
+);
+
+/** The same summed over categories: the all-category hot spot map reads ~1/30 of the rows. */
+export const rollupH3DailyTotal = pgTable(
+  'rollup_h3_daily_total',
+  {
+    res: smallint('res').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    cell: text('cell').notNull(),
+    districtCode: text('district_code').notNull(),
+    tickets: integer('tickets').notNull(),
+  },
+  (t) => [primaryKey({ name: 'rollup_h3_daily_total_pk', columns: [t.res, t.day, t.cell, t.districtCode] })],
+);
+
+/**
+ * Every H3 cell that ever had a ticket: the study area of the hot spot analyses ("places people
+ * call from"). first_day/last_day only widen; hotline_rollup_rebuild() narrows them again.
+ */
+export const rollupH3Cells = pgTable(
+  'rollup_h3_cells',
+  {
+    res: smallint('res').notNull(),
+    cell: text('cell').notNull(),
+    districtCode: text('district_code').notNull(),
+    firstDay: date('first_day', { mode: 'string' }).notNull(),
+    lastDay: date('last_day', { mode: 'string' }).notNull(),
+    tickets: integer('tickets').notNull(),
+  },
+  (t) => [primaryKey({ name: 'rollup_h3_cells_pk', columns: [t.res, t.cell, t.districtCode] })],
+);
+
+/** Tickets and callback verdicts per (district / street / grid cell, city day, category). */
+export const rollupRegionDaily = pgTable(
+  'rollup_region_daily',
+  {
+    level: text('level').$type<'district' | 'street' | 'grid'>().notNull(),
+    categoryCode: text('category_code').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    regionCode: text('region_code').notNull(),
+    tickets: integer('tickets').notNull(),
+    /** callback_at set (回访). */
+    calledBack: integer('called_back').notNull(),
+    solved: integer('solved').notNull(),
+    satisfied: integer('satisfied').notNull(),
+    basic: integer('basic').notNull(),
+    /** repeat_of set (重复诉求). */
+    repeats: integer('repeats').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'rollup_region_daily_pk', columns: [t.level, t.categoryCode, t.day, t.regionCode] }),
+    index('rollup_region_daily_day_idx').on(t.level, t.day),
+  ],
+);
+
+/** Regions that share a border (rook contiguity), computed once per level from the polygons. */
+export const regionAdjacency = pgTable(
+  'region_adjacency',
+  {
+    level: text('level').$type<RegionLevel>().notNull(),
+    code: text('code').notNull(),
+    neighbourCode: text('neighbour_code').notNull(),
+    /** Length of the shared border, metres. */
+    sharedMetres: doublePrecision('shared_metres').notNull(),
+  },
+  (t) => [primaryKey({ name: 'region_adjacency_pk', columns: [t.level, t.code, t.neighbourCode] })],
+);
+
+/** Levels whose adjacency is current; a trigger on regions empties it on any change. */
+export const regionAdjacencyBuilt = pgTable('region_adjacency_built', {
+  level: text('level').$type<RegionLevel>().primaryKey(),
+  builtAt: tstz('built_at').notNull().defaultNow(),
+  regions: integer('regions').notNull(),
+});
+
+/**
+ * The all-category H3 counts per ISO week (Monday, city time) and per calendar month: a month's
+ * hot spot map reads ~30k rows instead of ~300k at 10 M tickets a year, and 52 weekly steps read a
+ * week table instead of grouping a year of days. Kept by the same triggers (migration 0006).
+ */
+export const rollupH3WeeklyTotal = pgTable(
+  'rollup_h3_weekly_total',
+  {
+    res: smallint('res').notNull(),
+    week: date('week', { mode: 'string' }).notNull(),
+    cell: text('cell').notNull(),
+    districtCode: text('district_code').notNull(),
+    tickets: integer('tickets').notNull(),
+  },
+  (t) => [primaryKey({ name: 'rollup_h3_weekly_total_pk', columns: [t.res, t.week, t.cell, t.districtCode] })],
+);
+
+export const rollupH3MonthlyTotal = pgTable(
+  'rollup_h3_monthly_total',
+  {
+    res: smallint('res').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    cell: text('cell').notNull(),
+    districtCode: text('district_code').notNull(),
+    tickets: integer('tickets').notNull(),
+  },
+  (t) => [primaryKey({ name: 'rollup_h3_monthly_total_pk', columns: [t.res, t.month, t.cell, t.districtCode] })],
+);
+
+export const rollupTables = {
+  rollupH3Daily,
+  rollupH3DailyTotal,
+  rollupH3WeeklyTotal,
+  rollupH3MonthlyTotal,
+  rollupH3Cells,
+  rollupRegionDaily,
+  regionAdjacency,
+  regionAdjacencyBuilt,
+};

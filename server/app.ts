@@ -13,6 +13,11 @@ import { tickets } from './routes/tickets.ts';
 import { summary } from './routes/summary.ts';
 import { ranking } from './routes/ranking.ts';
 import { reports } from './routes/reports.ts';
+import { analysis } from './routes/analysis.ts';
+import { lifecycleRoutes } from './routes/lifecycle.ts';
+import { live } from './routes/live.ts';
+import { open311 } from './routes/open311.ts';
+import { importRoutes } from './routes/intake.ts';
 
 export interface AppEnv {
   Variables: { db: Database };
@@ -38,15 +43,22 @@ export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
     .route('/regions', regions)
     .route('/categories', categories)
     .route('/tickets', tickets)
+    .route('/tickets', lifecycleRoutes().tickets)
+    .route('/queue', lifecycleRoutes().queue)
+    .route('/returns', lifecycleRoutes().returns)
+    .route('/live', live)
+    .route('/import', importRoutes)
     .route('/summary', summary)
     .route('/ranking', ranking)
     .route('/reports', reports)
+    .route('/', analysis)
     .get('/config', async (c) => {
       // Generated tickets leave their ground truth in meta; the page then labels the data as demo.
       const demo = (await db.query(`SELECT 1 FROM meta WHERE key = 'demo_truth'`)).length > 0;
       return c.json({ engine: db.engine, basemapStyleUrl: basemapStyleUrl ?? null, demo });
     });
   app.route('/api', api);
+  app.route('/open311/v2', open311);
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`), 404));
 
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {

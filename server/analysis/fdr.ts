@@ -26,12 +26,10 @@ function checkProbabilities(p: ArrayLike<number>): void {
   }
 }
 
-/** Benjamini–Hochberg step-up procedure at false discovery rate q. */
-export function benjaminiHochberg(p: ArrayLike<number>, q: number): FdrResult {
+/** k and the threshold k·q/m of the step-up procedure, on p-values already sorted ascending. */
+function stepUp(sorted: Float64Array, q: number): { k: number; threshold: number } {
   if (!(q > 0 && q <= 1)) throw new RangeError(`q must be in (0, 1], got ${q}`);
-  checkProbabilities(p);
-  const m = p.length;
-  const sorted = Float64Array.from(p).sort();
+  const m = sorted.length;
   let k = 0;
   for (let i = m; i >= 1; i--) {
     if (sorted[i - 1] <= (i * q) / m) {
@@ -41,7 +39,15 @@ export function benjaminiHochberg(p: ArrayLike<number>, q: number): FdrResult {
   }
   // The set {p ≤ k·q/m} is exactly the k smallest: any larger p_(j), j > k, exceeds
   // j·q/m ≥ k·q/m (rounding is monotone, so this holds in floating point too).
-  const threshold = k === 0 ? 0 : (k * q) / m;
+  return { k, threshold: k === 0 ? 0 : (k * q) / m };
+}
+
+/** Benjamini–Hochberg step-up procedure at false discovery rate q. */
+export function benjaminiHochberg(p: ArrayLike<number>, q: number): FdrResult {
+  if (!(q > 0 && q <= 1)) throw new RangeError(`q must be in (0, 1], got ${q}`);
+  checkProbabilities(p);
+  const m = p.length;
+  const { k, threshold } = stepUp(Float64Array.from(p).sort(), q);
   const rejected = new Array<boolean>(m);
   for (let i = 0; i < m; i++) rejected[i] = k > 0 && p[i] <= threshold;
   return { threshold, rejectedCount: k, rejected };
@@ -67,9 +73,9 @@ export function confidenceBins(
 ): ConfidenceBinsResult {
   if (z.length !== p.length) throw new RangeError(`${z.length} z-scores but ${p.length} p-values`);
   checkProbabilities(p);
-  const [c99, c95, c90] = CONFIDENCE_ALPHAS.map((alpha) =>
-    options.fdr ? benjaminiHochberg(p, alpha).threshold : alpha,
-  );
+  // One sort serves the three levels (a map of 30,000 cells × 52 steps sorts 52 times, not 156).
+  const sorted = options.fdr ? Float64Array.from(p).sort() : null;
+  const [c99, c95, c90] = CONFIDENCE_ALPHAS.map((alpha) => (sorted ? stepUp(sorted, alpha).threshold : alpha));
   const bins = new Array<ConfidenceBin>(z.length);
   for (let i = 0; i < z.length; i++) {
     const pi = p[i];

@@ -1,0 +1,279 @@
+// "Handle before complaint" (未诉先办) served by /api/forecast: expected tickets per H3 cell and
+// category for the coming month(s) (forecastModel.ts), a proactive work list, the backtest, and
+// the before/after measure of an intervention (interventionEffect.ts). Reads monthly sums of the
+// H3 rollup.
+import { getResolution, gridDisk, isValidCell, cellToLatLng } from 'h3-js';
+import type { Queryable } from '../../db/client.ts';
+import { addDays, daysInMonth, monthIndex, monthKeyOf, monthStart } from './calendar.ts';
+import { backtest, forecastMonth, mean, type BacktestUnit, type ForecastParams, type MonthlyHistory } from './forecastModel.ts';
+import { interventionEffect, matchControls, type PlaceCounts } from './interventionEffect.ts';
+import { AnalysisInputError } from './params.ts';
+import { monthlyCellCategoryCounts, studyCells, windowCounts, type H3Res } from './sql/h3.ts';
+import { categoryInfo, dataSpan, resolveCategories, resolveDistrict, type DataSpan } from './sql/scope.ts';
+import { lastCompleteMonth } from './topics.ts';
+import { TtlCache } from './ttlCache.ts';
+
+/** Months of history the forecast reads: same month last year needs 12, its neighbours 13. */
+export const HISTORY_MONTHS = 15;
+/** Default share of the expected tickets a proactive visit avoids (domain: roofs −90%, heating −50%). */
+export const DEFAULT_AVOIDABLE_SHARE = 0.5;
+
+/** Days with data in each month of [first, first + count). */
+function coveredDays(span: DataSpan, first: number, count: number, before: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = monthStart(first + i);
+    const end = monthStart(first + i + 1);
+    const a = span.first !== null && span.first > start ? span.first : start;
+    const lastPlusOne = span.last === null ? start : addDays(span.last, 1);
+    const b = [end, lastPlusOne, before].sort()[0];
+    out.push(span.first === null || b <= a ? 0 : Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000));
+  }
+  return out;
+}
+
+/** Histories read in the last 5 minutes, by what they cover (the latest data day included). */
+const histories = new TtlCache<MonthlyHistory>(5 * 60_000, 20);
+
+/** Monthly (cell, category) history over months [first, first + count), nothing on or after `before`. */
+function loadHistory(
+  db: Queryable,
+  scope: { res: H3Res; categories: string[] | null; district: string | null },
+  span: DataSpan,
+  first: number,
+  count: number,
+  before: string,
+): Promise<MonthlyHistory> {
+  const key = JSON.stringify([scope, span, first, count, before]);
+  return histories.get(key, () => readHistory(db, scope, span, first, count, before));
+}
+
+async function readHistory(
+  db: Queryable,
+  scope: { res: H3Res; categories: string[] | null; district: string | null },
+  span: DataSpan,
+  first: number,
+  count: number,
+  before: string,
+): Promise<MonthlyHistory> {
+  const end = [monthStart(first + count), before].sort()[0];
+  const rows = await monthlyCellCategoryCounts(db, scope, monthStart(first), end);
+  const units = new Map<string, { place: string; category: string; counts: number[] }>();
+  for (const r of rows) {
+    const key = `${r.cell}|${r.category}`;
+    let u = units.get(key);
+    if (!u) units.set(key, (u = { place: r.cell, category: r.category, counts: new Array<number>(count).fill(0) }));
+    const i = r.month - first;
+    if (i >= 0 && i < count) u.counts[i] += r.n;
+  }
+  const sorted = [...units.values()].sort((a, b) => (a.place < b.place ? -1 : a.place > b.place ? 1 : a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+  return { firstMonth: first, coveredDays: coveredDays(span, first, count, before), units: sorted };
+}
+
+export interface ForecastRequest {
+  month?: string;
+  res: H3Res;
+  horizon: number;
+  category?: string;
+  district?: string;
+  limit: number;
+  avoidableShare: number;
+}
+
+export async function forecast(db: Queryable, req: ForecastRequest) {
+  const [categories, district, span, info] = await Promise.all([
+    resolveCategories(db, req.category),
+    resolveDistrict(db, req.district),
+    dataSpan(db),
+    categoryInfo(db),
+  ]);
+  if (span.last === null) throw new AnalysisInputError('month', 'there is no history to forecast from');
+  const target = req.month !== undefined ? monthIndex(req.month) : monthIndex(span.last) + 1;
+  // History stops before the target: a past month is forecast as it would have been then.
+  const before = [monthStart(target), addDays(span.last, 1)].sort()[0];
+  const first = target - HISTORY_MONTHS;
+  const h = await loadHistory(db, { res: req.res, categories, district }, span, first, HISTORY_MONTHS, before);
+  if (h.coveredDays.every((d) => d === 0)) throw new AnalysisInputError('month', `no history before ${monthKeyOf(target)}`);
+
+  const expected = new Map<string, number>();
+  const categoryTotals = new Map<string, number>();
+  const months = [];
+  for (let k = 0; k < req.horizon; k++) {
+    const f = forecastMonth(h, target + k, daysInMonth(target + k));
+    months.push(monthKeyOf(target + k));
+    for (const u of f.units) expected.set(`${u.place}|${u.category}`, (expected.get(`${u.place}|${u.category}`) ?? 0) + u.expected);
+    for (const c of f.categories) categoryTotals.set(c.category, (categoryTotals.get(c.category) ?? 0) + c.perDay * f.days);
+  }
+  // What the units looked like: last month of history, and the same month(s) last year.
+  const lastIdx = h.coveredDays.length - 1 - [...h.coveredDays].reverse().findIndex((d) => d > 0);
+  const sameIdx = target - 12 - first;
+  const byCell = new Map<string, number>();
+  const pairs = h.units.map((u) => {
+    const e = expected.get(`${u.place}|${u.category}`) ?? 0;
+    byCell.set(u.place, (byCell.get(u.place) ?? 0) + e);
+    return {
+      cell: u.place,
+      category: u.category,
+      expected: e,
+      lastMonth: u.counts[lastIdx] ?? 0,
+      sameMonthLastYear: sameIdx >= 0 && h.coveredDays[sameIdx] > 0 ? u.counts[sameIdx] : null,
+    };
+  });
+  pairs.sort((a, b) => b.expected - a.expected || (a.cell < b.cell ? -1 : 1) || (a.category < b.category ? -1 : 1));
+  const work = pairs.slice(0, req.limit);
+  const places = await locateCells(db, work.map((w) => w.cell));
+  // A past month forecast as it would have been: show what actually came beside it.
+  const actual =
+    target + req.horizon - 1 <= lastCompleteMonth(span.last)
+      ? await windowCounts(db, { res: req.res, categories, district }, monthStart(target), monthStart(target + req.horizon))
+      : null;
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    month: monthKeyOf(target),
+    months,
+    res: req.res,
+    category: req.category ?? null,
+    district,
+    history: { from: monthStart(first), before },
+    model: 'seasonal-naive × growth blended 60/40 with recent level per category; place shares shrunk to all-category shares (see server/analysis/forecastModel.ts)',
+    categories: [...categoryTotals]
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, total]) => ({ code, nameZh: info.get(code)?.nameZh ?? code, nameEn: info.get(code)?.nameEn ?? code, expected: round2(total) })),
+    // Every forecast cell, for the map (the work list is the top of the (cell, category) pairs).
+    cells: [...byCell]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([cell, e]) => ({ cell, expected: round2(e), actual: actual ? (actual.get(cell) ?? 0) : undefined })),
+    // 未诉先办 work list: where to inspect, for what, and how many complaints a visit may avoid.
+    workList: work.map((w, i) => ({
+      rank: i + 1,
+      cell: w.cell,
+      centroid: cellCentre(w.cell),
+      street: places.get(w.cell) ?? null,
+      category: { code: w.category, nameZh: info.get(w.category)?.nameZh ?? w.category, nameEn: info.get(w.category)?.nameEn ?? w.category },
+      department: info.get(w.category)?.departmentCode ?? null,
+      expected: round2(w.expected),
+      lastMonth: w.lastMonth,
+      sameMonthLastYear: w.sameMonthLastYear,
+      avoidable: round2(w.expected * req.avoidableShare),
+    })),
+  };
+}
+
+function cellCentre(cell: string): [number, number] {
+  const [lat, lon] = cellToLatLng(cell);
+  return [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6];
+}
+
+/** The street holding each cell's centre, by the one locate rule. */
+async function locateCells(db: Queryable, cells: string[]): Promise<Map<string, { code: string; name: string; districtCode: string | null }>> {
+  const unique = [...new Set(cells)];
+  if (unique.length === 0) return new Map();
+  const centres = unique.map(cellCentre);
+  const rows = await db.query<{ cell: string; code: string | null; name: string | null; district: string | null }>(
+    `SELECT c.cell, l.street_code AS code, r.name_zh AS name, l.district_code AS district
+       FROM unnest($1::text[], $2::float8[], $3::float8[]) AS c(cell, lon, lat)
+       CROSS JOIN LATERAL hotline_locate(ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)) l
+       LEFT JOIN regions r ON r.code = l.street_code`,
+    [unique, centres.map((c) => c[0]), centres.map((c) => c[1])],
+  );
+  return new Map(rows.filter((r) => r.code !== null).map((r) => [r.cell, { code: r.code!, name: r.name ?? r.code!, districtCode: r.district }]));
+}
+
+export interface BacktestRequest {
+  res: H3Res;
+  k: number;
+  unit: 'cell' | 'cellCategory';
+  from?: string;
+  to?: string;
+  category?: string;
+  district?: string;
+}
+
+/**
+ * precision@k of the forecast and of the two baselines for every complete month in [from, to]
+ * (default: every complete month with a month of history before it).
+ */
+export async function forecastBacktest(db: Queryable, req: BacktestRequest, params?: ForecastParams) {
+  const [categories, district, span] = await Promise.all([resolveCategories(db, req.category), resolveDistrict(db, req.district), dataSpan(db)]);
+  if (span.first === null || span.last === null) throw new AnalysisInputError('from', 'there is no data to backtest on');
+  const firstMonth = monthIndex(span.first);
+  const lastFull = lastCompleteMonth(span.last);
+  const from = req.from !== undefined ? monthIndex(req.from) : firstMonth + 1;
+  const to = req.to !== undefined ? monthIndex(req.to) : lastFull;
+  if (to > lastFull) throw new AnalysisInputError('to', `${monthKeyOf(to)} is not complete in the data (last complete month ${monthKeyOf(lastFull)})`);
+  if (from > to) throw new AnalysisInputError('from', `${monthKeyOf(from)} is after ${monthKeyOf(to)}`);
+  const count = to - firstMonth + 1;
+  const h = await loadHistory(db, { res: req.res, categories, district }, span, firstMonth, count, monthStart(to + 1));
+  const unit: BacktestUnit = req.unit === 'cell' ? 'place' : 'placeCategory';
+  const rows = backtest(h, { from, to }, req.k, unit, daysInMonth, params);
+  const withSeasonal = rows.filter((r) => r.sameMonthLastYear !== null);
+  const summary = (list: typeof rows) => ({
+    months: list.length,
+    forecast: mean(list.map((r) => r.forecast)),
+    lastMonth: mean(list.map((r) => r.lastMonth)),
+    sameMonthLastYear: mean(list.map((r) => r.sameMonthLastYear)),
+  });
+  return {
+    res: req.res,
+    k: req.k,
+    unit: req.unit,
+    category: req.category ?? null,
+    district,
+    months: rows.map((r) => ({ ...r, month: monthKeyOf(r.month) })),
+    // Means over all months, and over the months where the same month last year is in the data
+    // (the only fair comparison with that baseline).
+    mean: summary(rows),
+    meanWhereSeasonal: summary(withSeasonal),
+  };
+}
+
+export interface InterventionRequest {
+  cells: string[];
+  category?: string;
+  date: string;
+  windowDays: number;
+  perTreated: number;
+}
+
+export async function measureIntervention(db: Queryable, req: InterventionRequest) {
+  req.cells.forEach((c, i) => {
+    if (!isValidCell(c)) throw new AnalysisInputError(`cells.${i}`, `not an H3 cell: ${c}`);
+  });
+  const res = getResolution(req.cells[0]);
+  req.cells.forEach((c, i) => {
+    if (getResolution(c) !== res) throw new AnalysisInputError(`cells.${i}`, 'all cells must have the same resolution');
+  });
+  if (res < 7 || res > 9) throw new AnalysisInputError('cells', `H3 resolution ${res}: the rollups hold 7, 8 and 9`);
+  const [categories, span] = await Promise.all([resolveCategories(db, req.category), dataSpan(db)]);
+  if (span.last === null) throw new AnalysisInputError('date', 'there is no data yet');
+  if (req.date > span.last) throw new AnalysisInputError('date', `after the data (which ends ${span.last})`);
+  // Equal windows before and after; the after window is cut at the data's end, and so is the before one.
+  const days = Math.min(req.windowDays, Math.round((Date.parse(`${addDays(span.last, 1)}T00:00:00Z`) - Date.parse(`${req.date}T00:00:00Z`)) / 86_400_000));
+  const before = { from: addDays(req.date, -days), end: req.date };
+  const after = { from: req.date, end: addDays(req.date, days) };
+  const scope = { res: res as H3Res, categories, district: null };
+  const [cells, b, a] = await Promise.all([
+    studyCells(db, scope, addDays(after.end, -1)),
+    windowCounts(db, scope, before.from, before.end),
+    windowCounts(db, scope, after.from, after.end),
+  ]);
+  const treatedSet = new Set(req.cells);
+  // Neighbours of treated cells are neither treated nor controls: the fix may help them too.
+  const buffer = new Set(req.cells.flatMap((c) => gridDisk(c, 1)));
+  const counts = (id: string): PlaceCounts => ({ id, before: b.get(id) ?? 0, after: a.get(id) ?? 0 });
+  const treated = [...treatedSet].map(counts);
+  const pool = cells.filter((c) => !buffer.has(c)).map(counts);
+  const controls = matchControls(treated, pool, req.perTreated);
+  const effect = interventionEffect(treated, controls);
+  return {
+    res,
+    category: req.category ?? null,
+    date: req.date,
+    windowDays: days,
+    before: { from: before.from, to: addDays(before.end, -1) },
+    after: { from: after.from, to: addDays(after.end, -1) },
+    treatedCells: treated,
+    ...effect,
+    method: 'difference in differences against untreated cells matched on the before count (see server/analysis/interventionEffect.ts)',
+  };
+}

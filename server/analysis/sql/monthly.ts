@@ -1,0 +1,97 @@
+// Monthly reads for the planning analyses (topics, forecast): category totals and callback
+// verdicts per month, tickets per street, and the recurring-place share. All from the rollups.
+import type { Queryable } from '../../../db/client.ts';
+
+const monthExpr = `(extract(year FROM day)::int * 12 + extract(month FROM day)::int - 1)`;
+
+export interface CategoryMonth {
+  category: string;
+  month: number;
+  tickets: number;
+  calledBack: number;
+  solved: number;
+  satisfied: number;
+  basic: number;
+  repeats: number;
+}
+
+/** Per category and month over [start, end): located tickets (district level of the region rollup). */
+export async function categoryMonths(db: Queryable, start: string, end: string, district: string | null): Promise<CategoryMonth[]> {
+  return db.query<CategoryMonth>(
+    `SELECT category_code AS category, ${monthExpr} AS month, sum(tickets)::int AS tickets,
+            sum(called_back)::int AS "calledBack", sum(solved)::int AS solved, sum(satisfied)::int AS satisfied,
+            sum(basic)::int AS basic, sum(repeats)::int AS repeats
+       FROM rollup_region_daily
+      WHERE level = 'district' AND day >= $1::date AND day < $2::date AND ($3::text IS NULL OR region_code = $3)
+      GROUP BY 1, 2`,
+    [start, end, district],
+  );
+}
+
+/** Tickets per category and street over [start, end), streets of the district when given. */
+export async function categoryStreets(
+  db: Queryable,
+  start: string,
+  end: string,
+  district: string | null,
+): Promise<{ category: string; street: string; tickets: number }[]> {
+  return db.query(
+    `SELECT x.category_code AS category, x.region_code AS street, sum(x.tickets)::int AS tickets
+       FROM rollup_region_daily x
+      WHERE x.level = 'street' AND x.day >= $1::date AND x.day < $2::date
+        AND ($3::text IS NULL OR x.region_code IN (SELECT code FROM regions WHERE level = 'street' AND parent_code = $3))
+      GROUP BY 1, 2`,
+    [start, end, district],
+  );
+}
+
+export async function streetsInScope(db: Queryable, district: string | null): Promise<Map<string, { name: string; nameEn: string }>> {
+  const rows = await db.query<{ code: string; name: string; nameEn: string }>(
+    `SELECT code, name_zh AS name, name_en AS "nameEn" FROM regions WHERE level = 'street' AND ($1::text IS NULL OR parent_code = $1)`,
+    [district],
+  );
+  return new Map(rows.map((r) => [r.code, { name: r.name, nameEn: r.nameEn }]));
+}
+
+/**
+ * Per category over [start, end): tickets in H3 res-9 cells, and those in cells where the category
+ * came in at least `minMonths` distinct months (a recurring place).
+ */
+export async function recurringPlaceShare(
+  db: Queryable,
+  start: string,
+  end: string,
+  district: string | null,
+  minMonths: number,
+): Promise<Map<string, { tickets: number; recurring: number }>> {
+  const rows = await db.query<{ category: string; tickets: number; recurring: number }>(
+    `WITH c AS (
+       SELECT category_code, cell, count(DISTINCT ${monthExpr}) AS months, sum(tickets) AS n
+         FROM rollup_h3_daily
+        WHERE res = 9 AND day >= $1::date AND day < $2::date AND ($3::text IS NULL OR district_code = $3)
+        GROUP BY 1, 2)
+     SELECT category_code AS category, sum(n)::int AS tickets, COALESCE(sum(n) FILTER (WHERE months >= $4), 0)::int AS recurring
+       FROM c GROUP BY 1`,
+    [start, end, district, minMonths],
+  );
+  return new Map(rows.map((r) => [r.category, { tickets: r.tickets, recurring: r.recurring }]));
+}
+
+/** The busiest H3 cells of some categories over [start, end). */
+export async function topCells(
+  db: Queryable,
+  res: number,
+  categories: string[],
+  start: string,
+  end: string,
+  district: string | null,
+  limit: number,
+): Promise<{ cell: string; tickets: number }[]> {
+  return db.query(
+    `SELECT cell, sum(tickets)::int AS tickets FROM rollup_h3_daily
+      WHERE res = $1 AND category_code = ANY($2::text[]) AND day >= $3::date AND day < $4::date
+        AND ($5::text IS NULL OR district_code = $5)
+      GROUP BY cell ORDER BY 2 DESC, cell LIMIT $6`,
+    [res, categories, start, end, district, limit],
+  );
+}

@@ -1,0 +1,87 @@
+// Region hot spots read the region rollup; their neighbours come from region_adjacency, computed
+// once per level from the polygons and rebuilt only after regions change (a trigger on regions
+// empties region_adjacency_built).
+import type { Queryable } from '../../../db/client.ts';
+
+export type HotspotRegionLevel = 'district' | 'street' | 'grid';
+
+/** Tolerance (degrees, ~1 m) that closes floating-point slivers between neighbouring polygons. */
+export const ADJACENCY_TOLERANCE_DEG = 1e-5;
+/**
+ * A shared border shorter than this (metres) is a corner touch, not a border: regions meeting at
+ * a point are not neighbours (rook contiguity, ArcGIS CONTIGUITY_EDGES_ONLY). With the tolerance
+ * a corner touch measures about 2–3 m.
+ */
+export const ADJACENCY_MIN_SHARED_METRES = 10;
+
+/** Build region_adjacency for a level unless it is current. Returns whether it built. */
+export async function ensureAdjacency(db: Queryable, level: HotspotRegionLevel): Promise<boolean> {
+  const built = await db.query('SELECT 1 FROM region_adjacency_built WHERE level = $1', [level]);
+  if (built.length > 0) return false;
+  await db.query('DELETE FROM region_adjacency WHERE level = $1', [level]);
+  // Pairs come from the GiST index (ST_DWithin); the shared length is the part of one outline
+  // inside the other region grown by the tolerance, measured on the spheroid.
+  await db.query(
+    `WITH pairs AS (
+       SELECT a.code AS a, b.code AS b,
+              ST_Length(ST_Intersection(ST_Boundary(a.geom), ST_Buffer(b.geom, $2::float8, 'quad_segs=2'))::geography) AS m
+         FROM regions a JOIN regions b ON b.level = $1 AND a.code < b.code AND ST_DWithin(a.geom, b.geom, $2::float8)
+        WHERE a.level = $1
+     ), kept AS (SELECT a, b, m FROM pairs WHERE m >= $3::float8)
+     INSERT INTO region_adjacency (level, code, neighbour_code, shared_metres)
+     SELECT $1, a, b, m FROM kept UNION ALL SELECT $1, b, a, m FROM kept
+     ON CONFLICT DO NOTHING`,
+    [level, ADJACENCY_TOLERANCE_DEG, ADJACENCY_MIN_SHARED_METRES],
+  );
+  await db.query(
+    `INSERT INTO region_adjacency_built (level, built_at, regions)
+     SELECT $1, now(), count(*)::int FROM regions WHERE level = $1
+     ON CONFLICT (level) DO UPDATE SET built_at = EXCLUDED.built_at, regions = EXCLUDED.regions`,
+    [level],
+  );
+  return true;
+}
+
+export interface RegionRow {
+  code: string;
+  name: string;
+  nameEn: string;
+  parentCode: string | null;
+  neighbours: string[];
+}
+
+/** Regions of a level (within a district when given), each with its neighbours' codes. */
+export async function regionsWithNeighbours(db: Queryable, level: HotspotRegionLevel, district: string | null): Promise<RegionRow[]> {
+  const inDistrict =
+    district === null
+      ? 'TRUE'
+      : level === 'district'
+        ? 'r.code = $2'
+        : level === 'street'
+          ? 'r.parent_code = $2'
+          : `r.parent_code IN (SELECT code FROM regions WHERE level = 'street' AND parent_code = $2)`;
+  return db.query<RegionRow>(
+    `SELECT r.code, r.name_zh AS name, r.name_en AS "nameEn", r.parent_code AS "parentCode",
+            COALESCE((SELECT array_agg(a.neighbour_code ORDER BY a.neighbour_code) FROM region_adjacency a
+                       WHERE a.level = $1 AND a.code = r.code), ARRAY[]::text[]) AS neighbours
+       FROM regions r WHERE r.level = $1 AND ${inDistrict} ORDER BY r.code`,
+    district === null ? [level] : [level, district],
+  );
+}
+
+/** Tickets per region of a level over [from, end) (city days), optionally for some categories. */
+export async function regionCounts(
+  db: Queryable,
+  level: HotspotRegionLevel,
+  from: string,
+  end: string,
+  categories: string[] | null,
+): Promise<Map<string, number>> {
+  const rows = await db.query<{ code: string; n: number }>(
+    `SELECT region_code AS code, sum(tickets)::int AS n FROM rollup_region_daily
+      WHERE level = $1 AND day >= $2::date AND day < $3::date AND ($4::text[] IS NULL OR category_code = ANY($4::text[]))
+      GROUP BY 1`,
+    [level, from, end, categories],
+  );
+  return new Map(rows.map((r) => [r.code, r.n]));
+}

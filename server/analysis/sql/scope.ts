@@ -1,0 +1,50 @@
+// What an analysis request is about, resolved against the database: categories (a category code
+// or a group code, as everywhere in the API), a district, and the span of days the rollups hold.
+import type { Queryable } from '../../../db/client.ts';
+import { UnknownCodeError } from '../../filters.ts';
+
+export interface CategoryInfo {
+  code: string;
+  groupCode: string;
+  nameZh: string;
+  nameEn: string;
+  departmentCode: string | null;
+}
+
+/** Category codes of a category or group code; null = all. Unknown code → 400 naming `field`. */
+export async function resolveCategories(db: Queryable, code: string | undefined, field = 'category'): Promise<string[] | null> {
+  if (code === undefined) return null;
+  const rows = await db.query<{ code: string }>('SELECT code FROM categories WHERE code = $1 OR group_code = $1 ORDER BY code', [code]);
+  if (rows.length === 0) throw new UnknownCodeError(field, code);
+  return rows.map((r) => r.code);
+}
+
+export async function categoryInfo(db: Queryable): Promise<Map<string, CategoryInfo>> {
+  const rows = await db.query<CategoryInfo>(
+    `SELECT code, group_code AS "groupCode", name_zh AS "nameZh", name_en AS "nameEn", department_code AS "departmentCode" FROM categories`,
+  );
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
+/** A district code, checked; unknown → 400 naming `field`. */
+export async function resolveDistrict(db: Queryable, code: string | undefined, field = 'district'): Promise<string | null> {
+  if (code === undefined) return null;
+  const rows = await db.query(`SELECT 1 FROM regions WHERE code = $1 AND level = 'district'`, [code]);
+  if (rows.length === 0) throw new UnknownCodeError(field, code);
+  return code;
+}
+
+export interface DataSpan {
+  /** First and last city day with a located ticket in the rollups; null when there are none. */
+  first: string | null;
+  last: string | null;
+}
+
+/** Read from the all-category H3 rollup by its primary key (res 7 is the smallest level). */
+export async function dataSpan(db: Queryable): Promise<DataSpan> {
+  const [r] = await db.query<{ first: string | null; last: string | null }>(
+    `SELECT (SELECT min(day) FROM rollup_h3_daily_total WHERE res = 7)::text AS first,
+            (SELECT max(day) FROM rollup_h3_daily_total WHERE res = 7)::text AS last`,
+  );
+  return { first: r?.first ?? null, last: r?.last ?? null };
+}

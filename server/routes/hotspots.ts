@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { validQuery } from '../validate.ts';
+import { code, dateOrInstant, flag, h3Res, intParam, numberParam } from '../analysis/params.ts';
+import { emergingH3, h3Hotspots, regionHotspots } from '../analysis/hotspots.ts';
+import { analysisErrors } from './analysisErrors.ts';
+
+const window = { from: dateOrInstant.optional(), to: dateOrInstant.optional() };
+
+const h3Query = z.object({
+  res: h3Res.default(8),
+  k: intParam(1, 3).default(1),
+  ...window,
+  category: code.optional(),
+  district: code.optional(),
+  fdr: flag(true),
+  baseline: z.enum(['none', 'local']).default('none'),
+  all: flag(false),
+});
+
+const regionQuery = z.object({
+  level: z.enum(['grid', 'street', 'district']),
+  ...window,
+  category: code.optional(),
+  district: code.optional(),
+  fdr: flag(true),
+});
+
+const emergingQuery = z.object({
+  res: h3Res.default(8),
+  k: intParam(1, 3).default(1),
+  step: z.enum(['week', 'month']).default('month'),
+  steps: intParam(3, 104).optional(),
+  to: dateOrInstant.optional(),
+  category: code.optional(),
+  district: code.optional(),
+  fdr: flag(true),
+  baseline: z.enum(['none', 'local']).default('none'),
+  trendAlpha: numberParam(0.001, 0.2).default(0.05),
+  series: z.enum(['none', 'counts', 'full']).default('counts'),
+  all: flag(false),
+});
+
+/**
+ * GET /api/hotspots?res=7|8|9&k=1..3&from&to&category&district&fdr=true&all=false
+ *   Getis-Ord Gi* per H3 cell over a window of city days (default: the last 30 days with data):
+ *   { res, k, from, to, studyCells, tickets, cutoffs, bins, cells: [{ cell, count, z, p, bin }] }.
+ *   Cells without tickets and without a significant bin are left out unless all=true.
+ * GET /api/hotspots/regions?level=grid|street|district&from&to&category&district&fdr
+ *   Gi* per region, neighbours by shared border: { regions: [{ code, name, count, z, p, bin, neighbours }] }.
+ * GET /api/hotspots/emerging?res&k&step=week|month&steps&to&category&district&fdr&trendAlpha&series=none|counts|full&all
+ *   Emerging hot spot pattern (17 classes) per cell, with its Mann-Kendall trend and series.
+ */
+export const hotspots = new Hono<AppEnv>()
+  .get('/', validQuery(h3Query), async (c) => c.json(await h3Hotspots(c.get('db'), c.req.valid('query'))))
+  .get('/regions', validQuery(regionQuery), async (c) => c.json(await regionHotspots(c.get('db'), c.req.valid('query'))))
+  .get('/emerging', validQuery(emergingQuery), async (c) => {
+    const q = c.req.valid('query');
+    return c.json(await emergingH3(c.get('db'), { ...q, steps: q.steps ?? (q.step === 'week' ? 52 : 12) }));
+  })
+  .onError(analysisErrors);

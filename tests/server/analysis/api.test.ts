@@ -1,0 +1,356 @@
+// Rollups and the analysis API on BOTH engines, on the tiny city with tickets placed on purpose:
+// rollups equal raw counts through inserts, updates and deletes; Gi* through the API equals the
+// pure module; neighbours by shared border; a planted recurring cluster is found and scattered
+// noise is not; every endpoint answers, and bad input is a 400 naming the field.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cellToParent, latLngToCell } from 'h3-js';
+import type { Database } from '../../../db/client.ts';
+import { createApp } from '../../../server/app.ts';
+import { giStar, h3NeighbourLists } from '../../../server/analysis/gistar.ts';
+import { EMERGING_PATTERN_IDS } from '../../../server/analysis/emerging.ts';
+import { ensureRollups, pauseRollups, rebuildRollups, rollupsPaused } from '../../../server/analysis/rollups.ts';
+import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { loadTinyCity } from '../../helpers/tinyCity.ts';
+import { CLUSTER_CENTRE, clusterTickets, GI_CELLS, GI_COUNTS, giTickets, insertTickets, noiseTickets, noon, offset } from './analysisFixtures.ts';
+
+const ZONE = 'Asia/Shanghai';
+
+/** Rollups recomputed from raw tickets by independent SQL, and the stored ones, for comparison. */
+async function rollupsVersusRaw(db: Database) {
+  const q = (sql: string) => db.query<{ k: string; n: number }>(sql);
+  const raw = {
+    h3: await q(`SELECT concat_ws('|', r.res, t.category_code, (t.received_at AT TIME ZONE '${ZONE}')::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
+                   FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
+    total: await q(`SELECT concat_ws('|', r.res, (t.received_at AT TIME ZONE '${ZONE}')::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
+                   FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
+    weekly: await q(`SELECT concat_ws('|', r.res, date_trunc('week', (t.received_at AT TIME ZONE '${ZONE}'))::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
+                   FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
+    monthly: await q(`SELECT concat_ws('|', r.res, date_trunc('month', (t.received_at AT TIME ZONE '${ZONE}'))::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
+                   FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
+    cells: await q(`SELECT concat_ws('|', r.res, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
+                   FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
+    region: await q(`SELECT concat_ws('|', level, category_code, day, code, called_back, solved, satisfied, basic, repeats) AS k, n FROM (
+                       SELECT r.level, t.category_code, (t.received_at AT TIME ZONE '${ZONE}')::date AS day, r.code,
+                              count(*) FILTER (WHERE t.callback_at IS NOT NULL) AS called_back,
+                              count(*) FILTER (WHERE t.callback_at IS NOT NULL AND t.solved) AS solved,
+                              count(*) FILTER (WHERE t.callback_at IS NOT NULL AND t.satisfaction = 'satisfied') AS satisfied,
+                              count(*) FILTER (WHERE t.callback_at IS NOT NULL AND t.satisfaction = 'basic') AS basic,
+                              count(t.repeat_of) AS repeats, count(*)::int AS n
+                         FROM tickets t, LATERAL (VALUES ('district', t.district_code), ('street', t.street_code), ('grid', t.grid_code)) r(level, code)
+                        WHERE r.code IS NOT NULL GROUP BY 1, 2, 3, 4) g ORDER BY 1`),
+  };
+  const stored = {
+    h3: await q(`SELECT concat_ws('|', res, category_code, day, cell, district_code) AS k, tickets AS n FROM rollup_h3_daily ORDER BY 1`),
+    total: await q(`SELECT concat_ws('|', res, day, cell, district_code) AS k, tickets AS n FROM rollup_h3_daily_total ORDER BY 1`),
+    weekly: await q(`SELECT concat_ws('|', res, week, cell, district_code) AS k, tickets AS n FROM rollup_h3_weekly_total ORDER BY 1`),
+    monthly: await q(`SELECT concat_ws('|', res, month, cell, district_code) AS k, tickets AS n FROM rollup_h3_monthly_total ORDER BY 1`),
+    cells: await q(`SELECT concat_ws('|', res, cell, district_code) AS k, tickets AS n FROM rollup_h3_cells ORDER BY 1`),
+    region: await q(`SELECT concat_ws('|', level, category_code, day, region_code, called_back, solved, satisfied, basic, repeats) AS k, tickets AS n
+                       FROM rollup_region_daily ORDER BY 1`),
+  };
+  return { raw, stored };
+}
+
+describe.each(ENGINES)('analysis API on %s', (engine) => {
+  let db: Database;
+  let app: ReturnType<typeof createApp>;
+  let clusterIds: number[];
+  const get = async (path: string) => {
+    const res = await app.request(path);
+    return { status: res.status, body: await res.json() };
+  };
+  const post = async (path: string, body: unknown) => {
+    const res = await app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    return { status: res.status, body: await res.json() };
+  };
+
+  beforeAll(async () => {
+    db = await openTestDatabase(engine, 'hotline_test_analysis');
+    await loadTinyCity(db);
+    // The tiny city inserts its six tickets with explicit ids: move the identity past them.
+    await db.query(`SELECT setval(pg_get_serial_sequence('tickets', 'id'), (SELECT max(id) FROM tickets))`);
+    await insertTickets(db, giTickets());
+    const cluster = clusterTickets();
+    // Repeat demands inside the cluster: a marked repeat, two calls from one phone, two from one address.
+    cluster[3].phone = '13800000001';
+    cluster[7].phone = '13800000001';
+    cluster[10].address = '测试小区1号楼';
+    cluster[12].address = '测试小区1号楼';
+    clusterIds = await insertTickets(db, cluster);
+    await db.query('UPDATE tickets SET repeat_of = $1 WHERE id = $2', [clusterIds[0], clusterIds[5]]);
+    await insertTickets(db, [...noiseTickets('water.pipe_leak'), ...noiseTickets('water.outage')]);
+    app = createApp({ db });
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('serves Gi* per H3 cell exactly as the pure module computes it, zero cells included', async () => {
+    const { status, body } = await get('/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&fdr=false&all=true');
+    expect(status).toBe(200);
+    // The study area is the 19 cells, all seen in December; January counts are the hand-chosen ones.
+    const sorted = [...GI_CELLS].sort();
+    const counts = sorted.map((c) => GI_COUNTS[GI_CELLS.indexOf(c)]);
+    const expected = giStar(counts, h3NeighbourLists(sorted, 1));
+    expect(body.studyCells).toBe(19);
+    expect(body.tickets).toBe(GI_COUNTS.reduce((a, b) => a + b, 0));
+    expect(body.cells.map((c: any) => c.cell)).toEqual(sorted);
+    body.cells.forEach((c: any, i: number) => {
+      expect(c.count).toBe(counts[i]);
+      expect(c.z).toBeCloseTo(expected.z[i], 4);
+    });
+    const centre = body.cells.find((c: any) => c.count === 12);
+    expect(centre.bin).toBeGreaterThan(0);
+    // Without all=true, cells with no ticket and no significant bin are left out.
+    const compact = await get('/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&fdr=false');
+    expect(compact.body.cells.every((c: any) => c.count > 0 || c.bin !== 0)).toBe(true);
+  });
+
+  it('counts any window exactly, whole months, weeks and days alike', async () => {
+    // 2025-12-10 .. 2026-04-07: days, whole weeks, whole months Jan–Mar, a week, days.
+    const { body } = await get('/api/hotspots?res=7&from=2025-12-10&to=2026-04-07&all=true');
+    const raw = await db.query<{ cell: string; n: number }>(
+      `SELECT h3_r7 AS cell, count(*)::int AS n FROM tickets
+        WHERE h3_r7 IS NOT NULL AND received_at >= '2025-12-09T16:00:00Z' AND received_at < '2026-04-07T16:00:00Z' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(body.cells.filter((c: any) => c.count > 0).map((c: any) => [c.cell, c.count])).toEqual(raw.map((r) => [r.cell, r.n]));
+  });
+
+  it('filters hot spots by category (group codes too) and by district', async () => {
+    const water = await get('/api/hotspots?res=8&from=2026-01-01&to=2026-01-31&category=water');
+    expect(water.body.tickets).toBe(0);
+    const noise = await get('/api/hotspots?res=8&from=2026-01-01&to=2026-01-31&category=noise&district=900001');
+    expect(noise.body.tickets).toBe(GI_COUNTS.reduce((a, b) => a + b, 0));
+  });
+
+  it('finds region neighbours by shared border and computes Gi* over them', async () => {
+    const { status, body } = await get('/api/hotspots/regions?level=street&from=2026-03-01&to=2026-04-30&fdr=false');
+    expect(status).toBe(200);
+    const byCode = Object.fromEntries(body.regions.map((r: any) => [r.code, r]));
+    expect(byCode['900001001'].neighbours).toEqual(['900001002']);
+    expect(byCode['900001002'].neighbours).toEqual(['900001001', '900002001']);
+    expect(byCode['900002001'].neighbours).toEqual(['900001002']);
+    const raw = await db.query<{ code: string; n: number }>(
+      `SELECT street_code AS code, count(*)::int AS n FROM tickets
+        WHERE street_code IS NOT NULL AND received_at >= '2026-02-28T16:00:00Z' AND received_at < '2026-04-30T16:00:00Z' GROUP BY 1`,
+    );
+    const codes = ['900001001', '900001002', '900002001'];
+    const counts = codes.map((c) => raw.find((r) => r.code === c)?.n ?? 0);
+    expect(codes.map((c) => byCode[c].count)).toEqual(counts);
+    const expected = giStar(counts, [[1], [0, 2], [1]]);
+    codes.forEach((c, i) => expect(byCode[c].z).toBeCloseTo(expected.z[i], 4));
+    const grids = await get('/api/hotspots/regions?level=grid');
+    const g = Object.fromEntries(grids.body.regions.map((r: any) => [r.code, r.neighbours]));
+    expect(g['900001001G001']).toEqual(['900001001G002']);
+    expect(g['900001002G001']).toEqual(['900001001G002', '900002001G001']);
+  });
+
+  it('rebuilds adjacency after the regions change', async () => {
+    expect((await db.query(`SELECT 1 FROM region_adjacency_built WHERE level = 'street'`)).length).toBe(1);
+    await db.query(`UPDATE regions SET name_en = name_en WHERE code = '900001001'`);
+    expect((await db.query(`SELECT 1 FROM region_adjacency_built`)).length).toBe(0);
+    const again = await get('/api/hotspots/regions?level=street');
+    expect(again.body.regions.find((r: any) => r.code === '900001002').neighbours).toEqual(['900001001', '900002001']);
+  });
+
+  it('classifies emerging hot spots per cell with labels, trend and series', async () => {
+    const { status, body } = await get('/api/hotspots/emerging?res=8&step=month&steps=4&to=2026-04-30&all=true&series=full');
+    expect(status).toBe(200);
+    expect(body.stepStarts).toEqual(['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01']);
+    expect(body.patterns).toHaveLength(17);
+    expect(body.cells.length).toBe(body.studyCells);
+    for (const c of body.cells) {
+      expect(EMERGING_PATTERN_IDS).toContain(c.pattern);
+      expect(c.counts).toHaveLength(4);
+      expect(c.bins).toHaveLength(4);
+      expect(c.z).toHaveLength(4);
+      expect(typeof c.zh).toBe('string');
+      expect(['rising', 'falling', 'flat']).toContain(c.countTrend.direction);
+    }
+    const total = body.cells.reduce((a: number, c: any) => a + c.total, 0);
+    const raw = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE h3_r8 IS NOT NULL AND received_at >= '2025-12-31T16:00:00Z' AND received_at < '2026-04-30T16:00:00Z'`);
+    expect(total).toBe(raw[0].n);
+    const local = await get('/api/hotspots/emerging?res=8&step=week&steps=6&to=2026-04-12&baseline=local');
+    expect(local.status).toBe(200);
+    expect(local.body.baseline).toBe('local');
+  });
+
+  it('recovers the planted recurring cluster with its repeat demands, and nothing from scattered noise', async () => {
+    const { status, body } = await get('/api/clusters?category=water.pipe_leak&from=2026-01-01&to=2026-04-30');
+    expect(status).toBe(200);
+    expect(body.clusters).toHaveLength(1);
+    const c = body.clusters[0];
+    expect(c.tickets).toBe(30);
+    expect(c.weeks).toBe(6);
+    expect(c.category.code).toBe('water.pipe_leak');
+    const [dx, dy] = [(c.centroid[0] - CLUSTER_CENTRE[0]) * 111_195 * Math.cos((39.07 * Math.PI) / 180), (c.centroid[1] - CLUSTER_CENTRE[1]) * 111_195];
+    expect(Math.hypot(dx, dy)).toBeLessThan(50);
+    expect(c.radiusMetres).toBeLessThanOrEqual(110);
+    expect(c.extent.type).toBe('Polygon');
+    expect(c.streets.map((s: any) => s.code)).toEqual(['900001002']);
+    expect(c.department).toBe('water_group');
+    expect(c.firstSeen).toBe('2026-03-02T04:00:00.000Z');
+    expect(c.timeline.weeks).toHaveLength(6);
+    expect(c.repeats.repeatOf).toEqual([{ id: clusterIds[5], repeatOf: clusterIds[0], repeatOfInside: true }]);
+    expect(c.repeats.sameCaller).toEqual([[clusterIds[3], clusterIds[7]]]);
+    expect(c.repeats.sameAddress).toEqual([[clusterIds[10], clusterIds[12]]]);
+    const text = JSON.stringify(body);
+    expect(text).not.toContain('13800000001');
+    expect(text).not.toContain('测试小区');
+    // The same number of outages scattered ~2 km apart over the same weeks: no cluster.
+    const noise = await get('/api/clusters?category=water.outage&from=2026-01-01&to=2026-04-30');
+    expect(noise.body.found).toBe(0);
+    expect(noise.body.clusters).toEqual([]);
+    // Five weeks in a row are not enough when seven are asked for.
+    const strict = await get('/api/clusters?category=water.pipe_leak&from=2026-01-01&to=2026-04-30&minWeeks=7');
+    expect(strict.body.clusters).toEqual([]);
+  });
+
+  it('ranks topic candidates with their components, trend and streets', async () => {
+    const { status, body } = await get('/api/topics?month=2026-04&minTickets=10');
+    expect(status).toBe(200);
+    expect(body.month).toBe('2026-04');
+    expect(body.candidates.length).toBeGreaterThan(0);
+    const scores = body.candidates.map((c: any) => c.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const leak = body.candidates.find((c: any) => c.category.code === 'water.pipe_leak');
+    expect(leak.tickets.window).toBe(60); // the cluster and the noise; the tiny city's own leaks come in November
+    expect(leak.trend).toHaveLength(13);
+    expect(leak.topStreets[0].code).toBe('900001002');
+    const weighted = await get('/api/topics?month=2026-04&minTickets=10&wVolume=1&wGrowth=0&wSpread=0&wUnresolved=0&wDissatisfied=0&wRecurrence=0');
+    expect(weighted.body.weights.volume).toBe(1);
+  });
+
+  it('forecasts cells and categories with a located work list, and backtests against the baselines', async () => {
+    const { status, body } = await get('/api/forecast?month=2026-05&res=8&limit=5');
+    expect(status).toBe(200);
+    expect(body.workList.length).toBeGreaterThan(0);
+    expect(body.workList[0].expected).toBeGreaterThan(0);
+    const clusterCell = cellToParent(latLngToCell(CLUSTER_CENTRE[1], CLUSTER_CENTRE[0], 9), 8);
+    const top = body.workList.find((w: any) => w.cell === clusterCell && w.category.code === 'water.pipe_leak');
+    expect(top.street.code).toBe('900001002');
+    expect(top.avoidable).toBeCloseTo(top.expected * 0.5, 1);
+    const bt = await get('/api/forecast/backtest?res=8&k=3&from=2026-02&to=2026-03');
+    expect(bt.status).toBe(200);
+    expect(bt.body.months.map((m: any) => m.month)).toEqual(['2026-02', '2026-03']);
+  });
+
+  it('measures an intervention against matched untreated cells', async () => {
+    const cell = cellToParent(latLngToCell(CLUSTER_CENTRE[1], CLUSTER_CENTRE[0], 9), 8);
+    const { status, body } = await post('/api/forecast/intervention-effect', { cells: [cell], date: '2026-03-23', windowDays: 14, category: 'water' });
+    expect(status).toBe(200);
+    expect(body.before).toEqual({ from: '2026-03-09', to: '2026-03-22' });
+    expect(body.after).toEqual({ from: '2026-03-23', to: '2026-04-05' });
+    const count = async (from: string, to: string) =>
+      (await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tickets WHERE h3_r8 = $1 AND category_code LIKE 'water.%' AND received_at >= $2 AND received_at < $3`,
+        [cell, from, to],
+      ))[0].n;
+    expect(body.treated.before).toBe(await count('2026-03-08T16:00:00Z', '2026-03-22T16:00:00Z'));
+    expect(body.treated.after).toBe(await count('2026-03-22T16:00:00Z', '2026-04-05T16:00:00Z'));
+    // The data ends on 10 April: a longer window is cut to fit, the same on both sides.
+    const cut = await post('/api/forecast/intervention-effect', { cells: [cell], date: '2026-03-23', windowDays: 60 });
+    expect(cut.body.windowDays).toBe(19);
+    expect(body.treated.before).toBeGreaterThan(5);
+    expect(body.control.ids).not.toContain(cell);
+    expect(body.control.places).toBeGreaterThan(0);
+  });
+
+  it('rejects bad input with 400 naming the field', async () => {
+    for (const [path, field] of [
+      ['/api/hotspots?res=10', 'res'],
+      ['/api/hotspots?k=4', 'k'],
+      ['/api/hotspots?from=yesterday', 'from'],
+      ['/api/hotspots?from=2026-02-01&to=2026-01-01', 'to'],
+      ['/api/hotspots?fdr=maybe', 'fdr'],
+      ['/api/hotspots?category=no.such', 'category'],
+      ['/api/hotspots?district=900001001', 'district'],
+      ['/api/hotspots/regions?level=province', 'level'],
+      ['/api/hotspots/emerging?step=day', 'step'],
+      ['/api/hotspots/emerging?steps=1', 'steps'],
+      ['/api/clusters?eps=abc', 'eps'],
+      ['/api/clusters?minPoints=1', 'minPoints'],
+      ['/api/topics?month=2026-13', 'month'],
+      ['/api/topics?wVolume=-1', 'wVolume'],
+      ['/api/forecast?horizon=9', 'horizon'],
+      ['/api/forecast/backtest?unit=street', 'unit'],
+    ] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.field, path).toBe(field);
+    }
+    const bad = await post('/api/forecast/intervention-effect', { cells: ['nope'], date: '2026-03-01' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('cells.0');
+    const mixed = await post('/api/forecast/intervention-effect', { cells: [latLngToCell(39.05, 116.1, 8), latLngToCell(39.05, 116.1, 9)], date: '2026-03-01' });
+    expect(mixed.body.error.field).toBe('cells.1');
+  });
+
+  it('keeps every rollup equal to the raw tickets through inserts, updates and deletes, and rebuilds to the same', async () => {
+    const more = Array.from({ length: 40 }, (_, i) => {
+      const [lon, lat] = offset(116.05 + (i % 8) * 0.04, 39.02, 0, (i % 5) * 1500);
+      // Every fifth ticket arrives one second before midnight in Beijing: it belongs to the day before.
+      const at = i % 5 === 0 ? '2026-05-31T15:59:59Z' : noon(`2026-05-${String(1 + (i % 28)).padStart(2, '0')}`);
+      return { lon, lat, category: ['water.outage', 'water.pipe_leak', 'noise.night_construction'][i % 3], at };
+    });
+    const ids = await insertTickets(db, more);
+    await db.query(`UPDATE tickets SET callback_at = received_at + interval '3 days', solved = (id % 2 = 0),
+                      satisfaction = CASE id % 3 WHEN 0 THEN 'satisfied' WHEN 1 THEN 'basic' ELSE 'dissatisfied' END WHERE id = ANY($1)`, [ids.slice(0, 20)]);
+    await db.query(`UPDATE tickets SET category_code = 'water.outage' WHERE id = ANY($1)`, [ids.slice(20, 25)]);
+    await db.query(`UPDATE tickets SET received_at = received_at + interval '13 hours' WHERE id = ANY($1)`, [ids.slice(25, 28)]);
+    const [lon, lat] = [116.3, 39.05];
+    const r9 = latLngToCell(lat, lon, 9);
+    await db.query(
+      `UPDATE tickets SET geom = ST_SetSRID(ST_MakePoint($2::float8, $3::float8), 4326), h3_r9 = $4, h3_r8 = $5, h3_r7 = $6, location_status = 'unlocated'
+        WHERE id = ANY($1)`,
+      [ids.slice(28, 30), lon, lat, r9, cellToParent(r9, 8), cellToParent(r9, 7)],
+    );
+    await db.query(`UPDATE tickets SET district_code = NULL, street_code = NULL, grid_code = NULL WHERE id = ANY($1)`, [ids.slice(28, 30)]);
+    const { locateTickets } = await import('../../../server/locate.ts');
+    await locateTickets(db, { onlyIds: ids.slice(28, 30) });
+    await db.query(`UPDATE tickets SET status = 'closed' WHERE id = ANY($1)`, [ids]); // touches no rollup
+    await db.query(`DELETE FROM tickets WHERE id = ANY($1)`, [ids.slice(30, 34)]);
+
+    let { raw, stored } = await rollupsVersusRaw(db);
+    expect(stored.h3).toEqual(raw.h3);
+    expect(stored.total).toEqual(raw.total);
+    expect(stored.weekly).toEqual(raw.weekly);
+    expect(stored.monthly).toEqual(raw.monthly);
+    expect(stored.cells).toEqual(raw.cells);
+    expect(stored.region).toEqual(raw.region);
+    const span = (narrowOnly: boolean) =>
+      db.query<{ wrong: number }>(
+        `WITH raw AS (
+           SELECT r.res, r.cell, COALESCE(t.district_code, '') AS district_code,
+                  min((t.received_at AT TIME ZONE '${ZONE}')::date) AS first_day, max((t.received_at AT TIME ZONE '${ZONE}')::date) AS last_day
+             FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1, 2, 3)
+         SELECT count(*)::int AS wrong FROM raw JOIN rollup_h3_cells c USING (res, cell, district_code)
+          WHERE ${narrowOnly ? 'c.first_day > raw.first_day OR c.last_day < raw.last_day' : 'c.first_day <> raw.first_day OR c.last_day <> raw.last_day'}`,
+      );
+    // First/last seen only widen while tickets come and go…
+    expect((await span(true))[0].wrong).toBe(0);
+
+    await rebuildRollups(db);
+    ({ raw, stored } = await rollupsVersusRaw(db));
+    expect(stored.h3).toEqual(raw.h3);
+    expect(stored.weekly).toEqual(raw.weekly);
+    expect(stored.monthly).toEqual(raw.monthly);
+    expect(stored.cells).toEqual(raw.cells);
+    expect(stored.region).toEqual(raw.region);
+    // …and the rebuild makes them exact.
+    expect((await span(false))[0].wrong).toBe(0);
+
+    // Paused (a bulk load): the triggers stand still until the rebuild.
+    await pauseRollups(db);
+    await insertTickets(db, [{ lon: 116.05, lat: 39.05, category: 'water.outage', at: noon('2026-06-01') }]);
+    ({ raw, stored } = await rollupsVersusRaw(db));
+    expect(stored.h3).not.toEqual(raw.h3);
+    expect(await rollupsPaused(db)).toBe(true);
+    expect(await ensureRollups(db)).toBe(true);
+    ({ raw, stored } = await rollupsVersusRaw(db));
+    expect(stored.h3).toEqual(raw.h3);
+    expect(stored.total).toEqual(raw.total);
+    expect(stored.region).toEqual(raw.region);
+    expect(await ensureRollups(db)).toBe(false);
+  });
+});
