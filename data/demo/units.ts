@@ -107,8 +107,11 @@ export function planUnits(rng: Rng, streets: readonly StreetModel[], departments
   chosen.forEach((s, i) => {
     const improving = i % 2 === 0;
     const k = Math.floor(i / 2);
-    const fromMonth = Math.min(months - 2, improving ? 3 + k : 6 + k);
-    const toMonth = Math.min(months - 1, fromMonth + (improving ? 3 : 2 + (k % 2)));
+    // Trends end by the last complete month: the current month is partial and unranked, so a
+    // slip that only reaches its depth there would never show in a closed monthly ranking.
+    const lastComplete = months - 2;
+    const fromMonth = Math.min(lastComplete - 1, improving ? 3 + k : 6 + k);
+    const toMonth = Math.min(lastComplete, fromMonth + (improving ? 3 : 2 + (k % 2)));
     const trend: UnitTrend = improving
       ? { direction: 'improving', fromMonth, toMonth, before: POOR, after: GOOD }
       : { direction: 'slipping', fromMonth, toMonth, before: GOOD, after: POOR };
