@@ -67,7 +67,12 @@ export const regionParts = pgTable(
     level: text('level').$type<RegionLevel>().notNull(),
     geom: geometry('geom', 'Polygon').notNull(),
   },
-  (t) => [index('region_parts_geom_gist').using('gist', t.geom), index('region_parts_level_idx').on(t.level)],
+  // One GiST per level: a lookup walks only that level's tree (a btree on level made the planner
+  // AND it with the spatial index and scan every street's parts for each point).
+  (t) => [
+    index('region_parts_geom_gist').using('gist', t.geom),
+    ...REGION_LEVELS.map((level) => index(`region_parts_${level}_gist`).using('gist', t.geom).where(sql.raw(`level = '${level}'`))),
+  ],
 );
 
 /** Line departments (职能部门) and public utilities (公共服务企业) that receive parallel dispatches. */
@@ -180,6 +185,8 @@ export const tickets = pgTable(
     index('tickets_street_received_idx').on(t.streetCode, t.receivedAt),
     index('tickets_district_received_idx').on(t.districtCode, t.receivedAt),
     index('tickets_category_received_idx').on(t.categoryCode, t.receivedAt),
+    // Resolution and satisfaction are bucketed by callback month: the ranking reads one month of callbacks.
+    index('tickets_callback_idx').on(t.callbackAt).where(sql`${t.callbackAt} IS NOT NULL`),
     index('tickets_status_idx').on(t.status),
     index('tickets_geom_gist').using('gist', t.geom),
     check('tickets_kind_ck', sql`${t.kind} in ('complaint','report','help','consultation','suggestion','praise')`),

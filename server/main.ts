@@ -6,6 +6,8 @@ import { openDatabase, defaultPgliteDir } from '../db/client.ts';
 import { loadBeijing } from '../data/geo/importer.ts';
 import { seedTaxonomy } from '../data/taxonomy/index.ts';
 import { ensureDemo } from './demo.ts';
+import { ensureRollups } from './analysis/rollups.ts';
+import { startClock } from './lifecycle/clock.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './listen.ts';
@@ -27,6 +29,10 @@ log(geo ? `geography imported: ${geo.counts.district} districts, ${geo.counts.st
 await seedTaxonomy(db);
 
 if (withDemo) await ensureDemo(db, { tickets: config.DEMO_TICKETS, seed: config.DEMO_SEED, log });
+// Repairs rollups a crashed bulk load left paused, or rebuilds them for a changed CITY_TIME_ZONE.
+if (await ensureRollups(db)) log('rollups rebuilt');
+// Reminders and overdue marks follow the database clock, once a minute.
+const stopClock = startClock(db);
 
 await ensureWebBuilt(log);
 const app = createApp({ db, staticDir: DIST_DIR, basemapStyleUrl: config.BASEMAP_STYLE_URL });
@@ -39,6 +45,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     log('stopping…');
+    stopClock();
     await server.close();
     await db.close(); // PGlite flushes its data folder on close
     process.exit(0);

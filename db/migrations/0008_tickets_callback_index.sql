@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_callback_idx" ON "tickets" USING btree ("callback_at") WHERE "tickets"."callback_at" IS NOT NULL;
