@@ -9,9 +9,11 @@ import { row } from './machine.ts';
 function startOnce(dir: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    // Its own process group, so stopping it stops npx's children (the server) too.
     const child = spawn('npx', ['tsx', 'server/main.ts', '--demo'], {
       env: { ...process.env, DATABASE_URL: '', PGLITE_DIR: dir, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
     });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -19,7 +21,7 @@ function startOnce(dir: string, port: number): Promise<number> {
       if (out.includes('dashboard ready')) {
         const ms = performance.now() - t0;
         child.once('exit', () => resolve(ms));
-        child.kill('SIGTERM');
+        process.kill(-child.pid!, 'SIGTERM');
       }
     });
     child.once('exit', (code) => {
