@@ -122,7 +122,11 @@ export function giStar(x: ArrayLike<number>, neighbours: NeighbourLists | Compac
  * (h3 `gridDisk`, which includes i itself). Only cells present in `cells` are kept: the
  * caller decides the study area (include zero-count cells to have them count as zeros).
  */
-export function h3NeighbourLists(cells: ReadonlyArray<string>, k: number): number[][] {
+export function h3NeighbourLists(
+  cells: ReadonlyArray<string>,
+  k: number,
+  disk: (cell: string, k: number) => string[] = gridDisk,
+): number[][] {
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a non-negative integer, got ${k}`);
   const index = new Map<string, number>();
   cells.forEach((cell, i) => {
@@ -131,7 +135,7 @@ export function h3NeighbourLists(cells: ReadonlyArray<string>, k: number): numbe
   });
   return cells.map((cell) => {
     const out: number[] = [];
-    for (const other of gridDisk(cell, k)) {
+    for (const other of disk(cell, k)) {
       const j = index.get(other);
       if (j !== undefined) out.push(j);
     }

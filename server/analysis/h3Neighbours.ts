@@ -1,7 +1,8 @@
 // k-ring neighbour lists for H3 cells, with each cell's grid disk remembered: the disk of a cell
 // never changes, and a city-wide map at res 8 asks for ~30,000 of them on every request (~100 ms
-// of h3 calls, against ~10 ms of lookups). Same result as gistar.ts h3NeighbourLists.
+// of h3 calls, against ~10 ms of lookups). gistar.ts h3NeighbourLists with a remembered disk.
 import { gridDisk } from 'h3-js';
+import { h3NeighbourLists } from './gistar.ts';
 
 /** Entries kept per k before the cache starts over (a few hundred thousand cells ≈ tens of MB). */
 const MAX_ENTRIES = 400_000;
@@ -20,18 +21,5 @@ function diskOf(cell: string, k: number): string[] {
 }
 
 export function cachedNeighbourLists(cells: ReadonlyArray<string>, k: number): number[][] {
-  if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a non-negative integer, got ${k}`);
-  const index = new Map<string, number>();
-  cells.forEach((cell, i) => {
-    if (index.has(cell)) throw new RangeError(`cell ${cell} appears twice`);
-    index.set(cell, i);
-  });
-  return cells.map((cell) => {
-    const out: number[] = [];
-    for (const other of diskOf(cell, k)) {
-      const j = index.get(other);
-      if (j !== undefined) out.push(j);
-    }
-    return out;
-  });
+  return h3NeighbourLists(cells, k, diskOf);
 }
