@@ -376,7 +376,7 @@ export class RankingService {
     const m = months[months.length - 1]!;
     const info = new Map(units.map((u) => [u.code, u]));
     const eligible = new Set(m.table.classes.eligible);
-    const rows: RankingRow[] = m.table.rows.map((r) => toRow(r, info.get(r.code), eligible.has(r.code), m));
+    const rows: RankingRow[] = m.table.rows.map((r) => toRankingRow(r, info.get(r.code), eligible.has(r.code), m));
     return {
       table,
       month,
@@ -503,7 +503,8 @@ export class RankingService {
   }
 }
 
-function toRow(r: MonthRow, u: UnitInfo | undefined, eligible: boolean, m: MonthComputed): RankingRow {
+/** A computed row with its unit's names; `m` null for periods that are not a ranked month (no red zone). */
+export function toRankingRow(r: MonthRow, u: UnitInfo | undefined, eligible: boolean, m: MonthComputed | null): RankingRow {
   return {
     code: r.code,
     nameZh: u?.nameZh ?? null,
@@ -526,8 +527,8 @@ function toRow(r: MonthRow, u: UnitInfo | undefined, eligible: boolean, m: Month
     volumePer10k: r.volumePer10k,
     classes: r.classes,
     eligible,
-    redZone: m.redZone.has(r.code),
-    rectificationStreak: m.streaks.get(r.code) ?? 0,
+    redZone: m?.redZone.has(r.code) ?? false,
+    rectificationStreak: m?.streaks.get(r.code) ?? 0,
   };
 }
 

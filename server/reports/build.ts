@@ -8,8 +8,8 @@ import { monthTable, type UnitMonthInput } from '../ranking/month.ts';
 import { unitRates, parseUnitCounts, type Rate, type UnitCounts } from '../ranking/rates.ts';
 import type { UnitClass } from '../ranking/classes.ts';
 import { addDays, addMonths, dayPeriod, isoWeekMonday, isoWeekOf, monthPeriod, monthsBetween, weekPeriod, yearPeriod, type Period } from '../ranking/periods.ts';
-import { CITY_UNIT, type FactTable, type RankingTable, type UnitInfo } from '../ranking/sql.ts';
-import { addCounts, rankingService, zeroCounts, type Counts, type MonthStatus, type RankingResult, type RankingRow, type RankingService } from '../ranking/service.ts';
+import { CITY_UNIT, type FactTable, type RankingTable } from '../ranking/sql.ts';
+import { addCounts, rankingService, toRankingRow, zeroCounts, type Counts, type MonthStatus, type RankingResult, type RankingRow, type RankingService } from '../ranking/service.ts';
 import { categoryDistrictCounts, categoryNames, districtNames, intakeMix, overdueOpenAt, type IntakeMix } from './sql.ts';
 import { emergingWarnings, type Warning } from './warnings.ts';
 
@@ -148,34 +148,8 @@ async function periodTable(svc: RankingService, table: RankingTable, counts: Map
   const inputs: UnitMonthInput[] = units.map((u) => ({ code: u.code, counts: counts.get(u.code) ?? zeroCounts(), population: u.population }));
   const t = monthTable(inputs, svc.policy);
   const eligible = new Set(t.classes.eligible);
-  return t.rows.map((r) => {
-    const u: UnitInfo | undefined = info.get(r.code);
-    return {
-      code: r.code,
-      nameZh: u?.nameZh ?? null,
-      nameEn: u?.nameEn ?? null,
-      parentCode: u?.parentCode ?? null,
-      parentNameZh: u?.parentNameZh ?? null,
-      parentNameEn: u?.parentNameEn ?? null,
-      rank: r.rank,
-      previousRank: null,
-      rankChange: null,
-      score: r.score,
-      composite: r.composite,
-      response: r.response,
-      resolution: r.resolution,
-      satisfaction: r.satisfaction,
-      counts: r.counts,
-      penalty: r.penalty,
-      volume: r.volume,
-      population: r.population,
-      volumePer10k: r.volumePer10k,
-      classes: [],
-      eligible: eligible.has(r.code),
-      redZone: false,
-      rectificationStreak: 0,
-    };
-  });
+  // Classes are month rules and a period has no previous rank: those fields stay empty here.
+  return t.rows.map((r) => ({ ...toRankingRow(r, info.get(r.code), eligible.has(r.code), null), previousRank: null, rankChange: null, classes: [] }));
 }
 
 async function categoriesAndWarnings(
