@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-export const DIST_DIR = path.join(ROOT, 'dist');
+// WEB_DIST_DIR lets parallel test runs build into folders of their own.
+export const DIST_DIR = process.env.WEB_DIST_DIR ? path.resolve(process.env.WEB_DIST_DIR) : path.join(ROOT, 'dist');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -25,5 +26,5 @@ export async function ensureWebBuilt(log: (msg: string) => void = () => {}): Pro
   if (webBuildIsCurrent()) return;
   log('building the dashboard (vite build)…');
   const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: DIST_DIR } });
 }

@@ -1,4 +1,8 @@
 import type zhCN from './zh-CN.ts';
+import * as queue from './areas/queue.ts';
+import * as wall from './areas/wall.ts';
+import * as studio from './areas/studio.ts';
+import * as workspace from './areas/workspace.ts';
 
 const en: typeof zhCN = {
   app: {
@@ -249,6 +253,10 @@ const en: typeof zhCN = {
     date: 'Date',
     count: 'Tickets',
   },
+  queuePage: queue.en,
+  wallPage: wall.en,
+  studioPage: studio.en,
+  workspacePage: workspace.en,
 };
 
 export default en;

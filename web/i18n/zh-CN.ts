@@ -1,4 +1,10 @@
 // zh-CN is the default locale and the schema every other locale must match.
+// Newer views keep their strings in areas/<view>.ts (zh and en side by side).
+import * as queue from './areas/queue.ts';
+import * as wall from './areas/wall.ts';
+import * as studio from './areas/studio.ts';
+import * as workspace from './areas/workspace.ts';
+
 export default {
   app: {
     title: '12345 接诉即办 · 城市运行图',
@@ -248,4 +254,8 @@ export default {
     date: '日期',
     count: '件数',
   },
+  queuePage: queue.zh,
+  wallPage: wall.zh,
+  studioPage: studio.zh,
+  workspacePage: workspace.zh,
 };

@@ -1,0 +1,3 @@
+// Strings of the wall views: zh-CN first; en must have the same keys.
+export const zh = {};
+export const en: typeof zh = {};
