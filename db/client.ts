@@ -102,9 +102,23 @@ async function openPostgres(url: string): Promise<Database> {
   const { from: copyFrom } = await import('pg-copy-streams');
   const { pipeline } = await import('node:stream/promises');
   const { Readable } = await import('node:stream');
-  const pool = new pgMod.default.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10) });
-  // An idle client losing its connection (server restart) must not crash the process.
-  pool.on('error', () => {});
+  // No connect timeout: under load requests queue for a pooled connection, and a wait there is not
+  // an outage. A server that is down refuses connections at once (ECONNREFUSED → 503).
+  const pool = new pgMod.default.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10), keepAlive: true });
+  // Transactions (intake, actions, the clock, imports) get connections of their own: a queue of
+  // heavy dashboard reads must never hold a caller's ticket back.
+  const writePool = new pgMod.default.Pool({ connectionString: url, max: Number(process.env.PG_WRITE_POOL_MAX ?? 4), keepAlive: true });
+  // An idle client losing its connection (server restart) must not crash the process; the pool
+  // drops it and opens fresh connections on demand, so service resumes once the server is back.
+  // A checked-out client has no pool listener: its connection dying between two statements of a
+  // transaction would be an uncaught 'error' event and kill the process. The failing statement
+  // reports it instead (503), and the pool discards the client on release.
+  for (const p of [pool, writePool]) {
+    p.on('error', () => {});
+    p.on('connect', (client) => {
+      client.on('error', () => {});
+    });
+  }
   const orm = drizzle(pool, { schema }) as unknown as Database['orm'];
   return {
     engine: 'postgres',
@@ -116,7 +130,8 @@ async function openPostgres(url: string): Promise<Database> {
       await pool.query(text);
     },
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await writePool.connect();
+      let broken = false;
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -127,14 +142,16 @@ async function openPostgres(url: string): Promise<Database> {
         await client.query('COMMIT');
         return result;
       } catch (e) {
+        broken = !hasSqlState(e);
         await client.query('ROLLBACK').catch(() => {});
         throw e;
       } finally {
-        client.release();
+        // A connection that failed (rather than a statement the server refused) is discarded.
+        client.release(broken || undefined);
       }
     },
     async copyCsv(table, columns, csv) {
-      const client = await pool.connect();
+      const client = await writePool.connect();
       try {
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN WITH (FORMAT csv)`));
         await pipeline(Readable.from([csv]), stream);
@@ -142,21 +159,74 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
-    async listen(channel, onPayload) {
-      const client = new pgMod.default.Client({ connectionString: url });
-      client.on('error', () => {});
-      await client.connect();
-      client.on('notification', (n) => {
-        if (n.channel === channel) onPayload(n.payload ?? '');
-      });
-      await client.query(`LISTEN ${quoteIdent(channel)}`);
-      return async () => {
-        await client.end().catch(() => {});
-      };
+    listen(channel, onPayload) {
+      return listenForever(() => new pgMod.default.Client({ connectionString: url }), channel, onPayload);
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), writePool.end()]);
     },
+  };
+}
+
+const hasSqlState = (e: unknown) => /^[0-9A-Z]{5}$/.test(String((e as { code?: unknown } | null)?.code ?? '')) && !/^(08|57P)/.test(String((e as { code: string }).code));
+
+interface ListenClient {
+  on(event: 'error' | 'end', fn: () => void): unknown;
+  on(event: 'notification', fn: (n: { channel: string; payload?: string }) => void): unknown;
+  connect(): Promise<unknown>;
+  query(text: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+/**
+ * A LISTEN that survives the server going away: the dedicated connection is re-opened with
+ * back-off until it works, and each re-listen calls onPayload('') once, because notifications sent
+ * while nobody listened are gone and subscribers must re-read what they missed.
+ */
+async function listenForever(make: () => ListenClient, channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+  let current: ListenClient | null = null;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const connect = async () => {
+    const c = make();
+    c.on('error', () => {});
+    c.on('notification', (n) => {
+      if (n.channel === channel) onPayload(n.payload ?? '');
+    });
+    c.on('end', () => {
+      if (current !== c || stopped) return;
+      current = null;
+      retry(250);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${quoteIdent(channel)}`);
+    } catch (e) {
+      await c.end().catch(() => {});
+      throw e;
+    }
+    if (stopped) await c.end().catch(() => {});
+    else current = c;
+  };
+  const retry = (delay: number) => {
+    timer = setTimeout(() => {
+      connect().then(
+        () => onPayload(''),
+        () => {
+          if (!stopped) retry(Math.min(delay * 2, 5_000));
+        },
+      );
+    }, delay);
+    timer.unref?.();
+  };
+  // Joining while the database is down is not an error: the listener arrives when it comes back.
+  await connect().catch(() => retry(250));
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const c = current;
+    current = null;
+    await c?.end().catch(() => {});
   };
 }
 

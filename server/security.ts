@@ -1,0 +1,193 @@
+// Edge defences applied before any route runs: security headers on every response, and for every
+// write a body-size cap, a content-type check, malformed-JSON refusal and text normalisation, so
+// routes only ever see bounded, well-formed, normalised bodies.
+import type { Context, MiddlewareHandler } from 'hono';
+import { errorBody } from './errors.ts';
+import { BadJsonValue, normaliseBlock, normaliseDeep } from './validate.ts';
+import { open311Error, splitFormat } from './open311/format.ts';
+
+export const MAX_JSON_BYTES = 64 * 1024;
+export const MAX_CSV_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The page runs only its own bundled code. MapLibre starts its workers from a same-origin file but
+ * deck.gl/loaders.gl may start theirs from blob: URLs; map images and canvases come back as blob:
+ * and data: URLs. MapLibre and ECharts position popups and tooltips with inline style attributes,
+ * which CSP can only allow as a whole ('unsafe-inline' for style-src, never for script-src).
+ */
+export function contentSecurityPolicy(extraConnect: string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "worker-src 'self' blob:",
+    "child-src 'self' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${extraConnect.join(' ')}`.trim(),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function securityHeaders(opts: { connect?: string[] } = {}): MiddlewareHandler {
+  const headers: Record<string, string> = {
+    'Content-Security-Policy': contentSecurityPolicy(opts.connect),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+  };
+  return async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(headers)) {
+      try {
+        c.res.headers.set(k, v);
+      } catch {
+        // A response with immutable headers (fetched from elsewhere) is re-wrapped once.
+        c.res = new Response(c.res.body, c.res);
+        c.res.headers.set(k, v);
+      }
+    }
+  };
+}
+
+type BodyKind = 'json' | 'csv' | 'form';
+
+/** What each write path accepts; Open311 answers errors in the spec's own body. */
+function expectation(path: string): { kinds: BodyKind[]; max: number; open311: boolean } {
+  if (path.startsWith('/api/import/')) return { kinds: ['csv'], max: MAX_CSV_BYTES, open311: false };
+  if (path.startsWith('/open311/')) return { kinds: ['form'], max: MAX_JSON_BYTES, open311: true };
+  return { kinds: ['json'], max: MAX_JSON_BYTES, open311: false };
+}
+
+function kindOf(contentType: string): BodyKind | 'multipart' | null {
+  const t = contentType.split(';')[0]!.trim().toLowerCase();
+  if (t === 'application/json' || /^application\/[\w.+-]+\+json$/.test(t)) return 'json';
+  if (t === 'text/csv') return 'csv';
+  if (t === 'application/x-www-form-urlencoded') return 'form';
+  if (t === 'multipart/form-data') return 'multipart';
+  return null;
+}
+
+function fail(c: Context, open311: boolean, status: number, code: string, message: string, field: string): Response {
+  if (open311) return open311Error(splitFormat(c.req.path.split('/').pop() ?? '')?.[1] ?? 'json', status, `${field}: ${message}`);
+  return c.json(errorBody(code, `${field}: ${message}`, field), status as 400);
+}
+
+class TooLarge extends Error {}
+
+/** Hono keeps body reads as promises by kind (its type names the resolved values). */
+function cacheBody(c: Context, kind: 'text' | 'arrayBuffer', value: string | ArrayBuffer) {
+  c.req.bodyCache = { [kind]: Promise.resolve(value) } as unknown as typeof c.req.bodyCache;
+}
+
+async function readCapped(req: Request, max: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw new TooLarge();
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every write body: capped (413), of the type the path takes (415), JSON that parses (400 naming
+ * `body`), and with its text normalised (NFC, trimmed, control characters stripped). The result is
+ * put in Hono's body cache, so c.req.json()/text()/parseBody() in the route read the clean body.
+ */
+export function guardBodies(): MiddlewareHandler {
+  return async (c, next) => {
+    if (!WRITES.has(c.req.method)) return next();
+    const want = expectation(c.req.path);
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    if (declared > want.max) return fail(c, want.open311, 413, 'too_large', `over ${want.max} bytes`, 'body');
+    let bytes: Uint8Array;
+    try {
+      bytes = await readCapped(c.req.raw, want.max);
+    } catch (e) {
+      if (e instanceof TooLarge) return fail(c, want.open311, 413, 'too_large', `over ${want.max} bytes`, 'body');
+      return fail(c, want.open311, 400, 'invalid_input', 'could not be read', 'body');
+    }
+    // The stream is spent; later readers (a route's own bodyLimit) get the same bytes afresh.
+    c.req.raw = new Request(c.req.raw, { body: bytes as Uint8Array<ArrayBuffer> });
+    const type = c.req.header('content-type') ?? '';
+    const kind = kindOf(type);
+    if (bytes.byteLength === 0 && !want.kinds.includes('csv')) {
+      // Actions without parameters may be sent with no body at all.
+      cacheBody(c, 'text', '');
+      return next();
+    }
+    const accepted = want.kinds.includes(kind as BodyKind) || (want.open311 && kind === 'multipart');
+    if (!accepted) {
+      const names = { json: 'application/json', csv: 'text/csv', form: 'application/x-www-form-urlencoded' };
+      return fail(c, want.open311, 415, 'unsupported_media_type', `send ${want.kinds.map((k) => names[k]).join(' or ')}`, 'content-type');
+    }
+    if (kind === 'multipart') {
+      cacheBody(c, 'arrayBuffer', bytes.buffer as ArrayBuffer);
+      return next();
+    }
+    const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+    if (kind === 'json') {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return fail(c, false, 400, 'invalid_input', 'not valid JSON', 'body');
+      }
+      try {
+        cacheBody(c, 'text', JSON.stringify(normaliseDeep(value)));
+      } catch (e) {
+        if (e instanceof BadJsonValue) return fail(c, false, 400, 'invalid_input', e.message, e.field);
+        throw e;
+      }
+    } else if (kind === 'form') {
+      const form = new URLSearchParams(text);
+      const clean = new URLSearchParams();
+      for (const [k, v] of form) clean.append(k, normaliseDeep(v) as string);
+      cacheBody(c, 'text', clean.toString());
+    } else {
+      cacheBody(c, 'text', normaliseBlock(text));
+    }
+    return next();
+  };
+}
+
+/** Hono route patterns ('/api/tickets/:id{[0-9]+}/:action') as matchers, for 405 answers. */
+export function methodsFor(routes: { method: string; path: string }[]): (path: string) => string[] {
+  const compiled = routes
+    .filter((r) => r.method !== 'ALL' && !r.path.endsWith('*'))
+    .map((r) => {
+      const src = r.path
+        .split('/')
+        .map((seg) => {
+          const m = /^:\w+(?:\{(.+)\})?(\?)?$/.exec(seg);
+          if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          return `(?:${m[1] ?? '[^/]+'})`;
+        })
+        .join('/');
+      return { method: r.method, re: new RegExp(`^${src.replace(/\/$/, '')}/?$`) };
+    });
+  return (path) => [...new Set(compiled.filter((r) => r.re.test(path)).map((r) => r.method))];
+}

@@ -1,0 +1,164 @@
+// Load: N dashboard clients (default 200), each looping over the dashboard's GET endpoints
+// (summary, points, ranking, hotspots, regions) as fast as answers come back, while intake adds
+// tickets at a fixed rate (default 50/s, open loop: a slow server does not slow the callers down)
+// for a duration (default 600 s). Reports requests and p50/p95/p99 per endpoint, 5xx, and tickets
+// in (acknowledged) against tickets stored (counted in the database by the run's idempotency keys).
+import type { Queryable } from '../../db/client.ts';
+import { row } from './machine.ts';
+
+export interface LoadOptions {
+  /** Base URL of a running server (e.g. http://127.0.0.1:8787). */
+  url: string;
+  /** The server's database, to count stored tickets. */
+  db: Queryable;
+  clients?: number;
+  ticketsPerSecond?: number;
+  durationS?: number;
+  /** Idempotency-key prefix for this run's tickets. */
+  runId?: string;
+  print?: boolean;
+}
+
+export interface EndpointFigures {
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  status5xx: number;
+  /** Non-2xx answers below 500. */
+  status4xx: number;
+  /** No answer at all (connection error, 60 s timeout). */
+  failed: number;
+}
+
+export interface LoadResult {
+  clients: number;
+  ticketsPerSecond: number;
+  durationS: number;
+  endpoints: Record<string, EndpointFigures>;
+  total5xx: number;
+  totalFailed: number;
+  ticketsSent: number;
+  ticketsAcknowledged: number;
+  ticketsStored: number;
+  requestsPerSecond: number;
+}
+
+/** The dashboard's own reads (web/composables/api.ts), with the filters a user flips between. */
+const DASHBOARD: [string, string[]][] = [
+  ['summary', ['/api/summary', '/api/summary?category=heating', '/api/summary?region=110105']],
+  ['points', ['/api/tickets/points', '/api/tickets/points?category=property']],
+  ['ranking', ['/api/ranking?table=street', '/api/ranking?table=district']],
+  ['hotspots', ['/api/hotspots?res=8', '/api/hotspots?res=7']],
+  ['regions', ['/api/regions?level=district', '/api/regions?level=street']],
+];
+
+const BEIJING_CORE = [116.2, 39.8, 116.6, 40.05] as const;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export async function run(opts: LoadOptions): Promise<LoadResult> {
+  const clients = opts.clients ?? 200;
+  const rate = opts.ticketsPerSecond ?? 50;
+  const durationS = opts.durationS ?? 600;
+  const runId = opts.runId ?? `load-${Date.now()}`;
+  const latencies = new Map<string, number[]>();
+  const figures = new Map<string, { s5: number; s4: number; failed: number }>();
+  const note = (name: string, ms: number, status: number) => {
+    if (!latencies.has(name)) latencies.set(name, []), figures.set(name, { s5: 0, s4: 0, failed: 0 });
+    latencies.get(name)!.push(ms);
+    const f = figures.get(name)!;
+    if (status === 0) f.failed++;
+    else if (status >= 500) f.s5++;
+    else if (status >= 400) f.s4++;
+  };
+  const timedFetch = async (name: string, path: string, init: RequestInit = {}): Promise<Response | null> => {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(`${opts.url}${path}`, { ...init, signal: AbortSignal.timeout(60_000) });
+      await res.arrayBuffer();
+      note(name, performance.now() - t0, res.status);
+      return res;
+    } catch {
+      note(name, performance.now() - t0, 0);
+      return null;
+    }
+  };
+
+  const cats = (await opts.db.query<{ code: string }>(`SELECT code FROM categories ORDER BY code`)).map((r) => r.code);
+  const end = Date.now() + durationS * 1000;
+  const started = Date.now();
+
+  const reader = async (k: number) => {
+    let step = k; // clients start at different endpoints, like real screens opened at different times
+    while (Date.now() < end) {
+      const [name, urls] = DASHBOARD[step % DASHBOARD.length]!;
+      await timedFetch(name, urls[Math.floor(step / DASHBOARD.length) % urls.length]!);
+      step++;
+    }
+  };
+
+  let sent = 0;
+  let acknowledged = 0;
+  const inFlight = new Set<Promise<void>>();
+  const intake = async () => {
+    const [x0, y0, x1, y1] = BEIJING_CORE;
+    const total = Math.round(rate * durationS);
+    while (sent < total) {
+      // Open loop: ticket i is due at started + i/rate, whether or not earlier ones were answered;
+      // a late timer sends the overdue ones at once, so the run sends exactly rate × duration.
+      const due = started + (sent * 1000) / rate;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      const i = sent++;
+      const body = JSON.stringify({
+        kind: 'complaint', channel: 'app', category: cats[i % cats.length], description: `load ${i}`,
+        lon: x0 + (x1 - x0) * ((i * 0.6180339887) % 1), lat: y0 + (y1 - y0) * ((i * 0.7548776662) % 1),
+        callerPhone: `1370000${String(i % 10_000).padStart(4, '0')}`,
+      });
+      const p = (async () => {
+        const res = await timedFetch('intake', '/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `${runId}:${i}` }, body });
+        if (res && (res.status === 201 || res.status === 200)) acknowledged++;
+      })();
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    }
+    await Promise.all(inFlight);
+  };
+
+  await Promise.all([...Array.from({ length: clients }, (_, k) => reader(k)), intake()]);
+  const elapsedS = (Date.now() - started) / 1000;
+
+  const stored = (await opts.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE idempotency_key LIKE $1`, [`${runId}:%`]))[0]!.n;
+  const endpoints: Record<string, EndpointFigures> = {};
+  let requests = 0;
+  for (const [name, ls] of latencies) {
+    const sorted = [...ls].sort((a, b) => a - b);
+    const f = figures.get(name)!;
+    requests += ls.length;
+    endpoints[name] = { requests: ls.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, status5xx: f.s5, status4xx: f.s4, failed: f.failed };
+  }
+  const result: LoadResult = {
+    clients, ticketsPerSecond: rate, durationS,
+    endpoints,
+    total5xx: Object.values(endpoints).reduce((a, e) => a + e.status5xx, 0),
+    totalFailed: Object.values(endpoints).reduce((a, e) => a + e.failed, 0),
+    ticketsSent: sent, ticketsAcknowledged: acknowledged, ticketsStored: stored,
+    requestsPerSecond: requests / elapsedS,
+  };
+  if (opts.print !== false) printLoad(result);
+  return result;
+}
+
+export function printLoad(r: LoadResult): void {
+  console.log(`load: ${r.clients} dashboard clients + ${r.ticketsPerSecond} tickets/s for ${r.durationS} s`);
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  for (const [name, e] of Object.entries(r.endpoints)) {
+    row(`  ${name}`, `p95 ${ms(e.p95)}`, `${e.requests} requests; p50 ${ms(e.p50)}, p99 ${ms(e.p99)}, max ${ms(e.max)}; 5xx ${e.status5xx}, 4xx ${e.status4xx}, no answer ${e.failed}`);
+  }
+  row('  all requests', `${r.requestsPerSecond.toFixed(0)} req/s`, `5xx ${r.total5xx}, no answer ${r.totalFailed}`);
+  row('  tickets in = tickets stored', `${r.ticketsAcknowledged} = ${r.ticketsStored}`, `${r.ticketsSent} sent`);
+}

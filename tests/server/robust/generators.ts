@@ -1,0 +1,342 @@
+// Deterministic generators of malformed requests for the fuzz test, one family per write route.
+// Every case is invalid in at least one way the server must refuse, so a 2xx is itself a failure
+// (and would show as a changed database).
+import type { Queryable } from '../../../db/client.ts';
+
+export type Rng = () => number;
+
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+export function makeRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+
+export interface FuzzCase {
+  /** The application route it aims at, as Hono lists it ("POST /api/tickets"). */
+  route: string;
+  label: string;
+  path: string;
+  init: RequestInit;
+}
+
+export interface Targets {
+  located: number;
+  unlocated: number;
+  apiKey: string;
+}
+
+export const INJECTIONS = [
+  "'; DROP TABLE tickets; --",
+  "1' OR '1'='1",
+  "noise.night_construction' UNION SELECT caller_phone FROM ticket_callers --",
+  '"; DELETE FROM ticket_events WHERE true; --',
+  '$1; TRUNCATE dispatches',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(document.cookie)>',
+  'javascript:alert(1)',
+  '{{constructor.constructor("return process")()}}',
+  '${7*7}',
+  '../../../../etc/passwd',
+  '\u0000\u0001\u0007\u001b[31m',
+  '\u202Egnp.exe',
+  '\uD800',
+  'ＮＦＫＣ\uFE0F\u200B',
+];
+
+const WRONG_TYPES: unknown[] = [123, -1, true, false, [], {}, [1, 2], { $ne: null }, { toString: 'x' }, 1e308];
+const BAD_COORDS: unknown[] = [180.000001, -180.5, 1e308, -1e308, 999, 'NaN', 'Infinity', '-Infinity', '116.3', '', 'abc', [116.3], { lon: 116.3 }, true];
+const BAD_LATS: unknown[] = [90.000001, -91, 1e308, -1e308, 'NaN', '39.9', [39.9], false];
+// Literal JSON texts whose numbers are not finite or not JSON at all.
+const NON_FINITE_TEXT = ['NaN', 'Infinity', '-Infinity', '1e999', '-1e999', '0x10', '.5', '+1', '01'];
+
+const GEOJSON: unknown[] = [
+  { type: 'Point', coordinates: [116.3, 39.9] },
+  { type: 'Point', coordinates: [999, 999] },
+  { type: 'Point', coordinates: ['a', null] },
+  { type: 'Feature', geometry: null, properties: null },
+  { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] }, properties: {} },
+  { type: 'FeatureCollection', features: 'nope' },
+  { type: 'LineString', coordinates: [[116.3]] },
+];
+
+const longText = (rng: Rng, n: number) => pick(rng, ['噪', 'a', 'é', '🙂', '\u0301']).repeat(n);
+
+function jsonInit(body: string, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body };
+}
+
+const VALID_TICKET = { kind: 'complaint', channel: 'phone', category: 'noise.night_construction', description: '夜间施工', lon: 116.02, lat: 39.05 };
+
+/**
+ * Ways to spoil a JSON body that would otherwise be valid: each returns a body text (and headers)
+ * the route must refuse. `fields` are the body's typed fields that do not coerce.
+ */
+function spoilJson(rng: Rng, base: Record<string, unknown>, fields: string[], required: string[], coords: boolean): { how: string; body: string; headers?: Record<string, string> } {
+  const text = JSON.stringify(base);
+  const decorate = (o: Record<string, unknown>) => {
+    // Injection strings ride along in the free text; something else in the body is still wrong.
+    for (const k of ['description', 'note', 'address', 'reason', 'plan']) if (k in o && rng() < 0.5) o[k] = pick(rng, INJECTIONS);
+    return o;
+  };
+  const families = ['broken', 'nonobject', 'wrongType', 'missing', 'extraKey', 'geojson', 'huge', 'longString', 'contentType', 'deep', 'nonFinite', ...(coords ? ['coords', 'coords', 'halfCoords'] : [])];
+  const how = pick(rng, families);
+  switch (how) {
+    case 'broken': {
+      const cut = 1 + Math.floor(rng() * (text.length - 2));
+      return { how, body: pick(rng, [text.slice(0, cut), text.replace(/"/g, "'"), text + ',', `${text}}`, text.replace(':', ''), '{,}', '\u0000', '\uFEFF{', '{"a":1,,}']) };
+    }
+    case 'nonobject':
+      return { how, body: pick(rng, ['null', '42', '"text"', '[]', `[${text}]`, 'true']) };
+    case 'wrongType': {
+      const o = decorate({ ...base });
+      const k = pick(rng, fields);
+      o[k] = pick(rng, typeof base[k] === 'number' ? WRONG_TYPES.filter((w) => typeof w !== 'number') : WRONG_TYPES);
+      return { how, body: JSON.stringify(o) };
+    }
+    case 'missing': {
+      const o = decorate({ ...base });
+      delete o[pick(rng, required)];
+      return { how, body: JSON.stringify(o) };
+    }
+    case 'extraKey': {
+      const o = decorate({ ...base });
+      o[pick(rng, ['__proto__x', 'status', 'id', "x'; DROP TABLE tickets; --", '<b>', 'geom', 'callerPhone2'])] = pick(rng, [1, 'x', null, {}]);
+      return { how, body: JSON.stringify(o) };
+    }
+    case 'geojson': {
+      const g = pick(rng, GEOJSON);
+      return { how, body: JSON.stringify(rng() < 0.5 ? g : { ...decorate({ ...base }), geometry: g }) };
+    }
+    case 'huge': {
+      const n = 64 * 1024 + 1 + Math.floor(rng() * 200_000);
+      return { how, body: JSON.stringify({ ...base, [pick(rng, fields)]: 'x'.repeat(n) }) };
+    }
+    case 'longString': {
+      const o = { ...base };
+      const k = pick(rng, fields.filter((f) => !['lon', 'lat'].includes(f)));
+      o[k] = longText(rng, 4001 + Math.floor(rng() * 9000));
+      return { how, body: JSON.stringify(o) };
+    }
+    case 'contentType':
+      return { how, body: text, headers: { 'content-type': pick(rng, ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'text/csv', 'multipart/form-data; boundary=x', 'application/octet-stream', '']) } };
+    case 'deep': {
+      let nested: unknown = 1;
+      for (let i = 0; i < 40 + Math.floor(rng() * 500); i++) nested = rng() < 0.5 ? [nested] : { a: nested };
+      return { how, body: JSON.stringify({ ...base, [pick(rng, fields)]: nested }) };
+    }
+    case 'nonFinite': {
+      const k = pick(rng, coords ? ['lon', 'lat'] : fields);
+      return { how, body: text.replace(/}$/, `,"${k}x":0}`).replace(`"${k}x":0`, `"${k}":${pick(rng, NON_FINITE_TEXT)}`) };
+    }
+    case 'coords':
+      return { how, body: JSON.stringify({ ...decorate({ ...base }), lon: pick(rng, BAD_COORDS), lat: rng() < 0.5 ? base.lat : pick(rng, BAD_LATS) }) };
+    case 'halfCoords': {
+      const o = decorate({ ...base });
+      delete o[pick(rng, ['lon', 'lat'])];
+      if (!('address' in o)) o.address = null;
+      return { how, body: JSON.stringify(o) };
+    }
+  }
+  throw new Error(how);
+}
+
+function intakeCase(rng: Rng): FuzzCase {
+  const base: Record<string, unknown> = { ...VALID_TICKET };
+  if (rng() < 0.3) base.callerName = pick(rng, ['李四', INJECTIONS[0]!]);
+  if (rng() < 0.2) {
+    // The idempotency header is part of the body's contract: over-long is refused.
+    return { route: 'POST /api/tickets', label: 'intake idempotency-key too long', path: '/api/tickets', init: jsonInit(JSON.stringify(base), { 'idempotency-key': 'k'.repeat(201 + Math.floor(rng() * 500)) }) };
+  }
+  const fields = ['kind', 'channel', 'category', 'description', 'lon', 'lat', 'crs', 'answeredOnCall'];
+  const s = spoilJson(rng, base, fields, ['kind', 'channel', 'category'], true);
+  if (s.how === 'wrongType' && rng() < 0.3) {
+    // Unknown codes and enum values, including injection strings, in the coded fields.
+    const o = { ...base, [pick(rng, ['kind', 'channel', 'crs', 'category'])]: pick(rng, INJECTIONS) };
+    return { route: 'POST /api/tickets', label: 'intake bad code', path: '/api/tickets', init: jsonInit(JSON.stringify(o)) };
+  }
+  return { route: 'POST /api/tickets', label: `intake ${s.how}`, path: '/api/tickets', init: jsonInit(s.body, s.headers) };
+}
+
+function locateCase(rng: Rng, t: Targets): FuzzCase {
+  const s = spoilJson(rng, { lon: 116.02, lat: 39.05, crs: 'WGS84' }, ['lon', 'lat', 'crs'], ['lon', 'lat'], true);
+  const path = `/api/tickets/${t.unlocated}/locate`;
+  return { route: 'POST /api/tickets/:id{[0-9]+}/locate', label: `locate ${s.how}`, path, init: jsonInit(s.body, s.headers) };
+}
+
+const ACTIONS: Record<string, Record<string, unknown>> = {
+  dispatch: { unitCode: '900001001' },
+  answer: { note: '已答复' },
+  forward: { note: '转办' },
+  accept: { unitCode: '900001001' },
+  progress: { note: '处理中' },
+  return: { reason: '非本单位职责' },
+  redispatch: { unitCode: '900001002', justified: true },
+  'rule-return': { justified: false },
+  whistle: { summon: ['900001002'] },
+  report: { unitCode: '900001001' },
+  defer: { until: '2030-01-01T00:00:00Z', plan: '分阶段' },
+  undefer: { note: '恢复' },
+  reply: { note: '已办结' },
+  callback: { solved: true, satisfaction: 'satisfied' },
+  close: { note: '结案' },
+};
+
+function actionCase(rng: Rng, t: Targets): FuzzCase {
+  const action = pick(rng, Object.keys(ACTIONS));
+  const base = { ...ACTIONS[action]!, actor: 'unit' };
+  const fields = [...Object.keys(base).filter((k) => !['until'].includes(k)), 'note', 'actor'];
+  const s = spoilJson(rng, base, fields, Object.keys(ACTIONS[action]!).length ? Object.keys(ACTIONS[action]!) : ['actor'], false);
+  if (s.how === 'missing' && ['accept', 'answer', 'forward', 'progress', 'undefer', 'reply', 'close'].includes(action)) {
+    // These take no required field; spoil the typed actor instead.
+    return { route: 'POST /api/tickets/:id{[0-9]+}/:action', label: `action ${action} bad actor`, path: `/api/tickets/${t.located}/${action}`, init: jsonInit(JSON.stringify({ ...base, actor: pick(rng, INJECTIONS) })) };
+  }
+  if (rng() < 0.08) {
+    // An action that does not exist, or a path that is not an id.
+    const p = pick(rng, [`/api/tickets/${t.located}/${encodeURIComponent(pick(rng, INJECTIONS.slice(0, 11)))}`, `/api/tickets/${t.located}/delete`, `/api/tickets/-1/accept`, `/api/tickets/1e3/accept`, `/api/tickets/${t.located}/accept/extra`]);
+    return { route: 'POST /api/tickets/:id{[0-9]+}/:action', label: `action path ${p}`, path: p, init: jsonInit(JSON.stringify(base)) };
+  }
+  return { route: 'POST /api/tickets/:id{[0-9]+}/:action', label: `action ${action} ${s.how}`, path: `/api/tickets/${t.located}/${action}`, init: jsonInit(s.body, s.headers) };
+}
+
+const CSV_HEADER = 'kind,channel,category,description,lon,lat,received_at,external_id';
+function csvRow(rng: Rng, i: number): string {
+  const cells = ['complaint', 'phone', 'noise.night_construction', '施工', '116.02', '39.05', '2024-03-01T10:00:00+08:00', `fz-${i}`];
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const spoil = pick(rng, ['lon', 'lat', 'kind', 'category', 'received_at', 'fields', 'channel']);
+  if (spoil === 'lon') cells[4] = pick(rng, ['181', '-180.1', 'NaN', 'Infinity', '1e999', '116,3', 'abc', '']) + (rng() < 0.5 ? '' : '');
+  if (spoil === 'lat') cells[5] = pick(rng, ['90.5', '-91', 'NaN', '-Infinity', '3.9e1x']);
+  if (spoil === 'kind') cells[0] = q(pick(rng, INJECTIONS));
+  if (spoil === 'category') cells[2] = q(pick(rng, INJECTIONS));
+  if (spoil === 'channel') cells[1] = pick(rng, ['fax', '1', 'PHONE ']);
+  if (spoil === 'received_at') cells[6] = pick(rng, ['yesterday', '2099-01-01T00:00:00Z', '2024-13-45', "'; DROP TABLE tickets; --"]);
+  if (spoil === 'fields') cells.push('extra');
+  if (spoil === 'lon' && cells[4] === '') cells[5] = '39.05';
+  if (rng() < 0.4) cells[3] = q(pick(rng, INJECTIONS));
+  return cells.join(',');
+}
+
+function csvCase(rng: Rng): FuzzCase {
+  const how = pick(rng, ['rows', 'rows', 'rows', 'header', 'contentType', 'empty', 'binary', 'quotes']);
+  const route = 'POST /api/import/tickets';
+  const csv = (body: string, type = 'text/csv'): RequestInit => ({ method: 'POST', headers: { 'content-type': type }, body });
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => csvRow(rng, i)).join('\n');
+  switch (how) {
+    case 'rows':
+      return { route, label: 'csv bad rows', path: '/api/import/tickets', init: csv(`${CSV_HEADER}\n${rows(1 + Math.floor(rng() * 20))}\n`) };
+    case 'header':
+      return { route, label: 'csv bad header', path: '/api/import/tickets', init: csv(`${pick(rng, ['kind;channel;category', 'id,kind', '<script>', INJECTIONS[0]!, ''])}\n${rows(2)}`) };
+    case 'contentType':
+      return { route, label: 'csv wrong type', path: '/api/import/tickets', init: csv(`${CSV_HEADER}\n${rows(1)}`, pick(rng, ['application/json', 'text/plain', 'application/x-www-form-urlencoded', ''])) };
+    case 'empty':
+      return { route, label: 'csv empty', path: '/api/import/tickets', init: csv(pick(rng, ['', '\n', '\uFEFF', '\u0000'])) };
+    case 'binary': {
+      const bytes = new Uint8Array(64 + Math.floor(rng() * 2000)).map(() => Math.floor(rng() * 256));
+      return { route, label: 'csv binary', path: '/api/import/tickets', init: { method: 'POST', headers: { 'content-type': 'text/csv' }, body: bytes } };
+    }
+    case 'quotes':
+      return { route, label: 'csv unbalanced quotes', path: '/api/import/tickets', init: csv(`${CSV_HEADER}\ncomplaint,phone,"noise.night_construction,施工,116.02,39.05\n`) };
+  }
+  throw new Error(how);
+}
+
+function forecastCase(rng: Rng): FuzzCase {
+  const base = { cells: ['8831aa5a1dfffff'], date: '2025-06-01', windowDays: 90, perTreated: 5 };
+  const s = spoilJson(rng, base, ['cells', 'date', 'windowDays', 'perTreated'], ['cells', 'date'], false);
+  if (s.how === 'extraKey' || s.how === 'geojson') {
+    // This body's schema drops unknown keys rather than refusing them; spoil a required field too.
+    const o = JSON.parse(s.body) as Record<string, unknown>;
+    if (o && typeof o === 'object' && !Array.isArray(o)) delete o.date;
+    return { route: 'POST /api/forecast/intervention-effect', label: `forecast ${s.how} without date`, path: '/api/forecast/intervention-effect', init: jsonInit(JSON.stringify(o)) };
+  }
+  if (s.how === 'wrongType' && rng() < 0.5) {
+    const o: Record<string, unknown> = { ...base };
+    const spoil = pick(rng, ['windowDays', 'perTreated', 'cells', 'date']);
+    if (spoil === 'windowDays') o.windowDays = pick(rng, [0, 6, 367, 1.5, -5, 1e308]);
+    if (spoil === 'perTreated') o.perTreated = pick(rng, [0, 21, 1.5, -5, 1e308]);
+    if (spoil === 'cells') o.cells = pick(rng, [[], [pick(rng, INJECTIONS)], Array(501).fill(base.cells[0]), ['8831AA5A1DFFFFF']]);
+    if (spoil === 'date') o.date = pick(rng, ['2025-02-30', '2025-6-1', INJECTIONS[0], '']);
+    return { route: 'POST /api/forecast/intervention-effect', label: 'forecast out of range', path: '/api/forecast/intervention-effect', init: jsonInit(JSON.stringify(o)) };
+  }
+  return { route: 'POST /api/forecast/intervention-effect', label: `forecast ${s.how}`, path: '/api/forecast/intervention-effect', init: jsonInit(s.body, s.headers) };
+}
+
+function open311Case(rng: Rng, t: Targets): FuzzCase {
+  const format = pick(rng, ['json', 'xml']);
+  const form: Record<string, string> = { api_key: t.apiKey, service_code: 'noise.night_construction', lat: '39.05', long: '116.02', description: '夜间施工' };
+  const how = pick(rng, ['coords', 'coords', 'code', 'key', 'missing', 'long', 'huge', 'contentType', 'encoding', 'geojson']);
+  if (rng() < 0.4) form.description = pick(rng, INJECTIONS);
+  let body: string | undefined;
+  let type = 'application/x-www-form-urlencoded';
+  switch (how) {
+    case 'coords':
+      if (rng() < 0.5) form.lat = pick(rng, ['91', '-90.0001', '1e2', 'NaN', 'Infinity', '1e999', '39,9', 'abc', '']);
+      else form.long = pick(rng, ['181', '-180.5', '-1e999', 'NaN', '-Infinity', '116.3.1', '0x74', '']);
+      break;
+    case 'code':
+      form.service_code = pick(rng, INJECTIONS);
+      break;
+    case 'key':
+      form.api_key = pick(rng, ['', 'wrong', INJECTIONS[1]!, `${t.apiKey} x`]);
+      break;
+    case 'missing':
+      delete form[pick(rng, ['service_code', 'api_key'])];
+      if (rng() < 0.5) {
+        delete form.lat;
+        delete form.long;
+        form.service_code = 'noise.night_construction';
+        form.api_key = t.apiKey;
+      }
+      break;
+    case 'long':
+      form[pick(rng, ['description', 'address_string', 'first_name', 'phone'])] = longText(rng, 4001 + Math.floor(rng() * 5000));
+      break;
+    case 'huge':
+      form.description = 'x'.repeat(64 * 1024 + Math.floor(rng() * 100_000));
+      break;
+    case 'contentType':
+      type = pick(rng, ['application/json', 'text/plain', 'text/csv', 'application/xml']);
+      body = type === 'application/json' ? JSON.stringify(form) : new URLSearchParams(form).toString();
+      break;
+    case 'encoding':
+      body = pick(rng, ['%%%', 'lat=%ZZ&long=%', `api_key=${t.apiKey}&service_code=%00&lat=39.05&long=116.02`, `api_key=${t.apiKey}&service_code=noise.night_construction&lat=1e999&long=116`]);
+      break;
+    case 'geojson':
+      form.lat = JSON.stringify(pick(rng, GEOJSON));
+      break;
+  }
+  return {
+    route: 'POST /open311/v2/:name',
+    label: `open311 ${format} ${how}`,
+    path: `/open311/v2/requests.${format}`,
+    init: { method: 'POST', headers: type ? { 'content-type': type } : {}, body: body ?? new URLSearchParams(form).toString() },
+  };
+}
+
+/** `n` malformed requests spread over every write route, deterministic for a given rng. */
+export function malformedRequests(rng: Rng, n: number, t: Targets): FuzzCase[] {
+  const makers = [intakeCase, intakeCase, locateCase, actionCase, actionCase, csvCase, forecastCase, open311Case, open311Case];
+  return Array.from({ length: n }, (_, i) => makers[i % makers.length]!(rng, t));
+}
+
+/** Counts and an md5 of every row of the tables a write may touch. */
+export async function dbFingerprint(db: Queryable) {
+  const row = (
+    await db.query<Record<string, string | number>>(
+      `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events,
+              (SELECT count(*) FROM dispatches)::int AS dispatches, (SELECT count(*) FROM ticket_callers)::int AS callers,
+              (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM tickets t) AS tickets_md5,
+              (SELECT md5(coalesce(string_agg(e::text, '|' ORDER BY e.id), '')) FROM ticket_events e) AS events_md5,
+              (SELECT md5(coalesce(string_agg(d::text, '|' ORDER BY d.id), '')) FROM dispatches d) AS dispatches_md5,
+              (SELECT md5(coalesce(string_agg(c::text, '|' ORDER BY c::text), '')) FROM ticket_callers c) AS callers_md5`,
+    )
+  )[0]!;
+  return row;
+}
