@@ -18,6 +18,7 @@ import {
   date,
   primaryKey,
   smallint,
+  foreignKey,
 } from 'drizzle-orm/pg-core';
 
 /** PostGIS geometry with a fixed subtype; values travel as EWKT/GeoJSON through SQL, never parsed here. */
@@ -243,8 +244,44 @@ export const dispatches = pgTable(
     returnJustified: boolean('return_justified'),
     ruledAt: tstz('ruled_at'),
     active: boolean('active').notNull().default(true),
+    /** The responsibility zone that claimed the spot, when a zone's unit took it instead of the street. */
+    zoneCode: text('zone_code'),
   },
   (t) => [index('dispatches_ticket_idx').on(t.ticketId), index('dispatches_unit_idx').on(t.unitCode, t.dispatchedAt)],
+);
+
+export const ZONE_KINDS = ['municipal', 'sanitation', 'greening', 'water', 'other'] as const;
+export type ZoneKind = (typeof ZONE_KINDS)[number];
+
+/**
+ * Responsibility zone (责任区): an area a municipal, sanitation or greening unit answers for (a
+ * ring road's carriageway, a park). A located ticket inside a zone that applies to its category
+ * goes to the zone's unit before the street (server/lifecycle/README.md has the rule).
+ */
+export const responsibilityZones = pgTable(
+  'responsibility_zones',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    kind: text('kind').$type<ZoneKind>().notNull(),
+    /** The owning unit: a line department or utility. */
+    departmentCode: text('department_code')
+      .notNull()
+      .references(() => departments.code),
+    /** Category codes or category group codes the zone answers for; empty = every category. */
+    appliesTo: text('applies_to').array().notNull().default(sql`'{}'::text[]`),
+    /** Higher wins where zones overlap; ties go to the lowest code. */
+    priority: integer('priority').notNull().default(0),
+    synthetic: boolean('synthetic').notNull().default(false),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+  },
+  (t) => [
+    uniqueIndex('responsibility_zones_code_uq').on(t.code),
+    index('responsibility_zones_geom_gist').using('gist', t.geom),
+    check('responsibility_zones_kind_ck', sql`${t.kind} in ('municipal','sanitation','greening','water','other')`),
+  ],
 );
 
 /** Small key/value facts about this database: demo seed and size, import provenance. */
@@ -254,7 +291,7 @@ export const meta = pgTable('meta', {
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 });
 
-export const schemaTables = { regions, regionParts, departments, categoryGroups, categories, tickets, ticketCallers, ticketEvents, dispatches, meta };
+export const schemaTables = { regions, regionParts, departments, categoryGroups, categories, tickets, ticketCallers, ticketEvents, dispatches, responsibilityZones, meta };
 
 // --- Rollups for the analyses (server/analysis/) ------------------------------------------------
 // Counts kept current by statement-level triggers on tickets (migration 0004_rollup_triggers:
@@ -388,3 +425,55 @@ export const rollupTables = {
   regionAdjacency,
   regionAdjacencyBuilt,
 };
+
+// --- Ranking rollup (server/ranking/) -----------------------------------------------------------
+// Counts of SETTLED months (ended more than a day ago), per ranking table, city time zone, month
+// and unit, exactly as server/ranking/sql.ts computes them from tickets and dispatches: written by
+// the ranking service the first time a settled month is read, so a month's ranking or a 13-month
+// profile then reads a few hundred rows instead of a month of tickets. Kept honest by statement
+// triggers on tickets, dispatches, regions and departments (migration 0010_ranking_rollup): any
+// change touching an instant of a stored month drops that month, and it is recounted on the next
+// read. ranking_rollup_state.epoch guards a count in flight against a change committed meanwhile.
+
+/** A (table, zone, month) whose counts are stored; its unit rows are in ranking_month_counts. */
+export const rankingMonths = pgTable(
+  'ranking_months',
+  {
+    tbl: text('tbl').notNull(),
+    timeZone: text('time_zone').notNull(),
+    month: text('month').notNull(),
+    periodFrom: tstz('period_from').notNull(),
+    periodTo: tstz('period_to').notNull(),
+    computedAt: tstz('computed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'ranking_months_pk', columns: [t.tbl, t.timeZone, t.month] }), index('ranking_months_period_idx').on(t.periodFrom, t.periodTo)],
+);
+
+export const rankingMonthCounts = pgTable(
+  'ranking_month_counts',
+  {
+    tbl: text('tbl').notNull(),
+    timeZone: text('time_zone').notNull(),
+    month: text('month').notNull(),
+    unit: text('unit').notNull(),
+    volume: integer('volume').notNull(),
+    dispatched: integer('dispatched').notNull(),
+    respondedInTime: integer('responded_in_time').notNull(),
+    calledBack: integer('called_back').notNull(),
+    solved: integer('solved').notNull(),
+    satisfied: integer('satisfied').notNull(),
+    basic: integer('basic').notNull(),
+    dissatisfied: integer('dissatisfied').notNull(),
+    unjustifiedReturns: integer('unjustified_returns').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'ranking_month_counts_pk', columns: [t.tbl, t.timeZone, t.month, t.unit] }),
+    foreignKey({ name: 'ranking_month_counts_month_fk', columns: [t.tbl, t.timeZone, t.month], foreignColumns: [rankingMonths.tbl, rankingMonths.timeZone, rankingMonths.month] }).onDelete('cascade'),
+  ],
+);
+
+/** One row: bumped by every change that may touch a settled month. */
+export const rankingRollupState = pgTable('ranking_rollup_state', {
+  id: integer('id').primaryKey(),
+  epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
+});

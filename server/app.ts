@@ -4,7 +4,10 @@ import path from 'node:path';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Database } from '../db/client.ts';
-import { errorBody, isDatabaseUnavailable, unavailable } from './errors.ts';
+import { HTTPException } from 'hono/http-exception';
+import { codeForStatus, errorBody, isDataException, isDatabaseUnavailable, unavailable } from './errors.ts';
+import { guardBodies, methodsFor, securityHeaders } from './security.ts';
+import { coalesceReads } from './coalesce.ts';
 import { UnknownCodeError } from './filters.ts';
 import { health } from './routes/health.ts';
 import { regions } from './routes/regions.ts';
@@ -18,6 +21,8 @@ import { lifecycleRoutes } from './routes/lifecycle.ts';
 import { live } from './routes/live.ts';
 import { open311 } from './routes/open311.ts';
 import { importRoutes } from './routes/intake.ts';
+import { zones } from './routes/zones.ts';
+import { wall } from './routes/wall.ts';
 
 export interface AppEnv {
   Variables: { db: Database };
@@ -33,6 +38,9 @@ export interface AppOptions {
 
 export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
   const app = new Hono<AppEnv>();
+  app.use('*', securityHeaders({ connect: basemapStyleUrl ? [new URL(basemapStyleUrl).origin] : [] }));
+  app.use('*', guardBodies());
+  app.use('/api/*', coalesceReads());
   app.use('*', async (c, next) => {
     c.set('db', db);
     await next();
@@ -41,6 +49,7 @@ export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
   const api = new Hono<AppEnv>()
     .route('/health', health)
     .route('/regions', regions)
+    .route('/zones', zones)
     .route('/categories', categories)
     .route('/tickets', tickets)
     .route('/tickets', lifecycleRoutes().tickets)
@@ -49,6 +58,7 @@ export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
     .route('/live', live)
     .route('/import', importRoutes)
     .route('/summary', summary)
+    .route('/wall', wall)
     .route('/ranking', ranking)
     .route('/reports', reports)
     .route('/', analysis)
@@ -59,7 +69,13 @@ export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
     });
   app.route('/api', api);
   app.route('/open311/v2', open311);
-  app.all('/api/*', (c) => c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`), 404));
+  const allowed = methodsFor(app.routes);
+  app.all('/api/*', (c) => {
+    const methods = allowed(c.req.path);
+    if (methods.length === 0) return c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`, 'path'), 404);
+    c.header('Allow', methods.join(', '));
+    return c.json(errorBody('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}`, 'method'), 405);
+  });
 
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
     const root = path.relative(process.cwd(), staticDir) || '.';
@@ -69,9 +85,16 @@ export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
     app.get('*', (c) => c.html(shell));
   }
 
+  app.notFound((c) => c.json(errorBody('not_found', `No such page: ${c.req.method} ${c.req.path}`, 'path'), 404));
   app.onError((err, c) => {
     if (err instanceof UnknownCodeError) return c.json(errorBody('unknown_code', err.message, err.field), 400);
     if (isDatabaseUnavailable(err)) return unavailable(c);
+    if (err instanceof HTTPException && err.status < 500) return c.json(errorBody(codeForStatus(err.status), `body: ${err.message}`, 'body'), err.status);
+    if (isDataException(err)) {
+      // A value the schemas let through but PostgreSQL refuses is still the caller's bad input.
+      console.warn('data exception:', (err as Error).message);
+      return c.json(errorBody('invalid_input', `body: ${(err as Error).message}`, 'body'), 400);
+    }
     console.error(err);
     return c.json(errorBody('internal', 'Internal error'), 500);
   });

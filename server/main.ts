@@ -5,7 +5,9 @@ import path from 'node:path';
 import { openDatabase, defaultPgliteDir } from '../db/client.ts';
 import { loadBeijing } from '../data/geo/importer.ts';
 import { seedTaxonomy } from '../data/taxonomy/index.ts';
+import { loadBeijingZones } from '../data/zones/importer.ts';
 import { ensureDemo } from './demo.ts';
+import { demoFeedSeconds, startDemoFeed } from './demoFeed.ts';
 import { ensureRollups } from './analysis/rollups.ts';
 import { startClock } from './lifecycle/clock.ts';
 import { createApp } from './app.ts';
@@ -27,6 +29,8 @@ log(`database ready (${db.engine}), migrations applied`);
 const geo = await loadBeijing(db);
 log(geo ? `geography imported: ${geo.counts.district} districts, ${geo.counts.street} streets, ${geo.counts.grid} grid cells` : 'geography up to date');
 await seedTaxonomy(db);
+// Zones name departments and categories, so they follow the taxonomy.
+if (await loadBeijingZones(db)) log('responsibility zones imported');
 
 if (withDemo) await ensureDemo(db, { tickets: config.DEMO_TICKETS, seed: config.DEMO_SEED, log });
 // Repairs rollups a crashed bulk load left paused, or rebuilds them for a changed CITY_TIME_ZONE.
@@ -38,6 +42,8 @@ await ensureWebBuilt(log);
 const app = createApp({ db, staticDir: DIST_DIR, basemapStyleUrl: config.BASEMAP_STYLE_URL });
 const server = await listen(app, config.PORT, config.HOST);
 log(`dashboard ready: ${server.url}/  (engine ${db.engine})`);
+// Keeps the demo's "today" alive on the wall (server/demoFeed.ts).
+const stopDemoFeed = withDemo ? startDemoFeed(db, demoFeedSeconds(), log) : () => {};
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -46,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     log('stopping…');
     stopClock();
+    stopDemoFeed();
     await server.close();
     await db.close(); // PGlite flushes its data folder on close
     process.exit(0);

@@ -67,6 +67,13 @@ export const policySchema = z
         redZoneMonths: z.number().int().positive().default(3),
         /** Unjustified returns (退单) in one month that put a unit on the poor list (Xining: 2). */
         poorListUnjustifiedReturns: z.number().int().positive().default(2),
+        /**
+         * Callbacks (回访) a unit needs in a month to be ranked at all: below it the unit is listed
+         * after the ranked ones, marked, without a rank. A street with one or two happy calls
+         * would otherwise tie at 100 and top the table. 5 is our choice (one verdict then moves a
+         * rate by at most 20 points); the score classes ask for more (server/ranking/policy.ts).
+         */
+        minCallbacksToRank: z.number().int().min(0).default(5),
       })
       .prefault({}),
   })

@@ -1,12 +1,14 @@
 // Manual location of an address-only (or outside) ticket: a dispatcher places the point; the
 // ticket is then located by the same SQL rule as intake and, when it lands in a street and is
-// still waiting, dispatched there (and to its line department in parallel).
+// still waiting, dispatched by the same rule as intake (responsibility zone or street, and the line
+// department in parallel).
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import { SOURCE_CRS, type TicketStatus } from '../../db/schema.ts';
 import { ActionRefused, TicketNotFound } from '../lifecycle/actions.ts';
 import { insertEvents, type NewEvent } from '../lifecycle/events.ts';
-import { categoryFor, dispatchTargets, insertDispatches } from './intake.ts';
+import { dispatchTargets, insertDispatches, zoneClaim } from '../lifecycle/dispatch.ts';
+import { categoryFor } from './intake.ts';
 import { normalisePoint } from './normalise.ts';
 
 export const locateBody = z
@@ -46,8 +48,10 @@ export async function locateManually(db: Database, id: number, body: z.infer<typ
     const events: NewEvent[] = [{ ticketId: id, at: when, type: 'located', fromStatus: null, toStatus: null, actor: 'hotline', data: { lon: p.lon, lat: p.lat, crs: body.crs, locationStatus: located ? 'located' : 'outside' } }];
     if (located) {
       const cat = await categoryFor(tx, t.category_code);
-      await insertDispatches(tx, id, when, dispatchTargets(loc!.street_code!, cat));
-      events.push({ ticketId: id, at: when, type: 'dispatched', fromStatus: 'received', toStatus: 'dispatched', actor: 'hotline', unitCode: loc!.street_code });
+      const zone = await zoneClaim(tx, p.lon, p.lat, t.category_code);
+      const targets = dispatchTargets(loc!.street_code!, zone, cat);
+      await insertDispatches(tx, id, when, targets);
+      events.push({ ticketId: id, at: when, type: 'dispatched', fromStatus: 'received', toStatus: 'dispatched', actor: 'hotline', unitCode: targets[0].unitCode, data: zone ? { zone: zone.code } : null });
     }
     await insertEvents(tx, events);
     return { id, status: (located ? 'dispatched' : 'received') as TicketStatus, locationStatus: located ? 'located' : 'outside', streetCode: loc?.street_code ?? null };

@@ -5,11 +5,13 @@
 //   governance 治理类     N highest demand volumes per 10,000 residents (raw volume when a
 //                         population is unknown)
 // "N" is a count of places, not of units: every unit tied with the N-th is in, so 25 streets
-// tied first are all advanced. A unit may hold several classes. Only units with at least
+// tied first are all advanced. N scales with the table (policy.classPlaces: a share of the pool
+// within a floor and a cap), so a 16-district table does not put most districts in both the top
+// and the bottom list. A unit may hold several classes. Only ranked units with at least
 // `minCalledBack` callbacks are eligible for the three score classes (small-sample protection);
 // governance measures demand, not performance, so every unit with demand is eligible.
 // Red zone: in rectification `redZoneMonths` calendar months running.
-import { roundTo, type RankingPolicy } from './policy.ts';
+import { classPlaces, roundTo, type RankingPolicy } from './policy.ts';
 import { compareCodes } from './rank.ts';
 
 export type UnitClass = 'advanced' | 'progressing' | 'rectification' | 'governance';
@@ -37,6 +39,8 @@ export interface MonthClasses {
   governance: string[];
   /** Which measure governance used for this table. */
   governanceBasis: GovernanceBasis;
+  /** Places each class had this month (before ties at the boundary are added). */
+  places: Record<UnitClass, number>;
   /** Units that passed the small-sample rule (eligible for advanced, progressing, rectification). */
   eligible: string[];
   /** Classes held by each unit, in UNIT_CLASSES order; units in none are absent. */
@@ -53,6 +57,7 @@ export function topPlacesWithTies<T extends { code: string }>(
   n: number,
   ascending = false,
 ): T[] {
+  if (n <= 0) return [];
   const sign = ascending ? 1 : -1;
   const sorted = [...items].sort((a, b) => sign * (measure(a) - measure(b)) || compareCodes(a.code, b.code));
   if (sorted.length <= n) return sorted;
@@ -70,24 +75,29 @@ export function governanceBasis(units: readonly ClassCandidate[]): GovernanceBas
 }
 
 export function monthClasses(units: readonly ClassCandidate[], policy: RankingPolicy): MonthClasses {
-  const eligible = units.filter((u) => u.score !== null && u.counts.calledBack >= policy.minCalledBack);
+  // Ranked (minCalledBackToRank) and enough callbacks for a class (minCalledBack): the larger wins.
+  const minimum = Math.max(policy.minCalledBack, policy.minCalledBackToRank);
+  const eligible = units.filter((u) => u.score !== null && u.counts.calledBack >= minimum);
   const score = (u: ClassCandidate) => u.score as number;
 
-  const advanced = topPlacesWithTies(eligible, score, policy.advanced.topN);
-  const rectification = topPlacesWithTies(eligible, score, policy.rectification.bottomN, true);
+  const withDemand = units.filter((u) => u.volume > 0);
   const gainers = eligible.filter((u) => u.rankChange !== null && u.rankChange > 0);
-  const progressing = topPlacesWithTies(gainers, (u) => u.rankChange as number, policy.progressing.topN);
+  const places: Record<UnitClass, number> = {
+    advanced: classPlaces(policy.advanced, eligible.length),
+    progressing: Math.min(policy.progressing.topN, gainers.length),
+    rectification: classPlaces(policy.rectification, eligible.length),
+    governance: classPlaces(policy.governance, withDemand.length),
+  };
+  const advanced = topPlacesWithTies(eligible, score, places.advanced);
+  const rectification = topPlacesWithTies(eligible, score, places.rectification, true);
+  const progressing = topPlacesWithTies(gainers, (u) => u.rankChange as number, places.progressing);
 
   const basis = governanceBasis(units);
   // Per-capita figures are fractions; compare them at the score's precision so near-equal
   // figures that print the same are treated as the tie they look like.
   const demand =
     basis === 'per10k' ? (u: ClassCandidate) => roundTo(u.volumePer10k as number, policy.scoreDecimals) : (u: ClassCandidate) => u.volume;
-  const governance = topPlacesWithTies(
-    units.filter((u) => u.volume > 0),
-    demand,
-    policy.governance.topN,
-  );
+  const governance = topPlacesWithTies(withDemand, demand, places.governance);
 
   const lists: Record<UnitClass, string[]> = {
     advanced: advanced.map((u) => u.code),
@@ -99,7 +109,7 @@ export function monthClasses(units: readonly ClassCandidate[], policy: RankingPo
   for (const cls of UNIT_CLASSES) {
     for (const code of lists[cls]) byUnit.set(code, [...(byUnit.get(code) ?? []), cls]);
   }
-  return { ...lists, governanceBasis: basis, eligible: eligible.map((u) => u.code).sort(compareCodes), byUnit };
+  return { ...lists, governanceBasis: basis, places, eligible: eligible.map((u) => u.code).sort(compareCodes), byUnit };
 }
 
 /** One month of the rectification list, month as 'YYYY-MM' in the city's calendar. */

@@ -1,7 +1,8 @@
 // One month's table for one kind of unit (streets, or departments, or utilities — each is
 // ranked on its own table): counts → rates and score → rank → change since last month →
-// classes. Pure composition of rates.ts, rank.ts and classes.ts.
-import type { RankingPolicy } from './policy.ts';
+// classes. Pure composition of rates.ts, rank.ts and classes.ts. A unit below the minimum sample
+// (policy.minCalledBackToRank) keeps its rates and score but gets no rank.
+import { isRankable, type RankingPolicy } from './policy.ts';
 import { parseUnitCounts, unitRates, type UnitCounts, type UnitCountsInput, type UnitRates } from './rates.ts';
 import { rankByScore, rankChanges } from './rank.ts';
 import { monthClasses, type MonthClasses, type UnitClass } from './classes.ts';
@@ -14,8 +15,13 @@ export interface UnitMonthInput {
   population?: number | null;
 }
 
+/** Why a unit has no rank: no score (a weighted rate had no denominator), or too few callbacks. */
+export type UnrankedReason = 'noScore' | 'smallSample';
+
 export interface MonthRow extends UnitRates {
   rank: number | null;
+  /** Null when ranked. */
+  unranked: UnrankedReason | null;
   previousRank: number | null;
   rankChange: number | null;
   classes: UnitClass[];
@@ -42,7 +48,11 @@ export function monthTable(
   policy: RankingPolicy,
   previousRanks: ReadonlyMap<string, number | null> = new Map(),
 ): MonthTable {
-  const rows = rankChanges(rankByScore(rateUnits(units, policy)), previousRanks);
+  const ranked = rankByScore(rateUnits(units, policy), (u) => isRankable(u.score, u.counts.calledBack, policy));
+  const rows = rankChanges(ranked, previousRanks).map((r) => ({
+    ...r,
+    unranked: r.rank !== null ? null : r.score === null ? ('noScore' as const) : ('smallSample' as const),
+  }));
   const classes = monthClasses(rows, policy);
   return { rows: rows.map((r) => ({ ...r, classes: classes.byUnit.get(r.code) ?? [] })), classes };
 }

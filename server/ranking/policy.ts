@@ -2,14 +2,23 @@
 // weight of "basically satisfied", score rounding, the four monthly classes and the red zone.
 // Every field has a default, so `parseRankingPolicy({})` is the default policy and a city
 // overrides only what differs. The weights, verdict weights and red-zone length default to the
-// city's assessment policy in data/policy, so the two cannot drift apart; the class sizes and
-// small-sample threshold are ranking-only choices and live here.
+// city's assessment policy in data/policy, so the two cannot drift apart, and so does the minimum
+// sample to be ranked; the class sizes and the classes' small-sample threshold are ranking-only
+// choices and live here.
 import { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '../../data/policy/index.ts';
 
 const share = z.number().min(0).max(1);
 const count = z.number().int().min(0);
 const classSize = z.number().int().positive();
+/**
+ * A class's number of places as a share of its pool (the units that could hold it), rounded half
+ * up, within [min, max]. Default 20 %, at least 1, at most 10: 10 of 339 streets (as before), 3 of
+ * 16 districts (so the top and bottom lists no longer overlap), 8 of 40 departments.
+ */
+const sizeRule = z
+  .object({ topN: classSize.optional(), share: share.default(0.2), min: count.default(1), max: classSize.default(10) })
+  .refine((r) => r.min <= r.max, 'min must not exceed max');
 
 const ASSESSMENT = DEFAULT_POLICY;
 
@@ -48,23 +57,39 @@ export const rankingPolicySchema = z.object({
   /** The score is rounded to this many decimals and ties are judged on the rounded score (as published). */
   scoreDecimals: z.number().int().min(0).max(6).default(2),
   /**
+   * Rank eligibility: a unit needs at least this many called-back tickets in the month to get a
+   * rank. Below it the unit is listed after the ranked units, marked, with its rates but no rank
+   * (two happy calls out of two would otherwise tie at 100 and top the table). Defaults to
+   * data/policy `ranking.minCallbacksToRank`.
+   */
+  minCalledBackToRank: count.default(ASSESSMENT.ranking.minCallbacksToRank),
+  /**
    * Small-sample protection: a unit with fewer called-back tickets than this is ranked and shown
-   * but is not eligible for advanced, progressing or rectification (one unhappy call of three
-   * should not put a street on the bottom list, nor three happy calls at the top). Governance
-   * is about demand volume, not rates, so it ignores this.
+   * but is not eligible for advanced, progressing or rectification (one unhappy call of twelve
+   * should not put a street on the bottom list). Governance is about demand volume, not rates,
+   * so it ignores this. A unit must also be ranked (see minCalledBackToRank).
    */
   minCalledBack: count.default(10),
-  /** 先进类: the top N by score; every unit tied with the N-th is included. */
-  advanced: z.object({ topN: classSize.default(10) }).prefault({}),
+  /**
+   * 先进类: the top N places by score, every unit tied with the N-th included. N scales with the
+   * table: round(share × eligible units), at least `min`, at most `max` (see classPlaces); a
+   * fixed `topN` overrides the rule.
+   */
+  advanced: sizeRule.prefault({}),
   /** 进步类: the N largest month-over-month rank gains among units that gained; ties at the N-th included. */
   progressing: z.object({ topN: classSize.default(10) }).prefault({}),
-  /** 整改类: the bottom N by score; every unit tied with the N-th from the bottom is included. */
-  rectification: z.object({ bottomN: classSize.default(10) }).prefault({}),
+  /** 整改类: the bottom N places by score, sized like advanced; a fixed `bottomN` overrides the rule. */
+  rectification: z
+    .object({ bottomN: classSize.optional(), share: share.default(0.2), min: count.default(1), max: classSize.default(10) })
+    .refine((r) => r.min <= r.max, 'min must not exceed max')
+    .prefault({}),
   /**
    * 治理类: the top N by demand volume per 10,000 residents, or by raw volume when any unit of
-   * the table has no known population (departments, utilities); ties at the N-th included.
+   * the table has no known population (departments, utilities, streets of a geography without
+   * street population); ties at the N-th included. N = round(share × units with demand), within
+   * [min, max]; a fixed `topN` overrides the rule.
    */
-  governance: z.object({ topN: classSize.default(10) }).prefault({}),
+  governance: sizeRule.prefault({}),
   /** 红区: in rectification this many calendar months running. */
   redZoneMonths: z.number().int().positive().default(ASSESSMENT.ranking.redZoneMonths),
 });
@@ -79,6 +104,32 @@ export function parseRankingPolicy(input: unknown = {}): RankingPolicy {
 
 export const DEFAULT_RANKING_POLICY: RankingPolicy = parseRankingPolicy({});
 
+export interface ClassSizeRule {
+  /** A fixed number of places (overrides the share). */
+  topN?: number;
+  bottomN?: number;
+  share: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Places in a class for a pool of `pool` units: the fixed topN/bottomN if set, else
+ * round-half-up(share × pool) within [min, max], never more than the pool (an empty pool has no
+ * places, whatever the minimum).
+ */
+export function classPlaces(rule: ClassSizeRule, pool: number): number {
+  const fixed = rule.topN ?? rule.bottomN;
+  if (fixed !== undefined) return fixed;
+  const n = Math.min(rule.max, Math.max(rule.min, roundTo(rule.share * pool, 0)));
+  return Math.min(n, pool);
+}
+
+/** Whether a unit with this score and these callbacks gets a rank (see minCalledBackToRank). */
+export function isRankable(score: number | null, calledBack: number, policy: Pick<RankingPolicy, 'minCalledBackToRank'>): boolean {
+  return score !== null && calledBack >= policy.minCalledBackToRank;
+}
+
 /**
  * The ranking policy implied by a city's (possibly non-default) assessment policy, so a city that
  * sets its weights once in data/policy gets the same weights here; `overrides` sets the rest.
@@ -88,6 +139,7 @@ export function rankingPolicyFor(assessment: Policy, overrides: RankingPolicyInp
     weights: assessment.rateWeights,
     satisfactionWeights: assessment.satisfactionWeights,
     redZoneMonths: assessment.ranking.redZoneMonths,
+    minCalledBackToRank: assessment.ranking.minCallbacksToRank,
     ...overrides,
   });
 }

@@ -20,10 +20,15 @@ export function compareCodes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Ranked units first (score descending, code ascending within a tie), then unranked units by code. */
-export function rankByScore<T extends Scored>(units: readonly T[]): Ranked<T>[] {
-  const ranked = units.filter((u) => u.score !== null);
-  const unranked = units.filter((u) => u.score === null);
+/**
+ * Ranked units first (score descending, code ascending within a tie), then unranked units by code.
+ * `rankable` says which units with a score take part (default: all); the others keep their score
+ * but get no rank (the minimum sample, policy.isRankable).
+ */
+export function rankByScore<T extends Scored>(units: readonly T[], rankable: (u: T) => boolean = () => true): Ranked<T>[] {
+  const takesPart = (u: T) => u.score !== null && rankable(u);
+  const ranked = units.filter(takesPart);
+  const unranked = units.filter((u) => !takesPart(u));
   ranked.sort((a, b) => (b.score as number) - (a.score as number) || compareCodes(a.code, b.code));
   unranked.sort((a, b) => compareCodes(a.code, b.code));
 

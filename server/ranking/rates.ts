@@ -59,7 +59,30 @@ export interface UnitCounts extends z.infer<typeof unitCountsSchema> {
   unrated: number;
 }
 
+const COUNT_KEYS = ['volume', 'dispatched', 'respondedInTime', 'calledBack', 'solved', 'satisfied', 'basic', 'dissatisfied'] as const;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
 export function parseUnitCounts(input: unknown): UnitCounts {
+  // Fast path for well-formed counts (a 13-month profile validates ~5,000 of them); anything
+  // else goes through the schema, which names what is wrong.
+  const x = input as Record<string, unknown> | null;
+  if (x !== null && typeof x === 'object' && COUNT_KEYS.every((k) => isCount(x[k])) && (x.unjustifiedReturns === undefined || isCount(x.unjustifiedReturns))) {
+    const c = x as Record<(typeof COUNT_KEYS)[number], number> & { unjustifiedReturns?: number };
+    if (c.respondedInTime <= c.dispatched && c.solved <= c.calledBack && c.satisfied + c.basic + c.dissatisfied <= c.calledBack) {
+      return {
+        volume: c.volume,
+        dispatched: c.dispatched,
+        respondedInTime: c.respondedInTime,
+        calledBack: c.calledBack,
+        solved: c.solved,
+        satisfied: c.satisfied,
+        basic: c.basic,
+        dissatisfied: c.dissatisfied,
+        unjustifiedReturns: c.unjustifiedReturns ?? 0,
+        unrated: c.calledBack - c.satisfied - c.basic - c.dissatisfied,
+      };
+    }
+  }
   const c = unitCountsSchema.parse(input);
   return { ...c, unrated: c.calledBack - c.satisfied - c.basic - c.dissatisfied };
 }

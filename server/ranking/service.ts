@@ -10,7 +10,7 @@
 import type { Queryable } from '../../db/client.ts';
 import { CITY_TIME_ZONE } from '../time.ts';
 import { DEFAULT_RANKING_POLICY, type RankingPolicy } from './policy.ts';
-import { monthTable, ranksOf, type MonthRow, type MonthTable, type UnitMonthInput } from './month.ts';
+import { monthTable, ranksOf, type MonthRow, type MonthTable, type UnitMonthInput, type UnrankedReason } from './month.ts';
 import type { Rate, UnitCounts, UnitCountsInput } from './rates.ts';
 import { redZoneHistory, type GovernanceBasis, type UnitClass } from './classes.ts';
 import { whatIf, type Fix, type WhatIfScenario } from './whatIf.ts';
@@ -32,6 +32,7 @@ import {
   type RankingTable,
   type UnitInfo,
 } from './sql.ts';
+import { readStoredMonths, rollupEpoch, storeMonths } from './rollup.ts';
 
 export type Counts = Required<UnitCountsInput>;
 
@@ -44,6 +45,8 @@ export interface RankingOptions {
   openTtlMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Read and write the stored counts of settled months (default true; false = always recount from tickets). */
+  rollup?: boolean;
 }
 
 /** One unit's line in a month's table. */
@@ -55,9 +58,11 @@ export interface RankingRow {
   parentNameZh: string | null;
   parentNameEn: string | null;
   rank: number | null;
+  /** Why there is no rank: 'noScore' (a weighted rate had no denominator) or 'smallSample' (too few callbacks). */
+  unranked: UnrankedReason | null;
   previousRank: number | null;
   rankChange: number | null;
-  /** Published score (rounded); null = unranked. */
+  /** Published score (rounded); null = no score. A unit below the minimum sample has a score but no rank. */
   score: number | null;
   composite: number | null;
   response: Rate;
@@ -102,6 +107,8 @@ export interface RankingResult {
   units: number;
   ranked: number;
   classes: Record<UnitClass, string[]>;
+  /** Places of each class this month (the share rule applied to this table; ties at the boundary add units). */
+  classPlaces: Record<UnitClass, number>;
   redZone: string[];
   /** The ten largest rises and falls (ties at the tenth included), for the bulletin. */
   movers: { up: Mover[]; down: Mover[] };
@@ -112,6 +119,7 @@ export interface ProfilePoint {
   month: string;
   status: MonthStatus;
   rank: number | null;
+  unranked: UnrankedReason | null;
   previousRank: number | null;
   rankChange: number | null;
   score: number | null;
@@ -218,6 +226,7 @@ export class RankingService {
   private readonly settledTtlMs: number;
   private readonly openTtlMs: number;
   readonly now: () => Date;
+  readonly useRollup: boolean;
   private readonly counts = new Map<string, CacheEntry>();
   private readonly catalogue = new Map<RankingTable, { at: number; value: Promise<UnitInfo[]> }>();
   private readonly tables = new Map<string, { counts: Map<string, Counts>; units: UnitInfo[]; previous: MonthTable | null; table: MonthTable }>();
@@ -231,6 +240,7 @@ export class RankingService {
     this.settledTtlMs = opts.settledTtlMs ?? 10 * MINUTE;
     this.openTtlMs = opts.openTtlMs ?? MINUTE;
     this.now = opts.now ?? (() => new Date());
+    this.useRollup = opts.rollup ?? true;
   }
 
   clear(): void {
@@ -298,7 +308,21 @@ export class RankingService {
     return out;
   }
 
-  /** Counts of a whole table per month (cached per month; contiguous missing months in one query). */
+  /** Recount months from tickets; store the settled ones (a failure to store costs only speed). */
+  private async recountAndStore(
+    table: FactTable,
+    run: readonly string[],
+    period: Period,
+    isSettled: (m: string) => boolean,
+  ): Promise<Map<string, Map<string, Counts>>> {
+    const epoch = this.useRollup ? await rollupEpoch(this.db).catch(() => null) : null;
+    const byMonth = await this.periodCounts(table, period, BUCKET.month);
+    const settled = run.filter(isSettled).map((month) => ({ month, period: this.period(month), counts: byMonth.get(month) ?? new Map<string, Counts>() }));
+    if (epoch !== null && settled.length > 0) await storeMonths(this.db, table, this.timeZone, epoch, settled).catch(() => false);
+    return byMonth;
+  }
+
+  /** Counts of a whole table per month (cached per month; settled months stored in the database; contiguous missing months in one query). */
   async monthCounts(table: FactTable, months: readonly string[]): Promise<Map<string, Map<string, Counts>>> {
     const now = this.now().getTime();
     const missing: string[] = [];
@@ -306,21 +330,29 @@ export class RankingService {
       const e = this.counts.get(`${table}|${m}`);
       if (!e || now - e.at >= (e.settled ? this.settledTtlMs : this.openTtlMs)) missing.push(m);
     }
-    // Group missing months into contiguous runs, one query per run.
+    const isSettled = (m: string) => now >= this.period(m).to.getTime() + SETTLE_MS;
+    // Settled months first from the stored counts (rollup.ts); only the rest are recounted.
+    const stored = this.useRollup ? await readStoredMonths(this.db, table, this.timeZone, missing.filter(isSettled)).catch(() => null) : null;
+    const recount: string[] = [];
+    for (const m of [...new Set(missing)]) {
+      const hit = stored?.get(m);
+      if (hit) this.counts.set(`${table}|${m}`, { at: now, settled: true, value: Promise.resolve(hit) });
+      else recount.push(m);
+    }
+    // Group the others into contiguous runs, one query per run.
     const runs: string[][] = [];
-    for (const m of [...new Set(missing)].sort()) {
+    for (const m of recount.sort()) {
       const last = runs[runs.length - 1];
       if (last && addMonths(last[last.length - 1]!, 1) === m) last.push(m);
       else runs.push([m]);
     }
     for (const run of runs) {
       const period = { from: this.period(run[0]!).from, to: this.period(run[run.length - 1]!).to };
-      const query = this.periodCounts(table, period, BUCKET.month);
+      const query = this.recountAndStore(table, run, period, isSettled);
       for (const m of run) {
-        const settled = now >= this.period(m).to.getTime() + SETTLE_MS;
         const value = query.then((byMonth) => byMonth.get(m) ?? new Map<string, Counts>());
         const key = `${table}|${m}`;
-        this.counts.set(key, { at: now, settled, value });
+        this.counts.set(key, { at: now, settled: isSettled(m), value });
         value.catch(() => this.counts.delete(key));
       }
     }
@@ -394,6 +426,7 @@ export class RankingService {
         rectification: m.table.classes.rectification,
         governance: m.table.classes.governance,
       },
+      classPlaces: m.table.classes.places,
       redZone: [...m.redZone].sort(),
       movers: movers(rows),
       rows,
@@ -409,6 +442,7 @@ export class RankingService {
         month: m.month,
         status: this.status(m.month),
         rank: r.rank,
+        unranked: r.unranked,
         previousRank: r.previousRank,
         rankChange: r.rankChange,
         score: r.score,
@@ -513,6 +547,7 @@ export function toRankingRow(r: MonthRow, u: UnitInfo | undefined, eligible: boo
     parentNameZh: u?.parentNameZh ?? null,
     parentNameEn: u?.parentNameEn ?? null,
     rank: r.rank,
+    unranked: r.unranked,
     previousRank: r.previousRank,
     rankChange: r.rankChange,
     score: r.score,

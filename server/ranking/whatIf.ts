@@ -11,7 +11,7 @@
 // official sees what each kind of work is worth. Callbacks without a verdict are not a lever:
 // the remedy there is to obtain a verdict, whose value we cannot know.
 // k runs over the requested steps that fit in the pool, plus "all of them".
-import { roundTo, type RankingPolicy } from './policy.ts';
+import { isRankable, roundTo, type RankingPolicy } from './policy.ts';
 import { parseUnitCounts, unitRates, type UnitCounts } from './rates.ts';
 import { rankAmong } from './rank.ts';
 import { rateUnits, type UnitMonthInput } from './month.ts';
@@ -84,11 +84,14 @@ export function whatIf(
   const self = rated.find((u) => u.code === code);
   if (self === undefined) throw new RangeError(`unit ${code} is not in this month's table`);
   const input = units.find((u) => u.code === code) as UnitMonthInput;
-  const others = rated.filter((u) => u.code !== code).map((u) => u.score);
+  // Only ranked units stand in the way; a unit below the minimum sample stays unranked whatever
+  // it fixes (no lever adds callbacks).
+  const others = rated.filter((u) => u.code !== code).map((u) => (isRankable(u.score, u.counts.calledBack, policy) ? u.score : null));
+  const rankable = (score: number | null) => isRankable(score, self.counts.calledBack, policy);
 
-  const rank = self.score === null ? null : rankAmong(self.score, others);
+  const rank = rankable(self.score) ? rankAmong(self.score as number, others) : null;
   const better = others.filter((s): s is number => s !== null && self.score !== null && s > self.score);
-  const pointsToNextPlace = self.score === null || better.length === 0 ? null : roundTo(Math.min(...better) - self.score, policy.scoreDecimals);
+  const pointsToNextPlace = rank === null || better.length === 0 ? null : roundTo(Math.min(...better) - (self.score as number), policy.scoreDecimals);
 
   const fixes = (Object.keys(LEVERS) as Fix[]).filter((f) => f !== 'removeUnjustifiedReturns' || policy.unjustifiedReturnPenalty > 0);
   const scenarios: WhatIfScenario[] = [];
@@ -101,7 +104,7 @@ export function whatIf(
       // Re-validate: a lever that broke an invariant would be a bug here, not a what-if.
       const counts = parseUnitCounts(lever.apply(self.counts, k));
       const score = unitRates(code, counts, policy, input.population ?? null).score;
-      const newRank = score === null ? null : rankAmong(score, others);
+      const newRank = rankable(score) ? rankAmong(score as number, others) : null;
       scenarios.push({
         fix,
         k,

@@ -47,6 +47,7 @@ tr { page-break-inside: avoid; break-inside: avoid; }
 tr.red td { background: #fde4e4; }
 .classes dt { font-weight: bold; margin-top: 1.5mm; } .classes dd { margin: 0 0 0 6mm; }
 .note { font-size: 8pt; color: #555; }
+.small { font-size: 7.5pt; color: #555; white-space: nowrap; }
 .rules { font-size: 8.5pt; color: #333; border-top: 0.5pt solid #999; margin-top: 6mm; padding-top: 2mm; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 @media screen { body { padding: 10mm; } }
@@ -63,7 +64,7 @@ function rankingTable(r: RankingResult, lang: Lang, withParent: boolean): string
     ...(r.governanceBasis === 'per10k' ? [t('per10k', lang)] : []), t('classes', lang),
   ];
   const rows = r.rows.map(
-    (x) => `<tr${x.redZone ? ' class="red"' : ''}><td>${x.rank ?? '—'}</td><td>${change(x.rankChange)}</td>
+    (x) => `<tr${x.redZone ? ' class="red"' : ''}><td>${x.rank ?? (x.unranked === 'smallSample' ? `<span class="small">${esc(t('smallSample', lang))}</span>` : '—')}</td><td>${change(x.rankChange)}</td>
       <td class="l">${esc(nm(lang, x.nameZh, x.nameEn, x.code))}</td>${withParent ? `<td class="l">${esc(nm(lang, x.parentNameZh, x.parentNameEn, ''))}</td>` : ''}
       <td>${num(x.score)}</td><td>${num(pct(x.response))}</td><td>${num(pct(x.resolution))}</td><td>${num(pct(x.satisfaction))}</td>
       <td>${x.counts.calledBack}</td><td>${x.volume}</td>${r.governanceBasis === 'per10k' ? `<td>${num(x.volumePer10k)}</td>` : ''}
@@ -151,8 +152,8 @@ ${warnings.length === 0 ? `<p>${zh ? '本月未发现明显上升的诉求类别
 <div class="rules">
 ${
   zh
-    ? `<p>说明：综合得分 = 响应率×${policy.weights.response} + 解决率×${policy.weights.resolution} + 满意率×${policy.weights.satisfaction}（基本满意按 ${policy.satisfactionWeights.basic} 计）。响应率按单位首次派单时间归月，解决率、满意率按回访时间归月，诉求量按受理时间归月，均以北京时间计。得分相同名次并列；回访不足 ${policy.minCalledBack} 件的单位参与排名但不列入先进类、进步类、整改类。先进类、整改类各取前、后 ${policy.advanced.topN}/${policy.rectification.bottomN} 名（并列者全部列入），进步类取名次上升最多的 ${policy.progressing.topN} 名，治理类取${s.governanceBasis === 'per10k' ? '万人诉求量' : '诉求量'}最高的 ${policy.governance.topN} 名；连续 ${policy.redZoneMonths} 个月列入整改类的进入红区。</p>`
-    : `<p>Notes: score = response × ${policy.weights.response} + resolution × ${policy.weights.resolution} + satisfaction × ${policy.weights.satisfaction} ("basically satisfied" counts ${policy.satisfactionWeights.basic}). Response is counted in the month of the unit's first dispatch, resolution and satisfaction in the month of the callback, demand in the month of receipt (city time). Equal scores share a rank; units with fewer than ${policy.minCalledBack} callbacks are ranked but not classed advanced, progressing or rectification. Red zone: rectification ${policy.redZoneMonths} months running.</p>`
+    ? `<p>说明：综合得分 = 响应率×${policy.weights.response} + 解决率×${policy.weights.resolution} + 满意率×${policy.weights.satisfaction}（基本满意按 ${policy.satisfactionWeights.basic} 计）。响应率按单位首次派单时间归月，解决率、满意率按回访时间归月，诉求量按受理时间归月，均以北京时间计。得分相同名次并列；回访不足 ${policy.minCalledBackToRank} 件的单位不参与排名（列于表末）；回访不足 ${Math.max(policy.minCalledBack, policy.minCalledBackToRank)} 件的单位不列入先进类、进步类、整改类。本月先进类、整改类各取前、后 ${s.classPlaces.advanced}/${s.classPlaces.rectification} 名（并列者全部列入），进步类取名次上升最多的 ${s.classPlaces.progressing} 名，治理类取${s.governanceBasis === 'per10k' ? '万人诉求量' : '诉求量'}最高的 ${s.classPlaces.governance} 名；连续 ${policy.redZoneMonths} 个月列入整改类的进入红区。</p>`
+    : `<p>Notes: score = response × ${policy.weights.response} + resolution × ${policy.weights.resolution} + satisfaction × ${policy.weights.satisfaction} ("basically satisfied" counts ${policy.satisfactionWeights.basic}). Response is counted in the month of the unit's first dispatch, resolution and satisfaction in the month of the callback, demand in the month of receipt (city time). Equal scores share a rank; units with fewer than ${policy.minCalledBackToRank} callbacks are not ranked (listed last), and with fewer than ${Math.max(policy.minCalledBack, policy.minCalledBackToRank)} not classed advanced, progressing or rectification. This month advanced and rectification take the top and bottom ${s.classPlaces.advanced}/${s.classPlaces.rectification} places (ties included), progressing the ${s.classPlaces.progressing} largest gains, governance the ${s.classPlaces.governance} highest ${s.governanceBasis === 'per10k' ? 'demand per 10,000 residents' : 'demand volumes'}. Red zone: rectification ${policy.redZoneMonths} months running.</p>`
 }
 </div>
 </body>

@@ -50,6 +50,7 @@ export const LABELS = {
   redZoneFlag: p('红区', 'Red zone'),
   streak: p('连续整改月数', 'Months in rectification'),
   eligible: p('样本充足', 'Enough callbacks'),
+  smallSample: p('样本不足', 'Too few callbacks'),
   date: p('日期', 'Date'),
   month: p('月份', 'Month'),
   category: p('诉求类别', 'Category'),

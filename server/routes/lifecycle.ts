@@ -5,9 +5,9 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
-import { errorBody, validationError } from '../errors.ts';
+import { errorBody, unavailable, validationError } from '../errors.ts';
 import { intakeSchema } from '../intake/normalise.ts';
-import { intakeTicket } from '../intake/intake.ts';
+import { intakeQueue, IntakeUnavailable } from '../intake/groupCommit.ts';
 import { locateBody, locateManually } from '../intake/manualLocate.ts';
 import { defaultSettings, type LifecycleSettings } from '../intake/settings.ts';
 import { ACTION_BODIES, ActionRefused, applyAction, TicketNotFound } from '../lifecycle/actions.ts';
@@ -53,9 +53,10 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       const parsed = intakeSchema.safeParse(value);
       if (!parsed.success) return c.json(validationError(parsed.error), 400);
       try {
-        const r = await intakeTicket(c.get('db'), parsed.data, settings);
+        const r = await intakeQueue(c.get('db')).submit(parsed.data, settings);
         return c.json(r, r.created ? 201 : 200);
       } catch (e) {
+        if (e instanceof IntakeUnavailable) return unavailable(c);
         return lifecycleError(c, e);
       }
     })

@@ -4,15 +4,18 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../app.ts';
 import { errorBody } from '../errors.ts';
-import { eventsAfter, hubFor, latestEventId } from '../lifecycle/liveFeed.ts';
+import { FeedReader, hubFor, latestEventId } from '../lifecycle/liveFeed.ts';
 
 const HEARTBEAT_MS = 15_000;
+/** How soon to look again while a gap in the ids waits for a running transaction (a rollback sends no NOTIFY). */
+const GAP_POLL_MS = 100;
 
 export const live = new Hono<AppEnv>().get('/', async (c) => {
   const db = c.get('db');
   const raw = c.req.header('last-event-id') ?? c.req.query('since');
   if (raw !== undefined && !/^\d{1,15}$/.test(raw)) return c.json(errorBody('invalid_input', 'Last-Event-ID: not an event id', 'Last-Event-ID'), 400);
-  let last = raw !== undefined ? Number(raw) : await latestEventId(db);
+  const last = raw !== undefined ? Number(raw) : await latestEventId(db);
+  const feed = new FeedReader(db, last);
   return streamSSE(c, async (stream) => {
     let wake: () => void = () => {};
     let pending = true;
@@ -31,20 +34,19 @@ export const live = new Hono<AppEnv>().get('/', async (c) => {
         if (pending) {
           pending = false;
           for (;;) {
-            const batch = await eventsAfter(db, last);
-            for (const e of batch) {
-              await stream.writeSSE({ id: String(e.id), event: 'ticket', data: JSON.stringify(e) });
-              last = e.id;
-            }
+            const batch = await feed.next();
+            for (const e of batch) await stream.writeSSE({ id: String(e.id), event: 'ticket', data: JSON.stringify(e) });
             if (batch.length < 500) break;
           }
         }
+        const gap = feed.waiting;
         await new Promise<void>((resolve) => {
           wake = resolve;
           if (pending || closed) resolve();
-          setTimeout(resolve, HEARTBEAT_MS).unref?.();
+          setTimeout(resolve, gap ? GAP_POLL_MS : HEARTBEAT_MS).unref?.();
         });
-        if (!pending && !closed) await stream.write(': ping\n\n');
+        if (gap) pending = true;
+        else if (!pending && !closed) await stream.write(': ping\n\n');
       }
     } finally {
       await leave();

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { UnknownCodeError } from '../filters.ts';
-import { intakeTicket } from '../intake/intake.ts';
+import { intakeQueue, IntakeUnavailable } from '../intake/groupCommit.ts';
 import { intakeSchema } from '../intake/normalise.ts';
 import { defaultSettings } from '../intake/settings.ts';
 import { open311Error, render, splitFormat, type Format } from '../open311/format.ts';
@@ -143,10 +143,11 @@ export const open311 = new Hono<AppEnv>()
       return open311Error(format, 400, `${field}: ${issue?.message ?? 'invalid'}`);
     }
     try {
-      const r = await intakeTicket(c.get('db'), parsed.data, defaultSettings());
+      const r = await intakeQueue(c.get('db')).submit(parsed.data, defaultSettings());
       return render(format, r.created ? 201 : 200, 'service_requests', 'request', [{ service_request_id: String(r.id), token, service_notice: null, account_id: null }]);
     } catch (e) {
       if (e instanceof UnknownCodeError) return open311Error(format, 400, `service_code: ${code} not found`);
+      if (e instanceof IntakeUnavailable) return open311Error(format, 503, 'the request could not be stored; retry shortly');
       throw e;
     }
   })

@@ -8,6 +8,7 @@ import { createApp } from '../../server/app.ts';
 import { loadBeijing } from '../../data/geo/importer.ts';
 import { createDemo, loadRegionModel } from '../../data/demo/index.ts';
 import { enterBulkMode, leaveBulkMode } from '../../data/demo/bulk.ts';
+import { DISPATCH_COLUMNS, dispatchCsv, pointEwkbHex } from '../../data/demo/csv.ts';
 import { seedTaxonomy, TAXONOMY } from '../../data/taxonomy/index.ts';
 import { pauseRollups, rebuildRollups } from '../../server/analysis/rollups.ts';
 import { addDays, monthIndex, monthStart } from '../../server/analysis/calendar.ts';
@@ -104,11 +105,11 @@ export async function run(db: Database, opts: { repeats?: number; category?: str
 }
 
 /**
- * Fill an EMPTY database with `tickets` demo tickets over Beijing for the benchmark, fast: only the
- * ticket rows (no events, dispatches or callers), located by the street the generator placed them
- * in (no point-in-polygon pass), COPY with indexes and rollups off, then one rollup rebuild.
- * 10 M tickets on PostgreSQL (2 vCPU): ~4.5 min to copy, ~1 min of indexes, ~5 min of rollups,
- * ~12 GB on disk. Returns the phase timings.
+ * Fill an EMPTY database with `tickets` demo tickets over Beijing for the benchmark, fast: the
+ * ticket rows with their life-cycle instants and verdicts, and the generator's dispatch rows (what
+ * the ranking's rates read), located by the street the generator placed them in (no
+ * point-in-polygon pass); no events or callers. COPY with indexes and rollups off, tickets and
+ * dispatches side by side, then one rollup rebuild. Returns the phase timings.
  */
 export async function loadBenchData(
   db: Database,
@@ -127,32 +128,44 @@ export async function loadBenchData(
   await pauseRollups(db);
   const t0 = Date.now();
   const bulk = await enterBulkMode(db);
+  // Same columns as the demo loader's tickets (data/demo/csv.ts) minus callers, events, source
+  // coordinates and reminders, plus the location the generator planned.
   const columns = ['id', 'kind', 'channel', 'category_code', 'urgency', 'description', 'geom', 'h3_r7', 'h3_r8', 'h3_r9', 'location_status',
-    'district_code', 'street_code', 'status', 'received_at', 'callback_at', 'solved', 'satisfaction', 'repeat_of', 'address'];
+    'district_code', 'street_code', 'status', 'received_at', 'dispatched_at', 'accepted_at', 'replied_at', 'callback_at', 'closed_at',
+    'respond_due_at', 'resolve_due_at', 'return_count', 'solved', 'satisfaction', 'repeat_of', 'address'];
   const ts = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
   const quoted = (s: string) => `"${s.replace(/"/g, '""')}"`;
   let lines: string[] = [];
+  let dispatchLines: string[] = [];
   let copied = 0;
-  let pending: Promise<void> = Promise.resolve();
+  let pending: Promise<unknown> = Promise.resolve();
   let copyMs = 0;
   const flush = async () => {
     const csv = lines.join('\n') + '\n';
+    const dcsv = dispatchLines.length ? dispatchLines.join('\n') + '\n' : '';
     copied += lines.length;
     lines = [];
+    dispatchLines = [];
     await pending;
     const done = copied;
-    pending = db.copyCsv('tickets', columns, csv).then(() => opts.onProgress?.(done));
+    // Foreign keys are off in bulk mode: the two tables load on two connections at once.
+    pending = Promise.all([db.copyCsv('tickets', columns, csv), dcsv ? db.copyCsv('dispatches', DISPATCH_COLUMNS, dcsv) : null]).then(() =>
+      opts.onProgress?.(done),
+    );
+    pending.catch(() => {});
   };
   try {
     for (const t of run.tickets()) {
       const located = t.lon !== null && t.plannedStreetCode !== null;
       lines.push(
-        [t.id, t.kind, t.channel, t.categoryCode, t.urgency, '""', t.lon === null ? '' : `SRID=4326;POINT(${t.lon} ${t.lat})`,
+        [t.id, t.kind, t.channel, t.categoryCode, t.urgency, '""', t.lon === null ? '' : pointEwkbHex(t.lon, t.lat as number),
           t.h3r7 ?? '', t.h3r8 ?? '', t.h3r9 ?? '', located ? 'located' : t.lon === null ? 'unlocated' : 'outside',
-          located ? t.plannedDistrictCode : '', located ? t.plannedStreetCode : '', t.status, ts(t.receivedAt), ts(t.callbackAt),
+          located ? t.plannedDistrictCode : '', located ? t.plannedStreetCode : '', t.status, ts(t.receivedAt), ts(t.dispatchedAt),
+          ts(t.acceptedAt), ts(t.repliedAt), ts(t.callbackAt), ts(t.closedAt), ts(t.respondDueAt), ts(t.resolveDueAt), t.returnCount,
           t.solved === null ? '' : String(t.solved), t.satisfaction ?? '', t.repeatOf ?? '', quoted(t.address)].join(','),
       );
-      if (lines.length >= 200_000) await flush();
+      for (const d of t.dispatches) dispatchLines.push(dispatchCsv(d));
+      if (lines.length >= 100_000) await flush();
     }
     if (lines.length) await flush();
     await pending;
@@ -162,7 +175,8 @@ export async function loadBenchData(
   }
   const indexMs = Date.now() - t0 - copyMs;
   await db.query(`SELECT setval(pg_get_serial_sequence('tickets', 'id'), (SELECT max(id) FROM tickets))`);
-  await db.exec('ANALYZE tickets');
+  await db.query(`SELECT setval(pg_get_serial_sequence('dispatches', 'id'), (SELECT COALESCE(max(id), 1) FROM dispatches))`);
+  await db.exec('ANALYZE tickets; ANALYZE dispatches');
   const { ms: rollupMs } = await rebuildRollups(db);
   for (const table of ['rollup_h3_daily', 'rollup_h3_daily_total', 'rollup_h3_weekly_total', 'rollup_h3_monthly_total', 'rollup_h3_cells', 'rollup_region_daily']) {
     await db.exec(`ANALYZE ${table}`);

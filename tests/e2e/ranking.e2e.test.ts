@@ -72,6 +72,29 @@ describe('monthly ranking, unit profile and reports', () => {
     expect(b.problemList()).toEqual([]);
   });
 
+  it('lists streets below the minimum sample after the ranked ones, marked, and explains the missing per-10k figure', async () => {
+    const small = streets.rows.filter((r) => r.unranked === 'smallSample');
+    expect(small.length).toBeGreaterThan(0);
+    expect(small.every((r) => r.rank === null && r.counts.calledBack < streets.policy.minCalledBackToRank)).toBe(true);
+    expect(streets.rows.filter((r) => r.rank !== null).every((r) => r.counts.calledBack >= streets.policy.minCalledBackToRank)).toBe(true);
+    const marks = b.page.getByTestId('small-sample');
+    expect(await marks.count()).toBe(small.length);
+    expect(await marks.first().textContent()).toContain('样本不足');
+    expect(await marks.first().getAttribute('title')).toContain(`不足 ${streets.policy.minCalledBackToRank} 件`);
+    // in rank order every ranked row comes before every unranked one
+    const ranks = await rows(b.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-rank')));
+    expect(ranks.slice(ranks.indexOf('')).every((r) => r === '')).toBe(true);
+    expect(ranks.filter((r) => r !== '').length).toBe(streets.ranked);
+    await expect.poll(() => b.page.getByTestId('ranking-meta').textContent()).toContain(`回访不足 ${streets.policy.minCalledBackToRank} 件不参与排名`);
+    // Beijing's street layer carries no population: "—" with the reason, not a blank or a hidden column
+    expect(streets.rows.every((r) => r.volumePer10k === null)).toBe(true);
+    const per10k = b.page.getByTestId('per10k');
+    expect(await per10k.count()).toBe(339);
+    expect((await per10k.first().textContent())?.trim()).toBe('—');
+    expect(await per10k.first().getAttribute('title')).toContain('没有街乡镇常住人口');
+    expect(b.problemList()).toEqual([]);
+  });
+
   it('switches the table to districts (16 rows) and back', async () => {
     await b.page.locator('[data-testid="table-picker"] [data-value="district"]').click();
     await waitForRanking(b.page, 16);
@@ -162,6 +185,38 @@ describe('monthly ranking, unit profile and reports', () => {
       if (kind === 'monthly') await b.screenshot('reports-monthly-1440x900-zh');
     }
     expect(b.problemList()).toEqual([]);
+  });
+
+  it('labels the report period in the app language, not the browser language', async () => {
+    const en = await openBrowser({ baseUrl: server.url, locale: 'en-US' });
+    try {
+      await en.page.goto(`${server.url}/reports?kind=weekly`);
+      await en.page.waitForSelector('[role="tabpanel"][data-kind="weekly"][data-state="ready"]', { timeout: 60_000 });
+      const weekly = await api<{ label: string }>('/api/reports/weekly');
+      const select = en.page.getByTestId('report-period-select');
+      await expect.poll(() => select.inputValue()).toBe(weekly.label);
+      const week = Number(weekly.label.slice(6));
+      expect(await select.locator('option:checked').textContent()).toContain(`第${week}周`);
+      // monthly: Chinese month names from the months with data, newest first
+      await en.page.locator('[data-tab="monthly"]').click();
+      await en.page.waitForSelector('[role="tabpanel"][data-kind="monthly"][data-state="ready"]', { timeout: 60_000 });
+      const [y, m] = months.last!.split('-').map(Number);
+      expect(await select.locator('option').first().textContent()).toBe(`${y}年${m}月`);
+      // daily: a month and a day; picking a day loads that day's report
+      await en.page.locator('[data-tab="daily"]').click();
+      await en.page.waitForSelector('[role="tabpanel"][data-kind="daily"][data-state="ready"]', { timeout: 60_000 });
+      const day = en.page.getByTestId('report-period-day');
+      const options = await day.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+      const pick = options[0]!;
+      await day.selectOption(pick);
+      await en.page.waitForURL(new RegExp(`period=${pick}`));
+      await expect.poll(() => en.page.getByTestId('report-label').textContent(), { timeout: 30_000 }).toContain(pick);
+      expect(await day.locator('option:checked').textContent()).toMatch(/^\d+月\d+日 周[一二三四五六日]$/);
+      await en.screenshot('reports-daily-picker-en-browser-zh');
+      expect(en.problemList()).toEqual([]);
+    } finally {
+      await en.close();
+    }
   });
 
   it('reads at 1920×1080 on a wall display', async () => {

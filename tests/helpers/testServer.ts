@@ -3,6 +3,7 @@
 import { openDatabase, type Database } from '../../db/client.ts';
 import { loadBeijing } from '../../data/geo/importer.ts';
 import { seedTaxonomy } from '../../data/taxonomy/index.ts';
+import { loadBeijingZones } from '../../data/zones/importer.ts';
 import { generateDemo } from '../../data/demo/index.ts';
 import { createApp } from '../../server/app.ts';
 import { listen } from '../../server/listen.ts';
@@ -21,6 +22,7 @@ export async function startTestServer(opts: { tickets?: number } = {}): Promise<
   const db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
   await loadBeijing(db);
   await seedTaxonomy(db);
+  await loadBeijingZones(db);
   await generateDemo(db, { tickets: opts.tickets ?? E2E_DEMO_TICKETS, seed: E2E_DEMO_SEED, now: new Date() });
   const app = createApp({ db, staticDir: DIST_DIR });
   const server = await listen(app, 0);

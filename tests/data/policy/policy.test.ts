@@ -11,7 +11,7 @@ describe('the default time-limit policy', () => {
     expect(DEFAULT_POLICY.remindAtFraction).toBe(0.8);
     expect(DEFAULT_POLICY.rateWeights).toEqual({ response: 0.1, resolution: 0.45, satisfaction: 0.45 });
     expect(DEFAULT_POLICY.satisfactionWeights).toEqual({ satisfied: 1, basic: 0.8, dissatisfied: 0 });
-    expect(DEFAULT_POLICY.ranking).toEqual({ redZoneMonths: 3, poorListUnjustifiedReturns: 2 });
+    expect(DEFAULT_POLICY.ranking).toEqual({ redZoneMonths: 3, poorListUnjustifiedReturns: 2, minCallbacksToRank: 5 });
   });
 
   it('is what an empty policy file parses to', () => {

@@ -88,20 +88,53 @@ describe('the four monthly classes', () => {
     expect(e.eligible).toEqual(['A']);
     expect(e.advanced).toEqual(['A']);
     // Lower the threshold and B (the better score) becomes advanced too, with fewer than N units.
-    expect(monthClasses(edge, parseRankingPolicy({ minCalledBack: 9 })).advanced).toEqual(['B', 'A']);
+    expect(monthClasses(edge, parseRankingPolicy({ minCalledBack: 9, advanced: { topN: 10 } })).advanced).toEqual(['B', 'A']);
+    // By the default share rule two eligible units give one place: B alone.
+    expect(monthClasses(edge, parseRankingPolicy({ minCalledBack: 9 })).advanced).toEqual(['B']);
   });
 
   it('keeps unranked units out of every score class', () => {
     const e = monthClasses([row('A', null, null, 50, 10, null), row('B', 80, 1, 50, 5, null)], DEFAULT_RANKING_POLICY);
     expect(e.eligible).toEqual(['B']);
     expect([e.advanced, e.rectification, e.progressing]).toEqual([['B'], ['B'], ['B']]);
-    expect(e.governance).toEqual(['A', 'B']);
+    // Two units with demand → one governance place (20 % rounds to 0, the floor is 1): A, the busier.
+    expect(e.governance).toEqual(['A']);
   });
 
   it('treats per-capita demand equal at two decimals as a tie', () => {
     // 33.333… and 33.3333 both print 33.33, so the second is tied for 1st place
     const g = monthClasses([row('A', 90, 0, 20, 100, 100 / 3), row('B', 90, 0, 20, 100, 33.3333), row('C', 90, 0, 20, 100, 33.32)], parseRankingPolicy({ governance: { topN: 1 } }));
     expect(g.governance).toEqual(['A', 'B']);
+  });
+});
+
+describe('class sizes that scale with the table', () => {
+  // n units scored 100, 99, 98, … (U01 best), 20 callbacks each, demand rising with the code.
+  const table = (n: number, calledBack = 20) =>
+    Array.from({ length: n }, (_, i) => row(`U${String(i + 1).padStart(3, '0')}`, 100 - i * 0.25, null, calledBack, 10 + i, null));
+  const codes = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `U${String(from + i).padStart(3, '0')}`);
+
+  it('gives a 16-unit table 3 advanced, 3 rectification and 3 governance places that do not overlap', () => {
+    const c = monthClasses(table(16), DEFAULT_RANKING_POLICY);
+    expect(c.places).toEqual({ advanced: 3, progressing: 0, rectification: 3, governance: 3 });
+    expect(c.advanced).toEqual(codes(1, 3));
+    expect(c.rectification).toEqual(['U016', 'U015', 'U014']);
+    expect(c.governance).toEqual(['U016', 'U015', 'U014']); // raw volume: no population known
+  });
+
+  it('keeps ten places on the 339-street table', () => {
+    const c = monthClasses(table(339), DEFAULT_RANKING_POLICY);
+    expect(c.places).toEqual({ advanced: 10, progressing: 0, rectification: 10, governance: 10 });
+    expect(c.advanced).toEqual(codes(1, 10));
+    expect(c.rectification).toEqual(codes(330, 339).reverse());
+  });
+
+  it('sizes the score classes on the eligible units only', () => {
+    // 40 units, but only 16 with enough callbacks: 3 places, not 8. Governance counts all 40 with demand.
+    const units = [...table(16), ...table(40).slice(16).map((u) => ({ ...u, counts: { calledBack: 4 } }))];
+    const c = monthClasses(units, DEFAULT_RANKING_POLICY);
+    expect(c.places).toEqual({ advanced: 3, progressing: 0, rectification: 3, governance: 8 });
+    expect(c.rectification).toEqual(['U016', 'U015', 'U014']);
   });
 });
 

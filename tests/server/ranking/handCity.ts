@@ -51,6 +51,7 @@ export const handClock = (): Date => HAND_NOW;
 /** Classes sized for a five-street table; red zone after two months. */
 export const HAND_POLICY = parseRankingPolicy({
   minCalledBack: 1,
+  minCalledBackToRank: 1,
   advanced: { topN: 1 },
   progressing: { topN: 1 },
   rectification: { bottomN: 1 },

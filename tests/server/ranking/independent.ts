@@ -62,7 +62,14 @@ const SHAPES: Record<IndependentTable, Shape> = {
   },
 };
 
-export async function independentRanking(db: Queryable, table: IndependentTable, month: string, timeZone = 'Asia/Shanghai'): Promise<IndependentRow[]> {
+/** `minCallbacksToRank`: callbacks a unit needs to get a rank (the policy's minimum sample). */
+export async function independentRanking(
+  db: Queryable,
+  table: IndependentTable,
+  month: string,
+  opts: { minCallbacksToRank: number; timeZone?: string },
+): Promise<IndependentRow[]> {
+  const timeZone = opts.timeZone ?? 'Asia/Shanghai';
   const s = SHAPES[table];
   const d = s.unitOf('d');
   const x = s.unitOf('x');
@@ -125,10 +132,10 @@ export async function independentRanking(db: Queryable, table: IndependentTable,
             returns::int AS returns, response::float8 AS response, resolution::float8 AS resolution, satisfaction::float8 AS satisfaction,
             CASE WHEN population > 0 THEN (volume * 10000.0 / population)::float8 END AS per10k,
             score::float8 AS score,
-            CASE WHEN score IS NOT NULL THEN (rank() OVER (PARTITION BY score IS NULL ORDER BY score DESC))::int END AS rank
+            CASE WHEN score IS NOT NULL AND called_back >= $3::int THEN (rank() OVER (PARTITION BY score IS NOT NULL AND called_back >= $3::int ORDER BY score DESC))::int END AS rank
      FROM scored
      ORDER BY code`,
-    [month, timeZone],
+    [month, timeZone, opts.minCallbacksToRank],
   );
   return rows as unknown as IndependentRow[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RANKING_POLICY, parseRankingPolicy, rankingPolicyFor, roundTo } from '../../../server/ranking/policy.ts';
+import { classPlaces, DEFAULT_RANKING_POLICY, parseRankingPolicy, rankingPolicyFor, roundTo } from '../../../server/ranking/policy.ts';
 import { parsePolicy } from '../../../data/policy/index.ts';
 
 describe('ranking policy', () => {
@@ -9,10 +9,11 @@ describe('ranking policy', () => {
     expect(p.satisfactionWeights).toEqual({ satisfied: 1, basic: 0.8, dissatisfied: 0 });
     expect(p.scoreDecimals).toBe(2);
     expect(p.minCalledBack).toBe(10);
-    expect(p.advanced.topN).toBe(10);
+    expect(p.minCalledBackToRank).toBe(5);
+    expect(p.advanced).toEqual({ share: 0.2, min: 1, max: 10 });
     expect(p.progressing.topN).toBe(10);
-    expect(p.rectification.bottomN).toBe(10);
-    expect(p.governance.topN).toBe(10);
+    expect(p.rectification).toEqual({ share: 0.2, min: 1, max: 10 });
+    expect(p.governance).toEqual({ share: 0.2, min: 1, max: 10 });
     expect(p.redZoneMonths).toBe(3);
     expect(p.unjustifiedReturnPenalty).toBe(0);
   });
@@ -20,7 +21,7 @@ describe('ranking policy', () => {
   it('lets a city override one field and keeps the rest', () => {
     const p = parseRankingPolicy({ advanced: { topN: 2 }, satisfactionWeights: { basic: 0.5 } });
     expect(p.advanced.topN).toBe(2);
-    expect(p.rectification.bottomN).toBe(10);
+    expect(p.rectification).toEqual({ share: 0.2, min: 1, max: 10 });
     expect(p.satisfactionWeights).toEqual({ satisfied: 1, basic: 0.5, dissatisfied: 0 });
   });
 
@@ -62,5 +63,33 @@ describe('score rounding', () => {
     expect(roundTo(99.995, 2)).toBe(100);
     expect(roundTo(7, 0)).toBe(7);
     expect(roundTo(1e-9, 2)).toBe(0);
+  });
+
+  it('sizes the classes as a share of the table, within a floor and a cap', () => {
+    const rule = DEFAULT_RANKING_POLICY.advanced;
+    // 20 % rounded half up, at least 1, at most 10.
+    expect([339, 16, 40, 13, 12, 7, 3, 2, 1, 0].map((n) => [n, classPlaces(rule, n)])).toEqual([
+      [339, 10], // 67.8 → cap 10 (the old fixed size, so the street table keeps its ten)
+      [16, 3], // 3.2 → 3: top 3 and bottom 3 of the 16 districts, no overlap
+      [40, 8],
+      [13, 3], // 2.6 → 3
+      [12, 2], // 2.4 → 2
+      [7, 1], // 1.4 → 1
+      [3, 1], // 0.6 → 1
+      [2, 1], // 0.4 → 0 → floor 1
+      [1, 1],
+      [0, 0], // an empty pool has no places
+    ]);
+    // A city's own share, floor and cap; a fixed topN/bottomN overrides the rule.
+    const custom = parseRankingPolicy({ advanced: { share: 0.1, min: 2, max: 25 }, rectification: { bottomN: 4 } });
+    expect([339, 16, 15, 1].map((n) => classPlaces(custom.advanced, n))).toEqual([25, 2, 2, 1]); // 33.9 → 25; 1.6 → 2; 1.5 → 2; never more than the pool
+    expect([339, 16].map((n) => classPlaces(custom.rectification, n))).toEqual([4, 4]);
+    expect(() => parseRankingPolicy({ governance: { min: 5, max: 3 } })).toThrow(/min must not exceed max/);
+    expect(() => parseRankingPolicy({ advanced: { share: 1.5 } })).toThrow();
+  });
+
+  it('takes the minimum sample to be ranked from the city policy', () => {
+    expect(rankingPolicyFor(parsePolicy({ ranking: { minCallbacksToRank: 8 } })).minCalledBackToRank).toBe(8);
+    expect(rankingPolicyFor(parsePolicy({})).minCalledBackToRank).toBe(5);
   });
 });

@@ -141,7 +141,7 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
     for (const month of ['2026-09', '2026-10']) {
       for (const table of TABLES) {
         const api = (await get(`/api/ranking?month=${month}&table=${table}`)).body.rows;
-        const ind = await independentRanking(db, table, month);
+        const ind = await independentRanking(db, table, month, { minCallbacksToRank: HAND_POLICY.minCalledBackToRank });
         const byCode = new Map(api.map((r: any) => [r.code, r]));
         expect([...byCode.keys()].sort()).toEqual(ind.map((r) => r.code));
         for (const want of ind) {
@@ -169,8 +169,12 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
       ]);
       configureRanking(db, { now: handClock });
       const def = (await get('/api/ranking?month=2026-10')).body;
-      // Default policy: nobody has 10 callbacks, so no score classes; governance needs no sample.
-      expect(def.classes).toEqual({ advanced: [], progressing: [], rectification: [], governance: [S1, S3, S2, S5] });
+      // Default policy: nobody has 5 callbacks, so nobody is ranked and there are no score classes;
+      // governance needs no sample. Its places scale with the table: 20 % of the 4 streets with
+      // demand rounds to 1 place (the floor), the top one.
+      expect(def.classes).toEqual({ advanced: [], progressing: [], rectification: [], governance: [S1] });
+      expect(def.classPlaces).toEqual({ advanced: 0, progressing: 0, rectification: 0, governance: 1 });
+      expect([def.ranked, def.rows.filter((r: any) => r.unranked === 'smallSample').length]).toEqual([0, 4]);
       expect(def.redZone).toEqual([]);
     } finally {
       configureRanking(db, { policy: HAND_POLICY, now: handClock });
@@ -227,6 +231,45 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
       ['2026-11', 'open'],
     ]);
     expect((await get('/api/ranking')).body).toMatchObject({ month: '2026-10', table: 'street' });
+  });
+
+  it('reads a settled month from its stored counts, and recounts it after a correction touches it', async () => {
+    const stored = async () =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ranking_months WHERE tbl = 'street' AND month = '2026-10'`))[0]!.n;
+    const s1 = async () => {
+      configureRanking(db, { policy: HAND_POLICY, now: handClock }); // a fresh service: nothing in memory
+      return (await get('/api/ranking?month=2026-10')).body.rows.find((r: any) => r.code === S1);
+    };
+    // October ended before the hand clock's 20 November: its counts were stored when first read,
+    // and November (open) was not.
+    expect((await s1()).counts.volume).toBe(5);
+    expect(await stored()).toBe(1);
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ranking_months WHERE month = '2026-11'`))[0]!.n).toBe(0);
+    // A fresh service reads the stored rows, not the tickets: mark them and see the mark.
+    await db.query(`UPDATE ranking_month_counts SET volume = volume + 1000 WHERE tbl = 'street' AND month = '2026-10' AND unit = $1`, [S1]);
+    expect((await s1()).counts.volume).toBe(1005);
+    // A correction of an October verdict drops the stored month; the next read recounts it.
+    const [{ id }] = await db.query<{ id: number }>(
+      `SELECT id::int AS id FROM tickets WHERE street_code = $1 AND satisfaction = 'satisfied'
+         AND callback_at >= '2026-09-30T16:00:00Z' AND callback_at < '2026-10-31T16:00:00Z' ORDER BY id LIMIT 1`,
+      [S1],
+    );
+    await db.query(`UPDATE tickets SET satisfaction = 'dissatisfied' WHERE id = $1`, [id]);
+    expect(await stored()).toBe(0);
+    const corrected = await s1();
+    expect([corrected.counts.volume, corrected.counts.satisfied, corrected.counts.dissatisfied, corrected.satisfaction.numerator]).toEqual([5, 1, 2, 1.8]);
+    const ind = (await independentRanking(db, 'street', '2026-10', { minCallbacksToRank: HAND_POLICY.minCalledBackToRank })).find((r) => r.code === S1)!;
+    expect([ind.satisfied, ind.dissatisfied]).toEqual([1, 2]);
+    expect(await stored()).toBe(1);
+    // A dispatch change (an acceptance moved) drops it too; then put the verdict back.
+    await db.query(
+      `UPDATE dispatches SET accepted_at = accepted_at WHERE id = (SELECT min(d.id) FROM dispatches d WHERE d.unit_code = $1
+         AND d.dispatched_at >= '2026-09-30T16:00:00Z' AND d.dispatched_at < '2026-10-31T16:00:00Z')`,
+      [S1],
+    );
+    expect(await stored()).toBe(0);
+    await db.query(`UPDATE tickets SET satisfaction = 'satisfied' WHERE id = $1`, [id]);
+    expect((await s1()).counts.satisfied).toBe(2);
   });
 
   it('rejects bad input with 400 naming the field, and unknown units with 404', async () => {

@@ -12,7 +12,9 @@ describe('what would move us up', () => {
   //   one more solved             0.45 · 100/12 = 3.75
   //   dissatisfied → satisfied    0.45 · 100/12 · (1 − 0)   = 3.75
   //   basic → satisfied           0.45 · 100/12 · (1 − 0.8) = 0.75
-  const r = whatIf(SIX_STREETS, 'D', DEFAULT_RANKING_POLICY);
+  // F (3 callbacks) is ranked under this policy, so it stands between D and the next places.
+  const RANK_FROM_3 = parseRankingPolicy({ minCalledBackToRank: 3 });
+  const r = whatIf(SIX_STREETS, 'D', RANK_FROM_3);
 
   it('starts from the current score, rank and the gap to the next place', () => {
     expect([r.score, r.rank, r.pointsToNextPlace]).toEqual([61.5, 5, 2.17]); // 63.67 − 61.5
@@ -57,7 +59,7 @@ describe('what would move us up', () => {
   });
 
   it('uses the steps it is given', () => {
-    const d = whatIf(SIX_STREETS, 'D', DEFAULT_RANKING_POLICY, [2, 4]);
+    const d = whatIf(SIX_STREETS, 'D', RANK_FROM_3, [2, 4]);
     expect(d.scenarios.filter((s) => s.fix === 'solve').map((s) => s.k)).toEqual([2, 4, 6]);
     expect(() => whatIf(SIX_STREETS, 'D', DEFAULT_RANKING_POLICY, [0])).toThrow(/positive integers/);
     expect(() => whatIf(SIX_STREETS, 'Q', DEFAULT_RANKING_POLICY)).toThrow(/not in this month/);
@@ -74,5 +76,19 @@ describe('what would move us up', () => {
       // all 3 removed → 80.1, level with C: they share 2nd, one place gained
       ['removeUnjustifiedReturns', 3, true, 80.1, 6, 2, 1],
     ]);
+  });
+
+  it('ignores units below the minimum sample, and leaves one of them unranked whatever it fixes', () => {
+    // Default policy: F (3 callbacks < 5) is unranked, so D is 4th and the next place is B/C's 80.1.
+    const d = whatIf(SIX_STREETS, 'D', DEFAULT_RANKING_POLICY);
+    expect([d.score, d.rank, d.pointsToNextPlace]).toEqual([61.5, 4, 18.6]);
+    expect(brief(d.scenarios.filter((s) => s.fix === 'solve'))).toEqual([
+      ['solve', 1, false, 65.25, 3.75, 4, 0],
+      ['solve', 5, false, 80.25, 18.75, 2, 2],
+      ['solve', 6, true, 84, 22.5, 2, 2],
+    ]);
+    const f = whatIf(SIX_STREETS, 'F', DEFAULT_RANKING_POLICY);
+    expect([f.score, f.rank, f.pointsToNextPlace]).toEqual([63.67, null, null]);
+    expect(f.scenarios.find((s) => s.fix === 'solve')).toMatchObject({ k: 1, score: 78.67, rank: null, placesGained: null });
   });
 });
