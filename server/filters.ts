@@ -2,15 +2,47 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { startOfCityDay } from './time.ts';
+import { CHANNELS, TICKET_KINDS, TICKET_STATUSES, URGENCY_CLASSES } from '../db/schema.ts';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a region or category code');
+
+/** `a,b,c` of known values: one request can ask for several statuses at once. */
+function oneOrMore<T extends string>(values: readonly T[]) {
+  return z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s === '') return undefined;
+      const list = [...new Set(s.split(',').map((v) => v.trim()))];
+      const bad = list.find((v) => !(values as readonly string[]).includes(v));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `unknown value '${bad}'; one or more of ${values.join(', ')}, comma-separated` });
+        return z.NEVER;
+      }
+      return list as T[];
+    });
+}
+
+/** Tickets that need chasing: past their limit and still open, or sent back by a unit (退单). */
+export const TICKET_FLAGS = ['overdue', 'returned'] as const;
+export type TicketFlag = (typeof TICKET_FLAGS)[number];
+
+const FLAG_WHERE: Record<TicketFlag, string> = {
+  overdue: `t.overdue_at IS NOT NULL AND t.status IN ('received','dispatched','accepted','in_progress','returned')`,
+  returned: `t.return_count > 0`,
+};
 
 export const ticketFilterSchema = z.object({
   from: isoDate.optional(),
   to: isoDate.optional(),
   region: code.optional(),
   category: code.optional(),
+  channel: oneOrMore(CHANNELS),
+  kind: oneOrMore(TICKET_KINDS),
+  status: oneOrMore(TICKET_STATUSES),
+  urgency: oneOrMore(URGENCY_CLASSES),
+  flag: z.enum(TICKET_FLAGS).optional(),
   bbox: z
     .string()
     .optional()
@@ -51,8 +83,8 @@ export async function regionColumn(db: Queryable, regionCode: string): Promise<s
 }
 
 export class UnknownCodeError extends Error {
-  constructor(readonly field: string, value: string) {
-    super(`${field}: unknown code '${value}'`);
+  constructor(readonly field: string, value: string, message?: string) {
+    super(message ?? `${field}: unknown code '${value}'`);
   }
 }
 
@@ -60,6 +92,7 @@ export class UnknownCodeError extends Error {
 export async function resolveFilter(db: Queryable, f: TicketFilterInput): Promise<ResolvedFilter> {
   const to = f.to ? endOf(f.to) : new Date(((await latestTicketTime(db)) ?? new Date()).getTime() + 1);
   const from = f.from ? startOf(f.from) : new Date(to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
+  if (f.from && f.to && from.getTime() >= to.getTime()) throw new UnknownCodeError('to', f.to, 'to: must be after from');
   const params: unknown[] = [from, to];
   const clauses = ['t.received_at >= $1', 't.received_at < $2'];
   if (f.region) {
@@ -74,6 +107,18 @@ export async function resolveFilter(db: Queryable, f: TicketFilterInput): Promis
     params.push(f.category);
     clauses.push(`t.category_code IN (SELECT code FROM categories WHERE code = $${params.length} OR group_code = $${params.length})`);
   }
+  for (const [key, col] of [
+    ['channel', 'channel'],
+    ['kind', 'kind'],
+    ['status', 'status'],
+    ['urgency', 'urgency'],
+  ] as const) {
+    const list = f[key];
+    if (!list?.length) continue;
+    params.push(list);
+    clauses.push(`t.${col} = ANY($${params.length}::text[])`);
+  }
+  if (f.flag) clauses.push(FLAG_WHERE[f.flag]);
   if (f.bbox) {
     params.push(...f.bbox);
     const i = params.length - 3;

@@ -34,7 +34,7 @@ import { dayWindow } from './params.ts';
 import { poissonUpperTail } from './poisson.ts';
 import { RECURRENCE_LABELS, recurrencePattern } from './recurrence.ts';
 import { findClusters, streetBackground, type ClusterDetail, type ClusterSummary } from './sql/clusters.ts';
-import { categoryInfo, dataSpan, resolveCategories, resolveDistrict } from './sql/scope.ts';
+import { categoryInfo, dataSpan, resolveCategories, resolveDistrict, type CategoryInfo } from './sql/scope.ts';
 import { startOfCityDay } from '../time.ts';
 
 export const DEFAULT_CLUSTER_DAYS = 365;
@@ -148,7 +148,7 @@ interface DescribeContext {
   p: number | null;
   basicWeight: number;
   streetNames: Map<string, { name: string; nameEn: string }>;
-  info: Map<string, { nameZh: string; nameEn: string; groupCode: string; departmentCode: string | null }>;
+  info: Map<string, CategoryInfo>;
 }
 
 function describe(r: ClusterSummary, d: ClusterDetail, ctx: DescribeContext) {
@@ -198,6 +198,7 @@ function describe(r: ClusterSummary, d: ClusterDetail, ctx: DescribeContext) {
       tickets: s.tickets,
     })),
     department: cat?.departmentCode ?? null,
+    departmentName: cat?.departmentZh ? { zh: cat.departmentZh, en: cat.departmentEn ?? cat.departmentZh } : null,
     calledBack: r.calledBack,
     shareSolved: share(r.solved, r.calledBack),
     shareSatisfied: share(r.satisfied + ctx.basicWeight * r.basic, r.calledBack),

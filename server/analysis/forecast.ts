@@ -151,6 +151,7 @@ export async function forecast(db: Queryable, req: ForecastRequest) {
       street: places.get(w.cell) ?? null,
       category: { code: w.category, nameZh: info.get(w.category)?.nameZh ?? w.category, nameEn: info.get(w.category)?.nameEn ?? w.category },
       department: info.get(w.category)?.departmentCode ?? null,
+      departmentName: info.get(w.category)?.departmentZh ? { zh: info.get(w.category)!.departmentZh!, en: info.get(w.category)!.departmentEn ?? '' } : null,
       expected: round2(w.expected),
       lastMonth: w.lastMonth,
       sameMonthLastYear: w.sameMonthLastYear,

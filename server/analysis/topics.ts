@@ -101,6 +101,8 @@ export async function topicCandidates(db: Queryable, req: TopicRequest) {
       return {
         rank: i + 1,
         category: { code: r.code, nameZh: cat?.nameZh ?? r.code, nameEn: cat?.nameEn ?? r.code, groupCode: cat?.groupCode ?? null },
+        // The line department a class-wide fix would involve, beside the streets below.
+        department: cat?.departmentCode ? { code: cat.departmentCode, zh: cat.departmentZh ?? cat.departmentCode, en: cat.departmentEn ?? cat.departmentCode } : null,
         score: Math.round(r.score * 10) / 10,
         components: r.components,
         tickets: { month: sumOver(r.code, m, m, 'tickets'), window: t.window, lastYearWindow: t.lastYearWindow, previousWindow: t.previousWindow },

@@ -30,3 +30,25 @@ export function rangeFor(preset: RangePreset, anchor: TimeRange): TimeRange {
 export function isRangePreset(v: unknown): v is RangePreset {
   return typeof v === 'string' && (RANGE_PRESETS as readonly string[]).includes(v);
 }
+
+/** The instant a city date (YYYY-MM-DD) begins; Beijing keeps +08:00 all year. */
+export function cityDayStart(date: string): string {
+  return new Date(`${date}T00:00:00+08:00`).toISOString();
+}
+
+/** A custom window of city dates, both days included (`to` is the next day's start). */
+export function customRange(from: string, to: string): TimeRange {
+  return { from: cityDayStart(from), to: new Date(Date.parse(cityDayStart(to)) + DAY_MS).toISOString() };
+}
+
+/** The period of the same length immediately before, for comparison. */
+export function previousRange(r: TimeRange): TimeRange {
+  const from = Date.parse(r.from);
+  const to = Date.parse(r.to);
+  return { from: new Date(from - (to - from)).toISOString(), to: new Date(from).toISOString() };
+}
+
+/** The city date (YYYY-MM-DD) of an instant. */
+export function cityDate(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+}

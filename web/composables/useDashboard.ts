@@ -1,36 +1,56 @@
-// Loads what the dashboard shows for the current filter state: the summary figures and the
-// ticket points, always for the same from/to/region so the panel and the map agree.
+// Loads what the workspace shows for the current filter state: figures for this and the previous
+// period, the drill-down children's counts and the ticket points — always for the same filter,
+// so the panel, the map and the lists agree.
 import { computed, ref, shallowRef, watch } from 'vue';
 import { storeToRefs } from 'pinia';
 import type { AppConfig, CategoriesResponse, Summary, TicketPoints } from '../api/types.ts';
+import type { TicketPage, WorkspaceFilter, WorkspaceSummary } from '../components/workspace/types.ts';
 import { useFilterStore } from '../stores/filters.ts';
-import { fetchCategories, fetchConfig, fetchSummary, fetchTicketPoints } from './api.ts';
-import { rangeFor, type TimeRange } from './timeRange.ts';
+import { fetchCategories, fetchConfig, fetchTicketPage, fetchWorkspacePoints, fetchWorkspaceSummary } from './api.ts';
+import { customRange, previousRange, rangeFor, type TimeRange } from './timeRange.ts';
 import { assignGroupColors, OTHER_GROUP_COLOR } from '../map/palette.ts';
 
 export type LoadState = 'loading' | 'ready' | 'error';
 
 export function useDashboard() {
   const filters = useFilterStore();
-  const { range, region } = storeToRefs(filters);
+  const { range, customFrom, customTo, category, channel, kind, status, urgency, path } = storeToRefs(filters);
 
   const config = shallowRef<AppConfig | null>(null);
   const categories = shallowRef<CategoriesResponse | null>(null);
   /** the server's default range, which fixes "now" for every preset */
   const anchor = shallowRef<TimeRange | null>(null);
   const dataRange = shallowRef<Summary['dataRange'] | null>(null);
-  /** figures for the selected region (the whole city when none is selected) */
-  const summary = shallowRef<Summary | null>(null);
-  /** city-wide figures, so the district ranking keeps every district while one is selected */
-  const citySummary = shallowRef<Summary | null>(null);
+  const summary = shallowRef<WorkspaceSummary | null>(null);
+  /** the same filter over the period of the same length just before */
+  const previous = shallowRef<WorkspaceSummary | null>(null);
   const points = shallowRef<TicketPoints | null>(null);
-  /** group code → colour, fixed at first load from the default window's ranking */
+  /** the tickets of the chosen grid cell (the last drill-down step) */
+  const gridTickets = shallowRef<TicketPage | null>(null);
   const groupColors = shallowRef<Map<string, string>>(new Map());
   const state = ref<LoadState>('loading');
   const errorDetail = ref<string | null>(null);
-  const currentRange = computed(() => (anchor.value ? rangeFor(range.value, anchor.value) : null));
 
-  /** group index per category index; -1 when a category names an unknown group */
+  const currentRange = computed<TimeRange | null>(() => {
+    if (range.value === 'custom' && customFrom.value && customTo.value) return customRange(customFrom.value, customTo.value);
+    if (!anchor.value) return null;
+    return rangeFor(range.value === 'custom' ? '30d' : range.value, anchor.value);
+  });
+
+  const filter = computed<WorkspaceFilter | null>(() => {
+    const r = currentRange.value;
+    if (!r) return null;
+    return {
+      ...r,
+      region: path.value.at(-1)?.code ?? null,
+      category: category.value,
+      channel: channel.value,
+      kind: kind.value,
+      status: status.value,
+      urgency: urgency.value,
+    };
+  });
+
   const groupOfCategory = computed(() => {
     const c = categories.value;
     if (!c) return new Int16Array(0);
@@ -38,7 +58,6 @@ export function useDashboard() {
     return Int16Array.from(c.categories, (cat) => idx.get(cat.groupCode) ?? -1);
   });
 
-  /** colour by group index (position in categories.groups), for the point layer */
   const colorOfGroupIndex = computed(() => {
     const groups = categories.value?.groups ?? [];
     const colors = groupColors.value;
@@ -47,46 +66,56 @@ export function useDashboard() {
 
   let inflight: AbortController | null = null;
 
+  async function boot(signal: AbortSignal): Promise<void> {
+    const [cfg, cats, first] = await Promise.all([fetchConfig(signal), fetchCategories(signal), fetchWorkspaceSummary(emptyFilter(), signal)]);
+    config.value = cfg;
+    categories.value = cats;
+    anchor.value = { from: first.from, to: first.to };
+    dataRange.value = first.dataRange;
+    groupColors.value = assignGroupColors([...first.byCategoryGroup].sort((a, b) => b.count - a.count).map((g) => g.code));
+  }
+
   async function load(): Promise<void> {
     inflight?.abort();
     const ctrl = (inflight = new AbortController());
     state.value = 'loading';
     errorDetail.value = null;
     try {
-      if (!categories.value || !anchor.value) {
-        const [cfg, cats, first] = await Promise.all([
-          fetchConfig(ctrl.signal),
-          fetchCategories(ctrl.signal),
-          // no range: the server answers with its default window, which anchors every preset
-          fetchSummary({}, ctrl.signal),
-        ]);
-        config.value = cfg;
-        categories.value = cats;
-        anchor.value = { from: first.from, to: first.to };
-        dataRange.value = first.dataRange;
-        groupColors.value = assignGroupColors([...first.byCategoryGroup].sort((a, b) => b.count - a.count).map((g) => g.code));
-      }
-      const r = rangeFor(range.value, anchor.value!);
-      const filter = { ...r, region: region.value };
-      const [city, scoped, p] = await Promise.all([
-        fetchSummary(r, ctrl.signal),
-        region.value ? fetchSummary(filter, ctrl.signal) : null,
-        fetchTicketPoints(filter, ctrl.signal),
+      if (!categories.value || !anchor.value) await boot(ctrl.signal);
+      const f = filter.value!;
+      const isGrid = path.value.at(-1)?.level === 'grid';
+      // Points first, alone: on a large window they are the heaviest query, and the map is what
+      // the eye goes to. The figures (a dozen aggregate queries) follow as soon as they are in.
+      const p = await fetchWorkspacePoints(f, ctrl.signal);
+      if (ctrl.signal.aborted) return;
+      points.value = p;
+      const [now, before, grid] = await Promise.all([
+        fetchWorkspaceSummary(f, ctrl.signal),
+        fetchWorkspaceSummary({ ...f, ...previousRange(f) }, ctrl.signal),
+        isGrid ? fetchTicketPage(f, { limit: 200 }, ctrl.signal) : null,
       ]);
       if (ctrl.signal.aborted) return;
-      citySummary.value = city;
-      summary.value = scoped ?? city;
-      points.value = p;
+      summary.value = now;
+      previous.value = before;
+      gridTickets.value = grid;
       state.value = 'ready';
     } catch (err) {
       if (ctrl.signal.aborted) return; // superseded by a newer filter change
       state.value = 'error';
       errorDetail.value = err instanceof Error ? err.message : String(err);
-      console.warn('dashboard load failed:', errorDetail.value);
+      console.warn('workspace load failed:', errorDetail.value);
     }
   }
 
-  watch([range, region], load, { immediate: true });
+  watch(() => JSON.stringify(filter.value), load, { immediate: true });
 
-  return { config, categories, summary, citySummary, points, state, errorDetail, dataRange, currentRange, groupOfCategory, groupColors, colorOfGroupIndex, reload: load };
+  return {
+    config, categories, summary, previous, points, gridTickets, state, errorDetail, dataRange, currentRange, filter,
+    groupOfCategory, groupColors, colorOfGroupIndex, reload: load,
+  };
+}
+
+/** No range: the server answers with its default window, which anchors every preset. */
+function emptyFilter(): WorkspaceFilter {
+  return { from: '', to: '', region: null, category: null, channel: [], kind: [], status: [], urgency: [] };
 }

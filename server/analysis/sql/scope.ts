@@ -9,6 +9,9 @@ export interface CategoryInfo {
   nameZh: string;
   nameEn: string;
   departmentCode: string | null;
+  /** The line department's names, for lists planners read (null when the category has none). */
+  departmentZh: string | null;
+  departmentEn: string | null;
 }
 
 /** Category codes of a category or group code; null = all. Unknown code → 400 naming `field`. */
@@ -21,7 +24,9 @@ export async function resolveCategories(db: Queryable, code: string | undefined,
 
 export async function categoryInfo(db: Queryable): Promise<Map<string, CategoryInfo>> {
   const rows = await db.query<CategoryInfo>(
-    `SELECT code, group_code AS "groupCode", name_zh AS "nameZh", name_en AS "nameEn", department_code AS "departmentCode" FROM categories`,
+    `SELECT c.code, c.group_code AS "groupCode", c.name_zh AS "nameZh", c.name_en AS "nameEn", c.department_code AS "departmentCode",
+            d.name_zh AS "departmentZh", d.name_en AS "departmentEn"
+       FROM categories c LEFT JOIN departments d ON d.code = c.department_code`,
   );
   return new Map(rows.map((r) => [r.code, r]));
 }

@@ -1,0 +1,96 @@
+// Demo liveliness: with `npm start` (--demo) the generated year ends on the day it was made, so
+// the wall's "today" would be empty on any later day. This feed files a plausible ticket every
+// minute (DEMO_FEED_SECONDS) through the normal intake path (the same code POST /api/tickets runs), and moves a
+// few earlier ones along their life cycle (accept, reply, callback), so every figure on the wall
+// moves. "Plausible" = a copy of a random real-looking ticket from the data (its category, kind,
+// channel) a few hundred metres from where that one was; the demo's own mix, no new rules.
+// Off unless main.ts starts it (only with --demo); DEMO_FEED_SECONDS=0 switches it off.
+import type { Database } from '../db/client.ts';
+import { intakeTicket } from './intake/intake.ts';
+import { defaultSettings } from './intake/settings.ts';
+import { applyAction } from './lifecycle/actions.ts';
+import type { IntakeInput } from './intake/normalise.ts';
+
+export const DEFAULT_DEMO_FEED_SECONDS = 60;
+
+/** Seconds between filed tickets from DEMO_FEED_SECONDS; 0 (or "off") = no feed. */
+export function demoFeedSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.DEMO_FEED_SECONDS?.trim();
+  if (!raw) return DEFAULT_DEMO_FEED_SECONDS;
+  if (raw === 'off') return 0;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 86_400) throw new Error(`Configuration: DEMO_FEED_SECONDS: must be seconds between 0 and 86400, got '${raw}'`);
+  return n;
+}
+
+interface Sample {
+  lon: number;
+  lat: number;
+  category: string;
+  kind: IntakeInput['kind'];
+  channel: IntakeInput['channel'];
+}
+
+async function sampleTicket(db: Database): Promise<Sample | null> {
+  const [span] = await db.query<{ lo: number | null; hi: number | null }>(`SELECT min(id)::float8 AS lo, max(id)::float8 AS hi FROM tickets`);
+  if (span?.lo == null || span.hi == null) return null;
+  const pick = Math.floor(span.lo + Math.random() * (span.hi - span.lo + 1));
+  const rows = await db.query<Sample>(
+    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, category_code AS category, kind, channel
+     FROM tickets WHERE id >= $1 AND location_status = 'located' ORDER BY id LIMIT 1`,
+    [pick],
+  );
+  return rows[0] ?? null;
+}
+
+/** ≈ ±300 m, enough that copies do not stack on one pixel. */
+const jitter = () => (Math.random() - 0.5) * 0.006;
+
+export async function fileDemoTicket(db: Database, now = new Date()): Promise<number | null> {
+  const s = await sampleTicket(db);
+  if (!s) return null;
+  const r = await intakeTicket(
+    db,
+    { kind: s.kind, channel: s.channel, category: s.category, description: '', lon: Number(s.lon) + jitter(), lat: Number(s.lat) + jitter(), crs: 'WGS84' },
+    defaultSettings(),
+    now,
+  );
+  return r.id;
+}
+
+/** One step of an earlier live ticket: accept a dispatched one, or reply to and call back an accepted one. */
+async function advanceOne(db: Database, now: Date): Promise<void> {
+  const [t] = await db.query<{ id: number; status: string }>(
+    `SELECT id::int AS id, status FROM tickets
+     WHERE status IN ('dispatched', 'accepted') AND received_at >= $1::timestamptz AND received_at <= $2::timestamptz
+     ORDER BY random() LIMIT 1`,
+    [new Date(now.getTime() - 6 * 3600_000).toISOString(), new Date(now.getTime() - 60_000).toISOString()],
+  );
+  if (!t) return;
+  if (t.status === 'dispatched') {
+    await applyAction(db, t.id, 'accept', {}, now);
+    return;
+  }
+  await applyAction(db, t.id, 'reply', {}, now);
+  const solved = Math.random() < 0.85;
+  const satisfaction = solved ? (Math.random() < 0.85 ? 'satisfied' : 'basic') : Math.random() < 0.5 ? 'basic' : 'dissatisfied';
+  await applyAction(db, t.id, 'callback', { solved, satisfaction }, new Date(now.getTime() + 1));
+}
+
+/** Starts the feed; returns a stop function. Errors are logged and the feed carries on. */
+export function startDemoFeed(db: Database, seconds: number, log: (msg: string) => void = console.log): () => void {
+  if (!(seconds > 0)) return () => {};
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return; // a slow database must not pile up ticks
+    busy = true;
+    const now = new Date();
+    fileDemoTicket(db, now)
+      .then(() => (Math.random() < 0.7 ? advanceOne(db, now) : undefined))
+      .catch((e: unknown) => log(`demo feed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => (busy = false));
+  }, seconds * 1000);
+  timer.unref?.();
+  log(`demo feed: a new ticket every ${seconds} s (DEMO_FEED_SECONDS=0 switches it off)`);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,63 @@
+// GET /api/wall/today and /api/wall/tickets: what the command-centre wall reads besides the
+// shared APIs (ranking, hotspots, topics, live feed). Rules and SQL live in server/wall/.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { validQuery } from '../validate.ts';
+import { FUTURE_SLACK_MS } from '../intake/normalise.ts';
+import { wallWindows } from '../wall/windows.ts';
+import { figureCounts, FIGURES } from '../wall/figures.ts';
+import { topCategories } from '../wall/categories.ts';
+import { latestTickets, ticketsById } from '../wall/tickets.ts';
+
+const at = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO instant with a zone, e.g. 2026-11-26T10:00:00+08:00' })
+  .transform((s) => new Date(s))
+  .refine((d) => d.getTime() <= Date.now() + FUTURE_SLACK_MS, 'in the future');
+
+const todayQuery = z.object({ at: at.optional(), top: z.coerce.number().int().min(1).max(20).default(5) });
+
+const ids = z
+  .string()
+  .regex(/^\d{1,15}(,\d{1,15}){0,99}$/, 'must be up to 100 ticket ids separated by commas')
+  .transform((s) => [...new Set(s.split(',').map(Number))]);
+const ticketsQuery = z.object({ ids: ids.optional(), limit: z.coerce.number().int().min(1).max(50).default(12), at: at.optional() });
+
+export const wall = new Hono<AppEnv>()
+  .get('/today', validQuery(todayQuery), async (c) => {
+    const db = c.get('db');
+    const q = c.req.valid('query');
+    const w = wallWindows(q.at ?? new Date());
+    const [[today, lastWeek], catToday, catWeek] = await Promise.all([
+      figureCounts(db, w.today, w.lastWeek),
+      topCategories(db, w.today, q.top),
+      topCategories(db, w.week, q.top),
+    ]);
+    const iso = (x: { from: Date; to: Date }) => ({ from: x.from.toISOString(), to: x.to.toISOString() });
+    return c.json({
+      timeZone: w.zone,
+      date: w.date,
+      now: w.today.to.toISOString(),
+      windows: { today: iso(w.today), lastWeek: { ...iso(w.lastWeek), date: w.lastWeek.date }, week: iso(w.week) },
+      comparison: 'same-time-last-week' as const,
+      figures: Object.fromEntries(FIGURES.map((f) => [f, { today: today[f], lastWeek: lastWeek[f] }])) as Record<(typeof FIGURES)[number], { today: number; lastWeek: number }>,
+      topCategories: { today: catToday, week: catWeek },
+    });
+  })
+  .get('/tickets', validQuery(ticketsQuery), async (c) => {
+    const db = c.get('db');
+    const q = c.req.valid('query');
+    const rows = q.ids ? await ticketsById(db, q.ids) : await latestTickets(db, q.at ?? new Date(), q.limit);
+    return c.json({ tickets: rows });
+  });
+
+export type WallTodayResponse = {
+  timeZone: string;
+  date: string;
+  now: string;
+  windows: { today: { from: string; to: string }; lastWeek: { from: string; to: string; date: string }; week: { from: string; to: string } };
+  comparison: 'same-time-last-week';
+  figures: Record<(typeof FIGURES)[number], { today: number; lastWeek: number }>;
+  topCategories: { today: import('../wall/categories.ts').TopCategory[]; week: import('../wall/categories.ts').TopCategory[] };
+};

@@ -1,0 +1,75 @@
+// The studio's reads of the analysis API. Shapes come from the server's own services (type-only
+// imports: nothing of server/ reaches the bundle), so the views cannot drift from the API.
+import type { h3Hotspots, emergingH3, regionHotspots } from '../../../server/analysis/hotspots.ts';
+import type { recurringClusters } from '../../../server/analysis/clusters.ts';
+import type { topicCandidates } from '../../../server/analysis/topics.ts';
+import type { forecast, forecastBacktest } from '../../../server/analysis/forecast.ts';
+import { ApiError } from '../../composables/api.ts';
+
+export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
+export type HotspotCell = HotspotResult['cells'][number];
+export type RegionHotspotResult = Awaited<ReturnType<typeof regionHotspots>>;
+export type EmergingResult = Awaited<ReturnType<typeof emergingH3>>;
+export type EmergingCell = EmergingResult['cells'][number];
+export type EmergingPatternEntry = EmergingResult['patterns'][number];
+export type ClusterResult = Awaited<ReturnType<typeof recurringClusters>>;
+export type Cluster = ClusterResult['clusters'][number];
+export type TopicResult = Awaited<ReturnType<typeof topicCandidates>>;
+export type TopicCandidate = TopicResult['candidates'][number];
+export type ForecastResult = Awaited<ReturnType<typeof forecast>>;
+export type WorkItem = ForecastResult['workList'][number];
+export type BacktestResult = Awaited<ReturnType<typeof forecastBacktest>>;
+
+/** Query string from the defined, non-empty parameters (numbers and booleans as text). */
+export function queryString(params: Record<string, string | number | boolean | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { signal, headers: { accept: 'application/json' } });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(`network error for ${path}`, 0);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new ApiError(`${res.status} ${body?.error?.message ?? res.statusText} (${path})`, res.status);
+  }
+  return (await res.json()) as T;
+}
+
+export interface HotspotParams {
+  res: number;
+  k: number;
+  from?: string;
+  to?: string;
+  category?: string | null;
+}
+
+export const hotspotsUrl = (p: HotspotParams) => `/api/hotspots${queryString({ res: p.res, k: p.k, from: p.from, to: p.to, category: p.category })}`;
+
+export const emergingUrl = (p: { res: number; k: number; step: 'week' | 'month'; steps: number; category?: string | null }) =>
+  `/api/hotspots/emerging${queryString({ res: p.res, k: p.k, step: p.step, steps: p.steps, category: p.category, series: 'counts' })}`;
+
+export const clustersUrl = (p: { category?: string | null; from?: string; to?: string }) => `/api/clusters${queryString({ category: p.category, from: p.from, to: p.to })}`;
+
+export const topicsUrl = (p: { month?: string | null; limit?: number; minTickets?: number; weights?: Record<string, number> }) =>
+  `/api/topics${queryString({ month: p.month, limit: p.limit, minTickets: p.minTickets, ...(p.weights ?? {}) })}`;
+
+export const forecastUrl = (p: { category?: string | null; res?: number; limit?: number; month?: string | null }) =>
+  `/api/forecast${queryString({ category: p.category, res: p.res ?? 8, limit: p.limit ?? 30, month: p.month })}`;
+
+export const backtestUrl = (p: { category?: string | null; res?: number; k?: number }) => `/api/forecast/backtest${queryString({ category: p.category, res: p.res ?? 8, k: p.k ?? 50 })}`;
+
+export const regionHotspotsUrl = (p: { level: 'district' | 'street'; category?: string | null; from?: string; to?: string; fdr?: boolean }) =>
+  `/api/hotspots/regions${queryString({ level: p.level, category: p.category, from: p.from, to: p.to, fdr: p.fdr })}`;
+
+/** A topic's own map link (`/api/hotspots?res=8&…`) at resolution 7, readable at city scale and on A4. */
+export function topicMapUrl(map: string): string {
+  return map.replace(/([?&])res=\d/, '$1res=7');
+}

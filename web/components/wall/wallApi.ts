@@ -1,0 +1,55 @@
+// What the wall fetches, typed from the server's own modules (type-only imports, no drift).
+// Every request has a timeout: a hung request must turn into a visible "stale" badge, not silence.
+import type { WallTodayResponse } from '../../../server/routes/wall.ts';
+import type { WallTicket } from '../../../server/wall/tickets.ts';
+import type { h3Hotspots, emergingH3 } from '../../../server/analysis/hotspots.ts';
+import type { topicCandidates } from '../../../server/analysis/topics.ts';
+import type { RegionCollection } from '../../api/types.ts';
+import type { RankingResult } from '../../api/ranking.ts';
+import { ApiError } from '../../composables/api.ts';
+
+export type { WallTodayResponse, WallTicket };
+export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
+export type HotspotCell = HotspotResult['cells'][number];
+export type EmergingResult = Awaited<ReturnType<typeof emergingH3>>;
+export type EmergingCell = EmergingResult['cells'][number];
+export type TopicsResult = Awaited<ReturnType<typeof topicCandidates>>;
+export type TopicCandidate = TopicsResult['candidates'][number];
+
+// generous: the analyses take seconds on a busy server, and a slow answer is not a stale one
+const TIMEOUT_MS = 60_000;
+/** H3 resolution 7 (≈ 5 km² cells): at city scale on a wall, resolution 8 cells are specks. */
+export const WALL_H3_RES = 7;
+export const TOP_CATEGORIES = 8;
+
+async function getJson<T>(path: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
+  } catch {
+    throw new ApiError(`network error for ${path}`, 0);
+  }
+  if (!res.ok) throw new ApiError(`${res.status} (${path})`, res.status);
+  return (await res.json()) as T;
+}
+
+export const wallApi = {
+  today: () => getJson<WallTodayResponse>(`/api/wall/today?top=${TOP_CATEGORIES}`),
+  latest: (limit: number) => getJson<{ tickets: WallTicket[] }>(`/api/wall/tickets?limit=${limit}`),
+  tickets: (ids: readonly number[]) => getJson<{ tickets: WallTicket[] }>(`/api/wall/tickets?ids=${ids.join(',')}`),
+  districts: () => getJson<RegionCollection>('/api/regions?level=district'),
+  ranking: () => getJson<RankingResult>('/api/ranking?table=district'),
+  density: () => getJson<HotspotResult>(`/api/hotspots?res=${WALL_H3_RES}`),
+  /** Resolution 8 for the district scenes, where resolution 7 cells would cover whole streets. */
+  densityFine: () => getJson<HotspotResult>(`/api/hotspots?res=${WALL_H3_RES + 1}`),
+  /** One district's cells alone, so its scene is not drowned by the neighbours'. */
+  districtDensity: (code: string) => getJson<HotspotResult>(`/api/hotspots?res=${WALL_H3_RES + 1}&district=${encodeURIComponent(code)}`),
+  emerging: () => getJson<EmergingResult>(`/api/hotspots/emerging?res=${WALL_H3_RES}&series=none`),
+  topics: () => getJson<TopicsResult>('/api/topics?limit=1'),
+  /** The topic's own hex map: the server hands out its URL with the candidate; the wall's resolution replaces its own. */
+  topicMap: (url: string) => {
+    const u = new URL(url, location.origin);
+    u.searchParams.set('res', String(WALL_H3_RES));
+    return getJson<HotspotResult>(u.pathname + u.search);
+  },
+};
