@@ -1,4 +1,5 @@
-// Intake throughput through the HTTP API (app.request, the full Hono stack): validate, convert
+// Intake throughput through the HTTP API (a real server on a loopback socket, keep-alive clients in
+// the same process, so they share the 2 cores with it): validate, convert
 // GCJ-02, H3, locate (PostGIS), responsibility zones, deadlines, repeat lookup, dispatch, events,
 // NOTIFY, with `concurrency` requests in flight. Measured twice in the same run: the baseline with
 // one transaction per ticket (group commit off), then group commit (server/intake/groupCommit.ts).
@@ -7,6 +8,7 @@ import type { Database } from '../../db/client.ts';
 import { seedTaxonomy, TAXONOMY } from '../../data/taxonomy/index.ts';
 import { loadBeijingZones } from '../../data/zones/importer.ts';
 import { createApp } from '../../server/app.ts';
+import { listen } from '../../server/listen.ts';
 import { defaultGroupCommit, intakeQueue } from '../../server/intake/groupCommit.ts';
 import { row, timed } from './machine.ts';
 
@@ -14,7 +16,7 @@ const BEIJING_BBOX = [115.42, 39.44, 117.5, 41.06] as const;
 
 export async function measure(db: Database, tickets: number, concurrency: number, label: string): Promise<number> {
   const cats = (await db.query<{ code: string }>(`SELECT code FROM categories ORDER BY code`)).map((r) => r.code);
-  const app = createApp({ db });
+  const server = await listen(createApp({ db }), 0);
   const [x0, y0, x1, y1] = BEIJING_BBOX;
   const stamp = `${Date.now()}:${label}`;
   const body = (i: number) =>
@@ -34,12 +36,13 @@ export async function measure(db: Database, tickets: number, concurrency: number
   const worker = async () => {
     while (next < tickets) {
       const i = next++;
-      const res = await app.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+      const res = await fetch(`${server.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
       if (res.status !== 201) failed++;
       await res.arrayBuffer();
     }
   };
   const t = await timed(() => Promise.all(Array.from({ length: concurrency }, worker)));
+  await server.close();
   if (failed) throw new Error(`${failed} of ${tickets} intake requests failed (${label})`);
   return tickets / (t.ms / 1000);
 }

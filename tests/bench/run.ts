@@ -1,6 +1,8 @@
 // npm run bench — figures with the machine they were measured on, each beside a baseline from the same run.
 //   TEST_DATABASE_URL=postgres://…   also run on PostgreSQL + PostGIS (databases of their own: hotline_bench*)
-//   BENCH_ONLY=locate,intake,analysis,startup   run a subset (default: all)
+//   BENCH_ONLY=locate,intake,analysis,points,load,startup   run a subset (default: all); the wall is
+//                                    measured on the demo server the start-up benchmark starts
+//   LOAD_SECONDS=N, LOAD_CLIENTS=N   the load run's length (default 600) and dashboard clients (200)
 //   BENCH_TICKETS=N                  size of the PostgreSQL data set for ranking and hotspots (default 300,000;
 //                                    issue budgets are stated at 10,000,000 — loaded fast: tickets and dispatches, no events or callers)
 import pg from 'pg';
@@ -16,8 +18,15 @@ import * as intake from './intake.bench.ts';
 import * as ranking from './ranking.bench.ts';
 import * as hotspots from './hotspots.bench.ts';
 import * as startup from './startup.bench.ts';
+import * as points from './points.bench.ts';
+import * as wall from './wall.bench.ts';
+import * as load from './load.bench.ts';
+import { loadBeijingZones } from '../../data/zones/importer.ts';
+import { freePort } from '../helpers/pgInstance.ts';
+import { killHard, spawnServer, stubDist } from '../server/faults/harness.ts';
+import fs from 'node:fs';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'locate,intake,analysis,startup').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'locate,intake,analysis,points,load,startup').split(','));
 const engines: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 const benchTickets = Number(process.env.BENCH_TICKETS ?? 300_000);
 
@@ -73,7 +82,63 @@ if (only.has('analysis') && engines.includes('postgres')) {
   await db.close();
 }
 
+/** A PostgreSQL database of the bench's own, kept between runs; (re)built by `build` when `ok` says no. */
+async function benchDatabase(name: string, ok: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<boolean>, build: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>) {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${name}`;
+  const kept = await openDatabase({ databaseUrl: url.toString() }).catch(() => null);
+  if (kept && (await ok(kept).catch(() => false))) return { db: kept, url: url.toString() };
+  await kept?.close();
+  const db = await openTestDatabase('postgres', name);
+  await build(db);
+  return { db, url: url.toString() };
+}
+
+if (only.has('points') && engines.includes('postgres')) {
+  const n = 500_000;
+  console.log(`\nticket points in the browser (${n.toLocaleString('en')} tickets, postgres, headless Chromium)`);
+  const { db } = await benchDatabase(
+    `hotline_bench_points_${n}`,
+    async (d) => (await d.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets'))[0]!.n === n,
+    async (d) => void (await hotspots.loadBenchData(d, { tickets: n, now: new Date() })),
+  );
+  const [{ located }] = await db.query<{ located: number }>('SELECT count(*)::int AS located FROM tickets WHERE geom IS NOT NULL');
+  await points.run(db, { minTickets: located, rounds: 5 });
+  await db.close();
+}
+
+if (only.has('load') && engines.includes('postgres')) {
+  const durationS = Number(process.env.LOAD_SECONDS ?? 600);
+  const clients = Number(process.env.LOAD_CLIENTS ?? 200);
+  const n = 100_000;
+  console.log(`\nload: ${clients} dashboard clients + 50 tickets/s for ${durationS} s (postgres, ${n.toLocaleString('en')} demo tickets, server as a child process)`);
+  const { db, url } = await benchDatabase(
+    'hotline_bench_load',
+    async (d) => (await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE idempotency_key IS NULL OR idempotency_key NOT LIKE 'load-%'`))[0]!.n === n,
+    async (d) => {
+      await loadBeijing(d);
+      await seedTaxonomy(d);
+      await loadBeijingZones(d);
+      await generateDemo(d, { tickets: n, seed: 12345, now: new Date() });
+    },
+  );
+  const dist = stubDist();
+  const server = await spawnServer(url, await freePort(), dist);
+  try {
+    await load.run({ url: server.url, db, clients, ticketsPerSecond: 50, durationS });
+  } finally {
+    await killHard(server);
+    await db.close();
+    fs.rmSync(dist, { recursive: true, force: true });
+  }
+}
+
 if (only.has('startup')) {
-  console.log('\nstart-up (npm start)');
-  await startup.run();
+  console.log('\nstart-up (npm start) and the wall on its demo data (headless Chromium)');
+  await startup.run({
+    afterWarmStart: async (url) => {
+      const w = await wall.run({ url, runs: 3, log: () => {} });
+      row('wall ready (figures, ranking, map drawn), 1920×1080', `${(w.medianMs / 1000).toFixed(2)} s`, `median of ${w.readyMs.length} cold browsers: ${w.readyMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s; target < 3 s`);
+    },
+  });
 }
