@@ -189,6 +189,8 @@ export const tickets = pgTable(
     // Resolution and satisfaction are bucketed by callback month: the ranking reads one month of callbacks.
     index('tickets_callback_idx').on(t.callbackAt).where(sql`${t.callbackAt} IS NOT NULL`),
     index('tickets_status_idx').on(t.status),
+    // The ticket detail lists the demands that repeat it; most tickets repeat nothing, hence partial.
+    index('tickets_repeat_of_idx').on(t.repeatOf).where(sql`${t.repeatOf} IS NOT NULL`),
     index('tickets_geom_gist').using('gist', t.geom),
     check('tickets_kind_ck', sql`${t.kind} in ('complaint','report','help','consultation','suggestion','praise')`),
     check('tickets_crs_ck', sql`${t.sourceCrs} in ('WGS84','GCJ02','BD09')`),

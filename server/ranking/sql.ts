@@ -346,7 +346,7 @@ export async function drillTickets(
   s: DrillScope,
 ): Promise<{ total: number; sum: number; tickets: DrillTicket[] }> {
   const w = s.verdictWeights;
-  const p = [...params(s), w.satisfied, w.basic, w.dissatisfied];
+  const p = [...params(s), w.satisfied, w.basic, w.dissatisfied, Math.trunc(s.limit), Math.trunc(s.offset)];
   const table = TABLE_SQL[s.table];
   const ticketCols = (f: string) => `${f}.kind, ${f}.category_code, ${f}.urgency, ${f}.status, ${f}.received_at, ${f}.street_code, ${f}.district_code`;
   const fromFacts = (contribution: string, where: string) =>
@@ -426,7 +426,7 @@ export async function drillTickets(
     `WITH ${PARAMS_CTE}, drill_params AS (SELECT $7::float8 AS w1, $8::float8 AS w2, $9::float8 AS w3),
      ${picked},
      agg AS (SELECT count(*)::int AS total, COALESCE(sum(contribution), 0)::float8 AS sum FROM picked),
-     page AS (SELECT * FROM picked ORDER BY ticket_id LIMIT ${Math.trunc(s.limit)} OFFSET ${Math.trunc(s.offset)})
+     page AS (SELECT * FROM picked ORDER BY ticket_id LIMIT $10::int OFFSET $11::int)
      SELECT p.ticket_id::float8 AS id, p.kind, p.category_code, c.name_zh, c.name_en, p.urgency, p.status,
             ${ISO('p.received_at')} AS received_at, p.street_code, p.district_code,
             ${ISO('p.first_dispatched')} AS dispatched_at, ${ISO('p.first_accepted')} AS accepted_at,

@@ -27,7 +27,8 @@ const backtestQuery = z.object({
   district: code.optional(),
 });
 
-const interventionBody = z.object({
+// Strict like the other write bodies: a misspelt key (e.g. `windowdays`) must not fall back to a default silently.
+const interventionBody = z.strictObject({
   cells: z.array(z.string().regex(/^[0-9a-f]{15}$/, 'must be an H3 cell index (15 hex digits)')).min(1).max(500),
   category: code.optional(),
   date: z.string().refine(isDate, { message: 'must be a date YYYY-MM-DD' }),

@@ -25,7 +25,7 @@ export function lifecycleError(c: Context, e: unknown) {
   if (e instanceof IllegalTransition)
     return c.json({ error: { code: 'illegal_transition', message: e.message, field: 'status', status: e.status, allowed: e.allowed } }, 409);
   if (e instanceof TimeTravel) return c.json(errorBody('invalid_input', e.message, 'at'), 400);
-  if (e instanceof TicketNotFound) return c.json(errorBody('not_found', e.message), 404);
+  if (e instanceof TicketNotFound) return c.json(errorBody('not_found', e.message, 'id'), 404);
   if (e instanceof ActionRefused) return c.json(errorBody('refused', e.message, e.field), 409);
   throw e;
 }
@@ -62,7 +62,7 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
     })
     .get('/:id{[0-9]+}', async (c) => {
       const t = await ticketDetail(c.get('db'), idParam(c));
-      return t ? c.json(t) : c.json(errorBody('not_found', `No ticket ${c.req.param('id')}`), 404);
+      return t ? c.json(t) : c.json(errorBody('not_found', `No ticket ${c.req.param('id')}`, 'id'), 404);
     })
     .post('/:id{[0-9]+}/locate', limitBody(), async (c) => {
       const body = await readJson(c);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { RETRY_AFTER_SECONDS } from '../errors.ts';
 import { UnknownCodeError } from '../filters.ts';
 import { intakeQueue, IntakeUnavailable } from '../intake/groupCommit.ts';
 import { intakeSchema } from '../intake/normalise.ts';
@@ -147,7 +148,12 @@ export const open311 = new Hono<AppEnv>()
       return render(format, r.created ? 201 : 200, 'service_requests', 'request', [{ service_request_id: String(r.id), token, service_notice: null, account_id: null }]);
     } catch (e) {
       if (e instanceof UnknownCodeError) return open311Error(format, 400, `service_code: ${code} not found`);
-      if (e instanceof IntakeUnavailable) return open311Error(format, 503, 'the request could not be stored; retry shortly');
+      if (e instanceof IntakeUnavailable) {
+        // Same retry hint as the JSON API's 503, so one client back-off serves both.
+        const res = open311Error(format, 503, 'the request could not be stored; retry shortly');
+        res.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
+        return res;
+      }
       throw e;
     }
   })

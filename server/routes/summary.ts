@@ -110,12 +110,12 @@ export const summary = new Hono<AppEnv>()
     const child = await childLevel(db, q.region);
     const z = f.params.length + 1;
     // buckets in the city's zone: a month boundary in UTC would move a night's tickets
-    const bucket = `date_trunc('${q.step}', t.received_at AT TIME ZONE $${z})`;
+    const bucket = `date_trunc($${z + 1}::text, t.received_at AT TIME ZONE $${z})`;
     const column = child ? `t.${child.column}` : `NULL::text`;
     const rows = await db.query<{ b: string; code: string | null; n: number }>(
       `SELECT to_char(${bucket}, 'YYYY-MM-DD') AS b, ${column} AS code, count(*)::int AS n
        FROM tickets t WHERE ${f.where} GROUP BY 1, 2 ORDER BY 1, 2`,
-      [...f.params, CITY_TIME_ZONE],
+      [...f.params, CITY_TIME_ZONE, q.step],
     );
     const buckets = [...new Set(rows.map((r) => r.b))].sort();
     const at = new Map(buckets.map((b, i) => [b, i]));

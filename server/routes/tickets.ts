@@ -51,8 +51,8 @@ export const tickets = new Hono<AppEnv>()
                 t.grid_code AS "gridCode", ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.address,
                 t.location_status AS "locationStatus"
          FROM tickets t WHERE ${f.where}
-         ORDER BY t.received_at DESC, t.id DESC LIMIT ${q.limit} OFFSET ${q.offset}`,
-        f.params,
+         ORDER BY t.received_at DESC, t.id DESC LIMIT $${f.params.length + 1}::int OFFSET $${f.params.length + 2}::int`,
+        [...f.params, q.limit, q.offset],
       ),
     ]);
     return c.json({ total: count[0]!.n, from: f.from, to: f.to, items });

@@ -284,6 +284,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     expect(bad.body.error.field).toBe('cells.0');
     const mixed = await post('/api/forecast/intervention-effect', { cells: [latLngToCell(39.05, 116.1, 8), latLngToCell(39.05, 116.1, 9)], date: '2026-03-01' });
     expect(mixed.body.error.field).toBe('cells.1');
+    // A misspelt option is refused by name rather than silently replaced by its default.
+    const unknown = await post('/api/forecast/intervention-effect', { cells: [latLngToCell(39.05, 116.1, 8)], date: '2026-03-01', windowdays: 30 });
+    expect([unknown.status, unknown.body]).toEqual([400, { error: { code: 'invalid_input', message: 'windowdays: Unrecognized key: "windowdays"', field: 'windowdays' } }]);
   });
 
   it('keeps every rollup equal to the raw tickets through inserts, updates and deletes, and rebuilds to the same', async () => {

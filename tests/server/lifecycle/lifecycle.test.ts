@@ -233,8 +233,11 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     }
     const unknownUnit = await post('/api/tickets/1/whistle', { summon: ['nobody'] });
     expect([unknownUnit.status, ((await unknownUnit.json()) as any).error.field]).toEqual([400, 'summon']);
-    const missing = await post('/api/tickets/999999/accept', {});
-    expect(missing.status).toBe(404);
+    // A missing ticket is named by its id, for a valid action body and for the detail read alike.
+    const missing = await post('/api/tickets/999999999/accept', { at: '2026-11-22T00:00:00Z' });
+    expect([missing.status, await missing.json()]).toEqual([404, { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } }]);
+    const missingDetail = await app.request('/api/tickets/999999999');
+    expect([missingDetail.status, await missingDetail.json()]).toEqual([404, { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } }]);
     const badAction = await post('/api/tickets/1/callback', { solved: 'yes', satisfaction: 'satisfied' });
     expect([badAction.status, ((await badAction.json()) as any).error.field]).toEqual([400, 'solved']);
     const early = await post('/api/tickets/1/accept', { at: '2020-01-01T00:00:00Z' });

@@ -141,3 +141,24 @@ describe.each(ENGINES)('Open311 GeoReport v2 on %s', (engine) => {
     expect([bad.status, await bad.text()]).toEqual([400, '<?xml version="1.0" encoding="utf-8"?><errors><error><code>400</code><description>status: must be open or closed</description></error></errors>']);
   });
 });
+
+describe('Open311 while the database is down', () => {
+  // Every call fails the way pg does when the server refuses connections; no engine is needed.
+  const down = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+  const db = { engine: 'postgres', query: down, exec: down, transaction: down, copyCsv: down, listen: down, close: async () => {} } as unknown as Database;
+  const app = createApp({ db });
+
+  it('answers a POST with 503, Retry-After and the spec error body, in JSON and XML', async () => {
+    process.env.OPEN311_API_KEYS = KEY;
+    const form = new URLSearchParams({ api_key: KEY, service_code: 'water.outage', lat: '39.05', long: '116.02' }).toString();
+    const post = (name: string) => app.request(`/open311/v2/${name}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const json = await post('requests.json');
+    expect([json.status, json.headers.get('retry-after'), await json.json()]).toEqual([503, '2', [{ code: 503, description: 'the request could not be stored; retry shortly' }]]);
+    const xml = await post('requests.xml');
+    expect([xml.status, xml.headers.get('retry-after'), await xml.text()]).toEqual([
+      503,
+      '2',
+      '<?xml version="1.0" encoding="utf-8"?><errors><error><code>503</code><description>the request could not be stored; retry shortly</description></error></errors>',
+    ]);
+  });
+});

@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_repeat_of_idx" ON "tickets" USING btree ("repeat_of") WHERE "tickets"."repeat_of" IS NOT NULL;
