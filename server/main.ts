@@ -10,6 +10,7 @@ import { ensureDemo } from './demo.ts';
 import { demoFeedSeconds, startDemoFeed } from './demoFeed.ts';
 import { ensureRollups } from './analysis/rollups.ts';
 import { startClock } from './lifecycle/clock.ts';
+import { rankingService } from './ranking/service.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './listen.ts';
@@ -44,6 +45,21 @@ const server = await listen(app, config.PORT, config.HOST);
 log(`dashboard ready: ${server.url}/  (engine ${db.engine})`);
 // Keeps the demo's "today" alive on the wall (server/demoFeed.ts).
 const stopDemoFeed = withDemo ? startDemoFeed(db, demoFeedSeconds(), log) : () => {};
+// A settled month's ranking counts are stored on their first read, which at 10 M tickets costs about
+// 90 s; on PostgreSQL the server pays that in the background, at start and every 6 hours (so the
+// month that just closed is ready before anyone asks). Not on PGlite: it has one connection, and
+// every page would wait behind the pass over tickets.
+let warming: ReturnType<typeof setInterval> | undefined;
+if (db.engine === 'postgres') {
+  const warm = () =>
+    rankingService(db)
+      .warm(14)
+      .then(() => log('ranking counts of settled months stored'))
+      .catch((err) => { if (!stopping) console.warn(`ranking warm-up failed: ${err instanceof Error ? err.message : err}`); });
+  void warm();
+  warming = setInterval(warm, 6 * 3600_000);
+  warming.unref();
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -53,6 +69,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log('stopping…');
     stopClock();
     stopDemoFeed();
+    clearInterval(warming);
     await server.close();
     await db.close(); // PGlite flushes its data folder on close
     process.exit(0);

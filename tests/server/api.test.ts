@@ -91,6 +91,9 @@ describe.each(ENGINES)('API on %s', (engine) => {
     expect(byStreet.items.map((t: any) => t.id)).toEqual([2, 1]);
     const byGroup = await (await get('/api/tickets?from=2026-10-01&to=2026-11-30&category=water')).json();
     expect(byGroup.total).toBe(4);
+    // A page is a window on the same newest-first order; the total still counts every match.
+    const page = await (await get('/api/tickets?from=2026-10-01&to=2026-11-30&category=water&limit=2&offset=1')).json();
+    expect([page.total, page.items.map((t: any) => t.id)]).toEqual([4, byGroup.items.slice(1, 3).map((t: any) => t.id)]);
     const byBox = await (await get('/api/tickets?from=2026-10-01&to=2026-11-30&bbox=116.25,39,116.4,39.1')).json();
     expect(byBox.items.map((t: any) => t.id)).toEqual([4]);
     expect(byBox.items[0]).not.toHaveProperty('phone');

@@ -106,6 +106,18 @@ describe.each(ENGINES)('workspace filters and export on %s', (engine) => {
       { code: '900002', counts: [0, 1] },
     ]);
     expect(s.max).toBe(2);
+    // Weeks start on Monday in the city zone: Sat 10-31 23:59:59 and Sun 11-01 00:00 share the week of 10-26.
+    const w = await json(`/api/summary/series?${WINDOW}&step=week`);
+    expect([w.step, w.buckets, w.totals, w.regions, w.max]).toEqual([
+      'week',
+      ['2026-10-26', '2026-11-02'],
+      [2, 4],
+      [
+        { code: '900001', counts: [2, 1] },
+        { code: '900002', counts: [0, 1] },
+      ],
+      2,
+    ]);
   });
 
   it('exports the filtered tickets as CSV with a BOM, Chinese headers and no personal data', async () => {
