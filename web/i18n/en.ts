@@ -7,6 +7,9 @@ import * as workspace from './areas/workspace.ts';
 const en: typeof zhCN = {
   app: {
     title: '12345 Hotline · City Operations Map',
+    // the header shows the lead alone on narrow screens; the full title is lead · tail
+    titleLead: '12345 Hotline',
+    titleTail: 'City Operations Map',
     subtitle: 'Where Beijing citizen hotline tickets come from',
     documentTitle: 'Hotline · City Operations Map',
     demoBadge: 'Demo data',
@@ -166,11 +169,12 @@ const en: typeof zhCN = {
     pointsToNext: '{points} more points to draw level with the next place',
     atTop: 'Already first',
     noLevers: 'No tickets to improve this month',
-    pool: '{n} tickets could be fixed',
-    sentence: '{action} {k} tickets: up {places} places',
-    sentenceAll: '{action} all {k} tickets: up {places} places',
-    sentenceNoMove: '{action} {k} tickets: +{points} points, same rank',
-    sentenceUnranked: '{action} {k} tickets: +{points} points',
+    // 'one | other' forms: t(key, values, count) picks by count
+    pool: '{n} ticket could be fixed | {n} tickets could be fixed',
+    sentence: '{action} {k} ticket: rank up {places} | {action} {k} tickets: rank up {places}',
+    sentenceAll: '{action} all {k} tickets: rank up {places}',
+    sentenceNoMove: '{action} {k} ticket: +{points} points, same rank | {action} {k} tickets: +{points} points, same rank',
+    sentenceUnranked: '{action} {k} ticket: +{points} points | {action} {k} tickets: +{points} points',
     drill: 'Check the figures',
     drillIntro: 'Click a number to see the tickets behind it',
     drillHeading: '{rate} · {part}: {value} tickets',

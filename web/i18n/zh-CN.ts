@@ -8,6 +8,9 @@ import * as workspace from './areas/workspace.ts';
 export default {
   app: {
     title: '12345 接诉即办 · 城市运行图',
+    // the header shows the lead alone on narrow screens; the full title is lead · tail
+    titleLead: '12345 接诉即办',
+    titleTail: '城市运行图',
     subtitle: '北京市民服务热线工单空间分布',
     documentTitle: '接诉即办 · 城市运行图',
     demoBadge: '演示数据',

@@ -197,7 +197,7 @@ export const en: typeof zh = {
     notSignificant: 'Not significant',
     legendTitle: 'Hot and cold spots (Gi*)',
     legendNote: 'H3 resolution {res}, k={k}; faint grey: tickets but not significant.',
-    tipCount: '{n} tickets',
+    tipCount: '{n} ticket | {n} tickets',
     tickets: 'Tickets',
     hotCells: 'Hot cells',
     coldCells: 'Cold cells',
