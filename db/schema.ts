@@ -479,3 +479,82 @@ export const rankingRollupState = pgTable('ranking_rollup_state', {
   id: integer('id').primaryKey(),
   epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
 });
+
+// --- Accounts, sessions and the audit log (server/auth/) ----------------------------------------
+
+export const ROLES = ['admin', 'dispatcher', 'analyst', 'district_official', 'street_official', 'wall'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * A person who signs in. District and street officials carry the region they answer for; every
+ * query they make is limited to it in SQL (server/auth/scope.ts). Passwords are scrypt hashes.
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: serial('id').primaryKey(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role').$type<Exclude<Role, 'wall'>>().notNull(),
+    /** District or street code for officials; null = the whole city. */
+    regionCode: text('region_code').references(() => regions.code),
+    passwordHash: text('password_hash').notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_username_uq').on(t.username),
+    check('users_role_ck', sql`${t.role} in ('admin','dispatcher','analyst','district_official','street_official')`),
+    check('users_scope_ck', sql`(${t.role} in ('district_official','street_official')) = (${t.regionCode} is not null)`),
+  ],
+);
+
+/**
+ * A signed-in browser (user) or a bound wall screen (kiosk token). Only the SHA-256 of the
+ * random id is stored; the cookie carries the id with an HMAC under the session secret.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    kioskId: integer('kiosk_id').references(() => kioskTokens.id, { onDelete: 'cascade' }),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    expiresAt: tstz('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Wall display (大屏) kiosk tokens: read-only, one scope, bound to the first screen that redeems
+ * the token (boundSession); another screen is refused until an admin releases it.
+ */
+export const kioskTokens = pgTable(
+  'kiosk_tokens',
+  {
+    id: serial('id').primaryKey(),
+    screen: text('screen').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    regionCode: text('region_code').references(() => regions.code),
+    boundSession: text('bound_session'),
+    boundAt: tstz('bound_at'),
+    revoked: boolean('revoked').notNull().default(false),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('kiosk_tokens_hash_uq').on(t.tokenHash), uniqueIndex('kiosk_tokens_screen_uq').on(t.screen)],
+);
+
+/** Who read a caller's name and phone unmasked, when, and on which ticket. Append-only. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    at: tstz('at').notNull().defaultNow(),
+    userId: integer('user_id').references(() => users.id),
+    username: text('username').notNull(),
+    action: text('action').notNull(),
+    ticketId: bigint('ticket_id', { mode: 'number' }),
+    detail: jsonb('detail'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_ticket_idx').on(t.ticketId)],
+);

@@ -23,9 +23,16 @@ import { open311 } from './routes/open311.ts';
 import { importRoutes } from './routes/intake.ts';
 import { zones } from './routes/zones.ts';
 import { wall } from './routes/wall.ts';
+import { authRoutes } from './routes/auth.ts';
+import { admin } from './routes/admin.ts';
+import { authenticate } from './auth/middleware.ts';
+import { OutOfScope } from './auth/scope.ts';
+import type { Principal } from './auth/principal.ts';
+import type { LoginLimiter } from './auth/rateLimit.ts';
 
 export interface AppEnv {
-  Variables: { db: Database };
+  /** principal: who is signed in (set by auth/middleware.ts; present on every gated route). */
+  Variables: { db: Database; principal: Principal };
 }
 
 export interface AppOptions {
@@ -34,9 +41,11 @@ export interface AppOptions {
   staticDir?: string;
   /** Optional external base-map style; the default base is the city's own boundaries. */
   basemapStyleUrl?: string;
+  /** Sign-in attempt counter (tests pass their own to start from zero). */
+  loginLimiter?: LoginLimiter;
 }
 
-export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
+export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppOptions) {
   const app = new Hono<AppEnv>();
   app.use('*', securityHeaders({ connect: basemapStyleUrl ? [new URL(basemapStyleUrl).origin] : [] }));
   app.use('*', guardBodies());
@@ -45,9 +54,12 @@ export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
     c.set('db', db);
     await next();
   });
+  app.use('*', authenticate());
 
   const api = new Hono<AppEnv>()
     .route('/health', health)
+    .route('/auth', authRoutes(loginLimiter))
+    .route('/admin', admin)
     .route('/regions', regions)
     .route('/zones', zones)
     .route('/categories', categories)
@@ -87,6 +99,7 @@ export function createApp({ db, staticDir, basemapStyleUrl }: AppOptions) {
 
   app.notFound((c) => c.json(errorBody('not_found', `No such page: ${c.req.method} ${c.req.path}`, 'path'), 404));
   app.onError((err, c) => {
+    if (err instanceof OutOfScope) return c.json(errorBody('forbidden', err.message, err.field), 403);
     if (err instanceof UnknownCodeError) return c.json(errorBody('unknown_code', err.message, err.field), 400);
     if (isDatabaseUnavailable(err)) return unavailable(c);
     if (err instanceof HTTPException && err.status < 500) return c.json(errorBody(codeForStatus(err.status), `body: ${err.message}`, 'body'), err.status);

@@ -14,6 +14,9 @@ import { rankingService } from './ranking/service.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './listen.ts';
+import { ensureDemoAccounts } from './auth/demoAccounts.ts';
+import { envSecrets } from './auth/secret.ts';
+import { purgeExpiredSessions } from './auth/sessions.ts';
 import { DIST_DIR, ensureWebBuilt } from './webBuild.ts';
 
 const started = Date.now();
@@ -22,6 +25,7 @@ const log = (msg: string) => console.log(`[${elapsed()}] ${msg}`);
 
 const config = loadConfig();
 const withDemo = process.argv.includes('--demo');
+envSecrets(); // a SESSION_SECRET too short stops the start here, not at the first sign-in
 
 log(config.DATABASE_URL ? 'connecting to PostgreSQL + PostGIS…' : `opening embedded PGlite + PostGIS in ${path.relative(process.cwd(), config.PGLITE_DIR ?? defaultPgliteDir()) || '.'}…`);
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -43,6 +47,9 @@ await ensureWebBuilt(log);
 const app = createApp({ db, staticDir: DIST_DIR, basemapStyleUrl: config.BASEMAP_STYLE_URL });
 const server = await listen(app, config.PORT, config.HOST);
 log(`dashboard ready: ${server.url}/  (engine ${db.engine})`);
+if (withDemo) for (const line of await ensureDemoAccounts(db)) log(line);
+else if ((await db.query('SELECT 1 FROM users LIMIT 1')).length === 0) log('no accounts yet: create the first admin with  npm run accounts -- add <username> --role admin');
+await purgeExpiredSessions(db);
 // Keeps the demo's "today" alive on the wall (server/demoFeed.ts).
 const stopDemoFeed = withDemo ? startDemoFeed(db, demoFeedSeconds(), log) : () => {};
 // A settled month's ranking counts are stored on their first read, which at 10 M tickets costs about

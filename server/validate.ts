@@ -1,8 +1,9 @@
 // Input validation: query/body schemas that answer 400 with the offending field named, the text
 // normalisation every write body goes through, and the shared coordinate and text schemas.
+import type { Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z, type ZodType } from 'zod';
-import { validationError } from './errors.ts';
+import { errorBody, validationError } from './errors.ts';
 
 export const validQuery = <T extends ZodType>(schema: T) =>
   zValidator('query', schema, (result, c) => {
@@ -64,3 +65,14 @@ export const text = (max: number) => z.string().transform(normaliseText).pipe(z.
 
 export const longitude = z.number('must be a number (WGS-84 longitude in degrees)').min(-180, 'longitude must be between -180 and 180').max(180, 'longitude must be between -180 and 180');
 export const latitude = z.number('must be a number (WGS-84 latitude in degrees)').min(-90, 'latitude must be between -90 and 90').max(90, 'latitude must be between -90 and 90');
+
+/** JSON body parsed by hand so a malformed body is a 400 naming `body`, never a 500. */
+export async function readJsonBody(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; res: Response }> {
+  const text = await c.req.text();
+  if (!text.trim()) return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, res: c.json(errorBody('invalid_input', 'body: not valid JSON', 'body'), 400) };
+  }
+}

@@ -13,7 +13,7 @@ import { defaultSettings, type LifecycleSettings } from '../intake/settings.ts';
 import { ACTION_BODIES, ActionRefused, applyAction, TicketNotFound } from '../lifecycle/actions.ts';
 import { QUEUE_KINDS, queue, ticketDetail, unjustifiedReturns } from '../lifecycle/read.ts';
 import { ACTIONS, IllegalTransition, TimeTravel, type Action } from '../lifecycle/stateMachine.ts';
-import { validQuery } from '../validate.ts';
+import { readJsonBody, validQuery } from '../validate.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -30,23 +30,12 @@ export function lifecycleError(c: Context, e: unknown) {
   throw e;
 }
 
-/** JSON body parsed by hand so a malformed body is a 400 naming `body`, never a 500. */
-async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; res: Response }> {
-  const text = await c.req.text();
-  if (!text.trim()) return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, res: c.json(errorBody('invalid_input', 'body: not valid JSON', 'body'), 400) };
-  }
-}
-
 const idParam = (c: Context) => Number(c.req.param('id'));
 
 export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings()) {
   const tickets = new Hono<AppEnv>()
     .post('/', limitBody(), async (c) => {
-      const body = await readJson(c);
+      const body = await readJsonBody(c);
       if (!body.ok) return body.res;
       const header = c.req.header('idempotency-key');
       const value = header && body.value && typeof body.value === 'object' ? { idempotencyKey: header, ...(body.value as object) } : body.value;
@@ -65,7 +54,7 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       return t ? c.json(t) : c.json(errorBody('not_found', `No ticket ${c.req.param('id')}`, 'id'), 404);
     })
     .post('/:id{[0-9]+}/locate', limitBody(), async (c) => {
-      const body = await readJson(c);
+      const body = await readJsonBody(c);
       if (!body.ok) return body.res;
       const parsed = locateBody.safeParse(body.value);
       if (!parsed.success) return c.json(validationError(parsed.error), 400);
@@ -78,7 +67,7 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
     .post('/:id{[0-9]+}/:action', limitBody(), async (c) => {
       const action = c.req.param('action') as Action;
       if (!(ACTIONS as readonly string[]).includes(action)) return c.json(errorBody('not_found', `No such action: ${action}; actions: ${ACTIONS.join(', ')}`, 'action'), 404);
-      const body = await readJson(c);
+      const body = await readJsonBody(c);
       if (!body.ok) return body.res;
       const parsed = ACTION_BODIES[action].safeParse(body.value);
       if (!parsed.success) return c.json(validationError(parsed.error), 400);

@@ -1,0 +1,109 @@
+// Accounts from the command line (npm run accounts -- <command>). With the embedded PGlite, stop
+// the dashboard first: PGlite allows one process at a time.
+//   add <username> --role R [--region CODE] [--name 显示名]   password from ACCOUNT_PASSWORD or a prompt
+//   passwd <username> | disable <username> | enable <username> | list
+//   demo                                   the demo accounts, printed
+//   kiosk <screen> [--region CODE]         a wall kiosk token, printed once
+//   kiosk-release <screen> | kiosk-revoke <screen>
+//   logout-all                             end every user session
+//   rotate-secret                          a new stored session secret (everyone signs in again)
+import { createInterface } from 'node:readline/promises';
+import { openDatabase } from '../../db/client.ts';
+import { loadConfig } from '../config.ts';
+import { AccountError, createKiosk, createUser, listKiosks, listUsers, releaseKiosk, revokeKiosk, setDisabled, setPassword } from './accounts.ts';
+import { ensureDemoAccounts } from './demoAccounts.ts';
+import { deleteSessions } from './sessions.ts';
+import { envSecrets, rotateStoredSecret } from './secret.ts';
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function password(): Promise<string> {
+  if (process.env.ACCOUNT_PASSWORD) return process.env.ACCOUNT_PASSWORD;
+  if (!process.stdin.isTTY) throw new AccountError('password', 'set ACCOUNT_PASSWORD or run in a terminal');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const pw = await rl.question('password (10+ characters): ');
+  rl.close();
+  return pw;
+}
+
+const USAGE = 'usage: npm run accounts -- add <username> --role admin|dispatcher|analyst|district_official|street_official [--region CODE] [--name NAME] | passwd <username> | disable <username> | enable <username> | list | demo | kiosk <screen> [--region CODE] | kiosk-release <screen> | kiosk-revoke <screen> | logout-all | rotate-secret';
+
+async function main() {
+  const [cmd, arg, ...rest] = process.argv.slice(2);
+  if (!cmd) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+  try {
+    const need = (what: string) => {
+      if (!arg) throw new AccountError(what, `missing; ${USAGE}`);
+      return arg;
+    };
+    switch (cmd) {
+      case 'add': {
+        const u = await createUser(db, {
+          username: need('username'),
+          role: option(rest, 'role') as never,
+          regionCode: option(rest, 'region') ?? null,
+          displayName: option(rest, 'name') ?? arg!,
+          password: await password(),
+        });
+        console.log(`created ${u.username} (${u.role}${u.regionCode ? ` ${u.regionCode}` : ''})`);
+        break;
+      }
+      case 'passwd':
+        await setPassword(db, need('username'), await password());
+        console.log(`password changed for ${arg}; their sessions ended`);
+        break;
+      case 'disable':
+      case 'enable':
+        await setDisabled(db, need('username'), cmd === 'disable');
+        console.log(`${arg} ${cmd}d`);
+        break;
+      case 'list':
+        for (const u of await listUsers(db)) console.log(`${u.username}\t${u.role}\t${u.regionCode ?? 'city'}\t${u.disabled ? 'disabled' : ''}\t${u.displayName}`);
+        for (const k of await listKiosks(db)) console.log(`kiosk ${k.screen}\t${k.regionCode ?? 'city'}\t${k.bound ? `bound ${k.boundAt?.toISOString()}` : 'unbound'}`);
+        break;
+      case 'demo':
+        for (const line of await ensureDemoAccounts(db)) console.log(line);
+        break;
+      case 'kiosk': {
+        const k = await createKiosk(db, { screen: need('screen'), regionCode: option(rest, 'region') ?? null });
+        console.log(`kiosk token for ${k.screen} (shown once): ${k.token}\nopen /wall?kiosk=${k.token} on that screen`);
+        break;
+      }
+      case 'kiosk-release':
+        await releaseKiosk(db, need('screen'));
+        console.log(`${arg}: released; the token can be redeemed on a new screen`);
+        break;
+      case 'kiosk-revoke':
+        await revokeKiosk(db, need('screen'));
+        console.log(`${arg}: token revoked`);
+        break;
+      case 'logout-all':
+        console.log(`${await deleteSessions(db)} sessions ended`);
+        break;
+      case 'rotate-secret':
+        if (envSecrets()) throw new AccountError('SESSION_SECRET', 'is set in the environment; change it there (new,old) and restart');
+        await rotateStoredSecret(db);
+        console.log('session secret rotated; every user signs in again');
+        break;
+      default:
+        throw new AccountError('command', `unknown '${cmd}'; ${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof AccountError || (e as Error).name === 'ZodError') {
+      console.error(e instanceof AccountError ? e.message : (e as Error).message);
+      process.exitCode = 1;
+    } else throw e;
+  } finally {
+    await db.close();
+  }
+}
+
+await main();

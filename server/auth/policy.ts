@@ -1,0 +1,39 @@
+// Every endpoint's gate in one table: what a request must be allowed to do to reach it. Unknown
+// writes are refused (deny by default); tests/server/auth/policy.test.ts fails when a route of the
+// app has no entry here.
+import type { Capability } from './roles.ts';
+
+export type Gate = Capability | 'public' | 'signed_in';
+
+/** A unit works the tickets sent to it; everything else on a ticket is the hotline's. */
+export const UNIT_ACTIONS = ['accept', 'progress', 'return', 'report', 'defer', 'reply'] as const;
+
+const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gate: Gate][] = [
+  ['GET', /^\/api\/health$/, 'public'],
+  ['GET', /^\/api\/config$/, 'public'],
+  ['POST', /^\/api\/auth\/(login|kiosk)$/, 'public'],
+  ['GET', /^\/api\/auth\/me$/, 'public'],
+  ['POST', /^\/api\/auth\/logout$/, 'signed_in'],
+  ['*', /^\/api\/admin(\/|$)/, 'admin'],
+  // What a wall display shows: aggregates, the live feed of new tickets, hot spots, scores.
+  ['GET', /^\/api\/(wall\/[a-z]+|live|hotspots(\/emerging)?|ranking|ranking\/months|regions|categories|zones|topics)$/, 'wall'],
+  ['GET', /^\/api\/tickets\/\d+\/caller$/, 'caller_unmasked'],
+  ['GET', /^\/api\//, 'read'],
+  ['POST', /^\/api\/tickets$/, 'intake'],
+  ['POST', /^\/api\/import\/tickets$/, 'intake'],
+  ['POST', /^\/api\/tickets\/\d+\/locate$/, 'intake'],
+  ['POST', new RegExp(`^/api/tickets/\\d+/(${UNIT_ACTIONS.join('|')})$`), 'unit_actions'],
+  ['POST', /^\/api\/tickets\/\d+\/[a-z-]+$/, 'hotline_actions'],
+  ['POST', /^\/api\/forecast\/intervention-effect$/, 'plan'],
+  // Open311 GeoReport v2: service discovery is public; requests are read or filed by signed-in users.
+  ['GET', /^\/open311\/v2\/(discovery|services)(\/[^/]+|\.[a-z]+)?$/, 'public'],
+  ['GET', /^\/open311\/v2\//, 'read'],
+  ['POST', /^\/open311\/v2\//, 'intake'],
+];
+
+/** The gate of a request; null = no rule (refused for writes, not an API path for reads). */
+export function gateOf(method: string, path: string): Gate | null {
+  const m = method === 'HEAD' ? 'GET' : method;
+  for (const [rm, re, gate] of RULES) if ((rm === '*' || rm === m) && re.test(path)) return gate;
+  return null;
+}

@@ -1,0 +1,42 @@
+// Who may do what. One table of capabilities per role; routes ask `can(principal, capability)` and
+// the app-wide policy (policy.ts) maps every endpoint to one capability.
+import type { Role } from '../../db/schema.ts';
+
+export type Capability =
+  /** Dashboards, ticket lists without personal data, analyses, rankings (scoped for officials). */
+  | 'read'
+  /** New tickets (API, Open311, CSV import), locating by hand. */
+  | 'intake'
+  /** The hotline's own actions: dispatch, redispatch, rule on returns, whistle, callback, close. */
+  | 'hotline_actions'
+  /** A unit's actions on tickets dispatched in its jurisdiction: accept, progress, return, defer, reply. */
+  | 'unit_actions'
+  /** Caller name and phone in clear (each read is audited). */
+  | 'caller_unmasked'
+  /** Planner settings: topic weights, intervention studies. */
+  | 'plan'
+  /** The wall display's own read-only endpoints. */
+  | 'wall'
+  /** Accounts, kiosk tokens, the audit log. */
+  | 'admin';
+
+const CAPABILITIES: Record<Role, readonly Capability[]> = {
+  admin: ['read', 'intake', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'plan', 'wall', 'admin'],
+  dispatcher: ['read', 'intake', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'wall'],
+  analyst: ['read', 'plan', 'wall'],
+  district_official: ['read', 'unit_actions', 'wall'],
+  street_official: ['read', 'unit_actions', 'wall'],
+  wall: ['wall'],
+};
+
+export function capabilitiesOf(role: Role): readonly Capability[] {
+  return CAPABILITIES[role];
+}
+
+export function roleCan(role: Role, cap: Capability): boolean {
+  return CAPABILITIES[role].includes(cap);
+}
+
+/** Roles bound to one region; the others see the whole city. */
+export const SCOPED_ROLES = ['district_official', 'street_official'] as const satisfies readonly Role[];
+export const REGION_LEVEL_OF_ROLE = { district_official: 'district', street_official: 'street' } as const;

@@ -1,0 +1,119 @@
+// Signing in and out: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me, and
+// POST /api/auth/kiosk (a wall screen redeems its kiosk token).
+import { Hono, type Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { z } from 'zod';
+import type { AppEnv } from '../app.ts';
+import { errorBody, validationError } from '../errors.ts';
+import { AccountError, checkPassword, redeemKiosk } from '../auth/accounts.ts';
+import { audit } from '../auth/audit.ts';
+import { LoginLimiter } from '../auth/rateLimit.ts';
+import { capabilitiesOf } from '../auth/roles.ts';
+import type { Principal } from '../auth/principal.ts';
+import { createSession, CSRF_COOKIE, deleteSession, readSession, SESSION_COOKIE, sessionHours, type NewSession } from '../auth/sessions.ts';
+import { readJsonBody } from '../validate.ts';
+
+const loginBody = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+const kioskBody = z.object({ token: z.string().trim().min(1).max(200) }).strict();
+
+const secureCookies = () => process.env.COOKIE_SECURE === '1' || process.env.COOKIE_SECURE === 'true';
+
+function address(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local';
+  }
+}
+
+function setSessionCookies(c: Context, s: NewSession) {
+  const maxAge = Math.max(1, Math.floor((s.expiresAt.getTime() - Date.now()) / 1000));
+  const secure = secureCookies();
+  setCookie(c, SESSION_COOKIE, s.cookie, { httpOnly: true, sameSite: 'Strict', path: '/', maxAge, secure });
+  // Readable by the page, which sends it back in X-CSRF-Token; useless to another site.
+  setCookie(c, CSRF_COOKIE, s.csrfToken, { httpOnly: false, sameSite: 'Strict', path: '/', maxAge, secure });
+}
+
+/** What the page may know about who is signed in. */
+async function describe(c: Context<AppEnv>, p: Principal) {
+  const code = p.scope.level === 'city' ? null : p.scope.code;
+  const region = code
+    ? (await c.get('db').query<{ nameZh: string; nameEn: string }>('SELECT name_zh AS "nameZh", name_en AS "nameEn" FROM regions WHERE code = $1', [code]))[0]
+    : undefined;
+  return {
+    kind: p.kind,
+    username: p.username,
+    displayName: p.displayName,
+    role: p.role,
+    scope: { ...p.scope, nameZh: region?.nameZh ?? null, nameEn: region?.nameEn ?? null },
+    capabilities: capabilitiesOf(p.role),
+    csrfToken: p.csrfToken,
+  };
+}
+
+export function authRoutes(limiter = new LoginLimiter()) {
+  return new Hono<AppEnv>()
+    .post('/login', async (c) => {
+      const body = await readJsonBody(c);
+      if (!body.ok) return body.res;
+      const parsed = loginBody.safeParse(body.value);
+      if (!parsed.success) return c.json(validationError(parsed.error), 400);
+      const { username, password } = parsed.data;
+      const db = c.get('db');
+      const from = address(c);
+      const wait = limiter.retryAfter(username, from);
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        return c.json(errorBody('rate_limited', `username: too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, 'username'), 429);
+      }
+      const user = await checkPassword(db, username, password);
+      if (!user) {
+        limiter.fail(username, from);
+        await audit(db, null, 'login.failed', null, { username, from });
+        return c.json(errorBody('invalid_credentials', 'password: wrong username or password', 'password'), 401);
+      }
+      limiter.succeed(username);
+      const s = await createSession(db, { userId: user.id }, sessionHours());
+      setSessionCookies(c, s);
+      const p = await readSession(db, s.cookie);
+      await audit(db, p, 'login', null, { from });
+      return c.json({ ...(await describe(c, p!)), expiresAt: s.expiresAt });
+    })
+    .post('/logout', async (c) => {
+      const p = c.get('principal');
+      if (p) await deleteSession(c.get('db'), p.sessionHash);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      deleteCookie(c, CSRF_COOKIE, { path: '/' });
+      return c.body(null, 204);
+    })
+    .get('/me', async (c) => {
+      const p = c.get('principal');
+      if (!p) return c.json(errorBody('unauthenticated', 'Not signed in', 'session'), 401);
+      return c.json(await describe(c, p));
+    })
+    .post('/kiosk', async (c) => {
+      const body = await readJsonBody(c);
+      if (!body.ok) return body.res;
+      const parsed = kioskBody.safeParse(body.value);
+      if (!parsed.success) return c.json(validationError(parsed.error), 400);
+      const db = c.get('db');
+      const from = address(c);
+      const wait = limiter.retryAfter(`kiosk:${from}`, from);
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        return c.json(errorBody('rate_limited', `token: too many failed attempts; try again in ${Math.ceil(wait / 60)} min`, 'token'), 429);
+      }
+      try {
+        const s = await redeemKiosk(db, parsed.data.token);
+        setSessionCookies(c, s);
+        const p = await readSession(db, s.cookie);
+        await audit(db, p, 'kiosk.redeem', null, { from });
+        return c.json(await describe(c, p!));
+      } catch (e) {
+        if (!(e instanceof AccountError)) throw e;
+        if (e.status === 404) limiter.fail(`kiosk:${from}`, from);
+        return c.json(errorBody(e.status === 409 ? 'conflict' : 'not_found', e.message, e.field), e.status);
+      }
+    });
+}
