@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { startOfCityDay } from './time.ts';
 import { CHANNELS, TICKET_KINDS, TICKET_STATUSES, URGENCY_CLASSES } from '../db/schema.ts';
+import type { Scope } from './auth/principal.ts';
+import { scopeClause, scopedRegion } from './auth/scope.ts';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a region or category code');
@@ -62,6 +64,8 @@ export type TicketFilterInput = z.infer<typeof ticketFilterSchema>;
 export interface ResolvedFilter {
   from: Date;
   to: Date;
+  /** The region the rows are limited to: the one asked for, or a scoped principal's own. */
+  region: string | undefined;
   where: string;
   params: unknown[];
 }
@@ -88,18 +92,25 @@ export class UnknownCodeError extends Error {
   }
 }
 
-/** Build WHERE over tickets `t`. `to` is exclusive; a bare date means that whole day in the city's zone. */
-export async function resolveFilter(db: Queryable, f: TicketFilterInput): Promise<ResolvedFilter> {
+/**
+ * Build WHERE over tickets `t`. `to` is exclusive; a bare date means that whole day in the city's
+ * zone. `scope` is required so no read can forget it: a scoped principal's region is a clause of
+ * the WHERE itself, and a `region` outside it is OutOfScope (403 naming region).
+ */
+export async function resolveFilter(db: Queryable, f: TicketFilterInput, scope: Scope): Promise<ResolvedFilter> {
   const to = f.to ? endOf(f.to) : new Date(((await latestTicketTime(db)) ?? new Date()).getTime() + 1);
   const from = f.from ? startOf(f.from) : new Date(to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
   if (f.from && f.to && from.getTime() >= to.getTime()) throw new UnknownCodeError('to', f.to, 'to: must be after from');
   const params: unknown[] = [from, to];
   const clauses = ['t.received_at >= $1', 't.received_at < $2'];
-  if (f.region) {
-    const col = await regionColumn(db, f.region);
-    if (!col) throw new UnknownCodeError('region', f.region);
-    params.push(f.region);
-    clauses.push(`t.${col} = $${params.length}`);
+  if (f.region && !(await regionColumn(db, f.region))) throw new UnknownCodeError('region', f.region);
+  const region = await scopedRegion(db, scope, f.region, 'region');
+  const own = scopeClause(scope, params);
+  if (own) clauses.push(own);
+  const sameAsScope = scope.level !== 'city' && region === scope.code; // the scope clause says it already
+  if (region && !sameAsScope) {
+    params.push(region);
+    clauses.push(`t.${await regionColumn(db, region)} = $${params.length}`);
   }
   if (f.category) {
     const known = await db.query('SELECT 1 FROM categories WHERE code = $1 OR group_code = $1 LIMIT 1', [f.category]);
@@ -124,7 +135,7 @@ export async function resolveFilter(db: Queryable, f: TicketFilterInput): Promis
     const i = params.length - 3;
     clauses.push(`t.geom && ST_MakeEnvelope($${i}, $${i + 1}, $${i + 2}, $${i + 3}, 4326)`);
   }
-  return { from, to, where: clauses.join(' AND '), params };
+  return { from, to, region, where: clauses.join(' AND '), params };
 }
 
 function startOf(s: string): Date {

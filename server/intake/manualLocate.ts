@@ -20,7 +20,8 @@ export const locateBody = z
   })
   .strict();
 
-export async function locateManually(db: Database, id: number, body: z.infer<typeof locateBody>, now: Date = new Date()) {
+/** `by`: the username recorded on the 'located' event (data.by). */
+export async function locateManually(db: Database, id: number, body: z.infer<typeof locateBody>, now: Date = new Date(), by?: string) {
   const p = normalisePoint(body.lon, body.lat, body.crs);
   const when = body.at ?? now;
   return db.transaction(async (tx) => {
@@ -45,7 +46,7 @@ export async function locateManually(db: Database, id: number, body: z.infer<typ
        WHERE id = $1`,
       [id, p.lon, p.lat, body.crs, body.lon, body.lat, p.h3r7, p.h3r8, p.h3r9, located ? 'located' : 'outside', loc?.district_code ?? null, loc?.street_code ?? null, loc?.grid_code ?? null, iso],
     );
-    const events: NewEvent[] = [{ ticketId: id, at: when, type: 'located', fromStatus: null, toStatus: null, actor: 'hotline', data: { lon: p.lon, lat: p.lat, crs: body.crs, locationStatus: located ? 'located' : 'outside' } }];
+    const events: NewEvent[] = [{ ticketId: id, at: when, type: 'located', fromStatus: null, toStatus: null, actor: 'hotline', data: { lon: p.lon, lat: p.lat, crs: body.crs, locationStatus: located ? 'located' : 'outside', ...(by ? { by } : {}) } }];
     if (located) {
       const cat = await categoryFor(tx, t.category_code);
       const zone = await zoneClaim(tx, p.lon, p.lat, t.category_code);

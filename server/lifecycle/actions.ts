@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Database, Queryable } from '../../db/client.ts';
 import { SATISFACTION, type TicketStatus } from '../../db/schema.ts';
+import type { Scope } from '../auth/principal.ts';
 import { UnknownCodeError } from '../filters.ts';
 import { FUTURE_SLACK_MS } from '../intake/normalise.ts';
 import { insertEvents } from './events.ts';
@@ -84,14 +85,44 @@ export interface ActionResult {
   eventId: number;
 }
 
-export async function applyAction<A extends Action>(db: Database, id: number, action: A, body: ActionBody<A>, now: Date = new Date()): Promise<ActionResult> {
+/** Who acts: their username goes into the event (data.by); a scope limits which tickets they may touch. */
+export interface ActingAs {
+  username: string;
+  scope: Scope;
+}
+
+/**
+ * A scoped official acts on a ticket located in their region, or on one dispatched to their own
+ * unit (a street's code): `AND (...)` with params extended, '' for the city.
+ */
+function inJurisdiction(scope: Scope, params: unknown[]): string {
+  if (scope.level === 'city') return '';
+  const p = `$${params.push(scope.code)}`;
+  const located = scope.level === 'street' ? `t.street_code = ${p}` : `t.district_code = ${p}`;
+  const unit =
+    scope.level === 'street'
+      ? `d.unit_code = ${p}`
+      : `d.unit_code IN (SELECT code FROM regions WHERE level = 'street' AND parent_code = ${p})`;
+  return ` AND (${located} OR EXISTS (SELECT 1 FROM dispatches d WHERE d.ticket_id = t.id AND d.active AND ${unit}))`;
+}
+
+export async function applyAction<A extends Action>(
+  db: Database,
+  id: number,
+  action: A,
+  body: ActionBody<A>,
+  now: Date = new Date(),
+  as?: ActingAs,
+): Promise<ActionResult> {
   const b = body as Record<string, any>;
   const when: Date = b.at ?? now;
   return db.transaction(async (tx) => {
+    const lookup: unknown[] = [id];
+    // out of jurisdiction reads as missing: the same 404, so an official cannot probe for ids
     const rows = await tx.query<TicketRow>(
       `SELECT t.id, t.status, t.accepted_at, (SELECT max(e.at) FROM ticket_events e WHERE e.ticket_id = t.id) AS last_at
-       FROM tickets t WHERE t.id = $1 FOR UPDATE`,
-      [id],
+       FROM tickets t WHERE t.id = $1${as ? inJurisdiction(as.scope, lookup) : ''} FOR UPDATE`,
+      lookup,
     );
     const row = rows[0];
     if (!row) throw new TicketNotFound(id);
@@ -185,6 +216,7 @@ export async function applyAction<A extends Action>(db: Database, id: number, ac
     params.push(iso);
     sets.push(`updated_at = $${params.length}`);
     await tx.query(`UPDATE tickets SET ${sets.join(', ')} WHERE id = $1`, params);
+    if (as) data = { ...data, by: as.username };
     const [eventId] = await insertEvents(tx, [{ ...r.event, unitCode: unit, note: b.note ?? (action === 'defer' ? b.plan : action === 'return' ? b.reason : null), data }]);
     return { id, status: r.status, eventId };
   });

@@ -1,7 +1,11 @@
-// Reading one ticket with its timeline, and the dispatcher's queues. No personal data: caller
-// name and phone stay in ticket_callers until roles allow them, and nothing here joins it.
+// Reading one ticket with its timeline, and the dispatcher's queues, each limited to the reader's
+// jurisdiction in its WHERE. Caller name and phone: masked in the detail (caller.ts has the
+// one read in clear); the queues never join ticket_callers.
 import type { Queryable } from '../../db/client.ts';
 import type { TicketStatus } from '../../db/schema.ts';
+import type { Scope } from '../auth/principal.ts';
+import { scopeClause } from '../auth/scope.ts';
+import { maskedCaller } from './caller.ts';
 import { allowedActions } from './stateMachine.ts';
 
 /** A unit's display names; codes may be streets, line departments, utilities or zones. */
@@ -81,11 +85,19 @@ export function nextActions(status: TicketStatus, locationStatus: string): strin
   return out;
 }
 
-export async function ticketDetail(db: Queryable, id: number, now: Date = new Date()) {
+/** ` AND t.street_code = $n` for a scoped reader (params extended), '' for the city. */
+function andScope(scope: Scope, params: unknown[]): string {
+  const own = scopeClause(scope, params);
+  return own ? ` AND ${own}` : '';
+}
+
+/** The ticket as its page shows it; null when it does not exist or lies outside `scope` (the same answer). */
+export async function ticketDetail(db: Queryable, id: number, scope: Scope, now: Date = new Date()) {
+  const params: unknown[] = [id];
   const t = (await db.query<Record<string, any>>(
     `SELECT ${TICKET_COLUMNS}, ${NAME_COLUMNS}, gr.name_zh AS "gridZh", gr.name_en AS "gridEn"
-     FROM tickets t ${NAME_JOINS} LEFT JOIN regions gr ON gr.code = t.grid_code WHERE t.id = $1`,
-    [id],
+     FROM tickets t ${NAME_JOINS} LEFT JOIN regions gr ON gr.code = t.grid_code WHERE t.id = $1${andScope(scope, params)}`,
+    params,
   ))[0];
   if (!t) return null;
   const events = await db.query<Record<string, any>>(
@@ -100,11 +112,13 @@ export async function ticketDetail(db: Queryable, id: number, now: Date = new Da
     [id],
   );
   // Repeat demands hang off the first ticket of the chain (intake links to the root).
+  // A repeat filed in another jurisdiction is not this reader's to see.
   const root = t.repeatOf ?? t.id;
+  const linkParams: unknown[] = [root, id];
   const linked = await db.query<Record<string, unknown>>(
     `SELECT t.id::int AS id, t.status, t.received_at AS "receivedAt", t.category_code AS "categoryCode", ${NAME_COLUMNS}, (t.id = $1) AS "isRoot"
-     FROM tickets t ${NAME_JOINS} WHERE (t.id = $1 OR t.repeat_of = $1) AND t.id <> $2 ORDER BY t.received_at, t.id LIMIT 100`,
-    [root, id],
+     FROM tickets t ${NAME_JOINS} WHERE (t.id = $1 OR t.repeat_of = $1) AND t.id <> $2${andScope(scope, linkParams)} ORDER BY t.received_at, t.id LIMIT 100`,
+    linkParams,
   );
   const places = await db.query<{ level: string; code: string; geojson: string }>(
     `SELECT level, code, ST_AsGeoJSON(geom, 6) AS geojson FROM regions WHERE code = ANY($1::text[]) AND level IN ('street','grid')`,
@@ -125,6 +139,7 @@ export async function ticketDetail(db: Queryable, id: number, now: Date = new Da
   };
   return {
     ...t,
+    caller: await maskedCaller(db, id),
     events,
     dispatches,
     units: await unitNames(db, mentioned),
@@ -163,7 +178,9 @@ const QUEUE_WHERE: Record<QueueKind, string> = {
 };
 
 /** Oldest first; `total` on every row is the queue's full size (rows stop at `limit`). */
-export async function queue(db: Queryable, kind: QueueKind, limit: number) {
+export async function queue(db: Queryable, kind: QueueKind, limit: number, scope: Scope) {
+  const params: unknown[] = [limit];
+  const own = andScope(scope, params);
   return db.query(
     `SELECT t.id::int AS id, t.kind, t.channel, t.category_code AS "categoryCode", t.urgency, t.status, t.location_status AS "locationStatus", t.address,
             t.district_code AS "districtCode", t.street_code AS "streetCode", t.received_at AS "receivedAt", t.respond_due_at AS "respondDueAt",
@@ -175,18 +192,20 @@ export async function queue(db: Queryable, kind: QueueKind, limit: number) {
      LEFT JOIN LATERAL (SELECT x.unit_code, x.returned_at, x.return_reason, COALESCE(rs.name_zh, dp.name_zh) AS name_zh, COALESCE(rs.name_en, dp.name_en) AS name_en
                         FROM dispatches x LEFT JOIN regions rs ON rs.code = x.unit_code LEFT JOIN departments dp ON dp.code = x.unit_code
                         WHERE x.ticket_id = t.id AND x.returned_at IS NOT NULL AND x.ruled_at IS NULL ORDER BY x.returned_at DESC, x.id DESC LIMIT 1) r ON t.status = 'returned'
-     WHERE ${QUEUE_WHERE[kind]} ORDER BY t.received_at, t.id LIMIT $1`,
-    [limit],
+     WHERE ${QUEUE_WHERE[kind]}${own} ORDER BY t.received_at, t.id LIMIT $1`,
+    params,
   );
 }
 
-/** Unjustified returns per unit (退单不合理), counted against the unit; optional [from, to). */
-export async function unjustifiedReturns(db: Queryable, from: Date | null, to: Date | null) {
+/** Unjustified returns per unit (退单不合理), counted against the unit; optional [from, to); only tickets in `scope`. */
+export async function unjustifiedReturns(db: Queryable, from: Date | null, to: Date | null, scope: Scope) {
+  const params: unknown[] = [from?.toISOString() ?? null, to?.toISOString() ?? null];
+  const own = andScope(scope, params);
   return db.query<{ unitCode: string; unjustified: number; returns: number }>(
-    `SELECT unit_code AS "unitCode", count(*) FILTER (WHERE return_justified = false)::int AS unjustified, count(*)::int AS returns
-     FROM dispatches WHERE returned_at IS NOT NULL
-       AND ($1::timestamptz IS NULL OR returned_at >= $1) AND ($2::timestamptz IS NULL OR returned_at < $2)
-     GROUP BY unit_code ORDER BY unit_code`,
-    [from?.toISOString() ?? null, to?.toISOString() ?? null],
+    `SELECT d.unit_code AS "unitCode", count(*) FILTER (WHERE d.return_justified = false)::int AS unjustified, count(*)::int AS returns
+     FROM dispatches d JOIN tickets t ON t.id = d.ticket_id WHERE d.returned_at IS NOT NULL
+       AND ($1::timestamptz IS NULL OR d.returned_at >= $1) AND ($2::timestamptz IS NULL OR d.returned_at < $2)${own}
+     GROUP BY d.unit_code ORDER BY d.unit_code`,
+    params,
   );
 }

@@ -1,5 +1,6 @@
 // Intake and life-cycle actions over HTTP: POST /api/tickets, POST /api/tickets/:id/<action>,
-// POST /api/tickets/:id/locate, GET /api/tickets/:id, GET /api/queue, GET /api/returns.
+// POST /api/tickets/:id/locate, GET /api/tickets/:id, GET /api/tickets/:id/caller (audited),
+// GET /api/queue, GET /api/returns. Every read and unit action is limited to the principal's scope.
 // Rules live in server/lifecycle/ and server/intake/; this file maps them to HTTP.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -11,6 +12,8 @@ import { intakeQueue, IntakeUnavailable } from '../intake/groupCommit.ts';
 import { locateBody, locateManually } from '../intake/manualLocate.ts';
 import { defaultSettings, type LifecycleSettings } from '../intake/settings.ts';
 import { ACTION_BODIES, ActionRefused, applyAction, TicketNotFound } from '../lifecycle/actions.ts';
+import { OutOfScope, regionInScope } from '../auth/scope.ts';
+import { readCallerInClear } from '../lifecycle/caller.ts';
 import { QUEUE_KINDS, queue, ticketDetail, unjustifiedReturns } from '../lifecycle/read.ts';
 import { ACTIONS, IllegalTransition, TimeTravel, type Action } from '../lifecycle/stateMachine.ts';
 import { readJsonBody, validQuery } from '../validate.ts';
@@ -31,6 +34,8 @@ export function lifecycleError(c: Context, e: unknown) {
 }
 
 const idParam = (c: Context) => Number(c.req.param('id'));
+/** Missing and out of jurisdiction answer alike, so an official cannot learn which ids exist elsewhere. */
+const noTicket = (c: Context) => c.json(errorBody('not_found', `No ticket ${c.req.param('id')}`, 'id'), 404);
 
 export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings()) {
   const tickets = new Hono<AppEnv>()
@@ -50,8 +55,14 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       }
     })
     .get('/:id{[0-9]+}', async (c) => {
-      const t = await ticketDetail(c.get('db'), idParam(c));
-      return t ? c.json(t) : c.json(errorBody('not_found', `No ticket ${c.req.param('id')}`, 'id'), 404);
+      const t = await ticketDetail(c.get('db'), idParam(c), c.get('principal').scope);
+      return t ? c.json(t) : noTicket(c);
+    })
+    // Name and phone in clear (dispatcher/admin, gate caller_unmasked); each read is in the audit log.
+    .get('/:id{[0-9]+}/caller', async (c) => {
+      const r = await readCallerInClear(c.get('db'), c.get('principal'), idParam(c));
+      c.header('Cache-Control', 'no-store');
+      return r.found ? c.json({ id: idParam(c), caller: r.caller }) : noTicket(c);
     })
     .post('/:id{[0-9]+}/locate', limitBody(), async (c) => {
       const body = await readJsonBody(c);
@@ -59,7 +70,7 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       const parsed = locateBody.safeParse(body.value);
       if (!parsed.success) return c.json(validationError(parsed.error), 400);
       try {
-        return c.json(await locateManually(c.get('db'), idParam(c), parsed.data));
+        return c.json(await locateManually(c.get('db'), idParam(c), parsed.data, undefined, c.get('principal').username));
       } catch (e) {
         return lifecycleError(c, e);
       }
@@ -72,7 +83,13 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       const parsed = ACTION_BODIES[action].safeParse(body.value);
       if (!parsed.success) return c.json(validationError(parsed.error), 400);
       try {
-        return c.json(await applyAction(c.get('db'), idParam(c), action, parsed.data as never));
+        const p = c.get('principal');
+        // an official acts as their own unit (or one of their district's streets), never as another
+        const unitCode = (parsed.data as { unitCode?: string }).unitCode;
+        if (unitCode !== undefined && p.scope.level !== 'city' && !(await regionInScope(c.get('db'), p.scope, unitCode))) {
+          throw new OutOfScope('unitCode', `unitCode: ${unitCode} is outside your jurisdiction (${p.scope.code})`);
+        }
+        return c.json(await applyAction(c.get('db'), idParam(c), action, parsed.data as never, undefined, { username: p.username, scope: p.scope }));
       } catch (e) {
         return lifecycleError(c, e);
       }
@@ -83,7 +100,7 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
     validQuery(z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) })),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json({ kind: q.kind, tickets: await queue(c.get('db'), q.kind, q.limit) });
+      return c.json({ kind: q.kind, tickets: await queue(c.get('db'), q.kind, q.limit, c.get('principal').scope) });
     },
   );
 
@@ -92,7 +109,7 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
     validQuery(z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() })),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json({ units: await unjustifiedReturns(c.get('db'), q.from ?? null, q.to ?? null) });
+      return c.json({ units: await unjustifiedReturns(c.get('db'), q.from ?? null, q.to ?? null, c.get('principal').scope) });
     },
   );
 

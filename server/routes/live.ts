@@ -1,5 +1,6 @@
 // GET /api/live: Server-Sent Events of new tickets and state changes (ticket_events), resumable
 // with Last-Event-ID (or ?since=). Without either, the stream starts after the latest event.
+// A scoped principal (official, district wall) receives only events of tickets in their region.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../app.ts';
@@ -15,7 +16,7 @@ export const live = new Hono<AppEnv>().get('/', async (c) => {
   const raw = c.req.header('last-event-id') ?? c.req.query('since');
   if (raw !== undefined && !/^\d{1,15}$/.test(raw)) return c.json(errorBody('invalid_input', 'Last-Event-ID: not an event id', 'Last-Event-ID'), 400);
   const last = raw !== undefined ? Number(raw) : await latestEventId(db);
-  const feed = new FeedReader(db, last);
+  const feed = new FeedReader(db, last, c.get('principal').scope);
   return streamSSE(c, async (stream) => {
     let wake: () => void = () => {};
     let pending = true;
@@ -36,7 +37,7 @@ export const live = new Hono<AppEnv>().get('/', async (c) => {
           for (;;) {
             const batch = await feed.next();
             for (const e of batch) await stream.writeSSE({ id: String(e.id), event: 'ticket', data: JSON.stringify(e) });
-            if (batch.length < 500) break;
+            if (!feed.more) break;
           }
         }
         const gap = feed.waiting;

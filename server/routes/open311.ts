@@ -12,6 +12,7 @@ import { defaultSettings } from '../intake/settings.ts';
 import { open311Error, render, splitFormat, type Format } from '../open311/format.ts';
 import { service, serviceRequest, STATUS_FILTER, type RequestRow, type ServiceRow } from '../open311/mapping.ts';
 import { limitBody } from './lifecycle.ts';
+import { scopeClause } from '../auth/scope.ts';
 
 const DEFAULT_DAYS = 90;
 const MAX_REQUESTS = 1000;
@@ -46,6 +47,9 @@ export const open311 = new Hono<AppEnv>()
     const q = c.req.query();
     const params: unknown[] = [];
     const where: string[] = [];
+    // the reader's jurisdiction holds even with service_request_id (which drops every other filter)
+    const own = scopeClause(c.get('principal').scope, params);
+    if (own) where.push(own);
     if (q.service_request_id) {
       // The spec: with service_request_id, all other filters are ignored.
       const ids = q.service_request_id.split(',').map((s) => s.trim());
@@ -90,7 +94,10 @@ export const open311 = new Hono<AppEnv>()
     if (!f) return open311Error('json', 404, 'Requests are requests/{id}.json or .xml');
     const [id, format] = f;
     if (!/^\d{1,15}$/.test(id)) return open311Error(format, 404, `service_request_id ${id} not found`);
-    const rows = await c.get('db').query<RequestRow>(`${REQUEST_SQL} WHERE t.id = $1`, [Number(id)]);
+    const params: unknown[] = [Number(id)];
+    const own = scopeClause(c.get('principal').scope, params);
+    // outside the reader's jurisdiction reads as missing
+    const rows = await c.get('db').query<RequestRow>(`${REQUEST_SQL} WHERE t.id = $1${own ? ` AND ${own}` : ''}`, params);
     if (!rows[0]) return open311Error(format, 404, `service_request_id ${id} not found`);
     return render(format, 200, 'service_requests', 'request', rows.map(serviceRequest));
   })
@@ -98,7 +105,9 @@ export const open311 = new Hono<AppEnv>()
     const f = fmtOf(c, c.req.param('name'));
     if (!f) return open311Error('json', 404, 'Tokens are tokens/{token}.json or .xml');
     const [token, format] = f;
-    const rows = await c.get('db').query<{ id: number }>(`SELECT id::int AS id FROM tickets WHERE idempotency_key = $1`, [`open311:${token}`]);
+    const params: unknown[] = [`open311:${token}`];
+    const own = scopeClause(c.get('principal').scope, params);
+    const rows = await c.get('db').query<{ id: number }>(`SELECT t.id::int AS id FROM tickets t WHERE t.idempotency_key = $1${own ? ` AND ${own}` : ''}`, params);
     if (!rows[0]) return open311Error(format, 404, `token ${token} not found`);
     return render(format, 200, 'service_requests', 'request', [{ service_request_id: String(rows[0].id), token }]);
   })

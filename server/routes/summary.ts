@@ -5,6 +5,8 @@ import type { Queryable } from '../../db/client.ts';
 import { validQuery } from '../validate.ts';
 import { resolveFilter, ticketFilterSchema, type ResolvedFilter } from '../filters.ts';
 import { CITY_TIME_ZONE } from '../time.ts';
+import type { Scope } from '../auth/principal.ts';
+import { scopeClause } from '../auth/scope.ts';
 
 /** The level below a region, and the ticket column that names it; the city's children are districts. */
 async function childLevel(db: Queryable, region: string | undefined) {
@@ -46,6 +48,16 @@ function figures(db: Queryable, f: ResolvedFilter) {
   );
 }
 
+/** First and last receipt in the principal's jurisdiction (the whole city for city scope). */
+function dataRange(db: Queryable, scope: Scope) {
+  const params: unknown[] = [];
+  const own = scopeClause(scope, params);
+  return db.query<{ first: Date | null; last: Date | null }>(
+    `SELECT min(t.received_at) AS first, max(t.received_at) AS last FROM tickets t${own ? ` WHERE ${own}` : ''}`,
+    params,
+  );
+}
+
 const seriesQuery = ticketFilterSchema.extend({ step: z.enum(['week', 'month']).default('month') });
 
 /**
@@ -58,7 +70,8 @@ export const summary = new Hono<AppEnv>()
   .get('/', validQuery(ticketFilterSchema), async (c) => {
     const db = c.get('db');
     const q = c.req.valid('query');
-    const f = await resolveFilter(db, q);
+    const scope = c.get('principal').scope;
+    const f = await resolveFilter(db, q, scope);
     const [totals, byDistrict, byGroup, byStatus, range, fig, children] = await Promise.all([
       db.query<{ total: number; located: number; unlocated: number; outside: number }>(
         `SELECT count(*)::int AS total,
@@ -85,9 +98,9 @@ export const summary = new Hono<AppEnv>()
         `SELECT t.status, count(*)::int AS count FROM tickets t WHERE ${f.where} GROUP BY t.status ORDER BY count DESC, t.status`,
         f.params,
       ),
-      db.query<{ first: Date | null; last: Date | null }>('SELECT min(received_at) AS first, max(received_at) AS last FROM tickets'),
+      dataRange(db, scope),
       figures(db, f),
-      childCounts(db, f, q.region),
+      childCounts(db, f, f.region),
     ]);
     const synthetic = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM regions WHERE synthetic');
     return c.json({
@@ -106,8 +119,8 @@ export const summary = new Hono<AppEnv>()
   .get('/series', validQuery(seriesQuery), async (c) => {
     const db = c.get('db');
     const q = c.req.valid('query');
-    const f = await resolveFilter(db, q);
-    const child = await childLevel(db, q.region);
+    const f = await resolveFilter(db, q, c.get('principal').scope);
+    const child = await childLevel(db, f.region);
     const z = f.params.length + 1;
     // buckets in the city's zone: a month boundary in UTC would move a night's tickets
     const bucket = `date_trunc($${z + 1}::text, t.received_at AT TIME ZONE $${z})`;

@@ -42,7 +42,7 @@ export const tickets = new Hono<AppEnv>()
   .get('/', validQuery(listQuery), async (c) => {
     const q = c.req.valid('query');
     const db = c.get('db');
-    const f = await resolveFilter(db, q);
+    const f = await resolveFilter(db, q, c.get('principal').scope);
     const [count, items] = await Promise.all([
       db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets t WHERE ${f.where}`, f.params),
       db.query(
@@ -64,18 +64,18 @@ export const tickets = new Hono<AppEnv>()
   .get('/export', validQuery(exportQuery), async (c) => {
     const q = c.req.valid('query');
     const db = c.get('db');
-    const f = await resolveFilter(db, q);
+    const f = await resolveFilter(db, q, c.get('principal').scope);
     const n = await countExport(db, f);
     if (n > MAX_EXPORT_ROWS) {
       return c.json(errorBody('too_large', `${n} tickets match; narrow the filter to at most ${MAX_EXPORT_ROWS}`, 'from'), 400);
     }
     const [rows, region] = await Promise.all([
       exportRows(db, f),
-      q.region ? db.query<{ zh: string; en: string }>('SELECT name_zh AS zh, name_en AS en FROM regions WHERE code = $1', [q.region]) : [],
+      f.region ? db.query<{ zh: string; en: string }>('SELECT name_zh AS zh, name_en AS en FROM regions WHERE code = $1', [f.region]) : [],
     ]);
     const day = (d: Date) => cityTime.format(d).slice(0, 10);
-    // `to` is exclusive: the file names the last day it covers
-    const name = exportFileName(q.lang, q, region[0]?.[q.lang] ?? null, day(f.from), day(new Date(f.to.getTime() - 1)), q.format);
+    // `to` is exclusive: the file names the last day it covers; a scoped export names its region
+    const name = exportFileName(q.lang, { ...q, region: f.region }, region[0]?.[q.lang] ?? null, day(f.from), day(new Date(f.to.getTime() - 1)), q.format);
     c.header('Content-Disposition', contentDisposition('attachment', name, name.replace(/[^\x20-\x7e]/g, '_')));
     c.header('X-Total-Count', String(rows.length));
     const fmt = (d: Date) => cityTime.format(new Date(d));
@@ -92,7 +92,7 @@ export const tickets = new Hono<AppEnv>()
    */
   .get('/points', validQuery(ticketFilterSchema), async (c) => {
     const db = c.get('db');
-    const f = await resolveFilter(db, c.req.valid('query'));
+    const f = await resolveFilter(db, c.req.valid('query'), c.get('principal').scope);
     const cats = await listCategories(db);
     const k = f.params.length + 1;
     // One statement: the extent, then per point one 48-bit integer x << 32 | y << 16 | category

@@ -4,16 +4,19 @@ import { createApp } from '../../server/app.ts';
 import { decodePoints } from '../../server/points.ts';
 import { ENGINES, openTestDatabase } from '../helpers/engines.ts';
 import { loadTinyCity, TINY_TICKETS } from '../helpers/tinyCity.ts';
+import { signIn, type Client } from '../helpers/auth.ts';
 
 describe.each(ENGINES)('API on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
-  const get = (path: string) => app.request(path);
+  let client: Client;
+  const get = (path: string) => client.request(path);
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_api');
     await loadTinyCity(db);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -58,7 +61,7 @@ describe.each(ENGINES)('API on %s', (engine) => {
   it('answers an unchanged region set with 304 for its ETag', async () => {
     const first = await get('/api/regions?level=street');
     const etag = first.headers.get('etag')!;
-    const again = await app.request('/api/regions?level=street', { headers: { 'If-None-Match': etag } });
+    const again = await client.request('/api/regions?level=street', { headers: { 'If-None-Match': etag } });
     expect(again.status).toBe(304);
   });
 

@@ -7,13 +7,15 @@ import { createApp } from '../../server/app.ts';
 import { decodePoints } from '../../server/points.ts';
 import { ENGINES, openTestDatabase } from '../helpers/engines.ts';
 import { loadTinyCity } from '../helpers/tinyCity.ts';
+import { signIn, type Client } from '../helpers/auth.ts';
 
 const WINDOW = 'from=2026-10-01&to=2026-11-30';
 
 describe.each(ENGINES)('workspace filters and export on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
-  const get = (path: string) => app.request(path);
+  let client: Client;
+  const get = (path: string) => client.request(path);
   const json = async (path: string) => {
     const res = await get(path);
     expect(res.status, path).toBe(200);
@@ -28,6 +30,7 @@ describe.each(ENGINES)('workspace filters and export on %s', (engine) => {
     await db.query(`UPDATE tickets SET status = 'returned', return_count = 1, urgency = 'emergency', address = '=1+2 "楼", 东门' WHERE id = 4`);
     await db.query(`UPDATE tickets SET status = 'dispatched', overdue_at = '2026-11-10T00:00:00Z' WHERE id = 2`);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -160,7 +163,7 @@ describe.each(ENGINES)('workspace filters and export on %s', (engine) => {
     expect(count).toBe(5);
     expect(extent).toEqual([116.02, 39.05, 117.5, 40.5]);
     expect(Array.from(categories).sort()).toEqual([0, 0, 1, 2, 2]);
-    const zipped = await app.request(`/api/tickets/points?${WINDOW}`, { headers: { 'accept-encoding': 'gzip' } });
+    const zipped = await client.request(`/api/tickets/points?${WINDOW}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(zipped.headers.get('x-total-count')).toBe('5');
     expect(raw.byteLength).toBe(40 + 5 * 6);
     // quantised points barely compress (see tests/bench/points.bench.ts): sent as they are

@@ -8,6 +8,7 @@ import { openTestDatabase } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
 import { importRegions } from '../../../data/geo/importer.ts';
 import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 
 const ROWS = 100_000;
 const HEADER = 'external_id,kind,channel,category,description,address,lon,lat,crs,received_at,caller_phone';
@@ -55,6 +56,7 @@ function buildCsv(): string {
 describe('CSV import of 100,000 rows (PostgreSQL only: PGlite needs about two minutes for 100k rows, measured 11 s per 10k)', () => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  let client: Client;
 
   beforeAll(async () => {
     db = await openTestDatabase('postgres', 'hotline_test_csv_100k');
@@ -62,6 +64,7 @@ describe('CSV import of 100,000 rows (PostgreSQL only: PGlite needs about two mi
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     await seedTaxonomy(db, TINY_TAXONOMY);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -79,7 +82,7 @@ describe('CSV import of 100,000 rows (PostgreSQL only: PGlite needs about two mi
     expect(expected.length).toBe(205);
 
     const t0 = performance.now();
-    const res = await app.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const res = await client.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
     const seconds = (performance.now() - t0) / 1000;
     expect(res.status).toBe(200);
     const report = (await res.json()) as any;

@@ -13,8 +13,10 @@ import { intakeTicket } from '../../../server/intake/intake.ts';
 import { intakeSchema } from '../../../server/intake/normalise.ts';
 import { defaultSettings } from '../../../server/intake/settings.ts';
 import { eventsAfter, FeedReader, latestEventId } from '../../../server/lifecycle/liveFeed.ts';
+import { CITY } from '../../../server/auth/principal.ts';
 import { ENGINES, openTestDatabase, testDatabaseUrl } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 
 const T0 = Date.parse('2026-10-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,8 +33,9 @@ async function setUp(db: Database) {
 describe.each(ENGINES)('group commit on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  let client: Client;
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    app.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    client.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const counts = async () =>
     (await db.query<Record<string, number>>(
       `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events,
@@ -43,6 +46,7 @@ describe.each(ENGINES)('group commit on %s', (engine) => {
     db = await openTestDatabase(engine, 'hotline_test_group_commit');
     await setUp(db);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -68,7 +72,7 @@ describe.each(ENGINES)('group commit on %s', (engine) => {
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     bodies.forEach((b, i) => expect([byId.get(b.id)!.description, new Date(byId.get(b.id)!.received_at).toISOString()]).toEqual([`gc ${i}`, iso(T0 + i * 60_000)]));
-    const t = (await (await app.request(`/api/tickets/${bodies[7].id}`)).json()) as any;
+    const t = (await (await client.request(`/api/tickets/${bodies[7].id}`)).json()) as any;
     expect(t.events.map((e: any) => [e.type, e.at, e.unitCode])).toEqual([['received', iso(T0 + 7 * 60_000), null], ['dispatched', iso(T0 + 7 * 60_000), '900001001']]);
     expect(t.dispatches.map((d: any) => [d.unitCode, d.role])).toEqual([['900001001', 'territorial']]);
   });
@@ -166,7 +170,7 @@ describe('live feed across transactions that commit out of id order (PostgreSQL:
 
   it('holds back a later event until the earlier one commits, then sends both in id order', async () => {
     const start = await latestEventId(db);
-    const reader = new FeedReader(db, start);
+    const reader = new FeedReader(db, start, CITY);
     await a.query('BEGIN');
     const first = await insert(a);
     await b.query('BEGIN');
@@ -174,7 +178,7 @@ describe('live feed across transactions that commit out of id order (PostgreSQL:
     await b.query('COMMIT');
     expect(second).toBeGreaterThan(first);
     // A reader that trusts "id > last" would move past `first` here and never send it.
-    expect((await eventsAfter(db, start)).map((e) => e.id)).toEqual([second]);
+    expect((await eventsAfter(db, start, CITY)).map((e) => e.id)).toEqual([second]);
     expect(await reader.next()).toEqual([]);
     expect(reader.waiting).toBe(true);
     await a.query('COMMIT');
@@ -183,7 +187,7 @@ describe('live feed across transactions that commit out of id order (PostgreSQL:
   });
 
   it('moves past a gap once the transaction that held it has rolled back', async () => {
-    const reader = new FeedReader(db, await latestEventId(db));
+    const reader = new FeedReader(db, await latestEventId(db), CITY);
     await a.query('BEGIN');
     await insert(a);
     const kept = await insert(b);

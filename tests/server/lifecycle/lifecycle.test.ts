@@ -6,6 +6,7 @@ import { createApp } from '../../../server/app.ts';
 import { runClock } from '../../../server/lifecycle/clock.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -14,9 +15,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  let client: Client;
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const get = async (path: string) => (await app.request(path)).json() as Promise<any>;
+    client.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const get = async (path: string) => (await client.request(path)).json() as Promise<any>;
   const counts = async () =>
     (await db.query<Record<string, number>>(
       `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events,
@@ -37,6 +39,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     await seedTaxonomy(db, TINY_TAXONOMY);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -66,7 +69,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect(q.tickets.map((x: any) => x.id)).toEqual([id]);
   });
 
-  it('walks the normal path with exact instants and keeps caller data out of the detail', async () => {
+  it('walks the normal path with exact instants and shows the caller only masked in the detail', async () => {
     const t0 = Date.parse('2026-11-02T00:00:00Z');
     const res = await post('/api/tickets', noise(iso(t0), { callerName: '张三', callerPhone: '13800000001', address: '甲一街道1号' }));
     expect(res.status).toBe(201);
@@ -88,6 +91,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
       ['received', null, 'received'], ['dispatched', 'received', 'dispatched'], ['accepted', 'dispatched', 'accepted'],
       ['in_progress', 'accepted', 'in_progress'], ['replied', 'in_progress', 'replied'], ['callback', 'replied', 'callback'], ['closed', 'callback', 'closed'],
     ]);
+    expect(t.caller).toEqual({ name: '张*', phone: '138****0001' });
     expect(JSON.stringify(t)).not.toContain('13800000001');
     expect(JSON.stringify(t)).not.toContain('张三');
     expect(t.dispatches.map((d: any) => [d.unitCode, d.role, d.acceptedAt])).toEqual([['900001001', 'territorial', iso(t0 + H)]]);
@@ -236,7 +240,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     // A missing ticket is named by its id, for a valid action body and for the detail read alike.
     const missing = await post('/api/tickets/999999999/accept', { at: '2026-11-22T00:00:00Z' });
     expect([missing.status, await missing.json()]).toEqual([404, { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } }]);
-    const missingDetail = await app.request('/api/tickets/999999999');
+    const missingDetail = await client.request('/api/tickets/999999999');
     expect([missingDetail.status, await missingDetail.json()]).toEqual([404, { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } }]);
     const badAction = await post('/api/tickets/1/callback', { solved: 'yes', satisfaction: 'satisfied' });
     expect([badAction.status, ((await badAction.json()) as any).error.field]).toEqual([400, 'solved']);
@@ -247,7 +251,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
   it('streams events over SSE, replaying from Last-Event-ID and then live from NOTIFY', async () => {
     const ids = (await db.query<{ id: number }>('SELECT id::int AS id FROM ticket_events ORDER BY id DESC LIMIT 2')).map((r) => r.id).reverse();
     const ctrl = new AbortController();
-    const res = await app.request('/api/live', { headers: { 'last-event-id': String(ids[0] - 1) }, signal: ctrl.signal });
+    const res = await client.request('/api/live', { headers: { 'last-event-id': String(ids[0] - 1) }, signal: ctrl.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
@@ -276,7 +280,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect(seen.slice(2).map((e) => [e.ticketId, e.type])).toEqual([[created.id, 'received'], [created.id, 'dispatched']]);
     await reader.cancel();
     ctrl.abort();
-    const bad = await app.request('/api/live', { headers: { 'last-event-id': 'abc' } });
+    const bad = await client.request('/api/live', { headers: { 'last-event-id': 'abc' } });
     expect(bad.status).toBe(400);
   });
   it('imports a CSV, reporting bad rows by line number and importing the rest, once', async () => {
@@ -293,7 +297,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
       'h-8,help,wechat,water.outage,,,116.3,abc,WGS84,2024-03-01T05:00:00Z,',
     ].join('\n');
     const before = await counts();
-    const send = () => app.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const send = () => client.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
     const res = await send();
     expect(res.status).toBe(200);
     const report = (await res.json()) as any;
@@ -313,7 +317,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect((await counts()).tickets).toBe(before.tickets + 3);
     const row = (await db.query<any>(`SELECT status, description, received_at FROM tickets WHERE idempotency_key = 'phone:h-3'`))[0];
     expect([row.status, row.description, new Date(row.received_at).toISOString()]).toEqual(['received', '两行\n描述', '2024-03-01T02:00:00.000Z']);
-    const wrongType = await app.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const wrongType = await client.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(wrongType.status).toBe(415);
   });
 });

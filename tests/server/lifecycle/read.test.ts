@@ -9,6 +9,7 @@ import { runClock } from '../../../server/lifecycle/clock.ts';
 import { deadlinesOf } from '../../../server/lifecycle/read.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -30,12 +31,13 @@ describe('deadlinesOf', () => {
 describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  let client: Client;
   const post = async (path: string, body: unknown) => {
-    const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await client.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
     return (await res.json()) as any;
   };
-  const get = async (path: string) => (await app.request(path)).json() as Promise<any>;
+  const get = async (path: string) => (await client.request(path)).json() as Promise<any>;
   const noise = (receivedAt: string, extra: Record<string, unknown> = {}) => ({
     kind: 'complaint', channel: 'web', category: 'noise.night_construction', description: '夜间施工', lon: 116.02, lat: 39.05, receivedAt, ...extra,
   });
@@ -46,12 +48,13 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     await seedTaxonomy(db, TINY_TAXONOMY);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
   });
 
-  it('names the category, places and units, links repeats and keeps caller data out', async () => {
+  it('names the category, places and units, links repeats and shows the caller only masked', async () => {
     const t0 = Date.parse('2026-03-01T00:00:00Z');
     const first = await post('/api/tickets', noise(iso(t0), { callerName: '李四', callerPhone: '13700000007' }));
     const second = await post('/api/tickets', { ...noise(iso(t0 + D), { callerPhone: '13700000007' }), category: 'noise.night_construction' });
@@ -77,6 +80,8 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
     expect(t.unitChoices.map((u: any) => u.code)).toEqual(['900001001', '900001002', '900002001', 'water_group']);
     expect(t.shapes.street.coordinates[0][0]).toHaveLength(5);
     expect(t.shapes.grid.type).toBe('MultiPolygon');
+    expect(t.caller).toEqual({ name: null, phone: '137****0007' });
+    expect((await get(`/api/tickets/${first.id}`)).caller).toEqual({ name: '李*', phone: '137****0007' });
     const text = JSON.stringify(t) + JSON.stringify(await get(`/api/tickets/${first.id}`));
     expect(text).not.toContain('13700000007');
     expect(text).not.toContain('李四');
@@ -117,7 +122,7 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
     expect([first.length, first[0].total]).toEqual([1, 4]);
     const returned = (await get('/api/queue?kind=returned')).tickets;
     expect(returned.map((x: any) => [x.id, x.returnedBy, x.returnedByZh, x.returnReason, x.returnedAt, x.total])).toEqual([[c.id, '900002001', '乙一街道', '非本辖区', iso(t0 + 3 * H), 1]]);
-    const bad = await app.request('/api/queue?kind=late');
+    const bad = await client.request('/api/queue?kind=late');
     expect([bad.status, ((await bad.json()) as any).error.field]).toEqual([400, 'kind']);
   });
 });

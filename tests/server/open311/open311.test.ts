@@ -5,15 +5,17 @@ import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
 import { createApp } from '../../../server/app.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 
 const KEY = 'test-key-311';
 
 describe.each(ENGINES)('Open311 GeoReport v2 on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
-  const get = (path: string) => app.request(`/open311/v2/${path}`);
+  let client: Client;
+  const get = (path: string) => client.request(`/open311/v2/${path}`);
   const post = (path: string, form: Record<string, string>) =>
-    app.request(`/open311/v2/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    client.request(`/open311/v2/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
   const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets'))[0].n;
   let created: string;
 
@@ -24,6 +26,7 @@ describe.each(ENGINES)('Open311 GeoReport v2 on %s', (engine) => {
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     await seedTaxonomy(db, TINY_TAXONOMY);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -115,7 +118,7 @@ describe.each(ENGINES)('Open311 GeoReport v2 on %s', (engine) => {
 
   it('filters requests by id, service_code, dates and status, in JSON and XML', async () => {
     const now = Date.now();
-    const closed = (await (await app.request('/api/tickets', {
+    const closed = (await (await client.request('/api/tickets', {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'consultation', channel: 'phone', category: 'water.pipe_leak', address: '问', receivedAt: new Date(now - 86_400_000).toISOString() }),
     })).json()) as any;
@@ -140,25 +143,36 @@ describe.each(ENGINES)('Open311 GeoReport v2 on %s', (engine) => {
     const bad = await get('requests.xml?status=pending');
     expect([bad.status, await bad.text()]).toEqual([400, '<?xml version="1.0" encoding="utf-8"?><errors><error><code>400</code><description>status: must be open or closed</description></error></errors>']);
   });
-});
 
-describe('Open311 while the database is down', () => {
-  // Every call fails the way pg does when the server refuses connections; no engine is needed.
-  const down = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
-  const db = { engine: 'postgres', query: down, exec: down, transaction: down, copyCsv: down, listen: down, close: async () => {} } as unknown as Database;
-  const app = createApp({ db });
-
-  it('answers a POST with 503, Retry-After and the spec error body, in JSON and XML', async () => {
-    process.env.OPEN311_API_KEYS = KEY;
+  it('answers a signed-in POST with 503, Retry-After and the spec error body while the database is down, in JSON and XML', async () => {
+    // The session is read (and cached) while the database is up; then every call fails the way pg
+    // does when the server refuses connections.
+    let broken = false;
+    const down = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    const flaky = new Proxy(db, {
+      get(target, key) {
+        if (broken && ['query', 'exec', 'transaction', 'copyCsv', 'listen'].includes(String(key))) return down;
+        const v = Reflect.get(target, key);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const downApp = createApp({ db: flaky });
+    const caller = await signIn(downApp, flaky, { role: 'dispatcher' });
+    expect((await caller.request('/open311/v2/requests.json')).status).toBe(200);
+    broken = true;
     const form = new URLSearchParams({ api_key: KEY, service_code: 'water.outage', lat: '39.05', long: '116.02' }).toString();
-    const post = (name: string) => app.request(`/open311/v2/${name}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
-    const json = await post('requests.json');
-    expect([json.status, json.headers.get('retry-after'), await json.json()]).toEqual([503, '2', [{ code: 503, description: 'the request could not be stored; retry shortly' }]]);
-    const xml = await post('requests.xml');
-    expect([xml.status, xml.headers.get('retry-after'), await xml.text()]).toEqual([
-      503,
-      '2',
-      '<?xml version="1.0" encoding="utf-8"?><errors><error><code>503</code><description>the request could not be stored; retry shortly</description></error></errors>',
-    ]);
+    const post = (name: string) => caller.request(`/open311/v2/${name}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    try {
+      const json = await post('requests.json');
+      expect([json.status, json.headers.get('retry-after'), await json.json()]).toEqual([503, '2', [{ code: 503, description: 'the request could not be stored; retry shortly' }]]);
+      const xml = await post('requests.xml');
+      expect([xml.status, xml.headers.get('retry-after'), await xml.text()]).toEqual([
+        503,
+        '2',
+        '<?xml version="1.0" encoding="utf-8"?><errors><error><code>503</code><description>the request could not be stored; retry shortly</description></error></errors>',
+      ]);
+    } finally {
+      broken = false;
+    }
   });
 });

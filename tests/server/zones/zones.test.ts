@@ -8,6 +8,7 @@ import { importZones, loadBeijingZones } from '../../../data/zones/importer.ts';
 import { createApp } from '../../../server/app.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { TINY_CITY } from '../../helpers/tinyCity.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 
 const TAXONOMY = parseTaxonomy({
   departments: [
@@ -46,12 +47,13 @@ const ZONES = {
 describe.each(ENGINES)('responsibility zones on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
-  const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  let client: Client;
+  const post = (path: string, body: unknown) => client.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const file = async (category: string, lon: number, lat: number) => {
     const res = await post('/api/tickets', { kind: 'complaint', channel: 'phone', category, lon, lat, receivedAt: '2026-11-10T00:00:00Z' });
     expect(res.status, await res.clone().text()).toBe(201);
     const { id } = (await res.json()) as { id: number };
-    return (await (await app.request(`/api/tickets/${id}`)).json()) as any;
+    return (await (await client.request(`/api/tickets/${id}`)).json()) as any;
   };
   const sent = (t: any) => t.dispatches.map((d: any) => [d.unitCode, d.unitKind, d.role, d.zoneCode]);
   const dispatchedEvent = (t: any) => t.events.filter((e: any) => e.type === 'dispatched').map((e: any) => [e.unitCode, e.data]);
@@ -64,6 +66,7 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
     const report = await importZones(db, ZONES, { crs: 'WGS84', replace: true, source: 'test' });
     expect(report).toEqual({ ok: true, crs: 'WGS84', errors: [], zones: 3 });
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -103,13 +106,13 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
     const { id } = (await res.json()) as { id: number };
     const loc = await post(`/api/tickets/${id}/locate`, { lon: 116.05, lat: 39.05, at: '2026-11-11T01:00:00Z' });
     expect(loc.status).toBe(200);
-    const t = (await (await app.request(`/api/tickets/${id}`)).json()) as any;
+    const t = (await (await client.request(`/api/tickets/${id}`)).json()) as any;
     expect(sent(t)).toEqual([['greening', 'department', 'territorial', 'PARK-1']]);
     expect(dispatchedEvent(t)).toEqual([['greening', { zone: 'PARK-1' }]]);
   });
 
   it('serves the zones as GeoJSON for the map, filtered by kind, refusing an unknown kind', async () => {
-    const res = await app.request('/api/zones');
+    const res = await client.request('/api/zones');
     expect(res.headers.get('content-type')).toContain('application/geo+json');
     const fc = (await res.json()) as any;
     expect(fc.type).toBe('FeatureCollection');
@@ -119,9 +122,9 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
       { code: 'ALL-1', name: '综合管理区', nameEn: 'Managed campus', kind: 'other', departmentCode: 'city_management', departmentName: '城管委', departmentNameEn: 'City Management', appliesTo: [], priority: 0, synthetic: false },
     ]);
     expect(fc.features[0].geometry).toEqual({ type: 'MultiPolygon', coordinates: [box(116.045, 39.04, 116.055, 39.06)] });
-    const green = (await (await app.request('/api/zones?kind=greening')).json()) as any;
+    const green = (await (await client.request('/api/zones?kind=greening')).json()) as any;
     expect(green.features.map((f: any) => f.properties.code)).toEqual(['PARK-1']);
-    const bad = await app.request('/api/zones?kind=parks');
+    const bad = await client.request('/api/zones?kind=parks');
     expect([bad.status, ((await bad.json()) as any).error.field]).toEqual([400, 'kind']);
   });
 
