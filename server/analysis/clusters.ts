@@ -27,6 +27,7 @@
 //   ticket is in the cluster too), and groups of tickets sharing an address or a caller. The
 //   address and the caller's identity are never sent, only the ticket ids.
 import type { Database } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
 import { DEFAULT_POLICY } from '../../data/policy/index.ts';
 import { latLngToCell } from 'h3-js';
 import { monthIndex, monthKeyOf, weekStart } from './calendar.ts';
@@ -34,7 +35,7 @@ import { dayWindow } from './params.ts';
 import { poissonUpperTail } from './poisson.ts';
 import { RECURRENCE_LABELS, recurrencePattern } from './recurrence.ts';
 import { findClusters, streetBackground, type ClusterDetail, type ClusterSummary } from './sql/clusters.ts';
-import { categoryInfo, dataSpan, resolveCategories, resolveDistrict, type CategoryInfo } from './sql/scope.ts';
+import { analysisArea, categoryInfo, dataSpan, resolveCategories, type CategoryInfo } from './sql/scope.ts';
 import { startOfCityDay } from '../time.ts';
 
 export const DEFAULT_CLUSTER_DAYS = 365;
@@ -54,11 +55,12 @@ export interface ClusterRequest {
 
 const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1e4) / 1e4 : null);
 
-export async function recurringClusters(db: Database, req: ClusterRequest) {
+/** Clusters of the tickets in the principal's jurisdiction only: a scoped principal sees no id from outside it. */
+export async function recurringClusters(db: Database, req: ClusterRequest, jurisdiction: Scope) {
   const t0 = Date.now();
-  const [requested, district, span, info] = await Promise.all([
+  const [requested, { district, street, scoped }, span, info] = await Promise.all([
     resolveCategories(db, req.category),
-    resolveDistrict(db, req.district),
+    analysisArea(db, jurisdiction, req.district),
     dataSpan(db),
     categoryInfo(db),
   ]);
@@ -73,7 +75,7 @@ export async function recurringClusters(db: Database, req: ClusterRequest) {
   let recurring = 0;
   const result = await findClusters(
     db,
-    { categories, start: startOfCityDay(w.from), end: startOfCityDay(w.end), eps: req.eps, minPoints: req.minPoints, minWeeks: req.minWeeks, district },
+    { categories, start: startOfCityDay(w.from), end: startOfCityDay(w.end), eps: req.eps, minPoints: req.minPoints, minWeeks: req.minWeeks, district, street, scoped },
     async (tx, summaries) => {
       recurring = summaries.length;
       const streets = [...new Set(summaries.map((r) => r.mainStreet).filter((c): c is string => c !== null))];
@@ -124,6 +126,7 @@ export async function recurringClusters(db: Database, req: ClusterRequest) {
     to: w.to,
     category: req.category ?? null,
     district,
+    ...(street === null ? {} : { street }),
     eps: req.eps,
     minPoints: req.minPoints,
     minWeeks: req.minWeeks,

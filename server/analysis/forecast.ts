@@ -2,16 +2,18 @@
 // category for the coming month(s) (forecastModel.ts), a proactive work list, the backtest, and
 // the before/after measure of an intervention (interventionEffect.ts). Reads monthly sums of the
 // H3 rollup.
-import { getResolution, gridDisk, isValidCell, cellToLatLng } from 'h3-js';
+import { getResolution, gridDisk, isValidCell, cellToLatLng, cellToBoundary } from 'h3-js';
 import type { Queryable } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
+import { OutOfScope } from '../auth/scope.ts';
 import { addDays, daysInMonth, monthIndex, monthKeyOf, monthStart } from './calendar.ts';
 import { backtest, forecastMonth, mean, type BacktestUnit, type ForecastParams, type MonthlyHistory } from './forecastModel.ts';
 import { interventionEffect, matchControls, type PlaceCounts } from './interventionEffect.ts';
 import { AnalysisInputError } from './params.ts';
 import { monthlyCellCategoryCounts, studyCells, windowCounts, type H3Res } from './sql/h3.ts';
-import { categoryInfo, dataSpan, resolveCategories, resolveDistrict, type DataSpan } from './sql/scope.ts';
+import { analysisArea, categoryInfo, dataSpan, resolveCategories, type DataSpan } from './sql/scope.ts';
 import { lastCompleteMonth } from './topics.ts';
-import { TtlCache } from './ttlCache.ts';
+import { perDatabase } from './ttlCache.ts';
 
 /** Months of history the forecast reads: same month last year needs 12, its neighbours 13. */
 export const HISTORY_MONTHS = 15;
@@ -33,24 +35,24 @@ function coveredDays(span: DataSpan, first: number, count: number, before: strin
 }
 
 /** Histories read in the last 5 minutes, by what they cover (the latest data day included). */
-const histories = new TtlCache<MonthlyHistory>(5 * 60_000, 20);
+const histories = perDatabase<MonthlyHistory>(5 * 60_000, 20);
 
 /** Monthly (cell, category) history over months [first, first + count), nothing on or after `before`. */
 function loadHistory(
   db: Queryable,
-  scope: { res: H3Res; categories: string[] | null; district: string | null },
+  scope: { res: H3Res; categories: string[] | null; district: string | null; street: string | null },
   span: DataSpan,
   first: number,
   count: number,
   before: string,
 ): Promise<MonthlyHistory> {
   const key = JSON.stringify([scope, span, first, count, before]);
-  return histories.get(key, () => readHistory(db, scope, span, first, count, before));
+  return histories(db).get(key, () => readHistory(db, scope, span, first, count, before));
 }
 
 async function readHistory(
   db: Queryable,
-  scope: { res: H3Res; categories: string[] | null; district: string | null },
+  scope: { res: H3Res; categories: string[] | null; district: string | null; street: string | null },
   span: DataSpan,
   first: number,
   count: number,
@@ -80,10 +82,11 @@ export interface ForecastRequest {
   avoidableShare: number;
 }
 
-export async function forecast(db: Queryable, req: ForecastRequest) {
-  const [categories, district, span, info] = await Promise.all([
+/** History, forecast and work list of the principal's jurisdiction only. */
+export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction: Scope) {
+  const [categories, { district, street }, span, info] = await Promise.all([
     resolveCategories(db, req.category),
-    resolveDistrict(db, req.district),
+    analysisArea(db, jurisdiction, req.district),
     dataSpan(db),
     categoryInfo(db),
   ]);
@@ -92,7 +95,7 @@ export async function forecast(db: Queryable, req: ForecastRequest) {
   // History stops before the target: a past month is forecast as it would have been then.
   const before = [monthStart(target), addDays(span.last, 1)].sort()[0];
   const first = target - HISTORY_MONTHS;
-  const h = await loadHistory(db, { res: req.res, categories, district }, span, first, HISTORY_MONTHS, before);
+  const h = await loadHistory(db, { res: req.res, categories, district, street }, span, first, HISTORY_MONTHS, before);
   if (h.coveredDays.every((d) => d === 0)) throw new AnalysisInputError('month', `no history before ${monthKeyOf(target)}`);
 
   const expected = new Map<string, number>();
@@ -125,7 +128,7 @@ export async function forecast(db: Queryable, req: ForecastRequest) {
   // A past month forecast as it would have been: show what actually came beside it.
   const actual =
     target + req.horizon - 1 <= lastCompleteMonth(span.last)
-      ? await windowCounts(db, { res: req.res, categories, district }, monthStart(target), monthStart(target + req.horizon))
+      ? await windowCounts(db, { res: req.res, categories, district, street }, monthStart(target), monthStart(target + req.horizon))
       : null;
   const round2 = (x: number) => Math.round(x * 100) / 100;
   return {
@@ -134,6 +137,7 @@ export async function forecast(db: Queryable, req: ForecastRequest) {
     res: req.res,
     category: req.category ?? null,
     district,
+    ...(street === null ? {} : { street }),
     history: { from: monthStart(first), before },
     model: 'seasonal-naive × growth blended 60/40 with recent level per category; place shares shrunk to all-category shares (see server/analysis/forecastModel.ts)',
     categories: [...categoryTotals]
@@ -194,8 +198,12 @@ export interface BacktestRequest {
  * precision@k of the forecast and of the two baselines for every complete month in [from, to]
  * (default: every complete month with a month of history before it).
  */
-export async function forecastBacktest(db: Queryable, req: BacktestRequest, params?: ForecastParams) {
-  const [categories, district, span] = await Promise.all([resolveCategories(db, req.category), resolveDistrict(db, req.district), dataSpan(db)]);
+export async function forecastBacktest(db: Queryable, req: BacktestRequest, jurisdiction: Scope, params?: ForecastParams) {
+  const [categories, { district, street }, span] = await Promise.all([
+    resolveCategories(db, req.category),
+    analysisArea(db, jurisdiction, req.district),
+    dataSpan(db),
+  ]);
   if (span.first === null || span.last === null) throw new AnalysisInputError('from', 'there is no data to backtest on');
   const firstMonth = monthIndex(span.first);
   const lastFull = lastCompleteMonth(span.last);
@@ -204,7 +212,7 @@ export async function forecastBacktest(db: Queryable, req: BacktestRequest, para
   if (to > lastFull) throw new AnalysisInputError('to', `${monthKeyOf(to)} is not complete in the data (last complete month ${monthKeyOf(lastFull)})`);
   if (from > to) throw new AnalysisInputError('from', `${monthKeyOf(from)} is after ${monthKeyOf(to)}`);
   const count = to - firstMonth + 1;
-  const h = await loadHistory(db, { res: req.res, categories, district }, span, firstMonth, count, monthStart(to + 1));
+  const h = await loadHistory(db, { res: req.res, categories, district, street }, span, firstMonth, count, monthStart(to + 1));
   const unit: BacktestUnit = req.unit === 'cell' ? 'place' : 'placeCategory';
   const rows = backtest(h, { from, to }, req.k, unit, daysInMonth, params);
   const withSeasonal = rows.filter((r) => r.sameMonthLastYear !== null);
@@ -220,6 +228,7 @@ export async function forecastBacktest(db: Queryable, req: BacktestRequest, para
     unit: req.unit,
     category: req.category ?? null,
     district,
+    ...(street === null ? {} : { street }),
     months: rows.map((r) => ({ ...r, month: monthKeyOf(r.month) })),
     // Means over all months, and over the months where the same month last year is in the data
     // (the only fair comparison with that baseline).
@@ -236,7 +245,11 @@ export interface InterventionRequest {
   perTreated: number;
 }
 
-export async function measureIntervention(db: Queryable, req: InterventionRequest) {
+/**
+ * Treated and control cells of the principal's jurisdiction, counting its own tickets only; a
+ * scoped principal naming a cell that does not touch its region gets a 403 naming that cell.
+ */
+export async function measureIntervention(db: Queryable, req: InterventionRequest, jurisdiction: Scope) {
   req.cells.forEach((c, i) => {
     if (!isValidCell(c)) throw new AnalysisInputError(`cells.${i}`, `not an H3 cell: ${c}`);
   });
@@ -245,14 +258,15 @@ export async function measureIntervention(db: Queryable, req: InterventionReques
     if (getResolution(c) !== res) throw new AnalysisInputError(`cells.${i}`, 'all cells must have the same resolution');
   });
   if (res < 7 || res > 9) throw new AnalysisInputError('cells', `H3 resolution ${res}: the rollups hold 7, 8 and 9`);
-  const [categories, span] = await Promise.all([resolveCategories(db, req.category), dataSpan(db)]);
+  const [categories, span, area] = await Promise.all([resolveCategories(db, req.category), dataSpan(db), analysisArea(db, jurisdiction, undefined)]);
+  if (jurisdiction.level !== 'city') await cellsInRegion(db, req.cells, jurisdiction.code);
   if (span.last === null) throw new AnalysisInputError('date', 'there is no data yet');
   if (req.date > span.last) throw new AnalysisInputError('date', `after the data (which ends ${span.last})`);
   // Equal windows before and after; the after window is cut at the data's end, and so is the before one.
   const days = Math.min(req.windowDays, Math.round((Date.parse(`${addDays(span.last, 1)}T00:00:00Z`) - Date.parse(`${req.date}T00:00:00Z`)) / 86_400_000));
   const before = { from: addDays(req.date, -days), end: req.date };
   const after = { from: req.date, end: addDays(req.date, days) };
-  const scope = { res: res as H3Res, categories, district: null };
+  const scope = { res: res as H3Res, categories, district: area.district, street: area.street };
   const [cells, b, a] = await Promise.all([
     studyCells(db, scope, addDays(after.end, -1)),
     windowCounts(db, scope, before.from, before.end),
@@ -277,4 +291,22 @@ export async function measureIntervention(db: Queryable, req: InterventionReques
     ...effect,
     method: 'difference in differences against untreated cells matched on the before count (see server/analysis/interventionEffect.ts)',
   };
+}
+
+/** Every cell must touch the region's polygon (OutOfScope naming the first that does not). */
+async function cellsInRegion(db: Queryable, cells: string[], region: string): Promise<void> {
+  const rings = cells.map((c) => {
+    const b = cellToBoundary(c, true);
+    return `POLYGON((${[...b, b[0]].map(([lon, lat]) => `${lon} ${lat}`).join(',')}))`;
+  });
+  const rows = await db.query<{ i: number }>(
+    `SELECT c.i::int AS i FROM unnest($1::text[]) WITH ORDINALITY AS c(wkt, i)
+      WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = $2 AND ST_Intersects(r.geom, ST_GeomFromText(c.wkt, 4326)))
+      ORDER BY c.i LIMIT 1`,
+    [rings, region],
+  );
+  if (rows[0]) {
+    const i = rows[0].i - 1;
+    throw new OutOfScope(`cells.${i}`, `cells.${i}: ${cells[i]} lies outside your jurisdiction (${region})`);
+  }
 }

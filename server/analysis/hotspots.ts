@@ -2,6 +2,8 @@
 // (shared-border neighbours), and emerging hot spots over time steps. Reads rollups through
 // sql/, computes with the pure modules.
 import type { Queryable } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
+import { OutOfScope } from '../auth/scope.ts';
 import { addDays, completeSteps, nextStep, stepsEndingAt, stepStart, type Step } from './calendar.ts';
 import { EMERGING_PATTERNS, type EmergingPatternId } from './emerging.ts';
 import { cachedNeighbourLists } from './h3Neighbours.ts';
@@ -12,7 +14,7 @@ import { localExcess, ringIndex } from './localBaseline.ts';
 import { mannKendall } from './mannKendall.ts';
 import { studyCells, stepCounts, windowCounts, type H3Res } from './sql/h3.ts';
 import { ensureAdjacency, regionCounts, regionsWithNeighbours, type HotspotRegionLevel } from './sql/regions.ts';
-import { dataSpan, resolveCategories, resolveDistrict } from './sql/scope.ts';
+import { analysisArea, dataSpan, resolveCategories } from './sql/scope.ts';
 
 export const DEFAULT_HOTSPOT_DAYS = 30;
 /** Outer radius of the local baseline ring, in grid steps beyond the Gi* neighbourhood. */
@@ -46,15 +48,22 @@ const binCounts = (bins: readonly number[]) => {
   return out;
 };
 
-export async function h3Hotspots(db: Queryable, req: H3HotspotRequest) {
+/** `street` in a response only when the analysis ran over one street (city answers keep their shape). */
+const streetField = (street: string | null) => (street === null ? {} : { street });
+
+/**
+ * Every map here runs over the principal's jurisdiction (`jurisdiction`, `p.scope`): a
+ * district's cells and counts from the district-keyed rollups, a street's from its own tickets.
+ */
+export async function h3Hotspots(db: Queryable, req: H3HotspotRequest, jurisdiction: Scope) {
   const t0 = Date.now();
-  const [categories, district, span] = await Promise.all([
+  const [categories, { district, street }, span] = await Promise.all([
     resolveCategories(db, req.category),
-    resolveDistrict(db, req.district),
+    analysisArea(db, jurisdiction, req.district),
     dataSpan(db),
   ]);
   const w = dayWindow(req, span.last, DEFAULT_HOTSPOT_DAYS);
-  const scope = { res: req.res, categories, district };
+  const scope = { res: req.res, categories, district, street };
   const [cells, counts] = await Promise.all([studyCells(db, scope, w.to), windowCounts(db, scope, w.from, w.end)]);
   const tRead = Date.now();
   const values = cells.map((c) => counts.get(c) ?? 0);
@@ -69,6 +78,7 @@ export async function h3Hotspots(db: Queryable, req: H3HotspotRequest) {
     to: w.to,
     category: req.category ?? null,
     district,
+    ...streetField(street),
     fdr: req.fdr,
     baseline: req.baseline,
     studyCells: cells.length,
@@ -90,17 +100,18 @@ export interface RegionHotspotRequest {
   fdr: boolean;
 }
 
-export async function regionHotspots(db: Queryable, req: RegionHotspotRequest) {
-  const [categories, district, span] = await Promise.all([
+export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, jurisdiction: Scope) {
+  const [categories, { district, street }, span] = await Promise.all([
     resolveCategories(db, req.category),
-    resolveDistrict(db, req.district),
+    analysisArea(db, jurisdiction, req.district),
     dataSpan(db),
   ]);
+  if (street !== null && req.level === 'district') throw new OutOfScope('level', `level: districts are wider than your jurisdiction (${street})`);
   const w = dayWindow(req, span.last, DEFAULT_HOTSPOT_DAYS);
   await ensureAdjacency(db, req.level);
   const [regions, counts] = await Promise.all([
-    regionsWithNeighbours(db, req.level, district),
-    regionCounts(db, req.level, w.from, w.end, categories),
+    regionsWithNeighbours(db, req.level, district, street),
+    regionCounts(db, req.level, w.from, w.end, categories, jurisdiction),
   ]);
   const index = new Map(regions.map((r, i) => [r.code, i]));
   // Neighbours outside the study (another district) are left out, like H3 cells outside it.
@@ -113,6 +124,7 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest) {
     to: w.to,
     category: req.category ?? null,
     district,
+    ...streetField(street),
     fdr: req.fdr,
     neighbourRule: 'shared border (rook contiguity); the region itself is its own neighbour',
     tickets: values.reduce((a, b) => a + b, 0),
@@ -152,11 +164,11 @@ export interface EmergingRequest {
   all: boolean;
 }
 
-export async function emergingH3(db: Queryable, req: EmergingRequest) {
+export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdiction: Scope) {
   const t0 = Date.now();
-  const [categories, district, span] = await Promise.all([
+  const [categories, { district, street }, span] = await Promise.all([
     resolveCategories(db, req.category),
-    resolveDistrict(db, req.district),
+    analysisArea(db, jurisdiction, req.district),
     dataSpan(db),
   ]);
   let window: { start: string; end: string; starts: string[] };
@@ -168,7 +180,7 @@ export async function emergingH3(db: Queryable, req: EmergingRequest) {
     if (span.last === null) throw new AnalysisInputError('to', 'there is no data to analyse yet');
     window = completeSteps(span.last, req.step, req.steps);
   }
-  const scope = { res: req.res, categories, district };
+  const scope = { res: req.res, categories, district, street };
   const lastDay = addDays(window.end, -1);
   const [cells, rows] = await Promise.all([studyCells(db, scope, lastDay), stepCounts(db, scope, window.start, window.end, req.step)]);
   const tRead = Date.now();
@@ -215,6 +227,7 @@ export async function emergingH3(db: Queryable, req: EmergingRequest) {
     stepStarts: window.starts,
     category: req.category ?? null,
     district,
+    ...streetField(street),
     fdr: req.fdr,
     baseline: req.baseline,
     trendAlpha: req.trendAlpha,

@@ -2,18 +2,19 @@
 // topicScore.ts from the rollups, the ranked list, and per candidate its trend, where it
 // concentrates (streets, H3 cells) and the tickets of the last 12 months it would cover.
 import type { Queryable } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
 import { DEFAULT_POLICY } from '../../data/policy/index.ts';
 import { addDays, monthIndex, monthKeyOf, monthStart } from './calendar.ts';
 import { AnalysisInputError } from './params.ts';
 import { categoryMonths, categoryStreets, recurringPlaceShare, streetsInScope, topCells } from './sql/monthly.ts';
-import { categoryInfo, dataSpan, resolveDistrict } from './sql/scope.ts';
+import { analysisArea, categoryInfo, dataSpan } from './sql/scope.ts';
 import { normaliseWeights, scoreTopics, type TopicInput, type TopicWeights } from './topicScore.ts';
-import { TtlCache } from './ttlCache.ts';
+import { perDatabase } from './ttlCache.ts';
 
 /** A place counts as recurring for a category when it came back in this many distinct months. */
 export const RECURRING_MONTHS = 3;
 
-const reads = new TtlCache<
+const reads = perDatabase<
   [Awaited<ReturnType<typeof categoryMonths>>, Awaited<ReturnType<typeof categoryStreets>>, Awaited<ReturnType<typeof streetsInScope>>, Awaited<ReturnType<typeof recurringPlaceShare>>]
 >(5 * 60_000, 20);
 export const TREND_MONTHS = 13;
@@ -32,9 +33,11 @@ export function lastCompleteMonth(lastDay: string): number {
   return monthStart(m + 1) === addDays(lastDay, 1) ? m : m - 1;
 }
 
-export async function topicCandidates(db: Queryable, req: TopicRequest) {
+/** Candidates from the principal's jurisdiction only (a district's or a street's tickets). */
+export async function topicCandidates(db: Queryable, req: TopicRequest, jurisdiction: Scope) {
   const weights = normaliseWeights(req.weights);
-  const [district, span, info] = await Promise.all([resolveDistrict(db, req.district), dataSpan(db), categoryInfo(db)]);
+  const [{ district, street }, span, info] = await Promise.all([analysisArea(db, jurisdiction, req.district), dataSpan(db), categoryInfo(db)]);
+  const area = { district, street };
   if (span.last === null || span.first === null) throw new AnalysisInputError('month', 'there is no data to rank yet');
   const m = req.month !== undefined ? monthIndex(req.month) : lastCompleteMonth(span.last);
   if (monthStart(m) > span.last) throw new AnalysisInputError('month', `no data for ${monthKeyOf(m)} (data ends ${span.last})`);
@@ -44,12 +47,12 @@ export async function topicCandidates(db: Queryable, req: TopicRequest) {
   const year = { start: monthStart(m - 11), end: monthStart(m + 1) };
   const lastYearCovered = m - 14 >= firstCovered;
   // The reads do not depend on the weights: a planner trying weights is answered from the cache.
-  const [months, streets, scope, recurring] = await reads.get(JSON.stringify([m, district, span]), () =>
+  const [months, streets, scope, recurring] = await reads(db).get(JSON.stringify([m, district, street, span]), () =>
     Promise.all([
-      categoryMonths(db, monthStart(m - 14), window.end, district),
-      categoryStreets(db, window.start, window.end, district),
-      streetsInScope(db, district),
-      recurringPlaceShare(db, year.start, year.end, district, RECURRING_MONTHS),
+      categoryMonths(db, monthStart(m - 14), window.end, area),
+      categoryStreets(db, window.start, window.end, area),
+      streetsInScope(db, area),
+      recurringPlaceShare(db, year.start, year.end, area, RECURRING_MONTHS),
     ]),
   );
 
@@ -97,7 +100,7 @@ export async function topicCandidates(db: Queryable, req: TopicRequest) {
       const t = inputOf.get(r.code)!;
       const cat = info.get(r.code);
       const top = (streetsOf.get(r.code) ?? []).sort((a, b) => b.tickets - a.tickets || (a.street < b.street ? -1 : 1)).slice(0, 5);
-      const cells = await topCells(db, 8, [r.code], window.start, window.end, district, 5);
+      const cells = await topCells(db, 8, [r.code], window.start, window.end, area, 5);
       return {
         rank: i + 1,
         category: { code: r.code, nameZh: cat?.nameZh ?? r.code, nameEn: cat?.nameEn ?? r.code, groupCode: cat?.groupCode ?? null },
@@ -124,7 +127,7 @@ export async function topicCandidates(db: Queryable, req: TopicRequest) {
           share: round4(s.tickets / t.window),
         })),
         topCells: cells,
-        map: `/api/hotspots?res=8&category=${encodeURIComponent(r.code)}&from=${window.start}&to=${lastDayOf(m)}${district ? `&district=${district}` : ''}`,
+        map: `/api/hotspots?res=8&category=${encodeURIComponent(r.code)}&from=${window.start}&to=${lastDayOf(m)}${district && street === null ? `&district=${district}` : ''}`,
       };
     }),
   );
@@ -132,6 +135,7 @@ export async function topicCandidates(db: Queryable, req: TopicRequest) {
     month: monthKeyOf(m),
     window: { from: window.start, to: lastDayOf(m) },
     district,
+    ...(street === null ? {} : { street }),
     weights,
     yearOnYear: lastYearCovered,
     candidatesConsidered: inputs.length,

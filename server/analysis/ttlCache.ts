@@ -26,3 +26,13 @@ export class TtlCache<V> {
     this.entries.clear();
   }
 }
+
+/** One cache per database: two databases in one process (tests, benches) never share answers. */
+export function perDatabase<V>(ttlMs: number, max = 50): (db: object) => TtlCache<V> {
+  const caches = new WeakMap<object, TtlCache<V>>();
+  return (db) => {
+    let c = caches.get(db);
+    if (!c) caches.set(db, (c = new TtlCache<V>(ttlMs, max)));
+    return c;
+  };
+}

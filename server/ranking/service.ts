@@ -8,6 +8,7 @@
 // after that), the open month for `openTtlMs`. Rates, ranks and classes are recomputed from the
 // cached counts on every request: they are cheap, and the policy may differ between callers.
 import type { Queryable } from '../../db/client.ts';
+import { CITY, type Scope } from '../auth/principal.ts';
 import { CITY_TIME_ZONE } from '../time.ts';
 import { DEFAULT_RANKING_POLICY, type RankingPolicy } from './policy.ts';
 import { monthTable, ranksOf, type MonthRow, type MonthTable, type UnitMonthInput, type UnrankedReason } from './month.ts';
@@ -462,10 +463,15 @@ export class RankingService {
     return { unit, timeZone: this.timeZone, months: series.map((s) => s.month), series };
   }
 
-  async drill(unit: UnitInfo, month: string, rate: DrillRate, part: DrillPart, limit: number, offset: number): Promise<DrillResult> {
+  /**
+   * The tickets behind one figure; a principal limited to a region (`jurisdiction`) gets only the
+   * tickets inside it (the route refuses units outside it before this).
+   */
+  async drill(unit: UnitInfo, month: string, rate: DrillRate, part: DrillPart, limit: number, offset: number, jurisdiction: Scope = CITY): Promise<DrillResult> {
     const period = this.period(month);
     const scope = await this.scopeOf(unit.table, unit);
     const res = await drillTickets(this.db, {
+      jurisdiction,
       table: unit.table,
       period,
       bucket: BUCKET.month,
@@ -479,7 +485,11 @@ export class RankingService {
     return { unit, month, rate, part, period: toIso(period), value: res.sum, total: res.total, limit, offset, tickets: res.tickets };
   }
 
-  async whatIf(unit: UnitInfo, month: string, limit: number): Promise<WhatIfResponse> {
+  /**
+   * Scores and levers of any unit (scores are public to officials); the levers' tickets only for a
+   * principal whose jurisdiction holds the unit, and only those inside it (`null`: no tickets).
+   */
+  async whatIf(unit: UnitInfo, month: string, limit: number, jurisdiction: Scope | null = CITY): Promise<WhatIfResponse> {
     const { months } = await this.monthTables(unit.table, month, month);
     const m = months[months.length - 1]!;
     const inputs: UnitMonthInput[] = m.table.rows.map((r) => ({ code: r.code, counts: r.counts, population: r.population }));
@@ -490,17 +500,21 @@ export class RankingService {
     const levers: WhatIfLever[] = [];
     for (const fix of fixes) {
       const scenarios = result.scenarios.filter((s) => s.fix === fix);
-      const res = await drillTickets(this.db, {
-        table: unit.table,
-        period,
-        bucket: BUCKET.month,
-        timeZone: this.timeZone,
-        ...scope,
-        pick: { lever: fix as LeverPick },
-        verdictWeights: this.policy.satisfactionWeights,
-        limit,
-        offset: 0,
-      });
+      const res =
+        jurisdiction === null
+          ? { tickets: [] }
+          : await drillTickets(this.db, {
+              jurisdiction,
+              table: unit.table,
+              period,
+              bucket: BUCKET.month,
+              timeZone: this.timeZone,
+              ...scope,
+              pick: { lever: fix as LeverPick },
+              verdictWeights: this.policy.satisfactionWeights,
+              limit,
+              offset: 0,
+            });
       levers.push({
         fix,
         pool: scenarios[scenarios.length - 1]!.k,

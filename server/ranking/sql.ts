@@ -38,6 +38,8 @@
 // which is not a demand); departments and utilities have no territory, so their demand is the
 // tickets dispatched to them (= their response denominator).
 import type { Database, Queryable } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
+import { scopeClause } from '../auth/scope.ts';
 import { CITY_TIME_ZONE } from '../time.ts';
 import type { Period } from './periods.ts';
 import type { UnitCountsInput } from './rates.ts';
@@ -333,6 +335,8 @@ export interface DrillScope extends FactScope {
   verdictWeights: { satisfied: number; basic: number; dissatisfied: number };
   limit: number;
   offset: number;
+  /** The principal's jurisdiction: a scoped principal's drill lists only tickets inside it. */
+  jurisdiction: Scope;
 }
 
 const ISO = (col: string): string => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -346,14 +350,17 @@ export async function drillTickets(
   s: DrillScope,
 ): Promise<{ total: number; sum: number; tickets: DrillTicket[] }> {
   const w = s.verdictWeights;
-  const p = [...params(s), w.satisfied, w.basic, w.dissatisfied, Math.trunc(s.limit), Math.trunc(s.offset)];
+  const p: unknown[] = [...params(s), w.satisfied, w.basic, w.dissatisfied, Math.trunc(s.limit), Math.trunc(s.offset)];
+  // The scope is a clause of every variant's WHERE below (tickets are `t` in each).
+  const own = scopeClause(s.jurisdiction, p);
+  const inScope = own ? ` AND ${own}` : '';
   const table = TABLE_SQL[s.table];
   const ticketCols = (f: string) => `${f}.kind, ${f}.category_code, ${f}.urgency, ${f}.status, ${f}.received_at, ${f}.street_code, ${f}.district_code`;
   const fromFacts = (contribution: string, where: string) =>
     `${factsCte(s)}, picked AS (
        SELECT f.ticket_id, ${ticketCols('t')}, f.first_dispatched, f.first_accepted, f.respond_due,
               f.in_time, t.callback_at, t.solved, t.satisfaction, ${contribution} AS contribution
-       FROM facts f JOIN tickets t ON t.id = f.ticket_id WHERE ${where})`;
+       FROM facts f JOIN tickets t ON t.id = f.ticket_id WHERE ${where}${inScope})`;
   const verdictWeight = `CASE f.satisfaction WHEN 'satisfied' THEN $7::float8 WHEN 'basic' THEN $8::float8 WHEN 'dissatisfied' THEN $9::float8 ELSE 0 END`;
   const pick = s.pick;
   // A lever is a figure's denominator minus its numerator (or a verdict), as whatIf.ts defines it.
@@ -390,7 +397,7 @@ export async function drillTickets(
       SELECT t.id AS ticket_id, ${ticketCols('t')}, NULL::timestamptz AS first_dispatched, NULL::timestamptz AS first_accepted,
              NULL::timestamptz AS respond_due, NULL::boolean AS in_time, t.callback_at, t.solved, t.satisfaction, 1 AS contribution
       FROM tickets t
-      WHERE t.received_at >= $1 AND t.received_at < $2 AND t.kind <> 'praise' ${column === null ? '' : `AND ${column} = ANY($6::text[])`})`;
+      WHERE t.received_at >= $1 AND t.received_at < $2 AND t.kind <> 'praise' ${column === null ? '' : `AND ${column} = ANY($6::text[])`}${inScope})`;
   } else {
     // Unjustified returns: one row per ticket, contribution = how many such returns it had.
     picked = `picked AS (
@@ -398,7 +405,7 @@ export async function drillTickets(
              NULL::timestamptz AS respond_due, NULL::boolean AS in_time, t.callback_at, t.solved, t.satisfaction, count(*) AS contribution
       FROM dispatches d ${table.join} JOIN tickets t ON t.id = d.ticket_id
       WHERE d.unit_code = ANY($5::text[]) AND ${table.kind} AND d.return_justified = false AND d.dispatched_at < $2
-        AND COALESCE(d.ruled_at, d.returned_at) >= $1 AND COALESCE(d.ruled_at, d.returned_at) < $2
+        AND COALESCE(d.ruled_at, d.returned_at) >= $1 AND COALESCE(d.ruled_at, d.returned_at) < $2${inScope}
       GROUP BY d.ticket_id, ${ticketCols('t')}, t.callback_at, t.solved, t.satisfaction)`;
   }
   const rows = await db.query<{

@@ -24,8 +24,9 @@ const query = z.object({
  * Recurring clusters (一件事 → 一类事) of one category (or group; all categories when omitted, slower),
  * default window the last 365 days with data: { clusters: [{ id, category, tickets, centroid, extent
  * (GeoJSON Polygon), radiusMetres, firstSeen, lastSeen, weeks, lift, pattern, seasonMonths,
- * timeline, streets, department, shareSolved, shareSatisfied, repeats }] }.
+ * timeline, streets, department, shareSolved, shareSatisfied, repeats }] }. A district or street
+ * principal clusters its own region's tickets only (`district` outside it: 403).
  */
 export const clusters = new Hono<AppEnv>()
-  .get('/', validQuery(query), async (c) => c.json(await recurringClusters(c.get('db'), c.req.valid('query'))))
+  .get('/', validQuery(query), async (c) => c.json(await recurringClusters(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
   .onError(analysisErrors);

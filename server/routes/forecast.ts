@@ -44,9 +44,11 @@ const interventionBody = z.strictObject({
  *   precision@k per month for the forecast and two baselines (last month; same month last year).
  * POST /api/forecast/intervention-effect { cells: [h3], category?, date, windowDays?, perTreated? }
  *   Before/after at the treated cells against matched untreated cells (difference in differences).
+ * A district or street principal's forecast, backtest and intervention study run over its own
+ * region's tickets (`district` or a treated cell outside it: 403).
  */
 export const forecastRoutes = new Hono<AppEnv>()
-  .get('/', validQuery(forecastQuery), async (c) => c.json(await forecast(c.get('db'), c.req.valid('query'))))
-  .get('/backtest', validQuery(backtestQuery), async (c) => c.json(await forecastBacktest(c.get('db'), c.req.valid('query'))))
-  .post('/intervention-effect', validJson(interventionBody), async (c) => c.json(await measureIntervention(c.get('db'), c.req.valid('json'))))
+  .get('/', validQuery(forecastQuery), async (c) => c.json(await forecast(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
+  .get('/backtest', validQuery(backtestQuery), async (c) => c.json(await forecastBacktest(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
+  .post('/intervention-effect', validJson(interventionBody), async (c) => c.json(await measureIntervention(c.get('db'), c.req.valid('json'), c.get('principal').scope)))
   .onError(analysisErrors);

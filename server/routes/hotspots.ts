@@ -51,12 +51,13 @@ const emergingQuery = z.object({
  *   Gi* per region, neighbours by shared border: { regions: [{ code, name, count, z, p, bin, neighbours }] }.
  * GET /api/hotspots/emerging?res&k&step=week|month&steps&to&category&district&fdr&trendAlpha&series=none|counts|full&all
  *   Emerging hot spot pattern (17 classes) per cell, with its Mann-Kendall trend and series.
+ * A district or street principal's maps cover its own region only (`district` outside it: 403).
  */
 export const hotspots = new Hono<AppEnv>()
-  .get('/', validQuery(h3Query), async (c) => c.json(await h3Hotspots(c.get('db'), c.req.valid('query'))))
-  .get('/regions', validQuery(regionQuery), async (c) => c.json(await regionHotspots(c.get('db'), c.req.valid('query'))))
+  .get('/', validQuery(h3Query), async (c) => c.json(await h3Hotspots(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
+  .get('/regions', validQuery(regionQuery), async (c) => c.json(await regionHotspots(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
   .get('/emerging', validQuery(emergingQuery), async (c) => {
     const q = c.req.valid('query');
-    return c.json(await emergingH3(c.get('db'), { ...q, steps: q.steps ?? (q.step === 'week' ? 52 : 12) }));
+    return c.json(await emergingH3(c.get('db'), { ...q, steps: q.steps ?? (q.step === 'week' ? 52 : 12) }, c.get('principal').scope));
   })
   .onError(analysisErrors);

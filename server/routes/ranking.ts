@@ -6,6 +6,7 @@ import { errorBody } from '../errors.ts';
 import { MONTH_PATTERN } from '../ranking/periods.ts';
 import { DRILL_PARTS, DRILL_RATES, RANKING_TABLES } from '../ranking/sql.ts';
 import { rankingService } from '../ranking/service.ts';
+import { OutOfScope, regionInScope } from '../auth/scope.ts';
 
 const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12');
 const unitCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a unit code');
@@ -21,7 +22,7 @@ const drillQuery = z.object({
 });
 const whatIfQuery = z.object({ month: month.optional(), limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
-type Ctx = { req: { param: (k: 'code') => string }; get: (k: 'db') => AppEnv['Variables']['db'] };
+type Ctx = { req: { param: (k: 'code') => string }; get: <K extends 'db' | 'principal'>(k: K) => AppEnv['Variables'][K] };
 
 /** The unit named in the path, or an error response: 400 for a malformed code, 404 for an unknown one. */
 async function unitOf(c: Ctx) {
@@ -54,19 +55,35 @@ export const ranking = new Hono<AppEnv>()
     const last = q.to ?? (await svc.months()).last ?? (await svc.defaultMonth());
     return c.json(await svc.profile(found.unit, last, q.months));
   })
-  /** GET /api/ranking/units/:code/drill?month=&rate=&part= — the exact tickets behind one figure. */
+  /**
+   * GET /api/ranking/units/:code/drill?month=&rate=&part= — the exact tickets behind one figure.
+   * A district or street principal drills only into units inside its region (403 naming `code`
+   * otherwise: a department's tickets lie all over the city), and sees only tickets inside it.
+   */
   .get('/units/:code/drill', validQuery(drillQuery), async (c) => {
     const found = await unitOf(c);
     if ('error' in found) return c.json(found.error!.body, found.error!.status);
+    const scope = c.get('principal').scope;
+    if (scope.level !== 'city' && !(await unitInScope(c, found.unit.code))) throw new OutOfScope('code', `code: ${found.unit.code} is outside your jurisdiction (${scope.code})`);
     const q = c.req.valid('query');
     const svc = rankingService(c.get('db'));
-    return c.json(await svc.drill(found.unit, q.month ?? (await svc.defaultMonth()), q.rate, q.part, q.limit, q.offset));
+    return c.json(await svc.drill(found.unit, q.month ?? (await svc.defaultMonth()), q.rate, q.part, q.limit, q.offset, scope));
   })
-  /** GET /api/ranking/units/:code/what-if?month= — what each kind of fix would have gained, and the tickets to fix. */
+  /**
+   * GET /api/ranking/units/:code/what-if?month= — what each kind of fix would have gained, and the
+   * tickets to fix. Any unit's scenarios (scores are public to officials); the tickets only for a
+   * unit inside the principal's region, and only those inside it.
+   */
   .get('/units/:code/what-if', validQuery(whatIfQuery), async (c) => {
     const found = await unitOf(c);
     if ('error' in found) return c.json(found.error!.body, found.error!.status);
     const q = c.req.valid('query');
     const svc = rankingService(c.get('db'));
-    return c.json(await svc.whatIf(found.unit, q.month ?? (await svc.defaultMonth()), q.limit));
+    const jurisdiction = (await unitInScope(c, found.unit.code)) ? c.get('principal').scope : null;
+    return c.json(await svc.whatIf(found.unit, q.month ?? (await svc.defaultMonth()), q.limit, jurisdiction));
   });
+
+/** Whether the unit is the principal's region or inside it (always, for the city). */
+function unitInScope(c: Ctx, code: string): Promise<boolean> {
+  return regionInScope(c.get('db'), c.get('principal').scope, code);
+}

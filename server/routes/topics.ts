@@ -27,6 +27,7 @@ const query = z.object({
  * complete month), city-wide or in a district: { candidates: [{ rank, category, score, components,
  * tickets, resolutionRate, satisfactionRate, coveredLastYear, trend, topStreets, topCells, map }] }.
  * Weights are relative (normalised to sum 1); the defaults are in server/analysis/topicScore.ts.
+ * A district or street principal's candidates come from its own region (`district` outside it: 403).
  */
 export const topics = new Hono<AppEnv>()
   .get('/', validQuery(query), async (c) => {
@@ -46,6 +47,6 @@ export const topics = new Hono<AppEnv>()
     if (Object.values(weights).length === 6 && Object.values(weights).every((v) => v === 0)) {
       return c.json(errorBody('invalid_input', 'wVolume: at least one weight must be positive', 'wVolume'), 400);
     }
-    return c.json(await topicCandidates(c.get('db'), { month: q.month, district: q.district, limit: q.limit, minTickets: q.minTickets, weights }));
+    return c.json(await topicCandidates(c.get('db'), { month: q.month, district: q.district, limit: q.limit, minTickets: q.minTickets, weights }, c.get('principal').scope));
   })
   .onError(analysisErrors);

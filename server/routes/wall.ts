@@ -1,5 +1,6 @@
 // GET /api/wall/today and /api/wall/tickets: what the command-centre wall reads besides the
-// shared APIs (ranking, hotspots, topics, live feed). Rules and SQL live in server/wall/.
+// shared APIs (ranking, hotspots, topics, live feed). Rules and SQL live in server/wall/. A wall
+// bound to a district or street (kiosk token or official) shows that region's figures and tickets.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
@@ -27,12 +28,13 @@ const ticketsQuery = z.object({ ids: ids.optional(), limit: z.coerce.number().in
 export const wall = new Hono<AppEnv>()
   .get('/today', validQuery(todayQuery), async (c) => {
     const db = c.get('db');
+    const scope = c.get('principal').scope;
     const q = c.req.valid('query');
     const w = wallWindows(q.at ?? new Date());
     const [[today, lastWeek], catToday, catWeek] = await Promise.all([
-      figureCounts(db, w.today, w.lastWeek),
-      topCategories(db, w.today, q.top),
-      topCategories(db, w.week, q.top),
+      figureCounts(db, w.today, w.lastWeek, scope),
+      topCategories(db, w.today, q.top, scope),
+      topCategories(db, w.week, q.top, scope),
     ]);
     const iso = (x: { from: Date; to: Date }) => ({ from: x.from.toISOString(), to: x.to.toISOString() });
     return c.json({
@@ -47,8 +49,9 @@ export const wall = new Hono<AppEnv>()
   })
   .get('/tickets', validQuery(ticketsQuery), async (c) => {
     const db = c.get('db');
+    const scope = c.get('principal').scope;
     const q = c.req.valid('query');
-    const rows = q.ids ? await ticketsById(db, q.ids) : await latestTickets(db, q.at ?? new Date(), q.limit);
+    const rows = q.ids ? await ticketsById(db, q.ids, scope) : await latestTickets(db, q.at ?? new Date(), q.limit, scope);
     return c.json({ tickets: rows });
   });
 

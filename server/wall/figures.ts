@@ -7,8 +7,11 @@
 //   calledBack        tickets.callback_at in the window (回访)
 //   solved            called back in the window and confirmed solved
 //   satisfied         called back in the window with the verdict "satisfied" (基本满意 not included)
-// No caller data is read.
+// No caller data is read. A district or street wall (or official) counts its own region's tickets:
+// the scope clause is part of the statement's WHERE.
 import type { Queryable } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
+import { scopeClause } from '../auth/scope.ts';
 import type { Window } from './windows.ts';
 
 export const FIGURES = ['received', 'dispatched', 'respondedInTime', 'overdue', 'calledBack', 'solved', 'satisfied'] as const;
@@ -35,12 +38,14 @@ function countsSql(p: number): string {
  * Both windows in one scan. No cheaper pre-filter is safe: updated_at is not moved by the
  * overdue clock, and callbacks can come weeks after receipt.
  */
-export async function figureCounts(db: Queryable, a: Window, b: Window): Promise<[FigureCounts, FigureCounts]> {
+export async function figureCounts(db: Queryable, a: Window, b: Window, scope: Scope): Promise<[FigureCounts, FigureCounts]> {
+  const params: unknown[] = [a.from.toISOString(), a.to.toISOString(), b.from.toISOString(), b.to.toISOString()];
+  const own = scopeClause(scope, params, '');
   const rows = await db.query<Record<string, number>>(
     `SELECT ${countsSql(1)},
             ${countsSql(3)}
-     FROM tickets`,
-    [a.from.toISOString(), a.to.toISOString(), b.from.toISOString(), b.to.toISOString()],
+     FROM tickets${own ? ` WHERE ${own}` : ''}`,
+    params,
   );
   const r = rows[0] ?? {};
   const pick = (prefix: string) => Object.fromEntries(FIGURES.map((f) => [f, Number(r[`${prefix}_${f}`] ?? 0)])) as FigureCounts;

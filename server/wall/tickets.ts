@@ -1,6 +1,9 @@
 // Tickets as the wall may show them: where, what, when — never who (no ticket_callers, no
-// address or description, which callers fill with their own words and details).
+// address or description, which callers fill with their own words and details). A district or
+// street wall lists its own region's tickets only (the scope clause is in each WHERE).
 import type { Queryable } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
+import { scopeClause } from '../auth/scope.ts';
 
 export interface WallTicket {
   id: number;
@@ -29,13 +32,20 @@ const SELECT = `SELECT t.id::int AS id, t.received_at AS "receivedAt", ST_X(t.ge
 const tidy = (rows: (WallTicket & { receivedAt: string | Date })[]): WallTicket[] =>
   rows.map((r) => ({ ...r, receivedAt: new Date(r.receivedAt).toISOString(), lon: r.lon == null ? null : Number(r.lon), lat: r.lat == null ? null : Number(r.lat) }));
 
-/** The named tickets, newest first (ids the live feed announced). */
-export async function ticketsById(db: Queryable, ids: readonly number[]): Promise<WallTicket[]> {
+const inScope = (scope: Scope, params: unknown[]) => {
+  const own = scopeClause(scope, params);
+  return own ? ` AND ${own}` : '';
+};
+
+/** The named tickets, newest first (ids the live feed announced); ids outside the scope are not found. */
+export async function ticketsById(db: Queryable, ids: readonly number[], scope: Scope): Promise<WallTicket[]> {
   if (ids.length === 0) return [];
-  return tidy(await db.query(`${SELECT} WHERE t.id = ANY($1::bigint[]) ORDER BY t.received_at DESC, t.id DESC`, [[...ids]]));
+  const params: unknown[] = [[...ids]];
+  return tidy(await db.query(`${SELECT} WHERE t.id = ANY($1::bigint[])${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC`, params));
 }
 
 /** The latest tickets received before `now`, newest first. */
-export async function latestTickets(db: Queryable, now: Date, limit: number): Promise<WallTicket[]> {
-  return tidy(await db.query(`${SELECT} WHERE t.received_at < $1::timestamptz ORDER BY t.received_at DESC, t.id DESC LIMIT $2`, [now.toISOString(), limit]));
+export async function latestTickets(db: Queryable, now: Date, limit: number, scope: Scope): Promise<WallTicket[]> {
+  const params: unknown[] = [now.toISOString(), limit];
+  return tidy(await db.query(`${SELECT} WHERE t.received_at < $1::timestamptz${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC LIMIT $2`, params));
 }

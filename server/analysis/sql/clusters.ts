@@ -29,6 +29,13 @@ export interface ClusterQuery {
   minPoints: number;
   minWeeks: number;
   district: string | null;
+  /** Only this street's tickets (a street official's jurisdiction). */
+  street: string | null;
+  /**
+   * The principal is limited to the district / street above: an earlier ticket a repeat points to
+   * is named only when it lies inside that region too (never an id from outside the jurisdiction).
+   */
+  scoped: boolean;
 }
 
 export interface ClusterSummary {
@@ -62,8 +69,8 @@ export interface ClusterDetail {
   /** [city day, tickets] in day order. */
   days: [string, number][];
   streets: { code: string; tickets: number }[] | null;
-  /** Tickets marked as repeating an earlier one (repeat_of), with the earlier id. */
-  repeatOf: { id: number; repeatOf: number; repeatOfInside: boolean }[] | null;
+  /** Tickets marked as repeating an earlier one (repeat_of), with the earlier id (null: outside the jurisdiction). */
+  repeatOf: { id: number; repeatOf: number | null; repeatOfInside: boolean }[] | null;
   /** Groups of ticket ids sharing an address / a caller; the address and caller are not sent. */
   sameAddress: number[][] | null;
   sameCaller: number[][] | null;
@@ -113,6 +120,7 @@ export async function findClusters(
           WHERE t.category_code = ANY($1::text[]) AND t.received_at >= $2 AND t.received_at < $3
             AND t.geom IS NOT NULL AND t.location_status = 'located'
             AND ($6::text IS NULL OR t.district_code = $6)
+            AND ($7::text IS NULL OR t.street_code = $7)
        ),
        origin AS (SELECT avg(ST_X(geom)) AS lon0, avg(ST_Y(geom)) AS lat0, hotline_city_zone() AS zone FROM pts),
        xy AS (
@@ -126,7 +134,7 @@ export async function findClusters(
        INSERT INTO ${POINTS} (id, category_code, cid, received_at, day, street_code, address, callback_at, solved, satisfaction, repeat_of, lon, lat, x, y)
        SELECT id, category_code, cid, received_at, day, street_code, address, callback_at, solved, satisfaction, repeat_of, lon, lat, x, y
          FROM cl WHERE cid IS NOT NULL`,
-      [q.categories, q.start, q.end, q.eps, q.minPoints, q.district],
+      [q.categories, q.start, q.end, q.eps, q.minPoints, q.district, q.street],
     );
     const [{ found }] = await tx.query<{ found: number }>(`SELECT count(*)::int AS found FROM (SELECT DISTINCT category_code, cid FROM ${POINTS}) c`);
     lap('dbscan');
@@ -186,7 +194,12 @@ export async function findClusters(
        ),
        rep AS (
          SELECT p.category_code, p.cid,
-                json_agg(json_build_object('id', p.id, 'repeatOf', p.repeat_of, 'repeatOfInside', x.id IS NOT NULL) ORDER BY p.received_at, p.id) AS j
+                json_agg(json_build_object('id', p.id,
+                  'repeatOf', CASE WHEN x.id IS NOT NULL OR NOT $3::boolean OR EXISTS (
+                                 SELECT 1 FROM tickets e WHERE e.id = p.repeat_of
+                                    AND ($4::text IS NULL OR e.district_code = $4) AND ($5::text IS NULL OR e.street_code = $5))
+                              THEN p.repeat_of END,
+                  'repeatOfInside', x.id IS NOT NULL) ORDER BY p.received_at, p.id) AS j
            FROM p LEFT JOIN p x ON x.id = p.repeat_of AND x.category_code = p.category_code AND x.cid = p.cid
           WHERE p.repeat_of IS NOT NULL GROUP BY 1, 2
        ),
@@ -207,7 +220,7 @@ export async function findClusters(
               addr.j AS "sameAddress", caller.j AS "sameCaller"
          FROM k LEFT JOIN hulls USING (category_code, cid) LEFT JOIN days USING (category_code, cid) LEFT JOIN streets USING (category_code, cid)
               LEFT JOIN rep USING (category_code, cid) LEFT JOIN addr USING (category_code, cid) LEFT JOIN caller USING (category_code, cid)`,
-      [chosen.map((c) => c.category), chosen.map((c) => c.cid)],
+      [chosen.map((c) => c.category), chosen.map((c) => c.cid), q.scoped, q.district, q.street],
     );
     lap('detail');
     const byKey = new Map(details.map((d) => [`${d.category}|${d.cid}`, d]));

@@ -2,6 +2,8 @@
 // once per level from the polygons and rebuilt only after regions change (a trigger on regions
 // empties region_adjacency_built).
 import type { Queryable } from '../../../db/client.ts';
+import type { Scope } from '../../auth/principal.ts';
+import { scopeClause } from '../../auth/scope.ts';
 
 export type HotspotRegionLevel = 'district' | 'street' | 'grid';
 
@@ -50,8 +52,18 @@ export interface RegionRow {
   neighbours: string[];
 }
 
-/** Regions of a level (within a district when given), each with its neighbours' codes. */
-export async function regionsWithNeighbours(db: Queryable, level: HotspotRegionLevel, district: string | null): Promise<RegionRow[]> {
+/** Regions of a level (within a district, or a street, when given), each with its neighbours' codes. */
+export async function regionsWithNeighbours(db: Queryable, level: HotspotRegionLevel, district: string | null, street: string | null = null): Promise<RegionRow[]> {
+  if (street !== null) {
+    if (level === 'district') throw new Error('a street holds no district');
+    return db.query<RegionRow>(
+      `SELECT r.code, r.name_zh AS name, r.name_en AS "nameEn", r.parent_code AS "parentCode",
+              COALESCE((SELECT array_agg(a.neighbour_code ORDER BY a.neighbour_code) FROM region_adjacency a
+                         WHERE a.level = $1 AND a.code = r.code), ARRAY[]::text[]) AS neighbours
+         FROM regions r WHERE r.level = $1 AND ${level === 'street' ? 'r.code = $2' : 'r.parent_code = $2'} ORDER BY r.code`,
+      [level, street],
+    );
+  }
   const inDistrict =
     district === null
       ? 'TRUE'
@@ -69,14 +81,34 @@ export async function regionsWithNeighbours(db: Queryable, level: HotspotRegionL
   );
 }
 
-/** Tickets per region of a level over [from, end) (city days), optionally for some categories. */
+/**
+ * Tickets per region of a level over [from, end) (city days), optionally for some categories. A
+ * principal limited to a region (`jurisdiction`) gets counts of its own tickets only, read from
+ * tickets with the scope clause: the region rollup counts a grid cell's tickets whatever street
+ * took them, and a ticket of the next street must not be counted for an official.
+ */
 export async function regionCounts(
   db: Queryable,
   level: HotspotRegionLevel,
   from: string,
   end: string,
   categories: string[] | null,
+  jurisdiction: Scope = { level: 'city' },
 ): Promise<Map<string, number>> {
+  if (jurisdiction.level !== 'city') {
+    const params: unknown[] = [from, end, categories];
+    const own = scopeClause(jurisdiction, params);
+    const rows = await db.query<{ code: string; n: number }>(
+      `SELECT t.${level}_code AS code, count(*)::int AS n FROM tickets t
+        WHERE ${own} AND t.${level}_code IS NOT NULL
+          AND t.received_at >= ($1::date::timestamp AT TIME ZONE hotline_city_zone())
+          AND t.received_at < ($2::date::timestamp AT TIME ZONE hotline_city_zone())
+          AND ($3::text[] IS NULL OR t.category_code = ANY($3::text[]))
+        GROUP BY 1`,
+      params,
+    );
+    return new Map(rows.map((r) => [r.code, r.n]));
+  }
   const rows = await db.query<{ code: string; n: number }>(
     `SELECT region_code AS code, sum(tickets)::int AS n FROM rollup_region_daily
       WHERE level = $1 AND day >= $2::date AND day < $3::date AND ($4::text[] IS NULL OR category_code = ANY($4::text[]))

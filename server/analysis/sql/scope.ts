@@ -1,6 +1,8 @@
 // What an analysis request is about, resolved against the database: categories (a category code
 // or a group code, as everywhere in the API), a district, and the span of days the rollups hold.
 import type { Queryable } from '../../../db/client.ts';
+import type { Scope } from '../../auth/principal.ts';
+import { scopedRegion } from '../../auth/scope.ts';
 import { UnknownCodeError } from '../../filters.ts';
 
 export interface CategoryInfo {
@@ -37,6 +39,32 @@ export async function resolveDistrict(db: Queryable, code: string | undefined, f
   const rows = await db.query(`SELECT 1 FROM regions WHERE code = $1 AND level = 'district'`, [code]);
   if (rows.length === 0) throw new UnknownCodeError(field, code);
   return code;
+}
+
+/**
+ * Where an analysis runs: the requested district (city principals), or the principal's own region.
+ * `street` set = a street official's or street wall's street: the reads then count that street's
+ * tickets only (the H3 rollups are keyed by district, not street; see sql/h3.ts).
+ */
+export interface AnalysisArea {
+  district: string | null;
+  street: string | null;
+  /** Whether the principal is limited to a region (rules that hide ids from outside it apply). */
+  scoped: boolean;
+}
+
+/**
+ * The area of a request by a principal of `scope`. An unknown district is a 400 before anything
+ * else; a district outside the jurisdiction is a 403 naming `field` (OutOfScope). A district
+ * official asking nothing gets their district; a street official their street (any district is
+ * wider than their street, so naming one is out of scope).
+ */
+export async function analysisArea(db: Queryable, scope: Scope, requested: string | undefined, field = 'district'): Promise<AnalysisArea> {
+  const district = await resolveDistrict(db, requested, field);
+  if (scope.level === 'city') return { district, street: null, scoped: false };
+  const region = await scopedRegion(db, scope, district ?? undefined, field);
+  if (scope.level === 'street') return { district: scope.district, street: scope.code, scoped: true };
+  return { district: region ?? scope.code, street: null, scoped: true };
 }
 
 export interface DataSpan {

@@ -10,6 +10,7 @@ import { giStar, h3NeighbourLists } from '../../../server/analysis/gistar.ts';
 import { EMERGING_PATTERN_IDS } from '../../../server/analysis/emerging.ts';
 import { ensureRollups, pauseRollups, rebuildRollups, rollupsPaused } from '../../../server/analysis/rollups.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 import { loadTinyCity } from '../../helpers/tinyCity.ts';
 import { CLUSTER_CENTRE, clusterTickets, GI_CELLS, GI_COUNTS, giTickets, insertTickets, noiseTickets, noon, offset } from './analysisFixtures.ts';
 
@@ -54,13 +55,15 @@ async function rollupsVersusRaw(db: Database) {
 describe.each(ENGINES)('analysis API on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  /** Every request signs in (an admin: the whole city), as the dashboard does. */
+  let client: Client;
   let clusterIds: number[];
   const get = async (path: string) => {
-    const res = await app.request(path);
+    const res = await client.request(path);
     return { status: res.status, body: await res.json() };
   };
   const post = async (path: string, body: unknown) => {
-    const res = await app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const res = await client.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     return { status: res.status, body: await res.json() };
   };
 
@@ -80,6 +83,7 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     await db.query('UPDATE tickets SET repeat_of = $1 WHERE id = $2', [clusterIds[0], clusterIds[5]]);
     await insertTickets(db, [...noiseTickets('water.pipe_leak'), ...noiseTickets('water.outage')]);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();

@@ -26,6 +26,7 @@ import { generateDemo, type DemoTruth } from '../../../data/demo/index.ts';
 import { createApp } from '../../../server/app.ts';
 import { pauseRollups, rebuildRollups } from '../../../server/analysis/rollups.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 import { fixtureFeatureCollection } from '../../data/demo/fixtures.ts';
 
 const NOW = new Date('2025-12-31T20:00:00+08:00');
@@ -49,9 +50,11 @@ function distanceMetres(a: readonly number[], b: readonly number[]): number {
 describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  /** Every request signs in (an admin: the whole city), as the dashboard does. */
+  let client: Client;
   let truth: DemoTruth;
   const get = async (path: string) => {
-    const res = await app.request(path);
+    const res = await client.request(path);
     expect(res.status, path).toBe(200);
     return res.json();
   };
@@ -64,6 +67,7 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
     truth = (await generateDemo(db, { tickets: TICKETS, seed: SEED, now: NOW })).truth;
     await rebuildRollups(db);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();

@@ -11,6 +11,7 @@ import { parseRankingPolicy } from '../../../server/ranking/index.ts';
 import { monthIndex } from '../../../server/ranking/periods.ts';
 import { configureRanking, type RankingService } from '../../../server/ranking/service.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 import { fixtureFeatureCollection } from '../../data/demo/fixtures.ts';
 import { independentRanking, type IndependentTable } from './independent.ts';
 
@@ -23,6 +24,8 @@ const POLICY = parseRankingPolicy({ advanced: { topN: 4 }, progressing: { topN: 
 describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  /** Every request signs in (an admin: the whole city), as the dashboard does. */
+  let client: Client;
   let svc: RankingService;
   let truth: DemoTruth;
 
@@ -34,6 +37,7 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
     truth = (await readDemoTruth(db)) as DemoTruth;
     svc = configureRanking(db, { policy: POLICY, now: () => NOW });
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -42,7 +46,7 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
   it('agrees with an independent SQL recomputation of a full month, for every table', async () => {
     const month = '2026-09';
     for (const table of ['street', 'district', 'department', 'utility'] as IndependentTable[]) {
-      const res = await app.request(`/api/ranking?month=${month}&table=${table}`);
+      const res = await client.request(`/api/ranking?month=${month}&table=${table}`);
       const api = ((await res.json()) as { rows: any[] }).rows;
       const ind = await independentRanking(db, table, month, { minCallbacksToRank: POLICY.minCalledBackToRank });
       expect(api.length, table).toBe(ind.length);
@@ -62,10 +66,10 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
     }
     // Read again by a fresh service: the month now comes from its stored counts (settled months
     // are stored on first read), and must be the same table to the last figure.
-    const first = await (await app.request(`/api/ranking?month=${month}&table=street`)).json();
+    const first = await (await client.request(`/api/ranking?month=${month}&table=street`)).json();
     expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ranking_months WHERE tbl = 'street' AND month = $1`, [month]))[0]!.n).toBe(1);
     svc = configureRanking(db, { policy: POLICY, now: () => NOW });
-    expect(await (await app.request(`/api/ranking?month=${month}&table=street`)).json()).toEqual(first);
+    expect(await (await client.request(`/api/ranking?month=${month}&table=street`)).json()).toEqual(first);
     // The demo exercises what the hand-built city only samples: returns and parallel dispatches.
     const streets = ind(await independentRanking(db, 'street', month, { minCallbacksToRank: POLICY.minCalledBackToRank }));
     expect(streets.returns).toBeGreaterThan(0);

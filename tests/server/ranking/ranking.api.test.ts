@@ -7,6 +7,7 @@ import type { Database } from '../../../db/client.ts';
 import { createApp } from '../../../server/app.ts';
 import { configureRanking } from '../../../server/ranking/service.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 import { D1, D2, HAND_POLICY, handClock, loadHandCity, S1, S2, S3, S4, S5 } from './handCity.ts';
 import { independentRanking, type IndependentTable } from './independent.ts';
 
@@ -15,8 +16,10 @@ const TABLES: IndependentTable[] = ['street', 'district', 'department', 'utility
 describe.each(ENGINES)('ranking API on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  /** Every request signs in (an admin: the whole city), as the dashboard does. */
+  let client: Client;
   const get = async (path: string) => {
-    const res = await app.request(path);
+    const res = await client.request(path);
     return { status: res.status, body: (await res.json()) as any };
   };
   const ids = async (path: string) => (await get(path)).body.tickets.map((t: { id: number }) => t.id);
@@ -26,6 +29,7 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
     await loadHandCity(db);
     configureRanking(db, { policy: HAND_POLICY, now: handClock });
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();

@@ -8,6 +8,7 @@ import type { Database } from '../../../db/client.ts';
 import { createApp } from '../../../server/app.ts';
 import { configureRanking } from '../../../server/ranking/service.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
 import { D2, HAND_POLICY, handClock, loadHandCity, S1, S2, S3, S5 } from '../ranking/handCity.ts';
 
 /** Eight water-outage calls in S3 (district D2) on 15 August, none in the week before: a new problem. */
@@ -37,8 +38,10 @@ async function readWorkbook(res: Response) {
 describe.each(ENGINES)('reports on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  /** Every request signs in (an admin: the whole city), as the dashboard does. */
+  let client: Client;
   const json = async (path: string) => {
-    const res = await app.request(path);
+    const res = await client.request(path);
     return { status: res.status, body: (await res.json()) as any };
   };
 
@@ -48,6 +51,7 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     await plantSpike(db);
     configureRanking(db, { policy: HAND_POLICY, now: handClock });
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
@@ -71,7 +75,7 @@ describe.each(ENGINES)('reports on %s', (engine) => {
   });
 
   it('downloads the bulletin as XLSX with Chinese sheets, headers and the ranking rows', async () => {
-    const res = await app.request('/api/reports/monthly?month=2026-10&format=xlsx');
+    const res = await client.request('/api/reports/monthly?month=2026-10&format=xlsx');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers.get('content-disposition')).toBe(
@@ -99,7 +103,7 @@ describe.each(ENGINES)('reports on %s', (engine) => {
   });
 
   it('switches sheets and headers to English with lang=en', async () => {
-    const res = await app.request('/api/reports/monthly?month=2026-10&format=xlsx&lang=en');
+    const res = await client.request('/api/reports/monthly?month=2026-10&format=xlsx&lang=en');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="monthly-bulletin-2026-10.xlsx"; filename*=UTF-8''monthly-bulletin-2026-10.xlsx`);
     const wb = await readWorkbook(res);
     expect(wb.names).toEqual(['Summary', 'Streets', 'Movers', 'Red zone', 'Districts', 'Departments', 'Utilities', 'Categories', 'Warnings']);
@@ -110,7 +114,7 @@ describe.each(ENGINES)('reports on %s', (engine) => {
   });
 
   it('prints the bulletin as a self-contained A4 page in Chinese', async () => {
-    const res = await app.request('/api/reports/monthly?month=2026-10&format=html');
+    const res = await client.request('/api/reports/monthly?month=2026-10&format=html');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('月度通报-2026-10.html')}`);
@@ -140,7 +144,7 @@ describe.each(ENGINES)('reports on %s', (engine) => {
       ['water.outage', null, 8, 'new', null],
       ['water.outage', D2, 8, 'new', '西区'],
     ]);
-    const xlsx = await readWorkbook(await app.request('/api/reports/daily?date=2026-08-15&format=xlsx'));
+    const xlsx = await readWorkbook(await client.request('/api/reports/daily?date=2026-08-15&format=xlsx'));
     expect(xlsx.names).toEqual(['概况', '各区', '诉求类别', '预警']);
     expect(xlsx.sheet('预警')[1]).toEqual(['停水', '全市', 8, 0, 16, spike.warnings[0].p, '新出现']);
   });
@@ -153,7 +157,7 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect(body.days.slice(-2).map((d: any) => d.counts.dispatched)).toEqual([1, 1]);
     expect(body.city.counts.dispatched).toBe(2);
     expect(body.streets.best.map((r: any) => r.code)).toEqual([S1]);
-    const wb = await readWorkbook(await app.request('/api/reports/weekly?week=2026-W44&format=xlsx'));
+    const wb = await readWorkbook(await client.request('/api/reports/weekly?week=2026-W44&format=xlsx'));
     expect(wb.names).toEqual(['概况', '每日', '各区', '前十', '后十', '诉求类别', '预警']);
     expect(wb.sheet('每日')[0]).toEqual(['日期', '诉求量', '派单量', '响应率(%)', '回访量', '解决率(%)', '满意率(%)', '综合得分']);
   });
@@ -166,7 +170,7 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect(body.city.counts.dispatched).toBe(17);
     const s3 = body.streets.find((r: any) => r.code === S3);
     expect(s3.classMonths).toEqual({ advanced: 0, progressing: 0, rectification: 2, governance: 1, redZone: 1 });
-    const wb = await readWorkbook(await app.request('/api/reports/annual?year=2026&format=xlsx'));
+    const wb = await readWorkbook(await client.request('/api/reports/annual?year=2026&format=xlsx'));
     expect(wb.names).toEqual(['概况', '月度走势', '街乡镇排名', '各区', '部门排名', '公共服务企业排名', '诉求类别', '预警']);
     expect(wb.sheet('街乡镇排名')[0]!.slice(-5)).toEqual(['先进类月数', '进步类月数', '整改类月数', '治理类月数', '红区月数']);
   });

@@ -7,6 +7,8 @@ import { createApp } from '../../../server/app.ts';
 import { fileDemoTicket } from '../../../server/demoFeed.ts';
 import { wallWindows } from '../../../server/wall/windows.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
+import { kioskClient } from './kiosk.ts';
 import { loadTinyCity } from '../../helpers/tinyCity.ts';
 
 // "Now" for every request: Thursday 2026-11-26 12:00 in Beijing.
@@ -97,19 +99,22 @@ describe('the wall windows', () => {
 describe.each(ENGINES)('wall API on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
+  /** Every request signs in (an admin: the whole city), as the dashboard does. */
+  let client: Client;
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_wall');
     await loadTinyCity(db);
     await insertHand(db);
     app = createApp({ db });
+    client = await signIn(app, db);
   });
   afterAll(async () => {
     await db?.close();
   });
 
   it("counts today's figures against the same day last week up to the same time", async () => {
-    const res = await app.request(`/api/wall/today?at=${AT}`);
+    const res = await client.request(`/api/wall/today?at=${AT}`);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.timeZone).toBe('Asia/Shanghai');
@@ -128,7 +133,7 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
   });
 
   it('ranks the categories of today and of this week', async () => {
-    const body = await (await app.request(`/api/wall/today?at=${AT}`)).json();
+    const body = await (await client.request(`/api/wall/today?at=${AT}`)).json();
     const pairs = (xs: { code: string; count: number }[]) => xs.map((x) => [x.code, x.count]);
     expect(pairs(body.topCategories.today)).toEqual([
       [NOISE, 2],
@@ -140,11 +145,11 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
       [OUTAGE, 1],
     ]);
     expect(body.topCategories.today[0]).toMatchObject({ nameZh: '夜间施工噪声', groupCode: 'noise' });
-    expect(pairs((await (await app.request(`/api/wall/today?at=${AT}&top=1`)).json()).topCategories.week)).toEqual([[NOISE, 2]]);
+    expect(pairs((await (await client.request(`/api/wall/today?at=${AT}&top=1`)).json()).topCategories.week)).toEqual([[NOISE, 2]]);
   });
 
   it('lists the latest tickets with place, category and time, and never caller data, address or description', async () => {
-    const res = await app.request(`/api/wall/tickets?limit=3&at=${AT}`);
+    const res = await client.request(`/api/wall/tickets?limit=3&at=${AT}`);
     expect(res.status).toBe(200);
     const text = await res.text();
     const body = JSON.parse(text);
@@ -166,7 +171,7 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
       streetEn: '900002001',
     });
     for (const secret of ['王秀英', '13800138000', '某小区', '楼下施工']) expect(text).not.toContain(secret);
-    const byId = await (await app.request('/api/wall/tickets?ids=11,18,999')).json();
+    const byId = await (await client.request('/api/wall/tickets?ids=11,18,999')).json();
     expect(byId.tickets.map((t: { id: number }) => t.id)).toEqual([18, 11]);
   });
 
@@ -179,10 +184,48 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
       ['/api/wall/tickets?ids=1,two', 'ids'],
       ['/api/wall/tickets?limit=500', 'limit'],
     ] as const) {
-      const res = await app.request(path);
+      const res = await client.request(path);
       expect(res.status, path).toBe(400);
       expect((await res.json()).error).toMatchObject({ code: 'invalid_input', field });
     }
+  });
+
+  it("a district's wall (kiosk bound to 甲区) counts only its tickets; the two districts' walls add up to the city's", async () => {
+    const wallA = await kioskClient(app, db, '甲区大屏', '900001');
+    const wallB = await kioskClient(app, db, '乙区大屏', '900002');
+    const [a, b, city] = await Promise.all([wallA, wallB, client].map(async (c) => (await c.request(`/api/wall/today?at=${AT}`)).json()));
+    expect(a.figures).toEqual({
+      received: { today: 2, lastWeek: 2 }, // 10, 11 | 30, 32 (18 is 乙区)
+      dispatched: { today: 2, lastWeek: 2 }, // 10, 11 (12 is 乙区) | 30, 32
+      respondedInTime: { today: 1, lastWeek: 1 }, // 10 | 32
+      overdue: { today: 1, lastWeek: 1 }, // 14 | 32
+      calledBack: { today: 3, lastWeek: 0 }, // 14, 15, 16 | (33 is 乙区)
+      solved: { today: 2, lastWeek: 0 },
+      satisfied: { today: 1, lastWeek: 0 },
+    });
+    for (const f of Object.keys(city.figures)) {
+      for (const when of ['today', 'lastWeek']) expect(a.figures[f][when] + b.figures[f][when], `${f} ${when}`).toBe(city.figures[f][when]);
+    }
+    const pairs = (xs: { code: string; count: number }[]) => xs.map((x) => [x.code, x.count]);
+    expect(pairs(a.topCategories.today)).toEqual([[NOISE, 1], [OUTAGE, 1]]);
+    expect(pairs(a.topCategories.week)).toEqual([[NOISE, 1], [OUTAGE, 1]]);
+    expect(pairs(b.topCategories.week)).toEqual([[LEAK, 2], [NOISE, 1]]); // 12, 19 | 18
+    const list = await (await wallA.request(`/api/wall/tickets?limit=3&at=${AT}`)).json();
+    expect(list.tickets.map((t: { id: number }) => t.id)).toEqual([10, 11, 31]);
+    // An id of another district announced by mistake is simply not found.
+    expect((await (await wallA.request('/api/wall/tickets?ids=11,18,999')).json()).tickets.map((t: { id: number }) => t.id)).toEqual([11]);
+  });
+
+  it("a street official's wall shows that street's tickets only", async () => {
+    const official = await signIn(app, db, { role: 'street_official', regionCode: '900001001' });
+    const body = await (await official.request(`/api/wall/today?at=${AT}`)).json();
+    expect(body.figures.received).toEqual({ today: 1, lastWeek: 1 }); // 10 | 30 (11 and 32 are 甲二街道)
+    expect(body.figures.calledBack).toEqual({ today: 2, lastWeek: 0 }); // 14, 16
+    const list = await (await official.request('/api/wall/tickets?ids=10,11,12,18,30')).json();
+    expect(list.tickets.map((t: { id: number; streetCode: string }) => [t.id, t.streetCode])).toEqual([
+      [10, '900001001'],
+      [30, '900001001'],
+    ]);
   });
 
   it('files a demo ticket through normal intake: located, dispatched, with the events the live feed announces', async () => {
