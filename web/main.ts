@@ -3,7 +3,20 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { applyDocumentLocale, i18n } from './i18n/index.ts';
 import { router } from './router.ts';
+import { whenUnauthenticated } from './auth/http.ts';
+import { useSessionStore } from './stores/session.ts';
 import './styles/base.css';
 
 applyDocumentLocale();
-createApp(App).use(createPinia()).use(i18n).use(router).mount('#app');
+const pinia = createPinia();
+
+// A request refused for want of a session: the session ended (expired, password changed, signed
+// out elsewhere). Pages that handle it themselves (login, wall) stay; the others go to the login
+// page, which says why and comes back here afterwards.
+whenUnauthenticated(() => {
+  const route = router.currentRoute.value;
+  useSessionStore(pinia).forget(true);
+  if (!route.meta.public) void router.replace({ name: 'login', query: { next: route.fullPath } });
+});
+
+createApp(App).use(pinia).use(i18n).use(router).mount('#app');

@@ -1,21 +1,46 @@
-// History-mode routes; the server falls back to index.html for unknown paths.
+// History-mode routes; the server falls back to index.html for unknown paths. Every page but the
+// login page and the wall needs a session; each names the section whose capabilities open it.
 import { createRouter, createWebHistory } from 'vue-router';
 import MapPage from './pages/MapPage.vue';
+import { homeOf, mayOpen, safeNext, type Section } from './auth/navigation.ts';
+import { useSessionStore } from './stores/session.ts';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** no app header: the page owns the whole screen */
+    bare?: boolean;
+    /** open without a session (the page handles being signed out itself) */
+    public?: boolean;
+    section?: Section;
+  }
+}
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', name: 'map', component: MapPage },
+    { path: '/', name: 'map', component: MapPage, meta: { section: 'map' } },
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { bare: true, public: true } },
     // the ranking views load ECharts and their own code only when visited
-    { path: '/ranking', name: 'ranking', component: () => import('./pages/RankingPage.vue') },
-    { path: '/units/:code', name: 'unit', component: () => import('./pages/UnitPage.vue') },
-    { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue') },
-    { path: '/studio', name: 'studio', component: () => import('./pages/StudioPage.vue') },
-    { path: '/studio/topics/:category', name: 'topic-brief', component: () => import('./pages/TopicBriefPage.vue') },
-    { path: '/queue', name: 'queue', component: () => import('./pages/QueuePage.vue') },
-    { path: '/tickets/:id', name: 'ticket', component: () => import('./pages/TicketPage.vue') },
-    // the command-centre wall: full screen, no app header (App.vue reads meta.bare)
-    { path: '/wall', name: 'wall', component: () => import('./pages/WallPage.vue'), meta: { bare: true } },
+    { path: '/ranking', name: 'ranking', component: () => import('./pages/RankingPage.vue'), meta: { section: 'ranking' } },
+    { path: '/units/:code', name: 'unit', component: () => import('./pages/UnitPage.vue'), meta: { section: 'ranking' } },
+    { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { section: 'reports' } },
+    { path: '/studio', name: 'studio', component: () => import('./pages/StudioPage.vue'), meta: { section: 'studio' } },
+    { path: '/studio/topics/:category', name: 'topic-brief', component: () => import('./pages/TopicBriefPage.vue'), meta: { section: 'studio' } },
+    { path: '/queue', name: 'queue', component: () => import('./pages/QueuePage.vue'), meta: { section: 'queue' } },
+    { path: '/tickets/:id', name: 'ticket', component: () => import('./pages/TicketPage.vue'), meta: { section: 'queue' } },
+    { path: '/admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { section: 'admin' } },
+    // the command-centre wall: full screen, no app header (App.vue reads meta.bare); it redeems a
+    // kiosk token itself and says so when the screen is not authorised
+    { path: '/wall', name: 'wall', component: () => import('./pages/WallEntry.vue'), meta: { bare: true, public: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
+});
+
+router.beforeEach(async (to) => {
+  const me = await useSessionStore().ready();
+  if (to.name === 'login') return me ? (safeNext(to.query.next) ?? homeOf(me)) : true;
+  if (to.meta.public) return true;
+  if (!me) return { name: 'login', query: { next: to.fullPath } };
+  if (to.meta.section && !mayOpen(me, to.meta.section)) return homeOf(me);
+  return true;
 });

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { addSession } from './session.ts';
 
 export const ARTIFACTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../artifacts');
 
@@ -46,6 +47,8 @@ export async function openBrowser(opts: {
   baseUrl: string;
   viewport?: { width: number; height: number };
   locale?: string;
+  /** a signed-in client whose session the browser starts with (tests/e2e/session.ts) */
+  session?: { cookie: string };
 }): Promise<E2EBrowser> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -59,6 +62,7 @@ export async function openBrowser(opts: {
     deviceScaleFactor: 1,
   });
   const origin = new URL(opts.baseUrl).origin;
+  if (opts.session) await addSession(context, origin, opts.session);
   const problems: BrowserProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: [] };
 
   // Abort anything not served by our own server (CDNs, fonts, tiles) and record it.

@@ -4,11 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
+import { apiAs } from './session.ts';
+import type { Client } from '../helpers/auth.ts';
 
 let server: RunningServer;
+/** the administrator: the whole city */
+let client: Client;
 
 beforeAll(async () => {
   server = await startServerForE2E();
+  client = await apiAs(server.url, 'admin');
 });
 
 afterAll(async () => {
@@ -25,13 +30,13 @@ async function pageRange(page: Page): Promise<{ from: string; to: string }> {
 }
 
 async function api<T>(path: string): Promise<T> {
-  const res = await fetch(server.url + path);
+  const res = await client.request(path);
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return (await res.json()) as T;
 }
 
 async function pointCount(query: string): Promise<number> {
-  const res = await fetch(`${server.url}/api/tickets/points?${query}`);
+  const res = await client.request(`/api/tickets/points?${query}`);
   if (!res.ok) throw new Error(`points: HTTP ${res.status}`);
   return new DataView(await res.arrayBuffer()).getUint32(0, true);
 }
@@ -46,7 +51,7 @@ describe('city map dashboard', () => {
   });
 
   it('draws the districts and exactly the ticket points the API returns', async () => {
-    b = await openBrowser({ baseUrl: server.url, viewport: { width: 1440, height: 900 } });
+    b = await openBrowser({ baseUrl: server.url, session: client, viewport: { width: 1440, height: 900 } });
     await b.page.goto(server.url);
     await waitForMapReady(b.page);
     // the workspace opens on counts by area; ticket points are one click away
@@ -87,7 +92,7 @@ describe('city map dashboard', () => {
   });
 
   it('fits a 1920×1080 display without overlap', async () => {
-    const wall = await openBrowser({ baseUrl: server.url, viewport: { width: 1920, height: 1080 } });
+    const wall = await openBrowser({ baseUrl: server.url, session: client, viewport: { width: 1920, height: 1080 } });
     try {
       await wall.page.goto(server.url);
       await waitForMapReady(wall.page);

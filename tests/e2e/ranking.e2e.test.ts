@@ -10,13 +10,18 @@ import type { Page } from 'playwright-core';
 import type { DrillResult, MonthsResult, RankingResult, UnitProfile } from '../../server/ranking/service.ts';
 import { openBrowser, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
+import { apiAs } from './session.ts';
+import type { Client } from '../helpers/auth.ts';
 
 let server: RunningServer;
+/** the city analyst (市级分析员): the ranking is city-wide for them */
+let client: Client;
 let months: MonthsResult;
 let streets: RankingResult;
 
 beforeAll(async () => {
   server = await startServerForE2E();
+  client = await apiAs(server.url, 'planner');
   months = await api<MonthsResult>('/api/ranking/months');
   streets = await api<RankingResult>(`/api/ranking?table=street&month=${months.latestClosed}`);
 });
@@ -26,7 +31,7 @@ afterAll(async () => {
 });
 
 async function api<T>(path: string): Promise<T> {
-  const res = await fetch(server.url + path);
+  const res = await client.request(path);
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return (await res.json()) as T;
 }
@@ -54,7 +59,7 @@ describe('monthly ranking, unit profile and reports', () => {
   it('shows every street of the latest closed month, ranked as the API ranks them', async () => {
     expect(months.latestClosed).toBeTruthy();
     expect(streets.rows.length).toBe(339);
-    b = await openBrowser({ baseUrl: server.url, viewport: { width: 1440, height: 900 } });
+    b = await openBrowser({ baseUrl: server.url, session: client, viewport: { width: 1440, height: 900 } });
     await b.page.goto(`${server.url}/ranking`);
     await waitForRanking(b.page, 339);
 
@@ -167,7 +172,7 @@ describe('monthly ranking, unit profile and reports', () => {
     // the printable bulletin opens in a new tab
     const href = await b.page.getByTestId('download-html').getAttribute('href');
     expect(await b.page.getByTestId('download-html').getAttribute('target')).toBe('_blank');
-    const html = await fetch(server.url + href);
+    const html = await client.request(href!);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(b.problemList()).toEqual([]);
@@ -188,7 +193,7 @@ describe('monthly ranking, unit profile and reports', () => {
   });
 
   it('labels the report period in the app language, not the browser language', async () => {
-    const en = await openBrowser({ baseUrl: server.url, locale: 'en-US' });
+    const en = await openBrowser({ baseUrl: server.url, session: client, locale: 'en-US' });
     try {
       await en.page.goto(`${server.url}/reports?kind=weekly`);
       await en.page.waitForSelector('[role="tabpanel"][data-kind="weekly"][data-state="ready"]', { timeout: 60_000 });
@@ -220,7 +225,7 @@ describe('monthly ranking, unit profile and reports', () => {
   });
 
   it('reads at 1920×1080 on a wall display', async () => {
-    const wall = await openBrowser({ baseUrl: server.url, viewport: { width: 1920, height: 1080 } });
+    const wall = await openBrowser({ baseUrl: server.url, session: client, viewport: { width: 1920, height: 1080 } });
     try {
       await wall.page.goto(`${server.url}/ranking`);
       await waitForRanking(wall.page, 339);

@@ -10,15 +10,20 @@ import { readDemoTruth, type DemoTruth } from '../../data/demo/index.ts';
 import type { ClusterResult, EmergingResult, ForecastResult, HotspotResult, RegionHotspotResult, TopicResult, BacktestResult } from '../../web/components/studio/api.ts';
 import { ARTIFACTS_DIR, openBrowser, type E2EBrowser } from './browser.ts';
 import { startTestServer, type RunningServer } from '../helpers/testServer.ts';
+import { apiAs } from './session.ts';
+import type { Client } from '../helpers/auth.ts';
 
 let server: RunningServer;
 let truth: DemoTruth;
 let b: E2EBrowser;
+/** the city analyst (市级分析员): the studio is planning work */
+let client: Client;
 
 beforeAll(async () => {
   server = await startTestServer();
   truth = (await readDemoTruth(server.db))!;
-  b = await openBrowser({ baseUrl: server.url, viewport: { width: 1440, height: 900 } });
+  client = await apiAs(server.url, 'planner');
+  b = await openBrowser({ baseUrl: server.url, session: client, viewport: { width: 1440, height: 900 } });
 });
 
 afterAll(async () => {
@@ -27,7 +32,7 @@ afterAll(async () => {
 });
 
 async function api<T>(path: string): Promise<T> {
-  const res = await fetch(server.url + path);
+  const res = await client.request(path);
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return (await res.json()) as T;
 }

@@ -7,18 +7,22 @@ import type { Page } from 'playwright-core';
 import type { QueueResponse, TicketDetail } from '../../web/api/tickets.ts';
 import { openBrowser, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
+import { apiAs } from './session.ts';
+import type { Client } from '../helpers/auth.ts';
 
 const KINDS = ['unlocated', 'overdue', 'returned', 'reminded'] as const;
 const VIEWPORT = { width: 1440, height: 900 };
 
 let server: RunningServer;
+/** the hotline's dispatcher (派单员): every queue and every ticket action */
+let client: Client;
 let b: E2EBrowser;
 let unlocatedId: number;
 let returnedId: number;
 let category: string;
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(server.url + path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await client.request(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -33,6 +37,7 @@ const timelineIds = (page: Page) => page.locator('[data-testid="timeline-event"]
 
 beforeAll(async () => {
   server = await startServerForE2E();
+  client = await apiAs(server.url, 'dispatcher');
   category = (await api<{ categories: { code: string }[] }>('/api/categories')).categories[0].code;
   const now = Date.now();
   // an address-only ticket waiting for location, and a ticket its street sends back (退单)
@@ -44,7 +49,7 @@ beforeAll(async () => {
     })
   ).id;
   await api(`/api/tickets/${returnedId}/return`, { reason: '非本辖区', at: new Date(now - 20 * 60_000).toISOString() });
-  b = await openBrowser({ baseUrl: server.url, viewport: VIEWPORT });
+  b = await openBrowser({ baseUrl: server.url, session: client, viewport: VIEWPORT });
 });
 
 afterAll(async () => {

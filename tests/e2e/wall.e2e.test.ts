@@ -2,7 +2,8 @@
 // real content (district names and today's figures as the API gives them), a ticket filed during
 // the test on the wall within 5 s, scene rotation by itself and by keyboard, and a server restart:
 // the "stale" badge while the feed is down, gone once it is back, and the feed resumed without a
-// reload. This file starts a server of its own (not E2E_BASE_URL) because it restarts it.
+// reload. Each screen is authorised by a kiosk token in its link. This file starts a server of its
+// own (not E2E_BASE_URL) because it restarts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openDatabase, type Database } from '../../db/client.ts';
@@ -17,20 +18,27 @@ import type { RankingResult } from '../../server/ranking/service.ts';
 import type { WallTicket } from '../../server/wall/tickets.ts';
 import { E2E_DEMO_SEED, E2E_DEMO_TICKETS } from '../helpers/testServer.ts';
 import { openBrowser, type E2EBrowser } from './browser.ts';
+import { ensureDemoAccounts } from '../../server/auth/demoAccounts.ts';
+import { apiAs, DEMO_KIOSK } from './session.ts';
+import type { Client } from '../helpers/auth.ts';
 
 let db: Database;
 let app: ReturnType<typeof createApp>;
 let server: Listening;
 let url: string;
+/** the administrator, for the API checks and a second screen's kiosk token */
+let admin: Client;
 
 beforeAll(async () => {
   db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
   await loadBeijing(db);
   await seedTaxonomy(db);
   await generateDemo(db, { tickets: E2E_DEMO_TICKETS, seed: E2E_DEMO_SEED, now: new Date() });
+  await ensureDemoAccounts(db);
   app = createApp({ db, staticDir: DIST_DIR });
   server = await listen(app, 0);
   url = server.url;
+  admin = await apiAs(url, 'admin');
 });
 
 afterAll(async () => {
@@ -39,7 +47,7 @@ afterAll(async () => {
 });
 
 async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url + path, init);
+  const res = await admin.request(path, init);
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -101,8 +109,11 @@ describe('command-centre wall', () => {
 
   it('at 1920×1080 shows the districts, the figures the API gives, and no app header', async () => {
     b = await openBrowser({ baseUrl: url, viewport: { width: 1920, height: 1080 } });
-    await b.page.goto(`${url}/wall?interval=600`); // one steady scene for the screenshot
+    // the screen is set up as an admin hands it over: the kiosk link, which binds this screen
+    await b.page.goto(`${url}/wall?kiosk=${encodeURIComponent(DEMO_KIOSK.token)}&interval=600`); // one steady scene for the screenshot
     await waitForWall(b.page, 90_000);
+    // the token left the address bar (and history) at once; the rest of the query stays
+    expect(new URL(b.page.url()).search).toBe('?interval=600');
     expect(await b.page.locator('.app > header').count()).toBe(0); // the app's own header is gone on the bare route
     await expectRealDistricts(b.page);
     await expectFiguresMatchApi(b.page);
@@ -171,9 +182,11 @@ describe('command-centre wall', () => {
   });
 
   it('at 3840×2160 shows the same content at twice the size', async () => {
+    // a second screen needs a token of its own: the first one is bound to the 1920×1080 screen
+    const { token } = await api<{ token: string }>('/api/admin/kiosks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ screen: '4K 大屏' }) });
     const big = await openBrowser({ baseUrl: url, viewport: { width: 3840, height: 2160 } });
     try {
-      await big.page.goto(`${url}/wall?interval=600`);
+      await big.page.goto(`${url}/wall?kiosk=${encodeURIComponent(token)}&interval=600`);
       await waitForWall(big.page, 110_000);
       await expectRealDistricts(big.page);
       await expectFiguresMatchApi(big.page);

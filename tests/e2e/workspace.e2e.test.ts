@@ -7,14 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
+import { apiAs } from './session.ts';
+import type { Client } from '../helpers/auth.ts';
 import { countBreaks } from '../../web/map/workspaceChoropleth.ts';
 
 let server: RunningServer;
 let b: E2EBrowser;
+/** the administrator sees the whole city, as the workspace's city-wide checks need */
+let client: Client;
 
 beforeAll(async () => {
   server = await startServerForE2E();
-  b = await openBrowser({ baseUrl: server.url, viewport: { width: 1440, height: 900 } });
+  client = await apiAs(server.url, 'admin');
+  b = await openBrowser({ baseUrl: server.url, session: client, viewport: { width: 1440, height: 900 } });
 });
 
 afterAll(async () => {
@@ -23,7 +28,7 @@ afterAll(async () => {
 });
 
 async function api<T = any>(path: string): Promise<T> {
-  const res = await fetch(server.url + path);
+  const res = await client.request(path);
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return (await res.json()) as T;
 }
@@ -144,7 +149,7 @@ describe('officials’ workspace', () => {
     expect(s.total).toBeGreaterThan(0);
     expect(Number(await page.getByTestId('figure-total').getAttribute('data-value'))).toBe(s.total);
     expect(await childList(page)).toEqual({ level: 'district', items: s.children.items.map((c: any) => [c.code, c.count]) });
-    const points = await fetch(`${server.url}/api/tickets/points?${q}`);
+    const points = await client.request(`/api/tickets/points?${q}`);
     expect(Number(await page.evaluate(() => document.body.dataset.ticketCount))).toBe(Number(points.headers.get('x-total-count')));
     for (const flag of ['overdue', 'returned']) {
       const list = await api(`/api/tickets?${q}&flag=${flag}&limit=1`);

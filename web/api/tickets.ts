@@ -105,6 +105,12 @@ export interface LinkedTicket extends TicketNames {
   isRoot: boolean;
 }
 
+/** Caller details: masked in GET /api/tickets/:id; in clear from GET /api/tickets/:id/caller (audited). */
+export interface CallerDetails {
+  name: string | null;
+  phone: string | null;
+}
+
 export interface TicketDetail extends TicketNames {
   id: number;
   kind: string;
@@ -146,6 +152,8 @@ export interface TicketDetail extends TicketNames {
   dispatches: TicketDispatch[];
   units: Record<string, UnitName>;
   linked: LinkedTicket[];
+  /** the caller's name and phone, masked (王*, 139****2222); null when the ticket has none */
+  caller?: CallerDetails | null;
   deadlines: Deadline[];
   /** what the status allows now, plus 'locate' while the ticket waits unplaced */
   actions: string[];

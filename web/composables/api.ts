@@ -2,6 +2,7 @@
 import type { DrillPart, DrillRate, DrillResult, MonthsResult, RankingResult, RankingTable, Report, ReportKind, UnitProfile, WhatIfResponse } from '../api/ranking.ts';
 import type { Series, TicketPage, WorkspaceFilter, WorkspaceSummary } from '../components/workspace/types.ts';
 import type { AppConfig, CategoriesResponse, RegionCollection, RegionLevel, Summary, TicketFilter, TicketPoints } from '../api/types.ts';
+import { apiFetch } from '../auth/http.ts';
 
 /** HTTP or network failure; `status` is 0 when the request never got an answer. */
 export class ApiError extends Error {
@@ -24,7 +25,7 @@ function query(params: Record<string, string | null | undefined>): string {
 async function request(path: string, signal?: AbortSignal): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(path, { signal, headers: { accept: 'application/json, application/octet-stream' } });
+    res = await apiFetch(path, { signal, headers: { accept: 'application/json, application/octet-stream' } });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(`network error for ${path}`, 0);

@@ -3,6 +3,7 @@ import * as queue from './areas/queue.ts';
 import * as wall from './areas/wall.ts';
 import * as studio from './areas/studio.ts';
 import * as workspace from './areas/workspace.ts';
+import * as auth from './areas/auth.ts';
 
 const en: typeof zhCN = {
   app: {
@@ -274,6 +275,7 @@ const en: typeof zhCN = {
   wallPage: wall.en,
   studioPage: studio.en,
   workspacePage: workspace.en,
+  authPage: auth.en,
 };
 
 export default en;

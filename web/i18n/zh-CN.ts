@@ -4,6 +4,7 @@ import * as queue from './areas/queue.ts';
 import * as wall from './areas/wall.ts';
 import * as studio from './areas/studio.ts';
 import * as workspace from './areas/workspace.ts';
+import * as auth from './areas/auth.ts';
 
 export default {
   app: {
@@ -274,4 +275,5 @@ export default {
   wallPage: wall.zh,
   studioPage: studio.zh,
   workspacePage: workspace.zh,
+  authPage: auth.zh,
 };

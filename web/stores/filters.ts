@@ -29,12 +29,14 @@ export const useFilterStore = defineStore('filters', () => {
   const urgency = ref<string[]>([]);
   /** drill-down path; the last step is the region every query is scoped to */
   const path = ref<RegionStep[]>([]);
+  /** an official's jurisdiction: the first steps of the path, which going back up never leaves */
+  const locked = ref<RegionStep[]>([]);
 
   const region = computed<string | null>({
     get: () => path.value.at(-1)?.code ?? null,
     // kept for callers that set a district code directly
     set: (code) => {
-      path.value = code ? [{ code, level: 'district', name: code, nameEn: code, bounds: null }] : [];
+      path.value = code && locked.value.length === 0 ? [{ code, level: 'district', name: code, nameEn: code, bounds: null }] : [...locked.value];
     },
   });
   /** the category filter under its older name (the legend toggles groups) */
@@ -52,7 +54,13 @@ export const useFilterStore = defineStore('filters', () => {
   }
   /** back up to a depth: 0 is the whole city */
   function backTo(depth: number) {
-    path.value = path.value.slice(0, depth);
+    path.value = path.value.slice(0, Math.max(depth, locked.value.length));
+  }
+  /** Start at (and never leave) a jurisdiction; a new one (another user signed in) starts over. */
+  function lockTo(steps: RegionStep[]) {
+    if (steps.map((s) => s.code).join('/') === locked.value.map((s) => s.code).join('/')) return;
+    locked.value = steps;
+    path.value = [...steps];
   }
   function setCustom(from: string, to: string) {
     customFrom.value = from;
@@ -67,7 +75,7 @@ export const useFilterStore = defineStore('filters', () => {
     urgency.value = [];
   }
   return {
-    range, customFrom, customTo, category, channel, kind, status, urgency, path,
-    region, categoryGroup, toggleCategoryGroup, toggleRegion, drillInto, backTo, setCustom, clearFilters,
+    range, customFrom, customTo, category, channel, kind, status, urgency, path, locked,
+    region, categoryGroup, toggleCategoryGroup, toggleRegion, drillInto, backTo, lockTo, setCustom, clearFilters,
   };
 });

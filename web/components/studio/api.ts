@@ -5,6 +5,7 @@ import type { recurringClusters } from '../../../server/analysis/clusters.ts';
 import type { topicCandidates } from '../../../server/analysis/topics.ts';
 import type { forecast, forecastBacktest } from '../../../server/analysis/forecast.ts';
 import { ApiError } from '../../composables/api.ts';
+import { apiFetch } from '../../auth/http.ts';
 
 export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
 export type HotspotCell = HotspotResult['cells'][number];
@@ -31,7 +32,7 @@ export function queryString(params: Record<string, string | number | boolean | n
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { signal, headers: { accept: 'application/json' } });
+    res = await apiFetch(path, { signal, headers: { accept: 'application/json' } });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(`network error for ${path}`, 0);

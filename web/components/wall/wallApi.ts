@@ -7,6 +7,7 @@ import type { topicCandidates } from '../../../server/analysis/topics.ts';
 import type { RegionCollection } from '../../api/types.ts';
 import type { RankingResult } from '../../api/ranking.ts';
 import { ApiError } from '../../composables/api.ts';
+import { apiFetch } from '../../auth/http.ts';
 
 export type { WallTodayResponse, WallTicket };
 export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
@@ -25,7 +26,7 @@ export const TOP_CATEGORIES = 8;
 async function getJson<T>(path: string): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
+    res = await apiFetch(path, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
   } catch {
     throw new ApiError(`network error for ${path}`, 0);
   }

@@ -1,0 +1,76 @@
+// The admin API (server/routes/admin.ts) as the admin page uses it. Dates arrive as ISO text.
+import type { Role } from '../../auth/types.ts';
+import { apiFetch } from '../../auth/http.ts';
+
+export interface AccountRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Exclude<Role, 'wall'>;
+  regionCode: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+export interface KioskRow {
+  id: number;
+  screen: string;
+  regionCode: string | null;
+  bound: boolean;
+  boundAt: string | null;
+  revoked: boolean;
+  createdAt: string;
+}
+export interface AuditEntry {
+  id: number;
+  at: string;
+  username: string;
+  action: 'caller.read' | 'login' | 'login.failed' | 'kiosk.redeem';
+  ticketId: number | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** A refusal with the server's reason and the field it names. */
+export class AdminError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await apiFetch(path, { ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+  } catch {
+    throw new AdminError('network error', 0, 'network');
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; field?: string } } | null;
+    throw new AdminError(body?.error?.message ?? res.statusText, res.status, body?.error?.code ?? 'http', body?.error?.field);
+  }
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+const json = (method: string, body?: unknown): RequestInit => ({ method, body: body === undefined ? undefined : JSON.stringify(body) });
+const seg = encodeURIComponent;
+
+export const adminApi = {
+  users: () => call<{ items: AccountRow[] }>('/api/admin/users').then((r) => r.items),
+  createUser: (u: { username: string; displayName: string; role: string; regionCode?: string | null; password: string }) => call<AccountRow>('/api/admin/users', json('POST', u)),
+  patchUser: (username: string, patch: { password?: string; disabled?: boolean }) => call<void>(`/api/admin/users/${seg(username)}`, json('PATCH', patch)),
+  kiosks: () => call<{ items: KioskRow[] }>('/api/admin/kiosks').then((r) => r.items),
+  createKiosk: (k: { screen: string; regionCode?: string | null }) => call<KioskRow & { token: string }>('/api/admin/kiosks', json('POST', k)),
+  releaseKiosk: (screen: string) => call<void>(`/api/admin/kiosks/${seg(screen)}/release`, json('POST')),
+  revokeKiosk: (screen: string) => call<void>(`/api/admin/kiosks/${seg(screen)}`, json('DELETE')),
+  audit: (q: { ticket?: string; username?: string; limit?: number }) => {
+    const p = new URLSearchParams();
+    if (q.ticket) p.set('ticket', q.ticket);
+    if (q.username) p.set('username', q.username);
+    p.set('limit', String(q.limit ?? 200));
+    return call<{ items: AuditEntry[] }>(`/api/admin/audit?${p}`).then((r) => r.items);
+  },
+};
