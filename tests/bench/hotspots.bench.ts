@@ -14,6 +14,7 @@ import { pauseRollups, rebuildRollups } from '../../server/analysis/rollups.ts';
 import { addDays, monthIndex, monthStart } from '../../server/analysis/calendar.ts';
 import { dataSpan } from '../../server/analysis/sql/scope.ts';
 import { lastCompleteMonth } from '../../server/analysis/topics.ts';
+import { signIn } from '../helpers/auth.ts';
 
 export interface BenchResult {
   name: string;
@@ -42,7 +43,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function run(db: Database, opts: { repeats?: number; category?: string } = {}): Promise<BenchReport> {
   const repeats = opts.repeats ?? 3;
-  const app = createApp({ db });
+  // A city analyst: the planners' studio asks these questions city-wide.
+  const app = await signIn(createApp({ db }), db, { role: 'analyst' });
   const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets');
   const span = await dataSpan(db);
   if (span.last === null) throw new Error('the database holds no located tickets to benchmark on');

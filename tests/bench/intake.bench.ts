@@ -11,12 +11,14 @@ import { createApp } from '../../server/app.ts';
 import { listen } from '../../server/listen.ts';
 import { defaultGroupCommit, intakeQueue } from '../../server/intake/groupCommit.ts';
 import { row, timed } from './machine.ts';
+import { over, signIn } from '../helpers/auth.ts';
 
 const BEIJING_BBOX = [115.42, 39.44, 117.5, 41.06] as const;
 
 export async function measure(db: Database, tickets: number, concurrency: number, label: string): Promise<number> {
   const cats = (await db.query<{ code: string }>(`SELECT code FROM categories ORDER BY code`)).map((r) => r.code);
   const server = await listen(createApp({ db }), 0);
+  const dispatcher = await signIn(over(server.url), db, { role: 'dispatcher' });
   const [x0, y0, x1, y1] = BEIJING_BBOX;
   const stamp = `${Date.now()}:${label}`;
   const body = (i: number) =>
@@ -36,7 +38,7 @@ export async function measure(db: Database, tickets: number, concurrency: number
   const worker = async () => {
     while (next < tickets) {
       const i = next++;
-      const res = await fetch(`${server.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+      const res = await dispatcher.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
       if (res.status !== 201) failed++;
       await res.arrayBuffer();
     }

@@ -3,13 +3,16 @@
 // tickets at a fixed rate (default 50/s, open loop: a slow server does not slow the callers down)
 // for a duration (default 600 s). Reports requests and p50/p95/p99 per endpoint, 5xx, and tickets
 // in (acknowledged) against tickets stored (counted in the database by the run's idempotency keys).
+import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/client.ts';
+import { createUser } from '../../server/auth/accounts.ts';
+import { logIn, over, type Client } from '../helpers/auth.ts';
 import { row } from './machine.ts';
 
 export interface LoadOptions {
   /** Base URL of a running server (e.g. http://127.0.0.1:8787). */
   url: string;
-  /** The server's database, to count stored tickets. */
+  /** The server's database, to count stored tickets and make the run's account. */
   db: Queryable;
   clients?: number;
   ticketsPerSecond?: number;
@@ -61,6 +64,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/**
+ * One dispatcher account (reads and intake) signed in once per client, as every screen of a
+ * control room signs in for itself: each client has its own session cookie, so identical reads of
+ * different clients are not coalesced into one (server/coalesce.ts never shares across cookies).
+ */
+async function signInClients(opts: LoadOptions, n: number): Promise<Client[]> {
+  const username = `load-${randomBytes(4).toString('hex')}`;
+  const password = `pw-${randomBytes(12).toString('base64url')}`;
+  await createUser(opts.db, { username, displayName: 'load run', role: 'dispatcher', password });
+  const out: Client[] = [];
+  const fetcher = over(opts.url);
+  // A few logins at a time: each is a deliberate ~0.1 s scrypt on the server.
+  for (let i = 0; i < n; i += 8) out.push(...(await Promise.all(Array.from({ length: Math.min(8, n - i) }, () => logIn(fetcher, username, password)))));
+  return out;
+}
+
 export async function run(opts: LoadOptions): Promise<LoadResult> {
   const clients = opts.clients ?? 200;
   const rate = opts.ticketsPerSecond ?? 50;
@@ -76,10 +95,14 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
     else if (status >= 500) f.s5++;
     else if (status >= 400) f.s4++;
   };
-  const timedFetch = async (name: string, path: string, init: RequestInit = {}): Promise<Response | null> => {
+  const sessions = await signInClients(opts, clients + 1);
+  const timedFetch = async (session: Client, name: string, path: string, init: RequestInit = {}): Promise<Response | null> => {
     const t0 = performance.now();
     try {
-      const res = await fetch(`${opts.url}${path}`, { ...init, signal: AbortSignal.timeout(60_000) });
+      const headers = new Headers(init.headers);
+      headers.set('cookie', session.cookie);
+      if (init.method && init.method !== 'GET') headers.set('x-csrf-token', session.csrfToken);
+      const res = await fetch(`${opts.url}${path}`, { ...init, headers, signal: AbortSignal.timeout(60_000) });
       await res.arrayBuffer();
       note(name, performance.now() - t0, res.status);
       return res;
@@ -97,7 +120,7 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
     let step = k; // clients start at different endpoints, like real screens opened at different times
     while (Date.now() < end) {
       const [name, urls] = DASHBOARD[step % DASHBOARD.length]!;
-      await timedFetch(name, urls[Math.floor(step / DASHBOARD.length) % urls.length]!);
+      await timedFetch(sessions[k]!, name, urls[Math.floor(step / DASHBOARD.length) % urls.length]!);
       step++;
     }
   };
@@ -120,7 +143,7 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
         callerPhone: `1370000${String(i % 10_000).padStart(4, '0')}`,
       });
       const p = (async () => {
-        const res = await timedFetch('intake', '/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `${runId}:${i}` }, body });
+        const res = await timedFetch(sessions[clients]!, 'intake', '/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `${runId}:${i}` }, body });
         if (res && (res.status === 201 || res.status === 200)) acknowledged++;
       })();
       inFlight.add(p);

@@ -9,6 +9,7 @@ import { createApp } from '../../server/app.ts';
 import { listen } from '../../server/listen.ts';
 import { DIST_DIR, ensureWebBuilt } from '../../server/webBuild.ts';
 import { row } from './machine.ts';
+import { over, signIn } from '../helpers/auth.ts';
 
 const TARGET_MS = 3000;
 const TARGET_BYTES = 10 * 2 ** 20;
@@ -41,6 +42,14 @@ export async function run(db: Database, opts: { minTickets?: number; rounds?: nu
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    // A city analyst's session, signed in through the API, carried by the browser.
+    const analyst = await signIn(over(server.url), db, { role: 'analyst' });
+    await page.context().addCookies(
+      analyst.cookie.split('; ').map((pair) => {
+        const [name, value] = pair.split('=') as [string, string];
+        return { name, value, url: server.url };
+      }),
+    );
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     const wire = new Map<string, { url: string; bytes: number; raw: number }>();

@@ -9,6 +9,7 @@ import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
 import { createApp } from '../../../server/app.ts';
 import { listen, type Listening } from '../../../server/listen.ts';
 import { startPgInstance, type PgInstance } from '../../helpers/pgInstance.ts';
+import { over, signIn, type Client } from '../../helpers/auth.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
 import { burst, halfWritten, newLog, noViolations, postUntilStored, sleep, sseClient, waitFor } from './harness.ts';
 
@@ -22,6 +23,7 @@ describe('PostgreSQL restarted during intake (own cluster)', () => {
   let pg: PgInstance;
   let db: Database;
   let server: Listening;
+  let dispatcher: Client;
 
   beforeAll(async () => {
     pg = await startPgInstance();
@@ -30,6 +32,8 @@ describe('PostgreSQL restarted during intake (own cluster)', () => {
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     await seedTaxonomy(db, TINY_TAXONOMY);
     server = await listen(createApp({ db }), 0);
+    // Signed in before the outage: the session is a database row and must outlast the restart.
+    dispatcher = await signIn(over(server.url), db, { role: 'dispatcher' });
   });
   afterAll(async () => {
     await server?.close();
@@ -39,7 +43,7 @@ describe('PostgreSQL restarted during intake (own cluster)', () => {
 
   it('answers 503 + Retry-After while down, recovers alone, and stores every ticket exactly once', async () => {
     const log = newLog();
-    const live = sseClient(() => server.url);
+    const live = sseClient(() => server.url, dispatcher);
     await waitFor('the live feed to connect', () => live.connections() > 0);
     const deadline = Date.now() + 180_000;
     let outage: Promise<void> | undefined;
@@ -58,7 +62,7 @@ describe('PostgreSQL restarted during intake (own cluster)', () => {
           await pg.start();
         })();
       }
-      await postUntilStored(() => server.url, `fault-a-${i}`, demand(i), log, deadline);
+      await postUntilStored(() => server.url, dispatcher, `fault-a-${i}`, demand(i), log, deadline);
     });
     await outage;
     expect(log.unexpected).toEqual([]);
@@ -66,8 +70,10 @@ describe('PostgreSQL restarted during intake (own cluster)', () => {
     expect(log.statuses.get(503) ?? 0).toBeGreaterThan(0);
     expect(log.retryAfter).toBe(log.statuses.get(503));
     expect([...log.statuses.keys()].filter((s) => s >= 500 && s !== 503)).toEqual([]);
-    // Recovered without a server restart.
+    // Recovered without a server restart, and the session signed in before the outage still holds.
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    const me = await dispatcher.request('/api/auth/me');
+    expect([me.status, ((await me.json()) as { username: string }).username]).toEqual([200, dispatcher.username]);
 
     const stored = await db.query<{ keys: number; tickets: number; ids: number }>(
       `SELECT count(DISTINCT idempotency_key)::int AS keys, count(*)::int AS tickets, count(DISTINCT id)::int AS ids FROM tickets WHERE idempotency_key LIKE 'fault-a-%'`,
@@ -77,7 +83,7 @@ describe('PostgreSQL restarted during intake (own cluster)', () => {
     expect(await halfWritten(db, 'fault-a-')).toEqual(noViolations);
 
     // The feed reconnected its LISTEN: a ticket written now reaches the open stream.
-    const res = await fetch(`${server.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demand(N)) });
+    const res = await dispatcher.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demand(N)) });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
     await waitFor('the post-restart ticket on the live feed', () => live.events.some((e) => JSON.parse(e.data).ticketId === id), 30_000);

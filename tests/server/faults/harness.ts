@@ -1,6 +1,7 @@
 // What the fault tests share: a client that retries intake with its idempotency key the way a
 // hotline system would, a Server-Sent Events reader that reconnects with Last-Event-ID, the
-// server as a child process, and the write invariants a half-written ticket would break.
+// server as a child process, and the write invariants a half-written ticket would break. Clients
+// carry a real session (signed in once; sessions live in the database, so they outlast restarts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,19 +21,25 @@ export interface IntakeLog {
   unexpected: string[];
 }
 
+/** A signed-in session (tests/helpers/auth.ts): the cookie on every request, the CSRF token on writes. */
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+}
+
 export const newLog = (): IntakeLog => ({ statuses: new Map(), retryAfter: 0, ids: new Map(), unexpected: [] });
 
 /**
  * POST one demand until it is stored: 503 → wait Retry-After (capped for test time) and retry;
  * no answer (server gone) → retry; any other non-2xx is recorded as unexpected and stops.
  */
-export async function postUntilStored(base: () => string, key: string, body: object, log: IntakeLog, deadline: number): Promise<void> {
+export async function postUntilStored(base: () => string, session: Session, key: string, body: object, log: IntakeLog, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     let status = 0;
     try {
       const res = await fetch(`${base()}/api/tickets`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, cookie: session.cookie, 'x-csrf-token': session.csrfToken },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
       });
@@ -152,7 +159,7 @@ export interface SseEvent {
  * A minimal EventSource: reads /api/live, and when the stream ends or the server is gone,
  * reconnects after `retryMs` sending Last-Event-ID — as browsers do.
  */
-export function sseClient(base: () => string, retryMs = 300) {
+export function sseClient(base: () => string, session: Session, retryMs = 300) {
   const events: SseEvent[] = [];
   let lastId: number | undefined;
   let stopped = false;
@@ -162,7 +169,9 @@ export function sseClient(base: () => string, retryMs = 300) {
     while (!stopped) {
       try {
         controller = new AbortController();
-        const res = await fetch(`${base()}/api/live`, { headers: lastId !== undefined ? { 'last-event-id': String(lastId) } : {}, signal: controller.signal });
+        const headers: Record<string, string> = { cookie: session.cookie };
+        if (lastId !== undefined) headers['last-event-id'] = String(lastId);
+        const res = await fetch(`${base()}/api/live`, { headers, signal: controller.signal });
         if (res.ok && res.body) {
           connections++;
           const decoder = new TextDecoder();

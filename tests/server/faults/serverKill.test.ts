@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../../../db/client.ts';
 import { createApp } from '../../../server/app.ts';
 import { listen } from '../../../server/listen.ts';
 import { freePort, startPgInstance, type PgInstance } from '../../helpers/pgInstance.ts';
+import { over, signIn, type Client } from '../../helpers/auth.ts';
 import { burst, halfWritten, killHard, newLog, noViolations, postUntilStored, spawnServer, sseClient, stubDist, waitFor, type Child } from './harness.ts';
 
 const demand = (i: number) => ({
@@ -21,6 +22,7 @@ describe('server killed mid-intake; live feed across a restart (own cluster, ser
   let db: Database;
   let child: Child;
   let port: number;
+  let dispatcher: Client;
   const dist = stubDist();
 
   beforeAll(async () => {
@@ -28,6 +30,8 @@ describe('server killed mid-intake; live feed across a restart (own cluster, ser
     port = await freePort();
     child = await spawnServer(pg.url, port, dist);
     db = await openDatabase({ databaseUrl: pg.url, migrate: false });
+    // One session for the whole file: the restarted server (and the second instance) accept it.
+    dispatcher = await signIn(over(child.url), db, { role: 'dispatcher' });
   });
   afterAll(async () => {
     if (child) await killHard(child);
@@ -50,8 +54,10 @@ describe('server killed mid-intake; live feed across a restart (own cluster, ser
       violationsAtKill = await halfWritten(db, 'fault-b-');
       child = await spawnServer(pg.url, port, dist);
     })();
-    await burst(N, 16, (i) => postUntilStored(() => child.url, `fault-b-${i}`, demand(i), log, deadline));
+    await burst(N, 16, (i) => postUntilStored(() => child.url, dispatcher, `fault-b-${i}`, demand(i), log, deadline));
     await killer;
+    const me = await over(child.url)('/api/auth/me', { headers: { cookie: dispatcher.cookie } });
+    expect(me.status).toBe(200);
 
     expect(violationsAtKill).toEqual(noViolations);
     expect(storedAtKill).toBeGreaterThanOrEqual(N / 5);
@@ -75,21 +81,21 @@ describe('server killed mid-intake; live feed across a restart (own cluster, ser
   });
 
   it('resumes the SSE feed after a restart and catches up via Last-Event-ID, no gap, no duplicate', async () => {
-    const live = sseClient(() => child.url);
+    const live = sseClient(() => child.url, dispatcher);
     await waitFor('the live feed to connect', () => live.connections() === 1);
     const log = newLog();
     const deadline = Date.now() + 120_000;
-    await burst(20, 4, (i) => postUntilStored(() => child.url, `fault-c1-${i}`, demand(i), log, deadline));
+    await burst(20, 4, (i) => postUntilStored(() => child.url, dispatcher, `fault-c1-${i}`, demand(i), log, deadline));
     await waitFor('the first events', () => live.events.length >= 20);
     await killHard(child);
     // While this server is down another instance keeps taking calls into the same database.
     const other = await listen(createApp({ db }), 0);
-    await burst(30, 4, (i) => postUntilStored(() => other.url, `fault-c2-${i}`, demand(i), log, deadline));
+    await burst(30, 4, (i) => postUntilStored(() => other.url, dispatcher, `fault-c2-${i}`, demand(i), log, deadline));
     await other.close();
     const seenBeforeRestart = live.events.length;
     child = await spawnServer(pg.url, port, dist);
     // And a few more once it is back, delivered live.
-    await burst(10, 2, (i) => postUntilStored(() => child.url, `fault-c3-${i}`, demand(i), log, deadline));
+    await burst(10, 2, (i) => postUntilStored(() => child.url, dispatcher, `fault-c3-${i}`, demand(i), log, deadline));
     expect(log.unexpected).toEqual([]);
 
     const first = live.events[0]!.id;

@@ -1,8 +1,13 @@
 // Identical dashboard reads in flight together run once; different credentials or a finished
 // request never share an answer.
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../db/client.ts';
+import { createApp } from '../../../server/app.ts';
 import { coalesceReads } from '../../../server/coalesce.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
+import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { loadTinyCity } from '../../helpers/tinyCity.ts';
 
 function app() {
   let runs = 0;
@@ -52,5 +57,55 @@ describe('coalescing identical reads', () => {
     t.open();
     const posts = await Promise.all([1, 2].map(async () => (await t.a.request('/api/summary', { method: 'POST' })).json()));
     expect(posts).toEqual([{ posted: 1 }, { posted: 2 }]);
+  });
+});
+
+// Over the real application: sessions are the credentials, and scope lives in the query, so two
+// officials of different streets asking the same URL at the same moment must each get their own
+// street's answer, while one screen asking twice at once is answered by one execution.
+describe.each(ENGINES)('coalescing signed-in reads on %s', (engine) => {
+  let db: Database;
+  let app: ReturnType<typeof createApp>;
+  let queries = 0;
+
+  beforeAll(async () => {
+    const real = await openTestDatabase(engine, 'hotline_test_robust_coalesce');
+    await loadTinyCity(real);
+    // Counts the statements the app runs, to tell one execution from several.
+    db = new Proxy(real, {
+      get(target, key, receiver) {
+        if (key === 'query') return (text: string, params?: unknown[]) => ((queries += /FROM tickets t WHERE/.test(text) ? 1 : 0), target.query(text, params));
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    app = createApp({ db });
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('never shares an answer between two streets, and runs one execution for one session asking twice', async () => {
+    const a = await signIn(app, db, { role: 'street_official', regionCode: '900001001' });
+    const b = await signIn(app, db, { role: 'street_official', regionCode: '900002001' });
+    const url = '/api/summary?from=2000-01-01';
+    const totals = async (c: Client) => ((await (await c.request(url)).json()) as { total: number }).total;
+    const alone = { a: await totals(a), b: await totals(b) };
+    const [sa, sb] = await Promise.all([
+      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE street_code = '900001001'`),
+      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE street_code = '900002001'`),
+    ]);
+    expect(alone).toEqual({ a: sa[0]!.n, b: sb[0]!.n });
+    expect(alone.a).not.toBe(alone.b);
+
+    const together = await Promise.all([a, b, a, b].map(totals));
+    expect(together).toEqual([alone.a, alone.b, alone.a, alone.b]);
+
+    queries = 0;
+    await totals(a);
+    const once = queries;
+    expect(once).toBeGreaterThan(0);
+    queries = 0;
+    expect(await Promise.all([a, a, a, a].map(totals))).toEqual([alone.a, alone.a, alone.a, alone.a]);
+    expect(queries).toBe(once);
   });
 });

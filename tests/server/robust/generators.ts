@@ -31,6 +31,10 @@ export interface Targets {
   located: number;
   unlocated: number;
   apiKey: string;
+  /** The signed-in admin sending the storm (its account must never change). */
+  admin: string;
+  /** A kiosk screen that exists (creating it again is a conflict). */
+  screen: string;
 }
 
 export const INJECTIONS = [
@@ -320,9 +324,85 @@ function open311Case(rng: Rng, t: Targets): FuzzCase {
   };
 }
 
+// --- accounts: sign-in, kiosk tokens, the admin API -----------------------------------------------
+// Every case is refused even if a spoiler happened to leave it well-formed: the login password is
+// wrong, the kiosk token unknown, the new user's name taken, the patched password too short, the
+// released or revoked screen missing.
+
+function loginCase(rng: Rng, t: Targets): FuzzCase {
+  const base = { username: pick(rng, [t.admin, 'nobody', INJECTIONS[1]!]), password: pick(rng, ['wrong-password', INJECTIONS[0]!, 'x']) };
+  const s = spoilJson(rng, base, ['username', 'password'], ['username', 'password'], false);
+  return { route: 'POST /api/auth/login', label: `login ${s.how}`, path: '/api/auth/login', init: jsonInit(s.body, s.headers) };
+}
+
+function kioskCase(rng: Rng): FuzzCase {
+  const s = spoilJson(rng, { token: pick(rng, ['wall-nope', INJECTIONS[0]!, 'wall_' + 'x'.repeat(40)]) }, ['token'], ['token'], false);
+  return { route: 'POST /api/auth/kiosk', label: `kiosk ${s.how}`, path: '/api/auth/kiosk', init: jsonInit(s.body, s.headers) };
+}
+
+/** Signing out must prove it comes from the page: a missing or wrong token, or another site. */
+function logoutCase(rng: Rng): FuzzCase {
+  const headers: Record<string, string> = pick<Record<string, string>>(rng, [
+    { 'x-csrf-token': '' },
+    { 'x-csrf-token': pick(rng, INJECTIONS.slice(0, 10)).replace(/[^\x20-\x7e]/g, '') || 'x' },
+    { origin: pick(rng, ['https://evil.example', 'null', 'http://127.0.0.1.evil.example']) },
+    { 'sec-fetch-site': pick(rng, ['cross-site', 'same-site']) },
+  ]);
+  return { route: 'POST /api/auth/logout', label: `logout ${Object.keys(headers)[0]}`, path: '/api/auth/logout', init: { method: 'POST', headers } };
+}
+
+function newUserCase(rng: Rng, t: Targets): FuzzCase {
+  const base: Record<string, unknown> = { username: t.admin, displayName: '模糊测试', role: pick(rng, ['analyst', 'street_official', 'admin']), regionCode: null, password: 'long-enough-pw-1' };
+  if (base.role === 'street_official') base.regionCode = '900001001';
+  if (rng() < 0.3) {
+    // Well-formed but against the rules: unknown role or region, a region of the wrong level, a weak password.
+    const o: Record<string, unknown> = { ...base, username: `fz-${Math.floor(rng() * 1e6)}` };
+    const spoil = pick(rng, ['role', 'region', 'level', 'password', 'cityRegion']);
+    if (spoil === 'role') o.role = pick(rng, ['superuser', 'wall', 'ADMIN', INJECTIONS[0]!]);
+    if (spoil === 'region') Object.assign(o, { role: 'street_official', regionCode: pick(rng, ['999999999', INJECTIONS[1]!, '']) });
+    if (spoil === 'level') Object.assign(o, { role: 'street_official', regionCode: pick(rng, ['900001', '900001001G001']) });
+    if (spoil === 'password') o.password = pick(rng, ['short', '1234567890123', '12345', 'x'.repeat(9)]);
+    if (spoil === 'cityRegion') Object.assign(o, { role: 'analyst', regionCode: '900001' });
+    return { route: 'POST /api/admin/users', label: `new user bad ${spoil}`, path: '/api/admin/users', init: jsonInit(JSON.stringify(o)) };
+  }
+  const s = spoilJson(rng, base, ['username', 'displayName', 'role', 'password'], ['username', 'displayName', 'role', 'password'], false);
+  return { route: 'POST /api/admin/users', label: `new user ${s.how}`, path: '/api/admin/users', init: jsonInit(s.body, s.headers) };
+}
+
+function patchUserCase(rng: Rng, t: Targets): FuzzCase {
+  const who = pick(rng, [t.admin, 'no-such-user', encodeURIComponent(INJECTIONS[0]!)]);
+  const s = spoilJson(rng, { password: 'short' }, ['password'], ['password'], false);
+  const init = { ...jsonInit(s.body, s.headers), method: 'PATCH' };
+  return { route: 'PATCH /api/admin/users/:username', label: `patch user ${s.how}`, path: `/api/admin/users/${who}`, init };
+}
+
+function newKioskCase(rng: Rng, t: Targets): FuzzCase {
+  if (rng() < 0.3) {
+    const o = { screen: `fz-${Math.floor(rng() * 1e6)}`, regionCode: pick(rng, ['999999', '900001001G001', INJECTIONS[1]!]) };
+    return { route: 'POST /api/admin/kiosks', label: 'new kiosk bad region', path: '/api/admin/kiosks', init: jsonInit(JSON.stringify(o)) };
+  }
+  const s = spoilJson(rng, { screen: t.screen, regionCode: '900001' }, ['screen', 'regionCode'], ['screen'], false);
+  return { route: 'POST /api/admin/kiosks', label: `new kiosk ${s.how}`, path: '/api/admin/kiosks', init: jsonInit(s.body, s.headers) };
+}
+
+const MISSING_SCREENS = ['no-such-screen', '大厅屏-不存在', "'; DROP TABLE kiosk_tokens; --", '<script>alert(1)</script>', 'x'.repeat(300)];
+
+function releaseKioskCase(rng: Rng): FuzzCase {
+  const screen = encodeURIComponent(pick(rng, MISSING_SCREENS));
+  return { route: 'POST /api/admin/kiosks/:screen/release', label: 'release missing screen', path: `/api/admin/kiosks/${screen}/release`, init: { method: 'POST' } };
+}
+
+function revokeKioskCase(rng: Rng): FuzzCase {
+  const screen = encodeURIComponent(pick(rng, MISSING_SCREENS));
+  return { route: 'DELETE /api/admin/kiosks/:screen', label: 'revoke missing screen', path: `/api/admin/kiosks/${screen}`, init: { method: 'DELETE' } };
+}
+
 /** `n` malformed requests spread over every write route, deterministic for a given rng. */
 export function malformedRequests(rng: Rng, n: number, t: Targets): FuzzCase[] {
-  const makers = [intakeCase, intakeCase, locateCase, actionCase, actionCase, csvCase, forecastCase, open311Case, open311Case];
+  const makers = [
+    intakeCase, intakeCase, locateCase, actionCase, actionCase, csvCase, forecastCase, open311Case, open311Case,
+    loginCase, kioskCase, logoutCase, newUserCase, patchUserCase, newKioskCase, releaseKioskCase, revokeKioskCase,
+  ];
   return Array.from({ length: n }, (_, i) => makers[i % makers.length]!(rng, t));
 }
 
@@ -335,7 +415,10 @@ export async function dbFingerprint(db: Queryable) {
               (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM tickets t) AS tickets_md5,
               (SELECT md5(coalesce(string_agg(e::text, '|' ORDER BY e.id), '')) FROM ticket_events e) AS events_md5,
               (SELECT md5(coalesce(string_agg(d::text, '|' ORDER BY d.id), '')) FROM dispatches d) AS dispatches_md5,
-              (SELECT md5(coalesce(string_agg(c::text, '|' ORDER BY c::text), '')) FROM ticket_callers c) AS callers_md5`,
+              (SELECT md5(coalesce(string_agg(c::text, '|' ORDER BY c::text), '')) FROM ticket_callers c) AS callers_md5,
+              (SELECT md5(coalesce(string_agg(u::text, '|' ORDER BY u.id), '')) FROM users u) AS users_md5,
+              (SELECT md5(coalesce(string_agg(k::text, '|' ORDER BY k.id), '')) FROM kiosk_tokens k) AS kiosks_md5,
+              (SELECT md5(coalesce(string_agg(s::text, '|' ORDER BY s.id_hash), '')) FROM sessions s) AS sessions_md5`,
     )
   )[0]!;
   return row;

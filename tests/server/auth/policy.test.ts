@@ -1,0 +1,118 @@
+// The gate of every endpoint, written out: a route the application gains without a rule in
+// server/auth/policy.ts (and a line here) fails this test, and no write is open to the public
+// except signing in and redeeming a kiosk token.
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../../../db/client.ts';
+import { createApp } from '../../../server/app.ts';
+import { gateOf, UNIT_ACTIONS, type Gate } from '../../../server/auth/policy.ts';
+
+/** Each route of the app as Hono lists it → [a concrete path, the gate it must have]. */
+const GATES: Record<string, [string, Gate][]> = {
+  'GET /api/health': [['/api/health', 'public']],
+  'GET /api/config': [['/api/config', 'public']],
+  'POST /api/auth/login': [['/api/auth/login', 'public']],
+  'POST /api/auth/kiosk': [['/api/auth/kiosk', 'public']],
+  'GET /api/auth/me': [['/api/auth/me', 'public']],
+  'POST /api/auth/logout': [['/api/auth/logout', 'signed_in']],
+  'GET /api/admin/users': [['/api/admin/users', 'admin']],
+  'POST /api/admin/users': [['/api/admin/users', 'admin']],
+  'PATCH /api/admin/users/:username': [['/api/admin/users/someone', 'admin']],
+  'GET /api/admin/kiosks': [['/api/admin/kiosks', 'admin']],
+  'POST /api/admin/kiosks': [['/api/admin/kiosks', 'admin']],
+  'POST /api/admin/kiosks/:screen/release': [['/api/admin/kiosks/lobby/release', 'admin']],
+  'DELETE /api/admin/kiosks/:screen': [['/api/admin/kiosks/lobby', 'admin']],
+  'GET /api/admin/audit': [['/api/admin/audit', 'admin']],
+  // What a wall screen draws: reference layers, aggregates, the live feed of new tickets, scores.
+  'GET /api/regions': [['/api/regions', 'wall']],
+  'GET /api/zones': [['/api/zones', 'wall']],
+  'GET /api/categories': [['/api/categories', 'wall']],
+  'GET /api/wall/today': [['/api/wall/today', 'wall']],
+  'GET /api/wall/tickets': [['/api/wall/tickets', 'wall']],
+  'GET /api/live': [['/api/live', 'wall']],
+  'GET /api/ranking': [['/api/ranking', 'wall']],
+  'GET /api/ranking/months': [['/api/ranking/months', 'wall']],
+  'GET /api/hotspots': [['/api/hotspots', 'wall']],
+  'GET /api/hotspots/emerging': [['/api/hotspots/emerging', 'wall']],
+  'GET /api/topics': [['/api/topics', 'wall']],
+  // Everything else a signed-in reader sees, limited to their jurisdiction by the query.
+  'GET /api/tickets': [['/api/tickets', 'read']],
+  'GET /api/tickets/export': [['/api/tickets/export', 'read']],
+  'GET /api/tickets/points': [['/api/tickets/points', 'read']],
+  'GET /api/tickets/:id{[0-9]+}': [['/api/tickets/12', 'read']],
+  'GET /api/tickets/:id{[0-9]+}/caller': [['/api/tickets/12/caller', 'caller_unmasked']],
+  'GET /api/queue': [['/api/queue', 'read']],
+  'GET /api/returns': [['/api/returns', 'read']],
+  'GET /api/summary': [['/api/summary', 'read']],
+  'GET /api/summary/series': [['/api/summary/series', 'read']],
+  'GET /api/ranking/units/:code': [['/api/ranking/units/110105', 'read']],
+  'GET /api/ranking/units/:code/drill': [['/api/ranking/units/110105/drill', 'read']],
+  'GET /api/ranking/units/:code/what-if': [['/api/ranking/units/110105/what-if', 'read']],
+  'GET /api/reports/daily': [['/api/reports/daily', 'read']],
+  'GET /api/reports/weekly': [['/api/reports/weekly', 'read']],
+  'GET /api/reports/monthly': [['/api/reports/monthly', 'read']],
+  'GET /api/reports/annual': [['/api/reports/annual', 'read']],
+  'GET /api/hotspots/regions': [['/api/hotspots/regions', 'read']],
+  'GET /api/clusters': [['/api/clusters', 'read']],
+  'GET /api/forecast': [['/api/forecast', 'read']],
+  'GET /api/forecast/backtest': [['/api/forecast/backtest', 'read']],
+  // Writes.
+  'POST /api/tickets': [['/api/tickets', 'intake']],
+  'POST /api/import/tickets': [['/api/import/tickets', 'intake']],
+  'POST /api/tickets/:id{[0-9]+}/locate': [['/api/tickets/12/locate', 'intake']],
+  'POST /api/tickets/:id{[0-9]+}/:action': [
+    ...UNIT_ACTIONS.map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'unit_actions']),
+    ...['dispatch', 'redispatch', 'rule-return', 'whistle', 'callback', 'close', 'answer', 'forward', 'undefer'].map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'hotline_actions']),
+  ],
+  'POST /api/forecast/intervention-effect': [['/api/forecast/intervention-effect', 'plan']],
+  // Open311 GeoReport v2: discovery and the service list are public; requests need a reader or intake.
+  'GET /open311/v2/:name': [
+    ['/open311/v2/discovery.json', 'public'],
+    ['/open311/v2/services.xml', 'public'],
+    ['/open311/v2/requests.json', 'read'],
+  ],
+  'GET /open311/v2/services/:name': [['/open311/v2/services/noise.night_construction.json', 'public']],
+  'GET /open311/v2/requests/:name': [['/open311/v2/requests/12.json', 'read']],
+  'GET /open311/v2/tokens/:name': [['/open311/v2/tokens/abc.json', 'read']],
+  'POST /open311/v2/:name': [['/open311/v2/requests.json', 'intake']],
+};
+
+const PUBLIC_WRITES = new Set(['POST /api/auth/login', 'POST /api/auth/kiosk']);
+const WRITE = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+function routesOfApp(): string[] {
+  const app = createApp({ db: {} as Database });
+  return [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))];
+}
+
+describe('the gate table', () => {
+  const routes = routesOfApp();
+
+  it('has a written-out gate for every route of the application, and no stale lines', () => {
+    expect(routes.filter((r) => !(r in GATES))).toEqual([]);
+    expect(Object.keys(GATES).filter((r) => !routes.includes(r))).toEqual([]);
+  });
+
+  it('gives each route the gate listed here', () => {
+    const got = Object.fromEntries(Object.entries(GATES).map(([route, cases]) => [route, cases.map(([p]) => [p, gateOf(route.split(' ')[0]!, p)])]));
+    expect(got).toEqual(GATES);
+  });
+
+  it('opens no write to the public but signing in and redeeming a kiosk token', () => {
+    for (const route of routes.filter((r) => WRITE.includes(r.split(' ')[0]!))) {
+      for (const [p] of GATES[route] ?? []) {
+        const gate = gateOf(route.split(' ')[0]!, p);
+        expect(gate, `${route} (${p})`).not.toBeNull();
+        if (!PUBLIC_WRITES.has(route)) expect(gate, `${route} (${p})`).not.toBe('public');
+      }
+    }
+    // Writes the table does not know are refused, not let through.
+    expect(gateOf('POST', '/api/anything-new')).toBeNull();
+    expect(gateOf('DELETE', '/api/tickets/12')).toBeNull();
+    expect(gateOf('PUT', '/api/summary')).toBeNull();
+  });
+
+  it('answers HEAD as GET', () => {
+    expect(gateOf('HEAD', '/api/tickets')).toBe('read');
+    expect(gateOf('HEAD', '/api/health')).toBe('public');
+  });
+});

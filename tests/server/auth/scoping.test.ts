@@ -1,0 +1,658 @@
+// THE jurisdiction proof: a street official of 三里屯街道 (110105004) asks every GET endpoint of the
+// application, with realistic parameters and with another street's region, drill unit or ticket
+// where the endpoint takes one, and no row of another street comes back. Ticket ids are checked
+// against tickets.street_code in SQL, totals against SQL counts for the street, points decoded and
+// counted, CSV rows parsed, the live feed read. Endpoints without tickets say why. A GET route the
+// table does not know fails the test, so a new endpoint cannot skip the proof.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../db/client.ts';
+import { loadBeijing } from '../../../data/geo/importer.ts';
+import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
+import { loadBeijingZones } from '../../../data/zones/importer.ts';
+import { generateDemo } from '../../../data/demo/index.ts';
+import { createApp } from '../../../server/app.ts';
+import { decodePoints } from '../../../server/points.ts';
+import { signIn, type Client } from '../../helpers/auth.ts';
+import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+
+const OWN = '110105004'; // 三里屯街道
+const OWN_DISTRICT = '110105'; // 朝阳区
+const NEIGHBOUR = '110105001'; // 建外街道, same district
+const OTHER_DISTRICT = '110101'; // 东城区
+// One demo for both engines (same seed, same end): the analysis rooms keep short-lived read caches
+// per process (server/analysis/ttlCache.ts, keyed by region and month, not by database), so the
+// second engine's answers may come from the first one's reads; with identical data they agree.
+const DEMO = { tickets: 10_000, seed: 7, now: new Date() };
+
+type App = ReturnType<typeof createApp>;
+
+interface Ctx {
+  db: Database;
+  official: Client;
+  /** A dispatcher (city scope), to file tickets for the live feed. */
+  dispatcher: Client;
+  ownTicket: number;
+  /** Tickets of another street of the same district and of another district. */
+  foreign: { neighbour: number; otherDistrict: number };
+  ownCells: Set<string>;
+  regions: Map<string, { level: string; parent: string | null }>;
+}
+
+/** What an endpoint must show; `leaks` collects evidence of a row from outside the street. */
+type Probe =
+  | { reference: string }
+  | { run: (ctx: Ctx, leaks: string[]) => Promise<void> };
+
+// --- generic checks over any JSON answer --------------------------------------------------------
+
+const TICKET_HINTS = ['receivedAt', 'categoryCode', 'streetCode', 'status', 'requested_datetime'];
+
+function walk(x: unknown, visit: (o: Record<string, unknown>, path: string) => void, path = '$') {
+  if (Array.isArray(x)) x.forEach((v, i) => walk(v, visit, `${path}[${i}]`));
+  else if (x && typeof x === 'object') {
+    visit(x as Record<string, unknown>, path);
+    for (const [k, v] of Object.entries(x)) walk(v, visit, `${path}.${k}`);
+  }
+}
+
+/** Ticket ids anywhere in the answer (ticket rows, ticketId fields, Open311 ids, repeat lists). */
+function ticketIds(body: unknown): number[] {
+  const ids = new Set<number>();
+  walk(body, (o) => {
+    if (typeof o.id === 'number' && TICKET_HINTS.some((h) => h in o)) ids.add(o.id);
+    for (const k of ['ticketId', 'ticket_id']) if (typeof o[k] === 'number') ids.add(o[k] as number);
+    if (typeof o.service_request_id === 'string' && /^\d+$/.test(o.service_request_id)) ids.add(Number(o.service_request_id));
+    for (const k of ['repeatOf', 'sameAddress', 'sameCaller', 'ticketIds']) {
+      const v = o[k];
+      if (Array.isArray(v)) for (const x of v) if (typeof x === 'number') ids.add(x);
+    }
+  });
+  return [...ids];
+}
+
+async function foreignTickets(ctx: Ctx, ids: number[], where: string, leaks: string[]) {
+  if (ids.length === 0) return;
+  const rows = await ctx.db.query<{ id: number; street: string | null }>(
+    'SELECT id::int AS id, street_code AS street FROM tickets WHERE id = ANY($1::bigint[]) AND street_code IS DISTINCT FROM $2 ORDER BY id',
+    [ids, OWN],
+  );
+  for (const r of rows.slice(0, 5)) leaks.push(`${where}: ticket ${r.id} of street ${r.street}`);
+  if (rows.length > 5) leaks.push(`${where}: … ${rows.length} foreign tickets in all`);
+}
+
+/** The street itself, its grid cells, or the district that contains it. */
+function regionAllowed(ctx: Ctx, code: string): boolean {
+  if (code === OWN || code === OWN_DISTRICT) return true;
+  const r = ctx.regions.get(code);
+  return r?.level === 'grid' && r.parent === OWN;
+}
+
+const positive = (v: unknown) => (typeof v === 'number' && v > 0) || (Array.isArray(v) && v.some((x) => typeof x === 'number' && x > 0));
+const COUNT_KEYS = ['count', 'counts', 'tickets', 'total', 'volume', 'returns', 'unjustified'];
+
+const isTicketRow = (o: Record<string, unknown>) => (typeof o.id === 'number' && TICKET_HINTS.some((h) => h in o)) || typeof o.ticketId === 'number';
+/** Counts of real tickets an object may carry (a forecast's `expected` is a model figure, not a count). */
+const CELL_COUNT_KEYS = ['count', 'tickets', 'lastMonth', 'sameMonthLastYear'];
+
+/**
+ * Rows with tickets in them that belong elsewhere: a ticket row or event of another street or
+ * district, a region row (a code and a positive count) outside the street, an H3 cell with tickets
+ * where the street has none, and ticket ids of other streets. Names of other units without counts
+ * (dispatch targets, neighbours, a cell's label) are reference, not rows.
+ */
+async function noForeignRows(ctx: Ctx, body: unknown, where: string, leaks: string[]) {
+  walk(body, (o, path) => {
+    const counted = COUNT_KEYS.filter((c) => positive(o[c]));
+    if (isTicketRow(o)) {
+      for (const k of ['streetCode', 'street_code']) if (k in o && o[k] !== OWN) leaks.push(`${where} ${path}.${k} = ${o[k]}`);
+      for (const k of ['districtCode', 'district_code']) if (k in o && o[k] !== OWN_DISTRICT) leaks.push(`${where} ${path}.${k} = ${o[k]}`);
+    }
+    for (const k of ['code', 'unitCode', 'regionCode', 'streetCode', 'districtCode']) {
+      const code = o[k];
+      if (typeof code !== 'string' || !ctx.regions.has(code) || isTicketRow(o)) continue;
+      if (counted.length && !regionAllowed(ctx, code)) {
+        leaks.push(`${where} ${path}: region ${code} with ${counted.map((c) => `${c}=${JSON.stringify(o[c])}`).join(' ')}`);
+      }
+    }
+    if (typeof o.cell === 'string' && !('centroid' in o && 'extent' in o) && CELL_COUNT_KEYS.some((c) => positive(o[c])) && !ctx.ownCells.has(o.cell)) {
+      leaks.push(`${where} ${path}: H3 cell ${o.cell} with ${CELL_COUNT_KEYS.filter((c) => positive(o[c])).map((c) => `${c}=${o[c]}`).join(' ')}, no ticket of ${OWN} in it`);
+    }
+  });
+  await foreignTickets(ctx, ticketIds(body), where, leaks);
+}
+
+// --- requests -----------------------------------------------------------------------------------
+
+async function getJson(ctx: Ctx, path: string): Promise<any> {
+  const res = await ctx.official.request(path);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/** Asks for another street's thing: must be refused (403 naming `field`, or 404 for an id). */
+async function refused(ctx: Ctx, path: string, leaks: string[], expected: { status: 403 | 404; field?: string }) {
+  const res = await ctx.official.request(path);
+  const text = await res.text();
+  if (res.status === 200) {
+    leaks.push(`GET ${path} answered 200 (expected ${expected.status}${expected.field ? ` naming ${expected.field}` : ''}): ${text.slice(0, 200)}`);
+    return;
+  }
+  expect(res.status, `GET ${path}: ${text.slice(0, 200)}`).toBe(expected.status);
+  if (expected.field) {
+    const body = JSON.parse(text);
+    expect(body.error?.field, `GET ${path}`).toBe(expected.field);
+  }
+}
+
+async function scanned(ctx: Ctx, path: string, leaks: string[]): Promise<any> {
+  const body = await getJson(ctx, path);
+  await noForeignRows(ctx, body, `GET ${path}`, leaks);
+  return body;
+}
+
+/** The start of a city day (YYYY-MM-DD, Asia/Shanghai) as SQL, for day-bounded windows. */
+const cityDay = (param: string, plusDays = 0) => `((${param}::date + ${plusDays})::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+
+async function count(ctx: Ctx, sql: string, params: unknown[]): Promise<number> {
+  return (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets t WHERE t.street_code = $1 AND ${sql}`, [OWN, ...params]))[0]!.n;
+}
+
+/** A CSV with quoted cells, as server/export/csv.ts writes it. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell), rows.push(row), (row = []), (cell = '');
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length) row.push(cell), rows.push(row);
+  return rows.filter((r) => r.length > 1 || r[0] !== '');
+}
+
+/** Reads SSE `ticket` events until `until` is satisfied or `ms` pass; returns their data. */
+async function readEvents(res: Response, ms: number, until: (events: any[]) => boolean): Promise<any[]> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: any[] = [];
+  let buffer = '';
+  const deadline = Date.now() + ms;
+  try {
+    while (Date.now() < deadline && !until(events)) {
+      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(1, deadline - Date.now())))]);
+      if (chunk === null || chunk.done) break;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let i;
+      while ((i = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        const lines = block.split('\n');
+        if (lines.some((l) => l === 'event: ticket')) {
+          events.push(JSON.parse(lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')));
+        }
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return events;
+}
+
+// --- the table: every GET route of the application ----------------------------------------------
+
+const REFERENCE = {
+  regions: 'boundaries of districts, streets and grid cells: the shared map, no tickets',
+  zones: 'responsibility zones (polygons of municipal units): reference geometry, no tickets',
+  categories: 'the category taxonomy: reference data, no tickets',
+  config: 'engine and base-map settings: no tickets',
+  health: 'liveness: no tickets',
+  me: 'the signed-in principal itself: no tickets',
+};
+
+const TABLE: Record<string, Probe> = {
+  'GET /api/health': { reference: REFERENCE.health },
+  'GET /api/config': { reference: REFERENCE.config },
+  'GET /api/regions': { reference: REFERENCE.regions },
+  'GET /api/zones': { reference: REFERENCE.zones },
+  'GET /api/categories': { reference: REFERENCE.categories },
+  'GET /api/auth/me': {
+    async run(ctx) {
+      const me = await getJson(ctx, '/api/auth/me');
+      expect(me.scope).toMatchObject({ level: 'street', code: OWN, district: OWN_DISTRICT });
+    },
+  },
+  'GET /api/admin/users': { reference: 'admin only: a street official gets 403 naming role (checked below)' },
+  'GET /api/admin/kiosks': { reference: 'admin only: 403 naming role (checked below)' },
+  'GET /api/admin/audit': { reference: 'admin only: 403 naming role (checked below)' },
+  'GET /api/tickets/:id{[0-9]+}/caller': { reference: 'caller data in clear: dispatcher and admin only, 403 naming role for an official (checked below)' },
+
+  'GET /api/tickets': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/api/tickets?limit=1000', leaks);
+      const sql = await count(ctx, 't.received_at >= $2 AND t.received_at < $3', [body.from, body.to]);
+      expect(sql).toBeGreaterThan(0);
+      if (body.total !== sql) leaks.push(`GET /api/tickets: total ${body.total}, SQL count for ${OWN} ${sql}`);
+      expect(body.items.length).toBe(Math.min(sql, 1000));
+      // A whole year, every status, and the ids checked one by one in SQL.
+      const year = await scanned(ctx, '/api/tickets?limit=1000&from=2000-01-01', leaks);
+      const sqlYear = await count(ctx, 't.received_at >= $2 AND t.received_at < $3', [year.from, year.to]);
+      if (year.total !== sqlYear) leaks.push(`GET /api/tickets?from=2000-01-01: total ${year.total}, SQL ${sqlYear}`);
+      await foreignTickets(ctx, year.items.map((t: { id: number }) => t.id), 'GET /api/tickets?from=2000-01-01', leaks);
+      await refused(ctx, `/api/tickets?region=${NEIGHBOUR}`, leaks, { status: 403, field: 'region' });
+      await refused(ctx, `/api/tickets?region=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'region' });
+      await refused(ctx, `/api/tickets?region=${OWN_DISTRICT}`, leaks, { status: 403, field: 'region' });
+    },
+  },
+  'GET /api/tickets/export': {
+    async run(ctx, leaks) {
+      const res = await ctx.official.request('/api/tickets/export?format=csv&from=2000-01-01');
+      expect(res.status).toBe(200);
+      const rows = parseCsv(await res.text());
+      const [header, ...data] = rows;
+      const idCol = header!.indexOf('工单号');
+      const streetCol = header!.indexOf('街乡镇');
+      expect([idCol, streetCol].every((i) => i >= 0)).toBe(true);
+      const sql = await count(ctx, 't.received_at >= $2', [new Date('2000-01-01T00:00:00+08:00')]);
+      if (data.length !== sql) leaks.push(`GET /api/tickets/export: ${data.length} CSV rows, SQL count for ${OWN} ${sql}`);
+      const names = new Set(data.map((r) => r[streetCol]));
+      for (const n of names) if (n !== '三里屯街道') leaks.push(`GET /api/tickets/export: a row of street ${n}`);
+      await foreignTickets(ctx, data.map((r) => Number(r[idCol])), 'GET /api/tickets/export', leaks);
+      expect(res.headers.get('x-total-count')).toBe(String(data.length));
+      await refused(ctx, `/api/tickets/export?format=csv&region=${NEIGHBOUR}`, leaks, { status: 403, field: 'region' });
+      await refused(ctx, `/api/tickets/export?format=xlsx&region=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'region' });
+    },
+  },
+  'GET /api/tickets/points': {
+    async run(ctx, leaks) {
+      for (const q of ['', '?from=2000-01-01', '?from=2000-01-01&category=heating']) {
+        const res = await ctx.official.request(`/api/tickets/points${q}`);
+        expect(res.status).toBe(200);
+        const p = decodePoints(await res.arrayBuffer());
+        const window = q
+          ? `t.received_at >= '2000-01-01T00:00:00+08:00'${q.includes('heating') ? ` AND t.category_code IN (SELECT code FROM categories WHERE group_code = 'heating')` : ''}`
+          : `t.received_at >= (SELECT max(received_at) FROM tickets) + interval '1 millisecond' - interval '30 days'`;
+        const sql = await count(ctx, `t.geom IS NOT NULL AND ${window}`, []);
+        if (p.count !== sql) leaks.push(`GET /api/tickets/points${q}: ${p.count} points decoded, SQL count for ${OWN} ${sql}`);
+        expect(res.headers.get('x-total-count')).toBe(String(p.count));
+        // Every point lies inside the street's own extent.
+        const [ext] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
+          'SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1 FROM (SELECT ST_Extent(geom)::geometry AS e FROM tickets WHERE street_code = $1) s',
+          [OWN],
+        );
+        for (let i = 0; i < p.count; i++) {
+          const lon = p.positions[2 * i]!;
+          const lat = p.positions[2 * i + 1]!;
+          if (lon < ext!.x0 - 1e-3 || lon > ext!.x1 + 1e-3 || lat < ext!.y0 - 1e-3 || lat > ext!.y1 + 1e-3) {
+            leaks.push(`GET /api/tickets/points${q}: point ${lon},${lat} outside ${OWN}`);
+            break;
+          }
+        }
+      }
+      await refused(ctx, `/api/tickets/points?region=${NEIGHBOUR}`, leaks, { status: 403, field: 'region' });
+    },
+  },
+  'GET /api/tickets/:id{[0-9]+}': {
+    async run(ctx, leaks) {
+      const own = await scanned(ctx, `/api/tickets/${ctx.ownTicket}`, leaks);
+      expect(own.streetCode).toBe(OWN);
+      expect(JSON.stringify(own)).not.toMatch(/callerPhone|callerName/);
+      await refused(ctx, `/api/tickets/${ctx.foreign.neighbour}`, leaks, { status: 404, field: 'id' });
+      await refused(ctx, `/api/tickets/${ctx.foreign.otherDistrict}`, leaks, { status: 404, field: 'id' });
+    },
+  },
+  'GET /api/queue': {
+    async run(ctx, leaks) {
+      for (const kind of ['unlocated', 'overdue', 'returned', 'reminded']) {
+        const body = await scanned(ctx, `/api/queue?kind=${kind}&limit=1000`, leaks);
+        await foreignTickets(ctx, body.tickets.map((t: { id: number }) => t.id), `GET /api/queue?kind=${kind}`, leaks);
+      }
+    },
+  },
+  'GET /api/returns': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/api/returns?from=2000-01-01', leaks);
+      // Every unit's returns are returns of this street's tickets.
+      const sql = (await ctx.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.type = 'returned' AND t.street_code = $1`,
+        [OWN],
+      ))[0]!.n;
+      const shown = body.units.reduce((s: number, u: { returns: number }) => s + u.returns, 0);
+      if (shown > sql) leaks.push(`GET /api/returns: ${shown} returns listed, ${sql} returns of ${OWN} tickets in SQL`);
+    },
+  },
+  'GET /api/live': {
+    async run(ctx, leaks) {
+      // Replay the last few thousand events, then file one ticket here and one in another district.
+      const [{ since }] = await ctx.db.query<{ since: number }>('SELECT greatest(max(id) - 4000, 0)::int AS since FROM ticket_events');
+      const expected = (await ctx.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.id > $1 AND t.street_code = $2',
+        [since, OWN],
+      ))[0]!.n;
+      expect(expected).toBeGreaterThan(0);
+      const replay = await ctx.official.request(`/api/live?since=${since}`);
+      expect(replay.status).toBe(200);
+      const replayed = await readEvents(replay, 20_000, (ev) => ev.length >= expected);
+      await new Promise((r) => setTimeout(r, 50));
+      if (replayed.length !== expected) leaks.push(`GET /api/live?since=${since}: ${replayed.length} events, SQL count of ${OWN} events ${expected}`);
+      await noForeignRows(ctx, replayed, `GET /api/live?since=${since}`, leaks);
+
+      const live = await ctx.official.request('/api/live');
+      const pending = readEvents(live, 20_000, (ev) => ev.some((e) => e.ticketId === ownNew));
+      let ownNew = 0;
+      const at = async (street: string) =>
+        (await ctx.db.query<{ lon: number; lat: number }>(`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM tickets WHERE street_code = $1 AND geom IS NOT NULL ORDER BY id LIMIT 1`, [street]))[0]!;
+      const [{ category }] = await ctx.db.query<{ category: string }>('SELECT category_code AS category FROM tickets WHERE id = $1', [ctx.ownTicket]);
+      const file = async (p: { lon: number; lat: number }) => {
+        const res = await ctx.dispatcher.request('/api/tickets', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ kind: 'complaint', channel: 'phone', category, description: '测试工单', lon: p.lon, lat: p.lat }),
+        });
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { id: number }).id;
+      };
+      await new Promise((r) => setTimeout(r, 200));
+      const foreignNew = await file(await at(`${OTHER_DISTRICT}001`));
+      ownNew = await file(await at(OWN));
+      const events = await pending;
+      expect(events.some((e) => e.ticketId === ownNew)).toBe(true);
+      if (events.some((e) => e.ticketId === foreignNew)) leaks.push(`GET /api/live: event of new ticket ${foreignNew} in ${OTHER_DISTRICT}001`);
+      await noForeignRows(ctx, events, 'GET /api/live', leaks);
+    },
+  },
+  'GET /api/summary': {
+    async run(ctx, leaks) {
+      for (const q of ['', '?from=2000-01-01', '?category=heating', `?region=${OWN}`]) {
+        const body = await scanned(ctx, `/api/summary${q}`, leaks);
+        const sql = await count(ctx, `t.received_at >= $2 AND t.received_at < $3${q.includes('heating') ? ` AND t.category_code IN (SELECT code FROM categories WHERE group_code = 'heating')` : ''}`, [body.from, body.to]);
+        if (body.total !== sql) leaks.push(`GET /api/summary${q}: total ${body.total}, SQL count for ${OWN} ${sql}`);
+        const districts = body.byDistrict.filter((d: { count: number }) => d.count > 0);
+        if (sql > 0) expect(districts).toEqual([expect.objectContaining({ code: OWN_DISTRICT, count: sql })]);
+        const groups = body.byCategoryGroup.reduce((s: number, g: { count: number }) => s + g.count, 0);
+        if (groups !== sql) leaks.push(`GET /api/summary${q}: category groups sum to ${groups}, SQL ${sql}`);
+        const statuses = body.byStatus.reduce((s: number, g: { count: number }) => s + g.count, 0);
+        if (statuses !== sql) leaks.push(`GET /api/summary${q}: statuses sum to ${statuses}, SQL ${sql}`);
+        expect(body.children.level).toBe('grid');
+        const [range] = await ctx.db.query<{ first: Date; last: Date }>('SELECT min(received_at) AS first, max(received_at) AS last FROM tickets WHERE street_code = $1', [OWN]);
+        if (new Date(body.dataRange.last).getTime() !== new Date(range!.last).getTime()) leaks.push(`GET /api/summary${q}: dataRange.last ${body.dataRange.last} is not the street's last ticket ${new Date(range!.last).toISOString()}`);
+      }
+      await refused(ctx, `/api/summary?region=${NEIGHBOUR}`, leaks, { status: 403, field: 'region' });
+      await refused(ctx, `/api/summary?region=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'region' });
+    },
+  },
+  'GET /api/summary/series': {
+    async run(ctx, leaks) {
+      for (const step of ['month', 'week']) {
+        const body = await scanned(ctx, `/api/summary/series?step=${step}&from=2000-01-01`, leaks);
+        const shown = body.totals.reduce((s: number, n: number) => s + n, 0);
+        const sql = await count(ctx, 't.received_at >= $2', [new Date('2000-01-01T00:00:00+08:00')]);
+        if (shown !== sql) leaks.push(`GET /api/summary/series?step=${step}: totals sum to ${shown}, SQL count for ${OWN} ${sql}`);
+      }
+      await refused(ctx, `/api/summary/series?region=${NEIGHBOUR}`, leaks, { status: 403, field: 'region' });
+    },
+  },
+  'GET /api/wall/today': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/api/wall/today', leaks);
+      for (const [name, w] of [['today', body.windows.today], ['lastWeek', body.windows.lastWeek]] as const) {
+        const sql = await count(ctx, 't.received_at >= $2 AND t.received_at < $3', [w.from, w.to]);
+        if (body.figures.received[name] !== sql) leaks.push(`GET /api/wall/today: received.${name} ${body.figures.received[name]}, SQL count for ${OWN} ${sql}`);
+      }
+      const week = await count(ctx, 't.received_at >= $2 AND t.received_at < $3', [body.windows.week.from, body.windows.week.to]);
+      const top = body.topCategories.week.reduce((s: number, c: { count: number }) => s + c.count, 0);
+      if (top > week) leaks.push(`GET /api/wall/today: this week's top categories hold ${top} tickets, ${OWN} received ${week}`);
+    },
+  },
+  'GET /api/wall/tickets': {
+    async run(ctx, leaks) {
+      const latest = await scanned(ctx, '/api/wall/tickets?limit=50', leaks);
+      expect(latest.tickets.length).toBeGreaterThan(0);
+      const asked = await scanned(ctx, `/api/wall/tickets?ids=${ctx.foreign.neighbour},${ctx.foreign.otherDistrict},${ctx.ownTicket}`, leaks);
+      await foreignTickets(ctx, asked.tickets.map((t: { id: number }) => t.id), 'GET /api/wall/tickets?ids=…', leaks);
+    },
+  },
+  'GET /api/ranking': { reference: "the month's scores of every unit (the issue: rankings show other units' scores, never their tickets); no ticket rows — checked below" },
+  'GET /api/ranking/months': { reference: 'the months that have rankings: no tickets' },
+  'GET /api/ranking/units/:code': { reference: "a unit's monthly scores (other units' scores are public to officials); no ticket rows — checked below" },
+  'GET /api/ranking/units/:code/what-if': { reference: "score scenarios of a unit: scores, no ticket rows — checked below" },
+  'GET /api/ranking/units/:code/drill': {
+    async run(ctx, leaks) {
+      const [{ month }] = await ctx.db.query<{ month: string }>(
+        `SELECT to_char(max(received_at) AT TIME ZONE 'Asia/Shanghai' - interval '1 month', 'YYYY-MM') AS month FROM tickets`,
+      );
+      for (const rate of ['volume', 'response', 'resolution', 'satisfaction', 'returns']) {
+        const body = await scanned(ctx, `/api/ranking/units/${OWN}/drill?rate=${rate}&month=${month}`, leaks);
+        await foreignTickets(ctx, body.tickets.map((t: { id: number }) => t.id), `drill ${rate}`, leaks);
+      }
+      await refused(ctx, `/api/ranking/units/${NEIGHBOUR}/drill?rate=volume`, leaks, { status: 403, field: 'code' });
+      await refused(ctx, `/api/ranking/units/${OWN_DISTRICT}/drill?rate=volume`, leaks, { status: 403, field: 'code' });
+      await refused(ctx, `/api/ranking/units/${OTHER_DISTRICT}/drill?rate=volume`, leaks, { status: 403, field: 'code' });
+    },
+  },
+  'GET /api/reports/daily': { reference: 'the reporting rhythm: per-unit rates and scores like the ranking; no ticket rows — checked below' },
+  'GET /api/reports/weekly': { reference: 'per-unit rates and scores; no ticket rows — checked below' },
+  'GET /api/reports/monthly': { reference: 'the monthly bulletin of the ranking; no ticket rows — checked below' },
+  'GET /api/reports/annual': { reference: 'per-unit rates and scores for a year; no ticket rows — checked below' },
+  'GET /api/hotspots': {
+    async run(ctx, leaks) {
+      for (const q of ['', '?res=7&from=2000-01-01', '?res=9&from=2000-01-01&all=1']) {
+        const body = await scanned(ctx, `/api/hotspots${q}`, leaks);
+        const sql = await count(ctx, `t.geom IS NOT NULL AND t.received_at >= ${cityDay('$2')} AND t.received_at < ${cityDay('$3', 1)}`, [body.from, body.to]);
+        if (body.tickets !== sql) leaks.push(`GET /api/hotspots${q}: ${body.tickets} tickets studied, SQL count for ${OWN} ${sql}`);
+      }
+      await refused(ctx, `/api/hotspots?district=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'district' });
+    },
+  },
+  'GET /api/hotspots/regions': {
+    async run(ctx, leaks) {
+      for (const level of ['grid', 'street', 'district']) {
+        const res = await ctx.official.request(`/api/hotspots/regions?level=${level}&from=2000-01-01`);
+        if (res.status !== 200) {
+          // A district map is not the street's to see: refusing it is also keeping to the street.
+          expect([level, res.status]).toEqual(['district', 403]);
+          continue;
+        }
+        const body = await res.json();
+        await noForeignRows(ctx, body, `GET /api/hotspots/regions?level=${level}`, leaks);
+      }
+      await refused(ctx, `/api/hotspots/regions?level=street&district=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'district' });
+    },
+  },
+  'GET /api/hotspots/emerging': {
+    async run(ctx, leaks) {
+      await scanned(ctx, '/api/hotspots/emerging?steps=6', leaks);
+      await scanned(ctx, '/api/hotspots/emerging?step=week&steps=12&res=7', leaks);
+      await refused(ctx, `/api/hotspots/emerging?district=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'district' });
+    },
+  },
+  'GET /api/clusters': {
+    async run(ctx, leaks) {
+      // Loose settings so the street's few tickets form clusters at all.
+      const body = await scanned(ctx, '/api/clusters?minPoints=2&minWeeks=1&minLift=0&alpha=1&eps=2000&maxRadius=20000', leaks);
+      expect(body.clusters.length).toBeGreaterThan(0);
+      for (const c of body.clusters) {
+        const streets = c.streets.map((s: { code: string }) => s.code);
+        if (streets.some((s: string) => s !== OWN)) leaks.push(`GET /api/clusters: cluster ${c.id} spans streets ${streets.join(',')}`);
+        const sql = await count(ctx, `t.category_code = $2 AND t.received_at >= ${cityDay('$3')} AND t.received_at < ${cityDay('$4', 1)}`, [c.category.code, body.from, body.to]);
+        if (c.tickets > sql) leaks.push(`GET /api/clusters: cluster ${c.id} has ${c.tickets} tickets, ${OWN} has ${sql} of ${c.category.code}`);
+      }
+      await refused(ctx, `/api/clusters?district=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'district' });
+    },
+  },
+  'GET /api/topics': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/api/topics?minTickets=0&limit=100', leaks);
+      expect(body.candidates.length).toBeGreaterThan(0);
+      for (const c of body.candidates) {
+        const sql = await count(ctx, `t.category_code = $2 AND t.received_at >= ${cityDay('$3')} AND t.received_at < ${cityDay('$4', 1)}`, [c.category.code, body.window.from, body.window.to]);
+        if (c.tickets.window > sql) leaks.push(`GET /api/topics: ${c.category.code} counts ${c.tickets.window} tickets, ${OWN} has ${sql}`);
+      }
+      await refused(ctx, `/api/topics?district=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'district' });
+    },
+  },
+  'GET /api/forecast': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/api/forecast', leaks);
+      const expected = body.categories.reduce((s: number, c: { expected: number }) => s + c.expected, 0);
+      // A month's forecast for one street cannot exceed several times its busiest month so far.
+      const [{ peak }] = await ctx.db.query<{ peak: number }>(
+        `SELECT coalesce(max(n), 0)::int AS peak FROM (SELECT count(*) AS n FROM tickets WHERE street_code = $1 GROUP BY date_trunc('month', received_at)) m`,
+        [OWN],
+      );
+      if (expected > 3 * peak + 1) leaks.push(`GET /api/forecast: ${expected.toFixed(1)} tickets expected, ${OWN}'s busiest month had ${peak}`);
+      await refused(ctx, `/api/forecast?district=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'district' });
+    },
+  },
+  'GET /api/forecast/backtest': {
+    async run(ctx, leaks) {
+      await scanned(ctx, '/api/forecast/backtest', leaks);
+      await refused(ctx, `/api/forecast/backtest?district=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'district' });
+    },
+  },
+  'GET /open311/v2/:name': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/open311/v2/requests.json?start_date=2000-01-01T00:00:00Z', leaks);
+      expect(body.length).toBeGreaterThan(0);
+      await foreignTickets(ctx, body.map((r: { service_request_id: string }) => Number(r.service_request_id)), 'GET /open311/v2/requests.json', leaks);
+      const ids = `${ctx.foreign.neighbour},${ctx.foreign.otherDistrict}`;
+      const asked = await scanned(ctx, `/open311/v2/requests.json?service_request_id=${ids}`, leaks);
+      if (asked.length) leaks.push(`GET /open311/v2/requests.json?service_request_id=${ids}: ${asked.length} requests of other streets`);
+      // The service list is public reference data.
+      expect(ticketIds(await getJson(ctx, '/open311/v2/services.json'))).toEqual([]);
+    },
+  },
+  'GET /open311/v2/services/:name': { reference: 'one service (category) definition: reference data, no tickets' },
+  'GET /open311/v2/requests/:name': {
+    async run(ctx, leaks) {
+      const own = await scanned(ctx, `/open311/v2/requests/${ctx.ownTicket}.json`, leaks);
+      expect(own[0].service_request_id).toBe(String(ctx.ownTicket));
+      await refused(ctx, `/open311/v2/requests/${ctx.foreign.neighbour}.json`, leaks, { status: 404 });
+      await refused(ctx, `/open311/v2/requests/${ctx.foreign.otherDistrict}.xml`, leaks, { status: 404 });
+    },
+  },
+  'GET /open311/v2/tokens/:name': {
+    async run(ctx, leaks) {
+      // Tokens of requests filed through Open311 (set up in beforeAll): the street's own resolves, another street's is not found.
+      const own = await scanned(ctx, '/open311/v2/tokens/tok-own.json', leaks);
+      expect(own[0].service_request_id).toBe(String(ctx.ownTicket));
+      await refused(ctx, '/open311/v2/tokens/tok-neighbour.json', leaks, { status: 404 });
+      await refused(ctx, '/open311/v2/tokens/tok-other.xml', leaks, { status: 404 });
+      const res = await ctx.official.request('/open311/v2/tokens/no-such-token.json');
+      expect(res.status).toBe(404);
+    },
+  },
+};
+
+/** Reference endpoints that still must not carry ticket rows, and the gated ones, checked once. */
+async function referenceChecks(ctx: Ctx, leaks: string[]) {
+  for (const p of ['/api/ranking', '/api/ranking?table=district', `/api/ranking/units/${NEIGHBOUR}`, `/api/ranking/units/${OTHER_DISTRICT}`, `/api/ranking/units/${NEIGHBOUR}/what-if`, '/api/ranking/months', '/api/reports/daily', '/api/reports/weekly', '/api/reports/monthly', '/api/reports/annual']) {
+    const body = await getJson(ctx, p);
+    await foreignTickets(ctx, ticketIds(body), `GET ${p}`, leaks);
+    walk(body, (o, path) => {
+      if ('streetCode' in o || 'receivedAt' in o) leaks.push(`GET ${p} ${path}: a ticket row`);
+    });
+  }
+  for (const p of ['/api/admin/users', '/api/admin/kiosks', '/api/admin/audit', `/api/tickets/${ctx.ownTicket}/caller`, `/api/tickets/${ctx.foreign.neighbour}/caller`]) {
+    const res = await ctx.official.request(p);
+    expect([p, res.status, ((await res.json()) as any).error?.field]).toEqual([p, 403, 'role']);
+  }
+  for (const p of ['/api/regions?level=street', '/api/categories', '/api/zones', '/api/config', '/api/health']) {
+    const body = await getJson(ctx, p);
+    expect(ticketIds(body), p).toEqual([]);
+  }
+}
+
+function getRoutes(): string[] {
+  const app = createApp({ db: {} as Database });
+  return [...new Set(app.routes.filter((r) => r.method === 'GET').map((r) => `${r.method} ${r.path}`))];
+}
+
+const ROUTES = getRoutes();
+
+describe.each(ENGINES)('a street official of %s sees only their street', (engine) => {
+  let db: Database;
+  let app: App;
+  const ctx = {} as Ctx;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(engine, 'hotline_test_auth_scoping');
+    await loadBeijing(db);
+    await seedTaxonomy(db);
+    await loadBeijingZones(db);
+    await generateDemo(db, DEMO);
+    app = createApp({ db });
+    ctx.db = db;
+    ctx.official = await signIn(app, db, { role: 'street_official', regionCode: OWN });
+    ctx.dispatcher = await signIn(app, db, { role: 'dispatcher' });
+    const one = async (sql: string, params: unknown[]) => (await db.query<{ id: number }>(sql, params))[0]!.id;
+    ctx.ownTicket = await one('SELECT id::int AS id FROM tickets WHERE street_code = $1 ORDER BY received_at DESC LIMIT 1', [OWN]);
+    ctx.foreign = {
+      neighbour: await one('SELECT id::int AS id FROM tickets WHERE street_code = $1 ORDER BY received_at DESC LIMIT 1', [NEIGHBOUR]),
+      otherDistrict: await one('SELECT id::int AS id FROM tickets WHERE district_code = $1 ORDER BY received_at DESC LIMIT 1', [OTHER_DISTRICT]),
+    };
+    const cells = await db.query<{ c: string }>(
+      'SELECT DISTINCT unnest(ARRAY[h3_r7, h3_r8, h3_r9]) AS c FROM tickets WHERE street_code = $1',
+      [OWN],
+    );
+    ctx.ownCells = new Set(cells.map((r) => r.c).filter(Boolean));
+    // As if these three had been filed through Open311 with a token each.
+    for (const [id, token] of [[ctx.ownTicket, 'tok-own'], [ctx.foreign.neighbour, 'tok-neighbour'], [ctx.foreign.otherDistrict, 'tok-other']] as const) {
+      await db.query('UPDATE tickets SET idempotency_key = $2 WHERE id = $1', [id, `open311:${token}`]);
+    }
+    const regions = await db.query<{ code: string; level: string; parent: string | null }>('SELECT code, level, parent_code AS parent FROM regions');
+    ctx.regions = new Map(regions.map((r) => [r.code, { level: r.level, parent: r.parent }]));
+  }, 600_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('has an entry for every GET endpoint of the application', () => {
+    expect(ROUTES.filter((r) => !(r in TABLE))).toEqual([]);
+    expect(Object.keys(TABLE).filter((r) => !ROUTES.includes(r))).toEqual([]);
+  });
+
+  it('has a demo spanning many streets, the official\'s among them', async () => {
+    const [s] = await db.query<{ streets: number; own: number; others: number }>(
+      `SELECT count(DISTINCT street_code)::int AS streets, count(*) FILTER (WHERE street_code = $1)::int AS own,
+              count(*) FILTER (WHERE street_code <> $1)::int AS others FROM tickets`,
+      [OWN],
+    );
+    expect(s!.streets).toBeGreaterThan(300);
+    expect(s!.own).toBeGreaterThan(30);
+    expect(s!.others).toBeGreaterThan(s!.own * 100);
+  });
+
+  it.each(Object.keys(TABLE).filter((k) => 'run' in TABLE[k]!))('%s returns nothing of another street', async (route) => {
+    const leaks: string[] = [];
+    await (TABLE[route] as Extract<Probe, { run: unknown }>).run(ctx, leaks);
+    expect(leaks.length === 0 ? [] : [`${leaks.length} leaks`, ...leaks.slice(0, 12)]).toEqual([]);
+  });
+
+  it('would notice a leak: the same probes run for a city-wide analyst find other streets\' rows', async () => {
+    const cityWide = { ...ctx, official: await signIn(app, db, { role: 'analyst' }) };
+    const caught: Record<string, number> = {};
+    for (const route of ['GET /api/tickets', 'GET /api/tickets/export', 'GET /api/tickets/points', 'GET /api/summary', 'GET /api/wall/tickets', 'GET /api/hotspots', 'GET /api/clusters', 'GET /api/topics', 'GET /api/live', 'GET /open311/v2/:name']) {
+      const leaks: string[] = [];
+      await (TABLE[route] as Extract<Probe, { run: unknown }>).run(cityWide, leaks).catch((e: Error) => leaks.push(`threw: ${e.message}`));
+      caught[route] = leaks.length;
+    }
+    expect(Object.entries(caught).filter(([, n]) => n === 0)).toEqual([]);
+  });
+
+  it('ranking, reports and reference endpoints carry no ticket rows; admin and caller endpoints are refused', async () => {
+    const leaks: string[] = [];
+    await referenceChecks(ctx, leaks);
+    expect(leaks.length === 0 ? [] : [`${leaks.length} leaks`, ...leaks.slice(0, 12)]).toEqual([]);
+  });
+});
