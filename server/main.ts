@@ -43,13 +43,17 @@ if (await ensureRollups(db)) log('rollups rebuilt');
 // Reminders and overdue marks follow the database clock, once a minute.
 const stopClock = startClock(db);
 
+// Accounts exist before the server answers, so the printed demo sign-ins work at once.
+const demoAccounts = withDemo ? await ensureDemoAccounts(db) : [];
+if (!withDemo && (await db.query('SELECT 1 FROM users LIMIT 1')).length === 0) log('no accounts yet: create the first admin with  npm run accounts -- add <username> --role admin');
+await purgeExpiredSessions(db);
+
 await ensureWebBuilt(log);
 const app = createApp({ db, staticDir: DIST_DIR, basemapStyleUrl: config.BASEMAP_STYLE_URL });
 const server = await listen(app, config.PORT, config.HOST);
 log(`dashboard ready: ${server.url}/  (engine ${db.engine})`);
-if (withDemo) for (const line of await ensureDemoAccounts(db)) log(line);
-else if ((await db.query('SELECT 1 FROM users LIMIT 1')).length === 0) log('no accounts yet: create the first admin with  npm run accounts -- add <username> --role admin');
-await purgeExpiredSessions(db);
+for (const line of demoAccounts) log(line);
+
 // Keeps the demo's "today" alive on the wall (server/demoFeed.ts).
 const stopDemoFeed = withDemo ? startDemoFeed(db, demoFeedSeconds(), log) : () => {};
 // A settled month's ranking counts are stored on their first read, which at 10 M tickets costs about

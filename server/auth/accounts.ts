@@ -159,15 +159,17 @@ export async function revokeKiosk(db: Queryable, screen: string): Promise<void> 
  * session works, and another screen gets 409 until an admin releases the token.
  */
 export async function redeemKiosk(db: Queryable, token: string): Promise<NewSession> {
-  const rows = await db.query<{ id: number; bound: string | null; revoked: boolean }>(
-    'SELECT id, bound_session AS bound, revoked FROM kiosk_tokens WHERE token_hash = $1',
+  // A binding whose session is gone (expired, or ended by a secret rotation) no longer holds.
+  const LIVE = `EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = k.bound_session AND s.expires_at > now())`;
+  const rows = await db.query<{ id: number; bound: boolean; revoked: boolean }>(
+    `SELECT id, ${LIVE} AS bound, revoked FROM kiosk_tokens k WHERE token_hash = $1`,
     [sha256(token)],
   );
   const k = rows[0];
   if (!k || k.revoked) throw new AccountError('token', 'unknown or revoked kiosk token', 404);
   if (k.bound) throw new AccountError('token', 'this token is bound to another screen; an admin can release it', 409);
   const s = await createSession(db, { kioskId: k.id }, KIOSK_SESSION_HOURS);
-  const claimed = await db.query('UPDATE kiosk_tokens SET bound_session = $2, bound_at = now() WHERE id = $1 AND bound_session IS NULL RETURNING 1', [k.id, s.idHash]);
+  const claimed = await db.query(`UPDATE kiosk_tokens k SET bound_session = $2, bound_at = now() WHERE id = $1 AND NOT ${LIVE} RETURNING 1`, [k.id, s.idHash]);
   if (claimed.length === 0) {
     await db.query('DELETE FROM sessions WHERE id_hash = $1', [s.idHash]);
     throw new AccountError('token', 'this token is bound to another screen; an admin can release it', 409);

@@ -98,7 +98,9 @@ async function main() {
     }
   } catch (e) {
     if (e instanceof AccountError || (e as Error).name === 'ZodError') {
-      console.error(e instanceof AccountError ? e.message : (e as Error).message);
+      // One line naming the field ("role: Invalid option: …"), not the validator's JSON dump.
+      const issue = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+      console.error(e instanceof AccountError || !issue ? (e as Error).message : `${issue.path.map(String).join('.')}: ${issue.message}`);
       process.exitCode = 1;
     } else throw e;
   } finally {

@@ -34,10 +34,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 let dummy: Promise<string> | undefined;
 export const dummyHash = () => (dummy ??= hashPassword(randomBytes(12).toString('base64url')));
 
-/** The rule every new password meets: 10 to 200 characters, not all one character class of digits. */
+/** The rule every new password meets: 10 to 200 characters, not digits only, no outer spaces. */
 export function passwordProblem(password: string): string | null {
   if (password.length < 10) return 'must be at least 10 characters';
   if (password.length > 200) return 'must be at most 200 characters';
   if (/^\d+$/.test(password)) return 'must not be digits only';
+  // Request bodies are trimmed on the way in (server/security.ts), so such a password could never be typed back.
+  if (password !== password.trim()) return 'must not start or end with a space';
   return null;
 }

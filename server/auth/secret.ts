@@ -1,11 +1,11 @@
 // The session secret signs session cookies and derives CSRF tokens. SESSION_SECRET (comma-
 // separated: the first signs, all verify, so a rotation logs nobody out mid-shift) wins; without
 // it the database keeps a random one in meta('session_secret'), made on first use. Rotating it
-// (`npm run accounts -- rotate-secret`) signs everyone out.
+// (`npm run accounts -- rotate-secret`) signs everyone out, wall screens included.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../../db/client.ts';
 
-const CACHE_MS = 60_000;
+const CACHE_MS = 10_000;
 const cache = new WeakMap<object, { at: number; secrets: Promise<string[]> }>();
 
 export function envSecrets(env: NodeJS.ProcessEnv = process.env): string[] | null {
@@ -24,7 +24,7 @@ async function stored(db: Queryable): Promise<string[]> {
   return [rows[0]!.v];
 }
 
-/** Secrets in use: [signing, ...also accepted]. Cached for a minute per database. */
+/** Secrets in use: [signing, ...also accepted]. Cached for 10 s per database, so a rotation reaches a running server within seconds. */
 export function sessionSecrets(db: Queryable): Promise<string[]> {
   const env = envSecrets();
   if (env) return Promise.resolve(env);
@@ -43,7 +43,8 @@ export async function rotateStoredSecret(db: Queryable): Promise<void> {
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
     [randomBytes(32).toString('base64url')],
   );
-  await db.query('DELETE FROM sessions WHERE user_id IS NOT NULL');
+  // Walls too: their tokens can then be redeemed again (accounts.ts redeemKiosk).
+  await db.query('DELETE FROM sessions');
   cache.delete(db);
 }
 

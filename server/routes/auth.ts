@@ -28,7 +28,8 @@ function address(c: Context): string {
 }
 
 function setSessionCookies(c: Context, s: NewSession) {
-  const maxAge = Math.max(1, Math.floor((s.expiresAt.getTime() - Date.now()) / 1000));
+  // Rounded: the milliseconds spent since the session was made must not turn 12 h into 11:59:59.
+  const maxAge = Math.max(1, Math.round((s.expiresAt.getTime() - Date.now()) / 1000));
   const secure = secureCookies();
   setCookie(c, SESSION_COOKIE, s.cookie, { httpOnly: true, sameSite: 'Strict', path: '/', maxAge, secure });
   // Readable by the page, which sends it back in X-CSRF-Token; useless to another site.
