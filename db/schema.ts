@@ -482,8 +482,10 @@ export const rankingRollupState = pgTable('ranking_rollup_state', {
 
 // --- Accounts, sessions and the audit log (server/auth/) ----------------------------------------
 
-export const ROLES = ['admin', 'dispatcher', 'analyst', 'district_official', 'street_official', 'wall'] as const;
+export const ROLES = ['admin', 'dispatcher', 'analyst', 'district_official', 'street_official', 'wall', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
+/** Roles a person signs in with (wall screens and integrations hold tokens instead). */
+export type UserRole = Exclude<Role, 'wall' | 'integration'>;
 
 /**
  * A person who signs in. District and street officials carry the region they answer for; every
@@ -495,7 +497,7 @@ export const users = pgTable(
     id: serial('id').primaryKey(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
-    role: text('role').$type<Exclude<Role, 'wall'>>().notNull(),
+    role: text('role').$type<UserRole>().notNull(),
     /** District or street code for officials; null = the whole city. */
     regionCode: text('region_code').references(() => regions.code),
     passwordHash: text('password_hash').notNull(),
@@ -557,4 +559,19 @@ export const auditLog = pgTable(
     detail: jsonb('detail'),
   },
   (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_ticket_idx').on(t.ticketId)],
+);
+
+/**
+ * API keys for systems that file tickets (the call centre's telephony, Open311 clients): sent as
+ * `Authorization: Bearer <key>` or Open311's `api_key`; they may file tickets and nothing else.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('api_keys_name_uq').on(t.name), uniqueIndex('api_keys_hash_uq').on(t.keyHash)],
 );

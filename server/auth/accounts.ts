@@ -3,12 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Queryable } from '../../db/client.ts';
-import { ROLES, type Role } from '../../db/schema.ts';
+import { ROLES, type Role, type UserRole } from '../../db/schema.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { REGION_LEVEL_OF_ROLE } from './roles.ts';
 import { createSession, deleteSessions, forgetAllSessions, KIOSK_SESSION_HOURS, sha256, type NewSession } from './sessions.ts';
 
-export const USER_ROLES = ROLES.filter((r) => r !== 'wall') as Exclude<Role, 'wall'>[];
+export const USER_ROLES = ROLES.filter((r) => r !== 'wall' && r !== 'integration') as UserRole[];
 
 /** A refused account change, naming the field. */
 export class AccountError extends Error {
@@ -21,7 +21,7 @@ export const newUserSchema = z
   .object({
     username: z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
     displayName: z.string().trim().min(1).max(100),
-    role: z.enum(USER_ROLES as [Exclude<Role, 'wall'>, ...Exclude<Role, 'wall'>[]]),
+    role: z.enum(USER_ROLES as [UserRole, ...UserRole[]]),
     regionCode: z.string().trim().min(1).max(64).nullish(),
     password: z.string().min(1).max(200),
   })
@@ -32,7 +32,7 @@ export interface UserRow {
   id: number;
   username: string;
   displayName: string;
-  role: Exclude<Role, 'wall'>;
+  role: UserRole;
   regionCode: string | null;
   disabled: boolean;
   createdAt: Date;

@@ -5,6 +5,7 @@
 //   demo                                   the demo accounts, printed
 //   kiosk <screen> [--region CODE]         a wall kiosk token, printed once
 //   kiosk-release <screen> | kiosk-revoke <screen>
+//   api-key <name> | api-key-revoke <name> a key for a system that files tickets, printed once
 //   logout-all                             end every user session
 //   rotate-secret                          a new stored session secret (everyone signs in again)
 import { createInterface } from 'node:readline/promises';
@@ -12,6 +13,7 @@ import { openDatabase } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
 import { AccountError, createKiosk, createUser, listKiosks, listUsers, releaseKiosk, revokeKiosk, setDisabled, setPassword } from './accounts.ts';
 import { ensureDemoAccounts } from './demoAccounts.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
 import { deleteSessions } from './sessions.ts';
 import { envSecrets, rotateStoredSecret } from './secret.ts';
 
@@ -29,7 +31,7 @@ async function password(): Promise<string> {
   return pw;
 }
 
-const USAGE = 'usage: npm run accounts -- add <username> --role admin|dispatcher|analyst|district_official|street_official [--region CODE] [--name NAME] | passwd <username> | disable <username> | enable <username> | list | demo | kiosk <screen> [--region CODE] | kiosk-release <screen> | kiosk-revoke <screen> | logout-all | rotate-secret';
+const USAGE = 'usage: npm run accounts -- add <username> --role admin|dispatcher|analyst|district_official|street_official [--region CODE] [--name NAME] | passwd <username> | disable <username> | enable <username> | list | demo | kiosk <screen> [--region CODE] | kiosk-release <screen> | kiosk-revoke <screen> | api-key <name> | api-key-revoke <name> | logout-all | rotate-secret';
 
 async function main() {
   const [cmd, arg, ...rest] = process.argv.slice(2);
@@ -68,6 +70,7 @@ async function main() {
       case 'list':
         for (const u of await listUsers(db)) console.log(`${u.username}\t${u.role}\t${u.regionCode ?? 'city'}\t${u.disabled ? 'disabled' : ''}\t${u.displayName}`);
         for (const k of await listKiosks(db)) console.log(`kiosk ${k.screen}\t${k.regionCode ?? 'city'}\t${k.bound ? `bound ${k.boundAt?.toISOString()}` : 'unbound'}`);
+        for (const k of await listApiKeys(db)) console.log(`api-key ${k.name}\t${new Date(k.createdAt).toISOString()}`);
         break;
       case 'demo':
         for (const line of await ensureDemoAccounts(db)) console.log(line);
@@ -84,6 +87,15 @@ async function main() {
       case 'kiosk-revoke':
         await revokeKiosk(db, need('screen'));
         console.log(`${arg}: token revoked`);
+        break;
+      case 'api-key': {
+        const key = await createApiKey(db, need('name'));
+        console.log(`API key for ${arg} (shown once; it may file tickets only): ${key}\nsend it as  Authorization: Bearer <key>  or Open311's api_key`);
+        break;
+      }
+      case 'api-key-revoke':
+        await revokeApiKey(db, need('name'));
+        console.log(`${arg}: API key revoked`);
         break;
       case 'logout-all':
         console.log(`${await deleteSessions(db)} sessions ended`);

@@ -7,6 +7,7 @@ import { errorBody, isDatabaseUnavailable, unavailable } from '../errors.ts';
 import { can } from './principal.ts';
 import { gateOf } from './policy.ts';
 import { CSRF_HEADER, readSession, SESSION_COOKIE } from './sessions.ts';
+import { readApiKey } from './apiKeys.ts';
 import { safeEqual } from './secret.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -39,6 +40,11 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     let principal;
     try {
       principal = await readSession(c.get('db'), getCookie(c, SESSION_COOKIE));
+      // Systems that file tickets send an API key instead (never ambient, so no CSRF token).
+      if (!principal) {
+        const key = await apiKeyOf(c);
+        if (key) principal = await readApiKey(c.get('db'), key);
+      }
     } catch (e) {
       if (isDatabaseUnavailable(e)) return unavailable(c);
       throw e;
@@ -51,7 +57,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       return next();
     }
     if (!principal) return unauthenticated(c);
-    if (unsafe && !csrfOk(c, principal.csrfToken)) return csrfRefused(c);
+    if (unsafe && principal.kind !== 'api' && !csrfOk(c, principal.csrfToken)) return csrfRefused(c);
     if (gate !== 'signed_in' && !can(principal, gate)) {
       return c.json(errorBody('forbidden', `role: a ${principal.role} may not ${c.req.method} ${path}`, 'role'), 403);
     }
@@ -62,3 +68,15 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
 const csrfOk = (c: Context, token: string) => safeEqual(c.req.header(CSRF_HEADER) ?? '', token);
 const csrfRefused = (c: Context) =>
   c.json(errorBody('forbidden', `${CSRF_HEADER}: missing or wrong; reload the page and try again`, CSRF_HEADER), 403);
+
+/** `Authorization: Bearer <key>`, or Open311's `api_key` (query or form field, as the spec has it). */
+async function apiKeyOf(c: Context): Promise<string | undefined> {
+  const auth = c.req.header('authorization');
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  if (!c.req.path.startsWith('/open311/')) return undefined;
+  const inQuery = c.req.query('api_key');
+  if (inQuery) return inQuery;
+  if (c.req.method !== 'POST' || !(c.req.header('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
+  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  return typeof form.api_key === 'string' ? form.api_key : undefined;
+}

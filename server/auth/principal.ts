@@ -6,14 +6,14 @@ import { roleCan, type Capability } from './roles.ts';
 export type Scope = { level: 'city' } | { level: 'district'; code: string } | { level: 'street'; code: string; district: string };
 
 export interface Principal {
-  kind: 'user' | 'kiosk';
-  /** users.id or kiosk_tokens.id */
+  kind: 'user' | 'kiosk' | 'api';
+  /** users.id, kiosk_tokens.id or api_keys.id */
   id: number;
   username: string;
   displayName: string;
   role: Role;
   scope: Scope;
-  /** SHA-256 of the session id (logout, CSRF). */
+  /** SHA-256 of the session id (logout, CSRF); empty for API keys, which carry no session. */
   sessionHash: string;
   csrfToken: string;
 }

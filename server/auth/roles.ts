@@ -27,6 +27,7 @@ const CAPABILITIES: Record<Role, readonly Capability[]> = {
   district_official: ['read', 'unit_actions', 'wall'],
   street_official: ['read', 'unit_actions', 'wall'],
   wall: ['wall'],
+  integration: ['intake'],
 };
 
 export function capabilitiesOf(role: Role): readonly Capability[] {

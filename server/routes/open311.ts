@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { readApiKey } from '../auth/apiKeys.ts';
 import { RETRY_AFTER_SECONDS } from '../errors.ts';
 import { UnknownCodeError } from '../filters.ts';
 import { intakeQueue, IntakeUnavailable } from '../intake/groupCommit.ts';
@@ -16,10 +17,6 @@ import { scopeClause } from '../auth/scope.ts';
 
 const DEFAULT_DAYS = 90;
 const MAX_REQUESTS = 1000;
-
-function apiKeys(): Set<string> {
-  return new Set((process.env.OPEN311_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean));
-}
 
 const SERVICES_SQL = `SELECT c.code, c.name_zh, g.name_zh AS group_zh, c.urgency FROM categories c JOIN category_groups g ON g.code = c.group_code`;
 
@@ -126,7 +123,8 @@ export const open311 = new Hono<AppEnv>()
       return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
     };
     const key = str('api_key');
-    if (!key || !apiKeys().has(key)) return open311Error(format, 403, 'api_key: missing or invalid');
+    // The spec asks every POST for a key, signed-in dispatchers included (stored keys or OPEN311_API_KEYS).
+    if (!key || !(await readApiKey(c.get('db'), key))) return open311Error(format, 403, 'api_key: missing or invalid');
     const code = str('service_code');
     if (!code) return open311Error(format, 400, 'service_code: required');
     const lat = str('lat');

@@ -17,7 +17,7 @@ export interface Client {
 }
 
 export interface SignInOptions {
-  role?: Exclude<Role, 'wall'>;
+  role?: Exclude<Role, 'wall' | 'integration'>;
   regionCode?: string;
   username?: string;
 }

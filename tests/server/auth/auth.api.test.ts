@@ -16,6 +16,7 @@ import { createSession } from '../../../server/auth/sessions.ts';
 import { cookiesOf, logIn, signIn, type Client } from '../../helpers/auth.ts';
 import { ENGINES, openTestDatabase, testDatabaseUrl } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
+import { createApiKey, revokeApiKey } from '../../../server/auth/apiKeys.ts';
 import { importRegions } from '../../../data/geo/importer.ts';
 import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
 
@@ -242,6 +243,33 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     const official = await signIn(app, db, { role: 'district_official', regionCode: '900002' });
     expect((await official.request('/api/admin/users')).status).toBe(403);
     expect((await admin.request('/api/admin/users')).status).toBe(200);
+  });
+
+  it('lets a system with an API key file tickets (Bearer or Open311 api_key) and nothing else; a revoked key is refused', async () => {
+    const key = await createApiKey(db, 'telephony');
+    expect(key).toMatch(/^key_/);
+    const bearer = { authorization: `Bearer ${key}` };
+    const ticket = { kind: 'complaint', channel: 'phone', category: 'noise.night_construction', lon: 116.02, lat: 39.05, idempotencyKey: 'api-key-1' };
+    const filed = await app.request('/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, ...bearer }, body: JSON.stringify(ticket) });
+    expect(filed.status).toBe(201);
+    const { id } = (await filed.json()) as { id: number };
+    expect((await db.query('SELECT count(*)::int AS n FROM tickets WHERE id = $1', [id]))[0]).toEqual({ n: 1 });
+    // Filing is all a key may do: no reads, no actions.
+    for (const [path, method] of [['/api/tickets', 'GET'], [`/api/tickets/${id}`, 'GET'], [`/api/tickets/${id}/close`, 'POST']] as const) {
+      const res = await app.request(path, { method, headers: { ...JSON_HEADERS, ...bearer }, body: method === 'POST' ? '{}' : undefined });
+      expect([path, res.status, (await errorOf(res)).field]).toEqual([path, 403, 'role']);
+    }
+    // Open311 clients send the key as api_key, with no session at all.
+    const form = new URLSearchParams({ api_key: key, service_code: 'noise.night_construction', lat: '39.05', long: '116.02' }).toString();
+    const o311 = await app.request('/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    expect(o311.status).toBe(201);
+    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets'))[0]!.n;
+    await revokeApiKey(db, 'telephony');
+    const after = await app.request('/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, ...bearer }, body: JSON.stringify({ ...ticket, idempotencyKey: 'api-key-2' }) });
+    expect([after.status, (await errorOf(after)).field]).toEqual([401, 'session']);
+    const guess = await app.request('/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, authorization: 'Bearer key_guess' }, body: JSON.stringify(ticket) });
+    expect(guess.status).toBe(401);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets'))[0]!.n).toBe(before);
   });
 
   it('binds a kiosk token to the first screen; release lets a new screen in and signs the old one out; revoke ends it', async () => {
