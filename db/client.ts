@@ -36,6 +36,8 @@ export interface OpenOptions {
   pgliteDir?: string;
   /** Run migrations on open (default true). */
   migrate?: boolean;
+  /** A PGlite data folder dumped earlier (dumpPglite) to start from, e.g. a prepared test city. */
+  pgliteLoadDataDir?: Blob;
 }
 
 export function defaultPgliteDir(): string {
@@ -44,7 +46,7 @@ export function defaultPgliteDir(): string {
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const url = opts.databaseUrl ?? process.env.DATABASE_URL;
-  const db = url ? await openPostgres(url) : await openPglite(opts.pgliteDir ?? defaultPgliteDir());
+  const db = url ? await openPostgres(url) : await openPglite(opts.pgliteDir ?? defaultPgliteDir(), opts.pgliteLoadDataDir);
   if (opts.migrate !== false) await runMigrations(db);
   return db;
 }
@@ -59,12 +61,12 @@ export async function runMigrations(db: Database): Promise<void> {
   }
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
-  const pg = await PGlite.create(dir, { extensions: { postgis } });
+  const pg = await PGlite.create(dir, { extensions: { postgis }, ...(loadDataDir ? { loadDataDir } : {}) });
   const orm = drizzle(pg, { schema }) as unknown as Database['orm'];
   const wrap = (q: { query: typeof pg.query }): Queryable => ({
     async query<T>(text: string, params?: unknown[]) {
@@ -232,4 +234,11 @@ async function listenForever(make: () => ListenClient, channel: string, onPayloa
 
 export function quoteIdent(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/** The whole PGlite data folder as a tar (uncompressed), to open again with pgliteLoadDataDir. */
+export async function dumpPglite(db: Database): Promise<Blob> {
+  if (db.engine !== 'pglite') throw new Error('dumpPglite: only an embedded PGlite database can be dumped');
+  const client = (db.orm as unknown as { $client: { dumpDataDir(c: 'none'): Promise<Blob> } }).$client;
+  return client.dumpDataDir('none');
 }

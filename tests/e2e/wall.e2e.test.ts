@@ -6,19 +6,15 @@
 // own (not E2E_BASE_URL) because it restarts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openDatabase, type Database } from '../../db/client.ts';
-import { loadBeijing } from '../../data/geo/importer.ts';
-import { seedTaxonomy } from '../../data/taxonomy/index.ts';
-import { generateDemo } from '../../data/demo/index.ts';
+import type { Database } from '../../db/client.ts';
 import { createApp } from '../../server/app.ts';
 import { listen, type Listening } from '../../server/listen.ts';
 import { DIST_DIR } from '../../server/webBuild.ts';
 import type { WallTodayResponse } from '../../server/routes/wall.ts';
 import type { RankingResult } from '../../server/ranking/service.ts';
 import type { WallTicket } from '../../server/wall/tickets.ts';
-import { E2E_DEMO_SEED, E2E_DEMO_TICKETS } from '../helpers/testServer.ts';
+import { openE2EDatabase } from '../helpers/testServer.ts';
 import { openBrowser, type E2EBrowser } from './browser.ts';
-import { ensureDemoAccounts } from '../../server/auth/demoAccounts.ts';
 import { apiAs, DEMO_KIOSK } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 
@@ -30,11 +26,7 @@ let url: string;
 let admin: Client;
 
 beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
-  await loadBeijing(db);
-  await seedTaxonomy(db);
-  await generateDemo(db, { tickets: E2E_DEMO_TICKETS, seed: E2E_DEMO_SEED, now: new Date() });
-  await ensureDemoAccounts(db);
+  db = await openE2EDatabase();
   app = createApp({ db, staticDir: DIST_DIR });
   server = await listen(app, 0);
   url = server.url;
