@@ -6,7 +6,7 @@ export interface AccountRow {
   id: number;
   username: string;
   displayName: string;
-  role: Exclude<Role, 'wall'>;
+  role: Exclude<Role, 'wall' | 'integration'>;
   regionCode: string | null;
   disabled: boolean;
   createdAt: string;
