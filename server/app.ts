@@ -49,12 +49,13 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
   const app = new Hono<AppEnv>();
   app.use('*', securityHeaders({ connect: basemapStyleUrl ? [new URL(basemapStyleUrl).origin] : [] }));
   app.use('*', guardBodies());
-  app.use('/api/*', coalesceReads());
   app.use('*', async (c, next) => {
     c.set('db', db);
     await next();
   });
   app.use('*', authenticate());
+  // After the gate: reads are shared by role and jurisdiction, never across them.
+  app.use('/api/*', coalesceReads());
 
   const api = new Hono<AppEnv>()
     .route('/health', health)

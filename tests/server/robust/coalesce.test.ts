@@ -60,9 +60,9 @@ describe('coalescing identical reads', () => {
   });
 });
 
-// Over the real application: sessions are the credentials, and scope lives in the query, so two
-// officials of different streets asking the same URL at the same moment must each get their own
-// street's answer, while one screen asking twice at once is answered by one execution.
+// Over the real application: scope lives in the query, so two officials of different streets
+// asking the same URL at the same moment must each get their own street's answer, while one screen
+// asking twice at once, or two sessions of one role and jurisdiction, are answered by one execution.
 describe.each(ENGINES)('coalescing signed-in reads on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
@@ -106,6 +106,20 @@ describe.each(ENGINES)('coalescing signed-in reads on %s', (engine) => {
     expect(once).toBeGreaterThan(0);
     queries = 0;
     expect(await Promise.all([a, a, a, a].map(totals))).toEqual([alone.a, alone.a, alone.a, alone.a]);
+    expect(queries).toBe(once);
+  });
+
+  it('shares one execution between sessions of the same role and jurisdiction (a control room of dispatchers)', async () => {
+    const d1 = await signIn(app, db, { role: 'dispatcher' });
+    const d2 = await signIn(app, db, { role: 'dispatcher' });
+    const url = '/api/summary?from=2000-01-01';
+    const total = async (c: Client) => ((await (await c.request(url)).json()) as { total: number }).total;
+    queries = 0;
+    const city = await total(d1);
+    const once = queries;
+    expect(city).toBe((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets'))[0]!.n);
+    queries = 0;
+    expect(await Promise.all([d1, d2, d1, d2].map(total))).toEqual([city, city, city, city]);
     expect(queries).toBe(once);
   });
 });
