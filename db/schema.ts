@@ -563,7 +563,8 @@ export const auditLog = pgTable(
 
 /**
  * API keys for systems that file tickets (the call centre's telephony, Open311 clients): sent as
- * `Authorization: Bearer <key>` or Open311's `api_key`; they may file tickets and nothing else.
+ * `Authorization: Bearer <key>` or Open311's `api_key`; they may file tickets and nothing else,
+ * unless an admin granted more by name (`grants`: 'locate', 'import').
  */
 export const apiKeys = pgTable(
   'api_keys',
@@ -571,6 +572,7 @@ export const apiKeys = pgTable(
     id: serial('id').primaryKey(),
     name: text('name').notNull(),
     keyHash: text('key_hash').notNull(),
+    grants: text('grants').array().notNull().default(sql`'{}'::text[]`),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('api_keys_name_uq').on(t.name), uniqueIndex('api_keys_hash_uq').on(t.keyHash)],
