@@ -106,6 +106,9 @@ export const categories = pgTable('categories', {
   departmentCode: text('department_code').references(() => departments.code),
   /** Dispatch to the department in parallel with the street (并行派单). */
   parallel: boolean('parallel').notNull().default(false),
+  /** The request type's own service level in minutes (city taxonomy), overriding its urgency class. */
+  respondMinutes: integer('respond_minutes'),
+  resolveMinutes: integer('resolve_minutes'),
 });
 
 export const TICKET_KINDS = ['complaint', 'report', 'help', 'consultation', 'suggestion', 'praise'] as const;

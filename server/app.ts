@@ -12,6 +12,7 @@ import { UnknownCodeError } from './filters.ts';
 import { health } from './routes/health.ts';
 import { regions } from './routes/regions.ts';
 import { categories } from './routes/categories.ts';
+import { activeCity } from './city.ts';
 import { tickets } from './routes/tickets.ts';
 import { summary } from './routes/summary.ts';
 import { ranking } from './routes/ranking.ts';
@@ -78,7 +79,8 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
     .get('/config', async (c) => {
       // Generated tickets leave their ground truth in meta; the page then labels the data as demo.
       const demo = (await db.query(`SELECT 1 FROM meta WHERE key = 'demo_truth'`)).length > 0;
-      return c.json({ engine: db.engine, basemapStyleUrl: basemapStyleUrl ?? null, demo });
+      // The city's names, zone, levels and bounds (server/city.ts): the page hard-codes no city.
+      return c.json({ engine: db.engine, basemapStyleUrl: basemapStyleUrl ?? null, demo, city: activeCity() });
     });
   app.route('/api', api);
   app.route('/open311/v2', open311);

@@ -10,6 +10,8 @@ const schema = z.object({
   BASEMAP_STYLE_URL: z.string().url().optional(),
   DEMO_TICKETS: z.coerce.number().int().min(0).max(50_000_000).default(300_000),
   DEMO_SEED: z.coerce.number().int().default(12345),
+  /** The city package `npm start` imports into a database that holds no city yet (data/cities/<name>). */
+  DEMO_CITY: z.string().min(1).default('data/cities/beijing'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -3,9 +3,8 @@
 //   DATABASE_URL=… npm run serve → PostgreSQL + PostGIS, no demo generation
 import path from 'node:path';
 import { openDatabase, defaultPgliteDir } from '../db/client.ts';
-import { loadBeijing } from '../data/geo/importer.ts';
-import { seedTaxonomy } from '../data/taxonomy/index.ts';
-import { loadBeijingZones } from '../data/zones/importer.ts';
+import { ensureCityPackage } from '../data/city/import.ts';
+import { activateCity } from './city.ts';
 import { ensureDemo } from './demo.ts';
 import { demoFeedSeconds, startDemoFeed } from './demoFeed.ts';
 import { ensureRollups } from './analysis/rollups.ts';
@@ -31,14 +30,20 @@ log(config.DATABASE_URL ? 'connecting to PostgreSQL + PostGIS…' : `opening emb
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
 log(`database ready (${db.engine}), migrations applied`);
 
-const geo = await loadBeijing(db);
-log(geo ? `geography imported: ${geo.counts.district} districts, ${geo.counts.street} streets, ${geo.counts.grid} grid cells` : 'geography up to date');
-await seedTaxonomy(db);
-// Zones name departments and categories, so they follow the taxonomy.
-if (await loadBeijingZones(db)) log('responsibility zones imported');
+// The database keeps its city: a start never overwrites it. Only the demo imports a package, and
+// only into a database that holds no city yet.
+if (withDemo) {
+  const imported = await ensureCityPackage(db, path.resolve(config.DEMO_CITY));
+  if (imported) {
+    const c = imported.counts;
+    log(`city package ${imported.city} imported: ${c.district} districts, ${c.street} streets, ${c.grid} grid cells, ${c.categories} categories, ${c.zones} zones`);
+  }
+}
+const city = await activateCity(db);
+log(city ? `city: ${city.names.local} (${city.code}), time zone ${city.timeZone}` : 'no city imported yet: npm run city -- import DIR  (see README "Your city")');
 
 if (withDemo) await ensureDemo(db, { tickets: config.DEMO_TICKETS, seed: config.DEMO_SEED, log });
-// Repairs rollups a crashed bulk load left paused, or rebuilds them for a changed CITY_TIME_ZONE.
+// Repairs rollups a crashed bulk load left paused, or rebuilds them when the city's zone changed.
 if (await ensureRollups(db)) log('rollups rebuilt');
 // Reminders and overdue marks follow the database clock, once a minute.
 const stopClock = startClock(db);

@@ -1,8 +1,21 @@
-// City time: days, weeks and months are bucketed in the city's zone (Asia/Shanghai by default).
-export const CITY_TIME_ZONE = process.env.CITY_TIME_ZONE ?? 'Asia/Shanghai';
+// City time: days, weeks and months are bucketed in the city's zone. The zone is the imported city
+// package's (server/city.ts sets it at start-up from the database); before a city is active it is
+// CITY_TIME_ZONE from the environment, else UTC — never some particular city's.
+let cityZone = process.env.CITY_TIME_ZONE || 'UTC';
+
+/** The zone days, weeks and months are cut in. */
+export function cityTimeZone(): string {
+  return cityZone;
+}
+
+/** Called when a city becomes active (server/city.ts); throws on a zone the runtime does not know. */
+export function setCityTimeZone(zone: string): void {
+  new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  cityZone = zone;
+}
 
 /** Offset of `zone` from UTC at instant `at`, in minutes (e.g. +480 for Asia/Shanghai). */
-export function zoneOffsetMinutes(at: Date, zone: string = CITY_TIME_ZONE): number {
+export function zoneOffsetMinutes(at: Date, zone: string = cityTimeZone()): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     hourCycle: 'h23',
@@ -19,7 +32,7 @@ export function zoneOffsetMinutes(at: Date, zone: string = CITY_TIME_ZONE): numb
 }
 
 /** The instant a calendar date (YYYY-MM-DD) begins in the city. */
-export function startOfCityDay(date: string, zone: string = CITY_TIME_ZONE): Date {
+export function startOfCityDay(date: string, zone: string = cityTimeZone()): Date {
   const naive = new Date(`${date}T00:00:00Z`);
   const first = new Date(naive.getTime() - zoneOffsetMinutes(naive, zone) * 60_000);
   // Re-check at the found instant in case the offset changed in between (DST zones).

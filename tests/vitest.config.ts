@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     // A skipped test is a failing promise: .only/.skip must never reach CI.
     allowOnly: false,
+    // The suite's default city is the Beijing demo's zone; tests of other cities set theirs.
+    env: { CITY_TIME_ZONE: 'Asia/Shanghai' },
   },
 });

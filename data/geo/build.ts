@@ -1,4 +1,4 @@
-// npm run geo:build — writes data/geo/beijing.regions.geojson from the raw inputs in data/geo/source.
+// npm run geo:build — writes data/cities/beijing/regions.geojson from the raw inputs in data/geo/source.
 // Districts are real (coarse) outlines; streets and grids are SYNTHETIC partitions carrying real
 // names and codes (see data/README.md, "Geography"). Deterministic: same bytes on every run.
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ import { importRegions, type RegionFeature } from './importer.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCE = path.join(HERE, 'source');
-export const BEIJING_GEOJSON = path.join(HERE, 'beijing.regions.geojson');
+export const BEIJING_GEOJSON = path.join(HERE, '..', 'cities', 'beijing', 'regions.geojson');
 
 const SEED = 20_250_101;
 /** Total management grid cells aimed at; the per-street counts are rounded, so the result is close. */

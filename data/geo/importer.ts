@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Database, Queryable } from '../../db/client.ts';
 import { REGION_LEVELS, type RegionLevel } from '../../db/schema.ts';
 
-export const BEIJING_REGIONS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'beijing.regions.geojson');
+export const BEIJING_REGIONS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cities', 'beijing', 'regions.geojson');
 
 export type Crs = 'WGS84' | 'GCJ02' | 'BD09';
 type Position = [number, number];
@@ -73,11 +73,20 @@ export interface ImportRepair {
   result: string;
 }
 
+/** A coverage problem worth knowing that does not stop the import (gaps between published polygons). */
+export interface ImportWarning {
+  code: string;
+  kind: 'gap' | 'outside_parent';
+  km2: number;
+  message: string;
+}
+
 export interface ImportReport {
   ok: boolean;
   crs: Crs;
   errors: ImportError[];
   repairs: ImportRepair[];
+  warnings: ImportWarning[];
   /** Regions written per level (all zero when !ok). */
   counts: Record<RegionLevel, number>;
   regionParts: number;
@@ -122,12 +131,6 @@ interface Staged {
   g: string;
 }
 
-class Rejected extends Error {
-  constructor(readonly report: ImportReport) {
-    super('import rejected');
-  }
-}
-
 const emptyCounts = (): Record<RegionLevel, number> => ({ district: 0, street: 0, community: 0, grid: 0 });
 
 /** Checks one polygon's rings; returns a problem or null. Rings must be closed, ≥ 4 positions, finite and in range. */
@@ -152,7 +155,7 @@ function ringProblem(poly: unknown, where: string): string | null {
   return null;
 }
 
-function toWgs84(coords: unknown, crs: Crs): unknown {
+export function toWgs84(coords: unknown, crs: Crs): unknown {
   if (crs === 'WGS84') return coords;
   const walk = (c: unknown): unknown =>
     typeof (c as unknown[])[0] === 'number'
@@ -294,57 +297,101 @@ async function checkGeometry(tx: Queryable, staged: Staged[], opts: ImportOption
 
 /** Imports regions; returns a report. When report.ok is false nothing was written. */
 export async function importRegions(db: Database, fc: unknown, opts: ImportOptions): Promise<ImportReport> {
-  const errors: ImportError[] = [];
-  const repairs: ImportRepair[] = [];
-  const fail = (): ImportReport => ({ ok: false, crs: opts.crs, errors: errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1)), repairs, counts: emptyCounts(), regionParts: 0 });
-  if (!['WGS84', 'GCJ02', 'BD09'].includes(opts.crs)) throw new Error(`unknown CRS ${String(opts.crs)}`);
-  const { staged, levels } = stage(fc, opts.crs, errors);
-  if (staged.length === 0 && errors.length === 0) errors.push({ index: null, code: null, kind: 'not_feature_collection', message: 'the collection has no features' });
-  if (errors.some((e) => e.index === null)) return fail();
   try {
-    return await db.transaction(async (tx) => {
-      await checkParents(tx, staged, levels, opts.replace ?? false, errors);
-      await checkGeometry(tx, staged, opts, errors, repairs);
-      if (errors.length > 0) throw new Rejected(fail());
-      if (opts.replace) {
-        await tx.query(`DELETE FROM region_parts`);
-        await tx.query(`DELETE FROM regions`);
-      } else await tx.query(`DELETE FROM region_parts WHERE region_code IN (SELECT code FROM region_import)`);
-      const written = await tx.query<{ level: RegionLevel; n: number }>(`
-        WITH up AS (
-          INSERT INTO regions (level, code, name_zh, name_en, parent_code, population, synthetic, area_km2, geom, label_point)
-          SELECT level, code, name_zh, name_en, parent_code, population, synthetic,
-                 ST_Area(geom::geography) / 1e6, geom, ST_PointOnSurface(geom)
-          FROM region_import ORDER BY i
-          ON CONFLICT (code) DO UPDATE SET level = EXCLUDED.level, name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en,
-            parent_code = EXCLUDED.parent_code, population = EXCLUDED.population, synthetic = EXCLUDED.synthetic,
-            area_km2 = EXCLUDED.area_km2, geom = EXCLUDED.geom, label_point = EXCLUDED.label_point
-          RETURNING level)
-        SELECT level, count(*)::int n FROM up GROUP BY level`);
-      // Small pieces keep point-in-polygon at intake to a few dozen vertices per candidate.
-      const parts = await tx.query<{ n: number }>(`
-        WITH ins AS (
-          INSERT INTO region_parts (region_code, level, geom)
-          SELECT r.code, r.level, d.geom
-          FROM region_import r, ST_Subdivide(r.geom, 64) s, ST_Dump(s) d
-          WHERE ST_GeometryType(d.geom) = 'ST_Polygon'
-          ORDER BY r.i
-          RETURNING 1)
-        SELECT count(*)::int n FROM ins`);
-      const counts = emptyCounts();
-      for (const w of written) counts[w.level] = w.n;
-      const report: ImportReport = { ok: true, crs: opts.crs, errors: [], repairs, counts, regionParts: parts[0].n };
-      await tx.query(
-        `INSERT INTO meta (key, value, updated_at) VALUES ('regions.import', $1::jsonb, now())
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [JSON.stringify({ source: opts.source ?? null, crs: opts.crs, replace: !!opts.replace, counts, repairs })],
-      );
-      return report;
-    });
+    return await db.transaction((tx) => importRegionsIn(tx, fc, opts));
   } catch (e) {
     if (e instanceof Rejected) return e.report;
     throw e;
   }
+}
+
+/** Thrown out of importRegionsIn so the caller's transaction rolls back; carries the report. */
+export class Rejected extends Error {
+  constructor(readonly report: ImportReport) {
+    super('import rejected');
+  }
+}
+
+/**
+ * The import inside a caller's transaction (a city package imports regions, taxonomy and policy
+ * in one). Throws Rejected (with the report) when anything is wrong, so the transaction rolls back.
+ */
+export async function importRegionsIn(tx: Queryable, fc: unknown, opts: ImportOptions): Promise<ImportReport> {
+  const errors: ImportError[] = [];
+  const repairs: ImportRepair[] = [];
+  const fail = (): ImportReport => ({ ok: false, crs: opts.crs, errors: errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1)), repairs, warnings: [], counts: emptyCounts(), regionParts: 0 });
+  if (!['WGS84', 'GCJ02', 'BD09'].includes(opts.crs)) throw new Error(`unknown CRS ${String(opts.crs)}`);
+  const { staged, levels } = stage(fc, opts.crs, errors);
+  if (staged.length === 0 && errors.length === 0) errors.push({ index: null, code: null, kind: 'not_feature_collection', message: 'the collection has no features' });
+  if (errors.some((e) => e.index === null)) throw new Rejected(fail());
+  await checkParents(tx, staged, levels, opts.replace ?? false, errors);
+  await checkGeometry(tx, staged, opts, errors, repairs);
+  if (errors.length > 0) throw new Rejected(fail());
+  const warnings = await coverageGaps(tx);
+  if (opts.replace) {
+    await tx.query(`DELETE FROM region_parts`);
+    await tx.query(`DELETE FROM regions`);
+  } else await tx.query(`DELETE FROM region_parts WHERE region_code IN (SELECT code FROM region_import)`);
+  const written = await tx.query<{ level: RegionLevel; n: number }>(`
+    WITH up AS (
+      INSERT INTO regions (level, code, name_zh, name_en, parent_code, population, synthetic, area_km2, geom, label_point)
+      SELECT level, code, name_zh, name_en, parent_code, population, synthetic,
+             ST_Area(geom::geography) / 1e6, geom, ST_PointOnSurface(geom)
+      FROM region_import ORDER BY i
+      ON CONFLICT (code) DO UPDATE SET level = EXCLUDED.level, name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en,
+        parent_code = EXCLUDED.parent_code, population = EXCLUDED.population, synthetic = EXCLUDED.synthetic,
+        area_km2 = EXCLUDED.area_km2, geom = EXCLUDED.geom, label_point = EXCLUDED.label_point
+      RETURNING level)
+    SELECT level, count(*)::int n FROM up GROUP BY level`);
+  // Small pieces keep point-in-polygon at intake to a few dozen vertices per candidate.
+  const parts = await tx.query<{ n: number }>(`
+    WITH ins AS (
+      INSERT INTO region_parts (region_code, level, geom)
+      SELECT r.code, r.level, d.geom
+      FROM region_import r, ST_Subdivide(r.geom, 64) s, ST_Dump(s) d
+      WHERE ST_GeometryType(d.geom) = 'ST_Polygon'
+      ORDER BY r.i
+      RETURNING 1)
+    SELECT count(*)::int n FROM ins`);
+  const counts = emptyCounts();
+  for (const w of written) counts[w.level] = w.n;
+  const report: ImportReport = { ok: true, crs: opts.crs, errors: [], repairs, warnings, counts, regionParts: parts[0].n };
+  await tx.query(
+    `INSERT INTO meta (key, value, updated_at) VALUES ('regions.import', $1::jsonb, now())
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [JSON.stringify({ source: opts.source ?? null, crs: opts.crs, replace: !!opts.replace, counts, repairs })],
+  );
+  await tx.query('DROP TABLE region_import');
+  return report;
+}
+
+/**
+ * Gaps in the coverage a published file leaves: the part of each parent its children do not
+ * cover, and the part of each child outside its parent. Reported, not refused: published
+ * boundaries often have slivers, and locating tolerates them (hotline_locate's tolerance).
+ */
+async function coverageGaps(tx: Queryable): Promise<ImportWarning[]> {
+  const rows = await tx.query<{ code: string; level: RegionLevel; kind: 'gap' | 'outside_parent'; km2: number; pct: number }>(`
+    WITH kids AS (
+      SELECT parent_code, ST_Union(geom) g FROM region_import
+      WHERE level = 'street' AND problem IS NULL GROUP BY parent_code),
+    gaps AS (
+      SELECT p.code, p.level, 'gap' kind, ST_Area(ST_Difference(p.geom, k.g)::geography) / 1e6 km2, ST_Area(p.geom::geography) / 1e6 whole
+      FROM region_import p JOIN kids k ON k.parent_code = p.code),
+    outside AS (
+      SELECT c.code, c.level, 'outside_parent' kind, ST_Area(ST_Difference(c.geom, p.geom)::geography) / 1e6 km2, ST_Area(c.geom::geography) / 1e6 whole
+      FROM region_import c JOIN region_import p ON p.code = c.parent_code WHERE c.level = 'street')
+    SELECT code, level, kind, km2, 100 * km2 / greatest(whole, 1e-12) pct FROM (SELECT * FROM gaps UNION ALL SELECT * FROM outside) x
+    WHERE km2 > 0.0001 ORDER BY km2 DESC`);
+  return rows.map((r) => ({
+    code: r.code,
+    kind: r.kind,
+    km2: Number(r.km2.toFixed(4)),
+    message:
+      r.kind === 'gap'
+        ? `${r.level} ${r.code}: ${r.km2.toFixed(4)} km² (${r.pct.toFixed(2)}%) covered by none of its streets`
+        : `street ${r.code}: ${r.km2.toFixed(4)} km² (${r.pct.toFixed(2)}%) outside its parent`,
+  }));
 }
 
 /**
@@ -354,7 +401,7 @@ export async function importRegions(db: Database, fc: unknown, opts: ImportOptio
  */
 export async function loadBeijing(db: Database, opts: { force?: boolean } = {}): Promise<ImportReport | null> {
   const text = fs.readFileSync(BEIJING_REGIONS_FILE, 'utf8');
-  const source = `data/geo/beijing.regions.geojson sha256:${crypto.createHash('sha256').update(text).digest('hex')}`;
+  const source = `data/cities/beijing/regions.geojson sha256:${crypto.createHash('sha256').update(text).digest('hex')}`;
   if (!opts.force) {
     const [prev] = await db.query<{ source: string | null; stored: number; imported: number }>(`
       SELECT m.value->>'source' source, (SELECT count(*) FROM regions)::int stored,

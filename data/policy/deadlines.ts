@@ -15,10 +15,19 @@ export interface Deadlines {
 
 const MS_PER_MINUTE = 60_000;
 
-export function deadlinesFor(receivedAt: Date, urgency: UrgencyClass, policy: Policy = DEFAULT_POLICY): Deadlines {
+/** A request type's own service level (taxonomy respondWithin / resolveWithin), in minutes. */
+export interface ServiceLevel {
+  respondMinutes?: number | null;
+  resolveMinutes?: number | null;
+}
+
+export function deadlinesFor(receivedAt: Date, urgency: UrgencyClass, policy: Policy = DEFAULT_POLICY, level: ServiceLevel = {}): Deadlines {
   const t = receivedAt.getTime();
-  const respond = policy.respondWithinMinutes[urgency] * MS_PER_MINUTE;
-  const resolve = policy.resolveWithinMinutes[urgency] * MS_PER_MINUTE;
+  const resolveMinutes = level.resolveMinutes ?? policy.resolveWithinMinutes[urgency];
+  // A type's long service level does not stretch the response limit, but a response limit is never later than the resolve limit.
+  const respondMinutes = Math.min(level.respondMinutes ?? policy.respondWithinMinutes[urgency], resolveMinutes);
+  const respond = respondMinutes * MS_PER_MINUTE;
+  const resolve = resolveMinutes * MS_PER_MINUTE;
   return {
     respondDueAt: new Date(t + respond),
     resolveDueAt: new Date(t + resolve),

@@ -1,2 +1,2 @@
 export { policySchema, parsePolicy, DEFAULT_POLICY, type Policy, type PolicyInput } from './schema.ts';
-export { deadlinesFor, type Deadlines } from './deadlines.ts';
+export { deadlinesFor, type Deadlines, type ServiceLevel } from './deadlines.ts';

@@ -2,34 +2,49 @@
 // so a typo in a code or a dangling department reference fails at start-up, not at dispatch.
 import { z } from 'zod';
 import { URGENCY_CLASSES } from '../../db/schema.ts';
+import { durationSchema } from '../policy/duration.ts';
 
 const slug = /^[a-z][a-z0-9_]*$/;
 
-export const departmentSchema = z.object({
+/**
+ * A city writes names in its own language: a Chinese city nameZh (and nameEn for the English UI),
+ * an English-speaking city nameEn only. The missing one falls back to the other, so every row has both.
+ */
+const withNames = <T extends z.ZodRawShape>(shape: T) =>
+  z.preprocess(
+    (v) => {
+      if (!v || typeof v !== 'object') return v;
+      const o = v as Record<string, unknown>;
+      return { ...o, nameZh: o.nameZh ?? o.nameEn, nameEn: o.nameEn ?? o.nameZh };
+    },
+    z.object({ ...shape, nameZh: z.string().min(1), nameEn: z.string().min(1) }),
+  );
+
+export const departmentSchema = withNames({
   code: z.string().regex(slug),
   /** Government line department (职能部门) or public utility company (公共服务企业): ranked on separate tables. */
   kind: z.enum(['department', 'utility']),
-  nameZh: z.string().min(1),
-  nameEn: z.string().min(1),
 });
 
-export const categoryGroupSchema = z.object({
+export const categoryGroupSchema = withNames({
   code: z.string().regex(slug),
-  nameZh: z.string().min(1),
-  nameEn: z.string().min(1),
 });
 
-export const categorySchema = z.object({
+export const categorySchema = withNames({
   /** `<group>.<slug>`, e.g. 'heating.no_heat'. */
   code: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/),
   groupCode: z.string().regex(slug),
-  nameZh: z.string().min(1),
-  nameEn: z.string().min(1),
   urgency: z.enum(URGENCY_CLASSES),
   /** Line department or utility that owns the matter; null when the street handles it alone. */
   departmentCode: z.string().regex(slug).nullable(),
   /** Dispatched to the department in parallel with the street (并行派单). */
   parallel: z.boolean(),
+  /**
+   * This request type's own service level, overriding its urgency class's limits (US 311 systems
+   * set one per type: "bulk pickup 90d"). "30m", "24h", "7d" or minutes.
+   */
+  respondWithin: durationSchema.optional(),
+  resolveWithin: durationSchema.optional(),
 });
 
 export const taxonomySchema = z

@@ -21,11 +21,11 @@ export async function seedTaxonomy(db: Queryable, t: Taxonomy = TAXONOMY): Promi
   );
   const c = t.categories;
   await db.query(
-    `INSERT INTO categories (code, group_code, name_zh, name_en, urgency, department_code, parallel)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+    `INSERT INTO categories (code, group_code, name_zh, name_en, urgency, department_code, parallel, respond_minutes, resolve_minutes)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::int[], $9::int[])
      ON CONFLICT (code) DO UPDATE SET group_code = EXCLUDED.group_code, name_zh = EXCLUDED.name_zh,
        name_en = EXCLUDED.name_en, urgency = EXCLUDED.urgency, department_code = EXCLUDED.department_code,
-       parallel = EXCLUDED.parallel`,
+       parallel = EXCLUDED.parallel, respond_minutes = EXCLUDED.respond_minutes, resolve_minutes = EXCLUDED.resolve_minutes`,
     [
       c.map((x) => x.code),
       c.map((x) => x.groupCode),
@@ -34,6 +34,8 @@ export async function seedTaxonomy(db: Queryable, t: Taxonomy = TAXONOMY): Promi
       c.map((x) => x.urgency),
       c.map((x) => x.departmentCode),
       c.map((x) => x.parallel),
+      c.map((x) => x.respondWithin ?? null),
+      c.map((x) => x.resolveWithin ?? null),
     ],
   );
 }

@@ -12,7 +12,7 @@ import type { Database, Queryable } from '../../db/client.ts';
 import { ZONE_KINDS } from '../../db/schema.ts';
 import type { Crs } from '../geo/importer.ts';
 
-export const BEIJING_ZONES_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'beijing.zones.geojson');
+export const BEIJING_ZONES_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cities', 'beijing', 'zones.geojson');
 
 export type ZoneImportErrorKind =
   | 'not_feature_collection'
@@ -169,12 +169,17 @@ async function checkCodes(tx: Queryable, staged: Staged[], errors: ZoneImportErr
 
 /** Imports zones; returns a report. When report.ok is false nothing was written. */
 export async function importZones(db: Database, fc: unknown, opts: ZoneImportOptions): Promise<ZoneImportReport> {
+  return db.transaction((tx) => importZonesIn(tx, fc, opts));
+}
+
+/** The import inside a caller's transaction; writes nothing when the report is not ok. */
+export async function importZonesIn(tx: Queryable, fc: unknown, opts: ZoneImportOptions): Promise<ZoneImportReport> {
   if (!['WGS84', 'GCJ02', 'BD09'].includes(opts.crs)) throw new Error(`unknown CRS ${String(opts.crs)}`);
   const errors: ZoneImportError[] = [];
   const fail = (): ZoneImportReport => ({ ok: false, crs: opts.crs, errors: errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1)), zones: 0 });
   const staged = stage(fc, opts.crs, errors);
   if (errors.some((e) => e.index === null)) return fail();
-  return db.transaction(async (tx) => {
+  {
     await checkCodes(tx, staged, errors);
     const invalid = await tx.query<{ i: number; reason: string }>(
       `SELECT (e->>'i')::int AS i, ST_IsValidReason(ST_GeomFromGeoJSON(e->>'g')) AS reason
@@ -205,7 +210,7 @@ export async function importZones(db: Database, fc: unknown, opts: ZoneImportOpt
       [JSON.stringify({ source: opts.source ?? null, crs: opts.crs, replace: !!opts.replace, zones })],
     );
     return { ok: true, crs: opts.crs, errors: [], zones };
-  });
+  }
 }
 
 /**
@@ -214,7 +219,7 @@ export async function importZones(db: Database, fc: unknown, opts: ZoneImportOpt
  */
 export async function loadBeijingZones(db: Database, opts: { force?: boolean } = {}): Promise<ZoneImportReport | null> {
   const text = fs.readFileSync(BEIJING_ZONES_FILE, 'utf8');
-  const source = `data/zones/beijing.zones.geojson sha256:${crypto.createHash('sha256').update(text).digest('hex')}`;
+  const source = `data/cities/beijing/zones.geojson sha256:${crypto.createHash('sha256').update(text).digest('hex')}`;
   if (!opts.force) {
     const [prev] = await db.query<{ source: string | null; stored: number; imported: number }>(
       `SELECT m.value->>'source' source, (SELECT count(*) FROM responsibility_zones)::int stored, (m.value->>'zones')::int imported

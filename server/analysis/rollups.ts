@@ -2,7 +2,7 @@
 // (db/migrations/0004_rollup_triggers.sql). This module is the TypeScript handle on them: rebuild
 // after a bulk load, pause during one, and keep the day boundary in the city's zone.
 import type { Queryable } from '../../db/client.ts';
-import { CITY_TIME_ZONE } from '../time.ts';
+import { cityTimeZone } from '../time.ts';
 
 const PAUSED_KEY = 'rollups.paused';
 const ZONE_KEY = 'city.time_zone';
@@ -14,7 +14,7 @@ const ZONE_KEY = 'city.time_zone';
  */
 export async function rebuildRollups(db: Queryable, opts: { timeZone?: string } = {}): Promise<{ ms: number }> {
   const t0 = Date.now();
-  await setZone(db, opts.timeZone ?? CITY_TIME_ZONE);
+  await setZone(db, opts.timeZone ?? cityTimeZone());
   await db.query('SELECT hotline_rollup_rebuild()');
   return { ms: Date.now() - t0 };
 }
@@ -40,7 +40,7 @@ export async function rollupsPaused(db: Queryable): Promise<boolean> {
  * from the one the days were cut in. Returns whether it rebuilt.
  */
 export async function ensureRollups(db: Queryable, opts: { timeZone?: string } = {}): Promise<boolean> {
-  const zone = opts.timeZone ?? CITY_TIME_ZONE;
+  const zone = opts.timeZone ?? cityTimeZone();
   const [state] = await db.query<{ paused: boolean; zone: string }>(
     `SELECT EXISTS (SELECT 1 FROM meta WHERE key = $1) AS paused, hotline_city_zone() AS zone`,
     [PAUSED_KEY],

@@ -55,6 +55,9 @@ interface Looked {
   ord: number;
   known: boolean;
   urgency: UrgencyClass | null;
+  /** The request type's own service level, when its city sets one. */
+  respond_minutes: number | null;
+  resolve_minutes: number | null;
   department_code: string | null;
   parallel: boolean | null;
   department_kind: 'department' | 'utility' | null;
@@ -92,7 +95,7 @@ const LOOKUP_SQL = `
     FROM cand JOIN i ON i.ord = cand.ord JOIN tickets t ON t.id = cand.id
     WHERE t.category_code = i.category AND t.received_at <= i.received_at AND t.received_at >= i.received_at - make_interval(days => i.window_days)
     ORDER BY i.ord, t.received_at DESC, t.id DESC)
-  SELECT i.ord, c.code IS NOT NULL AS known, c.urgency, c.department_code, c.parallel, d.kind AS department_kind,
+  SELECT i.ord, c.code IS NOT NULL AS known, c.urgency, c.respond_minutes, c.resolve_minutes, c.department_code, c.parallel, d.kind AS department_kind,
          l.district_code, l.street_code, l.grid_code, z.zone_code, z.department_code AS zone_department, zd.kind AS zone_department_kind,
          ex.id AS existing_id, ex.status AS existing_status, ex.location_status AS existing_location, ex.repeat_of AS existing_repeat_of,
          rep.id AS repeat_id, rep.root AS repeat_root, rep.received_at AS repeat_at
@@ -247,7 +250,7 @@ export async function writeIntakeBatch(tx: Queryable, items: IntakeItem[]): Prom
       const answered = input.answeredOnCall ?? (input.kind === 'consultation' || input.kind === 'praise');
       const dispatch = !answered && locationStatus === 'located';
       const status: TicketStatus = answered ? 'closed' : dispatch ? 'dispatched' : 'received';
-      const due = answered ? null : deadlinesFor(p.receivedAt, look.urgency!, p.settings.policy);
+      const due = answered ? null : deadlinesFor(p.receivedAt, look.urgency!, p.settings.policy, { respondMinutes: look.respond_minutes, resolveMinutes: look.resolve_minutes });
       const zone: ZoneClaim | null = look.zone_code ? { code: look.zone_code, unitCode: look.zone_department!, unitKind: look.zone_department_kind ?? 'department' } : null;
       const targets = dispatch ? dispatchTargets(look.street_code!, zone, look) : [];
       tickets.push({

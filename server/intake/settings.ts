@@ -1,5 +1,6 @@
 // Intake/life-cycle settings that are local policy: the time-limit policy and the repeat window.
-import { DEFAULT_POLICY, type Policy } from '../../data/policy/index.ts';
+import type { Policy } from '../../data/policy/index.ts';
+import { cityPolicy } from '../city.ts';
 
 export interface LifecycleSettings {
   policy: Policy;
@@ -11,5 +12,5 @@ export const NOTIFY_CHANNEL = 'hotline_ticket_events';
 
 export function defaultSettings(): LifecycleSettings {
   const days = Number(process.env.HOTLINE_REPEAT_WINDOW_DAYS ?? 30);
-  return { policy: DEFAULT_POLICY, repeatWindowDays: Number.isFinite(days) && days >= 0 ? days : 30 };
+  return { policy: cityPolicy(), repeatWindowDays: Number.isFinite(days) && days >= 0 ? days : 30 };
 }

@@ -1,7 +1,7 @@
 // Calendar periods of the reporting rhythm (day, ISO week, month, year) as instants, in the city's
 // time zone. Pure: no I/O. A month is [local midnight of the 1st, local midnight of the next 1st),
 // so in Beijing 2026-10-31T15:59:59Z is October and 2026-10-31T16:00:00Z is November.
-import { CITY_TIME_ZONE, startOfCityDay } from '../time.ts';
+import { cityTimeZone, startOfCityDay } from '../time.ts';
 
 export const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export const DATE_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -106,7 +106,7 @@ export function yearPeriod(year: number, zone?: string): Period {
 
 function cityParts(at: Date, zone?: string): { year: number; month: number; day: number } {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone ?? CITY_TIME_ZONE,
+    timeZone: zone ?? cityTimeZone(),
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

@@ -9,7 +9,7 @@
 // cached counts on every request: they are cheap, and the policy may differ between callers.
 import type { Queryable } from '../../db/client.ts';
 import { CITY, type Scope } from '../auth/principal.ts';
-import { CITY_TIME_ZONE } from '../time.ts';
+import { cityTimeZone } from '../time.ts';
 import { DEFAULT_RANKING_POLICY, type RankingPolicy } from './policy.ts';
 import { monthTable, ranksOf, type MonthRow, type MonthTable, type UnitMonthInput, type UnrankedReason } from './month.ts';
 import type { Rate, UnitCounts, UnitCountsInput } from './rates.ts';
@@ -237,7 +237,7 @@ export class RankingService {
     opts: RankingOptions = {},
   ) {
     this.policy = opts.policy ?? DEFAULT_RANKING_POLICY;
-    this.timeZone = opts.timeZone ?? CITY_TIME_ZONE;
+    this.timeZone = opts.timeZone ?? cityTimeZone();
     this.settledTtlMs = opts.settledTtlMs ?? 10 * MINUTE;
     this.openTtlMs = opts.openTtlMs ?? MINUTE;
     this.now = opts.now ?? (() => new Date());

@@ -40,7 +40,7 @@
 import type { Database, Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
-import { CITY_TIME_ZONE } from '../time.ts';
+import { cityTimeZone } from '../time.ts';
 import type { Period } from './periods.ts';
 import type { UnitCountsInput } from './rates.ts';
 
@@ -127,7 +127,7 @@ const PARAMS_CTE = `typed_params AS (SELECT $1::timestamptz AS p_from, $2::times
   $4::text AS p_bucket, $5::text[] AS p_dispatch_codes, $6::text[] AS p_unit_codes)`;
 
 function params(s: FactScope): unknown[] {
-  return [s.period.from, s.period.to, s.timeZone ?? CITY_TIME_ZONE, s.bucket, [...s.dispatchCodes], [...s.unitCodes]];
+  return [s.period.from, s.period.to, s.timeZone ?? cityTimeZone(), s.bucket, [...s.dispatchCodes], [...s.unitCodes]];
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AppEnv } from '../app.ts';
 import type { Queryable } from '../../db/client.ts';
 import { validQuery } from '../validate.ts';
 import { resolveFilter, ticketFilterSchema, type ResolvedFilter } from '../filters.ts';
-import { CITY_TIME_ZONE } from '../time.ts';
+import { cityTimeZone } from '../time.ts';
 import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
 
@@ -128,7 +128,7 @@ export const summary = new Hono<AppEnv>()
     const rows = await db.query<{ b: string; code: string | null; n: number }>(
       `SELECT to_char(${bucket}, 'YYYY-MM-DD') AS b, ${column} AS code, count(*)::int AS n
        FROM tickets t WHERE ${f.where} GROUP BY 1, 2 ORDER BY 1, 2`,
-      [...f.params, CITY_TIME_ZONE, q.step],
+      [...f.params, cityTimeZone(), q.step],
     );
     const buckets = [...new Set(rows.map((r) => r.b))].sort();
     const at = new Map(buckets.map((b, i) => [b, i]));

@@ -5,7 +5,7 @@ import { validQuery } from '../validate.ts';
 import { resolveFilter, ticketFilterSchema } from '../filters.ts';
 import { listCategories } from './categories.ts';
 import { errorBody } from '../errors.ts';
-import { CITY_TIME_ZONE } from '../time.ts';
+import { cityTimeZone } from '../time.ts';
 import { contentDisposition } from '../reports/labels.ts';
 import { countExport, exportRows, MAX_EXPORT_ROWS } from '../export/rows.ts';
 import { ticketsCsv } from '../export/csv.ts';
@@ -27,8 +27,8 @@ const exportQuery = ticketFilterSchema.extend({
 });
 
 /** "2026-11-01 08:30" in the city's zone (sv-SE writes ISO-like dates). */
-const cityTime = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: CITY_TIME_ZONE,
+const cityTime = (): Intl.DateTimeFormat => new Intl.DateTimeFormat('sv-SE', {
+  timeZone: cityTimeZone(),
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
@@ -73,12 +73,13 @@ export const tickets = new Hono<AppEnv>()
       exportRows(db, f),
       f.region ? db.query<{ zh: string; en: string }>('SELECT name_zh AS zh, name_en AS en FROM regions WHERE code = $1', [f.region]) : [],
     ]);
-    const day = (d: Date) => cityTime.format(d).slice(0, 10);
+    const day = (d: Date) => cityTime().format(d).slice(0, 10);
     // `to` is exclusive: the file names the last day it covers; a scoped export names its region
     const name = exportFileName(q.lang, { ...q, region: f.region }, region[0]?.[q.lang] ?? null, day(f.from), day(new Date(f.to.getTime() - 1)), q.format);
     c.header('Content-Disposition', contentDisposition('attachment', name, name.replace(/[^\x20-\x7e]/g, '_')));
     c.header('X-Total-Count', String(rows.length));
-    const fmt = (d: Date) => cityTime.format(new Date(d));
+    const inZone = cityTime();
+    const fmt = (d: Date) => inZone.format(new Date(d));
     if (q.format === 'csv') {
       c.header('Content-Type', 'text/csv; charset=utf-8');
       return c.body(ticketsCsv(rows, q.lang, fmt));

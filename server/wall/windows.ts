@@ -1,12 +1,12 @@
 // The two windows the wall compares, as instants. Pure.
 //
-// "Today" is the city day so far: [start of today in CITY_TIME_ZONE, now). The comparison is the
+// "Today" is the city day so far: [start of today in cityTimeZone(), now). The comparison is the
 // same day last week UP TO THE SAME TIME OF DAY: [start of that day, that start + time elapsed
 // today). Comparing a morning's figures with a whole day last week would show every figure
 // "down" until the evening; cutting last week at the same clock time makes the arrows mean
 // something at any hour. The elapsed time is measured on the wall clock of each day (not a
 // fixed 7 × 24 h shift) so a zone with summer time still compares 10:00 with 10:00.
-import { CITY_TIME_ZONE, startOfCityDay, zoneOffsetMinutes } from '../time.ts';
+import { cityTimeZone, startOfCityDay, zoneOffsetMinutes } from '../time.ts';
 
 export interface Window {
   from: Date;
@@ -23,7 +23,7 @@ export interface WallWindows {
   week: Window;
 }
 
-export function cityDateOf(at: Date, zone: string = CITY_TIME_ZONE): string {
+export function cityDateOf(at: Date, zone: string = cityTimeZone()): string {
   return new Date(at.getTime() + zoneOffsetMinutes(at, zone) * 60_000).toISOString().slice(0, 10);
 }
 
@@ -33,7 +33,7 @@ function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function wallWindows(now: Date, zone: string = CITY_TIME_ZONE): WallWindows {
+export function wallWindows(now: Date, zone: string = cityTimeZone()): WallWindows {
   const date = cityDateOf(now, zone);
   const todayStart = startOfCityDay(date, zone);
   // wall-clock time of day, in ms, so offsets that differ between the two days cancel out

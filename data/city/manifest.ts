@@ -1,0 +1,114 @@
+// A city package's manifest (city.json): who the city is, its zone and language, the levels of its
+// jurisdiction hierarchy and where each boundary file's code, name and parent live. Validated with
+// zod so `npm run city -- check DIR` can name the file, feature and property of every problem.
+import { z } from 'zod';
+import { REGION_LEVELS } from '../../db/schema.ts';
+
+export const CRS_NAMES = ['WGS84', 'GCJ02', 'BD09'] as const;
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const text = z.string().trim().min(1);
+
+/** A name in the city's own language, with optional English and Chinese forms for the other UI locale. */
+export const namesSchema = z.object({ local: text, en: text.optional(), zh: text.optional() });
+export type Names = z.infer<typeof namesSchema>;
+
+/**
+ * Where a value comes from in a feature's properties: a property name ("boro_code"), a template
+ * with properties in braces ("Community District {BoroCD}"), or either with a slice of the text
+ * ({ "from": "BoroCD", "slice": [0, -2] } turns 206 into "2", its borough).
+ */
+export const propertyRefSchema = z.union([
+  text,
+  z.object({ from: text, slice: z.tuple([z.number().int(), z.number().int()]).or(z.tuple([z.number().int()])).optional() }),
+]);
+export type PropertyRef = z.infer<typeof propertyRefSchema>;
+
+export const boundaryFileSchema = z
+  .object({
+    /** Path inside the package folder. */
+    file: text,
+    /** Overrides the manifest's crs for this file. */
+    crs: z.enum(CRS_NAMES).optional(),
+    /** Every feature of the file is at this level… */
+    level: z.enum(REGION_LEVELS).optional(),
+    /** …or the level is read from this property (values district, street, community, grid). */
+    levelProperty: text.optional(),
+    properties: z.object({
+      code: propertyRefSchema,
+      name: propertyRefSchema,
+      nameEn: propertyRefSchema.optional(),
+      parent: propertyRefSchema.optional(),
+      population: propertyRefSchema.optional(),
+      synthetic: propertyRefSchema.optional(),
+    }),
+    /** Boundaries drawn for the demo rather than published (shown as 示意 in the UI). */
+    synthetic: z.boolean().default(false),
+  })
+  .refine((b) => (b.level === undefined) !== (b.levelProperty === undefined), { message: 'give exactly one of level and levelProperty', path: ['level'] });
+export type BoundaryFile = z.infer<typeof boundaryFileSchema>;
+
+export const manifestSchema = z
+  .object({
+    schemaVersion: z.literal(1).default(1),
+    /** Short identifier, e.g. "beijing", "nyc". */
+    code: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lower-case letters, digits, - or _, 2–32 characters'),
+    names: namesSchema,
+    /** The interface language officials get by default. */
+    locale: z.enum(LOCALES),
+    /** IANA zone: days, weeks and months (and so rankings) are cut here; history without an offset is read in it. */
+    timeZone: z.string().refine(isTimeZone, 'unknown IANA time zone'),
+    /** CRS of the boundary files unless a file says otherwise. */
+    crs: z.enum(CRS_NAMES).default('WGS84'),
+    /** The levels this city has, top down, with their local names. 'district' and 'street' are required (street = the unit tickets are dispatched to). */
+    levels: z
+      .array(z.object({ level: z.enum(REGION_LEVELS), names: namesSchema }))
+      .min(2)
+      .max(4),
+    boundaries: z.array(boundaryFileSchema).min(1),
+    /** Grid cells generated for a city that publishes none: H3 hexagons of this resolution clipped to each street. */
+    grid: z.object({ h3Resolution: z.number().int().min(5).max(10) }).optional(),
+    /** Category taxonomy file (departments/agencies, groups, categories with urgency and time limits). */
+    taxonomy: text,
+    /** Time-limit and assessment policy file; fields left out take the defaults. */
+    policy: text.optional(),
+    /** Responsibility zones (责任区) as GeoJSON. */
+    zones: z.object({ file: text, crs: z.enum(CRS_NAMES).optional() }).optional(),
+    /** Residents per region as CSV, for demand per 10,000 residents: columns named here. */
+    population: z.object({ file: text, code: text, population: text }).optional(),
+    /** Points in a gap between published polygons still belong to the nearest region within this distance. */
+    locateToleranceMeters: z.number().min(0).max(500).default(15),
+    /** What the data notice says about where the boundaries come from. */
+    provenance: namesSchema.optional(),
+  })
+  .superRefine((m, ctx) => {
+    const levels = m.levels.map((l) => l.level);
+    if (new Set(levels).size !== levels.length) ctx.addIssue({ code: 'custom', path: ['levels'], message: 'a level is listed twice' });
+    for (const need of ['district', 'street'] as const)
+      if (!levels.includes(need)) ctx.addIssue({ code: 'custom', path: ['levels'], message: `the '${need}' level is required` });
+    const order = levels.map((l) => REGION_LEVELS.indexOf(l));
+    if (order.some((o, i) => i > 0 && o <= order[i - 1]))
+      ctx.addIssue({ code: 'custom', path: ['levels'], message: `levels must be listed top down: ${REGION_LEVELS.join(' → ')}` });
+    if (m.grid && levels.includes('grid')) ctx.addIssue({ code: 'custom', path: ['grid'], message: 'the city has a grid level already; grid generation is for cities without one' });
+    m.boundaries.forEach((b, i) => {
+      if (b.level && !levels.includes(b.level))
+        ctx.addIssue({ code: 'custom', path: ['boundaries', i, 'level'], message: `level '${b.level}' is not among the city's levels` });
+    });
+  });
+
+export type CityManifest = z.infer<typeof manifestSchema>;
+
+/** The display name in a UI locale, falling back to the local name. */
+export function nameIn(names: Names, locale: Locale): string {
+  return (locale === 'en' ? names.en : names.zh) ?? names.local;
+}
