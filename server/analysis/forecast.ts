@@ -11,7 +11,7 @@ import { backtest, forecastMonth, mean, type BacktestUnit, type ForecastParams, 
 import { interventionEffect, matchControls, type PlaceCounts } from './interventionEffect.ts';
 import { AnalysisInputError } from './params.ts';
 import { monthlyCellCategoryCounts, studyCells, windowCounts, type H3Res } from './sql/h3.ts';
-import { analysisArea, categoryInfo, dataSpan, resolveCategories, type DataSpan } from './sql/scope.ts';
+import { analysisArea, categoryInfo, dataSpan, meaningfulSpan, resolveCategories, type DataSpan } from './sql/scope.ts';
 import { lastCompleteMonth } from './topics.ts';
 import { perDatabase } from './ttlCache.ts';
 
@@ -199,13 +199,15 @@ export interface BacktestRequest {
  * (default: every complete month with a month of history before it).
  */
 export async function forecastBacktest(db: Queryable, req: BacktestRequest, jurisdiction: Scope, params?: ForecastParams) {
-  const [categories, { district, street }, span] = await Promise.all([
+  const [categories, { district, street }, span, meaningful] = await Promise.all([
     resolveCategories(db, req.category),
     analysisArea(db, jurisdiction, req.district),
     dataSpan(db),
+    meaningfulSpan(db),
   ]);
   if (span.first === null || span.last === null) throw new AnalysisInputError('from', 'there is no data to backtest on');
-  const firstMonth = monthIndex(span.first);
+  // History starts at the first month of meaningful volume; stray records before it are reported.
+  const firstMonth = monthIndex(meaningful.first ?? span.first);
   const lastFull = lastCompleteMonth(span.last);
   const from = req.from !== undefined ? monthIndex(req.from) : firstMonth + 1;
   const to = req.to !== undefined ? monthIndex(req.to) : lastFull;
@@ -234,6 +236,8 @@ export async function forecastBacktest(db: Queryable, req: BacktestRequest, juri
     // (the only fair comparison with that baseline).
     mean: summary(rows),
     meanWhereSeasonal: summary(withSeasonal),
+    /** Located tickets before the first month of meaningful volume, left out of the history. */
+    strayRecords: { before: monthStart(firstMonth), tickets: meaningful.strayTickets },
   };
 }
 

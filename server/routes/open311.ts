@@ -14,14 +14,18 @@ import { open311Error, render, splitFormat, type Format } from '../open311/forma
 import { service, serviceRequest, STATUS_FILTER, type RequestRow, type ServiceRow } from '../open311/mapping.ts';
 import { limitBody } from './lifecycle.ts';
 import { scopeClause } from '../auth/scope.ts';
+import { activeCity } from '../city.ts';
 
 const DEFAULT_DAYS = 90;
 const MAX_REQUESTS = 1000;
 
-const SERVICES_SQL = `SELECT c.code, c.name_zh, g.name_zh AS group_zh, c.urgency FROM categories c JOIN category_groups g ON g.code = c.group_code`;
+/** A name in the city's own language (its package's locale), the other language as fallback. */
+const localName = (alias: string) =>
+  activeCity()?.locale === 'en' ? `COALESCE(NULLIF(${alias}.name_en, ''), ${alias}.name_zh)` : `COALESCE(NULLIF(${alias}.name_zh, ''), ${alias}.name_en)`;
+const servicesSql = () => `SELECT c.code, ${localName('c')} AS name_zh, ${localName('g')} AS group_zh, c.urgency FROM categories c JOIN category_groups g ON g.code = c.group_code`;
 
-const REQUEST_SQL = `
-  SELECT t.id::int AS id, t.status, t.category_code, c.name_zh AS service_name, t.description, t.address,
+const requestSql = () => `
+  SELECT t.id::int AS id, t.status, t.category_code, ${localName('c')} AS service_name, t.description, t.address,
          ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at, t.updated_at, t.resolve_due_at,
          (SELECT d.unit_code FROM dispatches d WHERE d.ticket_id = t.id AND d.active AND d.role = 'territorial' ORDER BY d.id DESC LIMIT 1) AS agency,
          (SELECT e.note FROM ticket_events e WHERE e.ticket_id = t.id AND e.note IS NOT NULL ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status_notes
@@ -37,7 +41,7 @@ export const open311 = new Hono<AppEnv>()
     const [res, format] = f;
     const db = c.get('db');
     if (res === 'services') {
-      const rows = await db.query<ServiceRow>(`${SERVICES_SQL} ORDER BY c.code`);
+      const rows = await db.query<ServiceRow>(`${servicesSql()} ORDER BY c.code`);
       return render(format, 200, 'services', 'service', rows.map(service));
     }
     if (res !== 'requests') return open311Error(format, 404, `No such resource: ${res}`);
@@ -74,14 +78,14 @@ export const open311 = new Hono<AppEnv>()
         where.push(`t.status = ANY($${params.length}::text[])`);
       }
     }
-    const rows = await db.query<RequestRow>(`${REQUEST_SQL} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, t.id DESC LIMIT ${MAX_REQUESTS}`, params);
+    const rows = await db.query<RequestRow>(`${requestSql()} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, t.id DESC LIMIT ${MAX_REQUESTS}`, params);
     return render(format, 200, 'service_requests', 'request', rows.map(serviceRequest));
   })
   .get('/services/:name', async (c) => {
     const f = fmtOf(c, c.req.param('name'));
     if (!f) return open311Error('json', 404, 'Service definitions are services/{code}.json or .xml');
     const [code, format] = f;
-    const rows = await c.get('db').query<ServiceRow>(`${SERVICES_SQL} WHERE c.code = $1`, [code]);
+    const rows = await c.get('db').query<ServiceRow>(`${servicesSql()} WHERE c.code = $1`, [code]);
     if (!rows[0]) return open311Error(format, 404, `service_code ${code} not found`);
     // No extra attributes are asked of the citizen: metadata is false and the list is empty.
     return render(format, 200, 'service_definition', 'service_definition', { service_code: code, attributes: [] });
@@ -94,7 +98,7 @@ export const open311 = new Hono<AppEnv>()
     const params: unknown[] = [Number(id)];
     const own = scopeClause(c.get('principal').scope, params);
     // outside the reader's jurisdiction reads as missing
-    const rows = await c.get('db').query<RequestRow>(`${REQUEST_SQL} WHERE t.id = $1${own ? ` AND ${own}` : ''}`, params);
+    const rows = await c.get('db').query<RequestRow>(`${requestSql()} WHERE t.id = $1${own ? ` AND ${own}` : ''}`, params);
     if (!rows[0]) return open311Error(format, 404, `service_request_id ${id} not found`);
     return render(format, 200, 'service_requests', 'request', rows.map(serviceRequest));
   })

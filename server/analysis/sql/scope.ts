@@ -74,6 +74,32 @@ export interface DataSpan {
 }
 
 /** Read from the all-category H3 rollup by its primary key (res 7 is the smallest level). */
+/**
+ * The first month of meaningful volume: the first with at least this share of the median month.
+ * Real histories carry a few stray records years before the system went live (a mistyped year, a
+ * migrated test ticket); a backtest that started there would average over empty months.
+ */
+export const MEANINGFUL_MONTH_SHARE = 0.05;
+
+/** Monthly located-ticket totals → the first meaningful month and the tickets before it (pure). */
+export function meaningfulStart(months: { month: string; tickets: number }[], share = MEANINGFUL_MONTH_SHARE): { first: string | null; strayTickets: number } {
+  if (months.length === 0) return { first: null, strayTickets: 0 };
+  const sorted = [...months].map((m) => m.tickets).sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const ordered = [...months].sort((a, b) => a.month.localeCompare(b.month));
+  const k = ordered.findIndex((m) => m.tickets >= share * median);
+  return { first: ordered[k].month, strayTickets: ordered.slice(0, k).reduce((n, m) => n + m.tickets, 0) };
+}
+
+/** First day of the first meaningful month (see meaningfulStart) and the stray tickets before it. */
+export async function meaningfulSpan(db: Queryable): Promise<{ first: string | null; strayTickets: number }> {
+  const rows = await db.query<{ month: string; tickets: number }>(
+    `SELECT to_char(day, 'YYYY-MM') AS month, sum(tickets)::int AS tickets FROM rollup_h3_daily_total WHERE res = 7 GROUP BY 1`,
+  );
+  const m = meaningfulStart(rows);
+  return { first: m.first === null ? null : `${m.first}-01`, strayTickets: m.strayTickets };
+}
+
 export async function dataSpan(db: Queryable): Promise<DataSpan> {
   const [r] = await db.query<{ first: string | null; last: string | null }>(
     `SELECT (SELECT min(day) FROM rollup_h3_daily_total WHERE res = 7)::text AS first,
