@@ -5,6 +5,7 @@ import { applyDocumentLocale, i18n } from './i18n/index.ts';
 import { router } from './router.ts';
 import { whenUnauthenticated } from './auth/http.ts';
 import { useSessionStore } from './stores/session.ts';
+import { loadConfig } from './composables/city.ts';
 import './styles/base.css';
 
 applyDocumentLocale();
@@ -19,4 +20,8 @@ whenUnauthenticated(() => {
   if (!route.meta.public) void router.replace({ name: 'login', query: { next: route.fullPath } });
 });
 
-createApp(App).use(pinia).use(i18n).use(router).mount('#app');
+// The city (zone, names, bounds, language) is known before anything is drawn, so no page shows a
+// time in the wrong zone or a map of nowhere first. Without an answer the pages start city-neutral.
+void loadConfig()
+  .catch((err: unknown) => console.warn('config unavailable:', err))
+  .finally(() => createApp(App).use(pinia).use(i18n).use(router).mount('#app'));

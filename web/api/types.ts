@@ -2,6 +2,7 @@
 // When server/ exports its Hono AppType, replace these with types inferred through `hc`
 // (architecture: one source of truth for shapes); until then they are kept here, in one place.
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { CityInfo } from '../../server/city.ts';
 
 export type RegionLevel = 'district' | 'street' | 'grid';
 
@@ -56,6 +57,9 @@ export interface Summary {
   synthetic: boolean;
 }
 
+/** The active city (server/city.ts; type-only, nothing of server/ reaches the bundle). */
+export type { CityInfo, CityLevel } from '../../server/city.ts';
+
 /** GET /api/config: deployment settings the page needs before drawing. */
 export interface AppConfig {
   engine?: string;
@@ -63,6 +67,8 @@ export interface AppConfig {
   basemapStyleUrl?: string | null;
   /** true when tickets are generated demo data (shown as a badge); absent means unknown */
   demo?: boolean;
+  /** the city's names, zone, levels, bounds and language; null when no city package is active */
+  city?: CityInfo | null;
 }
 
 export interface TicketFilter {

@@ -1,5 +1,6 @@
 // Display formatting for rates and ranks; numbers are computed by the server, only rounded here.
 import type { Rate, RankingRow } from '../api/ranking.ts';
+import { formatCityTime } from './city.ts';
 
 export function pct(v: number | null | undefined, digits = 1): string {
   return v === null || v === undefined ? '—' : `${v.toFixed(digits)}%`;
@@ -28,18 +29,11 @@ export function tieCounts(rows: readonly Pick<RankingRow, 'rank'>[]): Map<number
 
 export function cityDateTime(iso: string | null, locale: string): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: 'Asia/Shanghai',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(iso));
+  return formatCityTime(iso, locale, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 export function cityDate(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  return formatCityTime(iso, locale, { year: 'numeric', month: '2-digit', day: '2-digit' });
 }
 
 export function unitName(locale: string, zh: string | null, en: string | null): string {

@@ -1,3 +1,6 @@
+import { cityDateOf, cityDayStart as dayStart } from './city.ts';
+import { addDays } from './zone.ts';
+
 // Time range presets. Ranges end at the last day that has data (not "now"), because demo
 // and replayed datasets end in the past and an empty "last 7 days" would mislead.
 export const RANGE_PRESETS = ['7d', '30d', '90d', '13m'] as const;
@@ -31,14 +34,12 @@ export function isRangePreset(v: unknown): v is RangePreset {
   return typeof v === 'string' && (RANGE_PRESETS as readonly string[]).includes(v);
 }
 
-/** The instant a city date (YYYY-MM-DD) begins; Beijing keeps +08:00 all year. */
-export function cityDayStart(date: string): string {
-  return new Date(`${date}T00:00:00+08:00`).toISOString();
-}
+/** The instant a city date (YYYY-MM-DD) begins in the city's zone, daylight saving included. */
+export const cityDayStart = dayStart;
 
-/** A custom window of city dates, both days included (`to` is the next day's start). */
+/** A custom window of city dates, both days included (`to` is the next day's start, which a DST night makes 23 or 25 h later). */
 export function customRange(from: string, to: string): TimeRange {
-  return { from: cityDayStart(from), to: new Date(Date.parse(cityDayStart(to)) + DAY_MS).toISOString() };
+  return { from: cityDayStart(from), to: cityDayStart(addDays(to, 1)) };
 }
 
 /** The period of the same length immediately before, for comparison. */
@@ -50,5 +51,5 @@ export function previousRange(r: TimeRange): TimeRange {
 
 /** The city date (YYYY-MM-DD) of an instant. */
 export function cityDate(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+  return cityDateOf(iso);
 }

@@ -6,9 +6,10 @@ import { storeToRefs } from 'pinia';
 import type { AppConfig, CategoriesResponse, Summary, TicketPoints } from '../api/types.ts';
 import type { TicketPage, WorkspaceFilter, WorkspaceSummary } from '../components/workspace/types.ts';
 import { useFilterStore } from '../stores/filters.ts';
-import { fetchCategories, fetchConfig, fetchTicketPage, fetchWorkspacePoints, fetchWorkspaceSummary } from './api.ts';
+import { fetchCategories, fetchTicketPage, fetchWorkspacePoints, fetchWorkspaceSummary } from './api.ts';
 import { customRange, previousRange, rangeFor, type TimeRange } from './timeRange.ts';
 import { assignGroupColors, OTHER_GROUP_COLOR } from '../map/palette.ts';
+import { loadConfig } from './city.ts';
 
 export type LoadState = 'loading' | 'ready' | 'error';
 
@@ -67,7 +68,7 @@ export function useDashboard() {
   let inflight: AbortController | null = null;
 
   async function boot(signal: AbortSignal): Promise<void> {
-    const [cfg, cats, first] = await Promise.all([fetchConfig(signal), fetchCategories(signal), fetchWorkspaceSummary(emptyFilter(), signal)]);
+    const [cfg, cats, first] = await Promise.all([loadConfig(), fetchCategories(signal), fetchWorkspaceSummary(emptyFilter(), signal)]);
     config.value = cfg;
     categories.value = cats;
     anchor.value = { from: first.from, to: first.to };

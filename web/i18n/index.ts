@@ -1,4 +1,5 @@
-// vue-i18n setup: zh-CN first, English second; the choice is remembered per browser.
+// vue-i18n setup: zh-CN and English; the city's language is the default (cityLocale, once
+// /api/config has said which city this is) and a choice made in the header is remembered per browser.
 import { createI18n } from 'vue-i18n';
 import zhCN from './zh-CN.ts';
 import en from './en.ts';
@@ -9,13 +10,16 @@ type MessageSchema = typeof zhCN;
 
 const STORAGE_KEY = 'hotline.locale';
 
-function storedLocale(): AppLocale {
+const isLocale = (v: unknown): v is AppLocale => (LOCALES as readonly unknown[]).includes(v);
+
+/** The language chosen in this browser, if any. */
+function storedLocale(): AppLocale | null {
   try {
     const v = localStorage.getItem(STORAGE_KEY);
-    return (LOCALES as readonly string[]).includes(v ?? '') ? (v as AppLocale) : 'zh-CN';
+    return isLocale(v) ? v : null;
   } catch {
     // storage can be disabled (kiosk profiles, privacy mode): fall back to the default
-    return 'zh-CN';
+    return null;
   }
 }
 
@@ -26,7 +30,7 @@ const numberFormats = {
 
 export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   legacy: false,
-  locale: storedLocale(),
+  locale: storedLocale() ?? 'zh-CN',
   fallbackLocale: 'zh-CN',
   messages: { 'zh-CN': zhCN, en },
   numberFormats: { 'zh-CN': numberFormats, en: numberFormats },
@@ -39,6 +43,13 @@ export function setLocale(locale: AppLocale): void {
   } catch {
     /* see storedLocale */
   }
+  applyDocumentLocale();
+}
+
+/** The city's language becomes the page's, unless this browser chose one. */
+export function cityLocale(locale: string | null | undefined): void {
+  if (storedLocale() || !isLocale(locale) || i18n.global.locale.value === locale) return;
+  i18n.global.locale.value = locale;
   applyDocumentLocale();
 }
 

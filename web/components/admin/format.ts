@@ -1,11 +1,12 @@
 // Small display helpers shared by the admin panels.
 import { AdminError } from './adminApi.ts';
+import { formatCityTime } from '../../composables/city.ts';
 
 type T = (key: string, named?: Record<string, unknown>) => string;
 
 export function formatTime(iso: string | null, locale: string): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(iso));
+  return formatCityTime(iso, locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
 /** The server's reason, in a sentence that says what kind of refusal it was. */

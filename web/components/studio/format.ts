@@ -1,4 +1,6 @@
-// Number, date and share formatting for the studio, per UI locale. Pure: unit-tested.
+// Number, date and share formatting for the studio, per UI locale. Pure but for the city's zone
+// (composables/city.ts), in which instants are shown: unit-tested.
+import { formatCityTime, formatDay } from '../../composables/city.ts';
 
 export function fmtInt(n: number | null | undefined, locale: string): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
@@ -40,18 +42,14 @@ export function monthLabel(key: string, locale: string, short = false): string {
   return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', year: short ? '2-digit' : 'numeric', month: short ? 'numeric' : 'short' }).format(d);
 }
 
-/** 'YYYY-MM-DD' (or an ISO instant, read in city time) → a short local date. */
+/** 'YYYY-MM-DD' (a city date as it is) or an ISO instant (read in the city's zone) → a short local date. */
 export function dayLabel(value: string, locale: string): string {
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00+08:00`) : new Date(value);
-  return new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' }).format(d);
+  const o: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'numeric', day: 'numeric' };
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDay(value, locale, o) : formatCityTime(value, locale, o);
 }
 
 /** Calendar arithmetic on 'YYYY-MM-DD' (UTC noon avoids DST edges). */
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+export { addDays } from '../../composables/zone.ts';
 
 /** Name in the UI language. */
 export function nameOf(locale: string, zh: string, en: string | null | undefined): string {

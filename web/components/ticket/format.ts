@@ -1,10 +1,11 @@
 // Times in the city's zone and durations for the ticket pages.
-const CITY_ZONE = 'Asia/Shanghai';
+import { cityZone } from '../../composables/city.ts';
 
 /** "11/26 14:05" (or with the year when it is not this year's), in the city's zone. */
 export function cityTime(iso: string | null, locale: string, opts: { seconds?: boolean; year?: boolean } = {}): string {
   if (!iso) return '—';
   const d = new Date(iso);
+  const CITY_ZONE = cityZone();
   const thisYear = new Intl.DateTimeFormat('en', { timeZone: CITY_ZONE, year: 'numeric' });
   const showYear = opts.year ?? thisYear.format(d) !== thisYear.format(new Date());
   return new Intl.DateTimeFormat(locale, {

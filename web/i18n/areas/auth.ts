@@ -3,7 +3,8 @@
 export const zh = {
   login: {
     title: '登录',
-    lead: '北京市民服务热线工单空间分布与分析',
+    lead: '{city}市民服务热线工单空间分布与分析',
+    leadNoCity: '市民服务热线工单空间分布与分析',
     username: '用户名',
     password: '密码',
     submit: '登录',
@@ -92,10 +93,10 @@ export const zh = {
       password: '初始密码',
       district: '区',
       street: '街乡镇',
-      pickDistrict: '选择区',
-      pickStreet: '选择街乡镇',
+      pickDistrict: '选择{level}',
+      pickStreet: '选择{level}',
       cityWide: '全市（无需辖区）',
-      wholeDistrict: '整个区',
+      wholeDistrict: '整个{level}',
     },
     kiosks: {
       heading: '大屏令牌',
@@ -154,7 +155,8 @@ export const zh = {
 export const en: typeof zh = {
   login: {
     title: 'Sign in',
-    lead: 'Beijing 12345 hotline tickets: where they are and what they say',
+    lead: '{city} hotline tickets: where they are and what they say',
+    leadNoCity: 'Hotline tickets: where they are and what they say',
     username: 'Username',
     password: 'Password',
     submit: 'Sign in',
@@ -243,10 +245,10 @@ export const en: typeof zh = {
       password: 'Initial password',
       district: 'District',
       street: 'Street / township',
-      pickDistrict: 'Choose a district',
-      pickStreet: 'Choose a street',
+      pickDistrict: 'Choose a {levelLower}',
+      pickStreet: 'Choose a {levelLower}',
       cityWide: 'Whole city (no jurisdiction)',
-      wholeDistrict: 'Whole district',
+      wholeDistrict: 'Whole {levelLower}',
     },
     kiosks: {
       heading: 'Wall tokens',

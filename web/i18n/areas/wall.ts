@@ -1,6 +1,7 @@
 // Strings of the wall views: zh-CN first; en must have the same keys.
 export const zh = {
-  title: '12345 接诉即办 · 城市运行指挥大屏',
+  title: '12345 接诉即办 · {city}城市运行指挥大屏',
+  titleNoCity: '12345 接诉即办 · 城市运行指挥大屏',
   documentTitle: '指挥大屏 · 12345 接诉即办',
   demo: '演示数据',
   today: '今日',
@@ -33,11 +34,11 @@ export const zh = {
   todayTab: '今日',
   weekTab: '本周',
   noData: '暂无数据',
-  districtRanking: '各区三率综合排名 · {month}',
+  districtRanking: '各{level}三率综合排名 · {month}',
   score: '综合得分',
   rankUnranked: '未排名',
   scenes: {
-    city: '全市 · 近30天诉求密度',
+    city: '{city} · 近30天诉求密度',
     hotspots: '热点区域 · 近30天 Gi* 显著热点',
     emerging: '新兴问题 · 近12个月时空热点趋势',
     topic: '每月一题 · {name}',
@@ -72,7 +73,8 @@ export const zh = {
 };
 
 export const en: typeof zh = {
-  title: '12345 Hotline · City Operations Command Wall',
+  title: '12345 Hotline · {city} Operations Command Wall',
+  titleNoCity: '12345 Hotline · City Operations Command Wall',
   documentTitle: 'Command wall · 12345 Hotline',
   demo: 'Demo data',
   today: 'Today',
@@ -105,11 +107,11 @@ export const en: typeof zh = {
   todayTab: 'Today',
   weekTab: 'This week',
   noData: 'No data',
-  districtRanking: 'District ranking (three rates) · {month}',
+  districtRanking: '{level} ranking (three rates) · {month}',
   score: 'Score',
   rankUnranked: 'Unranked',
   scenes: {
-    city: 'City · demand density, last 30 days',
+    city: '{city} · demand density, last 30 days',
     hotspots: 'Hot spots · significant Gi* cells, last 30 days',
     emerging: 'Emerging problems · space-time trends, last 12 months',
     topic: 'Topic of the month · {name}',
