@@ -1,15 +1,18 @@
-// A real server for browser tests: embedded PGlite (the zero-setup default), Beijing's geography,
-// the taxonomy, a small demo and the demo accounts, serving the built dashboard on a free port.
+// A real server for browser tests: embedded PGlite (the zero-setup default), a city package
+// imported as `npm start` imports it (Beijing unless told otherwise), a small demo and the demo
+// accounts, serving the built dashboard on a free port.
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dumpPglite, openDatabase, type Database } from '../../db/client.ts';
-import { loadBeijing } from '../../data/geo/importer.ts';
-import { seedTaxonomy } from '../../data/taxonomy/index.ts';
-import { loadBeijingZones } from '../../data/zones/importer.ts';
+import { formatProblems, importCityPackage } from '../../data/city/import.ts';
 import { generateDemo } from '../../data/demo/index.ts';
 import { createApp } from '../../server/app.ts';
+import { activateCity } from '../../server/city.ts';
 import { listen } from '../../server/listen.ts';
 import { DIST_DIR } from '../../server/webBuild.ts';
-import { ensureDemoAccounts } from '../../server/auth/demoAccounts.ts';
+import { createKiosk, createUser } from '../../server/auth/accounts.ts';
+import { DEMO_KIOSK, DEMO_USERS, ensureDemoAccounts } from '../../server/auth/demoAccounts.ts';
 
 export interface RunningServer {
   url: string;
@@ -20,34 +23,57 @@ export interface RunningServer {
 export const E2E_DEMO_TICKETS = 20_000;
 export const E2E_DEMO_SEED = 7;
 
-/** Beijing, the taxonomy, zones, `tickets` demo tickets ending now, and the demo accounts, in PGlite. */
-async function buildE2EDatabase(tickets: number): Promise<Database> {
+const CITIES_DIR = fileURLToPath(new URL('../../data/cities/', import.meta.url));
+/** The packages in data/cities/ browser tests run on. */
+export const cityDir = (code: 'beijing' | 'nyc'): string => path.join(CITIES_DIR, code);
+
+export interface E2ECityOptions {
+  /** a city package folder; default Beijing's */
+  city?: string;
+  tickets?: number;
+  seed?: number;
+}
+
+/**
+ * A city package, `tickets` demo tickets ending now and the demo accounts, in PGlite. A city
+ * other than the demo's own gets the accounts without a jurisdiction (admin, dispatcher, planner)
+ * and the wall's kiosk token: the officials' demo accounts name Beijing's regions.
+ */
+async function buildE2EDatabase(opts: E2ECityOptions = {}): Promise<Database> {
   const db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
-  await loadBeijing(db);
-  await seedTaxonomy(db);
-  await loadBeijingZones(db);
-  await generateDemo(db, { tickets, seed: E2E_DEMO_SEED, now: new Date() });
-  // one account per role with known passwords (server/auth/demoAccounts.ts), as `npm start` makes them
-  await ensureDemoAccounts(db);
+  const report = await importCityPackage(db, opts.city ?? cityDir('beijing'));
+  if (!report.ok) throw new Error(`city package ${opts.city}: ${formatProblems(report.problems).slice(0, 5).join('; ')}`);
+  await activateCity(db);
+  await generateDemo(db, { tickets: opts.tickets ?? E2E_DEMO_TICKETS, seed: opts.seed ?? E2E_DEMO_SEED, now: new Date() });
+  if (report.city === 'beijing') {
+    // one account per role with known passwords (server/auth/demoAccounts.ts), as `npm start` makes them
+    await ensureDemoAccounts(db);
+  } else {
+    for (const u of DEMO_USERS.filter((x) => !x.regionCode)) await createUser(db, u);
+    await createKiosk(db, { screen: DEMO_KIOSK.screen }, DEMO_KIOSK.token);
+  }
   return db;
 }
 
 /**
- * The browser tests' database. Building it costs ~15 s; the global set-up builds it once per run
- * and dumps it to E2E_DB_DUMP (tests/e2e/globalSetup.ts), which every browser test file loads
- * in ~3 s. The demo then ends when the run started, not when the file starts.
+ * The browser tests' database. Building it costs ~15 s; the global set-up builds Beijing's once
+ * per run and dumps it to E2E_DB_DUMP (tests/e2e/globalSetup.ts), which every browser test file
+ * loads in ~3 s. The demo then ends when the run started, not when the file starts. The city it
+ * holds is made the server's (its zone, policy; /api/config's city), as `npm start` does.
  */
 export async function openE2EDatabase(tickets = E2E_DEMO_TICKETS): Promise<Database> {
   const dump = process.env.E2E_DB_DUMP;
-  if (tickets === E2E_DEMO_TICKETS && dump && fs.existsSync(dump)) {
-    return openDatabase({ databaseUrl: '', pgliteDir: 'memory://', pgliteLoadDataDir: new Blob([fs.readFileSync(dump)]) });
-  }
-  return buildE2EDatabase(tickets);
+  const db =
+    tickets === E2E_DEMO_TICKETS && dump && fs.existsSync(dump)
+      ? await openDatabase({ databaseUrl: '', pgliteDir: 'memory://', pgliteLoadDataDir: new Blob([fs.readFileSync(dump)]) })
+      : await buildE2EDatabase({ tickets });
+  await activateCity(db);
+  return db;
 }
 
 /** Build the browser tests' database and write its dump to `file`. */
 export async function writeE2EDatabaseDump(file: string): Promise<void> {
-  const db = await buildE2EDatabase(E2E_DEMO_TICKETS);
+  const db = await buildE2EDatabase();
   try {
     fs.writeFileSync(file, Buffer.from(await (await dumpPglite(db)).arrayBuffer()));
   } finally {
@@ -55,8 +81,7 @@ export async function writeE2EDatabaseDump(file: string): Promise<void> {
   }
 }
 
-export async function startTestServer(opts: { tickets?: number } = {}): Promise<RunningServer> {
-  const db = await openE2EDatabase(opts.tickets);
+async function serve(db: Database): Promise<RunningServer> {
   const app = createApp({ db, staticDir: DIST_DIR });
   const server = await listen(app, 0);
   return {
@@ -67,4 +92,13 @@ export async function startTestServer(opts: { tickets?: number } = {}): Promise<
       await db.close();
     },
   };
+}
+
+export async function startTestServer(opts: { tickets?: number } = {}): Promise<RunningServer> {
+  return serve(await openE2EDatabase(opts.tickets));
+}
+
+/** A server on another city package (built for the file, not from the shared dump). */
+export async function startCityTestServer(opts: E2ECityOptions & { city: string }): Promise<RunningServer> {
+  return serve(await buildE2EDatabase(opts));
 }
