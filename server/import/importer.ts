@@ -1,0 +1,312 @@
+// History import: a city's own 311 / 12345 export, any schema, through a mapping file.
+//
+//   1. read   — the bytes are parsed as they arrive (streaming CSV, line numbers), each row mapped
+//               (mapping.ts, rows.ts) and staged by COPY into the job's own table, chunk by chunk;
+//               bad rows go to the report with line, field and reason. Memory holds one chunk.
+//   2. judge  — on the staged rows as a whole: repeated placeholder points, repeated external ids
+//               (first/last row stays), rows whose ticket exists already (an earlier run).
+//   3. write  — one statement per chunk locates, inserts tickets, events, dispatches (sql.ts).
+//   4. link   — rows the source marked as duplicates are linked to the ticket they repeat.
+// Between chunks the importer yields to the event loop, so a server running it keeps answering.
+// Every row ends in exactly one bucket of the report (report.ts); re-running the same file
+// imports nothing twice (idempotency key import:<source>:<externalId>).
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../../db/client.ts';
+import type { Policy } from '../../data/policy/index.ts';
+import { activeCity, cityPolicy } from '../city.ts';
+import { cityTimeZone } from '../time.ts';
+import { readCsv, type CsvOptions } from './csv.ts';
+import { mappingCodes, type Mapping } from './mapping.ts';
+import { ReportBuilder, type ImportReport } from './report.ts';
+import { compileMapping, MissingColumns, type RowMapper } from './rows.ts';
+import {
+  afterBulk, canSkipTriggers, createStage, dropAlreadyImported, dropStage, indexStage, linkDuplicates, markRepeatedPoints, mergeRepeatedIds, stageLine, stageTable,
+  STAGE_COLUMNS, ticketEstimate, writeChunk, type PolicyMinutes,
+} from './sql.ts';
+
+export type ImportPhase = 'reading' | 'judging' | 'writing' | 'linking' | 'rollups' | 'done' | 'failed';
+
+export interface ImportProgress {
+  jobId: string;
+  phase: ImportPhase;
+  /** Data rows read so far. */
+  rows: number;
+  /** Rows staged (mapped without error). */
+  staged: number;
+  /** Staged rows written (phase writing; total = rows to write). */
+  written: number;
+  toWrite: number;
+  elapsedMs: number;
+  /** Rows per second over the whole run so far. */
+  rate: number;
+}
+
+export interface ImportOptions {
+  /** Lower-case letters and digits; default random. */
+  jobId?: string;
+  /** Shown in the report and the job record (file name or "upload"). */
+  file?: string | null;
+  startedBy?: string | null;
+  /** Zone of offset-less times when the mapping gives none; default the active city's. */
+  timeZone?: string;
+  /** Open tickets are judged (reminded, overdue) as of this instant; default now. */
+  asOf?: Date;
+  policy?: Policy;
+  /** Repeat window for linking the source's duplicates (default 30 days, HOTLINE_REPEAT_WINDOW_DAYS). */
+  repeatWindowDays?: number;
+  /** Rows per COPY and per write statement (default 20,000 on PostgreSQL, 2,000 embedded). */
+  chunkRows?: number;
+  /** Rows kept per list of the report (rejected, merged, outside…); default 1,000. */
+  detailLimit?: number;
+  csv?: CsvOptions;
+  /**
+   * Bulk writing skips the ticket tables' triggers and key checks for the import's own
+   * transactions and rebuilds the rollups once at the end (sql.ts txSettings, afterBulk). 'auto'
+   * (default): on PostgreSQL, for an import at least half the size of what the database holds
+   * (the rebuild then costs less than the triggers would). true: also on the embedded engine,
+   * whose single thread the final rebuild then holds (for the CLI, not a serving process).
+   * Needs a superuser connection; without one the triggers run.
+   */
+  bulk?: boolean | 'auto';
+  onProgress?: (p: ImportProgress) => void;
+}
+
+/** The mapping cannot be used with this file or this database; nothing was imported. */
+export class ImportRefused extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function newJobId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** The zone offset-less times are read in: the mapping's, the caller's, the active city's, the database's, the server's. */
+async function resolveZone(db: Database, mapping: Mapping, opts: ImportOptions): Promise<string> {
+  if (mapping.timeZone) return mapping.timeZone;
+  if (opts.timeZone) return opts.timeZone;
+  const city = activeCity();
+  if (city) return city.timeZone;
+  const rows = await db.query<{ zone: string | null }>(`SELECT value #>> '{}' AS zone FROM meta WHERE key = 'city.time_zone'`);
+  return rows[0]?.zone ?? cityTimeZone();
+}
+
+async function checkCodes(db: Database, mapping: Mapping): Promise<void> {
+  const { categories, departments } = mappingCodes(mapping);
+  const [r] = await db.query<{ cats: string[] | null; deps: string[] | null }>(
+    `SELECT (SELECT array_agg(c ORDER BY c) FROM unnest($1::text[]) c WHERE NOT EXISTS (SELECT 1 FROM categories WHERE code = c)) AS cats,
+            (SELECT array_agg(d ORDER BY d) FROM unnest($2::text[]) d WHERE NOT EXISTS (SELECT 1 FROM departments WHERE code = d)) AS deps`,
+    [categories, departments],
+  );
+  if (r.cats?.length) throw new ImportRefused(`mapping: categories not in this city's taxonomy: ${r.cats.join(', ')}`, 'category.values');
+  if (r.deps?.length) throw new ImportRefused(`mapping: departments not in this city's taxonomy: ${r.deps.join(', ')}`, 'agency.values');
+}
+
+/** Scratch tables of runs that died (no heartbeat for 10 minutes) are dropped. */
+async function dropDeadStages(db: Database): Promise<void> {
+  const dead = await db.query<{ id: string }>(
+    `UPDATE import_jobs SET state = 'failed', error = COALESCE(error, 'the process running it stopped'), finished_at = now()
+     WHERE state = 'running' AND heartbeat_at < now() - interval '10 minutes' RETURNING id`,
+  );
+  const tables = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'import\\_stage\\_%'
+       AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.state = 'running' AND c.relname = 'import_stage_' || j.id)`,
+  );
+  for (const t of tables) if (/^import_stage_[a-z0-9]+$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
+  void dead;
+}
+
+async function chooseBulk(db: Database, toWrite: number, want: boolean | 'auto'): Promise<boolean> {
+  if (want === false || toWrite === 0) return false;
+  if (want === 'auto' && (db.engine !== 'postgres' || toWrite < 10_000 || toWrite * 2 < (await ticketEstimate(db)))) return false;
+  return canSkipTriggers(db);
+}
+
+function policyMinutes(policy: Policy): PolicyMinutes {
+  return { respond: policy.respondWithinMinutes, resolve: policy.resolveWithinMinutes, remindAtFraction: policy.remindAtFraction };
+}
+
+/**
+ * Imports one export. `input` is the file's bytes as they come (a file stream, an HTTP body).
+ * Throws ImportRefused (nothing imported) when the header lacks a column the mapping names or the
+ * mapping names a code the taxonomy lacks; otherwise returns the report, bad rows included.
+ */
+export async function importHistory(db: Database, input: AsyncIterable<Uint8Array | string>, mapping: Mapping, opts: ImportOptions = {}): Promise<ImportReport> {
+  const t0 = Date.now();
+  const jobId = opts.jobId ?? newJobId();
+  const table = stageTable(jobId);
+  const chunkRows = opts.chunkRows ?? (db.engine === 'postgres' ? 20_000 : 2_000);
+  const detailLimit = opts.detailLimit ?? 1_000;
+  const policy = opts.policy ?? cityPolicy();
+  const windowDays = opts.repeatWindowDays ?? (Number(process.env.HOTLINE_REPEAT_WINDOW_DAYS ?? 30) || 30);
+  const asOf = opts.asOf ?? new Date();
+  const zone = await resolveZone(db, mapping, opts);
+  const builder = new ReportBuilder({ source: mapping.source, file: opts.file ?? null, engine: db.engine, timeZone: zone, asOf: asOf.toISOString(), rule: mapping.repeatedIds }, detailLimit);
+  const report = builder.report;
+  const progress: ImportProgress = { jobId, phase: 'reading', rows: 0, staged: 0, written: 0, toWrite: 0, elapsedMs: 0, rate: 0 };
+  let lastBeat = 0;
+  const emit = async (force = false) => {
+    progress.elapsedMs = Date.now() - t0;
+    progress.rate = progress.elapsedMs > 0 ? Math.round((progress.rows * 1000) / progress.elapsedMs) : 0;
+    opts.onProgress?.({ ...progress });
+    if (force || Date.now() - lastBeat > 2_000) {
+      lastBeat = Date.now();
+      await db.query(`UPDATE import_jobs SET heartbeat_at = now(), progress = $2::jsonb WHERE id = $1`, [jobId, JSON.stringify(progress)]);
+    }
+  };
+
+  await checkCodes(db, mapping);
+  await dropDeadStages(db);
+  await db.query(`INSERT INTO import_jobs (id, source, file, started_by) VALUES ($1, $2, $3, $4)`, [jobId, mapping.source, opts.file ?? null, opts.startedBy ?? null]);
+  await createStage(db, table);
+  try {
+    // 1. read and stage
+    const tRead = Date.now();
+    let mapRow: RowMapper | null = null;
+    let lines: string[] = [];
+    let seq = 0;
+    let pending: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      if (lines.length === 0) return;
+      const csv = lines.join('\n') + '\n';
+      lines = [];
+      await pending;
+      // The next chunk is parsed while this one is copied (PostgreSQL runs the COPY on its own connection).
+      pending = db.copyCsv(table, STAGE_COLUMNS, csv);
+      pending.catch(() => {});
+    };
+    const keyPrefix = `import:${mapping.source}:`;
+    for await (const items of readCsv(input, opts.csv)) {
+      for (const item of items) {
+        if (!mapRow) {
+          if (!item.ok) throw new ImportRefused(`line ${item.error.line}: the header cannot be read: ${item.error.message}`, 'header');
+          try {
+            mapRow = compileMapping(mapping, item.record.fields, zone);
+          } catch (e) {
+            if (e instanceof MissingColumns) throw new ImportRefused(e.message, 'header');
+            throw e;
+          }
+          continue;
+        }
+        progress.rows++;
+        report.rows++;
+        if (!item.ok) {
+          builder.reject({ line: item.error.line, field: 'csv', reason: `${item.error.kind}: ${item.error.message}` });
+          continue;
+        }
+        const out = mapRow.map(item.record.fields, item.record.line);
+        if (!out.ok) {
+          builder.reject(out.rejection);
+          continue;
+        }
+        builder.notes(out.notes);
+        lines.push(stageLine(seq++, keyPrefix + out.row.externalId, out.row));
+        progress.staged++;
+        if (lines.length >= chunkRows) {
+          await flush();
+          await emit();
+        }
+      }
+      await tick();
+    }
+    if (!mapRow) throw new ImportRefused('the file is empty: no header line', 'header');
+    await flush();
+    await pending;
+    report.ms.read = Date.now() - tRead;
+
+    // 2. judge the staged rows as a whole
+    progress.phase = 'judging';
+    await emit(true);
+    const rep = mapping.placeholders.repeated;
+    if (rep !== false) report.placeholders.repeatedPoints = await markRepeatedPoints(db, table, rep.minCount, rep.minShare);
+    const merged = await mergeRepeatedIds(db, table, mapping.repeatedIds, detailLimit);
+    builder.merged(merged.rows, merged.count);
+    const already = await dropAlreadyImported(db, table, detailLimit);
+    builder.alreadyImported(already.rows, already.count);
+    await indexStage(db, table);
+
+    // 3. write, a chunk per statement
+    const tWrite = Date.now();
+    progress.phase = 'writing';
+    progress.toWrite = progress.staged - merged.count - already.count;
+    const bulk = await chooseBulk(db, progress.toWrite, opts.bulk ?? 'auto');
+    report.mode = bulk ? 'bulk' : 'triggers';
+    await emit(true);
+    const pm = policyMinutes(policy);
+    const ranges: [number, number][] = [];
+    for (let lo = 0; lo < seq; lo += chunkRows) ranges.push([lo, Math.min(lo + chunkRows, seq)]);
+    let next = 0;
+    let firstAt: Date | null = null;
+    let lastAt: Date | null = null;
+    const writer = async () => {
+      while (next < ranges.length) {
+        const [lo, hi] = ranges[next++];
+        const r = await writeChunk(db, table, lo, hi, pm, asOf, mapping.source, bulk);
+        report.buckets.imported += r.inserted;
+        // Written by someone else between judging and writing (a second run at the same time).
+        report.buckets.alreadyImported += r.staged - r.inserted;
+        report.location.located += r.located;
+        report.location.outside += r.outside;
+        report.location.unlocated += r.unlocated;
+        report.unlocated.noCoordinates += r.no_point;
+        report.unlocated.invalid += r.invalid_point;
+        for (const [k, v] of Object.entries(r.placeholder ?? {})) report.unlocated.placeholder[k as keyof ImportReport['unlocated']['placeholder']] += v;
+        for (const [k, v] of Object.entries(r.statuses ?? {})) builder.status(k, v);
+        report.overdue += r.overdue;
+        report.sourceDuplicates.marked += r.duplicates;
+        report.warnings.statusWithoutUnit += r.downgraded;
+        builder.outside(r.outside_rows ?? []);
+        if (r.first_at && (!firstAt || new Date(r.first_at) < firstAt)) firstAt = new Date(r.first_at);
+        if (r.last_at && (!lastAt || new Date(r.last_at) > lastAt)) lastAt = new Date(r.last_at);
+        progress.written += r.staged;
+        await emit();
+        await tick();
+      }
+    };
+    // Bulk writes on PostgreSQL run two chunks at a time (no shared rollup rows to deadlock on);
+    // otherwise one, in order.
+    await Promise.all(Array.from({ length: bulk && db.engine === 'postgres' ? 2 : 1 }, writer));
+    report.ms.insert = Date.now() - tWrite;
+
+    // 4. link the source's duplicates to the tickets they repeat (earlier ones may come later in the file)
+    const tLink = Date.now();
+    progress.phase = 'linking';
+    await emit(true);
+    if (mapping.duplicateMarker && report.sourceDuplicates.marked > 0) {
+      for (const [lo, hi] of ranges) {
+        report.sourceDuplicates.linked += await linkDuplicates(db, table, lo, hi, windowDays, bulk);
+        await tick();
+      }
+    }
+    report.ms.link = Date.now() - tLink;
+    if (bulk) {
+      const tRollups = Date.now();
+      progress.phase = 'rollups';
+      await emit(true);
+      await afterBulk(db, firstAt, lastAt);
+      report.ms.rollups = Date.now() - tRollups;
+    }
+    report.ms.total = Date.now() - t0;
+    const done = builder.finish();
+    progress.phase = 'done';
+    await emit(true);
+    await db.query(`UPDATE import_jobs SET state = 'done', finished_at = now(), report = $2::jsonb WHERE id = $1`, [jobId, JSON.stringify(done)]);
+    return done;
+  } catch (e) {
+    progress.phase = 'failed';
+    opts.onProgress?.({ ...progress, elapsedMs: Date.now() - t0 });
+    await db
+      .query(`UPDATE import_jobs SET state = 'failed', finished_at = now(), error = $2, progress = $3::jsonb WHERE id = $1`, [jobId, (e as Error).message, JSON.stringify(progress)])
+      .catch(() => {});
+    throw e;
+  } finally {
+    await dropStage(db, table).catch(() => {});
+  }
+}

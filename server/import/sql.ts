@@ -1,0 +1,333 @@
+// The database side of a history import, set-based: rows are staged (COPY) into a table of the
+// job's own, judged as a whole there (repeated placeholder points, repeated external ids, rows
+// imported before), then written a chunk at a time by ONE statement per chunk that locates every
+// point with hotline_locate, and inserts the tickets, their events and dispatches. Rollups and
+// ranking months stay right through the tickets' statement triggers (one grouped upsert per chunk).
+import type { Database, Queryable } from '../../db/client.ts';
+import type { MappedRow } from './rows.ts';
+
+export const STAGE_COLUMNS = [
+  'seq', 'line', 'external_id', 'key', 'kind', 'channel', 'category', 'department', 'status', 'source_status',
+  'received_at', 'closed_at', 'due_at', 'updated_at', 'callback_at', 'solved', 'satisfaction', 'duplicate',
+  'description', 'address', 'resolution', 'crs', 'source_lon', 'source_lat', 'lon', 'lat', 'h3_r7', 'h3_r8', 'h3_r9',
+  'placeholder', 'invalid_point', 'caller_name', 'caller_phone',
+];
+
+export function stageTable(jobId: string): string {
+  if (!/^[a-z0-9]{6,32}$/.test(jobId)) throw new Error(`job id '${jobId}': lower-case letters and digits only`);
+  return `import_stage_${jobId}`;
+}
+
+export async function createStage(db: Queryable, table: string): Promise<void> {
+  // UNLOGGED: a crash loses only the job's own scratch rows; no WAL for a table read once.
+  await db.query(`CREATE UNLOGGED TABLE ${table} (
+    seq int NOT NULL, line int NOT NULL, external_id text NOT NULL, key text NOT NULL, kind text NOT NULL, channel text NOT NULL,
+    category text NOT NULL, department text, status text NOT NULL, source_status text, received_at timestamptz NOT NULL,
+    closed_at timestamptz, due_at timestamptz, updated_at timestamptz, callback_at timestamptz, solved boolean, satisfaction text,
+    duplicate boolean NOT NULL, description text NOT NULL, address text, resolution text, crs text NOT NULL,
+    source_lon float8, source_lat float8, lon float8, lat float8, h3_r7 text, h3_r8 text, h3_r9 text,
+    placeholder text, invalid_point boolean NOT NULL, caller_name text, caller_phone text)`);
+}
+
+export async function dropStage(db: Queryable, table: string): Promise<void> {
+  await db.query(`DROP TABLE IF EXISTS ${table}`);
+}
+
+const q = (s: string | null) => (s === null ? '' : '"' + s.replace(/"/g, '""') + '"');
+const n = (v: number | null) => (v === null ? '' : String(v));
+const ts = (v: number | null) => (v === null ? '' : new Date(v).toISOString());
+const b = (v: boolean | null) => (v === null ? '' : v ? 't' : 'f');
+
+/** One staged row as a COPY CSV line (empty unquoted = NULL; quoted = text, even empty). */
+export function stageLine(seq: number, key: string, r: MappedRow): string {
+  return [
+    seq, r.line, q(r.externalId), q(key), r.kind, r.channel, q(r.category), q(r.department), r.status, q(r.sourceStatus),
+    ts(r.received), ts(r.closed), ts(r.due), ts(r.updated), ts(r.callbackAt), b(r.solved), r.satisfaction ?? '', b(r.duplicate),
+    q(r.description), q(r.address), q(r.resolution), r.crs, n(r.sourceLon), n(r.sourceLat), n(r.lon), n(r.lat),
+    r.h3r7 ?? '', r.h3r8 ?? '', r.h3r9 ?? '', r.placeholder ?? '', b(r.invalidPoint !== null), q(r.callerName), q(r.callerPhone),
+  ].join(',');
+}
+
+/**
+ * The same exact point (as written in the source) on at least minCount rows and at least minShare
+ * of the rows that have a point: a stand-in for "unknown". Those rows lose their point (kept as
+ * the source's coordinates) and are not located.
+ */
+export async function markRepeatedPoints(db: Queryable, table: string, minCount: number, minShare: number): Promise<{ lon: number; lat: number; rows: number }[]> {
+  const rows = await db.query<{ lon: number; lat: number; rows: number }>(
+    `WITH tot AS (SELECT count(*) AS n FROM ${table} WHERE source_lon IS NOT NULL),
+     rep AS (
+       SELECT source_lon, source_lat, count(*)::int AS rows FROM ${table}
+       WHERE lon IS NOT NULL GROUP BY 1, 2
+       HAVING count(*) >= $1::int AND count(*) >= $2::float8 * (SELECT n FROM tot)),
+     upd AS (
+       UPDATE ${table} s SET placeholder = 'repeated', lon = NULL, lat = NULL, h3_r7 = NULL, h3_r8 = NULL, h3_r9 = NULL
+       FROM rep WHERE s.source_lon = rep.source_lon AND s.source_lat = rep.source_lat AND s.lon IS NOT NULL
+       RETURNING 1)
+     SELECT source_lon AS lon, source_lat AS lat, rows FROM rep, (SELECT count(*) FROM upd) u ORDER BY rows DESC`,
+    [minCount, minShare],
+  );
+  return rows.map((r) => ({ lon: Number(r.lon), lat: Number(r.lat), rows: Number(r.rows) }));
+}
+
+/** Repeated external ids: the first or last row (file order) stays, the others are merged away. */
+export async function mergeRepeatedIds(db: Queryable, table: string, rule: 'first' | 'last', limit: number) {
+  const order = rule === 'first' ? 'ASC' : 'DESC';
+  const [r] = await db.query<{ n: number; items: { line: number; externalId: string; keptLine: number }[] | null }>(
+    `WITH r AS (
+       SELECT seq, first_value(line) OVER w AS kept_line, row_number() OVER w AS rn
+       FROM ${table} WINDOW w AS (PARTITION BY external_id ORDER BY seq ${order})),
+     d AS (DELETE FROM ${table} s USING r WHERE s.seq = r.seq AND r.rn > 1 RETURNING s.line, s.external_id, r.kept_line)
+     SELECT (SELECT count(*) FROM d)::int AS n,
+            (SELECT json_agg(json_build_object('line', line, 'externalId', external_id, 'keptLine', kept_line) ORDER BY line)
+               FROM (SELECT * FROM d ORDER BY line LIMIT $1::int) x) AS items`,
+    [limit],
+  );
+  return { count: r.n, rows: r.items ?? [] };
+}
+
+/** Rows whose ticket exists already (an earlier run of this file): nothing to do for them. */
+export async function dropAlreadyImported(db: Queryable, table: string, limit: number) {
+  const [r] = await db.query<{ n: number; items: { line: number; externalId: string }[] | null }>(
+    `WITH d AS (DELETE FROM ${table} s USING tickets t WHERE t.idempotency_key = s.key RETURNING s.line, s.external_id)
+     SELECT (SELECT count(*) FROM d)::int AS n,
+            (SELECT json_agg(json_build_object('line', line, 'externalId', external_id) ORDER BY line)
+               FROM (SELECT * FROM d ORDER BY line LIMIT $1::int) x) AS items`,
+    [limit],
+  );
+  return { count: r.n, rows: r.items ?? [] };
+}
+
+export async function indexStage(db: Queryable, table: string): Promise<void> {
+  await db.query(`CREATE INDEX ON ${table} (seq)`);
+  await db.query(`ANALYZE ${table}`);
+}
+
+export interface PolicyMinutes {
+  respond: { emergency: number; basic: number; ordinary: number; complex: number };
+  resolve: { emergency: number; basic: number; ordinary: number; complex: number };
+  remindAtFraction: number;
+}
+
+export interface ChunkResult {
+  staged: number;
+  inserted: number;
+  located: number;
+  outside: number;
+  unlocated: number;
+  no_point: number;
+  invalid_point: number;
+  placeholder: Record<string, number> | null;
+  statuses: Record<string, number> | null;
+  overdue: number;
+  duplicates: number;
+  downgraded: number;
+  first_at: string | Date | null;
+  last_at: string | Date | null;
+  outside_rows: { line: number; externalId: string; metres: number }[] | null;
+}
+
+/**
+ * ONE statement writes a chunk of staged rows [lo, hi) by seq: locate, tickets, events,
+ * dispatches, callers. History keeps its states and times:
+ *   - status as mapped; a dispatched-or-later status needs a unit (the street where the point
+ *     falls, else the agency), otherwise the ticket stays 'received' (counted);
+ *   - dispatched at receipt to the street (territorial) and to the agency (line), both as they
+ *     were; closed at the source's closed time, replied then too;
+ *   - due: the source's own, else the category's service level, else the urgency policy;
+ *     respond and remind instants from the same rule as live intake (data/policy deadlinesFor);
+ *   - reminder and overdue marks judged against the ticket's own instants up to when it was
+ *     closed (open tickets: up to `asOf`), set here with their events — the clock job only
+ *     marks tickets whose marks are still unset, so it never re-marks history;
+ *   - no live-feed notification: history is not news.
+ * Parameters: $1 lo, $2 hi, $3 policy JSON, $4 asOf, $5 source.
+ */
+export function chunkSql(table: string): string {
+  return `
+  WITH p AS (SELECT $3::jsonb AS j),
+  s AS (
+    SELECT s.*, c.urgency,
+           COALESCE(s.department, c.department_code) AS dept,
+           COALESCE(c.resolve_minutes, ((SELECT j FROM p) -> 'resolve' ->> c.urgency)::int) AS res_min,
+           COALESCE(c.respond_minutes, ((SELECT j FROM p) -> 'respond' ->> c.urgency)::int) AS resp_min
+    FROM ${table} s JOIN categories c ON c.code = s.category
+    WHERE s.seq >= $1::int AND s.seq < $2::int),
+  l AS (
+    SELECT s.*, loc.district_code, loc.street_code, loc.grid_code, dk.kind AS dept_kind
+    FROM s
+    LEFT JOIN LATERAL (SELECT * FROM hotline_locate(ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)) WHERE s.lon IS NOT NULL) loc ON true
+    LEFT JOIN departments dk ON dk.code = s.dept),
+  v AS (
+    SELECT l.*,
+           CASE WHEN l.lon IS NULL THEN 'unlocated' WHEN l.street_code IS NULL THEN 'outside' ELSE 'located' END AS location_status,
+           (l.status <> 'received' AND (l.street_code IS NOT NULL OR l.dk_present)) AS dispatched,
+           COALESCE(l.due_at, l.received_at + make_interval(mins => l.res_min)) AS resolve_due
+    FROM (SELECT l.*, (l.dept IS NOT NULL AND l.dept_kind IS NOT NULL) AS dk_present FROM l) l),
+  w AS (
+    SELECT v.*,
+           CASE WHEN v.status NOT IN ('received', 'closed') AND NOT v.dispatched THEN 'received' ELSE v.status END AS final_status,
+           (v.status NOT IN ('received', 'closed') AND NOT v.dispatched) AS downgraded,
+           LEAST(v.received_at + make_interval(mins => LEAST(v.resp_min, v.res_min)), v.resolve_due) AS respond_due,
+           v.received_at + round(extract(epoch FROM v.resolve_due - v.received_at) * 1000 * ((SELECT j FROM p) ->> 'remindAtFraction')::float8)::float8
+             * interval '1 millisecond' AS remind_at
+    FROM v),
+  x AS (
+    SELECT w.*,
+           CASE WHEN final_status = 'closed' THEN closed_at END AS t_closed,
+           CASE WHEN final_status = 'closed' THEN closed_at WHEN final_status IN ('replied', 'callback') THEN updated_at END AS t_replied,
+           COALESCE(CASE WHEN final_status = 'closed' THEN closed_at END,
+                    CASE WHEN final_status IN ('replied', 'callback') THEN updated_at END, $4::timestamptz) AS horizon,
+           CASE WHEN dispatched THEN 'dispatched' ELSE 'received' END AS after_dispatch
+    FROM w),
+  y AS (
+    SELECT x.*,
+           CASE WHEN x.remind_at <= x.horizon THEN x.remind_at END AS reminded,
+           CASE WHEN x.resolve_due < x.horizon THEN x.resolve_due END AS overdue
+    FROM x),
+  t AS (
+    INSERT INTO tickets (idempotency_key, kind, channel, category_code, urgency, description, address, geom, source_crs, source_lon, source_lat,
+                         h3_r7, h3_r8, h3_r9, location_status, district_code, street_code, grid_code, status, received_at, dispatched_at,
+                         replied_at, callback_at, closed_at, respond_due_at, resolve_due_at, remind_at, reminded_at, overdue_at,
+                         solved, satisfaction, updated_at)
+    SELECT key, kind, channel, category, urgency, description, address,
+           CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END, crs, source_lon, source_lat,
+           h3_r7, h3_r8, h3_r9, location_status, district_code, street_code, grid_code, final_status, received_at,
+           CASE WHEN dispatched THEN received_at END, t_replied, callback_at, t_closed, respond_due, resolve_due, remind_at,
+           reminded, overdue, solved, satisfaction, now()
+    FROM y ORDER BY seq
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id, idempotency_key),
+  j AS (SELECT y.*, t.id FROM t JOIN y ON y.key = t.idempotency_key),
+  e AS (
+    INSERT INTO ticket_events (ticket_id, at, type, from_status, to_status, actor, unit_code, note, data)
+    SELECT j.id, ev.at, ev.type, ev.from_status, ev.to_status, 'import', ev.unit, ev.note, ev.data
+    FROM j CROSS JOIN LATERAL (VALUES
+      (1, j.received_at, 'received', NULL, 'received', NULL, NULL,
+          jsonb_build_object('import', $5::text, 'externalId', j.external_id, 'line', j.line, 'sourceStatus', j.source_status)),
+      (2, j.received_at, 'dispatched', 'received', 'dispatched', COALESCE(j.street_code, j.dept), NULL, NULL),
+      (3, CASE WHEN j.final_status = 'callback' THEN COALESCE(j.callback_at, j.updated_at, j.received_at) ELSE COALESCE(j.updated_at, j.received_at) END,
+          j.final_status, j.after_dispatch, j.final_status, NULL, NULL, NULL),
+      (4, j.reminded, 'reminded', NULL, NULL, j.street_code, NULL, NULL),
+      (5, j.overdue, 'overdue', NULL, NULL, j.street_code, NULL, NULL),
+      (6, j.callback_at, 'callback', j.after_dispatch, 'callback', NULL, NULL, NULL),
+      (7, j.t_closed, 'closed', CASE WHEN j.callback_at IS NOT NULL THEN 'callback' ELSE j.after_dispatch END, 'closed', NULL, j.resolution,
+          CASE WHEN j.duplicate THEN '{"duplicate": true}'::jsonb END)
+    ) AS ev(ord, at, type, from_status, to_status, unit, note, data)
+    WHERE ev.ord = 1
+       OR (ev.ord = 2 AND j.dispatched)
+       OR (ev.ord = 3 AND j.final_status NOT IN ('received', 'dispatched', 'closed'))
+       OR (ev.ord = 4 AND j.reminded IS NOT NULL)
+       OR (ev.ord = 5 AND j.overdue IS NOT NULL)
+       OR (ev.ord = 6 AND j.final_status = 'closed' AND j.callback_at IS NOT NULL)
+       OR (ev.ord = 7 AND j.final_status = 'closed')
+    ORDER BY j.id, ev.at, ev.ord),
+  d AS (
+    INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at)
+    SELECT j.id, u.unit, u.kind, u.role, j.received_at
+    FROM j CROSS JOIN LATERAL (VALUES (1, j.street_code, 'street', 'territorial'), (2, j.dept, j.dept_kind, 'line')) AS u(ord, unit, kind, role)
+    WHERE j.dispatched AND u.unit IS NOT NULL AND u.kind IS NOT NULL AND NOT (u.ord = 2 AND u.unit IS NOT DISTINCT FROM j.street_code)
+    ORDER BY j.id, u.ord),
+  c AS (
+    INSERT INTO ticket_callers (ticket_id, name, phone)
+    SELECT j.id, j.caller_name, j.caller_phone FROM j WHERE j.caller_name IS NOT NULL OR j.caller_phone IS NOT NULL),
+  o AS (
+    SELECT j.line, j.external_id,
+           (SELECT min(ST_Distance(g.geom::geography, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326)::geography))
+              FROM (SELECT rp.geom FROM region_parts rp ORDER BY rp.geom <-> ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) LIMIT 4) g) AS metres
+    FROM j WHERE j.location_status = 'outside')
+  SELECT (SELECT count(*) FROM s)::int AS staged,
+         count(*)::int AS inserted,
+         count(*) FILTER (WHERE location_status = 'located')::int AS located,
+         count(*) FILTER (WHERE location_status = 'outside')::int AS outside,
+         count(*) FILTER (WHERE location_status = 'unlocated')::int AS unlocated,
+         count(*) FILTER (WHERE location_status = 'unlocated' AND placeholder IS NULL AND NOT invalid_point)::int AS no_point,
+         count(*) FILTER (WHERE location_status = 'unlocated' AND placeholder IS NULL AND invalid_point)::int AS invalid_point,
+         (SELECT jsonb_object_agg(k, n) FROM (SELECT placeholder AS k, count(*)::int AS n FROM j WHERE placeholder IS NOT NULL GROUP BY 1) ph) AS placeholder,
+         (SELECT jsonb_object_agg(k, n) FROM (SELECT final_status AS k, count(*)::int AS n FROM j GROUP BY 1) st) AS statuses,
+         count(*) FILTER (WHERE overdue IS NOT NULL)::int AS overdue,
+         count(*) FILTER (WHERE duplicate)::int AS duplicates,
+         count(*) FILTER (WHERE downgraded)::int AS downgraded,
+         min(received_at) AS first_at, max(GREATEST(received_at, callback_at, closed_at)) AS last_at,
+         (SELECT json_agg(json_build_object('line', line, 'externalId', external_id, 'metres', round(metres::numeric, 1)) ORDER BY line) FROM o) AS outside_rows
+  FROM j`;
+}
+
+/**
+ * Settings of a write transaction: no JIT (the locate's nested estimates cross jit_above_cost and
+ * compiling took longer than running, as at intake), room to sort a chunk in memory, and in bulk
+ * mode `session_replication_role = replica`: the tickets' triggers (rollups, ranking months) and
+ * the foreign-key checks are skipped for this transaction only — the statement writes dependants
+ * of the tickets it inserts itself, categories are joined, and the importer rebuilds the rollups
+ * and forgets the ranking months it touched afterwards. Other sessions keep their triggers.
+ */
+export const txSettings = (bulk: boolean) =>
+  `SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)${bulk ? `, set_config('session_replication_role', 'replica', true)` : ''}`;
+
+export async function writeChunk(db: Database, table: string, lo: number, hi: number, policy: PolicyMinutes, asOf: Date, source: string, bulk: boolean): Promise<ChunkResult> {
+  return db.transaction(async (tx) => {
+    await tx.query(txSettings(bulk));
+    const [r] = await tx.query<ChunkResult>(chunkSql(table), [lo, hi, JSON.stringify(policy), asOf.toISOString(), source]);
+    return r;
+  });
+}
+
+/** May this connection skip triggers for its own transactions (superuser)? */
+export async function canSkipTriggers(db: Queryable): Promise<boolean> {
+  const [r] = await db.query<{ su: boolean }>(`SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user`);
+  return r?.su === true;
+}
+
+/** About how many tickets the database holds (planner statistics; exact enough to choose a mode). */
+export async function ticketEstimate(db: Queryable): Promise<number> {
+  const [r] = await db.query<{ n: number }>(
+    `SELECT GREATEST((SELECT reltuples FROM pg_class WHERE oid = 'tickets'::regclass), 0)::bigint::int AS n`,
+  );
+  if (r.n > 0) return r.n;
+  const [c] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM tickets LIMIT 100000) t`);
+  return c.n;
+}
+
+/**
+ * After a bulk write: rollups rebuilt from tickets (one statement, as after the demo load; it takes
+ * the rollup tables' locks, so a live ticket filed meanwhile is counted once, after it), and the
+ * stored ranking months that the imported instants fall in forgotten (recounted on next read).
+ */
+export async function afterBulk(db: Database, from: Date | null, to: Date | null): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(txSettings(false));
+    await tx.query('SELECT hotline_rollup_rebuild()');
+    if (from && to) {
+      await tx.query(`UPDATE ranking_rollup_state SET epoch = epoch + 1 WHERE id = 1`);
+      await tx.query(`DELETE FROM ranking_months WHERE period_to > $1::timestamptz AND period_from <= $2::timestamptz`, [from.toISOString(), to.toISOString()]);
+    }
+  });
+}
+
+/**
+ * Rows the source marked as duplicates are linked (repeat_of) to the latest earlier ticket of the
+ * same category at the same address within the repeat window, as intake links repeat demands
+ * (to the first ticket of its chain). Run after every chunk is written, so earlier tickets later
+ * in the file are found too. Only this run's rows (the staged ones) are touched.
+ */
+export async function linkDuplicates(db: Database, table: string, lo: number, hi: number, windowDays: number, bulk: boolean): Promise<number> {
+  return db.transaction(async (tx) => {
+  await tx.query(txSettings(bulk));
+  const [r] = await tx.query<{ n: number }>(
+    `WITH dup AS (
+       SELECT t.id, t.category_code, btrim(t.address) AS addr, t.received_at
+       FROM ${table} s JOIN tickets t ON t.idempotency_key = s.key
+       WHERE s.seq >= $1::int AND s.seq < $2::int AND s.duplicate AND t.address IS NOT NULL AND t.repeat_of IS NULL),
+     m AS (
+       SELECT dup.id,
+              (SELECT COALESCE(p.repeat_of, p.id) FROM tickets p
+                WHERE btrim(p.address) = dup.addr AND p.address IS NOT NULL AND p.category_code = dup.category_code
+                  AND (p.received_at, p.id) < (dup.received_at, dup.id) AND p.received_at >= dup.received_at - make_interval(days => $3::int)
+                ORDER BY p.received_at DESC, p.id DESC LIMIT 1) AS root
+       FROM dup),
+     u AS (UPDATE tickets t SET repeat_of = m.root, updated_at = now() FROM m WHERE t.id = m.id AND m.root IS NOT NULL RETURNING t.id)
+     SELECT count(*)::int AS n FROM u`,
+    [lo, hi, windowDays],
+  );
+  return r.n;
+  });
+}
