@@ -2,11 +2,12 @@
 // admin API (server/routes/admin.ts), the CLI (cli.ts) and the demo start.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Queryable } from '../../db/client.ts';
+import type { Database, Queryable } from '../../db/client.ts';
 import { ROLES, type Role, type UserRole } from '../../db/schema.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { REGION_LEVEL_OF_ROLE } from './roles.ts';
 import { createSession, deleteSessions, forgetAllSessions, KIOSK_SESSION_HOURS, sha256, type NewSession } from './sessions.ts';
+import { sessionSecrets } from './secret.ts';
 
 export const USER_ROLES = ROLES.filter((r) => r !== 'wall' && r !== 'integration') as UserRole[];
 
@@ -156,23 +157,22 @@ export async function revokeKiosk(db: Queryable, screen: string): Promise<void> 
 
 /**
  * Redeem a kiosk token on a screen: the first screen binds it; after that only that screen's
- * session works, and another screen gets 409 until an admin releases the token.
+ * session works, and another screen gets 409 until an admin releases the token. One transaction
+ * holding the token's row: of concurrent redemptions exactly one binds and the others are told
+ * 409, and no session is left behind for a screen that did not bind.
  */
-export async function redeemKiosk(db: Queryable, token: string): Promise<NewSession> {
+export async function redeemKiosk(db: Database, token: string): Promise<NewSession> {
   // A binding whose session is gone (expired, or ended by a secret rotation) no longer holds.
   const LIVE = `EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = k.bound_session AND s.expires_at > now())`;
-  const rows = await db.query<{ id: number; bound: boolean; revoked: boolean }>(
-    `SELECT id, ${LIVE} AS bound, revoked FROM kiosk_tokens k WHERE token_hash = $1`,
-    [sha256(token)],
-  );
-  const k = rows[0];
-  if (!k || k.revoked) throw new AccountError('token', 'unknown or revoked kiosk token', 404);
-  if (k.bound) throw new AccountError('token', 'this token is bound to another screen; an admin can release it', 409);
-  const s = await createSession(db, { kioskId: k.id }, KIOSK_SESSION_HOURS);
-  const claimed = await db.query(`UPDATE kiosk_tokens k SET bound_session = $2, bound_at = now() WHERE id = $1 AND NOT ${LIVE} RETURNING 1`, [k.id, s.idHash]);
-  if (claimed.length === 0) {
-    await db.query('DELETE FROM sessions WHERE id_hash = $1', [s.idHash]);
-    throw new AccountError('token', 'this token is bound to another screen; an admin can release it', 409);
-  }
-  return s;
+  const [secret] = await sessionSecrets(db);
+  return db.transaction(async (tx) => {
+    const k = (await tx.query<{ id: number; revoked: boolean }>('SELECT id, revoked FROM kiosk_tokens WHERE token_hash = $1 FOR UPDATE', [sha256(token)]))[0];
+    if (!k || k.revoked) throw new AccountError('token', 'unknown or revoked kiosk token', 404);
+    // read after the lock: a redemption that bound first has committed by now
+    const bound = await tx.query(`SELECT 1 FROM kiosk_tokens k WHERE k.id = $1 AND ${LIVE}`, [k.id]);
+    if (bound.length > 0) throw new AccountError('token', 'this token is bound to another screen; an admin can release it', 409);
+    const s = await createSession(tx, { kioskId: k.id }, KIOSK_SESSION_HOURS, secret);
+    await tx.query('UPDATE kiosk_tokens SET bound_session = $2, bound_at = now() WHERE id = $1', [k.id, s.idHash]);
+    return s;
+  });
 }

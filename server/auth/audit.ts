@@ -1,11 +1,13 @@
-// The audit log: who read personal data in clear, when, and on which ticket. Written in the same
-// request that returns the data; the read fails if the audit row cannot be written.
+// The audit log: who read personal data in clear, when, and on which ticket (written in the same
+// request that returns the data; the read fails if the audit row cannot be written); sign-ins and
+// unlocks; an admin's recorded time or actor on a ticket action; grants to API keys.
 import type { Queryable } from '../../db/client.ts';
 import type { Principal } from './principal.ts';
 
-export type AuditAction = 'caller.read' | 'login' | 'login.failed' | 'kiosk.redeem';
+export type AuditAction = 'caller.read' | 'login' | 'login.failed' | 'login.unlock' | 'kiosk.redeem' | 'ticket.override' | 'api_key.grant';
 
-export async function audit(db: Queryable, who: Pick<Principal, 'kind' | 'id' | 'username'> | null, action: AuditAction, ticketId: number | null, detail?: Record<string, unknown>) {
+/** `who` is the principal, or `{ kind: 'cli' }` for the accounts command line. */
+export async function audit(db: Queryable, who: Pick<Principal, 'kind' | 'id' | 'username'> | { kind: 'cli'; id: 0; username: string } | null, action: AuditAction, ticketId: number | null, detail?: Record<string, unknown>) {
   await db.query('INSERT INTO audit_log (user_id, username, action, ticket_id, detail) VALUES ($1, $2, $3, $4, $5)', [
     who?.kind === 'user' ? who.id : null,
     who?.username ?? '-',

@@ -5,7 +5,9 @@
 //   demo                                   the demo accounts, printed
 //   kiosk <screen> [--region CODE]         a wall kiosk token, printed once
 //   kiosk-release <screen> | kiosk-revoke <screen>
-//   api-key <name> | api-key-revoke <name> a key for a system that files tickets, printed once
+//   api-key <name> [--grant locate,import] a key for a system that files tickets, printed once
+//   api-key-grant <name> <locate,import|none>  what a key may do beyond filing (audited)
+//   api-key-revoke <name>
 //   logout-all                             end every user session
 //   rotate-secret                          a new stored session secret (everyone signs in again)
 import { createInterface } from 'node:readline/promises';
@@ -13,7 +15,8 @@ import { openDatabase } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
 import { AccountError, createKiosk, createUser, listKiosks, listUsers, releaseKiosk, revokeKiosk, setDisabled, setPassword } from './accounts.ts';
 import { ensureDemoAccounts } from './demoAccounts.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
+import { createApiKey, listApiKeys, revokeApiKey, setApiKeyGrants } from './apiKeys.ts';
+import { audit } from './audit.ts';
 import { deleteSessions } from './sessions.ts';
 import { envSecrets, rotateStoredSecret } from './secret.ts';
 
@@ -31,7 +34,12 @@ async function password(): Promise<string> {
   return pw;
 }
 
-const USAGE = 'usage: npm run accounts -- add <username> --role admin|dispatcher|analyst|district_official|street_official [--region CODE] [--name NAME] | passwd <username> | disable <username> | enable <username> | list | demo | kiosk <screen> [--region CODE] | kiosk-release <screen> | kiosk-revoke <screen> | api-key <name> | api-key-revoke <name> | logout-all | rotate-secret';
+/** `locate,import` (or `none`) as a list. */
+const grantList = (s: string | undefined) => (s === undefined || s === 'none' ? [] : s.split(',').map((g) => g.trim()).filter(Boolean));
+/** The audit log's "who" for changes made at the command line. */
+const CLI = { kind: 'cli' as const, id: 0 as const, username: 'cli' };
+
+const USAGE = 'usage: npm run accounts -- add <username> --role admin|dispatcher|analyst|district_official|street_official [--region CODE] [--name NAME] | passwd <username> | disable <username> | enable <username> | list | demo | kiosk <screen> [--region CODE] | kiosk-release <screen> | kiosk-revoke <screen> | api-key <name> [--grant locate,import] | api-key-grant <name> <locate,import|none> | api-key-revoke <name> | logout-all | rotate-secret';
 
 async function main() {
   const [cmd, arg, ...rest] = process.argv.slice(2);
@@ -70,7 +78,7 @@ async function main() {
       case 'list':
         for (const u of await listUsers(db)) console.log(`${u.username}\t${u.role}\t${u.regionCode ?? 'city'}\t${u.disabled ? 'disabled' : ''}\t${u.displayName}`);
         for (const k of await listKiosks(db)) console.log(`kiosk ${k.screen}\t${k.regionCode ?? 'city'}\t${k.bound ? `bound ${k.boundAt?.toISOString()}` : 'unbound'}`);
-        for (const k of await listApiKeys(db)) console.log(`api-key ${k.name}\t${new Date(k.createdAt).toISOString()}`);
+        for (const k of await listApiKeys(db)) console.log(`api-key ${k.name}\t${new Date(k.createdAt).toISOString()}${k.grants.length ? `\t${k.grants.join(',')}` : ''}`);
         break;
       case 'demo':
         for (const line of await ensureDemoAccounts(db)) console.log(line);
@@ -89,8 +97,16 @@ async function main() {
         console.log(`${arg}: token revoked`);
         break;
       case 'api-key': {
-        const key = await createApiKey(db, need('name'));
-        console.log(`API key for ${arg} (shown once; it may file tickets only): ${key}\nsend it as  Authorization: Bearer <key>  or Open311's api_key`);
+        const grants = grantList(option(rest, 'grant'));
+        const key = await createApiKey(db, need('name'), grants);
+        if (grants.length) await audit(db, CLI, 'api_key.grant', null, { name: arg, grants });
+        console.log(`API key for ${arg} (shown once; it may file tickets${grants.length ? ` and ${grants.join(', ')}` : ' only'}): ${key}\nsend it as  Authorization: Bearer <key>  or Open311's api_key`);
+        break;
+      }
+      case 'api-key-grant': {
+        const r = await setApiKeyGrants(db, need('name'), grantList(rest[0] ?? ''));
+        await audit(db, CLI, 'api_key.grant', null, r);
+        console.log(`${r.name} may file tickets${r.grants.length ? ` and ${r.grants.join(', ')}` : ' only'}`);
         break;
       }
       case 'api-key-revoke':

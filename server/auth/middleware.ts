@@ -1,5 +1,6 @@
 // The gate every request passes: who is asking (session cookie), may they (policy.ts), and for a
 // write, does it come from our own page (Origin / Sec-Fetch-Site, and the CSRF token header).
+import { hostname } from 'node:os';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app.ts';
@@ -15,15 +16,51 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const unauthenticated = (c: Context) =>
   c.json(errorBody('unauthenticated', 'Sign in first: no valid session (it may have expired)', 'session'), 401);
 
-/** A write from another site: the browser says so in Origin or Sec-Fetch-Site. */
+/** PUBLIC_ORIGIN (comma-separated, e.g. https://hotline.example.gov): the origins the pages are served from. */
+function configuredOrigins(): string[] | null {
+  const raw = process.env.PUBLIC_ORIGIN?.trim();
+  if (!raw) return null;
+  return raw
+    .split(',')
+    .map((o) => {
+      try {
+        return new URL(o.trim()).origin;
+      } catch {
+        return null;
+      }
+    })
+    .filter((o): o is string => o !== null);
+}
+
+const bare = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/;
+
+/**
+ * Whether an Origin is this server's own: one of PUBLIC_ORIGIN when it is set; otherwise the
+ * origin it listens on — the port the request came in on, under a loopback name, the address the
+ * connection reached, or this machine's host name. The Host header alone proves nothing (a
+ * DNS-rebinding page sends Host and Origin that agree with each other).
+ */
+function ownOrigin(c: Context, origin: URL): boolean {
+  const configured = configuredOrigins();
+  if (configured) return configured.includes(origin.origin);
+  const socket = (c.env as { incoming?: { socket?: { localPort?: number; localAddress?: string } } } | undefined)?.incoming?.socket;
+  const port = origin.port || (origin.protocol === 'https:' ? '443' : '80');
+  if (socket?.localPort !== undefined && String(socket.localPort) !== port) return false;
+  const name = bare(origin.hostname);
+  if (LOOPBACK.test(name) || name === hostname().toLowerCase()) return true;
+  const local = socket?.localAddress ? bare(socket.localAddress).replace(/^::ffff:(?=\d+\.)/, '') : undefined;
+  return local !== undefined && name === local;
+}
+
+/** A write from another site: the browser says so in Sec-Fetch-Site, or names another Origin. */
 function crossSite(c: Context): boolean {
   const site = c.req.header('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') return true;
   const origin = c.req.header('origin');
   if (!origin) return false;
-  const host = c.req.header('host');
   try {
-    return !host || new URL(origin).host !== host;
+    return !ownOrigin(c, new URL(origin));
   } catch {
     return true;
   }
@@ -69,14 +106,15 @@ const csrfOk = (c: Context, token: string) => safeEqual(c.req.header(CSRF_HEADER
 const csrfRefused = (c: Context) =>
   c.json(errorBody('forbidden', `${CSRF_HEADER}: missing or wrong; reload the page and try again`, CSRF_HEADER), 403);
 
-/** `Authorization: Bearer <key>`, or Open311's `api_key` (query or form field, as the spec has it). */
+/** `Authorization: Bearer <key>`, or Open311's `api_key` (query or form field, urlencoded or multipart, as the spec has it). */
 async function apiKeyOf(c: Context): Promise<string | undefined> {
   const auth = c.req.header('authorization');
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
   if (!c.req.path.startsWith('/open311/')) return undefined;
   const inQuery = c.req.query('api_key');
   if (inQuery) return inQuery;
-  if (c.req.method !== 'POST' || !(c.req.header('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (c.req.method !== 'POST' || !(type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))) return undefined;
   const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   return typeof form.api_key === 'string' ? form.api_key : undefined;
 }

@@ -16,8 +16,10 @@ export interface Principal {
   /** SHA-256 of the session id (logout, CSRF); empty for API keys, which carry no session. */
   sessionHash: string;
   csrfToken: string;
+  /** What an admin granted this API key beyond its role, by name ('locate', 'import'). */
+  grants?: readonly Capability[];
 }
 
-export const can = (p: Principal | undefined, cap: Capability) => !!p && roleCan(p.role, cap);
+export const can = (p: Principal | undefined, cap: Capability) => !!p && (roleCan(p.role, cap) || (p.grants?.includes(cap) ?? false));
 
 export const CITY: Scope = { level: 'city' };

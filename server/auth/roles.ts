@@ -5,8 +5,12 @@ import type { Role } from '../../db/schema.ts';
 export type Capability =
   /** Dashboards, ticket lists without personal data, analyses, rankings (scoped for officials). */
   | 'read'
-  /** New tickets (API, Open311, CSV import), locating by hand. */
+  /** New tickets (API, Open311). */
   | 'intake'
+  /** Locating an unplaced ticket by hand. */
+  | 'locate'
+  /** CSV import of historical tickets, and a past receipt time on a new ticket. */
+  | 'import'
   /** The hotline's own actions: dispatch, redispatch, rule on returns, whistle, callback, close. */
   | 'hotline_actions'
   /** A unit's actions on tickets dispatched in its jurisdiction: accept, progress, return, defer, reply. */
@@ -21,12 +25,13 @@ export type Capability =
   | 'admin';
 
 const CAPABILITIES: Record<Role, readonly Capability[]> = {
-  admin: ['read', 'intake', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'plan', 'wall', 'admin'],
-  dispatcher: ['read', 'intake', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'wall'],
+  admin: ['read', 'intake', 'locate', 'import', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'plan', 'wall', 'admin'],
+  dispatcher: ['read', 'intake', 'locate', 'import', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'wall'],
   analyst: ['read', 'plan', 'wall'],
   district_official: ['read', 'unit_actions', 'wall'],
   street_official: ['read', 'unit_actions', 'wall'],
   wall: ['wall'],
+  // An API key files tickets; an admin may grant it more by name (apiKeys.ts GRANTABLE).
   integration: ['intake'],
 };
 

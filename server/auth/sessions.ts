@@ -27,8 +27,9 @@ export interface NewSession {
   idHash: string;
 }
 
-export async function createSession(db: Queryable, who: { userId: number } | { kioskId: number }, hours: number): Promise<NewSession> {
-  const [secret] = await sessionSecrets(db);
+/** `signWith`: the signing secret, when `db` is a transaction (read it from the database beforehand). */
+export async function createSession(db: Queryable, who: { userId: number } | { kioskId: number }, hours: number, signWith?: string): Promise<NewSession> {
+  const [secret] = signWith ? [signWith] : await sessionSecrets(db);
   const id = randomBytes(32).toString('base64url');
   const idHash = sha256(id);
   const expiresAt = new Date(Date.now() + hours * 3600_000);

@@ -1,10 +1,12 @@
-// Administration (admin role only, enforced by the gate): accounts, wall kiosk tokens, audit log.
+// Administration (admin role only, enforced by the gate): accounts, wall kiosk tokens, API keys'
+// grants, audit log.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
 import { errorBody, validationError } from '../errors.ts';
 import { AccountError, createKiosk, createUser, listKiosks, listUsers, newKioskSchema, newUserSchema, releaseKiosk, revokeKiosk, setDisabled, setPassword } from '../auth/accounts.ts';
-import { readAudit } from '../auth/audit.ts';
+import { audit, readAudit } from '../auth/audit.ts';
+import { forgetApiKeys, grantsSchema, listApiKeys, setApiKeyGrants } from '../auth/apiKeys.ts';
 import { readJsonBody, validQuery } from '../validate.ts';
 
 function refused(c: Context, e: unknown) {
@@ -24,6 +26,7 @@ const userPatch = z
   .object({ password: z.string().min(1).max(200).optional(), disabled: z.boolean().optional() })
   .strict()
   .refine((v) => v.password !== undefined || v.disabled !== undefined, { message: 'name password or disabled to change' });
+const grantsBody = z.object({ grants: grantsSchema }).strict();
 const auditQuery = z.object({
   ticket: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   username: z.string().max(64).optional(),
@@ -76,6 +79,24 @@ export const admin = new Hono<AppEnv>()
     try {
       await revokeKiosk(c.get('db'), c.req.param('screen'));
       return c.body(null, 204);
+    } catch (e) {
+      return refused(c, e);
+    }
+  })
+  // API keys file tickets only; an admin grants more by name ('locate', 'import'), audited.
+  .get('/api-keys', async (c) => c.json({ items: await listApiKeys(c.get('db')) }))
+  .patch('/api-keys/:name', async (c) => {
+    const b = await body(c, grantsBody);
+    if (!b.ok) return b.res;
+    try {
+      const db = c.get('db');
+      const r = await db.transaction(async (tx) => {
+        const changed = await setApiKeyGrants(tx, c.req.param('name'), b.value.grants);
+        await audit(tx, c.get('principal'), 'api_key.grant', null, changed);
+        return changed;
+      });
+      forgetApiKeys();
+      return c.json(r);
     } catch (e) {
       return refused(c, e);
     }

@@ -1,5 +1,6 @@
-// Signing in and out: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me, and
-// POST /api/auth/kiosk (a wall screen redeems its kiosk token).
+// Signing in and out: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me,
+// POST /api/auth/kiosk (a wall screen redeems its kiosk token) and POST /api/auth/unlock (an
+// admin lifts a sign-in lock; server/auth/rateLimit.ts has the rules).
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -16,6 +17,10 @@ import { readJsonBody } from '../validate.ts';
 
 const loginBody = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();
 const kioskBody = z.object({ token: z.string().trim().min(1).max(200) }).strict();
+const unlockBody = z
+  .object({ username: z.string().trim().min(1).max(64).optional(), address: z.string().trim().min(1).max(64).optional() })
+  .strict()
+  .refine((v) => v.username !== undefined || v.address !== undefined, { message: 'name a username or an address to unlock' });
 
 const secureCookies = () => process.env.COOKIE_SECURE === '1' || process.env.COOKIE_SECURE === 'true';
 
@@ -63,18 +68,25 @@ export function authRoutes(limiter = new LoginLimiter()) {
       const { username, password } = parsed.data;
       const db = c.get('db');
       const from = address(c);
-      const wait = limiter.retryAfter(username, from);
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        return c.json(errorBody('rate_limited', `username: too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, 'username'), 429);
+      // Counted before the password is checked: concurrent guesses cannot all pass the limit (H1).
+      const attempt = limiter.begin(username, from);
+      if ('wait' in attempt) {
+        c.header('Retry-After', String(attempt.wait));
+        return c.json(errorBody('rate_limited', `username: too many failed sign-ins; try again in ${Math.ceil(attempt.wait / 60)} min`, 'username'), 429);
       }
-      const user = await checkPassword(db, username, password);
+      let user;
+      try {
+        user = await checkPassword(db, username, password);
+      } catch (e) {
+        attempt.cancel();
+        throw e;
+      }
       if (!user) {
-        limiter.fail(username, from);
+        attempt.fail();
         await audit(db, null, 'login.failed', null, { username, from });
         return c.json(errorBody('invalid_credentials', 'password: wrong username or password', 'password'), 401);
       }
-      limiter.succeed(username);
+      attempt.succeed();
       const s = await createSession(db, { userId: user.id }, sessionHours());
       setSessionCookies(c, s);
       const p = await readSession(db, s.cookie);
@@ -100,21 +112,34 @@ export function authRoutes(limiter = new LoginLimiter()) {
       if (!parsed.success) return c.json(validationError(parsed.error), 400);
       const db = c.get('db');
       const from = address(c);
-      const wait = limiter.retryAfter(`kiosk:${from}`, from);
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        return c.json(errorBody('rate_limited', `token: too many failed attempts; try again in ${Math.ceil(wait / 60)} min`, 'token'), 429);
+      const attempt = limiter.begin(`kiosk:${from}`, from);
+      if ('wait' in attempt) {
+        c.header('Retry-After', String(attempt.wait));
+        return c.json(errorBody('rate_limited', `token: too many failed attempts; try again in ${Math.ceil(attempt.wait / 60)} min`, 'token'), 429);
       }
       try {
         const s = await redeemKiosk(db, parsed.data.token);
+        attempt.cancel();
         setSessionCookies(c, s);
         const p = await readSession(db, s.cookie);
         await audit(db, p, 'kiosk.redeem', null, { from });
         return c.json(await describe(c, p!));
       } catch (e) {
+        // only a token that does not exist counts as a guess
+        if (e instanceof AccountError && e.status === 404) attempt.fail();
+        else attempt.cancel();
         if (!(e instanceof AccountError)) throw e;
-        if (e.status === 404) limiter.fail(`kiosk:${from}`, from);
         return c.json(errorBody(e.status === 409 ? 'conflict' : 'not_found', e.message, e.field), e.status);
       }
+    })
+    // Admins lift a sign-in lock: a username (at every address) and/or an address.
+    .post('/unlock', async (c) => {
+      const body = await readJsonBody(c);
+      if (!body.ok) return body.res;
+      const parsed = unlockBody.safeParse(body.value);
+      if (!parsed.success) return c.json(validationError(parsed.error), 400);
+      const n = limiter.unlock(parsed.data);
+      await audit(c.get('db'), c.get('principal'), 'login.unlock', null, { ...parsed.data, counters: n });
+      return c.body(null, 204);
     });
 }

@@ -417,6 +417,16 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
         expect(list.stdout).toContain('cli.planner\tanalyst\tcity\t\t规划员');
         expect(list.stdout).toContain('kiosk cli-screen\tcity\tunbound');
         expect(list.stdout).not.toContain('cli.bad');
+        // API keys file tickets only unless granted more by name; grants are listed and audited
+        const key = await cli(['api-key', 'cli.telephony', '--grant', 'locate'], env);
+        expect([key.code, key.stdout]).toEqual([0, expect.stringContaining('it may file tickets and locate)')]);
+        const grant = await cli(['api-key-grant', 'cli.telephony', 'locate,import'], env);
+        expect([grant.code, grant.stdout.trim()]).toEqual([0, 'cli.telephony may file tickets and locate, import']);
+        const badGrant = await cli(['api-key-grant', 'cli.telephony', 'admin'], env);
+        expect([badGrant.code, badGrant.stderr.trim()]).toEqual([1, 'grants: one or more of locate, import']);
+        expect((await cli(['list'], env)).stdout).toMatch(/api-key cli\.telephony\t\S+\tlocate,import/);
+        const audited = await db.query<{ username: string; detail: { grants: string[] } }>(`SELECT username, detail FROM audit_log WHERE action = 'api_key.grant' AND detail->>'name' = 'cli.telephony' ORDER BY id`);
+        expect(audited.map((r) => [r.username, r.detail.grants])).toEqual([['cli', ['locate']], ['cli', ['locate', 'import']]]);
       }
 
       if (engine === 'postgres') {

@@ -14,6 +14,7 @@ const GATES: Record<string, [string, Gate][]> = {
   'POST /api/auth/kiosk': [['/api/auth/kiosk', 'public']],
   'GET /api/auth/me': [['/api/auth/me', 'public']],
   'POST /api/auth/logout': [['/api/auth/logout', 'signed_in']],
+  'POST /api/auth/unlock': [['/api/auth/unlock', 'admin']],
   'GET /api/admin/users': [['/api/admin/users', 'admin']],
   'POST /api/admin/users': [['/api/admin/users', 'admin']],
   'PATCH /api/admin/users/:username': [['/api/admin/users/someone', 'admin']],
@@ -22,6 +23,8 @@ const GATES: Record<string, [string, Gate][]> = {
   'POST /api/admin/kiosks/:screen/release': [['/api/admin/kiosks/lobby/release', 'admin']],
   'DELETE /api/admin/kiosks/:screen': [['/api/admin/kiosks/lobby', 'admin']],
   'GET /api/admin/audit': [['/api/admin/audit', 'admin']],
+  'GET /api/admin/api-keys': [['/api/admin/api-keys', 'admin']],
+  'PATCH /api/admin/api-keys/:name': [['/api/admin/api-keys/telephony', 'admin']],
   // What a wall screen draws: reference layers, aggregates, the live feed of new tickets, scores.
   'GET /api/regions': [['/api/regions', 'wall']],
   'GET /api/zones': [['/api/zones', 'wall']],
@@ -57,8 +60,8 @@ const GATES: Record<string, [string, Gate][]> = {
   'GET /api/forecast/backtest': [['/api/forecast/backtest', 'read']],
   // Writes.
   'POST /api/tickets': [['/api/tickets', 'intake']],
-  'POST /api/import/tickets': [['/api/import/tickets', 'intake']],
-  'POST /api/tickets/:id{[0-9]+}/locate': [['/api/tickets/12/locate', 'intake']],
+  'POST /api/import/tickets': [['/api/import/tickets', 'import']],
+  'POST /api/tickets/:id{[0-9]+}/locate': [['/api/tickets/12/locate', 'locate']],
   'POST /api/tickets/:id{[0-9]+}/:action': [
     ...UNIT_ACTIONS.map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'unit_actions']),
     ...['dispatch', 'redispatch', 'rule-return', 'whistle', 'callback', 'close', 'answer', 'forward', 'undefer'].map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'hotline_actions']),
