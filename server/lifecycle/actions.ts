@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import type { Database, Queryable } from '../../db/client.ts';
 import { SATISFACTION, type TicketStatus } from '../../db/schema.ts';
-import type { Scope } from '../auth/principal.ts';
+import { audit } from '../auth/audit.ts';
+import type { Principal, Scope } from '../auth/principal.ts';
 import { UnknownCodeError } from '../filters.ts';
 import { FUTURE_SLACK_MS } from '../intake/normalise.ts';
 import { insertEvents } from './events.ts';
@@ -47,6 +48,16 @@ export class ActionRefused extends Error {
   }
 }
 
+/** Something only an admin may ask for (HTTP 403 naming the field): recording a time or actor of one's own. */
+export class ActionForbidden extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/** The actions a unit takes on its own dispatch; a scoped official takes them for their own unit only. */
+const UNIT_OWN = new Set<Action>(['accept', 'progress', 'return', 'report', 'defer', 'reply']);
+
 const DEFAULT_ACTOR: Record<Action, Actor> = {
   dispatch: 'hotline', answer: 'hotline', forward: 'hotline', accept: 'unit', progress: 'unit', return: 'unit', redispatch: 'hotline',
   'rule-return': 'hotline', whistle: 'unit', report: 'unit', defer: 'unit', undefer: 'unit', reply: 'unit', callback: 'hotline', close: 'hotline',
@@ -85,10 +96,36 @@ export interface ActionResult {
   eventId: number;
 }
 
-/** Who acts: their username goes into the event (data.by); a scope limits which tickets they may touch. */
+/**
+ * Who acts: their username goes into the event (data.by); a scope limits which tickets they may
+ * touch and, for a unit's actions, which dispatch (their own unit's). Only `mayRecord` (an admin)
+ * may give `at` or `actor`; otherwise both are the server's, and a body naming either is refused.
+ * An admin's recorded time or actor is written to the audit log in the same transaction.
+ */
 export interface ActingAs {
   username: string;
   scope: Scope;
+  mayRecord?: boolean;
+  who?: Pick<Principal, 'kind' | 'id' | 'username'>;
+}
+
+/**
+ * The scoped official's own unit holding an active dispatch of the ticket (whistle calls for
+ * `report`, the others otherwise): `unitCode` if they named one, else the territorial one first.
+ * A street official's unit is their street; a district official acts for any street of it.
+ */
+async function ownDispatch(tx: Queryable, id: number, scope: Scope, unitCode: string | undefined, whistle: boolean): Promise<string | null> {
+  if (scope.level === 'city') return null;
+  const params: unknown[] = [id, scope.code];
+  const own = scope.level === 'street' ? 'd.unit_code = $2' : `d.unit_code IN (SELECT code FROM regions WHERE level = 'street' AND parent_code = $2)`;
+  const named = unitCode !== undefined ? ` AND d.unit_code = $${params.push(unitCode)}` : '';
+  const rows = await tx.query<{ unit_code: string }>(
+    `SELECT d.unit_code FROM dispatches d WHERE d.ticket_id = $1 AND d.active AND ${own}${named}
+       AND ${whistle ? "d.role = 'whistle' AND d.accepted_at IS NULL" : "d.role <> 'whistle'"}
+     ORDER BY (d.role = 'territorial') DESC, d.id DESC LIMIT 1`,
+    params,
+  );
+  return rows[0]?.unit_code ?? null;
 }
 
 /**
@@ -115,6 +152,12 @@ export async function applyAction<A extends Action>(
   as?: ActingAs,
 ): Promise<ActionResult> {
   const b = body as Record<string, any>;
+  if (as && !as.mayRecord) {
+    // The time and the actor of an action are the server's: an official naming an earlier time
+    // could turn their own missed deadline into a met one (issue 15, H2).
+    if (b.at !== undefined) throw new ActionForbidden('at', 'at: the server records when an action happens; only an admin may record another time');
+    if (b.actor !== undefined) throw new ActionForbidden('actor', 'actor: the server records who acts; only an admin may record another actor');
+  }
   const when: Date = b.at ?? now;
   return db.transaction(async (tx) => {
     const lookup: unknown[] = [id];
@@ -131,6 +174,13 @@ export async function applyAction<A extends Action>(
     let unit: string | null = b.unitCode ?? null;
     let data: Record<string, unknown> | null = null;
     const iso = when.toISOString();
+    // A unit acts only on its own dispatch (issue 15, M1): never on another unit's sent in parallel
+    // or after a re-dispatch, even when the ticket lies in the official's region.
+    if (as && as.scope.level !== 'city' && UNIT_OWN.has(action)) {
+      const own = await ownDispatch(tx, id, as.scope, b.unitCode, action === 'report');
+      if (!own) throw new ActionRefused(`${b.unitCode ?? `No unit of ${as.scope.code}`} holds no active ${action === 'report' ? 'whistle call' : 'dispatch'} of ticket ${id}`, 'unitCode');
+      unit = own;
+    }
 
     switch (action) {
       case 'dispatch': {
@@ -139,8 +189,10 @@ export async function applyAction<A extends Action>(
         break;
       }
       case 'accept': {
+        // an official accepts for their own unit only; the hotline may accept for the named unit or every one
+        const only = as && as.scope.level !== 'city' ? unit : (b.unitCode ?? null);
         unit ??= await activeTerritorial(tx, id);
-        await tx.query(`UPDATE dispatches SET accepted_at = $2 WHERE ticket_id = $1 AND active AND accepted_at IS NULL AND role <> 'whistle' AND ($3::text IS NULL OR unit_code = $3::text)`, [id, iso, b.unitCode ?? null]);
+        await tx.query(`UPDATE dispatches SET accepted_at = $2 WHERE ticket_id = $1 AND active AND accepted_at IS NULL AND role <> 'whistle' AND ($3::text IS NULL OR unit_code = $3::text)`, [id, iso, only]);
         break;
       }
       case 'progress':
@@ -186,9 +238,9 @@ export async function applyAction<A extends Action>(
       case 'report': {
         const done = await tx.query(
           `UPDATE dispatches SET accepted_at = $2 WHERE ticket_id = $1 AND role = 'whistle' AND active AND unit_code = $3 AND accepted_at IS NULL RETURNING id`,
-          [id, iso, b.unitCode],
+          [id, iso, unit],
         );
-        if (done.length === 0) throw new ActionRefused(`Unit ${b.unitCode} was not summoned to ticket ${id}, or has already reported`, 'unitCode');
+        if (done.length === 0) throw new ActionRefused(`Unit ${unit} was not summoned to ticket ${id}, or has already reported`, 'unitCode');
         break;
       }
       case 'defer':
@@ -218,6 +270,9 @@ export async function applyAction<A extends Action>(
     await tx.query(`UPDATE tickets SET ${sets.join(', ')} WHERE id = $1`, params);
     if (as) data = { ...data, by: as.username };
     const [eventId] = await insertEvents(tx, [{ ...r.event, unitCode: unit, note: b.note ?? (action === 'defer' ? b.plan : action === 'return' ? b.reason : null), data }]);
+    if (as?.mayRecord && (b.at !== undefined || b.actor !== undefined)) {
+      await audit(tx, as.who ?? null, 'ticket.override', id, { action, eventId, at: b.at !== undefined ? iso : null, actor: b.actor ?? null, serverTime: now.toISOString() });
+    }
     return { id, status: r.status, eventId };
   });
 }
