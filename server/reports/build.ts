@@ -3,7 +3,12 @@
 // Every figure uses the ranking's bucketing (see server/ranking/sql.ts): a day's resolution rate
 // is over the callbacks made that day, and so on, so a report and the ranking never disagree.
 // The downloads (xlsx.ts, html.ts) are renderings of these documents, nothing more.
+// JURISDICTION: a district or street official's report carries their own unit's figures where the
+// city's would be (`city`, `previous`, days, months, categories, warnings, intake, overdue), and of
+// the unit tables only their own rows — except the monthly bulletin's four rankings, which are the
+// published scores every official sees on /api/ranking anyway.
 import type { Queryable } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
 import { monthTable, type UnitMonthInput } from '../ranking/month.ts';
 import { unitRates, parseUnitCounts, type Rate, type UnitCounts } from '../ranking/rates.ts';
 import type { UnitClass } from '../ranking/classes.ts';
@@ -43,14 +48,19 @@ export interface WarningLine extends Warning {
   districtNameEn: string | null;
 }
 
+/** Whose figures a report carries: the city's, or a district's or street's (an official's own). */
+export type Jurisdiction = { level: 'city' } | { level: 'district' | 'street'; code: string };
+
 interface ReportBase {
   kind: ReportKind;
+  jurisdiction: Jurisdiction;
   /** The period's own label: 2026-10-31, 2026-W44, 2026-10, 2026. */
   label: string;
   timeZone: string;
   period: { from: string; to: string };
   status: MonthStatus;
   generatedAt: string;
+  /** The figures of the report's jurisdiction: the city, or the official's own unit. */
   city: Figures;
   /** The same figures for the period before (yesterday, last week, last month, last year). */
   previous: Figures;
@@ -122,6 +132,21 @@ export interface AnnualReport extends ReportBase {
 
 export type Report = DailyReport | WeeklyReport | MonthlyBulletin | AnnualReport;
 
+const CITY_SCOPE: Scope = { level: 'city' };
+
+/** The fact table and unit whose figures stand for the scope. */
+function ownUnit(scope: Scope): { table: FactTable; unit: string; jurisdiction: Jurisdiction } {
+  return scope.level === 'city'
+    ? { table: 'city', unit: CITY_UNIT, jurisdiction: { level: 'city' } }
+    : { table: scope.level, unit: scope.code, jurisdiction: { level: scope.level, code: scope.code } };
+}
+
+/** A unit table's rows the scope may see: all for the city, else the region itself and its streets. */
+function ownRows<R extends { code: string; parentCode: string | null }>(scope: Scope, rows: R[]): R[] {
+  if (scope.level === 'city') return rows;
+  return rows.filter((r) => r.code === scope.code || (scope.level === 'district' && r.parentCode === scope.code));
+}
+
 const TOP_CATEGORIES = 15;
 const BEST_WORST = 10;
 
@@ -156,8 +181,9 @@ async function categoriesAndWarnings(
   db: Queryable,
   period: Period,
   baseline: Period,
+  scope: Scope = CITY_SCOPE,
 ): Promise<{ categories: CategoryLine[]; warnings: WarningLine[] }> {
-  const [lines, cats, districts] = await Promise.all([categoryDistrictCounts(db, period, baseline.from), categoryNames(db), districtNames(db)]);
+  const [lines, cats, districts] = await Promise.all([categoryDistrictCounts(db, period, baseline.from, scope), categoryNames(db), districtNames(db)]);
   const periodMs = period.to.getTime() - period.from.getTime();
   const baselineMs = baseline.to.getTime() - baseline.from.getTime();
   const byCategory = new Map<string, { current: number; baseline: number }>();
@@ -186,9 +212,10 @@ async function categoriesAndWarnings(
     .slice(0, TOP_CATEGORIES);
   // City-wide lines and district lines compete in one list: a rise confined to one district is
   // what a city total hides.
+  // (A scoped report has one region: its lines are the region's, with no district lines beside.)
   const inputs = [
     ...[...byCategory].map(([code, c]) => ({ categoryCode: code, districtCode: null, current: c.current, baseline: c.baseline })),
-    ...lines.filter((l) => l.districtCode !== null),
+    ...(scope.level === 'city' ? lines.filter((l) => l.districtCode !== null) : []),
   ];
   const warnings = emergingWarnings(inputs, periodMs, baselineMs).map((w) => ({
     ...w,
@@ -204,54 +231,57 @@ async function cityPeriod(svc: RankingService, table: FactTable, p: Period): Pro
   return (await svc.periodCounts(table, p)).get('P') ?? new Map<string, Counts>();
 }
 
-export async function dailyReport(db: Queryable, date: string): Promise<DailyReport> {
+export async function dailyReport(db: Queryable, date: string, scope: Scope = CITY_SCOPE): Promise<DailyReport> {
   const svc = rankingService(db);
+  const me = ownUnit(scope);
   const period = dayPeriod(date, svc.timeZone);
   const baseline: Period = { from: dayPeriod(addDays(date, -7), svc.timeZone).from, to: period.from };
   const [city, previous, districts, intake, overdueOpen, cw] = await Promise.all([
-    cityPeriod(svc, 'city', period),
-    cityPeriod(svc, 'city', dayPeriod(addDays(date, -1), svc.timeZone)),
+    cityPeriod(svc, me.table, period),
+    cityPeriod(svc, me.table, dayPeriod(addDays(date, -1), svc.timeZone)),
     cityPeriod(svc, 'district', period),
-    intakeMix(db, period),
-    overdueOpenAt(db, period.to),
-    categoriesAndWarnings(db, period, baseline),
+    intakeMix(db, period, scope),
+    overdueOpenAt(db, period.to, scope),
+    categoriesAndWarnings(db, period, baseline, scope),
   ]);
   return {
     kind: 'daily',
+    jurisdiction: me.jurisdiction,
     label: date,
     date,
     timeZone: svc.timeZone,
     period: iso(period),
     status: statusOf(svc, period),
     generatedAt: new Date().toISOString(),
-    city: figures(svc, city.get(CITY_UNIT)),
-    previous: figures(svc, previous.get(CITY_UNIT)),
+    city: figures(svc, city.get(me.unit)),
+    previous: figures(svc, previous.get(me.unit)),
     baseline: { ...iso(baseline), label: `${addDays(date, -7)}/${addDays(date, -1)}` },
     intake,
     overdueOpen,
-    districts: await periodTable(svc, 'district', districts),
+    districts: ownRows(scope, await periodTable(svc, 'district', districts)),
     ...cw,
   };
 }
 
-export async function weeklyReport(db: Queryable, week: string): Promise<WeeklyReport> {
+export async function weeklyReport(db: Queryable, week: string, scope: Scope = CITY_SCOPE): Promise<WeeklyReport> {
   const svc = rankingService(db);
+  const me = ownUnit(scope);
   const period = weekPeriod(week, svc.timeZone);
   const monday = isoWeekMonday(week);
   const baselineFrom = weekPeriod(isoWeekOf(addDays(monday, -28)), svc.timeZone).from;
   const baseline: Period = { from: baselineFrom, to: period.from };
   const [byDay, previous, districts, streets, intake, overdueOpen, cw] = await Promise.all([
-    svc.periodCounts('city', period, 'YYYY-MM-DD'),
-    cityPeriod(svc, 'city', weekPeriod(isoWeekOf(addDays(monday, -7)), svc.timeZone)),
+    svc.periodCounts(me.table, period, 'YYYY-MM-DD'),
+    cityPeriod(svc, me.table, weekPeriod(isoWeekOf(addDays(monday, -7)), svc.timeZone)),
     cityPeriod(svc, 'district', period),
     cityPeriod(svc, 'street', period),
-    intakeMix(db, period),
-    overdueOpenAt(db, period.to),
-    categoriesAndWarnings(db, period, baseline),
+    intakeMix(db, period, scope),
+    overdueOpenAt(db, period.to, scope),
+    categoriesAndWarnings(db, period, baseline, scope),
   ]);
   let total = zeroCounts();
   const days = period.days.map((date): DayLine => {
-    const c = byDay.get(date)?.get(CITY_UNIT) ?? zeroCounts();
+    const c = byDay.get(date)?.get(me.unit) ?? zeroCounts();
     total = addCounts(total, c);
     return { date, ...figures(svc, c) };
   });
@@ -262,6 +292,7 @@ export async function weeklyReport(db: Queryable, week: string): Promise<WeeklyR
   const cutWorst = worstSorted[Math.min(BEST_WORST, worstSorted.length) - 1]?.score;
   return {
     kind: 'weekly',
+    jurisdiction: me.jurisdiction,
     label: week,
     week,
     timeZone: svc.timeZone,
@@ -269,24 +300,25 @@ export async function weeklyReport(db: Queryable, week: string): Promise<WeeklyR
     status: statusOf(svc, period),
     generatedAt: new Date().toISOString(),
     city: figures(svc, total),
-    previous: figures(svc, previous.get(CITY_UNIT)),
+    previous: figures(svc, previous.get(me.unit)),
     baseline: { ...iso(baseline), label: `${isoWeekOf(addDays(monday, -28))}/${isoWeekOf(addDays(monday, -7))}` },
     days,
     intake,
     overdueOpen,
-    districts: await periodTable(svc, 'district', districts),
+    districts: ownRows(scope, await periodTable(svc, 'district', districts)),
     // Only streets with enough callbacks (the small-sample rule) make the best and worst lists.
     streets: {
       ranked: streetRows.filter((r) => r.rank !== null).length,
-      best: cutBest === undefined ? [] : ranked.filter((r) => (r.score as number) >= (cutBest as number)),
-      worst: cutWorst === undefined ? [] : worstSorted.filter((r) => (r.score as number) <= (cutWorst as number)),
+      best: ownRows(scope, cutBest === undefined ? [] : ranked.filter((r) => (r.score as number) >= (cutBest as number))),
+      worst: ownRows(scope, cutWorst === undefined ? [] : worstSorted.filter((r) => (r.score as number) <= (cutWorst as number))),
     },
     ...cw,
   };
 }
 
-export async function monthlyBulletin(db: Queryable, month: string): Promise<MonthlyBulletin> {
+export async function monthlyBulletin(db: Queryable, month: string, scope: Scope = CITY_SCOPE): Promise<MonthlyBulletin> {
   const svc = rankingService(db);
+  const me = ownUnit(scope);
   const period = monthPeriod(month, svc.timeZone);
   const baseline: Period = { from: monthPeriod(addMonths(month, -3), svc.timeZone).from, to: period.from };
   const [streets, districts, departments, utilities, city, cw] = await Promise.all([
@@ -294,20 +326,22 @@ export async function monthlyBulletin(db: Queryable, month: string): Promise<Mon
     svc.ranking('district', month),
     svc.ranking('department', month),
     svc.ranking('utility', month),
-    svc.monthCounts('city', [addMonths(month, -1), month]),
-    categoriesAndWarnings(db, period, baseline),
+    svc.monthCounts(me.table, [addMonths(month, -1), month]),
+    categoriesAndWarnings(db, period, baseline, scope),
   ]);
   return {
     kind: 'monthly',
+    jurisdiction: me.jurisdiction,
     label: month,
     month,
     timeZone: svc.timeZone,
     period: iso(period),
     status: svc.status(month),
     generatedAt: new Date().toISOString(),
-    city: figures(svc, city.get(month)?.get(CITY_UNIT)),
-    previous: figures(svc, city.get(addMonths(month, -1))?.get(CITY_UNIT)),
+    city: figures(svc, city.get(month)?.get(me.unit)),
+    previous: figures(svc, city.get(addMonths(month, -1))?.get(me.unit)),
     baseline: { ...iso(baseline), label: `${addMonths(month, -3)}/${addMonths(month, -1)}` },
+    // the published monthly ranking: whole, for every reader (as /api/ranking)
     streets,
     districts,
     departments,
@@ -339,36 +373,38 @@ async function annualTable(svc: RankingService, table: RankingTable, year: numbe
   return rows.map((r) => ({ ...r, classMonths: classMonths.get(r.code) ?? { advanced: 0, progressing: 0, rectification: 0, governance: 0, redZone: 0 } }));
 }
 
-export async function annualReport(db: Queryable, year: number): Promise<AnnualReport> {
+export async function annualReport(db: Queryable, year: number, scope: Scope = CITY_SCOPE): Promise<AnnualReport> {
   const svc = rankingService(db);
+  const me = ownUnit(scope);
   const period = yearPeriod(year, svc.timeZone);
   const baseline = yearPeriod(year - 1, svc.timeZone);
   const months = monthsBetween(`${year}-01`, `${year}-12`);
   const lastYear = monthsBetween(`${year - 1}-01`, `${year - 1}-12`);
   const [cityByMonth, streets, districts, departments, utilities, cw] = await Promise.all([
-    svc.monthCounts('city', [...lastYear, ...months]),
+    svc.monthCounts(me.table, [...lastYear, ...months]),
     annualTable(svc, 'street', year),
     annualTable(svc, 'district', year),
     annualTable(svc, 'department', year),
     annualTable(svc, 'utility', year),
-    categoriesAndWarnings(db, period, baseline),
+    categoriesAndWarnings(db, period, baseline, scope),
   ]);
   return {
     kind: 'annual',
+    jurisdiction: me.jurisdiction,
     label: String(year),
     year,
     timeZone: svc.timeZone,
     period: iso(period),
     status: statusOf(svc, period),
     generatedAt: new Date().toISOString(),
-    city: figures(svc, sumMonths(cityByMonth, months).get(CITY_UNIT)),
-    previous: figures(svc, sumMonths(cityByMonth, lastYear).get(CITY_UNIT)),
+    city: figures(svc, sumMonths(cityByMonth, months).get(me.unit)),
+    previous: figures(svc, sumMonths(cityByMonth, lastYear).get(me.unit)),
     baseline: { ...iso(baseline), label: String(year - 1) },
-    months: months.map((month) => ({ month, ...figures(svc, cityByMonth.get(month)?.get(CITY_UNIT)) })),
-    streets,
-    districts,
-    departments,
-    utilities,
+    months: months.map((month) => ({ month, ...figures(svc, cityByMonth.get(month)?.get(me.unit)) })),
+    streets: ownRows(scope, streets),
+    districts: ownRows(scope, districts),
+    departments: ownRows(scope, departments),
+    utilities: ownRows(scope, utilities),
     ...cw,
   };
 }

@@ -2,7 +2,16 @@
 // warnings), the intake mix, and the overdue backlog. Same engines rule as server/ranking/sql.ts:
 // casts on every output so PGlite and PostgreSQL agree.
 import type { Queryable } from '../../db/client.ts';
+import type { Scope } from '../auth/principal.ts';
+import { scopeClause } from '../auth/scope.ts';
 import type { Period } from '../ranking/periods.ts';
+
+const CITY: Scope = { level: 'city' };
+/** ` AND t.street_code = $n` (or district) for a scoped reader, '' for the city. */
+const and = (scope: Scope, params: unknown[]) => {
+  const clause = scopeClause(scope, params);
+  return clause ? ` AND ${clause}` : '';
+};
 
 export interface CategoryDistrictCount {
   categoryCode: string;
@@ -16,16 +25,18 @@ export interface CategoryDistrictCount {
  * it ([baselineFrom, period.from)). Praise is not a demand and is left out. Both windows are one
  * index range on received_at.
  */
-export async function categoryDistrictCounts(db: Queryable, period: Period, baselineFrom: Date): Promise<CategoryDistrictCount[]> {
+export async function categoryDistrictCounts(db: Queryable, period: Period, baselineFrom: Date, scope: Scope = CITY): Promise<CategoryDistrictCount[]> {
+  const params: unknown[] = [baselineFrom, period.from, period.to];
+  const own = and(scope, params);
   const rows = await db.query<{ category_code: string; district_code: string | null; current: number; baseline: number }>(
     `SELECT t.category_code, t.district_code,
             count(*) FILTER (WHERE t.received_at >= $2)::int AS current,
             count(*) FILTER (WHERE t.received_at < $2)::int AS baseline
      FROM tickets t
-     WHERE t.received_at >= $1 AND t.received_at < $3 AND t.kind <> 'praise'
+     WHERE t.received_at >= $1 AND t.received_at < $3 AND t.kind <> 'praise'${own}
      GROUP BY t.category_code, t.district_code
      ORDER BY t.category_code, t.district_code`,
-    [baselineFrom, period.from, period.to],
+    params,
   );
   return rows.map((r) => ({ categoryCode: r.category_code, districtCode: r.district_code, current: r.current, baseline: r.baseline }));
 }
@@ -37,11 +48,13 @@ export interface IntakeMix {
 }
 
 /** Everything received in the period (praise included: it is counted, just not as a demand). */
-export async function intakeMix(db: Queryable, period: Period): Promise<IntakeMix> {
+export async function intakeMix(db: Queryable, period: Period, scope: Scope = CITY): Promise<IntakeMix> {
+  const params: unknown[] = [period.from, period.to];
+  const own = and(scope, params);
   const rows = await db.query<{ kind: string; channel: string; n: number }>(
-    `SELECT kind, channel, count(*)::int AS n FROM tickets WHERE received_at >= $1 AND received_at < $2
-     GROUP BY kind, channel ORDER BY kind, channel`,
-    [period.from, period.to],
+    `SELECT t.kind, t.channel, count(*)::int AS n FROM tickets t WHERE t.received_at >= $1 AND t.received_at < $2${own}
+     GROUP BY t.kind, t.channel ORDER BY t.kind, t.channel`,
+    params,
   );
   const mix: IntakeMix = { total: 0, byKind: {}, byChannel: {} };
   for (const r of rows) {
@@ -60,13 +73,15 @@ export const OVERDUE_LOOKBACK_DAYS = 90;
  * deferral ledger, 挂账, whose new date has not come). Tickets received more than
  * OVERDUE_LOOKBACK_DAYS earlier are not looked at, which keeps this one index range.
  */
-export async function overdueOpenAt(db: Queryable, at: Date): Promise<number> {
+export async function overdueOpenAt(db: Queryable, at: Date, scope: Scope = CITY): Promise<number> {
+  const params: unknown[] = [new Date(at.getTime() - OVERDUE_LOOKBACK_DAYS * 86_400_000), at];
+  const own = and(scope, params);
   const rows = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM tickets t
      WHERE t.received_at >= $1 AND t.received_at < $2
        AND t.resolve_due_at < $2 AND (t.replied_at IS NULL OR t.replied_at >= $2) AND (t.closed_at IS NULL OR t.closed_at >= $2)
-       AND NOT (t.deferred_until IS NOT NULL AND t.deferred_until >= $2)`,
-    [new Date(at.getTime() - OVERDUE_LOOKBACK_DAYS * 86_400_000), at],
+       AND NOT (t.deferred_until IS NOT NULL AND t.deferred_until >= $2)${own}`,
+    params,
   );
   return rows[0]?.n ?? 0;
 }

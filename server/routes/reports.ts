@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
-import { validQuery } from '../validate.ts';
+import { plausibleYear, validQuery, YEAR_MESSAGE } from '../validate.ts';
 import { DATE_PATTERN, MONTH_PATTERN, WEEK_PATTERN, cityDateOf, isCalendarDate, isIsoWeek, isoWeekOf } from '../ranking/periods.ts';
 import { rankingService } from '../ranking/service.ts';
 import { dataRange } from '../ranking/sql.ts';
@@ -13,9 +13,10 @@ import { bulletinHtml } from '../reports/html.ts';
 
 const lang = z.enum(LANGS).default('zh');
 const tableFormat = z.enum(['json', 'xlsx']).default('json');
-const date = z.string().regex(DATE_PATTERN, 'must be YYYY-MM-DD').refine(isCalendarDate, 'no such calendar day');
-const week = z.string().regex(WEEK_PATTERN, 'must be an ISO week YYYY-Www').refine(isIsoWeek, 'no such ISO week in that year');
-const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12');
+// Years outside 1900–2999 are refused: date arithmetic on 9999-12-31 left the 4-digit years (a 500).
+const date = z.string().regex(DATE_PATTERN, 'must be YYYY-MM-DD').refine(isCalendarDate, 'no such calendar day').refine(plausibleYear, YEAR_MESSAGE);
+const week = z.string().regex(WEEK_PATTERN, 'must be an ISO week YYYY-Www').refine(isIsoWeek, 'no such ISO week in that year').refine(plausibleYear, YEAR_MESSAGE);
+const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12').refine(plausibleYear, YEAR_MESSAGE);
 const year = z.coerce.number().int().min(2000).max(2100);
 
 /** The city date of the newest ticket: what a report means when it names no period. */
@@ -41,27 +42,28 @@ async function send(c: Context<AppEnv>, report: Report, format: 'json' | 'xlsx' 
 /**
  * The reporting rhythm: daily report, weekly analysis, monthly bulletin, annual summary.
  * Each is JSON by default, `format=xlsx` downloads it (Chinese sheets; `lang=en` for English),
- * and the monthly bulletin is also a printable A4 page with `format=html`.
+ * and the monthly bulletin is also a printable A4 page with `format=html`. A district or street
+ * official's report is their own unit's (server/reports/build.ts, JURISDICTION).
  */
 export const reports = new Hono<AppEnv>()
   /** GET /api/reports/daily?date=YYYY-MM-DD[&format=xlsx][&lang=en] */
   .get('/daily', validQuery(z.object({ date: date.optional(), format: tableFormat, lang })), async (c) => {
     const q = c.req.valid('query');
-    return send(c, await dailyReport(c.get('db'), q.date ?? (await latestDate(c))), q.format, q.lang);
+    return send(c, await dailyReport(c.get('db'), q.date ?? (await latestDate(c)), c.get('principal').scope), q.format, q.lang);
   })
   /** GET /api/reports/weekly?week=YYYY-Www (ISO week, city time) */
   .get('/weekly', validQuery(z.object({ week: week.optional(), format: tableFormat, lang })), async (c) => {
     const q = c.req.valid('query');
-    return send(c, await weeklyReport(c.get('db'), q.week ?? isoWeekOf(await latestDate(c))), q.format, q.lang);
+    return send(c, await weeklyReport(c.get('db'), q.week ?? isoWeekOf(await latestDate(c)), c.get('principal').scope), q.format, q.lang);
   })
   /** GET /api/reports/monthly?month=YYYY-MM[&format=xlsx|html] — the bulletin: ranking, classes, movers, red zone. */
   .get('/monthly', validQuery(z.object({ month: month.optional(), format: z.enum(['json', 'xlsx', 'html']).default('json'), lang })), async (c) => {
     const q = c.req.valid('query');
     const m = q.month ?? (await rankingService(c.get('db')).defaultMonth());
-    return send(c, await monthlyBulletin(c.get('db'), m), q.format, q.lang);
+    return send(c, await monthlyBulletin(c.get('db'), m, c.get('principal').scope), q.format, q.lang);
   })
   /** GET /api/reports/annual?year=YYYY */
   .get('/annual', validQuery(z.object({ year: year.optional(), format: tableFormat, lang })), async (c) => {
     const q = c.req.valid('query');
-    return send(c, await annualReport(c.get('db'), q.year ?? Number((await latestDate(c)).slice(0, 4))), q.format, q.lang);
+    return send(c, await annualReport(c.get('db'), q.year ?? Number((await latestDate(c)).slice(0, 4)), c.get('principal').scope), q.format, q.lang);
   });
