@@ -5,8 +5,9 @@ import { startOfCityDay } from './time.ts';
 import { CHANNELS, TICKET_KINDS, TICKET_STATUSES, URGENCY_CLASSES } from '../db/schema.ts';
 import type { Scope } from './auth/principal.ts';
 import { scopeClause, scopedRegion } from './auth/scope.ts';
+import { plausibleYear, YEAR_MESSAGE } from './validate.ts';
 
-const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
+const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date()).refine(plausibleYear, { message: YEAR_MESSAGE });
 const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a region or category code');
 
 /** `a,b,c` of known values: one request can ask for several statuses at once. */

@@ -3,7 +3,7 @@
 // routes only ever see bounded, well-formed, normalised bodies.
 import type { Context, MiddlewareHandler } from 'hono';
 import { errorBody } from './errors.ts';
-import { BadJsonValue, normaliseBlock, normaliseDeep } from './validate.ts';
+import { BadJsonValue, normaliseBlockAsync, normaliseDeep } from './validate.ts';
 import { open311Error, splitFormat } from './open311/format.ts';
 
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -32,6 +32,15 @@ export function contentSecurityPolicy(extraConnect: string[] = []): string {
   ].join('; ');
 }
 
+/** Behind HTTPS (COOKIE_SECURE=1) browsers are told to come back only over HTTPS, for a year. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+const secure = () => process.env.COOKIE_SECURE === '1' || process.env.COOKIE_SECURE === 'true';
+
+/**
+ * Security headers on every answer. API answers are `Cache-Control: no-store` unless the route
+ * chose otherwise (an ETag for reference geography, say): ticket details, exports, reports and who
+ * is signed in must not linger in a shared or browser cache.
+ */
 export function securityHeaders(opts: { connect?: string[] } = {}): MiddlewareHandler {
   const headers: Record<string, string> = {
     'Content-Security-Policy': contentSecurityPolicy(opts.connect),
@@ -44,7 +53,11 @@ export function securityHeaders(opts: { connect?: string[] } = {}): MiddlewareHa
   };
   return async (c, next) => {
     await next();
-    for (const [k, v] of Object.entries(headers)) {
+    const all: Record<string, string> = { ...headers };
+    if (secure()) all['Strict-Transport-Security'] = HSTS;
+    const p = c.req.path;
+    if ((p.startsWith('/api/') || p.startsWith('/open311/')) && !c.res.headers.has('cache-control') && !c.res.headers.has('etag')) all['Cache-Control'] = 'no-store';
+    for (const [k, v] of Object.entries(all)) {
       try {
         c.res.headers.set(k, v);
       } catch {
@@ -112,6 +125,18 @@ async function readCapped(req: Request, max: number): Promise<Uint8Array> {
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** UTF-8 of a large body decoded a few MB at a time, yielding between slices (a 64 MB CSV decodes in ~1 s). */
+async function decodeInSlices(bytes: Uint8Array, slice = 4 << 20): Promise<string> {
+  if (bytes.byteLength <= slice) return new TextDecoder('utf-8').decode(bytes);
+  const decoder = new TextDecoder('utf-8');
+  const parts: string[] = [];
+  for (let at = 0; at < bytes.byteLength; at += slice) {
+    parts.push(decoder.decode(bytes.subarray(at, at + slice), { stream: at + slice < bytes.byteLength }));
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  return parts.join('');
+}
+
 /**
  * Every write body: capped (413), of the type the path takes (415), JSON that parses (400 naming
  * `body`), and with its text normalised (NFC, trimmed, control characters stripped). The result is
@@ -120,6 +145,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function guardBodies(): MiddlewareHandler {
   return async (c, next) => {
     if (!WRITES.has(c.req.method)) return next();
+    // History imports stream their body into the importer (routes/historyImport.ts checks type and size).
+    if (c.req.method === 'POST' && c.req.path === '/api/import/history') return next();
     const want = expectation(c.req.path);
     const declared = Number(c.req.header('content-length') ?? NaN);
     if (declared > want.max) return fail(c, want.open311, 413, 'too_large', `over ${want.max} bytes`, 'body');
@@ -148,7 +175,7 @@ export function guardBodies(): MiddlewareHandler {
       cacheBody(c, 'arrayBuffer', bytes.buffer as ArrayBuffer);
       return next();
     }
-    const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+    const text = (kind === 'csv' ? await decodeInSlices(bytes) : new TextDecoder('utf-8').decode(bytes)).replace(/^\uFEFF/, '');
     if (kind === 'json') {
       let value: unknown;
       try {
@@ -168,7 +195,8 @@ export function guardBodies(): MiddlewareHandler {
       for (const [k, v] of form) clean.append(k, normaliseDeep(v) as string);
       cacheBody(c, 'text', clean.toString());
     } else {
-      cacheBody(c, 'text', normaliseBlock(text));
+      // a CSV of up to 64 MB: normalised a slice at a time, so the server keeps answering meanwhile
+      cacheBody(c, 'text', await normaliseBlockAsync(text));
     }
     return next();
   };

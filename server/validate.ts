@@ -5,10 +5,32 @@ import { zValidator } from '@hono/zod-validator';
 import { z, type ZodType } from 'zod';
 import { errorBody, validationError } from './errors.ts';
 
+/** The query parameters a schema names (for the fuzz test, which sends odd values to every one). */
+function queryKeys(schema: ZodType): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape && typeof shape === 'object' ? Object.keys(shape) : [];
+}
+
 export const validQuery = <T extends ZodType>(schema: T) =>
-  zValidator('query', schema, (result, c) => {
-    if (!result.success) return c.json(validationError(result.error as never), 400);
-  });
+  Object.assign(
+    zValidator('query', schema, (result, c) => {
+      if (!result.success) return c.json(validationError(result.error as never), 400);
+    }),
+    { queryKeys: queryKeys(schema) },
+  );
+
+/** Years a date parameter may name: wide enough for any history, narrow enough that date arithmetic never leaves 4 digits. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2999;
+/** A YYYY-MM-DD… string or Date whose year lies in [MIN_YEAR, MAX_YEAR]. */
+export function plausibleYear(v: string | Date): boolean {
+  if (v instanceof Date) return !Number.isNaN(v.getTime()) && v.getUTCFullYear() >= MIN_YEAR && v.getUTCFullYear() <= MAX_YEAR;
+  const m = /^\s*([+-]?\d+)-/.exec(v);
+  if (!m) return true; // not a date at all: the date's own rule says so
+  const y = Number(m[1]);
+  return y >= MIN_YEAR && y <= MAX_YEAR;
+}
+export const YEAR_MESSAGE = `must be a date between ${MIN_YEAR} and ${MAX_YEAR}`;
 
 export const validJson = <T extends ZodType>(schema: T) =>
   zValidator('json', schema, (result, c) => {
@@ -21,15 +43,38 @@ const CONTROLS_INLINE = /[\u0000-\u001F\u007F-\u009F]/g;
 const CONTROLS_BLOCK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 // Lone surrogates would be re-encoded as U+FFFD anyway; make that explicit.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF and the last two of every plane): never
+// text, and not allowed in XML, where one of them made the whole Open311 feed invalid.
+export const NONCHARACTERS = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/g;
 
-/** One line of text as stored: NFC, lone surrogates replaced, controls stripped (tab/newline kept), trimmed. */
+/** One line of text as stored: NFC, lone surrogates replaced, controls and non-characters stripped (tab/newline kept), trimmed. */
 export function normaliseText(s: string): string {
-  return s.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC').replace(/\r\n?/g, '\n').replace(CONTROLS_BLOCK, '').trim();
+  return s.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC').replace(/\r\n?/g, '\n').replace(CONTROLS_BLOCK, '').replace(NONCHARACTERS, '').trim();
 }
 
-/** A whole document (CSV): NFC and controls stripped, line structure (CR/LF/tab) kept. */
+/** A whole document (CSV): NFC, controls and non-characters stripped, line structure (CR/LF/tab) kept. */
 export function normaliseBlock(s: string): string {
-  return s.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC').replace(CONTROLS_BLOCK, '');
+  return s.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC').replace(CONTROLS_BLOCK, '').replace(NONCHARACTERS, '');
+}
+
+/**
+ * normaliseBlock for a large document without holding the event loop: slices of about `slice`
+ * characters cut after a newline (NFC never joins across one), each followed by a yield.
+ */
+export async function normaliseBlockAsync(s: string, slice = 1 << 20): Promise<string> {
+  if (s.length <= slice) return normaliseBlock(s);
+  const parts: string[] = [];
+  for (let at = 0; at < s.length; ) {
+    let end = Math.min(s.length, at + slice);
+    if (end < s.length) {
+      const nl = s.indexOf('\n', end);
+      end = nl < 0 ? s.length : nl + 1;
+    }
+    parts.push(normaliseBlock(s.slice(at, end)));
+    at = end;
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  return parts.join('');
 }
 
 /** A parsed JSON value the API never accepts whatever the route: absurd nesting, a non-finite number. */

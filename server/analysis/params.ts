@@ -3,15 +3,17 @@
 import { z } from 'zod';
 import { zoneOffsetMinutes } from '../time.ts';
 import { addDays, isDate, isMonth } from './calendar.ts';
+import { plausibleYear, YEAR_MESSAGE } from '../validate.ts';
 
 /** A city date (YYYY-MM-DD) or an ISO instant with offset. */
 export const dateOrInstant = z
   .string()
   .refine((s) => isDate(s) || (z.iso.datetime({ offset: true }).safeParse(s).success && !Number.isNaN(Date.parse(s))), {
     message: 'must be a date YYYY-MM-DD or an ISO date-time with offset',
-  });
+  })
+  .refine(plausibleYear, { message: YEAR_MESSAGE });
 
-export const monthParam = z.string().refine(isMonth, { message: 'must be a month YYYY-MM' });
+export const monthParam = z.string().refine(isMonth, { message: 'must be a month YYYY-MM' }).refine(plausibleYear, { message: YEAR_MESSAGE });
 
 export const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a code');
 

@@ -8,7 +8,10 @@ export function splitFormat(name: string): [string, Format] | null {
   return m ? [m[1], m[2] as Format] : null;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/U+FFFF): left out, so
+// one odd ticket never makes the whole feed unreadable.
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const esc = (s: string) => s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function node(name: string, value: unknown): string {
   if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return `<${name}/>`;

@@ -32,6 +32,18 @@ const requestSql = () => `
   FROM tickets t JOIN categories c ON c.code = t.category_code`;
 
 const fmtOf = (c: Context, name: string): [string, Format] | null => splitFormat(name);
+
+/** Service discovery (GeoReport v2): this one endpoint, at PUBLIC_ORIGIN when set, else as the request reached it. */
+function discovery(c: Context) {
+  const origin = process.env.PUBLIC_ORIGIN?.split(',')[0]?.trim().replace(/\/+$/, '') || new URL(c.req.url).origin;
+  const changeset = '2026-12-01T00:00:00Z';
+  return {
+    changeset,
+    contact: 'The 12345 hotline operations office',
+    key_service: 'API keys are issued by the hotline’s administrators (npm run accounts -- api-key <name>)',
+    endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${origin}/open311/v2`, changeset, type: 'production', formats: ['application/json', 'text/xml'] }],
+  };
+}
 const isInstant = (s: string) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s));
 
 export const open311 = new Hono<AppEnv>()
@@ -44,6 +56,7 @@ export const open311 = new Hono<AppEnv>()
       const rows = await db.query<ServiceRow>(`${servicesSql()} ORDER BY c.code`);
       return render(format, 200, 'services', 'service', rows.map(service));
     }
+    if (res === 'discovery') return render(format, 200, 'discovery', 'discovery', discovery(c));
     if (res !== 'requests') return open311Error(format, 404, `No such resource: ${res}`);
     const q = c.req.query();
     const params: unknown[] = [];

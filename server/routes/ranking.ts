@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
-import { validQuery } from '../validate.ts';
+import { plausibleYear, validQuery, YEAR_MESSAGE } from '../validate.ts';
 import { errorBody } from '../errors.ts';
 import { MONTH_PATTERN } from '../ranking/periods.ts';
 import { DRILL_PARTS, DRILL_RATES, RANKING_TABLES } from '../ranking/sql.ts';
 import { rankingService } from '../ranking/service.ts';
 import { OutOfScope, regionInScope } from '../auth/scope.ts';
 
-const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12');
+const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12').refine(plausibleYear, YEAR_MESSAGE);
 const unitCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a unit code');
 
 const rankingQuery = z.object({ month: month.optional(), table: z.enum(RANKING_TABLES).default('street') });

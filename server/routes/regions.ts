@@ -6,7 +6,8 @@ import { REGION_LEVELS } from '../../db/schema.ts';
 
 const query = z.object({
   level: z.enum(REGION_LEVELS),
-  parent: z.string().trim().min(1).max(64).optional(),
+  // A code, never free text: the value goes into the ETag header (non-Latin-1 text or CR/LF there was a 500).
+  parent: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a region code').optional(),
 });
 
 /**
@@ -31,7 +32,7 @@ export const regions = new Hono<AppEnv>().get('/', validQuery(query), async (c) 
      FROM regions r WHERE r.level = $1 AND ($2::text IS NULL OR r.parent_code = $2)`,
     [level, parent ?? null],
   );
-  const etag = `"${level}-${parent ?? ''}-${rows[0]!.version}"`;
+  const etag = `"${level}-${encodeURIComponent(parent ?? '')}-${rows[0]!.version}"`;
   if (c.req.header('if-none-match') === etag) return c.body(null, 304);
   c.header('ETag', etag);
   c.header('Content-Type', 'application/geo+json; charset=utf-8');

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app.ts';
-import { validQuery } from '../validate.ts';
+import { plausibleYear, validQuery, YEAR_MESSAGE } from '../validate.ts';
 import { FUTURE_SLACK_MS } from '../intake/normalise.ts';
 import { wallWindows } from '../wall/windows.ts';
 import { figureCounts, FIGURES } from '../wall/figures.ts';
@@ -15,7 +15,8 @@ const at = z
   .string()
   .datetime({ offset: true, message: 'must be an ISO instant with a zone, e.g. 2026-11-26T10:00:00+08:00' })
   .transform((s) => new Date(s))
-  .refine((d) => d.getTime() <= Date.now() + FUTURE_SLACK_MS, 'in the future');
+  .refine((d) => d.getTime() <= Date.now() + FUTURE_SLACK_MS, 'in the future')
+  .refine(plausibleYear, YEAR_MESSAGE);
 
 const todayQuery = z.object({ at: at.optional(), top: z.coerce.number().int().min(1).max(20).default(5) });
 
