@@ -90,7 +90,7 @@ describe('signing in', () => {
   });
 
   it('tells how many minutes to wait after too many failed attempts', async () => {
-    // five failures for one username lock it for 15 minutes (server/auth/rateLimit.ts)
+    // five failures for one username from one address lock it there for 15 minutes (server/auth/rateLimit.ts)
     for (let i = 0; i < 5; i++) {
       const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ghost', password: `guess-${i}` }) });
       expect(res.status).toBe(401);
@@ -119,8 +119,13 @@ describe('signing in', () => {
       // the session ends on the server (as when it expires); the next request finds out
       const out = await temp.request('/api/auth/logout', { method: 'POST' });
       expect(out.status).toBe(204);
-      await b.page.click('[data-nav="ranking"]');
-      await b.page.getByTestId('login-page').waitFor({ timeout: 15_000 });
+      // Wait for state, not for time: the link is there, then its own click event (a pointer click
+      // waits for the element to be "stable", which a busy machine's slow frames can hold past the
+      // timeout); the page finds out about the ended session on the next request it makes.
+      const ranking = b.page.locator('[data-nav="ranking"]');
+      await ranking.waitFor({ state: 'visible', timeout: 60_000 });
+      await ranking.dispatchEvent('click');
+      await b.page.getByTestId('login-page').waitFor({ timeout: 60_000 });
       expect(await b.page.getByTestId('login-notice').textContent()).toBe('登录已过期或已在别处退出，请重新登录。');
       expect(new URL(b.page.url()).searchParams.get('next')).toMatch(/^\/ranking/);
       expectOnly(b, [/HTTP 401/, /status of 401/]);

@@ -1,5 +1,6 @@
 // Bad input never breaks the server or the data: a seeded generator sends well over 1,000 malformed
-// requests to every write endpoint (broken JSON, wrong types, NaN/Infinity/out-of-range
+// requests to every write endpoint, and odd values (non-Latin-1 and non-characters, CR/LF, extreme
+// dates and numbers) to every query parameter and path part of every GET endpoint (broken JSON, wrong types, NaN/Infinity/out-of-range
 // coordinates, huge strings and bodies, GeoJSON where it does not belong, SQL/HTML injection,
 // wrong content types). Every answer is a 4xx naming the field (or the body), never a 5xx, and
 // tickets, events, dispatches, callers, accounts, kiosk tokens and sessions are byte-for-byte what
@@ -18,7 +19,7 @@ import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { signIn, type Client } from '../../helpers/auth.ts';
 import { createKiosk } from '../../../server/auth/accounts.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
-import { dbFingerprint, makeRng, malformedRequests } from './generators.ts';
+import { dbFingerprint, makeRng, malformedRequests, queryCases } from './generators.ts';
 
 const API_KEY = 'fuzz-key';
 const PER_ENGINE = 1200;
@@ -127,6 +128,68 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
     expect(gate.session).toBeGreaterThan(cases.length / 2);
     expect(gate.csrf).toBeGreaterThan(cases.length / 2);
     expect(await dbFingerprint(db)).toEqual(before);
+  });
+
+  it('answers Unicode, CR/LF, extreme dates and numbers in every query parameter and path part of every GET endpoint without a 5xx', async () => {
+    // Query parameters come from each route's own schema (validQuery records them); the routes that
+    // read the query by hand list theirs here, and every route also gets a parameter it does not know.
+    const BY_HAND: Record<string, string[]> = {
+      'GET /api/live': ['since'],
+      'GET /open311/v2/:name': ['service_request_id', 'service_code', 'start_date', 'end_date', 'status', 'api_key'],
+    };
+    const id = String(ids.located);
+    const HUGE = '100000000000000000000000000';
+    /** A concrete path for each route, and odd values for its path parameters. */
+    const PATHS: Record<string, string[]> = {
+      ':id{[0-9]+}': [id, HUGE, '0', '999999999999999'],
+      ':code': ['900001001', encodeURIComponent('甲区'), 'a%0D%0Ab', encodeURIComponent('\uFFFE'), '9'.repeat(80)],
+      ':name': ['requests.json', 'requests.xml', 'discovery.json', 'services.xml', `${id}.json`, `${HUGE}.xml`, encodeURIComponent('甲.json'), 'x%0D%0A.json', encodeURIComponent('\uFFFE.xml')],
+    };
+    const gets = app.routes.filter((r) => r.method === 'GET' && !r.path.endsWith('*'));
+    const keysOf = new Map<string, Set<string>>();
+    for (const r of gets) {
+      const route = `GET ${r.path}`;
+      const keys = keysOf.get(route) ?? new Set(['x-unknown', ...(BY_HAND[route] ?? [])]);
+      // (a router with its own error handler wraps each handler; Hono keeps the original beside it)
+      type H = { queryKeys?: string[]; __COMPOSED_HANDLER?: H };
+      const h = r.handler as unknown as H;
+      for (const k of h.queryKeys ?? h.__COMPOSED_HANDLER?.queryKeys ?? []) keys.add(k);
+      keysOf.set(route, keys);
+    }
+    const routes: { route: string; path: string; keys: string[] }[] = [];
+    for (const [route, keys] of keysOf) {
+      const template = route.slice(4);
+      const param = Object.keys(PATHS).find((p) => template.includes(p));
+      const paths = param ? PATHS[param]!.map((v) => template.replace(param, v)) : [template];
+      // the first (ordinary) path gets every query parameter; the odd path parts are asked plainly
+      routes.push({ route, path: paths[0]!, keys: [...keys] });
+      for (const p of paths.slice(1)) routes.push({ route, path: p, keys: [] });
+    }
+    // the fuzz reaches every query parameter a schema declares (a route with no schema still gets one)
+    expect(routes.filter((r) => r.route === 'GET /api/tickets')[0]!.keys).toEqual(expect.arrayContaining(['from', 'to', 'region', 'bbox', 'limit', 'offset']));
+    expect(routes.filter((r) => r.route === 'GET /api/hotspots/emerging')[0]!.keys).toEqual(expect.arrayContaining(['to', 'steps', 'trendAlpha']));
+    const cases = [...queryCases(makeRng(1511), routes), ...routes.filter((r) => r.keys.length === 0).map((r) => ({ route: r.route, key: '', value: '', path: r.path }))];
+    expect(cases.length).toBeGreaterThan(1500);
+    const failures: string[] = [];
+    const unnamed: string[] = [];
+    for (const c of cases) {
+      const res = await admin.request(c.path);
+      const text = res.status === 200 ? '' : await res.text();
+      if (res.status === 200) await res.body?.cancel();
+      if (res.status >= 500) failures.push(`${c.route} ${c.key}=${JSON.stringify(c.value).slice(0, 40)} (${c.path.slice(0, 120)}) → ${res.status} ${text.slice(0, 200)}`);
+      else if (res.status >= 400 && c.path.startsWith('/api/')) {
+        const field = (() => {
+          try {
+            return JSON.parse(text)?.error?.field;
+          } catch {
+            return undefined;
+          }
+        })();
+        if (!field) unnamed.push(`${c.route} ${c.key}=${JSON.stringify(c.value).slice(0, 40)} → ${res.status} ${text.slice(0, 200)}`);
+      }
+    }
+    expect(failures.slice(0, 30)).toEqual([]);
+    expect(unnamed.slice(0, 30)).toEqual([]);
   });
 
   it('names the body or header for the edge refusals: 404, 405, 413, 415 and malformed JSON', async () => {

@@ -397,11 +397,28 @@ function revokeKioskCase(rng: Rng): FuzzCase {
   return { route: 'DELETE /api/admin/kiosks/:screen', label: 'revoke missing screen', path: `/api/admin/kiosks/${screen}`, init: { method: 'DELETE' } };
 }
 
+/** Grants for a key that does not exist, or a body that names no known grant. */
+function grantKeyCase(rng: Rng): FuzzCase {
+  const name = encodeURIComponent(pick(rng, ['no-such-key', "'; DROP TABLE api_keys; --", '密钥', 'x'.repeat(200)]));
+  if (rng() < 0.3) {
+    const grants = pick<unknown>(rng, [['everything'], ['admin'], 'locate', [1], [null], ['locate', 'read']]);
+    return { route: 'PATCH /api/admin/api-keys/:name', label: 'grant unknown', path: `/api/admin/api-keys/${name}`, init: { ...jsonInit(JSON.stringify({ grants })), method: 'PATCH' } };
+  }
+  const s = spoilJson(rng, { grants: ['locate'] }, ['grants'], ['grants'], false);
+  return { route: 'PATCH /api/admin/api-keys/:name', label: `grant ${s.how}`, path: `/api/admin/api-keys/${name}`, init: { ...jsonInit(s.body, s.headers), method: 'PATCH' } };
+}
+
+/** An unlock that names nothing to unlock, or names it wrongly. */
+function unlockCase(rng: Rng, t: Targets): FuzzCase {
+  const s = spoilJson(rng, { username: t.admin }, ['username'], ['username'], false);
+  return { route: 'POST /api/auth/unlock', label: `unlock ${s.how}`, path: '/api/auth/unlock', init: jsonInit(s.body, s.headers) };
+}
+
 /** `n` malformed requests spread over every write route, deterministic for a given rng. */
 export function malformedRequests(rng: Rng, n: number, t: Targets): FuzzCase[] {
   const makers = [
     intakeCase, intakeCase, locateCase, actionCase, actionCase, csvCase, forecastCase, open311Case, open311Case,
-    loginCase, kioskCase, logoutCase, newUserCase, patchUserCase, newKioskCase, releaseKioskCase, revokeKioskCase,
+    loginCase, kioskCase, logoutCase, newUserCase, patchUserCase, newKioskCase, releaseKioskCase, revokeKioskCase, grantKeyCase, unlockCase,
   ];
   return Array.from({ length: n }, (_, i) => makers[i % makers.length]!(rng, t));
 }
@@ -422,4 +439,45 @@ export async function dbFingerprint(db: Queryable) {
     )
   )[0]!;
   return row;
+}
+
+// --- query parameters ---------------------------------------------------------------------------
+
+/** Values no query parameter should turn into a 5xx: non-Latin-1 and odd Unicode, CR/LF, extreme dates and numbers. */
+export const QUERY_VALUES = {
+  unicode: ['甲区', '😀', '\uFFFE', '\uFFFF', '\u202Egnp.exe', 'e\u0301', 'Ω'.repeat(300), '\uD800', '朝阳区,东城区'],
+  crlf: ['a\r\nb', '\r\n', 'x\nSet-Cookie: a=b', '\r', 'W/"x"\r\n'],
+  dates: ['9999-12-31', '0000-01-01', '0001-01-01', '1899-12-31', '+275760-09-13', '-000001-01-01', '2026-02-30', '9999-12-31T23:59:59Z', '0001-01-01T00:00:00+14:00', '2026-13-01', '9999-W52', '9999-12', '0000-00', '2026-W53'],
+  numbers: ['100000000000000000000000000', '1e26', 'NaN', 'Infinity', '-1', '-0', '1e308', '0x10', ''],
+  misc: ['\u0000', "'; DROP TABLE tickets; --", 'a'.repeat(5000), '%', '../../etc/passwd'],
+} as const;
+
+export interface QueryCase {
+  route: string;
+  key: string;
+  value: string;
+  path: string;
+}
+
+/**
+ * For each route and each of its query parameters: every CR/LF value and every extreme date, and
+ * three Unicode values, three numbers and one other, deterministic for a given rng.
+ */
+export function queryCases(rng: Rng, routes: { route: string; path: string; keys: string[] }[]): QueryCase[] {
+  const out: QueryCase[] = [];
+  const some = (xs: readonly string[], n: number) => {
+    const pool = [...xs];
+    return Array.from({ length: Math.min(n, pool.length) }, () => pool.splice(Math.floor(rng() * pool.length), 1)[0]!);
+  };
+  for (const r of routes) {
+    for (const key of r.keys) {
+      const values = [...some(QUERY_VALUES.unicode, 3), ...QUERY_VALUES.crlf, ...QUERY_VALUES.dates, ...some(QUERY_VALUES.numbers, 3), ...some(QUERY_VALUES.misc, 1)];
+      for (const value of values) {
+        const url = new URL(r.path, 'http://localhost');
+        url.searchParams.set(key, value);
+        out.push({ route: r.route, key, value, path: `${url.pathname}${url.search}` });
+      }
+    }
+  }
+  return out;
 }
