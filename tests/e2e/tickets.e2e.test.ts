@@ -48,7 +48,10 @@ beforeAll(async () => {
       receivedAt: new Date(now - 30 * 60_000).toISOString(),
     })
   ).id;
-  await api(`/api/tickets/${returnedId}/return`, { reason: '非本辖区', at: new Date(now - 20 * 60_000).toISOString() });
+  // sent back 20 minutes ago: only an admin may record an action at a time other than now
+  const admin = await apiAs(server.url, 'admin');
+  const back = await admin.request(`/api/tickets/${returnedId}/return`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: '非本辖区', at: new Date(now - 20 * 60_000).toISOString() }) });
+  if (!back.ok) throw new Error(`return: HTTP ${back.status} ${await back.text()}`);
   b = await openBrowser({ baseUrl: server.url, session: client, viewport: VIEWPORT });
 });
 
