@@ -1,19 +1,23 @@
-// The pure demo generator: a region model + seed + now in, tickets (with their events, dispatches
-// and caller) out, in time order, one local day at a time so memory stays flat at any size.
+// The pure demo generator: a region model + taxonomy + demo profile + seed + now in, tickets (with
+// their events, dispatches and caller) out, in time order, one local day at a time so memory stays
+// flat at any size. Nothing here knows a particular city: categories come from the taxonomy, their
+// shares, seasons, channels and language from the city's demo profile (profile.ts), days and months
+// are cut in the city's zone, and deadlines follow its policy and each category's service level.
 import gcoord from 'gcoord';
 import { cellToParent, latLngToCell } from 'h3-js';
 import type { Channel, SourceCrs, TicketKind } from '../../db/schema.ts';
 import { DEFAULT_POLICY, type Policy } from '../policy/index.ts';
-import { TAXONOMY, type Category, type Taxonomy } from '../taxonomy/index.ts';
+import type { Category, Taxonomy } from '../taxonomy/schema.ts';
 import { demoDays, demoMonthKeys, MS_DAY, MS_HOUR, type DemoDay } from './calendar.ts';
 import { samplePointIn, samplePointInDisc, type Position } from './geometry.ts';
 import { lifecycle, type Handler } from './lifecycle.ts';
-import { CATEGORY_MIX, CHANNEL_SHARES, FALLBACK_MIX, KIND_SHARES, PATROL_SHARE, type CategoryMix, type KindProfile } from './mix.ts';
-import { fakeAddress, fakeCaller, fakeDescription, KIND_ZH, type Caller } from './people.ts';
+import { KIND_PROFILES, type CategoryMix, type KindProfile } from './mix.ts';
+import type { Caller, DemoLocale } from './people.ts';
 import { planSources, type PlantedSource } from './plan.ts';
+import { resolveDemoProfile, type DemoProfile, type DemoSettings } from './profile.ts';
 import { Rng, spread, WeightedTable } from './random.ts';
-import type { RegionModel } from './regions.ts';
-import { DIURNAL, seasonFactor, WEEKDAY_FACTOR, type DiurnalProfile } from './seasons.ts';
+import { withDemoGeography, type RegionModel } from './regions.ts';
+import { seasonFactor } from './seasons.ts';
 import { createTruthRecorder, REPEAT_WITHIN_DAYS } from './recorder.ts';
 import type { DemoTruth } from './truth.ts';
 import type { DemoTicket } from './types.ts';
@@ -24,8 +28,16 @@ export interface DemoOptions {
   seed: number;
   /** The end of the data: tickets run from the 1st of the month 12 months earlier up to this instant. */
   now: Date;
+  /** The city's categories (and departments): every ticket is in one of them. */
+  taxonomy: Taxonomy;
+  /** The city's demo profile (data/cities/<city>/demo.json), or settings already resolved; none: defaults from the taxonomy. */
+  profile?: DemoProfile | DemoSettings | null;
+  /** Time limits per urgency (a category's own service level overrides them). Default: the default policy. */
   policy?: Policy;
-  taxonomy?: Taxonomy;
+  /** The zone days and months are cut in; default: the policy's. */
+  timeZone?: string;
+  /** Language of names and addresses when the profile does not say; default English. */
+  locale?: DemoLocale;
   /** First ids to hand out (default 1 each), e.g. to append to tables that already hold rows. */
   firstTicketId?: number;
   firstEventId?: number;
@@ -33,6 +45,11 @@ export interface DemoOptions {
 }
 
 export interface DemoRun {
+  /** The profile as applied to the taxonomy (warnings name what did not fit). */
+  settings: DemoSettings;
+  /** The region model as the profile sees it (its core and region weights). */
+  model: RegionModel;
+  timeZone: string;
   days: DemoDay[];
   months: string[];
   sources: PlantedSource[];
@@ -74,34 +91,41 @@ interface RepeatSeed {
   caller: Caller;
 }
 
-const CRS_BY_CHANNEL: Partial<Record<Channel, SourceCrs>> = { wechat: 'GCJ02', app: 'GCJ02', web: 'BD09' };
 const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
 
-export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
+const isSettings = (p: DemoProfile | DemoSettings): p is DemoSettings => 'mix' in p && p.mix instanceof Map;
+
+export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
   const policy = opts.policy ?? DEFAULT_POLICY;
-  const taxonomy = opts.taxonomy ?? TAXONOMY;
+  const taxonomy = opts.taxonomy;
+  if (!taxonomy || taxonomy.categories.length === 0) throw new Error('the demo needs a taxonomy with at least one category');
+  const settings = opts.profile && isSettings(opts.profile) ? opts.profile : resolveDemoProfile(opts.profile ?? null, taxonomy, { locale: opts.locale });
+  const people = settings.people;
+  const model = withDemoGeography(regions, { core: settings.core, regionWeights: settings.regionWeights });
   const total = Math.max(0, Math.floor(opts.tickets));
   const nowMs = opts.now.getTime();
-  const zone = policy.timeZone;
+  const zone = opts.timeZone ?? policy.timeZone;
   const days = demoDays(nowMs, zone);
   const months = demoMonthKeys(days);
   const root = new Rng(opts.seed >>> 0);
+  // In the taxonomy's order (a package's file order: loadTaxonomy/resolveDemoCity restore it), as each draws its profile in turn.
   const units = planUnits(root.fork('units'), model.streets, taxonomy.departments, months.length);
-  const sources = planSources(root.fork('sources'), model, days, total);
+  const sources = planSources(root.fork('sources'), model, days, total, settings);
   const rng = root.fork('tickets');
 
   // --- static tables -------------------------------------------------------------------------
-  const categories = taxonomy.categories;
-  const mixOf = new Map<string, CategoryMix>(categories.map((c) => [c.code, CATEGORY_MIX.get(c.code) ?? FALLBACK_MIX]));
+  const categories = settings.categories;
+  const mixOf = settings.mix;
   const categoryByCode = new Map<string, Category>(categories.map((c) => [c.code, c]));
   const streetTable = new WeightedTable(model.streets.map((_, i) => i), model.streets.map((s) => s.weight));
   const kindTables = Object.fromEntries(
-    (Object.keys(KIND_SHARES) as KindProfile[]).map((k) => [k, new WeightedTable(Object.keys(KIND_SHARES[k]) as TicketKind[], Object.values(KIND_SHARES[k]))]),
+    KIND_PROFILES.map((k) => [k, new WeightedTable(Object.keys(settings.kindShares[k]) as TicketKind[], Object.values(settings.kindShares[k]))]),
   ) as Record<KindProfile, WeightedTable<TicketKind>>;
-  const channelTable = new WeightedTable(Object.keys(CHANNEL_SHARES) as Channel[], Object.values(CHANNEL_SHARES));
-  const hourTables = Object.fromEntries(
-    (Object.keys(DIURNAL) as DiurnalProfile[]).map((p) => [p, new WeightedTable(DIURNAL[p].map((_, h) => h), DIURNAL[p])]),
-  ) as Record<DiurnalProfile, WeightedTable<number>>;
+  const channelTable = new WeightedTable(settings.channels.map((c) => c.channel as Channel), settings.channels.map((c) => c.share));
+  const crsByChannel = new Map<Channel, SourceCrs>(settings.channels.map((c) => [c.channel, c.crs]));
+  const hourTables = Object.fromEntries(Object.entries(settings.diurnal).map(([p, h]) => [p, new WeightedTable(h.map((_, i) => i), h)])) as Record<string, WeightedTable<number>>;
+  const weekday = settings.weekday;
+  const districtName = (s: { districtNameZh: string; districtNameEn: string }) => people.name({ nameZh: s.districtNameZh, nameEn: s.districtNameEn });
 
   // --- how many tickets each day --------------------------------------------------------------
   const dayCategoryTables: WeightedTable<string>[] = [];
@@ -112,7 +136,7 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
     });
     const table = new WeightedTable(categories.map((c) => c.code), w);
     dayCategoryTables.push(table);
-    return table.total * WEEKDAY_FACTOR[d.weekday] * (1 + (GROWTH * d.index) / days.length) * d.fraction;
+    return table.total * weekday[d.weekday] * (1 + (GROWTH * d.index) / days.length) * d.fraction;
   });
   const plantedTotal = sources.reduce((a, s) => a + s.count, 0);
   const outsideTotal = total < 50 ? 0 : Math.min(500, Math.max(5, Math.round(total * 0.0001)));
@@ -123,7 +147,7 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
   let finished = false;
 
   // --- drawing one draft ------------------------------------------------------------------------
-  function timeOfDay(day: DemoDay, profile: DiurnalProfile): number {
+  function timeOfDay(day: DemoDay, profile: string): number {
     for (let i = 0; i < 30; i++) {
       const t = day.startMs + (hourTables[profile].draw(rng) + rng.next()) * MS_HOUR;
       if (t < day.endMs) return Math.floor(t);
@@ -161,6 +185,28 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
     return { receivedAt, categoryCode, point, street, source: s.id, address: s.address ?? undefined };
   }
 
+  /**
+   * Locating forgives points within a few metres of a street (published boundaries have slivers),
+   * so an "outside" point must stay clear of every street: probes ~150 m around it must all miss,
+   * else it moves outward from the map centre (no random draws, so nothing after it changes).
+   */
+  function clearOfStreets(p: Position): Position {
+    const r = 0.0015;
+    const probes = [[r, 0], [-r, 0], [0, r], [0, -r], [r, r], [r, -r], [-r, r], [-r, -r]];
+    const cx = (model.bbox[0] + model.bbox[2]) / 2;
+    const cy = (model.bbox[1] + model.bbox[3]) / 2;
+    const len = Math.hypot(p[0] - cx, p[1] - cy) || 1;
+    const ux = (p[0] - cx) / len;
+    const uy = (p[1] - cy) / len;
+    let [x, y] = p;
+    for (let i = 0; i < 8; i++) {
+      if (model.index.locate(x, y) < 0 && probes.every(([dx, dy]) => model.index.locate(x + dx, y + dy) < 0)) return [x, y];
+      x += ux * 0.001;
+      y += uy * 0.001;
+    }
+    return p;
+  }
+
   /** A point just outside the city edge: outside every street, but within ~2 km of one. */
   function outsideDraft(day: DemoDay): Draft {
     const [x0, y0, x1, y1] = model.bbox;
@@ -172,7 +218,7 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
       if (model.index.locate(x, y) >= 0) continue;
       const nearEdge = [[step, 0], [-step, 0], [0, step], [0, -step]].some(([dx, dy]) => model.index.locate(x + dx, y + dy) >= 0);
       if (nearEdge) {
-        point = [x, y];
+        point = clearOfStreets([x, y]);
         break;
       }
     }
@@ -215,7 +261,7 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
     const id = nextTicket++;
     const category = categoryByCode.get(d.categoryCode) as Category;
     const mix = mixOf.get(d.categoryCode) as CategoryMix;
-    const grid = !d.repeat && d.street >= 0 && mix.patrol && rng.chance(PATROL_SHARE);
+    const grid = !d.repeat && d.street >= 0 && mix.patrol && rng.chance(settings.patrolShare);
     const channel: Channel = grid ? 'grid' : d.repeat ? (rng.chance(0.85) ? 'phone' : channelTable.draw(rng)) : channelTable.draw(rng);
     const kind: TicketKind = d.repeat ? d.repeat.kind : grid ? 'report' : kindTables[mix.kinds].draw(rng);
     const street = d.street >= 0 ? model.streets[d.street] : null;
@@ -229,6 +275,8 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
         receivedAt: d.receivedAt,
         kind,
         urgency: category.urgency,
+        serviceLevel: { respondMinutes: category.respondWithin ?? null, resolveMinutes: category.resolveWithin ?? null },
+        words: people,
         route,
         grid,
         manualLocation: d.point === null,
@@ -247,8 +295,8 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
       ids,
     );
 
-    const caller = d.repeat ? d.repeat.caller : fakeCaller(rng);
-    const address = d.address ?? (street ? fakeAddress(rng, street.districtNameZh, street.nameZh) : '外埠地址（非本市范围）');
+    const caller = d.repeat ? d.repeat.caller : people.caller(rng);
+    const address = d.address ?? (street ? people.address(rng, districtName(street), people.name(street)) : people.outsideAddress);
     let lon: number | null = null;
     let lat: number | null = null;
     let sourceCrs: SourceCrs = 'WGS84';
@@ -260,7 +308,7 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
     if (d.point) {
       lon = round7(d.point[0]);
       lat = round7(d.point[1]);
-      sourceCrs = CRS_BY_CHANNEL[channel] ?? 'WGS84';
+      sourceCrs = crsByChannel.get(channel) ?? 'WGS84';
       if (sourceCrs === 'WGS84') {
         sourceLon = lon;
         sourceLat = lat;
@@ -280,7 +328,7 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
       channel,
       categoryCode: category.code,
       urgency: category.urgency,
-      description: fakeDescription(rng, category.nameZh, KIND_ZH[kind]),
+      description: people.description(rng, people.name(category), kind),
       address,
       lon,
       lat,
@@ -349,6 +397,9 @@ export function createDemo(model: RegionModel, opts: DemoOptions): DemoRun {
   }
 
   return {
+    settings,
+    model,
+    timeZone: zone,
     days,
     months,
     sources,

@@ -3,7 +3,7 @@
 // tickets are still open, old late ones are overdue, and every field agrees with the event rows.
 // Instants are whole milliseconds, so what is stored (microsecond timestamptz) reads back equal.
 import type { Satisfaction, TicketKind, TicketStatus, UrgencyClass } from '../../db/schema.ts';
-import { deadlinesFor, type Policy } from '../policy/index.ts';
+import { deadlinesFor, type Policy, type ServiceLevel } from '../policy/index.ts';
 import { MS_DAY, MS_HOUR, MS_MINUTE } from './calendar.ts';
 import type { Rng } from './random.ts';
 import type { DemoDispatch, DemoEvent, DemoTicket } from './types.ts';
@@ -20,6 +20,10 @@ export interface LifecycleInput {
   receivedAt: number;
   kind: TicketKind;
   urgency: UrgencyClass;
+  /** The category's own time limits (a 311 request type's service level), overriding the urgency's. */
+  serviceLevel?: ServiceLevel;
+  /** Return reasons and notes in the city's language (default Chinese). */
+  words?: { returnReasons: readonly string[]; forwardedNote: string };
   /** How the ticket is handled: by a unit, answered on the call, or forwarded out of the city. */
   route: 'dispatch' | 'answer' | 'outside';
   grid: boolean;
@@ -62,6 +66,7 @@ interface Stage {
 const RETURN_SHARE = 0.03;
 const RETURN_JUSTIFIED = 0.45;
 const RETURN_REASONS = ['非本辖区', '非本单位职责', '地址不详需核实', '已由其他单位处理'];
+const FORWARDED_NOTE = '非本市范围，转外地热线';
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
@@ -100,15 +105,15 @@ export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: 
     // until then it waits in the manual queue.
     if (t0 < now - MS_DAY) {
       const t = Math.round(t0 + rng.uniform(10, 240) * MS_MINUTE);
-      stages.push({ at: t, type: 'forwarded', to: 'closed', actor: 'hotline', unit: null, note: '非本市范围，转外地热线' });
+      stages.push({ at: t, type: 'forwarded', to: 'closed', actor: 'hotline', unit: null, note: input.words?.forwardedNote ?? FORWARDED_NOTE });
       at.closed = t;
     }
   } else {
     const street = input.street as Handler;
-    const d = deadlinesFor(new Date(t0), input.urgency, policy);
+    const d = deadlinesFor(new Date(t0), input.urgency, policy, input.serviceLevel);
     due = { respondDueAt: d.respondDueAt.getTime(), resolveDueAt: d.resolveDueAt.getTime(), remindAt: d.remindAt.getTime() };
-    const respondLimit = policy.respondWithinMinutes[input.urgency] * MS_MINUTE;
-    const resolveLimit = policy.resolveWithinMinutes[input.urgency] * MS_MINUTE;
+    const respondLimit = due.respondDueAt - t0;
+    const resolveLimit = due.resolveDueAt - t0;
 
     const dispatchDelay = input.manualLocation
       ? clamp(rng.logNormal(180, 0.6), 30, 720)
@@ -127,7 +132,7 @@ export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: 
       const tRet = Math.round(tDisp + clamp(rng.logNormal(40, 0.8), 5, 720) * MS_MINUTE);
       const tRule = Math.round(tRet + clamp(rng.logNormal(60, 0.7), 10, 720) * MS_MINUTE);
       const justified = rng.chance(RETURN_JUSTIFIED);
-      const reason = rng.pick(RETURN_REASONS);
+      const reason = rng.pick(input.words?.returnReasons ?? RETURN_REASONS);
       first.returnedAt = tRet;
       first.returnReason = reason;
       first.returnJustified = justified;

@@ -1,14 +1,17 @@
-// Load a generated demo into a database: taxonomy, tickets + callers + events + dispatches by COPY
-// in chunks (constant memory at any size), then locate every point in SQL, rebuild indexes, set the
-// id sequences and record the ground truth.
+// Load a generated demo into a database: tickets + callers + events + dispatches by COPY in chunks
+// (constant memory at any size), then locate every point in SQL, rebuild indexes, set the id
+// sequences and record the ground truth. The city — its regions, taxonomy, zone, policy and demo
+// profile — is whatever the database holds (city.ts); this seeds nothing.
 import type { Database } from '../../db/client.ts';
 import { pauseRollups, rebuildRollups } from '../../server/analysis/rollups.ts';
 import { locateTickets } from '../../server/locate.ts';
-import { DEFAULT_POLICY, type Policy } from '../policy/index.ts';
-import { seedTaxonomy, TAXONOMY } from '../taxonomy/index.ts';
+import type { Policy } from '../policy/index.ts';
+import type { Taxonomy } from '../taxonomy/schema.ts';
 import { enterBulkMode, leaveBulkMode } from './bulk.ts';
+import { resolveDemoCity } from './city.ts';
 import { CALLER_COLUMNS, callerCsv, DISPATCH_COLUMNS, dispatchCsv, EVENT_COLUMNS, eventCsv, TICKET_COLUMNS, ticketCsv } from './csv.ts';
 import { createDemo } from './generator.ts';
+import { resolveDemoProfile, type DemoProfile } from './profile.ts';
 import { loadRegionModel } from './regions.ts';
 import { writeDemoTruth, type DemoTruth } from './truth.ts';
 import type { DemoTicket } from './types.ts';
@@ -31,7 +34,14 @@ export interface GenerateDemoOptions {
   tickets?: number;
   seed?: number;
   now?: Date;
+  /** The demo profile; omitted: the city package's demo.json (none: defaults from the taxonomy); null: none. */
+  profile?: DemoProfile | null;
+  /** The zone days and months are cut in; default: the stored city's (meta 'city'). */
+  timeZone?: string;
+  /** Time limits; default: the stored city's policy. */
   policy?: Policy;
+  /** Default: the taxonomy in the database. */
+  taxonomy?: Taxonomy;
   /** Tickets per COPY batch. */
   chunkSize?: number;
   /** Empty the ticket tables first; without it a database that already has tickets is refused. */
@@ -46,6 +56,12 @@ export interface DemoSummary {
   dispatches: number;
   located: number;
   truth: DemoTruth;
+  /** The city package the demo was made for (null: none recorded), its zone, and the profile used. */
+  city: string | null;
+  timeZone: string;
+  profileFile: string | null;
+  /** What in the profile did not fit the taxonomy. */
+  warnings: string[];
   ms: { generateAndCopy: number; locate: number; indexes: number; rollups: number; total: number };
 }
 
@@ -61,13 +77,14 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
     opts.onProgress?.({ phase, done, total: of, elapsedMs: elapsed, rate, etaMs: rate > 0 ? ((of - done) * 1000) / rate : null });
   };
 
-  await seedTaxonomy(db, TAXONOMY);
-  const model = await loadRegionModel(db);
+  const city = await resolveDemoCity(db, { profile: opts.profile, timeZone: opts.timeZone, policy: opts.policy, taxonomy: opts.taxonomy });
+  const settings = resolveDemoProfile(city.profile, city.taxonomy, { locale: city.locale });
+  const model = await loadRegionModel(db, { core: settings.core, regionWeights: settings.regionWeights });
   if (opts.replace) await db.exec('TRUNCATE ticket_events, dispatches, ticket_callers, tickets');
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets');
   if (existing[0].n > 0) throw new Error(`tickets already holds ${existing[0].n} rows: pass replace to regenerate the demo`);
 
-  const run = createDemo(model, { tickets: total, seed, now, policy: opts.policy, taxonomy: TAXONOMY });
+  const run = createDemo(model, { tickets: total, seed, now, taxonomy: city.taxonomy, profile: settings, policy: city.policy, timeZone: city.timeZone });
   // Rollups are rebuilt once at the end; the pause is stored, so a crash mid-load is repaired at start-up.
   await pauseRollups(db);
   const bulk = await enterBulkMode(db);
@@ -104,7 +121,7 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
   }
   const tRollups = Date.now();
   progress('rollups', 0, 1, tRollups);
-  await rebuildRollups(db, { timeZone: opts.policy?.timeZone ?? DEFAULT_POLICY.timeZone });
+  await rebuildRollups(db, { timeZone: city.timeZone });
   ms.rollups = Date.now() - tRollups;
   progress('rollups', 1, 1, tRollups);
   for (const table of ['tickets', 'ticket_events', 'dispatches']) {
@@ -118,11 +135,21 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
   await writeDemoTruth(db, truth);
   await db.query(
     `INSERT INTO meta (key, value) VALUES ('demo', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-    [JSON.stringify({ tickets: counts.tickets, seed, now: now.toISOString(), generatedAt: new Date().toISOString() })],
+    [
+      JSON.stringify({
+        tickets: counts.tickets,
+        seed,
+        now: now.toISOString(),
+        city: city.code,
+        timeZone: city.timeZone,
+        profile: city.profileFile,
+        generatedAt: new Date().toISOString(),
+      }),
+    ],
   );
   ms.total = Date.now() - t0;
   progress('done', counts.tickets, total, t0);
-  return { ...counts, located, truth, ms };
+  return { ...counts, located, truth, ms, city: city.code, timeZone: city.timeZone, profileFile: city.profileFile, warnings: settings.warnings };
 }
 
 /** COPY tickets chunk by chunk, then locate the chunk. The next chunk is generated meanwhile. */

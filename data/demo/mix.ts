@@ -1,16 +1,19 @@
-// What the demo city asks for: each category's yearly share, seasonal curve, time of day, the mix of
-// ticket kinds, and whether grid workers find it on patrol. Shares are rough orders of magnitude from
-// Beijing's published top demand classes (property, heating, market, traffic, labour lead the table).
-import type { Channel, TicketKind } from '../../db/schema.ts';
-import type { DiurnalProfile, SeasonProfile } from './seasons.ts';
+// What one category asks for in the demo: its yearly share, seasonal curve, time of day, the mix of
+// ticket kinds, and whether grid workers find it on patrol. A city sets these in its demo profile
+// (data/cities/<city>/demo.json, profile.ts); without one, every category gets the defaults below
+// from its urgency alone.
+import type { Channel, SourceCrs, TicketKind, UrgencyClass } from '../../db/schema.ts';
+import type { SeasonTable } from './seasons.ts';
 
-export type KindProfile = 'problem' | 'policy' | 'enforcement' | 'urgent';
+export const KIND_PROFILES = ['problem', 'policy', 'enforcement', 'urgent'] as const;
+export type KindProfile = (typeof KIND_PROFILES)[number];
 
 export interface CategoryMix {
-  /** Relative yearly share (any unit; only ratios matter). */
+  /** Relative yearly share (any unit; only ratios matter). 0 = never generated. */
   share: number;
-  season: SeasonProfile;
-  diurnal: DiurnalProfile;
+  season: SeasonTable;
+  /** A shape name in the diurnal table (seasons.ts DIURNAL or the profile's own). */
+  diurnal: string;
   kinds: KindProfile;
   /** Grid workers report it on patrol (street furniture, rubbish, vending…), not only citizens. */
   patrol: boolean;
@@ -18,94 +21,16 @@ export interface CategoryMix {
   solvability: number;
 }
 
-type Row = [code: string, share: number, season: SeasonProfile, diurnal: DiurnalProfile, kinds: KindProfile, patrol?: boolean, solvability?: number];
-
-const ROWS: Row[] = [
-  ['heating.no_heat', 4.0, 'heating', 'heating', 'problem'],
-  ['heating.outage', 0.8, 'heating', 'heating', 'urgent'],
-  ['heating.leak', 0.7, 'heating', 'heating', 'urgent'],
-  ['heating.fee', 1.0, 'heating', 'office', 'policy'],
-  ['property.service', 6.0, 'flat', 'day', 'problem', false, 0.85],
-  ['property.fee', 2.5, 'flat', 'day', 'problem', false, 0.8],
-  ['property.common_repair', 3.0, 'flat', 'day', 'problem'],
-  ['property.roof_leak', 1.5, 'rainy', 'day', 'problem', false, 0.8],
-  ['property.estate_parking', 2.0, 'flat', 'evening', 'problem'],
-  ['property.owners_committee', 0.8, 'flat', 'office', 'policy', false, 0.6],
-  ['housing.lift_install', 0.8, 'flat', 'office', 'policy', false, 0.55],
-  ['housing.lift_fault', 1.0, 'flat', 'day', 'urgent'],
-  ['housing.old_estate_renovation', 1.5, 'flat', 'day', 'problem', false, 0.75],
-  ['housing.rental', 2.5, 'flat', 'day', 'problem', false, 0.85],
-  ['housing.demolition', 0.6, 'flat', 'office', 'policy', false, 0.5],
-  ['realty.certificate', 1.2, 'flat', 'office', 'policy', false, 0.5],
-  ['realty.registration', 1.0, 'flat', 'office', 'policy'],
-  ['realty.historic', 0.4, 'flat', 'office', 'policy', false, 0.4],
-  ['municipal.streetlight', 1.2, 'winter', 'evening', 'problem', true],
-  ['municipal.manhole', 0.4, 'flat', 'day', 'urgent', true],
-  ['municipal.road_damage', 1.5, 'flat', 'day', 'problem', true],
-  ['municipal.road_collapse', 0.1, 'rainy', 'round_the_clock', 'urgent', true],
-  ['municipal.public_toilet', 0.5, 'summer', 'day', 'problem', true],
-  ['municipal.telecom', 1.2, 'flat', 'day', 'problem'],
-  ['traffic.illegal_parking', 4.0, 'flat', 'day', 'enforcement', true],
-  ['traffic.parking_shortage', 2.0, 'flat', 'evening', 'problem', false, 0.6],
-  ['traffic.signal', 0.5, 'flat', 'day', 'urgent', true],
-  ['traffic.congestion', 1.0, 'flat', 'day', 'problem', false, 0.7],
-  ['traffic.shared_bikes', 1.0, 'summer', 'day', 'problem', true],
-  ['traffic.taxi', 1.5, 'flat', 'day', 'problem'],
-  ['noise.construction', 3.0, 'summer', 'night', 'enforcement'],
-  ['noise.commercial', 1.5, 'summer', 'night', 'enforcement'],
-  ['noise.neighbourhood', 2.0, 'summer', 'evening', 'problem', false, 0.8],
-  ['noise.traffic', 0.5, 'summer', 'night', 'problem', false, 0.6],
-  ['environment.garbage', 2.0, 'summer', 'day', 'problem', true],
-  ['environment.sorting', 0.8, 'flat', 'day', 'problem', true],
-  ['environment.cooking_fumes', 1.2, 'summer', 'evening', 'enforcement', true],
-  ['environment.dust', 0.8, 'spring', 'day', 'enforcement', true],
-  ['environment.water_pollution', 0.3, 'summer', 'day', 'enforcement', true],
-  ['urban_order.illegal_construction', 1.5, 'flat', 'day', 'enforcement', true, 0.7],
-  ['urban_order.street_vendors', 1.5, 'summer', 'evening', 'enforcement', true],
-  ['urban_order.advertising', 0.5, 'flat', 'day', 'enforcement', true],
-  ['water.outage', 1.5, 'summer', 'day', 'urgent'],
-  ['water.quality', 0.5, 'summer', 'day', 'problem'],
-  ['water.pipe_leak', 1.0, 'winter', 'day', 'urgent', true],
-  ['water.sewer', 1.0, 'rainy', 'day', 'urgent', true],
-  ['water.waterlogging', 0.8, 'rainy', 'round_the_clock', 'urgent', true],
-  ['power.outage', 1.5, 'summer', 'round_the_clock', 'urgent'],
-  ['power.voltage', 0.4, 'summer', 'evening', 'problem'],
-  ['power.ev_charging', 0.6, 'flat', 'office', 'policy', false, 0.7],
-  ['gas.leak', 0.2, 'winter', 'round_the_clock', 'urgent'],
-  ['gas.outage', 0.4, 'winter', 'day', 'urgent'],
-  ['gas.meter_fee', 0.8, 'winter', 'office', 'policy'],
-  ['market.prepaid_card', 3.0, 'flat', 'day', 'problem', false, 0.55],
-  ['market.consumer_dispute', 4.0, 'flat', 'day', 'problem', false, 0.8],
-  ['market.food_safety', 1.0, 'summer', 'day', 'enforcement'],
-  ['market.price', 0.8, 'flat', 'day', 'enforcement'],
-  ['labour.wage_arrears', 3.0, 'year_end', 'office', 'problem', false, 0.7],
-  ['labour.social_insurance', 2.5, 'flat', 'office', 'policy'],
-  ['labour.contract', 2.0, 'flat', 'office', 'policy'],
-  ['education.enrollment', 1.5, 'school', 'office', 'policy', false, 0.75],
-  ['education.training', 0.8, 'school', 'day', 'problem'],
-  ['health.hospital_service', 2.0, 'winter', 'day', 'problem'],
-  ['health.medical_insurance', 1.2, 'flat', 'office', 'policy'],
-  ['transit.bus', 1.5, 'flat', 'day', 'problem'],
-  ['transit.subway', 1.0, 'flat', 'day', 'problem'],
-  ['greening.tree_pruning', 1.2, 'summer', 'day', 'problem', true],
-  ['greening.catkins', 0.6, 'spring', 'day', 'problem', false, 0.7],
-  ['greening.green_damage', 0.4, 'flat', 'day', 'enforcement', true],
-  ['security.public_order', 1.0, 'summer', 'evening', 'enforcement'],
-  ['security.dogs', 0.8, 'flat', 'evening', 'problem'],
-  ['security.group_rental', 0.6, 'flat', 'day', 'enforcement', false, 0.75],
-  ['welfare.elderly_care', 0.8, 'flat', 'office', 'policy'],
-  ['welfare.assistance', 0.6, 'flat', 'office', 'policy'],
-];
-
-export const CATEGORY_MIX: ReadonlyMap<string, CategoryMix> = new Map(
-  ROWS.map(([code, share, season, diurnal, kinds, patrol = false, solvability = 1]) => [code, { share, season, diurnal, kinds, patrol, solvability }]),
-);
-
-/** Mix for a category the demo does not know (e.g. a city's own addition): a small flat share. */
-export const FALLBACK_MIX: CategoryMix = { share: 0.3, season: 'flat', diurnal: 'day', kinds: 'problem', patrol: false, solvability: 1 };
+/** The mix a category gets from its urgency when no profile says otherwise: emergencies are rarer, no season. */
+export const MIX_BY_URGENCY: Record<UrgencyClass, { share: number; diurnal: string; kinds: KindProfile; solvability: number }> = {
+  emergency: { share: 0.4, diurnal: 'round_the_clock', kinds: 'urgent', solvability: 1 },
+  basic: { share: 1, diurnal: 'day', kinds: 'urgent', solvability: 1 },
+  ordinary: { share: 1, diurnal: 'day', kinds: 'problem', solvability: 1 },
+  complex: { share: 0.6, diurnal: 'office', kinds: 'policy', solvability: 0.7 },
+};
 
 /**
- * Kind shares per profile. Across the mix (and with grid patrol reports) this gives roughly:
+ * Kind shares per profile. Across a typical mix (and with grid patrol reports) this gives roughly:
  * complaint 40%, consultation 25%, help 14%, report 12%, suggestion 6%, praise 2%.
  */
 export const KIND_SHARES: Record<KindProfile, Record<TicketKind, number>> = {
@@ -115,16 +40,16 @@ export const KIND_SHARES: Record<KindProfile, Record<TicketKind, number>> = {
   urgent: { complaint: 0.3, report: 0.06, help: 0.5, consultation: 0.11, suggestion: 0.01, praise: 0.02 },
 };
 
-/** Citizen channels (多口归一): the phone still carries about 70%. Grid patrols are added per category. */
-export const CHANNEL_SHARES: Record<Exclude<Channel, 'grid'>, number> = {
-  phone: 0.72,
-  wechat: 0.09,
-  app: 0.08,
-  web: 0.06,
-  mailbox: 0.02,
-  weibo: 0.02,
-  media: 0.01,
-};
+export interface ChannelShare {
+  channel: Exclude<Channel, 'grid'>;
+  share: number;
+  /** The coordinate system the channel reports points in (a Chinese map app: GCJ-02 or BD-09). */
+  crs: SourceCrs;
+}
 
-/** Share of a patrol-able category's tickets that come from grid workers (网格员) rather than citizens. */
-export const PATROL_SHARE = 0.22;
+/** Citizen channels without a profile: mostly the phone, the rest online, all WGS-84. */
+export const DEFAULT_CHANNELS: ChannelShare[] = [
+  { channel: 'phone', share: 0.7, crs: 'WGS84' },
+  { channel: 'web', share: 0.15, crs: 'WGS84' },
+  { channel: 'app', share: 0.15, crs: 'WGS84' },
+];

@@ -1,12 +1,13 @@
 // The planted patterns: where hotspots and recurring clusters sit, which categories they carry and
-// how their tickets spread over the days. Drawn once from the seed before any ticket is made.
+// how their tickets spread over the days. Drawn once from the seed before any ticket is made. What
+// each is about (themes, cluster specs) comes from the city's demo profile (profile.ts).
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
 import { MS_DAY, type DemoDay } from './calendar.ts';
 import { bboxOf, distanceMetres, samplePointIn, type BBox, type MultiPolygon, type Position } from './geometry.ts';
-import { fakeEstate } from './people.ts';
+import type { ClusterSpec, DemoSettings } from './profile.ts';
 import { spread, type Rng } from './random.ts';
 import type { RegionModel, StreetModel } from './regions.ts';
-import { seasonFactor, WEEKDAY_FACTOR, type SeasonProfile } from './seasons.ts';
+import { seasonFactor } from './seasons.ts';
 import type { HotspotPattern } from './truth.ts';
 
 export type PlantedPlace =
@@ -31,51 +32,6 @@ export interface PlantedSource {
   dayCounts: number[];
 }
 
-interface Theme {
-  story: string;
-  categories: string[];
-}
-
-const THEMES: Record<HotspotPattern, Theme[]> = {
-  persistent: [
-    { story: 'night-life street: bars, food stalls and their noise', categories: ['noise.commercial', 'urban_order.street_vendors'] },
-    { story: 'railway station forecourt: parking and congestion', categories: ['traffic.illegal_parking', 'traffic.congestion'] },
-    { story: 'large old estate with a failing property manager', categories: ['property.service', 'property.fee'] },
-    { story: 'shopping mall: consumer disputes and prepaid cards', categories: ['market.consumer_dispute', 'market.prepaid_card'] },
-  ],
-  new: [
-    { story: 'new construction site working at night', categories: ['noise.construction', 'environment.dust'] },
-    { story: 'gym chain closed overnight: prepaid card refunds', categories: ['market.prepaid_card'] },
-    { story: 'new subway station exit: shared bikes and parking', categories: ['traffic.shared_bikes', 'traffic.illegal_parking'] },
-  ],
-  intensifying: [
-    { story: 'new estate filling up: property and parking', categories: ['property.service', 'property.estate_parking'] },
-    { story: 'food street growing: fumes and noise', categories: ['environment.cooking_fumes', 'noise.commercial'] },
-    { story: 'village turning into cheap rentals', categories: ['housing.rental', 'security.group_rental'] },
-  ],
-};
-
-interface ClusterSpec {
-  story: string;
-  category: string;
-  season: SeasonProfile;
-  /** Calendar months (1–12) in which it recurs. */
-  months: number[];
-  weekdaysOnly?: boolean;
-  share: number;
-  min: number;
-}
-
-const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-const CLUSTERS: ClusterSpec[] = [
-  { story: 'sewer pipe under a lane leaking all year', category: 'water.sewer', season: 'flat', months: ALL_MONTHS, share: 0.0004, min: 60 },
-  { story: 'resettlement estate: roof leaks every summer storm', category: 'property.roof_leak', season: 'rainy', months: [6, 7, 8], share: 0.0006, min: 150 },
-  { story: 'building with cold radiators every heating season', category: 'heating.no_heat', season: 'heating', months: [11, 12, 1, 2, 3], share: 0.0003, min: 60 },
-  { story: 'construction site working at night for a spring', category: 'noise.construction', season: 'flat', months: [4, 5, 6], share: 0.0003, min: 50 },
-  { story: 'school gate blocked by parked cars on school days', category: 'traffic.illegal_parking', season: 'flat', months: [1, 3, 4, 5, 6, 9, 10, 11, 12], weekdaysOnly: true, share: 0.0003, min: 50 },
-  { story: 'underpass flooding in every storm', category: 'water.waterlogging', season: 'rainy', months: [6, 7, 8], share: 0.00012, min: 30 },
-];
-
 const HOTSPOT_SIZE: Record<HotspotPattern, { share: number; min: number }> = {
   persistent: { share: 0.0025, min: 130 },
   new: { share: 0.0012, min: 60 },
@@ -88,8 +44,8 @@ export const CLUSTER_RADIUS_METRES = 60;
 /** New hotspots appear in this many days before now. */
 export const NEW_HOTSPOT_DAYS = 60;
 
-function dayWeight(pattern: HotspotPattern, day: DemoDay, days: readonly DemoDay[], nowMs: number): number {
-  const base = WEEKDAY_FACTOR[day.weekday] * day.fraction;
+function dayWeight(pattern: HotspotPattern, day: DemoDay, days: readonly DemoDay[], nowMs: number, weekday: readonly number[]): number {
+  const base = weekday[day.weekday] * day.fraction;
   if (pattern === 'persistent') return base;
   if (pattern === 'new') {
     const since = day.startMs - (nowMs - NEW_HOTSPOT_DAYS * MS_DAY);
@@ -100,10 +56,10 @@ function dayWeight(pattern: HotspotPattern, day: DemoDay, days: readonly DemoDay
   return base * (0.08 + 0.92 * ((day.index + 1) / days.length) ** 1.5);
 }
 
-function clusterWeight(spec: ClusterSpec, day: DemoDay): number {
+function clusterWeight(spec: ClusterSpec, day: DemoDay, weekday: readonly number[]): number {
   if (!spec.months.includes(day.month)) return 0;
   if (spec.weekdaysOnly && (day.weekday === 0 || day.weekday === 6)) return 0;
-  return seasonFactor(spec.season, day.dayOfYear) * WEEKDAY_FACTOR[day.weekday] * day.fraction;
+  return seasonFactor(spec.season, day.dayOfYear) * weekday[day.weekday] * day.fraction;
 }
 
 /** Streets ordered by demand per km², densest first: hotspots belong where people are. */
@@ -120,7 +76,7 @@ function slice(order: number[], from: number, to: number): number[] {
   return order.slice(a, Math.min(order.length, b));
 }
 
-export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay[], total: number): PlantedSource[] {
+export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay[], total: number, settings: DemoSettings): PlantedSource[] {
   const nowMs = days[days.length - 1].endMs;
   const order = byDensity(model);
   const taken: Position[] = [];
@@ -151,7 +107,7 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
     })(),
   };
   for (const pattern of ['persistent', 'new', 'intensifying'] as const) {
-    THEMES[pattern].forEach((theme, k) => {
+    settings.themes[pattern].forEach((theme, k) => {
       const { point } = placeIn(hotspotStreets[pattern]);
       const h3r8 = latLngToCell(point[1], point[0], 8);
       const [clat, clon] = cellToLatLng(h3r8);
@@ -174,12 +130,12 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
         dayCounts: [],
       });
       const src = sources[sources.length - 1];
-      src.dayCounts = spread(src.count, days.map((d) => dayWeight(pattern, d, days, nowMs) * jitter()));
+      src.dayCounts = spread(src.count, days.map((d) => dayWeight(pattern, d, days, nowMs, settings.weekday) * jitter()));
     });
   }
   const settled = slice(order, 0, 0.7); // not in the mountains: clusters are about dense estates and lanes
-  CLUSTERS.forEach((spec, k) => {
-    const weights = days.map((d) => clusterWeight(spec, d) * jitter());
+  settings.clusters.forEach((spec, k) => {
+    const weights = days.map((d) => clusterWeight(spec, d, settings.weekday) * jitter());
     if (weights.every((w) => w === 0)) return; // the range misses its season entirely
     const { point, street } = placeIn(settled);
     taken.push(point);
@@ -192,7 +148,7 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
       place: { type: 'disc', radiusMetres: CLUSTER_RADIUS_METRES },
       centre: point,
       streetIndex: street,
-      address: fakeEstate(rng, s.districtNameZh, s.nameZh),
+      address: settings.people.estate(rng, settings.people.name({ nameZh: s.districtNameZh, nameEn: s.districtNameEn }), settings.people.name(s)),
       categories: [spec.category],
       categoryShare: 1,
       count,

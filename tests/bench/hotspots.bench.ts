@@ -7,6 +7,7 @@ import type { Database } from '../../db/client.ts';
 import { createApp } from '../../server/app.ts';
 import { loadBeijing } from '../../data/geo/importer.ts';
 import { createDemo, loadRegionModel } from '../../data/demo/index.ts';
+import { CITIES_DIR, readDemoProfile } from '../../data/demo/profile.ts';
 import { enterBulkMode, leaveBulkMode } from '../../data/demo/bulk.ts';
 import { DISPATCH_COLUMNS, dispatchCsv, pointEwkbHex } from '../../data/demo/csv.ts';
 import { seedTaxonomy, TAXONOMY } from '../../data/taxonomy/index.ts';
@@ -126,6 +127,7 @@ export async function loadBenchData(
     seed: opts.seed ?? 12345,
     now: opts.now ?? new Date('2025-12-31T20:00:00+08:00'),
     taxonomy: TAXONOMY,
+    profile: readDemoProfile(`${CITIES_DIR}/beijing`),
   });
   await pauseRollups(db);
   const t0 = Date.now();

@@ -1,8 +1,23 @@
 // A small rectangular city around Tiananmen for demo tests: four core districts of 3×3 street
 // boxes and an outer district of four long townships. Small enough to generate in seconds, big
-// enough to have a core, an outskirt, district populations and streets to rank.
+// enough to have a core, an outskirt, district populations and streets to rank. It takes the Beijing
+// package's taxonomy and demo profile (data/cities/beijing).
+import path from 'node:path';
 import type { RegionFeature } from '../../../data/geo/importer.ts';
+import { CITIES_DIR, readDemoProfile, type DemoProfile } from '../../../data/demo/profile.ts';
 import { buildRegionModel, type RegionModel, type RegionRow } from '../../../data/demo/regions.ts';
+import { TAXONOMY } from '../../../data/taxonomy/index.ts';
+import type { Taxonomy } from '../../../data/taxonomy/schema.ts';
+
+export const BEIJING_DIR = path.join(CITIES_DIR, 'beijing');
+export const NYC_DIR = path.join(CITIES_DIR, 'nyc');
+/** Tiananmen: the Beijing profile's core, and the fixture's. */
+export const FIXTURE_CORE: [number, number] = [116.3975, 39.9087];
+
+/** What the fixture city is generated with: Beijing's taxonomy and demo profile. */
+export function beijingDemo(): { taxonomy: Taxonomy; profile: DemoProfile } {
+  return { taxonomy: TAXONOMY, profile: readDemoProfile(BEIJING_DIR) as DemoProfile };
+}
 
 type Box = [x0: number, y0: number, x1: number, y1: number];
 const ring = ([x0, y0, x1, y1]: Box) => [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] as [number, number][][];
@@ -68,5 +83,5 @@ export function fixtureModel(): RegionModel {
     geometry: r.level === 'street' ? [ring(r.box)] : null,
     labelPoint: null,
   }));
-  return buildRegionModel(rows);
+  return buildRegionModel(rows, { core: FIXTURE_CORE });
 }

@@ -9,12 +9,13 @@ import type { DemoTruth } from '../../../data/demo/truth.ts';
 import type { DemoTicket } from '../../../data/demo/types.ts';
 import { deadlinesFor } from '../../../data/policy/index.ts';
 import { getCategory } from '../../../data/taxonomy/index.ts';
-import { fixtureModel } from './fixtures.ts';
+import { beijingDemo, fixtureModel } from './fixtures.ts';
 
 const ZONE = 'Asia/Shanghai';
 const NOW = new Date('2025-07-16T15:30:00+08:00');
 const N = 20_000;
 const model = fixtureModel();
+const city = beijingDemo();
 
 let run: DemoRun;
 let tickets: DemoTicket[];
@@ -29,7 +30,7 @@ const hourOf = (t: DemoTicket) => (local.get(t.id) as ReturnType<typeof localDat
 const weekdayOf = (t: DemoTicket) => (local.get(t.id) as ReturnType<typeof localDate>).weekday;
 
 beforeAll(() => {
-  run = createDemo(model, { tickets: N, seed: 42, now: NOW });
+  run = createDemo(model, { tickets: N, seed: 42, now: NOW, ...city });
   tickets = [...run.tickets()];
   truth = run.truth();
   for (const t of tickets) local.set(t.id, localDate(t.receivedAt, ZONE));
@@ -37,7 +38,7 @@ beforeAll(() => {
 
 function firstTickets(seed: number, n: number): DemoTicket[] {
   const out: DemoTicket[] = [];
-  for (const t of createDemo(model, { tickets: N, seed, now: NOW }).tickets()) {
+  for (const t of createDemo(model, { tickets: N, seed, now: NOW, ...city }).tickets()) {
     out.push(t);
     if (out.length === n) break;
   }

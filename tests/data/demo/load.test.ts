@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Engine } from '../../../db/client.ts';
 import { importRegions } from '../../../data/geo/importer.ts';
+import { resolveDemoCity } from '../../../data/demo/city.ts';
 import { createDemo, generateDemo, loadRegionModel, readDemoTruth, type DemoSummary, type DemoTicket } from '../../../data/demo/index.ts';
 import { seedTaxonomy, TAXONOMY } from '../../../data/taxonomy/index.ts';
 import { rollupsPaused } from '../../../server/analysis/rollups.ts';
@@ -23,6 +24,7 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
   let indexesBefore: string[];
   let keysBefore: string[];
   const progress: string[] = [];
+  let withoutTaxonomy: unknown;
 
   const catalogue = async () => ({
     indexes: (await db.query<{ i: string }>(`SELECT indexname AS i FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('tickets','ticket_events','dispatches','ticket_callers') ORDER BY 1`)).map((r) => r.i),
@@ -34,9 +36,14 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
     const report = await importRegions(db, fixtureFeatureCollection(), { crs: 'WGS84', replace: true, source: 'tests/data/demo/fixtures.ts' });
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     ({ indexes: indexesBefore, keys: keysBefore } = await catalogue());
+    withoutTaxonomy = await generateDemo(db, { tickets: 10, seed: SEED, now: NOW }).catch((e: unknown) => e);
+    // The taxonomy a city package import would seed; with no package recorded, the demo finds the
+    // bundled package whose taxonomy this is (Beijing's) and takes its zone and demo profile.
+    await seedTaxonomy(db);
     summary = await generateDemo(db, { tickets: TICKETS, seed: SEED, now: NOW, chunkSize: 1000, onProgress: (p) => progress.push(`${p.phase}:${p.done}/${p.total}`) });
     // The same generation, in memory, from the same stored regions.
-    const run = createDemo(await loadRegionModel(db), { tickets: TICKETS, seed: SEED, now: NOW });
+    const city = await resolveDemoCity(db);
+    const run = createDemo(await loadRegionModel(db), { tickets: TICKETS, seed: SEED, now: NOW, taxonomy: city.taxonomy, profile: city.profile, policy: city.policy });
     expected = [...run.tickets()];
     digests.set(engine, createHash('sha256').update(JSON.stringify(expected)).update(JSON.stringify(summary.truth)).digest('hex'));
   });
@@ -46,6 +53,15 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
   });
 
   const count = async (sql: string) => (await db.query<{ n: number }>(sql))[0].n;
+
+  it('refuses a database without categories, saying to import a city package', () => {
+    expect(withoutTaxonomy).toBeInstanceOf(Error);
+    expect((withoutTaxonomy as Error).message).toMatch(/no categories in the database: import a city package/);
+  });
+
+  it('generates for the bundled package whose taxonomy the database holds: its zone and profile', () => {
+    expect(summary).toMatchObject({ city: 'beijing', timeZone: 'Asia/Shanghai', profileFile: 'data/cities/beijing/demo.json', warnings: [] });
+  });
 
   it('writes exactly the generated tickets, callers, events and dispatches', async () => {
     const events = expected.reduce((a, t) => a + t.events.length, 0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getCategory, parseTaxonomy, TAXONOMY } from '../../../data/taxonomy/index.ts';
-import { CATEGORY_MIX } from '../../../data/demo/mix.ts';
+import { CITIES_DIR, readDemoProfile } from '../../../data/demo/profile.ts';
 
 describe('the Beijing taxonomy', () => {
   it('has about 15–20 groups and 60–80 categories, with Chinese and English names', () => {
@@ -39,9 +39,10 @@ describe('the Beijing taxonomy', () => {
     expect([...kinds.values()].filter((k) => k === 'utility').length).toBeGreaterThanOrEqual(5);
   });
 
-  it('gives every category a demo mix entry, so the demo never falls back silently', () => {
-    for (const c of TAXONOMY.categories) expect(CATEGORY_MIX.has(c.code), c.code).toBe(true);
-    for (const code of CATEGORY_MIX.keys()) expect(() => getCategory(code)).not.toThrow();
+  it('gives every category an entry in the demo profile (data/cities/beijing/demo.json), so the demo never falls back silently', () => {
+    const mix = readDemoProfile(`${CITIES_DIR}/beijing`)?.categories ?? {};
+    for (const c of TAXONOMY.categories) expect(mix[c.code], c.code).toBeDefined();
+    for (const code of Object.keys(mix)) expect(() => getCategory(code)).not.toThrow();
   });
 });
 

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToCenterChild, cellToParent, gridDisk } from 'h3-js';
 import type { Database, Engine } from '../../../db/client.ts';
 import { importRegions } from '../../../data/geo/importer.ts';
+import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
 import { generateDemo, type DemoTruth } from '../../../data/demo/index.ts';
 import { createApp } from '../../../server/app.ts';
 import { pauseRollups, rebuildRollups } from '../../../server/analysis/rollups.ts';
@@ -64,6 +65,8 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
     const report = await importRegions(db, fixtureFeatureCollection(), { crs: 'WGS84', replace: true, source: 'tests/data/demo/fixtures.ts' });
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     await pauseRollups(db);
+    // The Beijing taxonomy (a city package import would seed it): the demo takes that package's profile.
+    await seedTaxonomy(db);
     truth = (await generateDemo(db, { tickets: TICKETS, seed: SEED, now: NOW })).truth;
     await rebuildRollups(db);
     app = createApp({ db });

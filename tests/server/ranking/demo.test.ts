@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client.ts';
 import { importRegions } from '../../../data/geo/importer.ts';
+import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
 import { generateDemo, readDemoTruth, type DemoTruth } from '../../../data/demo/index.ts';
 import { createApp } from '../../../server/app.ts';
 import { parseRankingPolicy } from '../../../server/ranking/index.ts';
@@ -33,6 +34,8 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
     db = await openTestDatabase(engine, 'hotline_test_ranking_demo');
     const report = await importRegions(db, fixtureFeatureCollection(), { crs: 'WGS84', replace: true, source: 'tests/data/demo/fixtures.ts' });
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
+    // The Beijing taxonomy (a city package import would seed it): the demo takes that package's profile.
+    await seedTaxonomy(db);
     await generateDemo(db, { tickets: TICKETS, seed: SEED, now: NOW });
     truth = (await readDemoTruth(db)) as DemoTruth;
     svc = configureRanking(db, { policy: POLICY, now: () => NOW });
