@@ -22,6 +22,7 @@ import { lifecycleRoutes } from './routes/lifecycle.ts';
 import { live } from './routes/live.ts';
 import { open311 } from './routes/open311.ts';
 import { importRoutes } from './routes/intake.ts';
+import { historyImport } from './routes/historyImport.ts';
 import { zones } from './routes/zones.ts';
 import { wall } from './routes/wall.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -71,6 +72,7 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
     .route('/returns', lifecycleRoutes().returns)
     .route('/live', live)
     .route('/import', importRoutes)
+    .route('/import/history', historyImport)
     .route('/summary', summary)
     .route('/wall', wall)
     .route('/ranking', ranking)

@@ -61,6 +61,9 @@ const GATES: Record<string, [string, Gate][]> = {
   // Writes.
   'POST /api/tickets': [['/api/tickets', 'intake']],
   'POST /api/import/tickets': [['/api/import/tickets', 'import']],
+  'POST /api/import/history': [['/api/import/history', 'import']],
+  'GET /api/import/history': [['/api/import/history', 'import']],
+  'GET /api/import/history/:id{[a-z0-9]{6,32}}': [['/api/import/history/0123abcd4567', 'import']],
   'POST /api/tickets/:id{[0-9]+}/locate': [['/api/tickets/12/locate', 'locate']],
   'POST /api/tickets/:id{[0-9]+}/:action': [
     ...UNIT_ACTIONS.map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'unit_actions']),

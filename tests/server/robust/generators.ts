@@ -414,11 +414,53 @@ function unlockCase(rng: Rng, t: Targets): FuzzCase {
   return { route: 'POST /api/auth/unlock', label: `unlock ${s.how}`, path: '/api/auth/unlock', init: jsonInit(s.body, s.headers) };
 }
 
+/**
+ * A history import (POST /api/import/history) that must be refused: no mapping, a bad or unknown
+ * mapping name, a broken inline mapping, a wrong content type, a broken form, or the NYC mapping
+ * against a city whose taxonomy lacks its categories (the fuzz city).
+ */
+function historyImportCase(rng: Rng): FuzzCase {
+  const route = 'POST /api/import/history';
+  const how = pick(rng, ['noMapping', 'badName', 'unknownName', 'contentType', 'taxonomy', 'binary', 'inlineMapping', 'brokenForm', 'noFile']);
+  const csvBody = 'unique_key,created_date,status\n1,2025-06-01T10:00:00,Open\n';
+  const raw = (q: string, body: string | Uint8Array, type = 'text/csv'): FuzzCase => ({ route, label: `history ${how}`, path: `/api/import/history${q}`, init: { method: 'POST', headers: { 'content-type': type }, body: body as BodyInit } });
+  const form = (parts: [string, string, string | null][], boundary = 'fz-b0undary'): FuzzCase => {
+    const body = parts.map(([name, value, filename]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
+    return raw('', body, `multipart/form-data; boundary=${boundary}`);
+  };
+  switch (how) {
+    case 'noMapping':
+      return raw(pick(rng, ['', '?mapping=', '?file=x.csv']), csvBody);
+    case 'badName':
+      return raw(`?mapping=${encodeURIComponent(pick(rng, [...INJECTIONS, '../../package', 'a/b', '..', '😀']).replace(/[\uD800-\uDFFF]/g, '\uFFFD'))}`, csvBody);
+    case 'unknownName':
+      return raw(`?mapping=${pick(rng, ['chicago-311', 'nyc', 'nyc-311.mapping', 'x'])}`, csvBody);
+    case 'contentType':
+      return raw('?mapping=nyc-311', csvBody, pick(rng, ['application/json', 'application/x-www-form-urlencoded', '', 'image/png']));
+    case 'taxonomy':
+      return raw('?mapping=nyc-311', csvBody);
+    case 'binary':
+      return raw('?mapping=nyc-311', new Uint8Array(64 + Math.floor(rng() * 2000)).map(() => Math.floor(rng() * 256)));
+    case 'inlineMapping':
+      return form([['mapping', pick(rng, ['{', '{"source": "x y"}', '{"source": "ok"}', JSON.stringify({ source: pick(rng, INJECTIONS) }), '[]', '{"source":"a","externalId":1}']), null], ['file', csvBody, 'x.csv']]);
+    case 'brokenForm':
+      return pick(rng, [
+        raw('', `--fz\r\nContent-Disposition: form-data; name="mapping"\r\n\r\nnyc-311`, 'multipart/form-data; boundary=fz'),
+        raw('', csvBody, 'multipart/form-data'),
+        raw('', 'no boundary here', 'multipart/form-data; boundary=fz'),
+      ]);
+    case 'noFile':
+      return form([['mapping', 'nyc-311', null], ['note', 'hello', null]]);
+  }
+  throw new Error(how);
+}
+
 /** `n` malformed requests spread over every write route, deterministic for a given rng. */
 export function malformedRequests(rng: Rng, n: number, t: Targets): FuzzCase[] {
   const makers = [
     intakeCase, intakeCase, locateCase, actionCase, actionCase, csvCase, forecastCase, open311Case, open311Case,
     loginCase, kioskCase, logoutCase, newUserCase, patchUserCase, newKioskCase, releaseKioskCase, revokeKioskCase, grantKeyCase, unlockCase,
+    historyImportCase,
   ];
   return Array.from({ length: n }, (_, i) => makers[i % makers.length]!(rng, t));
 }
