@@ -20,6 +20,20 @@ export function testDatabaseUrl(): string {
  * (`name`) so files can run in parallel; its schema is dropped and rebuilt on every open.
  */
 export async function openTestDatabase(engine: Engine, name: string): Promise<Database> {
+  return withSuiteZone(await openFresh(engine, name));
+}
+
+/**
+ * The database cuts days in the city's zone (meta 'city.time_zone', written by a city package's
+ * import); a test database that imports no package gets the suite's zone (tests/vitest.config.ts).
+ */
+async function withSuiteZone(db: Database): Promise<Database> {
+  const zone = process.env.CITY_TIME_ZONE;
+  if (zone) await db.query(`INSERT INTO meta (key, value) VALUES ('city.time_zone', to_jsonb($1::text)) ON CONFLICT (key) DO NOTHING`, [zone]);
+  return db;
+}
+
+async function openFresh(engine: Engine, name: string): Promise<Database> {
   if (engine === 'pglite') return openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
   const base = new URL(testDatabaseUrl());
   const admin = new pg.Client({ connectionString: base.toString() });
