@@ -7,7 +7,9 @@
 // Usernames compare exactly, as the accounts table does: 'ALICE' is not 'alice'. An attempt is
 // counted when it starts (begin), before the ~0.1 s password check, so concurrent guesses cannot
 // all pass the limit before the first failure is recorded; a success takes its count back and
-// clears that username at that address. Admins unlock a username or an address (POST
+// clears that username at that address. `acquire` waits while the limit is reached only by
+// attempts still being checked (eight sign-ins of one account at once are not refused: they take
+// turns), and refuses once it is reached by failures. Admins unlock a username or an address (POST
 // /api/auth/unlock). In memory: one server process holds the counts; when the table is full, stale
 // and below-the-limit counters go first, so a flood of new keys never unlocks anyone.
 export interface LimitRule {
@@ -56,6 +58,10 @@ export class LoginLimiter {
   private failures = new Map<string, number[]>();
   /** 't:' username+address → trusted until. */
   private trusted = new Map<string, number>();
+  /** Attempts started and not yet settled, by counter key. */
+  private pending = new Map<string, number>();
+  /** Callers of acquire waiting for an attempt to settle. */
+  private waiters: (() => void)[] = [];
   private readonly opts: Required<LimiterOptions>;
 
   constructor(
@@ -125,8 +131,21 @@ export class LoginLimiter {
     const t = this.now();
     const k = this.keys(username, address);
     const counted = [k.pair, k.addr, ...(this.isTrusted(k.trust) ? [] : [k.user])];
-    for (const key of counted) this.push(key, t);
+    for (const key of counted) {
+      this.push(key, t);
+      this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    }
     let settled = false;
+    const done = () => {
+      for (const key of counted) {
+        const n = (this.pending.get(key) ?? 1) - 1;
+        if (n > 0) this.pending.set(key, n);
+        else this.pending.delete(key);
+      }
+      const waiting = this.waiters;
+      this.waiters = [];
+      for (const w of waiting) w();
+    };
     const takeBack = () => {
       for (const key of counted) {
         const list = this.failures.get(key);
@@ -141,16 +160,39 @@ export class LoginLimiter {
         settled = true;
         takeBack();
         this.succeed(username, address);
+        done();
       },
       fail: () => {
+        if (settled) return;
         settled = true;
+        done();
       },
       cancel: () => {
         if (settled) return;
         settled = true;
         takeBack();
+        done();
       },
     };
+  }
+
+  /**
+   * begin, but while the limit is reached with attempts of this username or address still being
+   * checked, wait for them to settle and look again (at most `maxWaitMs`).
+   */
+  async acquire(username: string, address: string, maxWaitMs = 30_000): Promise<{ wait: number } | Attempt> {
+    const k = this.keys(username, address);
+    const until = Date.now() + maxWaitMs;
+    for (;;) {
+      const r = this.begin(username, address);
+      if (!('wait' in r)) return r;
+      const inFlight = [k.pair, k.addr, k.user].some((key) => (this.pending.get(key) ?? 0) > 0);
+      if (!inFlight || Date.now() >= until) return r;
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, Math.max(1, until - Date.now())).unref?.();
+      });
+    }
   }
 
   /** Record a failure (an attempt not started with begin). */

@@ -69,7 +69,7 @@ export function authRoutes(limiter = new LoginLimiter()) {
       const db = c.get('db');
       const from = address(c);
       // Counted before the password is checked: concurrent guesses cannot all pass the limit (H1).
-      const attempt = limiter.begin(username, from);
+      const attempt = await limiter.acquire(username, from);
       if ('wait' in attempt) {
         c.header('Retry-After', String(attempt.wait));
         return c.json(errorBody('rate_limited', `username: too many failed sign-ins; try again in ${Math.ceil(attempt.wait / 60)} min`, 'username'), 429);
@@ -112,7 +112,7 @@ export function authRoutes(limiter = new LoginLimiter()) {
       if (!parsed.success) return c.json(validationError(parsed.error), 400);
       const db = c.get('db');
       const from = address(c);
-      const attempt = limiter.begin(`kiosk:${from}`, from);
+      const attempt = await limiter.acquire(`kiosk:${from}`, from);
       if ('wait' in attempt) {
         c.header('Retry-After', String(attempt.wait));
         return c.json(errorBody('rate_limited', `token: too many failed attempts; try again in ${Math.ceil(attempt.wait / 60)} min`, 'token'), 429);

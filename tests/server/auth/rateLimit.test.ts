@@ -127,6 +127,21 @@ describe('LoginLimiter', () => {
     expect(l.retryAfter('dave', '10.0.0.9')).toBe(0);
   });
 
+  it('lets concurrent sign-ins of one account from one address take turns; concurrent guesses beyond the limit are still refused', async () => {
+    const { l } = limiter();
+    const check = async (username: string, right: boolean) => {
+      const a = await l.acquire(username, '10.0.0.3');
+      if ('wait' in a) return 'refused';
+      await new Promise((r) => setTimeout(r, 5)); // the password check
+      if (right) a.succeed();
+      else a.fail();
+      return right ? 'signed in' : 'checked';
+    };
+    expect(await Promise.all(Array.from({ length: 8 }, () => check('alice', true)))).toEqual(Array(8).fill('signed in'));
+    const guesses = await Promise.all(Array.from({ length: 8 }, () => check('bob', false)));
+    expect([guesses.filter((g) => g === 'checked').length, guesses.filter((g) => g === 'refused').length]).toEqual([5, 3]);
+  });
+
   it('lets an admin unlock a username everywhere, or an address', () => {
     const { l } = limiter();
     for (let i = 0; i < 5; i++) l.fail('alice', '10.0.0.1');
