@@ -4,6 +4,7 @@ import * as wall from './areas/wall.ts';
 import * as studio from './areas/studio.ts';
 import * as workspace from './areas/workspace.ts';
 import * as auth from './areas/auth.ts';
+import * as views from './areas/views.ts';
 
 const en: typeof zhCN = {
   app: {
@@ -277,6 +278,8 @@ const en: typeof zhCN = {
   studioPage: studio.en,
   workspacePage: workspace.en,
   authPage: auth.en,
+  share: views.en.share,
+  myUnit: views.en.myUnit,
 };
 
 export default en;

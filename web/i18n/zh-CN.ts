@@ -5,6 +5,7 @@ import * as wall from './areas/wall.ts';
 import * as studio from './areas/studio.ts';
 import * as workspace from './areas/workspace.ts';
 import * as auth from './areas/auth.ts';
+import * as views from './areas/views.ts';
 
 export default {
   app: {
@@ -277,4 +278,6 @@ export default {
   studioPage: studio.zh,
   workspacePage: workspace.zh,
   authPage: auth.zh,
+  share: views.zh.share,
+  myUnit: views.zh.myUnit,
 };

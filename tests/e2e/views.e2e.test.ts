@@ -1,0 +1,147 @@
+// Issue 16 in a real browser on the Beijing fixture: every view's state in the address bar (reload,
+// Back and "copy link" reproduce it), the officials' own unit, the dispatcher's queue as home and
+// the ranking's small units. Screenshots at 1366×768 and 1920×1080 under tests/artifacts/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
+import { startServerForE2E, type RunningServer } from './server.ts';
+import { apiAs, type DemoUsername } from './session.ts';
+
+let server: RunningServer;
+const browsers: E2EBrowser[] = [];
+
+beforeAll(async () => {
+  server = await startServerForE2E();
+});
+
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await server?.stop();
+});
+
+async function browserAs(user: DemoUsername, viewport = { width: 1366, height: 768 }, locale = 'zh-CN'): Promise<E2EBrowser> {
+  const b = await openBrowser({ baseUrl: server.url, session: await apiAs(server.url, user), viewport, locale });
+  await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+  browsers.push(b);
+  return b;
+}
+
+const query = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
+
+async function settled(page: Page): Promise<void> {
+  await page.waitForTimeout(200);
+  await waitForMapReady(page);
+}
+
+const pressed = (page: Page, testid: string) => page.getByTestId(testid).locator('button[aria-pressed="true"]').getAttribute('data-value');
+const rangeOn = (page: Page) => page.locator('#page-controls [role="radio"][aria-checked="true"]').first().getAttribute('data-range');
+const here = (page: Page) => page.getByTestId('breadcrumbs').locator('[aria-current="location"]').innerText();
+
+describe('URL state (issue 16 item 2)', () => {
+  it('keeps the workspace’s level, region, filters, time and mode in the address; reload, Back and a copied link reproduce it', async () => {
+    const b = await browserAs('admin');
+    const page = b.page;
+    await page.goto(server.url);
+    await settled(page);
+    // the default view has a plain address
+    expect(query(page)).toEqual({});
+
+    const district = page.getByTestId('child-list').locator('button').first();
+    const code = (await district.getAttribute('data-code'))!;
+    const name = (await district.innerText()).split('\n')[0]!.trim();
+    await district.click();
+    await settled(page);
+    await expect.poll(() => query(page).region).toBe(code);
+    await page.locator('#page-controls [data-range="7d"]').first().click();
+    await settled(page);
+    await page.locator('select[data-filter="urgency"]').selectOption('emergency');
+    await settled(page);
+    await page.getByTestId('map-mode').locator('[data-value="points"]').click();
+    await expect.poll(() => query(page)).toEqual({ region: code, range: '7d', urgency: 'emergency', mode: 'points' });
+    const link = page.url();
+    await b.screenshot('views-url-workspace-1366x768');
+
+    // reload: the same view, names from the API
+    await page.reload();
+    await settled(page);
+    expect(await here(page)).toContain(name);
+    expect(await rangeOn(page)).toBe('7d');
+    expect(await page.locator('select[data-filter="urgency"]').inputValue()).toBe('emergency');
+    expect(await pressed(page, 'map-mode')).toBe('points');
+    expect(query(page)).toEqual({ region: code, range: '7d', urgency: 'emergency', mode: 'points' });
+
+    // Back steps through the changes one at a time
+    await page.goBack();
+    await expect.poll(() => pressed(page, 'map-mode')).toBe('choropleth');
+    await page.goBack();
+    await expect.poll(() => page.locator('select[data-filter="urgency"]').inputValue()).toBe('');
+    expect(await rangeOn(page)).toBe('7d');
+    await page.goBack();
+    await expect.poll(() => rangeOn(page)).toBe('30d');
+    await page.goBack();
+    await settled(page);
+    expect(query(page)).toEqual({});
+    expect(await page.getByTestId('child-list').getAttribute('data-level')).toBe('district');
+
+    // copy link: the clipboard holds the address of the view; a fresh browser opens it as it was
+    await page.goForward();
+    await page.goForward();
+    await settled(page);
+    await page.getByTestId('copy-link').click();
+    await expect.poll(() => page.getByTestId('copy-link').getAttribute('data-done')).toBe('copied');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(Object.fromEntries(new URL(copied).searchParams)).toEqual({ region: code, range: '7d' });
+
+    const other = await browserAs('admin', { width: 1920, height: 1080 }, 'en-US');
+    await other.page.goto(link);
+    await settled(other.page);
+    expect(query(other.page)).toEqual({ region: code, range: '7d', urgency: 'emergency', mode: 'points' });
+    expect(await pressed(other.page, 'map-mode')).toBe('points');
+    expect(await other.page.locator('select[data-filter="urgency"]').inputValue()).toBe('emergency');
+    await other.screenshot('views-url-workspace-1920x1080');
+    expect(b.problemList()).toEqual([]);
+    expect(other.problemList()).toEqual([]);
+  });
+
+  it('keeps the ranking’s table, month and colouring, the reports’ kind, the queue’s tab and the studio’s tab; Back returns', async () => {
+    const b = await browserAs('admin');
+    const page = b.page;
+    await page.goto(`${server.url}/ranking`);
+    await page.getByTestId('ranking-row').first().waitFor();
+    await page.getByTestId('table-picker').locator('[data-value="district"]').click();
+    await page.getByTestId('color-mode').locator('[data-value="change"]').click();
+    await expect.poll(() => query(page)).toMatchObject({ table: 'district', mode: 'change' });
+    await page.reload();
+    await page.getByTestId('ranking-row').first().waitFor();
+    expect(await pressed(page, 'table-picker')).toBe('district');
+    expect(await pressed(page, 'color-mode')).toBe('change');
+    await page.goBack();
+    await expect.poll(() => pressed(page, 'color-mode')).toBe('score');
+    await page.goBack();
+    await expect.poll(() => pressed(page, 'table-picker')).toBe('street');
+
+    await page.goto(`${server.url}/reports`);
+    await page.locator('[data-tab="weekly"]').click();
+    await expect.poll(() => query(page).kind).toBe('weekly');
+    await page.reload();
+    await expect.poll(() => page.locator('[data-tab="weekly"]').getAttribute('aria-selected')).toBe('true');
+    await page.goBack();
+    await expect.poll(() => query(page).kind ?? 'monthly').toBe('monthly');
+
+    await page.goto(`${server.url}/queue`);
+    await page.locator('[data-testid="queue-tab"][data-kind="overdue"]').click();
+    await expect.poll(() => query(page).tab).toBe('overdue');
+    await page.reload();
+    await expect.poll(() => page.locator('[data-testid="queue-tab"][data-kind="overdue"]').getAttribute('aria-selected')).toBe('true');
+    await page.goBack();
+    await expect.poll(() => page.locator('[data-testid="queue-tab"][data-kind="unlocated"]').getAttribute('aria-selected')).toBe('true');
+
+    await page.goto(`${server.url}/studio?tab=clusters`);
+    await expect.poll(() => page.locator('[data-tab="clusters"]').getAttribute('aria-selected')).toBe('true');
+    await page.locator('[data-tab="topics"]').click();
+    await expect.poll(() => query(page).tab).toBe('topics');
+    await page.goBack();
+    await expect.poll(() => page.locator('[data-tab="clusters"]').getAttribute('aria-selected')).toBe('true');
+    expect(b.problemList()).toEqual([]);
+  });
+});
