@@ -3,6 +3,8 @@
 //   BENCH_ONLY=locate,intake,analysis,points,load,startup   run a subset (default: all); the wall is
 //                                    measured on the demo server the start-up benchmark starts
 //   LOAD_SECONDS=N, LOAD_CLIENTS=N   the load run's length (default 600) and dashboard clients (200)
+//   BENCH_ONLY=import                history import (not in the default set): BENCH_IMPORT_ROWS (default
+//                                    1,000,000) synthetic NYC 311 rows through POST /api/import/history, both engines
 //   BENCH_TICKETS=N                  size of the PostgreSQL data set for ranking and hotspots (default 300,000;
 //                                    issue budgets are stated at 10,000,000 — loaded fast: tickets and dispatches, no events or callers)
 import pg from 'pg';
@@ -21,6 +23,7 @@ import * as startup from './startup.bench.ts';
 import * as points from './points.bench.ts';
 import * as wall from './wall.bench.ts';
 import * as load from './load.bench.ts';
+import * as historyImport from './import.bench.ts';
 import { loadBeijingZones } from '../../data/zones/importer.ts';
 import { freePort } from '../helpers/pgInstance.ts';
 import { killHard, spawnServer, stubDist } from '../server/faults/harness.ts';
@@ -133,6 +136,12 @@ if (only.has('load') && engines.includes('postgres')) {
     await db.close();
     fs.rmSync(dist, { recursive: true, force: true });
   }
+}
+
+if (only.has('import')) {
+  const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+  console.log(`\nhistory import (${rows.toLocaleString('en')} synthetic NYC 311 rows, New York package, server in this process)`);
+  for (const engine of [...engines].reverse()) await historyImport.run(engine, rows);
 }
 
 if (only.has('startup')) {
