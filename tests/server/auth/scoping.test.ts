@@ -235,6 +235,7 @@ const TABLE: Record<string, Probe> = {
   'GET /api/admin/users': { reference: 'admin only: a street official gets 403 naming role (checked below)' },
   'GET /api/admin/kiosks': { reference: 'admin only: 403 naming role (checked below)' },
   'GET /api/admin/audit': { reference: 'admin only: 403 naming role (checked below)' },
+  'GET /api/admin/api-keys': { reference: 'admin only: 403 naming role (checked below)' },
   'GET /api/tickets/:id{[0-9]+}/caller': { reference: 'caller data in clear: dispatcher and admin only, 403 naming role for an official (checked below)' },
 
   'GET /api/tickets': {
@@ -440,10 +441,10 @@ const TABLE: Record<string, Probe> = {
       await refused(ctx, `/api/ranking/units/${OTHER_DISTRICT}/drill?rate=volume`, leaks, { status: 403, field: 'code' });
     },
   },
-  'GET /api/reports/daily': { reference: 'the reporting rhythm: per-unit rates and scores like the ranking; no ticket rows — checked below' },
-  'GET /api/reports/weekly': { reference: 'per-unit rates and scores; no ticket rows — checked below' },
-  'GET /api/reports/monthly': { reference: 'the monthly bulletin of the ranking; no ticket rows — checked below' },
-  'GET /api/reports/annual': { reference: 'per-unit rates and scores for a year; no ticket rows — checked below' },
+  'GET /api/reports/daily': { reference: "the street's own figures and rows (scoped: tests/server/security/hardening.test.ts, M3); no ticket rows — checked below" },
+  'GET /api/reports/weekly': { reference: "the street's own figures and rows (hardening.test.ts, M3); no ticket rows — checked below" },
+  'GET /api/reports/monthly': { reference: "the street's own figures and the published monthly ranking of every unit (hardening.test.ts, M3); no ticket rows — checked below" },
+  'GET /api/reports/annual': { reference: "the street's own figures and rows for a year (hardening.test.ts, M3); no ticket rows — checked below" },
   'GET /api/hotspots': {
     async run(ctx, leaks) {
       for (const q of ['', '?res=7&from=2000-01-01', '?res=9&from=2000-01-01&all=1']) {
@@ -563,7 +564,7 @@ async function referenceChecks(ctx: Ctx, leaks: string[]) {
       if ('streetCode' in o || 'receivedAt' in o) leaks.push(`GET ${p} ${path}: a ticket row`);
     });
   }
-  for (const p of ['/api/admin/users', '/api/admin/kiosks', '/api/admin/audit', `/api/tickets/${ctx.ownTicket}/caller`, `/api/tickets/${ctx.foreign.neighbour}/caller`]) {
+  for (const p of ['/api/admin/users', '/api/admin/kiosks', '/api/admin/audit', '/api/admin/api-keys', `/api/tickets/${ctx.ownTicket}/caller`, `/api/tickets/${ctx.foreign.neighbour}/caller`]) {
     const res = await ctx.official.request(p);
     expect([p, res.status, ((await res.json()) as any).error?.field]).toEqual([p, 403, 'role']);
   }
