@@ -145,3 +145,64 @@ describe('URL state (issue 16 item 2)', () => {
     expect(b.problemList()).toEqual([]);
   });
 });
+
+describe('my unit (issue 16 item 5)', () => {
+  async function expected(user: DemoUsername, table: 'street' | 'district') {
+    const c = await apiAs(server.url, user);
+    const get = async (p: string) => {
+      const r = await c.request(p);
+      if (!r.ok) throw new Error(`${p}: ${r.status}`);
+      return (await r.json()) as any;
+    };
+    const me = await get('/api/auth/me');
+    const months = await get('/api/ranking/months');
+    const ranking = await get(`/api/ranking?table=${table}&month=${months.latestClosed}`);
+    const row = ranking.rows.find((r: any) => r.code === me.scope.code);
+    const above = ranking.rows.filter((r: any) => r.rank !== null && row.rank !== null && r.rank < row.rank);
+    const next = above.sort((a: any, b: any) => b.rank - a.rank)[0];
+    const overdue = (await get('/api/queue?kind=overdue&limit=1')).tickets[0]?.total ?? 0;
+    return { code: me.scope.code as string, row, gap: row.rank === null ? null : next ? Math.max(0, next.score - row.score) : 0, overdue };
+  }
+
+  async function card(page: Page) {
+    await page.waitForSelector('[data-testid="my-unit"][data-state="ready"]', { timeout: 30_000 });
+    const v = async (id: string) => page.getByTestId(id).getAttribute('data-value');
+    return { rank: await v('my-unit-rank'), gap: await v('my-unit-gap'), overdue: await v('my-unit-overdue'), urgent: await v('my-unit-urgent') };
+  }
+
+  for (const [user, table] of [['sanlitun', 'street'], ['chaoyang', 'district']] as const) {
+    it(`shows ${user}'s own ${table} on the workspace and pins it in the ranking`, async () => {
+      const want = await expected(user, table);
+      const b = await browserAs(user);
+      const page = b.page;
+      await page.goto(server.url);
+      await settled(page);
+      const got = await card(page);
+      expect(got.rank).toBe(String(want.row.rank ?? ''));
+      expect(got.gap).toBe(want.gap === null ? '' : String(want.gap));
+      expect(got.overdue).toBe(String(want.overdue));
+      expect(Number(got.urgent)).toBeGreaterThanOrEqual(0);
+      await b.screenshot(`views-my-unit-${user}-workspace-1366x768`);
+
+      await page.goto(`${server.url}/ranking?table=${table}`);
+      await page.getByTestId('ranking-row').first().waitFor();
+      await card(page);
+      // pinned: first row whatever the order, and still in view when the table is scrolled to its end
+      expect(await page.getByTestId('ranking-row').first().getAttribute('data-own')).toBe('1');
+      expect(await page.getByTestId('ranking-row').first().getAttribute('data-code')).toBe(want.code);
+      await page.locator('th.score button').click();
+      expect(await page.getByTestId('ranking-row').first().getAttribute('data-code')).toBe(want.code);
+      await page.locator('.table-wrap').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForTimeout(100);
+      await b.screenshot(`views-my-unit-${user}-ranking-1366x768`);
+      const wrap = (await page.locator('.table-wrap').boundingBox())!;
+      const pinned = (await page.locator('tr[data-own="1"] td').first().boundingBox())!;
+      expect(pinned.y).toBeGreaterThanOrEqual(wrap.y);
+      expect(pinned.y + pinned.height).toBeLessThanOrEqual(wrap.y + wrap.height);
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.waitForTimeout(300);
+      await b.screenshot(`views-my-unit-${user}-ranking-1920x1080`);
+      expect(b.problemList()).toEqual([]);
+    });
+  }
+});
