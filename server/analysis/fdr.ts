@@ -53,6 +53,24 @@ export function benjaminiHochberg(p: ArrayLike<number>, q: number): FdrResult {
   return { threshold, rejectedCount: k, rejected };
 }
 
+/**
+ * Benjamini–Hochberg adjusted p-values (q-values): q_(i) = min_{j ≥ i} p_(j)·m/j, capped at 1.
+ * q_i ≤ α ⇔ p_i is rejected by benjaminiHochberg(p, α), so one pass serves every α.
+ */
+export function bhAdjusted(p: ArrayLike<number>): number[] {
+  checkProbabilities(p);
+  const m = p.length;
+  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => p[a] - p[b] || a - b);
+  const q = new Array<number>(m);
+  let running = 1;
+  for (let r = m - 1; r >= 0; r--) {
+    const i = order[r];
+    running = Math.min(running, (p[i] * m) / (r + 1));
+    q[i] = running;
+  }
+  return q;
+}
+
 /** Confidence levels of the bins, most confident first: bin 3 ↔ α = 0.01. */
 export const CONFIDENCE_ALPHAS = [0.01, 0.05, 0.1] as const;
 

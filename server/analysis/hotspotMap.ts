@@ -1,8 +1,11 @@
 // One hot spot map: Gi* z and p, then confidence bins (FDR-corrected by default), for a set of
 // locations with their counts and neighbours. Pure glue of gistar.ts and fdr.ts, shared by the
-// H3 and region endpoints so both classify exactly alike.
+// H3 and region endpoints so both classify exactly alike. With `permutations`, p comes from
+// conditional permutation (permutation.ts, as PySAL's G_Local) instead of the normal curve, and
+// the bins' sign from the side of the smaller tail; z stays the Gi* z-score (a description).
 import { confidenceBins, type ConfidenceBin } from './fdr.ts';
-import { giStar, type GiStarDegenerate, type NeighbourLists } from './gistar.ts';
+import { compactNeighbours, giStar, type GiStarDegenerate, type NeighbourLists } from './gistar.ts';
+import { conditionalPermutation } from './permutation.ts';
 
 export interface HotspotLocation {
   id: string;
@@ -22,11 +25,19 @@ export function hotspotMap(
   ids: readonly string[],
   counts: ArrayLike<number>,
   neighbours: NeighbourLists,
-  options: { fdr: boolean },
+  options: { fdr: boolean; permutations?: number; seed?: number },
 ): HotspotMap {
   if (ids.length !== counts.length) throw new RangeError(`${ids.length} locations but ${counts.length} counts`);
-  const { z, p, degenerate } = giStar(counts, neighbours);
-  const { bins, cutoffs } = confidenceBins(z, p, { fdr: options.fdr });
+  const nb = compactNeighbours(neighbours);
+  const { z, p: normalP, degenerate } = giStar(counts, nb);
+  let p = normalP;
+  let sign: ArrayLike<number> = z;
+  if (options.permutations && degenerate === null) {
+    const perm = conditionalPermutation(counts, nb, { permutations: options.permutations, seed: options.seed });
+    p = perm.p;
+    sign = perm.sign;
+  }
+  const { bins, cutoffs } = confidenceBins(sign, p, { fdr: options.fdr });
   return {
     locations: ids.map((id, i) => ({ id, count: counts[i], z: z[i], p: p[i], bin: bins[i] })),
     cutoffs,
