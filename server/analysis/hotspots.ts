@@ -1,6 +1,10 @@
-// Hot spot maps served by /api/hotspots: Gi* on H3 cells (k-ring neighbours), Gi* on regions
-// (shared-border neighbours), and emerging hot spots over time steps. Reads rollups through
-// sql/, computes with the pure modules.
+// Hot spot maps served by /api/hotspots: on H3 cells (k-ring neighbours) and regions (shared-border
+// neighbours), and emerging hot spots over time steps. Reads rollups through sql/, computes with
+// the pure modules. Two measures:
+// - excess (default): observed against expected counts — the place's own history at the city's
+//   current level (expected.ts, excessMap.ts), or, over time steps, its surroundings
+//   (emergingExcess.ts). Signal, not density.
+// - count: where tickets are (Gi* on counts, p by conditional permutation; EHSA on Gi* z).
 import type { Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
 import { OutOfScope } from '../auth/scope.ts';
@@ -8,12 +12,16 @@ import { addDays, completeSteps, nextStep, stepsEndingAt, stepStart, type Step }
 import { EMERGING_PATTERNS, type EmergingPatternId } from './emerging.ts';
 import { cachedNeighbourLists } from './h3Neighbours.ts';
 import { hotspotMap, roundP, roundZ } from './hotspotMap.ts';
+import { expectedCounts, HISTORY_MONTHS, historyOf } from './expected.ts';
+import { excessMap } from './excessMap.ts';
+import { emergingOnExcess } from './emergingExcess.ts';
+import { DEFAULT_PERMUTATIONS } from './permutation.ts';
 import { AnalysisInputError, dayWindow } from './params.ts';
 import { emergingHotSpots } from './spaceTime.ts';
 import { localExcess, ringIndex } from './localBaseline.ts';
 import { mannKendall } from './mannKendall.ts';
 import { studyCells, stepCounts, windowCounts, type H3Res } from './sql/h3.ts';
-import { ensureAdjacency, regionCounts, regionsWithNeighbours, type HotspotRegionLevel } from './sql/regions.ts';
+import { ensureAdjacency, regionCounts, regionMonthlyCounts, regionsWithNeighbours, type HotspotRegionLevel } from './sql/regions.ts';
 import { analysisArea, dataSpan, resolveCategories } from './sql/scope.ts';
 
 export const DEFAULT_HOTSPOT_DAYS = 30;
@@ -21,6 +29,7 @@ export const DEFAULT_HOTSPOT_DAYS = 30;
 export const BASELINE_RING_WIDTH = 2;
 
 export type Baseline = 'none' | 'local';
+export type Measure = 'excess' | 'count';
 
 /** The values Gi* reads: raw counts, or the excess over each cell's surrounding ring. */
 function analysed(cells: readonly string[], k: number, baseline: Baseline) {
@@ -38,8 +47,69 @@ export interface H3HotspotRequest {
   district?: string;
   fdr: boolean;
   baseline: Baseline;
+  /** excess (default) or count; see the header. */
+  measure?: Measure;
+  /** Permutations of the count measure's conditional permutation test (default 999). */
+  permutations?: number;
   /** Also list cells with no tickets and no significant bin. */
   all?: boolean;
+}
+
+/** A hot spot cell; the excess fields come with measure=excess. */
+export interface HotspotCellOut extends HotspotCellFields {
+  cell: string;
+}
+
+/** The figures of a hot spot place (cell or region). */
+export interface HotspotCellFields {
+  count: number;
+  z: number;
+  p: number;
+  bin: number;
+  expected?: number;
+  excess?: number;
+  ratio?: number | null;
+  ratioLow?: number | null;
+  ratioHigh?: number | null;
+  shrunk?: number;
+  nbCount?: number;
+  nbExpected?: number;
+}
+
+/** How the expected counts were made (measure=excess). */
+export interface ExpectedSummary {
+  /** History months [from, to] (YYYY-MM) and their tickets. */
+  historyFrom: string;
+  historyTo: string;
+  historyTickets: number;
+  historyMonths: number;
+  /** Whether the same season last year adjusted the shares. */
+  seasonal: boolean;
+  /** Residents per region as the prior (regions with population) or equal prior shares. */
+  prior: 'exposure' | 'equal';
+  /** φ: extra-Poisson spread of the history; the variance of ratios the shrinkage assumes. */
+  dispersion: number;
+  ratioVariance: number;
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r3n = (x: number | null) => (x === null ? null : r3(x));
+/** Expected counts per place of a window, from the HISTORY_MONTHS months before it. */
+function expectedFor(values: number[], history: Map<string, number[]> | ((i: number) => number[] | undefined), ids: readonly string[], from: string, end: string, exposure: number[] | null) {
+  const h = historyOf(from, end);
+  const rows = ids.map((id, i) => (typeof history === 'function' ? history(i) : history.get(id)));
+  const periods = Array.from({ length: HISTORY_MONTHS }, (_, m) => rows.map((r) => r?.[m] ?? 0));
+  const model = expectedCounts(values, { periods, season: h.season }, { exposure });
+  const summary: Omit<ExpectedSummary, 'ratioVariance'> = {
+    historyFrom: h.start.slice(0, 7),
+    historyTo: addDays(h.end, -1).slice(0, 7),
+    historyTickets: model.historyTickets,
+    historyMonths: model.historyPeriods,
+    seasonal: model.seasonFactor !== null,
+    prior: model.prior,
+    dispersion: r3(model.dispersion),
+  };
+  return { model, history: h, summary };
 }
 
 const binCounts = (bins: readonly number[]) => {
@@ -63,14 +133,68 @@ export async function h3Hotspots(db: Queryable, req: H3HotspotRequest, jurisdict
     dataSpan(db),
   ]);
   const w = dayWindow(req, span.last, DEFAULT_HOTSPOT_DAYS);
+  const measure = req.measure ?? 'excess';
   const scope = { res: req.res, categories, district, street };
-  const [cells, counts] = await Promise.all([studyCells(db, scope, w.to), windowCounts(db, scope, w.from, w.end)]);
+  const hist = historyOf(w.from, w.end);
+  const [cells, counts, history] = await Promise.all([
+    studyCells(db, scope, w.to),
+    windowCounts(db, scope, w.from, w.end),
+    measure === 'excess' ? stepCounts(db, scope, hist.start, hist.end, 'month') : Promise.resolve([]),
+  ]);
   const tRead = Date.now();
   const values = cells.map((c) => counts.get(c) ?? 0);
-  const raw = hotspotMap(cells, analysed(cells, req.k, req.baseline)(values), cachedNeighbourLists(cells, req.k), { fdr: req.fdr });
-  // The map reports the raw counts whatever Gi* read.
-  const map = { ...raw, locations: raw.locations.map((l, i) => ({ ...l, count: values[i] })) };
-  const shown = map.locations.filter((l) => req.all || l.count > 0 || l.bin !== 0);
+  const neighbours = cachedNeighbourLists(cells, req.k);
+  let out: HotspotCellOut[];
+  let cutoffs: { p99: number; p95: number; p90: number };
+  let degenerate: string | null;
+  let bins: number[];
+  let expected: ExpectedSummary | null = null;
+  if (measure === 'excess') {
+    const byCell = new Map<string, number[]>();
+    for (const r of history) {
+      const row = byCell.get(r.cell) ?? new Array<number>(HISTORY_MONTHS).fill(0);
+      r.steps.forEach((m, j) => {
+        if (m >= 0 && m < HISTORY_MONTHS) row[m] += r.counts[j];
+      });
+      byCell.set(r.cell, row);
+    }
+    const { model, summary } = expectedFor(values, byCell, cells, w.from, w.end, null);
+    const shown = (i: number, bin: number) => req.all || values[i] > 0 || bin !== 0;
+    const map = excessMap(cells, values, model, neighbours, { fdr: req.fdr, intervals: shown });
+    expected = { ...summary, ratioVariance: r3(map.ratioVariance) };
+    cutoffs = map.cutoffs;
+    degenerate = map.degenerate;
+    bins = map.locations.map((l) => l.bin);
+    out = map.locations
+      .filter((l, i) => shown(i, l.bin))
+      .map((l) => ({
+        cell: l.id,
+        count: l.count,
+        z: roundZ(l.z),
+        p: roundP(l.p),
+        bin: l.bin,
+        expected: r3(l.expected),
+        excess: r3(l.count - l.expected),
+        ratio: r3n(l.ratio),
+        ratioLow: r3n(l.ratioLow),
+        ratioHigh: r3n(l.ratioHigh),
+        shrunk: r3(l.shrunk),
+        nbCount: l.nbCount,
+        nbExpected: r3(l.nbExpected),
+      }));
+  } else {
+    const raw = hotspotMap(cells, analysed(cells, req.k, req.baseline)(values), neighbours, {
+      fdr: req.fdr,
+      permutations: req.permutations ?? DEFAULT_PERMUTATIONS,
+    });
+    cutoffs = raw.cutoffs;
+    degenerate = raw.degenerate;
+    bins = raw.locations.map((l) => l.bin);
+    // The map reports the raw counts whatever Gi* read.
+    out = raw.locations
+      .map((l, i) => ({ cell: l.id, count: values[i], z: roundZ(l.z), p: roundP(l.p), bin: l.bin as number }))
+      .filter((l) => req.all || l.count > 0 || l.bin !== 0);
+  }
   return {
     res: req.res,
     k: req.k,
@@ -80,13 +204,16 @@ export async function h3Hotspots(db: Queryable, req: H3HotspotRequest, jurisdict
     district,
     ...streetField(street),
     fdr: req.fdr,
+    measure,
     baseline: req.baseline,
+    ...(measure === 'count' ? { permutations: req.permutations ?? DEFAULT_PERMUTATIONS } : {}),
+    expected,
     studyCells: cells.length,
     tickets: values.reduce((a, b) => a + b, 0),
-    cutoffs: map.cutoffs,
-    degenerate: map.degenerate,
-    bins: binCounts(map.locations.map((l) => l.bin)),
-    cells: shown.map((l) => ({ cell: l.id, count: l.count, z: roundZ(l.z), p: roundP(l.p), bin: l.bin })),
+    cutoffs,
+    degenerate,
+    bins: binCounts(bins),
+    cells: out,
     timing: { readMs: tRead - t0, computeMs: Date.now() - tRead },
   };
 }
@@ -98,6 +225,8 @@ export interface RegionHotspotRequest {
   category?: string;
   district?: string;
   fdr: boolean;
+  measure?: Measure;
+  permutations?: number;
 }
 
 export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, jurisdiction: Scope) {
@@ -108,16 +237,62 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
   ]);
   if (street !== null && req.level === 'district') throw new OutOfScope('level', `level: districts are wider than your jurisdiction (${street})`);
   const w = dayWindow(req, span.last, DEFAULT_HOTSPOT_DAYS);
+  const measure = req.measure ?? 'excess';
+  const hist = historyOf(w.from, w.end);
   await ensureAdjacency(db, req.level);
-  const [regions, counts] = await Promise.all([
+  const [regions, counts, history] = await Promise.all([
     regionsWithNeighbours(db, req.level, district, street),
     regionCounts(db, req.level, w.from, w.end, categories, jurisdiction),
+    measure === 'excess' ? regionMonthlyCounts(db, req.level, hist.start, hist.end, HISTORY_MONTHS, categories, jurisdiction) : Promise.resolve(new Map<string, number[]>()),
   ]);
   const index = new Map(regions.map((r, i) => [r.code, i]));
   // Neighbours outside the study (another district) are left out, like H3 cells outside it.
   const neighbours = regions.map((r) => r.neighbours.map((c) => index.get(c)).filter((i): i is number => i !== undefined));
   const values = regions.map((r) => counts.get(r.code) ?? 0);
-  const map = hotspotMap(regions.map((r) => r.code), values, neighbours, { fdr: req.fdr });
+  const codes = regions.map((r) => r.code);
+  const base = (r: (typeof regions)[number]) => ({ code: r.code, name: r.name, nameEn: r.nameEn, parentCode: r.parentCode, neighbours: r.neighbours });
+  let rows;
+  let cutoffs: { p99: number; p95: number; p90: number };
+  let degenerate: string | null;
+  let bins: number[];
+  let expected: ExpectedSummary | null = null;
+  if (measure === 'excess') {
+    // Residents are the prior only when every region of the level has them.
+    const exposure = regions.every((r) => (r.population ?? 0) > 0) ? regions.map((r) => r.population!) : null;
+    const { model, summary } = expectedFor(values, history, codes, w.from, w.end, exposure);
+    const map = excessMap(codes, values, model, neighbours, { fdr: req.fdr });
+    expected = { ...summary, ratioVariance: r3(map.ratioVariance) };
+    cutoffs = map.cutoffs;
+    degenerate = map.degenerate;
+    bins = map.locations.map((l) => l.bin);
+    rows = regions.map((r, i) => {
+      const l = map.locations[i];
+      return {
+        ...base(r),
+        count: l.count,
+        z: roundZ(l.z),
+        p: roundP(l.p),
+        bin: l.bin as number,
+        expected: r3(l.expected),
+        excess: r3(l.count - l.expected),
+        ratio: r3n(l.ratio),
+        ratioLow: r3n(l.ratioLow),
+        ratioHigh: r3n(l.ratioHigh),
+        shrunk: r3(l.shrunk),
+        nbCount: l.nbCount,
+        nbExpected: r3(l.nbExpected),
+      };
+    });
+  } else {
+    const map = hotspotMap(codes, values, neighbours, { fdr: req.fdr, permutations: req.permutations ?? DEFAULT_PERMUTATIONS });
+    cutoffs = map.cutoffs;
+    degenerate = map.degenerate;
+    bins = map.locations.map((l) => l.bin);
+    rows = regions.map((r, i) => {
+      const l = map.locations[i];
+      return { ...base(r), count: l.count, z: roundZ(l.z), p: roundP(l.p), bin: l.bin as number } as ReturnType<typeof base> & HotspotCellFields;
+    });
+  }
   return {
     level: req.level,
     from: w.from,
@@ -126,25 +301,14 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
     district,
     ...streetField(street),
     fdr: req.fdr,
+    measure,
+    expected,
     neighbourRule: 'shared border (rook contiguity); the region itself is its own neighbour',
     tickets: values.reduce((a, b) => a + b, 0),
-    cutoffs: map.cutoffs,
-    degenerate: map.degenerate,
-    bins: binCounts(map.locations.map((l) => l.bin)),
-    regions: regions.map((r, i) => {
-      const l = map.locations[i];
-      return {
-        code: r.code,
-        name: r.name,
-        nameEn: r.nameEn,
-        parentCode: r.parentCode,
-        count: l.count,
-        z: roundZ(l.z),
-        p: roundP(l.p),
-        bin: l.bin,
-        neighbours: r.neighbours,
-      };
-    }),
+    cutoffs,
+    degenerate,
+    bins: binCounts(bins),
+    regions: rows as (ReturnType<typeof base> & HotspotCellFields)[],
   };
 }
 
@@ -159,6 +323,8 @@ export interface EmergingRequest {
   district?: string;
   fdr: boolean;
   baseline: Baseline;
+  /** excess (default): counts against the surroundings (emergingExcess.ts); count: EHSA on Gi* z. */
+  measure?: Measure;
   trendAlpha: number;
   series: 'none' | 'counts' | 'full';
   all: boolean;
@@ -194,28 +360,57 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
     });
   }
   const neighbours = cachedNeighbourLists(cells, req.k);
-  const values = transposeApply(counts, req.steps, analysed(cells, req.k, req.baseline));
-  const result = emergingHotSpots({ counts: values, neighbours }, { fdr: req.fdr, trendAlpha: req.trendAlpha });
+  const measure = req.measure ?? 'excess';
   const countTrends = neighbourhoodTrends(counts, neighbours, req.steps);
-  const tally = new Map<EmergingPatternId, number>();
-  for (const l of result.locations) tally.set(l.pattern, (tally.get(l.pattern) ?? 0) + 1);
   const label = new Map(EMERGING_PATTERNS.map((p) => [p.id, p]));
+  const tally = new Map<EmergingPatternId, number>();
   const out = [];
-  for (let i = 0; i < cells.length; i++) {
-    const loc = result.locations[i];
-    if (!req.all && loc.pattern === 'no_pattern') continue;
-    const l = label.get(loc.pattern)!;
-    out.push({
-      cell: cells[i],
-      pattern: loc.pattern,
-      zh: l.zh,
-      en: l.en,
-      trend: { z: roundZ(loc.trend.z), p: roundP(loc.trend.p), tau: roundZ(loc.trend.tau), s: loc.trend.s },
-      countTrend: countTrends[i],
-      total: counts[i].reduce((a, b) => a + b, 0),
-      ...(req.series === 'none' ? {} : { counts: counts[i], bins: result.steps.map((s) => s.bins[i]) }),
-      ...(req.series === 'full' ? { z: result.steps.map((s) => roundZ(s.z[i])) } : {}),
-    });
+  let dispersion: { spatial: number; temporal: number } | null = null;
+  if (measure === 'excess') {
+    const rings = ringIndex(cells, req.k, req.k + BASELINE_RING_WIDTH).ring;
+    const result = emergingOnExcess({ counts, neighbours, rings }, { fdr: req.fdr, trendAlpha: req.trendAlpha });
+    dispersion = { spatial: r3(result.dispersion.spatial), temporal: r3(result.dispersion.temporal) };
+    for (let i = 0; i < cells.length; i++) {
+      const place = result.places[i];
+      tally.set(place.pattern, (tally.get(place.pattern) ?? 0) + 1);
+      if (!req.all && place.pattern === 'no_pattern') continue;
+      const l = label.get(place.pattern)!;
+      out.push({
+        cell: cells[i],
+        pattern: place.pattern,
+        zh: l.zh,
+        en: l.en,
+        trend: { z: roundZ(place.trend.z), p: roundP(place.trend.p), tau: roundZ(place.trend.tau), s: place.trend.s, q: roundP(place.trend.q) },
+        countTrend: countTrends[i],
+        span: { ratio: r3(place.span.ratio), p: roundP(place.span.p), q: roundP(place.span.q) },
+        surge: { ratio: r3(place.surge.ratio), p: roundP(place.surge.p), q: roundP(place.surge.q) },
+        total: counts[i].reduce((a, b) => a + b, 0),
+        ...(req.series === 'none'
+          ? {}
+          : { counts: counts[i], bins: result.steps.map((s) => s.bins[i] as number), nbCounts: place.nbCounts, nbExpected: place.nbExpected.map(r3) }),
+        ...(req.series === 'full' ? { z: result.steps.map((s) => roundZ(s.z[i])) } : {}),
+      });
+    }
+  } else {
+    const values = transposeApply(counts, req.steps, analysed(cells, req.k, req.baseline));
+    const result = emergingHotSpots({ counts: values, neighbours }, { fdr: req.fdr, trendAlpha: req.trendAlpha });
+    for (let i = 0; i < cells.length; i++) {
+      const loc = result.locations[i];
+      tally.set(loc.pattern, (tally.get(loc.pattern) ?? 0) + 1);
+      if (!req.all && loc.pattern === 'no_pattern') continue;
+      const l = label.get(loc.pattern)!;
+      out.push({
+        cell: cells[i],
+        pattern: loc.pattern,
+        zh: l.zh,
+        en: l.en,
+        trend: { z: roundZ(loc.trend.z), p: roundP(loc.trend.p), tau: roundZ(loc.trend.tau), s: loc.trend.s },
+        countTrend: countTrends[i],
+        total: counts[i].reduce((a, b) => a + b, 0),
+        ...(req.series === 'none' ? {} : { counts: counts[i], bins: result.steps.map((s) => s.bins[i] as number) }),
+        ...(req.series === 'full' ? { z: result.steps.map((s) => roundZ(s.z[i])) } : {}),
+      });
+    }
   }
   return {
     res: req.res,
@@ -229,13 +424,34 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
     district,
     ...streetField(street),
     fdr: req.fdr,
+    measure,
     baseline: req.baseline,
     trendAlpha: req.trendAlpha,
+    dispersion,
     studyCells: cells.length,
     patterns: EMERGING_PATTERNS.map((p) => ({ ...p, cells: tally.get(p.id) ?? 0 })),
-    cells: out,
+    cells: out as EmergingCellOut[],
     timing: { readMs: tRead - t0, computeMs: Date.now() - tRead },
   };
+}
+
+/** One cell of an emerging map; span and surge come with measure=excess, z with series=full. */
+export interface EmergingCellOut {
+  cell: string;
+  pattern: EmergingPatternId;
+  zh: string;
+  en: string;
+  /** Mann-Kendall (on O/E per step with measure=excess, with its BH q; on Gi* z with count). */
+  trend: { z: number; p: number; tau: number; s: number; q?: number };
+  countTrend: { z: number; p: number; direction: string };
+  span?: { ratio: number; p: number; q: number };
+  surge?: { ratio: number; p: number; q: number };
+  total: number;
+  counts?: number[];
+  bins?: number[];
+  nbCounts?: number[];
+  nbExpected?: number[];
+  z?: number[];
 }
 
 /** Apply a per-step transform (one column of the cube at a time) to a locations × steps cube. */

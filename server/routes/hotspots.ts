@@ -7,6 +7,10 @@ import { emergingH3, h3Hotspots, regionHotspots } from '../analysis/hotspots.ts'
 import { analysisErrors } from './analysisErrors.ts';
 
 const window = { from: dateOrInstant.optional(), to: dateOrInstant.optional() };
+/** excess (default): observed against expected counts; count: where the tickets are. */
+const measure = z.enum(['excess', 'count']).default('excess');
+/** Permutations of the count measure's conditional permutation test. */
+const permutations = intParam(99, 9999).default(999);
 
 const h3Query = z.object({
   res: h3Res.default(8),
@@ -15,6 +19,8 @@ const h3Query = z.object({
   category: code.optional(),
   district: code.optional(),
   fdr: flag(true),
+  measure,
+  permutations,
   baseline: z.enum(['none', 'local']).default('none'),
   all: flag(false),
 });
@@ -25,6 +31,8 @@ const regionQuery = z.object({
   category: code.optional(),
   district: code.optional(),
   fdr: flag(true),
+  measure,
+  permutations,
 });
 
 const emergingQuery = z.object({
@@ -36,6 +44,7 @@ const emergingQuery = z.object({
   category: code.optional(),
   district: code.optional(),
   fdr: flag(true),
+  measure,
   baseline: z.enum(['none', 'local']).default('none'),
   trendAlpha: numberParam(0.001, 0.2).default(0.05),
   series: z.enum(['none', 'counts', 'full']).default('counts'),
@@ -43,14 +52,18 @@ const emergingQuery = z.object({
 });
 
 /**
- * GET /api/hotspots?res=7|8|9&k=1..3&from&to&category&district&fdr=true&all=false
- *   Getis-Ord Gi* per H3 cell over a window of city days (default: the last 30 days with data):
- *   { res, k, from, to, studyCells, tickets, cutoffs, bins, cells: [{ cell, count, z, p, bin }] }.
+ * GET /api/hotspots?res=7|8|9&k=1..3&from&to&category&district&fdr=true&measure=excess|count&permutations=999&all=false
+ *   Hot and cold spots per H3 cell over a window of city days (default: the last 30 days with data):
+ *   { res, k, from, to, measure, expected, studyCells, tickets, cutoffs, bins, cells: [{ cell, count, z, p, bin,
+ *   expected?, excess?, ratio?, ratioLow?, ratioHigh?, shrunk?, nbCount?, nbExpected? }] }.
+ *   measure=excess (default): each neighbourhood's tickets against expected counts (its history at the
+ *   city's current level, negative binomial, FDR); count: Gi* on counts, p by conditional permutation.
  *   Cells without tickets and without a significant bin are left out unless all=true.
- * GET /api/hotspots/regions?level=grid|street|district&from&to&category&district&fdr
- *   Gi* per region, neighbours by shared border: { regions: [{ code, name, count, z, p, bin, neighbours }] }.
- * GET /api/hotspots/emerging?res&k&step=week|month&steps&to&category&district&fdr&trendAlpha&series=none|counts|full&all
- *   Emerging hot spot pattern (17 classes) per cell, with its Mann-Kendall trend and series.
+ * GET /api/hotspots/regions?level=grid|street|district&from&to&category&district&fdr&measure&permutations
+ *   The same per region, neighbours by shared border: { regions: [{ code, name, count, z, p, bin, neighbours, … }] }.
+ * GET /api/hotspots/emerging?res&k&step=week|month&steps&to&category&district&fdr&measure&trendAlpha&series=none|counts|full&all
+ *   Emerging hot spot pattern (17 classes) per cell, with its trend and series; measure=excess
+ *   (default) decides on counts against the surroundings with FDR across places, count is EHSA on Gi* z.
  * A district or street principal's maps cover its own region only (`district` outside it: 403).
  */
 export const hotspots = new Hono<AppEnv>()

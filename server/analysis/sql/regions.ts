@@ -49,6 +49,8 @@ export interface RegionRow {
   name: string;
   nameEn: string;
   parentCode: string | null;
+  /** Residents, when the city package gives them (the exposure of expected counts). */
+  population: number | null;
   neighbours: string[];
 }
 
@@ -57,7 +59,7 @@ export async function regionsWithNeighbours(db: Queryable, level: HotspotRegionL
   if (street !== null) {
     if (level === 'district') throw new Error('a street holds no district');
     return db.query<RegionRow>(
-      `SELECT r.code, r.name_zh AS name, r.name_en AS "nameEn", r.parent_code AS "parentCode",
+      `SELECT r.code, r.name_zh AS name, r.name_en AS "nameEn", r.parent_code AS "parentCode", r.population,
               COALESCE((SELECT array_agg(a.neighbour_code ORDER BY a.neighbour_code) FROM region_adjacency a
                          WHERE a.level = $1 AND a.code = r.code), ARRAY[]::text[]) AS neighbours
          FROM regions r WHERE r.level = $1 AND ${level === 'street' ? 'r.code = $2' : 'r.parent_code = $2'} ORDER BY r.code`,
@@ -73,7 +75,7 @@ export async function regionsWithNeighbours(db: Queryable, level: HotspotRegionL
           ? 'r.parent_code = $2'
           : `r.parent_code IN (SELECT code FROM regions WHERE level = 'street' AND parent_code = $2)`;
   return db.query<RegionRow>(
-    `SELECT r.code, r.name_zh AS name, r.name_en AS "nameEn", r.parent_code AS "parentCode",
+    `SELECT r.code, r.name_zh AS name, r.name_en AS "nameEn", r.parent_code AS "parentCode", r.population,
             COALESCE((SELECT array_agg(a.neighbour_code ORDER BY a.neighbour_code) FROM region_adjacency a
                        WHERE a.level = $1 AND a.code = r.code), ARRAY[]::text[]) AS neighbours
        FROM regions r WHERE r.level = $1 AND ${inDistrict} ORDER BY r.code`,
@@ -116,4 +118,51 @@ export async function regionCounts(
     [level, from, end, categories],
   );
   return new Map(rows.map((r) => [r.code, r.n]));
+}
+
+/**
+ * Tickets per region and calendar month over [start, end) (month starts), as one array per region
+ * indexed by month (0 = the month of `start`). Scoped principals count their own tickets only, as
+ * regionCounts does.
+ */
+export async function regionMonthlyCounts(
+  db: Queryable,
+  level: HotspotRegionLevel,
+  start: string,
+  end: string,
+  months: number,
+  categories: string[] | null,
+  jurisdiction: Scope = { level: 'city' },
+): Promise<Map<string, number[]>> {
+  const monthOf = (day: string) => `((extract(year FROM ${day})::int * 12 + extract(month FROM ${day})::int) - (extract(year FROM $1::date)::int * 12 + extract(month FROM $1::date)::int))`;
+  let rows: { code: string; m: number; n: number }[];
+  if (jurisdiction.level !== 'city') {
+    const params: unknown[] = [start, end, categories];
+    const own = scopeClause(jurisdiction, params);
+    const day = `(t.received_at AT TIME ZONE hotline_city_zone())::date`;
+    rows = await db.query(
+      `SELECT t.${level}_code AS code, ${monthOf(day)} AS m, count(*)::int AS n FROM tickets t
+        WHERE ${own} AND t.${level}_code IS NOT NULL
+          AND t.received_at >= ($1::date::timestamp AT TIME ZONE hotline_city_zone())
+          AND t.received_at < ($2::date::timestamp AT TIME ZONE hotline_city_zone())
+          AND ($3::text[] IS NULL OR t.category_code = ANY($3::text[]))
+        GROUP BY 1, 2`,
+      params,
+    );
+  } else {
+    rows = await db.query(
+      `SELECT region_code AS code, ${monthOf('day')} AS m, sum(tickets)::int AS n FROM rollup_region_daily
+        WHERE level = $3 AND day >= $1::date AND day < $2::date AND ($4::text[] IS NULL OR category_code = ANY($4::text[]))
+        GROUP BY 1, 2`,
+      [start, end, level, categories],
+    );
+  }
+  const out = new Map<string, number[]>();
+  for (const r of rows) {
+    if (r.m < 0 || r.m >= months) continue;
+    let row = out.get(r.code);
+    if (!row) out.set(r.code, (row = new Array<number>(months).fill(0)));
+    row[r.m] += r.n;
+  }
+  return out;
 }

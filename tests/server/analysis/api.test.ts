@@ -7,6 +7,8 @@ import { cellToParent, latLngToCell } from 'h3-js';
 import type { Database } from '../../../db/client.ts';
 import { createApp } from '../../../server/app.ts';
 import { giStar, h3NeighbourLists } from '../../../server/analysis/gistar.ts';
+import { expectedCounts, historyOf } from '../../../server/analysis/expected.ts';
+import { excessMap } from '../../../server/analysis/excessMap.ts';
 import { EMERGING_PATTERN_IDS } from '../../../server/analysis/emerging.ts';
 import { ensureRollups, pauseRollups, rebuildRollups, rollupsPaused } from '../../../server/analysis/rollups.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
@@ -89,8 +91,8 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     await db?.close();
   });
 
-  it('serves Gi* per H3 cell exactly as the pure module computes it, zero cells included', async () => {
-    const { status, body } = await get('/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&fdr=false&all=true');
+  it('serves Gi* per H3 cell exactly as the pure module computes it, zero cells included (measure=count)', async () => {
+    const { status, body } = await get('/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&fdr=false&all=true&measure=count');
     expect(status).toBe(200);
     // The study area is the 19 cells, all seen in December; January counts are the hand-chosen ones.
     const sorted = [...GI_CELLS].sort();
@@ -105,9 +107,46 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     });
     const centre = body.cells.find((c: any) => c.count === 12);
     expect(centre.bin).toBeGreaterThan(0);
+    // p comes from conditional permutation (999 by default), so it is a multiple of 1/1000.
+    expect(body.permutations).toBe(999);
+    for (const c of body.cells) expect(Math.abs(c.p * 1000 - Math.round(c.p * 1000))).toBeLessThan(1e-6);
     // Without all=true, cells with no ticket and no significant bin are left out.
-    const compact = await get('/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&fdr=false');
+    const compact = await get('/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&fdr=false&measure=count');
     expect(compact.body.cells.every((c: any) => c.count > 0 || c.bin !== 0)).toBe(true);
+  });
+
+  it('serves excess over expected counts by default, exactly as the pure modules compute it', async () => {
+    const { status, body } = await get('/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&all=true');
+    expect(status).toBe(200);
+    expect(body.measure).toBe('excess');
+    const sorted = [...GI_CELLS].sort();
+    const counts = sorted.map((c) => GI_COUNTS[GI_CELLS.indexOf(c)]);
+    // History: the 12 months before January 2026; only December 2025 holds tickets (one per cell).
+    expect(body.expected).toMatchObject({ historyFrom: '2025-01', historyTo: '2025-12', historyTickets: 19, historyMonths: 1, seasonal: false, prior: 'equal' });
+    const periods = Array.from({ length: 12 }, (_, m) => sorted.map(() => (m === 11 ? 1 : 0)));
+    const model = expectedCounts(counts, { periods, season: historyOf('2026-01-01', '2026-02-01').season });
+    const map = excessMap(sorted, counts, model, h3NeighbourLists(sorted, 1), { fdr: true });
+    expect(body.cells.map((c: any) => c.cell)).toEqual(sorted);
+    body.cells.forEach((c: any, i: number) => {
+      const l = map.locations[i];
+      expect(c.count).toBe(counts[i]);
+      expect(c.expected).toBeCloseTo(l.expected, 3);
+      expect(c.nbCount).toBe(l.nbCount);
+      expect(c.z).toBeCloseTo(l.z, 4);
+      expect(c.bin).toBe(l.bin);
+    });
+    // Equal history everywhere: each cell expects the same share of the month's level. The busy
+    // centre stands out most (p < 0.05), though one December ticket per cell is too thin a history
+    // for the FDR map.
+    const total = counts.reduce((a, b) => a + b, 0);
+    expect(model.level).toBe(total);
+    body.cells.forEach((c: any) => expect(c.expected).toBeCloseTo(total / 19, 3));
+    const centre = body.cells.find((c: any) => c.count === 12);
+    expect(centre.z).toBe(Math.max(...body.cells.map((c: any) => c.z)));
+    expect(centre.p).toBeLessThan(0.05);
+    expect(centre.ratio).toBeCloseTo(12 / (total / 19), 3);
+    expect(centre.ratioLow).toBeLessThan(centre.ratio);
+    expect(centre.ratioHigh).toBeGreaterThan(centre.ratio);
   });
 
   it('counts any window exactly, whole months, weeks and days alike', async () => {
@@ -128,7 +167,7 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
   });
 
   it('finds region neighbours by shared border and computes Gi* over them', async () => {
-    const { status, body } = await get('/api/hotspots/regions?level=street&from=2026-03-01&to=2026-04-30&fdr=false');
+    const { status, body } = await get('/api/hotspots/regions?level=street&from=2026-03-01&to=2026-04-30&fdr=false&measure=count');
     expect(status).toBe(200);
     const byCode = Object.fromEntries(body.regions.map((r: any) => [r.code, r]));
     expect(byCode['900001001'].neighbours).toEqual(['900001002']);
@@ -267,6 +306,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
       ['/api/hotspots?from=yesterday', 'from'],
       ['/api/hotspots?from=2026-02-01&to=2026-01-01', 'to'],
       ['/api/hotspots?fdr=maybe', 'fdr'],
+      ['/api/hotspots?measure=density', 'measure'],
+      ['/api/hotspots?measure=count&permutations=5', 'permutations'],
+      ['/api/hotspots/emerging?measure=z', 'measure'],
       ['/api/hotspots?category=no.such', 'category'],
       ['/api/hotspots?district=900001001', 'district'],
       ['/api/hotspots/regions?level=province', 'level'],

@@ -3,17 +3,14 @@
 // loaded the way the server should load it: rollups paused for the bulk COPY, rebuilt after.
 //
 // Protocol (fixed in advance, documented in server/analysis/README.md):
-// - Hot spots: H3 res 9, k = 1, the 12 complete months (the planted spots are res-8 cells; each
-//   is judged at its centre child, whose 1-ring is the planted cell).
-//   persistent  → EHSA on counts says persistent_hot;
-//   new         → EHSA on the local baseline (excess over the surrounding ring) says new_hot or
-//                 consecutive_hot (ArcGIS: consecutive = new and still hot for ≥ 2 final steps);
-//   intensifying→ EHSA on counts has the final step hot and the neighbourhood's tickets rising
-//                 (Mann-Kendall p ≤ 0.05). The planted spots start at 8% of their final strength,
-//                 so EHSA's own "intensifying" (≥ 90% of steps hot) cannot apply to them.
+// - Hot spots: emerging patterns on counts (measure=excess, the default), H3 res 9, k = 1, the 12
+//   complete months (the planted spots are res-8 cells; each is judged at its centre child, whose
+//   1-ring is the planted cell). persistent → persistent_hot; new → new_hot or consecutive_hot
+//   (new in the last two months); intensifying → intensifying_hot.
 //   Recall = planted spots reported so / planted spots. Precision = among the N strongest cells
-//   reported so (N = planted spots of that kind, strongest by total / final count / trend z,
+//   reported so (N = planted spots of that kind, strongest by span ratio / surge ratio / trend z,
 //   distinct res-8 places), the share that are planted.
+//   The excess map of the last 30 days (res 9) shows the new spots hot: they are new to their history.
 // - Clusters: /api/clusters defaults over the last 365 days, all categories. Recall = planted
 //   clusters with a reported cluster of their category within 150 m. Precision = reported clusters
 //   that are a planted cluster, or lie in (or next to) a planted hot spot's cell and carry one of its
@@ -40,6 +37,9 @@ interface Cell {
   total: number;
   counts: number[];
   bins: number[];
+  trend: { z: number; p: number; q: number };
+  span: { ratio: number; q: number };
+  surge: { ratio: number; q: number };
   countTrend: { z: number; p: number; direction: string };
 }
 
@@ -77,18 +77,14 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
   });
 
   it('reports planted persistent, new and intensifying hot spots so (recall ≥ 0.9, precision ≥ 0.8)', async () => {
-    const query = '/api/hotspots/emerging?res=9&k=1&step=month&steps=12&all=true';
-    const raw: { cells: Cell[]; stepStarts: string[] } = await get(query);
-    const local: { cells: Cell[] } = await get(`${query}&baseline=local`);
-    expect(raw.stepStarts[0]).toBe('2025-01-01');
-    const index = (e: { cells: Cell[] }) => new Map(e.cells.map((c) => [c.cell, c]));
-    const rawBy = index(raw);
-    const localBy = index(local);
-    const last = (xs: number[]) => xs[xs.length - 1];
+    const body: { cells: Cell[]; stepStarts: string[]; measure: string } = await get('/api/hotspots/emerging?res=9&k=1&step=month&steps=12&all=true');
+    expect(body.measure).toBe('excess');
+    expect(body.stepStarts[0]).toBe('2025-01-01');
+    const by = new Map(body.cells.map((c) => [c.cell, c]));
     const kinds = {
-      persistent: { by: rawBy, cells: raw.cells, ok: (c: Cell) => c.pattern === 'persistent_hot', strength: (c: Cell) => c.total },
-      new: { by: localBy, cells: local.cells, ok: (c: Cell) => c.pattern === 'new_hot' || c.pattern === 'consecutive_hot', strength: (c: Cell) => last(c.counts) },
-      intensifying: { by: rawBy, cells: raw.cells, ok: (c: Cell) => last(c.bins) >= 1 && c.countTrend.direction === 'rising', strength: (c: Cell) => c.countTrend.z },
+      persistent: { ok: (c: Cell) => c.pattern === 'persistent_hot', strength: (c: Cell) => c.span.ratio },
+      new: { ok: (c: Cell) => c.pattern === 'new_hot' || c.pattern === 'consecutive_hot', strength: (c: Cell) => c.surge.ratio },
+      intensifying: { ok: (c: Cell) => c.pattern === 'intensifying_hot', strength: (c: Cell) => c.trend.z },
     } as const;
     let found = 0;
     let planted = 0;
@@ -99,12 +95,12 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
       const spots = truth.hotspots.filter((h) => h.pattern === kind);
       expect(spots.length, kind).toBeGreaterThan(0);
       const hits = spots.filter((h) => {
-        const c = k.by.get(cellToCenterChild(h.h3r8, 9));
+        const c = by.get(cellToCenterChild(h.h3r8, 9));
         return c !== undefined && k.ok(c);
       }).length;
       const places = new Set(spots.map((h) => h.h3r8));
       const strongest: string[] = [];
-      for (const c of k.cells.filter(k.ok).sort((a, b) => k.strength(b) - k.strength(a))) {
+      for (const c of body.cells.filter(k.ok).sort((a, b) => k.strength(b) - k.strength(a))) {
         const place = cellToParent(c.cell, 8);
         if (!strongest.includes(place)) strongest.push(place);
         if (strongest.length === spots.length) break;
@@ -118,9 +114,20 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
     }
     const recall = found / planted;
     const precision = topHits / topTotal;
-    console.log(`[${engine}] hot spots: recall ${recall.toFixed(2)}, precision ${precision.toFixed(2)} (${lines.join('; ')})`);
+    const tally = Object.fromEntries(Object.entries(body.cells.reduce((a: Record<string, number>, c) => ((a[c.pattern] = (a[c.pattern] ?? 0) + 1), a), {})).filter(([p]) => p !== 'no_pattern'));
+    console.log(`[${engine}] hot spots: recall ${recall.toFixed(2)}, precision ${precision.toFixed(2)} (${lines.join('; ')}); classes ${JSON.stringify(tally)}`);
     expect(recall, lines.join('; ')).toBeGreaterThanOrEqual(0.9);
     expect(precision, lines.join('; ')).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('shows the new spots hot on the excess map of the last 30 days', async () => {
+    const map: { measure: string; cells: { cell: string; bin: number; ratio: number | null }[] } = await get('/api/hotspots?res=9&k=1');
+    expect(map.measure).toBe('excess');
+    const by = new Map(map.cells.map((c) => [c.cell, c]));
+    const fresh = truth.hotspots.filter((h) => h.pattern === 'new');
+    const hot = fresh.filter((h) => (by.get(cellToCenterChild(h.h3r8, 9))?.bin ?? 0) >= 2);
+    console.log(`[${engine}] excess map: ${hot.length}/${fresh.length} new spots hot at 95%, ${map.cells.filter((c) => c.bin >= 2).length} hot cells in all`);
+    expect(hot.length / fresh.length).toBeGreaterThanOrEqual(0.9);
   });
 
   it('recovers the planted recurring clusters (recall ≥ 0.9, precision ≥ 0.8)', async () => {
