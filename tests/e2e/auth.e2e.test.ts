@@ -339,7 +339,8 @@ describe('administration', () => {
       const link = (await b.page.getByTestId('kiosk-link').textContent())!;
       const token = (await b.page.getByTestId('kiosk-token-value').textContent())!;
       expect(link).toBe(`${server.url}/wall?kiosk=${encodeURIComponent(token)}`);
-      await b.page.click('[data-testid="copy-link"]');
+      // the token panel's own button (the header has a copy-link button of its own, for the page's address)
+      await b.page.click('[data-testid="kiosk-token"] [data-testid="copy-link"]');
       expect(await b.page.evaluate(() => navigator.clipboard.readText())).toBe(link);
       const row = b.page.locator('[data-testid="kiosk-row"][data-screen="朝阳区指挥中心"]');
       expect(await row.getAttribute('data-bound')).toBe('0');
