@@ -178,14 +178,18 @@ export function expectedCounts(observed: ArrayLike<number>, history: HistoryInpu
   if (level > 0 && H > 0) {
     let kept = 0;
     let keptShare = 0;
+    let trimmed = 0;
     for (let i = 0; i < n; i++) {
       const e = level * share[i];
       const sd = Math.sqrt(e * (1 + e * (dispersion + relVariance[i])));
-      if (sd > 0 && Math.abs(observed[i] - e) > LEVEL_TRIM * sd) continue;
+      if (sd > 0 && Math.abs(observed[i] - e) > LEVEL_TRIM * sd) {
+        trimmed++;
+        continue;
+      }
       kept += observed[i];
       keptShare += share[i];
     }
-    if (keptShare > 0.5) current = kept / keptShare;
+    if (trimmed > 0 && keptShare > 0.5) current = kept / keptShare;
   }
   const expected = new Float64Array(n);
   for (let i = 0; i < n; i++) expected[i] = current * share[i];

@@ -23,3 +23,20 @@ function diskOf(cell: string, k: number): string[] {
 export function cachedNeighbourLists(cells: ReadonlyArray<string>, k: number): number[][] {
   return h3NeighbourLists(cells, k, diskOf);
 }
+
+/** Rings of cells at grid distance inner+1..outer around each cell (localBaseline.ts ringIndex), from remembered disks. */
+export function cachedRingLists(cells: ReadonlyArray<string>, inner: number, outer: number): number[][] {
+  if (!Number.isInteger(inner) || inner < 0 || !Number.isInteger(outer) || outer <= inner) throw new RangeError(`ring needs 0 ≤ inner < outer, got ${inner}, ${outer}`);
+  const index = new Map<string, number>();
+  cells.forEach((c, i) => index.set(c, i));
+  return cells.map((c) => {
+    const near = new Set(diskOf(c, inner));
+    const out: number[] = [];
+    for (const other of diskOf(c, outer)) {
+      if (near.has(other)) continue;
+      const j = index.get(other);
+      if (j !== undefined) out.push(j);
+    }
+    return out;
+  });
+}

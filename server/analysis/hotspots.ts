@@ -10,7 +10,7 @@ import type { Scope } from '../auth/principal.ts';
 import { OutOfScope } from '../auth/scope.ts';
 import { addDays, completeSteps, nextStep, stepsEndingAt, stepStart, type Step } from './calendar.ts';
 import { EMERGING_PATTERNS, type EmergingPatternId } from './emerging.ts';
-import { cachedNeighbourLists } from './h3Neighbours.ts';
+import { cachedNeighbourLists, cachedRingLists } from './h3Neighbours.ts';
 import { hotspotMap, roundP, roundZ } from './hotspotMap.ts';
 import { expectedCounts, HISTORY_MONTHS, historyOf } from './expected.ts';
 import { excessMap } from './excessMap.ts';
@@ -30,6 +30,19 @@ export const BASELINE_RING_WIDTH = 2;
 
 export type Baseline = 'none' | 'local';
 export type Measure = 'excess' | 'count';
+
+/**
+ * Most neighbour values one permutation map may draw (cells × neighbours × permutations): ~1 s of
+ * arithmetic. A bigger map gets fewer permutations (never under 99) and says how many it used.
+ */
+export const PERMUTATION_BUDGET = 300_000_000;
+
+function permutationsFor(requested: number | undefined, neighbours: readonly (readonly number[])[]): number {
+  let draws = 0;
+  for (const nb of neighbours) draws += nb.length;
+  const wanted = requested ?? DEFAULT_PERMUTATIONS;
+  return draws === 0 ? wanted : Math.max(99, Math.min(wanted, Math.floor(PERMUTATION_BUDGET / draws)));
+}
 
 /** The values Gi* reads: raw counts, or the excess over each cell's surrounding ring. */
 function analysed(cells: readonly string[], k: number, baseline: Baseline) {
@@ -149,6 +162,7 @@ export async function h3Hotspots(db: Queryable, req: H3HotspotRequest, jurisdict
   let degenerate: string | null;
   let bins: number[];
   let expected: ExpectedSummary | null = null;
+  let permutations = 0;
   if (measure === 'excess') {
     const byCell = new Map<string, number[]>();
     for (const r of history) {
@@ -183,10 +197,8 @@ export async function h3Hotspots(db: Queryable, req: H3HotspotRequest, jurisdict
         nbExpected: r3(l.nbExpected),
       }));
   } else {
-    const raw = hotspotMap(cells, analysed(cells, req.k, req.baseline)(values), neighbours, {
-      fdr: req.fdr,
-      permutations: req.permutations ?? DEFAULT_PERMUTATIONS,
-    });
+    permutations = permutationsFor(req.permutations, neighbours);
+    const raw = hotspotMap(cells, analysed(cells, req.k, req.baseline)(values), neighbours, { fdr: req.fdr, permutations });
     cutoffs = raw.cutoffs;
     degenerate = raw.degenerate;
     bins = raw.locations.map((l) => l.bin);
@@ -206,7 +218,7 @@ export async function h3Hotspots(db: Queryable, req: H3HotspotRequest, jurisdict
     fdr: req.fdr,
     measure,
     baseline: req.baseline,
-    ...(measure === 'count' ? { permutations: req.permutations ?? DEFAULT_PERMUTATIONS } : {}),
+    ...(measure === 'count' ? { permutations } : {}),
     expected,
     studyCells: cells.length,
     tickets: values.reduce((a, b) => a + b, 0),
@@ -256,6 +268,7 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
   let degenerate: string | null;
   let bins: number[];
   let expected: ExpectedSummary | null = null;
+  let permutations = 0;
   if (measure === 'excess') {
     // Residents are the prior only when every region of the level has them.
     const exposure = regions.every((r) => (r.population ?? 0) > 0) ? regions.map((r) => r.population!) : null;
@@ -284,7 +297,8 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
       };
     });
   } else {
-    const map = hotspotMap(codes, values, neighbours, { fdr: req.fdr, permutations: req.permutations ?? DEFAULT_PERMUTATIONS });
+    permutations = permutationsFor(req.permutations, neighbours);
+    const map = hotspotMap(codes, values, neighbours, { fdr: req.fdr, permutations });
     cutoffs = map.cutoffs;
     degenerate = map.degenerate;
     bins = map.locations.map((l) => l.bin);
@@ -302,6 +316,7 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
     ...streetField(street),
     fdr: req.fdr,
     measure,
+    ...(measure === 'count' ? { permutations } : {}),
     expected,
     neighbourRule: 'shared border (rook contiguity); the region itself is its own neighbour',
     tickets: values.reduce((a, b) => a + b, 0),
@@ -367,7 +382,7 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
   const out = [];
   let dispersion: { spatial: number; temporal: number } | null = null;
   if (measure === 'excess') {
-    const rings = ringIndex(cells, req.k, req.k + BASELINE_RING_WIDTH).ring;
+    const rings = cachedRingLists(cells, req.k, req.k + BASELINE_RING_WIDTH);
     const result = emergingOnExcess({ counts, neighbours, rings }, { fdr: req.fdr, trendAlpha: req.trendAlpha });
     dispersion = { spatial: r3(result.dispersion.spatial), temporal: r3(result.dispersion.temporal) };
     for (let i = 0; i < cells.length; i++) {
