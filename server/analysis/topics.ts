@@ -114,6 +114,9 @@ export async function topicCandidates(db: Queryable, req: TopicRequest, jurisdic
         repeats: sumOver(r.code, m - 2, m, 'repeats'),
         // How many tickets a fix would have covered: the category's tickets in the last 12 months.
         coveredLastYear: sumOver(r.code, m - 11, m, 'tickets'),
+        // Recurring places (res-9 cells with the category in ≥ RECURRING_MONTHS months of the last
+        // 12) and their tickets: one definition for the score, the candidate and its brief.
+        recurringPlaces: recurring.get(r.code)?.places ?? 0,
         recurringPlaceTickets: t.recurringTickets,
         trend: Array.from({ length: TREND_MONTHS }, (_, k) => {
           const mi = m - TREND_MONTHS + 1 + k;

@@ -66,8 +66,9 @@ export async function streetsInScope(db: Queryable, area: MonthlyArea): Promise<
 }
 
 /**
- * Per category over [start, end): tickets in H3 res-9 cells, and those in cells where the category
- * came in at least `minMonths` distinct months (a recurring place).
+ * Per category over [start, end): tickets in H3 res-9 cells, the recurring places — cells where the
+ * category came in at least `minMonths` distinct months — and their tickets. The one definition of a
+ * recurring place the topics and their briefs use (README "Recurring places").
  */
 export async function recurringPlaceShare(
   db: Queryable,
@@ -75,7 +76,7 @@ export async function recurringPlaceShare(
   end: string,
   area: MonthlyArea,
   minMonths: number,
-): Promise<Map<string, { tickets: number; recurring: number }>> {
+): Promise<Map<string, { tickets: number; recurring: number; places: number }>> {
   // Each read names only the parameters it uses (PostgreSQL must infer every parameter's type).
   const params: unknown[] = [start, end, minMonths];
   let cells: string;
@@ -90,13 +91,14 @@ export async function recurringPlaceShare(
               WHERE res = 9 AND day >= $1::date AND day < $2::date AND ($4::text IS NULL OR district_code = $4)
               GROUP BY 1, 2`;
   }
-  const rows = await db.query<{ category: string; tickets: number; recurring: number }>(
+  const rows = await db.query<{ category: string; tickets: number; recurring: number; places: number }>(
     `WITH c AS (${cells})
-     SELECT category_code AS category, sum(n)::int AS tickets, COALESCE(sum(n) FILTER (WHERE months >= $3), 0)::int AS recurring
+     SELECT category_code AS category, sum(n)::int AS tickets, COALESCE(sum(n) FILTER (WHERE months >= $3), 0)::int AS recurring,
+            count(*) FILTER (WHERE months >= $3)::int AS places
        FROM c GROUP BY 1`,
     params,
   );
-  return new Map(rows.map((r) => [r.category, { tickets: r.tickets, recurring: r.recurring }]));
+  return new Map(rows.map((r) => [r.category, { tickets: r.tickets, recurring: r.recurring, places: r.places }]));
 }
 
 /** The busiest H3 cells of some categories over [start, end). */

@@ -260,6 +260,16 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     expect(leak.tickets.window).toBe(60); // the cluster and the noise; the tiny city's own leaks come in November
     expect(leak.trend).toHaveLength(13);
     expect(leak.topStreets[0].code).toBe('900001002');
+    // Recurring places: res-9 cells with the category in ≥ 3 distinct months of the 12 months to April.
+    const places = await db.query<{ n: number; tickets: number }>(
+      `SELECT count(*)::int AS n, COALESCE(sum(k), 0)::int AS tickets FROM (
+         SELECT h3_r9, count(*) AS k FROM tickets
+          WHERE category_code = 'water.pipe_leak' AND h3_r9 IS NOT NULL
+            AND received_at >= '2025-04-30T16:00:00Z' AND received_at < '2026-04-30T16:00:00Z'
+          GROUP BY 1 HAVING count(DISTINCT date_trunc('month', received_at AT TIME ZONE 'Asia/Shanghai')) >= 3) c`,
+    );
+    expect(leak.recurringPlaces).toBe(places[0].n);
+    expect(leak.recurringPlaceTickets).toBe(places[0].tickets);
     const weighted = await get('/api/topics?month=2026-04&minTickets=10&wVolume=1&wGrowth=0&wSpread=0&wUnresolved=0&wDissatisfied=0&wRecurrence=0');
     expect(weighted.body.weights.volume).toBe(1);
   });
