@@ -7,7 +7,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
 import { OutOfScope } from '../auth/scope.ts';
 import { addDays, daysInMonth, monthIndex, monthKeyOf, monthStart } from './calendar.ts';
-import { backtest, forecastMonth, mean, type BacktestUnit, type ForecastParams, type MonthlyHistory } from './forecastModel.ts';
+import { backtest, BASELINES, forecastMonth, mean, pairedBootstrap, type BacktestUnit, type Baseline, type ForecastParams, type MonthlyHistory, type PairedComparison } from './forecastModel.ts';
 import { interventionEffect, matchControls, type PlaceCounts } from './interventionEffect.ts';
 import { AnalysisInputError } from './params.ts';
 import { monthlyCellCategoryCounts, studyCells, windowCounts, type H3Res } from './sql/h3.ts';
@@ -195,8 +195,9 @@ export interface BacktestRequest {
 }
 
 /**
- * precision@k of the forecast and of the two baselines for every complete month in [from, to]
- * (default: every complete month with a month of history before it).
+ * precision@k of the forecast and of the four baselines for every complete month in [from, to]
+ * (default: every complete month with a month of history before it), and the forecast against
+ * each baseline by a paired bootstrap over those months.
  */
 export async function forecastBacktest(db: Queryable, req: BacktestRequest, jurisdiction: Scope, params?: ForecastParams) {
   const [categories, { district, street }, span, meaningful] = await Promise.all([
@@ -223,7 +224,14 @@ export async function forecastBacktest(db: Queryable, req: BacktestRequest, juri
     forecast: mean(list.map((r) => r.forecast)),
     lastMonth: mean(list.map((r) => r.lastMonth)),
     sameMonthLastYear: mean(list.map((r) => r.sameMonthLastYear)),
+    priorMean: mean(list.map((r) => r.priorMean)),
+    seasonalNaive: mean(list.map((r) => r.seasonalNaive)),
   });
+  // The forecast against each baseline: a paired bootstrap over the months both were scored.
+  const comparison = Object.fromEntries(
+    BASELINES.map((b) => [b, pairedBootstrap(rows.map((r) => r.forecast), rows.map((r) => r[b]))]),
+  ) as Record<Baseline, PairedComparison>;
+  const beatsAll = BASELINES.every((b) => comparison[b].p !== null && comparison[b].p! < 0.05 && comparison[b].difference! > 0);
   return {
     res: req.res,
     k: req.k,
@@ -236,6 +244,9 @@ export async function forecastBacktest(db: Queryable, req: BacktestRequest, juri
     // (the only fair comparison with that baseline).
     mean: summary(rows),
     meanWhereSeasonal: summary(withSeasonal),
+    comparison,
+    /** Better than every baseline at p < 0.05 (each compared over the months it could be scored). */
+    beatsAllBaselines: beatsAll,
     /** Located tickets before the first month of meaningful volume, left out of the history. */
     strayRecords: { before: monthStart(firstMonth), tickets: meaningful.strayTickets },
   };

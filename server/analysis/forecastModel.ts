@@ -18,11 +18,18 @@
 // nor is dropped. Only (place, category) pairs with at least one ticket in the history are
 // forecast: a work list needs evidence.
 //
-// Baselines (for the backtest): LAST MONTH (the count in T−1) and SAME MONTH LAST YEAR (T−12).
+// Baselines (for the backtest): LAST MONTH (the count in T−1), SAME MONTH LAST YEAR (T−12), MEAN OF
+// ALL PRIOR MONTHS (tickets per covered day over the whole history) and SEASONAL NAIVE (the count in
+// T−12 × the category's year-on-year growth over the last 3 months, clamped 0.5–2, as the model's
+// seasonal part but without its share smoothing). The forecast is compared with each by a PAIRED
+// BOOTSTRAP over the backtest months (pairedBootstrap: months resampled with replacement, the
+// mean difference of precision@k recomputed; one-sided p = share of resampled means ≤ 0).
 // precision@k: the share of a method's top k that lands in the actual top k, where the actual
 // top k is every unit with at least the k-th largest actual count (≥ 1). Ties in a method's
 // ranking at the k-th place are counted by their expected hit rate, so a baseline full of equal
 // counts is neither favoured nor punished by an arbitrary tie-break.
+
+import { SeededRandom } from './random.ts';
 
 export const RECENT_WEIGHTS = [0.5, 0.3, 0.2] as const;
 export const SEASONAL_BLEND = 0.6;
@@ -242,6 +249,46 @@ export interface BacktestMonth {
   forecast: number | null;
   lastMonth: number | null;
   sameMonthLastYear: number | null;
+  priorMean: number | null;
+  seasonalNaive: number | null;
+}
+
+export const BASELINES = ['lastMonth', 'sameMonthLastYear', 'priorMean', 'seasonalNaive'] as const;
+export type Baseline = (typeof BASELINES)[number];
+
+/** Baseline: every unit's tickets per covered day over all months of the history (null without any). */
+export function priorMeanRates(h: MonthlyHistory): number[] | null {
+  const days = sum(h.coveredDays);
+  if (!(days > 0)) return null;
+  return h.units.map((u) => {
+    let s = 0;
+    for (let i = 0; i < h.coveredDays.length; i++) if (h.coveredDays[i] > 0) s += u.counts[i];
+    return s / days;
+  });
+}
+
+/**
+ * Baseline: the count of month t − 12 × the unit's category's growth over the last 3 months against
+ * the same 3 months a year earlier (clamped as the model's, 1 when a year before them is missing);
+ * null when t − 12 is not in the history.
+ */
+export function seasonalNaive(h: MonthlyHistory, t: number): number[] | null {
+  const i = at(h, t - 12);
+  if (i < 0) return null;
+  const recent = [t - 1, t - 2, t - 3];
+  const growth = new Map<string, number>();
+  const totals = new Map<string, { now: number; before: number; ok: boolean }>();
+  for (const u of h.units) {
+    let g = totals.get(u.category);
+    if (!g) totals.set(u.category, (g = { now: 0, before: 0, ok: recent.every((m) => at(h, m) >= 0 && at(h, m - 12) >= 0) }));
+    if (!g.ok) continue;
+    for (const m of recent) {
+      g.now += u.counts[at(h, m)] / h.coveredDays[at(h, m)];
+      g.before += u.counts[at(h, m - 12)] / h.coveredDays[at(h, m - 12)];
+    }
+  }
+  for (const [k, g] of totals) growth.set(k, g.ok && g.before > 0 ? Math.min(GROWTH_CLAMP[1], Math.max(GROWTH_CLAMP[0], g.now / g.before)) : 1);
+  return h.units.map((u) => u.counts[i] * (growth.get(u.category) ?? 1));
 }
 
 export type BacktestUnit = 'place' | 'placeCategory';
@@ -256,8 +303,8 @@ function byPlaceOf(h: MonthlyHistory, values: ArrayLike<number>): { places: stri
 
 /**
  * Backtest: for every target month in [from, to] whose month before is covered, forecast it from
- * the history before it and score precision@k for the forecast and both baselines. The baseline
- * "same month last year" is null where that month is not in the data.
+ * the history before it and score precision@k for the forecast and the four baselines. "Same month
+ * last year" and "seasonal naive" are null where that month is not in the data.
  */
 export function backtest(
   h: MonthlyHistory,
@@ -276,12 +323,21 @@ export function backtest(
     const f = forecastMonth(past, t, daysIn(t), params).units.map((u) => u.expected);
     const lastMonth = countsInMonth(past, t - 1);
     const lastYear = countsInMonth(past, t - 12);
+    const prior = priorMeanRates(past);
+    const naive = seasonalNaive(past, t);
     const score = (values: number[] | null): number | null => {
       if (values === null) return null;
       if (unit === 'placeCategory') return precisionAtK(values, actualUnits, k);
       return precisionAtK(byPlaceOf(h, values).values, byPlaceOf(h, actualUnits).values, k);
     };
-    out.push({ month: t, forecast: score(f), lastMonth: score(lastMonth), sameMonthLastYear: score(lastYear) });
+    out.push({
+      month: t,
+      forecast: score(f),
+      lastMonth: score(lastMonth),
+      sameMonthLastYear: score(lastYear),
+      priorMean: score(prior),
+      seasonalNaive: score(naive),
+    });
   }
   return out;
 }
@@ -289,4 +345,50 @@ export function backtest(
 export function mean(xs: readonly (number | null)[]): number | null {
   const known = xs.filter((x): x is number => x !== null);
   return known.length ? sum(known) / known.length : null;
+}
+
+export interface PairedComparison {
+  /** Months where both were scored. */
+  months: number;
+  /** Mean of (forecast − baseline) precision@k, and its 95% bootstrap percentile interval. */
+  difference: number | null;
+  low: number | null;
+  high: number | null;
+  /** One-sided p of "the forecast is no better": (#{resampled mean ≤ 0} + 1) / (resamples + 1). */
+  p: number | null;
+}
+
+export const BOOTSTRAP_RESAMPLES = 2000;
+
+/**
+ * Paired bootstrap over months (Efron & Tibshirani 1993, ch. 16): the months where both methods
+ * have a score are resampled with replacement `resamples` times, seeded; each resample's mean
+ * difference forms the distribution. Null figures with fewer than 2 paired months.
+ */
+export function pairedBootstrap(
+  a: readonly (number | null)[],
+  b: readonly (number | null)[],
+  options: { resamples?: number; seed?: number } = {},
+): PairedComparison {
+  if (a.length !== b.length) throw new RangeError(`${a.length} and ${b.length} months`);
+  const d: number[] = [];
+  a.forEach((x, i) => {
+    const y = b[i];
+    if (x !== null && y !== null) d.push(x - y);
+  });
+  const n = d.length;
+  if (n < 2) return { months: n, difference: n === 1 ? d[0] : null, low: null, high: null, p: null };
+  const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
+  const rng = new SeededRandom(options.seed ?? 20_241_231);
+  const means = new Float64Array(resamples);
+  let notBetter = 0;
+  for (let r = 0; r < resamples; r++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += d[rng.int(n)];
+    means[r] = s / n;
+    if (means[r] <= 0) notBetter++;
+  }
+  means.sort();
+  const q = (x: number) => means[Math.min(resamples - 1, Math.max(0, Math.floor(x * resamples)))];
+  return { months: n, difference: sum(d) / n, low: q(0.025), high: q(0.975), p: (notBetter + 1) / (resamples + 1) };
 }

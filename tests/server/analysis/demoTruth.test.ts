@@ -156,8 +156,14 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
     console.log(
       `[${engine}] backtest precision@50, res 8 cells: forecast ${cell.mean.forecast.toFixed(3)} vs last month ${cell.mean.lastMonth.toFixed(3)} over ${cell.mean.months} months; ` +
         `December (same month last year known): forecast ${dec.forecast.toFixed(3)}, last month ${dec.lastMonth.toFixed(3)}, same month last year ${dec.sameMonthLastYear.toFixed(3)}; ` +
-        `cell×category: forecast ${pairs.mean.forecast.toFixed(3)} vs last month ${pairs.mean.lastMonth.toFixed(3)}`,
+        `cell×category: forecast ${pairs.mean.forecast.toFixed(3)} vs last month ${pairs.mean.lastMonth.toFixed(3)}; ` +
+        `paired bootstrap, cells: ` +
+        Object.entries(cell.comparison as Record<string, { months: number; difference: number | null; p: number | null }>)
+          .map(([b, c]) => `${b} ${c.difference === null ? '—' : c.difference.toFixed(3)} (p ${c.p ?? '—'}, ${c.months} months)`)
+          .join(', ') +
+        `; beats all: ${cell.beatsAllBaselines}`,
     );
+    expect(cell.months.every((m: { priorMean: number | null }) => m.priorMean !== null)).toBe(true);
     expect(cell.mean.forecast).toBeGreaterThan(cell.mean.lastMonth);
     expect(dec.forecast).toBeGreaterThan(dec.lastMonth);
     expect(dec.forecast).toBeGreaterThan(dec.sameMonthLastYear);

@@ -8,7 +8,10 @@ import {
   backtest,
   forecastMonth,
   historyBefore,
+  pairedBootstrap,
   precisionAtK,
+  priorMeanRates,
+  seasonalNaive,
   SAME_SEASON_BONUS,
   SEASONAL_BLEND,
   SHARE_HALF_LIFE_MONTHS,
@@ -174,7 +177,43 @@ describe('forecast model', () => {
     expect(rows.find((r) => r.month === 12)!.sameMonthLastYear).toBe(1);
     expect(rows.find((r) => r.month === 11)!.sameMonthLastYear).toBeNull();
     // A is always the busiest place: every method finds it.
-    expect(rows.every((r) => r.forecast === 1 && r.lastMonth === 1)).toBe(true);
+    expect(rows.every((r) => r.forecast === 1 && r.lastMonth === 1 && r.priorMean === 1)).toBe(true);
+    expect(rows.find((r) => r.month === 12)!.seasonalNaive).toBe(1);
+    expect(rows.find((r) => r.month === 11)!.seasonalNaive).toBeNull();
+  });
+
+  it('has a mean-of-all-prior-months and a seasonal naive baseline', () => {
+    // A: 28 tickets over 13 × 10 days; B: 13.
+    expect(priorMeanRates(history)).toEqual([28 / 130, 13 / 130]);
+    // Month 13: month 1 a year back (A 4, B 1); no year before months 10–12, so no growth.
+    expect(seasonalNaive(history, 13)).toEqual([4, 1]);
+    expect(seasonalNaive(history, 11)).toBeNull();
+    // Month 16 = month 4 a year on (3 tickets) × growth (5+5+5)/(1+1+1) = 5, clamped to 2.
+    const grown: MonthlyHistory = {
+      firstMonth: 0,
+      coveredDays: new Array(16).fill(10),
+      units: [{ place: 'A', category: 'k', counts: [1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, 5, 5] }],
+    };
+    expect(seasonalNaive(grown, 16)).toEqual([3 * 2]);
+  });
+
+  it('compares the forecast with a baseline by a paired bootstrap over months', () => {
+    const better = pairedBootstrap([0.5, 0.6, 0.7, 0.4], [0.4, 0.5, 0.6, 0.3], { resamples: 999 });
+    expect(better.months).toBe(4);
+    expect(better.difference).toBeCloseTo(0.1, 12);
+    expect(better.low).toBeCloseTo(0.1, 12);
+    expect(better.high).toBeCloseTo(0.1, 12);
+    expect(better.p).toBe(1 / 1000); // no resample has a mean ≤ 0
+    const worse = pairedBootstrap([0.3, 0.3], [0.4, 0.5], { resamples: 999 });
+    expect(worse.p).toBe(1);
+    // Months where either is missing are left out; a single month gives no p.
+    expect(pairedBootstrap([0.5, null, 0.2], [0.1, 0.3, null])).toEqual({ months: 1, difference: 0.4, low: null, high: null, p: null });
+    const mixed = [0.5, 0.1, 0.6, 0.2, 0.55];
+    const base = [0.3, 0.3, 0.3, 0.3, 0.3];
+    expect(pairedBootstrap(mixed, base)).toEqual(pairedBootstrap(mixed, base)); // seeded
+    const m = pairedBootstrap(mixed, base);
+    expect(m.p!).toBeGreaterThan(0.01);
+    expect(m.p!).toBeLessThan(0.5);
   });
 });
 
