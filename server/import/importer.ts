@@ -20,8 +20,8 @@ import { mappingCodes, type Mapping } from './mapping.ts';
 import { ReportBuilder, type ImportReport } from './report.ts';
 import { compileMapping, MissingColumns, type RowMapper } from './rows.ts';
 import {
-  afterBulk, canSkipTriggers, createStage, dropAlreadyImported, dropStage, indexStage, linkDuplicates, markRepeatedPoints, mergeRepeatedIds, stageLine, stageTable,
-  STAGE_COLUMNS, ticketEstimate, writeChunk, type PolicyMinutes,
+  afterBulk, analyzeStage, canSkipTriggers, createStage, dropStage, linkDuplicates, repeatedPoints, stageLine, stageTable, STAGE_COLUMNS, tallyChunk, ticketEstimate,
+  writeChunk, type ChunkParams, type PolicyMinutes,
 } from './sql.ts';
 
 export type ImportPhase = 'reading' | 'judging' | 'writing' | 'linking' | 'rollups' | 'done' | 'failed';
@@ -117,9 +117,9 @@ async function dropDeadStages(db: Database): Promise<void> {
   const tables = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'import\\_stage\\_%'
-       AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.state = 'running' AND c.relname = 'import_stage_' || j.id)`,
+       AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.state = 'running' AND c.relname IN ('import_stage_' || j.id, 'import_stage_' || j.id || '_pts', 'import_stage_' || j.id || '_ids'))`,
   );
-  for (const t of tables) if (/^import_stage_[a-z0-9]+$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
+  for (const t of tables) if (/^import_stage_[a-z0-9]+(_pts|_ids)?$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
   void dead;
 }
 
@@ -166,20 +166,25 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
   await dropDeadStages(db);
   await db.query(`INSERT INTO import_jobs (id, source, file, started_by) VALUES ($1, $2, $3, $4)`, [jobId, mapping.source, opts.file ?? null, opts.startedBy ?? null]);
   await createStage(db, table);
+  let prepared: { name: string; done: boolean } | undefined;
   try {
     // 1. read and stage
     const tRead = Date.now();
     let mapRow: RowMapper | null = null;
     let lines: string[] = [];
     let seq = 0;
+    let flushedTo = 0;
+    let withPoint = 0;
     let pending: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (lines.length === 0) return;
       const csv = lines.join('\n') + '\n';
       lines = [];
+      const [lo, hi] = [flushedTo, seq];
+      flushedTo = seq;
       await pending;
-      // The next chunk is parsed while this one is copied (PostgreSQL runs the COPY on its own connection).
-      pending = db.copyCsv(table, STAGE_COLUMNS, csv);
+      // The next chunk is parsed while this one is copied and tallied (PostgreSQL runs them on its own connections).
+      pending = db.copyCsv(table, STAGE_COLUMNS, csv).then(() => tallyChunk(db, table, lo, hi));
       pending.catch(() => {});
     };
     const keyPrefix = `import:${mapping.source}:`;
@@ -207,6 +212,7 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
           continue;
         }
         builder.notes(out.notes);
+        if (out.row.sourceLon !== null) withPoint++;
         lines.push(stageLine(seq++, keyPrefix + out.row.externalId, out.row));
         progress.staged++;
         if (lines.length >= chunkRows) {
@@ -221,25 +227,24 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     await pending;
     report.ms.read = Date.now() - tRead;
 
-    // 2. judge the staged rows as a whole
+    // 2. the placeholder points, off the tally of the whole file
     progress.phase = 'judging';
     await emit(true);
+    await analyzeStage(db, table);
     const rep = mapping.placeholders.repeated;
-    if (rep !== false) report.placeholders.repeatedPoints = await markRepeatedPoints(db, table, rep.minCount, rep.minShare);
-    const merged = await mergeRepeatedIds(db, table, mapping.repeatedIds, detailLimit);
-    builder.merged(merged.rows, merged.count);
-    const already = await dropAlreadyImported(db, table, detailLimit);
-    builder.alreadyImported(already.rows, already.count);
-    await indexStage(db, table);
+    if (rep !== false) report.placeholders.repeatedPoints = await repeatedPoints(db, table, rep.minCount, rep.minShare, withPoint);
 
     // 3. write, a chunk per statement
     const tWrite = Date.now();
     progress.phase = 'writing';
-    progress.toWrite = progress.staged - merged.count - already.count;
+    progress.toWrite = progress.staged;
     const bulk = await chooseBulk(db, progress.toWrite, opts.bulk ?? 'auto');
     report.mode = bulk ? 'bulk' : 'triggers';
     await emit(true);
-    const pm = policyMinutes(policy);
+    const params: ChunkParams = {
+      policy: policyMinutes(policy), asOf, source: mapping.source, rule: mapping.repeatedIds, repeated: report.placeholders.repeatedPoints, detailLimit, bulk,
+    };
+    prepared = db.engine === 'pglite' ? { name: `import_chunk_${jobId}`, done: false } : undefined;
     const ranges: [number, number][] = [];
     for (let lo = 0; lo < seq; lo += chunkRows) ranges.push([lo, Math.min(lo + chunkRows, seq)]);
     let next = 0;
@@ -248,10 +253,11 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     const writer = async () => {
       while (next < ranges.length) {
         const [lo, hi] = ranges[next++];
-        const r = await writeChunk(db, table, lo, hi, pm, asOf, mapping.source, bulk);
+        const r = await writeChunk(db, table, lo, hi, params, prepared);
         report.buckets.imported += r.inserted;
-        // Written by someone else between judging and writing (a second run at the same time).
-        report.buckets.alreadyImported += r.staged - r.inserted;
+        builder.merged(r.merged_rows ?? [], r.merged);
+        // Imported before, or by a second run at the same time (its key won the insert).
+        builder.alreadyImported(r.already_rows ?? [], r.already + (r.staged - r.merged - r.already - r.inserted));
         report.location.located += r.located;
         report.location.outside += r.outside;
         report.location.unlocated += r.unlocated;
@@ -307,6 +313,7 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
       .catch(() => {});
     throw e;
   } finally {
+    if (prepared?.done) await db.query(`DEALLOCATE ${prepared.name}`).catch(() => {});
     await dropStage(db, table).catch(() => {});
   }
 }

@@ -1,8 +1,12 @@
-// The database side of a history import, set-based: rows are staged (COPY) into a table of the
-// job's own, judged as a whole there (repeated placeholder points, repeated external ids, rows
-// imported before), then written a chunk at a time by ONE statement per chunk that locates every
-// point with hotline_locate, and inserts the tickets, their events and dispatches. Rollups and
-// ranking months stay right through the tickets' statement triggers (one grouped upsert per chunk).
+// The database side of a history import, set-based and in bounded statements: rows are staged
+// (COPY) into a table of the job's own a chunk at a time, and each staged chunk adds to two small
+// tallies (rows per exact point, rows per external id); once the file is read, the repeated
+// placeholder points are read off the tally, and ONE statement per chunk judges its rows (kept
+// or merged under the repeated-id rule, imported before or not), locates every point with
+// hotline_locate, and inserts the tickets, their events and dispatches. No statement touches more
+// than a chunk, so on the embedded engine (which runs in the server's thread) none holds the
+// event loop for long. Rollups and ranking months stay right through the tickets' statement
+// triggers, or in bulk mode are rebuilt once at the end.
 import type { Database, Queryable } from '../../db/client.ts';
 import type { MappedRow } from './rows.ts';
 
@@ -19,18 +23,39 @@ export function stageTable(jobId: string): string {
 }
 
 export async function createStage(db: Queryable, table: string): Promise<void> {
-  // UNLOGGED: a crash loses only the job's own scratch rows; no WAL for a table read once.
+  // UNLOGGED: a crash loses only the job's own scratch rows; no WAL for tables read once.
   await db.query(`CREATE UNLOGGED TABLE ${table} (
-    seq int NOT NULL, line int NOT NULL, external_id text NOT NULL, key text NOT NULL, kind text NOT NULL, channel text NOT NULL,
+    seq int PRIMARY KEY, line int NOT NULL, external_id text NOT NULL, key text NOT NULL, kind text NOT NULL, channel text NOT NULL,
     category text NOT NULL, department text, status text NOT NULL, source_status text, received_at timestamptz NOT NULL,
     closed_at timestamptz, due_at timestamptz, updated_at timestamptz, callback_at timestamptz, solved boolean, satisfaction text,
     duplicate boolean NOT NULL, description text NOT NULL, address text, resolution text, crs text NOT NULL,
     source_lon float8, source_lat float8, lon float8, lat float8, h3_r7 text, h3_r8 text, h3_r9 text,
     placeholder text, invalid_point boolean NOT NULL, caller_name text, caller_phone text)`);
+  // Rows per exact point (as written in the source; rows already known as placeholders not counted).
+  await db.query(`CREATE UNLOGGED TABLE ${table}_pts (lon float8, lat float8, n int NOT NULL, PRIMARY KEY (lon, lat))`);
+  await db.query(`CREATE INDEX ON ${table}_pts (n)`);
+  // Rows per external id, with the first and last of them (file order).
+  await db.query(`CREATE UNLOGGED TABLE ${table}_ids (external_id text PRIMARY KEY, n int NOT NULL, first_seq int NOT NULL, first_line int NOT NULL, last_seq int NOT NULL, last_line int NOT NULL)`);
 }
 
 export async function dropStage(db: Queryable, table: string): Promise<void> {
-  await db.query(`DROP TABLE IF EXISTS ${table}`);
+  await db.query(`DROP TABLE IF EXISTS ${table}, ${table}_pts, ${table}_ids`);
+}
+
+/** After a chunk's COPY: add its rows to the point and id tallies (chunks arrive in file order). */
+export async function tallyChunk(db: Queryable, table: string, lo: number, hi: number): Promise<void> {
+  await db.query(
+    `WITH c AS (SELECT seq, line, external_id, source_lon, source_lat, lon FROM ${table} WHERE seq >= $1::int AND seq < $2::int),
+     p AS (
+       INSERT INTO ${table}_pts AS x (lon, lat, n)
+       SELECT source_lon, source_lat, count(*) FROM c WHERE lon IS NOT NULL GROUP BY 1, 2
+       ON CONFLICT (lon, lat) DO UPDATE SET n = x.n + EXCLUDED.n)
+     INSERT INTO ${table}_ids AS x (external_id, n, first_seq, first_line, last_seq, last_line)
+     SELECT external_id, count(*), min(seq), (array_agg(line ORDER BY seq))[1], max(seq), (array_agg(line ORDER BY seq DESC))[1]
+     FROM c GROUP BY 1
+     ON CONFLICT (external_id) DO UPDATE SET n = x.n + EXCLUDED.n, last_seq = EXCLUDED.last_seq, last_line = EXCLUDED.last_line`,
+    [lo, hi],
+  );
 }
 
 const q = (s: string | null) => (s === null ? '' : '"' + s.replace(/"/g, '""') + '"');
@@ -48,59 +73,22 @@ export function stageLine(seq: number, key: string, r: MappedRow): string {
   ].join(',');
 }
 
+/** Statistics for the staged rows and tallies, so each chunk statement is planned for what it reads. */
+export async function analyzeStage(db: Queryable, table: string): Promise<void> {
+  await db.query(`ANALYZE ${table}, ${table}_pts, ${table}_ids`);
+}
+
 /**
  * The same exact point (as written in the source) on at least minCount rows and at least minShare
- * of the rows that have a point: a stand-in for "unknown". Those rows lose their point (kept as
- * the source's coordinates) and are not located.
+ * of the rows with a point: a stand-in for "unknown". The chunk statements keep such rows'
+ * source coordinates but do not locate them. Read off the tally through its index on n.
  */
-export async function markRepeatedPoints(db: Queryable, table: string, minCount: number, minShare: number): Promise<{ lon: number; lat: number; rows: number }[]> {
+export async function repeatedPoints(db: Queryable, table: string, minCount: number, minShare: number, withPoint: number): Promise<{ lon: number; lat: number; rows: number }[]> {
   const rows = await db.query<{ lon: number; lat: number; rows: number }>(
-    `WITH tot AS (SELECT count(*) AS n FROM ${table} WHERE source_lon IS NOT NULL),
-     rep AS (
-       SELECT source_lon, source_lat, count(*)::int AS rows FROM ${table}
-       WHERE lon IS NOT NULL GROUP BY 1, 2
-       HAVING count(*) >= $1::int AND count(*) >= $2::float8 * (SELECT n FROM tot)),
-     upd AS (
-       UPDATE ${table} s SET placeholder = 'repeated', lon = NULL, lat = NULL, h3_r7 = NULL, h3_r8 = NULL, h3_r9 = NULL
-       FROM rep WHERE s.source_lon = rep.source_lon AND s.source_lat = rep.source_lat AND s.lon IS NOT NULL
-       RETURNING 1)
-     SELECT source_lon AS lon, source_lat AS lat, rows FROM rep, (SELECT count(*) FROM upd) u ORDER BY rows DESC`,
-    [minCount, minShare],
+    `SELECT lon, lat, n AS rows FROM ${table}_pts WHERE n >= GREATEST($1::int, ceil($2::float8 * $3::int)::int) ORDER BY n DESC, lon, lat`,
+    [minCount, minShare, withPoint],
   );
   return rows.map((r) => ({ lon: Number(r.lon), lat: Number(r.lat), rows: Number(r.rows) }));
-}
-
-/** Repeated external ids: the first or last row (file order) stays, the others are merged away. */
-export async function mergeRepeatedIds(db: Queryable, table: string, rule: 'first' | 'last', limit: number) {
-  const order = rule === 'first' ? 'ASC' : 'DESC';
-  const [r] = await db.query<{ n: number; items: { line: number; externalId: string; keptLine: number }[] | null }>(
-    `WITH r AS (
-       SELECT seq, first_value(line) OVER w AS kept_line, row_number() OVER w AS rn
-       FROM ${table} WINDOW w AS (PARTITION BY external_id ORDER BY seq ${order})),
-     d AS (DELETE FROM ${table} s USING r WHERE s.seq = r.seq AND r.rn > 1 RETURNING s.line, s.external_id, r.kept_line)
-     SELECT (SELECT count(*) FROM d)::int AS n,
-            (SELECT json_agg(json_build_object('line', line, 'externalId', external_id, 'keptLine', kept_line) ORDER BY line)
-               FROM (SELECT * FROM d ORDER BY line LIMIT $1::int) x) AS items`,
-    [limit],
-  );
-  return { count: r.n, rows: r.items ?? [] };
-}
-
-/** Rows whose ticket exists already (an earlier run of this file): nothing to do for them. */
-export async function dropAlreadyImported(db: Queryable, table: string, limit: number) {
-  const [r] = await db.query<{ n: number; items: { line: number; externalId: string }[] | null }>(
-    `WITH d AS (DELETE FROM ${table} s USING tickets t WHERE t.idempotency_key = s.key RETURNING s.line, s.external_id)
-     SELECT (SELECT count(*) FROM d)::int AS n,
-            (SELECT json_agg(json_build_object('line', line, 'externalId', external_id) ORDER BY line)
-               FROM (SELECT * FROM d ORDER BY line LIMIT $1::int) x) AS items`,
-    [limit],
-  );
-  return { count: r.n, rows: r.items ?? [] };
-}
-
-export async function indexStage(db: Queryable, table: string): Promise<void> {
-  await db.query(`CREATE INDEX ON ${table} (seq)`);
-  await db.query(`ANALYZE ${table}`);
 }
 
 export interface PolicyMinutes {
@@ -110,7 +98,13 @@ export interface PolicyMinutes {
 }
 
 export interface ChunkResult {
+  /** Staged rows of the chunk. */
   staged: number;
+  /** Not kept under the repeated-id rule; and kept but imported before (an earlier run). */
+  merged: number;
+  already: number;
+  merged_rows: { line: number; externalId: string; keptLine: number }[] | null;
+  already_rows: { line: number; externalId: string }[] | null;
   inserted: number;
   located: number;
   outside: number;
@@ -140,22 +134,54 @@ export interface ChunkResult {
  *     closed (open tickets: up to `asOf`), set here with their events — the clock job only
  *     marks tickets whose marks are still unset, so it never re-marks history;
  *   - no live-feed notification: history is not news.
- * Parameters: $1 lo, $2 hi, $3 policy JSON, $4 asOf, $5 source.
+ * Parameters: $1 lo, $2 hi, $3 policy JSON, $4 asOf, $5 source, $6 repeated-id rule ('first' | 'last'),
+ * $7 / $8 longitudes / latitudes of the repeated placeholder points, $9 how many merged and
+ * already-imported rows to list.
  */
 export function chunkSql(table: string): string {
   return `
   WITH p AS (SELECT $3::jsonb AS j),
+  -- The chunk's rows with the repeated-id rule: the first or last row of an id stays, the others are merged.
+  -- (is_kept a column, not a comparison of two columns in the WHERE: the planner would guess
+  -- 0.5% of the chunk for that, and plan every join after it for a handful of rows.)
+  raw AS (
+    SELECT r.*,
+           r.seq = CASE WHEN $6::text = 'first' THEN ids.first_seq ELSE ids.last_seq END AS is_kept,
+           CASE WHEN $6::text = 'first' THEN ids.first_line ELSE ids.last_line END AS kept_line
+    FROM ${table} r
+    -- One index probe per row (a hash of the whole tally per chunk would grow with the file).
+    CROSS JOIN LATERAL (SELECT i.first_seq, i.first_line, i.last_seq, i.last_line FROM ${table}_ids i WHERE i.external_id = r.external_id OFFSET 0) ids
+    WHERE r.seq >= $1::int AND r.seq < $2::int),
+  -- Kept rows whose ticket exists already (an earlier run) change nothing.
+  kept AS (
+    SELECT raw.*, EXISTS (SELECT 1 FROM tickets t0 WHERE t0.idempotency_key = raw.key) AS already
+    FROM raw WHERE raw.is_kept),
+  rep AS (SELECT * FROM unnest($7::float8[], $8::float8[]) AS rep(lon, lat)),
   s AS (
-    SELECT s.*, c.urgency,
-           COALESCE(s.department, c.department_code) AS dept,
+    SELECT k.seq, k.line, k.external_id, k.key, k.kind, k.channel, k.category, k.department, k.status, k.source_status,
+           k.received_at, k.closed_at, k.due_at, k.updated_at, k.callback_at, k.solved, k.satisfaction, k.duplicate,
+           k.description, k.address, k.resolution, k.crs, k.source_lon, k.source_lat, k.invalid_point, k.caller_name, k.caller_phone,
+           -- A repeated placeholder point keeps its source coordinates, not its place.
+           CASE WHEN rp.lon IS NULL THEN k.lon END AS lon, CASE WHEN rp.lon IS NULL THEN k.lat END AS lat,
+           CASE WHEN rp.lon IS NULL THEN k.h3_r7 END AS h3_r7, CASE WHEN rp.lon IS NULL THEN k.h3_r8 END AS h3_r8,
+           CASE WHEN rp.lon IS NULL THEN k.h3_r9 END AS h3_r9,
+           COALESCE(k.placeholder, CASE WHEN rp.lon IS NOT NULL THEN 'repeated' END) AS placeholder,
+           c.urgency,
+           COALESCE(k.department, c.department_code) AS dept,
            COALESCE(c.resolve_minutes, ((SELECT j FROM p) -> 'resolve' ->> c.urgency)::int) AS res_min,
            COALESCE(c.respond_minutes, ((SELECT j FROM p) -> 'respond' ->> c.urgency)::int) AS resp_min
-    FROM ${table} s JOIN categories c ON c.code = s.category
-    WHERE s.seq >= $1::int AND s.seq < $2::int),
+    FROM kept k JOIN categories c ON c.code = k.category
+    LEFT JOIN rep rp ON rp.lon = k.source_lon AND rp.lat = k.source_lat AND k.lon IS NOT NULL
+    WHERE NOT k.already),
+  -- Each distinct point once: history repeats addresses (a building, a corner) many times.
+  pts AS (SELECT DISTINCT lon, lat FROM s WHERE lon IS NOT NULL),
+  loc AS (
+    SELECT pts.lon, pts.lat, f.district_code, f.street_code, f.grid_code
+    FROM pts CROSS JOIN LATERAL hotline_locate(ST_SetSRID(ST_MakePoint(pts.lon, pts.lat), 4326)) f),
   l AS (
     SELECT s.*, loc.district_code, loc.street_code, loc.grid_code, dk.kind AS dept_kind
     FROM s
-    LEFT JOIN LATERAL (SELECT * FROM hotline_locate(ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)) WHERE s.lon IS NOT NULL) loc ON true
+    LEFT JOIN loc ON loc.lon = s.lon AND loc.lat = s.lat
     LEFT JOIN departments dk ON dk.code = s.dept),
   v AS (
     SELECT l.*,
@@ -235,7 +261,13 @@ export function chunkSql(table: string): string {
            (SELECT min(ST_Distance(g.geom::geography, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326)::geography))
               FROM (SELECT rp.geom FROM region_parts rp ORDER BY rp.geom <-> ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) LIMIT 4) g) AS metres
     FROM j WHERE j.location_status = 'outside')
-  SELECT (SELECT count(*) FROM s)::int AS staged,
+  SELECT (SELECT count(*) FROM raw)::int AS staged,
+         (SELECT count(*) FROM raw WHERE NOT is_kept)::int AS merged,
+         (SELECT count(*) FROM kept WHERE already)::int AS already,
+         (SELECT json_agg(json_build_object('line', line, 'externalId', external_id, 'keptLine', kept_line) ORDER BY line)
+            FROM (SELECT line, external_id, kept_line FROM raw WHERE NOT is_kept ORDER BY line LIMIT $9::int) m) AS merged_rows,
+         (SELECT json_agg(json_build_object('line', line, 'externalId', external_id) ORDER BY line)
+            FROM (SELECT line, external_id FROM kept WHERE already ORDER BY line LIMIT $9::int) a) AS already_rows,
          count(*)::int AS inserted,
          count(*) FILTER (WHERE location_status = 'located')::int AS located,
          count(*) FILTER (WHERE location_status = 'outside')::int AS outside,
@@ -263,10 +295,47 @@ export function chunkSql(table: string): string {
 export const txSettings = (bulk: boolean) =>
   `SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)${bulk ? `, set_config('session_replication_role', 'replica', true)` : ''}`;
 
-export async function writeChunk(db: Database, table: string, lo: number, hi: number, policy: PolicyMinutes, asOf: Date, source: string, bulk: boolean): Promise<ChunkResult> {
+export interface ChunkParams {
+  policy: PolicyMinutes;
+  asOf: Date;
+  source: string;
+  rule: 'first' | 'last';
+  repeated: { lon: number; lat: number }[];
+  detailLimit: number;
+  bulk: boolean;
+}
+
+function chunkParams(lo: number, hi: number, p: ChunkParams): unknown[] {
+  return [lo, hi, JSON.stringify(p.policy), p.asOf.toISOString(), p.source, p.rule, p.repeated.map((r) => r.lon), p.repeated.map((r) => r.lat), Math.min(p.detailLimit, 2_000_000_000)];
+}
+
+/** A literal for PREPARE'd statements' EXECUTE (which takes no bind parameters). */
+function literal(v: unknown): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
+  if (Array.isArray(v)) return `ARRAY[${v.map(literal).join(',')}]::float8[]`;
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+
+const PARAM_TYPES = 'int, int, jsonb, timestamptz, text, text, float8[], float8[], int';
+
+/**
+ * One chunk in its own transaction. The embedded engine plans the statement once per job
+ * (PREPARE; planning a statement this size costs as much as writing a few hundred rows there),
+ * PostgreSQL plans it per chunk of 20,000 on whichever pooled connection runs it.
+ */
+export async function writeChunk(db: Database, table: string, lo: number, hi: number, p: ChunkParams, prepared?: { name: string; done: boolean }): Promise<ChunkResult> {
   return db.transaction(async (tx) => {
-    await tx.query(txSettings(bulk));
-    const [r] = await tx.query<ChunkResult>(chunkSql(table), [lo, hi, JSON.stringify(policy), asOf.toISOString(), source]);
+    await tx.query(txSettings(p.bulk));
+    const params = chunkParams(lo, hi, p);
+    if (prepared) {
+      if (!prepared.done) {
+        await tx.query(`PREPARE ${prepared.name} (${PARAM_TYPES}) AS ${chunkSql(table)}`);
+        prepared.done = true;
+      }
+      const [r] = await tx.query<ChunkResult>(`EXECUTE ${prepared.name} (${params.map(literal).join(', ')})`);
+      return r;
+    }
+    const [r] = await tx.query<ChunkResult>(chunkSql(table), params);
     return r;
   });
 }
@@ -314,7 +383,7 @@ export async function linkDuplicates(db: Database, table: string, lo: number, hi
   await tx.query(txSettings(bulk));
   const [r] = await tx.query<{ n: number }>(
     `WITH dup AS (
-       SELECT t.id, t.category_code, btrim(t.address) AS addr, t.received_at
+       SELECT DISTINCT t.id, t.category_code, btrim(t.address) AS addr, t.received_at
        FROM ${table} s JOIN tickets t ON t.idempotency_key = s.key
        WHERE s.seq >= $1::int AND s.seq < $2::int AND s.duplicate AND t.address IS NOT NULL AND t.repeat_of IS NULL),
      m AS (

@@ -53,6 +53,27 @@ export interface ImportBenchResult {
   healthP99: number;
   healthMax: number;
   healthSamples: number;
+  /** CPU seconds: this process (server, importer, and embedded PGlite) and the PostgreSQL backends. */
+  cpu: { node: number; db: number };
+}
+
+/**
+ * CPU seconds of the database backends serving `db` (PostgreSQL on this machine, read from /proc),
+ * so the figures can be read against the machine's other load: rows per CPU-second does not
+ * depend on how many other jobs share the cores.
+ */
+async function backendCpu(db: Database, seen: Map<number, number>): Promise<void> {
+  if (db.engine !== 'postgres') return;
+  const pids = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const tick = 100; // CLK_TCK on Linux
+  for (const { pid } of pids) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      seen.set(pid, (Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      // not on this machine, or gone
+    }
+  }
 }
 
 async function openBenchDatabase(engine: Engine): Promise<{ db: Database; cleanup: () => void }> {
@@ -87,6 +108,11 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
     const quarters: number[] = [];
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 
+    const cpuStart = new Map<number, number>();
+    await backendCpu(db, cpuStart);
+    const dbCpu = new Map<number, number>(cpuStart);
+    const cpuSampler = setInterval(() => void backendCpu(db, dbCpu).catch(() => {}), 1000);
+    const nodeCpu0 = process.cpuUsage();
     const t0 = performance.now();
     const body = Readable.toWeb(fs.createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array>;
     const res = await dispatcher.request('/api/import/history?mapping=nyc-311&file=synthetic.csv', {
@@ -107,6 +133,11 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
       await new Promise((r) => setTimeout(r, 250));
     }
     const ms = performance.now() - t0;
+    const nodeCpu = process.cpuUsage(nodeCpu0);
+    clearInterval(cpuSampler);
+    await backendCpu(db, dbCpu);
+    let dbSeconds = 0;
+    for (const [pid, cpu] of dbCpu) dbSeconds += cpu - (cpuStart.get(pid) ?? 0);
     polling = false;
     await poller;
     clearInterval(sampler);
@@ -117,10 +148,14 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
     const result: ImportBenchResult = {
       engine, rows, rowsPerSecond: rows / (ms / 1000), ms: r.ms, peakRss, rssQuarters: quarters,
       healthP50: pct(latencies, 50), healthP99: pct(latencies, 99), healthMax: Math.max(...latencies), healthSamples: latencies.length,
+      cpu: { node: (nodeCpu.user + nodeCpu.system) / 1e6, db: dbSeconds },
     };
+    const cpuTotal = result.cpu.node + result.cpu.db;
     row(`import ${rows.toLocaleString('en')} rows via API, locate (${engine}, ${r.mode})`, `${Math.round(result.rowsPerSecond).toLocaleString('en')} rows/s`,
       `target ≥ ${engine === 'postgres' ? '50,000' : '10,000'}; ${(ms / 1000).toFixed(1)} s: read ${(r.ms.read / 1000).toFixed(1)}, write ${(r.ms.insert / 1000).toFixed(1)}, link ${(r.ms.link / 1000).toFixed(1)}, rollups ${(r.ms.rollups / 1000).toFixed(1)} s`);
     row(`  buckets (${engine})`, `${r.buckets.imported.toLocaleString('en')} in`, `merged ${r.buckets.merged}, rejected ${r.buckets.rejected}; located ${r.location.located}, outside ${r.location.outside}, unlocated ${r.location.unlocated}`);
+    row(`  CPU (${engine})`, `${Math.round(rows / cpuTotal).toLocaleString('en')} rows/CPU-s`,
+      `node ${result.cpu.node.toFixed(1)} s${engine === 'postgres' ? ` + postgres ${result.cpu.db.toFixed(1)} s` : ' (PGlite runs in it)'} over ${(ms / 1000).toFixed(1)} s wall; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
     row(`  peak RSS (${engine})`, mb(peakRss), `at 25/50/75/100%: ${quarters.map(mb).join(' / ')}`);
     row(`  /api/health during the import (${engine})`, `p99 ${Math.round(result.healthP99)} ms`, `p50 ${Math.round(result.healthP50)} ms, max ${Math.round(result.healthMax)} ms, ${latencies.length} samples; target p99 < 200 ms`);
     return result;
