@@ -206,3 +206,86 @@ describe('my unit (issue 16 item 5)', () => {
     });
   }
 });
+
+describe('the dispatcher’s queue (issue 16 item 7)', () => {
+  it('lands a dispatcher on the queue; filters, search and the urgent tab narrow it, in the URL; the ticket page steps through the list', async () => {
+    const c = await apiAs(server.url, 'dispatcher');
+    const queues: Record<string, any[]> = {};
+    for (const k of ['unlocated', 'overdue', 'returned', 'reminded']) {
+      const r = await c.request(`/api/queue?kind=${k}&limit=500`);
+      queues[k] = ((await r.json()) as any).tickets;
+    }
+    const urgentIds = new Set(Object.values(queues).flat().filter((r) => r.urgency === 'emergency').map((r) => r.id));
+
+    // sign in through the login page, as a dispatcher does
+    const b = await openBrowser({ baseUrl: server.url, viewport: { width: 1366, height: 768 } });
+    browsers.push(b);
+    const page = b.page;
+    await page.goto(server.url);
+    await page.getByTestId('login-page').waitFor();
+    await page.fill('[data-testid="login-username"]', 'dispatcher');
+    await page.fill('[data-testid="login-password"]', (await import('./session.ts')).demoPassword('dispatcher'));
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/queue');
+    await page.getByTestId('queue-tab').first().waitFor();
+    await expect.poll(() => page.locator('[data-testid="queue-tab"][data-kind="urgent"]').getAttribute('data-count')).toBe(String(urgentIds.size));
+
+    // filters: a district of the overdue queue; the rows shown are that district's, and the URL says so
+    await page.locator('[data-testid="queue-tab"][data-kind="overdue"]').click();
+    const district = queues.overdue!.find((r) => r.districtCode)!.districtCode as string;
+    await page.locator('select[data-filter="district"]').selectOption(district);
+    await expect.poll(() => query(page)).toEqual({ tab: 'overdue', district });
+    const want = queues.overdue!.filter((r) => r.districtCode === district).map((r) => String(r.id));
+    await expect.poll(() => page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual(want);
+    await b.screenshot('views-queue-filtered-1366x768');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('queue-row').count()).toBe(want.length);
+    expect(await page.locator('select[data-filter="district"]').inputValue()).toBe(district);
+
+    // search by id
+    const target = queues.overdue!.at(-1)!;
+    await page.getByTestId('queue-filters-clear').click();
+    await page.getByTestId('queue-search').fill(String(target.id));
+    await page.getByTestId('queue-search').press('Enter');
+    await expect.poll(() => query(page).q).toBe(String(target.id));
+    await expect.poll(() => page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual([String(target.id)]);
+    // and by address words
+    const withAddress = queues.overdue!.find((r) => r.address && r.address.length > 4)!;
+    await page.getByTestId('queue-search').fill(withAddress.address.slice(0, 6));
+    await page.getByTestId('queue-search').press('Enter');
+    await expect.poll(async () => (await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).includes(String(withAddress.id))).toBe(true);
+    await page.getByTestId('queue-filters-clear').click();
+
+    // the urgent tab: open emergency tickets only
+    await page.locator('[data-testid="queue-tab"][data-kind="urgent"]').click();
+    if (urgentIds.size) {
+      const shown = await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))));
+      expect(new Set(shown)).toEqual(urgentIds);
+    } else await page.getByTestId('queue-empty').waitFor();
+    await b.screenshot('views-queue-urgent-1366x768');
+
+    // next / previous through the longest queue, keeping the tab
+    const longest = Object.keys(queues).sort((x, y) => queues[y]!.length - queues[x]!.length)[0]!;
+    expect(queues[longest]!.length).toBeGreaterThan(1);
+    await page.locator(`[data-testid="queue-tab"][data-kind="${longest}"]`).click();
+    const ids = queues[longest]!.map((r) => String(r.id));
+    await page.getByTestId('queue-row').first().click();
+    await page.waitForURL((u) => u.pathname === `/tickets/${ids[0]}`);
+    await expect.poll(() => page.getByTestId('ticket-position').getAttribute('data-index')).toBe('0');
+    await b.screenshot('views-ticket-first-1366x768');
+    expect(await page.getByTestId('ticket-stepper').innerText()).toContain(`/ ${ids.length}`);
+    await page.getByTestId('ticket-next').click();
+    await page.waitForURL((u) => u.pathname === `/tickets/${ids[1]}`);
+    await expect.poll(() => page.getByTestId('ticket-position').getAttribute('data-index')).toBe('1');
+    await b.screenshot('views-ticket-stepper-1366x768');
+    await page.getByTestId('ticket-prev').click();
+    await page.waitForURL((u) => u.pathname === `/tickets/${ids[0]}`);
+    await page.getByTestId('back-to-queue').click();
+    await page.waitForURL((u) => u.pathname === '/queue');
+    expect(query(page).tab).toBe(longest);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.waitForTimeout(300);
+    await b.screenshot('views-queue-overdue-1920x1080');
+    expect(b.problemList()).toEqual([]);
+  });
+});

@@ -19,6 +19,8 @@ export const mayOpen = (me: Me | null, section: Section) => !!me && PAGE_CAPS[se
 
 export function homeOf(me: Me): string {
   if (me.kind === 'kiosk') return '/wall';
+  // a dispatcher's work is the queue: they land there, the map is one click away
+  if (me.role === 'dispatcher' && mayOpen(me, 'queue')) return '/queue';
   if (mayOpen(me, 'map')) return '/';
   if (mayOpen(me, 'admin')) return '/admin';
   return '/wall';

@@ -32,6 +32,9 @@ describe('pages per role', () => {
 
   it('lands people on the workspace and a wall screen on the wall', () => {
     expect(homeOf(me('street_official', SANLITUN))).toBe('/');
+    // the dispatcher's home is the queue (issue 16)
+    expect(homeOf(me('dispatcher'))).toBe('/queue');
+    expect(homeOf(me('admin'))).toBe('/');
     expect(homeOf(me('wall', { level: 'city', nameZh: null, nameEn: null }, 'kiosk'))).toBe('/wall');
   });
 });
