@@ -3,6 +3,7 @@
 //   BENCH_ONLY=locate,intake,analysis,points,load,startup   run a subset (default: all); the wall is
 //                                    measured on the demo server the start-up benchmark starts
 //   LOAD_SECONDS=N, LOAD_CLIENTS=N   the load run's length (default 600) and dashboard clients (200)
+//   BENCH_ONLY=clusters              recurring clusters on a dense 74k category-year on PGlite (not in the default set)
 //   BENCH_ONLY=import                history import (not in the default set): BENCH_IMPORT_ROWS (default
 //                                    1,000,000) synthetic NYC 311 rows through POST /api/import/history, both engines
 //   BENCH_TICKETS=N                  size of the PostgreSQL data set for ranking and hotspots (default 300,000;
@@ -24,6 +25,7 @@ import * as points from './points.bench.ts';
 import * as wall from './wall.bench.ts';
 import * as load from './load.bench.ts';
 import * as historyImport from './import.bench.ts';
+import * as denseClusters from './denseClusters.bench.ts';
 import { loadBeijingZones } from '../../data/zones/importer.ts';
 import { freePort } from '../helpers/pgInstance.ts';
 import { killHard, spawnServer, stubDist } from '../server/faults/harness.ts';
@@ -142,6 +144,11 @@ if (only.has('import')) {
   const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
   console.log(`\nhistory import (${rows.toLocaleString('en')} synthetic NYC 311 rows, New York package, server in this process)`);
   for (const engine of [...engines].reverse()) await historyImport.run(engine, rows);
+}
+
+if (only.has('clusters')) {
+  console.log('\nrecurring clusters on a dense year, embedded engine');
+  await denseClusters.run();
 }
 
 if (only.has('startup')) {

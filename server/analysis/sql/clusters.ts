@@ -112,30 +112,36 @@ export async function findClusters(
       id bigint, category_code text, cid int, received_at timestamptz, day date, street_code text, address text,
       callback_at timestamptz, solved boolean, satisfaction text, repeat_of bigint,
       lon float8, lat float8, x float8, y float8) ON COMMIT DROP`);
-    await tx.query(
-      `WITH pts AS (
-         SELECT t.id, t.category_code, t.received_at, t.street_code, t.address, t.callback_at, t.solved,
-                t.satisfaction, t.repeat_of, t.geom
+    const selected = `
            FROM tickets t
           WHERE t.category_code = ANY($1::text[]) AND t.received_at >= $2 AND t.received_at < $3
             AND t.geom IS NOT NULL AND t.location_status = 'located'
-            AND ($6::text IS NULL OR t.district_code = $6)
-            AND ($7::text IS NULL OR t.street_code = $7)
-       ),
-       origin AS (SELECT avg(ST_X(geom)) AS lon0, avg(ST_Y(geom)) AS lat0, hotline_city_zone() AS zone FROM pts),
-       xy AS (
-         SELECT p.*, ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat,
-                (ST_X(p.geom) - o.lon0) * cos(radians(o.lat0)) * ${METRES_PER_DEGREE} AS x,
-                (ST_Y(p.geom) - o.lat0) * ${METRES_PER_DEGREE} AS y,
-                (p.received_at AT TIME ZONE o.zone)::date AS day
-           FROM pts p CROSS JOIN origin o
-       ),
-       cl AS (SELECT xy.*, ST_ClusterDBSCAN(ST_MakePoint(xy.x, xy.y), $4::float8, $5::int) OVER (PARTITION BY xy.category_code ORDER BY xy.id) AS cid FROM xy)
-       INSERT INTO ${POINTS} (id, category_code, cid, received_at, day, street_code, address, callback_at, solved, satisfaction, repeat_of, lon, lat, x, y)
-       SELECT id, category_code, cid, received_at, day, street_code, address, callback_at, solved, satisfaction, repeat_of, lon, lat, x, y
-         FROM cl WHERE cid IS NOT NULL`,
-      [q.categories, q.start, q.end, q.eps, q.minPoints, q.district, q.street],
+            AND ($4::text IS NULL OR t.district_code = $4)
+            AND ($5::text IS NULL OR t.street_code = $5)`;
+    const within = [q.categories, q.start, q.end, q.district, q.street];
+    // The projection's origin and the city's zone are read first and passed as constants: joined
+    // in as an aggregate subquery, the embedded engine re-ran the aggregate for every point
+    // (quadratic: minutes for one dense category-year).
+    const [origin] = await tx.query<{ lon0: number | null; lat0: number | null; zone: string }>(
+      `SELECT avg(ST_X(t.geom))::float8 AS lon0, avg(ST_Y(t.geom))::float8 AS lat0, hotline_city_zone() AS zone ${selected}`,
+      within,
     );
+    if (origin.lon0 !== null)
+      await tx.query(
+        `WITH xy AS (
+           SELECT t.id, t.category_code, t.received_at, t.street_code, t.address, t.callback_at, t.solved,
+                  t.satisfaction, t.repeat_of, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat,
+                  (ST_X(t.geom) - $8::float8) * cos(radians($9::float8)) * ${METRES_PER_DEGREE} AS x,
+                  (ST_Y(t.geom) - $9::float8) * ${METRES_PER_DEGREE} AS y,
+                  (t.received_at AT TIME ZONE $10::text)::date AS day
+           ${selected}
+         ),
+         cl AS (SELECT xy.*, ST_ClusterDBSCAN(ST_MakePoint(xy.x, xy.y), $6::float8, $7::int) OVER (PARTITION BY xy.category_code ORDER BY xy.id) AS cid FROM xy)
+         INSERT INTO ${POINTS} (id, category_code, cid, received_at, day, street_code, address, callback_at, solved, satisfaction, repeat_of, lon, lat, x, y)
+         SELECT id, category_code, cid, received_at, day, street_code, address, callback_at, solved, satisfaction, repeat_of, lon, lat, x, y
+           FROM cl WHERE cid IS NOT NULL`,
+        [...within, q.eps, q.minPoints, origin.lon0, origin.lat0, origin.zone],
+      );
     const [{ found }] = await tx.query<{ found: number }>(`SELECT count(*)::int AS found FROM (SELECT DISTINCT category_code, cid FROM ${POINTS}) c`);
     lap('dbscan');
     const summaries = await tx.query<ClusterSummary>(
