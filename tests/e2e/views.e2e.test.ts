@@ -289,3 +289,39 @@ describe('the dispatcher’s queue (issue 16 item 7)', () => {
     expect(b.problemList()).toEqual([]);
   });
 });
+
+describe('ranking: small units and per-10k (issue 16 item 9)', () => {
+  it('flags units below the minimum sample instead of ranking them, never above a ranked unit in any performance order; per 10k is “—” only without a population', async () => {
+    const c = await apiAs(server.url, 'planner');
+    const months = (await (await c.request('/api/ranking/months')).json()) as any;
+    const b = await browserAs('planner', { width: 1920, height: 1080 });
+    const page = b.page;
+    for (const table of ['street', 'district'] as const) {
+      const ranking = (await (await c.request(`/api/ranking?table=${table}&month=${months.latestClosed}`)).json()) as any;
+      const min = ranking.policy.minCalledBackToRank as number;
+      // the API: nobody below the minimum has a rank
+      for (const r of ranking.rows) if (r.counts.calledBack < min) expect(r.rank, r.code).toBeNull();
+      await page.goto(`${server.url}/ranking?table=${table}&month=${months.latestClosed}`);
+      await expect.poll(() => page.getByTestId('ranking-row').count(), { timeout: 30_000 }).toBe(ranking.rows.length);
+      const small = ranking.rows.filter((r: any) => r.unranked === 'smallSample').map((r: any) => r.code).sort();
+      expect((await page.locator('tr:has([data-testid="small-sample"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).sort()).toEqual(small);
+      for (const col of ['score', 'response', 'satisfaction']) {
+        await page.locator(`th.${col} button`).click();
+        const ranks = await page.getByTestId('ranking-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-rank')));
+        const firstUnranked = ranks.indexOf('');
+        if (firstUnranked >= 0) expect(ranks.slice(firstUnranked).every((r) => r === ''), `${table} by ${col}`).toBe(true);
+      }
+      const per10k = await page.getByTestId('ranking-row').evaluateAll((els) =>
+        els.map((e) => [e.getAttribute('data-code'), e.querySelector('[data-testid="per10k"]')?.textContent?.trim()] as [string, string]),
+      );
+      const byCode = new Map(ranking.rows.map((r: any) => [r.code, r]));
+      for (const [code, text] of per10k) expect(text === '—', code).toBe((byCode.get(code) as any).volumePer10k === null);
+      if (table === 'district') expect(per10k.some(([, text]) => text !== '—')).toBe(true);
+      await b.screenshot(`views-ranking-${table}-by-satisfaction-1920x1080`);
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.waitForTimeout(300);
+    await b.screenshot('views-ranking-district-1366x768');
+    expect(b.problemList()).toEqual([]);
+  });
+});
