@@ -90,6 +90,14 @@ export const manifestSchema = z
     locateToleranceMeters: z.number().min(0).max(500).default(15),
     /** What the data notice says about where the boundaries come from. */
     provenance: namesSchema.optional(),
+    /**
+     * The demo's official accounts (`npm start`): a district and a street official of real regions
+     * of this city. Without it the demo takes the first district and its first street by code.
+     */
+    demoOfficials: z
+      .array(z.object({ username: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/), displayName: text, role: z.enum(['district_official', 'street_official']), region: text }))
+      .max(10)
+      .optional(),
   })
   .superRefine((m, ctx) => {
     const levels = m.levels.map((l) => l.level);

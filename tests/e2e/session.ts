@@ -2,7 +2,11 @@
 // server and by `npm start`), an API client per account, and a browser context carrying that
 // client's session cookies, so most tests skip the login page (one test goes through it).
 import type { BrowserContext } from 'playwright-core';
-import { DEMO_KIOSK, DEMO_USERS } from '../../server/auth/demoAccounts.ts';
+import { DEMO_KIOSK, demoUsersFor } from '../../server/auth/demoAccounts.ts';
+import { readCityPackage } from '../../data/city/package.ts';
+
+/** The browser tests' accounts: the Beijing demo city's (its package names the officials). */
+const DEMO_USERS = demoUsersFor(readCityPackage('data/cities/beijing').pkg!.manifest);
 import { logIn, over, type Client } from '../helpers/auth.ts';
 
 export type DemoUsername = 'admin' | 'dispatcher' | 'planner' | 'chaoyang' | 'sanlitun';

@@ -11,8 +11,7 @@ import { createApp } from '../../server/app.ts';
 import { activateCity } from '../../server/city.ts';
 import { listen } from '../../server/listen.ts';
 import { DIST_DIR } from '../../server/webBuild.ts';
-import { createKiosk, createUser } from '../../server/auth/accounts.ts';
-import { DEMO_KIOSK, DEMO_USERS, ensureDemoAccounts } from '../../server/auth/demoAccounts.ts';
+import { ensureDemoAccounts } from '../../server/auth/demoAccounts.ts';
 
 export interface RunningServer {
   url: string;
@@ -45,13 +44,8 @@ async function buildE2EDatabase(opts: E2ECityOptions = {}): Promise<Database> {
   if (!report.ok) throw new Error(`city package ${opts.city}: ${formatProblems(report.problems).slice(0, 5).join('; ')}`);
   await activateCity(db);
   await generateDemo(db, { tickets: opts.tickets ?? E2E_DEMO_TICKETS, seed: opts.seed ?? E2E_DEMO_SEED, now: new Date() });
-  if (report.city === 'beijing') {
-    // one account per role with known passwords (server/auth/demoAccounts.ts), as `npm start` makes them
-    await ensureDemoAccounts(db);
-  } else {
-    for (const u of DEMO_USERS.filter((x) => !x.regionCode)) await createUser(db, u);
-    await createKiosk(db, { screen: DEMO_KIOSK.screen }, DEMO_KIOSK.token);
-  }
+  // one account per role with known passwords (server/auth/demoAccounts.ts), as `npm start` makes them
+  await ensureDemoAccounts(db);
   return db;
 }
 
