@@ -1,11 +1,12 @@
 // History import: a city's own 311 / 12345 export, any schema, through a mapping file.
 //
 //   1. read   — the bytes are parsed as they arrive (streaming CSV, line numbers), each row mapped
-//               (mapping.ts, rows.ts) and staged by COPY into the job's own table, chunk by chunk;
-//               bad rows go to the report with line, field and reason. Memory holds one chunk.
-//   2. judge  — on the staged rows as a whole: repeated placeholder points, repeated external ids
-//               (first/last row stays), rows whose ticket exists already (an earlier run).
-//   3. write  — one statement per chunk locates, inserts tickets, events, dispatches (sql.ts).
+//               (mapping.ts, rows.ts) and staged by COPY into the job's own table, chunk by chunk,
+//               each chunk added to a tally of rows per point and per external id; bad rows go to
+//               the report with line, field and reason. Memory holds one chunk.
+//   2. judge  — the repeated placeholder points, read off the tally of the whole file.
+//   3. write  — one statement per chunk applies the repeated-id rule, skips earlier imports,
+//               locates, inserts tickets, events, dispatches (sql.ts).
 //   4. link   — rows the source marked as duplicates are linked to the ticket they repeat.
 // Between chunks the importer yields to the event loop, so a server running it keeps answering.
 // Every row ends in exactly one bucket of the report (report.ts); re-running the same file
@@ -218,6 +219,9 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
         if (lines.length >= chunkRows) {
           await flush();
           await emit();
+          // A turn of the event loop per chunk, not only per piece of input: on the embedded
+          // engine the COPY runs in this thread, and a piece holds several chunks.
+          await tick();
         }
       }
       await tick();

@@ -141,7 +141,7 @@ export const historyImport = new Hono<AppEnv>()
       file,
       startedBy: principal?.username ?? null,
       // The embedded engine runs in this thread: smaller statements keep every request answered.
-      chunkRows: db.engine === 'pglite' ? 1_000 : undefined,
+      chunkRows: db.engine === 'pglite' ? 200 : undefined,
     });
     const failed = await job.consumed;
     await body.drain();
