@@ -376,3 +376,46 @@ export function emergingOnExcess(cube: ExcessCube, options: ExcessCubeOptions = 
   });
   return { steps, places, cityTotals: city, dispersion: { spatial: phiS, temporal: phiT } };
 }
+
+/** A place's result at the scale that classed it. */
+export interface TwoScalePlace extends ExcessPlace {
+  /** 'cell': the place alone against its surroundings; 'neighbourhood': its k-ring summed. */
+  scale: 'cell' | 'neighbourhood';
+}
+
+export interface TwoScaleCube {
+  counts: ReadonlyArray<ArrayLike<number>>;
+  /** k-ring neighbours per place (self added). */
+  neighbours: NeighbourLists;
+  /** Surroundings of a place alone (grid distance 1..k+1) and of its neighbourhood (k+1..k+2). */
+  cellRings: ReadonlyArray<ReadonlyArray<number>>;
+  neighbourhoodRings: ReadonlyArray<ReadonlyArray<number>>;
+}
+
+/**
+ * Emerging patterns at two scales: each place alone against its surroundings, and its k-ring summed
+ * against the ring beyond (as Gi* sums it). A one-cell problem is a seventh of itself in a 7-cell
+ * sum; a problem spread over a patch, or a place whose own cell is uneven, shows best summed. Each
+ * scale's decisions are made at q/2, so the two together keep the false discovery rate at q
+ * (Bonferroni over the scales). A place takes the cell's class when it has one, else the
+ * neighbourhood's.
+ */
+export function emergingAtTwoScales(cube: TwoScaleCube, options: ExcessCubeOptions = {}): { steps: ExcessStep[]; places: TwoScalePlace[]; cityTotals: number[]; dispersion: { cell: ExcessCubeResult['dispersion']; neighbourhood: ExcessCubeResult['dispersion'] } } {
+  const q = (options.trendAlpha ?? 0.05) / 2;
+  const alone = cube.counts.map(() => [] as number[]);
+  const cell = emergingOnExcess({ counts: cube.counts, neighbours: alone, rings: cube.cellRings }, { ...options, trendAlpha: q });
+  const hood = emergingOnExcess({ counts: cube.counts, neighbours: cube.neighbours, rings: cube.neighbourhoodRings }, { ...options, trendAlpha: q });
+  const useCell = cell.places.map((p, i) => p.pattern !== 'no_pattern' || hood.places[i].pattern === 'no_pattern');
+  const places = cell.places.map((p, i): TwoScalePlace => (useCell[i] ? { ...p, scale: 'cell' } : { ...hood.places[i], scale: 'neighbourhood' }));
+  // Per-step series: each place's bins and scores from the scale it was classed at.
+  const steps = cell.steps.map((s, t) => {
+    const h = hood.steps[t];
+    return {
+      z: s.z.map((z, i) => (useCell[i] ? z : h.z[i])),
+      p: s.p.map((p, i) => (useCell[i] ? p : h.p[i])),
+      bins: s.bins.map((b, i) => (useCell[i] ? b : h.bins[i])),
+      cutoffs: s.cutoffs,
+    };
+  });
+  return { steps, places, cityTotals: cell.cityTotals, dispersion: { cell: cell.dispersion, neighbourhood: hood.dispersion } };
+}

@@ -3,7 +3,10 @@
 // the pure modules. Two measures:
 // - excess (default): observed against expected counts — the place's own history at the city's
 //   current level (expected.ts, excessMap.ts), or, over time steps, its surroundings
-//   (emergingExcess.ts). Signal, not density.
+//   (emergingExcess.ts). Signal, not density. The map sums each place's k-ring as Gi* does (a
+//   smoothing the planner chooses with k); the emerging patterns look at two scales, the cell alone
+//   against its surroundings at grid distance 1..k+1 and its k-ring summed against the ring
+//   beyond, because a one-cell problem summed with six quiet neighbours is a seventh of itself.
 // - count: where tickets are (Gi* on counts, p by conditional permutation; EHSA on Gi* z).
 import type { Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
@@ -14,7 +17,7 @@ import { cachedNeighbourLists, cachedRingLists } from './h3Neighbours.ts';
 import { hotspotMap, roundP, roundZ } from './hotspotMap.ts';
 import { expectedCounts, HISTORY_MONTHS, historyOf } from './expected.ts';
 import { excessMap } from './excessMap.ts';
-import { emergingOnExcess } from './emergingExcess.ts';
+import { emergingAtTwoScales } from './emergingExcess.ts';
 import { DEFAULT_PERMUTATIONS } from './permutation.ts';
 import { AnalysisInputError, dayWindow } from './params.ts';
 import { emergingHotSpots } from './spaceTime.ts';
@@ -380,11 +383,14 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
   const label = new Map(EMERGING_PATTERNS.map((p) => [p.id, p]));
   const tally = new Map<EmergingPatternId, number>();
   const out = [];
-  let dispersion: { spatial: number; temporal: number } | null = null;
+  let dispersion: Record<'cell' | 'neighbourhood', { spatial: number; temporal: number }> | null = null;
   if (measure === 'excess') {
-    const rings = cachedRingLists(cells, req.k, req.k + BASELINE_RING_WIDTH);
-    const result = emergingOnExcess({ counts, neighbours, rings }, { fdr: req.fdr, trendAlpha: req.trendAlpha });
-    dispersion = { spatial: r3(result.dispersion.spatial), temporal: r3(result.dispersion.temporal) };
+    const result = emergingAtTwoScales(
+      { counts, neighbours, cellRings: cachedRingLists(cells, 0, req.k + 1), neighbourhoodRings: cachedRingLists(cells, req.k, req.k + BASELINE_RING_WIDTH) },
+      { fdr: req.fdr, trendAlpha: req.trendAlpha },
+    );
+    const d = result.dispersion;
+    dispersion = { cell: { spatial: r3(d.cell.spatial), temporal: r3(d.cell.temporal) }, neighbourhood: { spatial: r3(d.neighbourhood.spatial), temporal: r3(d.neighbourhood.temporal) } };
     for (let i = 0; i < cells.length; i++) {
       const place = result.places[i];
       tally.set(place.pattern, (tally.get(place.pattern) ?? 0) + 1);
@@ -397,6 +403,7 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
         en: l.en,
         trend: { z: roundZ(place.trend.z), p: roundP(place.trend.p), tau: roundZ(place.trend.tau), s: place.trend.s, q: roundP(place.trend.q) },
         countTrend: countTrends[i],
+        scale: place.scale,
         span: { ratio: r3(place.span.ratio), p: roundP(place.span.p), q: roundP(place.span.q) },
         surge: { ratio: r3(place.surge.ratio), p: roundP(place.surge.p), q: roundP(place.surge.q) },
         total: counts[i].reduce((a, b) => a + b, 0),
@@ -459,6 +466,8 @@ export interface EmergingCellOut {
   /** Mann-Kendall (on O/E per step with measure=excess, with its BH q; on Gi* z with count). */
   trend: { z: number; p: number; tau: number; s: number; q?: number };
   countTrend: { z: number; p: number; direction: string };
+  /** measure=excess: the scale that classed the place (the cell alone, or its k-ring summed). */
+  scale?: 'cell' | 'neighbourhood';
   span?: { ratio: number; p: number; q: number };
   surge?: { ratio: number; p: number; q: number };
   total: number;

@@ -16,7 +16,7 @@ import { excessMap } from '../../../server/analysis/excessMap.ts';
 import { compactNeighbours, giStar } from '../../../server/analysis/gistar.ts';
 import { confidenceBins } from '../../../server/analysis/fdr.ts';
 import { conditionalPermutation } from '../../../server/analysis/permutation.ts';
-import { emergingOnExcess } from '../../../server/analysis/emergingExcess.ts';
+import { emergingAtTwoScales } from '../../../server/analysis/emergingExcess.ts';
 import { cellsAtQuantile, patch, poisson, Rng, syntheticCity, type SyntheticCity } from './simulation.ts';
 
 const ALPHAS = [0.01, 0.05, 0.1] as const;
@@ -52,7 +52,7 @@ describe('excess over expected counts (expected.ts + excessMap.ts)', () => {
   // 1,027 res-8 cells, ~10 tickets per cell and month (median ~6): the default 300,000-ticket demo's
   // month at res 8 has ~25,000 located tickets over ~2,500–3,000 cells.
   const city = syntheticCity(1, 18, 10_300);
-  const nb = compactNeighbours(city.neighbours);
+  const nb = compactNeighbours(city.neighbours); // k = 1, as the API's default
   const n = city.cells.length;
 
   it('holds type-I errors near α and the false discovery rate under q on 200 null maps, and finds a 2× patch ≥ 90% of the time', () => {
@@ -191,12 +191,16 @@ describe('counts with conditional permutation (permutation.ts)', () => {
 
 describe('emerging patterns on counts (emergingExcess.ts)', () => {
   // 1,027 res-8 cells, ~10 tickets a cell and month; 12 monthly steps with a ±25% season and 20% growth.
+  // Two scales, as the API with k = 1: each cell alone against grid distance 1..2, and its 1-ring
+  // summed against distance 2..3 (emergingAtTwoScales). Planted places are 7-cell patches (the
+  // demo's res-8 cells seen at res 9) or, reported apart, single cells.
+  const run = (counts: number[][]) => emergingAtTwoScales({ counts, neighbours: city.neighbours, cellRings: city.cellRings, neighbourhoodRings: city.rings });
   const city = syntheticCity(11, 18, 10_300);
   const T = 12;
   const level = Array.from({ length: T }, (_, t) => (1 + 0.25 * Math.cos((2 * Math.PI * t) / 12)) * (1 + (0.2 * t) / (T - 1)));
   const draw = (rng: Rng, factor: Map<number, (t: number) => number>) =>
     Array.from(city.rate, (r, i) => level.map((f, t) => poisson(rng, r * f * (factor.get(i)?.(t) ?? 1))));
-  /** Ordinary places for planting: busy enough (≥ 3 a month) and as busy as their surroundings (±25%). */
+  /** Ordinary cells for planting: busy enough (≥ 3 a month) and as busy as their surroundings (±25%). */
   const ordinary = city.cells
     .map((_, i) => i)
     .filter((i) => {
@@ -231,7 +235,7 @@ describe('emerging patterns on counts (emergingExcess.ts)', () => {
     let anyTrend = 0;
     let steadyHot = 0;
     for (let c = 0; c < cubes; c++) {
-      const res = emergingOnExcess({ counts: draw(rng, new Map()), neighbours: city.neighbours, rings: city.rings });
+      const res = run(draw(rng, new Map()));
       const found = res.places.filter((p) => p.pattern !== 'no_pattern').length;
       classes += found;
       if (res.places.some((p) => p.evidence.span !== 0 || p.evidence.surge !== 0 || p.evidence.now !== 0)) anyDecision++;
@@ -239,7 +243,7 @@ describe('emerging patterns on counts (emergingExcess.ts)', () => {
       const steady = apart(rng, 12);
       const factor = new Map<number, (t: number) => number>();
       for (const s of steady) for (const i of patch(city, s)) factor.set(i, () => 3);
-      const withSteady = emergingOnExcess({ counts: draw(rng, factor), neighbours: city.neighbours, rings: city.rings });
+      const withSteady = run(draw(rng, factor));
       if (withSteady.places.some((p) => p.evidence.trend !== 0)) anyTrend++;
       steadyHot += steady.filter((s) => withSteady.places[s].pattern === 'persistent_hot').length;
     }
@@ -262,23 +266,38 @@ describe('emerging patterns on counts (emergingExcess.ts)', () => {
     } as const;
     const names = Object.keys(kinds) as (keyof typeof kinds)[];
     const hits: Record<string, number> = {};
+    const single: Record<string, number> = {};
     const seen: Record<string, Record<string, number>> = {};
     const cubes = 25;
     const perKind = 2;
     for (let c = 0; c < cubes; c++) {
-      const places = apart(rng, names.length * perKind);
+      // Two places of each kind as 7-cell patches, one of each as a single cell.
+      const places = apart(rng, names.length * (perKind + 1));
       const factor = new Map<number, (t: number) => number>();
-      places.forEach((p, k) => patch(city, p).forEach((i) => factor.set(i, kinds[names[k % names.length]].factor)));
-      const res = emergingOnExcess({ counts: draw(rng, factor), neighbours: city.neighbours, rings: city.rings });
+      places.forEach((p, k) => {
+        const f = kinds[names[k % names.length]].factor;
+        for (const i of k < names.length * perKind ? patch(city, p) : [p]) factor.set(i, f);
+      });
+      const res = run(draw(rng, factor));
       places.forEach((p, k) => {
         const kind = names[k % names.length];
         const pattern = res.places[p].pattern;
+        const ok = (kinds[kind].classes as readonly string[]).includes(pattern);
+        if (k >= names.length * perKind) {
+          if (ok) single[kind] = (single[kind] ?? 0) + 1;
+          return;
+        }
         (seen[kind] ??= {})[pattern] = (seen[kind][pattern] ?? 0) + 1;
-        if ((kinds[kind].classes as readonly string[]).includes(pattern)) hits[kind] = (hits[kind] ?? 0) + 1;
+        if (ok) hits[kind] = (hits[kind] ?? 0) + 1;
       });
     }
     const rate = (k: string) => (hits[k] ?? 0) / (cubes * perKind);
-    console.log(`[emerging] recovery over ${cubes * perKind} planted places each: ` + names.map((k) => `${k} ${(rate(k) * 100).toFixed(0)}% ${JSON.stringify(seen[k])}`).join('; '));
+    console.log(
+      `[emerging] recovery over ${cubes * perKind} planted 7-cell places each: ` +
+        names.map((k) => `${k} ${(rate(k) * 100).toFixed(0)}% ${JSON.stringify(seen[k])}`).join('; ') +
+        `; single cells (${cubes} each, reported): ` +
+        names.map((k) => `${k} ${(((single[k] ?? 0) / cubes) * 100).toFixed(0)}%`).join(', '),
+    );
     for (const k of names) expect(rate(k), k).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -8,7 +8,7 @@ import { createApp } from '../../../server/app.ts';
 import { h3NeighbourLists } from '../../../server/analysis/gistar.ts';
 import { expectedCounts, historyOf } from '../../../server/analysis/expected.ts';
 import { excessMap } from '../../../server/analysis/excessMap.ts';
-import { emergingOnExcess } from '../../../server/analysis/emergingExcess.ts';
+import { emergingAtTwoScales } from '../../../server/analysis/emergingExcess.ts';
 import { ringIndex } from '../../../server/analysis/localBaseline.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { signIn, type Client } from '../../helpers/auth.ts';
@@ -90,9 +90,17 @@ describe.each(ENGINES)('excess over expected counts through the API on %s', (eng
     expect(body.measure).toBe('excess');
     expect(body.stepStarts[11]).toBe('2026-01-01');
     const cube = counts.map((row) => row.slice(1));
-    const pure = emergingOnExcess({ counts: cube, neighbours: h3NeighbourLists(CELLS, 1), rings: ringIndex(CELLS, 1, 3).ring });
+    const pure = emergingAtTwoScales({
+      counts: cube,
+      neighbours: h3NeighbourLists(CELLS, 1),
+      cellRings: ringIndex(CELLS, 0, 2).ring,
+      neighbourhoodRings: ringIndex(CELLS, 1, 3).ring,
+    });
     const byCell = new Map(body.cells.map((c: any) => [c.cell, c]));
-    CELLS.forEach((cell, i) => expect((byCell.get(cell) as any).pattern, cell).toBe(pure.places[i].pattern));
+    CELLS.forEach((cell, i) => {
+      expect((byCell.get(cell) as any).pattern, cell).toBe(pure.places[i].pattern);
+      expect((byCell.get(cell) as any).scale, cell).toBe(pure.places[i].scale);
+    });
     expect(['new_hot', 'consecutive_hot']).toContain((byCell.get(CENTRE) as any).pattern);
     expect((byCell.get(CENTRE) as any).surge.ratio).toBeGreaterThan(2);
   });

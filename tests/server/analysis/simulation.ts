@@ -29,9 +29,12 @@ export interface SyntheticCity {
   distance: number[];
   /** Mean tickets per cell in one period (a month). */
   rate: Float64Array;
+  /** 1-ring neighbours (the count measure's Gi* neighbourhood). */
   neighbours: number[][];
-  /** ring[i] = cells at grid distance 2..3 (the surroundings of a k = 1 neighbourhood). */
+  /** ring[i] = cells at grid distance 2..3: the surroundings of a 1-ring neighbourhood. */
   rings: number[][];
+  /** cellRings[i] = cells at grid distance 1..2: the surroundings of a cell alone (k = 1). */
+  cellRings: number[][];
 }
 
 /**
@@ -49,14 +52,16 @@ export function syntheticCity(seed: number, radius: number, monthly: number, sig
   const rate = Float64Array.from(raw, (r) => (r / sum) * monthly);
   const neighbours = h3NeighbourLists(cells, 1);
   const index = new Map(cells.map((c, i) => [c, i]));
-  const rings = cells.map((c) => {
-    const inner = new Set(gridDisk(c, 1));
-    return gridDisk(c, 3)
-      .filter((x) => !inner.has(x))
+  const ring = (c: string, inner: number, outer: number) => {
+    const near = new Set(gridDisk(c, inner));
+    return gridDisk(c, outer)
+      .filter((x) => !near.has(x))
       .map((x) => index.get(x))
       .filter((j): j is number => j !== undefined);
-  });
-  return { cells, core: cells.indexOf(centre), distance, rate, neighbours, rings };
+  };
+  const rings = cells.map((c) => ring(c, 1, 3));
+  const cellRings = cells.map((c) => ring(c, 0, 2));
+  return { cells, core: cells.indexOf(centre), distance, rate, neighbours, rings, cellRings };
 }
 
 /** Cells with a mean near the given quantile of the city's rates, away from the edge. */
