@@ -268,7 +268,9 @@ describe('the dispatcher’s queue (issue 16 item 7)', () => {
     const longest = Object.keys(queues).sort((x, y) => queues[y]!.length - queues[x]!.length)[0]!;
     expect(queues[longest]!.length).toBeGreaterThan(1);
     await page.locator(`[data-testid="queue-tab"][data-kind="${longest}"]`).click();
-    const ids = queues[longest]!.map((r) => String(r.id));
+    // in the table's order (by time limit), which the ticket page follows
+    await expect.poll(() => page.getByTestId('queue-row').count()).toBe(queues[longest]!.length);
+    const ids = await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')!));
     await page.getByTestId('queue-row').first().click();
     await page.waitForURL((u) => u.pathname === `/tickets/${ids[0]}`);
     await expect.poll(() => page.getByTestId('ticket-position').getAttribute('data-index')).toBe('0');

@@ -4,6 +4,7 @@
 // on the ticket page's previous/next.
 import type { LocationQuery } from 'vue-router';
 import { QUEUE_KINDS, type QueueKind, type QueueResponse, type QueueRow } from '../../api/tickets.ts';
+import { timeLimitOf } from './timeLimit.ts';
 
 export const QUEUE_TABS = ['urgent', ...QUEUE_KINDS] as const;
 export type QueueTab = (typeof QUEUE_TABS)[number];
@@ -66,3 +67,8 @@ export function tabRows(results: Partial<Record<QueueKind, QueueResponse | null>
 
 /** The queues a tab needs from the server. */
 export const kindsOf = (tab: QueueTab): readonly QueueKind[] => (tab === 'urgent' ? QUEUE_KINDS : [tab]);
+
+/** The queue table's own order (by time limit, most urgent first, then id), which previous/next follow. */
+export function inTableOrder(rows: readonly QueueRow[], now: number): QueueRow[] {
+  return [...rows].sort((a, b) => timeLimitOf(a, now).sortKey - timeLimitOf(b, now).sortKey || a.id - b.id);
+}
