@@ -48,6 +48,7 @@ export interface ImportBenchResult {
   rowsPerSecond: number;
   ms: ImportReport['ms'];
   peakRss: number;
+  peakHeap: number;
   rssQuarters: number[];
   healthP50: number;
   healthP99: number;
@@ -105,8 +106,13 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
       }
     })();
     let peakRss = process.memoryUsage().rss;
+    let peakHeap = process.memoryUsage().heapUsed;
     const quarters: number[] = [];
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 100);
 
     const cpuStart = new Map<number, number>();
     await backendCpu(db, cpuStart);
@@ -146,7 +152,7 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
     if (!reportBalances(r) || r.rows !== rows) throw new Error(`report does not account for every row: ${JSON.stringify(r.buckets)}`);
     while (quarters.length < 4) quarters.push(process.memoryUsage().rss);
     const result: ImportBenchResult = {
-      engine, rows, rowsPerSecond: rows / (ms / 1000), ms: r.ms, peakRss, rssQuarters: quarters,
+      engine, rows, rowsPerSecond: rows / (ms / 1000), ms: r.ms, peakRss, peakHeap, rssQuarters: quarters,
       healthP50: pct(latencies, 50), healthP99: pct(latencies, 99), healthMax: Math.max(...latencies), healthSamples: latencies.length,
       cpu: { node: (nodeCpu.user + nodeCpu.system) / 1e6, db: dbSeconds },
     };
@@ -156,7 +162,7 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
     row(`  buckets (${engine})`, `${r.buckets.imported.toLocaleString('en')} in`, `merged ${r.buckets.merged}, rejected ${r.buckets.rejected}; located ${r.location.located}, outside ${r.location.outside}, unlocated ${r.location.unlocated}`);
     row(`  CPU (${engine})`, `${Math.round(rows / cpuTotal).toLocaleString('en')} rows/CPU-s`,
       `node ${result.cpu.node.toFixed(1)} s${engine === 'postgres' ? ` + postgres ${result.cpu.db.toFixed(1)} s` : ' (PGlite runs in it)'} over ${(ms / 1000).toFixed(1)} s wall; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
-    row(`  peak RSS (${engine})`, mb(peakRss), `at 25/50/75/100%: ${quarters.map(mb).join(' / ')}`);
+    row(`  peak RSS (${engine})`, mb(peakRss), `at 25/50/75/100%: ${quarters.map(mb).join(' / ')}; peak JS heap in use ${mb(peakHeap)}`);
     row(`  /api/health during the import (${engine})`, `p99 ${Math.round(result.healthP99)} ms`, `p50 ${Math.round(result.healthP50)} ms, max ${Math.round(result.healthMax)} ms, ${latencies.length} samples; target p99 < 200 ms`);
     return result;
   } finally {

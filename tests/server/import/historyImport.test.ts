@@ -268,6 +268,16 @@ describe.each(ENGINES)('history import edge cases (%s)', (engine) => {
     });
   }
 
+  it("keeps the first row of a repeated id when the mapping says 'first'", async () => {
+    await db.exec('TRUNCATE tickets CASCADE');
+    const m = parseMapping({ ...JSON.parse(fs.readFileSync(MAPPING, 'utf8')), source: 'nyc-311-first', repeatedIds: 'first' });
+    const r = await importHistory(db, pieces(text, 64), m, { chunkRows: 4 });
+    expect(reportBalances(r)).toBe(true);
+    expect(r.merged.rows).toEqual([{ line: 8, externalId: '1', keptLine: 2 }]);
+    const [t] = await db.query<{ received_at: Date; closed_at: Date }>(`SELECT received_at, closed_at FROM tickets WHERE idempotency_key = 'import:nyc-311-first:1'`);
+    expect([t.received_at.toISOString(), t.closed_at.toISOString()]).toEqual(['2025-06-01T14:00:00.000Z', '2025-06-02T14:00:00.000Z']);
+  });
+
   it('refuses a file missing a mapped column, or a mapping naming codes the city lacks, before writing anything', async () => {
     const m = readMappingFile(MAPPING);
     await expect(importHistory(db, pieces('unique_key,created_date\n1,2025-06-01\n'), m)).rejects.toThrow(/^the file has no columns 'status', 'closed_date', .* \(the mapping names them\)$/);
