@@ -40,6 +40,8 @@ export interface ImportProgress {
   elapsedMs: number;
   /** Rows per second over the whole run so far. */
   rate: number;
+  /** Writing with the triggers skipped: the rollups are rebuilt at the end (or, if the run dies, by the next one). */
+  bulk: boolean;
 }
 
 export interface ImportOptions {
@@ -111,17 +113,19 @@ async function checkCodes(db: Database, mapping: Mapping): Promise<void> {
 
 /** Scratch tables of runs that died (no heartbeat for 10 minutes) are dropped. */
 async function dropDeadStages(db: Database): Promise<void> {
-  const dead = await db.query<{ id: string }>(
+  const dead = await db.query<{ id: string; bulk: boolean }>(
     `UPDATE import_jobs SET state = 'failed', error = COALESCE(error, 'the process running it stopped'), finished_at = now()
-     WHERE state = 'running' AND heartbeat_at < now() - interval '10 minutes' RETURNING id`,
+     WHERE state = 'running' AND heartbeat_at < now() - interval '10 minutes'
+     RETURNING id, COALESCE((progress->>'bulk')::boolean, false) AND progress->>'phase' IN ('writing', 'linking', 'rollups') AS bulk`,
   );
+  // A run that died while writing in bulk mode left tickets the rollups do not count.
+  if (dead.some((d) => d.bulk)) await afterBulk(db, new Date('1900-01-01T00:00:00Z'), new Date('3000-01-01T00:00:00Z'));
   const tables = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'import\\_stage\\_%'
        AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.state = 'running' AND c.relname IN ('import_stage_' || j.id, 'import_stage_' || j.id || '_pts', 'import_stage_' || j.id || '_ids'))`,
   );
   for (const t of tables) if (/^import_stage_[a-z0-9]+(_pts|_ids)?$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
-  void dead;
 }
 
 async function chooseBulk(db: Database, toWrite: number, want: boolean | 'auto'): Promise<boolean> {
@@ -151,7 +155,7 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
   const zone = await resolveZone(db, mapping, opts);
   const builder = new ReportBuilder({ source: mapping.source, file: opts.file ?? null, engine: db.engine, timeZone: zone, asOf: asOf.toISOString(), rule: mapping.repeatedIds }, detailLimit);
   const report = builder.report;
-  const progress: ImportProgress = { jobId, phase: 'reading', rows: 0, staged: 0, written: 0, toWrite: 0, elapsedMs: 0, rate: 0 };
+  const progress: ImportProgress = { jobId, phase: 'reading', rows: 0, staged: 0, written: 0, toWrite: 0, elapsedMs: 0, rate: 0, bulk: false };
   let lastBeat = 0;
   const emit = async (force = false) => {
     progress.elapsedMs = Date.now() - t0;
@@ -168,6 +172,8 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
   await db.query(`INSERT INTO import_jobs (id, source, file, started_by) VALUES ($1, $2, $3, $4)`, [jobId, mapping.source, opts.file ?? null, opts.startedBy ?? null]);
   await createStage(db, table);
   let prepared: { name: string; done: boolean } | undefined;
+  let firstAt: Date | null = null;
+  let lastAt: Date | null = null;
   try {
     // 1. read and stage
     const tRead = Date.now();
@@ -244,6 +250,8 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     progress.toWrite = progress.staged;
     const bulk = await chooseBulk(db, progress.toWrite, opts.bulk ?? 'auto');
     report.mode = bulk ? 'bulk' : 'triggers';
+    progress.bulk = bulk;
+    // Recorded before the first chunk: should this process die, the next import rebuilds the rollups.
     await emit(true);
     const params: ChunkParams = {
       policy: policyMinutes(policy), asOf, source: mapping.source, rule: mapping.repeatedIds, repeated: report.placeholders.repeatedPoints, detailLimit, bulk,
@@ -252,8 +260,6 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     const ranges: [number, number][] = [];
     for (let lo = 0; lo < seq; lo += chunkRows) ranges.push([lo, Math.min(lo + chunkRows, seq)]);
     let next = 0;
-    let firstAt: Date | null = null;
-    let lastAt: Date | null = null;
     const writer = async () => {
       while (next < ranges.length) {
         const [lo, hi] = ranges[next++];
@@ -310,6 +316,8 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     await db.query(`UPDATE import_jobs SET state = 'done', finished_at = now(), report = $2::jsonb WHERE id = $1`, [jobId, JSON.stringify(done)]);
     return done;
   } catch (e) {
+    // Chunks written in bulk mode are in the tickets but not in the rollups yet.
+    if (progress.bulk && progress.written > 0) await afterBulk(db, firstAt, lastAt).catch(() => {});
     progress.phase = 'failed';
     opts.onProgress?.({ ...progress, elapsedMs: Date.now() - t0 });
     await db

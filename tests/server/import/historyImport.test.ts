@@ -268,6 +268,23 @@ describe.each(ENGINES)('history import edge cases (%s)', (engine) => {
     });
   }
 
+  it('repairs after a run that died: its scratch tables dropped, and after a bulk write the rollups rebuilt', async () => {
+    await db.query(
+      `INSERT INTO import_jobs (id, source, state, heartbeat_at, progress) VALUES ('deadbeef01', 'x', 'running', now() - interval '1 hour', '{"phase": "writing", "bulk": true, "written": 0}')`,
+    );
+    await db.exec('CREATE UNLOGGED TABLE import_stage_deadbeef01 (seq int); CREATE UNLOGGED TABLE import_stage_deadbeef01_ids (x int)');
+    const c = await counts(db);
+    // What a bulk write leaves before its rebuild: tickets the rollups do not count.
+    await db.exec("DELETE FROM rollup_region_daily; DELETE FROM rollup_h3_daily_total");
+    const m = readMappingFile(MAPPING);
+    const r = await importHistory(db, pieces(text), parseMapping({ ...m, placeholders: { repeated: { minCount: 3, minShare: 0.2 } } }));
+    expect(r.buckets.imported).toBe(0);
+    expect(await counts(db)).toEqual(c);
+    const [job] = await db.query<{ state: string; error: string }>(`SELECT state, error FROM import_jobs WHERE id = 'deadbeef01'`);
+    expect(job).toEqual({ state: 'failed', error: 'the process running it stopped' });
+    expect(await db.query(`SELECT relname FROM pg_class WHERE relname LIKE 'import\\_stage\\_%'`)).toEqual([]);
+  });
+
   it("keeps the first row of a repeated id when the mapping says 'first'", async () => {
     await db.exec('TRUNCATE tickets CASCADE');
     const m = parseMapping({ ...JSON.parse(fs.readFileSync(MAPPING, 'utf8')), source: 'nyc-311-first', repeatedIds: 'first' });
