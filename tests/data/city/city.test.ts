@@ -143,7 +143,7 @@ describe.each(ENGINES.map((engine) => ({ engine })))('a city package on $engine'
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]).toMatchObject({ file: 'wards.geojson', feature: 0, property: 'geometry' });
     const [n] = await db.query<{ regions: number; cats: number; city: number }>(
-      `SELECT (SELECT count(*) FROM regions)::int regions, (SELECT count(*) FROM categories)::int cats, (SELECT count(*) FROM meta WHERE key LIKE 'city%')::int city`,
+      `SELECT (SELECT count(*) FROM regions)::int regions, (SELECT count(*) FROM categories)::int cats, (SELECT count(*) FROM meta WHERE key IN ('city', 'city.locate_tolerance_m'))::int city`,
     );
     expect(n).toEqual({ regions: 0, cats: 0, city: 0 });
   });

@@ -298,7 +298,11 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
       const { generatedAt: _, ...rest } = await get(c, '/api/reports/daily?date=2026-11-19');
       return rest;
     };
-    expect(await report(street)).toEqual(await report(admin));
+    // Reports are scoped like every other read (issue "Trust, hardened" M3; tests/server/security):
+    // the street official's daily report is its own street's, the admin's the city's.
+    const [mineReport, cityReport] = [await report(street), await report(admin)];
+    expect(mineReport.jurisdiction).toEqual({ level: 'street', code: STREET });
+    expect(cityReport.jurisdiction).toEqual({ level: 'city' });
   });
 
   it("a district kiosk's wall counts the district's tickets exactly; a street official's wall lists its street's", async () => {

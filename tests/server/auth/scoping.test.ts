@@ -236,6 +236,8 @@ const TABLE: Record<string, Probe> = {
   'GET /api/admin/kiosks': { reference: 'admin only: 403 naming role (checked below)' },
   'GET /api/admin/audit': { reference: 'admin only: 403 naming role (checked below)' },
   'GET /api/admin/api-keys': { reference: 'admin only: 403 naming role (checked below)' },
+  'GET /api/import/history': { reference: 'history import jobs: the import capability only (dispatchers, admins); a street official gets 403 (checked below)' },
+  'GET /api/import/history/:id{[a-z0-9]{6,32}}': { reference: 'one history import job: the import capability only; a street official gets 403 (checked below)' },
   'GET /api/tickets/:id{[0-9]+}/caller': { reference: 'caller data in clear: dispatcher and admin only, 403 naming role for an official (checked below)' },
 
   'GET /api/tickets': {
@@ -564,7 +566,7 @@ async function referenceChecks(ctx: Ctx, leaks: string[]) {
       if ('streetCode' in o || 'receivedAt' in o) leaks.push(`GET ${p} ${path}: a ticket row`);
     });
   }
-  for (const p of ['/api/admin/users', '/api/admin/kiosks', '/api/admin/audit', '/api/admin/api-keys', `/api/tickets/${ctx.ownTicket}/caller`, `/api/tickets/${ctx.foreign.neighbour}/caller`]) {
+  for (const p of ['/api/admin/users', '/api/admin/kiosks', '/api/admin/audit', '/api/admin/api-keys', '/api/import/history', '/api/import/history/abcdef12', `/api/tickets/${ctx.ownTicket}/caller`, `/api/tickets/${ctx.foreign.neighbour}/caller`]) {
     const res = await ctx.official.request(p);
     expect([p, res.status, ((await res.json()) as any).error?.field]).toEqual([p, 403, 'role']);
   }
