@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../db/client.ts';
+import { importCityPackage } from '../../../data/city/import.ts';
 import { createApp } from '../../../server/app.ts';
 import { listen } from '../../../server/listen.ts';
 import { freePort, startPgInstance, type PgInstance } from '../../helpers/pgInstance.ts';
@@ -28,8 +29,11 @@ describe('server killed mid-intake; live feed across a restart (own cluster, ser
   beforeAll(async () => {
     pg = await startPgInstance();
     port = await freePort();
+    // The database holds its city before the server starts (a start imports none without --demo).
+    db = await openDatabase({ databaseUrl: pg.url });
+    const city = await importCityPackage(db, 'data/cities/beijing');
+    expect(city.problems).toEqual([]);
     child = await spawnServer(pg.url, port, dist);
-    db = await openDatabase({ databaseUrl: pg.url, migrate: false });
     // One session for the whole file: the restarted server (and the second instance) accept it.
     dispatcher = await signIn(over(child.url), db, { role: 'dispatcher' });
   });
