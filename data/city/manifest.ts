@@ -3,19 +3,11 @@
 // zod so `npm run city -- check DIR` can name the file, feature and property of every problem.
 import { z } from 'zod';
 import { REGION_LEVELS } from '../../db/schema.ts';
+import { isTimeZone } from '../policy/schema.ts';
 
 export const CRS_NAMES = ['WGS84', 'GCJ02', 'BD09'] as const;
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const text = z.string().trim().min(1);
 

@@ -10,7 +10,8 @@ const DAY = 24 * HOUR;
 const minutes = z.number().int().positive();
 const share = z.number().min(0).max(1);
 
-function isTimeZone(zone: string): boolean {
+/** Whether the runtime knows `zone` as an IANA time zone. */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
