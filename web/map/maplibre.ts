@@ -1,13 +1,13 @@
 // MapLibre set-up shared by every map on the dashboard.
 import { setWorkerUrl, type Map as MapLibreMap, type MapOptions, type PaddingOptions } from 'maplibre-gl';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { cityBounds, cityBoundsKnown, loadCityBounds, mapLimits, type Bounds } from '../composables/city.ts';
+import { cityBounds, cityBoundsKnown, loadCityBounds, mapLimits } from '../composables/city.ts';
 
 // The worker ships as its own file in maplibre-gl 6; a bundler cannot find it by itself.
 setWorkerUrl(maplibreWorkerUrl);
 
-/** The whole city, for the first view and "fit city" (from /api/config; see composables/city.ts). */
-export const CITY_BOUNDS = (): Bounds => cityBounds();
+/** The whole city, for the first view and "fit city": the active city's extent (composables/city.ts). */
+export { cityBounds };
 
 /** Map options that open on the whole city and keep the view around it. */
 export function cityView(padding: number | PaddingOptions): Pick<MapOptions, 'bounds' | 'fitBoundsOptions' | 'minZoom' | 'maxBounds'> {
