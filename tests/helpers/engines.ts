@@ -33,8 +33,14 @@ async function withSuiteZone(db: Database): Promise<Database> {
   return db;
 }
 
-async function openFresh(engine: Engine, name: string): Promise<Database> {
+/** A test file's PostgreSQL database; TEST_DB_PREFIX lets two checkouts run one file at once. */
+export function testDatabaseName(fileName: string): string {
+  return `${process.env.TEST_DB_PREFIX ?? ''}${fileName}`;
+}
+
+async function openFresh(engine: Engine, fileName: string): Promise<Database> {
   if (engine === 'pglite') return openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
+  const name = testDatabaseName(fileName);
   const base = new URL(testDatabaseUrl());
   const admin = new pg.Client({ connectionString: base.toString() });
   await admin.connect();

@@ -14,7 +14,7 @@ import { LoginLimiter } from '../../../server/auth/rateLimit.ts';
 import { hmac, rotateStoredSecret } from '../../../server/auth/secret.ts';
 import { createSession } from '../../../server/auth/sessions.ts';
 import { cookiesOf, logIn, signIn, type Client } from '../../helpers/auth.ts';
-import { ENGINES, openTestDatabase, testDatabaseUrl } from '../../helpers/engines.ts';
+import { ENGINES, openTestDatabase, testDatabaseName, testDatabaseUrl } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
 import { createApiKey, revokeApiKey } from '../../../server/auth/apiKeys.ts';
 import { importRegions } from '../../../data/geo/importer.ts';
@@ -390,7 +390,7 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     let dir: string | undefined;
     if (engine === 'postgres') {
       const url = new URL(testDatabaseUrl());
-      url.pathname = `/${DB_NAME}`;
+      url.pathname = `/${testDatabaseName(DB_NAME)}`;
       env = { DATABASE_URL: url.toString(), PGLITE_DIR: undefined };
     } else {
       // PGlite allows one process per folder: the CLI gets a folder of its own.

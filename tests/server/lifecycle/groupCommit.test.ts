@@ -14,7 +14,7 @@ import { intakeSchema } from '../../../server/intake/normalise.ts';
 import { defaultSettings } from '../../../server/intake/settings.ts';
 import { eventsAfter, FeedReader, latestEventId } from '../../../server/lifecycle/liveFeed.ts';
 import { CITY } from '../../../server/auth/principal.ts';
-import { ENGINES, openTestDatabase, testDatabaseUrl } from '../../helpers/engines.ts';
+import { ENGINES, openTestDatabase, testDatabaseName, testDatabaseUrl } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
 import { signIn, type Client } from '../../helpers/auth.ts';
 
@@ -159,7 +159,7 @@ describe('live feed across transactions that commit out of id order (PostgreSQL:
     await setUp(db);
     ticketId = (await intakeTicket(db, intakeSchema.parse(noise(0)), defaultSettings())).id;
     const url = new URL(testDatabaseUrl());
-    url.pathname = '/hotline_test_live_feed';
+    url.pathname = `/${testDatabaseName('hotline_test_live_feed')}`;
     [a, b] = [new pg.Client({ connectionString: url.toString() }), new pg.Client({ connectionString: url.toString() })];
     await Promise.all([a.connect(), b.connect()]);
   });

@@ -8,7 +8,7 @@ import { loadBeijing } from '../../../data/geo/importer.ts';
 import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
 import { loadBeijingZones } from '../../../data/zones/importer.ts';
 import { generateDemo } from '../../../data/demo/index.ts';
-import { openTestDatabase, testDatabaseUrl } from '../../helpers/engines.ts';
+import { openTestDatabase, testDatabaseName, testDatabaseUrl } from '../../helpers/engines.ts';
 import { freePort } from '../../helpers/pgInstance.ts';
 import { killHard, spawnServer, stubDist, type Child } from '../faults/harness.ts';
 import { run } from '../../bench/load.bench.ts';
@@ -27,7 +27,7 @@ describe('load on postgres: 200 dashboard clients + 50 tickets/s for 60 s', () =
     await loadBeijingZones(db);
     await generateDemo(db, { tickets: 20_000, seed: 7, now: new Date() });
     const url = new URL(testDatabaseUrl());
-    url.pathname = `/${DB_NAME}`;
+    url.pathname = `/${testDatabaseName(DB_NAME)}`;
     server = await spawnServer(url.toString(), await freePort(), dist);
   });
   afterAll(async () => {
