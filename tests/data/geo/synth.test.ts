@@ -1,3 +1,4 @@
+// test:full-only (the byte-for-byte geography build takes ~30 s)
 // Pure pieces of the synthetic partition, and the build's promise: same input, same bytes.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// test:full-only (200 null maps per statistic: ~40 s)
 // Calibration, power and recovery of the hot spot statistics, on synthetic cities (simulation.ts):
 // pure TypeScript, seeded, a few seconds. The protocol and the measured figures are in
 // server/analysis/README.md ("Calibration"); the figures print on every run.
