@@ -580,3 +580,32 @@ export const apiKeys = pgTable(
   },
   (t) => [uniqueIndex('api_keys_name_uq').on(t.name), uniqueIndex('api_keys_hash_uq').on(t.keyHash)],
 );
+
+/** Open311: the one media item of a request filed by a client (an uploaded image, or the client's own URL). */
+export const open311Media = pgTable(
+  'open311_media',
+  {
+    ticketId: bigint('ticket_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    contentType: text('content_type').$type<'image/jpeg' | 'image/png'>(),
+    bytes: customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })('bytes'),
+    byteSize: integer('byte_size').notNull().default(0),
+    url: text('url'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('open311_media_one_ck', sql`(${t.bytes} IS NULL) <> (${t.url} IS NULL)`),
+    check('open311_media_type_ck', sql`${t.contentType} IS NULL OR ${t.contentType} IN ('image/jpeg', 'image/png')`),
+    check('open311_media_size_ck', sql`${t.byteSize} BETWEEN 0 AND 5242880`),
+  ],
+);
+
+/** Open311: a request's answers to its service definition's attributes ({ code: value | values[] }). */
+export const open311Attributes = pgTable('open311_attributes', {
+  ticketId: bigint('ticket_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => tickets.id, { onDelete: 'cascade' }),
+  serviceCode: text('service_code').notNull(),
+  attributes: jsonb('attributes').notNull(),
+});

@@ -5,7 +5,8 @@ import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Database } from '../db/client.ts';
 import { HTTPException } from 'hono/http-exception';
-import { codeForStatus, errorBody, isDataException, isDatabaseUnavailable, unavailable } from './errors.ts';
+import { codeForStatus, errorBody, isDataException, isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailable } from './errors.ts';
+import { formatOfPath, open311Error } from './open311/format.ts';
 import { guardBodies, methodsFor, securityHeaders } from './security.ts';
 import { coalesceReads } from './coalesce.ts';
 import { UnknownCodeError } from './filters.ts';
@@ -104,6 +105,7 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
 
   app.notFound((c) => c.json(errorBody('not_found', `No such page: ${c.req.method} ${c.req.path}`, 'path'), 404));
   app.onError((err, c) => {
+    if (c.req.path.startsWith('/open311/')) return open311Failure(c.req.path, err);
     if (err instanceof OutOfScope) return c.json(errorBody('forbidden', err.message, err.field), 403);
     if (err instanceof UnknownCodeError) return c.json(errorBody('unknown_code', err.message, err.field), 400);
     if (isDatabaseUnavailable(err)) return unavailable(c);
@@ -117,6 +119,18 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
     return c.json(errorBody('internal', 'Internal error'), 500);
   });
   return app;
+}
+
+/** The app's error handling in Open311's own error body, in the format the path asked for. */
+function open311Failure(path: string, err: unknown): Response {
+  const format = formatOfPath(path);
+  if (err instanceof OutOfScope) return open311Error(format, 403, err.message);
+  if (err instanceof UnknownCodeError) return open311Error(format, 400, err.message);
+  if (isDatabaseUnavailable(err)) return open311Error(format, 503, 'the service is unavailable; retry shortly', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+  if (err instanceof HTTPException && err.status < 500) return open311Error(format, err.status, `body: ${err.message}`);
+  if (isDataException(err)) return open311Error(format, 400, `request: ${(err as Error).message}`);
+  console.error(err);
+  return open311Error(format, 500, 'internal error');
 }
 
 export type AppType = ReturnType<typeof createApp>;

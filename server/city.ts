@@ -3,7 +3,7 @@
 // and policy all come from the package that was imported.
 import type { Queryable } from '../db/client.ts';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from '../data/policy/index.ts';
-import type { CityManifest, Locale, Names } from '../data/city/manifest.ts';
+import { open311SettingsSchema, type CityManifest, type Locale, type Names, type Open311Settings } from '../data/city/manifest.ts';
 import { CITY_META_KEY, type StoredCity } from '../data/city/stored.ts';
 import { configureRanking } from './ranking/service.ts';
 import { parseRankingPolicy } from './ranking/policy.ts';
@@ -27,7 +27,7 @@ export interface CityInfo {
   locateToleranceMeters: number;
 }
 
-let active: { info: CityInfo; policy: Policy } | null = null;
+let active: { info: CityInfo; policy: Policy; open311: Open311Settings } | null = null;
 
 /** The active city, or null before one is imported (a database with regions but no package: tests, old data). */
 export function activeCity(): CityInfo | null {
@@ -37,6 +37,11 @@ export function activeCity(): CityInfo | null {
 /** The active city's time-limit and assessment policy (the defaults before a city is active). */
 export function cityPolicy(): Policy {
   return active?.policy ?? DEFAULT_POLICY;
+}
+
+/** The active city's Open311 settings (the package's `open311`), or null before a city is active. */
+export function cityOpen311(): Open311Settings | null {
+  return active?.open311 ?? null;
 }
 
 /** Reads the stored city package, if any. */
@@ -73,7 +78,8 @@ export async function activateCity(db: Queryable): Promise<CityInfo | null> {
     provenance: m.provenance ?? null,
     locateToleranceMeters: m.locateToleranceMeters,
   };
-  active = { info, policy };
+  // A package imported before Open311 settings existed reads as the defaults.
+  active = { info, policy, open311: open311SettingsSchema.parse(m.open311 ?? {}) };
   configureRanking(db, {
     timeZone: m.timeZone,
     policy: parseRankingPolicy({

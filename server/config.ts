@@ -1,6 +1,14 @@
 // Runtime configuration from the environment; defaults never point at the internet.
 import { z } from 'zod';
 
+/** 1/0, true/false, on/off, yes/no. */
+export const booleanish = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'].includes(v), 'use 1 or 0 (true/false, on/off)')
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PGLITE_DIR: z.string().min(1).optional(),
@@ -12,6 +20,10 @@ const schema = z.object({
   DEMO_SEED: z.coerce.number().int().default(12345),
   /** The city package `npm start` imports into a database that holds no city yet (data/cities/<name>). */
   DEMO_CITY: z.string().min(1).default('data/cities/beijing'),
+  /** Open311 reads without a session: on/off for this server, over the city package's `open311.publicReads`. */
+  OPEN311_PUBLIC_READS: booleanish.optional(),
+  /** Largest total of Open311 media kept in the database, in MiB; uploads beyond it are refused. */
+  OPEN311_MEDIA_MAX_MB: z.coerce.number().int().min(0).max(1_000_000).default(1024),
 });
 
 export type Config = z.infer<typeof schema>;

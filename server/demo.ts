@@ -18,7 +18,7 @@ export async function ensureDemo(db: Database, { tickets, seed, log }: DemoOptio
   if (existing[0]!.n > 0) {
     // A previous first start was interrupted mid-load: start the demo over rather than keep half a year.
     log(`clearing ${existing[0]!.n.toLocaleString('en')} tickets left by an interrupted demo load…`);
-    await db.exec('TRUNCATE ticket_events, dispatches, ticket_callers, tickets');
+    await db.exec('TRUNCATE ticket_events, dispatches, ticket_callers, tickets CASCADE');
   }
   log(`generating the demo year: ${tickets.toLocaleString('en')} tickets (seed ${seed}); first start only…`);
   let lastLine = 0;

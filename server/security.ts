@@ -5,9 +5,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { errorBody } from './errors.ts';
 import { BadJsonValue, normaliseBlockAsync, normaliseDeep } from './validate.ts';
 import { open311Error, splitFormat } from './open311/format.ts';
+import { MAX_MEDIA_BYTES } from './open311/media.ts';
 
 export const MAX_JSON_BYTES = 64 * 1024;
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;
+export const MAX_OPEN311_MULTIPART_BYTES = MAX_MEDIA_BYTES + 256 * 1024;
 
 /**
  * The page runs only its own bundled code. MapLibre starts its workers from a same-origin file but
@@ -57,6 +59,12 @@ export function securityHeaders(opts: { connect?: string[] } = {}): MiddlewareHa
     if (secure()) all['Strict-Transport-Security'] = HSTS;
     const p = c.req.path;
     if ((p.startsWith('/api/') || p.startsWith('/open311/')) && !c.res.headers.has('cache-control') && !c.res.headers.has('etag')) all['Cache-Control'] = 'no-store';
+    if (p.startsWith('/open311/') && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
+      // Open311 reads are for other sites' apps too (never with credentials: '*' forbids them), and
+      // a request's media may be shown on their pages.
+      all['Access-Control-Allow-Origin'] = '*';
+      all['Cross-Origin-Resource-Policy'] = 'cross-origin';
+    }
     for (const [k, v] of Object.entries(all)) {
       try {
         c.res.headers.set(k, v);
@@ -72,9 +80,10 @@ export function securityHeaders(opts: { connect?: string[] } = {}): MiddlewareHa
 type BodyKind = 'json' | 'csv' | 'form';
 
 /** What each write path accepts; Open311 answers errors in the spec's own body. */
-function expectation(path: string): { kinds: BodyKind[]; max: number; open311: boolean } {
+function expectation(path: string, contentType: string): { kinds: BodyKind[]; max: number; open311: boolean } {
   if (path.startsWith('/api/import/')) return { kinds: ['csv'], max: MAX_CSV_BYTES, open311: false };
-  if (path.startsWith('/open311/')) return { kinds: ['form'], max: MAX_JSON_BYTES, open311: true };
+  // A multipart Open311 request may carry one media file (server/open311/media.ts) besides its fields.
+  if (path.startsWith('/open311/')) return { kinds: ['form'], max: kindOf(contentType) === 'multipart' ? MAX_OPEN311_MULTIPART_BYTES : MAX_JSON_BYTES, open311: true };
   return { kinds: ['json'], max: MAX_JSON_BYTES, open311: false };
 }
 
@@ -147,7 +156,7 @@ export function guardBodies(): MiddlewareHandler {
     if (!WRITES.has(c.req.method)) return next();
     // History imports stream their body into the importer (routes/historyImport.ts checks type and size).
     if (c.req.method === 'POST' && c.req.path === '/api/import/history') return next();
-    const want = expectation(c.req.path);
+    const want = expectation(c.req.path, c.req.header('content-type') ?? '');
     const declared = Number(c.req.header('content-length') ?? NaN);
     if (declared > want.max) return fail(c, want.open311, 413, 'too_large', `over ${want.max} bytes`, 'body');
     let bytes: Uint8Array;

@@ -50,6 +50,41 @@ export const boundaryFileSchema = z
   .refine((b) => (b.level === undefined) !== (b.levelProperty === undefined), { message: 'give exactly one of level and levelProperty', path: ['level'] });
 export type BoundaryFile = z.infer<typeof boundaryFileSchema>;
 
+/** One attribute of a service definition (GeoReport v2 "GET Service Definition"). */
+export const open311AttributeSchema = z
+  .object({
+    code: z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/, 'letters, digits, _ . - (1–50)'),
+    variable: z.boolean().default(true),
+    datatype: z.enum(['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist']),
+    required: z.boolean().default(false),
+    datatypeDescription: namesSchema.optional(),
+    order: z.number().int().min(1),
+    description: namesSchema,
+    values: z.array(z.object({ key: z.string().min(1).max(50), name: namesSchema })).max(100).optional(),
+  })
+  .refine((a) => (a.datatype.endsWith('valuelist') ? (a.values?.length ?? 0) > 0 : a.values === undefined), {
+    message: 'values are given for singlevaluelist and multivaluelist, and only for them',
+    path: ['values'],
+  });
+export type Open311Attribute = z.infer<typeof open311AttributeSchema>;
+
+export const open311SettingsSchema = z.object({
+  /** Service lists, definitions and requests readable without a session (never a caller's name or phone). OPEN311_PUBLIC_READS overrides. */
+  publicReads: z.boolean().default(false),
+  /** Public reads give locations snapped to a grid of this many metres, and the street/district instead of the address (0 = exact). */
+  coarsenMeters: z.number().min(0).max(5000).default(0),
+  /** Coordinate systems a client may declare with `crs` when filing (lat/long are WGS-84 unless declared). */
+  acceptCrs: z.array(z.enum(CRS_NAMES)).min(1).default(['WGS84']),
+  /** The jurisdiction_id clients may send (default: the city's code). */
+  jurisdictionId: z.string().min(1).max(100).optional(),
+  /** Discovery's contact and key_service texts. */
+  contact: text.optional(),
+  keyService: text.optional(),
+  /** Extra questions per service_code, as its service definition. */
+  attributes: z.record(z.string(), z.array(open311AttributeSchema).max(30)).default({}),
+});
+export type Open311Settings = z.infer<typeof open311SettingsSchema>;
+
 export const manifestSchema = z
   .object({
     schemaVersion: z.literal(1).default(1),
@@ -82,6 +117,8 @@ export const manifestSchema = z
     locateToleranceMeters: z.number().min(0).max(500).default(15),
     /** What the data notice says about where the boundaries come from. */
     provenance: namesSchema.optional(),
+    /** Open311 GeoReport v2 (server/open311/): what this city publishes and accepts. */
+    open311: open311SettingsSchema.optional(),
     /**
      * The demo's official accounts (`npm start`): a district and a street official of real regions
      * of this city. Without it the demo takes the first district and its first street by code.
@@ -100,6 +137,12 @@ export const manifestSchema = z
     if (order.some((o, i) => i > 0 && o <= order[i - 1]))
       ctx.addIssue({ code: 'custom', path: ['levels'], message: `levels must be listed top down: ${REGION_LEVELS.join(' → ')}` });
     if (m.grid && levels.includes('grid')) ctx.addIssue({ code: 'custom', path: ['grid'], message: 'the city has a grid level already; grid generation is for cities without one' });
+    for (const [service, attrs] of Object.entries(m.open311?.attributes ?? {})) {
+      for (const key of ['code', 'order'] as const) {
+        const seen = attrs.map((a) => a[key]);
+        if (new Set(seen).size !== seen.length) ctx.addIssue({ code: 'custom', path: ['open311', 'attributes', service], message: `an attribute ${key} is used twice` });
+      }
+    }
     m.boundaries.forEach((b, i) => {
       if (b.level && !levels.includes(b.level))
         ctx.addIssue({ code: 'custom', path: ['boundaries', i, 'level'], message: `level '${b.level}' is not among the city's levels` });

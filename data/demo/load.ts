@@ -80,7 +80,7 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
   const city = await resolveDemoCity(db, { profile: opts.profile, timeZone: opts.timeZone, policy: opts.policy, taxonomy: opts.taxonomy });
   const settings = resolveDemoProfile(city.profile, city.taxonomy, { locale: city.locale });
   const model = await loadRegionModel(db, { core: settings.core, regionWeights: settings.regionWeights });
-  if (opts.replace) await db.exec('TRUNCATE ticket_events, dispatches, ticket_callers, tickets');
+  if (opts.replace) await db.exec('TRUNCATE ticket_events, dispatches, ticket_callers, tickets CASCADE');
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets');
   if (existing[0].n > 0) throw new Error(`tickets already holds ${existing[0].n} rows: pass replace to regenerate the demo`);
 

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app.ts';
-import { errorBody, isDatabaseUnavailable, unavailable } from '../errors.ts';
+import { errorBody, isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailable } from '../errors.ts';
+import { formatOfPath, open311Error } from '../open311/format.ts';
 import { can } from './principal.ts';
 import { gateOf } from './policy.ts';
 import { CSRF_HEADER, readSession, SESSION_COOKIE } from './sessions.ts';
@@ -72,6 +73,9 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     const isApi = path.startsWith('/api/') || path.startsWith('/open311/');
     if (!isApi) return next();
     const gate = gateOf(c.req.method, path);
+    if (gate === 'open311_read' || gate === 'open311_api_key') return open311Gate(c, next);
+    if (gate === null && path.startsWith('/open311/') && !SAFE.has(c.req.method))
+      return open311Error(formatOfPath(path), 405, `${c.req.method} is not allowed on ${path}`, { Allow: 'GET, POST' });
     const unsafe = !SAFE.has(c.req.method);
     if (unsafe && crossSite(c)) return c.json(errorBody('forbidden', 'Origin: writes are accepted only from this dashboard', 'Origin'), 403);
     let principal;
@@ -100,6 +104,22 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     }
     return next();
   };
+}
+
+/**
+ * Open311 decides in its route, answering in the spec's error body: reads by the city's setting or
+ * the reader's session, writes by the api_key they carry. A write's key is not ambient (no cookie
+ * can stand in for it), so neither the Origin check nor a CSRF token applies to it.
+ */
+async function open311Gate(c: Context, next: () => Promise<void>) {
+  try {
+    const principal = await readSession(c.get('db'), getCookie(c, SESSION_COOKIE));
+    if (principal) c.set('principal', principal);
+  } catch (e) {
+    if (isDatabaseUnavailable(e)) return open311Error(formatOfPath(c.req.path), 503, 'the service is unavailable; retry shortly', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    throw e;
+  }
+  await next();
 }
 
 const csrfOk = (c: Context, token: string) => safeEqual(c.req.header(CSRF_HEADER) ?? '', token);

@@ -3,7 +3,12 @@
 // app has no entry here.
 import type { Capability } from './roles.ts';
 
-export type Gate = Capability | 'public' | 'signed_in';
+/**
+ * 'open311_read': requests, tokens and media of Open311 — the route lets in a signed-in reader (their
+ * jurisdiction) or, where the city publishes reads, anyone; 'open311_api_key': filing a request,
+ * which the route allows only with a valid api_key (the spec's 403 otherwise).
+ */
+export type Gate = Capability | 'public' | 'signed_in' | 'open311_read' | 'open311_api_key';
 
 /** A unit works the tickets sent to it; everything else on a ticket is the hotline's. */
 export const UNIT_ACTIONS = ['accept', 'progress', 'return', 'report', 'defer', 'reply'] as const;
@@ -28,10 +33,11 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['POST', new RegExp(`^/api/tickets/\\d+/(${UNIT_ACTIONS.join('|')})$`), 'unit_actions'],
   ['POST', /^\/api\/tickets\/\d+\/[a-z-]+$/, 'hotline_actions'],
   ['POST', /^\/api\/forecast\/intervention-effect$/, 'plan'],
-  // Open311 GeoReport v2: service discovery is public; requests are read or filed by signed-in users.
+  // Open311 GeoReport v2: discovery and services are public; requests are read by readers or, where
+  // the city publishes them, by anyone (server/open311/settings.ts); filing needs an api_key.
   ['GET', /^\/open311\/v2\/(discovery|services)(\/[^/]+|\.[a-z]+)?$/, 'public'],
-  ['GET', /^\/open311\/v2\//, 'read'],
-  ['POST', /^\/open311\/v2\//, 'intake'],
+  ['GET', /^\/open311\/v2\//, 'open311_read'],
+  ['POST', /^\/open311\/v2\//, 'open311_api_key'],
 ];
 
 /** The gate of a request; null = no rule (refused for writes, not an API path for reads). */

@@ -1,184 +1,379 @@
-// Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2/: services,
-// service definitions, requests (GET with filters, POST with api_key), one request, tokens.
-// Every error answers in the spec's body and in the format the path asked for.
+// Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2/: discovery,
+// services, service definitions, requests (GET with the spec's filters and the page/page_size
+// extension, POST with api_key), one request, tokens, and the media uploaded with a request.
+// Every answer and every error is in the spec's shape, in the format the path asks for. Who reads:
+// a signed-in reader (their jurisdiction, exact places), or anyone when the city publishes reads
+// (open311.publicReads / OPEN311_PUBLIC_READS: city-wide, places coarsened as the city says) —
+// never a caller's name or phone, which no query here selects.
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app.ts';
+import type { Queryable } from '../../db/client.ts';
 import { readApiKey } from '../auth/apiKeys.ts';
+import { can } from '../auth/principal.ts';
+import { scopeClause } from '../auth/scope.ts';
 import { RETRY_AFTER_SECONDS } from '../errors.ts';
 import { UnknownCodeError } from '../filters.ts';
+import { normaliseDeep } from '../validate.ts';
 import { intakeQueue, IntakeUnavailable } from '../intake/groupCommit.ts';
 import { intakeSchema } from '../intake/normalise.ts';
 import { defaultSettings } from '../intake/settings.ts';
+import { attributeFields, isW3cInstant, validateAttributes } from '../open311/attributes.ts';
 import { open311Error, render, splitFormat, type Format } from '../open311/format.ts';
-import { service, serviceRequest, STATUS_FILTER, type RequestRow, type ServiceRow } from '../open311/mapping.ts';
-import { limitBody } from './lifecycle.ts';
-import { scopeClause } from '../auth/scope.ts';
-import { activeCity } from '../city.ts';
+import { serviceDefinition, service, serviceRequest, STATUS_FILTER, type RequestRow, type ServiceRow, type View } from '../open311/mapping.ts';
+import { checkMedia, TYPE_OF_EXTENSION } from '../open311/media.ts';
+import { mediaBudgetBytes, open311Settings, type Open311Effective } from '../open311/settings.ts';
+import type { Locale } from '../../data/city/manifest.ts';
+import type { Scope } from '../auth/principal.ts';
 
+export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 const DEFAULT_DAYS = 90;
-const MAX_REQUESTS = 1000;
+/** "Default query limit is a span of 90 days or first 1000 requests returned." */
+export const MAX_REQUESTS = 1000;
+const DAY_MS = 86_400_000;
 
-/** A name in the city's own language (its package's locale), the other language as fallback. */
-const localName = (alias: string) =>
-  activeCity()?.locale === 'en' ? `COALESCE(NULLIF(${alias}.name_en, ''), ${alias}.name_zh)` : `COALESCE(NULLIF(${alias}.name_zh, ''), ${alias}.name_en)`;
-const servicesSql = () => `SELECT c.code, ${localName('c')} AS name_zh, ${localName('g')} AS group_zh, c.urgency FROM categories c JOIN category_groups g ON g.code = c.group_code`;
+/** A name column in the city's language, the other language as fallback; and the other language alone. */
+const localName = (alias: string, locale: Locale) =>
+  locale === 'en' ? `COALESCE(NULLIF(${alias}.name_en, ''), ${alias}.name_zh)` : `COALESCE(NULLIF(${alias}.name_zh, ''), ${alias}.name_en)`;
+const otherName = (alias: string, locale: Locale) => (locale === 'en' ? `NULLIF(${alias}.name_zh, '')` : `NULLIF(${alias}.name_en, '')`);
 
-const requestSql = () => `
-  SELECT t.id::int AS id, t.status, t.category_code, ${localName('c')} AS service_name, t.description, t.address,
-         ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at, t.updated_at, t.resolve_due_at,
-         (SELECT d.unit_code FROM dispatches d WHERE d.ticket_id = t.id AND d.active AND d.role = 'territorial' ORDER BY d.id DESC LIMIT 1) AS agency,
-         (SELECT e.note FROM ticket_events e WHERE e.ticket_id = t.id AND e.note IS NOT NULL ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status_notes
-  FROM tickets t JOIN categories c ON c.code = t.category_code`;
+const servicesSql = (l: Locale) =>
+  `SELECT c.code, ${localName('c', l)} AS name, ${otherName('c', l)} AS name_alt, ${localName('g', l)} AS group_name, ${otherName('g', l)} AS group_alt
+   FROM categories c JOIN category_groups g ON g.code = c.group_code`;
 
-const fmtOf = (c: Context, name: string): [string, Format] | null => splitFormat(name);
+// The unit a request is dispatched to: the active territorial dispatch first, else the latest.
+// status_notes is the unit's reply; no column of ticket_callers is ever selected here.
+const requestSql = (l: Locale) => `
+  SELECT t.id::text AS id, t.status, t.category_code, ${localName('c', l)} AS service_name, t.description, t.address,
+         ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at, t.updated_at, t.closed_at, t.resolve_due_at,
+         CASE WHEN d.unit_kind = 'street' THEN ${localName('ur', l)} ELSE ${localName('ud', l)} END AS agency,
+         rep.note AS reply_note,
+         NULLIF(concat_ws(', ', ${localName('rs', l)}, ${localName('rd', l)}), '') AS area,
+         CASE WHEN m.bytes IS NOT NULL THEN 'upload' WHEN m.url IS NOT NULL THEN 'url' END AS media_kind,
+         CASE m.content_type WHEN 'image/jpeg' THEN 'jpg' WHEN 'image/png' THEN 'png' END AS media_ext,
+         m.url AS media_url
+  FROM tickets t
+  JOIN categories c ON c.code = t.category_code
+  LEFT JOIN LATERAL (SELECT x.unit_code, x.unit_kind FROM dispatches x WHERE x.ticket_id = t.id
+                     ORDER BY x.active DESC, (x.role = 'territorial') DESC, x.id DESC LIMIT 1) d ON true
+  LEFT JOIN regions ur ON d.unit_kind = 'street' AND ur.code = d.unit_code
+  LEFT JOIN departments ud ON d.unit_kind <> 'street' AND ud.code = d.unit_code
+  LEFT JOIN LATERAL (SELECT e.note FROM ticket_events e WHERE e.ticket_id = t.id AND e.type = 'replied' AND coalesce(e.note, '') <> ''
+                     ORDER BY e.at DESC, e.id DESC LIMIT 1) rep ON true
+  LEFT JOIN regions rs ON rs.code = t.street_code
+  LEFT JOIN regions rd ON rd.code = t.district_code
+  LEFT JOIN open311_media m ON m.ticket_id = t.id`;
 
-/** Service discovery (GeoReport v2): this one endpoint, at PUBLIC_ORIGIN when set, else as the request reached it. */
-function discovery(c: Context) {
+/** This endpoint's base URL: PUBLIC_ORIGIN when set, else as the request reached it. */
+function baseUrl(c: Context): string {
   const origin = process.env.PUBLIC_ORIGIN?.split(',')[0]?.trim().replace(/\/+$/, '') || new URL(c.req.url).origin;
-  const changeset = '2026-12-01T00:00:00Z';
+  return `${origin}/open311/v2`;
+}
+
+/** The spec: "A null parameter should be treated as equivalent to a non-declared parameter". */
+const param = (c: Context, k: string) => {
+  const v = c.req.query(k)?.trim();
+  return v ? v : undefined;
+};
+
+/** 404 when the client names a jurisdiction this endpoint does not serve (single-jurisdiction: optional). */
+function wrongJurisdiction(format: Format, s: Open311Effective, given: string | undefined): Response | null {
+  if (!given || !s.jurisdictionId || given === s.jurisdictionId) return null;
+  return open311Error(format, 404, `jurisdiction_id ${given} not found; this endpoint serves ${s.jurisdictionId}`);
+}
+
+interface Reader {
+  /** null = the public: city-wide. */
+  scope: Scope | null;
+  view: View;
+}
+
+/** A signed-in reader (their scope, exact places) or the public when this city publishes reads. */
+function readerOf(c: Context<AppEnv>, format: Format, s: Open311Effective): Reader | Response {
+  const p = c.get('principal');
+  if (p && can(p, 'read')) return { scope: p.scope, view: { base: baseUrl(c), coarsenMeters: 0 } };
+  if (s.publicReads) return { scope: null, view: { base: baseUrl(c), coarsenMeters: s.coarsenMeters } };
+  return open311Error(format, 403, 'Open311 requests are not public here: read them with a signed-in session (api_key files requests only)');
+}
+
+async function changeset(db: Queryable): Promise<string> {
+  // The services or their definitions change when a city package or taxonomy is imported.
+  const [r] = await db.query<{ at: Date | string | null }>(`SELECT max(updated_at) AS at FROM meta WHERE key IN ('city', 'taxonomy')`);
+  return new Date(r?.at ?? '2026-12-01T00:00:00Z').toISOString();
+}
+
+async function discovery(c: Context<AppEnv>, s: Open311Effective) {
+  const at = await changeset(c.get('db'));
   return {
-    changeset,
-    contact: 'The 12345 hotline operations office',
-    key_service: 'API keys are issued by the hotline’s administrators (npm run accounts -- api-key <name>)',
-    endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${origin}/open311/v2`, changeset, type: 'production', formats: ['application/json', 'text/xml'] }],
+    changeset: at,
+    contact: s.contact ?? 'The hotline operations office (12345 / 311) that runs this service',
+    key_service: s.keyService ?? 'API keys are issued by the hotline administrators: npm run accounts -- api-key <name>',
+    endpoints: [{ specification: SPECIFICATION, url: baseUrl(c), changeset: at, type: 'production', formats: ['text/xml', 'application/json'] }],
   };
 }
-const isInstant = (s: string) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s));
+
+type Filter = { where: string[]; params: unknown[]; limit: number; offset: number };
+
+/** The GET requests filters, or a 400 naming the parameter. */
+function requestFilter(c: Context, format: Format, scope: Scope | null, now: number): Filter | Response {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  // the reader's jurisdiction holds even with service_request_id (which drops every other filter)
+  const own = scope ? scopeClause(scope, params) : null;
+  if (own) where.push(own);
+  const bad = (k: string, why: string) => open311Error(format, 400, `${k}: ${why}`);
+  const int = (k: string, lo: number, hi: number, dflt: number): number | Response => {
+    const v = param(c, k);
+    if (v === undefined) return dflt;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < lo || Number(v) > hi) return bad(k, `a whole number from ${lo} to ${hi}`);
+    return Number(v);
+  };
+  const size = int('page_size', 1, MAX_REQUESTS, MAX_REQUESTS);
+  if (size instanceof Response) return size;
+  const page = int('page', 1, 1_000_000, 1);
+  if (page instanceof Response) return page;
+  const ids = param(c, 'service_request_id');
+  if (ids) {
+    // "This overrides all other arguments."
+    const list = ids.split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.length > MAX_REQUESTS) return bad('service_request_id', `at most ${MAX_REQUESTS} ids`);
+    if (!list.every((s) => /^\d{1,15}$/.test(s))) return bad('service_request_id', 'a comma-separated list of request ids');
+    params.push(list);
+    where.push(`t.id = ANY($${params.length}::bigint[])`);
+    return { where, params, limit: size, offset: (page - 1) * size };
+  }
+  const codes = param(c, 'service_code');
+  if (codes) {
+    params.push(codes.split(',').map((s) => s.trim()).filter(Boolean));
+    where.push(`t.category_code = ANY($${params.length}::text[])`);
+  }
+  const dates: Record<'start_date' | 'end_date', number | undefined> = { start_date: undefined, end_date: undefined };
+  for (const k of ['start_date', 'end_date'] as const) {
+    const v = param(c, k);
+    if (v === undefined) continue;
+    if (!isW3cInstant(v)) return bad(k, 'not a W3C date-time (e.g. 2010-01-01T00:00:00Z)');
+    dates[k] = Date.parse(v);
+  }
+  if (dates.start_date !== undefined && dates.end_date !== undefined && dates.start_date > dates.end_date) return bad('start_date', 'after end_date');
+  // Neither: the most recent 90 days. end_date alone: the 90 days before it. start_date alone: since then.
+  const start = dates.start_date ?? (dates.end_date ?? now) - DEFAULT_DAYS * DAY_MS;
+  params.push(new Date(start).toISOString());
+  where.push(`t.received_at >= $${params.length}`);
+  if (dates.end_date !== undefined) {
+    params.push(new Date(dates.end_date).toISOString());
+    where.push(`t.received_at <= $${params.length}`);
+  }
+  const status = param(c, 'status');
+  if (status) {
+    const wanted = status.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!wanted.every((s) => s === 'open' || s === 'closed')) return bad('status', 'open, closed or both (comma-separated)');
+    params.push(wanted.flatMap((s) => STATUS_FILTER[s as 'open' | 'closed']));
+    where.push(`t.status = ANY($${params.length}::text[])`);
+  }
+  return { where, params, limit: size, offset: (page - 1) * size };
+}
+
+const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 export const open311 = new Hono<AppEnv>()
+  .get('/services/:name', async (c) => {
+    const f = splitFormat(c.req.param('name'));
+    if (!f) return open311Error('json', 404, 'Service definitions are services/{service_code}.json or .xml');
+    const [code, format] = f;
+    const s = open311Settings();
+    const wrong = wrongJurisdiction(format, s, param(c, 'jurisdiction_id'));
+    if (wrong) return wrong;
+    const rows = await c.get('db').query<{ code: string }>(`SELECT code FROM categories WHERE code = $1`, [code]);
+    if (!rows[0]) return open311Error(format, 404, `service_code ${code} not found`);
+    return render(format, 200, 'service_definition', serviceDefinition(code, s.attributes[code] ?? [], s.locale));
+  })
+  .get('/requests/:name', async (c) => {
+    const f = splitFormat(c.req.param('name'));
+    if (!f) return open311Error('json', 404, 'A request is requests/{service_request_id}.json or .xml');
+    const [id, format] = f;
+    const s = open311Settings();
+    const wrong = wrongJurisdiction(format, s, param(c, 'jurisdiction_id'));
+    if (wrong) return wrong;
+    const reader = readerOf(c, format, s);
+    if (reader instanceof Response) return reader;
+    if (!/^\d{1,15}$/.test(id)) return open311Error(format, 404, `service_request_id ${id} not found`);
+    const params: unknown[] = [id];
+    const own = reader.scope ? scopeClause(reader.scope, params) : null;
+    // outside the reader's jurisdiction reads as missing
+    const rows = await c.get('db').query<RequestRow>(`${requestSql(s.locale)} WHERE t.id = $1::bigint${own ? ` AND ${own}` : ''}`, params);
+    if (!rows[0]) return open311Error(format, 404, `service_request_id ${id} not found`);
+    return render(format, 200, 'service_requests', rows.map((r) => serviceRequest(r, reader.view)));
+  })
+  .get('/tokens/:name', async (c) => {
+    const f = splitFormat(c.req.param('name'));
+    if (!f) return open311Error('json', 404, 'A token is tokens/{token}.json or .xml');
+    const [token, format] = f;
+    const s = open311Settings();
+    const wrong = wrongJurisdiction(format, s, param(c, 'jurisdiction_id'));
+    if (wrong) return wrong;
+    const reader = readerOf(c, format, s);
+    if (reader instanceof Response) return reader;
+    const params: unknown[] = [`open311:${token}`];
+    const own = reader.scope ? scopeClause(reader.scope, params) : null;
+    const rows = await c.get('db').query<{ id: string }>(`SELECT t.id::text AS id FROM tickets t WHERE t.idempotency_key = $1${own ? ` AND ${own}` : ''}`, params);
+    if (!rows[0]) return open311Error(format, 404, `token ${token} not found`);
+    return render(format, 200, 'service_requests', [{ service_request_id: rows[0].id, token }]);
+  })
+  .get('/media/:name', async (c) => {
+    const m = /^(\d{1,15})\.(jpg|png)$/.exec(c.req.param('name'));
+    if (!m) return open311Error('json', 404, `media ${c.req.param('name')} not found`);
+    const s = open311Settings();
+    const reader = readerOf(c, 'json', s);
+    if (reader instanceof Response) return reader;
+    const params: unknown[] = [m[1], TYPE_OF_EXTENSION[m[2]!]];
+    const own = reader.scope ? scopeClause(reader.scope, params) : null;
+    const rows = await c.get('db').query<{ bytes: Uint8Array }>(
+      `SELECT m.bytes FROM open311_media m JOIN tickets t ON t.id = m.ticket_id
+       WHERE m.ticket_id = $1::bigint AND m.content_type = $2 AND m.bytes IS NOT NULL${own ? ` AND ${own}` : ''}`,
+      params,
+    );
+    if (!rows[0]) return open311Error('json', 404, `media ${c.req.param('name')} not found`);
+    const bytes = new Uint8Array(rows[0].bytes);
+    return new Response(bytes, { headers: { 'content-type': TYPE_OF_EXTENSION[m[2]!]!, 'content-length': String(bytes.length), 'content-disposition': 'inline' } });
+  })
   .get('/:name', async (c) => {
-    const f = fmtOf(c, c.req.param('name'));
+    const f = splitFormat(c.req.param('name'));
     if (!f) return open311Error('json', 404, `No such resource: ${c.req.param('name')}`);
     const [res, format] = f;
     const db = c.get('db');
+    const s = open311Settings();
+    if (res === 'discovery') return render(format, 200, 'discovery', await discovery(c, s));
+    if (res !== 'services' && res !== 'requests') return open311Error(format, 404, `No such resource: ${res}`);
+    const wrong = wrongJurisdiction(format, s, param(c, 'jurisdiction_id'));
+    if (wrong) return wrong;
     if (res === 'services') {
-      const rows = await db.query<ServiceRow>(`${servicesSql()} ORDER BY c.code`);
-      return render(format, 200, 'services', 'service', rows.map(service));
+      const rows = await db.query<ServiceRow>(`${servicesSql(s.locale)} ORDER BY c.code`);
+      return render(format, 200, 'services', rows.map((r) => service(r, s.attributes[r.code] ?? [])));
     }
-    if (res === 'discovery') return render(format, 200, 'discovery', 'discovery', discovery(c));
-    if (res !== 'requests') return open311Error(format, 404, `No such resource: ${res}`);
-    const q = c.req.query();
-    const params: unknown[] = [];
-    const where: string[] = [];
-    // the reader's jurisdiction holds even with service_request_id (which drops every other filter)
-    const own = scopeClause(c.get('principal').scope, params);
-    if (own) where.push(own);
-    if (q.service_request_id) {
-      // The spec: with service_request_id, all other filters are ignored.
-      const ids = q.service_request_id.split(',').map((s) => s.trim());
-      if (!ids.every((s) => /^\d{1,15}$/.test(s))) return open311Error(format, 400, 'service_request_id: not a request id');
-      params.push(ids.map(Number));
-      where.push(`t.id = ANY($${params.length}::bigint[])`);
-    } else {
-      if (q.service_code) {
-        params.push(q.service_code.split(',').map((s) => s.trim()));
-        where.push(`t.category_code = ANY($${params.length}::text[])`);
-      }
-      for (const k of ['start_date', 'end_date'] as const) if (q[k] !== undefined && !isInstant(q[k])) return open311Error(format, 400, `${k}: not a W3C date-time`);
-      const end = q.end_date ? new Date(q.end_date) : null;
-      const start = q.start_date ? new Date(q.start_date) : new Date((end?.getTime() ?? Date.now()) - DEFAULT_DAYS * 86_400_000);
-      params.push(start.toISOString());
-      where.push(`t.received_at >= $${params.length}`);
-      if (end) {
-        params.push(end.toISOString());
-        where.push(`t.received_at <= $${params.length}`);
-      }
-      if (q.status) {
-        const wanted = q.status.split(',').map((s) => s.trim());
-        if (!wanted.every((s) => s === 'open' || s === 'closed')) return open311Error(format, 400, 'status: must be open or closed');
-        params.push(wanted.flatMap((s) => STATUS_FILTER[s as 'open' | 'closed']));
-        where.push(`t.status = ANY($${params.length}::text[])`);
-      }
-    }
-    const rows = await db.query<RequestRow>(`${requestSql()} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, t.id DESC LIMIT ${MAX_REQUESTS}`, params);
-    return render(format, 200, 'service_requests', 'request', rows.map(serviceRequest));
+    const reader = readerOf(c, format, s);
+    if (reader instanceof Response) return reader;
+    const filter = requestFilter(c, format, reader.scope, Date.now());
+    if (filter instanceof Response) return filter;
+    const rows = await db.query<RequestRow>(
+      `${requestSql(s.locale)} WHERE ${filter.where.join(' AND ') || 'true'} ORDER BY t.received_at DESC, t.id DESC LIMIT ${filter.limit} OFFSET ${filter.offset}`,
+      filter.params,
+    );
+    return render(format, 200, 'service_requests', rows.map((r) => serviceRequest(r, reader.view)));
   })
-  .get('/services/:name', async (c) => {
-    const f = fmtOf(c, c.req.param('name'));
-    if (!f) return open311Error('json', 404, 'Service definitions are services/{code}.json or .xml');
-    const [code, format] = f;
-    const rows = await c.get('db').query<ServiceRow>(`${servicesSql()} WHERE c.code = $1`, [code]);
-    if (!rows[0]) return open311Error(format, 404, `service_code ${code} not found`);
-    // No extra attributes are asked of the citizen: metadata is false and the list is empty.
-    return render(format, 200, 'service_definition', 'service_definition', { service_code: code, attributes: [] });
-  })
-  .get('/requests/:name', async (c) => {
-    const f = fmtOf(c, c.req.param('name'));
-    if (!f) return open311Error('json', 404, 'Requests are requests/{id}.json or .xml');
-    const [id, format] = f;
-    if (!/^\d{1,15}$/.test(id)) return open311Error(format, 404, `service_request_id ${id} not found`);
-    const params: unknown[] = [Number(id)];
-    const own = scopeClause(c.get('principal').scope, params);
-    // outside the reader's jurisdiction reads as missing
-    const rows = await c.get('db').query<RequestRow>(`${requestSql()} WHERE t.id = $1${own ? ` AND ${own}` : ''}`, params);
-    if (!rows[0]) return open311Error(format, 404, `service_request_id ${id} not found`);
-    return render(format, 200, 'service_requests', 'request', rows.map(serviceRequest));
-  })
-  .get('/tokens/:name', async (c) => {
-    const f = fmtOf(c, c.req.param('name'));
-    if (!f) return open311Error('json', 404, 'Tokens are tokens/{token}.json or .xml');
-    const [token, format] = f;
-    const params: unknown[] = [`open311:${token}`];
-    const own = scopeClause(c.get('principal').scope, params);
-    const rows = await c.get('db').query<{ id: number }>(`SELECT t.id::int AS id FROM tickets t WHERE t.idempotency_key = $1${own ? ` AND ${own}` : ''}`, params);
-    if (!rows[0]) return open311Error(format, 404, `token ${token} not found`);
-    return render(format, 200, 'service_requests', 'request', [{ service_request_id: String(rows[0].id), token }]);
-  })
-  .post('/:name', limitBody(), async (c) => {
-    const f = fmtOf(c, c.req.param('name'));
-    if (!f || f[0] !== 'requests') return open311Error(f?.[1] ?? 'json', 404, `No such resource: ${c.req.param('name')}`);
+  .post('/:name', async (c) => {
+    const f = splitFormat(c.req.param('name'));
+    if (!f || f[0] !== 'requests') return open311Error(f?.[1] ?? 'json', 404, `No such resource: POST ${c.req.param('name')}`);
     const format = f[1];
-    let form: Record<string, string | File | (string | File)[]>;
+    const db = c.get('db');
+    const s = open311Settings();
+    let form: Record<string, unknown>;
     try {
-      form = await c.req.parseBody();
+      form = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
     } catch {
-      return open311Error(format, 400, 'body: not form data');
+      return open311Error(format, 400, 'body: not form data (send application/x-www-form-urlencoded or multipart/form-data)');
     }
-    const str = (k: string) => {
-      const v = form[k] ?? c.req.query(k);
+    const str = (k: string): string | undefined => {
+      const raw = first(form[k]) ?? c.req.query(k);
+      // multipart fields are not normalised at the edge (security.ts): NFC, no control characters
+      const v = typeof raw === 'string' ? (normaliseDeep(raw) as string) : raw;
       return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
     };
+    const bad = (k: string, why: string, status = 400) => open311Error(format, status, `${k}: ${why}`);
+    const wrong = wrongJurisdiction(format, s, str('jurisdiction_id'));
+    if (wrong) return wrong;
+    // The spec asks every POST for a key (403 when missing or wrong), signed-in users included.
     const key = str('api_key');
-    // The spec asks every POST for a key, signed-in dispatchers included (stored keys or OPEN311_API_KEYS).
-    if (!key || !(await readApiKey(c.get('db'), key))) return open311Error(format, 403, 'api_key: missing or invalid');
+    if (!key) return bad('api_key', 'missing: POST requests need an api_key', 403);
+    if (!(await readApiKey(db, key))) return bad('api_key', 'not a valid key', 403);
     const code = str('service_code');
-    if (!code) return open311Error(format, 400, 'service_code: required');
+    if (!code) return bad('service_code', 'required');
+    const known = await db.query(`SELECT 1 FROM categories WHERE code = $1`, [code]);
+    if (known.length === 0) return bad('service_code', `${code} not found`, 404);
+
     const lat = str('lat');
     const lon = str('long');
-    const num = (s: string | undefined) => (s === undefined ? null : /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN);
-    const token = c.req.header('idempotency-key')?.slice(0, 150) ?? randomUUID();
-    const name = [str('last_name'), str('first_name')].filter(Boolean).join('');
+    if ((lat === undefined) !== (lon === undefined)) return bad(lat === undefined ? 'lat' : 'long', 'lat and long are sent together');
+    const address = str('address_string');
+    if (lat === undefined && !address)
+      return bad(str('address_id') ? 'address_id' : 'lat/long or address_string', str('address_id') ? 'not known here: send lat/long or address_string' : 'a location is required');
+    const num = (k: string, s0: string, lim: number): number | Response =>
+      /^[-+]?\d{1,3}(\.\d{1,15})?$/.test(s0) && Math.abs(Number(s0)) <= lim ? Number(s0) : bad(k, `not a WGS-84 ${k === 'lat' ? 'latitude (-90 to 90)' : 'longitude (-180 to 180)'}`);
+    const latN = lat === undefined ? null : num('lat', lat, 90);
+    if (latN instanceof Response) return latN;
+    const lonN = lon === undefined ? null : num('long', lon, 180);
+    if (lonN instanceof Response) return lonN;
+    const crs = (str('crs') ?? 'WGS84').toUpperCase().replace(/[^A-Z0-9]/g, '');
+    if (!(s.acceptCrs as string[]).includes(crs)) return bad('crs', `this city accepts ${s.acceptCrs.join(', ')}`);
+
+    const attrs = validateAttributes(code, s.attributes[code] ?? [], attributeFields(form));
+    if (!attrs.ok) return bad(attrs.field, attrs.message);
+
+    // media: an uploaded image (multipart) or the client's own media_url, not both
+    const file = first(form.media);
+    const mediaUrl = str('media_url');
+    let media: { type: string; bytes: Uint8Array } | { url: string } | null = null;
+    if (file !== undefined && typeof file !== 'string') {
+      if (mediaUrl) return bad('media', 'send media or media_url, not both');
+      const checked = checkMedia(new Uint8Array(await (file as File).arrayBuffer()));
+      if (!checked.ok) return bad('media', checked.message);
+      const [{ used }] = (await db.query<{ used: string }>(`SELECT coalesce(sum(byte_size), 0)::text AS used FROM open311_media`)) as [{ used: string }];
+      if (Number(used) + checked.bytes.length > mediaBudgetBytes()) return bad('media', 'the media store is full; send the request without media');
+      media = { type: checked.type, bytes: checked.bytes };
+    } else if (mediaUrl) {
+      let u: URL | null = null;
+      try {
+        u = new URL(mediaUrl);
+      } catch {
+        u = null;
+      }
+      if (!u || !/^https?:$/.test(u.protocol) || mediaUrl.length > 2000) return bad('media_url', 'an http(s) URL of at most 2000 characters');
+      media = { url: u.href };
+    } else if (typeof file === 'string' && file.trim() !== '') {
+      return bad('media', 'send the file as multipart/form-data, or a media_url');
+    }
+
+    const given = str('first_name');
+    const family = str('last_name');
+    const name = s.locale === 'en' ? [given, family].filter(Boolean).join(' ') : [family, given].filter(Boolean).join('');
     const parsed = intakeSchema.safeParse({
       kind: 'complaint',
       channel: 'app',
       category: code,
       description: str('description') ?? '',
-      address: str('address_string') ?? null,
-      lon: num(lon),
-      lat: num(lat),
-      crs: 'WGS84',
+      address: address ?? null,
+      lon: lonN,
+      lat: latN,
+      crs,
       callerName: name || null,
       callerPhone: str('phone') ?? null,
-      idempotencyKey: `open311:${token}`,
+      idempotencyKey: `open311:${c.req.header('idempotency-key')?.slice(0, 150) ?? randomUUID()}`,
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = ({ lon: 'long', address: 'lat/long or address_string', category: 'service_code', callerPhone: 'phone', callerName: 'first_name' } as Record<string, string>)[String(issue?.path[0])] ?? String(issue?.path[0] ?? 'request');
-      return open311Error(format, 400, `${field}: ${issue?.message ?? 'invalid'}`);
+      const field = ({ lon: 'long', address: 'address_string', category: 'service_code', callerPhone: 'phone', callerName: 'first_name', idempotencyKey: 'Idempotency-Key' } as Record<string, string>)[String(issue?.path[0])] ?? String(issue?.path[0] ?? 'request');
+      return bad(field, issue?.message ?? 'invalid');
     }
     try {
-      const r = await intakeQueue(c.get('db')).submit(parsed.data, defaultSettings());
-      return render(format, r.created ? 201 : 200, 'service_requests', 'request', [{ service_request_id: String(r.id), token, service_notice: null, account_id: null }]);
+      const r = await intakeQueue(db).submit(parsed.data, defaultSettings());
+      if (r.created) {
+        if (Object.keys(attrs.values).length)
+          await db.query(`INSERT INTO open311_attributes (ticket_id, service_code, attributes) VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING`, [r.id, code, JSON.stringify(attrs.values)]);
+        if (media && 'bytes' in media)
+          await db.query(`INSERT INTO open311_media (ticket_id, content_type, bytes, byte_size) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [r.id, media.type, media.bytes, media.bytes.length]);
+        else if (media) await db.query(`INSERT INTO open311_media (ticket_id, url) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [r.id, media.url]);
+      }
+      return render(format, r.created ? 201 : 200, 'service_requests', [{ service_request_id: String(r.id), service_notice: null, account_id: null }]);
     } catch (e) {
-      if (e instanceof UnknownCodeError) return open311Error(format, 400, `service_code: ${code} not found`);
+      if (e instanceof UnknownCodeError) return bad('service_code', `${code} not found`, 404);
       if (e instanceof IntakeUnavailable) {
         // Same retry hint as the JSON API's 503, so one client back-off serves both.
-        const res = open311Error(format, 503, 'the request could not be stored; retry shortly');
-        res.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
-        return res;
+        return open311Error(format, 503, 'the request could not be stored; retry shortly', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
       }
       throw e;
     }
   })
-  .all('*', (c) => open311Error('json', 404, `No such endpoint: ${c.req.method} ${c.req.path}`));
+  .all('*', (c) => {
+    const format = splitFormat(c.req.path.split('/').pop() ?? '')?.[1] ?? 'json';
+    return open311Error(format, c.req.method === 'GET' || c.req.method === 'HEAD' ? 404 : 405, `No such endpoint: ${c.req.method} ${c.req.path}`);
+  });
+
