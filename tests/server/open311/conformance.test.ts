@@ -108,7 +108,7 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
       { service_code: 'noise.night_construction', lat: '39.05', long: '116.02', description: '夜里两点还在打桩' },
       { service_code: 'water.pipe_leak', lat: '39.05', long: '116.30', description: '管道漏水' },
       { service_code: 'water.outage', address_string: '乙区某小区', 'attribute[SCOPE]': 'unit' },
-    ]) {
+    ] as Record<string, string>[]) {
       const res = await post('requests.json', { api_key: key, ...form });
       expect(res.status, await res.clone().text()).toBe(201);
       filed.push({ id: ((await res.json()) as any[])[0].service_request_id, at: Date.now() });
@@ -306,7 +306,7 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
         await db.query(`UPDATE tickets SET received_at = now() WHERE id = $1`, [outage]);
       }
       // paging (the page / page_size extension) within the 1000 limit
-      const all = (await get('requests.json').then((r) => r.json())) as any[];
+      const all = (await (await get('requests.json')).json()) as any[];
       const page = async (n: number) => ((await (await get(`requests.json?page_size=2&page=${n}`)).json()) as any[]).map((r) => r.service_request_id);
       const pages: string[] = [];
       for (let n = 1; n <= Math.ceil(all.length / 2) + 1; n++) pages.push(...(await page(n)));
