@@ -29,6 +29,7 @@ interface Sample {
   category: string;
   kind: IntakeInput['kind'];
   channel: IntakeInput['channel'];
+  description: string;
 }
 
 async function sampleTicket(db: Database): Promise<Sample | null> {
@@ -36,7 +37,7 @@ async function sampleTicket(db: Database): Promise<Sample | null> {
   if (span?.lo == null || span.hi == null) return null;
   const pick = Math.floor(span.lo + Math.random() * (span.hi - span.lo + 1));
   const rows = await db.query<Sample>(
-    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, category_code AS category, kind, channel
+    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, category_code AS category, kind, channel, description
      FROM tickets WHERE id >= $1 AND location_status = 'located' ORDER BY id LIMIT 1`,
     [pick],
   );
@@ -51,7 +52,7 @@ export async function fileDemoTicket(db: Database, now = new Date()): Promise<nu
   if (!s) return null;
   const r = await intakeTicket(
     db,
-    { kind: s.kind, channel: s.channel, category: s.category, description: '', lon: Number(s.lon) + jitter(), lat: Number(s.lat) + jitter(), crs: 'WGS84' },
+    { kind: s.kind, channel: s.channel, category: s.category, description: s.description ?? '', lon: Number(s.lon) + jitter(), lat: Number(s.lat) + jitter(), crs: 'WGS84' },
     defaultSettings(),
     now,
   );
@@ -71,7 +72,9 @@ async function advanceOne(db: Database, now: Date): Promise<void> {
     await applyAction(db, t.id, 'accept', {}, now);
     return;
   }
-  await applyAction(db, t.id, 'reply', {}, now);
+  // the unit's reply in the words of the ticket's last reply in the data (the city's language)
+  const [said] = await db.query<{ note: string }>(`SELECT note FROM ticket_events WHERE type = 'replied' AND note IS NOT NULL ORDER BY id DESC LIMIT 1`);
+  await applyAction(db, t.id, 'reply', said ? { note: said.note } : {}, now);
   const solved = Math.random() < 0.85;
   const satisfaction = solved ? (Math.random() < 0.85 ? 'satisfied' : 'basic') : Math.random() < 0.5 ? 'basic' : 'dissatisfied';
   await applyAction(db, t.id, 'callback', { solved, satisfaction }, new Date(now.getTime() + 1));

@@ -217,6 +217,12 @@ export function readCityPackage(dir: string): { pkg: CityPackage | null; problem
   const taxRaw = readJson(dir, manifest.taxonomy, problems);
   const tax = taxRaw === undefined ? null : taxonomySchema.safeParse(taxRaw);
   if (tax && !tax.success) for (const i of issueText(tax.error)) problems.push({ file: manifest.taxonomy, feature: null, property: i.path, message: i.message });
+  if (tax?.success) {
+    // Open311 service definitions are for request types the taxonomy has.
+    const codes = new Set(tax.data.categories.map((c) => c.code));
+    for (const service of Object.keys(manifest.open311?.attributes ?? {}))
+      if (!codes.has(service)) problems.push({ file: 'city.json', feature: null, property: `open311.attributes.${service}`, message: `${service} is not a category of ${manifest.taxonomy}` });
+  }
 
   let policy: PolicyInput = {};
   if (manifest.policy) {

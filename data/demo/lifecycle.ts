@@ -23,7 +23,7 @@ export interface LifecycleInput {
   /** The category's own time limits (a 311 request type's service level), overriding the urgency's. */
   serviceLevel?: ServiceLevel;
   /** Return reasons and notes in the city's language (default Chinese). */
-  words?: { returnReasons: readonly string[]; forwardedNote: string };
+  words?: { returnReasons: readonly string[]; forwardedNote: string; replyNote?: string };
   /** How the ticket is handled: by a unit, answered on the call, or forwarded out of the city. */
   route: 'dispatch' | 'answer' | 'outside';
   grid: boolean;
@@ -67,6 +67,7 @@ const RETURN_SHARE = 0.03;
 const RETURN_JUSTIFIED = 0.45;
 const RETURN_REASONS = ['非本辖区', '非本单位职责', '地址不详需核实', '已由其他单位处理'];
 const FORWARDED_NOTE = '非本市范围，转外地热线';
+const REPLY_NOTE = '已到现场核实处理，并已答复市民';
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
@@ -175,7 +176,7 @@ export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: 
     const tProg = Math.round(tAcc + Math.min(clamp(rng.logNormal(40, 1), 2, 600) * MS_MINUTE, (tRep - tAcc) * 0.3));
     stages.push({ at: tProg, type: 'in_progress', to: 'in_progress', actor: 'unit', unit: handler.code });
     at.replied = tRep;
-    stages.push({ at: tRep, type: 'replied', to: 'replied', actor: 'unit', unit: handler.code });
+    stages.push({ at: tRep, type: 'replied', to: 'replied', actor: 'unit', unit: handler.code, note: input.words?.replyNote ?? REPLY_NOTE });
 
     // Callback (回访) within a day or two, then the hotline closes the ticket.
     const tCb = Math.round(tRep + clamp(rng.logNormal(18, 0.7), 0.5, 120) * MS_HOUR);

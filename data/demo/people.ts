@@ -31,6 +31,8 @@ export interface People {
   returnReasons: string[];
   /** Note on a ticket forwarded out of the city. */
   forwardedNote: string;
+  /** The unit's reply (办理结果), shown to Open311 clients as status_notes. */
+  replyNote: string;
   /** Which of a row's names to write. */
   name(names: { nameZh: string; nameEn?: string | null }): string;
 }
@@ -89,6 +91,7 @@ const zh: People = {
   outsideAddress: '外埠地址（非本市范围）',
   returnReasons: ['非本辖区', '非本单位职责', '地址不详需核实', '已由其他单位处理'],
   forwardedNote: '非本市范围，转外地热线',
+  replyNote: '已到现场核实处理，并已答复市民',
   name: (n) => n.nameZh,
 };
 
@@ -167,6 +170,7 @@ function english(opts: PeopleOptions): People {
     outsideAddress: 'Outside the city limits',
     returnReasons: ['Not in our area', 'Not our responsibility', 'Address unclear, needs checking', 'Already handled by another agency'],
     forwardedNote: 'Outside the city: referred to the neighbouring jurisdiction',
+    replyNote: 'Inspected on site and resolved; the caller was informed',
     name: (n) => n.nameEn || n.nameZh,
   };
 }

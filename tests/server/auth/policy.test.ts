@@ -70,16 +70,18 @@ const GATES: Record<string, [string, Gate][]> = {
     ...['dispatch', 'redispatch', 'rule-return', 'whistle', 'callback', 'close', 'answer', 'forward', 'undefer'].map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'hotline_actions']),
   ],
   'POST /api/forecast/intervention-effect': [['/api/forecast/intervention-effect', 'plan']],
-  // Open311 GeoReport v2: discovery and the service list are public; requests need a reader or intake.
+  // Open311 GeoReport v2: discovery and the service list are public; requests, tokens and media are
+  // read by a reader or, where the city publishes them, by anyone; filing needs an api_key (the route decides).
   'GET /open311/v2/:name': [
     ['/open311/v2/discovery.json', 'public'],
     ['/open311/v2/services.xml', 'public'],
-    ['/open311/v2/requests.json', 'read'],
+    ['/open311/v2/requests.json', 'open311_read'],
   ],
   'GET /open311/v2/services/:name': [['/open311/v2/services/noise.night_construction.json', 'public']],
-  'GET /open311/v2/requests/:name': [['/open311/v2/requests/12.json', 'read']],
-  'GET /open311/v2/tokens/:name': [['/open311/v2/tokens/abc.json', 'read']],
-  'POST /open311/v2/:name': [['/open311/v2/requests.json', 'intake']],
+  'GET /open311/v2/requests/:name': [['/open311/v2/requests/12.json', 'open311_read']],
+  'GET /open311/v2/tokens/:name': [['/open311/v2/tokens/abc.json', 'open311_read']],
+  'GET /open311/v2/media/:name': [['/open311/v2/media/12.jpg', 'open311_read']],
+  'POST /open311/v2/:name': [['/open311/v2/requests.json', 'open311_api_key']],
 };
 
 const PUBLIC_WRITES = new Set(['POST /api/auth/login', 'POST /api/auth/kiosk']);

@@ -544,6 +544,15 @@ const TABLE: Record<string, Probe> = {
       await refused(ctx, `/open311/v2/requests/${ctx.foreign.otherDistrict}.xml`, leaks, { status: 404 });
     },
   },
+  'GET /open311/v2/media/:name': {
+    async run(ctx, leaks) {
+      // Photos uploaded with Open311 requests (set up in beforeAll): the street's own is served, others' are not found.
+      const own = await ctx.official.request(`/open311/v2/media/${ctx.ownTicket}.png`);
+      expect([own.status, own.headers.get('content-type')]).toEqual([200, 'image/png']);
+      await refused(ctx, `/open311/v2/media/${ctx.foreign.neighbour}.png`, leaks, { status: 404 });
+      await refused(ctx, `/open311/v2/media/${ctx.foreign.otherDistrict}.png`, leaks, { status: 404 });
+    },
+  },
   'GET /open311/v2/tokens/:name': {
     async run(ctx, leaks) {
       // Tokens of requests filed through Open311 (set up in beforeAll): the street's own resolves, another street's is not found.
@@ -613,6 +622,10 @@ describe.each(ENGINES)('a street official of %s sees only their street', (engine
     for (const [id, token] of [[ctx.ownTicket, 'tok-own'], [ctx.foreign.neighbour, 'tok-neighbour'], [ctx.foreign.otherDistrict, 'tok-other']] as const) {
       await db.query('UPDATE tickets SET idempotency_key = $2 WHERE id = $1', [id, `open311:${token}`]);
     }
+    for (const id of [ctx.ownTicket, ctx.foreign.neighbour, ctx.foreign.otherDistrict]) {
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, id % 256]);
+      await db.query(`INSERT INTO open311_media (ticket_id, content_type, bytes, byte_size) VALUES ($1, 'image/png', $2, $3)`, [id, png, png.length]);
+    }
     const regions = await db.query<{ code: string; level: string; parent: string | null }>('SELECT code, level, parent_code AS parent FROM regions');
     ctx.regions = new Map(regions.map((r) => [r.code, { level: r.level, parent: r.parent }]));
   }, 600_000);
@@ -645,7 +658,7 @@ describe.each(ENGINES)('a street official of %s sees only their street', (engine
   it('would notice a leak: the same probes run for a city-wide analyst find other streets\' rows', async () => {
     const cityWide = { ...ctx, official: await signIn(app, db, { role: 'analyst' }) };
     const caught: Record<string, number> = {};
-    for (const route of ['GET /api/tickets', 'GET /api/tickets/export', 'GET /api/tickets/points', 'GET /api/summary', 'GET /api/wall/tickets', 'GET /api/hotspots', 'GET /api/clusters', 'GET /api/topics', 'GET /api/live', 'GET /open311/v2/:name']) {
+    for (const route of ['GET /api/tickets', 'GET /api/tickets/export', 'GET /api/tickets/points', 'GET /api/summary', 'GET /api/wall/tickets', 'GET /api/hotspots', 'GET /api/clusters', 'GET /api/topics', 'GET /api/live', 'GET /open311/v2/:name', 'GET /open311/v2/media/:name']) {
       const leaks: string[] = [];
       await (TABLE[route] as Extract<Probe, { run: unknown }>).run(cityWide, leaks).catch((e: Error) => leaks.push(`threw: ${e.message}`));
       caught[route] = leaks.length;
