@@ -320,12 +320,7 @@ export const open311 = new Hono<AppEnv>()
       if (Number(used) + checked.bytes.length > mediaBudgetBytes()) return bad('media', 'the media store is full; send the request without media');
       media = { type: checked.type, bytes: checked.bytes };
     } else if (mediaUrl) {
-      let u: URL | null = null;
-      try {
-        u = new URL(mediaUrl);
-      } catch {
-        u = null;
-      }
+      const u = URL.canParse(mediaUrl) ? new URL(mediaUrl) : null;
       if (!u || !/^https?:$/.test(u.protocol) || mediaUrl.length > 2000) return bad('media_url', 'an http(s) URL of at most 2000 characters');
       media = { url: u.href };
     } else if (typeof file === 'string' && file.trim() !== '') {

@@ -95,7 +95,7 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
     if (typeof description === 'string') expect(e.description).toBe(description);
     else expect(e.description).toMatch(description);
   }
-  let filed: { id: string; at: number }[] = [];
+  const filed: { id: string; at: number }[] = [];
 
   beforeAll(async () => {
     delete process.env.OPEN311_PUBLIC_READS;
