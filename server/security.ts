@@ -59,11 +59,11 @@ export function securityHeaders(opts: { connect?: string[] } = {}): MiddlewareHa
     if (secure()) all['Strict-Transport-Security'] = HSTS;
     const p = c.req.path;
     if ((p.startsWith('/api/') || p.startsWith('/open311/')) && !c.res.headers.has('cache-control') && !c.res.headers.has('etag')) all['Cache-Control'] = 'no-store';
-    if (p.startsWith('/open311/') && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
-      // Open311 reads are for other sites' apps too (never with credentials: '*' forbids them), and
-      // a request's media may be shown on their pages.
+    if (p.startsWith('/open311/')) {
+      // Open311 is for other sites' apps too: they read the answers (never with credentials, which
+      // '*' forbids; filing rests on the api_key alone) and show a request's media on their pages.
       all['Access-Control-Allow-Origin'] = '*';
-      all['Cross-Origin-Resource-Policy'] = 'cross-origin';
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') all['Cross-Origin-Resource-Policy'] = 'cross-origin';
     }
     for (const [k, v] of Object.entries(all)) {
       try {

@@ -134,6 +134,8 @@ describe.each(ENGINES)('Open311 on %s: reads, privacy, coordinates and media', (
     const photo = jpeg(PHOTO.jfif, PHOTO.exif, PHOTO.comment, PHOTO.tables, PHOTO.scan);
     const res = await upload({ service_code: 'noise.night_construction', lat: '39.05', long: '116.02', description: '有照片' }, new Blob([photo], { type: 'image/jpeg' }), 'xml');
     expect(res.status, await res.clone().text()).toBe(201);
+    // another site's app may read the answer (no credentials involved)
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
     const id = /<service_request_id>(\d+)<\/service_request_id>/.exec(await res.text())![1]!;
     for (const reader of [{ request: anon }, { request: (p: string) => dispatcher.request(`/open311/v2/${p}`) }]) {
       const [r] = (await (await reader.request(`requests/${id}.json`)).json()) as any[];
