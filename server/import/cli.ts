@@ -97,6 +97,8 @@ try {
     asOf,
     timeZone: values['time-zone'],
     chunkRows,
+    // The CLI holds no event loop anyone waits on: full-size chunks on either engine.
+    writeTargetMs: 0,
     // The CLI is the database's only user on PGlite (one process per data folder): the faster bulk
     // mode there too. On PostgreSQL the importer decides by size.
     bulk: values['no-bulk'] ? false : db.engine === 'pglite' ? true : 'auto',

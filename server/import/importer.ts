@@ -21,7 +21,7 @@ import { mappingCodes, type Mapping } from './mapping.ts';
 import { ReportBuilder, type ImportReport } from './report.ts';
 import { compileMapping, MissingColumns, type RowMapper } from './rows.ts';
 import {
-  afterBulk, analyzeStage, canSkipTriggers, createStage, dropStage, linkDuplicates, repeatedPoints, stageLine, stageTable, STAGE_COLUMNS, tallyChunk, ticketEstimate,
+  afterBulk, analyzeStage, canSkipTriggers, createStage, dropStage, linkDuplicates, locateChunk, repeatedPoints, stageLine, stageTable, STAGE_COLUMNS, tallyChunk, ticketEstimate,
   writeChunk, type ChunkParams, type PolicyMinutes,
 } from './sql.ts';
 
@@ -59,6 +59,12 @@ export interface ImportOptions {
   repeatWindowDays?: number;
   /** Rows per COPY and per write statement (default 20,000 on PostgreSQL, 2,000 embedded). */
   chunkRows?: number;
+  /**
+   * Write chunks sized so each write transaction takes about this long (ms), at most chunkRows rows;
+   * 0: always chunkRows. Default 100 on the embedded engine (its statements hold the server's
+   * event loop), 0 on PostgreSQL.
+   */
+  writeTargetMs?: number;
   /** Rows kept per list of the report (rejected, merged, outside…); default 1,000. */
   detailLimit?: number;
   csv?: CsvOptions;
@@ -123,9 +129,9 @@ async function dropDeadStages(db: Database): Promise<void> {
   const tables = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'import\\_stage\\_%'
-       AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.state = 'running' AND c.relname IN ('import_stage_' || j.id, 'import_stage_' || j.id || '_pts', 'import_stage_' || j.id || '_ids'))`,
+       AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.state = 'running' AND c.relname IN ('import_stage_' || j.id, 'import_stage_' || j.id || '_pts', 'import_stage_' || j.id || '_ids', 'import_stage_' || j.id || '_loc'))`,
   );
-  for (const t of tables) if (/^import_stage_[a-z0-9]+(_pts|_ids)?$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
+  for (const t of tables) if (/^import_stage_[a-z0-9]+(_pts|_ids|_loc)?$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
 }
 
 async function chooseBulk(db: Database, toWrite: number, want: boolean | 'auto'): Promise<boolean> {
@@ -257,13 +263,26 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
       policy: policyMinutes(policy), asOf, source: mapping.source, rule: mapping.repeatedIds, repeated: report.placeholders.repeatedPoints, detailLimit, bulk,
     };
     prepared = db.engine === 'pglite' ? { name: `import_chunk_${jobId}`, done: false } : undefined;
+    // Write chunks: on PostgreSQL chunkRows each; on the embedded engine, which runs in this thread,
+    // sized as the run goes so each write transaction holds the event loop about writeTargetMs.
     const ranges: [number, number][] = [];
-    for (let lo = 0; lo < seq; lo += chunkRows) ranges.push([lo, Math.min(lo + chunkRows, seq)]);
-    let next = 0;
+    const targetMs = opts.writeTargetMs ?? (db.engine === 'pglite' ? 100 : 0);
+    let size = targetMs > 0 ? Math.min(chunkRows, 200) : chunkRows;
+    let nextLo = 0;
     const writer = async () => {
-      while (next < ranges.length) {
-        const [lo, hi] = ranges[next++];
+      while (nextLo < seq) {
+        const lo = nextLo;
+        const hi = Math.min(lo + size, seq);
+        nextLo = hi;
+        ranges.push([lo, hi]);
+        await locateChunk(db, table, lo, hi);
+        const tChunk = performance.now();
         const r = await writeChunk(db, table, lo, hi, params, prepared);
+        if (targetMs > 0) {
+          // Rows per ms of this chunk, smoothed; between 50 rows and chunkRows.
+          const fit = ((hi - lo) * targetMs) / Math.max(performance.now() - tChunk, 1);
+          size = Math.max(50, Math.min(chunkRows, Math.round(size * 0.5 + fit * 0.5)));
+        }
         report.buckets.imported += r.inserted;
         builder.merged(r.merged_rows ?? [], r.merged);
         // Imported before, or by a second run at the same time (its key won the insert).

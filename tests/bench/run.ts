@@ -143,6 +143,7 @@ if (only.has('load') && engines.includes('postgres')) {
 if (only.has('import')) {
   const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
   console.log(`\nhistory import (${rows.toLocaleString('en')} synthetic NYC 311 rows, New York package, server in this process)`);
+  await historyImport.parseBaseline(rows);
   for (const engine of [...engines].reverse()) await historyImport.run(engine, rows);
 }
 

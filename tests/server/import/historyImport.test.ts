@@ -46,6 +46,37 @@ async function counts(db: Database) {
   return c;
 }
 
+const ROLLUPS = ['rollup_h3_daily', 'rollup_h3_daily_total', 'rollup_h3_weekly_total', 'rollup_h3_monthly_total', 'rollup_h3_cells', 'rollup_region_daily'];
+
+/** Every rollup table's rows (count and a digest of all of them in order). */
+async function rollupRows(db: Database) {
+  const out: Record<string, { n: number; digest: string | null }> = {};
+  for (const t of ROLLUPS) {
+    const [r] = await db.query<{ n: number; digest: string | null }>(`SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS digest FROM ${t} x`);
+    out[t] = r;
+  }
+  return out;
+}
+
+/** The rollups as the import left them equal a recount from the tickets (hotline_rollup_rebuild). */
+async function expectRollupsRecounted(db: Database) {
+  const kept = await rollupRows(db);
+  expect(kept.rollup_region_daily.n).toBeGreaterThan(0);
+  await db.query('SELECT hotline_rollup_rebuild()');
+  expect(kept).toEqual(await rollupRows(db));
+}
+
+/** Every imported point is where hotline_locate puts it (the import locates set-based, chunk by chunk). */
+async function expectLocatedAsOnePointAtATime(db: Database) {
+  const [r] = await db.query<{ located: number; differ: number }>(
+    `SELECT count(*)::int AS located,
+            count(*) FILTER (WHERE (f.district_code, f.street_code, f.grid_code) IS DISTINCT FROM (t.district_code, t.street_code, t.grid_code))::int AS differ
+     FROM tickets t CROSS JOIN LATERAL hotline_locate(t.geom) f WHERE t.geom IS NOT NULL`,
+  );
+  expect(r.located).toBeGreaterThan(0);
+  expect(r.differ).toBe(0);
+}
+
 describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => {
   let db: Database;
   let mapping: Mapping;
@@ -156,6 +187,11 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
     expect(linked).toBeGreaterThan(0);
   });
 
+  it('locates every point as hotline_locate does one at a time, and leaves rollups equal to a recount', async () => {
+    await expectLocatedAsOnePointAtATime(db);
+    await expectRollupsRecounted(db);
+  });
+
   it('judges overdue against each ticket’s own due time, and the clock never re-marks history', async () => {
     const [o] = await db.query<{ overdue: number; wrong: number; closed_overdue: number }>(
       `SELECT count(*) FILTER (WHERE overdue_at IS NOT NULL)::int AS overdue,
@@ -261,6 +297,8 @@ describe.each(ENGINES)('history import edge cases (%s)', (engine) => {
       expect(t.get('12')!.repeat_of).toBeNull();
       const c = await counts(db);
       expect([c.street_rollup, c.h3_rollup, c.repeat_rollup]).toEqual([c.street_tickets, c.h3_tickets, c.repeat_tickets]);
+      await expectLocatedAsOnePointAtATime(db);
+      await expectRollupsRecounted(db);
 
       const again = await importHistory(db, pieces(text, 1000), m, { chunkRows: 5, bulk });
       expect(again.buckets).toEqual({ imported: 0, alreadyImported: 11, merged: 1, rejected: 4 });
