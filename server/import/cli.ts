@@ -96,7 +96,8 @@ try {
     startedBy: 'cli',
     asOf,
     timeZone: values['time-zone'],
-    chunkRows,
+    // The embedded engine's default (1,000) keeps a serving process responsive; the CLI is alone.
+    chunkRows: chunkRows ?? (db.engine === 'pglite' ? 5_000 : undefined),
     // The CLI holds no event loop anyone waits on: full-size chunks on either engine.
     writeTargetMs: 0,
     // The CLI is the database's only user on PGlite (one process per data folder): the faster bulk

@@ -21,7 +21,7 @@ import { mappingCodes, type Mapping } from './mapping.ts';
 import { ReportBuilder, type ImportReport } from './report.ts';
 import { compileMapping, MissingColumns, type RowMapper } from './rows.ts';
 import {
-  afterBulk, analyzeStage, canSkipTriggers, createStage, dropStage, linkDuplicates, locateChunk, repeatedPoints, stageLine, stageTable, STAGE_COLUMNS, tallyChunk, ticketEstimate,
+  afterBulk, analyzeStage, canSkipTriggers, createStage, dropStage, linkDuplicates, repeatedPoints, stageLine, stageTable, STAGE_COLUMNS, tallyChunk, ticketEstimate,
   writeChunk, type ChunkParams, type PolicyMinutes,
 } from './sql.ts';
 
@@ -57,14 +57,16 @@ export interface ImportOptions {
   policy?: Policy;
   /** Repeat window for linking the source's duplicates (default 30 days, HOTLINE_REPEAT_WINDOW_DAYS). */
   repeatWindowDays?: number;
-  /** Rows per COPY and per write statement (default 20,000 on PostgreSQL, 2,000 embedded). */
+  /** Rows per COPY and (at most) per write statement (default 20,000 on PostgreSQL, 1,000 embedded). */
   chunkRows?: number;
   /**
-   * Write chunks sized so each write transaction takes about this long (ms), at most chunkRows rows;
-   * 0: always chunkRows. Default 100 on the embedded engine (its statements hold the server's
-   * event loop), 0 on PostgreSQL.
+   * Write chunks sized so each write transaction costs about this much CPU (ms), 200 to chunkRows
+   * rows; 0: always chunkRows. Default 100 on the embedded engine (its statements hold the
+   * server's event loop), 0 on PostgreSQL.
    */
   writeTargetMs?: number;
+  /** Chunks of at least this many rows are located polygon by polygon, smaller ones point by point (sql.ts locateChunk); default 5,000. */
+  locateByPolygonRows?: number;
   /** Rows kept per list of the report (rejected, merged, outside…); default 1,000. */
   detailLimit?: number;
   csv?: CsvOptions;
@@ -153,7 +155,7 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
   const t0 = Date.now();
   const jobId = opts.jobId ?? newJobId();
   const table = stageTable(jobId);
-  const chunkRows = opts.chunkRows ?? (db.engine === 'postgres' ? 20_000 : 2_000);
+  const chunkRows = opts.chunkRows ?? (db.engine === 'postgres' ? 20_000 : 1_000);
   const detailLimit = opts.detailLimit ?? 1_000;
   const policy = opts.policy ?? cityPolicy();
   const windowDays = opts.repeatWindowDays ?? (Number(process.env.HOTLINE_REPEAT_WINDOW_DAYS ?? 30) || 30);
@@ -177,7 +179,7 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
   await dropDeadStages(db);
   await db.query(`INSERT INTO import_jobs (id, source, file, started_by) VALUES ($1, $2, $3, $4)`, [jobId, mapping.source, opts.file ?? null, opts.startedBy ?? null]);
   await createStage(db, table);
-  let prepared: { name: string; done: boolean } | undefined;
+  let prepared: Set<string> | undefined;
   let firstAt: Date | null = null;
   let lastAt: Date | null = null;
   try {
@@ -261,13 +263,17 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     await emit(true);
     const params: ChunkParams = {
       policy: policyMinutes(policy), asOf, source: mapping.source, rule: mapping.repeatedIds, repeated: report.placeholders.repeatedPoints, detailLimit, bulk,
+      locateByPolygonRows: opts.locateByPolygonRows ?? 5_000,
     };
-    prepared = db.engine === 'pglite' ? { name: `import_chunk_${jobId}`, done: false } : undefined;
+    prepared = db.engine === 'pglite' ? new Set<string>() : undefined;
     // Write chunks: on PostgreSQL chunkRows each; on the embedded engine, which runs in this thread,
-    // sized as the run goes so each write transaction holds the event loop about writeTargetMs.
+    // sized as the run goes so each write transaction costs about writeTargetMs of CPU. CPU, not
+    // wall time: on a machine busy with other work a chunk's wall time says more about the other
+    // work than about the chunk, and shrinking chunks then only adds per-chunk costs.
     const ranges: [number, number][] = [];
     const targetMs = opts.writeTargetMs ?? (db.engine === 'pglite' ? 100 : 0);
-    let size = targetMs > 0 ? Math.min(chunkRows, 200) : chunkRows;
+    const minRows = Math.min(chunkRows, 200);
+    let size = targetMs > 0 ? Math.min(chunkRows, 400) : chunkRows;
     let nextLo = 0;
     const writer = async () => {
       while (nextLo < seq) {
@@ -275,13 +281,13 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
         const hi = Math.min(lo + size, seq);
         nextLo = hi;
         ranges.push([lo, hi]);
-        await locateChunk(db, table, lo, hi);
-        const tChunk = performance.now();
-        const r = await writeChunk(db, table, lo, hi, params, prepared);
+        const cpu0 = process.cpuUsage();
+        const r = await writeChunk(db, table, lo, hi, params, prepared, `import_chunk_${jobId}`);
         if (targetMs > 0) {
-          // Rows per ms of this chunk, smoothed; between 50 rows and chunkRows.
-          const fit = ((hi - lo) * targetMs) / Math.max(performance.now() - tChunk, 1);
-          size = Math.max(50, Math.min(chunkRows, Math.round(size * 0.5 + fit * 0.5)));
+          // Rows per CPU-ms of this chunk, smoothed; between minRows and chunkRows.
+          const cpu = process.cpuUsage(cpu0);
+          const fit = ((hi - lo) * targetMs) / Math.max((cpu.user + cpu.system) / 1000, 1);
+          size = Math.max(minRows, Math.min(chunkRows, Math.round(size * 0.5 + fit * 0.5)));
         }
         report.buckets.imported += r.inserted;
         builder.merged(r.merged_rows ?? [], r.merged);
@@ -344,7 +350,7 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
       .catch(() => {});
     throw e;
   } finally {
-    if (prepared?.done) await db.query(`DEALLOCATE ${prepared.name}`).catch(() => {});
+    for (const name of prepared ?? []) await db.query(`DEALLOCATE ${name}`).catch(() => {});
     await dropStage(db, table).catch(() => {});
   }
 }

@@ -47,18 +47,23 @@ export async function dropStage(db: Queryable, table: string): Promise<void> {
 /**
  * Locates the distinct points of staged rows [lo, hi) set-based, with the same rule as
  * hotline_locate (0016): the lowest-code street part covering the point, its parent district, and
- * the lowest-code grid part covering it, preferring cells of that street. The join runs polygon by
- * polygon over a GiST index on the chunk's points (one index probe per part, each part's
- * point-in-polygon tests in a row) instead of point by point over the parts' index — several
- * times less work. Points no street covers (outside, or in a published sliver) take
- * hotline_locate itself, so the tolerance and the nearest-street rule stay in ONE place.
- * Results go to <table>_loc under key lo; the chunk statement reads them there.
+ * the lowest-code grid part covering it, preferring cells of that street. Points no street covers
+ * (outside, or in a published sliver) take hotline_locate itself, so the tolerance and the
+ * nearest-street rule stay in ONE place. Results go to <table>_loc under key lo; the chunk
+ * statement reads them there.
+ * The join runs polygon by polygon over a GiST index on the chunk's points (each part's
+ * point-in-polygon tests in a row): a few times less work per point than hotline_locate one point
+ * at a time, but an index probe per part (some 3,000 in New York) whatever the chunk's size, so
+ * only large chunks are located this way (ChunkParams.locateByPolygonRows).
  */
 export async function locateChunk(db: Database, table: string, lo: number, hi: number): Promise<void> {
+  // The parts of a level covering each point, as (x.i, rp.region_code).
+  const covering = (level: 'street' | 'grid') =>
+    `region_parts rp CROSS JOIN LATERAL (SELECT p.i FROM hotline_import_pts p WHERE p.g @ rp.geom AND ST_Covers(rp.geom, p.g)) x WHERE rp.level = '${level}'`;
   await db.transaction(async (tx) => {
-    // No nested loops but the two polygon-by-polygon ones (LATERAL, so still allowed): the chunk's
-    // points carry no statistics, and a nested loop pairing 20,000 streets with 20,000 grid cells
-    // on a guess of one row each took minutes.
+    // No nested loops but the LATERAL ones (still allowed): the chunk's points carry no
+    // statistics, and a nested loop pairing 20,000 streets with 20,000 grid cells on a guess of
+    // one row each took minutes.
     await tx.query(`${txSettings(false)}, set_config('enable_nestloop', 'off', true)`);
     await tx.query(
       `CREATE TEMP TABLE hotline_import_pts ON COMMIT DROP AS
@@ -70,15 +75,10 @@ export async function locateChunk(db: Database, table: string, lo: number, hi: n
       `INSERT INTO ${table}_loc (lo, lon, lat, district_code, street_code, grid_code)
        WITH st AS MATERIALIZED (
          SELECT DISTINCT ON (x.i) x.i, rp.region_code AS street
-         FROM region_parts rp
-         CROSS JOIN LATERAL (SELECT p.i FROM hotline_import_pts p WHERE p.g @ rp.geom AND ST_Covers(rp.geom, p.g)) x
-         WHERE rp.level = 'street'
+         FROM ${covering('street')}
          ORDER BY x.i, rp.region_code),
-       gc AS MATERIALIZED (
-         SELECT x.i, rp.region_code AS grid, g.parent_code
-         FROM region_parts rp JOIN regions g ON g.code = rp.region_code
-         CROSS JOIN LATERAL (SELECT p.i FROM hotline_import_pts p WHERE p.g @ rp.geom AND ST_Covers(rp.geom, p.g)) x
-         WHERE rp.level = 'grid'),
+       gc0 AS MATERIALIZED (SELECT x.i, rp.region_code AS grid FROM ${covering('grid')}),
+       gc AS (SELECT gc0.i, gc0.grid, g.parent_code FROM gc0 JOIN regions g ON g.code = gc0.grid),
        sd AS MATERIALIZED (SELECT st.i, st.street, r.parent_code AS district FROM st JOIN regions r ON r.code = st.street),
        gr AS (
          SELECT DISTINCT ON (gc.i) gc.i, gc.grid FROM gc JOIN sd ON sd.i = gc.i
@@ -126,8 +126,20 @@ export function stageLine(seq: number, key: string, r: MappedRow): string {
 }
 
 /** Statistics for the staged rows and tallies, so each chunk statement is planned for what it reads. */
-export async function analyzeStage(db: Queryable, table: string): Promise<void> {
-  await db.query(`ANALYZE ${table}, ${table}_pts, ${table}_ids`);
+export async function analyzeStage(db: Database, table: string): Promise<void> {
+  if (db.engine === 'postgres') {
+    await db.query(`ANALYZE ${table}, ${table}_pts, ${table}_ids`);
+    return;
+  }
+  // The embedded engine runs in the server's thread: a smaller sample (3,000 rows a table rather
+  // than 30,000), each table on its own, so no single statement holds the event loop long.
+  for (const t of [table, `${table}_pts`, `${table}_ids`]) {
+    await db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('default_statistics_target', '10', true)`);
+      await tx.query(`ANALYZE ${t}`);
+    });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 /**
@@ -190,7 +202,7 @@ export interface ChunkResult {
  * $7 / $8 longitudes / latitudes of the repeated placeholder points, $9 how many merged and
  * already-imported rows to list.
  */
-export function chunkSql(table: string): string {
+export function chunkSql(table: string, located: boolean): string {
   return `
   WITH p AS (SELECT $3::jsonb AS j),
   -- The chunk's rows with the repeated-id rule: the first or last row of an id stays, the others are merged.
@@ -225,13 +237,24 @@ export function chunkSql(table: string): string {
     FROM kept k JOIN categories c ON c.code = k.category
     LEFT JOIN rep rp ON rp.lon = k.source_lon AND rp.lat = k.source_lat AND k.lon IS NOT NULL
     WHERE NOT k.already),
-  -- Each point was located by locateChunk (set-based, before this statement): one index probe per row.
+  ${located
+    ? `-- Each point was located by locateChunk (polygon by polygon, before this statement): one index probe per row.
   l AS (
     SELECT s.*, loc.district_code, loc.street_code, loc.grid_code, dk.kind AS dept_kind
     FROM s
     LEFT JOIN LATERAL (SELECT x.district_code, x.street_code, x.grid_code FROM ${table}_loc x
                         WHERE x.lo = $1::int AND x.lon = s.lon AND x.lat = s.lat OFFSET 0) loc ON s.lon IS NOT NULL
-    LEFT JOIN departments dk ON dk.code = s.dept),
+    LEFT JOIN departments dk ON dk.code = s.dept),`
+    : `-- Each distinct point once: history repeats addresses (a building, a corner) many times.
+  pts AS (SELECT DISTINCT lon, lat FROM s WHERE lon IS NOT NULL),
+  loc AS (
+    SELECT pts.lon, pts.lat, f.district_code, f.street_code, f.grid_code
+    FROM pts CROSS JOIN LATERAL hotline_locate(ST_SetSRID(ST_MakePoint(pts.lon, pts.lat), 4326)) f),
+  l AS (
+    SELECT s.*, loc.district_code, loc.street_code, loc.grid_code, dk.kind AS dept_kind
+    FROM s
+    LEFT JOIN loc ON loc.lon = s.lon AND loc.lat = s.lat
+    LEFT JOIN departments dk ON dk.code = s.dept),`}
   v AS (
     SELECT l.*,
            CASE WHEN l.lon IS NULL THEN 'unlocated' WHEN l.street_code IS NULL THEN 'outside' ELSE 'located' END AS location_status,
@@ -352,6 +375,8 @@ export interface ChunkParams {
   repeated: { lon: number; lat: number }[];
   detailLimit: number;
   bulk: boolean;
+  /** Chunks of at least this many rows are located polygon by polygon before the statement (locateChunk). */
+  locateByPolygonRows: number;
 }
 
 function chunkParams(lo: number, hi: number, p: ChunkParams): unknown[] {
@@ -372,19 +397,23 @@ const PARAM_TYPES = 'int, int, jsonb, timestamptz, text, text, float8[], float8[
  * (PREPARE; planning a statement this size costs as much as writing a few hundred rows there),
  * PostgreSQL plans it per chunk of 20,000 on whichever pooled connection runs it.
  */
-export async function writeChunk(db: Database, table: string, lo: number, hi: number, p: ChunkParams, prepared?: { name: string; done: boolean }): Promise<ChunkResult> {
+export async function writeChunk(db: Database, table: string, lo: number, hi: number, p: ChunkParams, prepared?: Set<string>, preparedPrefix = ''): Promise<ChunkResult> {
+  // Large chunks are located beforehand, polygon by polygon; small ones point by point in the statement.
+  const located = hi - lo >= p.locateByPolygonRows;
+  if (located) await locateChunk(db, table, lo, hi);
   return db.transaction(async (tx) => {
     await tx.query(txSettings(p.bulk));
     const params = chunkParams(lo, hi, p);
     if (prepared) {
-      if (!prepared.done) {
-        await tx.query(`PREPARE ${prepared.name} (${PARAM_TYPES}) AS ${chunkSql(table)}`);
-        prepared.done = true;
+      const name = `${preparedPrefix}_${located ? 'l' : 'p'}`;
+      if (!prepared.has(name)) {
+        await tx.query(`PREPARE ${name} (${PARAM_TYPES}) AS ${chunkSql(table, located)}`);
+        prepared.add(name);
       }
-      const [r] = await tx.query<ChunkResult>(`EXECUTE ${prepared.name} (${params.map(literal).join(', ')})`);
+      const [r] = await tx.query<ChunkResult>(`EXECUTE ${name} (${params.map(literal).join(', ')})`);
       return r;
     }
-    const [r] = await tx.query<ChunkResult>(chunkSql(table), params);
+    const [r] = await tx.query<ChunkResult>(chunkSql(table, located), params);
     return r;
   });
 }

@@ -90,7 +90,7 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
     if (!city.ok) throw new Error(JSON.stringify(city.problems.slice(0, 5)));
     await activateCity(db);
     mapping = readMappingFile(MAPPING);
-    first = await importHistory(db, fs.createReadStream(SAMPLE, { highWaterMark: 16 * 1024 }), mapping, { file: 'nyc-311-sample-2025-06.csv', chunkRows: 400 });
+    first = await importHistory(db, fs.createReadStream(SAMPLE, { highWaterMark: 16 * 1024 }), mapping, { file: 'nyc-311-sample-2025-06.csv', chunkRows: 400, locateByPolygonRows: 100 });
   });
   afterAll(async () => {
     deactivateCity();
@@ -187,7 +187,7 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
     expect(linked).toBeGreaterThan(0);
   });
 
-  it('locates every point as hotline_locate does one at a time, and leaves rollups equal to a recount', async () => {
+  it('locates every point (chunks joined polygon by polygon) as hotline_locate does one at a time, and leaves rollups equal to a recount', async () => {
     await expectLocatedAsOnePointAtATime(db);
     await expectRollupsRecounted(db);
   });
