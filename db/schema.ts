@@ -113,6 +113,9 @@ export const categories = pgTable('categories', {
 
 export const TICKET_KINDS = ['complaint', 'report', 'help', 'consultation', 'suggestion', 'praise'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
+/** A proactive work order (未诉先办, migration 0019): the hotline's own ticket, never a citizen's demand; intake cannot file one. */
+export const PROACTIVE_KIND = 'proactive' as const;
+export type StoredTicketKind = TicketKind | typeof PROACTIVE_KIND;
 export const CHANNELS = ['phone', 'web', 'wechat', 'weibo', 'app', 'mailbox', 'media', 'grid'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export const SOURCE_CRS = ['WGS84', 'GCJ02', 'BD09'] as const;
@@ -142,7 +145,7 @@ export const tickets = pgTable(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
     /** Client-supplied key, or channel:external id; the same key twice is the same ticket. */
     idempotencyKey: text('idempotency_key'),
-    kind: text('kind').$type<TicketKind>().notNull(),
+    kind: text('kind').$type<StoredTicketKind>().notNull(),
     channel: text('channel').$type<Channel>().notNull(),
     categoryCode: text('category_code')
       .notNull()
@@ -195,7 +198,7 @@ export const tickets = pgTable(
     // The ticket detail lists the demands that repeat it; most tickets repeat nothing, hence partial.
     index('tickets_repeat_of_idx').on(t.repeatOf).where(sql`${t.repeatOf} IS NOT NULL`),
     index('tickets_geom_gist').using('gist', t.geom),
-    check('tickets_kind_ck', sql`${t.kind} in ('complaint','report','help','consultation','suggestion','praise')`),
+    check('tickets_kind_ck', sql`${t.kind} in ('complaint','report','help','consultation','suggestion','praise','proactive')`),
     check('tickets_crs_ck', sql`${t.sourceCrs} in ('WGS84','GCJ02','BD09')`),
     check('tickets_location_ck', sql`${t.locationStatus} in ('located','unlocated','outside')`),
   ],
@@ -240,7 +243,7 @@ export const dispatches = pgTable(
       .references(() => tickets.id, { onDelete: 'cascade' }),
     unitCode: text('unit_code').notNull(),
     unitKind: text('unit_kind').$type<'street' | 'department' | 'utility' | 'zone'>().notNull(),
-    role: text('role').$type<'territorial' | 'line' | 'whistle'>().notNull(),
+    role: text('role').$type<'territorial' | 'line' | 'whistle' | 'proactive'>().notNull(),
     dispatchedAt: tstz('dispatched_at').notNull(),
     acceptedAt: tstz('accepted_at'),
     /** Return (退单): the unit says it is not its jurisdiction or duty. */
@@ -609,3 +612,129 @@ export const open311Attributes = pgTable('open311_attributes', {
   serviceCode: text('service_code').notNull(),
   attributes: jsonb('attributes').notNull(),
 });
+
+// ---- governance loop (issue 14, migration 0019) ---------------------------------------------------
+
+/**
+ * A monthly topic (每月一题) as adopted: its categories, area (a region code; null = the city), lead
+ * and co-units, and the before/after windows and target declared at adoption — frozen by a trigger.
+ * `target_change` is the promised relative change of its complaints (−0.2 = a fifth fewer).
+ */
+export const govTopics = pgTable(
+  'gov_topics',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    title: text('title').notNull(),
+    categories: text('categories').array().notNull(),
+    areaCode: text('area_code'),
+    leadUnit: text('lead_unit').notNull(),
+    coUnits: text('co_units').array().notNull().default(sql`'{}'`),
+    source: text('source').$type<'candidate' | 'defined'>().notNull().default('defined'),
+    status: text('status').$type<'active' | 'closed'>().notNull().default('active'),
+    beforeFrom: date('before_from').notNull(),
+    beforeTo: date('before_to').notNull(),
+    afterFrom: date('after_from').notNull(),
+    afterTo: date('after_to').notNull(),
+    targetChange: doublePrecision('target_change').notNull(),
+    adoptedAt: tstz('adopted_at').notNull().defaultNow(),
+    adoptedBy: text('adopted_by').notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('gov_topics_status_ck', sql`${t.status} in ('active','closed')`),
+    check('gov_topics_source_ck', sql`${t.source} in ('candidate','defined')`),
+    check('gov_topics_windows_ck', sql`${t.beforeFrom} < ${t.beforeTo} AND ${t.beforeTo} <= ${t.afterFrom} AND ${t.afterFrom} < ${t.afterTo}`),
+  ],
+);
+
+export const govPolicies = pgTable('gov_policies', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  topicId: bigint('topic_id', { mode: 'number' }).notNull().references(() => govTopics.id, { onDelete: 'cascade' }),
+  title: text('title').notNull(),
+  issuedOn: date('issued_on').notNull(),
+  link: text('link'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});
+
+export const GOV_TASK_STATUSES = ['open', 'in_progress', 'done'] as const;
+export type GovTaskStatus = (typeof GOV_TASK_STATUSES)[number];
+
+/** A topic's task for one unit (a street, district or department code), with its evidence. */
+export const govTasks = pgTable(
+  'gov_tasks',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    topicId: bigint('topic_id', { mode: 'number' }).notNull().references(() => govTopics.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    ownerUnit: text('owner_unit').notNull(),
+    dueOn: date('due_on').notNull(),
+    status: text('status').$type<GovTaskStatus>().notNull().default('open'),
+    evidence: text('evidence').notNull().default(''),
+    links: text('links').array().notNull().default(sql`'{}'`),
+    doneAt: tstz('done_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('gov_tasks_topic_idx').on(t.topicId),
+    index('gov_tasks_owner_idx').on(t.ownerUnit, t.dueOn),
+    check('gov_tasks_status_ck', sql`${t.status} in ('open','in_progress','done')`),
+  ],
+);
+
+export const govReviews = pgTable('gov_reviews', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  topicId: bigint('topic_id', { mode: 'number' }).notNull().references(() => govTopics.id, { onDelete: 'cascade' }),
+  reviewOn: date('review_on').notNull(),
+  note: text('note').notNull().default(''),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});
+
+/** The key-problem ledger (重点问题台账): a deferred ticket, a persistent cluster, or one entered by hand. */
+export const govLedger = pgTable(
+  'gov_ledger',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    source: text('source').$type<'deferred' | 'cluster' | 'manual'>().notNull(),
+    ticketId: bigint('ticket_id', { mode: 'number' }),
+    clusterKey: text('cluster_key'),
+    title: text('title').notNull(),
+    categoryCode: text('category_code'),
+    districtCode: text('district_code'),
+    streetCode: text('street_code'),
+    ownerUnit: text('owner_unit'),
+    plan: text('plan').notNull().default(''),
+    targetOn: date('target_on'),
+    status: text('status').$type<'open' | 'resolved'>().notNull().default('open'),
+    openedAt: tstz('opened_at').notNull(),
+    resolvedAt: tstz('resolved_at'),
+    createdBy: text('created_by').notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('gov_ledger_ticket_uq').on(t.ticketId).where(sql`${t.ticketId} IS NOT NULL`),
+    uniqueIndex('gov_ledger_cluster_uq').on(t.clusterKey).where(sql`${t.clusterKey} IS NOT NULL`),
+    check('gov_ledger_source_ck', sql`${t.source} in ('deferred','cluster','manual')`),
+    check('gov_ledger_status_ck', sql`${t.status} in ('open','resolved')`),
+  ],
+);
+
+/** Where a proactive ticket came from and what the forecast expected there (its outcome's yardstick). */
+export const proactiveOrders = pgTable(
+  'proactive_orders',
+  {
+    ticketId: bigint('ticket_id', { mode: 'number' }).primaryKey().references(() => tickets.id, { onDelete: 'cascade' }),
+    source: text('source').$type<'forecast' | 'surge' | 'cluster'>().notNull(),
+    res: smallint('res').notNull(),
+    cell: text('cell').notNull(),
+    categoryCode: text('category_code').notNull(),
+    month: date('month').notNull(),
+    expected: doublePrecision('expected'),
+    createdBy: text('created_by').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('proactive_orders_place_uq').on(t.res, t.cell, t.categoryCode, t.month, t.source),
+    check('proactive_orders_source_ck', sql`${t.source} in ('forecast','surge','cluster')`),
+  ],
+);

@@ -34,7 +34,10 @@
 //
 // VERDICTS: a held ticket called back in the period counts in the resolution and satisfaction
 // denominators; solved = true counts in resolution; the verdict feeds satisfaction (weights in
-// the policy). DEMAND VOLUME: streets and districts — tickets located there (except praise,
+// the policy). PROACTIVE WORK ORDERS (未诉先办, kind 'proactive', dispatch role 'proactive') are the
+// hotline's own initiative, not a citizen's demand: no table counts them, in any rate or volume
+// (they have their own "主动治理" figures, server/governance/proactive.ts).
+// DEMAND VOLUME: streets and districts — tickets located there (except praise,
 // which is not a demand); departments and utilities have no territory, so their demand is the
 // tickets dispatched to them (= their response denominator).
 import type { Database, Queryable } from '../../db/client.ts';
@@ -94,8 +97,8 @@ const TABLE_SQL: Record<FactTable, TableSql> = {
     unit: 'r.parent_code',
     volume: { by: 'location', column: 't.district_code' },
   },
-  department: { kind: `d.unit_kind = 'department'`, join: '', unit: 'd.unit_code', volume: { by: 'dispatch' } },
-  utility: { kind: `d.unit_kind = 'utility'`, join: '', unit: 'd.unit_code', volume: { by: 'dispatch' } },
+  department: { kind: `d.unit_kind = 'department' AND d.role <> 'proactive'`, join: '', unit: 'd.unit_code', volume: { by: 'dispatch' } },
+  utility: { kind: `d.unit_kind = 'utility' AND d.role <> 'proactive'`, join: '', unit: 'd.unit_code', volume: { by: 'dispatch' } },
   city: { kind: TERRITORIAL, join: '', unit: `'${CITY_UNIT}'::text`, volume: { by: 'location', column: null } },
 };
 
@@ -202,7 +205,7 @@ function volumeSql(s: Pick<FactScope, 'table'>): string {
     SELECT ${unit} AS unit, to_char(t.received_at AT TIME ZONE $3, $4) AS bucket,
            count(*) AS volume, 0, 0, 0, 0, 0, 0, 0, 0
     FROM tickets t
-    WHERE t.received_at >= $1 AND t.received_at < $2 AND t.kind <> 'praise' ${scope}
+    WHERE t.received_at >= $1 AND t.received_at < $2 AND t.kind NOT IN ('praise','proactive') ${scope}
     GROUP BY 1, 2`;
 }
 
@@ -397,7 +400,7 @@ export async function drillTickets(
       SELECT t.id AS ticket_id, ${ticketCols('t')}, NULL::timestamptz AS first_dispatched, NULL::timestamptz AS first_accepted,
              NULL::timestamptz AS respond_due, NULL::boolean AS in_time, t.callback_at, t.solved, t.satisfaction, 1 AS contribution
       FROM tickets t
-      WHERE t.received_at >= $1 AND t.received_at < $2 AND t.kind <> 'praise' ${column === null ? '' : `AND ${column} = ANY($6::text[])`}${inScope})`;
+      WHERE t.received_at >= $1 AND t.received_at < $2 AND t.kind NOT IN ('praise','proactive') ${column === null ? '' : `AND ${column} = ANY($6::text[])`}${inScope})`;
   } else {
     // Unjustified returns: one row per ticket, contribution = how many such returns it had.
     picked = `picked AS (

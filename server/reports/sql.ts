@@ -33,7 +33,7 @@ export async function categoryDistrictCounts(db: Queryable, period: Period, base
             count(*) FILTER (WHERE t.received_at >= $2)::int AS current,
             count(*) FILTER (WHERE t.received_at < $2)::int AS baseline
      FROM tickets t
-     WHERE t.received_at >= $1 AND t.received_at < $3 AND t.kind <> 'praise'${own}
+     WHERE t.received_at >= $1 AND t.received_at < $3 AND t.kind NOT IN ('praise','proactive')${own}
      GROUP BY t.category_code, t.district_code
      ORDER BY t.category_code, t.district_code`,
     params,

@@ -8,7 +8,8 @@
 //   solved            called back in the window and confirmed solved
 //   satisfied         called back in the window with the verdict "satisfied" (基本满意 not included)
 // No caller data is read. A district or street wall (or official) counts its own region's tickets:
-// the scope clause is part of the statement's WHERE.
+// the scope clause is part of the statement's WHERE. Proactive work orders (kind 'proactive') are not
+// demands and stay out of every figure here.
 import type { Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
@@ -44,7 +45,7 @@ export async function figureCounts(db: Queryable, a: Window, b: Window, scope: S
   const rows = await db.query<Record<string, number>>(
     `SELECT ${countsSql(1)},
             ${countsSql(3)}
-     FROM tickets${own ? ` WHERE ${own}` : ''}`,
+     FROM tickets WHERE kind <> 'proactive'${own ? ` AND ${own}` : ''}`,
     params,
   );
   const r = rows[0] ?? {};
