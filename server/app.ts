@@ -28,6 +28,7 @@ import { zones } from './routes/zones.ts';
 import { wall } from './routes/wall.ts';
 import { authRoutes } from './routes/auth.ts';
 import { admin } from './routes/admin.ts';
+import { governance } from './routes/governance.ts';
 import { authenticate } from './auth/middleware.ts';
 import { OutOfScope } from './auth/scope.ts';
 import type { Principal } from './auth/principal.ts';
@@ -78,6 +79,7 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
     .route('/wall', wall)
     .route('/ranking', ranking)
     .route('/reports', reports)
+    .route('/gov', governance)
     .route('/', analysis)
     .get('/config', async (c) => {
       // Generated tickets leave their ground truth in meta; the page then labels the data as demo.

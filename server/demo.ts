@@ -1,6 +1,7 @@
 // Demo data on first start: generated once, recorded in meta('demo'), resumed cleanly if a start was interrupted.
 import type { Database } from '../db/client.ts';
 import { generateDemo } from '../data/demo/index.ts';
+import { plantGovernanceDemo } from '../data/demo/governance.ts';
 
 export interface DemoOptions {
   tickets: number;
@@ -33,6 +34,8 @@ export async function ensureDemo(db: Database, { tickets, seed, log }: DemoOptio
       log(`  ${p.phase ?? 'tickets'}: ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')} (${Math.round((100 * p.done) / Math.max(1, p.total))}%)`);
     },
   });
+  // Two adopted topics (one that worked, one that did not) and the key-problem ledger (issue 14).
+  await plantGovernanceDemo(db);
   await db.query(
     `INSERT INTO meta (key, value) VALUES ('demo', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
     [JSON.stringify({ tickets, seed, generatedAt: new Date().toISOString() })],

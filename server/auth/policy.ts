@@ -23,6 +23,7 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['*', /^\/api\/admin(\/|$)/, 'admin'],
   // What a wall display shows: aggregates, the live feed of new tickets, hot spots, scores.
   ['GET', /^\/api\/(wall\/[a-z]+|live|hotspots(\/emerging)?|ranking|ranking\/months|regions|categories|zones|topics)$/, 'wall'],
+  ['GET', /^\/api\/gov\/wall$/, 'wall'],
   ['GET', /^\/api\/tickets\/\d+\/caller$/, 'caller_unmasked'],
   ['GET', /^\/api\/import\/history(\/[a-z0-9]+)?$/, 'import'],
   ['GET', /^\/api\//, 'read'],
@@ -33,6 +34,11 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['POST', new RegExp(`^/api/tickets/\\d+/(${UNIT_ACTIONS.join('|')})$`), 'unit_actions'],
   ['POST', /^\/api\/tickets\/\d+\/[a-z-]+$/, 'hotline_actions'],
   ['POST', /^\/api\/forecast\/intervention-effect$/, 'plan'],
+  // Governance (server/routes/governance.ts): a unit updates its own task (the own-unit rule is the
+  // route's), dispatchers and planners create proactive orders, planners and admins the rest.
+  ['POST', /^\/api\/gov\/tasks\/\d+$/, 'read'],
+  ['POST', /^\/api\/gov\/proactive$/, 'proactive'],
+  ['POST', /^\/api\/gov\//, 'plan'],
   // Open311 GeoReport v2: discovery and services are public; requests are read by readers or, where
   // the city publishes them, by anyone (server/open311/settings.ts); filing needs an api_key.
   ['GET', /^\/open311\/v2\/(discovery|services)(\/[^/]+|\.[a-z]+)?$/, 'public'],

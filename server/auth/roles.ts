@@ -19,15 +19,17 @@ export type Capability =
   | 'caller_unmasked'
   /** Planner settings: topic weights, intervention studies. */
   | 'plan'
+  /** Proactive work orders (未诉先办) from the forecast list, a surge alert or a cluster. */
+  | 'proactive'
   /** The wall display's own read-only endpoints. */
   | 'wall'
   /** Accounts, kiosk tokens, the audit log. */
   | 'admin';
 
 const CAPABILITIES: Record<Role, readonly Capability[]> = {
-  admin: ['read', 'intake', 'locate', 'import', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'plan', 'wall', 'admin'],
-  dispatcher: ['read', 'intake', 'locate', 'import', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'wall'],
-  analyst: ['read', 'plan', 'wall'],
+  admin: ['read', 'intake', 'locate', 'import', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'plan', 'proactive', 'wall', 'admin'],
+  dispatcher: ['read', 'intake', 'locate', 'import', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'proactive', 'wall'],
+  analyst: ['read', 'plan', 'proactive', 'wall'],
   district_official: ['read', 'unit_actions', 'wall'],
   street_official: ['read', 'unit_actions', 'wall'],
   wall: ['wall'],

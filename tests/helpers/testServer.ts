@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dumpPglite, openDatabase, type Database } from '../../db/client.ts';
 import { formatProblems, importCityPackage } from '../../data/city/import.ts';
 import { generateDemo } from '../../data/demo/index.ts';
+import { plantGovernanceDemo } from '../../data/demo/governance.ts';
 import { createApp } from '../../server/app.ts';
 import { activateCity } from '../../server/city.ts';
 import { listen } from '../../server/listen.ts';
@@ -44,6 +45,7 @@ async function buildE2EDatabase(opts: E2ECityOptions = {}): Promise<Database> {
   if (!report.ok) throw new Error(`city package ${opts.city}: ${formatProblems(report.problems).slice(0, 5).join('; ')}`);
   await activateCity(db);
   await generateDemo(db, { tickets: opts.tickets ?? E2E_DEMO_TICKETS, seed: opts.seed ?? E2E_DEMO_SEED, now: new Date() });
+  await plantGovernanceDemo(db);
   // one account per role with known passwords (server/auth/demoAccounts.ts), as `npm start` makes them
   await ensureDemoAccounts(db);
   return db;

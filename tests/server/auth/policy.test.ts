@@ -70,6 +70,28 @@ const GATES: Record<string, [string, Gate][]> = {
     ...['dispatch', 'redispatch', 'rule-return', 'whistle', 'callback', 'close', 'answer', 'forward', 'undefer'].map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'hotline_actions']),
   ],
   'POST /api/forecast/intervention-effect': [['/api/forecast/intervention-effect', 'plan']],
+  // The governance loop: reads for every signed-in reader (scoped in SQL), the wall's scene for
+  // walls, a task update for its own unit (checked by the route), proactive orders for dispatchers
+  // and planners, every other write for planners and admins.
+  'GET /api/gov/topics': [['/api/gov/topics', 'read']],
+  'GET /api/gov/topics/:id{[0-9]+}': [['/api/gov/topics/7', 'read']],
+  'GET /api/gov/tasks': [['/api/gov/tasks', 'read']],
+  'GET /api/gov/tasks/overdue': [['/api/gov/tasks/overdue', 'read']],
+  'GET /api/gov/achievements': [['/api/gov/achievements', 'read']],
+  'GET /api/gov/ledger': [['/api/gov/ledger', 'read']],
+  'GET /api/gov/proactive': [['/api/gov/proactive', 'read']],
+  'GET /api/gov/wall': [['/api/gov/wall', 'wall']],
+  'GET /api/gov/report': [['/api/gov/report', 'read']],
+  'POST /api/gov/topics': [['/api/gov/topics', 'plan']],
+  'POST /api/gov/topics/:id{[0-9]+}/tasks': [['/api/gov/topics/7/tasks', 'plan']],
+  'POST /api/gov/topics/:id{[0-9]+}/policies': [['/api/gov/topics/7/policies', 'plan']],
+  'POST /api/gov/topics/:id{[0-9]+}/reviews': [['/api/gov/topics/7/reviews', 'plan']],
+  'POST /api/gov/topics/:id{[0-9]+}/status': [['/api/gov/topics/7/status', 'plan']],
+  'POST /api/gov/tasks/:id{[0-9]+}': [['/api/gov/tasks/7', 'read']],
+  'POST /api/gov/ledger': [['/api/gov/ledger', 'plan']],
+  'POST /api/gov/ledger/sync': [['/api/gov/ledger/sync', 'plan']],
+  'POST /api/gov/ledger/:id{[0-9]+}': [['/api/gov/ledger/7', 'plan']],
+  'POST /api/gov/proactive': [['/api/gov/proactive', 'proactive']],
   // Open311 GeoReport v2: discovery and the service list are public; requests, tokens and media are
   // read by a reader or, where the city publishes them, by anyone; filing needs an api_key (the route decides).
   'GET /open311/v2/:name': [

@@ -13,6 +13,10 @@ import { generateDemo } from '../../../data/demo/index.ts';
 import { createApp } from '../../../server/app.ts';
 import { decodePoints } from '../../../server/points.ts';
 import { signIn, type Client } from '../../helpers/auth.ts';
+import { CITY, type Principal } from '../../../server/auth/principal.ts';
+import { createTopic } from '../../../server/governance/topics.ts';
+import { createLedgerEntry } from '../../../server/governance/ledger.ts';
+import { createProactive } from '../../../server/governance/proactive.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 
 const OWN = '110105004'; // 三里屯街道
@@ -219,6 +223,34 @@ const REFERENCE = {
   health: 'liveness: no tickets',
   me: 'the signed-in principal itself: no tickets',
 };
+
+// --- governance ledgers: topics of three areas, tasks of three streets, ledger entries and proactive
+// orders in the official's street and in others, made once for the probes below.
+const GOV_PLANNER: Principal = { kind: 'api', id: 0, username: 'scoping-planner', displayName: 'p', role: 'analyst', scope: CITY, sessionHash: '', csrfToken: '' };
+const govSeeded = new WeakMap<object, Promise<{ own: number; other: number; city: number }>>();
+function govSeed(ctx: Ctx) {
+  let p = govSeeded.get(ctx.db);
+  if (!p) {
+    p = (async () => {
+      const [{ cat }] = await ctx.db.query<{ cat: string }>(`SELECT category_code AS cat FROM tickets GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
+      const windows = { before: { from: '2024-01', to: '2024-06' }, after: { from: '2024-07', to: '2024-12' }, target: -0.2 };
+      const tasks = [OWN, NEIGHBOUR, OWN_DISTRICT].map((u, i) => ({ title: `任务${i}`, ownerUnit: u, dueOn: '2020-01-01' }));
+      const own = await createTopic(ctx.db, { title: '本区专题', categories: [cat!], area: OWN_DISTRICT, leadUnit: OWN_DISTRICT, coUnits: [], source: 'defined', ...windows, tasks }, GOV_PLANNER);
+      const other = await createTopic(ctx.db, { title: '他区专题', categories: [cat!], area: OTHER_DISTRICT, leadUnit: OTHER_DISTRICT, coUnits: [], source: 'defined', ...windows, tasks: [{ title: '他区任务', ownerUnit: OTHER_DISTRICT, dueOn: '2020-01-01' }] }, GOV_PLANNER);
+      const city = await createTopic(ctx.db, { title: '全市专题', categories: [cat!], area: null, leadUnit: OWN_DISTRICT, coUnits: [], source: 'defined', ...windows, tasks }, GOV_PLANNER);
+      for (const street of [OWN, NEIGHBOUR]) await createLedgerEntry(ctx.db, { source: 'manual', title: `问题 ${street}`, street, ownerUnit: street }, GOV_PLANNER);
+      const cells = await ctx.db.query<{ street: string; cell: string }>(
+        `SELECT DISTINCT ON (street_code) street_code AS street, h3_r9 AS cell FROM tickets WHERE street_code = ANY($1::text[]) AND h3_r9 IS NOT NULL ORDER BY street_code, received_at DESC`,
+        [[OWN, NEIGHBOUR]],
+      );
+      await createProactive(ctx.db, cells.map((c) => ({ source: 'forecast' as const, cell: c.cell, category: cat!, month: '2099-01', expected: 3, dueOn: '2099-01-31' })), GOV_PLANNER);
+      return { own, other, city };
+    })();
+    govSeeded.set(ctx.db, p);
+  }
+  return p;
+}
+const govAreaOk = (a: unknown) => a === null || a === OWN || a === OWN_DISTRICT;
 
 const TABLE: Record<string, Probe> = {
   'GET /api/health': { reference: REFERENCE.health },
@@ -562,6 +594,89 @@ const TABLE: Record<string, Probe> = {
       await refused(ctx, '/open311/v2/tokens/tok-other.xml', leaks, { status: 404 });
       const res = await ctx.official.request('/open311/v2/tokens/no-such-token.json');
       expect(res.status).toBe(404);
+    },
+  },
+  // Last: the governance probes create proactive tickets, which the rollup-based probes above do not count.
+  'GET /api/gov/topics': {
+    async run(ctx, leaks) {
+      const ids = await govSeed(ctx);
+      const body = await scanned(ctx, '/api/gov/topics', leaks);
+      for (const t of body.topics) if (!govAreaOk(t.areaCode)) leaks.push(`GET /api/gov/topics: topic ${t.id} of area ${t.areaCode}`);
+      expect(body.topics.map((t: { id: number }) => t.id).sort()).toEqual([ids.own, ids.city].sort());
+    },
+  },
+  'GET /api/gov/topics/:id{[0-9]+}': {
+    async run(ctx, leaks) {
+      const ids = await govSeed(ctx);
+      for (const id of [ids.own, ids.city]) {
+        const t = await scanned(ctx, `/api/gov/topics/${id}`, leaks);
+        for (const k of t.tasks) if (k.ownerUnit !== OWN) leaks.push(`GET /api/gov/topics/${id}: task of ${k.ownerUnit}`);
+        expect(t.tasks.length).toBe(1);
+      }
+      await refused(ctx, `/api/gov/topics/${ids.other}`, leaks, { status: 404, field: 'id' });
+    },
+  },
+  'GET /api/gov/tasks': {
+    async run(ctx, leaks) {
+      await govSeed(ctx);
+      const body = await scanned(ctx, '/api/gov/tasks', leaks);
+      expect(body.tasks.length).toBe(2);
+      for (const k of body.tasks) if (k.ownerUnit !== OWN) leaks.push(`GET /api/gov/tasks: task of ${k.ownerUnit}`);
+    },
+  },
+  'GET /api/gov/tasks/overdue': {
+    async run(ctx, leaks) {
+      await govSeed(ctx);
+      const body = await scanned(ctx, '/api/gov/tasks/overdue', leaks);
+      expect(body.tasks.length).toBe(2);
+      for (const k of body.tasks) if (k.ownerUnit !== OWN) leaks.push(`GET /api/gov/tasks/overdue: task of ${k.ownerUnit}`);
+    },
+  },
+  'GET /api/gov/achievements': {
+    async run(ctx, leaks) {
+      await govSeed(ctx);
+      const body = await scanned(ctx, '/api/gov/achievements', leaks);
+      for (const t of body.topics) if (!govAreaOk(t.areaCode)) leaks.push(`GET /api/gov/achievements: topic of ${t.areaCode}`);
+      expect(body.summary.tasks).toBe(6);
+    },
+  },
+  'GET /api/gov/ledger': {
+    async run(ctx, leaks) {
+      await govSeed(ctx);
+      const body = await scanned(ctx, '/api/gov/ledger', leaks);
+      expect(body.items.length).toBe(1);
+      for (const e of body.items) if (e.streetCode !== OWN) leaks.push(`GET /api/gov/ledger: entry of ${e.streetCode}`);
+      expect(body.counts.open).toBe(1);
+    },
+  },
+  'GET /api/gov/proactive': {
+    async run(ctx, leaks) {
+      await govSeed(ctx);
+      const body = await scanned(ctx, '/api/gov/proactive', leaks);
+      expect(body.items.length).toBe(1);
+      expect(body.figures.total).toBe(1);
+      await foreignTickets(ctx, body.items.map((i: { id: number }) => i.id), 'GET /api/gov/proactive', leaks);
+    },
+  },
+  'GET /api/gov/wall': {
+    async run(ctx, leaks) {
+      const ids = await govSeed(ctx);
+      const body = await scanned(ctx, '/api/gov/wall', leaks);
+      expect(body.topics.map((t: { id: number }) => t.id).sort()).toEqual([ids.own, ids.city].sort());
+      expect(body.ledger.open).toBe(1);
+      expect(body.proactive.total).toBe(1);
+    },
+  },
+  'GET /api/gov/report': {
+    async run(ctx, leaks) {
+      await govSeed(ctx);
+      const body = await scanned(ctx, '/api/gov/report', leaks);
+      const sheet = (i: number) => body.sheets[i].rows as Record<string, unknown>[];
+      for (const r of sheet(0)) if (r.title === '他区专题') leaks.push('GET /api/gov/report: the other district\'s topic');
+      expect(sheet(1).length).toBe(2);
+      for (const r of sheet(2)) if (r.street !== '三里屯街道') leaks.push(`GET /api/gov/report: ledger row of ${r.street}`);
+      expect(sheet(4).length).toBe(1);
+      await foreignTickets(ctx, sheet(4).map((r) => r.id as number), 'GET /api/gov/report', leaks);
     },
   },
 };

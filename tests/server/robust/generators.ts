@@ -455,12 +455,46 @@ function historyImportCase(rng: Rng): FuzzCase {
   throw new Error(how);
 }
 
+/**
+ * The governance loop's writes (/api/gov/…): each body spoiled so that no case is valid; with no
+ * topic, task or ledger entry in the fuzz city, a body that slipped through would meet a 404 naming
+ * the id (also a refusal). Only fields every wrong type breaks are spoiled.
+ */
+const govMaker = (route: string, path: string, base: Record<string, unknown>, fields: string[], required: string[]) => (rng: Rng): FuzzCase => {
+  const s = spoilJson(rng, base, fields, required, false);
+  return { route, label: `${route} ${s.how}`, path, init: jsonInit(s.body, s.headers) };
+};
+const GOV_TOPIC = { title: '专题', categories: ['noise.night_construction'], area: '900001', leadUnit: '900001', before: { from: '2025-01', to: '2025-06' }, after: { from: '2025-07', to: '2025-12' }, target: -0.2 };
+const GOV_ORDER = { source: 'forecast', cell: '8831aa5a1dfffff', category: 'noise.night_construction', month: '2026-01', dueOn: '2099-01-31' };
+const govCases = [
+  govMaker('POST /api/gov/topics', '/api/gov/topics', GOV_TOPIC, ['title', 'categories', 'before', 'after', 'target', 'leadUnit'], ['title', 'categories', 'before', 'after', 'target', 'leadUnit']),
+  govMaker('POST /api/gov/topics/:id{[0-9]+}/tasks', '/api/gov/topics/1/tasks', { title: '任务', ownerUnit: '900001001', dueOn: '2026-01-31' }, ['title', 'ownerUnit', 'dueOn'], ['title', 'ownerUnit', 'dueOn']),
+  govMaker('POST /api/gov/topics/:id{[0-9]+}/policies', '/api/gov/topics/1/policies', { title: '方案', issuedOn: '2025-07-01' }, ['title', 'issuedOn'], ['title', 'issuedOn']),
+  govMaker('POST /api/gov/topics/:id{[0-9]+}/reviews', '/api/gov/topics/1/reviews', { reviewOn: '2025-08-01', note: '调度' }, ['reviewOn'], ['reviewOn']),
+  govMaker('POST /api/gov/topics/:id{[0-9]+}/status', '/api/gov/topics/1/status', { status: 'closed' }, ['status'], ['status']),
+  govMaker('POST /api/gov/tasks/:id{[0-9]+}', '/api/gov/tasks/1', { status: 'done', evidence: '已完成' }, ['status', 'evidence'], []),
+  govMaker('POST /api/gov/ledger', '/api/gov/ledger', { source: 'manual', title: '问题', street: '900001001', plan: '计划' }, ['source', 'title', 'street'], ['source', 'title', 'street']),
+  govMaker('POST /api/gov/ledger/:id{[0-9]+}', '/api/gov/ledger/1', { status: 'resolved', plan: '计划' }, ['status'], []),
+  govMaker('POST /api/gov/proactive', '/api/gov/proactive', { orders: [GOV_ORDER] }, ['orders'], ['orders']),
+  (rng: Rng): FuzzCase => {
+    // Sync takes an empty object; anything else is refused.
+    const how = pick(rng, ['extraKey', 'nonobject', 'contentType', 'broken', 'deep']);
+    const body =
+      how === 'extraKey' ? JSON.stringify({ [pick(rng, ['force', 'all', "x'; DROP TABLE gov_ledger; --"])]: pick(rng, [true, 1, 'x']) })
+      : how === 'nonobject' ? pick(rng, ['null', '42', '"text"', '[]', 'true'])
+      : how === 'broken' ? pick(rng, ['{', '{,}', '\u0000', '{"a":1,,}'])
+      : how === 'deep' ? JSON.stringify({ a: JSON.parse('['.repeat(40) + ']'.repeat(40)) })
+      : '{}';
+    return { route: 'POST /api/gov/ledger/sync', label: `ledger sync ${how}`, path: '/api/gov/ledger/sync', init: jsonInit(body, how === 'contentType' ? { 'content-type': pick(rng, ['text/plain', 'application/xml', 'text/csv']) } : {}) };
+  },
+];
+
 /** `n` malformed requests spread over every write route, deterministic for a given rng. */
 export function malformedRequests(rng: Rng, n: number, t: Targets): FuzzCase[] {
   const makers = [
     intakeCase, intakeCase, locateCase, actionCase, actionCase, csvCase, forecastCase, open311Case, open311Case,
     loginCase, kioskCase, logoutCase, newUserCase, patchUserCase, newKioskCase, releaseKioskCase, revokeKioskCase, grantKeyCase, unlockCase,
-    historyImportCase,
+    historyImportCase, ...govCases,
   ];
   return Array.from({ length: n }, (_, i) => makers[i % makers.length]!(rng, t));
 }
