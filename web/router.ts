@@ -28,6 +28,9 @@ export const router = createRouter({
     { path: '/studio/topics/:category', name: 'topic-brief', component: () => import('./pages/TopicBriefPage.vue'), meta: { section: 'studio' } },
     { path: '/queue', name: 'queue', component: () => import('./pages/QueuePage.vue'), meta: { section: 'queue' } },
     { path: '/tickets/:id', name: 'ticket', component: () => import('./pages/TicketPage.vue'), meta: { section: 'queue' } },
+    // the governance loop (治理闭环): topics, tasks, key-problem ledger, proactive orders
+    { path: '/governance', name: 'governance', component: () => import('./pages/GovernancePage.vue'), meta: { section: 'governance' } },
+    { path: '/governance/topics/:id(\\d+)', name: 'gov-topic', component: () => import('./pages/GovTopicPage.vue'), meta: { section: 'governance' } },
     { path: '/admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { section: 'admin' } },
     // the command-centre wall: full screen, no app header (App.vue reads meta.bare); it redeems a
     // kiosk token itself and says so when the screen is not authorised

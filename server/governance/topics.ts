@@ -370,7 +370,8 @@ export async function topicDetail(db: Queryable, id: number, scope: Scope) {
     `SELECT code, name_zh AS "nameZh", name_en AS "nameEn" FROM categories WHERE code = ANY($1::text[]) ORDER BY code`,
     [r.categories],
   );
-  return { ...shapeTopic(r), categoryNames: cats, unitNames: units, tasks, policies, reviews, effect, today };
+  // `tasks` are the ones the reader may see; `taskCount` (and done, overdue) count all of the topic's.
+  return { ...shapeTopic(r), taskCount: r.tasks, categoryNames: cats, unitNames: units, tasks, policies, reviews, effect, today };
 }
 
 /** "What the topics achieved": every topic in sight with its measured effect. */

@@ -11,6 +11,8 @@ export const PAGE_CAPS = {
   // the queue and ticket pages: the hotline's work and the units' work on their tickets
   queue: ['hotline_actions', 'unit_actions'],
   admin: ['admin'],
+  // the governance loop: planners run it, units work their tasks, everyone reading sees their own region's
+  governance: ['read'],
   wall: ['wall'],
 } as const satisfies Record<string, readonly Capability[]>;
 export type Section = keyof typeof PAGE_CAPS;

@@ -5,6 +5,7 @@ import * as studio from './areas/studio.ts';
 import * as workspace from './areas/workspace.ts';
 import * as auth from './areas/auth.ts';
 import * as views from './areas/views.ts';
+import * as gov from './areas/governance.ts';
 
 const en: typeof zhCN = {
   app: {
@@ -274,6 +275,7 @@ const en: typeof zhCN = {
     count: 'Tickets',
   },
   queuePage: queue.en,
+  govPage: gov.en,
   wallPage: wall.en,
   studioPage: studio.en,
   workspacePage: workspace.en,

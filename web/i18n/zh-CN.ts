@@ -6,6 +6,7 @@ import * as studio from './areas/studio.ts';
 import * as workspace from './areas/workspace.ts';
 import * as auth from './areas/auth.ts';
 import * as views from './areas/views.ts';
+import * as gov from './areas/governance.ts';
 
 export default {
   app: {
@@ -274,6 +275,7 @@ export default {
     count: '件数',
   },
   queuePage: queue.zh,
+  govPage: gov.zh,
   wallPage: wall.zh,
   studioPage: studio.zh,
   workspacePage: workspace.zh,

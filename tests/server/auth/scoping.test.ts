@@ -59,11 +59,15 @@ function walk(x: unknown, visit: (o: Record<string, unknown>, path: string) => v
   }
 }
 
+/** Governance rows (topics, tasks, ledger entries) carry an id and a status but are not tickets; their ticket links are `ticketId`. */
+const GOV_ROW_KEYS = ['targetChange', 'dueOn', 'openedAt'];
+const isGovRow = (o: Record<string, unknown>) => GOV_ROW_KEYS.some((k) => k in o);
+
 /** Ticket ids anywhere in the answer (ticket rows, ticketId fields, Open311 ids, repeat lists). */
 function ticketIds(body: unknown): number[] {
   const ids = new Set<number>();
   walk(body, (o) => {
-    if (typeof o.id === 'number' && TICKET_HINTS.some((h) => h in o)) ids.add(o.id);
+    if (typeof o.id === 'number' && TICKET_HINTS.some((h) => h in o) && !isGovRow(o)) ids.add(o.id);
     for (const k of ['ticketId', 'ticket_id']) if (typeof o[k] === 'number') ids.add(o[k] as number);
     if (typeof o.service_request_id === 'string' && /^\d+$/.test(o.service_request_id)) ids.add(Number(o.service_request_id));
     for (const k of ['repeatOf', 'sameAddress', 'sameCaller', 'ticketIds']) {
@@ -94,7 +98,7 @@ function regionAllowed(ctx: Ctx, code: string): boolean {
 const positive = (v: unknown) => (typeof v === 'number' && v > 0) || (Array.isArray(v) && v.some((x) => typeof x === 'number' && x > 0));
 const COUNT_KEYS = ['count', 'counts', 'tickets', 'total', 'volume', 'returns', 'unjustified'];
 
-const isTicketRow = (o: Record<string, unknown>) => (typeof o.id === 'number' && TICKET_HINTS.some((h) => h in o)) || typeof o.ticketId === 'number';
+const isTicketRow = (o: Record<string, unknown>) => (typeof o.id === 'number' && TICKET_HINTS.some((h) => h in o) && !isGovRow(o)) || typeof o.ticketId === 'number';
 /** Counts of real tickets an object may carry (a forecast's `expected` is a model figure, not a count). */
 const CELL_COUNT_KEYS = ['count', 'tickets', 'lastMonth', 'sameMonthLastYear'];
 

@@ -1,0 +1,64 @@
+// The governance loop's API (/api/gov/…), typed from the server's own modules (type-only imports).
+import type { listTopics, topicDetail, achievements, TaskRow } from '../../server/governance/topics.ts';
+import type { listLedger } from '../../server/governance/ledger.ts';
+import type { listProactive, ProactiveCreated } from '../../server/governance/proactive.ts';
+import { apiFetch } from '../auth/http.ts';
+import { ApiError } from './api.ts';
+
+export type TopicRow = Awaited<ReturnType<typeof listTopics>>[number];
+export type TopicDetail = NonNullable<Awaited<ReturnType<typeof topicDetail>>>;
+export type Achievements = Awaited<ReturnType<typeof achievements>>;
+export type LedgerResult = Awaited<ReturnType<typeof listLedger>>;
+export type ProactiveResult = Awaited<ReturnType<typeof listProactive>>;
+export type { TaskRow, ProactiveCreated };
+
+export interface GovWall {
+  topics: { id: number; title: string; areaNameZh: string | null; areaNameEn: string | null; tasks: number; done: number; overdue: number; verdict: string; effect: number | null }[];
+  overdueTasks: number;
+  ledger: { open: number; history: { month: string; open: number }[] };
+  proactive: { total: number; open: number; closed: number };
+}
+
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await apiFetch(path, { ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) } });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(`network error for ${path}`, 0);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new ApiError(body?.error?.message ?? `${res.status} ${res.statusText}`, res.status);
+  }
+  return (await res.json()) as T;
+}
+const post = <T>(path: string, body: unknown) => call<T>(path, { method: 'POST', body: JSON.stringify(body) });
+
+export const govApi = {
+  topics: (signal?: AbortSignal) => call<{ topics: TopicRow[] }>('/api/gov/topics', { signal }),
+  topic: (id: number, signal?: AbortSignal) => call<TopicDetail>(`/api/gov/topics/${id}`, { signal }),
+  adopt: (body: unknown) => post<{ id: number }>('/api/gov/topics', body),
+  addTask: (id: number, body: unknown) => post<{ id: number }>(`/api/gov/topics/${id}/tasks`, body),
+  addPolicy: (id: number, body: unknown) => post<{ id: number }>(`/api/gov/topics/${id}/policies`, body),
+  addReview: (id: number, body: unknown) => post<{ id: number }>(`/api/gov/topics/${id}/reviews`, body),
+  setStatus: (id: number, status: 'active' | 'closed') => post<{ id: number }>(`/api/gov/topics/${id}/status`, { status }),
+  tasks: (signal?: AbortSignal) => call<{ tasks: TaskRow[] }>('/api/gov/tasks', { signal }),
+  overdueTasks: (signal?: AbortSignal) => call<{ tasks: TaskRow[] }>('/api/gov/tasks/overdue', { signal }),
+  updateTask: (id: number, body: { status?: string; evidence?: string; links?: string[] }) => post<TaskRow>(`/api/gov/tasks/${id}`, body),
+  achievements: (signal?: AbortSignal) => call<Achievements>('/api/gov/achievements', { signal }),
+  ledger: (signal?: AbortSignal) => call<LedgerResult>('/api/gov/ledger?limit=500', { signal }),
+  syncLedger: () => post<{ added: number; resolved: number }>('/api/gov/ledger/sync', {}),
+  updateLedger: (id: number, body: unknown) => post<{ id: number }>(`/api/gov/ledger/${id}`, body),
+  proactive: (signal?: AbortSignal) => call<ProactiveResult>('/api/gov/proactive', { signal }),
+  createProactive: (orders: unknown[]) => post<{ orders: ProactiveCreated[] }>('/api/gov/proactive', { orders }),
+  wall: () => call<GovWall>('/api/gov/wall', { signal: AbortSignal.timeout(60_000) }),
+  reportUrl: (lang: 'zh' | 'en') => `/api/gov/report?format=xlsx&lang=${lang}`,
+};
+
+/** −0.42 → "−42.0%"; null → "—". */
+export function pctChange(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const s = (v * 100).toFixed(1);
+  return `${v > 0 ? '+' : v < 0 ? '−' : ''}${s.replace('-', '')}%`;
+}
