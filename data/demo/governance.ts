@@ -26,7 +26,16 @@ import { cityTimeZone } from '../../server/time.ts';
 export const EFFECT_SHARE = 12 / 20;
 export const DEMO_GOVERNANCE_KEY = 'demo_governance';
 
-const DEMO_PLANNER: Principal = { kind: 'api', id: 0, username: 'demo', displayName: 'demo', role: 'analyst', scope: CITY, sessionHash: '', csrfToken: '' };
+const DEMO_PLANNER: Principal = {
+  kind: 'api',
+  id: 0,
+  username: 'demo',
+  displayName: 'demo',
+  role: 'analyst',
+  scope: CITY,
+  sessionHash: '',
+  csrfToken: '',
+};
 
 export interface PlantedTopics {
   effective: { id: number; area: string; categories: string[]; removed: number };
@@ -35,7 +44,12 @@ export interface PlantedTopics {
   after: { from: string; to: string };
 }
 
-const PLANS = ['历史遗留问题，需协调产权单位', '涉及规划调整，列入年度计划', '资金未落实，纳入下年度预算', '需多部门联合处置，已专题调度'];
+const PLANS = [
+  '历史遗留问题，需协调产权单位',
+  '涉及规划调整，列入年度计划',
+  '资金未落实，纳入下年度预算',
+  '需多部门联合处置，已专题调度',
+];
 
 async function plantDeferrals(db: Database): Promise<void> {
   const plan = `(ARRAY[${PLANS.map((p) => `'${p}'`).join(',')}])[(t.id % ${PLANS.length}) + 1]`;
@@ -69,7 +83,10 @@ async function plantDeferrals(db: Database): Promise<void> {
 
 export async function plantGovernanceDemo(db: Database, opts: { today?: Date } = {}): Promise<PlantedTopics | null> {
   const zone = cityTimeZone();
-  const [span] = await db.query<{ last: string | null }>(`SELECT to_char(max(received_at) AT TIME ZONE $1, 'YYYY-MM-DD') AS last FROM tickets`, [zone]);
+  const [span] = await db.query<{ last: string | null }>(
+    `SELECT to_char(max(received_at) AT TIME ZONE $1, 'YYYY-MM-DD') AS last FROM tickets`,
+    [zone],
+  );
   if (!span?.last) return null;
   const lastDay = span.last;
   // The last complete month: the data's own month when it ends on its last day, else the one before.
@@ -97,7 +114,12 @@ export async function plantGovernanceDemo(db: Database, opts: { today?: Date } =
     [dA, catsA, afterFrom, afterTo, zone],
   );
   const streets = async (d: string) =>
-    (await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'street' AND parent_code = $1 ORDER BY code LIMIT 3`, [d])).map((r) => r.code);
+    (
+      await db.query<{ code: string }>(
+        `SELECT code FROM regions WHERE level = 'street' AND parent_code = $1 ORDER BY code LIMIT 3`,
+        [d],
+      )
+    ).map((r) => r.code);
   const today = opts.today ?? new Date();
   const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   const adoption = `${after.from}-01`;
@@ -106,8 +128,19 @@ export async function plantGovernanceDemo(db: Database, opts: { today?: Date } =
     db,
     {
       title: '老旧小区屋顶漏水与管线维修 · 专项治理',
-      categories: catsA, area: dA, leadUnit: dA, coUnits: sA.slice(0, 2), source: 'candidate', before, after, target: -0.3,
-      tasks: sA.map((s, i) => ({ title: ['排查台账建立', '集中维修攻坚', '回头看复查'][i] ?? '专项任务', ownerUnit: s, dueOn: day(i === 2 ? -3 : 20 + i * 10) })),
+      categories: catsA,
+      area: dA,
+      leadUnit: dA,
+      coUnits: sA.slice(0, 2),
+      source: 'candidate',
+      before,
+      after,
+      target: -0.3,
+      tasks: sA.map((s, i) => ({
+        title: ['排查台账建立', '集中维修攻坚', '回头看复查'][i] ?? '专项任务',
+        ownerUnit: s,
+        dueOn: day(i === 2 ? -3 : 20 + i * 10),
+      })),
       policies: [{ title: '专项治理工作方案', issuedOn: adoption, link: null }],
       reviews: [{ reviewOn: day(7), note: '月度专题调度' }],
     },
@@ -117,8 +150,21 @@ export async function plantGovernanceDemo(db: Database, opts: { today?: Date } =
     db,
     {
       title: '背街小巷环境整治 · 专项治理',
-      categories: catsB, area: dB, leadUnit: dB, coUnits: sB.slice(0, 1), source: 'defined', before, after, target: -0.2,
-      tasks: sB.slice(0, 2).map((s, i) => ({ title: ['问题清单梳理', '整治方案落实'][i] ?? '专项任务', ownerUnit: s, dueOn: day(30 + i * 15) })),
+      categories: catsB,
+      area: dB,
+      leadUnit: dB,
+      coUnits: sB.slice(0, 1),
+      source: 'defined',
+      before,
+      after,
+      target: -0.2,
+      tasks: sB
+        .slice(0, 2)
+        .map((s, i) => ({
+          title: ['问题清单梳理', '整治方案落实'][i] ?? '专项任务',
+          ownerUnit: s,
+          dueOn: day(30 + i * 15),
+        })),
       policies: [{ title: '环境整治实施意见', issuedOn: adoption, link: null }],
       reviews: [{ reviewOn: day(14), note: '季度复盘' }],
     },
@@ -126,7 +172,10 @@ export async function plantGovernanceDemo(db: Database, opts: { today?: Date } =
   );
   await plantDeferrals(db);
   // One task of the effective topic is done, with its evidence.
-  await db.query(`UPDATE gov_tasks SET status = 'done', evidence = '已完成 72 栋楼屋面防水', done_at = now() WHERE topic_id = $1 AND title = '排查台账建立'`, [idA]);
+  await db.query(
+    `UPDATE gov_tasks SET status = 'done', evidence = '已完成 72 栋楼屋面防水', done_at = now() WHERE topic_id = $1 AND title = '排查台账建立'`,
+    [idA],
+  );
   await syncLedger(db, DEMO_PLANNER);
   const planted: PlantedTopics = {
     effective: { id: idA, area: dA, categories: catsA, removed: removed.length },

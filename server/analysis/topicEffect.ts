@@ -92,7 +92,8 @@ export function studentTCdf(t: number, df: number): number {
 
 /** The t quantile for probability p in (0.5, 1), by bisection on the CDF (1e-10 in t). */
 export function studentTQuantile(p: number, df: number): number {
-  if (!(p > 0.5 && p < 1) || !(df > 0)) throw new RangeError(`studentTQuantile needs 0.5 < p < 1 and df > 0, got ${p}, ${df}`);
+  if (!(p > 0.5 && p < 1) || !(df > 0))
+    throw new RangeError(`studentTQuantile needs 0.5 < p < 1 and df > 0, got ${p}, ${df}`);
   let lo = 0;
   let hi = 1;
   while (studentTCdf(hi, df) < p) hi *= 2;
@@ -113,7 +114,12 @@ export function preShape(before: readonly number[]): { level: number; trend: num
 }
 
 /** The `k` candidates nearest the treated group's per-area average in before-window level and trend. */
-export function matchControlAreas(treated: readonly AreaSeries[], candidates: readonly AreaSeries[], before: readonly [number, number], k: number): AreaSeries[] {
+export function matchControlAreas(
+  treated: readonly AreaSeries[],
+  candidates: readonly AreaSeries[],
+  before: readonly [number, number],
+  k: number,
+): AreaSeries[] {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`controls must be a positive integer, got ${k}`);
   const n = before[1] - before[0];
   const perArea = sumSeries(treated).map((c) => c / Math.max(1, treated.length));
@@ -139,8 +145,20 @@ function sumSeries(areas: readonly AreaSeries[]): number[] {
 
 function insufficient(reason: string, treatedAfter: number, controls: string[] = []): TopicEffect {
   return {
-    verdict: 'insufficient', reason, controls, did: null, lower: null, upper: null, effect: null, effectLower: null, effectUpper: null,
-    se: null, df: null, treatedAfter, expectedAfter: null, months: [],
+    verdict: 'insufficient',
+    reason,
+    controls,
+    did: null,
+    lower: null,
+    upper: null,
+    effect: null,
+    effectLower: null,
+    effectUpper: null,
+    se: null,
+    df: null,
+    treatedAfter,
+    expectedAfter: null,
+    months: [],
   };
 }
 
@@ -154,7 +172,8 @@ export function topicEffect(input: TopicEffectInput): TopicEffect {
   const treatedAfter = slice(T, after).reduce((a, b) => a + b, 0);
   if (input.treated.length === 0) return insufficient('no treated area', 0);
   if (nb < 2 || na < 2) return insufficient('each window needs at least 2 complete months', treatedAfter);
-  if (slice(T, before).every((x) => x === 0)) return insufficient('no complaints in the treated area before', treatedAfter);
+  if (slice(T, before).every((x) => x === 0))
+    return insufficient('no complaints in the treated area before', treatedAfter);
   const chosen = matchControlAreas(input.treated, input.candidates, before, k);
   if (chosen.length === 0) return insufficient('no control area with complaints before', treatedAfter);
   const C = sumSeries(chosen);
@@ -176,8 +195,19 @@ export function topicEffect(input: TopicEffectInput): TopicEffect {
   const verdict: EffectVerdict = upper < 0 ? 'effective' : lower > 0 ? 'worse' : 'unclear';
   const months = idx.map((i) => ({ treated: T[i] ?? 0, control: C[i] ?? 0, gap: gap(i) }));
   return {
-    verdict, reason: null, controls: chosen.map((c) => c.id), did, lower, upper,
-    effect: Math.expm1(did), effectLower: Math.expm1(lower), effectUpper: Math.expm1(upper), se, df,
-    treatedAfter, expectedAfter: treatedAfter / Math.exp(did), months,
+    verdict,
+    reason: null,
+    controls: chosen.map((c) => c.id),
+    did,
+    lower,
+    upper,
+    effect: Math.expm1(did),
+    effectLower: Math.expm1(lower),
+    effectUpper: Math.expm1(upper),
+    se,
+    df,
+    treatedAfter,
+    expectedAfter: treatedAfter / Math.exp(did),
+    months,
   };
 }

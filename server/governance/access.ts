@@ -11,7 +11,10 @@ import type { Principal, Scope } from '../auth/principal.ts';
 import { can } from '../auth/principal.ts';
 
 export class GovForbidden extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -51,5 +54,7 @@ export function taskOwnerClause(scope: Scope, params: unknown[], alias = 'k'): s
 export function ledgerScopeClause(scope: Scope, params: unknown[], alias = 'e'): string | null {
   if (scope.level === 'city') return null;
   params.push(scope.code);
-  return scope.level === 'street' ? `${alias}.street_code = $${params.length}` : `${alias}.district_code = $${params.length}`;
+  return scope.level === 'street'
+    ? `${alias}.street_code = $${params.length}`
+    : `${alias}.district_code = $${params.length}`;
 }

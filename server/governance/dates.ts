@@ -3,7 +3,9 @@ import type { Queryable } from '../../db/client.ts';
 import { cityTimeZone } from '../time.ts';
 
 export function cityDateOf(at: Date, zone: string = cityTimeZone()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    at,
+  );
 }
 
 /** Async so every reader may later take the database's clock; today it is the server's. */

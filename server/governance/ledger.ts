@@ -64,19 +64,38 @@ export async function syncLedger(db: Database, who: Principal): Promise<{ added:
 }
 
 export async function createLedgerEntry(db: Database, e: NewLedgerEntry, who: Principal): Promise<number> {
-  const street = (await db.query<{ parent: string }>(`SELECT parent_code AS parent FROM regions WHERE code = $1 AND level = 'street'`, [e.street]))[0];
+  const street = (
+    await db.query<{ parent: string }>(
+      `SELECT parent_code AS parent FROM regions WHERE code = $1 AND level = 'street'`,
+      [e.street],
+    )
+  )[0];
   if (!street) throw new UnknownCodeError('street', e.street);
-  if (e.category && (await db.query(`SELECT 1 FROM categories WHERE code = $1`, [e.category])).length === 0) throw new UnknownCodeError('category', e.category);
+  if (e.category && (await db.query(`SELECT 1 FROM categories WHERE code = $1`, [e.category])).length === 0)
+    throw new UnknownCodeError('category', e.category);
   if (e.ownerUnit) await assertUnits(db, [e.ownerUnit], 'ownerUnit');
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ id: number }>(
       `INSERT INTO gov_ledger (source, cluster_key, title, category_code, district_code, street_code, owner_unit, plan, target_on, opened_at, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, now(), $10)
        ON CONFLICT (cluster_key) WHERE cluster_key IS NOT NULL DO NOTHING RETURNING id::int AS id`,
-      [e.source, e.clusterKey ?? null, e.title, e.category ?? null, street.parent, e.street, e.ownerUnit ?? null, e.plan ?? '', e.targetOn ?? null, who.username],
+      [
+        e.source,
+        e.clusterKey ?? null,
+        e.title,
+        e.category ?? null,
+        street.parent,
+        e.street,
+        e.ownerUnit ?? null,
+        e.plan ?? '',
+        e.targetOn ?? null,
+        who.username,
+      ],
     );
     if (!rows[0]) {
-      const [x] = await tx.query<{ id: number }>(`SELECT id::int AS id FROM gov_ledger WHERE cluster_key = $1`, [e.clusterKey]);
+      const [x] = await tx.query<{ id: number }>(`SELECT id::int AS id FROM gov_ledger WHERE cluster_key = $1`, [
+        e.clusterKey,
+      ]);
       return x!.id;
     }
     await audit(tx, who, 'gov.ledger.create', null, { entry: rows[0].id, ...e });
@@ -84,7 +103,12 @@ export async function createLedgerEntry(db: Database, e: NewLedgerEntry, who: Pr
   });
 }
 
-export async function updateLedgerEntry(db: Database, id: number, patch: LedgerPatch, who: Principal): Promise<boolean> {
+export async function updateLedgerEntry(
+  db: Database,
+  id: number,
+  patch: LedgerPatch,
+  who: Principal,
+): Promise<boolean> {
   if (patch.ownerUnit) await assertUnits(db, [patch.ownerUnit], 'ownerUnit');
   return db.transaction(async (tx) => {
     const [cur] = await tx.query<{ owner_unit: string | null; plan: string; target_on: string | null; status: string }>(

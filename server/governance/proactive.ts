@@ -48,7 +48,10 @@ export interface NewProactive {
 }
 
 export class ProactiveRefused extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -60,18 +63,38 @@ export interface ProactiveCreated {
 }
 
 /** Create orders in ONE transaction: all or nothing (a bad order names its index). */
-export async function createProactive(db: Database, orders: readonly NewProactive[], who: Principal, now: Date = new Date()): Promise<ProactiveCreated[]> {
+export async function createProactive(
+  db: Database,
+  orders: readonly NewProactive[],
+  who: Principal,
+  now: Date = new Date(),
+): Promise<ProactiveCreated[]> {
   // Validate and resolve everything before writing.
-  const prepared: { o: NewProactive; cat: { urgency: UrgencyClass; name_zh: string }; lon: number; lat: number; place: Awaited<ReturnType<typeof locatePoint>>; unitCode: string; unitKind: string }[] = [];
+  const prepared: {
+    o: NewProactive;
+    cat: { urgency: UrgencyClass; name_zh: string };
+    lon: number;
+    lat: number;
+    place: Awaited<ReturnType<typeof locatePoint>>;
+    unitCode: string;
+    unitKind: string;
+  }[] = [];
   for (const [i, o] of orders.entries()) {
     const f = (k: string) => `orders.${i}.${k}`;
     if (!isValidCell(o.cell)) throw new ProactiveRefused(f('cell'), `${f('cell')}: not an H3 cell index`);
-    const cat = (await db.query<{ urgency: UrgencyClass; name_zh: string }>(`SELECT urgency, name_zh FROM categories WHERE code = $1`, [o.category]))[0];
+    const cat = (
+      await db.query<{ urgency: UrgencyClass; name_zh: string }>(
+        `SELECT urgency, name_zh FROM categories WHERE code = $1`,
+        [o.category],
+      )
+    )[0];
     if (!cat) throw new UnknownCodeError(f('category'), o.category);
     const [lat, lon] = cellToLatLng(o.cell);
     const place = await locatePoint(db, lon, lat);
-    if (!place.streetCode) throw new ProactiveRefused(f('cell'), `${f('cell')}: the cell's centre lies outside every street`);
-    if (!(await regionInScope(db, who.scope, place.streetCode))) throw new OutOfScope(f('cell'), `${f('cell')}: outside your jurisdiction`);
+    if (!place.streetCode)
+      throw new ProactiveRefused(f('cell'), `${f('cell')}: the cell's centre lies outside every street`);
+    if (!(await regionInScope(db, who.scope, place.streetCode)))
+      throw new OutOfScope(f('cell'), `${f('cell')}: outside your jurisdiction`);
     const unitCode = o.unitCode ?? place.streetCode;
     const unit = (
       await db.query<{ kind: string }>(
@@ -98,7 +121,9 @@ export async function createProactive(db: Database, orders: readonly NewProactiv
       const due = deadlinesFor(now, p.cat.urgency, cityPolicy());
       const resolveDue = startOfCityDay(addDays(o.dueOn, 1));
       if (resolveDue <= now) throw new ProactiveRefused('dueOn', `dueOn: ${o.dueOn} has passed`);
-      const remind = new Date(now.getTime() + Math.round((resolveDue.getTime() - now.getTime()) * cityPolicy().remindAtFraction));
+      const remind = new Date(
+        now.getTime() + Math.round((resolveDue.getTime() - now.getTime()) * cityPolicy().remindAtFraction),
+      );
       const respondDue = due.respondDueAt < resolveDue ? due.respondDueAt : resolveDue;
       const iso = now.toISOString();
       const [t] = await tx.query<{ id: number }>(
@@ -109,21 +134,60 @@ export async function createProactive(db: Database, orders: readonly NewProactiv
                  $6, $7, $8, 'located', $9, $10, $11, 'dispatched', $12, $12, $13, $14, $15)
          RETURNING id::int AS id`,
         [
-          o.category, p.cat.urgency, o.note ?? `未诉先办 · ${p.cat.name_zh}`, p.lon, p.lat,
-          latLngToCell(p.lat, p.lon, 7), latLngToCell(p.lat, p.lon, 8), latLngToCell(p.lat, p.lon, 9),
-          p.place.districtCode, p.place.streetCode, p.place.gridCode, iso, respondDue.toISOString(), resolveDue.toISOString(), remind.toISOString(),
+          o.category,
+          p.cat.urgency,
+          o.note ?? `未诉先办 · ${p.cat.name_zh}`,
+          p.lon,
+          p.lat,
+          latLngToCell(p.lat, p.lon, 7),
+          latLngToCell(p.lat, p.lon, 8),
+          latLngToCell(p.lat, p.lon, 9),
+          p.place.districtCode,
+          p.place.streetCode,
+          p.place.gridCode,
+          iso,
+          respondDue.toISOString(),
+          resolveDue.toISOString(),
+          remind.toISOString(),
         ],
       );
-      await tx.query(`INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1, $2, $3, 'proactive', $4)`, [t.id, p.unitCode, p.unitKind, iso]);
+      await tx.query(
+        `INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1, $2, $3, 'proactive', $4)`,
+        [t.id, p.unitCode, p.unitKind, iso],
+      );
       await tx.query(
         `INSERT INTO proactive_orders (ticket_id, source, res, cell, category_code, month, expected, created_by) VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8)`,
         [t.id, o.source, res, o.cell, o.category, `${o.month}-01`, o.expected ?? null, who.username],
       );
       await insertEvents(tx, [
-        { ticketId: t.id, at: now, type: 'received', fromStatus: null, toStatus: 'received', actor: 'hotline', data: { proactive: o.source, by: who.username } },
-        { ticketId: t.id, at: now, type: 'dispatched', fromStatus: 'received', toStatus: 'dispatched', actor: 'hotline', unitCode: p.unitCode, data: { proactive: o.source, by: who.username } },
+        {
+          ticketId: t.id,
+          at: now,
+          type: 'received',
+          fromStatus: null,
+          toStatus: 'received',
+          actor: 'hotline',
+          data: { proactive: o.source, by: who.username },
+        },
+        {
+          ticketId: t.id,
+          at: now,
+          type: 'dispatched',
+          fromStatus: 'received',
+          toStatus: 'dispatched',
+          actor: 'hotline',
+          unitCode: p.unitCode,
+          data: { proactive: o.source, by: who.username },
+        },
       ]);
-      await audit(tx, who, 'gov.proactive.create', t.id, { source: o.source, cell: o.cell, category: o.category, month: o.month, unitCode: p.unitCode, dueOn: o.dueOn });
+      await audit(tx, who, 'gov.proactive.create', t.id, {
+        source: o.source,
+        cell: o.cell,
+        category: o.category,
+        month: o.month,
+        unitCode: p.unitCode,
+        dueOn: o.dueOn,
+      });
       out.push({ id: t.id, created: true, unitCode: p.unitCode });
     }
     return out;
@@ -140,7 +204,8 @@ export interface ProactiveOutcome {
 
 export function outcomeOf(observed: number | null, expected: number | null, monthOver: boolean): ProactiveOutcome {
   if (!monthOver) return { observed, expected, p: null, verdict: 'pending' };
-  if (expected === null || !(expected > 0) || observed === null) return { observed, expected, p: null, verdict: 'no_forecast' };
+  if (expected === null || !(expected > 0) || observed === null)
+    return { observed, expected, p: null, verdict: 'no_forecast' };
   const p = poissonCdf(observed, expected);
   return { observed, expected, p, verdict: p <= 0.05 ? 'fewer' : 'as_expected' };
 }
@@ -150,9 +215,27 @@ export async function listProactive(db: Queryable, scope: Scope, limit = 200) {
   const params: unknown[] = [limit];
   const own = scopeClause(scope, params);
   const rows = await db.query<{
-    id: number; status: string; source: string; res: number; cell: string; categoryCode: string; categoryNameZh: string; categoryNameEn: string;
-    month: string; expected: number | null; unitCode: string; streetCode: string; streetNameZh: string | null; streetNameEn: string | null;
-    receivedAt: string; resolveDueAt: string; closedAt: string | null; overdue: boolean; observed: number; createdBy: string; total: number;
+    id: number;
+    status: string;
+    source: string;
+    res: number;
+    cell: string;
+    categoryCode: string;
+    categoryNameZh: string;
+    categoryNameEn: string;
+    month: string;
+    expected: number | null;
+    unitCode: string;
+    streetCode: string;
+    streetNameZh: string | null;
+    streetNameEn: string | null;
+    receivedAt: string;
+    resolveDueAt: string;
+    closedAt: string | null;
+    overdue: boolean;
+    observed: number;
+    createdBy: string;
+    total: number;
   }>(
     `SELECT t.id::int AS id, t.status, o.source, o.res::int AS res, o.cell, o.category_code AS "categoryCode", c.name_zh AS "categoryNameZh", c.name_en AS "categoryNameEn",
             to_char(o.month, 'YYYY-MM') AS month, o.expected, d.unit_code AS "unitCode", t.street_code AS "streetCode",
@@ -170,10 +253,21 @@ export async function listProactive(db: Queryable, scope: Scope, limit = 200) {
   );
   const span = await dataSpan(db);
   const lastComplete = span.last ? monthIndex(completeSteps(span.last, 'month', 1).starts[0]!) : -1;
-  const items = rows.map(({ total: _t, ...r }) => ({ ...r, outcome: outcomeOf(r.observed, r.expected, monthIndex(r.month) <= lastComplete) }));
+  const items = rows.map(({ total: _t, ...r }) => ({
+    ...r,
+    outcome: outcomeOf(r.observed, r.expected, monthIndex(r.month) <= lastComplete),
+  }));
   const fParams: unknown[] = [];
   const fOwn = scopeClause(scope, fParams);
-  const [f] = await db.query<{ total: number; open: number; closed: number; overdue: number; forecast: number; surge: number; cluster: number }>(
+  const [f] = await db.query<{
+    total: number;
+    open: number;
+    closed: number;
+    overdue: number;
+    forecast: number;
+    surge: number;
+    cluster: number;
+  }>(
     `SELECT count(*)::int AS total,
             count(*) FILTER (WHERE t.status NOT IN ('replied','callback','closed'))::int AS open,
             count(*) FILTER (WHERE t.status IN ('replied','callback','closed'))::int AS closed,

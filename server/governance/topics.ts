@@ -29,10 +29,25 @@ export interface NewTopic {
   policies?: NewPolicy[];
   reviews?: NewReview[];
 }
-export interface NewTask { title: string; ownerUnit: string; dueOn: string }
-export interface NewPolicy { title: string; issuedOn: string; link?: string | null }
-export interface NewReview { reviewOn: string; note?: string }
-export interface TaskPatch { status?: GovTaskStatus; evidence?: string; links?: string[] }
+export interface NewTask {
+  title: string;
+  ownerUnit: string;
+  dueOn: string;
+}
+export interface NewPolicy {
+  title: string;
+  issuedOn: string;
+  link?: string | null;
+}
+export interface NewReview {
+  reviewOn: string;
+  note?: string;
+}
+export interface TaskPatch {
+  status?: GovTaskStatus;
+  evidence?: string;
+  links?: string[];
+}
 
 /** Any unit a task or topic may name: a region (district/street) or a department/utility. */
 export async function assertUnits(db: Queryable, codes: readonly string[], field: string) {
@@ -47,7 +62,9 @@ export async function assertUnits(db: Queryable, codes: readonly string[], field
 }
 
 async function assertCategories(db: Queryable, codes: readonly string[]) {
-  const rows = await db.query<{ code: string }>(`SELECT code FROM categories WHERE code = ANY($1::text[])`, [[...codes]]);
+  const rows = await db.query<{ code: string }>(`SELECT code FROM categories WHERE code = ANY($1::text[])`, [
+    [...codes],
+  ]);
   const known = new Set(rows.map((r) => r.code));
   const bad = codes.find((c) => !known.has(c));
   if (bad !== undefined) throw new UnknownCodeError('categories', bad);
@@ -72,10 +89,31 @@ export async function createTopic(db: Database, t: NewTopic, who: Principal): Pr
     const [row] = await tx.query<{ id: number }>(
       `INSERT INTO gov_topics (title, categories, area_code, lead_unit, co_units, source, before_from, before_to, after_from, after_to, target_change, adopted_by)
        VALUES ($1, $2::text[], $3, $4, $5::text[], $6, $7::date, $8::date, $9::date, $10::date, $11, $12) RETURNING id::int AS id`,
-      [t.title, t.categories, t.area, t.leadUnit, t.coUnits, t.source, monthFirst(t.before.from), monthAfter(t.before.to), monthFirst(t.after.from), monthAfter(t.after.to), t.target, who.username],
+      [
+        t.title,
+        t.categories,
+        t.area,
+        t.leadUnit,
+        t.coUnits,
+        t.source,
+        monthFirst(t.before.from),
+        monthAfter(t.before.to),
+        monthFirst(t.after.from),
+        monthAfter(t.after.to),
+        t.target,
+        who.username,
+      ],
     );
     const id = row.id;
-    await audit(tx, who, 'gov.topic.adopt', null, { topic: id, title: t.title, categories: t.categories, area: t.area, before: t.before, after: t.after, target: t.target });
+    await audit(tx, who, 'gov.topic.adopt', null, {
+      topic: id,
+      title: t.title,
+      categories: t.categories,
+      area: t.area,
+      before: t.before,
+      after: t.after,
+      target: t.target,
+    });
     for (const k of t.tasks ?? []) await insertTask(tx, id, k, who);
     for (const p of t.policies ?? []) await insertPolicy(tx, id, p, who);
     for (const r of t.reviews ?? []) await insertReview(tx, id, r, who);
@@ -88,7 +126,13 @@ async function insertTask(tx: Queryable, topic: number, k: NewTask, who: Princip
     `INSERT INTO gov_tasks (topic_id, title, owner_unit, due_on) VALUES ($1, $2, $3, $4::date) RETURNING id::int AS id`,
     [topic, k.title, k.ownerUnit, k.dueOn],
   );
-  await audit(tx, who, 'gov.task.create', null, { topic, task: r.id, title: k.title, ownerUnit: k.ownerUnit, dueOn: k.dueOn });
+  await audit(tx, who, 'gov.task.create', null, {
+    topic,
+    task: r.id,
+    title: k.title,
+    ownerUnit: k.ownerUnit,
+    dueOn: k.dueOn,
+  });
   return r.id;
 }
 
@@ -97,12 +141,21 @@ async function insertPolicy(tx: Queryable, topic: number, p: NewPolicy, who: Pri
     `INSERT INTO gov_policies (topic_id, title, issued_on, link) VALUES ($1, $2, $3::date, $4) RETURNING id::int AS id`,
     [topic, p.title, p.issuedOn, p.link ?? null],
   );
-  await audit(tx, who, 'gov.policy.create', null, { topic, policy: r.id, title: p.title, issuedOn: p.issuedOn, link: p.link ?? null });
+  await audit(tx, who, 'gov.policy.create', null, {
+    topic,
+    policy: r.id,
+    title: p.title,
+    issuedOn: p.issuedOn,
+    link: p.link ?? null,
+  });
   return r.id;
 }
 
 async function insertReview(tx: Queryable, topic: number, r: NewReview, who: Principal): Promise<number> {
-  const [x] = await tx.query<{ id: number }>(`INSERT INTO gov_reviews (topic_id, review_on, note) VALUES ($1, $2::date, $3) RETURNING id::int AS id`, [topic, r.reviewOn, r.note ?? '']);
+  const [x] = await tx.query<{ id: number }>(
+    `INSERT INTO gov_reviews (topic_id, review_on, note) VALUES ($1, $2::date, $3) RETURNING id::int AS id`,
+    [topic, r.reviewOn, r.note ?? ''],
+  );
   await audit(tx, who, 'gov.review.create', null, { topic, review: x.id, reviewOn: r.reviewOn, note: r.note ?? '' });
   return x.id;
 }
@@ -125,7 +178,12 @@ export async function addReview(db: Database, topic: number, r: NewReview, who: 
   return db.transaction((tx) => insertReview(tx, topic, r, who));
 }
 
-export async function setTopicStatus(db: Database, topic: number, status: 'active' | 'closed', who: Principal): Promise<boolean> {
+export async function setTopicStatus(
+  db: Database,
+  topic: number,
+  status: 'active' | 'closed',
+  who: Principal,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ old: string }>(
       `UPDATE gov_topics g SET status = $2, updated_at = now() FROM (SELECT id, status AS old FROM gov_topics WHERE id = $1 FOR UPDATE) o
@@ -144,7 +202,13 @@ export async function setTopicStatus(db: Database, topic: number, status: 'activ
  */
 export async function updateTask(db: Database, id: number, patch: TaskPatch, who: Principal): Promise<TaskRow | null> {
   return db.transaction(async (tx) => {
-    const [cur] = await tx.query<{ owner_unit: string; status: string; evidence: string; links: string[]; topic_id: number }>(
+    const [cur] = await tx.query<{
+      owner_unit: string;
+      status: string;
+      evidence: string;
+      links: string[];
+      topic_id: number;
+    }>(
       `SELECT owner_unit, status, evidence, links, topic_id::int AS topic_id FROM gov_tasks WHERE id = $1 FOR UPDATE`,
       [id],
     );
@@ -154,9 +218,14 @@ export async function updateTask(db: Database, id: number, patch: TaskPatch, who
       // Visible (same district) but another unit's: refused by name; invisible: missing.
       const params: unknown[] = [id];
       const clause = taskOwnerClause(who.scope, params);
-      const visible = clause ? (await tx.query(`SELECT 1 FROM gov_tasks k WHERE k.id = $1 AND ${clause}`, params)).length > 0 : false;
+      const visible = clause
+        ? (await tx.query(`SELECT 1 FROM gov_tasks k WHERE k.id = $1 AND ${clause}`, params)).length > 0
+        : false;
       if (!visible) return null;
-      throw new GovForbidden('ownerUnit', `ownerUnit: task ${id} belongs to ${cur.owner_unit}; a unit updates only its own tasks`);
+      throw new GovForbidden(
+        'ownerUnit',
+        `ownerUnit: task ${id} belongs to ${cur.owner_unit}; a unit updates only its own tasks`,
+      );
     }
     const status = patch.status ?? cur.status;
     await tx.query(
@@ -166,7 +235,9 @@ export async function updateTask(db: Database, id: number, patch: TaskPatch, who
       [id, status, patch.evidence ?? cur.evidence, patch.links ?? cur.links],
     );
     await audit(tx, who, 'gov.task.update', null, {
-      topic: cur.topic_id, task: id, ownerUnit: cur.owner_unit,
+      topic: cur.topic_id,
+      task: id,
+      ownerUnit: cur.owner_unit,
       from: { status: cur.status, evidence: cur.evidence, links: cur.links },
       to: { status, evidence: patch.evidence ?? cur.evidence, links: patch.links ?? cur.links },
     });
@@ -255,7 +326,12 @@ interface TopicRowRaw {
   overdue: number;
 }
 
-async function topicRows(db: Queryable, scope: Scope, extra: string | null, extraParams: unknown[] = []): Promise<TopicRowRaw[]> {
+async function topicRows(
+  db: Queryable,
+  scope: Scope,
+  extra: string | null,
+  extraParams: unknown[] = [],
+): Promise<TopicRowRaw[]> {
   const params: unknown[] = [...extraParams];
   const where = [extra, topicAreaClause(scope, params)].filter(Boolean);
   params.push(await cityToday(db));
@@ -286,7 +362,13 @@ export interface MeasuredEffect extends TopicEffect {
 }
 
 /** The DiD of one topic over its declared windows, on the rollups (citizens' demands only). */
-export async function measureTopic(db: Queryable, t: Pick<TopicRowRaw, 'categories' | 'areaCode' | 'areaLevel' | 'beforeFrom' | 'beforeTo' | 'afterFrom' | 'afterTo' | 'targetChange'>): Promise<MeasuredEffect> {
+export async function measureTopic(
+  db: Queryable,
+  t: Pick<
+    TopicRowRaw,
+    'categories' | 'areaCode' | 'areaLevel' | 'beforeFrom' | 'beforeTo' | 'afterFrom' | 'afterTo' | 'targetChange'
+  >,
+): Promise<MeasuredEffect> {
   const b0 = monthIndex(t.beforeFrom);
   const b1 = monthIndex(t.beforeTo);
   const a0 = monthIndex(t.afterFrom);
@@ -300,11 +382,19 @@ export async function measureTopic(db: Queryable, t: Pick<TopicRowRaw, 'categori
     partial: a1 < declaredA1,
   };
   const none = (reason: string): MeasuredEffect => ({
-    ...topicEffect({ treated: [], candidates: [], before: [0, 0], after: [0, 0] }), reason, ...base, targetMet: null, targetMetSurely: null,
+    ...topicEffect({ treated: [], candidates: [], before: [0, 0], after: [0, 0] }),
+    reason,
+    ...base,
+    targetMet: null,
+    targetMetSurely: null,
   });
   if (t.areaCode === null) return none('a city-wide topic has no untreated area to compare with');
-  const streets = await db.query<{ code: string; parent: string | null }>(`SELECT code, parent_code AS parent FROM regions WHERE level = 'street' ORDER BY code`);
-  const treatedSet = new Set(streets.filter((s) => s.code === t.areaCode || s.parent === t.areaCode).map((s) => s.code));
+  const streets = await db.query<{ code: string; parent: string | null }>(
+    `SELECT code, parent_code AS parent FROM regions WHERE level = 'street' ORDER BY code`,
+  );
+  const treatedSet = new Set(
+    streets.filter((s) => s.code === t.areaCode || s.parent === t.areaCode).map((s) => s.code),
+  );
   const months = Math.max(0, Math.max(a1, b1) - b0);
   const rows = await db.query<{ area: string; month: string; n: number }>(
     `SELECT region_code AS area, to_char(day, 'YYYY-MM') AS month, sum(tickets)::int AS n
@@ -326,7 +416,8 @@ export async function measureTopic(db: Queryable, t: Pick<TopicRowRaw, 'categori
     after: [a0 - b0, Math.max(a0 - b0, a1 - b0)],
   });
   return {
-    ...effect, ...base,
+    ...effect,
+    ...base,
     targetMet: effect.effect === null ? null : effect.effect <= t.targetChange,
     targetMetSurely: effect.effectUpper === null ? null : effect.effectUpper <= t.targetChange,
   };
@@ -357,8 +448,14 @@ export async function topicDetail(db: Queryable, id: number, scope: Scope) {
   const own = taskOwnerClause(scope, params);
   const [tasks, policies, reviews, units, effect] = await Promise.all([
     tasksWhere(db, `k.topic_id = $1${own ? ` AND ${own}` : ''}`, params, today),
-    db.query(`SELECT id::int AS id, title, issued_on::text AS "issuedOn", link FROM gov_policies WHERE topic_id = $1 ORDER BY issued_on, id`, [id]),
-    db.query(`SELECT id::int AS id, review_on::text AS "reviewOn", note FROM gov_reviews WHERE topic_id = $1 ORDER BY review_on, id`, [id]),
+    db.query(
+      `SELECT id::int AS id, title, issued_on::text AS "issuedOn", link FROM gov_policies WHERE topic_id = $1 ORDER BY issued_on, id`,
+      [id],
+    ),
+    db.query(
+      `SELECT id::int AS id, review_on::text AS "reviewOn", note FROM gov_reviews WHERE topic_id = $1 ORDER BY review_on, id`,
+      [id],
+    ),
     db.query<{ code: string; nameZh: string; nameEn: string }>(
       `SELECT code, name_zh AS "nameZh", name_en AS "nameEn" FROM regions WHERE code = ANY($1::text[])
        UNION ALL SELECT code, name_zh, name_en FROM departments WHERE code = ANY($1::text[])`,
@@ -371,7 +468,17 @@ export async function topicDetail(db: Queryable, id: number, scope: Scope) {
     [r.categories],
   );
   // `tasks` are the ones the reader may see; `taskCount` (and done, overdue) count all of the topic's.
-  return { ...shapeTopic(r), taskCount: r.tasks, categoryNames: cats, unitNames: units, tasks, policies, reviews, effect, today };
+  return {
+    ...shapeTopic(r),
+    taskCount: r.tasks,
+    categoryNames: cats,
+    unitNames: units,
+    tasks,
+    policies,
+    reviews,
+    effect,
+    today,
+  };
 }
 
 /** "What the topics achieved": every topic in sight with its measured effect. */
@@ -380,10 +487,27 @@ export async function achievements(db: Queryable, scope: Scope) {
   const measured = topics.filter((t) => t.effect.verdict !== 'insufficient');
   return {
     topics: topics.map((t) => ({
-      id: t.id, title: t.title, areaCode: t.areaCode, areaNameZh: t.areaNameZh, areaNameEn: t.areaNameEn, status: t.status,
-      before: t.before, after: t.after, targetChange: t.targetChange, tasks: t.tasks, done: t.done, overdue: t.overdue,
-      verdict: t.effect.verdict, reason: t.effect.reason, effect: t.effect.effect, effectLower: t.effect.effectLower, effectUpper: t.effect.effectUpper,
-      treatedAfter: t.effect.treatedAfter, expectedAfter: t.effect.expectedAfter, partial: t.effect.partial, targetMet: t.effect.targetMet,
+      id: t.id,
+      title: t.title,
+      areaCode: t.areaCode,
+      areaNameZh: t.areaNameZh,
+      areaNameEn: t.areaNameEn,
+      status: t.status,
+      before: t.before,
+      after: t.after,
+      targetChange: t.targetChange,
+      tasks: t.tasks,
+      done: t.done,
+      overdue: t.overdue,
+      verdict: t.effect.verdict,
+      reason: t.effect.reason,
+      effect: t.effect.effect,
+      effectLower: t.effect.effectLower,
+      effectUpper: t.effect.effectUpper,
+      treatedAfter: t.effect.treatedAfter,
+      expectedAfter: t.effect.expectedAfter,
+      partial: t.effect.partial,
+      targetMet: t.effect.targetMet,
     })),
     summary: {
       topics: topics.length,
@@ -391,7 +515,9 @@ export async function achievements(db: Queryable, scope: Scope) {
       effective: measured.filter((t) => t.effect.verdict === 'effective').length,
       /** Complaints avoided by the effective topics (expected − observed in their after windows). */
       avoided: Math.round(
-        measured.filter((t) => t.effect.verdict === 'effective').reduce((a, t) => a + ((t.effect.expectedAfter ?? 0) - t.effect.treatedAfter), 0),
+        measured
+          .filter((t) => t.effect.verdict === 'effective')
+          .reduce((a, t) => a + ((t.effect.expectedAfter ?? 0) - t.effect.treatedAfter), 0),
       ),
       tasks: topics.reduce((a, t) => a + t.tasks, 0),
       done: topics.reduce((a, t) => a + t.done, 0),

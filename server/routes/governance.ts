@@ -13,7 +13,19 @@ import { DATE_PATTERN, MONTH_PATTERN, isCalendarDate } from '../ranking/periods.
 import { code, intParam } from '../analysis/params.ts';
 import { GOV_TASK_STATUSES } from '../../db/schema.ts';
 import { GovForbidden, ownUnits } from '../governance/access.ts';
-import { achievements, addPolicy, addReview, addTask, createTopic, listTopics, myTasks, overdueTasks, setTopicStatus, topicDetail, updateTask } from '../governance/topics.ts';
+import {
+  achievements,
+  addPolicy,
+  addReview,
+  addTask,
+  createTopic,
+  listTopics,
+  myTasks,
+  overdueTasks,
+  setTopicStatus,
+  topicDetail,
+  updateTask,
+} from '../governance/topics.ts';
 import { createLedgerEntry, listLedger, syncLedger, updateLedgerEntry } from '../governance/ledger.ts';
 import { PROACTIVE_SOURCES, ProactiveRefused, createProactive, listProactive } from '../governance/proactive.ts';
 import { governanceSheets } from '../governance/report.ts';
@@ -21,11 +33,17 @@ import { workbookBuffer } from '../reports/xlsx.ts';
 import { contentDisposition, LANGS } from '../reports/labels.ts';
 import { monthIndex } from '../analysis/calendar.ts';
 
-const date = z.string().regex(DATE_PATTERN, 'must be YYYY-MM-DD').refine(isCalendarDate, 'no such calendar day').refine(plausibleYear, YEAR_MESSAGE);
+const date = z
+  .string()
+  .regex(DATE_PATTERN, 'must be YYYY-MM-DD')
+  .refine(isCalendarDate, 'no such calendar day')
+  .refine(plausibleYear, YEAR_MESSAGE);
 const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12').refine(plausibleYear, YEAR_MESSAGE);
 const title = text(200).pipe(z.string().min(1, 'must not be empty'));
 const link = text(500).pipe(z.string().regex(/^(https?:\/\/|\/)/, 'must be an http(s) link or a path'));
-const window = z.strictObject({ from: month, to: month }).refine((w) => monthIndex(w.from) <= monthIndex(w.to), { message: 'from must not be after to', path: ['to'] });
+const window = z
+  .strictObject({ from: month, to: month })
+  .refine((w) => monthIndex(w.from) <= monthIndex(w.to), { message: 'from must not be after to', path: ['to'] });
 const newTask = z.strictObject({ title, ownerUnit: code, dueOn: date });
 const newPolicy = z.strictObject({ title, issuedOn: date, link: link.nullable().optional() });
 const newReview = z.strictObject({ reviewOn: date, note: text(2000).optional() });
@@ -45,11 +63,21 @@ const topicBody = z
     policies: z.array(newPolicy).max(100).optional(),
     reviews: z.array(newReview).max(50).optional(),
   })
-  .refine((b) => monthIndex(b.before.to) < monthIndex(b.after.from), { message: 'the after window must start after the before window ends', path: ['after', 'from'] });
+  .refine((b) => monthIndex(b.before.to) < monthIndex(b.after.from), {
+    message: 'the after window must start after the before window ends',
+    path: ['after', 'from'],
+  });
 
 const taskPatch = z
-  .strictObject({ status: z.enum(GOV_TASK_STATUSES).optional(), evidence: text(4000).optional(), links: z.array(link).max(20).optional() })
-  .refine((p) => p.status !== undefined || p.evidence !== undefined || p.links !== undefined, { message: 'name status, evidence or links to change', path: ['status'] });
+  .strictObject({
+    status: z.enum(GOV_TASK_STATUSES).optional(),
+    evidence: text(4000).optional(),
+    links: z.array(link).max(20).optional(),
+  })
+  .refine((p) => p.status !== undefined || p.evidence !== undefined || p.links !== undefined, {
+    message: 'name status, evidence or links to change',
+    path: ['status'],
+  });
 const statusBody = z.strictObject({ status: z.enum(['active', 'closed']) });
 
 const ledgerBody = z.strictObject({
@@ -63,8 +91,16 @@ const ledgerBody = z.strictObject({
   targetOn: date.nullable().optional(),
 });
 const ledgerPatch = z
-  .strictObject({ ownerUnit: code.nullable().optional(), plan: text(4000).optional(), targetOn: date.nullable().optional(), status: z.enum(['open', 'resolved']).optional() })
-  .refine((p) => Object.keys(p).length > 0, { message: 'name ownerUnit, plan, targetOn or status to change', path: ['status'] });
+  .strictObject({
+    ownerUnit: code.nullable().optional(),
+    plan: text(4000).optional(),
+    targetOn: date.nullable().optional(),
+    status: z.enum(['open', 'resolved']).optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, {
+    message: 'name ownerUnit, plan, targetOn or status to change',
+    path: ['status'],
+  });
 
 const proactiveOrder = z.strictObject({
   source: z.enum(PROACTIVE_SOURCES),
@@ -78,7 +114,12 @@ const proactiveOrder = z.strictObject({
 });
 const proactiveBody = z.strictObject({ orders: z.array(proactiveOrder).min(1).max(200) });
 
-const idParam = z.object({ id: z.string().regex(/^\d{1,15}$/, 'must be a positive integer').transform(Number) });
+const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a positive integer')
+    .transform(Number),
+});
 const listQuery = z.object({ limit: intParam(1, 1000).default(200), status: z.enum(['open', 'resolved']).optional() });
 const reportQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json'), lang: z.enum(LANGS).default('zh') });
 
@@ -137,7 +178,11 @@ export const governance = new Hono<AppEnv>()
   .post('/tasks/:id{[0-9]+}', validJson(taskPatch), async (c) => {
     const p = c.get('principal');
     const own = ownUnits(p);
-    if (own !== null && own.length === 0) return c.json(errorBody('forbidden', 'role: only the task\'s own unit, planners and admins update a task', 'role'), 403);
+    if (own !== null && own.length === 0)
+      return c.json(
+        errorBody('forbidden', "role: only the task's own unit, planners and admins update a task", 'role'),
+        403,
+      );
     const id = idOf(c);
     const row = id === null ? null : await updateTask(c.get('db'), id, c.req.valid('json'), p);
     return row ? c.json(row) : notFound(c, 'task');
@@ -145,17 +190,25 @@ export const governance = new Hono<AppEnv>()
   /** GET /api/gov/achievements — "what the topics achieved": every topic in sight with its effect. */
   .get('/achievements', async (c) => c.json(await achievements(c.get('db'), c.get('principal').scope)))
   /** GET /api/gov/ledger?status&limit — key-problem ledger entries in sight, with its size per month. */
-  .get('/ledger', validQuery(listQuery), async (c) => c.json(await listLedger(c.get('db'), c.get('principal').scope, c.req.valid('query'))))
-  .post('/ledger', validJson(ledgerBody), async (c) => c.json({ id: await createLedgerEntry(c.get('db'), c.req.valid('json'), c.get('principal')) }, 201))
+  .get('/ledger', validQuery(listQuery), async (c) =>
+    c.json(await listLedger(c.get('db'), c.get('principal').scope, c.req.valid('query'))),
+  )
+  .post('/ledger', validJson(ledgerBody), async (c) =>
+    c.json({ id: await createLedgerEntry(c.get('db'), c.req.valid('json'), c.get('principal')) }, 201),
+  )
   /** POST /api/gov/ledger/sync — roll deferred tickets up into entries (idempotent). */
-  .post('/ledger/sync', validJson(z.strictObject({})), async (c) => c.json(await syncLedger(c.get('db'), c.get('principal'))))
+  .post('/ledger/sync', validJson(z.strictObject({})), async (c) =>
+    c.json(await syncLedger(c.get('db'), c.get('principal'))),
+  )
   .post('/ledger/:id{[0-9]+}', validJson(ledgerPatch), async (c) => {
     const id = idOf(c);
     const ok = id !== null && (await updateLedgerEntry(c.get('db'), id, c.req.valid('json'), c.get('principal')));
     return ok ? c.json({ id }) : notFound(c, 'ledger entry');
   })
   /** GET /api/gov/proactive?limit — proactive orders in sight with outcomes, and the 主动治理 figures. */
-  .get('/proactive', validQuery(listQuery), async (c) => c.json(await listProactive(c.get('db'), c.get('principal').scope, c.req.valid('query').limit)))
+  .get('/proactive', validQuery(listQuery), async (c) =>
+    c.json(await listProactive(c.get('db'), c.get('principal').scope, c.req.valid('query').limit)),
+  )
   /** POST /api/gov/proactive { orders: [...] } — one or many proactive tickets, all or nothing. */
   .post('/proactive', validJson(proactiveBody), async (c) => {
     const made = await createProactive(c.get('db'), c.req.valid('json').orders, c.get('principal'));
@@ -165,14 +218,32 @@ export const governance = new Hono<AppEnv>()
   .get('/wall', async (c) => {
     const db = c.get('db');
     const scope = c.get('principal').scope;
-    const [topics, ledger, overdue, proactive] = await Promise.all([listTopics(db, scope), listLedger(db, scope, { limit: 1 }), overdueTasks(db, scope), listProactive(db, scope, 1)]);
+    const [topics, ledger, overdue, proactive] = await Promise.all([
+      listTopics(db, scope),
+      listLedger(db, scope, { limit: 1 }),
+      overdueTasks(db, scope),
+      listProactive(db, scope, 1),
+    ]);
     return c.json({
       topics: topics
         .filter((t) => t.status === 'active')
         .slice(0, 6)
-        .map((t) => ({ id: t.id, title: t.title, areaNameZh: t.areaNameZh, areaNameEn: t.areaNameEn, tasks: t.tasks, done: t.done, overdue: t.overdue, verdict: t.effect.verdict, effect: t.effect.effect })),
+        .map((t) => ({
+          id: t.id,
+          title: t.title,
+          areaNameZh: t.areaNameZh,
+          areaNameEn: t.areaNameEn,
+          tasks: t.tasks,
+          done: t.done,
+          overdue: t.overdue,
+          verdict: t.effect.verdict,
+          effect: t.effect.effect,
+        })),
       overdueTasks: overdue.length,
-      ledger: { open: ledger.counts?.open ?? 0, history: ledger.history.slice(-7).map((h) => ({ month: h.month, open: h.open })) },
+      ledger: {
+        open: ledger.counts?.open ?? 0,
+        history: ledger.history.slice(-7).map((h) => ({ month: h.month, open: h.open })),
+      },
       proactive: { total: proactive.figures.total, open: proactive.figures.open, closed: proactive.figures.closed },
     });
   })
@@ -182,9 +253,19 @@ export const governance = new Hono<AppEnv>()
     const sheets = await governanceSheets(c.get('db'), c.get('principal'), q.lang);
     if (q.format === 'json') return c.json({ sheets });
     const stamp = new Date().toISOString().slice(0, 10);
-    const body = await workbookBuffer(sheets, { title: q.lang === 'zh' ? '治理闭环月度进展' : 'Governance progress', subject: stamp });
+    const body = await workbookBuffer(sheets, {
+      title: q.lang === 'zh' ? '治理闭环月度进展' : 'Governance progress',
+      subject: stamp,
+    });
     c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    c.header('Content-Disposition', contentDisposition('attachment', `${q.lang === 'zh' ? '治理闭环月度进展' : 'governance-progress'}-${stamp}.xlsx`, `governance-progress-${stamp}.xlsx`));
+    c.header(
+      'Content-Disposition',
+      contentDisposition(
+        'attachment',
+        `${q.lang === 'zh' ? '治理闭环月度进展' : 'governance-progress'}-${stamp}.xlsx`,
+        `governance-progress-${stamp}.xlsx`,
+      ),
+    );
     return c.body(new Uint8Array(body));
   })
   .onError(refused);

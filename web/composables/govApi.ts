@@ -13,7 +13,17 @@ export type ProactiveResult = Awaited<ReturnType<typeof listProactive>>;
 export type { TaskRow, ProactiveCreated };
 
 export interface GovWall {
-  topics: { id: number; title: string; areaNameZh: string | null; areaNameEn: string | null; tasks: number; done: number; overdue: number; verdict: string; effect: number | null }[];
+  topics: {
+    id: number;
+    title: string;
+    areaNameZh: string | null;
+    areaNameEn: string | null;
+    tasks: number;
+    done: number;
+    overdue: number;
+    verdict: string;
+    effect: number | null;
+  }[];
   overdueTasks: number;
   ledger: { open: number; history: { month: string; open: number }[] };
   proactive: { total: number; open: number; closed: number };
@@ -22,7 +32,14 @@ export interface GovWall {
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
-    res = await apiFetch(path, { ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) } });
+    res = await apiFetch(path, {
+      ...init,
+      headers: {
+        accept: 'application/json',
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers ?? {}),
+      },
+    });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(`network error for ${path}`, 0);
@@ -42,10 +59,12 @@ export const govApi = {
   addTask: (id: number, body: unknown) => post<{ id: number }>(`/api/gov/topics/${id}/tasks`, body),
   addPolicy: (id: number, body: unknown) => post<{ id: number }>(`/api/gov/topics/${id}/policies`, body),
   addReview: (id: number, body: unknown) => post<{ id: number }>(`/api/gov/topics/${id}/reviews`, body),
-  setStatus: (id: number, status: 'active' | 'closed') => post<{ id: number }>(`/api/gov/topics/${id}/status`, { status }),
+  setStatus: (id: number, status: 'active' | 'closed') =>
+    post<{ id: number }>(`/api/gov/topics/${id}/status`, { status }),
   tasks: (signal?: AbortSignal) => call<{ tasks: TaskRow[] }>('/api/gov/tasks', { signal }),
   overdueTasks: (signal?: AbortSignal) => call<{ tasks: TaskRow[] }>('/api/gov/tasks/overdue', { signal }),
-  updateTask: (id: number, body: { status?: string; evidence?: string; links?: string[] }) => post<TaskRow>(`/api/gov/tasks/${id}`, body),
+  updateTask: (id: number, body: { status?: string; evidence?: string; links?: string[] }) =>
+    post<TaskRow>(`/api/gov/tasks/${id}`, body),
   achievements: (signal?: AbortSignal) => call<Achievements>('/api/gov/achievements', { signal }),
   ledger: (signal?: AbortSignal) => call<LedgerResult>('/api/gov/ledger?limit=500', { signal }),
   syncLedger: () => post<{ added: number; resolved: number }>('/api/gov/ledger/sync', {}),

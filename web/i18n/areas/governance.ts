@@ -64,7 +64,8 @@ export const zh = {
     effectLine: '诉求变化 {effect}（95% 置信区间 {lower} ~ {upper}）',
     avoided: '治理期实际 {actual} 件，按对照区域推算应为 {expected} 件',
     partial: '治理期尚未结束：按已完整的月份 {from}–{to} 测算',
-    method: '方法：专题区域与按立项前水平、趋势匹配的对照街乡镇比较；同月份对照相减消除季节；区间为按月差值的 Welch t 区间。',
+    method:
+      '方法：专题区域与按立项前水平、趋势匹配的对照街乡镇比较；同月份对照相减消除季节；区间为按月差值的 Welch t 区间。',
     chartTreated: '专题区域',
     chartControl: '对照区域',
     chartLabel: '专题区域与对照区域逐月诉求',
@@ -122,7 +123,8 @@ export const zh = {
     tasks: '任务',
   },
   proactive: {
-    figures: '主动治理：共 {total} 件，办理中 {open} 件，已办结 {closed} 件，超期 {overdue} 件；已评估 {measured} 件，其中 {fewer} 件诉求明显少于预测',
+    figures:
+      '主动治理：共 {total} 件，办理中 {open} 件，已办结 {closed} 件，超期 {overdue} 件；已评估 {measured} 件，其中 {fewer} 件诉求明显少于预测',
     notInRates: '主动治理工单单独统计，不计入响应率、解决率、满意率和排名。',
     forecastTitle: '预测工作清单（下月）',
     forecastHint: '按预测诉求量排序；选中后创建主动治理工单，派给所在街乡镇。',
@@ -179,7 +181,7 @@ export const en: typeof zh = {
   },
   taskStatus: { open: 'not started', in_progress: 'in progress', done: 'done' },
   topics: {
-    empty: 'No topic adopted yet. Adopt one from the studio\'s topic candidates or with the form below.',
+    empty: "No topic adopted yet. Adopt one from the studio's topic candidates or with the form below.",
     adopt: 'Adopt a topic',
     title: 'Title',
     categories: 'Categories',
@@ -224,7 +226,8 @@ export const en: typeof zh = {
     effectLine: 'Change in complaints {effect} (95% interval {lower} to {upper})',
     avoided: '{actual} complaints in the after window; the controls imply {expected}',
     partial: 'The after window is not over: measured over the complete months {from}–{to}',
-    method: 'Method: the topic area against streets matched on their before-window level and trend; same-month differencing against the controls removes the season; Welch t interval over the monthly gaps.',
+    method:
+      'Method: the topic area against streets matched on their before-window level and trend; same-month differencing against the controls removes the season; Welch t interval over the monthly gaps.',
     chartTreated: 'Topic area',
     chartControl: 'Controls',
     chartLabel: 'Monthly complaints, topic area and controls',
@@ -271,7 +274,8 @@ export const en: typeof zh = {
   },
   achieved: {
     empty: 'No topic yet.',
-    summary: '{topics} topics, {measured} measurable, {effective} effective; the effective ones avoided about {avoided} complaints',
+    summary:
+      '{topics} topics, {measured} measurable, {effective} effective; the effective ones avoided about {avoided} complaints',
     topic: 'Topic',
     area: 'Area',
     windows: 'Before / after',
@@ -282,8 +286,10 @@ export const en: typeof zh = {
     tasks: 'Tasks',
   },
   proactive: {
-    figures: 'Proactive work: {total} orders, {open} open, {closed} done, {overdue} overdue; {measured} measured, {fewer} with clearly fewer complaints than forecast',
-    notInRates: 'Proactive orders are counted on their own, never in the response, resolution or satisfaction rates or the ranking.',
+    figures:
+      'Proactive work: {total} orders, {open} open, {closed} done, {overdue} overdue; {measured} measured, {fewer} with clearly fewer complaints than forecast',
+    notInRates:
+      'Proactive orders are counted on their own, never in the response, resolution or satisfaction rates or the ranking.',
     forecastTitle: 'Forecast work list (next month)',
     forecastHint: 'Ordered by expected complaints; select rows to create proactive orders for the street there.',
     loadingForecast: 'Computing the forecast…',
