@@ -19,7 +19,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: `http://127.0.0.1:${apiPort}`, changeOrigin: false },
+      // The API, but not the page's own modules under web/api/ (request.ts …), which share the prefix.
+      '^/api/(?!.*\\.(?:ts|vue)(?:\\?.*)?$)': { target: `http://127.0.0.1:${apiPort}`, changeOrigin: false },
     },
   },
   build: {

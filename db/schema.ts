@@ -20,6 +20,28 @@ import {
   smallint,
   foreignKey,
 } from 'drizzle-orm/pg-core';
+import type { Channel, LocationStatus, Satisfaction, SourceCrs, StoredTicketKind, TicketKind, TicketStatus, UrgencyClass } from '../shared/vocabulary.ts';
+// The ticket vocabulary lives in shared/vocabulary.ts (server, data and web read it from there).
+export {
+  ACTORS,
+  CHANNELS,
+  LOCATION_STATUSES,
+  SATISFACTION,
+  SOURCE_CRS,
+  PROACTIVE_KIND,
+  TICKET_KINDS,
+  TICKET_STATUSES,
+  URGENCY_CLASSES,
+  type Actor,
+  type Channel,
+  type LocationStatus,
+  type Satisfaction,
+  type SourceCrs,
+  type StoredTicketKind,
+  type TicketKind,
+  type TicketStatus,
+  type UrgencyClass,
+} from '../shared/vocabulary.ts';
 
 /** PostGIS geometry with a fixed subtype; values travel as EWKT/GeoJSON through SQL, never parsed here. */
 const geometry = (name: string, subtype: 'MultiPolygon' | 'Polygon' | 'Point') =>
@@ -84,8 +106,6 @@ export const departments = pgTable('departments', {
   nameEn: text('name_en').notNull(),
 });
 
-export const URGENCY_CLASSES = ['emergency', 'basic', 'ordinary', 'complex'] as const;
-export type UrgencyClass = (typeof URGENCY_CLASSES)[number];
 
 /** First level of the taxonomy (e.g. 供暖 heating). */
 export const categoryGroups = pgTable('category_groups', {
@@ -111,32 +131,6 @@ export const categories = pgTable('categories', {
   resolveMinutes: integer('resolve_minutes'),
 });
 
-export const TICKET_KINDS = ['complaint', 'report', 'help', 'consultation', 'suggestion', 'praise'] as const;
-export type TicketKind = (typeof TICKET_KINDS)[number];
-/** A proactive work order (未诉先办, migration 0019): the hotline's own ticket, never a citizen's demand; intake cannot file one. */
-export const PROACTIVE_KIND = 'proactive' as const;
-export type StoredTicketKind = TicketKind | typeof PROACTIVE_KIND;
-export const CHANNELS = ['phone', 'web', 'wechat', 'weibo', 'app', 'mailbox', 'media', 'grid'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const SOURCE_CRS = ['WGS84', 'GCJ02', 'BD09'] as const;
-export type SourceCrs = (typeof SOURCE_CRS)[number];
-export const TICKET_STATUSES = [
-  'received',
-  'dispatched',
-  'accepted',
-  'in_progress',
-  'returned',
-  'deferred',
-  'replied',
-  'callback',
-  'closed',
-] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-/** located: inside a street; unlocated: address only, waits for manual location; outside: point outside every region. */
-export const LOCATION_STATUSES = ['located', 'unlocated', 'outside'] as const;
-export type LocationStatus = (typeof LOCATION_STATUSES)[number];
-export const SATISFACTION = ['satisfied', 'basic', 'dissatisfied'] as const;
-export type Satisfaction = (typeof SATISFACTION)[number];
 
 /** A citizen demand (工单 / 诉求). Caller identity lives apart in ticket_callers. */
 export const tickets = pgTable(

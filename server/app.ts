@@ -31,13 +31,9 @@ import { admin } from './routes/admin.ts';
 import { governance } from './routes/governance.ts';
 import { authenticate } from './auth/middleware.ts';
 import { OutOfScope } from './auth/scope.ts';
-import type { Principal } from './auth/principal.ts';
+import type { AppEnv } from './env.ts';
 import type { LoginLimiter } from './auth/rateLimit.ts';
 
-export interface AppEnv {
-  /** principal: who is signed in (set by auth/middleware.ts; present on every gated route). */
-  Variables: { db: Database; principal: Principal };
-}
 
 export interface AppOptions {
   db: Database;

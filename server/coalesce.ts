@@ -8,7 +8,7 @@
 // the same credentials share. Nothing is cached: a request arriving after the shared one finished
 // runs afresh.
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './env.ts';
 
 interface Snapshot {
   status: number;

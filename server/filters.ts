@@ -6,6 +6,7 @@ import { CHANNELS, TICKET_KINDS, TICKET_STATUSES, URGENCY_CLASSES } from '../db/
 import type { Scope } from './auth/principal.ts';
 import { scopeClause, scopedRegion } from './auth/scope.ts';
 import { plausibleYear, YEAR_MESSAGE } from './validate.ts';
+import { CHASED_STATUSES, sqlList } from '../shared/vocabulary.ts';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date()).refine(plausibleYear, { message: YEAR_MESSAGE });
 const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a region or category code');
@@ -32,7 +33,7 @@ export const TICKET_FLAGS = ['overdue', 'returned'] as const;
 export type TicketFlag = (typeof TICKET_FLAGS)[number];
 
 const FLAG_WHERE: Record<TicketFlag, string> = {
-  overdue: `t.overdue_at IS NOT NULL AND t.status IN ('received','dispatched','accepted','in_progress','returned')`,
+  overdue: `t.overdue_at IS NOT NULL AND t.status IN ${sqlList(CHASED_STATUSES)}`,
   returned: `t.return_count > 0`,
 };
 

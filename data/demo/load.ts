@@ -3,8 +3,8 @@
 // sequences and record the ground truth. The city — its regions, taxonomy, zone, policy and demo
 // profile — is whatever the database holds (city.ts); this seeds nothing.
 import type { Database } from '../../db/client.ts';
-import { pauseRollups, rebuildRollups } from '../../server/analysis/rollups.ts';
-import { locateTickets } from '../../server/locate.ts';
+import { pauseRollups, rebuildRollupsInZone } from '../../db/rollups.ts';
+import { locateTickets } from '../../db/locate.ts';
 import type { Policy } from '../policy/index.ts';
 import type { Taxonomy } from '../taxonomy/schema.ts';
 import { enterBulkMode, leaveBulkMode } from './bulk.ts';
@@ -121,7 +121,7 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
   }
   const tRollups = Date.now();
   progress('rollups', 0, 1, tRollups);
-  await rebuildRollups(db, { timeZone: city.timeZone });
+  await rebuildRollupsInZone(db, city.timeZone);
   ms.rollups = Date.now() - tRollups;
   progress('rollups', 1, 1, tRollups);
   for (const table of ['tickets', 'ticket_events', 'dispatches']) {

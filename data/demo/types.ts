@@ -1,6 +1,6 @@
 // Rows the generator produces, shaped like the tables they are copied into. Instants are epoch
 // milliseconds (UTC): cheap to create by the million and exact to compare.
-import type { Channel, SourceCrs, Satisfaction, TicketKind, TicketStatus, UrgencyClass } from '../../db/schema.ts';
+import type { Actor, Channel, SourceCrs, Satisfaction, TicketKind, TicketStatus, UrgencyClass } from '../../db/schema.ts';
 import type { Caller } from './people.ts';
 
 export interface DemoEvent {
@@ -11,7 +11,7 @@ export interface DemoEvent {
   type: string;
   fromStatus: TicketStatus | null;
   toStatus: TicketStatus | null;
-  actor: 'citizen' | 'grid_worker' | 'hotline' | 'unit' | 'system';
+  actor: Actor;
   unitCode: string | null;
   note: string | null;
   data: Record<string, unknown> | null;

@@ -1,39 +1,14 @@
-// The rollups the analyses read (db/schema.ts, rollup_*), kept current by triggers on tickets
-// (db/migrations/0004_rollup_triggers.sql). This module is the TypeScript handle on them: rebuild
-// after a bulk load, pause during one, and keep the day boundary in the city's zone.
+// The rollups' handle for the server (db/rollups.ts does the work): the day boundary defaults to
+// the active city's zone, and start-up repairs a pause or a zone change.
 import type { Queryable } from '../../db/client.ts';
+import { PAUSED_KEY, rebuildRollupsInZone } from '../../db/rollups.ts';
 import { cityTimeZone } from '../time.ts';
 
-const PAUSED_KEY = 'rollups.paused';
-const ZONE_KEY = 'city.time_zone';
+export { pauseRollups, rollupsPaused } from '../../db/rollups.ts';
 
-/**
- * Rebuild every rollup from the tickets table in one statement, and lift a pause. Call after a
- * bulk load that ran with the rollups paused (the triggers keep them current otherwise). Also
- * records the city's zone first, so days are cut where the server cuts them.
- */
-export async function rebuildRollups(db: Queryable, opts: { timeZone?: string } = {}): Promise<{ ms: number }> {
-  const t0 = Date.now();
-  await setZone(db, opts.timeZone ?? cityTimeZone());
-  await db.query('SELECT hotline_rollup_rebuild()');
-  return { ms: Date.now() - t0 };
-}
-
-/**
- * Stop the triggers from maintaining the rollups (for a bulk COPY: one rebuild afterwards is
- * cheaper than grouped upserts per chunk). The pause is stored in the database, so it holds for
- * every connection, and survives a crash: `ensureRollups` at start-up repairs it.
- */
-export async function pauseRollups(db: Queryable): Promise<void> {
-  await db.query(
-    `INSERT INTO meta (key, value, updated_at) VALUES ($1, to_jsonb(now()), now()) ON CONFLICT (key) DO UPDATE SET updated_at = now()`,
-    [PAUSED_KEY],
-  );
-}
-
-export async function rollupsPaused(db: Queryable): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM meta WHERE key = $1', [PAUSED_KEY])).length > 0;
-}
+/** Rebuild every rollup (db/rollups.ts), in the city's zone unless told another. */
+export const rebuildRollups = (db: Queryable, opts: { timeZone?: string } = {}): Promise<{ ms: number }> =>
+  rebuildRollupsInZone(db, opts.timeZone ?? cityTimeZone());
 
 /**
  * At start-up: rebuild when a bulk load left the rollups paused, or when the city's zone differs
@@ -48,12 +23,4 @@ export async function ensureRollups(db: Queryable, opts: { timeZone?: string } =
   if (!state.paused && state.zone === zone) return false;
   await rebuildRollups(db, { timeZone: zone });
   return true;
-}
-
-async function setZone(db: Queryable, zone: string): Promise<void> {
-  await db.query(
-    `INSERT INTO meta (key, value, updated_at) VALUES ($1, to_jsonb($2::text), now())
-     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-    [ZONE_KEY, zone],
-  );
 }

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody, isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailable } from '../errors.ts';
 import { formatOfPath, open311Error } from '../open311/format.ts';
 import { can } from './principal.ts';

@@ -2,6 +2,7 @@
 // writes are refused (deny by default); tests/server/auth/policy.test.ts fails when a route of the
 // app has no entry here.
 import type { Capability } from './roles.ts';
+import { UNIT_ACTIONS } from '../../shared/vocabulary.ts';
 
 /**
  * 'open311_read': requests, tokens and media of Open311 — the route lets in a signed-in reader (their
@@ -10,8 +11,7 @@ import type { Capability } from './roles.ts';
  */
 export type Gate = Capability | 'public' | 'signed_in' | 'open311_read' | 'open311_api_key';
 
-/** A unit works the tickets sent to it; everything else on a ticket is the hotline's. */
-export const UNIT_ACTIONS = ['accept', 'progress', 'return', 'report', 'defer', 'reply'] as const;
+export { UNIT_ACTIONS };
 
 const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gate: Gate][] = [
   ['GET', /^\/api\/health$/, 'public'],

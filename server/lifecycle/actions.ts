@@ -9,10 +9,11 @@ import { UnknownCodeError } from '../filters.ts';
 import { FUTURE_SLACK_MS } from '../intake/normalise.ts';
 import { insertEvents } from './events.ts';
 import { transition, type Action, type Actor } from './stateMachine.ts';
+import { ACTORS } from '../../shared/vocabulary.ts';
 
 const unitCode = z.string().min(1).max(100);
 const at = z.coerce.date().refine((d) => !(d.getTime() > Date.now() + FUTURE_SLACK_MS), 'in the future').optional();
-const common = { at, actor: z.enum(['hotline', 'unit', 'system', 'grid_worker', 'citizen']).optional(), note: z.string().max(4000).optional() };
+const common = { at, actor: z.enum(ACTORS).optional(), note: z.string().max(4000).optional() };
 
 /** Body of each action; unknown fields are refused so a typo never passes silently. */
 export const ACTION_BODIES = {

@@ -5,9 +5,10 @@
 // Driven by the database clock now(), or by an injected instant in tests.
 import type { Database } from '../../db/client.ts';
 import { notify } from './events.ts';
+import { CHASED_STATUSES, sqlList } from '../../shared/vocabulary.ts';
 
 /** Tickets the clock no longer chases: answered, on the ledger, or closed. */
-const OPEN = `status IN ('received','dispatched','accepted','in_progress','returned')`;
+const OPEN = `status IN ${sqlList(CHASED_STATUSES)}`;
 
 export interface ClockRun {
   reminded: number;

@@ -7,6 +7,7 @@ import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
 import { maskedCaller } from './caller.ts';
 import { allowedActions } from './stateMachine.ts';
+import { CHASED_STATUSES, QUEUE_KINDS, sqlList, type QueueKind } from '../../shared/vocabulary.ts';
 
 /** A unit's display names; codes may be streets, line departments, utilities or zones. */
 export interface UnitName {
@@ -164,10 +165,9 @@ export async function dispatchUnits(db: Queryable) {
   );
 }
 
-export const QUEUE_KINDS = ['unlocated', 'overdue', 'returned', 'reminded'] as const;
-export type QueueKind = (typeof QUEUE_KINDS)[number];
+export { QUEUE_KINDS, type QueueKind };
 
-const OPEN = `t.status IN ('received','dispatched','accepted','in_progress','returned')`;
+const OPEN = `t.status IN ${sqlList(CHASED_STATUSES)}`;
 const QUEUE_WHERE: Record<QueueKind, string> = {
   // Waiting for a hand: address only, or a point outside every street.
   unlocated: `t.status = 'received' AND t.location_status IN ('unlocated','outside')`,

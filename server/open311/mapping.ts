@@ -3,6 +3,7 @@
 // the specification's (it is also the XML element order).
 import type { TicketStatus } from '../../db/schema.ts';
 import { nameIn, type Locale, type Names, type Open311Attribute } from '../../data/city/manifest.ts';
+import { OPEN_STATUSES } from '../../shared/vocabulary.ts';
 
 export interface ServiceRow {
   code: string;
@@ -53,7 +54,7 @@ export const open311Status = (s: TicketStatus): 'open' | 'closed' => (s === 'clo
 
 /** Which of our statuses each Open311 status filter means. */
 export const STATUS_FILTER: Record<'open' | 'closed', TicketStatus[]> = {
-  open: ['received', 'dispatched', 'accepted', 'in_progress', 'returned', 'deferred', 'replied', 'callback'],
+  open: [...OPEN_STATUSES],
   closed: ['closed'],
 };
 

@@ -2,7 +2,7 @@
 // grants, audit log.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody, validationError } from '../errors.ts';
 import { AccountError, createKiosk, createUser, listKiosks, listUsers, newKioskSchema, newUserSchema, releaseKiosk, revokeKiosk, setDisabled, setPassword } from '../auth/accounts.ts';
 import { audit, readAudit } from '../auth/audit.ts';

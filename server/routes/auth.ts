@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody, validationError } from '../errors.ts';
 import { AccountError, checkPassword, redeemKiosk } from '../auth/accounts.ts';
 import { audit } from '../auth/audit.ts';

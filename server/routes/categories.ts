@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 
 /** GET /api/categories — the two-level taxonomy; `categories` order is the index used by binary point sets. */
 export const categories = new Hono<AppEnv>().get('/', async (c) => {

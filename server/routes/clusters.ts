@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { validQuery } from '../validate.ts';
 import { code, dateOrInstant, intParam, numberParam } from '../analysis/params.ts';
 import { recurringClusters } from '../analysis/clusters.ts';

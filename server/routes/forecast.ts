@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { validJson, validQuery } from '../validate.ts';
 import { code, h3Res, intParam, monthParam, numberParam } from '../analysis/params.ts';
 import { isDate } from '../analysis/calendar.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 
 /** GET /api/health — stable path for monitoring: 200 { ok: true, engine } once the database answers. */
 export const health = new Hono<AppEnv>().get('/', async (c) => {

@@ -6,7 +6,7 @@
 // GET /api/import/history/:id — the job's progress, then its report. GET /api/import/history —
 // the latest jobs. Gate: the 'import' capability (dispatchers and admins; API keys granted it).
 import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { ImportRefused } from '../import/importer.ts';
 import { listJobs, namedMapping, readJob, startImportJob } from '../import/jobs.ts';

@@ -1,7 +1,7 @@
 // POST /api/import/tickets (text/csv): historical tickets through the same intake, a per-row
 // error report by line number, the good rows imported.
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { importCsv } from '../intake/csvImport.ts';
 import { defaultSettings } from '../intake/settings.ts';

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody, unavailable, validationError } from '../errors.ts';
 import { FUTURE_SLACK_MS, intakeSchema } from '../intake/normalise.ts';
 import { intakeQueue, IntakeUnavailable } from '../intake/groupCommit.ts';

@@ -7,7 +7,7 @@
 // (one more is a 429 naming the session, with Retry-After).
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { FeedReader, hubFor, latestEventId } from '../lifecycle/liveFeed.ts';
 

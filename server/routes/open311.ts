@@ -7,7 +7,7 @@
 // never a caller's name or phone, which no query here selects.
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import type { Queryable } from '../../db/client.ts';
 import { readApiKey } from '../auth/apiKeys.ts';
 import { can } from '../auth/principal.ts';

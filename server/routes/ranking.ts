@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { plausibleYear, validQuery, YEAR_MESSAGE } from '../validate.ts';
 import { errorBody } from '../errors.ts';
 import { MONTH_PATTERN } from '../ranking/periods.ts';

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { plausibleYear, validQuery, YEAR_MESSAGE } from '../validate.ts';
 import { DATE_PATTERN, MONTH_PATTERN, WEEK_PATTERN, cityDateOf, isCalendarDate, isIsoWeek, isoWeekOf } from '../ranking/periods.ts';
 import { rankingService } from '../ranking/service.ts';

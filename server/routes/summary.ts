@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import type { Queryable } from '../../db/client.ts';
 import { validQuery } from '../validate.ts';
 import { resolveFilter, ticketFilterSchema, type ResolvedFilter } from '../filters.ts';
 import { cityTimeZone } from '../time.ts';
 import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
+import { CHASED_STATUSES, sqlList } from '../../shared/vocabulary.ts';
 
 /** The level below a region, and the ticket column that names it; the city's children are districts. */
 async function childLevel(db: Queryable, region: string | undefined) {
@@ -37,7 +38,7 @@ async function childCounts(db: Queryable, f: ResolvedFilter, region: string | un
 function figures(db: Queryable, f: ResolvedFilter) {
   return db.query<Record<string, number>>(
     `SELECT count(*) FILTER (WHERE t.dispatched_at IS NOT NULL)::int AS dispatched,
-            count(*) FILTER (WHERE t.overdue_at IS NOT NULL AND t.status IN ('received','dispatched','accepted','in_progress','returned'))::int AS overdue,
+            count(*) FILTER (WHERE t.overdue_at IS NOT NULL AND t.status IN ${sqlList(CHASED_STATUSES)})::int AS overdue,
             count(*) FILTER (WHERE t.return_count > 0)::int AS returned,
             count(*) FILTER (WHERE t.replied_at IS NOT NULL)::int AS replied,
             count(*) FILTER (WHERE t.callback_at IS NOT NULL)::int AS "calledBack",

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { validQuery } from '../validate.ts';
 import { resolveFilter, ticketFilterSchema } from '../filters.ts';
 import { listCategories } from './categories.ts';

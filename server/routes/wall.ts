@@ -3,7 +3,7 @@
 // bound to a district or street (kiosk token or official) shows that region's figures and tickets.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { plausibleYear, validQuery, YEAR_MESSAGE } from '../validate.ts';
 import { FUTURE_SLACK_MS } from '../intake/normalise.ts';
 import { wallWindows } from '../wall/windows.ts';

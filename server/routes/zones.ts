@@ -3,7 +3,7 @@
 // the categories the zone answers for (empty = all) and its priority. Zones change only on import.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { ZONE_KINDS } from '../../db/schema.ts';
 import { validQuery } from '../validate.ts';
 

@@ -7,7 +7,7 @@ import { importCityPackage } from '../../data/city/import.ts';
 import { activateCity } from '../../server/city.ts';
 import { recurringClusters } from '../../server/analysis/clusters.ts';
 import { rebuildRollups } from '../../server/analysis/rollups.ts';
-import { locateTickets } from '../../server/locate.ts';
+import { locateTickets } from '../../db/locate.ts';
 import { row, timed } from './machine.ts';
 
 async function denseYear(db: Database, n: number): Promise<void> {

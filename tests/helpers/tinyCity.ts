@@ -3,7 +3,7 @@
 import type { Database } from '../../db/client.ts';
 import { importRegions } from '../../data/geo/importer.ts';
 import { parseTaxonomy, seedTaxonomy } from '../../data/taxonomy/index.ts';
-import { locateTickets } from '../../server/locate.ts';
+import { locateTickets } from '../../db/locate.ts';
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({
   type: 'Polygon' as const,

@@ -2,10 +2,8 @@
 // POST /api/tickets/:id/<action> and /locate. Types only (this folder sits under the dev proxy's /api).
 import type { MultiPolygon, Polygon } from 'geojson';
 
-export const QUEUE_KINDS = ['unlocated', 'overdue', 'returned', 'reminded'] as const;
-export type QueueKind = (typeof QUEUE_KINDS)[number];
-
-export type TicketStatus = 'received' | 'dispatched' | 'accepted' | 'in_progress' | 'returned' | 'deferred' | 'replied' | 'callback' | 'closed';
+import type { QueueKind, TicketStatus } from '../../shared/vocabulary.ts';
+export type { QueueKind, TicketStatus };
 
 /** Display names the server joins onto ticket rows. */
 export interface TicketNames {

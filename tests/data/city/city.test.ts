@@ -10,7 +10,7 @@ import { readCityPackage, resolveRef } from '../../../data/city/package.ts';
 import { activateCity, activeCity, deactivateCity } from '../../../server/city.ts';
 import { intakeTicket } from '../../../server/intake/intake.ts';
 import { defaultSettings } from '../../../server/intake/settings.ts';
-import { locatePoint } from '../../../server/locate.ts';
+import { locatePoint } from '../../../db/locate.ts';
 import { cityTimeZone, setCityTimeZone } from '../../../server/time.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 

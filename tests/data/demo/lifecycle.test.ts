@@ -4,6 +4,8 @@ import { MS_DAY, MS_MINUTE } from '../../../data/demo/calendar.ts';
 import { lifecycle, type Handler, type LifecycleInput } from '../../../data/demo/lifecycle.ts';
 import { Rng } from '../../../data/demo/random.ts';
 import { DEFAULT_POLICY, parsePolicy } from '../../../data/policy/index.ts';
+import { ACTIONS, TRANSITIONS } from '../../../server/lifecycle/stateMachine.ts';
+import { ACTORS, TICKET_STATUSES, type TicketStatus } from '../../../shared/vocabulary.ts';
 
 const T0 = Date.parse('2025-03-03T09:00:00+08:00');
 const FAR = T0 + 365 * MS_DAY;
@@ -136,5 +138,63 @@ describe('side paths', () => {
     expect(r.respondDueAt).toBe(T0 + 60 * MS_MINUTE);
     expect(r.resolveDueAt).toBe(T0 + 3 * MS_DAY);
     expect(r.remindAt).toBe(T0 + Math.round(0.8 * 3 * MS_DAY));
+  });
+});
+
+describe('the demo life cycle against the state machine (server/lifecycle/stateMachine.ts)', () => {
+  /** The actions whose rule writes event `type` from `from` and lands on `to` (a marker keeps `from`). */
+  const actionsFor = (from: TicketStatus, type: string, to: TicketStatus) =>
+    ACTIONS.filter((a) => {
+      const rule = TRANSITIONS[from][a];
+      if (!rule || rule.event !== type) return false;
+      return rule.to === to || (rule.to === 'same' && from === to) || (rule.to === 'undefer' && (to === 'dispatched' || to === 'in_progress'));
+    });
+  // Every route the generator draws, at every cut: a thousand stories.
+  const variants: Partial<LifecycleInput>[] = [
+    {},
+    { line: utility },
+    { grid: true },
+    { manualLocation: true },
+    { urgency: 'emergency' },
+    { kind: 'consultation', route: 'answer', street: null },
+    { route: 'outside', street: null },
+  ];
+  const stories = variants.flatMap((o) => Array.from({ length: 150 }, (_, seed) => [seed, at(seed + 1, FAR, o)] as const));
+
+  it('writes only transitions the state machine allows, from received, in time order', () => {
+    const illegal: string[] = [];
+    let transitions = 0;
+    for (const [seed, story] of stories) {
+      const moves = story.events.filter((e) => e.toStatus !== null);
+      expect(moves[0]).toMatchObject({ type: 'received', fromStatus: null, toStatus: 'received' });
+      for (const e of moves.slice(1)) {
+        transitions++;
+        if (actionsFor(e.fromStatus as TicketStatus, e.type, e.toStatus as TicketStatus).length === 0) illegal.push(`seed ${seed}: ${e.fromStatus} -(${e.type})-> ${e.toStatus}`);
+      }
+      expect(story.events.map((e) => e.at)).toEqual([...story.events.map((e) => e.at)].sort((a, b) => a - b));
+    }
+    expect(illegal).toEqual([]);
+    expect(transitions).toBeGreaterThan(2000);
+  });
+
+  it('ends each story in the status its last transition reached, and writes only known words', () => {
+    const markers = new Set<string>();
+    const wrong: string[] = [];
+    for (const [seed, story] of stories) {
+      if (story.status !== story.events.filter((e) => e.toStatus !== null).at(-1)!.toStatus) wrong.push(`seed ${seed}: ends ${story.status}`);
+      for (const e of story.events) {
+        if (!(ACTORS as readonly string[]).includes(e.actor)) wrong.push(`seed ${seed}: actor ${e.actor}`);
+        if (e.toStatus === null) markers.add(e.type);
+        else if (!(TICKET_STATUSES as readonly string[]).includes(e.toStatus)) wrong.push(`seed ${seed}: status ${e.toStatus}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // Markers change no status: the clock's reminder and overdue marks (server/lifecycle/clock.ts).
+    expect([...markers].sort()).toEqual(['overdue', 'reminded']);
+  });
+
+  it('would catch a transition the machine does not have', () => {
+    expect(actionsFor('received', 'accepted', 'accepted')).toEqual([]);
+    expect(actionsFor('accepted', 'in_progress', 'in_progress')).toEqual(['progress']);
   });
 });

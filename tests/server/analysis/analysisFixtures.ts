@@ -2,7 +2,7 @@
 // a hand-built set of H3 cells with known counts, a planted recurring cluster, scattered noise.
 import { cellToLatLng, gridDisk, latLngToCell, cellToParent } from 'h3-js';
 import type { Database } from '../../../db/client.ts';
-import { locateTickets } from '../../../server/locate.ts';
+import { locateTickets } from '../../../db/locate.ts';
 
 export interface FixtureTicket {
   lon: number;

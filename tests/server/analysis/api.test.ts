@@ -365,7 +365,7 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
       [ids.slice(28, 30), lon, lat, r9, cellToParent(r9, 8), cellToParent(r9, 7)],
     );
     await db.query(`UPDATE tickets SET district_code = NULL, street_code = NULL, grid_code = NULL WHERE id = ANY($1)`, [ids.slice(28, 30)]);
-    const { locateTickets } = await import('../../../server/locate.ts');
+    const { locateTickets } = await import('../../../db/locate.ts');
     await locateTickets(db, { onlyIds: ids.slice(28, 30) });
     await db.query(`UPDATE tickets SET status = 'closed' WHERE id = ANY($1)`, [ids]); // touches no rollup
     await db.query(`DELETE FROM tickets WHERE id = ANY($1)`, [ids.slice(30, 34)]);

@@ -1,9 +1,10 @@
-// The values each list filter offers; the same enums the server validates (db/schema.ts).
+// The values each list filter offers: the same vocabulary the server validates (shared/vocabulary.ts).
+import { CHANNELS, TICKET_KINDS, TICKET_STATUSES, URGENCY_CLASSES } from '../../../shared/vocabulary.ts';
 import type { FilterList } from '../../stores/filters.ts';
 
 export const FILTER_VALUES: Record<FilterList, readonly string[]> = {
-  channel: ['phone', 'web', 'wechat', 'weibo', 'app', 'mailbox', 'media', 'grid'],
-  kind: ['complaint', 'report', 'help', 'consultation', 'suggestion', 'praise'],
-  status: ['received', 'dispatched', 'accepted', 'in_progress', 'returned', 'deferred', 'replied', 'callback', 'closed'],
-  urgency: ['emergency', 'basic', 'ordinary', 'complex'],
+  channel: CHANNELS,
+  kind: TICKET_KINDS,
+  status: TICKET_STATUSES,
+  urgency: URGENCY_CLASSES,
 };

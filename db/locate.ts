@@ -1,7 +1,7 @@
 // Locate on intake: a ticket's WGS-84 point → its district, street/township and grid cell.
 // The ownership rule (borders, slivers, outside points) lives once, in SQL:
 // db/migrations/0002_locate_function.sql → hotline_locate(geometry).
-import type { Queryable } from '../db/client.ts';
+import type { Queryable } from './client.ts';
 
 export interface PointLocation {
   districtCode: string | null;

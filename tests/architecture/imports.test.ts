@@ -1,0 +1,108 @@
+// The import graph's house rules, read from the sources (no bundler): server/, db/, data/ and
+// shared/ have no import cycle (type-only imports included: a cycle of types still ties the
+// modules' order and review together); data/ depends on db/ and shared/ only; db/ and shared/
+// on nothing above them; the web takes nothing of server/, db/ or data/ at run time.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
+const TOP = ['server', 'db', 'data', 'shared', 'web'] as const;
+
+interface Edge {
+  to: string;
+  typeOnly: boolean;
+}
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' || e.name === 'migrations' ? [] : sources(rel);
+    return /\.(ts|vue)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [rel] : [];
+  });
+}
+
+// import … from '…', export … from '…', import('…'); `import type` / `export type` are type-only.
+const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function edgesOf(file: string): Edge[] {
+  const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const out: Edge[] = [];
+  for (const m of src.matchAll(IMPORT)) {
+    const spec = m[3] ?? m[4];
+    if (!spec?.startsWith('.')) continue;
+    const to = path.normalize(path.join(path.dirname(file), spec));
+    out.push({ to, typeOnly: Boolean(m[2]) });
+  }
+  return out;
+}
+
+const files = TOP.flatMap((d) => sources(d));
+const graph = new Map(files.map((f) => [f, edgesOf(f)]));
+const top = (f: string) => f.split(path.sep)[0];
+
+/** Every cycle's members (Tarjan's strongly connected components of more than one file). */
+function cycles(nodes: string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const out: string[][] = [];
+  let next = 0;
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    on.add(v);
+    for (const { to } of graph.get(v) ?? []) {
+      if (!graph.has(to) || !nodes.includes(to)) continue;
+      if (!index.has(to)) {
+        visit(to);
+        low.set(v, Math.min(low.get(v)!, low.get(to)!));
+      } else if (on.has(to)) low.set(v, Math.min(low.get(v)!, index.get(to)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      if (comp.length > 1 || (graph.get(v) ?? []).some((e) => e.to === v)) out.push(comp.sort());
+    }
+  };
+  for (const v of nodes) if (!index.has(v)) visit(v);
+  return out;
+}
+
+describe('the import graph', () => {
+  it('reads the sources it checks (a broken pattern would pass everything)', () => {
+    expect(graph.get(path.join('server', 'app.ts'))!.map((e) => e.to)).toContain(path.join('server', 'env.ts'));
+    expect(graph.get(path.join('web', 'components', 'workspace', 'filterValues.ts'))!.map((e) => e.to)).toContain(path.join('shared', 'vocabulary.ts'));
+    // a cycle is found when there is one
+    graph.set('tmp/a.ts', [{ to: 'tmp/b.ts', typeOnly: true }]);
+    graph.set('tmp/b.ts', [{ to: 'tmp/a.ts', typeOnly: false }]);
+    expect(cycles(['tmp/a.ts', 'tmp/b.ts'])).toEqual([['tmp/a.ts', 'tmp/b.ts']]);
+    graph.delete('tmp/a.ts');
+    graph.delete('tmp/b.ts');
+  });
+
+  it('has no cycle in server/, db/, data/ and shared/ (type-only imports included)', () => {
+    const nodes = files.filter((f) => top(f) !== 'web');
+    expect(cycles(nodes)).toEqual([]);
+  });
+
+  it('data/ depends on db/ and shared/ only; db/ on shared/ only; shared/ on nothing', () => {
+    const allowed: Record<string, string[]> = { data: ['data', 'db', 'shared'], db: ['db', 'shared'], shared: ['shared'] };
+    const wrong = files.flatMap((f) => (allowed[top(f)] ? graph.get(f)!.filter((e) => !allowed[top(f)].includes(top(e.to))).map((e) => `${f} → ${e.to}`) : []));
+    expect(wrong).toEqual([]);
+  });
+
+  it('the web takes nothing of server/, db/ or data/ at run time (types only)', () => {
+    const wrong = files
+      .filter((f) => top(f) === 'web')
+      .flatMap((f) => graph.get(f)!.filter((e) => !e.typeOnly && ['server', 'db', 'data'].includes(top(e.to))).map((e) => `${f} → ${e.to}`));
+    expect(wrong).toEqual([]);
+  });
+});
