@@ -30,6 +30,9 @@ export const OPEN_STATUSES = ['received', 'dispatched', 'accepted', 'in_progress
  */
 export const CHASED_STATUSES = ['received', 'dispatched', 'accepted', 'in_progress', 'returned'] as const satisfies readonly (typeof OPEN_STATUSES)[number][];
 
+/** Received and not yet replied to: chased, or on the deferral ledger (a unit's open work). */
+export const AWAITING_REPLY_STATUSES = [...CHASED_STATUSES, 'deferred'] as const satisfies readonly (typeof OPEN_STATUSES)[number][];
+
 /** located: inside a street; unlocated: address only, waits for manual location; outside: point outside every region. */
 export const LOCATION_STATUSES = ['located', 'unlocated', 'outside'] as const;
 export type LocationStatus = (typeof LOCATION_STATUSES)[number];

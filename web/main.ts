@@ -3,7 +3,7 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { applyDocumentLocale, i18n } from './i18n/index.ts';
 import { router } from './router.ts';
-import { whenUnauthenticated } from './auth/http.ts';
+import { whenUnauthenticated } from './api/request.ts';
 import { useSessionStore } from './stores/session.ts';
 import { loadConfig } from './composables/city.ts';
 import './styles/base.css';

@@ -1,46 +1,15 @@
-// Typed fetch helpers for the server API, plus the decoder for the binary point format.
+// Typed reads of the server API (through web/api/request.ts), plus the decoder for the binary point format.
 import type { DrillPart, DrillRate, DrillResult, MonthsResult, RankingResult, RankingTable, Report, ReportKind, UnitProfile, WhatIfResponse } from '../api/ranking.ts';
 import type { Series, TicketPage, WorkspaceFilter, WorkspaceSummary } from '../components/workspace/types.ts';
 import type { AppConfig, CategoriesResponse, RegionCollection, RegionLevel, Summary, TicketFilter, TicketPoints } from '../api/types.ts';
-import { apiFetch } from '../auth/http.ts';
+import { ApiError, getJson, queryString, request } from '../api/request.ts';
 
-/** HTTP or network failure; `status` is 0 when the request never got an answer. */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError };
 
-function query(params: Record<string, string | null | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
+const query = queryString;
 
-async function request(path: string, signal?: AbortSignal): Promise<Response> {
-  let res: Response;
-  try {
-    res = await apiFetch(path, { signal, headers: { accept: 'application/json, application/octet-stream' } });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(`network error for ${path}`, 0);
-  }
-  if (!res.ok) {
-    // the server's error body is { error: { code, message } }; keep its message when present
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new ApiError(`${res.status} ${body?.error?.message ?? res.statusText} (${path})`, res.status);
-  }
-  return res;
-}
-
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return (await (await request(path, signal)).json()) as T;
-}
+/** A raw response (binary bodies); failures are ApiErrors. */
+const requestRaw = (path: string, signal?: AbortSignal) => request(path, { signal, accept: 'application/json, application/octet-stream' });
 
 export const fetchConfig = (signal?: AbortSignal) => getJson<AppConfig>('/api/config', signal);
 
@@ -53,7 +22,7 @@ export const fetchSummary = (f: TicketFilter, signal?: AbortSignal) =>
   getJson<Summary>(`/api/summary${query({ from: f.from, to: f.to, region: f.region, category: f.category })}`, signal);
 
 export async function fetchTicketPoints(f: TicketFilter, signal?: AbortSignal): Promise<TicketPoints> {
-  const res = await request(`/api/tickets/points${query({ from: f.from, to: f.to, region: f.region, category: f.category })}`, signal);
+  const res = await requestRaw(`/api/tickets/points${query({ from: f.from, to: f.to, region: f.region, category: f.category })}`, signal);
   const decoded = decodeTicketPoints(await res.arrayBuffer());
   const total = Number(res.headers.get('x-total-count'));
   return {
@@ -130,7 +99,7 @@ export const fetchTicketPage = (f: WorkspaceFilter, extra: { flag?: 'overdue' | 
   getJson<TicketPage>(`/api/tickets${workspaceQuery(f, { flag: extra.flag, limit: String(extra.limit ?? 100) })}`, signal);
 
 export async function fetchWorkspacePoints(f: WorkspaceFilter, signal?: AbortSignal): Promise<TicketPoints> {
-  const res = await request(`/api/tickets/points${workspaceQuery(f)}`, signal);
+  const res = await requestRaw(`/api/tickets/points${workspaceQuery(f)}`, signal);
   const decoded = decodeTicketPoints(await res.arrayBuffer());
   const total = Number(res.headers.get('x-total-count'));
   return { ...decoded, totalCount: Number.isFinite(total) && res.headers.has('x-total-count') ? total : decoded.count, truncated: res.headers.get('x-truncated') === '1' };

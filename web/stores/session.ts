@@ -2,8 +2,8 @@
 // it), replaced on sign-in, cleared on sign-out or when the server says the session is gone.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { apiFetch, hasSessionCookie } from '../auth/http.ts';
-import type { AuthErrorBody, Capability, Me } from '../auth/types.ts';
+import { ApiError, hasSessionCookie, request, requestJson } from '../api/request.ts';
+import type { Capability, Me } from '../auth/types.ts';
 
 export type LoginResult = { ok: true; me: Me } | { ok: false; status: number; code: string; retryAfter: number | null };
 
@@ -17,8 +17,7 @@ export const useSessionStore = defineStore('session', () => {
     // no readable cookie means no session: skip the request that would only answer 401
     if (!hasSessionCookie()) return null;
     try {
-      const res = await apiFetch('/api/auth/me', { headers: { accept: 'application/json' } });
-      return res.ok ? ((await res.json()) as Me) : null;
+      return await requestJson<Me>('/api/auth/me');
     } catch {
       return null;
     }
@@ -31,24 +30,14 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function login(username: string, password: string): Promise<LoginResult> {
-    let res: Response;
     try {
-      res = await apiFetch('/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-    } catch {
-      return { ok: false, status: 0, code: 'network', retryAfter: null };
-    }
-    if (res.ok) {
-      const m = (await res.json()) as Me;
+      const m = await requestJson<Me>('/api/auth/login', { method: 'POST', json: { username, password } });
       signedIn(m);
       return { ok: true, me: m };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return { ok: false, status: err.status, code: err.code, retryAfter: err.retryAfter };
     }
-    const body = (await res.json().catch(() => null)) as AuthErrorBody | null;
-    const wait = Number(res.headers.get('retry-after'));
-    return { ok: false, status: res.status, code: body?.error.code ?? 'http', retryAfter: Number.isFinite(wait) && wait > 0 ? wait : null };
   }
 
   function signedIn(m: Me) {
@@ -59,7 +48,7 @@ export const useSessionStore = defineStore('session', () => {
 
   async function logout(): Promise<void> {
     try {
-      await apiFetch('/api/auth/logout', { method: 'POST' });
+      await request('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
     } finally {
       forget(false);
     }

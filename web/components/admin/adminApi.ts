@@ -1,6 +1,6 @@
 // The admin API (server/routes/admin.ts) as the admin page uses it. Dates arrive as ISO text.
 import type { Role } from '../../auth/types.ts';
-import { apiFetch } from '../../auth/http.ts';
+import { ApiError, requestJson, type RequestOptions } from '../../api/request.ts';
 
 export interface AccountRow {
   id: number;
@@ -29,33 +29,11 @@ export interface AuditEntry {
   detail: Record<string, unknown> | null;
 }
 
-/** A refusal with the server's reason and the field it names. */
-export class AdminError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+/** A refusal with the server's reason and the field it names (the one client's ApiError). */
+export { ApiError as AdminError };
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await apiFetch(path, { ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) } });
-  } catch {
-    throw new AdminError('network error', 0, 'network');
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; field?: string } } | null;
-    throw new AdminError(body?.error?.message ?? res.statusText, res.status, body?.error?.code ?? 'http', body?.error?.field);
-  }
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
-
-const json = (method: string, body?: unknown): RequestInit => ({ method, body: body === undefined ? undefined : JSON.stringify(body) });
+const call = <T>(path: string, opts: RequestOptions = {}): Promise<T> => requestJson<T>(path, opts);
+const json = (method: 'POST' | 'PATCH' | 'DELETE', body?: unknown): RequestOptions => ({ method, json: body });
 const seg = encodeURIComponent;
 
 export const adminApi = {

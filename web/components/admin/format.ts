@@ -11,7 +11,7 @@ export function formatTime(iso: string | null, locale: string): string {
 
 /** The server's reason, in a sentence that says what kind of refusal it was. */
 export function problemText(t: T, e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
+  const message = e instanceof AdminError ? (e.body?.error.message ?? e.message) : e instanceof Error ? e.message : String(e);
   if (e instanceof AdminError && e.status === 409) return t('authPage.admin.errors.conflict', { message });
   if (e instanceof AdminError && e.status === 400) return t('authPage.admin.errors.invalid', { message });
   return t('authPage.admin.errors.failed', { message });

@@ -4,8 +4,7 @@ import type { h3Hotspots, emergingH3, regionHotspots } from '../../../server/ana
 import type { recurringClusters } from '../../../server/analysis/clusters.ts';
 import type { topicCandidates } from '../../../server/analysis/topics.ts';
 import type { forecast, forecastBacktest } from '../../../server/analysis/forecast.ts';
-import { ApiError } from '../../composables/api.ts';
-import { apiFetch } from '../../auth/http.ts';
+import { getJson, queryString } from '../../api/request.ts';
 
 export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
 export type HotspotCell = HotspotResult['cells'][number];
@@ -21,28 +20,7 @@ export type ForecastResult = Awaited<ReturnType<typeof forecast>>;
 export type WorkItem = ForecastResult['workList'][number];
 export type BacktestResult = Awaited<ReturnType<typeof forecastBacktest>>;
 
-/** Query string from the defined, non-empty parameters (numbers and booleans as text). */
-export function queryString(params: Record<string, string | number | boolean | null | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
-
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  let res: Response;
-  try {
-    res = await apiFetch(path, { signal, headers: { accept: 'application/json' } });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(`network error for ${path}`, 0);
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new ApiError(`${res.status} ${body?.error?.message ?? res.statusText} (${path})`, res.status);
-  }
-  return (await res.json()) as T;
-}
+export { getJson, queryString };
 
 export interface HotspotParams {
   res: number;

@@ -1,7 +1,7 @@
 // One analysis read for a view: follows its URL (a new URL aborts the old request), and tells
 // how long the current one has been running, so slow analyses show progress instead of a blank.
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
-import { getJson } from './api.ts';
+import { getJson } from '../../api/request.ts';
 
 export function useAnalysis<T>(url: Ref<string | null>) {
   const data = shallowRef<T | null>(null);

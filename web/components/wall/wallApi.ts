@@ -6,8 +6,7 @@ import type { h3Hotspots, emergingH3 } from '../../../server/analysis/hotspots.t
 import type { topicCandidates } from '../../../server/analysis/topics.ts';
 import type { RegionCollection } from '../../api/types.ts';
 import type { RankingResult } from '../../api/ranking.ts';
-import { ApiError } from '../../composables/api.ts';
-import { apiFetch } from '../../auth/http.ts';
+import { getJson as getJsonWithin } from '../../api/request.ts';
 
 export type { WallTodayResponse, WallTicket };
 export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
@@ -23,16 +22,7 @@ const TIMEOUT_MS = 60_000;
 export const WALL_H3_RES = 7;
 export const TOP_CATEGORIES = 8;
 
-async function getJson<T>(path: string): Promise<T> {
-  let res: Response;
-  try {
-    res = await apiFetch(path, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
-  } catch {
-    throw new ApiError(`network error for ${path}`, 0);
-  }
-  if (!res.ok) throw new ApiError(`${res.status} (${path})`, res.status);
-  return (await res.json()) as T;
-}
+const getJson = <T>(path: string): Promise<T> => getJsonWithin<T>(path, undefined, TIMEOUT_MS);
 
 export const wallApi = {
   today: () => getJson<WallTodayResponse>(`/api/wall/today?top=${TOP_CATEGORIES}`),

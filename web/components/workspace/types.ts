@@ -1,58 +1,17 @@
-// Shapes of the workspace's API answers beyond the base Summary (server/routes/summary.ts).
-import type { Summary } from '../../api/types.ts';
+// Shapes of the workspace's API answers, from the contract (server/contract/summary.ts,
+// server/contract/tickets.ts). Type-only.
+import type { z } from 'zod';
+import type { figuresSchema, regionCountSchema, seriesSchema, summarySchema } from '../../../server/contract/summary.ts';
+import type { ticketPageSchema, ticketRowSchema } from '../../../server/contract/tickets.ts';
 
-export interface RegionCount {
-  code: string;
-  name: string;
-  nameEn: string;
-  count: number;
-}
+export type RegionCount = z.infer<typeof regionCountSchema>;
+export type Figures = z.infer<typeof figuresSchema>;
+export type WorkspaceSummary = z.infer<typeof summarySchema>;
+export type Series = z.infer<typeof seriesSchema>;
+export type TicketRow = z.infer<typeof ticketRowSchema>;
+export type TicketPage = z.infer<typeof ticketPageSchema>;
 
-export interface Figures {
-  total: number;
-  dispatched: number;
-  overdue: number;
-  returned: number;
-  replied: number;
-  calledBack: number;
-  solved: number;
-  satisfied: number;
-}
-
-export interface WorkspaceSummary extends Summary {
-  figures: Figures;
-  children: { level: 'district' | 'street' | 'grid' | null; items: RegionCount[] };
-}
-
-export interface Series {
-  step: 'week' | 'month';
-  level: 'district' | 'street' | 'grid' | null;
-  buckets: string[];
-  totals: number[];
-  regions: { code: string; counts: number[] }[];
-  max: number;
-}
-
-export interface TicketRow {
-  id: number;
-  kind: string;
-  channel: string;
-  categoryCode: string;
-  status: string;
-  urgency?: string;
-  receivedAt: string;
-  districtCode: string | null;
-  streetCode: string | null;
-  gridCode: string | null;
-  address: string | null;
-}
-
-export interface TicketPage {
-  total: number;
-  items: TicketRow[];
-}
-
-/** Every filter the workspace sends; list values go comma-separated. */
+/** Every filter the workspace sends; list values go comma-separated (a request, not a response). */
 export interface WorkspaceFilter {
   from: string;
   to: string;

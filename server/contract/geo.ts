@@ -1,0 +1,49 @@
+// Reference geography and taxonomy: GET /api/config, /api/regions, /api/zones, /api/categories.
+import { z } from 'zod';
+import { LOCALES } from '../../data/city/manifest.ts';
+import { REGION_LEVELS } from '../../db/schema.ts';
+import { URGENCY_CLASSES } from '../../shared/vocabulary.ts';
+import { featureCollection, names, polygonal } from './common.ts';
+
+export const cityInfoSchema = z.object({
+  code: z.string(),
+  names,
+  locale: z.enum(LOCALES),
+  timeZone: z.string().meta({ example: 'Asia/Shanghai' }),
+  levels: z.array(z.object({ level: z.enum(REGION_LEVELS), names })),
+  bounds: z.tuple([z.tuple([z.number(), z.number()]), z.tuple([z.number(), z.number()])]).nullable().meta({ description: '[[west, south], [east, north]], WGS-84' }),
+  provenance: names.nullable(),
+  locateToleranceMeters: z.number(),
+});
+
+export const configSchema = z
+  .object({
+    engine: z.enum(['pglite', 'postgres']),
+    /** optional self-hosted base-map style; null means draw the city's own boundaries only */
+    basemapStyleUrl: z.string().nullable(),
+    /** true when tickets are generated demo data (shown as a badge) */
+    demo: z.boolean(),
+    /** the city's names, zone, levels, bounds and language; null when no city package is active */
+    city: cityInfoSchema.nullable(),
+  })
+  .meta({ id: 'Config' });
+
+export const regionProperties = z.object({
+  code: z.string(),
+  /** Chinese (the city's own) name */
+  name: z.string(),
+  nameEn: z.string(),
+  parentCode: z.string().nullable(),
+  /** true for the demo's street and grid boundaries, which are not official */
+  synthetic: z.boolean(),
+  level: z.enum(REGION_LEVELS),
+  population: z.number().nullable(),
+  /** server-computed point inside the region for its name (PostGIS) */
+  labelPoint: z.tuple([z.number(), z.number()]).nullable().optional(),
+  areaKm2: z.number().nullable().optional(),
+});
+export const regionCollectionSchema = featureCollection(polygonal, regionProperties).meta({ id: 'RegionCollection' });
+
+export const categoryGroupSchema = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string() });
+export const categorySchema = z.object({ code: z.string(), groupCode: z.string(), nameZh: z.string(), nameEn: z.string(), urgency: z.enum(URGENCY_CLASSES) });
+export const categoriesSchema = z.object({ groups: z.array(categoryGroupSchema), categories: z.array(categorySchema) }).meta({ id: 'Categories' });
