@@ -24,7 +24,7 @@ import { scopeClause, regionInScope, OutOfScope } from '../auth/scope.ts';
 import { UnknownCodeError } from '../filters.ts';
 import { deadlinesFor } from '../../data/policy/index.ts';
 import { cityPolicy } from '../city.ts';
-import { locatePoint } from '../locate.ts';
+import { locatePoint } from '../../db/locate.ts';
 import { insertEvents } from '../lifecycle/events.ts';
 import { startOfCityDay } from '../time.ts';
 import { addDays, completeSteps, monthIndex } from '../analysis/calendar.ts';

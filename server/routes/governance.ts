@@ -5,7 +5,7 @@
 // other write 'plan' (planners and admins).
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { UnknownCodeError } from '../filters.ts';
 import { plausibleYear, text, validJson, validQuery, YEAR_MESSAGE } from '../validate.ts';

@@ -2,8 +2,7 @@
 import type { listTopics, topicDetail, achievements, TaskRow } from '../../server/governance/topics.ts';
 import type { listLedger } from '../../server/governance/ledger.ts';
 import type { listProactive, ProactiveCreated } from '../../server/governance/proactive.ts';
-import { apiFetch } from '../auth/http.ts';
-import { ApiError } from './api.ts';
+import { requestJson } from '../api/request.ts';
 
 export type TopicRow = Awaited<ReturnType<typeof listTopics>>[number];
 export type TopicDetail = NonNullable<Awaited<ReturnType<typeof topicDetail>>>;
@@ -29,28 +28,9 @@ export interface GovWall {
   proactive: { total: number; open: number; closed: number };
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await apiFetch(path, {
-      ...init,
-      headers: {
-        accept: 'application/json',
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.headers ?? {}),
-      },
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(`network error for ${path}`, 0);
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new ApiError(body?.error?.message ?? `${res.status} ${res.statusText}`, res.status);
-  }
-  return (await res.json()) as T;
-}
-const post = <T>(path: string, body: unknown) => call<T>(path, { method: 'POST', body: JSON.stringify(body) });
+const call = <T>(path: string, init: { method?: 'POST'; body?: unknown; signal?: AbortSignal } = {}) =>
+  requestJson<T>(path, { method: init.method, json: init.body, signal: init.signal });
+const post = <T>(path: string, body: unknown) => call<T>(path, { method: 'POST', body });
 
 export const govApi = {
   topics: (signal?: AbortSignal) => call<{ topics: TopicRow[] }>('/api/gov/topics', { signal }),
@@ -71,7 +51,7 @@ export const govApi = {
   updateLedger: (id: number, body: unknown) => post<{ id: number }>(`/api/gov/ledger/${id}`, body),
   proactive: (signal?: AbortSignal) => call<ProactiveResult>('/api/gov/proactive', { signal }),
   createProactive: (orders: unknown[]) => post<{ orders: ProactiveCreated[] }>('/api/gov/proactive', { orders }),
-  wall: () => call<GovWall>('/api/gov/wall', { signal: AbortSignal.timeout(60_000) }),
+  wall: () => call<GovWall>('/api/gov/wall'),
   reportUrl: (lang: 'zh' | 'en') => `/api/gov/report?format=xlsx&lang=${lang}`,
 };
 
