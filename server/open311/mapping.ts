@@ -88,7 +88,17 @@ export interface View {
   base: string;
   /** Snap locations to a grid of this many metres and show the area instead of the address (0 = exact). */
   coarsenMeters: number;
+  /** A public read: phone numbers and e-mail addresses a citizen typed into the text are masked. */
+  public?: boolean;
 }
+
+// 7+ digits, possibly split by spaces or hyphens (138 0013 8000, +1 212-555-0100) — but not a date
+// (2026-12-07) — and e-mail addresses.
+const PHONE = /\+?\d(?:[ -]?\d){6,}/g;
+const DATE = /^\d{4}-\d{1,2}-\d{1,2}$/;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/** Free text as the public sees it: what looks like a phone number or e-mail address becomes ***. */
+export const redact = (s: string | null): string | null => (s == null ? s : s.replace(EMAIL, '***').replace(PHONE, (m) => (DATE.test(m) ? m : '***')));
 
 const isoOf = (v: Date | string | null) => (v == null ? null : new Date(v).toISOString());
 const METRES_PER_DEGREE = 111_320;
@@ -113,6 +123,7 @@ export function mediaUrlOf(r: Pick<RequestRow, 'id' | 'media_kind' | 'media_ext'
 
 export function serviceRequest(r: RequestRow, view: View) {
   const coarse = view.coarsenMeters > 0;
+  const text = view.public ? redact : (x: string | null) => x;
   const point = r.lat == null || r.lon == null ? null : coarsen(r.lat, r.lon, view.coarsenMeters);
   return {
     service_request_id: r.id,
@@ -120,14 +131,14 @@ export function serviceRequest(r: RequestRow, view: View) {
     status_notes: r.reply_note || null,
     service_name: r.service_name,
     service_code: r.category_code,
-    description: r.description || null,
+    description: text(r.description || null),
     agency_responsible: r.agency || null,
     service_notice: null,
     requested_datetime: isoOf(r.received_at),
     // "For requests with status=closed, this will be the date the request was closed."
     updated_datetime: isoOf(r.status === 'closed' && r.closed_at ? r.closed_at : r.updated_at),
     expected_datetime: isoOf(r.resolve_due_at),
-    address: coarse ? r.area || null : r.address || r.area || null,
+    address: coarse ? r.area || null : text(r.address || r.area || null),
     address_id: null,
     zipcode: null,
     lat: point?.[0] ?? null,

@@ -92,7 +92,7 @@ interface Reader {
 function readerOf(c: Context<AppEnv>, format: Format, s: Open311Effective): Reader | Response {
   const p = c.get('principal');
   if (p && can(p, 'read')) return { scope: p.scope, view: { base: baseUrl(c), coarsenMeters: 0 } };
-  if (s.publicReads) return { scope: null, view: { base: baseUrl(c), coarsenMeters: s.coarsenMeters } };
+  if (s.publicReads) return { scope: null, view: { base: baseUrl(c), coarsenMeters: s.coarsenMeters, public: true } };
   return open311Error(format, 403, 'Open311 requests are not public here: read them with a signed-in session (api_key files requests only)');
 }
 

@@ -96,6 +96,16 @@ describe.each(ENGINES)('Open311 on %s: reads, privacy, coordinates and media', (
     expect((await anon('requests.json')).status).toBe(500);
   });
 
+  it('masks phone numbers and e-mail addresses typed into the text for the public, not for staff', async () => {
+    const id = await file({ service_code: 'noise.night_construction', lat: '39.05', long: '116.02', description: '2026-12-07 夜里施工，请回电 139 1234 5678 或 li@example.org' });
+    const [pub] = (await (await anon(`requests/${id}.json`)).json()) as any[];
+    expect(pub.description).toBe('2026-12-07 夜里施工，请回电 *** 或 ***');
+    const xml = await (await anon(`requests.xml?service_request_id=${id}`)).text();
+    expect(xml).toContain('<description>2026-12-07 夜里施工，请回电 *** 或 ***</description>');
+    const [staff] = (await (await dispatcher.request(`/open311/v2/requests/${id}.json`)).json()) as any[];
+    expect(staff.description).toBe('2026-12-07 夜里施工，请回电 139 1234 5678 或 li@example.org');
+  });
+
   it('gives the public a coarsened place (grid cell centre, street and district) and staff the exact one', async () => {
     const id = await file({ service_code: 'noise.night_construction', lat: '39.051234', long: '116.023456', address_string: '甲一街道幸福小区3号楼2单元' });
     const [pub] = (await (await anon(`requests/${id}.json`)).json()) as any[];

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeFields, isW3cInstant, validateAttributes } from '../../../server/open311/attributes.ts';
 import { open311Error, toXml, xmlText } from '../../../server/open311/format.ts';
-import { coarsen, serviceRequest, type RequestRow } from '../../../server/open311/mapping.ts';
+import { coarsen, redact, serviceRequest, type RequestRow } from '../../../server/open311/mapping.ts';
 import { checkMedia } from '../../../server/open311/media.ts';
 import { wellFormedError } from './xml.ts';
 import type { Open311Attribute } from '../../../data/city/manifest.ts';
@@ -67,6 +67,15 @@ describe('coarsening', () => {
     expect(pub).toMatchObject({ status: 'open', status_notes: '已处理', description: null, agency_responsible: '甲一街道', address: '甲一街道, 甲区', expected_datetime: '2026-12-08T00:00:00.000Z', media_url: 'https://h.example/open311/v2/media/7.jpg' });
     expect([pub.lat, pub.long]).toEqual(coarsen(39.05, 116.02, 100));
     expect(serviceRequest({ ...row, status: 'closed', closed_at: '2026-12-03T00:00:00Z' }, { base: '', coarsenMeters: 0 })).toMatchObject({ status: 'closed', updated_datetime: '2026-12-03T00:00:00.000Z', address: '幸福小区3号楼', lat: 39.05, long: 116.02 });
+  });
+});
+
+describe('public text', () => {
+  it('masks phone numbers and e-mail addresses a citizen typed, not dates, house numbers or coordinates', () => {
+    expect(redact('请回电13912345678或 139 1234 5678，邮箱 li.si@example.com.cn')).toBe('请回电***或 ***，邮箱 ***');
+    expect(redact('Call +1 212-555-0100 or 2125550100, ext 12')).toBe('Call *** or ***, ext 12');
+    expect(redact('2026-12-07 起停水，3号楼2单元1201室，116.4074, 39.9042，工单 123456')).toBe('2026-12-07 起停水，3号楼2单元1201室，116.4074, 39.9042，工单 123456');
+    expect(redact(null)).toBeNull();
   });
 });
 
