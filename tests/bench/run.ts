@@ -6,6 +6,7 @@
 //   BENCH_ONLY=clusters              recurring clusters on a dense 74k category-year on PGlite (not in the default set)
 //   BENCH_ONLY=import                history import (not in the default set): BENCH_IMPORT_ROWS (default
 //                                    1,000,000) synthetic NYC 311 rows through POST /api/import/history, both engines
+//                                    (BENCH_IMPORT_ENGINES=postgres or pglite: one of them)
 //   BENCH_TICKETS=N                  size of the PostgreSQL data set for ranking and hotspots (default 300,000;
 //                                    issue budgets are stated at 10,000,000 — loaded fast: tickets and dispatches, no events or callers)
 import pg from 'pg';
@@ -143,8 +144,9 @@ if (only.has('load') && engines.includes('postgres')) {
 if (only.has('import')) {
   const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
   console.log(`\nhistory import (${rows.toLocaleString('en')} synthetic NYC 311 rows, New York package, server in this process)`);
+  const which = process.env.BENCH_IMPORT_ENGINES?.split(',') ?? engines;
   await historyImport.parseBaseline(rows);
-  for (const engine of [...engines].reverse()) await historyImport.run(engine, rows);
+  for (const engine of [...engines].reverse()) if (which.includes(engine)) await historyImport.run(engine, rows);
 }
 
 if (only.has('clusters')) {
