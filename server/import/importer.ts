@@ -6,7 +6,10 @@
 //               the report with line, field and reason. Memory holds one chunk.
 //   2. judge  — the repeated placeholder points, read off the tally of the whole file.
 //   3. write  — one statement per chunk applies the repeated-id rule, skips earlier imports,
-//               locates, inserts tickets, events, dispatches (sql.ts).
+//               locates, inserts tickets, events, dispatches (sql.ts). Chunks of 5,000 rows or
+//               more are located before their statement, polygon by polygon (sql.ts locateChunk).
+//               On the embedded engine write chunks are sized as the run goes to about 100 ms of
+//               CPU each (writeTargetMs), since its statements run in this thread.
 //   4. link   — rows the source marked as duplicates are linked to the ticket they repeat.
 // Between chunks the importer yields to the event loop, so a server running it keeps answering.
 // Every row ends in exactly one bucket of the report (report.ts); re-running the same file

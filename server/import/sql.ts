@@ -2,11 +2,12 @@
 // (COPY) into a table of the job's own a chunk at a time, and each staged chunk adds to two small
 // tallies (rows per exact point, rows per external id); once the file is read, the repeated
 // placeholder points are read off the tally, and ONE statement per chunk judges its rows (kept
-// or merged under the repeated-id rule, imported before or not), locates every point with
-// hotline_locate, and inserts the tickets, their events and dispatches. No statement touches more
-// than a chunk, so on the embedded engine (which runs in the server's thread) none holds the
-// event loop for long. Rollups and ranking months stay right through the tickets' statement
-// triggers, or in bulk mode are rebuilt once at the end.
+// or merged under the repeated-id rule, imported before or not), locates every point (large
+// chunks beforehand, polygon by polygon: locateChunk; small ones with hotline_locate in the
+// statement — the same rule either way), and inserts the tickets, their events and dispatches.
+// No statement touches more than a chunk, so on the embedded engine (which runs in the server's
+// thread) none holds the event loop for long. Rollups and ranking months stay right through the
+// tickets' statement triggers, or in bulk mode are rebuilt once at the end.
 import type { Database, Queryable } from '../../db/client.ts';
 import type { MappedRow } from './rows.ts';
 
