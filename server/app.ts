@@ -26,6 +26,7 @@ import { importRoutes } from './routes/intake.ts';
 import { historyImport } from './routes/historyImport.ts';
 import { zones } from './routes/zones.ts';
 import { wall } from './routes/wall.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { admin } from './routes/admin.ts';
 import { governance } from './routes/governance.ts';
@@ -73,6 +74,7 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
     .route('/import/history', historyImport)
     .route('/summary', summary)
     .route('/wall', wall)
+    .route('/alerts', alertRoutes)
     .route('/ranking', ranking)
     .route('/reports', reports)
     .route('/gov', governance)

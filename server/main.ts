@@ -7,6 +7,7 @@ import { ensureCityPackage } from '../data/city/import.ts';
 import { activateCity } from './city.ts';
 import { ensureDemo } from './demo.ts';
 import { demoFeedSeconds, startDemoFeed } from './demoFeed.ts';
+import { alertScanMinutes, startAlertScans } from './alerts/scheduler.ts';
 import { ensureRollups } from './analysis/rollups.ts';
 import { startClock } from './lifecycle/clock.ts';
 import { rankingService } from './ranking/service.ts';
@@ -61,6 +62,8 @@ for (const line of demoAccounts) log(line);
 
 // Keeps the demo's "today" alive on the wall (server/demoFeed.ts).
 const stopDemoFeed = withDemo ? startDemoFeed(db, demoFeedSeconds(), log) : () => {};
+// Surge alerts: a prospective space-time scan every few minutes (server/alerts/).
+const stopAlertScans = startAlertScans(db, alertScanMinutes(), log);
 // A settled month's ranking counts are stored on their first read, which at 10 M tickets costs about
 // 90 s; on PostgreSQL the server pays that in the background, at start and every 6 hours (so the
 // month that just closed is ready before anyone asks). Not on PGlite: it has one connection, and
@@ -85,6 +88,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log('stopping…');
     stopClock();
     stopDemoFeed();
+    stopAlertScans();
     clearInterval(warming);
     await server.close();
     await db.close(); // PGlite flushes its data folder on close

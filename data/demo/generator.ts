@@ -16,6 +16,7 @@ import type { Caller, DemoLocale } from './people.ts';
 import { planSources, type PlantedSource } from './plan.ts';
 import { resolveDemoProfile, type DemoProfile, type DemoSettings } from './profile.ts';
 import { Rng, spread, WeightedTable } from './random.ts';
+import { plantSurges } from './surges.ts';
 import { withDemoGeography, type RegionModel } from './regions.ts';
 import { seasonFactor } from './seasons.ts';
 import { createTruthRecorder, REPEAT_WITHIN_DAYS } from './recorder.ts';
@@ -390,6 +391,8 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
       for (let i = kept.length; i < bg; i++) drafts.push(backgroundDraft(day));
       for (const s of sources) for (let i = 0; i < s.dayCounts[day.index]; i++) drafts.push(plantedDraft(s, day));
       for (let i = 0; i < outsideCounts[day.index]; i++) drafts.push(outsideDraft(day));
+      // a surge for the alerts on the last day, from its own random stream (data/demo/surges.ts)
+      if (day.index === days.length - 1) plantSurges(drafts, { seed: opts.seed, dayStartMs: day.startMs, nowMs, categories: categories.map((c) => c.code), streets: streetTable, pointIn: (s, r) => samplePointIn(r, model.streets[s].geometry, model.streets[s].bbox) ?? model.streets[s].labelPoint });
       drafts.sort((a, b) => a.receivedAt - b.receivedAt);
       for (const d of drafts) yield finish(d, day);
     }

@@ -8,7 +8,9 @@ export type AuditAction =
   | 'caller.read' | 'login' | 'login.failed' | 'login.unlock' | 'kiosk.redeem' | 'ticket.override' | 'api_key.grant'
   // The governance ledgers (server/governance/): every change, with what it was and what it became.
   | 'gov.topic.adopt' | 'gov.topic.status' | 'gov.task.create' | 'gov.task.update' | 'gov.policy.create' | 'gov.review.create'
-  | 'gov.ledger.create' | 'gov.ledger.update' | 'gov.ledger.sync' | 'gov.proactive.create';
+  | 'gov.ledger.create' | 'gov.ledger.update' | 'gov.ledger.sync' | 'gov.proactive.create'
+  // Surge alerts (server/alerts/): a state change, with the note.
+  | 'alert.state';
 
 /** `who` is the principal, or `{ kind: 'cli' }` for the accounts command line. */
 export async function audit(db: Queryable, who: Pick<Principal, 'kind' | 'id' | 'username'> | { kind: 'cli'; id: 0; username: string } | null, action: AuditAction, ticketId: number | null, detail?: Record<string, unknown>) {

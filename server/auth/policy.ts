@@ -22,7 +22,7 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['POST', /^\/api\/auth\/logout$/, 'signed_in'],
   ['*', /^\/api\/admin(\/|$)/, 'admin'],
   // What a wall display shows: aggregates, the live feed of new tickets, hot spots, scores.
-  ['GET', /^\/api\/(wall\/[a-z]+|live|hotspots(\/emerging)?|ranking|ranking\/months|regions|categories|zones|topics)$/, 'wall'],
+  ['GET', /^\/api\/(wall\/[a-z]+|live|hotspots(\/emerging)?|ranking|ranking\/months|regions|categories|zones|topics|alerts)$/, 'wall'],
   ['GET', /^\/api\/gov\/wall$/, 'wall'],
   ['GET', /^\/api\/tickets\/\d+\/caller$/, 'caller_unmasked'],
   ['GET', /^\/api\/import\/history(\/[a-z0-9]+)?$/, 'import'],
@@ -39,6 +39,8 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['POST', /^\/api\/gov\/tasks\/\d+$/, 'read'],
   ['POST', /^\/api\/gov\/proactive$/, 'proactive'],
   ['POST', /^\/api\/gov\//, 'plan'],
+  // Surge alerts: whoever works tickets (dispatchers, officials in their region) acknowledges and closes them.
+  ['POST', /^\/api\/alerts\/\d+\/state$/, 'unit_actions'],
   // Open311 GeoReport v2: discovery and services are public; requests are read by readers or, where
   // the city publishes them, by anyone (server/open311/settings.ts); filing needs an api_key.
   ['GET', /^\/open311\/v2\/(discovery|services)(\/[^/]+|\.[a-z]+)?$/, 'public'],

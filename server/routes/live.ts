@@ -5,11 +5,14 @@
 // stream starts that far back and first sends `event: reset` { requested, from } so the page
 // reloads its lists instead — and one session holds at most MAX_STREAMS_PER_SESSION streams
 // (one more is a 429 naming the session, with Retry-After).
+// Surge alerts (server/alerts/) come as `event: alert` with the alert's row, those of the
+// principal's region only, from the moment the stream opens (GET /api/alerts gives what was before).
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { FeedReader, hubFor, latestEventId } from '../lifecycle/liveFeed.ts';
+import { alertsAfter, latestAlertVersion } from '../alerts/store.ts';
 
 const HEARTBEAT_MS = 15_000;
 /** How soon to look again while a gap in the ids waits for a running transaction (a rollback sends no NOTIFY). */
@@ -37,6 +40,7 @@ export const live = new Hono<AppEnv>().get('/', async (c) => {
   const asked = raw !== undefined ? Number(raw) : latest;
   const last = Math.max(asked, latest - MAX_REPLAY_EVENTS);
   const feed = new FeedReader(db, last, p.scope);
+  let alertVersion = await latestAlertVersion(db);
   open.set(session, (open.get(session) ?? 0) + 1);
   let counted = true;
   const release = () => {
@@ -72,6 +76,14 @@ export const live = new Hono<AppEnv>().get('/', async (c) => {
               const batch = await feed.next();
               for (const e of batch) await stream.writeSSE({ id: String(e.id), event: 'ticket', data: JSON.stringify(e) });
               if (!feed.more || closed) break;
+            }
+            for (;;) {
+              const changed = await alertsAfter(db, alertVersion, p.scope);
+              for (const a of changed) await stream.writeSSE({ event: 'alert', data: JSON.stringify(a) });
+              // out-of-scope writes never match the query; the cursor follows the newest sent (the
+              // wall also re-reads GET /api/alerts every minute, which covers a write committed out of order)
+              if (changed.length) alertVersion = changed[changed.length - 1]!.version;
+              if (changed.length < 50 || closed) break;
             }
           }
           const gap = feed.waiting;

@@ -3,6 +3,7 @@
 //   BENCH_ONLY=locate,intake,analysis,points,load,startup   run a subset (default: all); the wall is
 //                                    measured on the demo server the start-up benchmark starts
 //   LOAD_SECONDS=N, LOAD_CLIENTS=N   the load run's length (default 600) and dashboard clients (200)
+//   BENCH_ONLY=alerts                one surge scan at 150,000 tickets a day, postgres (not in the default set)
 //   BENCH_ONLY=clusters              recurring clusters on a dense 74k category-year on PGlite (not in the default set)
 //   BENCH_ONLY=import                history import (not in the default set): BENCH_IMPORT_ROWS (default
 //                                    1,000,000) synthetic NYC 311 rows through POST /api/import/history, both engines
@@ -27,6 +28,7 @@ import * as wall from './wall.bench.ts';
 import * as load from './load.bench.ts';
 import * as historyImport from './import.bench.ts';
 import * as denseClusters from './denseClusters.bench.ts';
+import * as alerts from './alerts.bench.ts';
 import { loadBeijingZones } from '../../data/zones/importer.ts';
 import { freePort } from '../helpers/pgInstance.ts';
 import { killHard, spawnServer, stubDist } from '../server/faults/harness.ts';
@@ -147,6 +149,11 @@ if (only.has('import')) {
   const which = process.env.BENCH_IMPORT_ENGINES?.split(',') ?? engines;
   await historyImport.parseBaseline(rows);
   for (const engine of [...engines].reverse()) if (which.includes(engine)) await historyImport.run(engine, rows);
+}
+
+if (only.has('alerts') && engines.includes('postgres')) {
+  console.log('\nsurge alerts: one prospective space-time scan (postgres)');
+  await alerts.run();
 }
 
 if (only.has('clusters')) {

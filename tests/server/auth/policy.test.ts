@@ -32,6 +32,7 @@ const GATES: Record<string, [string, Gate][]> = {
   'GET /api/wall/today': [['/api/wall/today', 'wall']],
   'GET /api/wall/tickets': [['/api/wall/tickets', 'wall']],
   'GET /api/live': [['/api/live', 'wall']],
+  'GET /api/alerts': [['/api/alerts', 'wall']],
   'GET /api/ranking': [['/api/ranking', 'wall']],
   'GET /api/ranking/months': [['/api/ranking/months', 'wall']],
   'GET /api/hotspots': [['/api/hotspots', 'wall']],
@@ -92,6 +93,7 @@ const GATES: Record<string, [string, Gate][]> = {
   'POST /api/gov/ledger/sync': [['/api/gov/ledger/sync', 'plan']],
   'POST /api/gov/ledger/:id{[0-9]+}': [['/api/gov/ledger/7', 'plan']],
   'POST /api/gov/proactive': [['/api/gov/proactive', 'proactive']],
+  'POST /api/alerts/:id{[0-9]+}/state': [['/api/alerts/12/state', 'unit_actions']],
   // Open311 GeoReport v2: discovery and the service list are public; requests, tokens and media are
   // read by a reader or, where the city publishes them, by anyone; filing needs an api_key (the route decides).
   'GET /open311/v2/:name': [

@@ -461,6 +461,33 @@ const TABLE: Record<string, Probe> = {
       await foreignTickets(ctx, asked.tickets.map((t: { id: number }) => t.id), 'GET /api/wall/tickets?ids=…', leaks);
     },
   },
+  'GET /api/alerts': {
+    async run(ctx, leaks) {
+      // one surge alert in the official's street, one in the next street, one in another district
+      const [other] = await ctx.db.query<{ street: string }>('SELECT street_code AS street FROM tickets WHERE district_code = $1 AND street_code IS NOT NULL LIMIT 1', [OTHER_DISTRICT]);
+      for (const [key, street, district] of [['own', OWN, OWN_DISTRICT], ['neighbour', NEIGHBOUR, OWN_DISTRICT], ['other', other!.street, OTHER_DISTRICT]] as const) {
+        await ctx.db.query(
+          `INSERT INTO alerts (category_code, family, zone_key, window_hours, observed, expected, llr, p, recurrence_days, peak_recurrence_days,
+             first_seen_at, last_seen_at, street_codes, district_codes)
+           SELECT (SELECT code FROM categories ORDER BY code LIMIT 1), 'street', $1, 2, 12, 0.5, 30, 1e-6, 1000, 1000, now(), now(), ARRAY[$2], ARRAY[$3]
+           WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE zone_key = $1)`,
+          [`scoping:${key}`, street, district],
+        );
+      }
+      const body = await scanned(ctx, '/api/alerts?state=all', leaks);
+      for (const a of body.alerts) {
+        const streets = a.streets.map((x: { code: string }) => x.code);
+        const districts = a.districts.map((x: { code: string }) => x.code);
+        if (!streets.includes(OWN)) leaks.push(`GET /api/alerts: alert ${a.id} of streets ${streets.join(',')}`);
+        if (districts.some((d: string) => d !== OWN_DISTRICT)) leaks.push(`GET /api/alerts: alert ${a.id} of districts ${districts.join(',')}`);
+      }
+      if (!body.alerts.some((a: { zoneKey: string }) => a.zoneKey === 'scoping:own')) leaks.push('GET /api/alerts: the alert of the own street is missing');
+      const ids = await ctx.db.query<{ id: number }>(`SELECT id::int AS id FROM alerts WHERE zone_key = 'scoping:neighbour'`);
+      // changing another street's alert: not found, as if it did not exist
+      const res = await ctx.official.request(`/api/alerts/${ids[0]!.id}/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'dismissed' }) });
+      if (res.status === 200) leaks.push(`POST /api/alerts/${ids[0]!.id}/state (another street's alert) answered 200`);
+    },
+  },
   'GET /api/ranking': { reference: "the month's scores of every unit (the issue: rankings show other units' scores, never their tickets); no ticket rows — checked below" },
   'GET /api/ranking/months': { reference: 'the months that have rankings: no tickets' },
   'GET /api/ranking/units/:code': { reference: "a unit's monthly scores (other units' scores are public to officials); no ticket rows — checked below" },
@@ -777,7 +804,7 @@ describe.each(ENGINES)('a street official of %s sees only their street', (engine
   it('would notice a leak: the same probes run for a city-wide analyst find other streets\' rows', async () => {
     const cityWide = { ...ctx, official: await signIn(app, db, { role: 'analyst' }) };
     const caught: Record<string, number> = {};
-    for (const route of ['GET /api/tickets', 'GET /api/tickets/export', 'GET /api/tickets/points', 'GET /api/summary', 'GET /api/wall/tickets', 'GET /api/hotspots', 'GET /api/clusters', 'GET /api/topics', 'GET /api/live', 'GET /open311/v2/:name', 'GET /open311/v2/media/:name']) {
+    for (const route of ['GET /api/tickets', 'GET /api/tickets/export', 'GET /api/tickets/points', 'GET /api/summary', 'GET /api/wall/tickets', 'GET /api/hotspots', 'GET /api/clusters', 'GET /api/topics', 'GET /api/live', 'GET /open311/v2/:name', 'GET /open311/v2/media/:name', 'GET /api/alerts']) {
       const leaks: string[] = [];
       await (TABLE[route] as Extract<Probe, { run: unknown }>).run(cityWide, leaks).catch((e: Error) => leaks.push(`threw: ${e.message}`));
       caught[route] = leaks.length;
