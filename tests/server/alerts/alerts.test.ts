@@ -95,7 +95,7 @@ describe.each(ENGINES)('surge alerts on %s', (engine) => {
     clearBaselineCache();
     app = createApp({ db });
     dispatcher = await signIn(app, db, { role: 'dispatcher' });
-  }, 240_000);
+  }, 600_000); // opening a migrated PGlite takes a minute on a loaded machine; the data ~10 s
   afterAll(async () => {
     await db?.close();
   });
