@@ -666,44 +666,6 @@ export const govTasks = pgTable(
     evidence: text('evidence').notNull().default(''),
     links: text('links').array().notNull().default(sql`'{}'`),
     doneAt: tstz('done_at'),
-
-export type AlertState = 'new' | 'acknowledged' | 'handled' | 'dismissed';
-
-/**
- * Surge alerts (migration 0018): one row per episode of a space-time cluster found by the
- * prospective scan (server/alerts/). `version` (sequence alerts_version_seq) grows with every write;
- * the live feed sends alerts above a stream's last version.
- */
-export const alerts = pgTable(
-  'alerts',
-  {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    categoryCode: text('category_code')
-      .notNull()
-      .references(() => categories.code),
-    family: text('family').$type<'h3' | 'street'>().notNull(),
-    zoneKey: text('zone_key').notNull(),
-    cells: text('cells').array().notNull().default(sql`'{}'`),
-    streetCodes: text('street_codes').array().notNull().default(sql`'{}'`),
-    districtCodes: text('district_codes').array().notNull().default(sql`'{}'`),
-    ticketIds: bigint('ticket_ids', { mode: 'number' }).array().notNull().default(sql`'{}'`),
-    lon: doublePrecision('lon'),
-    lat: doublePrecision('lat'),
-    windowHours: doublePrecision('window_hours').notNull(),
-    observed: integer('observed').notNull(),
-    expected: doublePrecision('expected').notNull(),
-    llr: doublePrecision('llr').notNull(),
-    p: doublePrecision('p').notNull(),
-    recurrenceDays: doublePrecision('recurrence_days').notNull(),
-    peakRecurrenceDays: doublePrecision('peak_recurrence_days').notNull(),
-    firstSeenAt: tstz('first_seen_at').notNull(),
-    lastSeenAt: tstz('last_seen_at').notNull(),
-    state: text('state').$type<AlertState>().notNull().default('new'),
-    stateAt: tstz('state_at'),
-    stateBy: text('state_by'),
-    stateUserId: integer('state_user_id').references(() => users.id),
-    stateNote: text('state_note'),
-    version: bigint('version', { mode: 'number' }).notNull().default(sql`nextval('alerts_version_seq')`),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
@@ -768,7 +730,50 @@ export const proactiveOrders = pgTable(
   (t) => [
     uniqueIndex('proactive_orders_place_uq').on(t.res, t.cell, t.categoryCode, t.month, t.source),
     check('proactive_orders_source_ck', sql`${t.source} in ('forecast','surge','cluster')`),
+  ],
+);
 
+export type AlertState = 'new' | 'acknowledged' | 'handled' | 'dismissed';
+
+/**
+ * Surge alerts (migration 0018): one row per episode of a space-time cluster found by the
+ * prospective scan (server/alerts/). `version` (sequence alerts_version_seq) grows with every write;
+ * the live feed sends alerts above a stream's last version.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    categoryCode: text('category_code')
+      .notNull()
+      .references(() => categories.code),
+    family: text('family').$type<'h3' | 'street'>().notNull(),
+    zoneKey: text('zone_key').notNull(),
+    cells: text('cells').array().notNull().default(sql`'{}'`),
+    streetCodes: text('street_codes').array().notNull().default(sql`'{}'`),
+    districtCodes: text('district_codes').array().notNull().default(sql`'{}'`),
+    ticketIds: bigint('ticket_ids', { mode: 'number' }).array().notNull().default(sql`'{}'`),
+    lon: doublePrecision('lon'),
+    lat: doublePrecision('lat'),
+    windowHours: doublePrecision('window_hours').notNull(),
+    observed: integer('observed').notNull(),
+    expected: doublePrecision('expected').notNull(),
+    llr: doublePrecision('llr').notNull(),
+    p: doublePrecision('p').notNull(),
+    recurrenceDays: doublePrecision('recurrence_days').notNull(),
+    peakRecurrenceDays: doublePrecision('peak_recurrence_days').notNull(),
+    firstSeenAt: tstz('first_seen_at').notNull(),
+    lastSeenAt: tstz('last_seen_at').notNull(),
+    state: text('state').$type<AlertState>().notNull().default('new'),
+    stateAt: tstz('state_at'),
+    stateBy: text('state_by'),
+    stateUserId: integer('state_user_id').references(() => users.id),
+    stateNote: text('state_note'),
+    version: bigint('version', { mode: 'number' }).notNull().default(sql`nextval('alerts_version_seq')`),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
     index('alerts_last_seen_idx').on(t.lastSeenAt),
     index('alerts_version_idx').on(t.version),
     index('alerts_category_seen_idx').on(t.categoryCode, t.lastSeenAt),

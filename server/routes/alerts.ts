@@ -3,7 +3,7 @@
 // A state change names who made it and is in the audit log; CSRF is checked app-wide.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { errorBody, validationError } from '../errors.ts';
 import { audit } from '../auth/audit.ts';
 import { plausibleYear, readJsonBody, text, validQuery, YEAR_MESSAGE } from '../validate.ts';
