@@ -94,6 +94,7 @@ export const KIND_LABELS: Record<string, Pair> = {
   consultation: p('咨询', 'Consultation'),
   suggestion: p('建议', 'Suggestion'),
   praise: p('表扬', 'Praise'),
+  proactive: p('主动治理', 'Proactive'),
 };
 
 export const CHANNEL_LABELS: Record<string, Pair> = {

@@ -214,7 +214,7 @@ const en: typeof zhCN = {
     page: '{from}–{to} of {total}',
     prev: 'Previous',
     next: 'Next',
-    kinds: { complaint: 'complaint', report: 'report', help: 'help', consultation: 'consultation', suggestion: 'suggestion', praise: 'praise' },
+    kinds: { complaint: 'complaint', report: 'report', help: 'help', consultation: 'consultation', suggestion: 'suggestion', praise: 'praise', proactive: 'proactive' },
     statuses: {
       received: 'received',
       dispatched: 'dispatched',

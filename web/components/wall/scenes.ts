@@ -1,11 +1,12 @@
 // The wall's rotation of scenes (city → hot spots → emerging problems → this month's topic →
-// each district) and its interval from the URL. Pure.
+// the governance loop's progress → each district) and its interval from the URL. Pure.
 
 export type Scene =
   | { kind: 'city' }
   | { kind: 'hotspots' }
   | { kind: 'emerging' }
   | { kind: 'topic' }
+  | { kind: 'governance' }
   | { kind: 'district'; code: string; nameZh: string; nameEn: string };
 
 export const DEFAULT_INTERVAL_S = 20;
@@ -25,6 +26,8 @@ export function buildScenes(districts: readonly { code: string; nameZh: string; 
     { kind: 'hotspots' },
     { kind: 'emerging' },
     { kind: 'topic' },
+    // the adopted topics' progress and the key-problem ledger (治理闭环)
+    { kind: 'governance' },
     ...[...districts].sort((a, b) => (a.code < b.code ? -1 : 1)).map((d) => ({ kind: 'district' as const, ...d })),
   ];
 }

@@ -64,7 +64,7 @@ export const zh = {
   overdueBy: '超时 {d}',
   noLimit: '无时限',
   dur: { d: '{n}天', h: '{n}小时', m: '{n}分' },
-  kinds: { complaint: '投诉', report: '举报', help: '求助', consultation: '咨询', suggestion: '建议', praise: '表扬' },
+  kinds: { complaint: '投诉', report: '举报', help: '求助', consultation: '咨询', suggestion: '建议', praise: '表扬', proactive: '主动治理' },
   channels: { phone: '电话', web: '网站', wechat: '微信', weibo: '微博', app: '客户端', mailbox: '市长信箱', media: '媒体', grid: '网格上报' },
   statuses: {
     received: '已受理',
@@ -298,7 +298,7 @@ export const en: typeof zh = {
   overdueBy: 'Overdue {d}',
   noLimit: 'No limit',
   dur: { d: '{n} d', h: '{n} h', m: '{n} min' },
-  kinds: { complaint: 'Complaint', report: 'Report', help: 'Help', consultation: 'Consultation', suggestion: 'Suggestion', praise: 'Praise' },
+  kinds: { complaint: 'Complaint', report: 'Report', help: 'Help', consultation: 'Consultation', suggestion: 'Suggestion', praise: 'Praise', proactive: 'Proactive' },
   channels: { phone: 'Phone', web: 'Web', wechat: 'WeChat', weibo: 'Weibo', app: 'App', mailbox: "Mayor's mailbox", media: 'Media', grid: 'Grid patrol' },
   statuses: {
     received: 'Received',
