@@ -123,6 +123,8 @@ export async function plantGovernanceDemo(db: Database, opts: { today?: Date } =
   const today = opts.today ?? new Date();
   const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   const adoption = `${after.from}-01`;
+  // Adopted on the last day of the before window, as a planner would have: before the results.
+  const adoptedAt = new Date(Date.parse(`${adoption}T00:00:00Z`) - 86_400_000);
   const [sA, sB] = [await streets(dA), await streets(dB)];
   const idA = await createTopic(
     db,
@@ -145,6 +147,7 @@ export async function plantGovernanceDemo(db: Database, opts: { today?: Date } =
       reviews: [{ reviewOn: day(7), note: '月度专题调度' }],
     },
     DEMO_PLANNER,
+    { adoptedAt: adoptedAt },
   );
   const idB = await createTopic(
     db,
@@ -158,17 +161,16 @@ export async function plantGovernanceDemo(db: Database, opts: { today?: Date } =
       before,
       after,
       target: -0.2,
-      tasks: sB
-        .slice(0, 2)
-        .map((s, i) => ({
-          title: ['问题清单梳理', '整治方案落实'][i] ?? '专项任务',
-          ownerUnit: s,
-          dueOn: day(30 + i * 15),
-        })),
+      tasks: sB.slice(0, 2).map((s, i) => ({
+        title: ['问题清单梳理', '整治方案落实'][i] ?? '专项任务',
+        ownerUnit: s,
+        dueOn: day(30 + i * 15),
+      })),
       policies: [{ title: '环境整治实施意见', issuedOn: adoption, link: null }],
       reviews: [{ reviewOn: day(14), note: '季度复盘' }],
     },
     DEMO_PLANNER,
+    { adoptedAt: adoptedAt },
   );
   await plantDeferrals(db);
   // One task of the effective topic is done, with its evidence.

@@ -7,7 +7,8 @@
 // - Matching on the BEFORE window only: for the treated group's per-area average and for every
 //   candidate, the level (mean of ln(count + ½) over the before months) and the trend (OLS slope
 //   of ln(count + ½) on the month index). Distance = Δlevel² + (n_before · Δslope)² — both in log
-//   units over the window; the `controls` nearest (default 10) are used (ties by id). Candidates with no
+//   units over the window; the `controls` nearest (default twice as many as the treated areas, at least 10: the
+//   controls' sum must not be the noisier side of the gap) are used (ties by id). Candidates with no
 //   complaint in the before window cannot be matched and are skipped.
 // - Seasonal adjustment by differencing against the controls in the same calendar month: the gap
 //   g[m] = ln T[m] − ln C[m] (C = matched controls summed) carries no season the areas share.
@@ -33,7 +34,7 @@ export interface TopicEffectInput {
   /** Month indices [from, to) of the declared windows in `counts`. */
   before: readonly [number, number];
   after: readonly [number, number];
-  /** How many control areas to match (default 10). */
+  /** How many control areas to match (default: twice the treated areas, at least 10). */
   controls?: number;
   /** Two-sided confidence level (default 0.95). */
   level?: number;
@@ -164,7 +165,7 @@ function insufficient(reason: string, treatedAfter: number, controls: string[] =
 
 export function topicEffect(input: TopicEffectInput): TopicEffect {
   const { before, after } = input;
-  const k = input.controls ?? 10;
+  const k = input.controls ?? Math.max(10, 2 * input.treated.length);
   const level = input.level ?? 0.95;
   const nb = before[1] - before[0];
   const na = after[1] - after[0];

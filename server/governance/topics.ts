@@ -79,7 +79,13 @@ async function assertArea(db: Queryable, code: string | null) {
 const monthFirst = (m: string) => `${m}-01`;
 const monthAfter = (m: string) => `${monthKeyOf(monthIndex(m) + 1)}-01`;
 
-export async function createTopic(db: Database, t: NewTopic, who: Principal): Promise<number> {
+/** `adoptedAt` only for planted demo history (the API always adopts now). */
+export async function createTopic(
+  db: Database,
+  t: NewTopic,
+  who: Principal,
+  opts: { adoptedAt?: Date } = {},
+): Promise<number> {
   await assertCategories(db, t.categories);
   await assertArea(db, t.area);
   await assertUnits(db, [t.leadUnit], 'leadUnit');
@@ -87,8 +93,8 @@ export async function createTopic(db: Database, t: NewTopic, who: Principal): Pr
   for (const [i, k] of (t.tasks ?? []).entries()) await assertUnits(db, [k.ownerUnit], `tasks.${i}.ownerUnit`);
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: number }>(
-      `INSERT INTO gov_topics (title, categories, area_code, lead_unit, co_units, source, before_from, before_to, after_from, after_to, target_change, adopted_by)
-       VALUES ($1, $2::text[], $3, $4, $5::text[], $6, $7::date, $8::date, $9::date, $10::date, $11, $12) RETURNING id::int AS id`,
+      `INSERT INTO gov_topics (title, categories, area_code, lead_unit, co_units, source, before_from, before_to, after_from, after_to, target_change, adopted_by, adopted_at)
+       VALUES ($1, $2::text[], $3, $4, $5::text[], $6, $7::date, $8::date, $9::date, $10::date, $11, $12, COALESCE($13::timestamptz, now())) RETURNING id::int AS id`,
       [
         t.title,
         t.categories,
@@ -102,6 +108,7 @@ export async function createTopic(db: Database, t: NewTopic, who: Principal): Pr
         monthAfter(t.after.to),
         t.target,
         who.username,
+        opts.adoptedAt?.toISOString() ?? null,
       ],
     );
     const id = row.id;

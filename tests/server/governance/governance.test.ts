@@ -101,7 +101,8 @@ describe.each(ENGINES)('governance loop on %s', (engine: Engine) => {
     // The topic page carries the same estimate, its matched controls and the months measured.
     const detail = await json(planner, `/api/gov/topics/${planted.effective.id}`);
     expect(detail.effect.verdict).toBe('effective');
-    expect(detail.effect.controls).toHaveLength(10);
+    // Twice the district's 9 streets.
+    expect(detail.effect.controls).toHaveLength(18);
     expect(detail.effect.beforeMonths).toEqual(['2025-01', '2025-06']);
     expect(detail.effect.afterMonths).toEqual(['2025-07', '2025-12']);
     expect(detail.effect.months).toHaveLength(12);
