@@ -10,6 +10,9 @@ import { wallWindows } from '../wall/windows.ts';
 import { figureCounts, FIGURES } from '../wall/figures.ts';
 import { topCategories } from '../wall/categories.ts';
 import { latestTickets, ticketsById } from '../wall/tickets.ts';
+import { urgentBand } from '../wall/urgent.ts';
+import { hotPlaces } from '../wall/hotPlaces.ts';
+import { listAlerts, OPEN_STATES } from '../alerts/store.ts';
 
 const at = z
   .string()
@@ -47,6 +50,21 @@ export const wall = new Hono<AppEnv>()
       figures: Object.fromEntries(FIGURES.map((f) => [f, { today: today[f], lastWeek: lastWeek[f] }])) as Record<(typeof FIGURES)[number], { today: number; lastWeek: number }>,
       topCategories: { today: catToday, week: catWeek },
     });
+  })
+  // The urgent band: open surge alerts seen in the last 3 days, open emergency tickets, the most overdue.
+  .get('/urgent', validQuery(z.object({ limit: z.coerce.number().int().min(1).max(20).default(4) })), async (c) => {
+    const db = c.get('db');
+    const scope = c.get('principal').scope;
+    const { limit } = c.req.valid('query');
+    const [band, alerts] = await Promise.all([
+      urgentBand(db, scope, limit),
+      listAlerts(db, scope, { states: OPEN_STATES, since: new Date(Date.now() - 3 * 86_400_000), limit }),
+    ]);
+    return c.json({ ...band, alerts });
+  })
+  // The hot spot scene's names: top streets × categories by excess over expected, last 30 days.
+  .get('/hotplaces', validQuery(z.object({ limit: z.coerce.number().int().min(1).max(20).default(6) })), async (c) => {
+    return c.json(await hotPlaces(c.get('db'), c.get('principal').scope, c.req.valid('query').limit));
   })
   .get('/tickets', validQuery(ticketsQuery), async (c) => {
     const db = c.get('db');

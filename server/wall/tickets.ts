@@ -22,7 +22,8 @@ export interface WallTicket {
   streetEn: string | null;
 }
 
-const SELECT = `SELECT t.id::int AS id, t.received_at AS "receivedAt", ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat,
+/** The wall's ticket columns (no caller data), FROM tickets t with names; add WHERE / ORDER. */
+export const WALL_TICKET_SELECT = `SELECT t.id::int AS id, t.received_at AS "receivedAt", ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat,
     t.category_code AS "categoryCode", c.name_zh AS "categoryZh", c.name_en AS "categoryEn", c.group_code AS "groupCode",
     t.district_code AS "districtCode", d.name_zh AS "districtZh", d.name_en AS "districtEn",
     t.street_code AS "streetCode", s.name_zh AS "streetZh", s.name_en AS "streetEn"
@@ -41,11 +42,11 @@ const inScope = (scope: Scope, params: unknown[]) => {
 export async function ticketsById(db: Queryable, ids: readonly number[], scope: Scope): Promise<WallTicket[]> {
   if (ids.length === 0) return [];
   const params: unknown[] = [[...ids]];
-  return tidy(await db.query(`${SELECT} WHERE t.id = ANY($1::bigint[])${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC`, params));
+  return tidy(await db.query(`${WALL_TICKET_SELECT} WHERE t.id = ANY($1::bigint[])${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC`, params));
 }
 
 /** The latest tickets received before `now`, newest first. */
 export async function latestTickets(db: Queryable, now: Date, limit: number, scope: Scope): Promise<WallTicket[]> {
   const params: unknown[] = [now.toISOString(), limit];
-  return tidy(await db.query(`${SELECT} WHERE t.received_at < $1::timestamptz${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC LIMIT $2`, params));
+  return tidy(await db.query(`${WALL_TICKET_SELECT} WHERE t.received_at < $1::timestamptz${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC LIMIT $2`, params));
 }

@@ -59,10 +59,10 @@ async function load(db: Database, now: Date): Promise<{ tickets: number; d0: str
   const cc = cum(cw.map((w, i) => w * (0.5 + ((i * 7919) % 13) / 13)));
   const [{ d0, start }] = (await db.query<{ d0: string; start: string }>(
     `SELECT (($1::timestamptz - interval '24 hours') AT TIME ZONE 'Asia/Shanghai')::date::text AS d0,
-            ((($1::timestamptz - interval '24 hours') AT TIME ZONE 'Asia/Shanghai')::date::timestamp AT TIME ZONE 'Asia/Shanghai')::text AS start`,
+            (extract(epoch FROM (($1::timestamptz - interval '24 hours') AT TIME ZONE 'Asia/Shanghai')::date::timestamp AT TIME ZONE 'Asia/Shanghai') * 1000)::float8::text AS start`,
     [now.toISOString()],
   )) as [{ d0: string; start: string }];
-  const from = Date.parse(start);
+  const from = Number(start);
   const hours = (now.getTime() - from) / 3600_000;
   const columns = ['kind', 'channel', 'category_code', 'urgency', 'geom', 'h3_r7', 'h3_r8', 'h3_r9', 'location_status', 'district_code', 'street_code', 'received_at'];
   let lines: string[] = [];
@@ -91,13 +91,15 @@ async function load(db: Database, now: Date): Promise<{ tickets: number; d0: str
   // the baseline days: D0's rollup rows repeated over the 56 days before it
   await db.query(
     `INSERT INTO rollup_h3_daily (res, category_code, day, cell, district_code, tickets)
-     SELECT res, category_code, day - k, cell, district_code, tickets FROM rollup_h3_daily, generate_series(1, $2::int) k WHERE day = $1::date`,
+     SELECT res, category_code, day - k, cell, district_code, tickets FROM rollup_h3_daily, generate_series(1, $2::int) k WHERE day = $1::date
+     ON CONFLICT DO NOTHING`,
     [d0, DEFAULT_BASELINE_DAYS],
   );
   await db.query(
     `INSERT INTO rollup_region_daily (level, category_code, day, region_code, tickets, called_back, solved, satisfied, basic, repeats)
      SELECT level, category_code, day - k, region_code, tickets, called_back, solved, satisfied, basic, repeats
-     FROM rollup_region_daily, generate_series(1, $2::int) k WHERE day = $1::date`,
+     FROM rollup_region_daily, generate_series(1, $2::int) k WHERE day = $1::date
+     ON CONFLICT DO NOTHING`,
     [d0, DEFAULT_BASELINE_DAYS],
   );
   await db.query('ANALYZE');

@@ -113,6 +113,21 @@ describe('command-centre wall', () => {
     // the wall fills the viewport exactly: nothing scrolls on an unattended screen
     const size = await b.page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
     expect(size).toEqual([1920, 1080]);
+    // the urgent band is there with its three blocks; no keyboard hint on an unattended screen
+    for (const id of ['urgent-alerts', 'urgent-emergency', 'urgent-overdue']) await b.page.getByTestId(id).waitFor();
+    expect(await b.page.getByTestId('wall-keys').count()).toBe(0);
+    // no text smaller than 24 px at 1080p
+    const smallest = await b.page.evaluate(() => {
+      let min = Infinity;
+      for (const el of document.querySelectorAll('.wall *')) {
+        if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())) continue;
+        const r = (el as HTMLElement).getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        min = Math.min(min, parseFloat(getComputedStyle(el).fontSize));
+      }
+      return min;
+    });
+    expect(smallest).toBeGreaterThanOrEqual(24);
     await b.screenshot('wall-1920x1080');
     expect(b.problemList()).toEqual([]);
   });
@@ -142,12 +157,18 @@ describe('command-centre wall', () => {
     expect(next).not.toBe(held);
     await b.page.keyboard.press('ArrowLeft');
     expect(await scene()).toBe(held);
-    // the district scenes come after the city-wide ones and name the district
-    for (let i = 0; i < 40 && !(await scene())?.startsWith('district:'); i++) await b.page.keyboard.press('ArrowRight');
-    const code = (await scene())!.slice('district:'.length);
+    // a key shows the keyboard hint
+    await b.page.getByTestId('wall-keys').waitFor();
+    // the district scenes come after the city-wide ones, in groups, and name their districts
+    for (let i = 0; i < 40 && !(await scene())?.startsWith('districts:'); i++) await b.page.keyboard.press('ArrowRight');
+    const codes = (await scene())!.slice('districts:'.length).split('+');
     const ranking = await api<RankingResult>('/api/ranking?table=district');
-    const name = ranking.rows.find((r) => r.code === code)!.nameZh;
-    await expect.poll(() => b.page.getByTestId('scene-title').textContent()).toContain(name);
+    const name = ranking.rows.find((r) => r.code === codes[0])!.nameZh;
+    const named = () => b.page.evaluate(() => `${document.querySelector('[data-testid="scene-title"]')?.textContent} ${document.querySelector('[data-testid="district-group"]')?.textContent ?? ''}`);
+    await expect.poll(named).toContain(name);
+    const total = await b.page.evaluate(() => document.querySelector('.rotation .counter')?.textContent);
+    expect(Number(total!.split('/')[1])).toBeLessThanOrEqual(10); // 16 districts in a few groups: a short cycle
+    await b.screenshot('wall-1920x1080-districts');
     await b.page.keyboard.press('Space');
     await b.page.locator('.rotation .paused').waitFor({ state: 'detached' });
   });
@@ -189,6 +210,11 @@ describe('command-centre wall', () => {
       expect(h / small).toBeGreaterThan(1.9);
       expect(h / small).toBeLessThan(2.1);
       await big.screenshot('wall-3840x2160');
+      // English: names not cut
+      await big.page.evaluate(() => localStorage.setItem('hotline.locale', 'en'));
+      await big.page.reload();
+      await waitForWall(big.page, 110_000);
+      await big.screenshot('wall-3840x2160-en');
       expect(big.problemList()).toEqual([]);
     } finally {
       await big.close();

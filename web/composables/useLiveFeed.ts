@@ -5,11 +5,14 @@
 // it saw (?since=, the query form of Last-Event-ID). Nothing here grows with time.
 import { onBeforeUnmount, ref } from 'vue';
 import type { LiveEvent } from '../../server/lifecycle/liveFeed.ts';
+import type { AlertRow } from '../../server/alerts/store.ts';
 
 export type { LiveEvent };
 
 export interface LiveFeedOptions {
   onEvent: (e: LiveEvent) => void;
+  /** a surge alert written or changed (server/alerts/), in the principal's region */
+  onAlert?: (a: AlertRow) => void;
   /** after every (re)connection: the page re-fetches what may have changed while it was away */
   onConnected?: (reconnected: boolean) => void;
   url?: string;
@@ -61,6 +64,13 @@ export function useLiveFeed(opts: LiveFeedOptions) {
         opts.onEvent(JSON.parse(msg.data) as LiveEvent);
       } catch (err) {
         console.warn('live feed: bad event', err);
+      }
+    });
+    es.addEventListener('alert', (m) => {
+      try {
+        opts.onAlert?.(JSON.parse((m as MessageEvent<string>).data) as AlertRow);
+      } catch (err) {
+        console.warn('live feed: bad alert', err);
       }
     });
     es.onerror = () => {

@@ -461,6 +461,23 @@ const TABLE: Record<string, Probe> = {
       await foreignTickets(ctx, asked.tickets.map((t: { id: number }) => t.id), 'GET /api/wall/tickets?ids=…', leaks);
     },
   },
+  'GET /api/wall/urgent': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/api/wall/urgent?limit=20', leaks);
+      const open = `t.status IN ('received','dispatched','accepted','in_progress','returned')`;
+      const overdue = await count(ctx, `t.overdue_at IS NOT NULL AND ${open}`, []);
+      const emergency = await count(ctx, `t.urgency = 'emergency' AND ${open} AND t.replied_at IS NULL`, []);
+      if (body.overdue.total !== overdue) leaks.push(`GET /api/wall/urgent: overdue.total ${body.overdue.total}, SQL count for ${OWN} ${overdue}`);
+      if (body.emergency.total !== emergency) leaks.push(`GET /api/wall/urgent: emergency.total ${body.emergency.total}, SQL count for ${OWN} ${emergency}`);
+      for (const a of body.alerts) if (!a.streets.some((x: { code: string }) => x.code === OWN)) leaks.push(`GET /api/wall/urgent: alert ${a.id} of another street`);
+    },
+  },
+  'GET /api/wall/hotplaces': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/api/wall/hotplaces?limit=20', leaks);
+      for (const p of body.places) if (p.street !== OWN) leaks.push(`GET /api/wall/hotplaces: ${p.street} × ${p.category} with ${p.observed} tickets`);
+    },
+  },
   'GET /api/alerts': {
     async run(ctx, leaks) {
       // one surge alert in the official's street, one in the next street, one in another district
@@ -804,7 +821,7 @@ describe.each(ENGINES)('a street official of %s sees only their street', (engine
   it('would notice a leak: the same probes run for a city-wide analyst find other streets\' rows', async () => {
     const cityWide = { ...ctx, official: await signIn(app, db, { role: 'analyst' }) };
     const caught: Record<string, number> = {};
-    for (const route of ['GET /api/tickets', 'GET /api/tickets/export', 'GET /api/tickets/points', 'GET /api/summary', 'GET /api/wall/tickets', 'GET /api/hotspots', 'GET /api/clusters', 'GET /api/topics', 'GET /api/live', 'GET /open311/v2/:name', 'GET /open311/v2/media/:name', 'GET /api/alerts']) {
+    for (const route of ['GET /api/tickets', 'GET /api/tickets/export', 'GET /api/tickets/points', 'GET /api/summary', 'GET /api/wall/tickets', 'GET /api/hotspots', 'GET /api/clusters', 'GET /api/topics', 'GET /api/live', 'GET /open311/v2/:name', 'GET /open311/v2/media/:name', 'GET /api/alerts', 'GET /api/wall/urgent']) {
       const leaks: string[] = [];
       await (TABLE[route] as Extract<Probe, { run: unknown }>).run(cityWide, leaks).catch((e: Error) => leaks.push(`threw: ${e.message}`));
       caught[route] = leaks.length;

@@ -7,8 +7,14 @@ import type { topicCandidates } from '../../../server/analysis/topics.ts';
 import type { RegionCollection } from '../../api/types.ts';
 import type { RankingResult } from '../../api/ranking.ts';
 import { getJson as getJsonWithin } from '../../api/request.ts';
+import type { AlertRow } from '../../../server/alerts/store.ts';
+import type { UrgentBand } from '../../../server/wall/urgent.ts';
+import type { hotPlaces } from '../../../server/wall/hotPlaces.ts';
 
-export type { WallTodayResponse, WallTicket };
+export type { WallTodayResponse, WallTicket, AlertRow };
+export type UrgentResponse = UrgentBand & { alerts: AlertRow[] };
+export type HotPlacesResponse = Awaited<ReturnType<typeof hotPlaces>>;
+export type HotPlace = HotPlacesResponse['places'][number];
 export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
 export type HotspotCell = HotspotResult['cells'][number];
 export type EmergingResult = Awaited<ReturnType<typeof emergingH3>>;
@@ -28,6 +34,8 @@ export const wallApi = {
   today: () => getJson<WallTodayResponse>(`/api/wall/today?top=${TOP_CATEGORIES}`),
   latest: (limit: number) => getJson<{ tickets: WallTicket[] }>(`/api/wall/tickets?limit=${limit}`),
   tickets: (ids: readonly number[]) => getJson<{ tickets: WallTicket[] }>(`/api/wall/tickets?ids=${ids.join(',')}`),
+  urgent: () => getJson<UrgentResponse>('/api/wall/urgent?limit=3'),
+  hotPlaces: () => getJson<HotPlacesResponse>('/api/wall/hotplaces?limit=5'),
   districts: () => getJson<RegionCollection>('/api/regions?level=district'),
   ranking: () => getJson<RankingResult>('/api/ranking?table=district'),
   density: () => getJson<HotspotResult>(`/api/hotspots?res=${WALL_H3_RES}`),
