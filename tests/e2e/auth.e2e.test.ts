@@ -71,7 +71,7 @@ describe('signing in', () => {
       expect(await b.page.getByTestId('user-name').textContent()).toBe('三里屯街道');
       expect(await b.page.getByTestId('user-scope').textContent()).toBe('街乡镇工作人员 · 三里屯街道');
       // a street official's navigation: no studio (planning), no administration
-      expect(await b.page.locator('.nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')))).toEqual(['map', 'ranking', 'reports', 'queue']);
+      expect(await b.page.locator('.nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')))).toEqual(['map', 'ranking', 'reports', 'queue', 'governance']);
       expect(await b.page.locator('[data-nav="admin"]').count()).toBe(0);
 
       // 退出登录 from the user's panel: back at the login page, and the pages are closed again

@@ -21,11 +21,11 @@ const SANLITUN: Me['scope'] = { level: 'street', code: '110105004', district: '1
 
 describe('pages per role', () => {
   it('offers each role exactly the pages its capabilities open', () => {
-    expect(sections(me('admin'))).toEqual(['map', 'ranking', 'reports', 'studio', 'queue', 'admin', 'wall']);
-    expect(sections(me('dispatcher'))).toEqual(['map', 'ranking', 'reports', 'queue', 'wall']);
-    expect(sections(me('analyst'))).toEqual(['map', 'ranking', 'reports', 'studio', 'wall']);
-    expect(sections(me('district_official'))).toEqual(['map', 'ranking', 'reports', 'queue', 'wall']);
-    expect(sections(me('street_official', SANLITUN))).toEqual(['map', 'ranking', 'reports', 'queue', 'wall']);
+    expect(sections(me('admin'))).toEqual(['map', 'ranking', 'reports', 'studio', 'queue', 'admin', 'governance', 'wall']);
+    expect(sections(me('dispatcher'))).toEqual(['map', 'ranking', 'reports', 'queue', 'governance', 'wall']);
+    expect(sections(me('analyst'))).toEqual(['map', 'ranking', 'reports', 'studio', 'governance', 'wall']);
+    expect(sections(me('district_official'))).toEqual(['map', 'ranking', 'reports', 'queue', 'governance', 'wall']);
+    expect(sections(me('street_official', SANLITUN))).toEqual(['map', 'ranking', 'reports', 'queue', 'governance', 'wall']);
     expect(sections(me('wall', { level: 'city', nameZh: null, nameEn: null }, 'kiosk'))).toEqual(['wall']);
     expect(mayOpen(null, 'map')).toBe(false);
   });
