@@ -78,7 +78,7 @@ export interface DemoDay {
   month: number;
   day: number;
   weekday: number;
-  /** 0 for the first month of the range … 12 for the current month. */
+  /** 0 for the first month of the range … months − 1 for the current month. */
   monthIndex: number;
   monthKey: string;
   /** Day of the year, 0-based, for seasonal curves. */
@@ -87,8 +87,14 @@ export interface DemoDay {
   fraction: number;
 }
 
+/**
+ * Months the demo spans by default: two full years before the current month, so every month of
+ * the last year has its same month a year earlier (seasonal forecasts and their backtest need it).
+ */
+export const DEMO_MONTHS = 25;
+
 /** Every local day from the 1st of the month `months - 1` months before now's month, to now. */
-export function demoDays(nowMs: number, zone: string, months = 13): DemoDay[] {
+export function demoDays(nowMs: number, zone: string, months = DEMO_MONTHS): DemoDay[] {
   const n = localDate(nowMs, zone);
   const firstMonth = new Date(Date.UTC(n.year, n.month - 1 - (months - 1), 1));
   let y = firstMonth.getUTCFullYear();

@@ -8,7 +8,7 @@ import { cellToParent, latLngToCell } from 'h3-js';
 import type { Channel, SourceCrs, TicketKind } from '../../db/schema.ts';
 import { DEFAULT_POLICY, type Policy } from '../policy/index.ts';
 import type { Category, Taxonomy } from '../taxonomy/schema.ts';
-import { demoDays, demoMonthKeys, MS_DAY, MS_HOUR, type DemoDay } from './calendar.ts';
+import { DEMO_MONTHS, demoDays, demoMonthKeys, MS_DAY, MS_HOUR, type DemoDay } from './calendar.ts';
 import { samplePointIn, samplePointInDisc, type Position } from './geometry.ts';
 import { lifecycle, type Handler } from './lifecycle.ts';
 import { KIND_PROFILES, type CategoryMix, type KindProfile } from './mix.ts';
@@ -27,8 +27,10 @@ import { performanceAt, planUnits, type UnitPlan } from './units.ts';
 export interface DemoOptions {
   tickets: number;
   seed: number;
-  /** The end of the data: tickets run from the 1st of the month 12 months earlier up to this instant. */
+  /** The end of the data: tickets run from the 1st of the month `months − 1` months earlier up to this instant. */
   now: Date;
+  /** Calendar months covered, the current one included (default DEMO_MONTHS = 25: two years before it). */
+  months?: number;
   /** The city's categories (and departments): every ticket is in one of them. */
   taxonomy: Taxonomy;
   /** The city's demo profile (data/cities/<city>/demo.json), or settings already resolved; none: defaults from the taxonomy. */
@@ -67,8 +69,17 @@ export const UNLOCATED_SHARE = 0.005;
 export const CONSULTATION_ANSWERED = 0.85;
 /** An unresolved complaint is followed by the same caller calling again with this probability. */
 const REPEAT_CHANCE = 0.15;
-/** Total demand grows ~8% over the 13 months, as hotline volume has year on year. */
+/** Total demand grows ~8% a year, as hotline volume has year on year. */
 const GROWTH = 0.08;
+/**
+ * Local realism (what makes a forecast worth more than a place's long-run mean): each street has its
+ * own mix of category groups (log-normal affinity, σ below: an old estate calls about heating, a
+ * nightlife street about noise), so its monthly total follows its own season; and its own trend
+ * (log-linear, σ per year below: a new estate filling up, an old quarter emptying). Both are drawn
+ * from the seed (fork 'local') and keep each category's city-wide volume and season as set.
+ */
+export const LOCAL_AFFINITY_SIGMA = 0.5;
+export const LOCAL_TREND_SIGMA_PER_YEAR = 0.3;
 
 interface Draft {
   receivedAt: number;
@@ -106,19 +117,34 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
   const total = Math.max(0, Math.floor(opts.tickets));
   const nowMs = opts.now.getTime();
   const zone = opts.timeZone ?? policy.timeZone;
-  const days = demoDays(nowMs, zone);
+  const days = demoDays(nowMs, zone, opts.months ?? DEMO_MONTHS);
   const months = demoMonthKeys(days);
   const root = new Rng(opts.seed >>> 0);
   // In the taxonomy's order (a package's file order: loadTaxonomy/resolveDemoCity restore it), as each draws its profile in turn.
   const units = planUnits(root.fork('units'), model.streets, taxonomy.departments, months.length);
   const sources = planSources(root.fork('sources'), model, days, total, settings);
   const rng = root.fork('tickets');
+  const local = root.fork('local');
 
   // --- static tables -------------------------------------------------------------------------
   const categories = settings.categories;
   const mixOf = settings.mix;
   const categoryByCode = new Map<string, Category>(categories.map((c) => [c.code, c]));
   const streetTable = new WeightedTable(model.streets.map((_, i) => i), model.streets.map((s) => s.weight));
+  // Where a category group's tickets come from in a month: street weight × the street's affinity
+  // for the group × its own trend (years from the middle of the span, so weights stay centred).
+  const groupOf = new Map(categories.map((c) => [c.code, c.groupCode ?? '']));
+  const groupCodes = [...new Set(groupOf.values())].sort();
+  const affinity = model.streets.map(() => groupCodes.map(() => Math.exp(LOCAL_AFFINITY_SIGMA * local.normal() - LOCAL_AFFINITY_SIGMA ** 2 / 2)));
+  const slope = model.streets.map(() => LOCAL_TREND_SIGMA_PER_YEAR * local.normal());
+  const midMonth = (months.length - 1) / 2;
+  const localTables = months.map((_, m) =>
+    groupCodes.map(
+      (_, g) => new WeightedTable(model.streets.map((_, i) => i), model.streets.map((s, i) => s.weight * affinity[i][g] * Math.exp((slope[i] * (m - midMonth)) / 12))),
+    ),
+  );
+  const groupIndex = new Map(groupCodes.map((g, i) => [g, i]));
+  const localStreet = (day: DemoDay, categoryCode: string) => localTables[day.monthIndex][groupIndex.get(groupOf.get(categoryCode) ?? '') ?? 0].draw(rng);
   const kindTables = Object.fromEntries(
     KIND_PROFILES.map((k) => [k, new WeightedTable(Object.keys(settings.kindShares[k]) as TicketKind[], Object.values(settings.kindShares[k]))]),
   ) as Record<KindProfile, WeightedTable<TicketKind>>;
@@ -137,7 +163,7 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     });
     const table = new WeightedTable(categories.map((c) => c.code), w);
     dayCategoryTables.push(table);
-    return table.total * weekday[d.weekday] * (1 + (GROWTH * d.index) / days.length) * d.fraction;
+    return table.total * weekday[d.weekday] * (1 + (GROWTH * d.index) / 365) * d.fraction;
   });
   const plantedTotal = sources.reduce((a, s) => a + s.count, 0);
   const outsideTotal = total < 50 ? 0 : Math.min(500, Math.max(5, Math.round(total * 0.0001)));
@@ -163,7 +189,7 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
 
   function backgroundDraft(day: DemoDay): Draft {
     const categoryCode = dayCategoryTables[day.index].draw(rng);
-    const street = streetTable.draw(rng);
+    const street = localStreet(day, categoryCode);
     const receivedAt = timeOfDay(day, (mixOf.get(categoryCode) as CategoryMix).diurnal);
     const point = rng.chance(UNLOCATED_SHARE) ? null : pointInStreet(street);
     return { receivedAt, categoryCode, point, street, source: 'background' };

@@ -8,7 +8,7 @@ import type { ClusterSpec, DemoSettings } from './profile.ts';
 import { spread, type Rng } from './random.ts';
 import type { RegionModel, StreetModel } from './regions.ts';
 import { seasonFactor } from './seasons.ts';
-import type { HotspotPattern } from './truth.ts';
+import { HOTSPOT_PATTERNS, type HotspotPattern } from './truth.ts';
 
 export type PlantedPlace =
   | { type: 'cell'; h3r8: string; shape: MultiPolygon; bbox: BBox }
@@ -32,11 +32,14 @@ export interface PlantedSource {
   dayCounts: number[];
 }
 
+/** Planted tickets per hot spot over a 13-month demo; a longer demo plants proportionally more (same intensity a month). */
 const HOTSPOT_SIZE: Record<HotspotPattern, { share: number; min: number }> = {
   persistent: { share: 0.0025, min: 130 },
   new: { share: 0.0012, min: 60 },
   intensifying: { share: 0.002, min: 120 },
+  diminishing: { share: 0.0025, min: 130 },
 };
+const SIZE_MONTHS = 13;
 
 /** Planted tickets never exceed this share of the total, however small the demo. */
 const MAX_PLANTED_SHARE = 0.2;
@@ -52,8 +55,12 @@ function dayWeight(pattern: HotspotPattern, day: DemoDay, days: readonly DemoDay
     if (since < 0) return 0;
     return base * Math.min(1, 0.3 + since / (14 * MS_DAY)); // ramps up over its first two weeks
   }
+  const progress = (day.index + 1) / days.length;
   // Present from the start but small, then growing month on month.
-  return base * (0.08 + 0.92 * ((day.index + 1) / days.length) ** 1.5);
+  if (pattern === 'intensifying') return base * (0.08 + 0.92 * progress ** 1.5);
+  // Strong at first, fading month on month (a market moved away, a problem being fixed), still
+  // above its surroundings at the end: 4× its last month's level at the start.
+  return base * (1 - 0.75 * progress);
 }
 
 function clusterWeight(spec: ClusterSpec, day: DemoDay, weekday: readonly number[]): number {
@@ -98,15 +105,20 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
   const sources: PlantedSource[] = [];
   // Day-to-day noise, so planted places do not all share one identical monthly curve.
   const jitter = () => rng.uniform(0.5, 1.5);
+  // Hot spots sit on ordinary ground, not on the densest streets: a planted place must stand out
+  // from its own surroundings, not from a background that is already the city's busiest. Each kind
+  // gets its own band of streets by density, all in the middle of the city's range.
   const hotspotStreets: Record<HotspotPattern, number[]> = {
-    persistent: slice(order, 0, 0.1),
-    new: slice(order, 0.1, 0.4),
+    persistent: slice(order, 0.15, 0.45),
+    new: slice(order, 0.25, 0.55),
     intensifying: (() => {
-      const outer = slice(order, 0, 0.6).filter((i) => model.streets[i].coreKm >= 12 && model.streets[i].coreKm <= 35);
+      const outer = slice(order, 0.15, 0.6).filter((i) => model.streets[i].coreKm >= 12 && model.streets[i].coreKm <= 35);
       return outer.length >= 3 ? outer : slice(order, 0.2, 0.6);
     })(),
+    diminishing: slice(order, 0.2, 0.6),
   };
-  for (const pattern of ['persistent', 'new', 'intensifying'] as const) {
+  const months = new Set(days.map((d) => d.monthKey)).size;
+  for (const pattern of HOTSPOT_PATTERNS) {
     settings.themes[pattern].forEach((theme, k) => {
       const { point } = placeIn(hotspotStreets[pattern]);
       const h3r8 = latLngToCell(point[1], point[0], 8);
@@ -126,7 +138,7 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
         address: null,
         categories: theme.categories,
         categoryShare: 0.7,
-        count: Math.max(size.min, Math.round(size.share * total)),
+        count: Math.round(Math.max(size.min, size.share * total) * (pattern === 'new' ? 1 : months / SIZE_MONTHS)),
         dayCounts: [],
       });
       const src = sources[sources.length - 1];

@@ -14,7 +14,7 @@ import type { Position } from './geometry.ts';
 import { DEFAULT_CHANNELS, KIND_PROFILES, KIND_SHARES, MIX_BY_URGENCY, type CategoryMix, type ChannelShare, type KindProfile } from './mix.ts';
 import { DEMO_LOCALES, peopleFor, type DemoLocale, type People } from './people.ts';
 import { curveSchema, DIURNAL, FLAT_SEASON, seasonTable, WEEKDAY_FACTOR, type SeasonTable } from './seasons.ts';
-import type { HotspotPattern } from './truth.ts';
+import { HOTSPOT_PATTERNS, type HotspotPattern } from './truth.ts';
 
 /** The folder of bundled city packages (data/cities). */
 export const CITIES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cities');
@@ -90,7 +90,7 @@ export const demoProfileSchema = z
     categories: z.record(categoryCode, mixSchema).default({}),
     /** What each planted hotspot is about, per pattern (one hotspot per theme). */
     themes: z
-      .object({ persistent: z.array(themeSchema), new: z.array(themeSchema), intensifying: z.array(themeSchema) })
+      .object({ persistent: z.array(themeSchema), new: z.array(themeSchema), intensifying: z.array(themeSchema), diminishing: z.array(themeSchema) })
       .partial()
       .strict()
       .optional(),
@@ -179,7 +179,7 @@ export interface DemoSettings {
   warnings: string[];
 }
 
-const THEME_COUNTS: Record<HotspotPattern, number> = { persistent: 4, new: 3, intensifying: 3 };
+const THEME_COUNTS: Record<HotspotPattern, number> = { persistent: 4, new: 3, intensifying: 3, diminishing: 3 };
 const DEFAULT_CLUSTERS = [
   { share: 0.0004, min: 60, weekdaysOnly: false },
   { share: 0.0006, min: 150, weekdaysOnly: false },
@@ -250,7 +250,7 @@ export function resolveDemoProfile(profile: DemoProfile | null, taxonomy: Taxono
   let pick = 0;
   const nextCommon = () => common[pick++ % common.length].code;
   const themes = {} as Record<HotspotPattern, Theme[]>;
-  for (const pattern of ['persistent', 'new', 'intensifying'] as const) {
+  for (const pattern of HOTSPOT_PATTERNS) {
     const given = p.themes?.[pattern];
     if (given) {
       themes[pattern] = given.map((t, k) => {

@@ -4,7 +4,9 @@ import type { Queryable } from '../../db/client.ts';
 import type { Position } from './geometry.ts';
 import type { Performance } from './units.ts';
 
-export type HotspotPattern = 'persistent' | 'new' | 'intensifying';
+export type HotspotPattern = 'persistent' | 'new' | 'intensifying' | 'diminishing';
+/** Every planted hot spot pattern, in plan order. */
+export const HOTSPOT_PATTERNS = ['persistent', 'new', 'intensifying', 'diminishing'] as const satisfies readonly HotspotPattern[];
 
 export interface PlantedHotspot {
   id: string;

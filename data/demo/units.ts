@@ -88,7 +88,7 @@ export interface UnitPlan {
 /**
  * Profiles for every street and department. Trend streets are drawn from the busier half, so their
  * monthly rates rest on enough tickets to be visible; improving ones ramp up over months 3–7,
- * slipping ones ramp down over months 6–10 of the 13.
+ * slipping ones ramp down over months 6–10 of the last 13.
  */
 export function planUnits(rng: Rng, streets: readonly StreetModel[], departments: readonly Department[], months: number): UnitPlan {
   const units = new Map<string, UnitProfile>();
@@ -110,7 +110,9 @@ export function planUnits(rng: Rng, streets: readonly StreetModel[], departments
     // Trends end by the last complete month: the current month is partial and unranked, so a
     // slip that only reaches its depth there would never show in a closed monthly ranking.
     const lastComplete = months - 2;
-    const fromMonth = Math.min(lastComplete - 1, improving ? 3 + k : 6 + k);
+    // In the last 13 months (the ranking's year), however long the demo.
+    const first = Math.max(0, months - 13);
+    const fromMonth = Math.min(lastComplete - 1, first + (improving ? 3 + k : 6 + k));
     const toMonth = Math.min(lastComplete, fromMonth + (improving ? 3 : 2 + (k % 2)));
     const trend: UnitTrend = improving
       ? { direction: 'improving', fromMonth, toMonth, before: POOR, after: GOOD }

@@ -15,8 +15,8 @@ import { analysisArea, categoryInfo, dataSpan, meaningfulSpan, resolveCategories
 import { lastCompleteMonth } from './topics.ts';
 import { perDatabase } from './ttlCache.ts';
 
-/** Months of history the forecast reads: same month last year needs 12, its neighbours 13. */
-export const HISTORY_MONTHS = 15;
+/** Months of history the forecast reads: two complete years (season and year-on-year trend) and the months up to the target. */
+export const HISTORY_MONTHS = 27;
 /** Default share of the expected tickets a proactive visit avoids (domain: roofs −90%, heating −50%). */
 export const DEFAULT_AVOIDABLE_SHARE = 0.5;
 
@@ -139,7 +139,7 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
     district,
     ...(street === null ? {} : { street }),
     history: { from: monthStart(first), before },
-    model: 'seasonal-naive × growth blended 60/40 with recent level per category; place shares shrunk to all-category shares (see server/analysis/forecastModel.ts)',
+    model: 'empirical-Bayes seasonal count model: per category level × year-on-year trend × month-of-year index (shrunk to its group), shared out by recency-weighted place shares shrunk to the place’s group and all-ticket shares (see server/analysis/forecastModel.ts)',
     categories: [...categoryTotals]
       .sort((a, b) => b[1] - a[1])
       .map(([code, total]) => ({ code, nameZh: info.get(code)?.nameZh ?? code, nameEn: info.get(code)?.nameEn ?? code, expected: round2(total) })),

@@ -1,29 +1,36 @@
 // "Handle before complaint" (未诉先办) forecast: expected tickets per place and category for a
 // coming month, from monthly rollups. Pure: history in, forecasts out.
 //
-// The model splits the forecast in two, because the two parts need different amounts of data:
-//   expected(c, k, T) = rate_k(T) · days(T) · share(c | k)
-// 1. rate_k(T), the category's daily volume in the whole study area in month T: a blend of
-//    SEASONAL NAIVE (the same month a year earlier, × the category's year-on-year growth over the
-//    last 3 months when a year of history before them exists, clamped to 0.5–2) and RECENT LEVEL
-//    (weighted 0.5/0.3/0.2 over the last 3 months), 60/40. With no same month last year it is the
-//    recent level alone. City-wide totals are large, so the seasonal factor is estimated well
-//    even where one place has two tickets a year.
-// 2. share(c | k), the place's share of the category: weighted counts over the history, months
-//    weighted by recency (half-life 3 months) plus a bonus of 1 for the same season last year
-//    (T−13..T−11), shrunk toward the place's share of ALL categories with β = 10 pseudo-tickets
-//    (empirical Bayes). Why: a place's share is stable and learnt from all months at once; a
-//    single month (the baselines) is mostly Poisson noise at one cell.
+// An empirical-Bayes seasonal count model, split in two because the parts need different amounts
+// of data (city-wide totals are large, one place's are small):
+//   E[n(c, k, T)] = rate_k(T) · days(T) · share(c | k, T)
+// 1. rate_k(T), the category's daily volume in the study area: LEVEL × TREND × SEASON.
+//    - Season: a month-of-year index from the category's own complete years (the last 12·Y covered
+//      months, Y ≥ 1): each month's tickets against its year's mean, summed over years as a
+//      Gamma–Poisson ratio (Σ tickets + τ·I₀) / (Σ expected at the year's mean + τ) with
+//      τ = SEASON_PSEUDO_TICKETS, shrunk toward its GROUP's index I₀ (the taxonomy group: the
+//      category code's prefix; the group's own index is shrunk toward 1 alike), normalised to a
+//      mean of 1. Without a complete year: 1.
+//    - Level: the deseasonalised rate (rate ÷ index) as a blend of the last 3 months (0.5/0.3/0.2)
+//      and the last 12, each carried forward from its own centre by the trend.
+//    - Trend: the year-on-year growth of the deseasonalised rate (last 12 months against the 12
+//      before), per category shrunk toward the whole city's with τ = TREND_PSEUDO_TICKETS (a count
+//      ratio (N_now + τ·G_all)/(N_before + τ)), clamped to 0.5–2; 1 without two years.
+// 2. share(c | k), the place's share of the category: counts weighted by recency (half-life
+//    SHARE_HALF_LIFE_MONTHS: places drift — estates fill, markets move), shrunk in two steps with β
+//    pseudo-tickets each: toward the place's share of the category's group, which is shrunk
+//    toward the place's share of all tickets (empirical Bayes, Clayton & Kaldor 1987 in spirit:
+//    one cell's two tickets a year say little; its neighbours in the taxonomy say more).
 // Rates are per covered day, so a part month (the current one) neither counts as a quiet month
 // nor is dropped. Only (place, category) pairs with at least one ticket in the history are
 // forecast: a work list needs evidence.
 //
 // Baselines (for the backtest): LAST MONTH (the count in T−1), SAME MONTH LAST YEAR (T−12), MEAN OF
 // ALL PRIOR MONTHS (tickets per covered day over the whole history) and SEASONAL NAIVE (the count in
-// T−12 × the category's year-on-year growth over the last 3 months, clamped 0.5–2, as the model's
-// seasonal part but without its share smoothing). The forecast is compared with each by a PAIRED
-// BOOTSTRAP over the backtest months (pairedBootstrap: months resampled with replacement, the
-// mean difference of precision@k recomputed; one-sided p = share of resampled means ≤ 0).
+// T−12 × the category's year-on-year growth over the last 3 months, clamped 0.5–2). The forecast is
+// compared with each by a PAIRED BOOTSTRAP over the backtest months (pairedBootstrap: months
+// resampled with replacement, the mean difference of precision@k recomputed; one-sided p = share
+// of resampled means ≤ 0; Efron & Tibshirani 1993).
 // precision@k: the share of a method's top k that lands in the actual top k, where the actual
 // top k is every unit with at least the k-th largest actual count (≥ 1). Ties in a method's
 // ranking at the k-th place are counted by their expected hit rate, so a baseline full of equal
@@ -32,26 +39,32 @@
 import { SeededRandom } from './random.ts';
 
 export const RECENT_WEIGHTS = [0.5, 0.3, 0.2] as const;
-export const SEASONAL_BLEND = 0.6;
-export const SHARE_HALF_LIFE_MONTHS = 3;
-export const SAME_SEASON_BONUS = 1;
-export const SHRINK_PSEUDO_TICKETS = 10;
 export const GROWTH_CLAMP = [0.5, 2] as const;
 
-/** The model's knobs; the defaults above are what the API uses. */
+/** The model's knobs; the defaults below are what the API uses (fixed in advance, not fitted to a city). */
 export interface ForecastParams {
-  seasonalBlend: number;
+  /** Share of the level taken from the last 3 months (the rest from the last 12). */
+  recentBlend: number;
+  /** Half-life of a month's weight in the place shares. */
   halfLifeMonths: number;
-  sameSeasonBonus: number;
+  /** Pseudo-tickets pulling a place's category share toward its group share, and that toward its all-ticket share. */
   shrinkPseudoTickets: number;
+  /** Pseudo-tickets pulling a month-of-year index toward the group's (the group's toward 1). */
+  seasonPseudoTickets: number;
+  /** Pseudo-tickets pulling a category's growth toward the city's. */
+  trendPseudoTickets: number;
 }
 
 export const DEFAULT_FORECAST_PARAMS: ForecastParams = {
-  seasonalBlend: SEASONAL_BLEND,
-  halfLifeMonths: SHARE_HALF_LIFE_MONTHS,
-  sameSeasonBonus: SAME_SEASON_BONUS,
-  shrinkPseudoTickets: SHRINK_PSEUDO_TICKETS,
+  recentBlend: 0.5,
+  halfLifeMonths: 6,
+  shrinkPseudoTickets: 10,
+  seasonPseudoTickets: 20,
+  trendPseudoTickets: 100,
 };
+export const SHARE_HALF_LIFE_MONTHS = DEFAULT_FORECAST_PARAMS.halfLifeMonths;
+export const SEASON_PSEUDO_TICKETS = DEFAULT_FORECAST_PARAMS.seasonPseudoTickets;
+export const TREND_PSEUDO_TICKETS = DEFAULT_FORECAST_PARAMS.trendPseudoTickets;
 
 /** Monthly history: months are integer indexes (year·12 + month − 1). */
 export interface MonthlyHistory {
@@ -71,11 +84,14 @@ export interface UnitForecast {
 
 export interface CategoryRate {
   category: string;
-  /** Expected tickets per day in the whole study area. */
+  /** Expected tickets per day in the whole study area in the target month. */
   perDay: number;
-  seasonal: number | null;
-  recent: number;
-  growth: number | null;
+  /** Month-of-year index of the target month (1 = an average month; 1 without a complete year). */
+  season: number;
+  /** Deseasonalised tickets per day carried to the target month. */
+  level: number;
+  /** Year-on-year growth used (1 without two years of history). */
+  growth: number;
 }
 
 export interface ForecastResult {
@@ -97,17 +113,54 @@ function at(h: MonthlyHistory, m: number): number {
   return i >= 0 && i < h.coveredDays.length && h.coveredDays[i] > 0 ? i : -1;
 }
 
-/** Weighted mean of per-day rates over the given months (weights renormalised over covered months). */
-function weightedRate(h: MonthlyHistory, counts: ArrayLike<number>, months: readonly number[], weights: readonly number[]): number | null {
-  let num = 0;
-  let den = 0;
-  months.forEach((m, j) => {
-    const i = at(h, m);
-    if (i < 0) return;
-    num += (weights[j] * counts[i]) / h.coveredDays[i];
-    den += weights[j];
+/** Month of year 0–11 of a month index. */
+export const monthOfYear = (m: number) => ((m % 12) + 12) % 12;
+
+/** The group of a category: the code's prefix before the first '.' (taxonomy rule), else the code. */
+export const groupOf = (category: string) => (category.includes('.') ? category.slice(0, category.indexOf('.')) : category);
+
+/** Last covered month of the history, or null. */
+export function lastCovered(h: MonthlyHistory): number | null {
+  for (let i = h.coveredDays.length - 1; i >= 0; i--) if (h.coveredDays[i] > 0) return h.firstMonth + i;
+  return null;
+}
+
+/**
+ * Month-of-year index of one series (counts per month of `h`): over the complete years ending at
+ * `last` (12 consecutive covered months each), Σ counts in that month of year against Σ its
+ * year's mean daily rate (moved along the year by `growth` a year) × its days, as
+ * (Σn + τ·prior) / (Σe + τ); normalised to a mean of 1. All ones without a complete year.
+ */
+export function seasonalIndex(
+  h: MonthlyHistory,
+  counts: ArrayLike<number>,
+  last: number,
+  tau: number,
+  prior: readonly number[] | null = null,
+  growth = 1,
+): number[] {
+  const n = new Float64Array(12);
+  const e = new Float64Array(12);
+  let years = 0;
+  for (let end = last; ; end -= 12) {
+    const months = Array.from({ length: 12 }, (_, j) => end - 11 + j);
+    const idx = months.map((m) => at(h, m));
+    if (idx.some((i) => i < 0)) break;
+    const rate = sum(idx.map((i) => counts[i])) / sum(idx.map((i) => h.coveredDays[i]));
+    months.forEach((m, j) => {
+      n[monthOfYear(m)] += counts[idx[j]];
+      // The year's mean, moved along the year by the trend (the year's centre is 5.5 months before its end).
+      e[monthOfYear(m)] += rate * growth ** ((m - (end - 5.5)) / 12) * h.coveredDays[idx[j]];
+    });
+    years++;
+  }
+  if (years === 0) return new Array(12).fill(1);
+  const raw = Array.from({ length: 12 }, (_, j) => {
+    const p = prior ? prior[j] : 1;
+    return (n[j] + tau * p) / (e[j] + tau);
   });
-  return den > 0 ? num / den : null;
+  const m = sum(raw) / 12;
+  return raw.map((x) => x / m);
 }
 
 /**
@@ -121,58 +174,91 @@ export function forecastMonth(
   params: ForecastParams = DEFAULT_FORECAST_PARAMS,
 ): ForecastResult {
   const n = h.coveredDays.length;
-  let last = -1;
-  for (let i = n - 1; i >= 0; i--) if (h.coveredDays[i] > 0) {
-    last = h.firstMonth + i;
-    break;
-  }
-  if (last < 0) return { target, days: daysInTarget, categories: [], units: [] };
+  const last = lastCovered(h);
+  if (last === null) return { target, days: daysInTarget, categories: [], units: [] };
   if (target <= last) throw new RangeError(`target month ${target} is not after the history (${last})`);
   for (const u of h.units) if (u.counts.length !== n) throw new RangeError(`unit ${u.place}/${u.category} has ${u.counts.length} months, expected ${n}`);
 
-  // Category and all-category totals per month.
+  // Totals per month: by category, by group, all; and per place (all, by group).
   const byCategory = new Map<string, Float64Array>();
+  const byGroup = new Map<string, Float64Array>();
   const all = new Float64Array(n);
-  const byPlace = new Map<string, Float64Array>();
+  const add = <K>(m: Map<K, Float64Array>, key: K, counts: ArrayLike<number>) => {
+    let c = m.get(key);
+    if (!c) m.set(key, (c = new Float64Array(n)));
+    for (let i = 0; i < n; i++) c[i] += counts[i];
+  };
   for (const u of h.units) {
-    let c = byCategory.get(u.category);
-    if (!c) byCategory.set(u.category, (c = new Float64Array(n)));
-    let p = byPlace.get(u.place);
-    if (!p) byPlace.set(u.place, (p = new Float64Array(n)));
-    for (let i = 0; i < n; i++) {
-      c[i] += u.counts[i];
-      p[i] += u.counts[i];
-      all[i] += u.counts[i];
-    }
+    add(byCategory, u.category, u.counts);
+    add(byGroup, groupOf(u.category), u.counts);
+    for (let i = 0; i < n; i++) all[i] += u.counts[i];
   }
 
-  // 1. category daily rate in the target month
-  const recentMonths = [last, last - 1, last - 2];
+  // 1. category daily rate in the target month: level × trend × season
+  const covered = (m: number) => at(h, m) >= 0;
+  const twoYears = Array.from({ length: 24 }, (_, j) => last - j).every(covered);
+  /** Tickets and days over months [from, to]; with an index, deseasonalised tickets (count ÷ index). */
+  const total = (counts: ArrayLike<number>, from: number, to: number, index: readonly number[] | null = null) => {
+    let t = 0;
+    let d = 0;
+    for (let m = from; m <= to; m++) {
+      const i = at(h, m);
+      if (i < 0) continue;
+      t += counts[i] / (index ? index[monthOfYear(m)] : 1);
+      d += h.coveredDays[i];
+    }
+    return { tickets: t, days: d };
+  };
+  // Year on year from the last two complete years: whole years hold every season once, so no index is needed.
+  const growthOf = (counts: ArrayLike<number>, prior: number, tau: number) => {
+    if (!twoYears) return 1;
+    const now = total(counts, last - 11, last);
+    const before = total(counts, last - 23, last - 12);
+    // The earlier year's rate at the later year's days, so the pseudo-tickets weigh alike.
+    const g = (now.tickets + tau * prior) / ((before.tickets * now.days) / before.days + tau);
+    return Math.min(GROWTH_CLAMP[1], Math.max(GROWTH_CLAMP[0], g));
+  };
+  const cityGrowth = growthOf(all, 1, 0);
+  const groupGrowth = new Map([...byGroup].map(([g, c]) => [g, growthOf(c, cityGrowth, params.trendPseudoTickets)]));
+  const seasonOfGroup = new Map([...byGroup].map(([g, c]) => [g, seasonalIndex(h, c, last, params.seasonPseudoTickets, null, groupGrowth.get(g))]));
+  const flat = new Array(12).fill(1);
   const categories: CategoryRate[] = [];
   const rateOf = new Map<string, number>();
   for (const [category, counts] of [...byCategory].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const recent = weightedRate(h, counts, recentMonths, RECENT_WEIGHTS) ?? 0;
-    const sameMonth = at(h, target - 12);
-    let growth: number | null = null;
-    const lastYear = weightedRate(h, counts, recentMonths.map((m) => m - 12), RECENT_WEIGHTS);
-    if (lastYear !== null && recentMonths.every((m) => at(h, m - 12) >= 0) && lastYear > 0) {
-      growth = Math.min(GROWTH_CLAMP[1], Math.max(GROWTH_CLAMP[0], recent / lastYear));
+    const growth = growthOf(counts, cityGrowth, params.trendPseudoTickets);
+    const index = seasonalIndex(h, counts, last, params.seasonPseudoTickets, seasonOfGroup.get(groupOf(category)) ?? flat, growth);
+    // Level: the last 3 months (weighted) and the last 12, each carried from its centre to the target.
+    let num = 0;
+    let den = 0;
+    let centre = 0;
+    RECENT_WEIGHTS.forEach((w, j) => {
+      const i = at(h, last - j);
+      if (i < 0) return;
+      num += (w * counts[i]) / index[monthOfYear(last - j)] / h.coveredDays[i];
+      den += w;
+      centre += w * (last - j);
+    });
+    const recent = den > 0 ? (num / den) * growth ** ((target - centre / den) / 12) : null;
+    const year = total(counts, last - 11, last, index);
+    let yearCentre = 0;
+    let yearDays = 0;
+    for (let m = last - 11; m <= last; m++) {
+      const i = at(h, m);
+      if (i < 0) continue;
+      yearCentre += m * h.coveredDays[i];
+      yearDays += h.coveredDays[i];
     }
-    const seasonal = sameMonth >= 0 ? (counts[sameMonth] / h.coveredDays[sameMonth]) * (growth ?? 1) : null;
-    const perDay = seasonal === null ? recent : params.seasonalBlend * seasonal + (1 - params.seasonalBlend) * recent;
-    categories.push({ category, perDay, seasonal, recent, growth });
+    const longer = year.days > 0 ? (year.tickets / year.days) * growth ** ((target - yearCentre / yearDays) / 12) : null;
+    const level = recent === null ? (longer ?? 0) : longer === null ? recent : params.recentBlend * recent + (1 - params.recentBlend) * longer;
+    const season = index[monthOfYear(target)];
+    const perDay = level * season;
+    categories.push({ category, perDay, season, level, growth });
     rateOf.set(category, perDay);
   }
 
-  // 2. place shares
+  // 2. place shares, weighted by recency and shrunk: category → group → all tickets
   const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (h.coveredDays[i] <= 0) continue;
-    const m = h.firstMonth + i;
-    const age = last - m;
-    const sameSeason = Math.abs(m - (target - 12)) <= 1 ? params.sameSeasonBonus : 0;
-    weights[i] = Math.pow(0.5, age / params.halfLifeMonths) + sameSeason;
-  }
+  for (let i = 0; i < n; i++) if (h.coveredDays[i] > 0) weights[i] = Math.pow(0.5, (last - (h.firstMonth + i)) / params.halfLifeMonths);
   const weighted = (xs: ArrayLike<number>) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += weights[i] * xs[i];
@@ -180,11 +266,21 @@ export function forecastMonth(
   };
   const allWeighted = weighted(all);
   const categoryWeighted = new Map([...byCategory].map(([k, c]) => [k, weighted(c)]));
-  const placeShare = new Map([...byPlace].map(([p, c]) => [p, allWeighted > 0 ? weighted(c) / allWeighted : 0]));
-
-  const units: UnitForecast[] = h.units.map((u) => {
-    const b = categoryWeighted.get(u.category) ?? 0;
-    const share = (weighted(u.counts) + params.shrinkPseudoTickets * (placeShare.get(u.place) ?? 0)) / (b + params.shrinkPseudoTickets);
+  const groupWeighted = new Map([...byGroup].map(([k, c]) => [k, weighted(c)]));
+  const placeAll = new Map<string, number>();
+  const placeGroup = new Map<string, number>();
+  const unitWeighted = h.units.map((u) => weighted(u.counts));
+  h.units.forEach((u, j) => {
+    placeAll.set(u.place, (placeAll.get(u.place) ?? 0) + unitWeighted[j]);
+    const g = `${u.place}|${groupOf(u.category)}`;
+    placeGroup.set(g, (placeGroup.get(g) ?? 0) + unitWeighted[j]);
+  });
+  const beta = params.shrinkPseudoTickets;
+  const units: UnitForecast[] = h.units.map((u, j) => {
+    const g = groupOf(u.category);
+    const shareAll = allWeighted > 0 ? (placeAll.get(u.place) ?? 0) / allWeighted : 0;
+    const shareGroup = ((placeGroup.get(`${u.place}|${g}`) ?? 0) + beta * shareAll) / ((groupWeighted.get(g) ?? 0) + beta);
+    const share = (unitWeighted[j] + beta * shareGroup) / ((categoryWeighted.get(u.category) ?? 0) + beta);
     return { place: u.place, category: u.category, expected: (rateOf.get(u.category) ?? 0) * daysInTarget * share };
   });
   return { target, days: daysInTarget, categories, units };

@@ -4,19 +4,6 @@ import { gridDisk, latLngToCell } from 'h3-js';
 import { addDays, completeSteps, decomposeWindow, monthIndex, monthKeyOf, parseDate, weekStart } from '../../../server/analysis/calendar.ts';
 import { recurrencePattern, seasonBlock } from '../../../server/analysis/recurrence.ts';
 import { DEFAULT_TOPIC_WEIGHTS, effectiveStreets, normaliseWeights, percentileRanks, scoreTopics, type TopicInput } from '../../../server/analysis/topicScore.ts';
-import {
-  backtest,
-  forecastMonth,
-  historyBefore,
-  pairedBootstrap,
-  precisionAtK,
-  priorMeanRates,
-  seasonalNaive,
-  SAME_SEASON_BONUS,
-  SEASONAL_BLEND,
-  SHARE_HALF_LIFE_MONTHS,
-  type MonthlyHistory,
-} from '../../../server/analysis/forecastModel.ts';
 import { interventionEffect, matchControls } from '../../../server/analysis/interventionEffect.ts';
 import { poissonUpperTail } from '../../../server/analysis/poisson.ts';
 import { localExcess, ringIndex } from '../../../server/analysis/localBaseline.ts';
@@ -114,106 +101,6 @@ describe('topic score', () => {
     const few = scoreTopics([{ ...base, calledBack: 3, solved: 0 }], onlyVolume)[0].components.unresolved;
     expect(few).toEqual({ value: null, rank: 0.5 });
     expect(() => normaliseWeights({ volume: 0, growth: 0, spread: 0, unresolved: 0, dissatisfied: 0, recurrence: 0 })).toThrow();
-  });
-});
-
-describe('forecast model', () => {
-  // Two places, one category, 13 covered months of 10 days each: A = 2 (4 in month 1), B = 1.
-  const history: MonthlyHistory = {
-    firstMonth: 0,
-    coveredDays: new Array(13).fill(10),
-    units: [
-      { place: 'A', category: 'k', counts: [2, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2] },
-      { place: 'B', category: 'k', counts: new Array(13).fill(1) },
-    ],
-  };
-
-  it('blends the same month last year with the recent level, and splits by weighted shares', () => {
-    const f = forecastMonth(history, 13, 31);
-    // recent = 3/10 per day; same month last year (month 1) = 5/10; no growth estimate (no year before).
-    expect(f.categories[0]).toMatchObject({ category: 'k', recent: 0.3, seasonal: 0.5, growth: null });
-    expect(f.categories[0].perDay).toBeCloseTo(SEASONAL_BLEND * 0.5 + (1 - SEASONAL_BLEND) * 0.3, 12);
-    // One category: the shrinkage pulls toward the place's own all-category share, so share = ΣwA / ΣwN.
-    const w = (m: number) => 0.5 ** ((12 - m) / SHARE_HALF_LIFE_MONTHS) + (Math.abs(m - 1) <= 1 ? SAME_SEASON_BONUS : 0);
-    let wa = 0;
-    let wn = 0;
-    for (let m = 0; m < 13; m++) {
-      wa += w(m) * history.units[0].counts[m];
-      wn += w(m) * (history.units[0].counts[m] + 1);
-    }
-    const a = f.units.find((u) => u.place === 'A')!.expected;
-    const b = f.units.find((u) => u.place === 'B')!.expected;
-    expect(a).toBeCloseTo(0.42 * 31 * (wa / wn), 10);
-    expect(a + b).toBeCloseTo(0.42 * 31, 10);
-  });
-
-  it('estimates growth from last year and clamps it', () => {
-    const h: MonthlyHistory = {
-      firstMonth: 0,
-      coveredDays: new Array(16).fill(10),
-      units: [{ place: 'A', category: 'k', counts: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5, 5, 5] }],
-    };
-    expect(forecastMonth(h, 16, 30).categories[0].growth).toBe(2);
-    expect(() => forecastMonth(h, 15, 30)).toThrow();
-  });
-
-  it('never lets the backtest see its target month', () => {
-    const cut = historyBefore(history, 5);
-    expect(cut.coveredDays).toHaveLength(5);
-    expect(cut.units[0].counts).toEqual([2, 4, 2, 2, 2]);
-  });
-
-  it('scores precision@k against the actual top k, counting ties by their expected hits', () => {
-    // Actual top 2 = {0, 2} (counts 10, 8); the method's top 2 = {0, 1}: one hit.
-    expect(precisionAtK([5, 4, 3, 2, 1], [10, 0, 8, 0, 1], 2)).toBe(0.5);
-    // Four-way tie for one place, one of them relevant: expected 1/4.
-    expect(precisionAtK([1, 1, 1, 1], [3, 0, 0, 0], 1)).toBe(0.25);
-    expect(precisionAtK([1, 2], [0, 0], 1)).toBeNull();
-  });
-
-  it('backtests only months with a month before them, and the seasonal baseline only where last year exists', () => {
-    const rows = backtest(history, { from: 0, to: 12 }, 1, 'place', () => 10);
-    expect(rows.map((r) => r.month)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(rows.find((r) => r.month === 12)!.sameMonthLastYear).toBe(1);
-    expect(rows.find((r) => r.month === 11)!.sameMonthLastYear).toBeNull();
-    // A is always the busiest place: every method finds it.
-    expect(rows.every((r) => r.forecast === 1 && r.lastMonth === 1 && r.priorMean === 1)).toBe(true);
-    expect(rows.find((r) => r.month === 12)!.seasonalNaive).toBe(1);
-    expect(rows.find((r) => r.month === 11)!.seasonalNaive).toBeNull();
-  });
-
-  it('has a mean-of-all-prior-months and a seasonal naive baseline', () => {
-    // A: 28 tickets over 13 × 10 days; B: 13.
-    expect(priorMeanRates(history)).toEqual([28 / 130, 13 / 130]);
-    // Month 13: month 1 a year back (A 4, B 1); no year before months 10–12, so no growth.
-    expect(seasonalNaive(history, 13)).toEqual([4, 1]);
-    expect(seasonalNaive(history, 11)).toBeNull();
-    // Month 16 = month 4 a year on (3 tickets) × growth (5+5+5)/(1+1+1) = 5, clamped to 2.
-    const grown: MonthlyHistory = {
-      firstMonth: 0,
-      coveredDays: new Array(16).fill(10),
-      units: [{ place: 'A', category: 'k', counts: [1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, 5, 5] }],
-    };
-    expect(seasonalNaive(grown, 16)).toEqual([3 * 2]);
-  });
-
-  it('compares the forecast with a baseline by a paired bootstrap over months', () => {
-    const better = pairedBootstrap([0.5, 0.6, 0.7, 0.4], [0.4, 0.5, 0.6, 0.3], { resamples: 999 });
-    expect(better.months).toBe(4);
-    expect(better.difference).toBeCloseTo(0.1, 12);
-    expect(better.low).toBeCloseTo(0.1, 12);
-    expect(better.high).toBeCloseTo(0.1, 12);
-    expect(better.p).toBe(1 / 1000); // no resample has a mean ≤ 0
-    const worse = pairedBootstrap([0.3, 0.3], [0.4, 0.5], { resamples: 999 });
-    expect(worse.p).toBe(1);
-    // Months where either is missing are left out; a single month gives no p.
-    expect(pairedBootstrap([0.5, null, 0.2], [0.1, 0.3, null])).toEqual({ months: 1, difference: 0.4, low: null, high: null, p: null });
-    const mixed = [0.5, 0.1, 0.6, 0.2, 0.55];
-    const base = [0.3, 0.3, 0.3, 0.3, 0.3];
-    expect(pairedBootstrap(mixed, base)).toEqual(pairedBootstrap(mixed, base)); // seeded
-    const m = pairedBootstrap(mixed, base);
-    expect(m.p!).toBeGreaterThan(0.01);
-    expect(m.p!).toBeLessThan(0.5);
   });
 });
 
