@@ -32,7 +32,7 @@ export interface PlantedSource {
   dayCounts: number[];
 }
 
-/** Planted tickets per hot spot over a 13-month demo; a longer demo plants proportionally more (same intensity a month). */
+/** Planted tickets per hot spot (share of the total, at least min) over a 13-month demo; a longer demo plants proportionally more (the same intensity a month). */
 const HOTSPOT_SIZE: Record<HotspotPattern, { share: number; min: number }> = {
   persistent: { share: 0.0025, min: 130 },
   new: { share: 0.0012, min: 60 },

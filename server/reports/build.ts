@@ -15,8 +15,8 @@ import type { UnitClass } from '../ranking/classes.ts';
 import { addDays, addMonths, dayPeriod, isoWeekMonday, isoWeekOf, monthPeriod, monthsBetween, weekPeriod, yearPeriod, type Period } from '../ranking/periods.ts';
 import { CITY_UNIT, type FactTable, type RankingTable } from '../ranking/sql.ts';
 import { addCounts, rankingService, toRankingRow, zeroCounts, type Counts, type MonthStatus, type RankingResult, type RankingRow, type RankingService } from '../ranking/service.ts';
-import { categoryDistrictCounts, categoryNames, districtNames, intakeMix, overdueOpenAt, type IntakeMix } from './sql.ts';
-import { emergingWarnings, type Warning } from './warnings.ts';
+import { categoryDistrictCounts, categoryNames, districtNames, firstReceived, intakeMix, overdueOpenAt, type IntakeMix } from './sql.ts';
+import { DEFAULT_WARNING_RULES, emergingWarnings, expectedCount, seasonalBasis, type Warning } from './warnings.ts';
 
 export type ReportKind = 'daily' | 'weekly' | 'monthly' | 'annual';
 
@@ -39,6 +39,14 @@ export interface CategoryLine {
   expected: number;
   /** current / expected − 1; null when nothing was expected. */
   change: number | null;
+}
+
+export interface ExpectedBasis {
+  basis: 'seasonal' | 'recent';
+  /** The period a year earlier the seasonal expected values come from. */
+  lastYear: { from: string; to: string } | null;
+  /** The jurisdiction's growth since then (all categories, baseline windows, clamped 0.5–2). */
+  growth: number | null;
 }
 
 export interface WarningLine extends Warning {
@@ -66,6 +74,8 @@ interface ReportBase {
   previous: Figures;
   /** Baseline the categories and warnings are compared with. */
   baseline: { from: string; to: string; label: string };
+  /** What the expected values are: seasonal (the same period a year earlier × growth since) or recent (the baseline window). */
+  expectedBasis: ExpectedBasis;
   categories: CategoryLine[];
   warnings: WarningLine[];
 }
@@ -177,15 +187,36 @@ async function periodTable(svc: RankingService, table: RankingTable, counts: Map
   return t.rows.map((r) => ({ ...toRankingRow(r, info.get(r.code), eligible.has(r.code), null), previousRank: null, rankChange: null, classes: [] }));
 }
 
+/**
+ * Top categories and warnings of a period. With `lastYear` (the same period a year earlier and
+ * its baseline window), expected values are seasonal when that year is in the data (warnings.ts):
+ * the line's count then × the jurisdiction's growth since; else the baseline window scaled by length.
+ */
 async function categoriesAndWarnings(
   db: Queryable,
   period: Period,
   baseline: Period,
   scope: Scope = CITY_SCOPE,
-): Promise<{ categories: CategoryLine[]; warnings: WarningLine[] }> {
-  const [lines, cats, districts] = await Promise.all([categoryDistrictCounts(db, period, baseline.from, scope), categoryNames(db), districtNames(db)]);
+  lastYear: { period: Period; baseline: Period } | null = null,
+): Promise<{ categories: CategoryLine[]; warnings: WarningLine[]; expectedBasis: ExpectedBasis }> {
+  const [lines, before, first, cats, districts] = await Promise.all([
+    categoryDistrictCounts(db, period, baseline.from, scope),
+    lastYear ? categoryDistrictCounts(db, lastYear.period, lastYear.baseline.from, scope) : Promise.resolve([]),
+    lastYear ? firstReceived(db) : Promise.resolve(null),
+    categoryNames(db),
+    districtNames(db),
+  ]);
   const periodMs = period.to.getTime() - period.from.getTime();
   const baselineMs = baseline.to.getTime() - baseline.from.getTime();
+  // Last year counts only when the data reach back to its baseline window's start.
+  const covered = lastYear !== null && first !== null && first.getTime() <= lastYear.baseline.from.getTime();
+  const sumOf = (xs: { baseline: number }[]) => xs.reduce((a, l) => a + l.baseline, 0);
+  const season = covered && lastYear ? seasonalBasis(sumOf(lines), sumOf(before), periodMs, lastYear.period.to.getTime() - lastYear.period.from.getTime()) : null;
+  const lastYearOf = new Map<string, number>();
+  for (const l of before) {
+    lastYearOf.set(`${l.categoryCode}|${l.districtCode ?? ''}`, (lastYearOf.get(`${l.categoryCode}|${l.districtCode ?? ''}`) ?? 0) + l.current);
+    lastYearOf.set(`${l.categoryCode}|*`, (lastYearOf.get(`${l.categoryCode}|*`) ?? 0) + l.current);
+  }
   const byCategory = new Map<string, { current: number; baseline: number }>();
   for (const l of lines) {
     const c = byCategory.get(l.categoryCode) ?? { current: 0, baseline: 0 };
@@ -193,10 +224,11 @@ async function categoriesAndWarnings(
     c.baseline += l.baseline;
     byCategory.set(l.categoryCode, c);
   }
+  const withLastYear = (code: string, district: string | null) => (season ? (lastYearOf.get(`${code}|${district ?? '*'}`) ?? 0) : null);
   const categories = [...byCategory]
     .filter(([, c]) => c.current > 0)
     .map(([code, c]): CategoryLine => {
-      const expected = (c.baseline * periodMs) / baselineMs;
+      const { expected } = expectedCount({ categoryCode: code, districtCode: null, ...c, lastYear: withLastYear(code, null) }, periodMs, baselineMs, season);
       const n = cats.get(code);
       return {
         code,
@@ -214,17 +246,18 @@ async function categoriesAndWarnings(
   // what a city total hides.
   // (A scoped report has one region: its lines are the region's, with no district lines beside.)
   const inputs = [
-    ...[...byCategory].map(([code, c]) => ({ categoryCode: code, districtCode: null, current: c.current, baseline: c.baseline })),
-    ...(scope.level === 'city' ? lines.filter((l) => l.districtCode !== null) : []),
+    ...[...byCategory].map(([code, c]) => ({ categoryCode: code, districtCode: null, current: c.current, baseline: c.baseline, lastYear: withLastYear(code, null) })),
+    ...(scope.level === 'city' ? lines.filter((l) => l.districtCode !== null).map((l) => ({ ...l, lastYear: withLastYear(l.categoryCode, l.districtCode) })) : []),
   ];
-  const warnings = emergingWarnings(inputs, periodMs, baselineMs).map((w) => ({
+  const warnings = emergingWarnings(inputs, periodMs, baselineMs, DEFAULT_WARNING_RULES, season).map((w) => ({
     ...w,
     categoryNameZh: cats.get(w.categoryCode)?.nameZh ?? w.categoryCode,
     categoryNameEn: cats.get(w.categoryCode)?.nameEn ?? w.categoryCode,
     districtNameZh: w.districtCode ? (districts.get(w.districtCode)?.nameZh ?? w.districtCode) : null,
     districtNameEn: w.districtCode ? (districts.get(w.districtCode)?.nameEn ?? w.districtCode) : null,
   }));
-  return { categories, warnings };
+  const expectedBasis: ExpectedBasis = season && lastYear ? { basis: 'seasonal', lastYear: iso(lastYear.period), growth: season.growth } : { basis: 'recent', lastYear: null, growth: null };
+  return { categories, warnings, expectedBasis };
 }
 
 async function cityPeriod(svc: RankingService, table: FactTable, p: Period): Promise<Map<string, Counts>> {
@@ -236,13 +269,16 @@ export async function dailyReport(db: Queryable, date: string, scope: Scope = CI
   const me = ownUnit(scope);
   const period = dayPeriod(date, svc.timeZone);
   const baseline: Period = { from: dayPeriod(addDays(date, -7), svc.timeZone).from, to: period.from };
+  // A year earlier on the same weekday (364 days), with its own 7 days before it.
+  const ago = addDays(date, -364);
+  const lastYear = { period: dayPeriod(ago, svc.timeZone), baseline: { from: dayPeriod(addDays(ago, -7), svc.timeZone).from, to: dayPeriod(ago, svc.timeZone).from } };
   const [city, previous, districts, intake, overdueOpen, cw] = await Promise.all([
     cityPeriod(svc, me.table, period),
     cityPeriod(svc, me.table, dayPeriod(addDays(date, -1), svc.timeZone)),
     cityPeriod(svc, 'district', period),
     intakeMix(db, period, scope),
     overdueOpenAt(db, period.to, scope),
-    categoriesAndWarnings(db, period, baseline, scope),
+    categoriesAndWarnings(db, period, baseline, scope, lastYear),
   ]);
   return {
     kind: 'daily',
@@ -270,6 +306,10 @@ export async function weeklyReport(db: Queryable, week: string, scope: Scope = C
   const monday = isoWeekMonday(week);
   const baselineFrom = weekPeriod(isoWeekOf(addDays(monday, -28)), svc.timeZone).from;
   const baseline: Period = { from: baselineFrom, to: period.from };
+  // The same ISO weekdays 52 weeks earlier, with its own 4 weeks before it.
+  const agoMonday = addDays(monday, -364);
+  const agoWeek = weekPeriod(isoWeekOf(agoMonday), svc.timeZone);
+  const lastYear = { period: agoWeek, baseline: { from: weekPeriod(isoWeekOf(addDays(agoMonday, -28)), svc.timeZone).from, to: agoWeek.from } };
   const [byDay, previous, districts, streets, intake, overdueOpen, cw] = await Promise.all([
     svc.periodCounts(me.table, period, 'YYYY-MM-DD'),
     cityPeriod(svc, me.table, weekPeriod(isoWeekOf(addDays(monday, -7)), svc.timeZone)),
@@ -277,7 +317,7 @@ export async function weeklyReport(db: Queryable, week: string, scope: Scope = C
     cityPeriod(svc, 'street', period),
     intakeMix(db, period, scope),
     overdueOpenAt(db, period.to, scope),
-    categoriesAndWarnings(db, period, baseline, scope),
+    categoriesAndWarnings(db, period, baseline, scope, lastYear),
   ]);
   let total = zeroCounts();
   const days = period.days.map((date): DayLine => {
@@ -321,13 +361,15 @@ export async function monthlyBulletin(db: Queryable, month: string, scope: Scope
   const me = ownUnit(scope);
   const period = monthPeriod(month, svc.timeZone);
   const baseline: Period = { from: monthPeriod(addMonths(month, -3), svc.timeZone).from, to: period.from };
+  // The same month a year earlier, with its own 3 months before it.
+  const lastYear = { period: monthPeriod(addMonths(month, -12), svc.timeZone), baseline: { from: monthPeriod(addMonths(month, -15), svc.timeZone).from, to: monthPeriod(addMonths(month, -12), svc.timeZone).from } };
   const [streets, districts, departments, utilities, city, cw] = await Promise.all([
     svc.ranking('street', month),
     svc.ranking('district', month),
     svc.ranking('department', month),
     svc.ranking('utility', month),
     svc.monthCounts(me.table, [addMonths(month, -1), month]),
-    categoriesAndWarnings(db, period, baseline, scope),
+    categoriesAndWarnings(db, period, baseline, scope, lastYear),
   ]);
   return {
     kind: 'monthly',

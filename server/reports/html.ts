@@ -148,7 +148,7 @@ ${section('七', '部门和公共服务企业排名', '7. Departments and utilit
 ${rankingTable(b.departments, lang, false)}
 ${rankingTable(b.utilities, lang, false)}
 ${section('八', '预警', '8. Warnings')}
-${warnings.length === 0 ? `<p>${zh ? '本月未发现明显上升的诉求类别。' : 'No category rose markedly this month.'}</p>` : `<table><thead><tr><th>${esc(t('category', lang))}</th><th>${esc(t('district', lang))}</th><th>${esc(t('current', lang))}</th><th>${esc(t('expected', lang))}</th><th>${esc(t('ratio', lang))}</th><th>${esc(t('level', lang))}</th></tr></thead><tbody>${warnings.join('')}</tbody></table>`}
+${warnings.length === 0 ? `<p>${zh ? '本月未发现明显上升的诉求类别。' : 'No category rose markedly this month.'}</p>` : `${expectedNote(b, zh)}<table><thead><tr><th>${esc(t('category', lang))}</th><th>${esc(t('district', lang))}</th><th>${esc(t('current', lang))}</th><th>${esc(t('expected', lang))}</th><th>${esc(t('ratio', lang))}</th><th>${esc(t('level', lang))}</th></tr></thead><tbody>${warnings.join('')}</tbody></table>`}
 <div class="rules">
 ${
   zh
@@ -159,4 +159,15 @@ ${
 </body>
 </html>
 `;
+}
+
+/** Where the warnings' expected values come from (seasonal: the same period a year earlier × the growth since). */
+function expectedNote(b: { expectedBasis?: { basis: 'seasonal' | 'recent'; growth: number | null } }, zh: boolean): string {
+  const e = b.expectedBasis;
+  if (!e) return '';
+  if (e.basis === 'seasonal') {
+    const g = ((e.growth ?? 1) * 100 - 100).toFixed(0);
+    return `<p class="note">${zh ? `预期值 = 去年同期 × 总量同比（${Number(g) >= 0 ? '+' : ''}${g}%），季节性诉求（如冬季供暖）与去年同季相比。` : `Expected = the same period last year × overall growth since (${Number(g) >= 0 ? '+' : ''}${g}%): seasonal demand (heating in winter) is compared with last year's season.`}</p>`;
+  }
+  return `<p class="note">${zh ? '数据不足一年，预期值按前三个月的水平计算，季节性诉求可能被误报。' : 'Less than a year of data: expected values follow the previous three months, so seasonal demand may be flagged.'}</p>`;
 }

@@ -41,6 +41,12 @@ export async function categoryDistrictCounts(db: Queryable, period: Period, base
   return rows.map((r) => ({ categoryCode: r.category_code, districtCode: r.district_code, current: r.current, baseline: r.baseline }));
 }
 
+/** The first ticket's receipt (null without tickets): whether a year before a period is in the data. */
+export async function firstReceived(db: Queryable): Promise<Date | null> {
+  const [r] = await db.query<{ first: Date | string | null }>('SELECT min(received_at) AS first FROM tickets');
+  return r?.first ? new Date(r.first) : null;
+}
+
 export interface IntakeMix {
   total: number;
   byKind: Record<string, number>;

@@ -54,7 +54,7 @@ describe('the bundled demo profiles', () => {
       expect(settings.warnings).toEqual([]);
       // Every request type is either given a share on purpose or generated (none silently by default).
       for (const c of pkg!.taxonomy.categories) expect(profile.categories[c.code], c.code).toBeDefined();
-      expect(settings.themes.persistent.length + settings.themes.new.length + settings.themes.intensifying.length).toBe(10);
+      expect(settings.themes.persistent.length + settings.themes.new.length + settings.themes.intensifying.length + settings.themes.diminishing.length).toBe(13);
       expect(settings.clusters).toHaveLength(6);
     });
   }
@@ -157,11 +157,11 @@ describe('a city without a demo profile', () => {
     expect([...s.mix.values()].every((m) => mean(m.season) === 1)).toBe(true);
   });
 
-  it('plants 10 hotspots and 6 clusters about the most common categories, the same every time', () => {
+  it('plants 13 hotspots and 6 clusters about the most common categories, the same every time', () => {
     const a = resolveDemoProfile(null, taxonomy());
     const b = resolveDemoProfile(null, taxonomy());
-    const themes = [...a.themes.persistent, ...a.themes.new, ...a.themes.intensifying];
-    expect(themes).toHaveLength(10);
+    const themes = [...a.themes.persistent, ...a.themes.new, ...a.themes.intensifying, ...a.themes.diminishing];
+    expect(themes).toHaveLength(13);
     expect(a.themes).toEqual(b.themes);
     const codes = new Set(taxonomy().categories.map((c) => c.code));
     for (const t of themes) for (const c of t.categories) expect(codes.has(c)).toBe(true);
@@ -175,7 +175,7 @@ describe('a city without a demo profile', () => {
     expect(tickets).toHaveLength(3000);
     expect(new Set(tickets.map((t) => t.categoryCode)).size).toBeGreaterThan(20);
     expect(tickets.some((t) => t.categoryCode === 'other.unmapped')).toBe(true);
-    expect(run.truth().hotspots).toHaveLength(10);
+    expect(run.truth().hotspots).toHaveLength(13);
   });
 });
 
@@ -245,9 +245,9 @@ describe('New York, generated in memory from its package', () => {
 
   it('cuts days and months at New York midnight, 23 and 25 hours long when the clocks change', () => {
     expect(run.timeZone).toBe(ZONE);
-    expect(run.months[0]).toBe('2025-03');
+    expect(run.months[0]).toBe('2024-03');
     expect(run.months.at(-1)).toBe('2026-03');
-    expect(run.days[0].startMs).toBe(Date.parse('2025-03-01T00:00:00-05:00'));
+    expect(run.days[0].startMs).toBe(Date.parse('2024-03-01T00:00:00-05:00'));
     for (const d of run.days) expect(localDate(d.startMs, ZONE).hour).toBe(0);
     const length = (ymd: string) => {
       const d = run.days.find((x) => `${x.year}-${String(x.month).padStart(2, '0')}-${String(x.day).padStart(2, '0')}` === ymd)!;
@@ -333,7 +333,7 @@ describe('New York, generated in memory from its package', () => {
   it('plants its hotspots and clusters in New York categories and community districts', () => {
     const truth = run.truth();
     expect(truth.timeZone).toBe(ZONE);
-    expect(truth.hotspots).toHaveLength(10);
+    expect(truth.hotspots).toHaveLength(13);
     const cds = new Set(run.model.streets.map((s) => s.code));
     const codes = new Set(pkg.taxonomy.categories.map((c) => c.code));
     for (const h of truth.hotspots) {

@@ -140,6 +140,9 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     ]);
     const spike = (await json('/api/reports/daily?date=2026-08-15')).body;
     expect(spike.categories.map((c: any) => [c.code, c.current, c.expected])).toEqual([['water.outage', 8, 0]]);
+    // The data do not reach a year back: expected values come from the 7 days before, and say so.
+    expect(spike.expectedBasis).toEqual({ basis: 'recent', lastYear: null, growth: null });
+    expect(spike.warnings.every((w: any) => w.basis === 'recent')).toBe(true);
     expect(spike.warnings.map((w: any) => [w.categoryCode, w.districtCode, w.current, w.level, w.districtNameZh])).toEqual([
       ['water.outage', null, 8, 'new', null],
       ['water.outage', D2, 8, 'new', '西区'],

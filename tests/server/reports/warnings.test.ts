@@ -1,6 +1,6 @@
 // Warnings of emerging problems: exact Poisson tails and the three conditions of a warning.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WARNING_RULES, emergingWarnings, poissonUpperTail } from '../../../server/reports/warnings.ts';
+import { binomialUpperTail, DEFAULT_WARNING_RULES, emergingWarnings, poissonUpperTail, seasonalBasis } from '../../../server/reports/warnings.ts';
 
 const DAY = 86_400_000;
 
@@ -43,5 +43,37 @@ describe('emerging-problem warnings', () => {
     );
     expect(month.map((x) => [x.categoryCode, x.expected])).toEqual([['y', 31]]);
     expect(DEFAULT_WARNING_RULES).toEqual({ minCount: 5, minRatio: 1.5, maxP: 0.01, floor: 0.5, limit: 20 });
+  });
+
+  it('judges a seasonal category against the same period last year, scaled by the growth since', () => {
+    // Heating: 282 this November after 2 in the three months before, 250 last November.
+    // Against the recent baseline (2 in 92 days → 0.67 expected) it would be "+42,000%".
+    const heating = { categoryCode: 'heating.no_heat', districtCode: null, current: 282, baseline: 2, lastYear: 250 };
+    expect(emergingWarnings([heating], 30 * DAY, 92 * DAY).map((w) => w.basis)).toEqual(['recent']);
+    // Overall growth 10,500 / 10,000 over the baseline windows, equal 30-day periods: factor 1.05.
+    const season = seasonalBasis(10_500, 10_000, 30 * DAY, 30 * DAY)!;
+    expect(season).toEqual({ growth: 1.05, factor: 1.05 });
+    expect(emergingWarnings([heating], 30 * DAY, 92 * DAY, DEFAULT_WARNING_RULES, season)).toEqual([]);
+    // A real rise: 30 against 10 a year ago (factor 1.05 → expected 10.5, ratio 2.86).
+    const w = emergingWarnings([{ categoryCode: 'x', districtCode: null, current: 30, baseline: 20, lastYear: 10 }], 30 * DAY, 92 * DAY, DEFAULT_WARNING_RULES, season);
+    expect(w.map((x) => [x.categoryCode, x.basis, x.level, x.expected])).toEqual([['x', 'seasonal', 'rising', 10 * 1.05]]);
+    // p = P(Binomial(40, 1.05/2.05) ≥ 30), summed term by term.
+    const pi = 1.05 / 2.05;
+    let direct = 0;
+    for (let k = 30; k <= 40; k++) {
+      let c = 1;
+      for (let j = 0; j < k; j++) c = (c * (40 - j)) / (j + 1);
+      direct += c * pi ** k * (1 - pi) ** (40 - k);
+    }
+    expect(w[0]!.p).toBeCloseTo(direct, 12);
+    expect(binomialUpperTail(0, 5, 0.3)).toBe(1);
+    expect(binomialUpperTail(6, 5, 0.3)).toBe(0);
+    // Without last year's data a line keeps the recent basis; growth is clamped to 0.5–2.
+    expect(seasonalBasis(100, 0, DAY, DAY)).toBeNull();
+    expect(seasonalBasis(1000, 100, 31 * DAY, 30 * DAY)).toEqual({ growth: 2, factor: (2 * 31) / 30 });
+    // New: nothing last year and nothing in the baseline; 7 tickets → p = (1.05/2.05)^7 < 0.01.
+    const fresh = emergingWarnings([{ categoryCode: 'n', districtCode: null, current: 7, baseline: 0, lastYear: 0 }], 30 * DAY, 92 * DAY, DEFAULT_WARNING_RULES, season);
+    expect(fresh.map((x) => x.level)).toEqual(['new']);
+    expect(fresh[0]!.p).toBeCloseTo(pi ** 7, 14);
   });
 });
