@@ -13,7 +13,7 @@ import { samplePointIn, samplePointInDisc, type Position } from './geometry.ts';
 import { lifecycle, type Handler } from './lifecycle.ts';
 import { KIND_PROFILES, type CategoryMix, type KindProfile } from './mix.ts';
 import type { Caller, DemoLocale } from './people.ts';
-import { planSources, type PlantedSource } from './plan.ts';
+import { DEMO_GROWTH_PER_YEAR, planSources, type PlantedSource } from './plan.ts';
 import { resolveDemoProfile, type DemoProfile, type DemoSettings } from './profile.ts';
 import { Rng, spread, WeightedTable } from './random.ts';
 import { plantSurges } from './surges.ts';
@@ -70,7 +70,7 @@ export const CONSULTATION_ANSWERED = 0.85;
 /** An unresolved complaint is followed by the same caller calling again with this probability. */
 const REPEAT_CHANCE = 0.15;
 /** Total demand grows ~8% a year, as hotline volume has year on year. */
-const GROWTH = 0.08;
+const GROWTH = DEMO_GROWTH_PER_YEAR;
 /**
  * Local realism (what makes a forecast worth more than a place's long-run mean): each street has its
  * own mix of category groups (log-normal affinity, σ below: an old estate calls about heating, a
@@ -202,6 +202,9 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     for (let i = 0; i < 50; i++) {
       const p = s.place.type === 'cell' ? samplePointIn(rng, s.place.shape, s.place.bbox) : samplePointInDisc(rng, s.centre, s.place.radiusMetres);
       const found = p ? model.index.locate(p[0], p[1]) : -1;
+      // A planted cell's tickets are counted in that cell: H3 children do not tile their parent
+      // exactly, so a point whose res-9 cell has another res-8 parent is drawn again.
+      if (p && s.place.type === 'cell' && cellToParent(latLngToCell(p[1], p[0], 9), 8) !== s.place.h3r8) continue;
       if (p && found >= 0) {
         point = p;
         street = found;

@@ -32,14 +32,20 @@ export interface PlantedSource {
   dayCounts: number[];
 }
 
-/** Planted tickets per hot spot (share of the total, at least min) over a 13-month demo; a longer demo plants proportionally more (the same intensity a month). */
+/**
+ * Planted tickets per hot spot: at full strength, `share` of the demo's tickets over 13 months (at
+ * least `min`), i.e. the same intensity a month however long the demo; a pattern's day weights
+ * (below, 1 = full strength) then set its total. 'new' plants `share` (at least `min`) in its 60 days.
+ */
 const HOTSPOT_SIZE: Record<HotspotPattern, { share: number; min: number }> = {
   persistent: { share: 0.0025, min: 130 },
   new: { share: 0.0012, min: 60 },
-  intensifying: { share: 0.002, min: 120 },
-  diminishing: { share: 0.0025, min: 130 },
+  intensifying: { share: 0.005, min: 120 },
+  diminishing: { share: 0.005, min: 120 },
 };
 const SIZE_MONTHS = 13;
+/** Months the trend of intensifying and diminishing spots runs over: the analyses' last year (12 complete months and now). */
+const TREND_MONTHS = 13;
 
 /** Planted tickets never exceed this share of the total, however small the demo. */
 const MAX_PLANTED_SHARE = 0.2;
@@ -47,20 +53,27 @@ export const CLUSTER_RADIUS_METRES = 60;
 /** New hotspots appear in this many days before now. */
 export const NEW_HOTSPOT_DAYS = 60;
 
+/** Total demand grows ~8% a year, as hotline volume has year on year (the generator's background follows it). */
+export const DEMO_GROWTH_PER_YEAR = 0.08;
+
 function dayWeight(pattern: HotspotPattern, day: DemoDay, days: readonly DemoDay[], nowMs: number, weekday: readonly number[]): number {
-  const base = weekday[day.weekday] * day.fraction;
+  // A planted place grows with the city: "persistent" keeps its share of the city's demand (a
+  // constant count in a growing city would be a falling share, i.e. diminishing).
+  const base = weekday[day.weekday] * day.fraction * (1 + (DEMO_GROWTH_PER_YEAR * day.index) / 365);
   if (pattern === 'persistent') return base;
   if (pattern === 'new') {
     const since = day.startMs - (nowMs - NEW_HOTSPOT_DAYS * MS_DAY);
     if (since < 0) return 0;
     return base * Math.min(1, 0.3 + since / (14 * MS_DAY)); // ramps up over its first two weeks
   }
-  const progress = (day.index + 1) / days.length;
-  // Present from the start but small, then growing month on month.
-  if (pattern === 'intensifying') return base * (0.08 + 0.92 * progress ** 1.5);
-  // Strong at first, fading month on month (a market moved away, a problem being fixed), still
-  // above its surroundings at the end: 4× its last month's level at the start.
-  return base * (1 - 0.75 * progress);
+  // Progress through the last TREND_MONTHS months (0 before them, 1 at now).
+  const start = days.findIndex((d) => d.monthIndex >= days[days.length - 1].monthIndex - (TREND_MONTHS - 1));
+  const q = Math.min(1, Math.max(0, (day.index + 1 - start) / (days.length - start)));
+  // Small and steady before the last year, then growing fivefold over it (an estate filling up).
+  if (pattern === 'intensifying') return base * (q === 0 ? 0.15 : 0.2 + 0.8 * q);
+  // Strong and steady, then fading to a fifth over the last year (a market moving away), still
+  // above its surroundings at the end.
+  return base * (1 - 0.8 * q);
 }
 
 function clusterWeight(spec: ClusterSpec, day: DemoDay, weekday: readonly number[]): number {
@@ -75,6 +88,35 @@ function byDensity(model: RegionModel): number[] {
     .map((s, i) => ({ i, d: s.weight / Math.max(s.areaKm2, 0.05) }))
     .sort((a, b) => b.d - a.d || a.i - b.i)
     .map((x) => x.i);
+}
+
+/**
+ * Hot spots sit on ordinary ground: streets whose demand per km² lies between these quantiles of
+ * the city's AREA (so of its H3 cells), not of its streets — a planted place must stand out from
+ * ordinary surroundings, not from the busiest core, and not from an empty mountainside either.
+ */
+export const ORDINARY_GROUND = [0.4, 0.75] as const;
+
+/** Streets whose density's area-weighted quantile (at the street's middle) lies in [lo, hi]; at least one. */
+function ordinaryGround(model: RegionModel, lo: number, hi: number): number[] {
+  const asc = [...byDensity(model)].reverse();
+  const area = asc.reduce((a, i) => a + Math.max(model.streets[i].areaKm2, 0.05), 0);
+  const out: number[] = [];
+  let below = 0;
+  let nearest = asc[0];
+  let best = Infinity;
+  for (const i of asc) {
+    const a = Math.max(model.streets[i].areaKm2, 0.05);
+    const mid = (below + a / 2) / area;
+    if (mid >= lo && mid <= hi) out.push(i);
+    const gap = Math.abs(mid - (lo + hi) / 2);
+    if (gap < best) {
+      best = gap;
+      nearest = i;
+    }
+    below += a;
+  }
+  return out.length > 0 ? out : [nearest];
 }
 
 function slice(order: number[], from: number, to: number): number[] {
@@ -105,19 +147,18 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
   const sources: PlantedSource[] = [];
   // Day-to-day noise, so planted places do not all share one identical monthly curve.
   const jitter = () => rng.uniform(0.5, 1.5);
-  // Hot spots sit on ordinary ground, not on the densest streets: a planted place must stand out
-  // from its own surroundings, not from a background that is already the city's busiest. Each kind
-  // gets its own band of streets by density, all in the middle of the city's range.
+  // Hot spots sit on ordinary ground (ORDINARY_GROUND), not on the densest streets: a planted
+  // place must stand out from its own surroundings, not from a background already the city's busiest.
+  const ordinary = ordinaryGround(model, ORDINARY_GROUND[0], ORDINARY_GROUND[1]);
   const hotspotStreets: Record<HotspotPattern, number[]> = {
-    persistent: slice(order, 0.15, 0.45),
-    new: slice(order, 0.25, 0.55),
+    persistent: ordinary,
+    new: ordinary,
     intensifying: (() => {
-      const outer = slice(order, 0.15, 0.6).filter((i) => model.streets[i].coreKm >= 12 && model.streets[i].coreKm <= 35);
-      return outer.length >= 3 ? outer : slice(order, 0.2, 0.6);
+      const outer = ordinary.filter((i) => model.streets[i].coreKm >= 12 && model.streets[i].coreKm <= 35);
+      return outer.length >= 3 ? outer : ordinary;
     })(),
-    diminishing: slice(order, 0.2, 0.6),
+    diminishing: ordinary,
   };
-  const months = new Set(days.map((d) => d.monthKey)).size;
   for (const pattern of HOTSPOT_PATTERNS) {
     settings.themes[pattern].forEach((theme, k) => {
       const { point } = placeIn(hotspotStreets[pattern]);
@@ -138,11 +179,16 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
         address: null,
         categories: theme.categories,
         categoryShare: 0.7,
-        count: Math.round(Math.max(size.min, size.share * total) * (pattern === 'new' ? 1 : months / SIZE_MONTHS)),
+        count: 0,
         dayCounts: [],
       });
       const src = sources[sources.length - 1];
-      src.dayCounts = spread(src.count, days.map((d) => dayWeight(pattern, d, days, nowMs, settings.weekday) * jitter()));
+      const weights = days.map((d) => dayWeight(pattern, d, days, nowMs, settings.weekday) * jitter());
+      const full = Math.max(size.min, size.share * total);
+      // Full strength = `full` tickets over 13 months of days; 'new' plants `full` in its days.
+      const perWeight = pattern === 'new' ? full / weights.reduce((a, w) => a + w, 0) : full / ((SIZE_MONTHS * 365.25) / 12);
+      src.count = Math.round(perWeight * weights.reduce((a, w) => a + w, 0));
+      src.dayCounts = spread(src.count, weights);
     });
   }
   const settled = slice(order, 0, 0.7); // not in the mountains: clusters are about dense estates and lanes

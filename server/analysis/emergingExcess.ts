@@ -398,14 +398,20 @@ export interface TwoScaleCube {
  * sum; a problem spread over a patch, or a place whose own cell is uneven, shows best summed. Each
  * scale's decisions are made at q/2, so the two together keep the false discovery rate at q
  * (Bonferroni over the scales). A place takes the cell's class when it has one, else the
- * neighbourhood's.
+ * neighbourhood's — except that a neighbourhood's significant trend (intensifying, diminishing)
+ * replaces the cell's "persistent" on the same side, which only says no trend was found there.
  */
 export function emergingAtTwoScales(cube: TwoScaleCube, options: ExcessCubeOptions = {}): { steps: ExcessStep[]; places: TwoScalePlace[]; cityTotals: number[]; dispersion: { cell: ExcessCubeResult['dispersion']; neighbourhood: ExcessCubeResult['dispersion'] } } {
   const q = (options.trendAlpha ?? 0.05) / 2;
   const alone = cube.counts.map(() => [] as number[]);
   const cell = emergingOnExcess({ counts: cube.counts, neighbours: alone, rings: cube.cellRings }, { ...options, trendAlpha: q });
   const hood = emergingOnExcess({ counts: cube.counts, neighbours: cube.neighbours, rings: cube.neighbourhoodRings }, { ...options, trendAlpha: q });
-  const useCell = cell.places.map((p, i) => p.pattern !== 'no_pattern' || hood.places[i].pattern === 'no_pattern');
+  // The cell's class, unless it says "persistent" (no significant trend found at the cell) where the
+  // neighbourhood found a significant trend on the same side: a trend found on seven cells' tickets
+  // beats one not found on a single cell's. Each scale's trend family keeps its FDR at q/2.
+  const trendOverPersistent = (c: string, h: string) =>
+    (c === 'persistent_hot' && (h === 'intensifying_hot' || h === 'diminishing_hot')) || (c === 'persistent_cold' && (h === 'intensifying_cold' || h === 'diminishing_cold'));
+  const useCell = cell.places.map((p, i) => (p.pattern !== 'no_pattern' || hood.places[i].pattern === 'no_pattern') && !trendOverPersistent(p.pattern, hood.places[i].pattern));
   const places = cell.places.map((p, i): TwoScalePlace => (useCell[i] ? { ...p, scale: 'cell' } : { ...hood.places[i], scale: 'neighbourhood' }));
   // Per-step series: each place's bins and scores from the scale it was classed at.
   const steps = cell.steps.map((s, t) => {

@@ -6,6 +6,7 @@ import * as workspace from './areas/workspace.ts';
 import * as auth from './areas/auth.ts';
 import * as views from './areas/views.ts';
 import * as gov from './areas/governance.ts';
+import * as forecast from './areas/forecast.ts';
 
 const en: typeof zhCN = {
   app: {
@@ -278,6 +279,7 @@ const en: typeof zhCN = {
   govPage: gov.en,
   wallPage: wall.en,
   studioPage: studio.en,
+  forecastVerdict: forecast.en,
   workspacePage: workspace.en,
   authPage: auth.en,
   share: views.en.share,

@@ -7,6 +7,7 @@ import * as workspace from './areas/workspace.ts';
 import * as auth from './areas/auth.ts';
 import * as views from './areas/views.ts';
 import * as gov from './areas/governance.ts';
+import * as forecast from './areas/forecast.ts';
 
 export default {
   app: {
@@ -278,6 +279,7 @@ export default {
   govPage: gov.zh,
   wallPage: wall.zh,
   studioPage: studio.zh,
+  forecastVerdict: forecast.zh,
   workspacePage: workspace.zh,
   authPage: auth.zh,
   share: views.zh.share,

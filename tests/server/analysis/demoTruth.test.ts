@@ -1,5 +1,6 @@
-// The planted ground truth of a small demo year is found, on BOTH engines: persistent, new and
-// intensifying hot spots, recurring clusters, and a forecast that beats both baselines. The demo is
+// The planted ground truth of a small two-year demo is found, on BOTH engines: persistent, new,
+// intensifying and diminishing hot spots (each kind ≥ 90%), recurring clusters, and a forecast
+// that beats all four baselines (paired bootstrap p < 0.05). The demo is
 // loaded the way the server should load it: rollups paused for the bulk COPY, rebuilt after.
 //
 // Protocol (fixed in advance, documented in server/analysis/README.md):
@@ -7,8 +8,8 @@
 //   months, at H3 res 8 (the planted spots are res-8 cells, judged at themselves) and res 9 (judged
 //   at the planted cell's centre child, whose 1-ring is the planted cell).
 //   persistent → persistent_hot; new → new_hot or consecutive_hot (new in the last two months);
-//   intensifying → intensifying_hot.
-//   Recall = planted spots reported so / planted spots. Precision = among the N strongest cells
+//   intensifying → intensifying_hot; diminishing → diminishing_hot.
+//   Recall = planted spots reported so / planted spots, per kind. Precision = among the N strongest cells
 //   reported so (N = planted spots of that kind, strongest by span ratio / surge ratio / trend z,
 //   distinct res-8 places), the share that are planted: a planted spot of that kind, or the res-8
 //   cell of a planted recurring cluster (a sewer leaking all year IS a persistent place, and a
@@ -25,7 +26,7 @@ import { importRegions } from '../../../data/geo/importer.ts';
 import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
 import { generateDemo, type DemoTruth } from '../../../data/demo/index.ts';
 import { createApp } from '../../../server/app.ts';
-import { pauseRollups, rebuildRollups } from '../../../server/analysis/rollups.ts';
+import { pauseRollups } from '../../../server/analysis/rollups.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { signIn, type Client } from '../../helpers/auth.ts';
 import { fixtureFeatureCollection } from '../../data/demo/fixtures.ts';
@@ -70,16 +71,17 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
     await pauseRollups(db);
     // The Beijing taxonomy (a city package import would seed it): the demo takes that package's profile.
     await seedTaxonomy(db);
+    // generateDemo pauses the rollups for its COPY and rebuilds them once after.
     truth = (await generateDemo(db, { tickets: TICKETS, seed: SEED, now: NOW })).truth;
-    await rebuildRollups(db);
     app = createApp({ db });
     client = await signIn(app, db);
-  });
+    // Two years of 60k tickets on PGlite: ~3 minutes on an idle 2-vCPU machine, more on a busy one.
+  }, 600_000);
   afterAll(async () => {
     await db?.close();
   });
 
-  it.each([8, 9])('reports planted persistent, new and intensifying hot spots so at res %i (recall ≥ 0.9, precision ≥ 0.8)', async (res) => {
+  it.each([8, 9])('reports each kind of planted hot spot so at res %i (recall ≥ 0.9 per kind, precision ≥ 0.8)', async (res) => {
     const body: { cells: Cell[]; stepStarts: string[]; measure: string } = await get(`/api/hotspots/emerging?res=${res}&k=1&step=month&steps=12&all=true`);
     expect(body.measure).toBe('excess');
     expect(body.stepStarts[0]).toBe('2025-01-01');
@@ -88,19 +90,20 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
       persistent: { ok: (c: Cell) => c.pattern === 'persistent_hot', strength: (c: Cell) => c.span.ratio },
       new: { ok: (c: Cell) => c.pattern === 'new_hot' || c.pattern === 'consecutive_hot', strength: (c: Cell) => c.surge.ratio },
       intensifying: { ok: (c: Cell) => c.pattern === 'intensifying_hot', strength: (c: Cell) => c.trend.z },
+      diminishing: { ok: (c: Cell) => c.pattern === 'diminishing_hot', strength: (c: Cell) => -c.trend.z },
     } as const;
-    let found = 0;
-    let planted = 0;
     let topHits = 0;
     let topTotal = 0;
     const lines: string[] = [];
+    const recall: Record<string, number> = {};
     for (const [kind, k] of Object.entries(kinds)) {
       const spots = truth.hotspots.filter((h) => h.pattern === kind);
-      expect(spots.length, kind).toBeGreaterThan(0);
+      expect(spots.length, kind).toBeGreaterThanOrEqual(3);
       const hits = spots.filter((h) => {
         const c = by.get(res === 8 ? h.h3r8 : cellToCenterChild(h.h3r8, 9));
         return c !== undefined && k.ok(c);
-      }).length;
+      });
+      const missed = spots.filter((h) => !hits.includes(h)).map((h) => `${h.id}=${by.get(res === 8 ? h.h3r8 : cellToCenterChild(h.h3r8, 9))?.pattern ?? 'none'}`);
       const places = new Set([...spots.map((h) => h.h3r8), ...truth.clusters.map((c) => latLngToCell(c.centre[1], c.centre[0], 8))]);
       const strongest: string[] = [];
       for (const c of body.cells.filter(k.ok).sort((a, b) => k.strength(b) - k.strength(a))) {
@@ -109,17 +112,15 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
         if (strongest.length === spots.length) break;
       }
       const top = strongest.filter((p) => places.has(p)).length;
-      found += hits;
-      planted += spots.length;
+      recall[kind] = hits.length / spots.length;
       topHits += top;
       topTotal += spots.length;
-      lines.push(`${kind}: ${hits}/${spots.length} found, ${top}/${spots.length} of the strongest`);
+      lines.push(`${kind}: ${hits.length}/${spots.length} found${missed.length ? ` (missed ${missed.join(', ')})` : ''}, ${top}/${spots.length} of the strongest`);
     }
-    const recall = found / planted;
     const precision = topHits / topTotal;
     const tally = Object.fromEntries(Object.entries(body.cells.reduce((a: Record<string, number>, c) => ((a[c.pattern] = (a[c.pattern] ?? 0) + 1), a), {})).filter(([p]) => p !== 'no_pattern'));
-    console.log(`[${engine}] hot spots at res ${res}: recall ${recall.toFixed(2)}, precision ${precision.toFixed(2)} (${lines.join('; ')}); classes ${JSON.stringify(tally)}`);
-    expect(recall, lines.join('; ')).toBeGreaterThanOrEqual(0.9);
+    console.log(`[${engine}] hot spots at res ${res}: precision ${precision.toFixed(2)} (${lines.join('; ')}); classes ${JSON.stringify(tally)}`);
+    for (const kind of Object.keys(kinds)) expect(recall[kind], lines.join('; ')).toBeGreaterThanOrEqual(0.9);
     expect(precision, lines.join('; ')).toBeGreaterThanOrEqual(0.8);
   });
 
@@ -152,26 +153,35 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
     expect(precision).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('forecasts next month better than last month and the same month last year (precision@50)', async () => {
+  it('forecasts next month better than all four baselines over ≥ 12 months, paired bootstrap p < 0.05', async () => {
+    type Comparison = { months: number; difference: number | null; p: number | null };
     const cell = await get('/api/forecast/backtest?res=8&k=50&unit=cell');
     const pairs = await get('/api/forecast/backtest?res=8&k=50&unit=cellCategory');
-    const dec = cell.months.find((m: { month: string }) => m.month === '2025-12');
-    console.log(
-      `[${engine}] backtest precision@50, res 8 cells: forecast ${cell.mean.forecast.toFixed(3)} vs last month ${cell.mean.lastMonth.toFixed(3)} over ${cell.mean.months} months; ` +
-        `December (same month last year known): forecast ${dec.forecast.toFixed(3)}, last month ${dec.lastMonth.toFixed(3)}, same month last year ${dec.sameMonthLastYear.toFixed(3)}; ` +
-        `cell×category: forecast ${pairs.mean.forecast.toFixed(3)} vs last month ${pairs.mean.lastMonth.toFixed(3)}; ` +
-        `paired bootstrap, cells: ` +
-        Object.entries(cell.comparison as Record<string, { months: number; difference: number | null; p: number | null }>)
-          .map(([b, c]) => `${b} ${c.difference === null ? '—' : c.difference.toFixed(3)} (p ${c.p ?? '—'}, ${c.months} months)`)
-          .join(', ') +
-        `; beats all: ${cell.beatsAllBaselines}`,
-    );
+    const line = (b: typeof cell) =>
+      `forecast ${b.mean.forecast.toFixed(3)}, last month ${b.mean.lastMonth.toFixed(3)}, prior mean ${b.mean.priorMean.toFixed(3)} over ${b.mean.months} months; ` +
+      `where last year is known (${b.meanWhereSeasonal.months}): forecast ${b.meanWhereSeasonal.forecast.toFixed(3)}, same month last year ${b.meanWhereSeasonal.sameMonthLastYear.toFixed(3)}, seasonal naive ${b.meanWhereSeasonal.seasonalNaive.toFixed(3)}; ` +
+      Object.entries(b.comparison as Record<string, Comparison>)
+        .map(([k, c]) => `${k} ${c.difference === null ? '—' : c.difference.toFixed(3)} (p ${c.p ?? '—'}, ${c.months} months)`)
+        .join(', ') +
+      `; beats all: ${b.beatsAllBaselines}`;
+    console.log(`[${engine}] backtest precision@50, res 8 cells: ${line(cell)}`);
+    console.log(`[${engine}] backtest precision@50, res 8 cell × category: ${line(pairs)}`);
+    expect(cell.months.length).toBeGreaterThanOrEqual(12);
+    expect(cell.meanWhereSeasonal.months).toBeGreaterThanOrEqual(12);
     expect(cell.months.every((m: { priorMean: number | null }) => m.priorMean !== null)).toBe(true);
-    expect(cell.mean.forecast).toBeGreaterThan(cell.mean.lastMonth);
-    expect(dec.forecast).toBeGreaterThan(dec.lastMonth);
-    expect(dec.forecast).toBeGreaterThan(dec.sameMonthLastYear);
-    expect(pairs.mean.forecast).toBeGreaterThan(pairs.mean.lastMonth);
-    expect(pairs.meanWhereSeasonal.forecast).toBeGreaterThan(pairs.meanWhereSeasonal.sameMonthLastYear);
+    for (const [b, c] of Object.entries(cell.comparison as Record<string, Comparison>)) {
+      expect(c.months, b).toBeGreaterThanOrEqual(12);
+      expect(c.difference, b).toBeGreaterThan(0);
+      expect(c.p, b).toBeLessThan(0.05);
+    }
+    expect(cell.beatsAllBaselines).toBe(true);
+    // Cell × category pairs: better than last month, same month last year and seasonal naive; NOT
+    // shown better than the mean of all prior months (p ≈ 0.1–0.7 between runs; README says so):
+    // the busiest pairs are steady planted places, whose long-run mean is the best estimate.
+    for (const b of ['lastMonth', 'sameMonthLastYear', 'seasonalNaive']) {
+      expect(pairs.comparison[b].difference, b).toBeGreaterThan(0);
+      expect(pairs.comparison[b].p, b).toBeLessThan(0.05);
+    }
   });
 
   it('puts the planted seasonal cluster on next season’s work list', async () => {
