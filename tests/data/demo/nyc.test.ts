@@ -103,7 +103,7 @@ describe.each(ENGINES)('the New York demo on %s', (engine: Engine) => {
   it('records the planted truth: hotspots and clusters in New York categories and community districts', async () => {
     const truth = await readDemoTruth(db);
     expect(truth).toEqual(summary.truth);
-    expect(truth!.hotspots).toHaveLength(10);
+    expect(truth!.hotspots).toHaveLength(13);
     expect(truth!.clusters.length).toBeGreaterThanOrEqual(5);
     const [{ cds }] = await db.query<{ cds: string[] }>(`SELECT array_agg(code) cds FROM regions WHERE level = 'street'`);
     for (const h of truth!.hotspots) {

@@ -76,7 +76,7 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
     // The demo exercises what the hand-built city only samples: returns and parallel dispatches.
     const streets = ind(await independentRanking(db, 'street', month, { minCallbacksToRank: POLICY.minCalledBackToRank }));
     expect(streets.returns).toBeGreaterThan(0);
-    expect(streets.dispatched).toBeGreaterThan(1000);
+    expect(streets.dispatched).toBeGreaterThan(500); // the demo's tickets spread over 25 months
   });
 
   it('shows the planted improving streets as progressing, and the slipping ones as rectification, when planted', async () => {
@@ -90,7 +90,10 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
       const classesIn = (test: (i: number) => boolean) =>
         tables.filter((m) => test(monthIndex(m.month))).map((m) => m.table.rows.find((r) => r.code === u.unitCode)?.classes ?? []);
       const during = classesIn((i) => i > from && i <= to + 1);
-      const before = classesIn((i) => i < from);
+      // The trends are planted in the ranking's year (the last 13 months); the year before is the
+      // forecasts' history, where a street's class moves with its noise only.
+      const yearStart = monthIndex(months[Math.max(0, months.length - 13)]!);
+      const before = classesIn((i) => i < from && i >= yearStart);
       const after = classesIn((i) => i > to + 1);
       if (u.direction === 'improving') {
         expect(during.some((c) => c.includes('progressing')), `${u.unitCode} progressing ${u.fromMonth}–${u.toMonth}`).toBe(true);
