@@ -26,7 +26,7 @@ describe('seasonal count model', () => {
     units: [{ place: 'A', category: 'g.k', counts: Array.from({ length: 24 }, (_, i) => (i % 12 === 0 ? 20 : 10)) }],
   };
 
-  it('estimates a month-of-year index against each year\'s mean, shrunk toward its prior', () => {
+  it("estimates a month-of-year index against each year's mean, shrunk toward its prior", () => {
     const c = twoYears.units[0].counts;
     // Year mean 130/120 a day → 10.83 expected a month; January 40 of 21.67 expected over two years.
     const raw = seasonalIndex(twoYears, c, 24_023, 0);
@@ -46,7 +46,11 @@ describe('seasonal count model', () => {
     // Rate 1 + 0.5·cos(2π·moy/12) a day, growing 10% a year (continuously), 30-day months.
     const first = 24_000;
     const rate = (m: number) => (1 + 0.5 * Math.cos((2 * Math.PI * (m % 12)) / 12)) * 1.1 ** ((m - first) / 12);
-    const h: MonthlyHistory = { firstMonth: first, coveredDays: new Array(24).fill(30), units: [{ place: 'A', category: 'g.k', counts: Array.from({ length: 24 }, (_, i) => rate(first + i) * 30) }] };
+    const h: MonthlyHistory = {
+      firstMonth: first,
+      coveredDays: new Array(24).fill(30),
+      units: [{ place: 'A', category: 'g.k', counts: Array.from({ length: 24 }, (_, i) => rate(first + i) * 30) }],
+    };
     const f = forecastMonth(h, first + 24, 30, noShrink);
     const k = f.categories[0];
     // Year on year: every month of year 2 is 1.1 × the same month of year 1.
@@ -63,7 +67,7 @@ describe('seasonal count model', () => {
     expect(() => forecastMonth(h, first + 23, 30)).toThrow();
   });
 
-  it('clamps the growth and shrinks a small category\'s growth toward the city\'s', () => {
+  it("clamps the growth and shrinks a small category's growth toward the city's", () => {
     const h: MonthlyHistory = {
       firstMonth: 0,
       coveredDays: new Array(24).fill(10),
@@ -188,7 +192,13 @@ describe('forecast baselines and backtest', () => {
     const worse = pairedBootstrap([0.3, 0.3], [0.4, 0.5], { resamples: 999 });
     expect(worse.p).toBe(1);
     // Months where either is missing are left out; a single month gives no p.
-    expect(pairedBootstrap([0.5, null, 0.2], [0.1, 0.3, null])).toEqual({ months: 1, difference: 0.4, low: null, high: null, p: null });
+    expect(pairedBootstrap([0.5, null, 0.2], [0.1, 0.3, null])).toEqual({
+      months: 1,
+      difference: 0.4,
+      low: null,
+      high: null,
+      p: null,
+    });
     const mixed = [0.5, 0.1, 0.6, 0.2, 0.55];
     const base = [0.3, 0.3, 0.3, 0.3, 0.3];
     expect(pairedBootstrap(mixed, base)).toEqual(pairedBootstrap(mixed, base)); // seeded
@@ -197,4 +207,3 @@ describe('forecast baselines and backtest', () => {
     expect(m.p!).toBeLessThan(0.5);
   });
 });
-
