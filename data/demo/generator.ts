@@ -136,7 +136,13 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
   const groupOf = new Map(categories.map((c) => [c.code, c.groupCode ?? '']));
   const groupCodes = [...new Set(groupOf.values())].sort();
   const affinity = model.streets.map(() => groupCodes.map(() => Math.exp(LOCAL_AFFINITY_SIGMA * local.normal() - LOCAL_AFFINITY_SIGMA ** 2 / 2)));
-  const slope = model.streets.map(() => LOCAL_TREND_SIGMA_PER_YEAR * local.normal());
+  // Streets planted to improve or slip keep a steady volume: their planted truth is about performance,
+  // and a shrinking street could fall under the ranking's minimum of callbacks.
+  const trendStreets = new Set(units.trends.map((t) => t.code));
+  const slope = model.streets.map((s) => {
+    const g = LOCAL_TREND_SIGMA_PER_YEAR * local.normal();
+    return trendStreets.has(s.code) ? 0 : g;
+  });
   const midMonth = (months.length - 1) / 2;
   const localTables = months.map((_, m) =>
     groupCodes.map(

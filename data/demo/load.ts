@@ -34,6 +34,8 @@ export interface GenerateDemoOptions {
   tickets?: number;
   seed?: number;
   now?: Date;
+  /** Calendar months covered, the current one included (default 25: two years before it). */
+  months?: number;
   /** The demo profile; omitted: the city package's demo.json (none: defaults from the taxonomy); null: none. */
   profile?: DemoProfile | null;
   /** The zone days and months are cut in; default: the stored city's (meta 'city'). */
@@ -84,7 +86,7 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets');
   if (existing[0].n > 0) throw new Error(`tickets already holds ${existing[0].n} rows: pass replace to regenerate the demo`);
 
-  const run = createDemo(model, { tickets: total, seed, now, taxonomy: city.taxonomy, profile: settings, policy: city.policy, timeZone: city.timeZone });
+  const run = createDemo(model, { tickets: total, seed, now, months: opts.months, taxonomy: city.taxonomy, profile: settings, policy: city.policy, timeZone: city.timeZone });
   // Rollups are rebuilt once at the end; the pause is stored, so a crash mid-load is repaired at start-up.
   await pauseRollups(db);
   const bulk = await enterBulkMode(db);
