@@ -122,7 +122,7 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
   const root = new Rng(opts.seed >>> 0);
   // In the taxonomy's order (a package's file order: loadTaxonomy/resolveDemoCity restore it), as each draws its profile in turn.
   const units = planUnits(root.fork('units'), model.streets, taxonomy.departments, months.length);
-  const sources = planSources(root.fork('sources'), model, days, total, settings);
+  const sourcesRng = root.fork('sources');
   const rng = root.fork('tickets');
   const local = root.fork('local');
 
@@ -150,6 +150,15 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     ),
   );
   const groupIndex = new Map(groupCodes.map((g, i) => [g, i]));
+  // Each street's background demand over the whole span (its mix and trend included): where a
+  // planted hot spot would sit on ordinary ground.
+  const groupShare = groupCodes.map((g) => categories.filter((c) => (c.groupCode ?? '') === g).reduce((a, c) => a + (mixOf.get(c.code) as CategoryMix).share, 0));
+  const effective = model.streets.map((st, i) => {
+    let w = 0;
+    for (let m = 0; m < months.length; m++) groupCodes.forEach((_, g) => (w += groupShare[g] * affinity[i][g] * Math.exp((slope[i] * (m - midMonth)) / 12)));
+    return st.weight * w;
+  });
+  const sources = planSources(sourcesRng, model, days, total, settings, effective);
   const localStreet = (day: DemoDay, categoryCode: string) => localTables[day.monthIndex][groupIndex.get(groupOf.get(categoryCode) ?? '') ?? 0].draw(rng);
   const kindTables = Object.fromEntries(
     KIND_PROFILES.map((k) => [k, new WeightedTable(Object.keys(settings.kindShares[k]) as TicketKind[], Object.values(settings.kindShares[k]))]),

@@ -83,9 +83,9 @@ function clusterWeight(spec: ClusterSpec, day: DemoDay, weekday: readonly number
 }
 
 /** Streets ordered by demand per km², densest first: hotspots belong where people are. */
-function byDensity(model: RegionModel): number[] {
+function byDensity(model: RegionModel, weights: readonly number[] = model.streets.map((s) => s.weight)): number[] {
   return model.streets
-    .map((s, i) => ({ i, d: s.weight / Math.max(s.areaKm2, 0.05) }))
+    .map((s, i) => ({ i, d: weights[i] / Math.max(s.areaKm2, 0.05) }))
     .sort((a, b) => b.d - a.d || a.i - b.i)
     .map((x) => x.i);
 }
@@ -98,8 +98,8 @@ function byDensity(model: RegionModel): number[] {
 export const ORDINARY_GROUND = [0.4, 0.75] as const;
 
 /** Streets whose density's area-weighted quantile (at the street's middle) lies in [lo, hi]; at least one. */
-function ordinaryGround(model: RegionModel, lo: number, hi: number): number[] {
-  const asc = [...byDensity(model)].reverse();
+function ordinaryGround(model: RegionModel, lo: number, hi: number, weights?: readonly number[]): number[] {
+  const asc = [...byDensity(model, weights)].reverse();
   const area = asc.reduce((a, i) => a + Math.max(model.streets[i].areaKm2, 0.05), 0);
   const out: number[] = [];
   let below = 0;
@@ -125,7 +125,8 @@ function slice(order: number[], from: number, to: number): number[] {
   return order.slice(a, Math.min(order.length, b));
 }
 
-export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay[], total: number, settings: DemoSettings): PlantedSource[] {
+/** `background`: each street's background demand over the span (default: its weight), for where ordinary ground is. */
+export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay[], total: number, settings: DemoSettings, background?: readonly number[]): PlantedSource[] {
   const nowMs = days[days.length - 1].endMs;
   const order = byDensity(model);
   const taken: Position[] = [];
@@ -149,7 +150,7 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
   const jitter = () => rng.uniform(0.5, 1.5);
   // Hot spots sit on ordinary ground (ORDINARY_GROUND), not on the densest streets: a planted
   // place must stand out from its own surroundings, not from a background already the city's busiest.
-  const ordinary = ordinaryGround(model, ORDINARY_GROUND[0], ORDINARY_GROUND[1]);
+  const ordinary = ordinaryGround(model, ORDINARY_GROUND[0], ORDINARY_GROUND[1], background);
   const hotspotStreets: Record<HotspotPattern, number[]> = {
     persistent: ordinary,
     new: ordinary,
