@@ -6,7 +6,7 @@ import { CHANNELS, TICKET_KINDS, TICKET_STATUSES, URGENCY_CLASSES } from '../db/
 import type { Scope } from './auth/principal.ts';
 import { scopeClause, scopedRegion } from './auth/scope.ts';
 import { plausibleYear, YEAR_MESSAGE } from './validate.ts';
-import { CHASED_STATUSES, sqlList } from '../shared/vocabulary.ts';
+import { overdueNowSql } from './measures.ts';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date()).refine(plausibleYear, { message: YEAR_MESSAGE });
 const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a region or category code');
@@ -33,7 +33,7 @@ export const TICKET_FLAGS = ['overdue', 'returned'] as const;
 export type TicketFlag = (typeof TICKET_FLAGS)[number];
 
 const FLAG_WHERE: Record<TicketFlag, string> = {
-  overdue: `t.overdue_at IS NOT NULL AND t.status IN ${sqlList(CHASED_STATUSES)}`,
+  overdue: overdueNowSql('t'),
   returned: `t.return_count > 0`,
 };
 
@@ -99,12 +99,14 @@ export class UnknownCodeError extends Error {
  * zone. `scope` is required so no read can forget it: a scoped principal's region is a clause of
  * the WHERE itself, and a `region` outside it is OutOfScope (403 naming region).
  */
-export async function resolveFilter(db: Queryable, f: TicketFilterInput, scope: Scope): Promise<ResolvedFilter> {
+export async function resolveFilter(db: Queryable, f: TicketFilterInput, scope: Scope, opts: { window?: boolean } = {}): Promise<ResolvedFilter> {
   const to = f.to ? endOf(f.to) : new Date(((await latestTicketTime(db)) ?? new Date()).getTime() + 1);
   const from = f.from ? startOf(f.from) : new Date(to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
   if (f.from && f.to && from.getTime() >= to.getTime()) throw new UnknownCodeError('to', f.to, 'to: must be after from');
-  const params: unknown[] = [from, to];
-  const clauses = ['t.received_at >= $1', 't.received_at < $2'];
+  // without the window (the backlog of open tickets whenever received) the other clauses still apply
+  const windowed = opts.window !== false;
+  const params: unknown[] = windowed ? [from, to] : [];
+  const clauses = windowed ? ['t.received_at >= $1', 't.received_at < $2'] : [];
   if (f.region && !(await regionColumn(db, f.region))) throw new UnknownCodeError('region', f.region);
   const region = await scopedRegion(db, scope, f.region, 'region');
   const own = scopeClause(scope, params);
@@ -137,7 +139,7 @@ export async function resolveFilter(db: Queryable, f: TicketFilterInput, scope: 
     const i = params.length - 3;
     clauses.push(`t.geom && ST_MakeEnvelope($${i}, $${i + 1}, $${i + 2}, $${i + 3}, 4326)`);
   }
-  return { from, to, region, where: clauses.join(' AND '), params };
+  return { from, to, region, where: clauses.length ? clauses.join(' AND ') : 'TRUE', params };
 }
 
 function startOf(s: string): Date {

@@ -16,6 +16,9 @@ export const figuresSchema = z.object({
   satisfied: count,
 });
 
+/** Open, overdue and urgent now, whenever received (server/measures.ts): the queue's and the wall's figures. */
+export const backlogSchema = z.object({ asOf: instant, open: count, overdue: count, urgent: count }).meta({ id: 'Backlog' });
+
 const childLevel = z.enum(['district', 'street', 'grid']).nullable();
 
 export const summarySchema = z
@@ -27,6 +30,7 @@ export const summarySchema = z
     unlocated: count,
     outside: count,
     figures: figuresSchema,
+    backlog: backlogSchema,
     byDistrict: z.array(regionCountSchema),
     byCategoryGroup: z.array(z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), count })),
     byStatus: z.array(z.object({ status: z.enum(TICKET_STATUSES), count })),

@@ -2,7 +2,7 @@
 import type { Queryable } from '../../db/client.ts';
 import type { ResolvedFilter } from '../filters.ts';
 import type { ExportRow } from './columns.ts';
-import { CHASED_STATUSES, sqlList } from '../../shared/vocabulary.ts';
+import { overdueNowSql } from '../measures.ts';
 
 /** An export bigger than this is refused: a spreadsheet of a million rows helps nobody. */
 export const MAX_EXPORT_ROWS = 200_000;
@@ -19,7 +19,7 @@ export function exportRows(db: Queryable, f: ResolvedFilter): Promise<ExportRow[
             t.urgency, t.status, d.name_zh AS "districtZh", d.name_en AS "districtEn",
             s.name_zh AS "streetZh", s.name_en AS "streetEn", t.grid_code AS "gridCode", t.address,
             round(ST_X(t.geom)::numeric, 6)::float8 AS lon, round(ST_Y(t.geom)::numeric, 6)::float8 AS lat,
-            (t.overdue_at IS NOT NULL AND t.status IN ${sqlList(CHASED_STATUSES)}) AS overdue,
+            (${overdueNowSql('t')}) AS overdue,
             t.return_count AS "returnCount"
      FROM tickets t
      JOIN categories k ON k.code = t.category_code

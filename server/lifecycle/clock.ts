@@ -5,10 +5,10 @@
 // Driven by the database clock now(), or by an injected instant in tests.
 import type { Database } from '../../db/client.ts';
 import { notify } from './events.ts';
-import { CHASED_STATUSES, sqlList } from '../../shared/vocabulary.ts';
+import { openNowSql } from '../measures.ts';
 
-/** Tickets the clock no longer chases: answered, on the ledger, or closed. */
-const OPEN = `status IN ${sqlList(CHASED_STATUSES)}`;
+/** Tickets the clock chases: the open ones (server/measures.ts); answered, on the ledger or closed are not. */
+const OPEN = openNowSql('t');
 
 export interface ClockRun {
   reminded: number;
@@ -24,7 +24,7 @@ export async function runClock(db: Database, now?: Date): Promise<ClockRun> {
                 (t.reminded_at IS NULL AND t.remind_at <= clock.now) AS r,
                 (t.overdue_at IS NULL AND t.resolve_due_at <= clock.now) AS o
          FROM tickets t, clock
-         WHERE t.${OPEN}
+         WHERE ${OPEN}
            AND ((t.reminded_at IS NULL AND t.remind_at <= clock.now) OR (t.overdue_at IS NULL AND t.resolve_due_at <= clock.now))
          FOR UPDATE OF t),
        upd AS (

@@ -7,7 +7,8 @@ import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
 import { maskedCaller } from './caller.ts';
 import { allowedActions } from './stateMachine.ts';
-import { CHASED_STATUSES, QUEUE_KINDS, sqlList, type QueueKind } from '../../shared/vocabulary.ts';
+import { QUEUE_KINDS, type QueueKind } from '../../shared/vocabulary.ts';
+import { openNowSql } from '../measures.ts';
 
 /** A unit's display names; codes may be streets, line departments, utilities or zones. */
 export interface UnitName {
@@ -167,7 +168,7 @@ export async function dispatchUnits(db: Queryable) {
 
 export { QUEUE_KINDS, type QueueKind };
 
-const OPEN = `t.status IN ${sqlList(CHASED_STATUSES)}`;
+const OPEN = openNowSql('t');
 const QUEUE_WHERE: Record<QueueKind, string> = {
   // Waiting for a hand: address only, or a point outside every street.
   unlocated: `t.status = 'received' AND t.location_status IN ('unlocated','outside')`,

@@ -15,7 +15,8 @@ import type { UnitClass } from '../ranking/classes.ts';
 import { addDays, addMonths, dayPeriod, isoWeekMonday, isoWeekOf, monthPeriod, monthsBetween, weekPeriod, yearPeriod, type Period } from '../ranking/periods.ts';
 import { CITY_UNIT, type FactTable, type RankingTable } from '../ranking/sql.ts';
 import { addCounts, rankingService, toRankingRow, zeroCounts, type Counts, type MonthStatus, type RankingResult, type RankingRow, type RankingService } from '../ranking/service.ts';
-import { categoryDistrictCounts, categoryNames, districtNames, firstReceived, intakeMix, overdueOpenAt, type IntakeMix } from './sql.ts';
+import { categoryDistrictCounts, categoryNames, districtNames, firstReceived, intakeMix, type IntakeMix } from './sql.ts';
+import { backlog, sameTimeToDate, type Backlog } from '../measures.ts';
 import { DEFAULT_WARNING_RULES, emergingWarnings, expectedCount, seasonalBasis, type Warning } from './warnings.ts';
 
 export type ReportKind = 'daily' | 'weekly' | 'monthly' | 'annual';
@@ -80,11 +81,22 @@ interface ReportBase {
   warnings: WarningLine[];
 }
 
-export interface DailyReport extends ReportBase {
+/**
+ * Where an unfinished period's figures stand: `asOf` is the end of the period or now, whichever is
+ * earlier; `previous` is then the same stretch of the period before (same time to date).
+ */
+export interface AsOf {
+  asOf: string;
+  comparison: 'full-period' | 'same-time-to-date';
+  /** Open, overdue and urgent at `asOf` (server/measures.ts: the queue's and the wall's figures). */
+  backlog: Backlog;
+}
+
+export interface DailyReport extends ReportBase, AsOf {
   kind: 'daily';
   date: string;
   intake: IntakeMix;
-  /** Past the resolve deadline and not replied at the end of the day. */
+  /** Overdue at the end of the day (or now, for today): backlog.overdue. */
   overdueOpen: number;
   districts: RankingRow[];
 }
@@ -93,7 +105,7 @@ export interface DayLine extends Figures {
   date: string;
 }
 
-export interface WeeklyReport extends ReportBase {
+export interface WeeklyReport extends ReportBase, AsOf {
   kind: 'weekly';
   week: string;
   days: DayLine[];
@@ -167,6 +179,19 @@ function iso(p: Period): { from: string; to: string } {
 function figures(svc: RankingService, c: Counts | undefined): Figures {
   const r = unitRates(CITY_UNIT, parseUnitCounts(c ?? zeroCounts()), svc.policy);
   return { counts: r.counts, response: r.response, resolution: r.resolution, satisfaction: r.satisfaction, score: r.score };
+}
+
+/** The instant an unfinished period stands at, its backlog then, and the comparison period cut to match. */
+async function standing(db: Queryable, svc: RankingService, period: Period, before: Period, scope: Scope) {
+  const now = svc.now();
+  const partial = now.getTime() < period.to.getTime();
+  const asOf = partial ? now : period.to;
+  // now: the status form, the very figures of the queue; a finished period: reconstructed at its end
+  const b = await backlog(db, scope, partial ? null : period.to);
+  return {
+    asOf: { asOf: asOf.toISOString(), comparison: partial ? ('same-time-to-date' as const) : ('full-period' as const), backlog: { ...b, asOf: asOf.toISOString() } },
+    previous: sameTimeToDate(period, asOf, before),
+  };
 }
 
 function statusOf(svc: RankingService, p: Period): MonthStatus {
@@ -272,12 +297,12 @@ export async function dailyReport(db: Queryable, date: string, scope: Scope = CI
   // A year earlier on the same weekday (364 days), with its own 7 days before it.
   const ago = addDays(date, -364);
   const lastYear = { period: dayPeriod(ago, svc.timeZone), baseline: { from: dayPeriod(addDays(ago, -7), svc.timeZone).from, to: dayPeriod(ago, svc.timeZone).from } };
-  const [city, previous, districts, intake, overdueOpen, cw] = await Promise.all([
+  const st = await standing(db, svc, period, dayPeriod(addDays(date, -1), svc.timeZone), scope);
+  const [city, previous, districts, intake, cw] = await Promise.all([
     cityPeriod(svc, me.table, period),
-    cityPeriod(svc, me.table, dayPeriod(addDays(date, -1), svc.timeZone)),
+    cityPeriod(svc, me.table, st.previous),
     cityPeriod(svc, 'district', period),
     intakeMix(db, period, scope),
-    overdueOpenAt(db, period.to, scope),
     categoriesAndWarnings(db, period, baseline, scope, lastYear),
   ]);
   return {
@@ -293,7 +318,8 @@ export async function dailyReport(db: Queryable, date: string, scope: Scope = CI
     previous: figures(svc, previous.get(me.unit)),
     baseline: { ...iso(baseline), label: `${addDays(date, -7)}/${addDays(date, -1)}` },
     intake,
-    overdueOpen,
+    overdueOpen: st.asOf.backlog.overdue,
+    ...st.asOf,
     districts: ownRows(scope, await periodTable(svc, 'district', districts)),
     ...cw,
   };
@@ -310,13 +336,13 @@ export async function weeklyReport(db: Queryable, week: string, scope: Scope = C
   const agoMonday = addDays(monday, -364);
   const agoWeek = weekPeriod(isoWeekOf(agoMonday), svc.timeZone);
   const lastYear = { period: agoWeek, baseline: { from: weekPeriod(isoWeekOf(addDays(agoMonday, -28)), svc.timeZone).from, to: agoWeek.from } };
-  const [byDay, previous, districts, streets, intake, overdueOpen, cw] = await Promise.all([
+  const st = await standing(db, svc, period, weekPeriod(isoWeekOf(addDays(monday, -7)), svc.timeZone), scope);
+  const [byDay, previous, districts, streets, intake, cw] = await Promise.all([
     svc.periodCounts(me.table, period, 'YYYY-MM-DD'),
-    cityPeriod(svc, me.table, weekPeriod(isoWeekOf(addDays(monday, -7)), svc.timeZone)),
+    cityPeriod(svc, me.table, st.previous),
     cityPeriod(svc, 'district', period),
     cityPeriod(svc, 'street', period),
     intakeMix(db, period, scope),
-    overdueOpenAt(db, period.to, scope),
     categoriesAndWarnings(db, period, baseline, scope, lastYear),
   ]);
   let total = zeroCounts();
@@ -344,7 +370,8 @@ export async function weeklyReport(db: Queryable, week: string, scope: Scope = C
     baseline: { ...iso(baseline), label: `${isoWeekOf(addDays(monday, -28))}/${isoWeekOf(addDays(monday, -7))}` },
     days,
     intake,
-    overdueOpen,
+    overdueOpen: st.asOf.backlog.overdue,
+    ...st.asOf,
     districts: ownRows(scope, await periodTable(svc, 'district', districts)),
     // Only streets with enough callbacks (the small-sample rule) make the best and worst lists.
     streets: {

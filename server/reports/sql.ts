@@ -1,5 +1,5 @@
 // The few report figures that are not unit counts: demand by category (for the top list and the
-// warnings), the intake mix, and the overdue backlog. Same engines rule as server/ranking/sql.ts:
+// warnings) and the intake mix (the backlog is server/measures.ts's). Same engines rule as server/ranking/sql.ts:
 // casts on every output so PGlite and PostgreSQL agree.
 import type { Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
@@ -69,27 +69,6 @@ export async function intakeMix(db: Queryable, period: Period, scope: Scope = CI
     mix.byChannel[r.channel] = (mix.byChannel[r.channel] ?? 0) + r.n;
   }
   return mix;
-}
-
-/** How far back the overdue backlog looks (the longest resolve limit plus deferrals fit well inside). */
-export const OVERDUE_LOOKBACK_DAYS = 90;
-
-/**
- * Tickets past their resolve deadline and neither replied nor closed at instant `at` (excluding those on the
- * deferral ledger, 挂账, whose new date has not come). Tickets received more than
- * OVERDUE_LOOKBACK_DAYS earlier are not looked at, which keeps this one index range.
- */
-export async function overdueOpenAt(db: Queryable, at: Date, scope: Scope = CITY): Promise<number> {
-  const params: unknown[] = [new Date(at.getTime() - OVERDUE_LOOKBACK_DAYS * 86_400_000), at];
-  const own = and(scope, params);
-  const rows = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM tickets t
-     WHERE t.received_at >= $1 AND t.received_at < $2
-       AND t.resolve_due_at < $2 AND (t.replied_at IS NULL OR t.replied_at >= $2) AND (t.closed_at IS NULL OR t.closed_at >= $2)
-       AND NOT (t.deferred_until IS NOT NULL AND t.deferred_until >= $2)${own}`,
-    params,
-  );
-  return rows[0]?.n ?? 0;
 }
 
 export interface Named {

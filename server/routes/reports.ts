@@ -10,6 +10,7 @@ import { contentDisposition, LANGS, REPORT_TITLES, reportFileName, type Lang } f
 import { reportSheets } from '../reports/sheets.ts';
 import { workbookBuffer } from '../reports/xlsx.ts';
 import { bulletinHtml } from '../reports/html.ts';
+import { lastCompleteDay, lastCompleteWeekMonday } from '../measures.ts';
 
 const lang = z.enum(LANGS).default('zh');
 const tableFormat = z.enum(['json', 'xlsx']).default('json');
@@ -19,11 +20,22 @@ const week = z.string().regex(WEEK_PATTERN, 'must be an ISO week YYYY-Www').refi
 const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12').refine(plausibleYear, YEAR_MESSAGE);
 const year = z.coerce.number().int().min(2000).max(2100);
 
-/** The city date of the newest ticket: what a report means when it names no period. */
+/** The city date of the newest ticket (the annual summary's default year). */
 async function latestDate(c: Context<AppEnv>): Promise<string> {
   const svc = rankingService(c.get('db'));
   const { last } = await dataRange(c.get('db'));
   return cityDateOf(last ?? svc.now(), svc.timeZone);
+}
+
+/**
+ * What a daily or weekly report means when it names no period: the last complete one (yesterday,
+ * last week), never the unfinished current one (server/measures.ts). An unfinished period asked for
+ * by name is compared same-time-to-date (server/reports/build.ts).
+ */
+async function lastComplete(c: Context<AppEnv>, kind: 'day' | 'week'): Promise<string> {
+  const svc = rankingService(c.get('db'));
+  const { last } = await dataRange(c.get('db'));
+  return kind === 'day' ? lastCompleteDay(svc.now(), last, svc.timeZone) : isoWeekOf(lastCompleteWeekMonday(svc.now(), last, svc.timeZone));
 }
 
 async function send(c: Context<AppEnv>, report: Report, format: 'json' | 'xlsx' | 'html', lng: Lang) {
@@ -49,12 +61,12 @@ export const reports = new Hono<AppEnv>()
   /** GET /api/reports/daily?date=YYYY-MM-DD[&format=xlsx][&lang=en] */
   .get('/daily', validQuery(z.object({ date: date.optional(), format: tableFormat, lang })), async (c) => {
     const q = c.req.valid('query');
-    return send(c, await dailyReport(c.get('db'), q.date ?? (await latestDate(c)), c.get('principal').scope), q.format, q.lang);
+    return send(c, await dailyReport(c.get('db'), q.date ?? (await lastComplete(c, 'day')), c.get('principal').scope), q.format, q.lang);
   })
   /** GET /api/reports/weekly?week=YYYY-Www (ISO week, city time) */
   .get('/weekly', validQuery(z.object({ week: week.optional(), format: tableFormat, lang })), async (c) => {
     const q = c.req.valid('query');
-    return send(c, await weeklyReport(c.get('db'), q.week ?? isoWeekOf(await latestDate(c)), c.get('principal').scope), q.format, q.lang);
+    return send(c, await weeklyReport(c.get('db'), q.week ?? (await lastComplete(c, 'week')), c.get('principal').scope), q.format, q.lang);
   })
   /** GET /api/reports/monthly?month=YYYY-MM[&format=xlsx|html] — the bulletin: ranking, classes, movers, red zone. */
   .get('/monthly', validQuery(z.object({ month: month.optional(), format: z.enum(['json', 'xlsx', 'html']).default('json'), lang })), async (c) => {

@@ -7,7 +7,7 @@ import { resolveFilter, ticketFilterSchema, type ResolvedFilter } from '../filte
 import { cityTimeZone } from '../time.ts';
 import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
-import { CHASED_STATUSES, sqlList } from '../../shared/vocabulary.ts';
+import { backlog, overdueNowSql } from '../measures.ts';
 
 /** The level below a region, and the ticket column that names it; the city's children are districts. */
 async function childLevel(db: Queryable, region: string | undefined) {
@@ -38,7 +38,7 @@ async function childCounts(db: Queryable, f: ResolvedFilter, region: string | un
 function figures(db: Queryable, f: ResolvedFilter) {
   return db.query<Record<string, number>>(
     `SELECT count(*) FILTER (WHERE t.dispatched_at IS NOT NULL)::int AS dispatched,
-            count(*) FILTER (WHERE t.overdue_at IS NOT NULL AND t.status IN ${sqlList(CHASED_STATUSES)})::int AS overdue,
+            count(*) FILTER (WHERE ${overdueNowSql('t')})::int AS overdue,
             count(*) FILTER (WHERE t.return_count > 0)::int AS returned,
             count(*) FILTER (WHERE t.replied_at IS NOT NULL)::int AS replied,
             count(*) FILTER (WHERE t.callback_at IS NOT NULL)::int AS "calledBack",
@@ -73,7 +73,10 @@ export const summary = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const scope = c.get('principal').scope;
     const f = await resolveFilter(db, q, scope);
-    const [totals, byDistrict, byGroup, byStatus, range, fig, children] = await Promise.all([
+    // open and overdue now (server/measures.ts) in the same region and categories, whenever received:
+    // the queue's and the wall's figures, not only the window's tickets
+    const open = await resolveFilter(db, { ...q, status: undefined, flag: undefined }, scope, { window: false });
+    const [totals, byDistrict, byGroup, byStatus, range, fig, children, now] = await Promise.all([
       db.query<{ total: number; located: number; unlocated: number; outside: number }>(
         `SELECT count(*)::int AS total,
                 count(*) FILTER (WHERE t.location_status = 'located')::int AS located,
@@ -102,6 +105,7 @@ export const summary = new Hono<AppEnv>()
       dataRange(db, scope),
       figures(db, f),
       childCounts(db, f, f.region),
+      backlog(db, scope, null, open),
     ]);
     const synthetic = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM regions WHERE synthetic');
     return c.json({
@@ -114,8 +118,17 @@ export const summary = new Hono<AppEnv>()
       byStatus,
       children,
       dataRange: range[0],
+      backlog: now,
       synthetic: synthetic[0]!.n > 0,
     });
+  })
+  /** GET /api/summary/backlog — open, overdue and urgent now in the filtered region and categories (server/measures.ts). */
+  .get('/backlog', validQuery(ticketFilterSchema), async (c) => {
+    const db = c.get('db');
+    const q = c.req.valid('query');
+    const scope = c.get('principal').scope;
+    const open = await resolveFilter(db, { ...q, status: undefined, flag: undefined }, scope, { window: false });
+    return c.json(await backlog(db, scope, null, open));
   })
   .get('/series', validQuery(seriesQuery), async (c) => {
     const db = c.get('db');

@@ -13,6 +13,7 @@ import { latestTickets, ticketsById } from '../wall/tickets.ts';
 import { urgentBand } from '../wall/urgent.ts';
 import { hotPlaces } from '../wall/hotPlaces.ts';
 import { listAlerts, OPEN_STATES } from '../alerts/store.ts';
+import { backlog, type Backlog } from '../measures.ts';
 
 const at = z
   .string()
@@ -35,10 +36,12 @@ export const wall = new Hono<AppEnv>()
     const scope = c.get('principal').scope;
     const q = c.req.valid('query');
     const w = wallWindows(q.at ?? new Date());
-    const [[today, lastWeek], catToday, catWeek] = await Promise.all([
+    const [[today, lastWeek], catToday, catWeek, open] = await Promise.all([
       figureCounts(db, w.today, w.lastWeek, scope),
       topCategories(db, w.today, q.top, scope),
       topCategories(db, w.week, q.top, scope),
+      // open and overdue at this instant (server/measures.ts): the queue's and the reports' figures
+      backlog(db, scope, q.at ?? null),
     ]);
     const iso = (x: { from: Date; to: Date }) => ({ from: x.from.toISOString(), to: x.to.toISOString() });
     return c.json({
@@ -49,6 +52,7 @@ export const wall = new Hono<AppEnv>()
       comparison: 'same-time-last-week' as const,
       figures: Object.fromEntries(FIGURES.map((f) => [f, { today: today[f], lastWeek: lastWeek[f] }])) as Record<(typeof FIGURES)[number], { today: number; lastWeek: number }>,
       topCategories: { today: catToday, week: catWeek },
+      backlog: open,
     });
   })
   // The urgent band: open surge alerts seen in the last 3 days, open emergency tickets, the most overdue.
@@ -82,4 +86,6 @@ export type WallTodayResponse = {
   comparison: 'same-time-last-week';
   figures: Record<(typeof FIGURES)[number], { today: number; lastWeek: number }>;
   topCategories: { today: import('../wall/categories.ts').TopCategory[]; week: import('../wall/categories.ts').TopCategory[] };
+  /** Open, overdue and urgent now (or at `at`), whenever received: one definition with the queue and the reports. */
+  backlog: Backlog;
 };

@@ -6,7 +6,11 @@
 // "down" until the evening; cutting last week at the same clock time makes the arrows mean
 // something at any hour. The elapsed time is measured on the wall clock of each day (not a
 // fixed 7 × 24 h shift) so a zone with summer time still compares 10:00 with 10:00.
+// Today and this week are the definitions of server/measures.ts.
 import { cityTimeZone, startOfCityDay, zoneOffsetMinutes } from '../time.ts';
+import { addDays, cityDateOf, thisWeek, today } from '../measures.ts';
+
+export { cityDateOf };
 
 export interface Window {
   from: Date;
@@ -23,31 +27,21 @@ export interface WallWindows {
   week: Window;
 }
 
-export function cityDateOf(at: Date, zone: string = cityTimeZone()): string {
-  return new Date(at.getTime() + zoneOffsetMinutes(at, zone) * 60_000).toISOString().slice(0, 10);
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 export function wallWindows(now: Date, zone: string = cityTimeZone()): WallWindows {
-  const date = cityDateOf(now, zone);
-  const todayStart = startOfCityDay(date, zone);
+  const day = today(now, zone);
+  const date = day.date;
+  const todayStart = day.from;
   // wall-clock time of day, in ms, so offsets that differ between the two days cancel out
   const clockMs = now.getTime() + zoneOffsetMinutes(now, zone) * 60_000 - Date.parse(`${date}T00:00:00Z`);
   const lastDate = addDays(date, -7);
   const lastStart = startOfCityDay(lastDate, zone);
   const lastEndNaive = new Date(Date.parse(`${lastDate}T00:00:00Z`) + clockMs);
   const lastEnd = new Date(lastEndNaive.getTime() - zoneOffsetMinutes(lastEndNaive, zone) * 60_000);
-  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
   return {
     zone,
     date,
     today: { from: todayStart, to: now },
     lastWeek: { from: lastStart, to: lastEnd, date: lastDate },
-    week: { from: startOfCityDay(addDays(date, -weekday), zone), to: now },
+    week: { from: thisWeek(now, zone).from, to: now },
   };
 }

@@ -7,6 +7,7 @@ import * as auth from './areas/auth.ts';
 import * as views from './areas/views.ts';
 import * as gov from './areas/governance.ts';
 import * as forecast from './areas/forecast.ts';
+import * as desk from './areas/desk.ts';
 
 const en: typeof zhCN = {
   app: {
@@ -268,7 +269,7 @@ const en: typeof zhCN = {
     current: 'Current',
     newWarning: 'new',
     risingWarning: 'rising',
-    openNote: 'This period is not over; figures will change (the previous period is complete)',
+    openNote: 'This period is not over; figures will change',
     noStreets: 'No {levelLower} had enough callbacks to be ranked in this period',
     downloadXlsx: 'Download Excel',
     printable: 'Printable',
@@ -284,6 +285,7 @@ const en: typeof zhCN = {
   authPage: auth.en,
   share: views.en.share,
   myUnit: views.en.myUnit,
+  desk: desk.en,
 };
 
 export default en;

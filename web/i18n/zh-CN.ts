@@ -8,6 +8,7 @@ import * as auth from './areas/auth.ts';
 import * as views from './areas/views.ts';
 import * as gov from './areas/governance.ts';
 import * as forecast from './areas/forecast.ts';
+import * as desk from './areas/desk.ts';
 
 export default {
   app: {
@@ -268,7 +269,7 @@ export default {
     current: '本期',
     newWarning: '新出现',
     risingWarning: '上升',
-    openNote: '本期尚未结束，数据仍会变化（上期为完整周期）',
+    openNote: '本期尚未结束，数据仍会变化',
     noStreets: '本期没有达到最少回访量、可参与排名的{levels}',
     downloadXlsx: '下载 Excel',
     printable: '打印版',
@@ -284,4 +285,5 @@ export default {
   authPage: auth.zh,
   share: views.zh.share,
   myUnit: views.zh.myUnit,
+  desk: desk.zh,
 };

@@ -430,6 +430,16 @@ const TABLE: Record<string, Probe> = {
       await refused(ctx, `/api/summary?region=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'region' });
     },
   },
+  'GET /api/summary/backlog': {
+    async run(ctx, leaks) {
+      const body = await scanned(ctx, '/api/summary/backlog', leaks);
+      const open = await count(ctx, `t.status IN ('received','dispatched','accepted','in_progress','returned')`, []);
+      const overdue = await count(ctx, `t.overdue_at IS NOT NULL AND t.status IN ('received','dispatched','accepted','in_progress','returned')`, []);
+      if (body.open !== open || body.overdue !== overdue) leaks.push(`GET /api/summary/backlog: open ${body.open} overdue ${body.overdue}, SQL for ${OWN} ${open} / ${overdue}`);
+      expect(open).toBeGreaterThan(0);
+      await refused(ctx, `/api/summary/backlog?region=${NEIGHBOUR}`, leaks, { status: 403, field: 'region' });
+    },
+  },
   'GET /api/summary/series': {
     async run(ctx, leaks) {
       for (const step of ['month', 'week']) {
