@@ -40,8 +40,9 @@ export function overdueNowSql(alias = 't'): string {
 export function openAtSql(p: number, alias = 't'): string {
   const c = (x: string) => col(alias, x);
   const at = `$${p}::timestamptz`;
-  // on the ledger at T: deferred, and the last deferral event at or before T was not undone by then
-  const ledger = `(${c('deferred_until')} IS NOT NULL AND (SELECT e.type FROM ticket_events e WHERE e.ticket_id = ${c('id')} AND e.type IN ('deferred','undeferred') AND e.at <= ${at} ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'deferred')`;
+  // on the ledger at T: the last deferral event at or before T was not undone by then (an undeferral
+  // clears deferred_until, so only the events tell); one index probe, after the cheap clauses
+  const ledger = `COALESCE((SELECT e.type = 'deferred' FROM ticket_events e WHERE e.ticket_id = ${c('id')} AND e.type IN ('deferred','undeferred') AND e.at <= ${at} ORDER BY e.at DESC, e.id DESC LIMIT 1), false)`;
   return `${c('received_at')} <= ${at} AND (${c('replied_at')} IS NULL OR ${c('replied_at')} > ${at}) AND (${c('closed_at')} IS NULL OR ${c('closed_at')} > ${at}) AND NOT ${ledger}`;
 }
 

@@ -5,7 +5,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { Principal } from './principal.ts';
 
 export type AuditAction =
-  | 'caller.read' | 'login' | 'login.failed' | 'login.unlock' | 'kiosk.redeem' | 'ticket.override' | 'api_key.grant'
+  | 'caller.read' | 'login' | 'login.failed' | 'login.unlock' | 'kiosk.redeem' | 'ticket.override' | 'api_key.grant' | 'ticket.bulk'
   // The governance ledgers (server/governance/): every change, with what it was and what it became.
   | 'gov.topic.adopt' | 'gov.topic.status' | 'gov.task.create' | 'gov.task.update' | 'gov.policy.create' | 'gov.review.create'
   | 'gov.ledger.create' | 'gov.ledger.update' | 'gov.ledger.sync' | 'gov.proactive.create'

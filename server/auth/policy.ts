@@ -33,6 +33,8 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['POST', /^\/api\/tickets\/\d+\/locate$/, 'locate'],
   ['POST', new RegExp(`^/api/tickets/\\d+/(${UNIT_ACTIONS.join('|')})$`), 'unit_actions'],
   ['POST', /^\/api\/tickets\/\d+\/[a-z-]+$/, 'hotline_actions'],
+  // the queue's bulk remind, escalate and re-dispatch: hotline actions on each ticket
+  ['POST', /^\/api\/queue\/bulk$/, 'hotline_actions'],
   ['POST', /^\/api\/forecast\/intervention-effect$/, 'plan'],
   // Governance (server/routes/governance.ts): a unit updates its own task (the own-unit rule is the
   // route's), dispatchers and planners create proactive orders, planners and admins the rest.

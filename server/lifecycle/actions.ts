@@ -32,6 +32,8 @@ export const ACTION_BODIES = {
   reply: z.object({ ...common, unitCode: unitCode.optional() }).strict(),
   callback: z.object({ ...common, solved: z.boolean(), satisfaction: z.enum(SATISFACTION) }).strict(),
   close: z.object(common).strict(),
+  remind: z.object(common).strict(),
+  escalate: z.object(common).strict(),
 } satisfies Record<Action, z.ZodType>;
 
 export type ActionBody<A extends Action> = z.infer<(typeof ACTION_BODIES)[A]>;
@@ -62,6 +64,7 @@ const UNIT_OWN = new Set<Action>(['accept', 'progress', 'return', 'report', 'def
 const DEFAULT_ACTOR: Record<Action, Actor> = {
   dispatch: 'hotline', answer: 'hotline', forward: 'hotline', accept: 'unit', progress: 'unit', return: 'unit', redispatch: 'hotline',
   'rule-return': 'hotline', whistle: 'unit', report: 'unit', defer: 'unit', undefer: 'unit', reply: 'unit', callback: 'hotline', close: 'hotline',
+  remind: 'hotline', escalate: 'hotline',
 };
 
 interface TicketRow {
@@ -212,6 +215,21 @@ export async function applyAction<A extends Action>(
         break;
       }
       case 'redispatch':
+        if (row.status !== 'returned') {
+          // 改派 of a ticket a unit still holds: its dispatch ends (not a return: nothing counts
+          // against it, and the facts it already has stay where they are) and the new unit's begins
+          const held = await tx.query<{ unit_code: string; role: string }>(
+            `UPDATE dispatches SET active = false WHERE ticket_id = $1 AND active AND role = 'territorial' RETURNING unit_code, role`,
+            [id],
+          );
+          if (held.some((d) => d.unit_code === b.unitCode)) throw new ActionRefused(`Unit ${b.unitCode} already holds ticket ${id}`, 'unitCode');
+          const kind = await unitKind(tx, b.unitCode);
+          await tx.query(`INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,'territorial',$4)`, [id, b.unitCode, kind, iso]);
+          unit = b.unitCode;
+          data = { reassignedFrom: held.map((d) => d.unit_code) };
+          break;
+        }
+      // falls through: a returned ticket's re-dispatch rules on the return first
       case 'rule-return': {
         const last = (await tx.query<{ id: string | number; unit_code: string; unit_kind: string; role: string }>(
           `SELECT id, unit_code, unit_kind, role FROM dispatches WHERE ticket_id = $1 AND returned_at IS NOT NULL ORDER BY returned_at DESC, id DESC LIMIT 1`,

@@ -21,6 +21,10 @@ export const ACTIONS = [
   'reply',
   'callback',
   'close',
+  // the hotline's own markers on a ticket a unit holds: 催办 (a reminder sent now, beside the
+  // clock's) and 督办 (escalated to the centre's supervision); neither changes the status
+  'remind',
+  'escalate',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -48,6 +52,10 @@ export const TRANSITIONS: Readonly<Record<TicketStatus, Partial<Record<Action, R
     whistle: R('whistle', 'same'),
     report: R('report', 'same'),
     defer: R('deferred', 'deferred'),
+    // the hotline takes a ticket from the unit holding it and sends it to another (改派)
+    redispatch: R('redispatched', 'dispatched'),
+    remind: R('reminded', 'same'),
+    escalate: R('escalated', 'same'),
   },
   accepted: {
     progress: R('in_progress', 'in_progress'),
@@ -56,17 +64,24 @@ export const TRANSITIONS: Readonly<Record<TicketStatus, Partial<Record<Action, R
     whistle: R('whistle', 'same'),
     report: R('report', 'same'),
     defer: R('deferred', 'deferred'),
+    redispatch: R('redispatched', 'dispatched'),
+    remind: R('reminded', 'same'),
+    escalate: R('escalated', 'same'),
   },
   in_progress: {
     reply: R('replied', 'replied'),
     whistle: R('whistle', 'same'),
     report: R('report', 'same'),
     defer: R('deferred', 'deferred'),
+    redispatch: R('redispatched', 'dispatched'),
+    remind: R('reminded', 'same'),
+    escalate: R('escalated', 'same'),
   },
   returned: {
     redispatch: R('redispatched', 'dispatched'),
     // Ruling without a new unit: unjustified sends it back to the same unit (see service).
     'rule-return': R('redispatched', 'dispatched'),
+    escalate: R('escalated', 'same'),
   },
   deferred: {
     undefer: R('undeferred', 'undefer'),

@@ -16,6 +16,8 @@ import { audit } from '../auth/audit.ts';
 import { can } from '../auth/principal.ts';
 import { OutOfScope, regionInScope } from '../auth/scope.ts';
 import { readCallerInClear } from '../lifecycle/caller.ts';
+import { bulkAction, bulkBody } from '../lifecycle/bulk.ts';
+import { UnknownCodeError } from '../filters.ts';
 import { QUEUE_KINDS, queue, ticketDetail, unjustifiedReturns } from '../lifecycle/read.ts';
 import { ACTIONS, IllegalTransition, TimeTravel, type Action } from '../lifecycle/stateMachine.ts';
 import { plausibleYear, readJsonBody, validQuery, YEAR_MESSAGE } from '../validate.ts';
@@ -123,14 +125,32 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       }
     });
 
-  const queueRoute = new Hono<AppEnv>().get(
-    '/',
-    validQuery(z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) })),
-    async (c) => {
+  const queueRoute = new Hono<AppEnv>()
+    .get('/', validQuery(z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) })), async (c) => {
       const q = c.req.valid('query');
       return c.json({ kind: q.kind, tickets: await queue(c.get('db'), q.kind, q.limit, c.get('principal').scope) });
-    },
-  );
+    })
+    /**
+     * POST /api/queue/bulk {action: remind|escalate|redispatch, ids: [...], unitCode?, note?} — each
+     * ticket through the ticket page's own action, in its own transaction; 200 with a result per
+     * ticket (ok, or the refusal with its code and field), so a partial failure loses nothing.
+     */
+    .post('/bulk', limitBody(), async (c) => {
+      const body = await readJsonBody(c);
+      if (!body.ok) return body.res;
+      const parsed = bulkBody.safeParse(body.value);
+      if (!parsed.success) return c.json(validationError(parsed.error), 400);
+      const p = c.get('principal');
+      if (parsed.data.unitCode !== undefined && p.scope.level !== 'city' && !(await regionInScope(c.get('db'), p.scope, parsed.data.unitCode))) {
+        return c.json(errorBody('forbidden', `unitCode: ${parsed.data.unitCode} is outside your jurisdiction (${p.scope.code})`, 'unitCode'), 403);
+      }
+      try {
+        return c.json(await bulkAction(c.get('db'), parsed.data, { username: p.username, scope: p.scope, mayRecord: false, who: p }));
+      } catch (e) {
+        if (e instanceof UnknownCodeError) return c.json(errorBody('invalid_input', e.message, e.field), 400);
+        throw e;
+      }
+    });
 
   const returns = new Hono<AppEnv>().get(
     '/',

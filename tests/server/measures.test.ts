@@ -87,8 +87,8 @@ describe.each(ENGINES)('one moment, one figure everywhere on %s', (engine) => {
     { id: 108, where: A1, status: 'accepted', received: now - 2 * D, resolveDue: now - H, overdue: null },
     // overdue two days ago, still open, in the other district
     { id: 109, where: B1, status: 'in_progress', received: now - 4 * D, resolveDue: now - 2 * D, overdue: now - 2 * D },
-    // deferred and brought back from the ledger: open and overdue again
-    { id: 110, where: A1, status: 'in_progress', received: now - 30 * D, resolveDue: now - 25 * D, overdue: now - 25 * D, deferredUntil: now + 10 * D, events: [[now - 20 * D, 'deferred'], [now - 5 * D, 'undeferred']] },
+    // deferred and brought back from the ledger (which clears deferred_until): open and overdue again
+    { id: 110, where: A1, status: 'in_progress', received: now - 30 * D, resolveDue: now - 25 * D, overdue: now - 25 * D, events: [[now - 20 * D, 'deferred'], [now - 5 * D, 'undeferred']] },
   ];
   // hand-counted truth now: open 101 102 105 106 108 109 110; overdue 101 105 108 109 110; urgent 102
   const CITY = { open: 7, overdue: 5, urgent: 1 };

@@ -48,6 +48,8 @@ const GATES: Record<string, [string, Gate][]> = {
   'GET /api/returns': [['/api/returns', 'read']],
   'GET /api/summary': [['/api/summary', 'read']],
   'GET /api/summary/series': [['/api/summary/series', 'read']],
+  'GET /api/summary/backlog': [['/api/summary/backlog', 'read']],
+  'POST /api/queue/bulk': [['/api/queue/bulk', 'hotline_actions']],
   'GET /api/ranking/units/:code': [['/api/ranking/units/110105', 'read']],
   'GET /api/ranking/units/:code/drill': [['/api/ranking/units/110105/drill', 'read']],
   'GET /api/ranking/units/:code/what-if': [['/api/ranking/units/110105/what-if', 'read']],
@@ -68,7 +70,7 @@ const GATES: Record<string, [string, Gate][]> = {
   'POST /api/tickets/:id{[0-9]+}/locate': [['/api/tickets/12/locate', 'locate']],
   'POST /api/tickets/:id{[0-9]+}/:action': [
     ...UNIT_ACTIONS.map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'unit_actions']),
-    ...['dispatch', 'redispatch', 'rule-return', 'whistle', 'callback', 'close', 'answer', 'forward', 'undefer'].map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'hotline_actions']),
+    ...['dispatch', 'redispatch', 'rule-return', 'whistle', 'callback', 'close', 'answer', 'forward', 'undefer', 'remind', 'escalate'].map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'hotline_actions']),
   ],
   'POST /api/forecast/intervention-effect': [['/api/forecast/intervention-effect', 'plan']],
   // The governance loop: reads for every signed-in reader (scoped in SQL), the wall's scene for

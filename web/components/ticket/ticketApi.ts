@@ -28,3 +28,21 @@ export async function act(id: number, action: string, body: Record<string, unkno
     return { ok: false, status: err.status, error: err.body?.error ?? { code: err.code, message: err.status ? err.message : 'network error' } };
   }
 }
+
+export interface BulkResult {
+  action: string;
+  done: number;
+  failed: number;
+  results: { id: number; ok: boolean; status?: string; error?: { code: string; message: string; field?: string } }[];
+}
+
+/** POST /api/queue/bulk: one action on many tickets, a result per ticket; a refused request keeps the server's reason. */
+export async function bulkAct(action: 'remind' | 'escalate' | 'redispatch', ids: number[], unitCode?: string): Promise<{ ok: true; result: BulkResult } | { ok: false; message: string }> {
+  try {
+    const res = await request('/api/queue/bulk', { method: 'POST', json: { action, ids, ...(unitCode ? { unitCode } : {}) } });
+    return { ok: true, result: (await res.json()) as BulkResult };
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return { ok: false, message: err.body?.error?.message ?? err.message };
+  }
+}

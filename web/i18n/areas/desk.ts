@@ -12,6 +12,23 @@ export const zh = {
     sameTime: '与上期同一时段对比（截至 {time}）',
     asOf: '截至 {time}',
   },
+  reassign: '改派',
+  reassignEffect: '工单将从现承办单位收回并派给所选单位（不计为退单）',
+  bulk: {
+    selectAll: '全选本页',
+    select: '选择工单 {id}',
+    selected: '已选 {n} 件',
+    remind: '催办',
+    escalate: '督办',
+    redispatch: '改派到…',
+    pickUnit: '选择改派单位',
+    go: '改派',
+    clear: '取消选择',
+    working: '正在处理…',
+    result: '{action}：成功 {done} 件，未成功 {failed} 件',
+    failedItem: '工单 {id}：{message}',
+    noUnits: '所选工单无可改派单位',
+  },
 };
 
 export const en: typeof zh = {
@@ -26,5 +43,22 @@ export const en: typeof zh = {
   report: {
     sameTime: 'compared with the same stretch of the previous period (to {time})',
     asOf: 'as of {time}',
+  },
+  reassign: 'Re-dispatch',
+  reassignEffect: 'The ticket is taken from the unit holding it and sent to the chosen unit (not counted as a return)',
+  bulk: {
+    selectAll: 'Select all shown',
+    select: 'Select ticket {id}',
+    selected: '{n} selected',
+    remind: 'Remind',
+    escalate: 'Escalate',
+    redispatch: 'Re-dispatch to…',
+    pickUnit: 'Choose the unit',
+    go: 'Re-dispatch',
+    clear: 'Clear selection',
+    working: 'Working…',
+    result: '{action}: {done} done, {failed} not done',
+    failedItem: 'Ticket {id}: {message}',
+    noUnits: 'No unit to re-dispatch the selected tickets to',
   },
 };

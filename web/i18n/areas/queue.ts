@@ -164,6 +164,7 @@ export const zh = {
     closed: '结案',
     reminded: '催办',
     overdue: '超时',
+    escalated: '督办',
   },
   eventData: {
     summon: '召集：{units}',
@@ -195,6 +196,8 @@ export const zh = {
     reply: '办结',
     callback: '记录回访',
     close: '结案',
+    remind: '催办',
+    escalate: '督办',
   },
   form: {
     unit: '承办单位',
@@ -397,6 +400,7 @@ export const en: typeof zh = {
     closed: 'Closed',
     reminded: 'Reminder',
     overdue: 'Overdue',
+    escalated: 'Escalated',
   },
   eventData: {
     summon: 'Summoned: {units}',
@@ -428,6 +432,8 @@ export const en: typeof zh = {
     reply: 'Reply',
     callback: 'Record callback',
     close: 'Close',
+    remind: 'Remind',
+    escalate: 'Escalate',
   },
   form: {
     unit: 'Unit',
