@@ -132,7 +132,7 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     await act(a, 'return', { at: iso(t0 + H), reason: '非本辖区' });
     expect((await get('/api/queue?kind=returned')).tickets.map((x: any) => x.id)).toEqual([a]);
     const wrong = await post(`/api/tickets/${a}/accept`, {});
-    expect(((await wrong.json()) as any).error.allowed).toEqual(['redispatch', 'rule-return']);
+    expect(((await wrong.json()) as any).error.allowed).toEqual(['redispatch', 'rule-return', 'escalate']);
     expect((await act(a, 'redispatch', { at: iso(t0 + 2 * H), unitCode: '900001002', justified: true })).status).toBe('dispatched');
 
     const b = ((await (await post('/api/tickets', noise(iso(t0 + D)))).json()) as any).id;

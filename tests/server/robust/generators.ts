@@ -210,6 +210,19 @@ function actionCase(rng: Rng, t: Targets): FuzzCase {
   return { route: 'POST /api/tickets/:id{[0-9]+}/:action', label: `action ${action} ${s.how}`, path: `/api/tickets/${t.located}/${action}`, init: jsonInit(s.body, s.headers) };
 }
 
+/** The queue's bulk actions: a spoiled body is refused whole (400/413/415), no ticket touched. */
+function bulkCase(rng: Rng, t: Targets): FuzzCase {
+  const base = { action: pick(rng, ['remind', 'escalate', 'redispatch']), ids: [t.located], ...(rng() < 0.5 ? { note: '请加快' } : {}) } as Record<string, unknown>;
+  if (base.action === 'redispatch') base.unitCode = '900001002';
+  const s = spoilJson(rng, base, Object.keys(base), ['action', 'ids'], false);
+  if (s.how === 'wrongType') {
+    // [1, 2] is a wrong type for most fields but a good list of ids: make it a bad one
+    const o = JSON.parse(s.body) as Record<string, unknown>;
+    if (JSON.stringify(o.ids) === '[1,2]') s.body = JSON.stringify({ ...o, ids: [1.5, 2] });
+  }
+  return { route: 'POST /api/queue/bulk', label: `bulk ${base.action} ${s.how}`, path: '/api/queue/bulk', init: jsonInit(s.body, s.headers) };
+}
+
 const CSV_HEADER = 'kind,channel,category,description,lon,lat,received_at,external_id';
 function csvRow(rng: Rng, i: number): string {
   const cells = ['complaint', 'phone', 'noise.night_construction', '施工', '116.02', '39.05', '2024-03-01T10:00:00+08:00', `fz-${i}`];
@@ -496,7 +509,7 @@ export function malformedRequests(rng: Rng, n: number, t: Targets): FuzzCase[] {
   const makers = [
     intakeCase, intakeCase, locateCase, actionCase, actionCase, csvCase, forecastCase, open311Case, open311Case,
     loginCase, kioskCase, logoutCase, newUserCase, patchUserCase, newKioskCase, releaseKioskCase, revokeKioskCase, grantKeyCase, unlockCase,
-    historyImportCase, ...govCases,
+    historyImportCase, bulkCase, ...govCases,
   ];
   return Array.from({ length: n }, (_, i) => makers[i % makers.length]!(rng, t));
 }

@@ -1,0 +1,158 @@
+// Issue 16 items 6 and 7 in a real browser on the Beijing fixture: one figure for "overdue" and
+// "open" on the workspace, the queue and the reports; reports opening on the last complete day;
+// the queue's bulk remind / escalate / re-dispatch with a result per ticket; re-dispatch on the
+// ticket page. Screenshots of the pages touched at four sizes in both languages (tests/artifacts/).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
+import { startServerForE2E, type RunningServer } from './server.ts';
+import { apiAs, type DemoUsername } from './session.ts';
+
+let server: RunningServer;
+const browsers: E2EBrowser[] = [];
+
+beforeAll(async () => {
+  server = await startServerForE2E();
+});
+
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await server?.stop();
+});
+
+async function browserAs(user: DemoUsername, viewport = { width: 1366, height: 768 }, locale = 'zh-CN'): Promise<E2EBrowser> {
+  const b = await openBrowser({ baseUrl: server.url, session: await apiAs(server.url, user), viewport, locale });
+  browsers.push(b);
+  return b;
+}
+
+const SIZES = [
+  [1440, 900],
+  [1366, 768],
+  [1920, 1080],
+  [3840, 2160],
+] as const;
+
+describe('one number, one meaning (issue 16 item 6)', () => {
+  it('shows the same overdue and open figures on the workspace, the queue and the daily report', async () => {
+    const c = await apiAs(server.url, 'dispatcher');
+    const backlog = (await (await c.request('/api/summary/backlog')).json()) as { open: number; overdue: number; urgent: number };
+    expect(backlog.overdue).toBeGreaterThan(0);
+    const b = await browserAs('dispatcher');
+    const page = b.page;
+
+    await page.goto(`${server.url}/`);
+    await waitForMapReady(page);
+    await expect.poll(() => page.getByTestId('backlog-overdue').getAttribute('data-value')).toBe(String(backlog.overdue));
+    expect(await page.getByTestId('backlog-open').getAttribute('data-value')).toBe(String(backlog.open));
+    expect(await page.getByTestId('backlog-urgent').getAttribute('data-value')).toBe(String(backlog.urgent));
+
+    await page.goto(`${server.url}/queue?tab=overdue`);
+    await expect.poll(() => page.locator('[data-testid="queue-tab"][data-kind="overdue"]').getAttribute('data-count')).toBe(String(backlog.overdue));
+
+    // the daily report opens on the last complete day, not today, and carries the same backlog as of its end
+    await page.goto(`${server.url}/reports?kind=daily`);
+    await page.waitForSelector('[role="tabpanel"][data-kind="daily"][data-state="ready"]');
+    const daily = (await (await c.request('/api/reports/daily')).json()) as { date: string; comparison: string; backlog: { overdue: number } };
+    expect(daily.comparison).toBe('full-period');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(daily.date < today).toBe(true);
+    await expect.poll(() => page.getByTestId('report-backlog').getAttribute('data-overdue')).toBe(String(daily.backlog.overdue));
+    // today asked for by name: compared same-time-to-date, its backlog the queue's
+    await page.goto(`${server.url}/reports?kind=daily&period=${today}`);
+    await page.getByTestId('report-same-time').waitFor();
+    await expect.poll(() => page.getByTestId('report-backlog').getAttribute('data-overdue')).toBe(String(backlog.overdue));
+    expect(b.problemList()).toEqual([]);
+  });
+});
+
+describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
+  it('ticks overdue tickets, reminds and escalates them with a result per ticket, and re-dispatches one from the ticket page', async () => {
+    const c = await apiAs(server.url, 'dispatcher');
+    const overdue = ((await (await c.request('/api/queue?kind=overdue&limit=500')).json()) as { tickets: { id: number; status: string }[] }).tickets;
+    const held = overdue.filter((t) => t.status !== 'returned');
+    expect(held.length).toBeGreaterThan(3);
+    const b = await browserAs('dispatcher');
+    const page = b.page;
+    await page.goto(`${server.url}/queue?tab=overdue`);
+    await page.getByTestId('queue-row').first().waitFor();
+    const ids = (await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))).filter((id) => held.some((t) => t.id === id)).slice(0, 3);
+    for (const id of ids) await page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`).check();
+    await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('3');
+    // Space on a focused row ticks it too
+    const fourth = page.locator('[data-testid="queue-row"]').filter({ hasNot: page.locator('[data-testid="queue-check"]:checked') }).first();
+    await fourth.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('4');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('3');
+    await b.screenshot('desk-queue-bulk-1366x768-zh');
+
+    await page.getByTestId('bulk-remind').click();
+    await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('3');
+    expect(await page.getByTestId('bulk-result').getAttribute('data-failed')).toBe('0');
+    for (const id of ids) {
+      const d = (await (await c.request(`/api/tickets/${id}`)).json()) as { events: { type: string; actor: string }[] };
+      expect(d.events.filter((e) => e.type === 'reminded' && e.actor === 'hotline').length).toBe(1);
+    }
+
+    // escalate two, one of which has meanwhile been replied: one done, one reported with its reason
+    const [a, replied] = ids;
+    await c.request(`/api/tickets/${replied}/reply`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await page.getByTestId('bulk-remind').waitFor();
+    for (const id of ids) {
+      const box = page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`);
+      if ((await box.count()) && (await box.isChecked()) !== (id === a || id === replied)) await box.setChecked(id === a || id === replied);
+    }
+    await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('2');
+    await page.getByTestId('bulk-escalate').click();
+    await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('1');
+    expect(await page.getByTestId('bulk-failed').getAttribute('data-id')).toBe(String(replied));
+    await b.screenshot('desk-queue-bulk-result-1366x768-zh');
+
+    // the ticket page: a ticket its unit still holds can be re-dispatched (改派)
+    await page.goto(`${server.url}/tickets/${a}`);
+    await page.locator('[data-action="redispatch"]').click();
+    await page.getByTestId('reassign-effect').waitFor();
+    const select = page.getByTestId('unit-select');
+    const before = ((await (await c.request(`/api/tickets/${a}`)).json()) as { dispatches: { unitCode: string; active: boolean; role: string }[] }).dispatches;
+    const holder = before.find((d) => d.active && d.role === 'territorial')!.unitCode;
+    const choice = await select.locator('option:not([disabled])').evaluateAll((els, h) => els.map((e) => (e as HTMLOptionElement).value).find((v) => v && v !== h)!, holder);
+    await select.selectOption(choice);
+    await b.screenshot('desk-ticket-redispatch-1366x768-zh');
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('action-done').waitFor();
+    const after = ((await (await c.request(`/api/tickets/${a}`)).json()) as { status: string; dispatches: { unitCode: string; active: boolean; role: string }[] });
+    expect(after.status).toBe('dispatched');
+    expect(after.dispatches.filter((d) => d.active && d.role === 'territorial').map((d) => d.unitCode)).toEqual([choice]);
+    expect(b.problemList()).toEqual([]);
+  });
+});
+
+describe('screenshots of the pages touched (issue 16 item 6, 7)', () => {
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`the queue, the workspace's figures and the daily report at four sizes in ${locale}`, async () => {
+      const b = await browserAs('dispatcher', { width: 1440, height: 900 }, locale);
+      const page = b.page;
+      const lang = locale === 'en' ? 'en' : 'zh';
+      // the app's language is the one chosen in this browser (the header's switch), not the browser's
+      await page.goto(`${server.url}/queue`);
+      await page.evaluate((l) => localStorage.setItem('hotline.locale', l), locale);
+      for (const [w, h] of SIZES) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.goto(`${server.url}/queue?tab=overdue`);
+        await page.getByTestId('queue-row').first().waitFor();
+        await page.getByTestId('queue-check').first().check();
+        await page.getByTestId('queue-bulk').waitFor();
+        await b.screenshot(`desk-queue-${w}x${h}-${lang}`);
+        await page.goto(`${server.url}/`);
+        await waitForMapReady(page);
+        await page.getByTestId('backlog').waitFor();
+        await b.screenshot(`desk-workspace-${w}x${h}-${lang}`);
+        await page.goto(`${server.url}/reports?kind=daily`);
+        await page.getByTestId('report-backlog').waitFor();
+        await b.screenshot(`desk-reports-daily-${w}x${h}-${lang}`);
+      }
+      expect(b.problemList()).toEqual([]);
+    });
+  }
+});
