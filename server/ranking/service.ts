@@ -7,6 +7,7 @@
 // the month ends); a settled month is kept for `settledTtlMs` (data corrections still show up
 // after that), the open month for `openTtlMs`. Rates, ranks and classes are recomputed from the
 // cached counts on every request: they are cheap, and the policy may differ between callers.
+import { shrinkScores, type Shrunk } from './shrink.ts';
 import type { Queryable } from '../../db/client.ts';
 import { CITY, type Scope } from '../auth/principal.ts';
 import { cityTimeZone } from '../time.ts';
@@ -80,6 +81,11 @@ export interface RankingRow {
   redZone: boolean;
   /** Consecutive months in rectification up to this one (0 when not in rectification). */
   rectificationStreak: number;
+  /**
+   * The score shrunk toward the table's mean by how few callbacks back it (shrink.ts), for display
+   * ordering and the few-callbacks flag only; the rank and classes are the official score's.
+   */
+  shrunk?: Shrunk | null;
 }
 
 export interface Mover {
@@ -113,6 +119,8 @@ export interface RankingResult {
   redZone: string[];
   /** The ten largest rises and falls (ties at the tenth included), for the bulletin. */
   movers: { up: Mover[]; down: Mover[] };
+  /** The shrinkage's table mean and prior weight in callbacks (shrink.ts); display only. */
+  shrinkage: { mean: number | null; priorCallbacks: number | null };
   rows: RankingRow[];
 }
 
@@ -410,6 +418,8 @@ export class RankingService {
     const info = new Map(units.map((u) => [u.code, u]));
     const eligible = new Set(m.table.classes.eligible);
     const rows: RankingRow[] = m.table.rows.map((r) => toRankingRow(r, info.get(r.code), eligible.has(r.code), m));
+    const shrink = shrinkScores(rows.map((r) => ({ code: r.code, score: r.score, calledBack: r.counts.calledBack })));
+    for (const r of rows) r.shrunk = shrink.byUnit.get(r.code) ?? null;
     return {
       table,
       month,
@@ -427,6 +437,7 @@ export class RankingService {
         rectification: m.table.classes.rectification,
         governance: m.table.classes.governance,
       },
+      shrinkage: { mean: shrink.mean, priorCallbacks: shrink.priorCallbacks },
       classPlaces: m.table.classes.places,
       redZone: [...m.redZone].sort(),
       movers: movers(rows),
