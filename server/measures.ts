@@ -64,7 +64,12 @@ export interface Backlog {
  * The open, overdue and urgent counts in a scope at `at` (null: now, from the status), optionally
  * narrowed by a further WHERE over tickets `t` whose parameters follow the given ones.
  */
-export async function backlog(db: Queryable, scope: Scope, at: Date | null = null, extra?: { where: string; params: unknown[] }): Promise<Backlog> {
+export async function backlog(
+  db: Queryable,
+  scope: Scope,
+  at: Date | null = null,
+  extra?: { where: string; params: unknown[] },
+): Promise<Backlog> {
   const params: unknown[] = [];
   let open: string;
   let overdue: string;

@@ -7,7 +7,14 @@ import type { Database } from '../../db/client.ts';
 import { audit } from '../auth/audit.ts';
 import { OutOfScope } from '../auth/scope.ts';
 import { UnknownCodeError } from '../filters.ts';
-import { ACTION_BODIES, ActionForbidden, ActionRefused, applyAction, TicketNotFound, type ActingAs } from './actions.ts';
+import {
+  ACTION_BODIES,
+  ActionForbidden,
+  ActionRefused,
+  applyAction,
+  TicketNotFound,
+  type ActingAs,
+} from './actions.ts';
 import { IllegalTransition, TimeTravel } from './stateMachine.ts';
 
 export const BULK_ACTIONS = ['remind', 'escalate', 'redispatch'] as const;
@@ -27,8 +34,10 @@ export const bulkBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.action === 'redispatch' && !b.unitCode) ctx.addIssue({ code: 'custom', path: ['unitCode'], message: 'the unit to re-dispatch to is required' });
-    if (b.action !== 'redispatch' && b.unitCode !== undefined) ctx.addIssue({ code: 'custom', path: ['unitCode'], message: `only a re-dispatch names a unit, not ${b.action}` });
+    if (b.action === 'redispatch' && !b.unitCode)
+      ctx.addIssue({ code: 'custom', path: ['unitCode'], message: 'the unit to re-dispatch to is required' });
+    if (b.action !== 'redispatch' && b.unitCode !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['unitCode'], message: `only a re-dispatch names a unit, not ${b.action}` });
   });
 export type BulkBody = z.infer<typeof bulkBody>;
 
@@ -41,7 +50,11 @@ export interface BulkOutcome {
 }
 
 function outcomeOf(id: number, e: unknown): BulkOutcome {
-  const err = (code: string, message: string, field?: string) => ({ id, ok: false, error: { code, message, ...(field ? { field } : {}) } });
+  const err = (code: string, message: string, field?: string) => ({
+    id,
+    ok: false,
+    error: { code, message, ...(field ? { field } : {}) },
+  });
   if (e instanceof IllegalTransition) return err('illegal_transition', e.message, 'status');
   if (e instanceof TicketNotFound) return err('not_found', e.message, 'id');
   if (e instanceof ActionRefused) return err('refused', e.message, e.field);
@@ -52,17 +65,27 @@ function outcomeOf(id: number, e: unknown): BulkOutcome {
   return err('failed', e instanceof Error ? e.message : String(e));
 }
 
-export async function bulkAction(db: Database, body: BulkBody, as: ActingAs): Promise<{ action: BulkAction; done: number; failed: number; results: BulkOutcome[] }> {
+export async function bulkAction(
+  db: Database,
+  body: BulkBody,
+  as: ActingAs,
+): Promise<{ action: BulkAction; done: number; failed: number; results: BulkOutcome[] }> {
   if (body.unitCode !== undefined) {
     // a unit that does not exist fails every ticket alike: refuse the request instead
-    const known = await db.query(`SELECT 1 FROM regions WHERE code = $1 AND level = 'street' UNION ALL SELECT 1 FROM departments WHERE code = $1`, [body.unitCode]);
+    const known = await db.query(
+      `SELECT 1 FROM regions WHERE code = $1 AND level = 'street' UNION ALL SELECT 1 FROM departments WHERE code = $1`,
+      [body.unitCode],
+    );
     if (known.length === 0) throw new UnknownCodeError('unitCode', body.unitCode);
   }
   const results: BulkOutcome[] = [];
   for (const id of body.ids) {
     try {
       // the ticket page's own body schema, defaults included (a re-dispatch rules a return justified)
-      const payload = ACTION_BODIES[body.action].parse({ ...(body.note ? { note: body.note } : {}), ...(body.action === 'redispatch' ? { unitCode: body.unitCode } : {}) });
+      const payload = ACTION_BODIES[body.action].parse({
+        ...(body.note ? { note: body.note } : {}),
+        ...(body.action === 'redispatch' ? { unitCode: body.unitCode } : {}),
+      });
       const r = await applyAction(db, id, body.action, payload as never, undefined, as);
       results.push({ id, ok: true, status: r.status });
     } catch (e) {

@@ -58,7 +58,11 @@ export function shrinkScores(units: readonly ShrinkInput[]): ShrinkResult {
   const byUnit = new Map<string, Shrunk>();
   for (const u of scored) {
     const weight = u.calledBack / (u.calledBack + k);
-    byUnit.set(u.code, { score: round2(weight * u.score + (1 - weight) * mean), weight: round2(weight), flagged: weight < 0.5 });
+    byUnit.set(u.code, {
+      score: round2(weight * u.score + (1 - weight) * mean),
+      weight: round2(weight),
+      flagged: weight < 0.5,
+    });
   }
   return { mean: round2(mean), priorCallbacks: round2(k), byUnit };
 }

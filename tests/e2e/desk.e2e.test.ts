@@ -19,7 +19,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function browserAs(user: DemoUsername, viewport = { width: 1366, height: 768 }, locale = 'zh-CN'): Promise<E2EBrowser> {
+async function browserAs(
+  user: DemoUsername,
+  viewport = { width: 1366, height: 768 },
+  locale = 'zh-CN',
+): Promise<E2EBrowser> {
   const b = await openBrowser({ baseUrl: server.url, session: await apiAs(server.url, user), viewport, locale });
   browsers.push(b);
   return b;
@@ -35,32 +39,48 @@ const SIZES = [
 describe('one number, one meaning (issue 16 item 6)', () => {
   it('shows the same overdue and open figures on the workspace, the queue and the daily report', async () => {
     const c = await apiAs(server.url, 'dispatcher');
-    const backlog = (await (await c.request('/api/summary/backlog')).json()) as { open: number; overdue: number; urgent: number };
+    const backlog = (await (await c.request('/api/summary/backlog')).json()) as {
+      open: number;
+      overdue: number;
+      urgent: number;
+    };
     expect(backlog.overdue).toBeGreaterThan(0);
     const b = await browserAs('dispatcher');
     const page = b.page;
 
     await page.goto(`${server.url}/`);
     await waitForMapReady(page);
-    await expect.poll(() => page.getByTestId('backlog-overdue').getAttribute('data-value')).toBe(String(backlog.overdue));
+    await expect
+      .poll(() => page.getByTestId('backlog-overdue').getAttribute('data-value'))
+      .toBe(String(backlog.overdue));
     expect(await page.getByTestId('backlog-open').getAttribute('data-value')).toBe(String(backlog.open));
     expect(await page.getByTestId('backlog-urgent').getAttribute('data-value')).toBe(String(backlog.urgent));
 
     await page.goto(`${server.url}/queue?tab=overdue`);
-    await expect.poll(() => page.locator('[data-testid="queue-tab"][data-kind="overdue"]').getAttribute('data-count')).toBe(String(backlog.overdue));
+    await expect
+      .poll(() => page.locator('[data-testid="queue-tab"][data-kind="overdue"]').getAttribute('data-count'))
+      .toBe(String(backlog.overdue));
 
     // the daily report opens on the last complete day, not today, and carries the same backlog as of its end
     await page.goto(`${server.url}/reports?kind=daily`);
     await page.waitForSelector('[role="tabpanel"][data-kind="daily"][data-state="ready"]');
-    const daily = (await (await c.request('/api/reports/daily')).json()) as { date: string; comparison: string; backlog: { overdue: number } };
+    const daily = (await (await c.request('/api/reports/daily')).json()) as {
+      date: string;
+      comparison: string;
+      backlog: { overdue: number };
+    };
     expect(daily.comparison).toBe('full-period');
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
     expect(daily.date < today).toBe(true);
-    await expect.poll(() => page.getByTestId('report-backlog').getAttribute('data-overdue')).toBe(String(daily.backlog.overdue));
+    await expect
+      .poll(() => page.getByTestId('report-backlog').getAttribute('data-overdue'))
+      .toBe(String(daily.backlog.overdue));
     // today asked for by name: compared same-time-to-date, its backlog the queue's
     await page.goto(`${server.url}/reports?kind=daily&period=${today}`);
     await page.getByTestId('report-same-time').waitFor();
-    await expect.poll(() => page.getByTestId('report-backlog').getAttribute('data-overdue')).toBe(String(backlog.overdue));
+    await expect
+      .poll(() => page.getByTestId('report-backlog').getAttribute('data-overdue'))
+      .toBe(String(backlog.overdue));
     expect(b.problemList()).toEqual([]);
   });
 });
@@ -68,18 +88,30 @@ describe('one number, one meaning (issue 16 item 6)', () => {
 describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
   it('ticks overdue tickets, reminds and escalates them with a result per ticket, and re-dispatches one from the ticket page', async () => {
     const c = await apiAs(server.url, 'dispatcher');
-    const overdue = ((await (await c.request('/api/queue?kind=overdue&limit=500')).json()) as { tickets: { id: number; status: string }[] }).tickets;
+    const overdue = (
+      (await (await c.request('/api/queue?kind=overdue&limit=500')).json()) as {
+        tickets: { id: number; status: string }[];
+      }
+    ).tickets;
     const held = overdue.filter((t) => t.status !== 'returned');
     expect(held.length).toBeGreaterThan(3);
     const b = await browserAs('dispatcher');
     const page = b.page;
     await page.goto(`${server.url}/queue?tab=overdue`);
     await page.getByTestId('queue-row').first().waitFor();
-    const ids = (await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))).filter((id) => held.some((t) => t.id === id)).slice(0, 3);
-    for (const id of ids) await page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`).check();
+    const ids = (
+      await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))
+    )
+      .filter((id) => held.some((t) => t.id === id))
+      .slice(0, 3);
+    for (const id of ids)
+      await page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`).check();
     await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('3');
     // Space on a focused row ticks it too
-    const fourth = page.locator('[data-testid="queue-row"]').filter({ hasNot: page.locator('[data-testid="queue-check"]:checked') }).first();
+    const fourth = page
+      .locator('[data-testid="queue-row"]')
+      .filter({ hasNot: page.locator('[data-testid="queue-check"]:checked') })
+      .first();
     await fourth.focus();
     await page.keyboard.press('Space');
     await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('4');
@@ -97,11 +129,16 @@ describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
 
     // escalate two, one of which has meanwhile been replied: one done, one reported with its reason
     const [a, replied] = ids;
-    await c.request(`/api/tickets/${replied}/reply`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await c.request(`/api/tickets/${replied}/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     await page.getByTestId('bulk-remind').waitFor();
     for (const id of ids) {
       const box = page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`);
-      if ((await box.count()) && (await box.isChecked()) !== (id === a || id === replied)) await box.setChecked(id === a || id === replied);
+      if ((await box.count()) && (await box.isChecked()) !== (id === a || id === replied))
+        await box.setChecked(id === a || id === replied);
     }
     await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('2');
     await page.getByTestId('bulk-escalate').click();
@@ -114,16 +151,27 @@ describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
     await page.locator('[data-action="redispatch"]').click();
     await page.getByTestId('reassign-effect').waitFor();
     const select = page.getByTestId('unit-select');
-    const before = ((await (await c.request(`/api/tickets/${a}`)).json()) as { dispatches: { unitCode: string; active: boolean; role: string }[] }).dispatches;
+    const before = (
+      (await (await c.request(`/api/tickets/${a}`)).json()) as {
+        dispatches: { unitCode: string; active: boolean; role: string }[];
+      }
+    ).dispatches;
     const holder = before.find((d) => d.active && d.role === 'territorial')!.unitCode;
-    const choice = await select.locator('option:not([disabled])').evaluateAll((els, h) => els.map((e) => (e as HTMLOptionElement).value).find((v) => v && v !== h)!, holder);
+    const choice = await select
+      .locator('option:not([disabled])')
+      .evaluateAll((els, h) => els.map((e) => (e as HTMLOptionElement).value).find((v) => v && v !== h)!, holder);
     await select.selectOption(choice);
     await b.screenshot('desk-ticket-redispatch-1366x768-zh');
     await page.getByTestId('action-submit').click();
     await page.getByTestId('action-done').waitFor();
-    const after = ((await (await c.request(`/api/tickets/${a}`)).json()) as { status: string; dispatches: { unitCode: string; active: boolean; role: string }[] });
+    const after = (await (await c.request(`/api/tickets/${a}`)).json()) as {
+      status: string;
+      dispatches: { unitCode: string; active: boolean; role: string }[];
+    };
     expect(after.status).toBe('dispatched');
-    expect(after.dispatches.filter((d) => d.active && d.role === 'territorial').map((d) => d.unitCode)).toEqual([choice]);
+    expect(after.dispatches.filter((d) => d.active && d.role === 'territorial').map((d) => d.unitCode)).toEqual([
+      choice,
+    ]);
     expect(b.problemList()).toEqual([]);
   });
 });

@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { createApp } from '../../server/app.ts';
 import { runClock } from '../../server/lifecycle/clock.ts';
-import { backlog, cityDateOf, lastCompleteDay, lastCompleteWeekMonday, sameTimeToDate, thisWeek, today } from '../../server/measures.ts';
+import {
+  backlog,
+  cityDateOf,
+  lastCompleteDay,
+  lastCompleteWeekMonday,
+  sameTimeToDate,
+  thisWeek,
+  today,
+} from '../../server/measures.ts';
 import { isoWeekOf } from '../../server/ranking/periods.ts';
 import { ENGINES, openTestDatabase } from '../helpers/engines.ts';
 import { signIn, type Client } from '../helpers/auth.ts';
@@ -25,7 +33,10 @@ describe('today, this week and the last complete period', () => {
   it('compare an unfinished period with the same stretch of the one before, a finished one whole', () => {
     const day = { from: new Date('2026-11-25T16:00:00Z'), to: new Date('2026-11-26T16:00:00Z') };
     const before = { from: new Date('2026-11-24T16:00:00Z'), to: new Date('2026-11-25T16:00:00Z') };
-    expect(sameTimeToDate(day, new Date('2026-11-26T04:00:00Z'), before)).toEqual({ from: before.from, to: new Date('2026-11-25T04:00:00Z') });
+    expect(sameTimeToDate(day, new Date('2026-11-26T04:00:00Z'), before)).toEqual({
+      from: before.from,
+      to: new Date('2026-11-25T04:00:00Z'),
+    });
     expect(sameTimeToDate(day, day.to, before)).toEqual(before);
   });
 
@@ -74,11 +85,35 @@ describe.each(ENGINES)('one moment, one figure everywhere on %s', (engine) => {
     // open emergency, deadline ahead
     { id: 102, where: A1, status: 'dispatched', received: earlyToday, urgency: 'emergency', resolveDue: now + 5 * D },
     // replied two days ago, after its deadline: overdue then, neither open nor overdue now
-    { id: 103, where: A1, status: 'replied', received: now - 10 * D, resolveDue: now - 3 * D, overdue: now - 3 * D, replied: now - 2 * D },
+    {
+      id: 103,
+      where: A1,
+      status: 'replied',
+      received: now - 10 * D,
+      resolveDue: now - 3 * D,
+      overdue: now - 3 * D,
+      replied: now - 2 * D,
+    },
     // overdue, then put on the ledger (挂账): neither open nor overdue while there
-    { id: 104, where: A1, status: 'deferred', received: now - 20 * D, resolveDue: now - 15 * D, overdue: now - 15 * D, deferredUntil: now + 30 * D, events: [[now - 12 * D, 'deferred']] },
+    {
+      id: 104,
+      where: A1,
+      status: 'deferred',
+      received: now - 20 * D,
+      resolveDue: now - 15 * D,
+      overdue: now - 15 * D,
+      deferredUntil: now + 30 * D,
+      events: [[now - 12 * D, 'deferred']],
+    },
     // received 200 days ago, returned by its unit, overdue ever since: a backlog has no look-back limit
-    { id: 105, where: B1, status: 'returned', received: now - 200 * D, resolveDue: now - 190 * D, overdue: now - 190 * D },
+    {
+      id: 105,
+      where: B1,
+      status: 'returned',
+      received: now - 200 * D,
+      resolveDue: now - 190 * D,
+      overdue: now - 190 * D,
+    },
     // received today, waiting
     { id: 106, where: B1, status: 'received', received: laterToday },
     // answered on the call today: closed
@@ -88,13 +123,25 @@ describe.each(ENGINES)('one moment, one figure everywhere on %s', (engine) => {
     // overdue two days ago, still open, in the other district
     { id: 109, where: B1, status: 'in_progress', received: now - 4 * D, resolveDue: now - 2 * D, overdue: now - 2 * D },
     // deferred and brought back from the ledger (which clears deferred_until): open and overdue again
-    { id: 110, where: A1, status: 'in_progress', received: now - 30 * D, resolveDue: now - 25 * D, overdue: now - 25 * D, events: [[now - 20 * D, 'deferred'], [now - 5 * D, 'undeferred']] },
+    {
+      id: 110,
+      where: A1,
+      status: 'in_progress',
+      received: now - 30 * D,
+      resolveDue: now - 25 * D,
+      overdue: now - 25 * D,
+      events: [
+        [now - 20 * D, 'deferred'],
+        [now - 5 * D, 'undeferred'],
+      ],
+    },
   ];
   // hand-counted truth now: open 101 102 105 106 108 109 110; overdue 101 105 108 109 110; urgent 102
   const CITY = { open: 7, overdue: 5, urgent: 1 };
   // 甲区 alone: open 101 102 108 110; overdue 101 108 110; urgent 102
   const DISTRICT = { open: 4, overdue: 3, urgent: 1 };
-  const receivedToday = (district?: string) => HAND.filter((t) => t.received >= todayStart && (!district || t.where[0] === district)).length;
+  const receivedToday = (district?: string) =>
+    HAND.filter((t) => t.received >= todayStart && (!district || t.where[0] === district)).length;
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_measures');
@@ -108,10 +155,28 @@ describe.each(ENGINES)('one moment, one figure everywhere on %s', (engine) => {
                               received_at, resolve_due_at, overdue_at, replied_at, closed_at, deferred_until)
          VALUES ($1, 'complaint', 'phone', 'noise.night_construction', $2, '测试', ST_SetSRID(ST_MakePoint($3, $4), 4326), 'located', $5, $6, $7,
                  $8, $9, $10, $11, $12, $13)`,
-        [t.id, t.urgency ?? 'ordinary', lon, lat, district, street, t.status, iso(t.received), iso(t.resolveDue), iso(t.overdue), iso(t.replied), iso(t.closed), iso(t.deferredUntil)],
+        [
+          t.id,
+          t.urgency ?? 'ordinary',
+          lon,
+          lat,
+          district,
+          street,
+          t.status,
+          iso(t.received),
+          iso(t.resolveDue),
+          iso(t.overdue),
+          iso(t.replied),
+          iso(t.closed),
+          iso(t.deferredUntil),
+        ],
       );
       for (const [at, type] of t.events ?? []) {
-        await db.query(`INSERT INTO ticket_events (ticket_id, at, type, actor) VALUES ($1, $2, $3, 'system')`, [t.id, iso(at), type]);
+        await db.query(`INSERT INTO ticket_events (ticket_id, at, type, actor) VALUES ($1, $2, $3, 'system')`, [
+          t.id,
+          iso(at),
+          type,
+        ]);
       }
     }
     await db.query(`SELECT setval(pg_get_serial_sequence('tickets', 'id'), 1000)`);
@@ -143,7 +208,11 @@ describe.each(ENGINES)('one moment, one figure everywhere on %s', (engine) => {
       get(c, `/api/reports/weekly?week=${isoWeekOf(date)}`),
       get(c, `/api/summary?from=${date}&to=${date}`),
     ]);
-    const pick = (b: { open: number; overdue: number; urgent: number }) => ({ open: b.open, overdue: b.overdue, urgent: b.urgent });
+    const pick = (b: { open: number; overdue: number; urgent: number }) => ({
+      open: b.open,
+      overdue: b.overdue,
+      urgent: b.urgent,
+    });
     return {
       backlog: {
         wall: pick(wall.backlog),
@@ -152,7 +221,12 @@ describe.each(ENGINES)('one moment, one figure everywhere on %s', (engine) => {
         daily: pick(daily.backlog),
         weekly: pick(weekly.backlog),
       },
-      overdue: { queue: queue.tickets.length, queueTotal: queue.tickets[0]?.total ?? 0, daily: daily.overdueOpen, weekly: weekly.overdueOpen },
+      overdue: {
+        queue: queue.tickets.length,
+        queueTotal: queue.tickets[0]?.total ?? 0,
+        daily: daily.overdueOpen,
+        weekly: weekly.overdueOpen,
+      },
       receivedToday: { wall: wall.figures.received.today, workspace: todaySummary.total, daily: daily.intake.total },
       comparison: [daily.comparison, weekly.comparison],
     };
@@ -161,7 +235,12 @@ describe.each(ENGINES)('one moment, one figure everywhere on %s', (engine) => {
   it('the wall, the workspace, the queue and both reports give the same open, overdue and urgent counts', async () => {
     const seen = await everyPage(admin);
     expect(seen.backlog).toEqual({ wall: CITY, workspace: CITY, official: CITY, daily: CITY, weekly: CITY });
-    expect(seen.overdue).toEqual({ queue: CITY.overdue, queueTotal: CITY.overdue, daily: CITY.overdue, weekly: CITY.overdue });
+    expect(seen.overdue).toEqual({
+      queue: CITY.overdue,
+      queueTotal: CITY.overdue,
+      daily: CITY.overdue,
+      weekly: CITY.overdue,
+    });
     const n = receivedToday();
     expect(seen.receivedToday).toEqual({ wall: n, workspace: n, daily: n });
     // today and this week are unfinished: their reports compare the same stretch of the day and week before
@@ -170,8 +249,19 @@ describe.each(ENGINES)('one moment, one figure everywhere on %s', (engine) => {
 
   it("an official's pages agree on their own district's figures", async () => {
     const seen = await everyPage(official);
-    expect(seen.backlog).toEqual({ wall: DISTRICT, workspace: DISTRICT, official: DISTRICT, daily: DISTRICT, weekly: DISTRICT });
-    expect(seen.overdue).toEqual({ queue: DISTRICT.overdue, queueTotal: DISTRICT.overdue, daily: DISTRICT.overdue, weekly: DISTRICT.overdue });
+    expect(seen.backlog).toEqual({
+      wall: DISTRICT,
+      workspace: DISTRICT,
+      official: DISTRICT,
+      daily: DISTRICT,
+      weekly: DISTRICT,
+    });
+    expect(seen.overdue).toEqual({
+      queue: DISTRICT.overdue,
+      queueTotal: DISTRICT.overdue,
+      daily: DISTRICT.overdue,
+      weekly: DISTRICT.overdue,
+    });
     const n = receivedToday('900001');
     expect(seen.receivedToday).toEqual({ wall: n, workspace: n, daily: n });
   });

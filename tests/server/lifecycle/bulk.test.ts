@@ -26,13 +26,14 @@ describe.each(ENGINES)('bulk actions from the queue on %s', (engine) => {
        VALUES ($1, 'complaint', 'phone', 'noise.night_construction', 'ordinary', '测试', ST_SetSRID(ST_MakePoint(116.05, 39.05), 4326), 'located', '900001', $2, $3, $4, $5, $6, $7)`,
       [id, STREET, status, t(3), t(2), status === 'dispatched' ? null : t(1.5), status === 'replied' ? t(1) : null],
     );
-    await db.query(`INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at, accepted_at) VALUES ($1, $2, 'street', 'territorial', $3, $4)`, [
-      id,
-      STREET,
-      t(2),
-      status === 'dispatched' ? null : t(1.5),
-    ]);
-    await db.query(`INSERT INTO ticket_events (ticket_id, at, type, to_status, actor) VALUES ($1, $2, 'dispatched', 'dispatched', 'hotline')`, [id, t(2)]);
+    await db.query(
+      `INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at, accepted_at) VALUES ($1, $2, 'street', 'territorial', $3, $4)`,
+      [id, STREET, t(2), status === 'dispatched' ? null : t(1.5)],
+    );
+    await db.query(
+      `INSERT INTO ticket_events (ticket_id, at, type, to_status, actor) VALUES ($1, $2, 'dispatched', 'dispatched', 'hotline')`,
+      [id, t(2)],
+    );
   }
 
   beforeAll(async () => {
@@ -53,31 +54,60 @@ describe.each(ENGINES)('bulk actions from the queue on %s', (engine) => {
     await db?.close();
   });
 
-  const post = (c: Client, path: string, body: unknown) => c.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (c: Client, path: string, body: unknown) =>
+    c.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const events = async (id: number, type: string) =>
-    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1 AND type = $2', [id, type]))[0]!.n;
+    (
+      await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1 AND type = $2', [
+        id,
+        type,
+      ])
+    )[0]!.n;
 
   it('reminds every ticket it can and reports the one it cannot, changing no status', async () => {
-    const res = await post(dispatcher, '/api/queue/bulk', { action: 'remind', ids: [201, 202, 203, 999999], note: '请加快办理' });
+    const res = await post(dispatcher, '/api/queue/bulk', {
+      action: 'remind',
+      ids: [201, 202, 203, 999999],
+      note: '请加快办理',
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.done).toBe(2);
     expect(body.failed).toBe(2);
-    expect(body.results.map((r: { id: number; ok: boolean; status?: string; error?: { code: string; field?: string } }) => [r.id, r.ok, r.status ?? r.error!.code, r.error?.field ?? null])).toEqual([
+    expect(
+      body.results.map((r: { id: number; ok: boolean; status?: string; error?: { code: string; field?: string } }) => [
+        r.id,
+        r.ok,
+        r.status ?? r.error!.code,
+        r.error?.field ?? null,
+      ]),
+    ).toEqual([
       [201, true, 'dispatched', null],
       [202, true, 'accepted', null],
       [203, false, 'illegal_transition', 'status'],
       [999999, false, 'not_found', 'id'],
     ]);
-    expect([await events(201, 'reminded'), await events(202, 'reminded'), await events(203, 'reminded')]).toEqual([1, 1, 0]);
-    const [ev] = await db.query<{ actor: string; note: string; by: string }>(`SELECT actor, note, data->>'by' AS by FROM ticket_events WHERE ticket_id = 201 AND type = 'reminded'`);
-    expect(ev).toEqual({ actor: 'hotline', note: '请加快办理', by: dispatcher.username });
-    const [a] = await db.query<{ username: string; detail: { action: string; done: number[]; failed: { id: number; code: string }[] } }>(
-      `SELECT username, detail FROM audit_log WHERE action = 'ticket.bulk' ORDER BY id DESC LIMIT 1`,
+    expect([await events(201, 'reminded'), await events(202, 'reminded'), await events(203, 'reminded')]).toEqual([
+      1, 1, 0,
+    ]);
+    const [ev] = await db.query<{ actor: string; note: string; by: string }>(
+      `SELECT actor, note, data->>'by' AS by FROM ticket_events WHERE ticket_id = 201 AND type = 'reminded'`,
     );
+    expect(ev).toEqual({ actor: 'hotline', note: '请加快办理', by: dispatcher.username });
+    const [a] = await db.query<{
+      username: string;
+      detail: { action: string; done: number[]; failed: { id: number; code: string }[] };
+    }>(`SELECT username, detail FROM audit_log WHERE action = 'ticket.bulk' ORDER BY id DESC LIMIT 1`);
     expect(a!.username).toBe(dispatcher.username);
     const detail = typeof a!.detail === 'string' ? JSON.parse(a!.detail) : a!.detail;
-    expect(detail).toMatchObject({ action: 'remind', done: [201, 202], failed: [{ id: 203, code: 'illegal_transition' }, { id: 999999, code: 'not_found' }] });
+    expect(detail).toMatchObject({
+      action: 'remind',
+      done: [201, 202],
+      failed: [
+        { id: 203, code: 'illegal_transition' },
+        { id: 999999, code: 'not_found' },
+      ],
+    });
   });
 
   it('escalates and re-dispatches held tickets to another unit, keeping the old dispatch as history', async () => {
@@ -85,7 +115,9 @@ describe.each(ENGINES)('bulk actions from the queue on %s', (engine) => {
     expect(esc.results).toEqual([{ id: 204, ok: true, status: 'in_progress' }]);
     expect(await events(204, 'escalated')).toBe(1);
 
-    const re = await (await post(dispatcher, '/api/queue/bulk', { action: 'redispatch', ids: [202, 204], unitCode: OTHER })).json();
+    const re = await (
+      await post(dispatcher, '/api/queue/bulk', { action: 'redispatch', ids: [202, 204], unitCode: OTHER })
+    ).json();
     expect(re.results).toEqual([
       { id: 202, ok: true, status: 'dispatched' },
       { id: 204, ok: true, status: 'dispatched' },
@@ -99,7 +131,9 @@ describe.each(ENGINES)('bulk actions from the queue on %s', (engine) => {
       { unit_code: OTHER, active: true, returned: false },
     ]);
     // sending it again to the unit that now holds it is refused, per ticket
-    const again = await (await post(dispatcher, '/api/queue/bulk', { action: 'redispatch', ids: [202], unitCode: OTHER })).json();
+    const again = await (
+      await post(dispatcher, '/api/queue/bulk', { action: 'redispatch', ids: [202], unitCode: OTHER })
+    ).json();
     expect(again.results[0]).toMatchObject({ id: 202, ok: false, error: { code: 'refused', field: 'unitCode' } });
     expect((await db.query('SELECT 1 FROM dispatches WHERE ticket_id = 202 AND active')).length).toBe(1);
   });
@@ -109,7 +143,9 @@ describe.each(ENGINES)('bulk actions from the queue on %s', (engine) => {
     expect(detail.actions).toEqual(expect.arrayContaining(['redispatch', 'remind', 'escalate']));
     const res = await post(dispatcher, '/api/tickets/205/redispatch', { unitCode: OTHER });
     expect(res.status).toBe(200);
-    expect((await db.query<{ street: string }>('SELECT unit_code AS street FROM dispatches WHERE ticket_id = 205 AND active'))).toEqual([{ street: OTHER }]);
+    expect(
+      await db.query<{ street: string }>('SELECT unit_code AS street FROM dispatches WHERE ticket_id = 205 AND active'),
+    ).toEqual([{ street: OTHER }]);
   });
 
   it('refuses a bad request whole with a 400 naming the field, and an official with a 403', async () => {

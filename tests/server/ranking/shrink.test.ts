@@ -42,6 +42,10 @@ describe('shrinking scores toward the table mean', () => {
   });
 
   it('says nothing without scores', () => {
-    expect(shrinkScores([{ code: 'z', score: null, calledBack: 0 }])).toEqual({ mean: null, priorCallbacks: null, byUnit: new Map() });
+    expect(shrinkScores([{ code: 'z', score: null, calledBack: 0 }])).toEqual({
+      mean: null,
+      priorCallbacks: null,
+      byUnit: new Map(),
+    });
   });
 });

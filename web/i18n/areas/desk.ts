@@ -13,7 +13,8 @@ export const zh = {
     asOf: '截至 {time}',
   },
   robust: '稳健分',
-  robustTitle: '按回访量向本级平均分收缩后的得分（经验贝叶斯），回访越少越接近平均；仅用于排序参考与标记，正式排名、名次与类别仍按综合得分',
+  robustTitle:
+    '按回访量向本级平均分收缩后的得分（经验贝叶斯），回访越少越接近平均；仅用于排序参考与标记，正式排名、名次与类别仍按综合得分',
   fewCallbacks: '回访少',
   fewCallbacksHint: '仅 {got} 件回访：本单位数据只占稳健分的 {weight}%，得分高低多属偶然',
   reassign: '改派',
@@ -49,9 +50,11 @@ export const en: typeof zh = {
     asOf: 'as of {time}',
   },
   robust: 'Robust',
-  robustTitle: 'The score shrunk toward this level’s mean by how few callbacks back it (empirical Bayes): the fewer callbacks, the nearer the mean. For ordering and flagging only; the official rank and classes use the score',
+  robustTitle:
+    'The score shrunk toward this level’s mean by how few callbacks back it (empirical Bayes): the fewer callbacks, the nearer the mean. For ordering and flagging only; the official rank and classes use the score',
   fewCallbacks: 'few callbacks',
-  fewCallbacksHint: 'Only {got} callbacks: the unit’s own data is {weight}% of its robust score; its score is more chance than evidence',
+  fewCallbacksHint:
+    'Only {got} callbacks: the unit’s own data is {weight}% of its robust score; its score is more chance than evidence',
   reassign: 'Re-dispatch',
   reassignEffect: 'The ticket is taken from the unit holding it and sent to the chosen unit (not counted as a return)',
   bulk: {
