@@ -16,6 +16,7 @@ import { categories } from './routes/categories.ts';
 import { activeCity } from './city.ts';
 import { tickets } from './routes/tickets.ts';
 import { summary } from './routes/summary.ts';
+import { searchRoute } from './routes/search.ts';
 import { ranking } from './routes/ranking.ts';
 import { reports } from './routes/reports.ts';
 import { analysis } from './routes/analysis.ts';
@@ -78,6 +79,7 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
     .route('/ranking', ranking)
     .route('/reports', reports)
     .route('/gov', governance)
+    .route('/search', searchRoute)
     .route('/', analysis)
     .get('/config', async (c) => {
       // Generated tickets leave their ground truth in meta; the page then labels the data as demo.

@@ -286,6 +286,7 @@ const en: typeof zhCN = {
   share: views.en.share,
   myUnit: views.en.myUnit,
   desk: desk.en,
+  search: desk.en.search,
 };
 
 export default en;

@@ -286,4 +286,5 @@ export default {
   share: views.zh.share,
   myUnit: views.zh.myUnit,
   desk: desk.zh,
+  search: desk.zh.search,
 };

@@ -49,6 +49,7 @@ const GATES: Record<string, [string, Gate][]> = {
   'GET /api/summary': [['/api/summary', 'read']],
   'GET /api/summary/series': [['/api/summary/series', 'read']],
   'GET /api/summary/backlog': [['/api/summary/backlog', 'read']],
+  'GET /api/search': [['/api/search', 'read']],
   'POST /api/queue/bulk': [['/api/queue/bulk', 'hotline_actions']],
   'GET /api/ranking/units/:code': [['/api/ranking/units/110105', 'read']],
   'GET /api/ranking/units/:code/drill': [['/api/ranking/units/110105/drill', 'read']],

@@ -430,6 +430,28 @@ const TABLE: Record<string, Probe> = {
       await refused(ctx, `/api/summary?region=${OTHER_DISTRICT}`, leaks, { status: 403, field: 'region' });
     },
   },
+  'GET /api/search': {
+    async run(ctx, leaks) {
+      const hits = (body: { sections: { kind: string; items: { id?: number; code?: string }[] }[] }, kind: string) => body.sections.find((x) => x.kind === kind)!.items;
+      const own = await scanned(ctx, `/api/search?q=${ctx.ownTicket}`, leaks);
+      expect(hits(own, 'tickets').map((t: { id?: number }) => t.id)).toContain(ctx.ownTicket);
+      for (const id of [ctx.foreign.neighbour, ctx.foreign.otherDistrict]) {
+        const body = await scanned(ctx, `/api/search?q=${id}`, leaks);
+        if (hits(body, 'tickets').some((t: { id?: number }) => t.id === id)) leaks.push(`GET /api/search?q=${id}: foreign ticket ${id} found`);
+      }
+      // address words of a foreign ticket: only the street's own tickets come back
+      const [addr] = await ctx.db.query<{ address: string }>(`SELECT address FROM tickets WHERE street_code <> $1 AND address IS NOT NULL AND length(address) > 4 LIMIT 1`, [OWN]);
+      await scanned(ctx, `/api/search?q=${encodeURIComponent(addr!.address.slice(0, 3))}`, leaks);
+      // places: the street and its grid cells, never the neighbour or another district
+      const [n] = await ctx.db.query<{ name_zh: string }>('SELECT name_zh FROM regions WHERE code = $1', [NEIGHBOUR]);
+      for (const q of [NEIGHBOUR, OTHER_DISTRICT, n!.name_zh, '街道']) {
+        const body = await scanned(ctx, `/api/search?q=${encodeURIComponent(q)}`, leaks);
+        for (const p of hits(body, 'places')) if (!regionAllowed(ctx, p.code!) || p.code === OWN_DISTRICT) leaks.push(`GET /api/search?q=${q}: place ${p.code} outside ${OWN}`);
+      }
+      const mine = await scanned(ctx, `/api/search?q=${OWN}`, leaks);
+      expect(hits(mine, 'places').map((p: { code?: string }) => p.code)).toEqual([OWN]);
+    },
+  },
   'GET /api/summary/backlog': {
     async run(ctx, leaks) {
       const body = await scanned(ctx, '/api/summary/backlog', leaks);

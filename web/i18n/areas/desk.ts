@@ -1,5 +1,11 @@
 // Strings of the desk work of issue 16 (one definition of open/overdue, bulk actions, search): zh-CN first; en must have the same keys.
 export const zh = {
+  search: {
+    label: '搜索工单号、地址、街乡镇或网格',
+    placeholder: '工单号 / 地址 / 地名',
+    none: '没有找到',
+    ticket: '工单',
+  },
   backlog: {
     heading: '当前',
     hint: '此刻仍未办结的工单（不论何时受理），与调度台、大屏、报表同一口径',
@@ -37,6 +43,12 @@ export const zh = {
 };
 
 export const en: typeof zh = {
+  search: {
+    label: 'Search a ticket id, an address, a street or a grid cell',
+    placeholder: 'Ticket id / address / place',
+    none: 'Nothing found',
+    ticket: 'Ticket',
+  },
   backlog: {
     heading: 'Now',
     hint: 'Tickets still open right now (whenever received): the same figures as the queue, the wall and the reports',
