@@ -86,121 +86,143 @@ describe('one number, one meaning (issue 16 item 6)', () => {
 });
 
 describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
-  it('ticks overdue tickets, reminds and escalates them with a result per ticket, and re-dispatches one from the ticket page', async () => {
-    const c = await apiAs(server.url, 'dispatcher');
-    const overdue = (
-      (await (await c.request('/api/queue?kind=overdue&limit=500')).json()) as {
-        tickets: { id: number; status: string }[];
+  it(
+    'ticks overdue tickets, reminds and escalates them with a result per ticket, and re-dispatches one from the ticket page',
+    { timeout: 300_000 },
+    async () => {
+      const c = await apiAs(server.url, 'dispatcher');
+      const overdue = (
+        (await (await c.request('/api/queue?kind=overdue&limit=500')).json()) as {
+          tickets: { id: number; status: string }[];
+        }
+      ).tickets;
+      const held = overdue.filter((t) => t.status !== 'returned');
+      expect(held.length).toBeGreaterThan(3);
+      const b = await browserAs('dispatcher');
+      const page = b.page;
+      await page.goto(`${server.url}/queue?tab=overdue`);
+      await page.getByTestId('queue-row').first().waitFor();
+      const ids = (
+        await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))
+      )
+        .filter((id) => held.some((t) => t.id === id))
+        .slice(0, 3);
+      for (const id of ids)
+        await page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`).check();
+      await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('3');
+      // Space on a focused row ticks it too
+      const fourth = page
+        .locator('[data-testid="queue-row"]')
+        .filter({ hasNot: page.locator('[data-testid="queue-check"]:checked') })
+        .first();
+      await fourth.focus();
+      await page.keyboard.press('Space');
+      await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('4');
+      await page.keyboard.press('Space');
+      await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('3');
+      await b.screenshot('desk-queue-bulk-1366x768-zh');
+
+      await page.getByTestId('bulk-remind').click();
+      await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('3');
+      expect(await page.getByTestId('bulk-result').getAttribute('data-failed')).toBe('0');
+      for (const id of ids) {
+        const d = (await (await c.request(`/api/tickets/${id}`)).json()) as {
+          events: { type: string; actor: string }[];
+        };
+        expect(d.events.filter((e) => e.type === 'reminded' && e.actor === 'hotline').length).toBe(1);
       }
-    ).tickets;
-    const held = overdue.filter((t) => t.status !== 'returned');
-    expect(held.length).toBeGreaterThan(3);
-    const b = await browserAs('dispatcher');
-    const page = b.page;
-    await page.goto(`${server.url}/queue?tab=overdue`);
-    await page.getByTestId('queue-row').first().waitFor();
-    const ids = (
-      await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))
-    )
-      .filter((id) => held.some((t) => t.id === id))
-      .slice(0, 3);
-    for (const id of ids)
-      await page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`).check();
-    await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('3');
-    // Space on a focused row ticks it too
-    const fourth = page
-      .locator('[data-testid="queue-row"]')
-      .filter({ hasNot: page.locator('[data-testid="queue-check"]:checked') })
-      .first();
-    await fourth.focus();
-    await page.keyboard.press('Space');
-    await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('4');
-    await page.keyboard.press('Space');
-    await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('3');
-    await b.screenshot('desk-queue-bulk-1366x768-zh');
 
-    await page.getByTestId('bulk-remind').click();
-    await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('3');
-    expect(await page.getByTestId('bulk-result').getAttribute('data-failed')).toBe('0');
-    for (const id of ids) {
-      const d = (await (await c.request(`/api/tickets/${id}`)).json()) as { events: { type: string; actor: string }[] };
-      expect(d.events.filter((e) => e.type === 'reminded' && e.actor === 'hotline').length).toBe(1);
-    }
+      // the bar stays with its result; clear it
+      await page.getByTestId('bulk-clear').click();
+      await expect.poll(() => page.getByTestId('queue-bulk').count()).toBe(0);
 
-    // escalate two, one of which has meanwhile been replied: one done, one reported with its reason
-    const [a, replied] = ids;
-    await c.request(`/api/tickets/${replied}/reply`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    await page.getByTestId('bulk-remind').waitFor();
-    for (const id of ids) {
-      const box = page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`);
-      if ((await box.count()) && (await box.isChecked()) !== (id === a || id === replied))
-        await box.setChecked(id === a || id === replied);
-    }
-    await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('2');
-    await page.getByTestId('bulk-escalate').click();
-    await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('1');
-    expect(await page.getByTestId('bulk-failed').getAttribute('data-id')).toBe(String(replied));
-    await b.screenshot('desk-queue-bulk-result-1366x768-zh');
+      // re-dispatch two tickets to the unit that holds one of them: that one is refused, the other moves
+      const holderOf = async (id: number) =>
+        (
+          (await (await c.request(`/api/tickets/${id}`)).json()) as {
+            dispatches: { unitCode: string; active: boolean; role: string }[];
+          }
+        ).dispatches.find((d) => d.active && d.role === 'territorial')!.unitCode;
+      const pair = [] as number[];
+      const unit = await holderOf(ids[0]!);
+      for (const t of held) if (t.id !== ids[0] && pair.length < 1 && (await holderOf(t.id)) !== unit) pair.push(t.id);
+      const [first, second] = [ids[0]!, pair[0]!];
+      for (const id of [first, second])
+        await page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`).check();
+      await page.getByTestId('bulk-escalate').click();
+      await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('2');
+      await page.getByTestId('bulk-redispatch').click();
+      await expect.poll(() => page.getByTestId('bulk-unit').locator(`option[value="${unit}"]`).count()).toBe(1);
+      await page.getByTestId('bulk-unit').selectOption(unit);
+      await page.getByTestId('bulk-redispatch-go').click();
+      await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('1');
+      expect(await page.getByTestId('bulk-failed').getAttribute('data-id')).toBe(String(first));
+      expect(await holderOf(second)).toBe(unit);
+      // what was not done stays ticked
+      await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('1');
+      await b.screenshot('desk-queue-bulk-result-1366x768-zh');
+      const a = ids[2]!;
 
-    // the ticket page: a ticket its unit still holds can be re-dispatched (改派)
-    await page.goto(`${server.url}/tickets/${a}`);
-    await page.locator('[data-action="redispatch"]').click();
-    await page.getByTestId('reassign-effect').waitFor();
-    const select = page.getByTestId('unit-select');
-    const before = (
-      (await (await c.request(`/api/tickets/${a}`)).json()) as {
+      // the ticket page: a ticket its unit still holds can be re-dispatched (改派)
+      await page.goto(`${server.url}/tickets/${a}`);
+      await page.locator('[data-action="redispatch"]').click();
+      await page.getByTestId('reassign-effect').waitFor();
+      const select = page.getByTestId('unit-select');
+      const before = (
+        (await (await c.request(`/api/tickets/${a}`)).json()) as {
+          dispatches: { unitCode: string; active: boolean; role: string }[];
+        }
+      ).dispatches;
+      const holder = before.find((d) => d.active && d.role === 'territorial')!.unitCode;
+      const choice = await select
+        .locator('option:not([disabled])')
+        .evaluateAll((els, h) => els.map((e) => (e as HTMLOptionElement).value).find((v) => v && v !== h)!, holder);
+      await select.selectOption(choice);
+      await b.screenshot('desk-ticket-redispatch-1366x768-zh');
+      await page.getByTestId('action-submit').click();
+      await page.getByTestId('action-done').waitFor();
+      const after = (await (await c.request(`/api/tickets/${a}`)).json()) as {
+        status: string;
         dispatches: { unitCode: string; active: boolean; role: string }[];
-      }
-    ).dispatches;
-    const holder = before.find((d) => d.active && d.role === 'territorial')!.unitCode;
-    const choice = await select
-      .locator('option:not([disabled])')
-      .evaluateAll((els, h) => els.map((e) => (e as HTMLOptionElement).value).find((v) => v && v !== h)!, holder);
-    await select.selectOption(choice);
-    await b.screenshot('desk-ticket-redispatch-1366x768-zh');
-    await page.getByTestId('action-submit').click();
-    await page.getByTestId('action-done').waitFor();
-    const after = (await (await c.request(`/api/tickets/${a}`)).json()) as {
-      status: string;
-      dispatches: { unitCode: string; active: boolean; role: string }[];
-    };
-    expect(after.status).toBe('dispatched');
-    expect(after.dispatches.filter((d) => d.active && d.role === 'territorial').map((d) => d.unitCode)).toEqual([
-      choice,
-    ]);
-    expect(b.problemList()).toEqual([]);
-  });
+      };
+      expect(after.status).toBe('dispatched');
+      expect(after.dispatches.filter((d) => d.active && d.role === 'territorial').map((d) => d.unitCode)).toEqual([
+        choice,
+      ]);
+      expect(b.problemList()).toEqual([]);
+    },
+  );
 });
 
 describe('screenshots of the pages touched (issue 16 item 6, 7)', () => {
   for (const locale of ['zh-CN', 'en'] as const) {
-    it(`the queue, the workspace's figures and the daily report at four sizes in ${locale}`, async () => {
-      const b = await browserAs('dispatcher', { width: 1440, height: 900 }, locale);
-      const page = b.page;
-      const lang = locale === 'en' ? 'en' : 'zh';
-      // the app's language is the one chosen in this browser (the header's switch), not the browser's
-      await page.goto(`${server.url}/queue`);
-      await page.evaluate((l) => localStorage.setItem('hotline.locale', l), locale);
-      for (const [w, h] of SIZES) {
-        await page.setViewportSize({ width: w, height: h });
-        await page.goto(`${server.url}/queue?tab=overdue`);
-        await page.getByTestId('queue-row').first().waitFor();
-        await page.getByTestId('queue-check').first().check();
-        await page.getByTestId('queue-bulk').waitFor();
-        await b.screenshot(`desk-queue-${w}x${h}-${lang}`);
-        await page.goto(`${server.url}/`);
-        await waitForMapReady(page);
-        await page.getByTestId('backlog').waitFor();
-        await b.screenshot(`desk-workspace-${w}x${h}-${lang}`);
-        await page.goto(`${server.url}/reports?kind=daily`);
-        await page.getByTestId('report-backlog').waitFor();
-        await b.screenshot(`desk-reports-daily-${w}x${h}-${lang}`);
-      }
-      expect(b.problemList()).toEqual([]);
-    });
+    it(
+      `the queue, the workspace's figures and the daily report at four sizes in ${locale}`,
+      { timeout: 600_000 },
+      async () => {
+        const b = await browserAs('dispatcher', { width: 1440, height: 900 }, locale);
+        const page = b.page;
+        const lang = locale === 'en' ? 'en' : 'zh';
+        // the app's language is the one chosen in this browser (the header's switch), not the browser's
+        await page.goto(`${server.url}/queue`);
+        await page.evaluate((l) => localStorage.setItem('hotline.locale', l), locale);
+        for (const [w, h] of SIZES) {
+          await page.setViewportSize({ width: w, height: h });
+          await page.goto(`${server.url}/queue?tab=overdue`);
+          await page.getByTestId('queue-row').first().waitFor();
+          await page.getByTestId('queue-check').first().check();
+          await page.getByTestId('queue-bulk').waitFor();
+          await b.screenshot(`desk-queue-${w}x${h}-${lang}`);
+          await page.goto(`${server.url}/`);
+          await waitForMapReady(page);
+          await page.getByTestId('backlog').waitFor();
+          await b.screenshot(`desk-workspace-${w}x${h}-${lang}`);
+          await page.goto(`${server.url}/reports?kind=daily`);
+          await page.getByTestId('report-backlog').waitFor();
+          await b.screenshot(`desk-reports-daily-${w}x${h}-${lang}`);
+        }
+        expect(b.problemList()).toEqual([]);
+      },
+    );
   }
 });
