@@ -19,6 +19,7 @@ import { Rng, spread, WeightedTable } from './random.ts';
 import { plantSurges } from './surges.ts';
 import { withDemoGeography, type RegionModel } from './regions.ts';
 import { seasonFactor } from './seasons.ts';
+import { describerFor, misdispatch } from './descriptions.ts';
 import { createTruthRecorder, REPEAT_WITHIN_DAYS } from './recorder.ts';
 import type { DemoTruth } from './truth.ts';
 import type { DemoTicket } from './types.ts';
@@ -187,6 +188,7 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
 
   const recorder = createTruthRecorder({ seed: opts.seed >>> 0, total, now: opts.now, zone, days, months, sources, units, model });
   let finished = false;
+  const said = describerFor(settings, opts.seed >>> 0);
 
   // --- drawing one draft ------------------------------------------------------------------------
   function timeOfDay(day: DemoDay, profile: string): number {
@@ -367,13 +369,14 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
       h3r7 = cellToParent(h3r9, 7);
     }
 
+    const words = said(category.code, kind, people.description(rng, people.name(category), kind));
     const ticket: DemoTicket = {
       id,
       kind,
       channel,
       categoryCode: category.code,
       urgency: category.urgency,
-      description: people.description(rng, people.name(category), kind),
+      description: words.text,
       address,
       lon,
       lat,
@@ -419,6 +422,7 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
         else pending.set(di, [seed]);
       }
     }
+    if (words.misdispatched) misdispatch(ticket, words.misleading as string, categoryByCode, units, people.returnReasons, nowMs, ids);
     recorder.record(ticket, day);
     return ticket;
   }

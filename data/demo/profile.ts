@@ -12,6 +12,7 @@ import { CHANNELS, SOURCE_CRS, type UrgencyClass } from '../../db/schema.ts';
 import type { Category, Taxonomy } from '../taxonomy/schema.ts';
 import type { Position } from './geometry.ts';
 import { DEFAULT_CHANNELS, KIND_PROFILES, KIND_SHARES, MIX_BY_URGENCY, type CategoryMix, type ChannelShare, type KindProfile } from './mix.ts';
+import { readDescriptions, type DescriptionVocab } from './descriptions.ts';
 import { DEMO_LOCALES, peopleFor, type DemoLocale, type People } from './people.ts';
 import { curveSchema, DIURNAL, FLAT_SEASON, seasonTable, WEEKDAY_FACTOR, type SeasonTable } from './seasons.ts';
 import { HOTSPOT_PATTERNS, type HotspotPattern } from './truth.ts';
@@ -122,7 +123,10 @@ export const demoProfileSchema = z
   });
 
 export type DemoProfileInput = z.input<typeof demoProfileSchema>;
-export type DemoProfile = z.output<typeof demoProfileSchema>;
+export type DemoProfile = z.output<typeof demoProfileSchema> & {
+  /** How callers word each category (descriptions.json beside demo.json; data/demo/descriptions.ts). */
+  descriptions?: DescriptionVocab | null;
+};
 
 /** Validates a profile; the error names every problem with its path. */
 export function parseDemoProfile(input: unknown): DemoProfile {
@@ -135,7 +139,7 @@ export function readDemoProfile(dir: string): DemoProfile | null {
   if (!fs.existsSync(file)) return null;
   const raw = fs.readFileSync(file, 'utf8');
   try {
-    return parseDemoProfile(JSON.parse(raw));
+    return { ...parseDemoProfile(JSON.parse(raw)), descriptions: readDescriptions(dir) };
   } catch (e) {
     throw new Error(`${file}: ${e instanceof z.ZodError ? z.prettifyError(e) : (e as Error).message}`);
   }
@@ -177,6 +181,8 @@ export interface DemoSettings {
   clusters: ClusterSpec[];
   /** What in the profile did not fit the taxonomy (ignored or replaced), for the operator. */
   warnings: string[];
+  /** How callers word each category; null: one plain line per ticket. */
+  descriptions: DescriptionVocab | null;
 }
 
 const THEME_COUNTS: Record<HotspotPattern, number> = { persistent: 4, new: 3, intensifying: 3, diminishing: 3 };
@@ -309,6 +315,7 @@ export function resolveDemoProfile(profile: DemoProfile | null, taxonomy: Taxono
     themes,
     clusters,
     warnings,
+    descriptions: profile?.descriptions ?? null,
   };
 }
 
