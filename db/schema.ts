@@ -730,6 +730,74 @@ export const proactiveOrders = pgTable(
   (t) => [
     uniqueIndex('proactive_orders_place_uq').on(t.res, t.cell, t.categoryCode, t.month, t.source),
     check('proactive_orders_source_ck', sql`${t.source} in ('forecast','surge','cluster')`),
+// --- The dispatcher's assistant (migration 0020, server/assist/) ---------------------------------
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' });
+
+/** Category models, one row per training: vocabulary and labels (meta), float32 weights, evaluation. */
+export const assistModels = pgTable(
+  'assist_models',
+  {
+    version: integer('version').primaryKey().generatedByDefaultAsIdentity(),
+    trainedAt: tstz('trained_at').notNull().defaultNow(),
+    reason: text('reason').$type<'start' | 'schedule' | 'demand' | 'evaluation'>().notNull(),
+    lang: text('lang').notNull(),
+    tickets: integer('tickets').notNull(),
+    trainFrom: tstz('train_from'),
+    trainTo: tstz('train_to'),
+    durationMs: integer('duration_ms').notNull(),
+    meta: jsonb('meta').notNull(),
+    weights: bytea('weights').notNull(),
+    evaluation: jsonb('evaluation'),
+    active: boolean('active').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('assist_models_active_idx').on(t.active).where(sql`"active"`),
+    check('assist_models_reason_check', sql`${t.reason} IN ('start', 'schedule', 'demand', 'evaluation')`),
+  ],
+);
+
+/** What an operator did with a suggestion: the category chosen and its rank among those suggested (null: none of them). */
+export const assistFeedback = pgTable(
+  'assist_feedback',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    at: tstz('at').notNull().defaultNow(),
+    ticketId: bigint('ticket_id', { mode: 'number' }).references(() => tickets.id, { onDelete: 'cascade' }),
+    modelVersion: integer('model_version'),
+    suggested: text('suggested').array().notNull(),
+    chosen: text('chosen').notNull(),
+    rank: smallint('rank'),
+    unitSuggested: text('unit_suggested'),
+    unitAccepted: boolean('unit_accepted'),
+    username: text('username'),
+  },
+  (t) => [index('assist_feedback_at_idx').on(t.at)],
+);
+
+/** The knowledge base: each unit's duties by category, policies and regulations, classic cases (anonymised closed tickets). */
+export const kbEntries = pgTable(
+  'kb_entries',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    kind: text('kind').$type<'duty' | 'policy' | 'case'>().notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    categoryCode: text('category_code'),
+    unitCode: text('unit_code'),
+    ticketId: bigint('ticket_id', { mode: 'number' }),
+    search: tsvector('search').notNull(),
+    createdBy: text('created_by').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('kb_entries_search_idx').using('gin', t.search),
+    index('kb_entries_category_idx').on(t.categoryCode),
+    uniqueIndex('kb_entries_case_idx').on(t.ticketId).where(sql`"kind" = 'case'`),
+    check('kb_entries_kind_check', sql`${t.kind} IN ('duty', 'policy', 'case')`),
   ],
 );
 

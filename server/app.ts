@@ -31,6 +31,7 @@ import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { admin } from './routes/admin.ts';
 import { governance } from './routes/governance.ts';
+import { assist, kb } from './routes/assist.ts';
 import { authenticate } from './auth/middleware.ts';
 import { OutOfScope } from './auth/scope.ts';
 import type { AppEnv } from './env.ts';
@@ -77,6 +78,8 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
     .route('/wall', wall)
     .route('/alerts', alertRoutes)
     .route('/ranking', ranking)
+    .route('/assist', assist)
+    .route('/kb', kb)
     .route('/reports', reports)
     .route('/gov', governance)
     .route('/search', searchRoute)

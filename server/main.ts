@@ -5,6 +5,8 @@ import path from 'node:path';
 import { openDatabase, defaultPgliteDir } from '../db/client.ts';
 import { ensureCityPackage } from '../data/city/import.ts';
 import { activateCity } from './city.ts';
+import { seedKnowledgeBase } from './assist/kb.ts';
+import { startRetrainSchedule } from './assist/models.ts';
 import { ensureDemo } from './demo.ts';
 import { demoFeedSeconds, startDemoFeed } from './demoFeed.ts';
 import { alertScanMinutes, startAlertScans } from './alerts/scheduler.ts';
@@ -60,6 +62,14 @@ const server = await listen(app, config.PORT, config.HOST);
 log(`dashboard ready: ${server.url}/  (engine ${db.engine})`);
 for (const line of demoAccounts) log(line);
 
+// The dispatcher's assistant: the knowledge base starts from the catalogue and the package's
+// policies; the category model is trained in the background when there is none, then daily.
+if (city) {
+  const seeded = await seedKnowledgeBase(db).catch((err) => (console.warn(`knowledge base not seeded: ${err instanceof Error ? err.message : err}`), 0));
+  if (seeded) log(`knowledge base: ${seeded} entries from the catalogue and the city package`);
+}
+const stopAssist = city ? startRetrainSchedule(db, log) : () => {};
+
 // Keeps the demo's "today" alive on the wall (server/demoFeed.ts).
 const stopDemoFeed = withDemo ? startDemoFeed(db, demoFeedSeconds(), log) : () => {};
 // Surge alerts: a prospective space-time scan every few minutes (server/alerts/).
@@ -89,6 +99,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopClock();
     stopDemoFeed();
     stopAlertScans();
+    stopAssist();
     clearInterval(warming);
     await server.close();
     await db.close(); // PGlite flushes its data folder on close

@@ -10,7 +10,9 @@ export type AuditAction =
   | 'gov.topic.adopt' | 'gov.topic.status' | 'gov.task.create' | 'gov.task.update' | 'gov.policy.create' | 'gov.review.create'
   | 'gov.ledger.create' | 'gov.ledger.update' | 'gov.ledger.sync' | 'gov.proactive.create'
   // Surge alerts (server/alerts/): a state change, with the note.
-  | 'alert.state';
+  | 'alert.state'
+  // The dispatcher's assistant: knowledge-base edits and retraining on demand.
+  | 'kb.create' | 'kb.update' | 'kb.delete' | 'kb.case' | 'assist.retrain';
 
 /** `who` is the principal, or `{ kind: 'cli' }` for the accounts command line. */
 export async function audit(db: Queryable, who: Pick<Principal, 'kind' | 'id' | 'username'> | { kind: 'cli'; id: 0; username: string } | null, action: AuditAction, ticketId: number | null, detail?: Record<string, unknown>) {

@@ -43,6 +43,12 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['POST', /^\/api\/gov\//, 'plan'],
   // Surge alerts: whoever works tickets (dispatchers, officials in their region) acknowledges and closes them.
   ['POST', /^\/api\/alerts\/\d+\/state$/, 'unit_actions'],
+  // The dispatcher's assistant: suggestions at intake; links, retraining and knowledge-base edits are the hotline's.
+  ['POST', /^\/api\/assist\/(suggest|duplicates|feedback)$/, 'intake'],
+  ['POST', /^\/api\/assist\/(link|retrain)$/, 'hotline_actions'],
+  ['POST', /^\/api\/kb(\/cases)?$/, 'hotline_actions'],
+  ['PUT', /^\/api\/kb\/\d+$/, 'hotline_actions'],
+  ['DELETE', /^\/api\/kb\/\d+$/, 'hotline_actions'],
   // Open311 GeoReport v2: discovery and services are public; requests are read by readers or, where
   // the city publishes them, by anyone (server/open311/settings.ts); filing needs an api_key.
   ['GET', /^\/open311\/v2\/(discovery|services)(\/[^/]+|\.[a-z]+)?$/, 'public'],

@@ -97,6 +97,20 @@ const GATES: Record<string, [string, Gate][]> = {
   'POST /api/gov/ledger/:id{[0-9]+}': [['/api/gov/ledger/7', 'plan']],
   'POST /api/gov/proactive': [['/api/gov/proactive', 'proactive']],
   'POST /api/alerts/:id{[0-9]+}/state': [['/api/alerts/12/state', 'unit_actions']],
+  // The dispatcher's assistant: suggestions and repeat offers at intake; links, retraining and knowledge-base edits are the hotline's; everyone reads.
+  'POST /api/assist/suggest': [['/api/assist/suggest', 'intake']],
+  'POST /api/assist/duplicates': [['/api/assist/duplicates', 'intake']],
+  'POST /api/assist/feedback': [['/api/assist/feedback', 'intake']],
+  'POST /api/assist/link': [['/api/assist/link', 'hotline_actions']],
+  'POST /api/assist/retrain': [['/api/assist/retrain', 'hotline_actions']],
+  'GET /api/assist/model': [['/api/assist/model', 'read']],
+  'GET /api/assist/tickets/:id{[0-9]+}': [['/api/assist/tickets/12', 'read']],
+  'GET /api/kb': [['/api/kb', 'read']],
+  'GET /api/kb/:id{[0-9]+}': [['/api/kb/3', 'read']],
+  'POST /api/kb': [['/api/kb', 'hotline_actions']],
+  'POST /api/kb/cases': [['/api/kb/cases', 'hotline_actions']],
+  'PUT /api/kb/:id{[0-9]+}': [['/api/kb/3', 'hotline_actions']],
+  'DELETE /api/kb/:id{[0-9]+}': [['/api/kb/3', 'hotline_actions']],
   // Open311 GeoReport v2: discovery and the service list are public; requests, tokens and media are
   // read by a reader or, where the city publishes them, by anyone; filing needs an api_key (the route decides).
   'GET /open311/v2/:name': [

@@ -350,6 +350,41 @@ const TABLE: Record<string, Probe> = {
       await refused(ctx, `/api/tickets/${ctx.foreign.otherDistrict}`, leaks, { status: 404, field: 'id' });
     },
   },
+  'GET /api/assist/tickets/:id{[0-9]+}': {
+    async run(ctx, leaks) {
+      // The suggestion, nearby repeats (found within the street only) and knowledge for the official's own ticket.
+      const own = await scanned(ctx, `/api/assist/tickets/${ctx.ownTicket}`, leaks);
+      expect(own.ticketId).toBe(ctx.ownTicket);
+      await foreignTickets(ctx, own.repeats.map((r: { ticketId: number }) => r.ticketId), 'GET /api/assist/tickets/:id repeats', leaks);
+      await refused(ctx, `/api/assist/tickets/${ctx.foreign.neighbour}`, leaks, { status: 404, field: 'id' });
+      await refused(ctx, `/api/assist/tickets/${ctx.foreign.otherDistrict}`, leaks, { status: 404, field: 'id' });
+    },
+  },
+  'GET /api/assist/model': { reference: "the category model's version and evaluation figures (rates per category): no ticket rows — checked below" },
+  'GET /api/kb': {
+    async run(ctx, leaks) {
+      // A classic case written from another district's ticket: the official reads the anonymised case, never its ticket.
+      await ctx.db.query(
+        `INSERT INTO kb_entries (kind, title, body, category_code, ticket_id, search, created_by, updated_by)
+         SELECT 'case', '典型案例 scoping', '诉求：测试', t.category_code, t.id, to_tsvector('simple', '典型 案例 测试'), 'test', 'test' FROM tickets t WHERE t.id = $1
+         ON CONFLICT DO NOTHING`,
+        [ctx.foreign.otherDistrict],
+      );
+      for (const q of ['', '?kind=case', `?q=${encodeURIComponent('案例 测试')}`]) {
+        const body = await scanned(ctx, `/api/kb${q}`, leaks);
+        if (JSON.stringify(body).includes('"ticketId"')) leaks.push(`GET /api/kb${q}: a case carries its source ticket`);
+        if (q === '?kind=case' && body.entries.length === 0) leaks.push('GET /api/kb?kind=case: the planted case is missing');
+      }
+    },
+  },
+  'GET /api/kb/:id{[0-9]+}': {
+    async run(ctx, leaks) {
+      const [c] = await ctx.db.query<{ id: number }>(`SELECT id FROM kb_entries WHERE kind = 'case' ORDER BY id LIMIT 1`);
+      if (!c) return void leaks.push('no case entry to read (GET /api/kb plants one)');
+      const body = await scanned(ctx, `/api/kb/${c.id}`, leaks);
+      if ('ticketId' in body) leaks.push(`GET /api/kb/${c.id}: the case carries its source ticket ${body.ticketId}`);
+    },
+  },
   'GET /api/queue': {
     async run(ctx, leaks) {
       for (const kind of ['unlocated', 'overdue', 'returned', 'reminded']) {
@@ -774,7 +809,7 @@ async function referenceChecks(ctx: Ctx, leaks: string[]) {
     const res = await ctx.official.request(p);
     expect([p, res.status, ((await res.json()) as any).error?.field]).toEqual([p, 403, 'role']);
   }
-  for (const p of ['/api/regions?level=street', '/api/categories', '/api/zones', '/api/config', '/api/health']) {
+  for (const p of ['/api/regions?level=street', '/api/categories', '/api/zones', '/api/config', '/api/health', '/api/assist/model']) {
     const body = await getJson(ctx, p);
     expect(ticketIds(body), p).toEqual([]);
   }

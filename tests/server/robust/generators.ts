@@ -503,6 +503,58 @@ const govCases = [
     return { route: 'POST /api/gov/ledger/sync', label: `ledger sync ${how}`, path: '/api/gov/ledger/sync', init: jsonInit(body, how === 'contentType' ? { 'content-type': pick(rng, ['text/plain', 'application/xml', 'text/csv']) } : {}) };
   },
 ];
+// --- the dispatcher's assistant and the knowledge base ---------------------------------------------
+
+function suggestCase(rng: Rng): FuzzCase {
+  const s = spoilJson(rng, { text: '暖气不热', lon: 116.02, lat: 39.05 }, ['text', 'lon', 'lat', 'crs'], ['text'], true);
+  return { route: 'POST /api/assist/suggest', label: `suggest ${s.how}`, path: '/api/assist/suggest', init: jsonInit(s.body, s.headers) };
+}
+function duplicatesCase(rng: Rng): FuzzCase {
+  const s = spoilJson(rng, { category: 'noise.night_construction', text: '夜间施工', lon: 116.02, lat: 39.05 }, ['category', 'text', 'lon', 'lat', 'crs'], ['category', 'text', 'lon', 'lat'], true);
+  return { route: 'POST /api/assist/duplicates', label: `duplicates ${s.how}`, path: '/api/assist/duplicates', init: jsonInit(s.body, s.headers) };
+}
+function feedbackCase(rng: Rng): FuzzCase {
+  const s = spoilJson(rng, { version: 1, suggested: ['noise.night_construction'], chosen: 'noise.night_construction' }, ['version', 'suggested', 'chosen'], ['suggested', 'chosen'], false);
+  return { route: 'POST /api/assist/feedback', label: `feedback ${s.how}`, path: '/api/assist/feedback', init: jsonInit(s.body, s.headers) };
+}
+function linkCase(rng: Rng, t: Targets): FuzzCase {
+  const base = { ticketId: t.located, repeatOf: t.unlocated };
+  if (rng() < 0.3) {
+    // Well-formed, but naming tickets that cannot be linked: itself, a missing one, another category.
+    const o = pick(rng, [{ ticketId: t.located, repeatOf: t.located }, { ticketId: t.located, repeatOf: 999_999_999 }, { ticketId: 999_999_998, repeatOf: t.located }, base]);
+    return { route: 'POST /api/assist/link', label: 'link refused', path: '/api/assist/link', init: jsonInit(JSON.stringify(o)) };
+  }
+  const s = spoilJson(rng, base, ['ticketId', 'repeatOf'], ['ticketId', 'repeatOf'], false);
+  return { route: 'POST /api/assist/link', label: `link ${s.how}`, path: '/api/assist/link', init: jsonInit(s.body, s.headers) };
+}
+function retrainCase(rng: Rng): FuzzCase {
+  // Retraining takes no parameters: anything but an empty object is refused.
+  const body = pick(rng, ['null', '[]', '"now"', '{"reason":"schedule"}', '{"tickets":1e9}', '{', '{"a":1,,}', JSON.stringify({ [pick(rng, INJECTIONS)]: 1 })]);
+  return { route: 'POST /api/assist/retrain', label: 'retrain with a body', path: '/api/assist/retrain', init: jsonInit(body) };
+}
+function kbCreateCase(rng: Rng): FuzzCase {
+  const s = spoilJson(rng, { kind: 'policy', title: '夜间施工', body: '须持证' }, ['kind', 'title', 'body', 'categoryCode'], ['kind', 'title', 'body'], false);
+  return { route: 'POST /api/kb', label: `kb ${s.how}`, path: '/api/kb', init: jsonInit(s.body, s.headers) };
+}
+function kbCaseCase(rng: Rng, t: Targets): FuzzCase {
+  if (rng() < 0.3) {
+    // Well-formed: a ticket that is not closed, or none.
+    const o = { ticketId: pick(rng, [t.located, t.unlocated, 999_999_999]) };
+    return { route: 'POST /api/kb/cases', label: 'case refused', path: '/api/kb/cases', init: jsonInit(JSON.stringify(o)) };
+  }
+  const s = spoilJson(rng, { ticketId: t.located, note: '经验' }, ['ticketId', 'title', 'note'], ['ticketId'], false);
+  return { route: 'POST /api/kb/cases', label: `case ${s.how}`, path: '/api/kb/cases', init: jsonInit(s.body, s.headers) };
+}
+function kbPutCase(rng: Rng): FuzzCase {
+  const id = pick(rng, ['999999', '1234567890123', '9'.repeat(16), '0']);
+  const s = spoilJson(rng, { title: '标题', body: '内容' }, ['title', 'body', 'categoryCode'], ['title'], false);
+  const body = rng() < 0.2 ? JSON.stringify({ title: '标题' }) : s.body;
+  return { route: 'PUT /api/kb/:id{[0-9]+}', label: `kb put ${s.how}`, path: `/api/kb/${id}`, init: { ...jsonInit(body, s.headers), method: 'PUT' } };
+}
+function kbDeleteCase(rng: Rng): FuzzCase {
+  const id = pick(rng, ['999999', '1234567890123', '9'.repeat(16), '0', '42']);
+  return { route: 'DELETE /api/kb/:id{[0-9]+}', label: 'kb delete missing', path: `/api/kb/${id}`, init: { method: 'DELETE' } };
+}
 
 /** `n` malformed requests spread over every write route, deterministic for a given rng. */
 export function malformedRequests(rng: Rng, n: number, t: Targets): FuzzCase[] {
@@ -510,6 +562,7 @@ export function malformedRequests(rng: Rng, n: number, t: Targets): FuzzCase[] {
     intakeCase, intakeCase, locateCase, actionCase, actionCase, csvCase, forecastCase, open311Case, open311Case,
     loginCase, kioskCase, logoutCase, newUserCase, patchUserCase, newKioskCase, releaseKioskCase, revokeKioskCase, grantKeyCase, unlockCase,
     historyImportCase, bulkCase, ...govCases,
+    suggestCase, duplicatesCase, feedbackCase, linkCase, retrainCase, kbCreateCase, kbCaseCase, kbPutCase, kbDeleteCase,
   ];
   return Array.from({ length: n }, (_, i) => makers[i % makers.length]!(rng, t));
 }
