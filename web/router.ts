@@ -27,6 +27,9 @@ export const router = createRouter({
     { path: '/studio', name: 'studio', component: () => import('./pages/StudioPage.vue'), meta: { section: 'studio' } },
     { path: '/studio/topics/:category', name: 'topic-brief', component: () => import('./pages/TopicBriefPage.vue'), meta: { section: 'studio' } },
     { path: '/queue', name: 'queue', component: () => import('./pages/QueuePage.vue'), meta: { section: 'queue' } },
+    { path: '/intake', name: 'intake', component: () => import('./pages/IntakePage.vue'), meta: { section: 'intake' } },
+    { path: '/kb', name: 'kb', component: () => import('./pages/KnowledgePage.vue'), meta: { section: 'kb' } },
+    { path: '/kb/:id(\\d+)', name: 'kb-entry', component: () => import('./pages/KnowledgePage.vue'), meta: { section: 'kb' } },
     { path: '/tickets/:id', name: 'ticket', component: () => import('./pages/TicketPage.vue'), meta: { section: 'queue' } },
     // the governance loop (治理闭环): topics, tasks, key-problem ledger, proactive orders
     { path: '/governance', name: 'governance', component: () => import('./pages/GovernancePage.vue'), meta: { section: 'governance' } },

@@ -14,6 +14,9 @@ export const PAGE_CAPS = {
   // the governance loop: planners run it, units work their tasks, everyone reading sees their own region's
   governance: ['read'],
   wall: ['wall'],
+  // filing a call with the assistant's suggestions; the knowledge base is everyone's to read
+  intake: ['intake'],
+  kb: ['read'],
 } as const satisfies Record<string, readonly Capability[]>;
 export type Section = keyof typeof PAGE_CAPS;
 

@@ -8,6 +8,7 @@ import * as views from './areas/views.ts';
 import * as gov from './areas/governance.ts';
 import * as forecast from './areas/forecast.ts';
 import * as desk from './areas/desk.ts';
+import * as assist from './areas/assist.ts';
 
 const en: typeof zhCN = {
   app: {
@@ -278,6 +279,7 @@ const en: typeof zhCN = {
   },
   queuePage: queue.en,
   govPage: gov.en,
+  assistPage: assist.en,
   wallPage: wall.en,
   studioPage: studio.en,
   forecastVerdict: forecast.en,

@@ -9,6 +9,7 @@ import * as views from './areas/views.ts';
 import * as gov from './areas/governance.ts';
 import * as forecast from './areas/forecast.ts';
 import * as desk from './areas/desk.ts';
+import * as assist from './areas/assist.ts';
 
 export default {
   app: {
@@ -278,6 +279,7 @@ export default {
   },
   queuePage: queue.zh,
   govPage: gov.zh,
+  assistPage: assist.zh,
   wallPage: wall.zh,
   studioPage: studio.zh,
   forecastVerdict: forecast.zh,
