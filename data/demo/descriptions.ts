@@ -54,7 +54,10 @@ export const descriptionsSchema = z
     vague: list.min(1),
     /** [right, wrong] spellings; a misspelt call replaces one occurrence. */
     typos: z.array(z.tuple([z.string().min(1), z.string()])).default([]),
-    categories: z.record(z.string(), z.object({ say: list.min(1), detail: list.default([]), near: list.default([]) }).strict()),
+    categories: z.record(
+      z.string(),
+      z.object({ say: list.min(1), detail: list.default([]), near: list.default([]) }).strict(),
+    ),
   })
   .strict();
 export type DescriptionVocab = z.infer<typeof descriptionsSchema>;
@@ -66,7 +69,7 @@ export function readDescriptions(dir: string): DescriptionVocab | null {
   try {
     return descriptionsSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch (e) {
-    throw new Error(`${file}: ${e instanceof z.ZodError ? z.prettifyError(e) : (e as Error).message}`);
+    throw new Error(`${file}: ${e instanceof z.ZodError ? z.prettifyError(e) : (e as Error).message}`, { cause: e });
   }
 }
 
@@ -106,14 +109,25 @@ export function createDescriber(vocab: DescriptionVocab, seed: number, known: It
     const near = cat.near.filter((c) => codes.has(c) && vocab.categories[c]);
     let misleading: string | null = null;
     const parts: string[] = [];
-    const opening = vocab.kindOpenings[kind]?.length && rng.chance(0.5) ? pick(vocab.kindOpenings[kind]) : rng.chance(s.opening) ? pick(vocab.openings) : '';
+    const opening =
+      vocab.kindOpenings[kind]?.length && rng.chance(0.5)
+        ? pick(vocab.kindOpenings[kind])
+        : rng.chance(s.opening)
+          ? pick(vocab.openings)
+          : '';
     if (rng.chance(s.vague)) {
       // Vague: the caller never names the problem; at most a detail hints at it.
       parts.push(pick(vocab.vague));
       if (cat.detail.length && rng.chance(0.35)) parts.push(pick(cat.detail));
       if (near.length) misleading = pick(near);
     } else if (cat.detail.length && rng.chance(s.detailOnly)) {
-      parts.push(rng.chance(s.place) ? (zh ? `${pick(vocab.places)}${pick(cat.detail)}` : `${pick(cat.detail)} ${pick(vocab.places)}`) : pick(cat.detail));
+      parts.push(
+        rng.chance(s.place)
+          ? zh
+            ? `${pick(vocab.places)}${pick(cat.detail)}`
+            : `${pick(cat.detail)} ${pick(vocab.places)}`
+          : pick(cat.detail),
+      );
       if (rng.chance(s.time)) parts.push(pick(vocab.times));
       if (near.length && rng.chance(s.nearCue)) misleading = pick(near);
     } else {
@@ -164,7 +178,11 @@ export interface MisdispatchInput {
  * ones (`ids`), so ids keep following time within the ticket. Returns false (nothing changed) when
  * the ticket was not dispatched or the ruling would lie after `now`.
  */
-export function plantMisdispatch(t: DemoTicket, m: MisdispatchInput, ids: { event(): number; dispatch(): number }): boolean {
+export function plantMisdispatch(
+  t: DemoTicket,
+  m: MisdispatchInput,
+  ids: { event(): number; dispatch(): number },
+): boolean {
   if (t.dispatchedAt === null || t.dispatches.length === 0) return false;
   if (t.dispatches.some((d) => d.unitCode === m.wrongUnit.code)) return false;
   const dispatchedAt = t.dispatchedAt;
@@ -185,6 +203,19 @@ export function plantMisdispatch(t: DemoTicket, m: MisdispatchInput, ids: { even
     ruledAt,
     active: false,
   };
+  // The unit's return: a marker (the street still holds the ticket, so its status does not change).
+  const returned: DemoEvent = {
+    id: 0,
+    ticketId: t.id,
+    at: returnedAt,
+    type: 'returned',
+    fromStatus: null,
+    toStatus: null,
+    actor: 'unit',
+    unitCode: m.wrongUnit.code,
+    note: m.reason,
+    data: { role: 'line' },
+  };
   const event: DemoEvent = {
     id: 0,
     ticketId: t.id,
@@ -198,10 +229,12 @@ export function plantMisdispatch(t: DemoTicket, m: MisdispatchInput, ids: { even
     data: { from: m.wrongCategory, to: t.categoryCode, returnedAt, misdispatch: true },
   };
   const dispatchIds = [...t.dispatches.map((d) => d.id), ids.dispatch()].sort((a, b) => a - b);
-  const eventIds = [...t.events.map((e) => e.id), ids.event()].sort((a, b) => a - b);
-  const ds = [...t.dispatches, wrong].sort((a, b) => a.dispatchedAt - b.dispatchedAt || (a.role === 'territorial' ? -1 : b.role === 'territorial' ? 1 : 0));
+  const eventIds = [...t.events.map((e) => e.id), ids.event(), ids.event()].sort((a, b) => a - b);
+  const ds = [...t.dispatches, wrong].sort(
+    (a, b) => a.dispatchedAt - b.dispatchedAt || (a.role === 'territorial' ? -1 : b.role === 'territorial' ? 1 : 0),
+  );
   ds.forEach((d, i) => (d.id = dispatchIds[i]));
-  const es = [...t.events, event].sort((a, b) => a.at - b.at);
+  const es = [...t.events, returned, event].sort((a, b) => a.at - b.at);
   es.forEach((e, i) => (e.id = eventIds[i]));
   t.dispatches = ds;
   t.events = es;
@@ -213,9 +246,17 @@ export function plantMisdispatch(t: DemoTicket, m: MisdispatchInput, ids: { even
 // --- the generator's hook ------------------------------------------------------------------------
 
 /** The generator's describer: the city's vocabulary when its package has one, else the plain line. */
-export function describerFor(settings: { descriptions: DescriptionVocab | null; categories: readonly { code: string }[] }, seed: number): Describer {
-  if (!settings.descriptions) return (_code, _kind, fallback) => ({ text: fallback, misleading: null, misdispatched: false });
-  return createDescriber(settings.descriptions, seed, settings.categories.map((c) => c.code));
+export function describerFor(
+  settings: { descriptions: DescriptionVocab | null; categories: readonly { code: string }[] },
+  seed: number,
+): Describer {
+  if (!settings.descriptions)
+    return (_code, _kind, fallback) => ({ text: fallback, misleading: null, misdispatched: false });
+  return createDescriber(
+    settings.descriptions,
+    seed,
+    settings.categories.map((c) => c.code),
+  );
 }
 
 /**
@@ -256,7 +297,12 @@ export function misdispatch(
  * n calls without the rest of a demo (no places, times or life cycles): categories drawn by the
  * given weights, worded by the describer. For benchmarks and classifier tests at any size.
  */
-export function sampleCalls(vocab: DescriptionVocab, weights: ReadonlyMap<string, number>, n: number, seed: number): { text: string; label: string }[] {
+export function sampleCalls(
+  vocab: DescriptionVocab,
+  weights: ReadonlyMap<string, number>,
+  n: number,
+  seed: number,
+): { text: string; label: string }[] {
   const codes = [...weights.keys()].filter((c) => (weights.get(c) ?? 0) > 0 && vocab.categories[c]);
   const describe = createDescriber(vocab, seed, codes);
   const rng = new Rng((seed * 31 + 7) >>> 0);

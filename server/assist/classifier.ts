@@ -317,7 +317,10 @@ export function serialise(model: Model): StoredModel {
   all.set(model.idf, 0);
   all.set(model.bias, model.idf.length);
   all.set(model.weights, model.idf.length + model.bias.length);
-  return { meta: { lang: model.lang, labels: model.labels, vocab: model.vocab, counts: model.counts }, blob: new Uint8Array(all.buffer) };
+  return {
+    meta: { lang: model.lang, labels: model.labels, vocab: model.vocab, counts: model.counts },
+    blob: new Uint8Array(all.buffer),
+  };
 }
 
 export function deserialise(s: StoredModel): Model {
@@ -328,5 +331,13 @@ export function deserialise(s: StoredModel): Model {
   const F = vocab.length;
   const L = labels.length;
   if (all.length !== F + L + F * L) throw new Error(`stored model: ${all.length} numbers, expected ${F + L + F * L}`);
-  return { lang, labels, vocab, counts, idf: all.subarray(0, F), bias: all.subarray(F, F + L), weights: all.subarray(F + L) };
+  return {
+    lang,
+    labels,
+    vocab,
+    counts,
+    idf: all.subarray(0, F),
+    bias: all.subarray(F, F + L),
+    weights: all.subarray(F + L),
+  };
 }

@@ -46,10 +46,15 @@ export interface RepeatFacts {
 /** Whether `later` repeats `earlier` under the rule (same category, within the window, same caller or place, or nearby with similar words). */
 export function isRepeat(earlier: RepeatFacts, later: RepeatFacts, windowDays: number, lang: Lang): boolean {
   if (earlier.category !== later.category) return false;
-  if (earlier.receivedAt > later.receivedAt || earlier.receivedAt < later.receivedAt - windowDays * 86_400_000) return false;
+  if (earlier.receivedAt > later.receivedAt || earlier.receivedAt < later.receivedAt - windowDays * 86_400_000)
+    return false;
   if (later.phone && earlier.phone === later.phone) return true;
   if (later.address && earlier.address === later.address) return true;
-  return later.distanceMetres !== null && later.distanceMetres <= REPEAT_RADIUS_METRES && textSimilarity(earlier.text, later.text, lang) >= MIN_SIMILARITY;
+  return (
+    later.distanceMetres !== null &&
+    later.distanceMetres <= REPEAT_RADIUS_METRES &&
+    textSimilarity(earlier.text, later.text, lang) >= MIN_SIMILARITY
+  );
 }
 
 export interface DuplicateCandidate {
@@ -76,7 +81,14 @@ export async function nearbyRepeats(
   const params: unknown[] = [q.category, q.lon, q.lat, q.at.toISOString(), q.windowDays, REPEAT_RADIUS_METRES];
   const scoped = scopeClause(scope, params, 't');
   // A degree box a little larger than the radius keeps the GiST index in play; the sphere distance decides.
-  const rows = await db.query<{ id: number; root: number; received_at: Date; status: string; description: string | null; d: number }>(
+  const rows = await db.query<{
+    id: number;
+    root: number;
+    received_at: Date;
+    status: string;
+    description: string | null;
+    d: number;
+  }>(
     `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($2::float8, $3::float8), 4326) AS g)
      SELECT t.id::float8 AS id, COALESCE(t.repeat_of, t.id)::float8 AS root, t.received_at, t.status, t.description, ST_DistanceSphere(t.geom, p.g) AS d
      FROM tickets t, p
@@ -88,7 +100,15 @@ export async function nearbyRepeats(
   );
   const lang = langOf(activeCity()?.locale ?? 'zh');
   return rows
-    .map((r) => ({ id: r.id, root: r.root, receivedAt: new Date(r.received_at), status: r.status, description: r.description ?? '', distanceMetres: Math.round(r.d), similarity: textSimilarity(q.text, r.description ?? '', lang) }))
+    .map((r) => ({
+      id: r.id,
+      root: r.root,
+      receivedAt: new Date(r.received_at),
+      status: r.status,
+      description: r.description ?? '',
+      distanceMetres: Math.round(r.d),
+      similarity: textSimilarity(q.text, r.description ?? '', lang),
+    }))
     .filter((c) => c.similarity >= MIN_SIMILARITY)
     .sort((a, b) => b.similarity - a.similarity || a.distanceMetres - b.distanceMetres || b.id - a.id)
     .slice(0, limit);

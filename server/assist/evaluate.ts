@@ -34,7 +34,10 @@ export interface Evaluation {
 /** A ranking of category codes for a text, best first. */
 export type Ranker = (text: string) => string[];
 
-export const modelRanker = (model: Model): Ranker => (text) => suggest(model, text, 3).map((s) => s.code);
+export const modelRanker =
+  (model: Model): Ranker =>
+  (text) =>
+    suggest(model, text, 3).map((s) => s.code);
 
 /** Always the same categories: the most frequent in training. */
 export function mostFrequentRanker(counts: Map<string, number>): Ranker {
@@ -56,13 +59,17 @@ export interface KeywordCategory {
 export function keywordRanker(categories: readonly KeywordCategory[], lang: Lang, counts: Map<string, number>): Ranker {
   const rules = categories.map((c) => {
     const kw = new Set<string>();
-    for (const n of c.names) for (const w of words(n, lang)) if ((lang === 'zh' ? [...w].length >= 2 : w.length >= 3) && !GENERIC.has(w)) kw.add(w);
+    for (const n of c.names)
+      for (const w of words(n, lang))
+        if ((lang === 'zh' ? [...w].length >= 2 : w.length >= 3) && !GENERIC.has(w)) kw.add(w);
     return { code: c.code, kw: [...kw], n: counts.get(c.code) ?? 0 };
   });
   const fallback = mostFrequentRanker(counts)('');
   return (text) => {
     const t = text.toLowerCase();
-    const hits = rules.map((r) => ({ code: r.code, n: r.n, score: r.kw.reduce((s, k) => s + (t.includes(k) ? 1 : 0), 0) })).filter((h) => h.score > 0);
+    const hits = rules
+      .map((r) => ({ code: r.code, n: r.n, score: r.kw.reduce((s, k) => s + (t.includes(k) ? 1 : 0), 0) }))
+      .filter((h) => h.score > 0);
     hits.sort((a, b) => b.score - a.score || b.n - a.n || (a.code < b.code ? -1 : 1));
     const out = hits.slice(0, 3).map((h) => h.code);
     for (const f of fallback) if (out.length < 3 && !out.includes(f)) out.push(f);
@@ -85,7 +92,11 @@ function scoreRanker(docs: readonly EvalDoc[], rank: Ranker): { scores: Scores; 
   return { scores: { top1: top1 / n, top3: top3 / n }, first };
 }
 
-export function evaluate(model: Model, docs: readonly EvalDoc[], baselines: { counts: Map<string, number>; categories: readonly KeywordCategory[] }): Evaluation {
+export function evaluate(
+  model: Model,
+  docs: readonly EvalDoc[],
+  baselines: { counts: Map<string, number>; categories: readonly KeywordCategory[] },
+): Evaluation {
   const m = scoreRanker(docs, modelRanker(model));
   const mf = scoreRanker(docs, mostFrequentRanker(baselines.counts));
   const kw = scoreRanker(docs, keywordRanker(baselines.categories, model.lang, baselines.counts));

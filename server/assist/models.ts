@@ -6,7 +6,15 @@
 // it. Retrained at start when there is none, on a schedule, and on demand.
 import type { Queryable } from '../../db/client.ts';
 import { activeCity, cityPolicy } from '../city.ts';
-import { deserialise, serialise, suggest, trainYielding, type Model, type StoredModel, type TrainDoc } from './classifier.ts';
+import {
+  deserialise,
+  serialise,
+  suggest,
+  trainYielding,
+  type Model,
+  type StoredModel,
+  type TrainDoc,
+} from './classifier.ts';
 import { evaluate, type Evaluation, type KeywordCategory } from './evaluate.ts';
 import { langOf, type Lang } from './tokenize.ts';
 
@@ -73,7 +81,9 @@ async function readHistory(db: Queryable): Promise<HistoryRow[]> {
 }
 
 async function keywordCategories(db: Queryable, lang: Lang): Promise<KeywordCategory[]> {
-  const rows = await db.query<{ code: string; name_zh: string; name_en: string | null }>(`SELECT code, name_zh, name_en FROM categories ORDER BY code`);
+  const rows = await db.query<{ code: string; name_zh: string; name_en: string | null }>(
+    `SELECT code, name_zh, name_en FROM categories ORDER BY code`,
+  );
   return rows.map((r) => ({ code: r.code, names: [lang === 'zh' ? r.name_zh : (r.name_en ?? r.name_zh)] }));
 }
 
@@ -102,8 +112,16 @@ export async function corrections(db: Queryable): Promise<Corrections> {
             count(*) FILTER (WHERE rank IN (2, 3))::int AS other, count(*) FILTER (WHERE rank IS NULL)::int AS corrected
      FROM assist_feedback`,
   );
-  const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ticket_events WHERE type = 'recategorized'`);
-  return { answered: f.answered, acceptedFirst: f.first, pickedSecondOrThird: f.other, corrected: f.corrected, recategorized: r.n };
+  const [r] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ticket_events WHERE type = 'recategorized'`,
+  );
+  return {
+    answered: f.answered,
+    acceptedFirst: f.first,
+    pickedSecondOrThird: f.other,
+    corrected: f.corrected,
+    recategorized: r.n,
+  };
 }
 
 export interface TrainResult {
@@ -175,7 +193,17 @@ async function doRetrain(db: Queryable, reason: 'start' | 'schedule' | 'demand')
 
 async function saveModel(
   db: Queryable,
-  m: { reason: string; lang: Lang; tickets: number; trainFrom: Date; trainTo: Date; durationMs: number; meta: unknown; weights: Uint8Array; evaluation: StoredEvaluation | null },
+  m: {
+    reason: string;
+    lang: Lang;
+    tickets: number;
+    trainFrom: Date;
+    trainTo: Date;
+    durationMs: number;
+    meta: unknown;
+    weights: Uint8Array;
+    evaluation: StoredEvaluation | null;
+  },
 ): Promise<ModelInfo> {
   // One statement: the new version becomes the only active one.
   const [row] = await db.query<{ version: number; trained_at: Date }>(
@@ -183,9 +211,27 @@ async function saveModel(
      INSERT INTO assist_models (reason, lang, tickets, train_from, train_to, duration_ms, meta, weights, evaluation, active)
      SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, true FROM (SELECT count(*) FROM off) o
      RETURNING version, trained_at`,
-    [m.reason, m.lang, m.tickets, m.trainFrom.toISOString(), m.trainTo.toISOString(), m.durationMs, JSON.stringify(m.meta), m.weights, m.evaluation ? JSON.stringify(m.evaluation) : null],
+    [
+      m.reason,
+      m.lang,
+      m.tickets,
+      m.trainFrom.toISOString(),
+      m.trainTo.toISOString(),
+      m.durationMs,
+      JSON.stringify(m.meta),
+      m.weights,
+      m.evaluation ? JSON.stringify(m.evaluation) : null,
+    ],
   );
-  return { version: row.version, trainedAt: new Date(row.trained_at), reason: m.reason, lang: m.lang, tickets: m.tickets, durationMs: m.durationMs, evaluation: m.evaluation };
+  return {
+    version: row.version,
+    trainedAt: new Date(row.trained_at),
+    reason: m.reason,
+    lang: m.lang,
+    tickets: m.tickets,
+    durationMs: m.durationMs,
+    evaluation: m.evaluation,
+  };
 }
 
 // --- the served model, cached per database ------------------------------------------------------
@@ -217,10 +263,26 @@ export async function activeModel(db: Queryable): Promise<{ version: number; mod
 }
 
 export async function modelInfo(db: Queryable): Promise<ModelInfo | null> {
-  const [r] = await db.query<{ version: number; trained_at: Date; reason: string; lang: Lang; tickets: number; duration_ms: number; evaluation: StoredEvaluation | null }>(
-    `SELECT version, trained_at, reason, lang, tickets, duration_ms, evaluation FROM assist_models WHERE active`,
-  );
-  return r ? { version: r.version, trainedAt: new Date(r.trained_at), reason: r.reason, lang: r.lang, tickets: r.tickets, durationMs: r.duration_ms, evaluation: r.evaluation } : null;
+  const [r] = await db.query<{
+    version: number;
+    trained_at: Date;
+    reason: string;
+    lang: Lang;
+    tickets: number;
+    duration_ms: number;
+    evaluation: StoredEvaluation | null;
+  }>(`SELECT version, trained_at, reason, lang, tickets, duration_ms, evaluation FROM assist_models WHERE active`);
+  return r
+    ? {
+        version: r.version,
+        trainedAt: new Date(r.trained_at),
+        reason: r.reason,
+        lang: r.lang,
+        tickets: r.tickets,
+        durationMs: r.duration_ms,
+        evaluation: r.evaluation,
+      }
+    : null;
 }
 
 /**
@@ -236,10 +298,18 @@ export function startRetrainSchedule(db: Queryable, log: (s: string) => void = (
     const r = await retrain(db, info ? 'schedule' : 'start');
     if (r && !stopped) {
       const e = r.info.evaluation;
-      log(`category model v${r.info.version} trained on ${r.info.tickets} tickets in ${(r.info.durationMs / 1000).toFixed(1)} s` + (e ? `; later period top-1 ${(e.model.top1 * 100).toFixed(1)}%, top-3 ${(e.model.top3 * 100).toFixed(1)}% (keywords ${(e.keyword.top1 * 100).toFixed(1)}%)` : ''));
+      log(
+        `category model v${r.info.version} trained on ${r.info.tickets} tickets in ${(r.info.durationMs / 1000).toFixed(1)} s` +
+          (e
+            ? `; later period top-1 ${(e.model.top1 * 100).toFixed(1)}%, top-3 ${(e.model.top3 * 100).toFixed(1)}% (keywords ${(e.keyword.top1 * 100).toFixed(1)}%)`
+            : ''),
+      );
     }
   };
-  const run = () => void tick().catch((err) => !stopped && console.warn(`category model training failed: ${err instanceof Error ? err.message : err}`));
+  const run = () =>
+    void tick().catch(
+      (err) => !stopped && console.warn(`category model training failed: ${err instanceof Error ? err.message : err}`),
+    );
   run();
   const timer = setInterval(run, 3600_000);
   timer.unref();

@@ -45,10 +45,23 @@ export async function suggestForCall(db: Queryable, input: CallInput, k = 3): Pr
   // One statement: the categories' catalogue entries, the zone claiming the point for each, the
   // street it falls in, and the names of every unit that could receive it.
   const rows = await db.query<{
-    code: string; name_zh: string; name_en: string | null; department_code: string | null; parallel: boolean | null;
-    department_kind: 'department' | 'utility' | null; department_zh: string | null; department_en: string | null;
-    zone_code: string | null; zone_department: string | null; zone_kind: 'department' | 'utility' | null; zone_zh: string | null; zone_en: string | null;
-    district_code: string | null; street_code: string | null; street_zh: string | null; street_en: string | null;
+    code: string;
+    name_zh: string;
+    name_en: string | null;
+    department_code: string | null;
+    parallel: boolean | null;
+    department_kind: 'department' | 'utility' | null;
+    department_zh: string | null;
+    department_en: string | null;
+    zone_code: string | null;
+    zone_department: string | null;
+    zone_kind: 'department' | 'utility' | null;
+    zone_zh: string | null;
+    zone_en: string | null;
+    district_code: string | null;
+    street_code: string | null;
+    street_zh: string | null;
+    street_en: string | null;
   }>(
     `WITH p AS (SELECT CASE WHEN $2::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($2::float8, $3::float8), 4326) END AS g),
           l AS (SELECT loc.district_code, loc.street_code, r.name_zh AS street_zh, r.name_en AS street_en
@@ -76,8 +89,15 @@ export async function suggestForCall(db: Queryable, input: CallInput, k = 3): Pr
   const targets = top.map((t) => {
     const r = byCode.get(t.code);
     if (!r || !street) return [] as DispatchTarget[];
-    const zone = r.zone_code && r.zone_department && r.zone_kind ? { code: r.zone_code, unitCode: r.zone_department, unitKind: r.zone_kind } : null;
-    return dispatchTargets(street, zone, { department_code: r.department_code, department_kind: r.department_kind, parallel: r.parallel });
+    const zone =
+      r.zone_code && r.zone_department && r.zone_kind
+        ? { code: r.zone_code, unitCode: r.zone_department, unitKind: r.zone_kind }
+        : null;
+    return dispatchTargets(street, zone, {
+      department_code: r.department_code,
+      department_kind: r.department_kind,
+      parallel: r.parallel,
+    });
   });
   return {
     version: served.version,
@@ -87,7 +107,11 @@ export async function suggestForCall(db: Queryable, input: CallInput, k = 3): Pr
       nameEn: byCode.get(t.code)?.name_en ?? null,
       p: Math.round(t.p * 1000) / 1000,
       words: t.words,
-      units: targets[i].map((d) => ({ ...d, nameZh: names.get(d.unitCode)?.nameZh ?? null, nameEn: names.get(d.unitCode)?.nameEn ?? null })),
+      units: targets[i].map((d) => ({
+        ...d,
+        nameZh: names.get(d.unitCode)?.nameZh ?? null,
+        nameEn: names.get(d.unitCode)?.nameEn ?? null,
+      })),
     })),
     location: point ? { districtCode: rows[0]?.district_code ?? null, streetCode: street } : null,
   };
@@ -96,7 +120,15 @@ export async function suggestForCall(db: Queryable, input: CallInput, k = 3): Pr
 /** Records what the operator did with a suggestion (rank of the chosen category among those suggested, or null). */
 export async function recordFeedback(
   db: Queryable,
-  f: { ticketId: number | null; version: number | null; suggested: string[]; chosen: string; unitSuggested: string | null; unitAccepted: boolean | null; username: string },
+  f: {
+    ticketId: number | null;
+    version: number | null;
+    suggested: string[];
+    chosen: string;
+    unitSuggested: string | null;
+    unitAccepted: boolean | null;
+    username: string;
+  },
 ): Promise<{ rank: number | null }> {
   const i = f.suggested.indexOf(f.chosen);
   const rank = i >= 0 && i < 3 ? i + 1 : null;

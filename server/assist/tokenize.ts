@@ -24,12 +24,81 @@ export function segmenter(): JiebaLike {
 }
 
 export type Lang = 'zh' | 'other';
-export const langOf = (locale: string | null | undefined): Lang => (locale && locale.toLowerCase().startsWith('zh') ? 'zh' : 'other');
+export const langOf = (locale: string | null | undefined): Lang =>
+  locale && locale.toLowerCase().startsWith('zh') ? 'zh' : 'other';
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
 // Words that say nothing about the category (the phrases every call has).
-const STOP_ZH = new Set(['的', '了', '是', '我', '我们', '你', '你们', '在', '也', '都', '就', '还', '啊', '吧', '呢', '吗', '给', '这', '那', '有', '和', '一下', '一个', '请', '您好', '你好', '喂', '那个']);
-const STOP_EN = new Set(['the', 'a', 'an', 'and', 'or', 'is', 'are', 'was', 'it', 'its', 'i', 'my', 'me', 'we', 'our', 'to', 'of', 'in', 'on', 'at', 'for', 'this', 'that', 'there', 'be', 'been', 'has', 'have', 'hi', 'hello', 'um', 'yes', 'you', 'u', 'with', 'from', 'so', 'just']);
+const STOP_ZH = new Set([
+  '的',
+  '了',
+  '是',
+  '我',
+  '我们',
+  '你',
+  '你们',
+  '在',
+  '也',
+  '都',
+  '就',
+  '还',
+  '啊',
+  '吧',
+  '呢',
+  '吗',
+  '给',
+  '这',
+  '那',
+  '有',
+  '和',
+  '一下',
+  '一个',
+  '请',
+  '您好',
+  '你好',
+  '喂',
+  '那个',
+]);
+const STOP_EN = new Set([
+  'the',
+  'a',
+  'an',
+  'and',
+  'or',
+  'is',
+  'are',
+  'was',
+  'it',
+  'its',
+  'i',
+  'my',
+  'me',
+  'we',
+  'our',
+  'to',
+  'of',
+  'in',
+  'on',
+  'at',
+  'for',
+  'this',
+  'that',
+  'there',
+  'be',
+  'been',
+  'has',
+  'have',
+  'hi',
+  'hello',
+  'um',
+  'yes',
+  'you',
+  'u',
+  'with',
+  'from',
+  'so',
+  'just',
+]);
 
 /** The words of a text (lower case; stop words out), as a person would read them. */
 export function words(text: string, lang: Lang): string[] {

@@ -17,7 +17,21 @@ import { errorBody, validationError } from '../errors.ts';
 import { defaultSettings } from '../intake/settings.ts';
 import { toWgs84 } from '../intake/normalise.ts';
 import { nearbyRepeats } from '../assist/duplicates.ts';
-import { CaseRefused, caseFromTicket, createEntry, deleteEntry, getEntry, kbCaseBody, seedKnowledgeBase, kbEntryBody, kbPatchBody, KB_KINDS, searchEntries, updateEntry, type KbEntry } from '../assist/kb.ts';
+import {
+  CaseRefused,
+  caseFromTicket,
+  createEntry,
+  deleteEntry,
+  getEntry,
+  kbCaseBody,
+  seedKnowledgeBase,
+  kbEntryBody,
+  kbPatchBody,
+  KB_KINDS,
+  searchEntries,
+  updateEntry,
+  type KbEntry,
+} from '../assist/kb.ts';
 import { isTraining, modelInfo, retrain } from '../assist/models.ts';
 import { recordFeedback, suggestForCall } from '../assist/suggest.ts';
 import { limitBody } from './lifecycle.ts';
@@ -31,7 +45,9 @@ const suggestBody = z
   .object({ text, lon: lon.nullish(), lat: lat.nullish(), crs: z.enum(SOURCE_CRS).default('WGS84') })
   .strict()
   .refine((v) => (v.lon == null) === (v.lat == null), { path: ['lat'], message: 'lon and lat come together' });
-const duplicatesBody = z.object({ category: z.string().min(1).max(100), text, lon, lat, crs: z.enum(SOURCE_CRS).default('WGS84') }).strict();
+const duplicatesBody = z
+  .object({ category: z.string().min(1).max(100), text, lon, lat, crs: z.enum(SOURCE_CRS).default('WGS84') })
+  .strict();
 const feedbackBody = z
   .object({
     ticketId: z.number().int().positive().max(999_999_999_999_999).nullish(),
@@ -42,7 +58,12 @@ const feedbackBody = z
     unitAccepted: z.boolean().nullish(),
   })
   .strict();
-const linkBody = z.object({ ticketId: z.number().int().positive().max(999_999_999_999_999), repeatOf: z.number().int().positive().max(999_999_999_999_999) }).strict();
+const linkBody = z
+  .object({
+    ticketId: z.number().int().positive().max(999_999_999_999_999),
+    repeatOf: z.number().int().positive().max(999_999_999_999_999),
+  })
+  .strict();
 const kbQuery = z.object({
   q: z.string().max(200).optional(),
   kind: z.enum(KB_KINDS).optional(),
@@ -50,7 +71,10 @@ const kbQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-async function body<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<{ ok: true; value: z.output<T> } | { ok: false; res: Response }> {
+async function body<T extends z.ZodType>(
+  c: Context<AppEnv>,
+  schema: T,
+): Promise<{ ok: true; value: z.output<T> } | { ok: false; res: Response }> {
   const b = await readJsonBody(c);
   if (!b.ok) return b;
   const parsed = schema.safeParse(b.value);
@@ -92,7 +116,11 @@ export const assist = new Hono<AppEnv>()
     if (!b.ok) return b.res;
     const [x, y] = toWgs84(b.value.lon, b.value.lat, b.value.crs);
     const windowDays = defaultSettings().repeatWindowDays;
-    const found = await nearbyRepeats(c.get('db'), { category: b.value.category, lon: x, lat: y, text: b.value.text, at: new Date(), windowDays }, c.get('principal').scope);
+    const found = await nearbyRepeats(
+      c.get('db'),
+      { category: b.value.category, lon: x, lat: y, text: b.value.text, at: new Date(), windowDays },
+      c.get('principal').scope,
+    );
     c.header('Cache-Control', 'no-store');
     return c.json({ windowDays, candidates: found.map((f) => ({ ...f, ticketId: f.id, id: undefined })) });
   })
@@ -101,8 +129,13 @@ export const assist = new Hono<AppEnv>()
     if (!b.ok) return b.res;
     const v = b.value;
     const r = await recordFeedback(c.get('db'), {
-      ticketId: v.ticketId ?? null, version: v.version ?? null, suggested: v.suggested, chosen: v.chosen,
-      unitSuggested: v.unitSuggested ?? null, unitAccepted: v.unitAccepted ?? null, username: c.get('principal').username,
+      ticketId: v.ticketId ?? null,
+      version: v.version ?? null,
+      suggested: v.suggested,
+      chosen: v.chosen,
+      unitSuggested: v.unitSuggested ?? null,
+      unitAccepted: v.unitAccepted ?? null,
+      username: c.get('principal').username,
     });
     return c.json(r, 201);
   })
@@ -110,7 +143,8 @@ export const assist = new Hono<AppEnv>()
     const b = await body(c, linkBody);
     if (!b.ok) return b.res;
     const { ticketId, repeatOf } = b.value;
-    if (ticketId === repeatOf) return c.json(errorBody('invalid_input', 'repeatOf: a ticket does not repeat itself', 'repeatOf'), 400);
+    if (ticketId === repeatOf)
+      return c.json(errorBody('invalid_input', 'repeatOf: a ticket does not repeat itself', 'repeatOf'), 400);
     const db = c.get('db');
     const rows = await db.query<{ id: number; category_code: string; received_at: Date; repeat_of: number | null }>(
       `SELECT id::float8 AS id, category_code, received_at, repeat_of::float8 AS repeat_of FROM tickets WHERE id = ANY($1::bigint[])`,
@@ -120,8 +154,17 @@ export const assist = new Hono<AppEnv>()
     const earlier = rows.find((r) => r.id === repeatOf);
     if (!me) return c.json(errorBody('not_found', `No ticket ${ticketId}`, 'ticketId'), 404);
     if (!earlier) return c.json(errorBody('not_found', `No ticket ${repeatOf}`, 'repeatOf'), 404);
-    if (earlier.category_code !== me.category_code) return c.json(errorBody('invalid_input', `repeatOf: ticket ${repeatOf} is ${earlier.category_code}, not ${me.category_code}`, 'repeatOf'), 400);
-    if (new Date(earlier.received_at).getTime() > new Date(me.received_at).getTime()) return c.json(errorBody('invalid_input', `repeatOf: ticket ${repeatOf} came in later`, 'repeatOf'), 400);
+    if (earlier.category_code !== me.category_code)
+      return c.json(
+        errorBody(
+          'invalid_input',
+          `repeatOf: ticket ${repeatOf} is ${earlier.category_code}, not ${me.category_code}`,
+          'repeatOf',
+        ),
+        400,
+      );
+    if (new Date(earlier.received_at).getTime() > new Date(me.received_at).getTime())
+      return c.json(errorBody('invalid_input', `repeatOf: ticket ${repeatOf} came in later`, 'repeatOf'), 400);
     const root = earlier.repeat_of ?? earlier.id;
     await db.query(`UPDATE tickets SET repeat_of = $2, updated_at = now() WHERE id = $1`, [ticketId, root]);
     return c.json({ ticketId, repeatOf: root });
@@ -131,16 +174,41 @@ export const assist = new Hono<AppEnv>()
     const db = c.get('db');
     const params: unknown[] = [id];
     const scoped = id === null ? null : scopeClause(c.get('principal').scope, params, 't');
-    const [t] = id === null ? [] : await db.query<{ id: number; category_code: string; description: string | null; lon: number | null; lat: number | null; received_at: Date }>(
-      `SELECT t.id::float8 AS id, t.category_code, t.description, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at FROM tickets t WHERE t.id = $1${scoped ? ` AND ${scoped}` : ''}`,
-      params,
-    );
+    const [t] =
+      id === null
+        ? []
+        : await db.query<{
+            id: number;
+            category_code: string;
+            description: string | null;
+            lon: number | null;
+            lat: number | null;
+            received_at: Date;
+          }>(
+            `SELECT t.id::float8 AS id, t.category_code, t.description, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at FROM tickets t WHERE t.id = $1${scoped ? ` AND ${scoped}` : ''}`,
+            params,
+          );
     if (!t) return c.json(errorBody('not_found', `No ticket ${(c.req.param('id') ?? '').slice(0, 40)}`, 'id'), 404);
     const text = t.description ?? '';
     const suggestion = await suggestForCall(db, { text, lon: t.lon, lat: t.lat });
-    const repeats = t.lon != null && t.lat != null
-      ? (await nearbyRepeats(db, { category: t.category_code, lon: t.lon, lat: t.lat, text, at: new Date(t.received_at), windowDays: defaultSettings().repeatWindowDays }, c.get('principal').scope, 6)).filter((r) => r.id !== t.id)
-      : [];
+    const repeats =
+      t.lon != null && t.lat != null
+        ? (
+            await nearbyRepeats(
+              db,
+              {
+                category: t.category_code,
+                lon: t.lon,
+                lat: t.lat,
+                text,
+                at: new Date(t.received_at),
+                windowDays: defaultSettings().repeatWindowDays,
+              },
+              c.get('principal').scope,
+              6,
+            )
+          ).filter((r) => r.id !== t.id)
+        : [];
     await ensureSeeded(c);
     const kb = await searchEntries(db, { category: t.category_code, limit: 5 });
     c.header('Cache-Control', 'no-store');
@@ -163,7 +231,9 @@ export const assist = new Hono<AppEnv>()
     const db = c.get('db');
     const p = c.get('principal');
     const running = isTraining();
-    void retrain(db, 'demand').catch((err) => console.warn(`category model training failed: ${err instanceof Error ? err.message : err}`));
+    void retrain(db, 'demand').catch((err) =>
+      console.warn(`category model training failed: ${err instanceof Error ? err.message : err}`),
+    );
     if (!running) await audit(db, p, 'assist.retrain', null, {});
     return c.json({ training: true, alreadyRunning: running }, 202);
   });
@@ -172,13 +242,20 @@ export const kb = new Hono<AppEnv>()
   .get('/', validQuery(kbQuery), async (c) => {
     const q = c.req.valid('query');
     await ensureSeeded(c);
-    const hits = await searchEntries(c.get('db'), { q: q.q?.trim() || undefined, kind: q.kind, category: q.category, limit: q.limit });
+    const hits = await searchEntries(c.get('db'), {
+      q: q.q?.trim() || undefined,
+      kind: q.kind,
+      category: q.category,
+      limit: q.limit,
+    });
     return c.json({ entries: hits.map((h) => forReader(c, h) as typeof h) });
   })
   .get('/:id{[0-9]+}', async (c) => {
     const id = idOf(c);
     const e = id === null ? null : await getEntry(c.get('db'), id);
-    return e ? c.json(forReader(c, e)) : c.json(errorBody('not_found', `No knowledge entry ${(c.req.param('id') ?? '').slice(0, 40)}`, 'id'), 404);
+    return e
+      ? c.json(forReader(c, e))
+      : c.json(errorBody('not_found', `No knowledge entry ${(c.req.param('id') ?? '').slice(0, 40)}`, 'id'), 404);
   })
   .post('/', limitBody(), async (c) => {
     const b = await body(c, kbEntryBody);
@@ -203,7 +280,11 @@ export const kb = new Hono<AppEnv>()
       });
       return c.json(e, 201);
     } catch (err) {
-      if (err instanceof CaseRefused) return c.json(errorBody(err.message.includes('no ticket') ? 'not_found' : 'refused', err.message, err.field), err.message.includes('no ticket') ? 404 : 409);
+      if (err instanceof CaseRefused)
+        return c.json(
+          errorBody(err.message.includes('no ticket') ? 'not_found' : 'refused', err.message, err.field),
+          err.message.includes('no ticket') ? 404 : 409,
+        );
       throw err;
     }
   })
@@ -212,20 +293,27 @@ export const kb = new Hono<AppEnv>()
     const b = await body(c, kbPatchBody);
     if (!b.ok) return b.res;
     const p = c.get('principal');
-    const e = id === null ? null : await c.get('db').transaction(async (tx) => {
-      const done = await updateEntry(tx, id, b.value, p.username);
-      if (done) await audit(tx, p, 'kb.update', done.ticketId ?? null, { id, fields: Object.keys(b.value) });
-      return done;
-    });
+    const e =
+      id === null
+        ? null
+        : await c.get('db').transaction(async (tx) => {
+            const done = await updateEntry(tx, id, b.value, p.username);
+            if (done) await audit(tx, p, 'kb.update', done.ticketId ?? null, { id, fields: Object.keys(b.value) });
+            return done;
+          });
     return e ? c.json(e) : c.json(errorBody('not_found', `No knowledge entry ${id}`, 'id'), 404);
   })
   .delete('/:id{[0-9]+}', async (c) => {
     const id = idOf(c);
     const p = c.get('principal');
-    const e = id === null ? null : await c.get('db').transaction(async (tx) => {
-      const gone = await deleteEntry(tx, id);
-      if (gone) await audit(tx, p, 'kb.delete', gone.ticketId ?? null, { id, kind: gone.kind, title: gone.title });
-      return gone;
-    });
+    const e =
+      id === null
+        ? null
+        : await c.get('db').transaction(async (tx) => {
+            const gone = await deleteEntry(tx, id);
+            if (gone)
+              await audit(tx, p, 'kb.delete', gone.ticketId ?? null, { id, kind: gone.kind, title: gone.title });
+            return gone;
+          });
     return e ? c.json({ deleted: id }) : c.json(errorBody('not_found', `No knowledge entry ${id}`, 'id'), 404);
   });

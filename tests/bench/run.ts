@@ -8,6 +8,9 @@
 //   BENCH_ONLY=import                history import (not in the default set): BENCH_IMPORT_ROWS (default
 //                                    1,000,000) synthetic NYC 311 rows through POST /api/import/history, both engines
 //                                    (BENCH_IMPORT_ENGINES=postgres or pglite: one of them)
+//   BENCH_ONLY=assist                the dispatcher's assistant (not in the default set): retraining on
+//                                    BENCH_ASSIST_TRAIN (1,000,000) calls; suggestion latency at intake and the
+//                                    later-period evaluation on a BENCH_ASSIST_TICKETS (30,000) demo year, both engines
 //   BENCH_TICKETS=N                  size of the PostgreSQL data set for ranking and hotspots (default 300,000;
 //                                    issue budgets are stated at 10,000,000 — loaded fast: tickets and dispatches, no events or callers)
 import pg from 'pg';
@@ -29,6 +32,7 @@ import * as load from './load.bench.ts';
 import * as historyImport from './import.bench.ts';
 import * as denseClusters from './denseClusters.bench.ts';
 import * as alerts from './alerts.bench.ts';
+import * as assist from './assist.bench.ts';
 import { loadBeijingZones } from '../../data/zones/importer.ts';
 import { freePort } from '../helpers/pgInstance.ts';
 import { killHard, spawnServer, stubDist } from '../server/faults/harness.ts';
@@ -154,6 +158,11 @@ if (only.has('import')) {
 if (only.has('alerts') && engines.includes('postgres')) {
   console.log('\nsurge alerts: one prospective space-time scan (postgres)');
   await alerts.run();
+}
+if (only.has('assist')) {
+  console.log("\nthe dispatcher's assistant");
+  assist.runTraining();
+  for (const engine of engines) await assist.runIntake(engine);
 }
 
 if (only.has('clusters')) {

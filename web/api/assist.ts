@@ -41,8 +41,8 @@ export interface KbEntry {
   kind: 'duty' | 'policy' | 'case';
   title: string;
   body: string;
-  categoryCode: string | null;
-  unitCode: string | null;
+  category: string | null;
+  unit: string | null;
   ticketId?: number | null;
   createdBy: string;
   updatedBy: string;
@@ -59,31 +59,54 @@ export interface TicketAssist {
 }
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await apiFetch(path, { ...init, headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+  const res = await apiFetch(path, {
+    ...init,
+    headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+  });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
     throw new ApiError(body?.error?.message ?? res.statusText, res.status);
   }
   return (await res.json()) as T;
 }
-const post = <T>(path: string, body: unknown, signal?: AbortSignal) => call<T>(path, { method: 'POST', body: JSON.stringify(body), signal });
+const post = <T>(path: string, body: unknown, signal?: AbortSignal) =>
+  call<T>(path, { method: 'POST', body: JSON.stringify(body), signal });
 
-export const suggestCall = (body: { text: string; lon?: number | null; lat?: number | null }, signal?: AbortSignal) => post<CallSuggestion>('/api/assist/suggest', body, signal);
+export const suggestCall = (body: { text: string; lon?: number | null; lat?: number | null }, signal?: AbortSignal) =>
+  post<CallSuggestion>('/api/assist/suggest', body, signal);
 export const findRepeats = (body: { category: string; text: string; lon: number; lat: number }, signal?: AbortSignal) =>
   post<{ windowDays: number; candidates: RepeatCandidate[] }>('/api/assist/duplicates', body, signal);
-export const sendFeedback = (body: { ticketId?: number | null; version: number | null; suggested: string[]; chosen: string; unitSuggested?: string | null; unitAccepted?: boolean | null }) =>
-  post<{ rank: number | null }>('/api/assist/feedback', body);
-export const linkRepeat = (ticketId: number, repeatOf: number) => post<{ ticketId: number; repeatOf: number }>('/api/assist/link', { ticketId, repeatOf });
-export const fetchTicketAssist = (id: number, signal?: AbortSignal) => call<TicketAssist>(`/api/assist/tickets/${id}`, { signal });
+export const sendFeedback = (body: {
+  ticketId?: number | null;
+  version: number | null;
+  suggested: string[];
+  chosen: string;
+  unitSuggested?: string | null;
+  unitAccepted?: boolean | null;
+}) => post<{ rank: number | null }>('/api/assist/feedback', body);
+export const linkRepeat = (ticketId: number, repeatOf: number) =>
+  post<{ ticketId: number; repeatOf: number }>('/api/assist/link', { ticketId, repeatOf });
+export const fetchTicketAssist = (id: number, signal?: AbortSignal) =>
+  call<TicketAssist>(`/api/assist/tickets/${id}`, { signal });
 export const searchKb = (q: { q?: string; kind?: string; category?: string }, signal?: AbortSignal) => {
   const s = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) if (v) s.set(k, v);
   return call<{ entries: KbEntry[] }>(`/api/kb${s.size ? `?${s}` : ''}`, { signal });
 };
 export const fetchKbEntry = (id: number, signal?: AbortSignal) => call<KbEntry>(`/api/kb/${id}`, { signal });
-export const saveKbEntry = (e: { id?: number; kind: 'duty' | 'policy'; title: string; body: string; categoryCode?: string | null }) =>
+export const saveKbEntry = (e: {
+  id?: number;
+  kind: 'duty' | 'policy';
+  title: string;
+  body: string;
+  category?: string | null;
+}) =>
   e.id
-    ? call<KbEntry>(`/api/kb/${e.id}`, { method: 'PUT', body: JSON.stringify({ title: e.title, body: e.body, categoryCode: e.categoryCode ?? null }) })
-    : post<KbEntry>('/api/kb', { kind: e.kind, title: e.title, body: e.body, categoryCode: e.categoryCode ?? null });
+    ? call<KbEntry>(`/api/kb/${e.id}`, {
+        method: 'PUT',
+        body: JSON.stringify({ title: e.title, body: e.body, category: e.category ?? null }),
+      })
+    : post<KbEntry>('/api/kb', { kind: e.kind, title: e.title, body: e.body, category: e.category ?? null });
 export const deleteKbEntry = (id: number) => call<{ deleted: number }>(`/api/kb/${id}`, { method: 'DELETE' });
-export const markClassicCase = (ticketId: number, note?: string) => post<KbEntry>('/api/kb/cases', { ticketId, ...(note ? { note } : {}) });
+export const markClassicCase = (ticketId: number, note?: string) =>
+  post<KbEntry>('/api/kb/cases', { ticketId, ...(note ? { note } : {}) });

@@ -21,7 +21,15 @@ const ZH = [
 
 describe('tokenizer', () => {
   it('segments Chinese with jieba into words, without punctuation or filler words', () => {
-    expect(words('我家暖气片摸着冰凉的，物业也不管！', 'zh')).toEqual(['我家', '暖气片', '摸', '着', '冰凉', '物业', '不管']);
+    expect(words('我家暖气片摸着冰凉的，物业也不管！', 'zh')).toEqual([
+      '我家',
+      '暖气片',
+      '摸',
+      '着',
+      '冰凉',
+      '物业',
+      '不管',
+    ]);
   });
   it('adds character bigrams of the Chinese running text, never across punctuation', () => {
     const f = features('暖气不热，好冷', 'zh');
@@ -74,7 +82,11 @@ describe('classifier', () => {
 
 describe('evaluation on a later period of generated calls (New York, English)', () => {
   const vocab = readDescriptions('data/cities/nyc')!;
-  const weights = new Map(Object.keys(vocab.categories).filter((c) => c !== 'other.unmapped').map((c, i) => [c, 1 + (i % 5)]));
+  const weights = new Map(
+    Object.keys(vocab.categories)
+      .filter((c) => c !== 'other.unmapped')
+      .map((c, i) => [c, 1 + (i % 5)]),
+  );
   const calls = sampleCalls(vocab, weights, 6000, 11);
   const earlier = calls.slice(0, 4500);
   const later = calls.slice(4500);
@@ -96,9 +108,17 @@ describe('evaluation on a later period of generated calls (New York, English)', 
   });
   it('the keyword matcher ranks by matched name words, ties to the more frequent category', () => {
     const rank = keywordRanker(
-      [{ code: 'a.heat', names: ['No heat or hot water'] }, { code: 'b.water', names: ['Water leak'] }, { code: 'c.noise', names: ['Noise'] }],
+      [
+        { code: 'a.heat', names: ['No heat or hot water'] },
+        { code: 'b.water', names: ['Water leak'] },
+        { code: 'c.noise', names: ['Noise'] },
+      ],
       'other',
-      new Map([['a.heat', 5], ['b.water', 9], ['c.noise', 1]]),
+      new Map([
+        ['a.heat', 5],
+        ['b.water', 9],
+        ['c.noise', 1],
+      ]),
     );
     expect(rank('hot water and heat are out')).toEqual(['a.heat', 'b.water', 'c.noise']);
     expect(rank('water everywhere')).toEqual(['b.water', 'a.heat', 'c.noise']);
@@ -107,9 +127,21 @@ describe('evaluation on a later period of generated calls (New York, English)', 
 });
 
 describe('repeat rule', () => {
-  const base = { category: 'noise.construction', receivedAt: Date.UTC(2025, 0, 10), text: '工地半夜打桩太吵', phone: null, address: null, distanceMetres: null };
+  const base = {
+    category: 'noise.construction',
+    receivedAt: Date.UTC(2025, 0, 10),
+    text: '工地半夜打桩太吵',
+    phone: null,
+    address: null,
+    distanceMetres: null,
+  };
   it('links nearby calls with similar words within the window', () => {
-    const later = { ...base, receivedAt: base.receivedAt + 2 * 86_400_000, text: '半夜工地还在打桩，吵死了', distanceMetres: 30 };
+    const later = {
+      ...base,
+      receivedAt: base.receivedAt + 2 * 86_400_000,
+      text: '半夜工地还在打桩，吵死了',
+      distanceMetres: 30,
+    };
     expect(textSimilarity(base.text, later.text, 'zh')).toBeGreaterThan(0.25);
     expect(isRepeat(base, later, 30, 'zh')).toBe(true);
     expect(isRepeat(base, { ...later, distanceMetres: 80 }, 30, 'zh')).toBe(false);
@@ -126,12 +158,16 @@ describe('repeat rule', () => {
 
 describe('knowledge base helpers', () => {
   it('removes the caller name, phone and house numbers from a classic case', () => {
-    expect(anonymise('张伟反映：3号楼2单元暖气不热，电话13812345678', '张伟', true)).toBe('张*反映：****暖气不热，电话****');
-    expect(anonymise('Maria Lopez says no heat in Apt 4B, call (212) 555-0147', 'Maria Lopez', false)).toBe('*** says no heat in Apt **, call ****');
+    expect(anonymise('张伟反映：3号楼2单元暖气不热，电话13812345678', '张伟', true)).toBe(
+      '张*反映：****暖气不热，电话****',
+    );
+    expect(anonymise('Maria Lopez says no heat in Apt 4B, call (212) 555-0147', 'Maria Lopez', false)).toBe(
+      '*** says no heat in Apt **, call ****',
+    );
   });
   it('turns a query into any-of terms of letters and digits only', () => {
     expect(queryText('暖气不热怎么办？', 'zh')).toBe('暖气 | 不 | 热 | 怎么 | 怎么办');
-    expect(queryText("heat & hot-water; drop table", 'other')).toBe('heat | hot | water | drop | table');
+    expect(queryText('heat & hot-water; drop table', 'other')).toBe('heat | hot | water | drop | table');
     expect(queryText('！？', 'zh')).toBeNull();
   });
 });

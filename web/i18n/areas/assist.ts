@@ -80,7 +80,7 @@ export const en: typeof zh = {
     title: 'New call',
     open: '＋ New call',
     description: 'What the caller says',
-    descriptionHint: 'In the caller\'s own words: the category and the receiving units are suggested from them',
+    descriptionHint: "In the caller's own words: the category and the receiving units are suggested from them",
     kind: 'Kind',
     channel: 'Channel',
     address: 'Address',
