@@ -730,6 +730,9 @@ export const proactiveOrders = pgTable(
   (t) => [
     uniqueIndex('proactive_orders_place_uq').on(t.res, t.cell, t.categoryCode, t.month, t.source),
     check('proactive_orders_source_ck', sql`${t.source} in ('forecast','surge','cluster')`),
+  ],
+);
+
 // --- The dispatcher's assistant (migration 0020, server/assist/) ---------------------------------
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });

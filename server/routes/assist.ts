@@ -9,7 +9,7 @@
 //   POST /api/kb/cases {ticketId} (admins and dispatchers; audited)
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { SOURCE_CRS } from '../../db/schema.ts';
 import { audit } from '../auth/audit.ts';
 import { scopeClause } from '../auth/scope.ts';

@@ -1,6 +1,5 @@
 // The dispatcher's assistant (server/routes/assist.ts): suggestions, repeats, feedback, the knowledge base.
-import { apiFetch } from '../auth/http.ts';
-import { ApiError } from '../composables/api.ts';
+import { requestJson } from './request.ts';
 
 export interface SuggestedUnit {
   unitCode: string;
@@ -58,19 +57,10 @@ export interface TicketAssist {
   knowledge: KbEntry[];
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await apiFetch(path, {
-    ...init,
-    headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
-  });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new ApiError(body?.error?.message ?? res.statusText, res.status);
-  }
-  return (await res.json()) as T;
-}
-const post = <T>(path: string, body: unknown, signal?: AbortSignal) =>
-  call<T>(path, { method: 'POST', body: JSON.stringify(body), signal });
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+const call = <T>(path: string, init: { method?: Method; body?: unknown; signal?: AbortSignal } = {}): Promise<T> =>
+  requestJson<T>(path, { method: init.method ?? 'GET', json: init.body, signal: init.signal });
+const post = <T>(path: string, body: unknown, signal?: AbortSignal) => call<T>(path, { method: 'POST', body, signal });
 
 export const suggestCall = (body: { text: string; lon?: number | null; lat?: number | null }, signal?: AbortSignal) =>
   post<CallSuggestion>('/api/assist/suggest', body, signal);
@@ -104,7 +94,7 @@ export const saveKbEntry = (e: {
   e.id
     ? call<KbEntry>(`/api/kb/${e.id}`, {
         method: 'PUT',
-        body: JSON.stringify({ title: e.title, body: e.body, category: e.category ?? null }),
+        body: { title: e.title, body: e.body, category: e.category ?? null },
       })
     : post<KbEntry>('/api/kb', { kind: e.kind, title: e.title, body: e.body, category: e.category ?? null });
 export const deleteKbEntry = (id: number) => call<{ deleted: number }>(`/api/kb/${id}`, { method: 'DELETE' });

@@ -22,7 +22,7 @@ import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
 import { dbFingerprint, makeRng, malformedRequests, queryCases } from './generators.ts';
 
 const API_KEY = 'fuzz-key';
-const PER_ENGINE = 1200;
+const PER_ENGINE = 1300;
 
 /** The field a 4xx names: our error body, the Open311 spec body ("field: …"), or a CSV row report. */
 async function namedField(res: Response): Promise<string | undefined> {
