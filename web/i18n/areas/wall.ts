@@ -7,7 +7,7 @@ export const zh = {
   today: '今日',
   todaySince: '今日 0:00 至 {time}',
   vsLastWeek: '较上{day}同时段',
-  lastWeekValue: '上周同期 {value}',
+  lastWeekValue: '上周 {value}',
   figures: {
     received: '受理',
     dispatched: '派单',
