@@ -20,7 +20,7 @@ import {
   smallint,
   foreignKey,
 } from 'drizzle-orm/pg-core';
-import type { Channel, LocationStatus, Satisfaction, SourceCrs, StoredTicketKind, TicketKind, TicketStatus, UrgencyClass } from '../shared/vocabulary.ts';
+import type { Channel, LocationStatus, Satisfaction, SourceCrs, StoredTicketKind, TicketStatus, UrgencyClass } from '../shared/vocabulary.ts';
 // The ticket vocabulary lives in shared/vocabulary.ts (server, data and web read it from there).
 export {
   ACTORS,

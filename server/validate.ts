@@ -39,7 +39,9 @@ export const validJson = <T extends ZodType>(schema: T) =>
 
 // C0 and C1 controls and DEL; tab and newline stay in free text (multi-line descriptions).
 // NUL in particular must never reach PostgreSQL, which refuses it in text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS_INLINE = /[\u0000-\u001F\u007F-\u009F]/g;
+// eslint-disable-next-line no-control-regex -- as above
 const CONTROLS_BLOCK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 // Lone surrogates would be re-encoded as U+FFFD anyway; make that explicit.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

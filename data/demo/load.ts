@@ -90,7 +90,7 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
   // Rollups are rebuilt once at the end; the pause is stored, so a crash mid-load is repaired at start-up.
   await pauseRollups(db);
   const bulk = await enterBulkMode(db);
-  let counts = { tickets: 0, callers: 0, events: 0, dispatches: 0 };
+  let counts: { tickets: number; callers: number; events: number; dispatches: number };
   let located = 0;
   const ms = { generateAndCopy: 0, locate: 0, indexes: 0, rollups: 0, total: 0 };
   try {

@@ -147,7 +147,7 @@ function english(opts: PeopleOptions): People {
     caller(rng) {
       const area = areaCodes ? rng.pick(areaCodes) : `${2 + rng.int(8)}${rng.int(10)}${rng.int(10)}`;
       // NANP: the exchange never starts with 0 or 1, and N11 exchanges are service codes.
-      let exchange = '';
+      let exchange: string;
       do exchange = `${2 + rng.int(8)}${rng.int(10)}${rng.int(10)}`;
       while (exchange.endsWith('11'));
       let line = '';

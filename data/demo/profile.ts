@@ -141,7 +141,7 @@ export function readDemoProfile(dir: string): DemoProfile | null {
   try {
     return { ...parseDemoProfile(JSON.parse(raw)), descriptions: readDescriptions(dir) };
   } catch (e) {
-    throw new Error(`${file}: ${e instanceof z.ZodError ? z.prettifyError(e) : (e as Error).message}`);
+    throw new Error(`${file}: ${e instanceof z.ZodError ? z.prettifyError(e) : (e as Error).message}`, { cause: e });
   }
 }
 

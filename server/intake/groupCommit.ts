@@ -151,7 +151,7 @@ function failure(e: unknown): unknown {
   return new IntakeUnavailable(e);
 }
 
-export function defaultGroupCommit(db: Database): GroupCommitOptions {
+export function defaultGroupCommit(_db: Database): GroupCommitOptions {
   const env = process.env.HOTLINE_GROUP_COMMIT;
   return { enabled: env !== '0', maxBatch: 200, maxWaitMs: 2, maxInFlight: 1 };
 }

@@ -143,7 +143,7 @@ export async function loadBenchData(
   let dispatchLines: string[] = [];
   let copied = 0;
   let pending: Promise<unknown> = Promise.resolve();
-  let copyMs = 0;
+  let copyMs: number;
   const flush = async () => {
     const csv = lines.join('\n') + '\n';
     const dcsv = dispatchLines.length ? dispatchLines.join('\n') + '\n' : '';

@@ -88,7 +88,10 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
   const latencies = new Map<string, number[]>();
   const figures = new Map<string, { s5: number; s4: number; failed: number }>();
   const note = (name: string, ms: number, status: number) => {
-    if (!latencies.has(name)) latencies.set(name, []), figures.set(name, { s5: 0, s4: 0, failed: 0 });
+    if (!latencies.has(name)) {
+      latencies.set(name, []);
+      figures.set(name, { s5: 0, s4: 0, failed: 0 });
+    }
     latencies.get(name)!.push(ms);
     const f = figures.get(name)!;
     if (status === 0) f.failed++;

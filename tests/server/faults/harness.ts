@@ -35,7 +35,7 @@ export const newLog = (): IntakeLog => ({ statuses: new Map(), retryAfter: 0, id
  */
 export async function postUntilStored(base: () => string, session: Session, key: string, body: object, log: IntakeLog, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
-    let status = 0;
+    let status: number;
     try {
       const res = await fetch(`${base()}/api/tickets`, {
         method: 'POST',
