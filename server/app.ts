@@ -11,6 +11,7 @@ import { guardBodies, methodsFor, securityHeaders } from './security.ts';
 import { coalesceReads } from './coalesce.ts';
 import { UnknownCodeError } from './filters.ts';
 import { health } from './routes/health.ts';
+import { docs } from './routes/docs.ts';
 import { regions } from './routes/regions.ts';
 import { categories } from './routes/categories.ts';
 import { activeCity } from './city.ts';
@@ -62,6 +63,7 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
 
   const api = new Hono<AppEnv>()
     .route('/health', health)
+    .route('/', docs)
     .route('/auth', authRoutes(loginLimiter))
     .route('/admin', admin)
     .route('/regions', regions)

@@ -16,6 +16,8 @@ export { UNIT_ACTIONS };
 const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gate: Gate][] = [
   ['GET', /^\/api\/health$/, 'public'],
   ['GET', /^\/api\/config$/, 'public'],
+  // The API's description (OpenAPI 3.1) and its interactive reference, public like Open311 discovery.
+  ['GET', /^\/api\/(openapi\.json|docs|docs\/(scalar|init)\.js)$/, 'public'],
   ['POST', /^\/api\/auth\/(login|kiosk)$/, 'public'],
   ['POST', /^\/api\/auth\/unlock$/, 'admin'],
   ['GET', /^\/api\/auth\/me$/, 'public'],

@@ -14,8 +14,8 @@ export const count = z.number().int().min(0);
 
 /** The one error body of every failure (server/errors.ts); a 409 on a ticket action adds the status and what is allowed. */
 export const errorSchema = z
-  .object({
-    error: z.object({
+  .looseObject({
+    error: z.looseObject({
       code: z.string().meta({ description: 'machine-readable reason: invalid_input, forbidden, not_found, conflict, …' }),
       message: z.string().meta({ description: 'one sentence naming the field and what is wrong' }),
       field: z.string().optional().meta({ description: 'the offending parameter, body field or path segment' }),

@@ -47,3 +47,37 @@ export const regionCollectionSchema = featureCollection(polygonal, regionPropert
 export const categoryGroupSchema = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string() });
 export const categorySchema = z.object({ code: z.string(), groupCode: z.string(), nameZh: z.string(), nameEn: z.string(), urgency: z.enum(URGENCY_CLASSES) });
 export const categoriesSchema = z.object({ groups: z.array(categoryGroupSchema), categories: z.array(categorySchema) }).meta({ id: 'Categories' });
+
+// ---- routes ----------------------------------------------------------------------------------
+
+import { ZONE_KINDS } from '../../db/schema.ts';
+import { query as regionsQuery } from '../routes/regions.ts';
+import { query as zonesQuery } from '../routes/zones.ts';
+import { geometry } from './common.ts';
+import { BAD_INPUT, GATED_ERRORS, json, type RouteContract } from './registry.ts';
+
+export const zoneCollectionSchema = featureCollection(
+  geometry,
+  z.object({
+    code: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    kind: z.enum(ZONE_KINDS),
+    departmentCode: z.string(),
+    departmentName: z.string(),
+    departmentNameEn: z.string(),
+    appliesTo: z.array(z.string()),
+    priority: z.number(),
+    synthetic: z.boolean(),
+  }),
+).meta({ id: 'ZoneCollection' });
+
+export const geoRoutes: RouteContract[] = [
+  { method: 'GET', path: '/api/config', tags: ['reference'], public: true, summary: "The deployment and the city: names, zone, levels, bounds", responses: { 200: json('settings', configSchema) } },
+  {
+    method: 'GET', path: '/api/regions', tags: ['reference'], summary: 'Boundaries of one level (GeoJSON, WGS-84; ETag, 304)', query: regionsQuery,
+    responses: { 200: { description: 'a FeatureCollection', schema: regionCollectionSchema, contentType: 'application/geo+json' }, 304: { description: 'unchanged since the ETag' }, ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  { method: 'GET', path: '/api/zones', tags: ['reference'], summary: 'Responsibility zones (GeoJSON)', query: zonesQuery, responses: { 200: { description: 'a FeatureCollection', schema: zoneCollectionSchema, contentType: 'application/geo+json' }, ...BAD_INPUT, ...GATED_ERRORS } },
+  { method: 'GET', path: '/api/categories', tags: ['reference'], summary: 'The two-level taxonomy (its order indexes the binary points)', responses: { 200: json('groups and categories', categoriesSchema), ...GATED_ERRORS } },
+];

@@ -162,3 +162,55 @@ export const ticketDetailSchema = z
   .meta({ id: 'TicketDetail' });
 
 export const callerInClearSchema = z.object({ id: z.number().int(), caller: callerSchema.nullable() }).meta({ id: 'CallerInClear' });
+
+// ---- routes ----------------------------------------------------------------------------------
+
+import { ticketFilterSchema } from '../filters.ts';
+import { intakeSchema } from '../intake/normalise.ts';
+import { locateBody } from '../intake/manualLocate.ts';
+import { ACTION_BODIES } from '../lifecycle/actions.ts';
+import { ACTIONS } from '../lifecycle/stateMachine.ts';
+import { exportQuery, listQuery } from '../routes/tickets.ts';
+import { BAD_INPUT, CONFLICT, GATED_ERRORS, NOT_FOUND, json, ticketIdParams, type RouteContract } from './registry.ts';
+
+export const intakeResultSchema = z
+  .object({ id: z.number().int(), created: z.boolean(), status, locationStatus: z.enum(LOCATION_STATUSES), repeatOf: z.number().int().nullable() })
+  .meta({ id: 'IntakeResult', example: { id: 300001, created: true, status: 'dispatched', locationStatus: 'located', repeatOf: null } });
+export const actionResultSchema = z.looseObject({ id: z.number().int(), status });
+const ILLEGAL = CONFLICT('the status does not allow the action (names the status and what is allowed), or the unit does not hold the dispatch');
+
+export const ticketRoutes: RouteContract[] = [
+  { method: 'GET', path: '/api/tickets', tags: ['tickets'], summary: 'A page of filtered tickets, newest first (no personal data)', query: listQuery, responses: { 200: json('the page and the total', ticketPageSchema), ...BAD_INPUT, ...GATED_ERRORS } },
+  {
+    method: 'GET', path: '/api/tickets/export', tags: ['tickets'], summary: 'Every filtered ticket as CSV or XLSX (no personal data, no free text)', query: exportQuery,
+    responses: { 200: { description: 'the file (text/csv or the XLSX type), X-Total-Count', contentType: 'text/csv' }, ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'GET', path: '/api/tickets/points', tags: ['tickets'], summary: 'Filtered ticket points, binary (server/points.ts layout)', query: ticketFilterSchema,
+    responses: { 200: { description: 'uint32 n, uint32 format 2, float64 extent ×4, then (uint16 x, y, category) × n; X-Total-Count, X-Truncated', contentType: 'application/octet-stream' }, ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'POST', path: '/api/tickets', tags: ['tickets'], summary: 'File a ticket (intake: locate, dispatch, link repeats); idempotent by key', body: intakeSchema,
+    responses: { 201: json('filed', intakeResultSchema), 200: json('the same idempotency key again: that ticket', intakeResultSchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  { method: 'GET', path: '/api/tickets/:id{[0-9]+}', tags: ['tickets'], summary: 'One ticket with its events, dispatches, deadlines and next actions', params: ticketIdParams, responses: { 200: json('the ticket', ticketDetailSchema), ...NOT_FOUND('ticket'), ...GATED_ERRORS } },
+  { method: 'GET', path: '/api/tickets/:id{[0-9]+}/caller', tags: ['tickets'], summary: 'The caller in clear (dispatcher, admin; audited)', params: ticketIdParams, responses: { 200: json('name and phone', callerInClearSchema), ...NOT_FOUND('ticket'), ...GATED_ERRORS } },
+  {
+    method: 'POST', path: '/api/tickets/:id{[0-9]+}/locate', tags: ['tickets'], summary: 'Place an unlocated ticket by hand (and dispatch it)', params: ticketIdParams, body: locateBody,
+    responses: { 200: json('located', z.looseObject({ id: z.number().int(), status, locationStatus: z.enum(LOCATION_STATUSES), streetCode: code.nullable() })), ...BAD_INPUT, ...NOT_FOUND('ticket'), ...ILLEGAL, ...GATED_ERRORS },
+  },
+  {
+    method: 'POST', path: '/api/tickets/:id{[0-9]+}/:action', tags: ['tickets'], summary: 'A life-cycle action (dispatch, accept, return, reply, callback, close …)',
+    params: ticketIdParams.extend({ action: z.enum(ACTIONS) }), body: z.union(Object.values(ACTION_BODIES)),
+    responses: { 200: json('the new status', actionResultSchema), ...BAD_INPUT, ...NOT_FOUND('ticket or action'), ...ILLEGAL, ...GATED_ERRORS },
+  },
+  {
+    method: 'GET', path: '/api/queue', tags: ['tickets'], summary: "The dispatcher's queues: unlocated, overdue, returned, reminded (oldest first)",
+    query: z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    responses: { 200: json('the queue', queueSchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'GET', path: '/api/returns', tags: ['tickets'], summary: 'Returns (退单) per unit, unjustified ones counted', query: z.object({ from: z.string().optional(), to: z.string().optional() }),
+    responses: { 200: json('per unit', z.object({ units: z.array(z.object({ unitCode: code, returns: count, unjustified: count })) })), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+];

@@ -9,7 +9,7 @@ import { UnknownCodeError } from '../filters.ts';
 import { FUTURE_SLACK_MS } from '../intake/normalise.ts';
 import { insertEvents } from './events.ts';
 import { transition, type Action, type Actor } from './stateMachine.ts';
-import { ACTORS } from '../../shared/vocabulary.ts';
+import { ACTORS, UNIT_ACTIONS } from '../../shared/vocabulary.ts';
 
 const unitCode = z.string().min(1).max(100);
 const at = z.coerce.date().refine((d) => !(d.getTime() > Date.now() + FUTURE_SLACK_MS), 'in the future').optional();
@@ -59,7 +59,7 @@ export class ActionForbidden extends Error {
 }
 
 /** The actions a unit takes on its own dispatch; a scoped official takes them for their own unit only. */
-const UNIT_OWN = new Set<Action>(['accept', 'progress', 'return', 'report', 'defer', 'reply']);
+const UNIT_OWN = new Set<Action>(UNIT_ACTIONS);
 
 const DEFAULT_ACTOR: Record<Action, Actor> = {
   dispatch: 'hotline', answer: 'hotline', forward: 'hotline', accept: 'unit', progress: 'unit', return: 'unit', redispatch: 'hotline',

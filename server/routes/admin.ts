@@ -22,12 +22,12 @@ async function body<T extends z.ZodType>(c: Context, schema: T): Promise<{ ok: t
 }
 
 // An empty change is refused: it would answer 204 without even looking the user up.
-const userPatch = z
+export const userPatch = z
   .object({ password: z.string().min(1).max(200).optional(), disabled: z.boolean().optional() })
   .strict()
   .refine((v) => v.password !== undefined || v.disabled !== undefined, { message: 'name password or disabled to change' });
-const grantsBody = z.object({ grants: grantsSchema }).strict();
-const auditQuery = z.object({
+export const grantsBody = z.object({ grants: grantsSchema }).strict();
+export const auditQuery = z.object({
   ticket: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   username: z.string().max(64).optional(),
   before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),

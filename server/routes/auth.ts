@@ -15,9 +15,9 @@ import type { Principal } from '../auth/principal.ts';
 import { createSession, CSRF_COOKIE, deleteSession, readSession, SESSION_COOKIE, sessionHours, type NewSession } from '../auth/sessions.ts';
 import { readJsonBody } from '../validate.ts';
 
-const loginBody = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();
-const kioskBody = z.object({ token: z.string().trim().min(1).max(200) }).strict();
-const unlockBody = z
+export const loginBody = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+export const kioskBody = z.object({ token: z.string().trim().min(1).max(200) }).strict();
+export const unlockBody = z
   .object({ username: z.string().trim().min(1).max(64).optional(), address: z.string().trim().min(1).max(64).optional() })
   .strict()
   .refine((v) => v.username !== undefined || v.address !== undefined, { message: 'name a username or an address to unlock' });

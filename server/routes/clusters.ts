@@ -6,7 +6,7 @@ import { code, dateOrInstant, intParam, numberParam } from '../analysis/params.t
 import { recurringClusters } from '../analysis/clusters.ts';
 import { analysisErrors } from './analysisErrors.ts';
 
-const query = z.object({
+export const query = z.object({
   category: code.optional(),
   from: dateOrInstant.optional(),
   to: dateOrInstant.optional(),

@@ -7,7 +7,7 @@ import { isDate } from '../analysis/calendar.ts';
 import { DEFAULT_AVOIDABLE_SHARE, forecast, forecastBacktest, measureIntervention } from '../analysis/forecast.ts';
 import { analysisErrors } from './analysisErrors.ts';
 
-const forecastQuery = z.object({
+export const forecastQuery = z.object({
   month: monthParam.optional(),
   res: h3Res.default(8),
   horizon: intParam(1, 3).default(1),
@@ -17,7 +17,7 @@ const forecastQuery = z.object({
   avoidableShare: numberParam(0, 1).default(DEFAULT_AVOIDABLE_SHARE),
 });
 
-const backtestQuery = z.object({
+export const backtestQuery = z.object({
   res: h3Res.default(8),
   k: intParam(1, 1000).default(50),
   unit: z.enum(['cell', 'cellCategory']).default('cell'),
@@ -28,7 +28,7 @@ const backtestQuery = z.object({
 });
 
 // Strict like the other write bodies: a misspelt key (e.g. `windowdays`) must not fall back to a default silently.
-const interventionBody = z.strictObject({
+export const interventionBody = z.strictObject({
   cells: z.array(z.string().regex(/^[0-9a-f]{15}$/, 'must be an H3 cell index (15 hex digits)')).min(1).max(500),
   category: code.optional(),
   date: z.string().refine(isDate, { message: 'must be a date YYYY-MM-DD' }),

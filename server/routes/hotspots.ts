@@ -12,7 +12,7 @@ const measure = z.enum(['excess', 'count']).default('excess');
 /** Permutations of the count measure's conditional permutation test. */
 const permutations = intParam(99, 9999).default(999);
 
-const h3Query = z.object({
+export const h3Query = z.object({
   res: h3Res.default(8),
   k: intParam(1, 3).default(1),
   ...window,
@@ -25,7 +25,7 @@ const h3Query = z.object({
   all: flag(false),
 });
 
-const regionQuery = z.object({
+export const regionQuery = z.object({
   level: z.enum(['grid', 'street', 'district']),
   ...window,
   category: code.optional(),
@@ -35,7 +35,7 @@ const regionQuery = z.object({
   permutations,
 });
 
-const emergingQuery = z.object({
+export const emergingQuery = z.object({
   res: h3Res.default(8),
   k: intParam(1, 3).default(1),
   step: z.enum(['week', 'month']).default('month'),

@@ -11,16 +11,16 @@ import { OutOfScope, regionInScope } from '../auth/scope.ts';
 const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12').refine(plausibleYear, YEAR_MESSAGE);
 const unitCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a unit code');
 
-const rankingQuery = z.object({ month: month.optional(), table: z.enum(RANKING_TABLES).default('street') });
-const profileQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(13), to: month.optional() });
-const drillQuery = z.object({
+export const rankingQuery = z.object({ month: month.optional(), table: z.enum(RANKING_TABLES).default('street') });
+export const profileQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(13), to: month.optional() });
+export const drillQuery = z.object({
   month: month.optional(),
   rate: z.enum(DRILL_RATES),
   part: z.enum(DRILL_PARTS).default('denominator'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
-const whatIfQuery = z.object({ month: month.optional(), limit: z.coerce.number().int().min(1).max(1000).default(50) });
+export const whatIfQuery = z.object({ month: month.optional(), limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
 type Ctx = { req: { param: (k: 'code') => string }; get: <K extends 'db' | 'principal'>(k: K) => AppEnv['Variables'][K] };
 

@@ -59,7 +59,7 @@ function dataRange(db: Queryable, scope: Scope) {
   );
 }
 
-const seriesQuery = ticketFilterSchema.extend({ step: z.enum(['week', 'month']).default('month') });
+export const seriesQuery = ticketFilterSchema.extend({ step: z.enum(['week', 'month']).default('month') });
 
 /**
  * GET /api/summary — totals for the filtered window: by district, category group and status,

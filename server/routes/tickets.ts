@@ -16,12 +16,12 @@ import { pointsHeader } from '../points.ts';
 /** Points beyond this are cut (X-Truncated: 1); the map asks for a narrower filter or zooms in. */
 export const MAX_POINTS = 2_000_000;
 
-const listQuery = ticketFilterSchema.extend({
+export const listQuery = ticketFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 
-const exportQuery = ticketFilterSchema.extend({
+export const exportQuery = ticketFilterSchema.extend({
   format: z.enum(['csv', 'xlsx']),
   lang: z.enum(['zh', 'en']).default('zh'),
 });

@@ -8,7 +8,7 @@ import { errorBody } from '../errors.ts';
 import { analysisErrors } from './analysisErrors.ts';
 
 const weight = numberParam(0, 100).optional();
-const query = z.object({
+export const query = z.object({
   month: monthParam.optional(),
   district: code.optional(),
   limit: intParam(1, 100).default(10),

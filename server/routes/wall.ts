@@ -22,13 +22,13 @@ const at = z
   .refine((d) => d.getTime() <= Date.now() + FUTURE_SLACK_MS, 'in the future')
   .refine(plausibleYear, YEAR_MESSAGE);
 
-const todayQuery = z.object({ at: at.optional(), top: z.coerce.number().int().min(1).max(20).default(5) });
+export const todayQuery = z.object({ at: at.optional(), top: z.coerce.number().int().min(1).max(20).default(5) });
 
 const ids = z
   .string()
   .regex(/^\d{1,15}(,\d{1,15}){0,99}$/, 'must be up to 100 ticket ids separated by commas')
   .transform((s) => [...new Set(s.split(',').map(Number))]);
-const ticketsQuery = z.object({ ids: ids.optional(), limit: z.coerce.number().int().min(1).max(50).default(12), at: at.optional() });
+export const ticketsQuery = z.object({ ids: ids.optional(), limit: z.coerce.number().int().min(1).max(50).default(12), at: at.optional() });
 
 export const wall = new Hono<AppEnv>()
   .get('/today', validQuery(todayQuery), async (c) => {

@@ -7,7 +7,7 @@ import type { AppEnv } from '../env.ts';
 import { ZONE_KINDS } from '../../db/schema.ts';
 import { validQuery } from '../validate.ts';
 
-const query = z.object({ kind: z.enum(ZONE_KINDS).optional() });
+export const query = z.object({ kind: z.enum(ZONE_KINDS).optional() });
 
 export const zones = new Hono<AppEnv>().get('/', validQuery(query), async (c) => {
   const { kind } = c.req.valid('query');
