@@ -10,6 +10,11 @@ import { gateOf, UNIT_ACTIONS, type Gate } from '../../../server/auth/policy.ts'
 const GATES: Record<string, [string, Gate][]> = {
   'GET /api/health': [['/api/health', 'public']],
   'GET /api/config': [['/api/config', 'public']],
+  // the API's description and its reference page, public like Open311 discovery
+  'GET /api/openapi.json': [['/api/openapi.json', 'public']],
+  'GET /api/docs': [['/api/docs', 'public']],
+  'GET /api/docs/init.js': [['/api/docs/init.js', 'public']],
+  'GET /api/docs/scalar.js': [['/api/docs/scalar.js', 'public']],
   'POST /api/auth/login': [['/api/auth/login', 'public']],
   'POST /api/auth/kiosk': [['/api/auth/kiosk', 'public']],
   'GET /api/auth/me': [['/api/auth/me', 'public']],

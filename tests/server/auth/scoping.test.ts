@@ -271,6 +271,10 @@ const govAreaOk = (a: unknown) => a === null || a === OWN || a === OWN_DISTRICT;
 const TABLE: Record<string, Probe> = {
   'GET /api/health': { reference: REFERENCE.health },
   'GET /api/config': { reference: REFERENCE.config },
+  'GET /api/openapi.json': { reference: 'the API description (server/contract/): no data' },
+  'GET /api/docs': { reference: 'the API reference page: no data' },
+  'GET /api/docs/init.js': { reference: 'the reference page script: no data' },
+  'GET /api/docs/scalar.js': { reference: 'the bundled Scalar script: no data' },
   'GET /api/regions': { reference: REFERENCE.regions },
   'GET /api/zones': { reference: REFERENCE.zones },
   'GET /api/categories': { reference: REFERENCE.categories },
