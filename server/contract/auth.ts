@@ -22,10 +22,10 @@ export const meSchema = z
   })
   .meta({ id: 'Me' });
 
-const accountSchema = z.object({ id: z.number().int(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), regionCode: z.string().nullable(), disabled: z.boolean(), createdAt: instant });
-const kioskSchema = z.object({ id: z.number().int(), screen: z.string(), regionCode: z.string().nullable(), bound: z.boolean(), boundAt: instant.nullable(), revoked: z.boolean(), createdAt: instant });
-const apiKeySchema = z.object({ name: z.string(), grants: z.array(z.string()), createdAt: instant });
-const auditSchema = z.object({ id: z.number().int(), at: instant, username: z.string(), action: z.string(), ticketId: z.number().int().nullable(), detail: z.record(z.string(), z.unknown()).nullable() });
+export const accountSchema = z.object({ id: z.number().int(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), regionCode: z.string().nullable(), disabled: z.boolean(), createdAt: instant });
+export const kioskSchema = z.object({ id: z.number().int(), screen: z.string(), regionCode: z.string().nullable(), bound: z.boolean(), boundAt: instant.nullable(), revoked: z.boolean(), createdAt: instant });
+export const apiKeySchema = z.object({ name: z.string(), grants: z.array(z.string()), createdAt: instant });
+export const auditSchema = z.object({ id: z.number().int(), at: instant, username: z.string(), action: z.string(), ticketId: z.number().int().nullable(), detail: z.record(z.string(), z.unknown()).nullable() });
 
 const RATE_LIMITED = { 429: { description: 'too many failed attempts; Retry-After says when to try again', schema: z.looseObject({ error: z.looseObject({ code: z.literal('rate_limited'), message: z.string(), field: z.string().optional() }) }) } };
 const noContent = { 204: { description: 'done' } };

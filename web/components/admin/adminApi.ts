@@ -1,33 +1,12 @@
-// The admin API (server/routes/admin.ts) as the admin page uses it. Dates arrive as ISO text.
-import type { Role } from '../../auth/types.ts';
+// The admin API (server/routes/admin.ts) as the admin page uses it; shapes from the contract
+// (server/contract/auth.ts, type-only). Dates arrive as ISO text.
+import type { z } from 'zod';
+import type { accountSchema, auditSchema, kioskSchema } from '../../../server/contract/auth.ts';
 import { ApiError, requestJson, type RequestOptions } from '../../api/request.ts';
 
-export interface AccountRow {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Exclude<Role, 'wall' | 'integration'>;
-  regionCode: string | null;
-  disabled: boolean;
-  createdAt: string;
-}
-export interface KioskRow {
-  id: number;
-  screen: string;
-  regionCode: string | null;
-  bound: boolean;
-  boundAt: string | null;
-  revoked: boolean;
-  createdAt: string;
-}
-export interface AuditEntry {
-  id: number;
-  at: string;
-  username: string;
-  action: 'caller.read' | 'login' | 'login.failed' | 'kiosk.redeem';
-  ticketId: number | null;
-  detail: Record<string, unknown> | null;
-}
+export type AccountRow = z.infer<typeof accountSchema>;
+export type KioskRow = z.infer<typeof kioskSchema>;
+export type AuditEntry = z.infer<typeof auditSchema>;
 
 /** A refusal with the server's reason and the field it names (the one client's ApiError). */
 export { ApiError as AdminError };

@@ -1,7 +1,7 @@
-// What the wall fetches, typed from the server's own modules (type-only imports, no drift).
+// What the wall fetches, typed from the API contract and the server's analyses (type-only imports, no drift).
 // Every request has a timeout: a hung request must turn into a visible "stale" badge, not silence.
-import type { WallTodayResponse } from '../../../server/routes/wall.ts';
-import type { WallTicket } from '../../../server/wall/tickets.ts';
+import type { z } from 'zod';
+import type { wallTicketSchema, wallTodaySchema } from '../../../server/contract/wall.ts';
 import type { h3Hotspots, emergingH3 } from '../../../server/analysis/hotspots.ts';
 import type { topicCandidates } from '../../../server/analysis/topics.ts';
 import type { RegionCollection } from '../../api/types.ts';
@@ -11,10 +11,12 @@ import type { AlertRow } from '../../../server/alerts/store.ts';
 import type { UrgentBand } from '../../../server/wall/urgent.ts';
 import type { hotPlaces } from '../../../server/wall/hotPlaces.ts';
 
-export type { WallTodayResponse, WallTicket, AlertRow };
+export type { AlertRow };
 export type UrgentResponse = UrgentBand & { alerts: AlertRow[] };
 export type HotPlacesResponse = Awaited<ReturnType<typeof hotPlaces>>;
 export type HotPlace = HotPlacesResponse['places'][number];
+export type WallTodayResponse = z.infer<typeof wallTodaySchema>;
+export type WallTicket = z.infer<typeof wallTicketSchema>;
 export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
 export type HotspotCell = HotspotResult['cells'][number];
 export type EmergingResult = Awaited<ReturnType<typeof emergingH3>>;
