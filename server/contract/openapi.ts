@@ -12,12 +12,14 @@ type Json = Record<string, unknown>;
 export const openApiPath = (honoPath: string) => honoPath.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$1}');
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output', defs: Json): Json {
-  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Json;
+  const raw = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' });
+  // references between shared schemas too (Summary → Backlog), not only from the top
+  const out = JSON.parse(JSON.stringify(raw).replace(/"#\/\$defs\//g, '"#/components/schemas/')) as Json;
   delete out.$schema;
   const local = (out.$defs ?? {}) as Json;
   delete out.$defs;
   for (const [k, v] of Object.entries(local)) defs[k] = v;
-  return JSON.parse(JSON.stringify(out).replace(/"#\/\$defs\//g, '"#/components/schemas/')) as Json;
+  return out;
 }
 
 /** A top-level schema with an id becomes a $ref to its component. */
