@@ -63,5 +63,6 @@ import { BAD_INPUT, GATED_ERRORS, json, type RouteContract } from './registry.ts
 
 export const summaryRoutes: RouteContract[] = [
   { method: 'GET', path: '/api/summary', tags: ['figures'], summary: 'Totals of the filtered window, the comparison figures and the drill-down counts', query: ticketFilterSchema, responses: { 200: json('figures', summarySchema), ...BAD_INPUT, ...GATED_ERRORS } },
+  { method: 'GET', path: '/api/summary/backlog', tags: ['figures'], summary: 'Open, overdue and urgent now in the filtered region and categories, whenever received', query: ticketFilterSchema, responses: { 200: json('the backlog', backlogSchema), ...BAD_INPUT, ...GATED_ERRORS } },
   { method: 'GET', path: '/api/summary/series', tags: ['figures'], summary: "The children's counts per week or month (city time)", query: seriesQuery, responses: { 200: json('series', seriesSchema), ...BAD_INPUT, ...GATED_ERRORS } },
 ];

@@ -169,6 +169,7 @@ import { ticketFilterSchema } from '../filters.ts';
 import { intakeSchema } from '../intake/normalise.ts';
 import { locateBody } from '../intake/manualLocate.ts';
 import { ACTION_BODIES } from '../lifecycle/actions.ts';
+import { BULK_ACTIONS, bulkBody } from '../lifecycle/bulk.ts';
 import { ACTIONS } from '../lifecycle/stateMachine.ts';
 import { exportQuery, listQuery } from '../routes/tickets.ts';
 import { BAD_INPUT, CONFLICT, GATED_ERRORS, NOT_FOUND, json, ticketIdParams, type RouteContract } from './registry.ts';
@@ -177,6 +178,23 @@ export const intakeResultSchema = z
   .object({ id: z.number().int(), created: z.boolean(), status, locationStatus: z.enum(LOCATION_STATUSES), repeatOf: z.number().int().nullable() })
   .meta({ id: 'IntakeResult', example: { id: 300001, created: true, status: 'dispatched', locationStatus: 'located', repeatOf: null } });
 export const actionResultSchema = z.looseObject({ id: z.number().int(), status });
+/** POST /api/queue/bulk: what happened to each ticket (a refusal names its code and field; the others stand). */
+export const bulkResultSchema = z
+  .object({
+    action: z.enum(BULK_ACTIONS),
+    done: count,
+    failed: count,
+    results: z.array(
+      z.object({
+        id: z.number().int(),
+        ok: z.boolean(),
+        /** the status after the action */
+        status: status.optional(),
+        error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'BulkResult' });
 const ILLEGAL = CONFLICT('the status does not allow the action (names the status and what is allowed), or the unit does not hold the dispatch');
 
 export const ticketRoutes: RouteContract[] = [
@@ -208,6 +226,10 @@ export const ticketRoutes: RouteContract[] = [
     method: 'GET', path: '/api/queue', tags: ['tickets'], summary: "The dispatcher's queues: unlocated, overdue, returned, reminded (oldest first)",
     query: z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
     responses: { 200: json('the queue', queueSchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'POST', path: '/api/queue/bulk', tags: ['tickets'], summary: 'Remind, escalate or re-dispatch many tickets from the queue, each in its own transaction (audited)', body: bulkBody,
+    responses: { 200: json('a result per ticket: done, or the refusal', bulkResultSchema), ...BAD_INPUT, ...GATED_ERRORS },
   },
   {
     method: 'GET', path: '/api/returns', tags: ['tickets'], summary: 'Returns (退单) per unit, unjustified ones counted', query: z.object({ from: z.string().optional(), to: z.string().optional() }),

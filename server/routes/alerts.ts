@@ -27,7 +27,7 @@ const states = z
     return out as AlertState[];
   });
 
-const listQuery = z.object({
+export const listQuery = z.object({
   state: states.default([...OPEN_STATES]),
   since: z
     .string()
@@ -38,7 +38,7 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const stateBody = z.strictObject({
+export const stateBody = z.strictObject({
   state: z.enum(['acknowledged', 'handled', 'dismissed']),
   note: text(500).optional(),
 });

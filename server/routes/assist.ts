@@ -41,14 +41,14 @@ const lon = z.number().finite().min(-180).max(180);
 const lat = z.number().finite().min(-90).max(90);
 const text = z.string().max(4000);
 
-const suggestBody = z
+export const suggestBody = z
   .object({ text, lon: lon.nullish(), lat: lat.nullish(), crs: z.enum(SOURCE_CRS).default('WGS84') })
   .strict()
   .refine((v) => (v.lon == null) === (v.lat == null), { path: ['lat'], message: 'lon and lat come together' });
-const duplicatesBody = z
+export const duplicatesBody = z
   .object({ category: z.string().min(1).max(100), text, lon, lat, crs: z.enum(SOURCE_CRS).default('WGS84') })
   .strict();
-const feedbackBody = z
+export const feedbackBody = z
   .object({
     ticketId: z.number().int().positive().max(999_999_999_999_999).nullish(),
     version: z.number().int().positive().nullish(),
@@ -58,18 +58,20 @@ const feedbackBody = z
     unitAccepted: z.boolean().nullish(),
   })
   .strict();
-const linkBody = z
+export const linkBody = z
   .object({
     ticketId: z.number().int().positive().max(999_999_999_999_999),
     repeatOf: z.number().int().positive().max(999_999_999_999_999),
   })
   .strict();
-const kbQuery = z.object({
+export const kbQuery = z.object({
   q: z.string().max(200).optional(),
   kind: z.enum(KB_KINDS).optional(),
   category: z.string().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** POST /api/assist/retrain takes no fields. */
+export const retrainBody = z.object({}).strict();
 
 async function body<T extends z.ZodType>(
   c: Context<AppEnv>,
@@ -226,7 +228,7 @@ export const assist = new Hono<AppEnv>()
     return c.json({ training: isTraining(), model: info });
   })
   .post('/retrain', limitBody(), async (c) => {
-    const b = await body(c, z.object({}).strict());
+    const b = await body(c, retrainBody);
     if (!b.ok) return b.res;
     const db = c.get('db');
     const p = c.get('principal');

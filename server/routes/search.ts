@@ -6,7 +6,7 @@ import type { AppEnv } from '../env.ts';
 import { validQuery } from '../validate.ts';
 import { search } from '../search/search.ts';
 
-const query = z.object({
+export const query = z.object({
   q: z.string().trim().min(1, 'must not be empty').max(100),
   limit: z.coerce.number().int().min(1).max(20).default(8),
 });

@@ -29,6 +29,8 @@ const ids = z
   .regex(/^\d{1,15}(,\d{1,15}){0,99}$/, 'must be up to 100 ticket ids separated by commas')
   .transform((s) => [...new Set(s.split(',').map(Number))]);
 export const ticketsQuery = z.object({ ids: ids.optional(), limit: z.coerce.number().int().min(1).max(50).default(12), at: at.optional() });
+export const urgentQuery = z.object({ limit: z.coerce.number().int().min(1).max(20).default(4) });
+export const hotPlacesQuery = z.object({ limit: z.coerce.number().int().min(1).max(20).default(6) });
 
 export const wall = new Hono<AppEnv>()
   .get('/today', validQuery(todayQuery), async (c) => {
@@ -56,7 +58,7 @@ export const wall = new Hono<AppEnv>()
     });
   })
   // The urgent band: open surge alerts seen in the last 3 days, open emergency tickets, the most overdue.
-  .get('/urgent', validQuery(z.object({ limit: z.coerce.number().int().min(1).max(20).default(4) })), async (c) => {
+  .get('/urgent', validQuery(urgentQuery), async (c) => {
     const db = c.get('db');
     const scope = c.get('principal').scope;
     const { limit } = c.req.valid('query');
@@ -67,7 +69,7 @@ export const wall = new Hono<AppEnv>()
     return c.json({ ...band, alerts });
   })
   // The hot spot scene's names: top streets × categories by excess over expected, last 30 days.
-  .get('/hotplaces', validQuery(z.object({ limit: z.coerce.number().int().min(1).max(20).default(6) })), async (c) => {
+  .get('/hotplaces', validQuery(hotPlacesQuery), async (c) => {
     return c.json(await hotPlaces(c.get('db'), c.get('principal').scope, c.req.valid('query').limit));
   })
   .get('/tickets', validQuery(ticketsQuery), async (c) => {

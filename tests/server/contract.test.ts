@@ -14,6 +14,8 @@ import { createApp } from '../../server/app.ts';
 import { CONTRACT, contractOf } from '../../server/contract/index.ts';
 import { OPENAPI_FILE, openApiText } from '../../server/contract/write.ts';
 import { createApiKey } from '../../server/auth/apiKeys.ts';
+import { seedKnowledgeBase } from '../../server/assist/kb.ts';
+import { isTraining, retrain } from '../../server/assist/models.ts';
 import { signIn, type Client } from '../helpers/auth.ts';
 import { ENGINES, openTestDatabase } from '../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../helpers/tinyCity.ts';
@@ -55,6 +57,10 @@ interface Ctx {
   ticket: number;
   street: string;
   apiKey: string;
+  /** a knowledge entry (read, changed, then deleted) */
+  kb: number;
+  /** a ticket and an earlier one of its category (linked as its repeat) */
+  repeat: { ticketId: number; repeatOf: number };
 }
 interface Call {
   path: (c: Ctx) => string;
@@ -88,14 +94,19 @@ const CALLS: Record<string, Call> = {
   'GET /api/tickets/:id{[0-9]+}': { path: (c) => `/api/tickets/${c.ticket}`, status: 200 },
   'GET /api/tickets/:id{[0-9]+}/caller': { path: (c) => `/api/tickets/${c.ticket}/caller`, status: 200 },
   'GET /api/queue': { path: () => '/api/queue?kind=overdue&limit=5', status: 200 },
+  'GET /api/search': { path: (c) => `/api/search?q=${c.ticket}`, status: 200 },
   'GET /api/returns': { path: () => '/api/returns?from=2000-01-01', status: 200 },
   'GET /api/live': { path: () => '/api/live', status: 200 },
   'GET /api/import/history': { path: () => '/api/import/history', status: 200 },
   'GET /api/import/history/:id{[a-z0-9]{6,32}}': { path: () => '/api/import/history/abcdef12', status: 404 },
   'GET /api/summary': { path: () => '/api/summary?from=2000-01-01', status: 200 },
+  'GET /api/summary/backlog': { path: () => '/api/summary/backlog', status: 200 },
   'GET /api/summary/series': { path: () => '/api/summary/series?from=2000-01-01&step=month', status: 200 },
   'GET /api/wall/today': { path: () => '/api/wall/today', status: 200 },
   'GET /api/wall/tickets': { path: () => '/api/wall/tickets?limit=5', status: 200 },
+  'GET /api/wall/urgent': { path: () => '/api/wall/urgent?limit=3', status: 200 },
+  'GET /api/wall/hotplaces': { path: () => '/api/wall/hotplaces?limit=5', status: 200 },
+  'GET /api/alerts': { path: () => '/api/alerts?state=all', status: 200 },
   'GET /api/ranking': { path: () => '/api/ranking', status: 200 },
   'GET /api/ranking/months': { path: () => '/api/ranking/months', status: 200 },
   'GET /api/ranking/units/:code': { path: (c) => `/api/ranking/units/${c.street}`, status: 200 },
@@ -112,6 +123,10 @@ const CALLS: Record<string, Call> = {
   'GET /api/topics': { path: () => '/api/topics?minTickets=0', status: 200 },
   'GET /api/forecast': { path: () => '/api/forecast', status: 200 },
   'GET /api/forecast/backtest': { path: () => '/api/forecast/backtest', status: 200 },
+  'GET /api/assist/tickets/:id{[0-9]+}': { path: (c) => `/api/assist/tickets/${c.ticket}`, status: 200 },
+  'GET /api/assist/model': { path: () => '/api/assist/model', status: 200 },
+  'GET /api/kb': { path: () => '/api/kb?limit=5', status: 200 },
+  'GET /api/kb/:id{[0-9]+}': { path: (c) => `/api/kb/${c.kb}`, status: 200 },
   'GET /api/gov/topics': { path: () => '/api/gov/topics', status: 200 },
   'GET /api/gov/topics/:id{[0-9]+}': { path: () => '/api/gov/topics/999999', status: 404 },
   'GET /api/gov/tasks': { path: () => '/api/gov/tasks', status: 200 },
@@ -133,9 +148,19 @@ const CALLS: Record<string, Call> = {
     status: 201,
   },
   'POST /api/tickets/:id{[0-9]+}/:action': { path: (c) => `/api/tickets/${c.ticket}/accept`, init: () => post({}), status: 409 },
+  'POST /api/queue/bulk': { path: () => '/api/queue/bulk', init: (c) => post({ action: 'remind', ids: [c.ticket] }), status: 200 },
   'POST /api/tickets/:id{[0-9]+}/locate': { path: (c) => `/api/tickets/${c.ticket}/locate`, init: () => post({ lon: 116.05, lat: 39.05, crs: 'WGS84' }), status: 409 },
   'POST /api/import/tickets': { path: () => '/api/import/tickets', init: () => ({ method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'kind,channel,category,description,lon,lat,received_at\ncomplaint,phone,water.outage,停水,116.05,39.05,2026-01-05T08:00:00Z\n' }), status: 200 },
   'POST /api/import/history': { path: () => '/api/import/history?mapping=no-such-mapping', init: () => ({ method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' }), status: 404 },
+  'POST /api/alerts/:id{[0-9]+}/state': { path: () => '/api/alerts/999999/state', init: () => post({ state: 'acknowledged' }), status: 404 },
+  'POST /api/assist/suggest': { path: () => '/api/assist/suggest', init: () => post({ text: '小区停水三天了', lon: 116.05, lat: 39.05 }), status: 200 },
+  'POST /api/assist/duplicates': { path: () => '/api/assist/duplicates', init: () => post({ category: 'water.outage', text: '小区停水', lon: 116.05, lat: 39.05 }), status: 200 },
+  'POST /api/assist/feedback': { path: () => '/api/assist/feedback', init: () => post({ suggested: ['water.outage'], chosen: 'water.outage' }), status: 201 },
+  'POST /api/assist/link': { path: () => '/api/assist/link', init: (c) => post(c.repeat), status: 200 },
+  'POST /api/kb': { path: () => '/api/kb', init: () => post({ kind: 'policy', title: '停水应急供水', body: '停水超过24小时的，供水企业应安排临时供水。', category: 'water.outage' }), status: 201 },
+  'POST /api/kb/cases': { path: () => '/api/kb/cases', init: (c) => post({ ticketId: c.ticket, note: '先查管网' }), status: 201 },
+  'PUT /api/kb/:id{[0-9]+}': { path: (c) => `/api/kb/${c.kb}`, init: () => post({ title: '职责清单（修订）' }, 'PUT'), status: 200 },
+  'DELETE /api/kb/:id{[0-9]+}': { path: (c) => `/api/kb/${c.kb}`, init: () => ({ method: 'DELETE' }), status: 200 },
   'POST /api/forecast/intervention-effect': { path: () => '/api/forecast/intervention-effect', init: () => post({ cells: ['8831aa5551fffff'], date: '2026-06-01' }), status: 200 },
   'POST /api/gov/topics': { path: () => '/api/gov/topics', init: () => post({}), status: 400 },
   'POST /api/gov/topics/:id{[0-9]+}/tasks': { path: () => '/api/gov/topics/999999/tasks', init: () => post({}), status: 400 },
@@ -147,6 +172,8 @@ const CALLS: Record<string, Call> = {
   'POST /api/gov/ledger/sync': { path: () => '/api/gov/ledger/sync', init: () => post({}), status: 200 },
   'POST /api/gov/ledger/:id{[0-9]+}': { path: () => '/api/gov/ledger/999999', init: () => post({ status: 'resolved' }), status: 404 },
   'POST /api/gov/proactive': { path: () => '/api/gov/proactive', init: () => post({ orders: [] }), status: 400 },
+  // training runs on in the background; afterAll waits for it before closing the database
+  'POST /api/assist/retrain': { path: () => '/api/assist/retrain', init: () => post({}), status: 202 },
   'POST /open311/v2/:name': {
     as: 'apiKey',
     path: (c) => `/open311/v2/requests.json?api_key=${c.apiKey}`,
@@ -179,8 +206,19 @@ describe.each(ENGINES)('every route answers as its contract says (%s)', (engine)
     ctx.ticket = (await db.query<{ id: number }>(`SELECT id::int AS id FROM tickets WHERE status = 'closed' AND location_status = 'located' ORDER BY id LIMIT 1`))[0]!.id;
     ctx.street = '900001001';
     ctx.apiKey = await createApiKey(db, 'contract-key');
+    await seedKnowledgeBase(db);
+    ctx.kb = (await db.query<{ id: number }>(`SELECT min(id)::int AS id FROM kb_entries`))[0]!.id;
+    ctx.repeat = (
+      await db.query<{ ticketId: number; repeatOf: number }>(
+        `SELECT t.id::int AS "ticketId", e.id::int AS "repeatOf" FROM tickets t
+         JOIN LATERAL (SELECT id FROM tickets e WHERE e.category_code = t.category_code AND e.received_at < t.received_at ORDER BY e.received_at LIMIT 1) e ON true
+         WHERE t.id <> $1 ORDER BY t.id LIMIT 1`,
+        [ctx.ticket],
+      )
+    )[0]!;
   }, 300_000);
   afterAll(async () => {
+    if (isTraining()) await retrain(ctx.db, 'demand').catch(() => null); // the running training, not a new one
     await ctx.db?.close();
   });
 
