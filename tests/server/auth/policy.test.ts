@@ -36,6 +36,8 @@ const GATES: Record<string, [string, Gate][]> = {
   'GET /api/categories': [['/api/categories', 'wall']],
   'GET /api/wall/today': [['/api/wall/today', 'wall']],
   'GET /api/wall/tickets': [['/api/wall/tickets', 'wall']],
+  'GET /api/wall/urgent': [['/api/wall/urgent', 'wall']],
+  'GET /api/wall/hotplaces': [['/api/wall/hotplaces', 'wall']],
   'GET /api/live': [['/api/live', 'wall']],
   'GET /api/alerts': [['/api/alerts', 'wall']],
   'GET /api/ranking': [['/api/ranking', 'wall']],
