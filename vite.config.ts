@@ -34,7 +34,11 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'maplibre', test: /node_modules[\\/](maplibre-gl|@maplibre|@mapbox)[\\/]/, priority: 30 },
-            { name: 'deckgl', test: /node_modules[\\/](@deck\.gl|@luma\.gl|@math\.gl|@loaders\.gl|@probe\.gl)[\\/]/, priority: 20 },
+            {
+              name: 'deckgl',
+              test: /node_modules[\\/](@deck\.gl|@luma\.gl|@math\.gl|@loaders\.gl|@probe\.gl)[\\/]/,
+              priority: 20,
+            },
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-i18n|@intlify|pinia)[\\/]/, priority: 10 },
           ],
         },

@@ -46,7 +46,9 @@ export function defaultPgliteDir(): string {
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const url = opts.databaseUrl ?? process.env.DATABASE_URL;
-  const db = url ? await openPostgres(url) : await openPglite(opts.pgliteDir ?? defaultPgliteDir(), opts.pgliteLoadDataDir);
+  const db = url
+    ? await openPostgres(url)
+    : await openPglite(opts.pgliteDir ?? defaultPgliteDir(), opts.pgliteLoadDataDir);
   if (opts.migrate !== false) await runMigrations(db);
   return db;
 }
@@ -106,10 +108,18 @@ async function openPostgres(url: string): Promise<Database> {
   const { Readable } = await import('node:stream');
   // No connect timeout: under load requests queue for a pooled connection, and a wait there is not
   // an outage. A server that is down refuses connections at once (ECONNREFUSED → 503).
-  const pool = new pgMod.default.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10), keepAlive: true });
+  const pool = new pgMod.default.Pool({
+    connectionString: url,
+    max: Number(process.env.PG_POOL_MAX ?? 10),
+    keepAlive: true,
+  });
   // Transactions (intake, actions, the clock, imports) get connections of their own: a queue of
   // heavy dashboard reads must never hold a caller's ticket back.
-  const writePool = new pgMod.default.Pool({ connectionString: url, max: Number(process.env.PG_WRITE_POOL_MAX ?? 4), keepAlive: true });
+  const writePool = new pgMod.default.Pool({
+    connectionString: url,
+    max: Number(process.env.PG_WRITE_POOL_MAX ?? 4),
+    keepAlive: true,
+  });
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // drops it and opens fresh connections on demand, so service resumes once the server is back.
   // A checked-out client has no pool listener: its connection dying between two statements of a
@@ -170,7 +180,9 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-const hasSqlState = (e: unknown) => /^[0-9A-Z]{5}$/.test(String((e as { code?: unknown } | null)?.code ?? '')) && !/^(08|57P)/.test(String((e as { code: string }).code));
+const hasSqlState = (e: unknown) =>
+  /^[0-9A-Z]{5}$/.test(String((e as { code?: unknown } | null)?.code ?? '')) &&
+  !/^(08|57P)/.test(String((e as { code: string }).code));
 
 interface ListenClient {
   on(event: 'error' | 'end', fn: () => void): unknown;
@@ -185,7 +197,11 @@ interface ListenClient {
  * back-off until it works, and each re-listen calls onPayload('') once, because notifications sent
  * while nobody listened are gone and subscribers must re-read what they missed.
  */
-async function listenForever(make: () => ListenClient, channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+async function listenForever(
+  make: () => ListenClient,
+  channel: string,
+  onPayload: (payload: string) => void,
+): Promise<() => Promise<void>> {
   let current: ListenClient | null = null;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;

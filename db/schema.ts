@@ -20,7 +20,15 @@ import {
   smallint,
   foreignKey,
 } from 'drizzle-orm/pg-core';
-import type { Channel, LocationStatus, Satisfaction, SourceCrs, StoredTicketKind, TicketStatus, UrgencyClass } from '../shared/vocabulary.ts';
+import type {
+  Channel,
+  LocationStatus,
+  Satisfaction,
+  SourceCrs,
+  StoredTicketKind,
+  TicketStatus,
+  UrgencyClass,
+} from '../shared/vocabulary.ts';
 // The ticket vocabulary lives in shared/vocabulary.ts (server, data and web read it from there).
 export {
   ACTORS,
@@ -94,7 +102,11 @@ export const regionParts = pgTable(
   // AND it with the spatial index and scan every street's parts for each point).
   (t) => [
     index('region_parts_geom_gist').using('gist', t.geom),
-    ...REGION_LEVELS.map((level) => index(`region_parts_${level}_gist`).using('gist', t.geom).where(sql.raw(`level = '${level}'`))),
+    ...REGION_LEVELS.map((level) =>
+      index(`region_parts_${level}_gist`)
+        .using('gist', t.geom)
+        .where(sql.raw(`level = '${level}'`)),
+    ),
   ],
 );
 
@@ -105,7 +117,6 @@ export const departments = pgTable('departments', {
   nameZh: text('name_zh').notNull(),
   nameEn: text('name_en').notNull(),
 });
-
 
 /** First level of the taxonomy (e.g. 供暖 heating). */
 export const categoryGroups = pgTable('category_groups', {
@@ -130,7 +141,6 @@ export const categories = pgTable('categories', {
   respondMinutes: integer('respond_minutes'),
   resolveMinutes: integer('resolve_minutes'),
 });
-
 
 /** A citizen demand (工单 / 诉求). Caller identity lives apart in ticket_callers. */
 export const tickets = pgTable(
@@ -187,12 +197,19 @@ export const tickets = pgTable(
     index('tickets_district_received_idx').on(t.districtCode, t.receivedAt),
     index('tickets_category_received_idx').on(t.categoryCode, t.receivedAt),
     // Resolution and satisfaction are bucketed by callback month: the ranking reads one month of callbacks.
-    index('tickets_callback_idx').on(t.callbackAt).where(sql`${t.callbackAt} IS NOT NULL`),
+    index('tickets_callback_idx')
+      .on(t.callbackAt)
+      .where(sql`${t.callbackAt} IS NOT NULL`),
     index('tickets_status_idx').on(t.status),
     // The ticket detail lists the demands that repeat it; most tickets repeat nothing, hence partial.
-    index('tickets_repeat_of_idx').on(t.repeatOf).where(sql`${t.repeatOf} IS NOT NULL`),
+    index('tickets_repeat_of_idx')
+      .on(t.repeatOf)
+      .where(sql`${t.repeatOf} IS NOT NULL`),
     index('tickets_geom_gist').using('gist', t.geom),
-    check('tickets_kind_ck', sql`${t.kind} in ('complaint','report','help','consultation','suggestion','praise','proactive')`),
+    check(
+      'tickets_kind_ck',
+      sql`${t.kind} in ('complaint','report','help','consultation','suggestion','praise','proactive')`,
+    ),
     check('tickets_crs_ck', sql`${t.sourceCrs} in ('WGS84','GCJ02','BD09')`),
     check('tickets_location_ck', sql`${t.locationStatus} in ('located','unlocated','outside')`),
   ],
@@ -273,7 +290,10 @@ export const responsibilityZones = pgTable(
       .notNull()
       .references(() => departments.code),
     /** Category codes or category group codes the zone answers for; empty = every category. */
-    appliesTo: text('applies_to').array().notNull().default(sql`'{}'::text[]`),
+    appliesTo: text('applies_to')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Higher wins where zones overlap; ties go to the lowest code. */
     priority: integer('priority').notNull().default(0),
     synthetic: boolean('synthetic').notNull().default(false),
@@ -293,7 +313,19 @@ export const meta = pgTable('meta', {
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 });
 
-export const schemaTables = { regions, regionParts, departments, categoryGroups, categories, tickets, ticketCallers, ticketEvents, dispatches, responsibilityZones, meta };
+export const schemaTables = {
+  regions,
+  regionParts,
+  departments,
+  categoryGroups,
+  categories,
+  tickets,
+  ticketCallers,
+  ticketEvents,
+  dispatches,
+  responsibilityZones,
+  meta,
+};
 
 // --- Rollups for the analyses (server/analysis/) ------------------------------------------------
 // Counts kept current by statement-level triggers on tickets (migration 0004_rollup_triggers:
@@ -448,7 +480,10 @@ export const rankingMonths = pgTable(
     periodTo: tstz('period_to').notNull(),
     computedAt: tstz('computed_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ name: 'ranking_months_pk', columns: [t.tbl, t.timeZone, t.month] }), index('ranking_months_period_idx').on(t.periodFrom, t.periodTo)],
+  (t) => [
+    primaryKey({ name: 'ranking_months_pk', columns: [t.tbl, t.timeZone, t.month] }),
+    index('ranking_months_period_idx').on(t.periodFrom, t.periodTo),
+  ],
 );
 
 export const rankingMonthCounts = pgTable(
@@ -470,7 +505,11 @@ export const rankingMonthCounts = pgTable(
   },
   (t) => [
     primaryKey({ name: 'ranking_month_counts_pk', columns: [t.tbl, t.timeZone, t.month, t.unit] }),
-    foreignKey({ name: 'ranking_month_counts_month_fk', columns: [t.tbl, t.timeZone, t.month], foreignColumns: [rankingMonths.tbl, rankingMonths.timeZone, rankingMonths.month] }).onDelete('cascade'),
+    foreignKey({
+      name: 'ranking_month_counts_month_fk',
+      columns: [t.tbl, t.timeZone, t.month],
+      foreignColumns: [rankingMonths.tbl, rankingMonths.timeZone, rankingMonths.month],
+    }).onDelete('cascade'),
   ],
 );
 
@@ -482,7 +521,15 @@ export const rankingRollupState = pgTable('ranking_rollup_state', {
 
 // --- Accounts, sessions and the audit log (server/auth/) ----------------------------------------
 
-export const ROLES = ['admin', 'dispatcher', 'analyst', 'district_official', 'street_official', 'wall', 'integration'] as const;
+export const ROLES = [
+  'admin',
+  'dispatcher',
+  'analyst',
+  'district_official',
+  'street_official',
+  'wall',
+  'integration',
+] as const;
 export type Role = (typeof ROLES)[number];
 /** Roles a person signs in with (wall screens and integrations hold tokens instead). */
 export type UserRole = Exclude<Role, 'wall' | 'integration'>;
@@ -507,7 +554,10 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_username_uq').on(t.username),
     check('users_role_ck', sql`${t.role} in ('admin','dispatcher','analyst','district_official','street_official')`),
-    check('users_scope_ck', sql`(${t.role} in ('district_official','street_official')) = (${t.regionCode} is not null)`),
+    check(
+      'users_scope_ck',
+      sql`(${t.role} in ('district_official','street_official')) = (${t.regionCode} is not null)`,
+    ),
   ],
 );
 
@@ -572,7 +622,10 @@ export const apiKeys = pgTable(
     id: serial('id').primaryKey(),
     name: text('name').notNull(),
     keyHash: text('key_hash').notNull(),
-    grants: text('grants').array().notNull().default(sql`'{}'::text[]`),
+    grants: text('grants')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('api_keys_name_uq').on(t.name), uniqueIndex('api_keys_hash_uq').on(t.keyHash)],
@@ -622,7 +675,10 @@ export const govTopics = pgTable(
     categories: text('categories').array().notNull(),
     areaCode: text('area_code'),
     leadUnit: text('lead_unit').notNull(),
-    coUnits: text('co_units').array().notNull().default(sql`'{}'`),
+    coUnits: text('co_units')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     source: text('source').$type<'candidate' | 'defined'>().notNull().default('defined'),
     status: text('status').$type<'active' | 'closed'>().notNull().default('active'),
     beforeFrom: date('before_from').notNull(),
@@ -637,13 +693,18 @@ export const govTopics = pgTable(
   (t) => [
     check('gov_topics_status_ck', sql`${t.status} in ('active','closed')`),
     check('gov_topics_source_ck', sql`${t.source} in ('candidate','defined')`),
-    check('gov_topics_windows_ck', sql`${t.beforeFrom} < ${t.beforeTo} AND ${t.beforeTo} <= ${t.afterFrom} AND ${t.afterFrom} < ${t.afterTo}`),
+    check(
+      'gov_topics_windows_ck',
+      sql`${t.beforeFrom} < ${t.beforeTo} AND ${t.beforeTo} <= ${t.afterFrom} AND ${t.afterFrom} < ${t.afterTo}`,
+    ),
   ],
 );
 
 export const govPolicies = pgTable('gov_policies', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-  topicId: bigint('topic_id', { mode: 'number' }).notNull().references(() => govTopics.id, { onDelete: 'cascade' }),
+  topicId: bigint('topic_id', { mode: 'number' })
+    .notNull()
+    .references(() => govTopics.id, { onDelete: 'cascade' }),
   title: text('title').notNull(),
   issuedOn: date('issued_on').notNull(),
   link: text('link'),
@@ -658,13 +719,18 @@ export const govTasks = pgTable(
   'gov_tasks',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    topicId: bigint('topic_id', { mode: 'number' }).notNull().references(() => govTopics.id, { onDelete: 'cascade' }),
+    topicId: bigint('topic_id', { mode: 'number' })
+      .notNull()
+      .references(() => govTopics.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     ownerUnit: text('owner_unit').notNull(),
     dueOn: date('due_on').notNull(),
     status: text('status').$type<GovTaskStatus>().notNull().default('open'),
     evidence: text('evidence').notNull().default(''),
-    links: text('links').array().notNull().default(sql`'{}'`),
+    links: text('links')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     doneAt: tstz('done_at'),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
@@ -678,7 +744,9 @@ export const govTasks = pgTable(
 
 export const govReviews = pgTable('gov_reviews', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-  topicId: bigint('topic_id', { mode: 'number' }).notNull().references(() => govTopics.id, { onDelete: 'cascade' }),
+  topicId: bigint('topic_id', { mode: 'number' })
+    .notNull()
+    .references(() => govTopics.id, { onDelete: 'cascade' }),
   reviewOn: date('review_on').notNull(),
   note: text('note').notNull().default(''),
   createdAt: tstz('created_at').notNull().defaultNow(),
@@ -706,8 +774,12 @@ export const govLedger = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('gov_ledger_ticket_uq').on(t.ticketId).where(sql`${t.ticketId} IS NOT NULL`),
-    uniqueIndex('gov_ledger_cluster_uq').on(t.clusterKey).where(sql`${t.clusterKey} IS NOT NULL`),
+    uniqueIndex('gov_ledger_ticket_uq')
+      .on(t.ticketId)
+      .where(sql`${t.ticketId} IS NOT NULL`),
+    uniqueIndex('gov_ledger_cluster_uq')
+      .on(t.clusterKey)
+      .where(sql`${t.clusterKey} IS NOT NULL`),
     check('gov_ledger_source_ck', sql`${t.source} in ('deferred','cluster','manual')`),
     check('gov_ledger_status_ck', sql`${t.status} in ('open','resolved')`),
   ],
@@ -717,7 +789,9 @@ export const govLedger = pgTable(
 export const proactiveOrders = pgTable(
   'proactive_orders',
   {
-    ticketId: bigint('ticket_id', { mode: 'number' }).primaryKey().references(() => tickets.id, { onDelete: 'cascade' }),
+    ticketId: bigint('ticket_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
     source: text('source').$type<'forecast' | 'surge' | 'cluster'>().notNull(),
     res: smallint('res').notNull(),
     cell: text('cell').notNull(),
@@ -756,7 +830,9 @@ export const assistModels = pgTable(
     active: boolean('active').notNull().default(false),
   },
   (t) => [
-    uniqueIndex('assist_models_active_idx').on(t.active).where(sql`"active"`),
+    uniqueIndex('assist_models_active_idx')
+      .on(t.active)
+      .where(sql`"active"`),
     check('assist_models_reason_check', sql`${t.reason} IN ('start', 'schedule', 'demand', 'evaluation')`),
   ],
 );
@@ -799,7 +875,9 @@ export const kbEntries = pgTable(
   (t) => [
     index('kb_entries_search_idx').using('gin', t.search),
     index('kb_entries_category_idx').on(t.categoryCode),
-    uniqueIndex('kb_entries_case_idx').on(t.ticketId).where(sql`"kind" = 'case'`),
+    uniqueIndex('kb_entries_case_idx')
+      .on(t.ticketId)
+      .where(sql`"kind" = 'case'`),
     check('kb_entries_kind_check', sql`${t.kind} IN ('duty', 'policy', 'case')`),
   ],
 );
@@ -820,10 +898,22 @@ export const alerts = pgTable(
       .references(() => categories.code),
     family: text('family').$type<'h3' | 'street'>().notNull(),
     zoneKey: text('zone_key').notNull(),
-    cells: text('cells').array().notNull().default(sql`'{}'`),
-    streetCodes: text('street_codes').array().notNull().default(sql`'{}'`),
-    districtCodes: text('district_codes').array().notNull().default(sql`'{}'`),
-    ticketIds: bigint('ticket_ids', { mode: 'number' }).array().notNull().default(sql`'{}'`),
+    cells: text('cells')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    streetCodes: text('street_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    districtCodes: text('district_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    ticketIds: bigint('ticket_ids', { mode: 'number' })
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     lon: doublePrecision('lon'),
     lat: doublePrecision('lat'),
     windowHours: doublePrecision('window_hours').notNull(),
@@ -840,7 +930,9 @@ export const alerts = pgTable(
     stateBy: text('state_by'),
     stateUserId: integer('state_user_id').references(() => users.id),
     stateNote: text('state_note'),
-    version: bigint('version', { mode: 'number' }).notNull().default(sql`nextval('alerts_version_seq')`),
+    version: bigint('version', { mode: 'number' })
+      .notNull()
+      .default(sql`nextval('alerts_version_seq')`),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },

@@ -5,7 +5,14 @@ import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Database } from '../db/client.ts';
 import { HTTPException } from 'hono/http-exception';
-import { codeForStatus, errorBody, isDataException, isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailable } from './errors.ts';
+import {
+  codeForStatus,
+  errorBody,
+  isDataException,
+  isDatabaseUnavailable,
+  RETRY_AFTER_SECONDS,
+  unavailable,
+} from './errors.ts';
 import { formatOfPath, open311Error } from './open311/format.ts';
 import { guardBodies, methodsFor, securityHeaders } from './security.ts';
 import { coalesceReads } from './coalesce.ts';
@@ -37,7 +44,6 @@ import { authenticate } from './auth/middleware.ts';
 import { OutOfScope } from './auth/scope.ts';
 import type { AppEnv } from './env.ts';
 import type { LoginLimiter } from './auth/rateLimit.ts';
-
 
 export interface AppOptions {
   db: Database;
@@ -97,9 +103,17 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
   const allowed = methodsFor(app.routes);
   app.all('/api/*', (c) => {
     const methods = allowed(c.req.path);
-    if (methods.length === 0) return c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`, 'path'), 404);
+    if (methods.length === 0)
+      return c.json(errorBody('not_found', `No such endpoint: ${c.req.method} ${c.req.path}`, 'path'), 404);
     c.header('Allow', methods.join(', '));
-    return c.json(errorBody('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}`, 'method'), 405);
+    return c.json(
+      errorBody(
+        'method_not_allowed',
+        `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}`,
+        'method',
+      ),
+      405,
+    );
   });
 
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
@@ -116,7 +130,8 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
     if (err instanceof OutOfScope) return c.json(errorBody('forbidden', err.message, err.field), 403);
     if (err instanceof UnknownCodeError) return c.json(errorBody('unknown_code', err.message, err.field), 400);
     if (isDatabaseUnavailable(err)) return unavailable(c);
-    if (err instanceof HTTPException && err.status < 500) return c.json(errorBody(codeForStatus(err.status), `body: ${err.message}`, 'body'), err.status);
+    if (err instanceof HTTPException && err.status < 500)
+      return c.json(errorBody(codeForStatus(err.status), `body: ${err.message}`, 'body'), err.status);
     if (isDataException(err)) {
       // A value the schemas let through but PostgreSQL refuses is still the caller's bad input.
       console.warn('data exception:', (err as Error).message);
@@ -133,7 +148,10 @@ function open311Failure(path: string, err: unknown): Response {
   const format = formatOfPath(path);
   if (err instanceof OutOfScope) return open311Error(format, 403, err.message);
   if (err instanceof UnknownCodeError) return open311Error(format, 400, err.message);
-  if (isDatabaseUnavailable(err)) return open311Error(format, 503, 'the service is unavailable; retry shortly', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+  if (isDatabaseUnavailable(err))
+    return open311Error(format, 503, 'the service is unavailable; retry shortly', {
+      'Retry-After': String(RETRY_AFTER_SECONDS),
+    });
   if (err instanceof HTTPException && err.status < 500) return open311Error(format, err.status, `body: ${err.message}`);
   if (isDataException(err)) return open311Error(format, 400, `request: ${(err as Error).message}`);
   console.error(err);

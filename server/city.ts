@@ -3,7 +3,13 @@
 // and policy all come from the package that was imported.
 import type { Queryable } from '../db/client.ts';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from '../data/policy/index.ts';
-import { open311SettingsSchema, type CityManifest, type Locale, type Names, type Open311Settings } from '../data/city/manifest.ts';
+import {
+  open311SettingsSchema,
+  type CityManifest,
+  type Locale,
+  type Names,
+  type Open311Settings,
+} from '../data/city/manifest.ts';
 import { CITY_META_KEY, type StoredCity } from '../data/city/stored.ts';
 import { configureRanking } from './ranking/service.ts';
 import { parseRankingPolicy } from './ranking/policy.ts';
@@ -55,7 +61,12 @@ async function cityBounds(db: Queryable): Promise<CityInfo['bounds']> {
     `SELECT ST_XMin(x) w, ST_YMin(x) s, ST_XMax(x) e, ST_YMax(x) n
      FROM (SELECT ST_Extent(geom)::geometry x FROM regions WHERE level = 'district') q`,
   );
-  return b && b.w !== null ? [[b.w, b.s], [b.e, b.n]] : null;
+  return b && b.w !== null
+    ? [
+        [b.w, b.s],
+        [b.e, b.n],
+      ]
+    : null;
 }
 
 /**

@@ -20,7 +20,8 @@ interface Snapshot {
 // when no principal was found.
 const VARY = ['accept-language', 'accept', 'if-none-match', 'if-modified-since'];
 const NULL_BODY = new Set([101, 204, 205, 304]);
-const replay = (s: Snapshot) => new Response(NULL_BODY.has(s.status) ? null : s.body, { status: s.status, headers: s.headers });
+const replay = (s: Snapshot) =>
+  new Response(NULL_BODY.has(s.status) ? null : s.body, { status: s.status, headers: s.headers });
 
 const SHARED = /^\/api\/(summary|tickets\/points|ranking|hotspots|regions|categories)(\/|$)/;
 
@@ -29,7 +30,9 @@ export function coalesceReads(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method !== 'GET' || !SHARED.test(c.req.path)) return next();
     const p = c.get('principal');
-    const who = p ? `${p.role}:${JSON.stringify(p.scope)}` : `anon:${c.req.header('cookie') ?? ''}:${c.req.header('authorization') ?? ''}`;
+    const who = p
+      ? `${p.role}:${JSON.stringify(p.scope)}`
+      : `anon:${c.req.header('cookie') ?? ''}:${c.req.header('authorization') ?? ''}`;
     const key = [c.req.url, who, ...VARY.map((h) => c.req.header(h) ?? '')].join('\u0000');
     const shared = inFlight.get(key);
     if (shared) {

@@ -10,7 +10,9 @@ export interface DemoOptions {
 }
 
 export async function ensureDemo(db: Database, { tickets, seed, log }: DemoOptions): Promise<void> {
-  const done = await db.query<{ value: { tickets: number; seed: number } }>(`SELECT value FROM meta WHERE key = 'demo'`);
+  const done = await db.query<{ value: { tickets: number; seed: number } }>(
+    `SELECT value FROM meta WHERE key = 'demo'`,
+  );
   if (done[0]) {
     log(`demo data present: ${done[0].value.tickets.toLocaleString('en')} tickets (seed ${done[0].value.seed})`);
     return;
@@ -31,7 +33,9 @@ export async function ensureDemo(db: Database, { tickets, seed, log }: DemoOptio
       const t = Date.now();
       if (t - lastLine < 1000 && p.done < p.total) return;
       lastLine = t;
-      log(`  ${p.phase ?? 'tickets'}: ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')} (${Math.round((100 * p.done) / Math.max(1, p.total))}%)`);
+      log(
+        `  ${p.phase ?? 'tickets'}: ${p.done.toLocaleString('en')} / ${p.total.toLocaleString('en')} (${Math.round((100 * p.done) / Math.max(1, p.total))}%)`,
+      );
     },
   });
   // Two adopted topics (one that worked, one that did not) and the key-problem ledger (issue 14).

@@ -24,7 +24,8 @@ export function demoSurgeMinutes(env: NodeJS.ProcessEnv = process.env): number {
   if (!raw) return DEFAULT_DEMO_SURGE_MINUTES;
   if (raw === 'off') return 0;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > 10_080) throw new Error(`Configuration: DEMO_SURGE_MINUTES: must be minutes between 0 and 10080, got '${raw}'`);
+  if (!Number.isFinite(n) || n < 0 || n > 10_080)
+    throw new Error(`Configuration: DEMO_SURGE_MINUTES: must be minutes between 0 and 10080, got '${raw}'`);
   return n;
 }
 
@@ -52,7 +53,15 @@ export async function advanceDemoSurge(db: Database, surge: DemoSurge, now: Date
   while (surge.left > 0 && surge.nextAt <= now.getTime()) {
     const r = await intakeTicket(
       db,
-      { kind: 'complaint', channel: 'phone', category: surge.category, description: '', lon: surge.lon + (Math.random() - 0.5) * 0.0016, lat: surge.lat + (Math.random() - 0.5) * 0.0012, crs: 'WGS84' },
+      {
+        kind: 'complaint',
+        channel: 'phone',
+        category: surge.category,
+        description: '',
+        lon: surge.lon + (Math.random() - 0.5) * 0.0016,
+        lat: surge.lat + (Math.random() - 0.5) * 0.0012,
+        crs: 'WGS84',
+      },
       defaultSettings(),
       now,
     );
@@ -71,7 +80,8 @@ export function demoFeedSeconds(env: NodeJS.ProcessEnv = process.env): number {
   if (!raw) return DEFAULT_DEMO_FEED_SECONDS;
   if (raw === 'off') return 0;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > 86_400) throw new Error(`Configuration: DEMO_FEED_SECONDS: must be seconds between 0 and 86400, got '${raw}'`);
+  if (!Number.isFinite(n) || n < 0 || n > 86_400)
+    throw new Error(`Configuration: DEMO_FEED_SECONDS: must be seconds between 0 and 86400, got '${raw}'`);
   return n;
 }
 
@@ -85,7 +95,9 @@ interface Sample {
 }
 
 async function sampleTicket(db: Database): Promise<Sample | null> {
-  const [span] = await db.query<{ lo: number | null; hi: number | null }>(`SELECT min(id)::float8 AS lo, max(id)::float8 AS hi FROM tickets`);
+  const [span] = await db.query<{ lo: number | null; hi: number | null }>(
+    `SELECT min(id)::float8 AS lo, max(id)::float8 AS hi FROM tickets`,
+  );
   if (span?.lo == null || span.hi == null) return null;
   const pick = Math.floor(span.lo + Math.random() * (span.hi - span.lo + 1));
   const rows = await db.query<Sample>(
@@ -104,7 +116,15 @@ export async function fileDemoTicket(db: Database, now = new Date()): Promise<nu
   if (!s) return null;
   const r = await intakeTicket(
     db,
-    { kind: s.kind, channel: s.channel, category: s.category, description: s.description ?? '', lon: Number(s.lon) + jitter(), lat: Number(s.lat) + jitter(), crs: 'WGS84' },
+    {
+      kind: s.kind,
+      channel: s.channel,
+      category: s.category,
+      description: s.description ?? '',
+      lon: Number(s.lon) + jitter(),
+      lat: Number(s.lat) + jitter(),
+      crs: 'WGS84',
+    },
     defaultSettings(),
     now,
   );
@@ -125,15 +145,28 @@ async function advanceOne(db: Database, now: Date): Promise<void> {
     return;
   }
   // the unit's reply in the words of the ticket's last reply in the data (the city's language)
-  const [said] = await db.query<{ note: string }>(`SELECT note FROM ticket_events WHERE type = 'replied' AND note IS NOT NULL ORDER BY id DESC LIMIT 1`);
+  const [said] = await db.query<{ note: string }>(
+    `SELECT note FROM ticket_events WHERE type = 'replied' AND note IS NOT NULL ORDER BY id DESC LIMIT 1`,
+  );
   await applyAction(db, t.id, 'reply', said ? { note: said.note } : {}, now);
   const solved = Math.random() < 0.85;
-  const satisfaction = solved ? (Math.random() < 0.85 ? 'satisfied' : 'basic') : Math.random() < 0.5 ? 'basic' : 'dissatisfied';
+  const satisfaction = solved
+    ? Math.random() < 0.85
+      ? 'satisfied'
+      : 'basic'
+    : Math.random() < 0.5
+      ? 'basic'
+      : 'dissatisfied';
   await applyAction(db, t.id, 'callback', { solved, satisfaction }, new Date(now.getTime() + 1));
 }
 
 /** Starts the feed; returns a stop function. Errors are logged and the feed carries on. */
-export function startDemoFeed(db: Database, seconds: number, log: (msg: string) => void = console.log, surgeMinutes = demoSurgeMinutes()): () => void {
+export function startDemoFeed(
+  db: Database,
+  seconds: number,
+  log: (msg: string) => void = console.log,
+  surgeMinutes = demoSurgeMinutes(),
+): () => void {
   if (!(seconds > 0)) return () => {};
   let busy = false;
   let surge: DemoSurge | null = null;
@@ -142,7 +175,8 @@ export function startDemoFeed(db: Database, seconds: number, log: (msg: string) 
     if (!surge && now.getTime() >= nextSurge) {
       nextSurge = now.getTime() + surgeMinutes * 60_000;
       surge = await startDemoSurge(db, now);
-      if (surge) log(`demo feed: a surge of ${surge.category} starts (${SURGE_TICKETS} tickets in ${SURGE_MINUTES} min)`);
+      if (surge)
+        log(`demo feed: a surge of ${surge.category} starts (${SURGE_TICKETS} tickets in ${SURGE_MINUTES} min)`);
     }
     if (surge) {
       await advanceDemoSurge(db, surge, now);

@@ -9,7 +9,12 @@ import { plausibleYear, YEAR_MESSAGE } from './validate.ts';
 import { overdueNowSql } from './measures.ts';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date()).refine(plausibleYear, { message: YEAR_MESSAGE });
-const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a region or category code');
+const code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be a region or category code');
 
 /** `a,b,c` of known values: one request can ask for several statuses at once. */
 function oneOrMore<T extends string>(values: readonly T[]) {
@@ -21,7 +26,10 @@ function oneOrMore<T extends string>(values: readonly T[]) {
       const list = [...new Set(s.split(',').map((v) => v.trim()))];
       const bad = list.find((v) => !(values as readonly string[]).includes(v));
       if (bad !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `unknown value '${bad}'; one or more of ${values.join(', ')}, comma-separated` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown value '${bad}'; one or more of ${values.join(', ')}, comma-separated`,
+        });
         return z.NEVER;
       }
       return list as T[];
@@ -53,7 +61,15 @@ export const ticketFilterSchema = z.object({
     .transform((s, ctx) => {
       if (s === undefined) return undefined;
       const n = s.split(',').map(Number);
-      const ok = n.length === 4 && n.every(Number.isFinite) && n[0]! >= -180 && n[2]! <= 180 && n[1]! >= -90 && n[3]! <= 90 && n[0]! < n[2]! && n[1]! < n[3]!;
+      const ok =
+        n.length === 4 &&
+        n.every(Number.isFinite) &&
+        n[0]! >= -180 &&
+        n[2]! <= 180 &&
+        n[1]! >= -90 &&
+        n[3]! <= 90 &&
+        n[0]! < n[2]! &&
+        n[1]! < n[3]!;
       if (!ok) {
         ctx.addIssue({ code: 'custom', message: 'must be minLon,minLat,maxLon,maxLat within WGS-84 bounds' });
         return z.NEVER;
@@ -85,11 +101,21 @@ export async function latestTicketTime(db: Queryable): Promise<Date | null> {
 export async function regionColumn(db: Queryable, regionCode: string): Promise<string | null> {
   const rows = await db.query<{ level: string }>('SELECT level FROM regions WHERE code = $1', [regionCode]);
   const level = rows[0]?.level;
-  return level === 'district' ? 'district_code' : level === 'street' ? 'street_code' : level === 'grid' ? 'grid_code' : null;
+  return level === 'district'
+    ? 'district_code'
+    : level === 'street'
+      ? 'street_code'
+      : level === 'grid'
+        ? 'grid_code'
+        : null;
 }
 
 export class UnknownCodeError extends Error {
-  constructor(readonly field: string, value: string, message?: string) {
+  constructor(
+    readonly field: string,
+    value: string,
+    message?: string,
+  ) {
     super(message ?? `${field}: unknown code '${value}'`);
   }
 }
@@ -99,10 +125,16 @@ export class UnknownCodeError extends Error {
  * zone. `scope` is required so no read can forget it: a scoped principal's region is a clause of
  * the WHERE itself, and a `region` outside it is OutOfScope (403 naming region).
  */
-export async function resolveFilter(db: Queryable, f: TicketFilterInput, scope: Scope, opts: { window?: boolean } = {}): Promise<ResolvedFilter> {
+export async function resolveFilter(
+  db: Queryable,
+  f: TicketFilterInput,
+  scope: Scope,
+  opts: { window?: boolean } = {},
+): Promise<ResolvedFilter> {
   const to = f.to ? endOf(f.to) : new Date(((await latestTicketTime(db)) ?? new Date()).getTime() + 1);
   const from = f.from ? startOf(f.from) : new Date(to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
-  if (f.from && f.to && from.getTime() >= to.getTime()) throw new UnknownCodeError('to', f.to, 'to: must be after from');
+  if (f.from && f.to && from.getTime() >= to.getTime())
+    throw new UnknownCodeError('to', f.to, 'to: must be after from');
   // without the window (the backlog of open tickets whenever received) the other clauses still apply
   const windowed = opts.window !== false;
   const params: unknown[] = windowed ? [from, to] : [];
@@ -120,7 +152,9 @@ export async function resolveFilter(db: Queryable, f: TicketFilterInput, scope: 
     const known = await db.query('SELECT 1 FROM categories WHERE code = $1 OR group_code = $1 LIMIT 1', [f.category]);
     if (known.length === 0) throw new UnknownCodeError('category', f.category);
     params.push(f.category);
-    clauses.push(`t.category_code IN (SELECT code FROM categories WHERE code = $${params.length} OR group_code = $${params.length})`);
+    clauses.push(
+      `t.category_code IN (SELECT code FROM categories WHERE code = $${params.length} OR group_code = $${params.length})`,
+    );
   }
   for (const [key, col] of [
     ['channel', 'channel'],

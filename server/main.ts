@@ -29,7 +29,11 @@ const config = loadConfig();
 const withDemo = process.argv.includes('--demo');
 envSecrets(); // a SESSION_SECRET too short stops the start here, not at the first sign-in
 
-log(config.DATABASE_URL ? 'connecting to PostgreSQL + PostGIS…' : `opening embedded PGlite + PostGIS in ${path.relative(process.cwd(), config.PGLITE_DIR ?? defaultPgliteDir()) || '.'}…`);
+log(
+  config.DATABASE_URL
+    ? 'connecting to PostgreSQL + PostGIS…'
+    : `opening embedded PGlite + PostGIS in ${path.relative(process.cwd(), config.PGLITE_DIR ?? defaultPgliteDir()) || '.'}…`,
+);
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
 log(`database ready (${db.engine}), migrations applied`);
 
@@ -39,11 +43,17 @@ if (withDemo) {
   const imported = await ensureCityPackage(db, path.resolve(config.DEMO_CITY));
   if (imported) {
     const c = imported.counts;
-    log(`city package ${imported.city} imported: ${c.district} districts, ${c.street} streets, ${c.grid} grid cells, ${c.categories} categories, ${c.zones} zones`);
+    log(
+      `city package ${imported.city} imported: ${c.district} districts, ${c.street} streets, ${c.grid} grid cells, ${c.categories} categories, ${c.zones} zones`,
+    );
   }
 }
 const city = await activateCity(db);
-log(city ? `city: ${city.names.local} (${city.code}), time zone ${city.timeZone}` : 'no city imported yet: npm run city -- import DIR  (see README "Your city")');
+log(
+  city
+    ? `city: ${city.names.local} (${city.code}), time zone ${city.timeZone}`
+    : 'no city imported yet: npm run city -- import DIR  (see README "Your city")',
+);
 
 if (withDemo) await ensureDemo(db, { tickets: config.DEMO_TICKETS, seed: config.DEMO_SEED, log });
 // Repairs rollups a crashed bulk load left paused, or rebuilds them when the city's zone changed.
@@ -53,7 +63,8 @@ const stopClock = startClock(db);
 
 // Accounts exist before the server answers, so the printed demo sign-ins work at once.
 const demoAccounts = withDemo ? await ensureDemoAccounts(db) : [];
-if (!withDemo && (await db.query('SELECT 1 FROM users LIMIT 1')).length === 0) log('no accounts yet: create the first admin with  npm run accounts -- add <username> --role admin');
+if (!withDemo && (await db.query('SELECT 1 FROM users LIMIT 1')).length === 0)
+  log('no accounts yet: create the first admin with  npm run accounts -- add <username> --role admin');
 await purgeExpiredSessions(db);
 
 await ensureWebBuilt(log);
@@ -65,7 +76,9 @@ for (const line of demoAccounts) log(line);
 // The dispatcher's assistant: the knowledge base starts from the catalogue and the package's
 // policies; the category model is trained in the background when there is none, then daily.
 if (city) {
-  const seeded = await seedKnowledgeBase(db).catch((err) => (console.warn(`knowledge base not seeded: ${err instanceof Error ? err.message : err}`), 0));
+  const seeded = await seedKnowledgeBase(db).catch(
+    (err) => (console.warn(`knowledge base not seeded: ${err instanceof Error ? err.message : err}`), 0),
+  );
   if (seeded) log(`knowledge base: ${seeded} entries from the catalogue and the city package`);
 }
 const stopAssist = city ? startRetrainSchedule(db, log) : () => {};
@@ -84,7 +97,9 @@ if (db.engine === 'postgres') {
     rankingService(db)
       .warm(14)
       .then(() => log('ranking counts of settled months stored'))
-      .catch((err) => { if (!stopping) console.warn(`ranking warm-up failed: ${err instanceof Error ? err.message : err}`); });
+      .catch((err) => {
+        if (!stopping) console.warn(`ranking warm-up failed: ${err instanceof Error ? err.message : err}`);
+      });
   void warm();
   warming = setInterval(warm, 6 * 3600_000);
   warming.unref();

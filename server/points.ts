@@ -51,7 +51,12 @@ export function encodePoints(points: readonly PointRecord[]): Uint8Array<ArrayBu
   return out;
 }
 
-export function decodePoints(bytes: ArrayBuffer): { count: number; extent: Extent; positions: Float32Array; categories: Uint16Array } {
+export function decodePoints(bytes: ArrayBuffer): {
+  count: number;
+  extent: Extent;
+  positions: Float32Array;
+  categories: Uint16Array;
+} {
   const view = new DataView(bytes);
   const count = view.getUint32(0, true);
   const format = view.getUint32(4, true);
@@ -70,4 +75,3 @@ export function decodePoints(bytes: ArrayBuffer): { count: number; extent: Exten
   }
   return { count, extent, positions, categories };
 }
-

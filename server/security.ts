@@ -58,7 +58,12 @@ export function securityHeaders(opts: { connect?: string[] } = {}): MiddlewareHa
     const all: Record<string, string> = { ...headers };
     if (secure()) all['Strict-Transport-Security'] = HSTS;
     const p = c.req.path;
-    if ((p.startsWith('/api/') || p.startsWith('/open311/')) && !c.res.headers.has('cache-control') && !c.res.headers.has('etag')) all['Cache-Control'] = 'no-store';
+    if (
+      (p.startsWith('/api/') || p.startsWith('/open311/')) &&
+      !c.res.headers.has('cache-control') &&
+      !c.res.headers.has('etag')
+    )
+      all['Cache-Control'] = 'no-store';
     if (p.startsWith('/open311/')) {
       // Open311 is for other sites' apps too: they read the answers (never with credentials, which
       // '*' forbids; filing rests on the api_key alone) and show a request's media on their pages.
@@ -83,7 +88,12 @@ type BodyKind = 'json' | 'csv' | 'form';
 function expectation(path: string, contentType: string): { kinds: BodyKind[]; max: number; open311: boolean } {
   if (path.startsWith('/api/import/')) return { kinds: ['csv'], max: MAX_CSV_BYTES, open311: false };
   // A multipart Open311 request may carry one media file (server/open311/media.ts) besides its fields.
-  if (path.startsWith('/open311/')) return { kinds: ['form'], max: kindOf(contentType) === 'multipart' ? MAX_OPEN311_MULTIPART_BYTES : MAX_JSON_BYTES, open311: true };
+  if (path.startsWith('/open311/'))
+    return {
+      kinds: ['form'],
+      max: kindOf(contentType) === 'multipart' ? MAX_OPEN311_MULTIPART_BYTES : MAX_JSON_BYTES,
+      open311: true,
+    };
   return { kinds: ['json'], max: MAX_JSON_BYTES, open311: false };
 }
 
@@ -97,7 +107,8 @@ function kindOf(contentType: string): BodyKind | 'multipart' | null {
 }
 
 function fail(c: Context, open311: boolean, status: number, code: string, message: string, field: string): Response {
-  if (open311) return open311Error(splitFormat(c.req.path.split('/').pop() ?? '')?.[1] ?? 'json', status, `${field}: ${message}`);
+  if (open311)
+    return open311Error(splitFormat(c.req.path.split('/').pop() ?? '')?.[1] ?? 'json', status, `${field}: ${message}`);
   return c.json(errorBody(code, `${field}: ${message}`, field), status as 400);
 }
 
@@ -178,13 +189,23 @@ export function guardBodies(): MiddlewareHandler {
     const accepted = want.kinds.includes(kind as BodyKind) || (want.open311 && kind === 'multipart');
     if (!accepted) {
       const names = { json: 'application/json', csv: 'text/csv', form: 'application/x-www-form-urlencoded' };
-      return fail(c, want.open311, 415, 'unsupported_media_type', `send ${want.kinds.map((k) => names[k]).join(' or ')}`, 'content-type');
+      return fail(
+        c,
+        want.open311,
+        415,
+        'unsupported_media_type',
+        `send ${want.kinds.map((k) => names[k]).join(' or ')}`,
+        'content-type',
+      );
     }
     if (kind === 'multipart') {
       cacheBody(c, 'arrayBuffer', bytes.buffer as ArrayBuffer);
       return next();
     }
-    const text = (kind === 'csv' ? await decodeInSlices(bytes) : new TextDecoder('utf-8').decode(bytes)).replace(/^\uFEFF/, '');
+    const text = (kind === 'csv' ? await decodeInSlices(bytes) : new TextDecoder('utf-8').decode(bytes)).replace(
+      /^\uFEFF/,
+      '',
+    );
     if (kind === 'json') {
       let value: unknown;
       try {

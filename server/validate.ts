@@ -24,7 +24,8 @@ export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2999;
 /** A YYYY-MM-DD… string or Date whose year lies in [MIN_YEAR, MAX_YEAR]. */
 export function plausibleYear(v: string | Date): boolean {
-  if (v instanceof Date) return !Number.isNaN(v.getTime()) && v.getUTCFullYear() >= MIN_YEAR && v.getUTCFullYear() <= MAX_YEAR;
+  if (v instanceof Date)
+    return !Number.isNaN(v.getTime()) && v.getUTCFullYear() >= MIN_YEAR && v.getUTCFullYear() <= MAX_YEAR;
   const m = /^\s*([+-]?\d+)-/.exec(v);
   if (!m) return true; // not a date at all: the date's own rule says so
   const y = Number(m[1]);
@@ -47,11 +48,18 @@ const CONTROLS_BLOCK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF and the last two of every plane): never
 // text, and not allowed in XML, where one of them made the whole Open311 feed invalid.
-export const NONCHARACTERS = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/g;
+export const NONCHARACTERS =
+  /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/g;
 
 /** One line of text as stored: NFC, lone surrogates replaced, controls and non-characters stripped (tab/newline kept), trimmed. */
 export function normaliseText(s: string): string {
-  return s.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC').replace(/\r\n?/g, '\n').replace(CONTROLS_BLOCK, '').replace(NONCHARACTERS, '').trim();
+  return s
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROLS_BLOCK, '')
+    .replace(NONCHARACTERS, '')
+    .trim();
 }
 
 /** A whole document (CSV): NFC, controls and non-characters stripped, line structure (CR/LF/tab) kept. */
@@ -66,7 +74,7 @@ export function normaliseBlock(s: string): string {
 export async function normaliseBlockAsync(s: string, slice = 1 << 20): Promise<string> {
   if (s.length <= slice) return normaliseBlock(s);
   const parts: string[] = [];
-  for (let at = 0; at < s.length; ) {
+  for (let at = 0; at < s.length;) {
     let end = Math.min(s.length, at + slice);
     if (end < s.length) {
       const nl = s.indexOf('\n', end);
@@ -81,7 +89,10 @@ export async function normaliseBlockAsync(s: string, slice = 1 << 20): Promise<s
 
 /** A parsed JSON value the API never accepts whatever the route: absurd nesting, a non-finite number. */
 export class BadJsonValue extends Error {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
   }
 }
@@ -94,7 +105,8 @@ export const MAX_DEPTH = 16;
 export function normaliseDeep(v: unknown, path: string[] = []): unknown {
   if (path.length > MAX_DEPTH) throw new BadJsonValue(`nested deeper than ${MAX_DEPTH} levels`, 'body');
   if (typeof v === 'string') return normaliseText(v);
-  if (typeof v === 'number' && !Number.isFinite(v)) throw new BadJsonValue('must be a finite number', path.join('.') || 'body');
+  if (typeof v === 'number' && !Number.isFinite(v))
+    throw new BadJsonValue('must be a finite number', path.join('.') || 'body');
   if (Array.isArray(v)) return v.map((x, i) => normaliseDeep(x, [...path, String(i)]));
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
@@ -110,8 +122,14 @@ export function normaliseDeep(v: unknown, path: string[] = []): unknown {
 /** Free text with a length cap, normalised again here for values that did not come through a body. */
 export const text = (max: number) => z.string().transform(normaliseText).pipe(z.string().max(max));
 
-export const longitude = z.number('must be a number (WGS-84 longitude in degrees)').min(-180, 'longitude must be between -180 and 180').max(180, 'longitude must be between -180 and 180');
-export const latitude = z.number('must be a number (WGS-84 latitude in degrees)').min(-90, 'latitude must be between -90 and 90').max(90, 'latitude must be between -90 and 90');
+export const longitude = z
+  .number('must be a number (WGS-84 longitude in degrees)')
+  .min(-180, 'longitude must be between -180 and 180')
+  .max(180, 'longitude must be between -180 and 180');
+export const latitude = z
+  .number('must be a number (WGS-84 latitude in degrees)')
+  .min(-90, 'latitude must be between -90 and 90')
+  .max(90, 'latitude must be between -90 and 90');
 
 /** JSON body parsed by hand so a malformed body is a 400 naming `body`, never a 500. */
 export async function readJsonBody(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; res: Response }> {

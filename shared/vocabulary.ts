@@ -18,20 +18,48 @@ export const SOURCE_CRS = ['WGS84', 'GCJ02', 'BD09'] as const;
 export type SourceCrs = (typeof SOURCE_CRS)[number];
 
 /** Every status of the life cycle (server/lifecycle/stateMachine.ts holds the transitions). */
-export const TICKET_STATUSES = ['received', 'dispatched', 'accepted', 'in_progress', 'returned', 'deferred', 'replied', 'callback', 'closed'] as const;
+export const TICKET_STATUSES = [
+  'received',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'returned',
+  'deferred',
+  'replied',
+  'callback',
+  'closed',
+] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** Open: not closed (Open311's "open"; deferred, replied and awaiting a callback included). */
-export const OPEN_STATUSES = ['received', 'dispatched', 'accepted', 'in_progress', 'returned', 'deferred', 'replied', 'callback'] as const satisfies readonly TicketStatus[];
+export const OPEN_STATUSES = [
+  'received',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'returned',
+  'deferred',
+  'replied',
+  'callback',
+] as const satisfies readonly TicketStatus[];
 
 /**
  * Open and still chased by the clock: not yet replied, not on the deferral ledger. Reminders and
  * "overdue" count only these (server/lifecycle/clock.ts, the overdue queue, filters and figures).
  */
-export const CHASED_STATUSES = ['received', 'dispatched', 'accepted', 'in_progress', 'returned'] as const satisfies readonly (typeof OPEN_STATUSES)[number][];
+export const CHASED_STATUSES = [
+  'received',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'returned',
+] as const satisfies readonly (typeof OPEN_STATUSES)[number][];
 
 /** Received and not yet replied to: chased, or on the deferral ledger (a unit's open work). */
-export const AWAITING_REPLY_STATUSES = [...CHASED_STATUSES, 'deferred'] as const satisfies readonly (typeof OPEN_STATUSES)[number][];
+export const AWAITING_REPLY_STATUSES = [
+  ...CHASED_STATUSES,
+  'deferred',
+] as const satisfies readonly (typeof OPEN_STATUSES)[number][];
 
 /** located: inside a street; unlocated: address only, waits for manual location; outside: point outside every region. */
 export const LOCATION_STATUSES = ['located', 'unlocated', 'outside'] as const;
@@ -52,4 +80,5 @@ export const QUEUE_KINDS = ['unlocated', 'overdue', 'returned', 'reminded'] as c
 export type QueueKind = (typeof QUEUE_KINDS)[number];
 
 /** A list of constants as an SQL literal list, for `status IN ${sqlList(CHASED_STATUSES)}`. */
-export const sqlList = (values: readonly string[]): string => `(${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')})`;
+export const sqlList = (values: readonly string[]): string =>
+  `(${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')})`;

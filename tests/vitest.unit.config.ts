@@ -9,7 +9,8 @@ const root = new URL('..', import.meta.url).pathname;
 // A pure file that is too slow for daily work (a calibration run, a full geography build) says
 // `// test:full-only` and runs only in `npm test`.
 const FULL_ONLY = /^\/\/ test:full-only/m;
-const IMPURE = /helpers\/(engines|testServer|pgInstance)|db\/client|e2e\/|@electric-sql|from 'pg'|node:child_process|demo\/index|data\/city\/(import|stored)/;
+const IMPURE =
+  /helpers\/(engines|testServer|pgInstance)|db\/client|e2e\/|@electric-sql|from 'pg'|node:child_process|demo\/index|data\/city\/(import|stored)/;
 
 function testFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -19,25 +19,75 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/', name: 'map', component: MapPage, meta: { section: 'map' } },
-    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { bare: true, public: true } },
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./pages/LoginPage.vue'),
+      meta: { bare: true, public: true },
+    },
     // the ranking views load ECharts and their own code only when visited
-    { path: '/ranking', name: 'ranking', component: () => import('./pages/RankingPage.vue'), meta: { section: 'ranking' } },
-    { path: '/units/:code', name: 'unit', component: () => import('./pages/UnitPage.vue'), meta: { section: 'ranking' } },
-    { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { section: 'reports' } },
+    {
+      path: '/ranking',
+      name: 'ranking',
+      component: () => import('./pages/RankingPage.vue'),
+      meta: { section: 'ranking' },
+    },
+    {
+      path: '/units/:code',
+      name: 'unit',
+      component: () => import('./pages/UnitPage.vue'),
+      meta: { section: 'ranking' },
+    },
+    {
+      path: '/reports',
+      name: 'reports',
+      component: () => import('./pages/ReportsPage.vue'),
+      meta: { section: 'reports' },
+    },
     { path: '/studio', name: 'studio', component: () => import('./pages/StudioPage.vue'), meta: { section: 'studio' } },
-    { path: '/studio/topics/:category', name: 'topic-brief', component: () => import('./pages/TopicBriefPage.vue'), meta: { section: 'studio' } },
+    {
+      path: '/studio/topics/:category',
+      name: 'topic-brief',
+      component: () => import('./pages/TopicBriefPage.vue'),
+      meta: { section: 'studio' },
+    },
     { path: '/queue', name: 'queue', component: () => import('./pages/QueuePage.vue'), meta: { section: 'queue' } },
     { path: '/intake', name: 'intake', component: () => import('./pages/IntakePage.vue'), meta: { section: 'intake' } },
     { path: '/kb', name: 'kb', component: () => import('./pages/KnowledgePage.vue'), meta: { section: 'kb' } },
-    { path: '/kb/:id(\\d+)', name: 'kb-entry', component: () => import('./pages/KnowledgePage.vue'), meta: { section: 'kb' } },
-    { path: '/tickets/:id', name: 'ticket', component: () => import('./pages/TicketPage.vue'), meta: { section: 'queue' } },
+    {
+      path: '/kb/:id(\\d+)',
+      name: 'kb-entry',
+      component: () => import('./pages/KnowledgePage.vue'),
+      meta: { section: 'kb' },
+    },
+    {
+      path: '/tickets/:id',
+      name: 'ticket',
+      component: () => import('./pages/TicketPage.vue'),
+      meta: { section: 'queue' },
+    },
     // the governance loop (治理闭环): topics, tasks, key-problem ledger, proactive orders
-    { path: '/governance', name: 'governance', component: () => import('./pages/GovernancePage.vue'), meta: { section: 'governance' } },
-    { path: '/governance/topics/:id(\\d+)', name: 'gov-topic', component: () => import('./pages/GovTopicPage.vue'), meta: { section: 'governance' } },
+    {
+      path: '/governance',
+      name: 'governance',
+      component: () => import('./pages/GovernancePage.vue'),
+      meta: { section: 'governance' },
+    },
+    {
+      path: '/governance/topics/:id(\\d+)',
+      name: 'gov-topic',
+      component: () => import('./pages/GovTopicPage.vue'),
+      meta: { section: 'governance' },
+    },
     { path: '/admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { section: 'admin' } },
     // the command-centre wall: full screen, no app header (App.vue reads meta.bare); it redeems a
     // kiosk token itself and says so when the screen is not authorised
-    { path: '/wall', name: 'wall', component: () => import('./pages/WallEntry.vue'), meta: { bare: true, public: true } },
+    {
+      path: '/wall',
+      name: 'wall',
+      component: () => import('./pages/WallEntry.vue'),
+      meta: { bare: true, public: true },
+    },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });

@@ -8,7 +8,14 @@ import { openDatabase } from '../../db/client.ts';
 import { checkCityPackage, formatProblems, importCityPackage, type CityImportReport } from './import.ts';
 import { CITY_META_KEY, type StoredCity } from './stored.ts';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'pglite-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'pglite-dir': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
 const [command, dir] = positionals;
 const usage = `usage: npm run city -- check DIR      check a city package (nothing is written)
        npm run city -- import DIR     import it (DATABASE_URL, else PGLITE_DIR or .data/pglite); stop the server first on PGlite
@@ -22,8 +29,13 @@ function print(report: CityImportReport, verb: string): void {
   }
   const c = report.counts;
   if (report.ok)
-    console.log(`${verb} ${report.city}: ${c.district} districts, ${c.street} streets, ${c.community} communities, ${c.grid} grid cells, ${c.categories} categories, ${c.departments} departments, ${c.zones} zones`);
-  else console.log(`${report.city ?? 'package'}: ${report.problems.length} problem(s), nothing ${report.dryRun ? 'would be' : 'was'} written`);
+    console.log(
+      `${verb} ${report.city}: ${c.district} districts, ${c.street} streets, ${c.community} communities, ${c.grid} grid cells, ${c.categories} categories, ${c.departments} departments, ${c.zones} zones`,
+    );
+  else
+    console.log(
+      `${report.city ?? 'package'}: ${report.problems.length} problem(s), nothing ${report.dryRun ? 'would be' : 'was'} written`,
+    );
   for (const line of formatProblems(report.problems)) console.log(`  ✗ ${line}`);
   for (const line of formatProblems(report.warnings)) console.log(`  ! ${line}`);
 }
@@ -41,7 +53,15 @@ if (command === 'check') {
   try {
     if (command === 'show') {
       const [row] = await db.query<{ value: StoredCity }>(`SELECT value FROM meta WHERE key = $1`, [CITY_META_KEY]);
-      console.log(row ? JSON.stringify({ ...row.value.manifest, importedAt: row.value.importedAt, source: row.value.source }, null, 2) : 'no city imported yet');
+      console.log(
+        row
+          ? JSON.stringify(
+              { ...row.value.manifest, importedAt: row.value.importedAt, source: row.value.source },
+              null,
+              2,
+            )
+          : 'no city imported yet',
+      );
     } else {
       const report = await importCityPackage(db, dir!);
       print(report, 'imported');

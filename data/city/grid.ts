@@ -8,11 +8,15 @@ import type { Queryable } from '../../db/client.ts';
 type Ring = [number, number][];
 
 /** Cells of resolution `res` overlapping a (Multi)Polygon given as GeoJSON coordinates. */
-export function h3CellsCovering(geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }, res: number): string[] {
+export function h3CellsCovering(
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown },
+  res: number,
+): string[] {
   const polys = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates) as Ring[][];
   const cells = new Set<string>();
   for (const poly of polys)
-    for (const c of polygonToCellsExperimental(poly, res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)) cells.add(c);
+    for (const c of polygonToCellsExperimental(poly, res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true))
+      cells.add(c);
   return [...cells].sort();
 }
 
@@ -29,12 +33,21 @@ export function cellRing(cell: string): Ring {
  * level 'grid' and their region_parts. Returns how many cells were written. Cells whose clipped
  * area is under 100 m² (hexagons grazing a street's edge) are dropped as noise.
  */
-export async function generateH3Grid(tx: Queryable, res: number, cityName: (cell: string, n: number) => string): Promise<number> {
-  const streets = await tx.query<{ code: string; g: string }>(`SELECT code, ST_AsGeoJSON(geom, 7) g FROM regions WHERE level = 'street' ORDER BY code`);
+export async function generateH3Grid(
+  tx: Queryable,
+  res: number,
+  cityName: (cell: string, n: number) => string,
+): Promise<number> {
+  const streets = await tx.query<{ code: string; g: string }>(
+    `SELECT code, ST_AsGeoJSON(geom, 7) g FROM regions WHERE level = 'street' ORDER BY code`,
+  );
   const rows: { street: string; cell: string; ring: string }[] = [];
   for (const s of streets)
-    for (const cell of h3CellsCovering(JSON.parse(s.g), res)) rows.push({ street: s.code, cell, ring: JSON.stringify({ type: 'Polygon', coordinates: [cellRing(cell)] }) });
-  await tx.query(`CREATE TEMP TABLE grid_import (street text, cell text, code text, name text, geom geometry) ON COMMIT DROP`);
+    for (const cell of h3CellsCovering(JSON.parse(s.g), res))
+      rows.push({ street: s.code, cell, ring: JSON.stringify({ type: 'Polygon', coordinates: [cellRing(cell)] }) });
+  await tx.query(
+    `CREATE TEMP TABLE grid_import (street text, cell text, code text, name text, geom geometry) ON COMMIT DROP`,
+  );
   for (let k = 0; k < rows.length; k += 5000) {
     const part = rows.slice(k, k + 5000);
     await tx.query(
@@ -46,7 +59,9 @@ export async function generateH3Grid(tx: Queryable, res: number, cityName: (cell
     );
   }
   await tx.query(`DELETE FROM grid_import WHERE geom IS NULL OR ST_IsEmpty(geom) OR ST_Area(geom::geography) < 100`);
-  const named = await tx.query<{ code: string; cell: string; n: number }>(`SELECT code, cell, row_number() OVER (PARTITION BY street ORDER BY cell)::int n FROM grid_import`);
+  const named = await tx.query<{ code: string; cell: string; n: number }>(
+    `SELECT code, cell, row_number() OVER (PARTITION BY street ORDER BY cell)::int n FROM grid_import`,
+  );
   await tx.query(
     `UPDATE grid_import g SET name = x.name FROM json_to_recordset($1::json) AS x(code text, name text) WHERE x.code = g.code`,
     [JSON.stringify(named.map((r) => ({ code: r.code, name: cityName(r.cell, r.n) })))],

@@ -31,7 +31,15 @@ export interface CityImportOptions {
   dryRun?: boolean;
 }
 
-const emptyCounts = (): CityImportReport['counts'] => ({ district: 0, street: 0, community: 0, grid: 0, categories: 0, departments: 0, zones: 0 });
+const emptyCounts = (): CityImportReport['counts'] => ({
+  district: 0,
+  street: 0,
+  community: 0,
+  grid: 0,
+  categories: 0,
+  departments: 0,
+  zones: 0,
+});
 
 class Refused extends Error {
   constructor(readonly problems: CityProblem[]) {
@@ -54,31 +62,61 @@ async function importInto(tx: Queryable, pkg: CityPackage, dryRun: boolean): Pro
   );
   // A database from before city packages (regions and tickets, no stored city) takes its package in place.
   if (state.tickets > 0 && state.city !== null && state.city !== m.code)
-    throw new Refused([{ file: 'city.json', feature: null, property: 'code', message: `this database already holds tickets of ${state.city ? `city '${state.city}'` : 'another city'}; import '${m.code}' into an empty database` }]);
+    throw new Refused([
+      {
+        file: 'city.json',
+        feature: null,
+        property: 'code',
+        message: `this database already holds tickets of ${state.city ? `city '${state.city}'` : 'another city'}; import '${m.code}' into an empty database`,
+      },
+    ]);
   // With tickets of this city already stored, regions are updated in place (tickets keep their codes).
   const replace = state.tickets === 0;
-  const regionReport = await importRegionsIn(tx, pkg.regions, { crs: 'WGS84', replace, repair: true, source: `${path.basename(pkg.dir)} sha256:${pkg.sha256}` }).catch((e) => {
+  const regionReport = await importRegionsIn(tx, pkg.regions, {
+    crs: 'WGS84',
+    replace,
+    repair: true,
+    source: `${path.basename(pkg.dir)} sha256:${pkg.sha256}`,
+  }).catch((e) => {
     if (!(e instanceof Rejected)) throw e;
     throw new Refused(
       e.report.errors.map((err) => {
         const at = err.code ? pkg.origins.get(err.code) : undefined;
-        return { file: at?.file ?? 'boundaries', feature: at?.feature ?? err.index, property: err.kind === 'invalid_properties' ? null : 'geometry', message: `${err.code ?? ''} ${err.kind}: ${err.message}`.trim() };
+        return {
+          file: at?.file ?? 'boundaries',
+          feature: at?.feature ?? err.index,
+          property: err.kind === 'invalid_properties' ? null : 'geometry',
+          message: `${err.code ?? ''} ${err.kind}: ${err.message}`.trim(),
+        };
       }),
     );
   });
   for (const r of regionReport.repairs) {
     const at = pkg.origins.get(r.code);
-    warnings.push({ file: at?.file ?? 'boundaries', feature: at?.feature ?? r.index, property: 'geometry', message: `${r.code} repaired (${r.reason}): ${r.result}` });
+    warnings.push({
+      file: at?.file ?? 'boundaries',
+      feature: at?.feature ?? r.index,
+      property: 'geometry',
+      message: `${r.code} repaired (${r.reason}): ${r.result}`,
+    });
   }
   for (const w of regionReport.warnings) {
     const at = pkg.origins.get(w.code);
-    warnings.push({ file: at?.file ?? 'boundaries', feature: at?.feature ?? null, property: 'geometry', message: w.message });
+    warnings.push({
+      file: at?.file ?? 'boundaries',
+      feature: at?.feature ?? null,
+      property: 'geometry',
+      message: w.message,
+    });
   }
   const counts = { ...emptyCounts(), ...regionReport.counts };
   if (m.grid) {
     const existing = await tx.query<{ n: number }>(`SELECT count(*)::int n FROM regions WHERE level = 'grid'`);
     if (existing[0].n === 0) {
-      const label = nameIn(m.levels.find((l) => l.level === 'grid')?.names ?? { local: m.locale === 'en' ? 'Grid' : '网格' }, m.locale);
+      const label = nameIn(
+        m.levels.find((l) => l.level === 'grid')?.names ?? { local: m.locale === 'en' ? 'Grid' : '网格' },
+        m.locale,
+      );
       counts.grid = await generateH3Grid(tx, m.grid.h3Resolution, (_cell, n) => `${label} ${n}`);
     } else counts.grid = existing[0].n;
   }
@@ -86,14 +124,34 @@ async function importInto(tx: Queryable, pkg: CityPackage, dryRun: boolean): Pro
   counts.categories = pkg.taxonomy.categories.length;
   counts.departments = pkg.taxonomy.departments.length;
   if (pkg.zones) {
-    const z = await importZonesIn(tx, pkg.zones.fc, { crs: pkg.zones.crs, replace: true, source: `${path.basename(pkg.dir)}/${m.zones!.file}` });
+    const z = await importZonesIn(tx, pkg.zones.fc, {
+      crs: pkg.zones.crs,
+      replace: true,
+      source: `${path.basename(pkg.dir)}/${m.zones!.file}`,
+    });
     if (!z.ok)
-      throw new Refused(z.errors.map((e) => ({ file: m.zones!.file, feature: e.index, property: e.kind === 'unknown_category' ? 'appliesTo' : e.kind === 'unknown_department' ? 'departmentCode' : null, message: e.message })));
+      throw new Refused(
+        z.errors.map((e) => ({
+          file: m.zones!.file,
+          feature: e.index,
+          property:
+            e.kind === 'unknown_category' ? 'appliesTo' : e.kind === 'unknown_department' ? 'departmentCode' : null,
+          message: e.message,
+        })),
+      );
     counts.zones = z.zones;
   }
-  const stored: StoredCity = { manifest: m, policy: pkg.policy, source: { dir: pkg.dir, sha256: pkg.sha256 }, importedAt: new Date().toISOString() };
+  const stored: StoredCity = {
+    manifest: m,
+    policy: pkg.policy,
+    source: { dir: pkg.dir, sha256: pkg.sha256 },
+    importedAt: new Date().toISOString(),
+  };
   const put = (key: string, value: unknown) =>
-    tx.query(`INSERT INTO meta (key, value, updated_at) VALUES ($1, $2::jsonb, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, [key, JSON.stringify(value)]);
+    tx.query(
+      `INSERT INTO meta (key, value, updated_at) VALUES ($1, $2::jsonb, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [key, JSON.stringify(value)],
+    );
   await put(CITY_META_KEY, stored);
   await put('city.time_zone', m.timeZone);
   await put('city.locate_tolerance_m', m.locateToleranceMeters);
@@ -103,7 +161,11 @@ async function importInto(tx: Queryable, pkg: CityPackage, dryRun: boolean): Pro
 }
 
 /** Imports the package in `dir` (all or nothing). The report lists every problem when it is refused. */
-export async function importCityPackage(db: Database, dir: string, opts: CityImportOptions = {}): Promise<CityImportReport> {
+export async function importCityPackage(
+  db: Database,
+  dir: string,
+  opts: CityImportOptions = {},
+): Promise<CityImportReport> {
   const { pkg, problems } = readCityPackage(dir);
   const dryRun = !!opts.dryRun;
   if (!pkg) return { ok: false, city: null, problems, warnings: [], counts: emptyCounts(), dryRun };
@@ -111,7 +173,8 @@ export async function importCityPackage(db: Database, dir: string, opts: CityImp
     return await db.transaction((tx) => importInto(tx, pkg, dryRun));
   } catch (e) {
     if (e instanceof DryRunDone) return e.report;
-    if (e instanceof Refused) return { ok: false, city: pkg.manifest.code, problems: e.problems, warnings: [], counts: emptyCounts(), dryRun };
+    if (e instanceof Refused)
+      return { ok: false, city: pkg.manifest.code, problems: e.problems, warnings: [], counts: emptyCounts(), dryRun };
     throw e;
   }
 }
@@ -137,11 +200,18 @@ export async function ensureCityPackage(db: Database, dir: string): Promise<City
   const stored = await db.query(`SELECT 1 FROM meta WHERE key = $1`, [CITY_META_KEY]);
   if (stored.length > 0) return null;
   const report = await importCityPackage(db, dir);
-  if (!report.ok) throw new Error(`city package ${dir} could not be imported: ${formatProblems(report.problems).slice(0, 5).join('; ')}`);
+  if (!report.ok)
+    throw new Error(
+      `city package ${dir} could not be imported: ${formatProblems(report.problems).slice(0, 5).join('; ')}`,
+    );
   return report;
 }
 
 /** One line per problem: "file, feature N, property: message". */
 export function formatProblems(problems: CityProblem[]): string[] {
-  return problems.map((p) => [p.file, p.feature === null ? null : `feature ${p.feature}`, p.property].filter(Boolean).join(', ') + `: ${p.message}`);
+  return problems.map(
+    (p) =>
+      [p.file, p.feature === null ? null : `feature ${p.feature}`, p.property].filter(Boolean).join(', ') +
+      `: ${p.message}`,
+  );
 }

@@ -22,7 +22,13 @@ export type Names = z.infer<typeof namesSchema>;
  */
 export const propertyRefSchema = z.union([
   text,
-  z.object({ from: text, slice: z.tuple([z.number().int(), z.number().int()]).or(z.tuple([z.number().int()])).optional() }),
+  z.object({
+    from: text,
+    slice: z
+      .tuple([z.number().int(), z.number().int()])
+      .or(z.tuple([z.number().int()]))
+      .optional(),
+  }),
 ]);
 export type PropertyRef = z.infer<typeof propertyRefSchema>;
 
@@ -47,7 +53,10 @@ export const boundaryFileSchema = z
     /** Boundaries drawn for the demo rather than published (shown as 示意 in the UI). */
     synthetic: z.boolean().default(false),
   })
-  .refine((b) => (b.level === undefined) !== (b.levelProperty === undefined), { message: 'give exactly one of level and levelProperty', path: ['level'] });
+  .refine((b) => (b.level === undefined) !== (b.levelProperty === undefined), {
+    message: 'give exactly one of level and levelProperty',
+    path: ['level'],
+  });
 export type BoundaryFile = z.infer<typeof boundaryFileSchema>;
 
 /** One attribute of a service definition (GeoReport v2 "GET Service Definition"). */
@@ -60,7 +69,10 @@ export const open311AttributeSchema = z
     datatypeDescription: namesSchema.optional(),
     order: z.number().int().min(1),
     description: namesSchema,
-    values: z.array(z.object({ key: z.string().min(1).max(50), name: namesSchema })).max(100).optional(),
+    values: z
+      .array(z.object({ key: z.string().min(1).max(50), name: namesSchema }))
+      .max(100)
+      .optional(),
   })
   .refine((a) => (a.datatype.endsWith('valuelist') ? (a.values?.length ?? 0) > 0 : a.values === undefined), {
     message: 'values are given for singlevaluelist and multivaluelist, and only for them',
@@ -124,28 +136,55 @@ export const manifestSchema = z
      * of this city. Without it the demo takes the first district and its first street by code.
      */
     demoOfficials: z
-      .array(z.object({ username: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/), displayName: text, role: z.enum(['district_official', 'street_official']), region: text }))
+      .array(
+        z.object({
+          username: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/),
+          displayName: text,
+          role: z.enum(['district_official', 'street_official']),
+          region: text,
+        }),
+      )
       .max(10)
       .optional(),
   })
   .superRefine((m, ctx) => {
     const levels = m.levels.map((l) => l.level);
-    if (new Set(levels).size !== levels.length) ctx.addIssue({ code: 'custom', path: ['levels'], message: 'a level is listed twice' });
+    if (new Set(levels).size !== levels.length)
+      ctx.addIssue({ code: 'custom', path: ['levels'], message: 'a level is listed twice' });
     for (const need of ['district', 'street'] as const)
-      if (!levels.includes(need)) ctx.addIssue({ code: 'custom', path: ['levels'], message: `the '${need}' level is required` });
+      if (!levels.includes(need))
+        ctx.addIssue({ code: 'custom', path: ['levels'], message: `the '${need}' level is required` });
     const order = levels.map((l) => REGION_LEVELS.indexOf(l));
     if (order.some((o, i) => i > 0 && o <= order[i - 1]))
-      ctx.addIssue({ code: 'custom', path: ['levels'], message: `levels must be listed top down: ${REGION_LEVELS.join(' → ')}` });
-    if (m.grid && levels.includes('grid')) ctx.addIssue({ code: 'custom', path: ['grid'], message: 'the city has a grid level already; grid generation is for cities without one' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['levels'],
+        message: `levels must be listed top down: ${REGION_LEVELS.join(' → ')}`,
+      });
+    if (m.grid && levels.includes('grid'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grid'],
+        message: 'the city has a grid level already; grid generation is for cities without one',
+      });
     for (const [service, attrs] of Object.entries(m.open311?.attributes ?? {})) {
       for (const key of ['code', 'order'] as const) {
         const seen = attrs.map((a) => a[key]);
-        if (new Set(seen).size !== seen.length) ctx.addIssue({ code: 'custom', path: ['open311', 'attributes', service], message: `an attribute ${key} is used twice` });
+        if (new Set(seen).size !== seen.length)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['open311', 'attributes', service],
+            message: `an attribute ${key} is used twice`,
+          });
       }
     }
     m.boundaries.forEach((b, i) => {
       if (b.level && !levels.includes(b.level))
-        ctx.addIssue({ code: 'custom', path: ['boundaries', i, 'level'], message: `level '${b.level}' is not among the city's levels` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['boundaries', i, 'level'],
+          message: `level '${b.level}' is not among the city's levels`,
+        });
     });
   });
 

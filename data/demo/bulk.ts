@@ -56,28 +56,36 @@ const quote = (name: string) => '"' + name.replace(/"/g, '""') + '"';
 export async function enterBulkMode(db: Queryable): Promise<BulkState> {
   await repairBulkMode(db);
   const state = await readDefinitions(db);
-  await db.query(`INSERT INTO meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, [
-    RESTORE_KEY,
-    JSON.stringify(state),
-  ]);
-  for (const fk of state.foreignKeys) await db.query(`ALTER TABLE ${quote(fk.table)} DROP CONSTRAINT IF EXISTS ${quote(fk.name)}`);
+  await db.query(
+    `INSERT INTO meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [RESTORE_KEY, JSON.stringify(state)],
+  );
+  for (const fk of state.foreignKeys)
+    await db.query(`ALTER TABLE ${quote(fk.table)} DROP CONSTRAINT IF EXISTS ${quote(fk.name)}`);
   for (const ix of state.indexes) await db.query(`DROP INDEX IF EXISTS ${quote(ix.name)}`);
-  for (const tg of state.triggers ?? []) await db.query(`ALTER TABLE ${quote(tg.table)} DISABLE TRIGGER ${quote(tg.name)}`);
+  for (const tg of state.triggers ?? [])
+    await db.query(`ALTER TABLE ${quote(tg.table)} DISABLE TRIGGER ${quote(tg.name)}`);
   return state;
 }
 
 /** Rebuild what enterBulkMode dropped (idempotent), then forget the parked definitions. */
-export async function leaveBulkMode(db: Queryable, state: BulkState, onStep?: (done: number, total: number) => void): Promise<void> {
+export async function leaveBulkMode(
+  db: Queryable,
+  state: BulkState,
+  onStep?: (done: number, total: number) => void,
+): Promise<void> {
   const total = state.indexes.length + state.foreignKeys.length;
   let done = 0;
-  for (const tg of state.triggers ?? []) await db.query(`ALTER TABLE ${quote(tg.table)} ENABLE TRIGGER ${quote(tg.name)}`);
+  for (const tg of state.triggers ?? [])
+    await db.query(`ALTER TABLE ${quote(tg.table)} ENABLE TRIGGER ${quote(tg.name)}`);
   for (const ix of state.indexes) {
     await db.query(ix.def.replace(/^CREATE (UNIQUE )?INDEX /, (m) => `${m}IF NOT EXISTS `));
     onStep?.(++done, total);
   }
   for (const fk of state.foreignKeys) {
     const exists = await db.query(`SELECT 1 FROM pg_constraint WHERE conname = $1`, [fk.name]);
-    if (exists.length === 0) await db.query(`ALTER TABLE ${quote(fk.table)} ADD CONSTRAINT ${quote(fk.name)} ${fk.def}`);
+    if (exists.length === 0)
+      await db.query(`ALTER TABLE ${quote(fk.table)} ADD CONSTRAINT ${quote(fk.name)} ${fk.def}`);
     onStep?.(++done, total);
   }
   await db.query(`DELETE FROM meta WHERE key = $1`, [RESTORE_KEY]);

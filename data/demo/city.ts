@@ -43,7 +43,9 @@ export class NoTaxonomyError extends Error {
 
 /** The taxonomy as the database holds it (categories, their groups and departments), by code. */
 export async function loadTaxonomy(db: Queryable): Promise<Taxonomy> {
-  const groups = await db.query<{ code: string; name_zh: string; name_en: string }>(`SELECT code, name_zh, name_en FROM category_groups ORDER BY code`);
+  const groups = await db.query<{ code: string; name_zh: string; name_en: string }>(
+    `SELECT code, name_zh, name_en FROM category_groups ORDER BY code`,
+  );
   const departments = await db.query<{ code: string; kind: Department['kind']; name_zh: string; name_en: string }>(
     `SELECT code, kind, name_zh, name_en FROM departments ORDER BY code`,
   );
@@ -57,7 +59,9 @@ export async function loadTaxonomy(db: Queryable): Promise<Taxonomy> {
     parallel: boolean;
     respond_minutes: number | null;
     resolve_minutes: number | null;
-  }>(`SELECT code, group_code, name_zh, name_en, urgency, department_code, parallel, respond_minutes, resolve_minutes FROM categories ORDER BY code`);
+  }>(
+    `SELECT code, group_code, name_zh, name_en, urgency, department_code, parallel, respond_minutes, resolve_minutes FROM categories ORDER BY code`,
+  );
   return {
     groups: groups.map((g) => ({ code: g.code, nameZh: g.name_zh, nameEn: g.name_en })),
     departments: departments.map((d) => ({ code: d.code, kind: d.kind, nameZh: d.name_zh, nameEn: d.name_en })),
@@ -90,7 +94,8 @@ async function metaValue<T>(db: Queryable, key: string): Promise<T | null> {
   }
 }
 
-const localeOf = (l: string | undefined): DemoLocale | undefined => (l === undefined ? undefined : l.startsWith('zh') ? 'zh' : 'en');
+const localeOf = (l: string | undefined): DemoLocale | undefined =>
+  l === undefined ? undefined : l.startsWith('zh') ? 'zh' : 'en';
 
 interface Package {
   dir: string;
@@ -110,13 +115,25 @@ function readJson(file: string): unknown {
  */
 function bundledPackageFor(taxonomy: Taxonomy): Package | null {
   if (!fs.existsSync(CITIES_DIR)) return null;
-  const codes = taxonomy.categories.map((c) => c.code).sort().join('\n');
+  const codes = taxonomy.categories
+    .map((c) => c.code)
+    .sort()
+    .join('\n');
   for (const name of fs.readdirSync(CITIES_DIR).sort()) {
     const dir = path.join(CITIES_DIR, name);
     try {
-      const manifest = readJson(path.join(dir, 'city.json')) as { code?: string; timeZone?: string; locale?: string; taxonomy?: string; policy?: string };
+      const manifest = readJson(path.join(dir, 'city.json')) as {
+        code?: string;
+        timeZone?: string;
+        locale?: string;
+        taxonomy?: string;
+        policy?: string;
+      };
       const tax = readJson(path.join(dir, manifest.taxonomy ?? 'taxonomy.json')) as { categories?: { code: string }[] };
-      const theirs = (tax.categories ?? []).map((c) => c.code).sort().join('\n');
+      const theirs = (tax.categories ?? [])
+        .map((c) => c.code)
+        .sort()
+        .join('\n');
       if (theirs !== codes) continue;
       const policyFile = path.join(dir, manifest.policy ?? 'policy.json');
       return {
@@ -148,9 +165,16 @@ function inPackageOrder(taxonomy: Taxonomy, dir: string | null): Taxonomy {
   }
   const order = <T extends { code: string }>(rows: readonly T[], listed: { code: string }[] | undefined): T[] => {
     const at = new Map((listed ?? []).map((r, i) => [r.code, i]));
-    return [...rows].sort((a, b) => (at.get(a.code) ?? Infinity) - (at.get(b.code) ?? Infinity) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    return [...rows].sort(
+      (a, b) =>
+        (at.get(a.code) ?? Infinity) - (at.get(b.code) ?? Infinity) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+    );
   };
-  return { groups: order(taxonomy.groups, file.groups), departments: order(taxonomy.departments, file.departments), categories: order(taxonomy.categories, file.categories) };
+  return {
+    groups: order(taxonomy.groups, file.groups),
+    departments: order(taxonomy.departments, file.departments),
+    categories: order(taxonomy.categories, file.categories),
+  };
 }
 
 /** The demo profile of a stored city: demo.json in the folder it was imported from, else in data/cities/<code>. */
@@ -167,10 +191,18 @@ export async function resolveDemoCity(db: Queryable, opts: DemoCityOptions = {})
   const stored = await metaValue<StoredCity>(db, CITY_META_KEY);
   const storedZone = stored ? null : await metaValue<string>(db, 'city.time_zone');
   const bundled = stored ? null : bundledPackageFor(loaded);
-  const packageDir = stored ? (profileDirs(stored).find((d) => fs.existsSync(path.join(d, 'city.json'))) ?? null) : (bundled?.dir ?? null);
+  const packageDir = stored
+    ? (profileDirs(stored).find((d) => fs.existsSync(path.join(d, 'city.json'))) ?? null)
+    : (bundled?.dir ?? null);
   const taxonomy = opts.taxonomy ?? inPackageOrder(loaded, packageDir);
 
-  const timeZone = opts.timeZone ?? stored?.manifest.timeZone ?? bundled?.timeZone ?? storedZone ?? opts.policy?.timeZone ?? DEFAULT_POLICY.timeZone;
+  const timeZone =
+    opts.timeZone ??
+    stored?.manifest.timeZone ??
+    bundled?.timeZone ??
+    storedZone ??
+    opts.policy?.timeZone ??
+    DEFAULT_POLICY.timeZone;
   const policy = opts.policy
     ? { ...opts.policy, timeZone }
     : stored

@@ -54,7 +54,9 @@ if (Number.isNaN(now.getTime())) {
 const cityArg = values.city ?? DEFAULT_CITY_DIR;
 const cityDir = path.resolve(cityArg);
 if (!fs.existsSync(path.join(cityDir, 'city.json'))) {
-  console.error(`--city ${cityArg}: no city.json there (a city package is a folder with city.json; see data/README.md)`);
+  console.error(
+    `--city ${cityArg}: no city.json there (a city package is a folder with city.json; see data/README.md)`,
+  );
   process.exit(2);
 }
 const cityCode = (JSON.parse(fs.readFileSync(path.join(cityDir, 'city.json'), 'utf8')) as { code?: string }).code;
@@ -62,7 +64,9 @@ const cityCode = (JSON.parse(fs.readFileSync(path.join(cityDir, 'city.json'), 'u
 const db = await openDatabase({ pgliteDir: values['pglite-dir'] });
 try {
   if (db.engine === 'pglite' && tickets > 1_000_000)
-    console.error(`warning: ${tickets.toLocaleString('en')} tickets on embedded PGlite will be slow and large; set DATABASE_URL for PostgreSQL`);
+    console.error(
+      `warning: ${tickets.toLocaleString('en')} tickets on embedded PGlite will be slow and large; set DATABASE_URL for PostgreSQL`,
+    );
   const streets = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM regions WHERE level = 'street'`);
   if (streets[0].n === 0) {
     console.error(`no streets in this database: importing the city package ${cityArg}…`);
@@ -74,28 +78,47 @@ try {
       process.exitCode = 1;
       throw new Error('city package refused');
     }
-    console.error(`imported ${report.city}: ${report.counts.district} districts, ${report.counts.street} streets, ${report.counts.grid} grid cells, ${report.counts.categories} categories`);
+    console.error(
+      `imported ${report.city}: ${report.counts.district} districts, ${report.counts.street} streets, ${report.counts.grid} grid cells, ${report.counts.categories} categories`,
+    );
   }
   // The database's city decides; the package folder only adds its demo.json when it is that city.
-  const stored = await db.query<{ value: { manifest?: { code?: string } } | string }>(`SELECT value FROM meta WHERE key = $1`, [CITY_META_KEY]);
+  const stored = await db.query<{ value: { manifest?: { code?: string } } | string }>(
+    `SELECT value FROM meta WHERE key = $1`,
+    [CITY_META_KEY],
+  );
   const v = stored[0]?.value;
-  const storedCode = (typeof v === 'string' ? (JSON.parse(v) as { manifest?: { code?: string } }) : v)?.manifest?.code ?? null;
+  const storedCode =
+    (typeof v === 'string' ? (JSON.parse(v) as { manifest?: { code?: string } }) : v)?.manifest?.code ?? null;
   if (values.city !== undefined && storedCode !== null && storedCode !== cityCode) {
-    console.error(`this database holds the city '${storedCode}', not '${cityCode}' (${cityArg}): import that package into an empty database, or leave out --city`);
+    console.error(
+      `this database holds the city '${storedCode}', not '${cityCode}' (${cityArg}): import that package into an empty database, or leave out --city`,
+    );
     process.exitCode = 2;
     throw new Error('another city');
   }
   // An explicit --city lends its demo.json; otherwise the stored city's package decides (load.ts).
   const profile = values.city !== undefined ? readDemoProfile(cityDir) : undefined;
-  console.error(`generating ${tickets.toLocaleString('en')} tickets (seed ${seed}, ending ${now.toISOString()}) on ${db.engine}`);
-  const summary = await generateDemo(db, { tickets, seed, now, replace: values.replace, onProgress: terminalProgress(), ...(profile !== undefined ? { profile } : {}) });
+  console.error(
+    `generating ${tickets.toLocaleString('en')} tickets (seed ${seed}, ending ${now.toISOString()}) on ${db.engine}`,
+  );
+  const summary = await generateDemo(db, {
+    tickets,
+    seed,
+    now,
+    replace: values.replace,
+    onProgress: terminalProgress(),
+    ...(profile !== undefined ? { profile } : {}),
+  });
   for (const w of summary.warnings) console.error(`warning: demo profile: ${w}`);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.error(
     `wrote ${summary.tickets.toLocaleString('en')} tickets for ${summary.city ?? 'the stored regions'} (${summary.timeZone}), ${summary.events.toLocaleString('en')} events, ${summary.dispatches.toLocaleString('en')} dispatches; ` +
       `generate+copy ${s(summary.ms.generateAndCopy)}, locate ${s(summary.ms.locate)}, indexes ${s(summary.ms.indexes)}, rollups ${s(summary.ms.rollups)}, total ${s(summary.ms.total)}`,
   );
-  console.error(`ground truth in meta 'demo_truth': ${summary.truth.hotspots.length} hotspots, ${summary.truth.clusters.length} clusters, ${summary.truth.units.length} trend units, ${summary.truth.repeats.count.toLocaleString('en')} repeats`);
+  console.error(
+    `ground truth in meta 'demo_truth': ${summary.truth.hotspots.length} hotspots, ${summary.truth.clusters.length} clusters, ${summary.truth.units.length} trend units, ${summary.truth.repeats.count.toLocaleString('en')} repeats`,
+  );
 } catch (e) {
   if (!process.exitCode) throw e;
 } finally {

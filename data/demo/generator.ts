@@ -111,8 +111,12 @@ const isSettings = (p: DemoProfile | DemoSettings): p is DemoSettings => 'mix' i
 export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
   const policy = opts.policy ?? DEFAULT_POLICY;
   const taxonomy = opts.taxonomy;
-  if (!taxonomy || taxonomy.categories.length === 0) throw new Error('the demo needs a taxonomy with at least one category');
-  const settings = opts.profile && isSettings(opts.profile) ? opts.profile : resolveDemoProfile(opts.profile ?? null, taxonomy, { locale: opts.locale });
+  if (!taxonomy || taxonomy.categories.length === 0)
+    throw new Error('the demo needs a taxonomy with at least one category');
+  const settings =
+    opts.profile && isSettings(opts.profile)
+      ? opts.profile
+      : resolveDemoProfile(opts.profile ?? null, taxonomy, { locale: opts.locale });
   const people = settings.people;
   const model = withDemoGeography(regions, { core: settings.core, regionWeights: settings.regionWeights });
   const total = Math.max(0, Math.floor(opts.tickets));
@@ -131,12 +135,17 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
   const categories = settings.categories;
   const mixOf = settings.mix;
   const categoryByCode = new Map<string, Category>(categories.map((c) => [c.code, c]));
-  const streetTable = new WeightedTable(model.streets.map((_, i) => i), model.streets.map((s) => s.weight));
+  const streetTable = new WeightedTable(
+    model.streets.map((_, i) => i),
+    model.streets.map((s) => s.weight),
+  );
   // Where a category group's tickets come from in a month: street weight × the street's affinity
   // for the group × its own trend (years from the middle of the span, so weights stay centred).
   const groupOf = new Map(categories.map((c) => [c.code, c.groupCode ?? '']));
   const groupCodes = [...new Set(groupOf.values())].sort();
-  const affinity = model.streets.map(() => groupCodes.map(() => Math.exp(LOCAL_AFFINITY_SIGMA * local.normal() - LOCAL_AFFINITY_SIGMA ** 2 / 2)));
+  const affinity = model.streets.map(() =>
+    groupCodes.map(() => Math.exp(LOCAL_AFFINITY_SIGMA * local.normal() - LOCAL_AFFINITY_SIGMA ** 2 / 2)),
+  );
   // Streets planted to improve or slip keep a steady volume: their planted truth is about performance,
   // and a shrinking street could fall under the ranking's minimum of callbacks.
   const trendStreets = new Set(units.trends.map((t) => t.code));
@@ -147,28 +156,53 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
   const midMonth = (months.length - 1) / 2;
   const localTables = months.map((_, m) =>
     groupCodes.map(
-      (_, g) => new WeightedTable(model.streets.map((_, i) => i), model.streets.map((s, i) => s.weight * affinity[i][g] * Math.exp((slope[i] * (m - midMonth)) / 12))),
+      (_, g) =>
+        new WeightedTable(
+          model.streets.map((_, i) => i),
+          model.streets.map((s, i) => s.weight * affinity[i][g] * Math.exp((slope[i] * (m - midMonth)) / 12)),
+        ),
     ),
   );
   const groupIndex = new Map(groupCodes.map((g, i) => [g, i]));
   // Each street's background demand over the whole span (its mix and trend included): where a
   // planted hot spot would sit on ordinary ground.
-  const groupShare = groupCodes.map((g) => categories.filter((c) => (c.groupCode ?? '') === g).reduce((a, c) => a + (mixOf.get(c.code) as CategoryMix).share, 0));
+  const groupShare = groupCodes.map((g) =>
+    categories
+      .filter((c) => (c.groupCode ?? '') === g)
+      .reduce((a, c) => a + (mixOf.get(c.code) as CategoryMix).share, 0),
+  );
   const effective = model.streets.map((st, i) => {
     let w = 0;
-    for (let m = 0; m < months.length; m++) groupCodes.forEach((_, g) => (w += groupShare[g] * affinity[i][g] * Math.exp((slope[i] * (m - midMonth)) / 12)));
+    for (let m = 0; m < months.length; m++)
+      groupCodes.forEach((_, g) => (w += groupShare[g] * affinity[i][g] * Math.exp((slope[i] * (m - midMonth)) / 12)));
     return st.weight * w;
   });
   const sources = planSources(sourcesRng, model, days, total, settings, effective);
-  const localStreet = (day: DemoDay, categoryCode: string) => localTables[day.monthIndex][groupIndex.get(groupOf.get(categoryCode) ?? '') ?? 0].draw(rng);
+  const localStreet = (day: DemoDay, categoryCode: string) =>
+    localTables[day.monthIndex][groupIndex.get(groupOf.get(categoryCode) ?? '') ?? 0].draw(rng);
   const kindTables = Object.fromEntries(
-    KIND_PROFILES.map((k) => [k, new WeightedTable(Object.keys(settings.kindShares[k]) as TicketKind[], Object.values(settings.kindShares[k]))]),
+    KIND_PROFILES.map((k) => [
+      k,
+      new WeightedTable(Object.keys(settings.kindShares[k]) as TicketKind[], Object.values(settings.kindShares[k])),
+    ]),
   ) as Record<KindProfile, WeightedTable<TicketKind>>;
-  const channelTable = new WeightedTable(settings.channels.map((c) => c.channel as Channel), settings.channels.map((c) => c.share));
+  const channelTable = new WeightedTable(
+    settings.channels.map((c) => c.channel as Channel),
+    settings.channels.map((c) => c.share),
+  );
   const crsByChannel = new Map<Channel, SourceCrs>(settings.channels.map((c) => [c.channel, c.crs]));
-  const hourTables = Object.fromEntries(Object.entries(settings.diurnal).map(([p, h]) => [p, new WeightedTable(h.map((_, i) => i), h)])) as Record<string, WeightedTable<number>>;
+  const hourTables = Object.fromEntries(
+    Object.entries(settings.diurnal).map(([p, h]) => [
+      p,
+      new WeightedTable(
+        h.map((_, i) => i),
+        h,
+      ),
+    ]),
+  ) as Record<string, WeightedTable<number>>;
   const weekday = settings.weekday;
-  const districtName = (s: { districtNameZh: string; districtNameEn: string }) => people.name({ nameZh: s.districtNameZh, nameEn: s.districtNameEn });
+  const districtName = (s: { districtNameZh: string; districtNameEn: string }) =>
+    people.name({ nameZh: s.districtNameZh, nameEn: s.districtNameEn });
 
   // --- how many tickets each day --------------------------------------------------------------
   const dayCategoryTables: WeightedTable<string>[] = [];
@@ -177,7 +211,10 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
       const m = mixOf.get(c.code) as CategoryMix;
       return m.share * seasonFactor(m.season, d.dayOfYear);
     });
-    const table = new WeightedTable(categories.map((c) => c.code), w);
+    const table = new WeightedTable(
+      categories.map((c) => c.code),
+      w,
+    );
     dayCategoryTables.push(table);
     return table.total * weekday[d.weekday] * (1 + (GROWTH * d.index) / 365) * d.fraction;
   });
@@ -186,7 +223,17 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
   const backgroundCounts = spread(Math.max(0, total - plantedTotal - outsideTotal), dayWeights);
   const outsideCounts = spread(outsideTotal, dayWeights);
 
-  const recorder = createTruthRecorder({ seed: opts.seed >>> 0, total, now: opts.now, zone, days, months, sources, units, model });
+  const recorder = createTruthRecorder({
+    seed: opts.seed >>> 0,
+    total,
+    now: opts.now,
+    zone,
+    days,
+    months,
+    sources,
+    units,
+    model,
+  });
   let finished = false;
   const said = describerFor(settings, opts.seed >>> 0);
 
@@ -217,7 +264,10 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     let point: Position = s.centre;
     let street = s.streetIndex;
     for (let i = 0; i < 50; i++) {
-      const p = s.place.type === 'cell' ? samplePointIn(rng, s.place.shape, s.place.bbox) : samplePointInDisc(rng, s.centre, s.place.radiusMetres);
+      const p =
+        s.place.type === 'cell'
+          ? samplePointIn(rng, s.place.shape, s.place.bbox)
+          : samplePointInDisc(rng, s.centre, s.place.radiusMetres);
       const found = p ? model.index.locate(p[0], p[1]) : -1;
       // A planted cell's tickets are counted in that cell: H3 children do not tile their parent
       // exactly, so a point whose res-9 cell has another res-8 parent is drawn again.
@@ -239,7 +289,16 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
    */
   function clearOfStreets(p: Position): Position {
     const r = 0.0015;
-    const probes = [[r, 0], [-r, 0], [0, r], [0, -r], [r, r], [r, -r], [-r, r], [-r, -r]];
+    const probes = [
+      [r, 0],
+      [-r, 0],
+      [0, r],
+      [0, -r],
+      [r, r],
+      [r, -r],
+      [-r, r],
+      [-r, -r],
+    ];
     const cx = (model.bbox[0] + model.bbox[2]) / 2;
     const cy = (model.bbox[1] + model.bbox[3]) / 2;
     const len = Math.hypot(p[0] - cx, p[1] - cy) || 1;
@@ -247,7 +306,8 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     const uy = (p[1] - cy) / len;
     let [x, y] = p;
     for (let i = 0; i < 8; i++) {
-      if (model.index.locate(x, y) < 0 && probes.every(([dx, dy]) => model.index.locate(x + dx, y + dy) < 0)) return [x, y];
+      if (model.index.locate(x, y) < 0 && probes.every(([dx, dy]) => model.index.locate(x + dx, y + dy) < 0))
+        return [x, y];
       x += ux * 0.001;
       y += uy * 0.001;
     }
@@ -263,7 +323,12 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
       const x = x0 - step + (x1 - x0 + 2 * step) * rng.next();
       const y = y0 - step + (y1 - y0 + 2 * step) * rng.next();
       if (model.index.locate(x, y) >= 0) continue;
-      const nearEdge = [[step, 0], [-step, 0], [0, step], [0, -step]].some(([dx, dy]) => model.index.locate(x + dx, y + dy) >= 0);
+      const nearEdge = [
+        [step, 0],
+        [-step, 0],
+        [0, step],
+        [0, -step],
+      ].some(([dx, dy]) => model.index.locate(x + dx, y + dy) >= 0);
       if (nearEdge) {
         point = clearOfStreets([x, y]);
         break;
@@ -277,7 +342,15 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     // A few metres from the first call's pin, but never across a street border.
     const moved = seed.point ? samplePointInDisc(rng, seed.point, 15) : null;
     const point = moved && model.index.locate(moved[0], moved[1]) === seed.street ? moved : seed.point;
-    return { receivedAt: seed.at, categoryCode: seed.categoryCode, point, street: seed.street, source: 'repeat', address: seed.address, repeat: seed };
+    return {
+      receivedAt: seed.at,
+      categoryCode: seed.categoryCode,
+      point,
+      street: seed.street,
+      source: 'repeat',
+      address: seed.address,
+      repeat: seed,
+    };
   }
 
   // --- finishing a ticket ----------------------------------------------------------------------
@@ -309,11 +382,21 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     const category = categoryByCode.get(d.categoryCode) as Category;
     const mix = mixOf.get(d.categoryCode) as CategoryMix;
     const grid = !d.repeat && d.street >= 0 && mix.patrol && rng.chance(settings.patrolShare);
-    const channel: Channel = grid ? 'grid' : d.repeat ? (rng.chance(0.85) ? 'phone' : channelTable.draw(rng)) : channelTable.draw(rng);
+    const channel: Channel = grid
+      ? 'grid'
+      : d.repeat
+        ? rng.chance(0.85)
+          ? 'phone'
+          : channelTable.draw(rng)
+        : channelTable.draw(rng);
     const kind: TicketKind = d.repeat ? d.repeat.kind : grid ? 'report' : kindTables[mix.kinds].draw(rng);
     const street = d.street >= 0 ? model.streets[d.street] : null;
     const route =
-      d.street < 0 ? 'outside' : kind === 'praise' || (kind === 'consultation' && rng.chance(CONSULTATION_ANSWERED)) ? 'answer' : 'dispatch';
+      d.street < 0
+        ? 'outside'
+        : kind === 'praise' || (kind === 'consultation' && rng.chance(CONSULTATION_ANSWERED))
+          ? 'answer'
+          : 'dispatch';
     const monthIndex = day.monthIndex;
     const life = lifecycle(
       rng,
@@ -322,7 +405,10 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
         receivedAt: d.receivedAt,
         kind,
         urgency: category.urgency,
-        serviceLevel: { respondMinutes: category.respondWithin ?? null, resolveMinutes: category.resolveWithin ?? null },
+        serviceLevel: {
+          respondMinutes: category.respondWithin ?? null,
+          resolveMinutes: category.resolveWithin ?? null,
+        },
         words: people,
         route,
         grid,
@@ -343,7 +429,8 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     );
 
     const caller = d.repeat ? d.repeat.caller : people.caller(rng);
-    const address = d.address ?? (street ? people.address(rng, districtName(street), people.name(street)) : people.outsideAddress);
+    const address =
+      d.address ?? (street ? people.address(rng, districtName(street), people.name(street)) : people.outsideAddress);
     let lon: number | null = null;
     let lat: number | null = null;
     let sourceCrs: SourceCrs = 'WGS84';
@@ -360,7 +447,11 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
         sourceLon = lon;
         sourceLat = lat;
       } else {
-        const [sx, sy] = gcoord.transform([lon, lat], gcoord.WGS84, sourceCrs === 'GCJ02' ? gcoord.GCJ02 : gcoord.BD09) as [number, number];
+        const [sx, sy] = gcoord.transform(
+          [lon, lat],
+          gcoord.WGS84,
+          sourceCrs === 'GCJ02' ? gcoord.GCJ02 : gcoord.BD09,
+        ) as [number, number];
         sourceLon = round7(sx);
         sourceLat = round7(sy);
       }
@@ -412,17 +503,32 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
     };
 
     // Unresolved complaints come back: the same caller, same category, same place, within days.
-    if (route === 'dispatch' && life.unresolved && (kind === 'complaint' || kind === 'help' || kind === 'report') && rng.chance(REPEAT_CHANCE)) {
+    if (
+      route === 'dispatch' &&
+      life.unresolved &&
+      (kind === 'complaint' || kind === 'help' || kind === 'report') &&
+      rng.chance(REPEAT_CHANCE)
+    ) {
       const at = Math.floor(d.receivedAt + rng.uniform(1, REPEAT_WITHIN_DAYS) * MS_DAY);
       if (at < nowMs) {
         const di = dayIndexOf(at);
-        const seed: RepeatSeed = { at, ticketId: id, categoryCode: category.code, kind, point: d.point, street: d.street, address, caller };
+        const seed: RepeatSeed = {
+          at,
+          ticketId: id,
+          categoryCode: category.code,
+          kind,
+          point: d.point,
+          street: d.street,
+          address,
+          caller,
+        };
         const list = pending.get(di);
         if (list) list.push(seed);
         else pending.set(di, [seed]);
       }
     }
-    if (words.misdispatched) misdispatch(ticket, words.misleading as string, categoryByCode, units, people.returnReasons, nowMs, ids);
+    if (words.misdispatched)
+      misdispatch(ticket, words.misleading as string, categoryByCode, units, people.returnReasons, nowMs, ids);
     recorder.record(ticket, day);
     return ticket;
   }
@@ -440,7 +546,16 @@ export function createDemo(regions: RegionModel, opts: DemoOptions): DemoRun {
       for (const s of sources) for (let i = 0; i < s.dayCounts[day.index]; i++) drafts.push(plantedDraft(s, day));
       for (let i = 0; i < outsideCounts[day.index]; i++) drafts.push(outsideDraft(day));
       // a surge for the alerts on the last day, from its own random stream (data/demo/surges.ts)
-      if (day.index === days.length - 1) plantSurges(drafts, { seed: opts.seed, dayStartMs: day.startMs, nowMs, categories: categories.map((c) => c.code), streets: streetTable, pointIn: (s, r) => samplePointIn(r, model.streets[s].geometry, model.streets[s].bbox) ?? model.streets[s].labelPoint });
+      if (day.index === days.length - 1)
+        plantSurges(drafts, {
+          seed: opts.seed,
+          dayStartMs: day.startMs,
+          nowMs,
+          categories: categories.map((c) => c.code),
+          streets: streetTable,
+          pointIn: (s, r) =>
+            samplePointIn(r, model.streets[s].geometry, model.streets[s].bbox) ?? model.streets[s].labelPoint,
+        });
       drafts.sort((a, b) => a.receivedAt - b.receivedAt);
       for (const d of drafts) yield finish(d, day);
     }

@@ -8,7 +8,10 @@ export type MultiPolygon = Polygon[];
 export type BBox = [minX: number, minY: number, maxX: number, maxY: number];
 
 export function bboxOf(mp: MultiPolygon): BBox {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const poly of mp)
     for (const ring of poly)
       for (const [x, y] of ring) {
@@ -26,7 +29,10 @@ export function pointInMultiPolygon(x: number, y: number, mp: MultiPolygon): boo
   for (const poly of mp)
     for (const ring of poly) {
       for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+        const xi = ring[i][0],
+          yi = ring[i][1],
+          xj = ring[j][0],
+          yj = ring[j][1];
         if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
       }
     }

@@ -41,8 +41,23 @@ export interface LifecycleInput {
 
 export type LifecycleResult = Pick<
   DemoTicket,
-  | 'status' | 'dispatchedAt' | 'acceptedAt' | 'repliedAt' | 'callbackAt' | 'closedAt' | 'respondDueAt' | 'resolveDueAt'
-  | 'remindAt' | 'remindedAt' | 'overdueAt' | 'returnCount' | 'solved' | 'satisfaction' | 'updatedAt' | 'events' | 'dispatches'
+  | 'status'
+  | 'dispatchedAt'
+  | 'acceptedAt'
+  | 'repliedAt'
+  | 'callbackAt'
+  | 'closedAt'
+  | 'respondDueAt'
+  | 'resolveDueAt'
+  | 'remindAt'
+  | 'remindedAt'
+  | 'overdueAt'
+  | 'returnCount'
+  | 'solved'
+  | 'satisfaction'
+  | 'updatedAt'
+  | 'events'
+  | 'dispatches'
 > & {
   /** The drawn verdict regardless of `now`: unsolved or dissatisfied tickets are where repeat calls come from. */
   unresolved: boolean;
@@ -79,13 +94,22 @@ function pickSatisfaction(rng: Rng, solved: boolean, pSatisfied: number): Satisf
 
 /** When a unit first acts on a dispatch at `from`: within the limit with probability `p`, else late. */
 function acceptance(rng: Rng, from: number, due: number, limit: number, p: number): number {
-  if (from < due && rng.chance(p)) return Math.round(from + Math.max(MS_MINUTE, (due - from) * (0.05 + 0.9 * rng.next() ** 1.6)));
+  if (from < due && rng.chance(p))
+    return Math.round(from + Math.max(MS_MINUTE, (due - from) * (0.05 + 0.9 * rng.next() ** 1.6)));
   return Math.round(Math.max(from, due) + Math.max(MS_MINUTE, limit * clamp(rng.logNormal(0.6, 0.9), 0.02, 12)));
 }
 
-export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: number, ids: IdSource): LifecycleResult {
+export function lifecycle(
+  rng: Rng,
+  input: LifecycleInput,
+  policy: Policy,
+  now: number,
+  ids: IdSource,
+): LifecycleResult {
   const t0 = input.receivedAt;
-  const stages: Stage[] = [{ at: t0, type: 'received', to: 'received', actor: input.grid ? 'grid_worker' : 'citizen', unit: null }];
+  const stages: Stage[] = [
+    { at: t0, type: 'received', to: 'received', actor: input.grid ? 'grid_worker' : 'citizen', unit: null },
+  ];
   const dispatches: DemoDispatch[] = [];
   const markers: Stage[] = [];
 
@@ -106,13 +130,24 @@ export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: 
     // until then it waits in the manual queue.
     if (t0 < now - MS_DAY) {
       const t = Math.round(t0 + rng.uniform(10, 240) * MS_MINUTE);
-      stages.push({ at: t, type: 'forwarded', to: 'closed', actor: 'hotline', unit: null, note: input.words?.forwardedNote ?? FORWARDED_NOTE });
+      stages.push({
+        at: t,
+        type: 'forwarded',
+        to: 'closed',
+        actor: 'hotline',
+        unit: null,
+        note: input.words?.forwardedNote ?? FORWARDED_NOTE,
+      });
       at.closed = t;
     }
   } else {
     const street = input.street as Handler;
     const d = deadlinesFor(new Date(t0), input.urgency, policy, input.serviceLevel);
-    due = { respondDueAt: d.respondDueAt.getTime(), resolveDueAt: d.resolveDueAt.getTime(), remindAt: d.remindAt.getTime() };
+    due = {
+      respondDueAt: d.respondDueAt.getTime(),
+      resolveDueAt: d.resolveDueAt.getTime(),
+      remindAt: d.remindAt.getTime(),
+    };
     const respondLimit = due.respondDueAt - t0;
     const resolveLimit = due.resolveDueAt - t0;
 
@@ -143,7 +178,14 @@ export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: 
       handlerFrom = tRule;
       dispatches.push(mkDispatch(input.ticketId, handler, 'territorial', tRule));
       stages.push({ at: tRet, type: 'returned', to: 'returned', actor: 'unit', unit: street.code, note: reason });
-      stages.push({ at: tRule, type: 'redispatched', to: 'dispatched', actor: 'hotline', unit: handler.code, data: { justified } });
+      stages.push({
+        at: tRule,
+        type: 'redispatched',
+        to: 'dispatched',
+        actor: 'hotline',
+        unit: handler.code,
+        data: { justified },
+      });
     }
     const active = dispatches[dispatches.length - 1];
     active.acceptedAt = acceptance(rng, handlerFrom, due.respondDueAt, respondLimit, handler.perf.respond);
@@ -165,7 +207,11 @@ export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: 
 
     // With a line department in parallel, the outcome depends on both: average their odds.
     const p = input.line
-      ? { resolveOnTime: (handler.perf.resolveOnTime + input.line.perf.resolveOnTime) / 2, solve: (handler.perf.solve + input.line.perf.solve) / 2, satisfy: (handler.perf.satisfy + input.line.perf.satisfy) / 2 }
+      ? {
+          resolveOnTime: (handler.perf.resolveOnTime + input.line.perf.resolveOnTime) / 2,
+          solve: (handler.perf.solve + input.line.perf.solve) / 2,
+          satisfy: (handler.perf.satisfy + input.line.perf.satisfy) / 2,
+        }
       : handler.perf;
     const onTime = tAcc < due.resolveDueAt && rng.chance(p.resolveOnTime);
     const tRep = Math.round(
@@ -176,7 +222,14 @@ export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: 
     const tProg = Math.round(tAcc + Math.min(clamp(rng.logNormal(40, 1), 2, 600) * MS_MINUTE, (tRep - tAcc) * 0.3));
     stages.push({ at: tProg, type: 'in_progress', to: 'in_progress', actor: 'unit', unit: handler.code });
     at.replied = tRep;
-    stages.push({ at: tRep, type: 'replied', to: 'replied', actor: 'unit', unit: handler.code, note: input.words?.replyNote ?? REPLY_NOTE });
+    stages.push({
+      at: tRep,
+      type: 'replied',
+      to: 'replied',
+      actor: 'unit',
+      unit: handler.code,
+      note: input.words?.replyNote ?? REPLY_NOTE,
+    });
 
     // Callback (回访) within a day or two, then the hotline closes the ticket.
     const tCb = Math.round(tRep + clamp(rng.logNormal(18, 0.7), 0.5, 120) * MS_HOUR);
@@ -186,15 +239,24 @@ export function lifecycle(rng: Rng, input: LifecycleInput, policy: Policy, now: 
     unresolved = !drawnSolved || drawnSatisfaction === 'dissatisfied';
     at.callback = tCb;
     at.closed = tClose;
-    stages.push({ at: tCb, type: 'callback', to: 'callback', actor: 'hotline', unit: handler.code, data: { solved: drawnSolved, satisfaction: drawnSatisfaction } });
+    stages.push({
+      at: tCb,
+      type: 'callback',
+      to: 'callback',
+      actor: 'hotline',
+      unit: handler.code,
+      data: { solved: drawnSolved, satisfaction: drawnSatisfaction },
+    });
     stages.push({ at: tClose, type: 'closed', to: 'closed', actor: 'hotline', unit: null });
     if (tCb <= now) {
       solved = drawnSolved;
       satisfaction = drawnSatisfaction;
     }
     // Reminder (催办) and overdue (超时) are markers: they change no state.
-    if (due.remindAt < tRep) markers.push({ at: due.remindAt, type: 'reminded', to: null, actor: 'system', unit: handler.code });
-    if (due.resolveDueAt < tRep) markers.push({ at: due.resolveDueAt, type: 'overdue', to: null, actor: 'system', unit: handler.code });
+    if (due.remindAt < tRep)
+      markers.push({ at: due.remindAt, type: 'reminded', to: null, actor: 'system', unit: handler.code });
+    if (due.resolveDueAt < tRep)
+      markers.push({ at: due.resolveDueAt, type: 'overdue', to: null, actor: 'system', unit: handler.code });
   }
 
   // Cut the story at now.

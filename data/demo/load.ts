@@ -9,7 +9,16 @@ import type { Policy } from '../policy/index.ts';
 import type { Taxonomy } from '../taxonomy/schema.ts';
 import { enterBulkMode, leaveBulkMode } from './bulk.ts';
 import { resolveDemoCity } from './city.ts';
-import { CALLER_COLUMNS, callerCsv, DISPATCH_COLUMNS, dispatchCsv, EVENT_COLUMNS, eventCsv, TICKET_COLUMNS, ticketCsv } from './csv.ts';
+import {
+  CALLER_COLUMNS,
+  callerCsv,
+  DISPATCH_COLUMNS,
+  dispatchCsv,
+  EVENT_COLUMNS,
+  eventCsv,
+  TICKET_COLUMNS,
+  ticketCsv,
+} from './csv.ts';
 import { createDemo } from './generator.ts';
 import { resolveDemoProfile, type DemoProfile } from './profile.ts';
 import { loadRegionModel } from './regions.ts';
@@ -76,17 +85,39 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
   const progress = (phase: DemoProgress['phase'], done: number, of: number, since: number) => {
     const elapsed = Date.now() - since;
     const rate = elapsed > 0 ? (done * 1000) / elapsed : 0;
-    opts.onProgress?.({ phase, done, total: of, elapsedMs: elapsed, rate, etaMs: rate > 0 ? ((of - done) * 1000) / rate : null });
+    opts.onProgress?.({
+      phase,
+      done,
+      total: of,
+      elapsedMs: elapsed,
+      rate,
+      etaMs: rate > 0 ? ((of - done) * 1000) / rate : null,
+    });
   };
 
-  const city = await resolveDemoCity(db, { profile: opts.profile, timeZone: opts.timeZone, policy: opts.policy, taxonomy: opts.taxonomy });
+  const city = await resolveDemoCity(db, {
+    profile: opts.profile,
+    timeZone: opts.timeZone,
+    policy: opts.policy,
+    taxonomy: opts.taxonomy,
+  });
   const settings = resolveDemoProfile(city.profile, city.taxonomy, { locale: city.locale });
   const model = await loadRegionModel(db, { core: settings.core, regionWeights: settings.regionWeights });
   if (opts.replace) await db.exec('TRUNCATE ticket_events, dispatches, ticket_callers, tickets CASCADE');
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets');
-  if (existing[0].n > 0) throw new Error(`tickets already holds ${existing[0].n} rows: pass replace to regenerate the demo`);
+  if (existing[0].n > 0)
+    throw new Error(`tickets already holds ${existing[0].n} rows: pass replace to regenerate the demo`);
 
-  const run = createDemo(model, { tickets: total, seed, now, months: opts.months, taxonomy: city.taxonomy, profile: settings, policy: city.policy, timeZone: city.timeZone });
+  const run = createDemo(model, {
+    tickets: total,
+    seed,
+    now,
+    months: opts.months,
+    taxonomy: city.taxonomy,
+    profile: settings,
+    policy: city.policy,
+    timeZone: city.timeZone,
+  });
   // Rollups are rebuilt once at the end; the pause is stored, so a crash mid-load is repaired at start-up.
   await pauseRollups(db);
   const bulk = await enterBulkMode(db);
@@ -151,7 +182,16 @@ export async function generateDemo(db: Database, opts: GenerateDemoOptions = {})
   );
   ms.total = Date.now() - t0;
   progress('done', counts.tickets, total, t0);
-  return { ...counts, located, truth, ms, city: city.code, timeZone: city.timeZone, profileFile: city.profileFile, warnings: settings.warnings };
+  return {
+    ...counts,
+    located,
+    truth,
+    ms,
+    city: city.code,
+    timeZone: city.timeZone,
+    profileFile: city.profileFile,
+    warnings: settings.warnings,
+  };
 }
 
 /** COPY tickets chunk by chunk, then locate the chunk. The next chunk is generated meanwhile. */
@@ -172,7 +212,12 @@ async function copyAll(
   const flush = async () => {
     if (t.length === 0) return;
     const ids = withPoint;
-    const batch = { t: t.join('\n') + '\n', c: c.join('\n') + '\n', e: e.join('\n') + '\n', d: d.length ? d.join('\n') + '\n' : '' };
+    const batch = {
+      t: t.join('\n') + '\n',
+      c: c.join('\n') + '\n',
+      e: e.join('\n') + '\n',
+      d: d.length ? d.join('\n') + '\n' : '',
+    };
     counts.tickets += t.length;
     counts.callers += c.length;
     counts.events += e.length;

@@ -22,7 +22,10 @@ export interface CategoryMix {
 }
 
 /** The mix a category gets from its urgency when no profile says otherwise: emergencies are rarer, no season. */
-export const MIX_BY_URGENCY: Record<UrgencyClass, { share: number; diurnal: string; kinds: KindProfile; solvability: number }> = {
+export const MIX_BY_URGENCY: Record<
+  UrgencyClass,
+  { share: number; diurnal: string; kinds: KindProfile; solvability: number }
+> = {
   emergency: { share: 0.4, diurnal: 'round_the_clock', kinds: 'urgent', solvability: 1 },
   basic: { share: 1, diurnal: 'day', kinds: 'urgent', solvability: 1 },
   ordinary: { share: 1, diurnal: 'day', kinds: 'problem', solvability: 1 },

@@ -11,8 +11,7 @@ import { seasonFactor } from './seasons.ts';
 import { HOTSPOT_PATTERNS, type HotspotPattern } from './truth.ts';
 
 export type PlantedPlace =
-  | { type: 'cell'; h3r8: string; shape: MultiPolygon; bbox: BBox }
-  | { type: 'disc'; radiusMetres: number };
+  { type: 'cell'; h3r8: string; shape: MultiPolygon; bbox: BBox } | { type: 'disc'; radiusMetres: number };
 
 export interface PlantedSource {
   id: string;
@@ -56,7 +55,13 @@ export const NEW_HOTSPOT_DAYS = 60;
 /** Total demand grows ~8% a year, as hotline volume has year on year (the generator's background follows it). */
 export const DEMO_GROWTH_PER_YEAR = 0.08;
 
-function dayWeight(pattern: HotspotPattern, day: DemoDay, days: readonly DemoDay[], nowMs: number, weekday: readonly number[]): number {
+function dayWeight(
+  pattern: HotspotPattern,
+  day: DemoDay,
+  days: readonly DemoDay[],
+  nowMs: number,
+  weekday: readonly number[],
+): number {
   // A planted place grows with the city: "persistent" keeps its share of the city's demand (a
   // constant count in a growing city would be a falling share, i.e. diminishing).
   const base = weekday[day.weekday] * day.fraction * (1 + (DEMO_GROWTH_PER_YEAR * day.index) / 365);
@@ -126,7 +131,14 @@ function slice(order: number[], from: number, to: number): number[] {
 }
 
 /** `background`: each street's background demand over the span (default: its weight), for where ordinary ground is. */
-export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay[], total: number, settings: DemoSettings, background?: readonly number[]): PlantedSource[] {
+export function planSources(
+  rng: Rng,
+  model: RegionModel,
+  days: readonly DemoDay[],
+  total: number,
+  settings: DemoSettings,
+  background?: readonly number[],
+): PlantedSource[] {
   const nowMs = days[days.length - 1].endMs;
   const order = byDensity(model);
   const taken: Position[] = [];
@@ -187,7 +199,8 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
       const weights = days.map((d) => dayWeight(pattern, d, days, nowMs, settings.weekday) * jitter());
       const full = Math.max(size.min, size.share * total);
       // Full strength = `full` tickets over 13 months of days; 'new' plants `full` in its days.
-      const perWeight = pattern === 'new' ? full / weights.reduce((a, w) => a + w, 0) : full / ((SIZE_MONTHS * 365.25) / 12);
+      const perWeight =
+        pattern === 'new' ? full / weights.reduce((a, w) => a + w, 0) : full / ((SIZE_MONTHS * 365.25) / 12);
       src.count = Math.round(perWeight * weights.reduce((a, w) => a + w, 0));
       src.dayCounts = spread(src.count, weights);
     });
@@ -207,7 +220,11 @@ export function planSources(rng: Rng, model: RegionModel, days: readonly DemoDay
       place: { type: 'disc', radiusMetres: CLUSTER_RADIUS_METRES },
       centre: point,
       streetIndex: street,
-      address: settings.people.estate(rng, settings.people.name({ nameZh: s.districtNameZh, nameEn: s.districtNameEn }), settings.people.name(s)),
+      address: settings.people.estate(
+        rng,
+        settings.people.name({ nameZh: s.districtNameZh, nameEn: s.districtNameEn }),
+        settings.people.name(s),
+      ),
       categories: [spec.category],
       categoryShare: 1,
       count,

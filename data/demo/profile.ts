@@ -11,7 +11,15 @@ import { z } from 'zod';
 import { CHANNELS, SOURCE_CRS, type UrgencyClass } from '../../db/schema.ts';
 import type { Category, Taxonomy } from '../taxonomy/schema.ts';
 import type { Position } from './geometry.ts';
-import { DEFAULT_CHANNELS, KIND_PROFILES, KIND_SHARES, MIX_BY_URGENCY, type CategoryMix, type ChannelShare, type KindProfile } from './mix.ts';
+import {
+  DEFAULT_CHANNELS,
+  KIND_PROFILES,
+  KIND_SHARES,
+  MIX_BY_URGENCY,
+  type CategoryMix,
+  type ChannelShare,
+  type KindProfile,
+} from './mix.ts';
 import { readDescriptions, type DescriptionVocab } from './descriptions.ts';
 import { DEMO_LOCALES, peopleFor, type DemoLocale, type People } from './people.ts';
 import { curveSchema, DIURNAL, FLAT_SEASON, seasonTable, WEEKDAY_FACTOR, type SeasonTable } from './seasons.ts';
@@ -21,7 +29,9 @@ import { HOTSPOT_PATTERNS, type HotspotPattern } from './truth.ts';
 export const CITIES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cities');
 export const PROFILE_FILE = 'demo.json';
 
-const categoryCode = z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'a category code such as "noise.residential"');
+const categoryCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'a category code such as "noise.residential"');
 const factor = z.number().min(0);
 /** A curve by name (from `seasons`, or "flat") or written in place. */
 const seasonRef = z.union([z.string().min(1), curveSchema]);
@@ -72,7 +82,15 @@ export const demoProfileSchema = z
     regionWeights: z.record(z.string().min(1), factor).default({}),
     /** Citizen channels with their shares and the CRS their points arrive in. */
     channels: z
-      .array(z.object({ channel: z.enum(CHANNELS).exclude(['grid']), share: factor, crs: z.enum(SOURCE_CRS).default('WGS84') }).strict())
+      .array(
+        z
+          .object({
+            channel: z.enum(CHANNELS).exclude(['grid']),
+            share: factor,
+            crs: z.enum(SOURCE_CRS).default('WGS84'),
+          })
+          .strict(),
+      )
       .min(1)
       .optional(),
     /** Share of a patrol category's tickets filed by grid workers (channel "grid"); 0 for a city without them. */
@@ -91,16 +109,27 @@ export const demoProfileSchema = z
     categories: z.record(categoryCode, mixSchema).default({}),
     /** What each planted hotspot is about, per pattern (one hotspot per theme). */
     themes: z
-      .object({ persistent: z.array(themeSchema), new: z.array(themeSchema), intensifying: z.array(themeSchema), diminishing: z.array(themeSchema) })
+      .object({
+        persistent: z.array(themeSchema),
+        new: z.array(themeSchema),
+        intensifying: z.array(themeSchema),
+        diminishing: z.array(themeSchema),
+      })
       .partial()
       .strict()
       .optional(),
     /** Recurring place + category clusters. */
     clusters: z.array(clusterSchema).optional(),
     /** English addresses: what follows the district name, e.g. "NY". */
-    address: z.object({ suffix: z.string().min(1).optional() }).strict().optional(),
+    address: z
+      .object({ suffix: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     /** English phone numbers: area codes to draw from. */
-    phone: z.object({ areaCodes: z.array(z.string().regex(/^[2-9]\d\d$/)).min(1) }).strict().optional(),
+    phone: z
+      .object({ areaCodes: z.array(z.string().regex(/^[2-9]\d\d$/)).min(1) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -109,17 +138,27 @@ export const demoProfileSchema = z
     const check = (m: MixInput | undefined, where: (string | number)[]) => {
       if (!m) return;
       if (typeof m.season === 'string' && !seasons.has(m.season))
-        ctx.addIssue({ code: 'custom', path: [...where, 'season'], message: `unknown season '${m.season}': name one of ${[...seasons].join(', ')} or write the curve in place` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...where, 'season'],
+          message: `unknown season '${m.season}': name one of ${[...seasons].join(', ')} or write the curve in place`,
+        });
       if (m.diurnal && !diurnal.has(m.diurnal))
-        ctx.addIssue({ code: 'custom', path: [...where, 'diurnal'], message: `unknown time-of-day shape '${m.diurnal}': one of ${[...diurnal].join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...where, 'diurnal'],
+          message: `unknown time-of-day shape '${m.diurnal}': one of ${[...diurnal].join(', ')}`,
+        });
     };
     check(p.defaults, ['defaults']);
     for (const [k, m] of Object.entries(p.groups)) check(m, ['groups', k]);
     for (const [k, m] of Object.entries(p.categories)) check(m, ['categories', k]);
     (p.clusters ?? []).forEach((c, i) => {
-      if (typeof c.season === 'string' && !seasons.has(c.season)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'season'], message: `unknown season '${c.season}'` });
+      if (typeof c.season === 'string' && !seasons.has(c.season))
+        ctx.addIssue({ code: 'custom', path: ['clusters', i, 'season'], message: `unknown season '${c.season}'` });
     });
-    if (p.channels && !p.channels.some((c) => c.share > 0)) ctx.addIssue({ code: 'custom', path: ['channels'], message: 'at least one channel needs a share above 0' });
+    if (p.channels && !p.channels.some((c) => c.share > 0))
+      ctx.addIssue({ code: 'custom', path: ['channels'], message: 'at least one channel needs a share above 0' });
   });
 
 export type DemoProfileInput = z.input<typeof demoProfileSchema>;
@@ -200,7 +239,11 @@ const DEFAULT_CLUSTERS = [
  * `warnings` and left out; a theme or cluster left without categories is replaced by one drawn
  * from the taxonomy's most common categories, so a profile never breaks the demo.
  */
-export function resolveDemoProfile(profile: DemoProfile | null, taxonomy: Taxonomy, opts: { locale?: DemoLocale } = {}): DemoSettings {
+export function resolveDemoProfile(
+  profile: DemoProfile | null,
+  taxonomy: Taxonomy,
+  opts: { locale?: DemoLocale } = {},
+): DemoSettings {
   const p = profile ?? parseDemoProfile({});
   const warnings: string[] = [];
   const locale: DemoLocale = p.locale ?? opts.locale ?? 'en';
@@ -211,9 +254,13 @@ export function resolveDemoProfile(profile: DemoProfile | null, taxonomy: Taxono
   // Order: as the profile lists them, then the rest by code — never the order rows come out of a table.
   const listed = Object.keys(p.categories);
   for (const code of listed) if (!byCode.has(code)) warnings.push(`category '${code}' is not in the taxonomy: ignored`);
-  for (const g of Object.keys(p.groups)) if (!groups.has(g)) warnings.push(`group '${g}' is not in the taxonomy: ignored`);
+  for (const g of Object.keys(p.groups))
+    if (!groups.has(g)) warnings.push(`group '${g}' is not in the taxonomy: ignored`);
   const first = listed.filter((c) => byCode.has(c));
-  const rest = taxonomy.categories.map((c) => c.code).filter((c) => !p.categories[c]).sort();
+  const rest = taxonomy.categories
+    .map((c) => c.code)
+    .filter((c) => !p.categories[c])
+    .sort();
   const categories = [...first, ...rest].map((c) => byCode.get(c) as Category);
 
   const tables = new Map<string, SeasonTable>([['flat', FLAT_SEASON]]);
@@ -240,12 +287,16 @@ export function resolveDemoProfile(profile: DemoProfile | null, taxonomy: Taxono
     };
   };
   const mix = new Map(categories.map((c) => [c.code, mixFor(c)]));
-  if (![...mix.values()].some((m) => m.share > 0)) throw new Error('the demo profile gives every category of the taxonomy a share of 0');
+  if (![...mix.values()].some((m) => m.share > 0))
+    throw new Error('the demo profile gives every category of the taxonomy a share of 0');
 
   // The most common categories (by yearly share), for themes and clusters the profile does not name.
   const common = categories
     .filter((c) => (mix.get(c.code) as CategoryMix).share > 0)
-    .sort((a, b) => (mix.get(b.code) as CategoryMix).share - (mix.get(a.code) as CategoryMix).share || (a.code < b.code ? -1 : 1));
+    .sort(
+      (a, b) =>
+        (mix.get(b.code) as CategoryMix).share - (mix.get(a.code) as CategoryMix).share || (a.code < b.code ? -1 : 1),
+    );
   const name = (code: string) => people.name(byCode.get(code) as Category);
   const known = (codes: string[], where: string) => {
     const ok = codes.filter((c) => byCode.has(c));
@@ -288,7 +339,13 @@ export function resolveDemoProfile(profile: DemoProfile | null, taxonomy: Taxono
   const defaultCluster = (i: number): ClusterSpec => {
     const code = common[i % common.length].code;
     const t = (mix.get(code) as CategoryMix).season;
-    return { story: clusterStory(locale, name(code)), category: code, season: t, months: monthsOf(t), ...DEFAULT_CLUSTERS[i % DEFAULT_CLUSTERS.length] };
+    return {
+      story: clusterStory(locale, name(code)),
+      category: code,
+      season: t,
+      months: monthsOf(t),
+      ...DEFAULT_CLUSTERS[i % DEFAULT_CLUSTERS.length],
+    };
   };
   const clusters: ClusterSpec[] = p.clusters
     ? p.clusters.map((c, i) => {
@@ -296,7 +353,15 @@ export function resolveDemoProfile(profile: DemoProfile | null, taxonomy: Taxono
           warnings.push(`clusters[${i}]: category '${c.category}' is not in the taxonomy: replaced`);
           return defaultCluster(i);
         }
-        return { story: c.story, category: c.category, season: season(c.season), months: c.months, weekdaysOnly: c.weekdaysOnly, share: c.share, min: c.min };
+        return {
+          story: c.story,
+          category: c.category,
+          season: season(c.season),
+          months: c.months,
+          weekdaysOnly: c.weekdaysOnly,
+          share: c.share,
+          min: c.min,
+        };
       })
     : DEFAULT_CLUSTERS.map((_, i) => defaultCluster(i));
 

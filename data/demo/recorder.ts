@@ -107,7 +107,8 @@ export function createTruthRecorder(input: TruthRecorderInput): TruthRecorder {
       }
       if (t.repeatOf !== null) {
         truth.repeats.count++;
-        if (truth.repeats.examples.length < EXAMPLES) truth.repeats.examples.push({ ticketId: t.id, repeatOf: t.repeatOf, categoryCode: t.categoryCode });
+        if (truth.repeats.examples.length < EXAMPLES)
+          truth.repeats.examples.push({ ticketId: t.id, repeatOf: t.repeatOf, categoryCode: t.categoryCode });
       }
       if (t.lon === null) truth.unlocated.count++;
       if (t.source === 'outside') {
@@ -118,9 +119,17 @@ export function createTruthRecorder(input: TruthRecorderInput): TruthRecorder {
       const territorial = t.dispatches.find((d) => d.role === 'territorial' && d.active);
       const trend = territorial ? trends.get(territorial.unitCode) : undefined;
       if (!trend || !territorial) return;
-      const m: MonthlyOutcome = (trend.realised[day.monthKey] ??= { dispatched: 0, respondedOnTime: 0, calledBack: 0, solved: 0, satisfied: 0, basic: 0 });
+      const m: MonthlyOutcome = (trend.realised[day.monthKey] ??= {
+        dispatched: 0,
+        respondedOnTime: 0,
+        calledBack: 0,
+        solved: 0,
+        satisfied: 0,
+        basic: 0,
+      });
       m.dispatched++;
-      if (territorial.acceptedAt !== null && t.respondDueAt !== null && territorial.acceptedAt <= t.respondDueAt) m.respondedOnTime++;
+      if (territorial.acceptedAt !== null && t.respondDueAt !== null && territorial.acceptedAt <= t.respondDueAt)
+        m.respondedOnTime++;
       if (t.callbackAt !== null) {
         m.calledBack++;
         if (t.solved) m.solved++;

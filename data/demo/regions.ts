@@ -113,10 +113,17 @@ function measure(mp: MultiPolygon): { areaKm2: number; centroid: Position } {
  * complaints per resident.
  */
 export function streetWeights(
-  streets: { population: number | null; areaKm2: number; coreKm: number; districtPop: number | null; districtCode: string }[],
+  streets: {
+    population: number | null;
+    areaKm2: number;
+    coreKm: number;
+    districtPop: number | null;
+    districtCode: string;
+  }[],
 ): number[] {
   const uplift = (km: number) => 1 + 0.6 * Math.exp(-km / 12);
-  const settle = (s: { areaKm2: number; coreKm: number }) => Math.pow(Math.max(s.areaKm2, 0.05), 0.3) / (1 + Math.pow(s.coreKm / 15, 1.5));
+  const settle = (s: { areaKm2: number; coreKm: number }) =>
+    Math.pow(Math.max(s.areaKm2, 0.05), 0.3) / (1 + Math.pow(s.coreKm / 15, 1.5));
   const known = streets.filter((s) => s.districtPop !== null && s.districtPop > 0);
   const sums = new Map<string, number>();
   let all = 0;
@@ -126,19 +133,27 @@ export function streetWeights(
   }
   // Districts without a population take the mean of those with one; with none at all, one pool.
   const districts = new Map(known.map((s) => [s.districtCode, s.districtPop as number]));
-  const meanPop = districts.size > 0 ? [...districts.values()].reduce((a, b) => a + b, 0) / districts.size : DEFAULT_DISTRICT_POPULATION;
+  const meanPop =
+    districts.size > 0
+      ? [...districts.values()].reduce((a, b) => a + b, 0) / districts.size
+      : DEFAULT_DISTRICT_POPULATION;
   const pool = DEFAULT_DISTRICT_POPULATION * Math.max(1, new Set(streets.map((s) => s.districtCode)).size);
   return streets.map((s) => {
     let residents: number;
     if (s.population && s.population > 0) residents = s.population;
     else if (districts.size === 0) residents = (pool * settle(s)) / all;
-    else residents = ((s.districtPop && s.districtPop > 0 ? s.districtPop : meanPop) * settle(s)) / (sums.get(s.districtCode) ?? 1);
+    else
+      residents =
+        ((s.districtPop && s.districtPop > 0 ? s.districtPop : meanPop) * settle(s)) / (sums.get(s.districtCode) ?? 1);
     return residents * uplift(s.coreKm);
   });
 }
 
 /** The population-weighted centroid of the districts (each at the area-weighted centroid of its streets); null without populations. */
-function populationCentroid(districts: readonly DistrictModel[], streets: readonly { districtCode: string; areaKm2: number; centroid: Position }[]): Position | null {
+function populationCentroid(
+  districts: readonly DistrictModel[],
+  streets: readonly { districtCode: string; areaKm2: number; centroid: Position }[],
+): Position | null {
   let w = 0;
   let x = 0;
   let y = 0;
@@ -159,7 +174,12 @@ function populationCentroid(districts: readonly DistrictModel[], streets: readon
 export function buildRegionModel(rows: readonly RegionRow[], opts: RegionModelOptions = {}): RegionModel {
   const districts: DistrictModel[] = rows
     .filter((r) => r.level === 'district')
-    .map((r) => ({ code: r.code, nameZh: r.nameZh, nameEn: r.nameEn || r.nameZh, population: r.population && r.population > 0 ? r.population : null }));
+    .map((r) => ({
+      code: r.code,
+      nameZh: r.nameZh,
+      nameEn: r.nameEn || r.nameZh,
+      population: r.population && r.population > 0 ? r.population : null,
+    }));
   const byCode = new Map(districts.map((d) => [d.code, d]));
   const measured = rows
     .filter((r) => r.level === 'street' && r.geometry && r.geometry.length > 0)
@@ -168,7 +188,15 @@ export function buildRegionModel(rows: readonly RegionRow[], opts: RegionModelOp
       const geometry = r.geometry as MultiPolygon;
       const { areaKm2, centroid } = measure(geometry);
       const district = byCode.get(r.parentCode ?? '');
-      return { row: r, geometry, bbox: bboxOf(geometry), areaKm2, centroid, district, districtCode: district?.code ?? r.parentCode ?? '' };
+      return {
+        row: r,
+        geometry,
+        bbox: bboxOf(geometry),
+        areaKm2,
+        centroid,
+        district,
+        districtCode: district?.code ?? r.parentCode ?? '',
+      };
     });
   if (measured.length === 0) throw new Error('no streets with geometry in regions: import the geography first');
   const bbox: BBox = [
@@ -177,7 +205,8 @@ export function buildRegionModel(rows: readonly RegionRow[], opts: RegionModelOp
     Math.max(...measured.map((s) => s.bbox[2])),
     Math.max(...measured.map((s) => s.bbox[3])),
   ];
-  const core: Position = opts.core ?? populationCentroid(districts, measured) ?? [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2];
+  const core: Position = opts.core ??
+    populationCentroid(districts, measured) ?? [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2];
   const regionWeights = opts.regionWeights ?? {};
   const raw = measured.map((s) => ({
     ...s,
@@ -216,7 +245,10 @@ export function buildRegionModel(rows: readonly RegionRow[], opts: RegionModelOp
 export function withDemoGeography(model: RegionModel, opts: RegionModelOptions): RegionModel {
   const core = opts.core ?? model.core;
   const rw = opts.regionWeights ?? {};
-  const same = core[0] === model.core[0] && core[1] === model.core[1] && JSON.stringify(rw) === JSON.stringify(model.regionWeights);
+  const same =
+    core[0] === model.core[0] &&
+    core[1] === model.core[1] &&
+    JSON.stringify(rw) === JSON.stringify(model.regionWeights);
   return same ? model : buildRegionModel(model.rows, { core, regionWeights: rw });
 }
 

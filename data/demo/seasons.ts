@@ -37,7 +37,19 @@ export const curveSchema = z.union([
           ]),
         )
         .default([]),
-      peaks: z.array(z.object({ at: monthDay, height: factor, sd: z.number().positive(), from: monthDay.optional(), to: monthDay.optional() }).strict()).default([]),
+      peaks: z
+        .array(
+          z
+            .object({
+              at: monthDay,
+              height: factor,
+              sd: z.number().positive(),
+              from: monthDay.optional(),
+              to: monthDay.optional(),
+            })
+            .strict(),
+        )
+        .default([]),
     })
     .strict(),
 ]);
@@ -73,7 +85,12 @@ function evaluator(c: Curve): (month: number, day: number, doy: number) => numbe
   const peaks = c.peaks.map((p) => {
     const at = doyOf(p.at);
     const reach = Math.ceil(4 * p.sd);
-    return { ...p, atDoy: at, a: p.from ? doyOf(p.from) : (at - reach + 365) % 365, b: p.to ? doyOf(p.to) : (at + reach) % 365 };
+    return {
+      ...p,
+      atDoy: at,
+      a: p.from ? doyOf(p.from) : (at - reach + 365) % 365,
+      b: p.to ? doyOf(p.to) : (at + reach) % 365,
+    };
   });
   return (month, day) => {
     const doy = doyOf(`${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
@@ -130,10 +147,28 @@ export const WEEKDAY_FACTOR = [0.84, 1.13, 1.06, 1.03, 1.0, 0.98, 0.86];
  * the at-home shape of heating and hot-water complaints: mornings and evenings.
  */
 export const DIURNAL: Record<string, number[]> = {
-  day: [0.25, 0.12, 0.08, 0.06, 0.06, 0.12, 0.4, 0.9, 1.6, 2.0, 2.0, 1.7, 1.2, 1.4, 1.8, 1.8, 1.6, 1.3, 1.0, 1.0, 1.0, 0.9, 0.6, 0.4],
-  office: [0.05, 0.02, 0.02, 0.02, 0.02, 0.05, 0.15, 0.5, 1.8, 2.6, 2.6, 2.0, 1.1, 1.7, 2.4, 2.3, 1.9, 1.2, 0.6, 0.5, 0.4, 0.3, 0.15, 0.1],
-  evening: [0.6, 0.3, 0.1, 0.05, 0.05, 0.1, 0.4, 0.8, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6, 0.7, 0.9, 1.6, 2.4, 2.8, 2.4, 1.6, 1.0],
-  night: [2.0, 1.6, 1.0, 0.5, 0.3, 0.3, 0.5, 0.5, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.5, 0.7, 1.0, 1.5, 2.2, 2.6, 2.5],
-  heating: [0.4, 0.2, 0.15, 0.15, 0.2, 0.5, 1.4, 2.0, 2.0, 1.6, 1.3, 1.1, 1.0, 1.0, 1.0, 1.0, 1.1, 1.3, 1.8, 2.2, 2.2, 1.9, 1.3, 0.8],
-  round_the_clock: [0.6, 0.5, 0.45, 0.4, 0.4, 0.5, 0.7, 0.9, 1.1, 1.2, 1.2, 1.2, 1.1, 1.1, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.1, 1.0, 0.9, 0.7],
+  day: [
+    0.25, 0.12, 0.08, 0.06, 0.06, 0.12, 0.4, 0.9, 1.6, 2.0, 2.0, 1.7, 1.2, 1.4, 1.8, 1.8, 1.6, 1.3, 1.0, 1.0, 1.0, 0.9,
+    0.6, 0.4,
+  ],
+  office: [
+    0.05, 0.02, 0.02, 0.02, 0.02, 0.05, 0.15, 0.5, 1.8, 2.6, 2.6, 2.0, 1.1, 1.7, 2.4, 2.3, 1.9, 1.2, 0.6, 0.5, 0.4, 0.3,
+    0.15, 0.1,
+  ],
+  evening: [
+    0.6, 0.3, 0.1, 0.05, 0.05, 0.1, 0.4, 0.8, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6, 0.7, 0.9, 1.6, 2.4, 2.8, 2.4, 1.6,
+    1.0,
+  ],
+  night: [
+    2.0, 1.6, 1.0, 0.5, 0.3, 0.3, 0.5, 0.5, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.5, 0.7, 1.0, 1.5, 2.2, 2.6,
+    2.5,
+  ],
+  heating: [
+    0.4, 0.2, 0.15, 0.15, 0.2, 0.5, 1.4, 2.0, 2.0, 1.6, 1.3, 1.1, 1.0, 1.0, 1.0, 1.0, 1.1, 1.3, 1.8, 2.2, 2.2, 1.9, 1.3,
+    0.8,
+  ],
+  round_the_clock: [
+    0.6, 0.5, 0.45, 0.4, 0.4, 0.5, 0.7, 0.9, 1.1, 1.2, 1.2, 1.2, 1.1, 1.1, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.1, 1.0, 0.9,
+    0.7,
+  ],
 };

@@ -23,7 +23,12 @@ export const SURGE_ENDS_BEFORE_NOW_MS = 20 * 60_000;
 
 /** The category a surge is about: a water outage where the taxonomy has one, else the first with "water", else the first. */
 export function surgeCategory(codes: readonly string[]): string | null {
-  return codes.find((c) => /outage|停水/.test(c) && /water/.test(c)) ?? codes.find((c) => /water/.test(c)) ?? codes[0] ?? null;
+  return (
+    codes.find((c) => /outage|停水/.test(c) && /water/.test(c)) ??
+    codes.find((c) => /water/.test(c)) ??
+    codes[0] ??
+    null
+  );
 }
 
 interface DraftLike {
@@ -41,7 +46,14 @@ interface DraftLike {
  */
 export function plantSurges<D extends DraftLike>(
   drafts: D[],
-  o: { seed: number; dayStartMs: number; nowMs: number; categories: readonly string[]; streets: WeightedTable<number>; pointIn: (street: number, rng: Rng) => [number, number] | null },
+  o: {
+    seed: number;
+    dayStartMs: number;
+    nowMs: number;
+    categories: readonly string[];
+    streets: WeightedTable<number>;
+    pointIn: (street: number, rng: Rng) => [number, number] | null;
+  },
 ): SurgeSpec | null {
   const category = surgeCategory(o.categories);
   const background = drafts.filter((d) => d.source === 'background').sort((a, b) => a.receivedAt - b.receivedAt);

@@ -6,7 +6,12 @@ import type { Performance } from './units.ts';
 
 export type HotspotPattern = 'persistent' | 'new' | 'intensifying' | 'diminishing';
 /** Every planted hot spot pattern, in plan order. */
-export const HOTSPOT_PATTERNS = ['persistent', 'new', 'intensifying', 'diminishing'] as const satisfies readonly HotspotPattern[];
+export const HOTSPOT_PATTERNS = [
+  'persistent',
+  'new',
+  'intensifying',
+  'diminishing',
+] as const satisfies readonly HotspotPattern[];
 
 export interface PlantedHotspot {
   id: string;
@@ -76,7 +81,11 @@ export interface DemoTruth {
   hotspots: PlantedHotspot[];
   clusters: PlantedCluster[];
   units: PlantedUnitTrend[];
-  repeats: { count: number; withinDays: number; examples: { ticketId: number; repeatOf: number; categoryCode: string }[] };
+  repeats: {
+    count: number;
+    withinDays: number;
+    examples: { ticketId: number; repeatOf: number; categoryCode: string }[];
+  };
   unlocated: { count: number };
   outside: { count: number; ticketIds: number[] };
 }

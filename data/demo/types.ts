@@ -1,6 +1,14 @@
 // Rows the generator produces, shaped like the tables they are copied into. Instants are epoch
 // milliseconds (UTC): cheap to create by the million and exact to compare.
-import type { Actor, Channel, SourceCrs, Satisfaction, TicketKind, TicketStatus, UrgencyClass } from '../../db/schema.ts';
+import type {
+  Actor,
+  Channel,
+  SourceCrs,
+  Satisfaction,
+  TicketKind,
+  TicketStatus,
+  UrgencyClass,
+} from '../../db/schema.ts';
 import type { Caller } from './people.ts';
 
 export interface DemoEvent {

@@ -90,14 +90,23 @@ export interface UnitPlan {
  * monthly rates rest on enough tickets to be visible; improving ones ramp up over months 3–7,
  * slipping ones ramp down over months 6–10 of the last 13.
  */
-export function planUnits(rng: Rng, streets: readonly StreetModel[], departments: readonly Department[], months: number): UnitPlan {
+export function planUnits(
+  rng: Rng,
+  streets: readonly StreetModel[],
+  departments: readonly Department[],
+  months: number,
+): UnitPlan {
   const units = new Map<string, UnitProfile>();
   const wobble = () => Array.from({ length: months }, () => 0.012 * rng.normal());
-  for (const s of streets) units.set(s.code, { code: s.code, kind: 'street', base: drawBase(rng, 1), wobble: wobble(), trend: null });
-  for (const d of departments) units.set(d.code, { code: d.code, kind: d.kind, base: drawBase(rng, 0.7), wobble: wobble(), trend: null });
+  for (const s of streets)
+    units.set(s.code, { code: s.code, kind: 'street', base: drawBase(rng, 1), wobble: wobble(), trend: null });
+  for (const d of departments)
+    units.set(d.code, { code: d.code, kind: d.kind, base: drawBase(rng, 0.7), wobble: wobble(), trend: null });
 
   const perDirection = Math.max(1, Math.min(4, Math.floor(streets.length / 6)));
-  const busy = [...streets].sort((a, b) => b.weight - a.weight || (a.code < b.code ? -1 : 1)).slice(0, Math.max(2, Math.ceil(streets.length / 2)));
+  const busy = [...streets]
+    .sort((a, b) => b.weight - a.weight || (a.code < b.code ? -1 : 1))
+    .slice(0, Math.max(2, Math.ceil(streets.length / 2)));
   const chosen: StreetModel[] = [];
   while (chosen.length < Math.min(2 * perDirection, busy.length)) {
     const s = busy[rng.int(busy.length)];

@@ -77,7 +77,13 @@ async function buildDistricts(db: Database) {
   };
   const rows = src.features.map((f) => ({
     code: String(f.properties.adcode),
-    g: { type: f.geometry.type, coordinates: mapCoords(f.geometry.coordinates, (p) => gcoord.transform(p, gcoord.GCJ02, gcoord.WGS84) as Position) },
+    g: {
+      type: f.geometry.type,
+      coordinates: mapCoords(
+        f.geometry.coordinates,
+        (p) => gcoord.transform(p, gcoord.GCJ02, gcoord.WGS84) as Position,
+      ),
+    },
   }));
   await db.query(
     `CREATE TEMP TABLE d_src AS SELECT e->>'code' code, ST_SetSRID(ST_GeomFromGeoJSON(e->>'g'),4326) raw FROM json_array_elements($1::json) e`,
@@ -94,10 +100,12 @@ async function buildDistricts(db: Database) {
              (SELECT count(*) FROM d_fixed d WHERE ST_Intersects(d.g, ST_PointOnSurface(f.geom)))::int n,
              1 rk
       FROM ST_Dump((SELECT ST_Polygonize(ARRAY[ST_UnaryUnion(ST_Collect(ST_Boundary(g)), 1e-6)]) FROM d_fixed)) f`);
-  const fixes = (await db.query<{ overlap_km2: number; gap_km2: number }>(
-    `SELECT coalesce(sum(ST_Area(g::geography)) FILTER (WHERE n > 1), 0)/1e6 overlap_km2,
+  const fixes = (
+    await db.query<{ overlap_km2: number; gap_km2: number }>(
+      `SELECT coalesce(sum(ST_Area(g::geography)) FILTER (WHERE n > 1), 0)/1e6 overlap_km2,
             coalesce(sum(ST_Area(g::geography)) FILTER (WHERE n = 0), 0)/1e6 gap_km2 FROM d_face`,
-  ))[0];
+    )
+  )[0];
   await giveToLongestNeighbour(db, 'd_face', 'p.owner IS NULL');
   await db.query(`
     CREATE TEMP TABLE d_part AS
@@ -106,12 +114,19 @@ async function buildDistricts(db: Database) {
       FROM (SELECT owner, ST_Union(g) g FROM d_face GROUP BY owner) u, ST_Dump(u.g) p`);
   // Debris touching another district goes to it; debris on the city edge is dropped.
   await giveToLongestNeighbour(db, 'd_part', `p.rk > 1 AND p.m2 < ${DEBRIS_M2}`);
-  const dropped = (await db.query<{ m2: number }>(`SELECT coalesce(sum(m2),0) m2 FROM d_part WHERE rk > 1 AND m2 < ${DEBRIS_M2}`))[0];
+  const dropped = (
+    await db.query<{ m2: number }>(`SELECT coalesce(sum(m2),0) m2 FROM d_part WHERE rk > 1 AND m2 < ${DEBRIS_M2}`)
+  )[0];
   await db.query(`DELETE FROM d_part WHERE rk > 1 AND m2 < ${DEBRIS_M2}`);
   const districts = await db.query<{ code: string; g: string }>(
     `SELECT owner code, ST_AsGeoJSON(ST_Multi(ST_Union(g)), 15) g FROM d_part GROUP BY owner ORDER BY owner`,
   );
-  return { districts: districts.map((d) => ({ code: d.code, geom: multi(JSON.parse(d.g)) })), repairs, fixes, droppedKm2: dropped.m2 / 1e6 };
+  return {
+    districts: districts.map((d) => ({ code: d.code, geom: multi(JSON.parse(d.g)) })),
+    repairs,
+    fixes,
+    droppedKm2: dropped.m2 / 1e6,
+  };
 }
 
 /**
@@ -148,7 +163,9 @@ async function partition(db: Database, domains: { code: string; geom: MultiPolyg
   for (const d of domains) {
     const km = d.geom.map((p) => p.map((r) => r.map(toKm)));
     const seeds = weightedSeeds(km, d.n, mulberry32(SEED ^ hash(d.code)));
-    voronoiCells(seeds, bboxOf(km, 1)).forEach((ring, idx) => cells.push({ domain: d.code, idx, ring: ring.map(toLonLat) }));
+    voronoiCells(seeds, bboxOf(km, 1)).forEach((ring, idx) =>
+      cells.push({ domain: d.code, idx, ring: ring.map(toLonLat) }),
+    );
   }
   await db.exec(`DROP TABLE IF EXISTS p_dom, p_cell, p_face`);
   await db.query(
@@ -186,7 +203,11 @@ async function partition(db: Database, domains: { code: string; geom: MultiPolyg
   const rows = await db.query<{ domain: string; g: string; c: string }>(`
     SELECT domain, ST_AsGeoJSON(ST_Multi(ST_Union(g)), 15) g, ST_AsGeoJSON(ST_Centroid(ST_Union(g)), 15) c
     FROM p_face GROUP BY domain, owner ORDER BY domain, owner`);
-  const out: Cell[] = rows.map((r) => ({ domain: r.domain, geom: multi(JSON.parse(r.g)), centroid: JSON.parse(r.c).coordinates }));
+  const out: Cell[] = rows.map((r) => ({
+    domain: r.domain,
+    geom: multi(JSON.parse(r.g)),
+    centroid: JSON.parse(r.c).coordinates,
+  }));
   for (const d of domains) {
     const got = out.filter((c) => c.domain === d.code).length;
     if (got !== d.n) throw new Error(`domain ${d.code}: ${got} cells instead of ${d.n}`);
@@ -194,7 +215,8 @@ async function partition(db: Database, domains: { code: string; geom: MultiPolyg
   return out;
 }
 
-const TOWNSHIP_RANK = (name: string) => (name.endsWith('街道') ? 0 : name.endsWith('地区') ? 1 : name.endsWith('镇') ? 2 : 3);
+const TOWNSHIP_RANK = (name: string) =>
+  name.endsWith('街道') ? 0 : name.endsWith('地区') ? 1 : name.endsWith('镇') ? 2 : 3;
 const distKm = (p: Position) => Math.hypot(...toKm(p));
 
 /** Rounds to 6 decimals (~0.1 m) and drops vertices that rounding made repeat; exterior rings CCW per RFC 7946. */
@@ -215,7 +237,10 @@ function roundGeom(mp: MultiPolygon): MultiPolygon {
   );
 }
 
-export async function buildBeijing(): Promise<{ fc: { type: 'FeatureCollection'; features: RegionFeature[] }; log: string[] }> {
+export async function buildBeijing(): Promise<{
+  fc: { type: 'FeatureCollection'; features: RegionFeature[] };
+  log: string[];
+}> {
   const log: string[] = [];
   // Always PGlite, even with DATABASE_URL set: the bytes depend on the GEOS build doing the overlays.
   const db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://', migrate: false });
@@ -241,7 +266,9 @@ export async function buildBeijing(): Promise<{ fc: { type: 'FeatureCollection';
     );
     // Urban 街道 first, nearest the core; 地区, 镇 and 乡 further out: plausible, still invented.
     const streets = districts.flatMap((d) => {
-      const cells = streetCells.filter((c) => c.domain === d.code).sort((a, b) => distKm(a.centroid) - distKm(b.centroid));
+      const cells = streetCells
+        .filter((c) => c.domain === d.code)
+        .sort((a, b) => distKm(a.centroid) - distKm(b.centroid));
       const named: { t: Record<string, string>; cell: Cell }[] = [];
       const free = streetsOf(d.code).filter((t) => {
         const anchor = ANCHORS[t.id];
@@ -254,7 +281,12 @@ export async function buildBeijing(): Promise<{ fc: { type: 'FeatureCollection';
     });
 
     // Grid counts: density mass of each street, scaled so the total lands near GRID_TARGET.
-    const masses = streets.map((s) => densityMass(s.cell.geom.map((p) => p.map((r) => r.map(toKm))), mulberry32(SEED ^ hash(`m${s.t.id}`))));
+    const masses = streets.map((s) =>
+      densityMass(
+        s.cell.geom.map((p) => p.map((r) => r.map(toKm))),
+        mulberry32(SEED ^ hash(`m${s.t.id}`)),
+      ),
+    );
     const countsFor = (k: number) => masses.map((m) => Math.max(MIN_GRIDS_PER_STREET, Math.round(k * m)));
     let [lo, hi] = [0, 1e4];
     for (let i = 0; i < 60; i++) {
@@ -270,9 +302,11 @@ export async function buildBeijing(): Promise<{ fc: { type: 'FeatureCollection';
 
     // Final outlines of streets and districts are unions of the grid faces, so all levels share vertices.
     const finalStreets = new Map(
-      (await db.query<{ code: string; g: string }>(`SELECT domain code, ST_AsGeoJSON(ST_Multi(ST_Union(g)), 15) g FROM p_face GROUP BY domain`)).map(
-        (r) => [r.code, multi(JSON.parse(r.g))],
-      ),
+      (
+        await db.query<{ code: string; g: string }>(
+          `SELECT domain code, ST_AsGeoJSON(ST_Multi(ST_Union(g)), 15) g FROM p_face GROUP BY domain`,
+        )
+      ).map((r) => [r.code, multi(JSON.parse(r.g))]),
     );
     const finalDistricts = new Map(
       (
@@ -295,7 +329,15 @@ export async function buildBeijing(): Promise<{ fc: { type: 'FeatureCollection';
       const t = byCode.get(d.code)!;
       features.push(
         feature(
-          { level: 'district', code: d.code, nameZh: t.ext_name, nameEn: `${pinyinName(t.pinyin)} District`, parentCode: null, population: population.get(d.code) ?? null, synthetic: false },
+          {
+            level: 'district',
+            code: d.code,
+            nameZh: t.ext_name,
+            nameEn: `${pinyinName(t.pinyin)} District`,
+            parentCode: null,
+            population: population.get(d.code) ?? null,
+            synthetic: false,
+          },
           finalDistricts.get(d.code)!,
         ),
       );
@@ -303,7 +345,15 @@ export async function buildBeijing(): Promise<{ fc: { type: 'FeatureCollection';
     for (const { t } of streets) {
       features.push(
         feature(
-          { level: 'street', code: t.id, nameZh: t.ext_name, nameEn: pinyinName(t.pinyin), parentCode: t.pid, population: null, synthetic: true },
+          {
+            level: 'street',
+            code: t.id,
+            nameZh: t.ext_name,
+            nameEn: pinyinName(t.pinyin),
+            parentCode: t.pid,
+            population: null,
+            synthetic: true,
+          },
           finalStreets.get(t.id)!,
         ),
       );
@@ -353,13 +403,18 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   fs.writeFileSync(BEIJING_GEOJSON, text);
   const built = performance.now();
   for (const l of log) console.log(l);
-  console.log(`wrote ${path.relative(process.cwd(), BEIJING_GEOJSON)} (${(text.length / 1e6).toFixed(2)} MB) in ${((built - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `wrote ${path.relative(process.cwd(), BEIJING_GEOJSON)} (${(text.length / 1e6).toFixed(2)} MB) in ${((built - t0) / 1000).toFixed(1)} s`,
+  );
   // Self-check: the output must pass the same importer a real city's file goes through.
   const db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
   try {
     const t1 = performance.now();
     const report = await importRegions(db, JSON.parse(text), { crs: 'WGS84', replace: true });
-    console.log(`self-check import: ${report.ok ? 'ok' : 'FAILED'} in ${((performance.now() - t1) / 1000).toFixed(1)} s`, report.ok ? report.counts : report.errors.slice(0, 20));
+    console.log(
+      `self-check import: ${report.ok ? 'ok' : 'FAILED'} in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+      report.ok ? report.counts : report.errors.slice(0, 20),
+    );
     if (!report.ok) process.exitCode = 1;
   } finally {
     await db.close();

@@ -10,7 +10,13 @@ import { z } from 'zod';
 import type { Database, Queryable } from '../../db/client.ts';
 import { REGION_LEVELS, type RegionLevel } from '../../db/schema.ts';
 
-export const BEIJING_REGIONS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cities', 'beijing', 'regions.geojson');
+export const BEIJING_REGIONS_FILE = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'cities',
+  'beijing',
+  'regions.geojson',
+);
 
 export type Crs = 'WGS84' | 'GCJ02' | 'BD09';
 type Position = [number, number];
@@ -174,7 +180,12 @@ function stage(fc: unknown, crs: Crs, errors: ImportError[]): { staged: Staged[]
   const levels = new Map<string, RegionLevel>();
   const top = collectionSchema.safeParse(fc);
   if (!top.success) {
-    errors.push({ index: null, code: null, kind: 'not_feature_collection', message: 'expected a GeoJSON FeatureCollection with a features array' });
+    errors.push({
+      index: null,
+      code: null,
+      kind: 'not_feature_collection',
+      message: 'expected a GeoJSON FeatureCollection with a features array',
+    });
     return { staged, levels };
   }
   const firstIndex = new Map<string, number>();
@@ -183,7 +194,8 @@ function stage(fc: unknown, crs: Crs, errors: ImportError[]): { staged: Staged[]
     const rawCode = (raw as { properties?: { code?: unknown } } | null)?.properties?.code;
     const code = typeof rawCode === 'string' ? rawCode : null;
     const err = (kind: ImportErrorKind, message: string) => errors.push({ index: i, code, kind, message });
-    if (!f.success) return err('invalid_properties', `not a GeoJSON Feature: ${z.prettifyError(f.error).replace(/\n/g, '; ')}`);
+    if (!f.success)
+      return err('invalid_properties', `not a GeoJSON Feature: ${z.prettifyError(f.error).replace(/\n/g, '; ')}`);
     const p = propertiesSchema.safeParse(f.data.properties);
     if (!p.success) return err('invalid_properties', z.prettifyError(p.error).replace(/\n/g, '; '));
     const props = p.data;
@@ -216,10 +228,19 @@ function stage(fc: unknown, crs: Crs, errors: ImportError[]): { staged: Staged[]
 }
 
 /** Parents must exist (in the file, or already stored when not replacing) and sit one level up. */
-async function checkParents(tx: Queryable, staged: Staged[], levels: Map<string, RegionLevel>, replace: boolean, errors: ImportError[]) {
+async function checkParents(
+  tx: Queryable,
+  staged: Staged[],
+  levels: Map<string, RegionLevel>,
+  replace: boolean,
+  errors: ImportError[],
+) {
   const missing = [...new Set(staged.map((s) => s.parentCode).filter((c): c is string => !!c && !levels.has(c)))];
   if (!replace && missing.length > 0) {
-    for (const r of await tx.query<{ code: string; level: RegionLevel }>(`SELECT code, level FROM regions WHERE code = ANY($1::text[])`, [missing]))
+    for (const r of await tx.query<{ code: string; level: RegionLevel }>(
+      `SELECT code, level FROM regions WHERE code = ANY($1::text[])`,
+      [missing],
+    ))
       levels.set(r.code, r.level);
   }
   for (const s of staged) {
@@ -236,12 +257,21 @@ async function checkParents(tx: Queryable, staged: Staged[], levels: Map<string,
     const parentLevel = levels.get(s.parentCode);
     if (!parentLevel) err('unknown_parent', `parent ${s.parentCode} is neither in the file nor stored`);
     else if (!allowed.includes(parentLevel))
-      err('wrong_parent_level', `a ${s.level}'s parent must be a ${allowed.join(' or ')}, but ${s.parentCode} is a ${parentLevel}`);
+      err(
+        'wrong_parent_level',
+        `a ${s.level}'s parent must be a ${allowed.join(' or ')}, but ${s.parentCode} is a ${parentLevel}`,
+      );
   }
 }
 
 /** Validity (and repair), then sibling overlaps, in SQL on a temporary staging table. */
-async function checkGeometry(tx: Queryable, staged: Staged[], opts: ImportOptions, errors: ImportError[], repairs: ImportRepair[]) {
+async function checkGeometry(
+  tx: Queryable,
+  staged: Staged[],
+  opts: ImportOptions,
+  errors: ImportError[],
+  repairs: ImportRepair[],
+) {
   await tx.query(`CREATE TEMP TABLE region_import (
       i int, level text, code text, name_zh text, name_en text, parent_code text,
       population int, synthetic boolean, geom geometry, problem text) ON COMMIT DROP`);
@@ -263,12 +293,26 @@ async function checkGeometry(tx: Queryable, staged: Staged[], opts: ImportOption
       RETURNING r.i, r.code, r.problem, ST_NumGeometries(f.g) n, ST_Area(f.g::geography)/1e6 km2,
                 NOT ST_IsEmpty(f.g) AND ST_IsValid(f.g) ok`);
     for (const f of fixed.sort((a, b) => a.i - b.i)) {
-      if (f.ok) repairs.push({ index: f.i, code: f.code, reason: f.problem, result: `ST_MakeValid: ${f.n} polygon(s), ${f.km2.toFixed(4)} km²` });
-      else errors.push({ index: f.i, code: f.code, kind: 'unrepairable_geometry', message: `${f.problem}; ST_MakeValid left no valid polygon` });
+      if (f.ok)
+        repairs.push({
+          index: f.i,
+          code: f.code,
+          reason: f.problem,
+          result: `ST_MakeValid: ${f.n} polygon(s), ${f.km2.toFixed(4)} km²`,
+        });
+      else
+        errors.push({
+          index: f.i,
+          code: f.code,
+          kind: 'unrepairable_geometry',
+          message: `${f.problem}; ST_MakeValid left no valid polygon`,
+        });
     }
     await tx.query(`UPDATE region_import SET problem = NULL WHERE i = ANY($1::int[])`, [repairs.map((r) => r.index)]);
   } else {
-    for (const r of await tx.query<{ i: number; code: string; problem: string }>(`SELECT i, code, problem FROM region_import WHERE problem IS NOT NULL ORDER BY i`))
+    for (const r of await tx.query<{ i: number; code: string; problem: string }>(
+      `SELECT i, code, problem FROM region_import WHERE problem IS NOT NULL ORDER BY i`,
+    ))
       errors.push({ index: r.i, code: r.code, kind: 'invalid_geometry', message: r.problem });
   }
   await tx.query(`UPDATE region_import SET geom = ST_Multi(geom) WHERE problem IS NULL`);
@@ -280,8 +324,16 @@ async function checkGeometry(tx: Queryable, staged: Staged[], opts: ImportOption
     FROM region_import a JOIN ${b} b ON b.level = a.level AND b.geom && a.geom AND ${where}
     WHERE a.problem IS NULL AND ST_Relate(a.geom, b.geom, '2********')`;
   const pairs = [pair('region_import', 'b.i', 'a.i < b.i AND b.problem IS NULL')];
-  if (!opts.replace) pairs.push(pair('regions', 'NULL::int', 'NOT EXISTS (SELECT 1 FROM region_import s WHERE s.code = b.code)'));
-  const overlaps = await tx.query<{ i: number; code: string; other: string; oi: number | null; km2: number; pct: number }>(
+  if (!opts.replace)
+    pairs.push(pair('regions', 'NULL::int', 'NOT EXISTS (SELECT 1 FROM region_import s WHERE s.code = b.code)'));
+  const overlaps = await tx.query<{
+    i: number;
+    code: string;
+    other: string;
+    oi: number | null;
+    km2: number;
+    pct: number;
+  }>(
     `SELECT i, code, other, oi, ST_Area(x::geography)/1e6 km2, 100 * ST_Area(x) / small pct
      FROM (${pairs.join(' UNION ALL ')}) p WHERE ST_Area(x) > $1 * small ORDER BY i, other`,
     [opts.overlapTolerance ?? 0.001],
@@ -319,10 +371,19 @@ export class Rejected extends Error {
 export async function importRegionsIn(tx: Queryable, fc: unknown, opts: ImportOptions): Promise<ImportReport> {
   const errors: ImportError[] = [];
   const repairs: ImportRepair[] = [];
-  const fail = (): ImportReport => ({ ok: false, crs: opts.crs, errors: errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1)), repairs, warnings: [], counts: emptyCounts(), regionParts: 0 });
+  const fail = (): ImportReport => ({
+    ok: false,
+    crs: opts.crs,
+    errors: errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1)),
+    repairs,
+    warnings: [],
+    counts: emptyCounts(),
+    regionParts: 0,
+  });
   if (!['WGS84', 'GCJ02', 'BD09'].includes(opts.crs)) throw new Error(`unknown CRS ${String(opts.crs)}`);
   const { staged, levels } = stage(fc, opts.crs, errors);
-  if (staged.length === 0 && errors.length === 0) errors.push({ index: null, code: null, kind: 'not_feature_collection', message: 'the collection has no features' });
+  if (staged.length === 0 && errors.length === 0)
+    errors.push({ index: null, code: null, kind: 'not_feature_collection', message: 'the collection has no features' });
   if (errors.some((e) => e.index === null)) throw new Rejected(fail());
   await checkParents(tx, staged, levels, opts.replace ?? false, errors);
   await checkGeometry(tx, staged, opts, errors, repairs);
@@ -355,7 +416,15 @@ export async function importRegionsIn(tx: Queryable, fc: unknown, opts: ImportOp
     SELECT count(*)::int n FROM ins`);
   const counts = emptyCounts();
   for (const w of written) counts[w.level] = w.n;
-  const report: ImportReport = { ok: true, crs: opts.crs, errors: [], repairs, warnings, counts, regionParts: parts[0].n };
+  const report: ImportReport = {
+    ok: true,
+    crs: opts.crs,
+    errors: [],
+    repairs,
+    warnings,
+    counts,
+    regionParts: parts[0].n,
+  };
   await tx.query(
     `INSERT INTO meta (key, value, updated_at) VALUES ('regions.import', $1::jsonb, now())
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
@@ -371,7 +440,13 @@ export async function importRegionsIn(tx: Queryable, fc: unknown, opts: ImportOp
  * boundaries often have slivers, and locating tolerates them (hotline_locate's tolerance).
  */
 async function coverageGaps(tx: Queryable): Promise<ImportWarning[]> {
-  const rows = await tx.query<{ code: string; level: RegionLevel; kind: 'gap' | 'outside_parent'; km2: number; pct: number }>(`
+  const rows = await tx.query<{
+    code: string;
+    level: RegionLevel;
+    kind: 'gap' | 'outside_parent';
+    km2: number;
+    pct: number;
+  }>(`
     WITH kids AS (
       SELECT parent_code, ST_Union(geom) g FROM region_import
       WHERE level = 'street' AND problem IS NULL GROUP BY parent_code),
@@ -410,6 +485,7 @@ export async function loadBeijing(db: Database, opts: { force?: boolean } = {}):
     if (prev?.source === source && prev.stored === prev.imported) return null;
   }
   const report = await importRegions(db, JSON.parse(text), { crs: 'WGS84', replace: true, source });
-  if (!report.ok) throw new Error(`beijing.regions.geojson failed to import: ${JSON.stringify(report.errors.slice(0, 5))}`);
+  if (!report.ok)
+    throw new Error(`beijing.regions.geojson failed to import: ${JSON.stringify(report.errors.slice(0, 5))}`);
   return report;
 }

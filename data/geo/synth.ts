@@ -33,7 +33,10 @@ export const toKm = ([lon, lat]: Position): Position => [
   (lon - CORE[0]) * COS_CORE * KM_PER_DEG,
   (lat - CORE[1]) * KM_PER_DEG,
 ];
-export const toLonLat = ([x, y]: Position): Position => [CORE[0] + x / (COS_CORE * KM_PER_DEG), CORE[1] + y / KM_PER_DEG];
+export const toLonLat = ([x, y]: Position): Position => [
+  CORE[0] + x / (COS_CORE * KM_PER_DEG),
+  CORE[1] + y / KM_PER_DEG,
+];
 
 /** Relative unit density (cells per km²) at distance d km from the core: ~7× sparser at 25 km, ~30× at 60 km. */
 export function coreDensity([x, y]: Position): number {
@@ -152,7 +155,9 @@ export function weightedSeeds(mp: MultiPolygon, n: number, rand: () => number, o
     let xs = new Float64Array(k);
     let ys = new Float64Array(k);
     // Weighted draw without replacement: exponential keys (Efraimidis–Spirakis).
-    const keyed = s.ws.map((w, i) => [Math.log(rand() || Number.MIN_VALUE) / w, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    const keyed = s.ws
+      .map((w, i) => [Math.log(rand() || Number.MIN_VALUE) / w, i] as const)
+      .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
     for (let j = 0; j < k; j++) {
       xs[j] = s.xs[keyed[j][1]];
       ys[j] = s.ys[keyed[j][1]];

@@ -21,7 +21,12 @@ export interface ServiceLevel {
   resolveMinutes?: number | null;
 }
 
-export function deadlinesFor(receivedAt: Date, urgency: UrgencyClass, policy: Policy = DEFAULT_POLICY, level: ServiceLevel = {}): Deadlines {
+export function deadlinesFor(
+  receivedAt: Date,
+  urgency: UrgencyClass,
+  policy: Policy = DEFAULT_POLICY,
+  level: ServiceLevel = {},
+): Deadlines {
   const t = receivedAt.getTime();
   const resolveMinutes = level.resolveMinutes ?? policy.resolveWithinMinutes[urgency];
   // A type's long service level does not stretch the response limit, but a response limit is never later than the resolve limit.

@@ -18,7 +18,10 @@ export function parseDurationMinutes(input: string | number): number | null {
 export const durationSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const minutes = parseDurationMinutes(v);
   if (minutes === null) {
-    ctx.addIssue({ code: 'custom', message: `'${v}' is not a duration: write e.g. 30m, 24h, 7d or a whole number of minutes` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${v}' is not a duration: write e.g. 30m, 24h, 7d or a whole number of minutes`,
+    });
     return z.NEVER;
   }
   return minutes;

@@ -36,7 +36,12 @@ export const policySchema = z
     /** Months, weeks and days (and so monthly rankings) are bucketed in this zone. */
     timeZone: z.string().refine(isTimeZone, 'unknown IANA time zone').default('Asia/Shanghai'),
     /** Respond = the unit accepts the ticket and contacts the citizen (响应). */
-    respondWithinMinutes: perUrgency({ emergency: 30 * MINUTE, basic: 2 * HOUR, ordinary: 2 * HOUR, complex: 2 * HOUR }),
+    respondWithinMinutes: perUrgency({
+      emergency: 30 * MINUTE,
+      basic: 2 * HOUR,
+      ordinary: 2 * HOUR,
+      complex: 2 * HOUR,
+    }),
     /** Resolve = the unit replies that the matter is dealt with (办结). */
     resolveWithinMinutes: perUrgency({ emergency: 2 * HOUR, basic: 24 * HOUR, ordinary: 7 * DAY, complex: 15 * DAY }),
     /** Automatic reminder (催办) at this fraction of the resolve limit. */
@@ -81,7 +86,11 @@ export const policySchema = z
   .superRefine((p, ctx) => {
     for (const u of ['emergency', 'basic', 'ordinary', 'complex'] as const) {
       if (p.respondWithinMinutes[u] > p.resolveWithinMinutes[u])
-        ctx.addIssue({ code: 'custom', path: ['respondWithinMinutes', u], message: `respond limit exceeds resolve limit for '${u}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['respondWithinMinutes', u],
+          message: `respond limit exceeds resolve limit for '${u}'`,
+        });
     }
   });
 

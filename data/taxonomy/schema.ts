@@ -63,12 +63,22 @@ export const taxonomySchema = z
       }
       return seen;
     };
-    const depts = dupes(t.departments.map((d) => d.code), 'department');
-    const groups = dupes(t.groups.map((g) => g.code), 'group');
-    dupes(t.categories.map((c) => c.code), 'category');
+    const depts = dupes(
+      t.departments.map((d) => d.code),
+      'department',
+    );
+    const groups = dupes(
+      t.groups.map((g) => g.code),
+      'group',
+    );
+    dupes(
+      t.categories.map((c) => c.code),
+      'category',
+    );
     for (const c of t.categories) {
       if (!groups.has(c.groupCode)) issue(`category '${c.code}' names unknown group '${c.groupCode}'`);
-      if (!c.code.startsWith(`${c.groupCode}.`)) issue(`category '${c.code}' must start with its group code '${c.groupCode}.'`);
+      if (!c.code.startsWith(`${c.groupCode}.`))
+        issue(`category '${c.code}' must start with its group code '${c.groupCode}.'`);
       if (c.departmentCode !== null && !depts.has(c.departmentCode))
         issue(`category '${c.code}' names unknown department '${c.departmentCode}'`);
       if (c.parallel && c.departmentCode === null) issue(`category '${c.code}' is parallel but has no department`);

@@ -17,7 +17,12 @@ export async function seedTaxonomy(db: Queryable, t: Taxonomy = TAXONOMY): Promi
     `INSERT INTO departments (code, kind, name_zh, name_en)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
      ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en`,
-    [t.departments.map((d) => d.code), t.departments.map((d) => d.kind), t.departments.map((d) => d.nameZh), t.departments.map((d) => d.nameEn)],
+    [
+      t.departments.map((d) => d.code),
+      t.departments.map((d) => d.kind),
+      t.departments.map((d) => d.nameZh),
+      t.departments.map((d) => d.nameEn),
+    ],
   );
   const c = t.categories;
   await db.query(

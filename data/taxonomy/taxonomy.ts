@@ -11,7 +11,13 @@ export function parseTaxonomy(input: unknown): Taxonomy {
   return taxonomySchema.parse(input);
 }
 
-export const DEMO_TAXONOMY_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cities', 'beijing', 'taxonomy.json');
+export const DEMO_TAXONOMY_FILE = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'cities',
+  'beijing',
+  'taxonomy.json',
+);
 
 export const TAXONOMY: Taxonomy = parseTaxonomy(JSON.parse(fs.readFileSync(DEMO_TAXONOMY_FILE, 'utf8')));
 

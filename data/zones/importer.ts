@@ -12,7 +12,13 @@ import type { Database, Queryable } from '../../db/client.ts';
 import { ZONE_KINDS } from '../../db/schema.ts';
 import type { Crs } from '../geo/importer.ts';
 
-export const BEIJING_ZONES_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cities', 'beijing', 'zones.geojson');
+export const BEIJING_ZONES_FILE = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'cities',
+  'beijing',
+  'zones.geojson',
+);
 
 export type ZoneImportErrorKind =
   | 'not_feature_collection'
@@ -84,8 +90,10 @@ interface Staged {
 function positionProblem(p: unknown, where: string): string | null {
   if (!Array.isArray(p) || p.length < 2) return `${where}: expected [lon, lat]`;
   const [lon, lat] = p as unknown[];
-  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) return `${where}: longitude ${String(lon)} is not a number in [-180, 180]`;
-  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) return `${where}: latitude ${String(lat)} is not a number in [-90, 90]`;
+  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180)
+    return `${where}: longitude ${String(lon)} is not a number in [-180, 180]`;
+  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90)
+    return `${where}: latitude ${String(lat)} is not a number in [-90, 90]`;
   return null;
 }
 
@@ -108,14 +116,21 @@ function polygonProblem(poly: unknown, where: string): string | null {
 function toWgs84(coords: unknown, crs: Crs): unknown {
   if (crs === 'WGS84') return coords;
   const walk = (c: unknown): unknown =>
-    typeof (c as unknown[])[0] === 'number' ? gcoord.transform([(c as number[])[0], (c as number[])[1]], gcoord[crs], gcoord.WGS84) : (c as unknown[]).map(walk);
+    typeof (c as unknown[])[0] === 'number'
+      ? gcoord.transform([(c as number[])[0], (c as number[])[1]], gcoord[crs], gcoord.WGS84)
+      : (c as unknown[]).map(walk);
   return walk(coords);
 }
 
 function stage(fc: unknown, crs: Crs, errors: ZoneImportError[]): Staged[] {
   const top = collectionSchema.safeParse(fc);
   if (!top.success) {
-    errors.push({ index: null, code: null, kind: 'not_feature_collection', message: 'expected a GeoJSON FeatureCollection with a features array' });
+    errors.push({
+      index: null,
+      code: null,
+      kind: 'not_feature_collection',
+      message: 'expected a GeoJSON FeatureCollection with a features array',
+    });
     return [];
   }
   const staged: Staged[] = [];
@@ -125,7 +140,8 @@ function stage(fc: unknown, crs: Crs, errors: ZoneImportError[]): Staged[] {
     const code = typeof rawCode === 'string' ? rawCode : null;
     const err = (kind: ZoneImportErrorKind, message: string) => errors.push({ index: i, code, kind, message });
     const f = featureSchema.safeParse(raw);
-    if (!f.success) return err('invalid_properties', `not a GeoJSON Feature: ${z.prettifyError(f.error).replace(/\n/g, '; ')}`);
+    if (!f.success)
+      return err('invalid_properties', `not a GeoJSON Feature: ${z.prettifyError(f.error).replace(/\n/g, '; ')}`);
     const p = propertiesSchema.safeParse(f.data.properties);
     if (!p.success) return err('invalid_properties', z.prettifyError(p.error).replace(/\n/g, '; '));
     const geom = f.data.geometry;
@@ -159,11 +175,27 @@ function stage(fc: unknown, crs: Crs, errors: ZoneImportError[]): Staged[] {
 /** Owning units must be known departments/utilities; applies-to codes known categories or groups. */
 async function checkCodes(tx: Queryable, staged: Staged[], errors: ZoneImportError[]) {
   const depts = new Set((await tx.query<{ code: string }>(`SELECT code FROM departments`)).map((r) => r.code));
-  const cats = new Set((await tx.query<{ code: string }>(`SELECT code FROM categories UNION ALL SELECT code FROM category_groups`)).map((r) => r.code));
+  const cats = new Set(
+    (await tx.query<{ code: string }>(`SELECT code FROM categories UNION ALL SELECT code FROM category_groups`)).map(
+      (r) => r.code,
+    ),
+  );
   for (const s of staged) {
-    if (!depts.has(s.departmentCode)) errors.push({ index: s.i, code: s.code, kind: 'unknown_department', message: `departmentCode ${s.departmentCode} is not a known department or utility` });
+    if (!depts.has(s.departmentCode))
+      errors.push({
+        index: s.i,
+        code: s.code,
+        kind: 'unknown_department',
+        message: `departmentCode ${s.departmentCode} is not a known department or utility`,
+      });
     const unknown = s.appliesTo.filter((c) => !cats.has(c));
-    if (unknown.length) errors.push({ index: s.i, code: s.code, kind: 'unknown_category', message: `appliesTo: ${unknown.join(', ')} not a known category or group` });
+    if (unknown.length)
+      errors.push({
+        index: s.i,
+        code: s.code,
+        kind: 'unknown_category',
+        message: `appliesTo: ${unknown.join(', ')} not a known category or group`,
+      });
   }
 }
 
@@ -176,7 +208,12 @@ export async function importZones(db: Database, fc: unknown, opts: ZoneImportOpt
 export async function importZonesIn(tx: Queryable, fc: unknown, opts: ZoneImportOptions): Promise<ZoneImportReport> {
   if (!['WGS84', 'GCJ02', 'BD09'].includes(opts.crs)) throw new Error(`unknown CRS ${String(opts.crs)}`);
   const errors: ZoneImportError[] = [];
-  const fail = (): ZoneImportReport => ({ ok: false, crs: opts.crs, errors: errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1)), zones: 0 });
+  const fail = (): ZoneImportReport => ({
+    ok: false,
+    crs: opts.crs,
+    errors: errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1)),
+    zones: 0,
+  });
   const staged = stage(fc, opts.crs, errors);
   if (errors.some((e) => e.index === null)) return fail();
   {
@@ -186,7 +223,13 @@ export async function importZonesIn(tx: Queryable, fc: unknown, opts: ZoneImport
        FROM json_array_elements($1::json) e WHERE NOT ST_IsValid(ST_GeomFromGeoJSON(e->>'g'))`,
       [JSON.stringify(staged.map((s) => ({ i: s.i, g: s.g })))],
     );
-    for (const r of invalid) errors.push({ index: r.i, code: staged.find((s) => s.i === r.i)!.code, kind: 'invalid_geometry', message: r.reason });
+    for (const r of invalid)
+      errors.push({
+        index: r.i,
+        code: staged.find((s) => s.i === r.i)!.code,
+        kind: 'invalid_geometry',
+        message: r.reason,
+      });
     if (errors.length > 0) return fail();
     if (opts.replace) await tx.query(`DELETE FROM responsibility_zones`);
     const written = await tx.query<{ n: number }>(
@@ -228,6 +271,7 @@ export async function loadBeijingZones(db: Database, opts: { force?: boolean } =
     if (prev?.source === source && prev.stored === prev.imported) return null;
   }
   const report = await importZones(db, JSON.parse(text), { crs: 'WGS84', replace: true, source });
-  if (!report.ok) throw new Error(`beijing.zones.geojson failed to import: ${JSON.stringify(report.errors.slice(0, 5))}`);
+  if (!report.ok)
+    throw new Error(`beijing.zones.geojson failed to import: ${JSON.stringify(report.errors.slice(0, 5))}`);
   return report;
 }

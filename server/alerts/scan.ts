@@ -10,7 +10,13 @@
 // imported), so it is kept in memory for BASELINE_TTL_MS, keyed by D0 and the baseline length.
 import type { Queryable } from '../../db/client.ts';
 import { cachedNeighbourLists } from '../analysis/h3Neighbours.ts';
-import { DEFAULT_WINDOWS_HOURS, prospectiveScan, type ScanCategory, type ScanCluster, type ScanFamily } from '../analysis/surgeScan.ts';
+import {
+  DEFAULT_WINDOWS_HOURS,
+  prospectiveScan,
+  type ScanCategory,
+  type ScanCluster,
+  type ScanFamily,
+} from '../analysis/surgeScan.ts';
 
 export const SCAN_RES = 8;
 export const DEFAULT_BASELINE_DAYS = 56;
@@ -111,7 +117,10 @@ class Units {
 
 class FamilyBuilder {
   readonly units = new Units();
-  private readonly cats = new Map<string, { counts: Map<number, number>; recentUnits: number[]; recentAges: number[] }>();
+  private readonly cats = new Map<
+    string,
+    { counts: Map<number, number>; recentUnits: number[]; recentAges: number[] }
+  >();
   private cat(c: string) {
     let x = this.cats.get(c);
     if (!x) this.cats.set(c, (x = { counts: new Map(), recentUnits: [], recentAges: [] }));
@@ -129,7 +138,13 @@ class FamilyBuilder {
     c.recentAges.push(age);
   }
   categories(): ScanCategory[] {
-    return [...this.cats].map(([category, c]) => ({ category, units: [...c.counts.keys()], counts: [...c.counts.values()], recentUnits: c.recentUnits, recentAges: c.recentAges }));
+    return [...this.cats].map(([category, c]) => ({
+      category,
+      units: [...c.counts.keys()],
+      counts: [...c.counts.values()],
+      recentUnits: c.recentUnits,
+      recentAges: c.recentAges,
+    }));
   }
 }
 
@@ -138,10 +153,10 @@ export async function runScan(db: Queryable, now: Date, settings: ScanSettings, 
   const started = performance.now();
   const maxWindow = settings.windowsHours[settings.windowsHours.length - 1]!;
   const nowIso = now.toISOString();
-  const [{ d0 }] = await db.query<{ d0: string }>(
+  const [{ d0 }] = (await db.query<{ d0: string }>(
     `SELECT ((($1::timestamptz - make_interval(secs => $2::float8 * 3600)) AT TIME ZONE hotline_city_zone())::date)::text AS d0`,
     [nowIso, maxWindow],
-  ) as [{ d0: string }];
+  )) as [{ d0: string }];
   const [base, [recent]] = await Promise.all([
     baselineCounts(db, d0, settings.baselineDays),
     // Since D0: older than the longest window → counts per place; inside it → one row each (packed).
@@ -198,7 +213,13 @@ export async function runScan(db: Queryable, now: Date, settings: ScanSettings, 
   ];
   const seed = settings.seed ?? Math.floor(now.getTime() / 60_000);
   const scanStarted = performance.now();
-  const result = prospectiveScan(families, { windowsHours: settings.windowsHours, replicas: settings.replicas, seed, scansPerDay: settings.scansPerDay, maxP });
+  const result = prospectiveScan(families, {
+    windowsHours: settings.windowsHours,
+    replicas: settings.replicas,
+    seed,
+    scansPerDay: settings.scansPerDay,
+    maxP,
+  });
 
   const scanMs = performance.now() - scanStarted;
   const clusters: FoundCluster[] = [];

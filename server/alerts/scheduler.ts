@@ -14,7 +14,8 @@ export function alertScanMinutes(env: NodeJS.ProcessEnv = process.env): number {
   if (!raw) return DEFAULT_ALERT_SCAN_MINUTES;
   if (raw === 'off') return 0;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > 1440) throw new Error(`Configuration: ALERT_SCAN_MINUTES: must be minutes between 0 and 1440, got '${raw}'`);
+  if (!Number.isFinite(n) || n < 0 || n > 1440)
+    throw new Error(`Configuration: ALERT_SCAN_MINUTES: must be minutes between 0 and 1440, got '${raw}'`);
   return n;
 }
 
@@ -37,8 +38,18 @@ export async function scanAndRecord(
   // clusters whose recurrence interval could reach the threshold: p ≤ 1/(RI·scans per day)
   const run = await runScan(db, now, settings, 1 / (minRecurrenceDays * settings.scansPerDay));
   const alerts = await recordClusters(db, run.clusters, now, minRecurrenceDays);
-  const last: LastScan = { at: run.at, ms: Math.round(run.ms), recentTickets: run.recentTickets, clusters: run.clusters.length, alerts, scansPerDay: settings.scansPerDay };
-  await db.query(`INSERT INTO meta (key, value) VALUES ('alerts.last_scan', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [JSON.stringify(last)]);
+  const last: LastScan = {
+    at: run.at,
+    ms: Math.round(run.ms),
+    recentTickets: run.recentTickets,
+    clusters: run.clusters.length,
+    alerts,
+    scansPerDay: settings.scansPerDay,
+  };
+  await db.query(
+    `INSERT INTO meta (key, value) VALUES ('alerts.last_scan', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+    [JSON.stringify(last)],
+  );
   return last;
 }
 

@@ -58,7 +58,9 @@ export interface AlertRow {
 function scopeCondition(scope: Scope, params: unknown[], alias = 'a'): string | null {
   if (scope.level === 'city') return null;
   params.push(scope.code);
-  return scope.level === 'district' ? `$${params.length} = ANY(${alias}.district_codes)` : `$${params.length} = ANY(${alias}.street_codes)`;
+  return scope.level === 'district'
+    ? `$${params.length} = ANY(${alias}.district_codes)`
+    : `$${params.length} = ANY(${alias}.street_codes)`;
 }
 
 /** Region codes with their names, in array order. */
@@ -73,9 +75,18 @@ const SELECT = `SELECT a.id::float8 AS id, a.category_code AS category, c.name_z
   a.state, a.state_at AS "stateAt", a.state_by AS "stateBy", a.state_note AS "stateNote", a.version::float8 AS version
   FROM alerts a LEFT JOIN categories c ON c.code = a.category_code`;
 
-type Raw = Omit<AlertRow, 'firstSeenAt' | 'lastSeenAt' | 'stateAt'> & { firstSeenAt: Date | string; lastSeenAt: Date | string; stateAt: Date | string | null };
+type Raw = Omit<AlertRow, 'firstSeenAt' | 'lastSeenAt' | 'stateAt'> & {
+  firstSeenAt: Date | string;
+  lastSeenAt: Date | string;
+  stateAt: Date | string | null;
+};
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-const shape = (r: Raw): AlertRow => ({ ...r, firstSeenAt: iso(r.firstSeenAt)!, lastSeenAt: iso(r.lastSeenAt)!, stateAt: iso(r.stateAt) });
+const shape = (r: Raw): AlertRow => ({
+  ...r,
+  firstSeenAt: iso(r.firstSeenAt)!,
+  lastSeenAt: iso(r.lastSeenAt)!,
+  stateAt: iso(r.stateAt),
+});
 
 export interface ListOptions {
   states: readonly AlertState[];
@@ -111,7 +122,10 @@ export async function alertsAfter(db: Queryable, version: number, scope: Scope, 
   const params: unknown[] = [version];
   const own = scopeCondition(scope, params);
   params.push(limit);
-  const rows = await db.query<Raw>(`${SELECT} WHERE a.version > $1${own ? ` AND ${own}` : ''} ORDER BY a.version LIMIT $${params.length}`, params);
+  const rows = await db.query<Raw>(
+    `${SELECT} WHERE a.version > $1${own ? ` AND ${own}` : ''} ORDER BY a.version LIMIT $${params.length}`,
+    params,
+  );
   return rows.map(shape);
 }
 
@@ -120,16 +134,25 @@ export async function latestAlertVersion(db: Queryable): Promise<number> {
   return r?.v ?? 0;
 }
 
-const uniq = <T>(xs: Iterable<T | null | undefined>): T[] => [...new Set([...xs].filter((x): x is T => x !== null && x !== undefined))];
+const uniq = <T>(xs: Iterable<T | null | undefined>): T[] => [
+  ...new Set([...xs].filter((x): x is T => x !== null && x !== undefined)),
+];
 
 /**
  * Keeps the clusters of one scan that reach `minRecurrenceDays` as alerts; returns the ids written.
  * Clusters come strongest first; a weaker one that continues an alert already written by this
  * scan (the same surge seen as a cell ring and as a street) only adds its tickets and places.
  */
-export async function recordClusters(db: Queryable, clusters: readonly FoundCluster[], now: Date, minRecurrenceDays = DEFAULT_MIN_RECURRENCE_DAYS): Promise<number[]> {
+export async function recordClusters(
+  db: Queryable,
+  clusters: readonly FoundCluster[],
+  now: Date,
+  minRecurrenceDays = DEFAULT_MIN_RECURRENCE_DAYS,
+): Promise<number[]> {
   const written = new Set<number>();
-  const sorted = [...clusters].filter((c) => c.recurrenceDays >= minRecurrenceDays && c.tickets.length > 0).sort((a, b) => b.llr - a.llr);
+  const sorted = [...clusters]
+    .filter((c) => c.recurrenceDays >= minRecurrenceDays && c.tickets.length > 0)
+    .sort((a, b) => b.llr - a.llr);
   for (const c of sorted) {
     const ids = c.tickets.map((t) => t.id);
     const streets = uniq(c.tickets.map((t) => t.streetCode));
@@ -157,7 +180,19 @@ export async function recordClusters(db: Queryable, clusters: readonly FoundClus
       );
       continue;
     }
-    const figures = [c.family, zoneKey(c), c.windowHours, c.observed, c.expected, c.llr, c.p, c.recurrenceDays, lon, lat, now.toISOString()];
+    const figures = [
+      c.family,
+      zoneKey(c),
+      c.windowHours,
+      c.observed,
+      c.expected,
+      c.llr,
+      c.p,
+      c.recurrenceDays,
+      lon,
+      lat,
+      now.toISOString(),
+    ];
     if (match) {
       await db.query(
         `UPDATE alerts SET family = $2, zone_key = $3, window_hours = $4, observed = $5, expected = $6, llr = $7, p = $8, recurrence_days = $9,
@@ -193,7 +228,11 @@ export async function notifyAlerts(db: Queryable): Promise<void> {
 
 export class AlertNotFound extends Error {}
 export class AlertTransitionRefused extends Error {
-  constructor(readonly from: AlertState, readonly allowed: readonly AlertState[], message: string) {
+  constructor(
+    readonly from: AlertState,
+    readonly allowed: readonly AlertState[],
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -211,7 +250,12 @@ export async function setAlertState(
   const current = await alertById(db, id, scope);
   if (!current) throw new AlertNotFound(`No alert ${id}`);
   const allowed = NEXT_STATES[current.state];
-  if (!allowed.includes(to)) throw new AlertTransitionRefused(current.state, allowed, `state: an alert that is ${current.state} cannot become ${to}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (final)'}`);
+  if (!allowed.includes(to))
+    throw new AlertTransitionRefused(
+      current.state,
+      allowed,
+      `state: an alert that is ${current.state} cannot become ${to}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (final)'}`,
+    );
   const [moved] = await db.query<{ id: number }>(
     `UPDATE alerts SET state = $2, state_at = $3::timestamptz, state_by = $4, state_user_id = $5, state_note = $6,
        version = nextval('alerts_version_seq'), updated_at = now()

@@ -92,14 +92,22 @@ export function shiftSteps(start: string, step: Step, n: number): string {
  * week is included; with data up to Wednesday the analysis ends the Monday before. Why: a part
  * step has fewer tickets everywhere, and a persistent hot spot would look "historical".
  */
-export function completeSteps(latestDay: string, step: Step, count: number): { start: string; end: string; starts: string[] } {
+export function completeSteps(
+  latestDay: string,
+  step: Step,
+  count: number,
+): { start: string; end: string; starts: string[] } {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`steps must be a positive integer, got ${count}`);
   const end = stepStart(addDays(latestDay, 1), step);
   return stepsEndingAt(end, step, count);
 }
 
 /** `count` consecutive steps ending (exclusive) at end, which must be a step start. */
-export function stepsEndingAt(end: string, step: Step, count: number): { start: string; end: string; starts: string[] } {
+export function stepsEndingAt(
+  end: string,
+  step: Step,
+  count: number,
+): { start: string; end: string; starts: string[] } {
   if (stepStart(end, step) !== end) throw new RangeError(`${end} does not start a ${step}`);
   const start = shiftSteps(end, step, count);
   const starts: string[] = [];
@@ -138,7 +146,10 @@ export function decomposeWindow(from: string, end: string): WindowParts {
     let dayRanges: [string, string][] = [[a, b]];
     if (firstWeek < lastWeekEnd) {
       for (let w = firstWeek; w < lastWeekEnd; w = addDays(w, 7)) out.weeks.push(w);
-      dayRanges = [[a, firstWeek], [lastWeekEnd, b]];
+      dayRanges = [
+        [a, firstWeek],
+        [lastWeekEnd, b],
+      ];
     }
     for (const [d0, d1] of dayRanges) for (let d = d0; d < d1; d = addDays(d, 1)) out.days.push(d);
   }

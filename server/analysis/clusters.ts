@@ -75,11 +75,27 @@ export async function recurringClusters(db: Database, req: ClusterRequest, juris
   let recurring = 0;
   const result = await findClusters(
     db,
-    { categories, start: startOfCityDay(w.from), end: startOfCityDay(w.end), eps: req.eps, minPoints: req.minPoints, minWeeks: req.minWeeks, district, street, scoped },
+    {
+      categories,
+      start: startOfCityDay(w.from),
+      end: startOfCityDay(w.end),
+      eps: req.eps,
+      minPoints: req.minPoints,
+      minWeeks: req.minWeeks,
+      district,
+      street,
+      scoped,
+    },
     async (tx, summaries) => {
       recurring = summaries.length;
       const streets = [...new Set(summaries.map((r) => r.mainStreet).filter((c): c is string => c !== null))];
-      const background = await streetBackground(tx, [...new Set(summaries.map((r) => r.category))], w.from, w.end, streets);
+      const background = await streetBackground(
+        tx,
+        [...new Set(summaries.map((r) => r.category))],
+        w.from,
+        w.end,
+        streets,
+      );
       streetNames = background.streets;
       return summaries.filter((r) => {
         if (r.independent < req.minPoints) {
@@ -113,13 +129,22 @@ export async function recurringClusters(db: Database, req: ClusterRequest, juris
   );
   const tCluster = Date.now();
   // Names of every street a chosen cluster touches (the main streets were read already).
-  const touched = [...new Set(result.clusters.flatMap((c) => (c.detail.streets ?? []).map((s) => s.code)))].filter((c) => !streetNames.has(c));
+  const touched = [...new Set(result.clusters.flatMap((c) => (c.detail.streets ?? []).map((s) => s.code)))].filter(
+    (c) => !streetNames.has(c),
+  );
   if (touched.length) {
     const more = await streetBackground(db, [], w.from, w.end, touched);
     for (const [k, v] of more.streets) streetNames.set(k, v);
   }
   const clusters = result.clusters.map(({ summary, detail }) =>
-    describe(summary, detail, { firstMonth, months, ...assessed.get(`${summary.category}|${summary.cid}`)!, basicWeight, streetNames, info }),
+    describe(summary, detail, {
+      firstMonth,
+      months,
+      ...assessed.get(`${summary.category}|${summary.cid}`)!,
+      basicWeight,
+      streetNames,
+      info,
+    }),
   );
   return {
     from: w.from,
@@ -171,7 +196,12 @@ function describe(r: ClusterSummary, d: ClusterDetail, ctx: DescribeContext) {
   return {
     // Stable across requests as long as the cluster's centre stays in the same res-9 cell.
     id: `${r.category}@${cell}`,
-    category: { code: r.category, nameZh: cat?.nameZh ?? r.category, nameEn: cat?.nameEn ?? r.category, groupCode: cat?.groupCode ?? null },
+    category: {
+      code: r.category,
+      nameZh: cat?.nameZh ?? r.category,
+      nameEn: cat?.nameEn ?? r.category,
+      groupCode: cat?.groupCode ?? null,
+    },
     tickets: r.tickets,
     /** Tickets that repeat no earlier one: distinct demands. */
     independent: r.independent,
@@ -214,4 +244,3 @@ function describe(r: ClusterSummary, d: ClusterDetail, ctx: DescribeContext) {
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
-

@@ -124,7 +124,8 @@ export function classifyEmerging(
   const cold: boolean[] = [];
   for (let t = 0; t < n; t++) {
     const b = bins[t];
-    if (!Number.isInteger(b) || b < -3 || b > 3) throw new RangeError(`bin ${b} at step ${t} is not an integer in −3..3`);
+    if (!Number.isInteger(b) || b < -3 || b > 3)
+      throw new RangeError(`bin ${b} at step ${t} is not an integer in −3..3`);
     hot.push(b >= 1);
     cold.push(b <= -1);
   }

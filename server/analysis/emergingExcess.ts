@@ -158,7 +158,8 @@ export function emergingOnExcess(cube: ExcessCube, options: ExcessCubeOptions = 
   const fdr = options.fdr ?? true;
   const q = options.trendAlpha ?? 0.05;
   const n = cube.counts.length;
-  if (cube.neighbours.length !== n || cube.rings.length !== n) throw new RangeError(`${n} places, ${cube.neighbours.length} neighbour lists, ${cube.rings.length} rings`);
+  if (cube.neighbours.length !== n || cube.rings.length !== n)
+    throw new RangeError(`${n} places, ${cube.neighbours.length} neighbour lists, ${cube.rings.length} rings`);
   const T = n === 0 ? 0 : cube.counts[0].length;
   const totals = new Float64Array(n);
   const city = new Array<number>(T).fill(0);
@@ -166,7 +167,8 @@ export function emergingOnExcess(cube: ExcessCube, options: ExcessCubeOptions = 
     if (row.length !== T) throw new RangeError(`place ${i} has ${row.length} steps, expected ${T}`);
     for (let t = 0; t < T; t++) {
       const o = row[t];
-      if (!Number.isInteger(o) || o < 0) throw new RangeError(`count ${o} at place ${i}, step ${t} is not a non-negative integer`);
+      if (!Number.isInteger(o) || o < 0)
+        throw new RangeError(`count ${o} at place ${i}, step ${t} is not a non-negative integer`);
       totals[i] += o;
       city[t] += o;
     }
@@ -255,7 +257,11 @@ export function emergingOnExcess(cube: ExcessCube, options: ExcessCubeOptions = 
       const spanTest = (to: number) => {
         const e = sum(E, 0, to);
         const stepShare = sum(share, 0, to);
-        return test(sum(O, 0, to), e, e + phiS * levelSq[i] * stepShare * stepShare + phiT * sum(nbE2[i], 0, to) + e * e * v[i]);
+        return test(
+          sum(O, 0, to),
+          e,
+          e + phiS * levelSq[i] * stepShare * stepShare + phiT * sum(nbE2[i], 0, to) + e * e * v[i],
+        );
       };
       const all = spanTest(T);
       spanP[i] = all.p;
@@ -341,7 +347,10 @@ export function emergingOnExcess(cube: ExcessCube, options: ExcessCubeOptions = 
   const nowQ = T > 0 ? adjust(steps[T - 1].p, (i) => nbExpected[i][T - 1] > 0) : [];
   // Trends are tested among the places that stand out (span or now); see the header.
   const selected = (i: number) => spanQ[i] <= q || (T > 0 && nowQ[i] <= q);
-  const trendQ = adjust(trends.map((t) => t.p), (i) => trends[i].degenerate === null && selected(i));
+  const trendQ = adjust(
+    trends.map((t) => t.p),
+    (i) => trends[i].degenerate === null && selected(i),
+  );
 
   const places = trends.map((mk, i): ExcessPlace => {
     const finalE = T > 0 ? nbExpected[i][T - 1] : 0;
@@ -401,18 +410,39 @@ export interface TwoScaleCube {
  * neighbourhood's — except that a neighbourhood's significant trend (intensifying, diminishing)
  * replaces the cell's "persistent" on the same side, which only says no trend was found there.
  */
-export function emergingAtTwoScales(cube: TwoScaleCube, options: ExcessCubeOptions = {}): { steps: ExcessStep[]; places: TwoScalePlace[]; cityTotals: number[]; dispersion: { cell: ExcessCubeResult['dispersion']; neighbourhood: ExcessCubeResult['dispersion'] } } {
+export function emergingAtTwoScales(
+  cube: TwoScaleCube,
+  options: ExcessCubeOptions = {},
+): {
+  steps: ExcessStep[];
+  places: TwoScalePlace[];
+  cityTotals: number[];
+  dispersion: { cell: ExcessCubeResult['dispersion']; neighbourhood: ExcessCubeResult['dispersion'] };
+} {
   const q = (options.trendAlpha ?? 0.05) / 2;
   const alone = cube.counts.map(() => [] as number[]);
-  const cell = emergingOnExcess({ counts: cube.counts, neighbours: alone, rings: cube.cellRings }, { ...options, trendAlpha: q });
-  const hood = emergingOnExcess({ counts: cube.counts, neighbours: cube.neighbours, rings: cube.neighbourhoodRings }, { ...options, trendAlpha: q });
+  const cell = emergingOnExcess(
+    { counts: cube.counts, neighbours: alone, rings: cube.cellRings },
+    { ...options, trendAlpha: q },
+  );
+  const hood = emergingOnExcess(
+    { counts: cube.counts, neighbours: cube.neighbours, rings: cube.neighbourhoodRings },
+    { ...options, trendAlpha: q },
+  );
   // The cell's class, unless it says "persistent" (no significant trend found at the cell) where the
   // neighbourhood found a significant trend on the same side: a trend found on seven cells' tickets
   // beats one not found on a single cell's. Each scale's trend family keeps its FDR at q/2.
   const trendOverPersistent = (c: string, h: string) =>
-    (c === 'persistent_hot' && (h === 'intensifying_hot' || h === 'diminishing_hot')) || (c === 'persistent_cold' && (h === 'intensifying_cold' || h === 'diminishing_cold'));
-  const useCell = cell.places.map((p, i) => (p.pattern !== 'no_pattern' || hood.places[i].pattern === 'no_pattern') && !trendOverPersistent(p.pattern, hood.places[i].pattern));
-  const places = cell.places.map((p, i): TwoScalePlace => (useCell[i] ? { ...p, scale: 'cell' } : { ...hood.places[i], scale: 'neighbourhood' }));
+    (c === 'persistent_hot' && (h === 'intensifying_hot' || h === 'diminishing_hot')) ||
+    (c === 'persistent_cold' && (h === 'intensifying_cold' || h === 'diminishing_cold'));
+  const useCell = cell.places.map(
+    (p, i) =>
+      (p.pattern !== 'no_pattern' || hood.places[i].pattern === 'no_pattern') &&
+      !trendOverPersistent(p.pattern, hood.places[i].pattern),
+  );
+  const places = cell.places.map((p, i): TwoScalePlace =>
+    useCell[i] ? { ...p, scale: 'cell' } : { ...hood.places[i], scale: 'neighbourhood' },
+  );
   // Per-step series: each place's bins and scores from the scale it was classed at.
   const steps = cell.steps.map((s, t) => {
     const h = hood.steps[t];
@@ -423,5 +453,10 @@ export function emergingAtTwoScales(cube: TwoScaleCube, options: ExcessCubeOptio
       cutoffs: s.cutoffs,
     };
   });
-  return { steps, places, cityTotals: cell.cityTotals, dispersion: { cell: cell.dispersion, neighbourhood: hood.dispersion } };
+  return {
+    steps,
+    places,
+    cityTotals: cell.cityTotals,
+    dispersion: { cell: cell.dispersion, neighbourhood: hood.dispersion },
+  };
 }

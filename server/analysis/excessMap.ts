@@ -61,7 +61,9 @@ function isCompact(nb: NeighbourLists | CompactNeighbours): nb is CompactNeighbo
 }
 
 /** Pick the fields of an expected model the test needs (lets callers pass plain arrays too). */
-export type ExpectedInput = Pick<ExpectedModel, 'expected' | 'relVariance' | 'dispersion'> & { degenerate?: ExpectedModel['degenerate'] };
+export type ExpectedInput = Pick<ExpectedModel, 'expected' | 'relVariance' | 'dispersion'> & {
+  degenerate?: ExpectedModel['degenerate'];
+};
 
 export function excessMap(
   ids: readonly string[],
@@ -71,7 +73,8 @@ export function excessMap(
   options: { fdr: boolean; level?: number; intervals?: boolean | ((i: number, bin: ConfidenceBin) => boolean) },
 ): ExcessMap {
   const n = ids.length;
-  if (observed.length !== n || model.expected.length !== n) throw new RangeError(`${n} places, ${observed.length} counts, ${model.expected.length} expected values`);
+  if (observed.length !== n || model.expected.length !== n)
+    throw new RangeError(`${n} places, ${observed.length} counts, ${model.expected.length} expected values`);
   const nb = isCompact(neighbours) ? neighbours : compactNeighbours(neighbours);
   if (nb.n !== n) throw new RangeError(`${n} places but ${nb.n} neighbour sets`);
   const { expected, relVariance, dispersion } = model;

@@ -78,7 +78,11 @@ export const DEFAULT_PRIOR_PER_PLACE = 0.5;
 export const LEVEL_TRIM = 4;
 export const DEFAULT_SEASON_PRIOR = 10;
 
-export function expectedCounts(observed: ArrayLike<number>, history: HistoryInput, options: ExpectedOptions = {}): ExpectedModel {
+export function expectedCounts(
+  observed: ArrayLike<number>,
+  history: HistoryInput,
+  options: ExpectedOptions = {},
+): ExpectedModel {
   const n = observed.length;
   const priorPerPlace = options.priorPerPlace ?? DEFAULT_PRIOR_PER_PLACE;
   const kappa = options.seasonPrior ?? DEFAULT_SEASON_PRIOR;
@@ -151,7 +155,8 @@ export function expectedCounts(observed: ArrayLike<number>, history: HistoryInpu
   // Same season last year.
   let seasonFactor: Float64Array | null = null;
   if (history.season) {
-    if (history.season.length !== history.periods.length) throw new RangeError(`${history.season.length} season weights for ${history.periods.length} periods`);
+    if (history.season.length !== history.periods.length)
+      throw new RangeError(`${history.season.length} season weights for ${history.periods.length} periods`);
     const S_i = new Float64Array(n);
     let S = 0;
     history.periods.forEach((row, t) => {
@@ -216,7 +221,11 @@ export const HISTORY_MONTHS = 12;
  * one year ("the same season last year"; 29 February counts as 28 February). Windows longer than a
  * year get no seasonal weights (every season is in them).
  */
-export function historyOf(from: string, end: string, months = HISTORY_MONTHS): { startIndex: number; start: string; end: string; season: number[] } {
+export function historyOf(
+  from: string,
+  end: string,
+  months = HISTORY_MONTHS,
+): { startIndex: number; start: string; end: string; season: number[] } {
   const startIndex = monthIndex(from) - months;
   const season = new Array<number>(months).fill(0);
   const days = daysBetween(from, end);

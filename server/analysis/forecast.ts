@@ -7,7 +7,18 @@ import type { Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
 import { OutOfScope } from '../auth/scope.ts';
 import { addDays, daysInMonth, monthIndex, monthKeyOf, monthStart } from './calendar.ts';
-import { backtest, BASELINES, forecastMonth, mean, pairedBootstrap, type BacktestUnit, type Baseline, type ForecastParams, type MonthlyHistory, type PairedComparison } from './forecastModel.ts';
+import {
+  backtest,
+  BASELINES,
+  forecastMonth,
+  mean,
+  pairedBootstrap,
+  type BacktestUnit,
+  type Baseline,
+  type ForecastParams,
+  type MonthlyHistory,
+  type PairedComparison,
+} from './forecastModel.ts';
 import { interventionEffect, matchControls, type PlaceCounts } from './interventionEffect.ts';
 import { AnalysisInputError } from './params.ts';
 import { monthlyCellCategoryCounts, studyCells, windowCounts, type H3Res } from './sql/h3.ts';
@@ -29,7 +40,11 @@ function coveredDays(span: DataSpan, first: number, count: number, before: strin
     const a = span.first !== null && span.first > start ? span.first : start;
     const lastPlusOne = span.last === null ? start : addDays(span.last, 1);
     const b = [end, lastPlusOne, before].sort()[0];
-    out.push(span.first === null || b <= a ? 0 : Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000));
+    out.push(
+      span.first === null || b <= a
+        ? 0
+        : Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000),
+    );
   }
   return out;
 }
@@ -68,7 +83,9 @@ async function readHistory(
     const i = r.month - first;
     if (i >= 0 && i < count) u.counts[i] += r.n;
   }
-  const sorted = [...units.values()].sort((a, b) => (a.place < b.place ? -1 : a.place > b.place ? 1 : a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+  const sorted = [...units.values()].sort((a, b) =>
+    a.place < b.place ? -1 : a.place > b.place ? 1 : a.category < b.category ? -1 : a.category > b.category ? 1 : 0,
+  );
   return { firstMonth: first, coveredDays: coveredDays(span, first, count, before), units: sorted };
 }
 
@@ -96,7 +113,8 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
   const before = [monthStart(target), addDays(span.last, 1)].sort()[0];
   const first = target - HISTORY_MONTHS;
   const h = await loadHistory(db, { res: req.res, categories, district, street }, span, first, HISTORY_MONTHS, before);
-  if (h.coveredDays.every((d) => d === 0)) throw new AnalysisInputError('month', `no history before ${monthKeyOf(target)}`);
+  if (h.coveredDays.every((d) => d === 0))
+    throw new AnalysisInputError('month', `no history before ${monthKeyOf(target)}`);
 
   const expected = new Map<string, number>();
   const categoryTotals = new Map<string, number>();
@@ -104,8 +122,10 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
   for (let k = 0; k < req.horizon; k++) {
     const f = forecastMonth(h, target + k, daysInMonth(target + k));
     months.push(monthKeyOf(target + k));
-    for (const u of f.units) expected.set(`${u.place}|${u.category}`, (expected.get(`${u.place}|${u.category}`) ?? 0) + u.expected);
-    for (const c of f.categories) categoryTotals.set(c.category, (categoryTotals.get(c.category) ?? 0) + c.perDay * f.days);
+    for (const u of f.units)
+      expected.set(`${u.place}|${u.category}`, (expected.get(`${u.place}|${u.category}`) ?? 0) + u.expected);
+    for (const c of f.categories)
+      categoryTotals.set(c.category, (categoryTotals.get(c.category) ?? 0) + c.perDay * f.days);
   }
   // What the units looked like: last month of history, and the same month(s) last year.
   const lastIdx = h.coveredDays.length - 1 - [...h.coveredDays].reverse().findIndex((d) => d > 0);
@@ -124,11 +144,19 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
   });
   pairs.sort((a, b) => b.expected - a.expected || (a.cell < b.cell ? -1 : 1) || (a.category < b.category ? -1 : 1));
   const work = pairs.slice(0, req.limit);
-  const places = await locateCells(db, work.map((w) => w.cell));
+  const places = await locateCells(
+    db,
+    work.map((w) => w.cell),
+  );
   // A past month forecast as it would have been: show what actually came beside it.
   const actual =
     target + req.horizon - 1 <= lastCompleteMonth(span.last)
-      ? await windowCounts(db, { res: req.res, categories, district, street }, monthStart(target), monthStart(target + req.horizon))
+      ? await windowCounts(
+          db,
+          { res: req.res, categories, district, street },
+          monthStart(target),
+          monthStart(target + req.horizon),
+        )
       : null;
   const round2 = (x: number) => Math.round(x * 100) / 100;
   return {
@@ -139,10 +167,16 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
     district,
     ...(street === null ? {} : { street }),
     history: { from: monthStart(first), before },
-    model: 'empirical-Bayes seasonal count model: per category level × year-on-year trend × month-of-year index (shrunk to its group), shared out by recency-weighted place shares shrunk to the place’s group and all-ticket shares (see server/analysis/forecastModel.ts)',
+    model:
+      'empirical-Bayes seasonal count model: per category level × year-on-year trend × month-of-year index (shrunk to its group), shared out by recency-weighted place shares shrunk to the place’s group and all-ticket shares (see server/analysis/forecastModel.ts)',
     categories: [...categoryTotals]
       .sort((a, b) => b[1] - a[1])
-      .map(([code, total]) => ({ code, nameZh: info.get(code)?.nameZh ?? code, nameEn: info.get(code)?.nameEn ?? code, expected: round2(total) })),
+      .map(([code, total]) => ({
+        code,
+        nameZh: info.get(code)?.nameZh ?? code,
+        nameEn: info.get(code)?.nameEn ?? code,
+        expected: round2(total),
+      })),
     // Every forecast cell, for the map (the work list is the top of the (cell, category) pairs).
     cells: [...byCell]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -153,9 +187,15 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
       cell: w.cell,
       centroid: cellCentre(w.cell),
       street: places.get(w.cell) ?? null,
-      category: { code: w.category, nameZh: info.get(w.category)?.nameZh ?? w.category, nameEn: info.get(w.category)?.nameEn ?? w.category },
+      category: {
+        code: w.category,
+        nameZh: info.get(w.category)?.nameZh ?? w.category,
+        nameEn: info.get(w.category)?.nameEn ?? w.category,
+      },
       department: info.get(w.category)?.departmentCode ?? null,
-      departmentName: info.get(w.category)?.departmentZh ? { zh: info.get(w.category)!.departmentZh!, en: info.get(w.category)!.departmentEn ?? '' } : null,
+      departmentName: info.get(w.category)?.departmentZh
+        ? { zh: info.get(w.category)!.departmentZh!, en: info.get(w.category)!.departmentEn ?? '' }
+        : null,
       expected: round2(w.expected),
       lastMonth: w.lastMonth,
       sameMonthLastYear: w.sameMonthLastYear,
@@ -170,7 +210,10 @@ function cellCentre(cell: string): [number, number] {
 }
 
 /** The street holding each cell's centre, by the one locate rule. */
-async function locateCells(db: Queryable, cells: string[]): Promise<Map<string, { code: string; name: string; districtCode: string | null }>> {
+async function locateCells(
+  db: Queryable,
+  cells: string[],
+): Promise<Map<string, { code: string; name: string; districtCode: string | null }>> {
   const unique = [...new Set(cells)];
   if (unique.length === 0) return new Map();
   const centres = unique.map(cellCentre);
@@ -181,7 +224,11 @@ async function locateCells(db: Queryable, cells: string[]): Promise<Map<string, 
        LEFT JOIN regions r ON r.code = l.street_code`,
     [unique, centres.map((c) => c[0]), centres.map((c) => c[1])],
   );
-  return new Map(rows.filter((r) => r.code !== null).map((r) => [r.cell, { code: r.code!, name: r.name ?? r.code!, districtCode: r.district }]));
+  return new Map(
+    rows
+      .filter((r) => r.code !== null)
+      .map((r) => [r.cell, { code: r.code!, name: r.name ?? r.code!, districtCode: r.district }]),
+  );
 }
 
 export interface BacktestRequest {
@@ -199,23 +246,40 @@ export interface BacktestRequest {
  * (default: every complete month with a month of history before it), and the forecast against
  * each baseline by a paired bootstrap over those months.
  */
-export async function forecastBacktest(db: Queryable, req: BacktestRequest, jurisdiction: Scope, params?: ForecastParams) {
+export async function forecastBacktest(
+  db: Queryable,
+  req: BacktestRequest,
+  jurisdiction: Scope,
+  params?: ForecastParams,
+) {
   const [categories, { district, street }, span, meaningful] = await Promise.all([
     resolveCategories(db, req.category),
     analysisArea(db, jurisdiction, req.district),
     dataSpan(db),
     meaningfulSpan(db),
   ]);
-  if (span.first === null || span.last === null) throw new AnalysisInputError('from', 'there is no data to backtest on');
+  if (span.first === null || span.last === null)
+    throw new AnalysisInputError('from', 'there is no data to backtest on');
   // History starts at the first month of meaningful volume; stray records before it are reported.
   const firstMonth = monthIndex(meaningful.first ?? span.first);
   const lastFull = lastCompleteMonth(span.last);
   const from = req.from !== undefined ? monthIndex(req.from) : firstMonth + 1;
   const to = req.to !== undefined ? monthIndex(req.to) : lastFull;
-  if (to > lastFull) throw new AnalysisInputError('to', `${monthKeyOf(to)} is not complete in the data (last complete month ${monthKeyOf(lastFull)})`);
+  if (to > lastFull)
+    throw new AnalysisInputError(
+      'to',
+      `${monthKeyOf(to)} is not complete in the data (last complete month ${monthKeyOf(lastFull)})`,
+    );
   if (from > to) throw new AnalysisInputError('from', `${monthKeyOf(from)} is after ${monthKeyOf(to)}`);
   const count = to - firstMonth + 1;
-  const h = await loadHistory(db, { res: req.res, categories, district, street }, span, firstMonth, count, monthStart(to + 1));
+  const h = await loadHistory(
+    db,
+    { res: req.res, categories, district, street },
+    span,
+    firstMonth,
+    count,
+    monthStart(to + 1),
+  );
   const unit: BacktestUnit = req.unit === 'cell' ? 'place' : 'placeCategory';
   const rows = backtest(h, { from, to }, req.k, unit, daysInMonth, params);
   const withSeasonal = rows.filter((r) => r.sameMonthLastYear !== null);
@@ -229,9 +293,17 @@ export async function forecastBacktest(db: Queryable, req: BacktestRequest, juri
   });
   // The forecast against each baseline: a paired bootstrap over the months both were scored.
   const comparison = Object.fromEntries(
-    BASELINES.map((b) => [b, pairedBootstrap(rows.map((r) => r.forecast), rows.map((r) => r[b]))]),
+    BASELINES.map((b) => [
+      b,
+      pairedBootstrap(
+        rows.map((r) => r.forecast),
+        rows.map((r) => r[b]),
+      ),
+    ]),
   ) as Record<Baseline, PairedComparison>;
-  const beatsAll = BASELINES.every((b) => comparison[b].p !== null && comparison[b].p! < 0.05 && comparison[b].difference! > 0);
+  const beatsAll = BASELINES.every(
+    (b) => comparison[b].p !== null && comparison[b].p! < 0.05 && comparison[b].difference! > 0,
+  );
   return {
     res: req.res,
     k: req.k,
@@ -273,12 +345,19 @@ export async function measureIntervention(db: Queryable, req: InterventionReques
     if (getResolution(c) !== res) throw new AnalysisInputError(`cells.${i}`, 'all cells must have the same resolution');
   });
   if (res < 7 || res > 9) throw new AnalysisInputError('cells', `H3 resolution ${res}: the rollups hold 7, 8 and 9`);
-  const [categories, span, area] = await Promise.all([resolveCategories(db, req.category), dataSpan(db), analysisArea(db, jurisdiction, undefined)]);
+  const [categories, span, area] = await Promise.all([
+    resolveCategories(db, req.category),
+    dataSpan(db),
+    analysisArea(db, jurisdiction, undefined),
+  ]);
   if (jurisdiction.level !== 'city') await cellsInRegion(db, req.cells, jurisdiction.code);
   if (span.last === null) throw new AnalysisInputError('date', 'there is no data yet');
   if (req.date > span.last) throw new AnalysisInputError('date', `after the data (which ends ${span.last})`);
   // Equal windows before and after; the after window is cut at the data's end, and so is the before one.
-  const days = Math.min(req.windowDays, Math.round((Date.parse(`${addDays(span.last, 1)}T00:00:00Z`) - Date.parse(`${req.date}T00:00:00Z`)) / 86_400_000));
+  const days = Math.min(
+    req.windowDays,
+    Math.round((Date.parse(`${addDays(span.last, 1)}T00:00:00Z`) - Date.parse(`${req.date}T00:00:00Z`)) / 86_400_000),
+  );
   const before = { from: addDays(req.date, -days), end: req.date };
   const after = { from: req.date, end: addDays(req.date, days) };
   const scope = { res: res as H3Res, categories, district: area.district, street: area.street };
@@ -304,7 +383,8 @@ export async function measureIntervention(db: Queryable, req: InterventionReques
     after: { from: after.from, to: addDays(after.end, -1) },
     treatedCells: treated,
     ...effect,
-    method: 'difference in differences against untreated cells matched on the before count (see server/analysis/interventionEffect.ts)',
+    method:
+      'difference in differences against untreated cells matched on the before count (see server/analysis/interventionEffect.ts)',
   };
 }
 

@@ -117,7 +117,8 @@ function at(h: MonthlyHistory, m: number): number {
 export const monthOfYear = (m: number) => ((m % 12) + 12) % 12;
 
 /** The group of a category: the code's prefix before the first '.' (taxonomy rule), else the code. */
-export const groupOf = (category: string) => (category.includes('.') ? category.slice(0, category.indexOf('.')) : category);
+export const groupOf = (category: string) =>
+  category.includes('.') ? category.slice(0, category.indexOf('.')) : category;
 
 /** Last covered month of the history, or null. */
 export function lastCovered(h: MonthlyHistory): number | null {
@@ -177,7 +178,9 @@ export function forecastMonth(
   const last = lastCovered(h);
   if (last === null) return { target, days: daysInTarget, categories: [], units: [] };
   if (target <= last) throw new RangeError(`target month ${target} is not after the history (${last})`);
-  for (const u of h.units) if (u.counts.length !== n) throw new RangeError(`unit ${u.place}/${u.category} has ${u.counts.length} months, expected ${n}`);
+  for (const u of h.units)
+    if (u.counts.length !== n)
+      throw new RangeError(`unit ${u.place}/${u.category} has ${u.counts.length} months, expected ${n}`);
 
   // Totals per month: by category, by group, all; and per place (all, by group).
   const byCategory = new Map<string, Float64Array>();
@@ -220,13 +223,22 @@ export function forecastMonth(
   };
   const cityGrowth = growthOf(all, 1, 0);
   const groupGrowth = new Map([...byGroup].map(([g, c]) => [g, growthOf(c, cityGrowth, params.trendPseudoTickets)]));
-  const seasonOfGroup = new Map([...byGroup].map(([g, c]) => [g, seasonalIndex(h, c, last, params.seasonPseudoTickets, null, groupGrowth.get(g))]));
+  const seasonOfGroup = new Map(
+    [...byGroup].map(([g, c]) => [g, seasonalIndex(h, c, last, params.seasonPseudoTickets, null, groupGrowth.get(g))]),
+  );
   const flat = new Array(12).fill(1);
   const categories: CategoryRate[] = [];
   const rateOf = new Map<string, number>();
   for (const [category, counts] of [...byCategory].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const growth = growthOf(counts, cityGrowth, params.trendPseudoTickets);
-    const index = seasonalIndex(h, counts, last, params.seasonPseudoTickets, seasonOfGroup.get(groupOf(category)) ?? flat, growth);
+    const index = seasonalIndex(
+      h,
+      counts,
+      last,
+      params.seasonPseudoTickets,
+      seasonOfGroup.get(groupOf(category)) ?? flat,
+      growth,
+    );
     // Level: the last 3 months (weighted) and the last 12, each carried from its centre to the target.
     let num = 0;
     let den = 0;
@@ -248,8 +260,14 @@ export function forecastMonth(
       yearCentre += m * h.coveredDays[i];
       yearDays += h.coveredDays[i];
     }
-    const longer = year.days > 0 ? (year.tickets / year.days) * growth ** ((target - yearCentre / yearDays) / 12) : null;
-    const level = recent === null ? (longer ?? 0) : longer === null ? recent : params.recentBlend * recent + (1 - params.recentBlend) * longer;
+    const longer =
+      year.days > 0 ? (year.tickets / year.days) * growth ** ((target - yearCentre / yearDays) / 12) : null;
+    const level =
+      recent === null
+        ? (longer ?? 0)
+        : longer === null
+          ? recent
+          : params.recentBlend * recent + (1 - params.recentBlend) * longer;
     const season = index[monthOfYear(target)];
     const perDay = level * season;
     categories.push({ category, perDay, season, level, growth });
@@ -258,7 +276,8 @@ export function forecastMonth(
 
   // 2. place shares, weighted by recency and shrunk: category → group → all tickets
   const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) if (h.coveredDays[i] > 0) weights[i] = Math.pow(0.5, (last - (h.firstMonth + i)) / params.halfLifeMonths);
+  for (let i = 0; i < n; i++)
+    if (h.coveredDays[i] > 0) weights[i] = Math.pow(0.5, (last - (h.firstMonth + i)) / params.halfLifeMonths);
   const weighted = (xs: ArrayLike<number>) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += weights[i] * xs[i];
@@ -279,7 +298,8 @@ export function forecastMonth(
   const units: UnitForecast[] = h.units.map((u, j) => {
     const g = groupOf(u.category);
     const shareAll = allWeighted > 0 ? (placeAll.get(u.place) ?? 0) / allWeighted : 0;
-    const shareGroup = ((placeGroup.get(`${u.place}|${g}`) ?? 0) + beta * shareAll) / ((groupWeighted.get(g) ?? 0) + beta);
+    const shareGroup =
+      ((placeGroup.get(`${u.place}|${g}`) ?? 0) + beta * shareAll) / ((groupWeighted.get(g) ?? 0) + beta);
     const share = (unitWeighted[j] + beta * shareGroup) / ((categoryWeighted.get(u.category) ?? 0) + beta);
     return { place: u.place, category: u.category, expected: (rateOf.get(u.category) ?? 0) * daysInTarget * share };
   });
@@ -299,7 +319,11 @@ export function historyBefore(h: MonthlyHistory, end: number): MonthlyHistory {
   return {
     firstMonth: h.firstMonth,
     coveredDays: h.coveredDays.slice(0, len),
-    units: h.units.map((u) => ({ place: u.place, category: u.category, counts: Array.prototype.slice.call(u.counts, 0, len) as number[] })),
+    units: h.units.map((u) => ({
+      place: u.place,
+      category: u.category,
+      counts: Array.prototype.slice.call(u.counts, 0, len) as number[],
+    })),
   };
 }
 
@@ -308,7 +332,8 @@ export function historyBefore(h: MonthlyHistory, end: number): MonthlyHistory {
  * when nothing actually happened (no unit with a count ≥ 1).
  */
 export function precisionAtK(scores: ArrayLike<number>, actual: ArrayLike<number>, k: number): number | null {
-  if (scores.length !== actual.length) throw new RangeError(`${scores.length} scores but ${actual.length} actual counts`);
+  if (scores.length !== actual.length)
+    throw new RangeError(`${scores.length} scores but ${actual.length} actual counts`);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   const n = actual.length;
   const sortedActual = Float64Array.from(actual).sort().reverse();
@@ -376,14 +401,16 @@ export function seasonalNaive(h: MonthlyHistory, t: number): number[] | null {
   const totals = new Map<string, { now: number; before: number; ok: boolean }>();
   for (const u of h.units) {
     let g = totals.get(u.category);
-    if (!g) totals.set(u.category, (g = { now: 0, before: 0, ok: recent.every((m) => at(h, m) >= 0 && at(h, m - 12) >= 0) }));
+    if (!g)
+      totals.set(u.category, (g = { now: 0, before: 0, ok: recent.every((m) => at(h, m) >= 0 && at(h, m - 12) >= 0) }));
     if (!g.ok) continue;
     for (const m of recent) {
       g.now += u.counts[at(h, m)] / h.coveredDays[at(h, m)];
       g.before += u.counts[at(h, m - 12)] / h.coveredDays[at(h, m - 12)];
     }
   }
-  for (const [k, g] of totals) growth.set(k, g.ok && g.before > 0 ? Math.min(GROWTH_CLAMP[1], Math.max(GROWTH_CLAMP[0], g.now / g.before)) : 1);
+  for (const [k, g] of totals)
+    growth.set(k, g.ok && g.before > 0 ? Math.min(GROWTH_CLAMP[1], Math.max(GROWTH_CLAMP[0], g.now / g.before)) : 1);
   return h.units.map((u) => u.counts[i] * (growth.get(u.category) ?? 1));
 }
 

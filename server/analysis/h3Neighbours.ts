@@ -26,7 +26,8 @@ export function cachedNeighbourLists(cells: ReadonlyArray<string>, k: number): n
 
 /** Rings of cells at grid distance inner+1..outer around each cell (localBaseline.ts ringIndex), from remembered disks. */
 export function cachedRingLists(cells: ReadonlyArray<string>, inner: number, outer: number): number[][] {
-  if (!Number.isInteger(inner) || inner < 0 || !Number.isInteger(outer) || outer <= inner) throw new RangeError(`ring needs 0 ≤ inner < outer, got ${inner}, ${outer}`);
+  if (!Number.isInteger(inner) || inner < 0 || !Number.isInteger(outer) || outer <= inner)
+    throw new RangeError(`ring needs 0 ≤ inner < outer, got ${inner}, ${outer}`);
   const index = new Map<string, number>();
   cells.forEach((c, i) => index.set(c, i));
   return cells.map((c) => {

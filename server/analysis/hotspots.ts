@@ -24,7 +24,13 @@ import { emergingHotSpots } from './spaceTime.ts';
 import { localExcess, ringIndex } from './localBaseline.ts';
 import { mannKendall } from './mannKendall.ts';
 import { studyCells, stepCounts, windowCounts, type H3Res } from './sql/h3.ts';
-import { ensureAdjacency, regionCounts, regionMonthlyCounts, regionsWithNeighbours, type HotspotRegionLevel } from './sql/regions.ts';
+import {
+  ensureAdjacency,
+  regionCounts,
+  regionMonthlyCounts,
+  regionsWithNeighbours,
+  type HotspotRegionLevel,
+} from './sql/regions.ts';
 import { analysisArea, dataSpan, resolveCategories } from './sql/scope.ts';
 
 export const DEFAULT_HOTSPOT_DAYS = 30;
@@ -111,7 +117,14 @@ export interface ExpectedSummary {
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const r3n = (x: number | null) => (x === null ? null : r3(x));
 /** Expected counts per place of a window, from the HISTORY_MONTHS months before it. */
-function expectedFor(values: number[], history: Map<string, number[]> | ((i: number) => number[] | undefined), ids: readonly string[], from: string, end: string, exposure: number[] | null) {
+function expectedFor(
+  values: number[],
+  history: Map<string, number[]> | ((i: number) => number[] | undefined),
+  ids: readonly string[],
+  from: string,
+  end: string,
+  exposure: number[] | null,
+) {
   const h = historyOf(from, end);
   const rows = ids.map((id, i) => (typeof history === 'function' ? history(i) : history.get(id)));
   const periods = Array.from({ length: HISTORY_MONTHS }, (_, m) => rows.map((r) => r?.[m] ?? 0));
@@ -201,7 +214,10 @@ export async function h3Hotspots(db: Queryable, req: H3HotspotRequest, jurisdict
       }));
   } else {
     permutations = permutationsFor(req.permutations, neighbours);
-    const raw = hotspotMap(cells, analysed(cells, req.k, req.baseline)(values), neighbours, { fdr: req.fdr, permutations });
+    const raw = hotspotMap(cells, analysed(cells, req.k, req.baseline)(values), neighbours, {
+      fdr: req.fdr,
+      permutations,
+    });
     cutoffs = raw.cutoffs;
     degenerate = raw.degenerate;
     bins = raw.locations.map((l) => l.bin);
@@ -250,7 +266,8 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
     analysisArea(db, jurisdiction, req.district),
     dataSpan(db),
   ]);
-  if (street !== null && req.level === 'district') throw new OutOfScope('level', `level: districts are wider than your jurisdiction (${street})`);
+  if (street !== null && req.level === 'district')
+    throw new OutOfScope('level', `level: districts are wider than your jurisdiction (${street})`);
   const w = dayWindow(req, span.last, DEFAULT_HOTSPOT_DAYS);
   const measure = req.measure ?? 'excess';
   const hist = historyOf(w.from, w.end);
@@ -258,14 +275,24 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
   const [regions, counts, history] = await Promise.all([
     regionsWithNeighbours(db, req.level, district, street),
     regionCounts(db, req.level, w.from, w.end, categories, jurisdiction),
-    measure === 'excess' ? regionMonthlyCounts(db, req.level, hist.start, hist.end, HISTORY_MONTHS, categories, jurisdiction) : Promise.resolve(new Map<string, number[]>()),
+    measure === 'excess'
+      ? regionMonthlyCounts(db, req.level, hist.start, hist.end, HISTORY_MONTHS, categories, jurisdiction)
+      : Promise.resolve(new Map<string, number[]>()),
   ]);
   const index = new Map(regions.map((r, i) => [r.code, i]));
   // Neighbours outside the study (another district) are left out, like H3 cells outside it.
-  const neighbours = regions.map((r) => r.neighbours.map((c) => index.get(c)).filter((i): i is number => i !== undefined));
+  const neighbours = regions.map((r) =>
+    r.neighbours.map((c) => index.get(c)).filter((i): i is number => i !== undefined),
+  );
   const values = regions.map((r) => counts.get(r.code) ?? 0);
   const codes = regions.map((r) => r.code);
-  const base = (r: (typeof regions)[number]) => ({ code: r.code, name: r.name, nameEn: r.nameEn, parentCode: r.parentCode, neighbours: r.neighbours });
+  const base = (r: (typeof regions)[number]) => ({
+    code: r.code,
+    name: r.name,
+    nameEn: r.nameEn,
+    parentCode: r.parentCode,
+    neighbours: r.neighbours,
+  });
   let rows;
   let cutoffs: { p99: number; p95: number; p90: number };
   let degenerate: string | null;
@@ -307,7 +334,10 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
     bins = map.locations.map((l) => l.bin);
     rows = regions.map((r, i) => {
       const l = map.locations[i];
-      return { ...base(r), count: l.count, z: roundZ(l.z), p: roundP(l.p), bin: l.bin as number } as ReturnType<typeof base> & HotspotCellFields;
+      return { ...base(r), count: l.count, z: roundZ(l.z), p: roundP(l.p), bin: l.bin as number } as ReturnType<
+        typeof base
+      > &
+        HotspotCellFields;
     });
   }
   return {
@@ -366,7 +396,10 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
   }
   const scope = { res: req.res, categories, district, street };
   const lastDay = addDays(window.end, -1);
-  const [cells, rows] = await Promise.all([studyCells(db, scope, lastDay), stepCounts(db, scope, window.start, window.end, req.step)]);
+  const [cells, rows] = await Promise.all([
+    studyCells(db, scope, lastDay),
+    stepCounts(db, scope, window.start, window.end, req.step),
+  ]);
   const tRead = Date.now();
   const index = new Map(cells.map((c, i) => [c, i]));
   const counts = cells.map(() => new Array<number>(req.steps).fill(0));
@@ -386,11 +419,19 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
   let dispersion: Record<'cell' | 'neighbourhood', { spatial: number; temporal: number }> | null = null;
   if (measure === 'excess') {
     const result = emergingAtTwoScales(
-      { counts, neighbours, cellRings: cachedRingLists(cells, 0, req.k + 1), neighbourhoodRings: cachedRingLists(cells, req.k, req.k + BASELINE_RING_WIDTH) },
+      {
+        counts,
+        neighbours,
+        cellRings: cachedRingLists(cells, 0, req.k + 1),
+        neighbourhoodRings: cachedRingLists(cells, req.k, req.k + BASELINE_RING_WIDTH),
+      },
       { fdr: req.fdr, trendAlpha: req.trendAlpha },
     );
     const d = result.dispersion;
-    dispersion = { cell: { spatial: r3(d.cell.spatial), temporal: r3(d.cell.temporal) }, neighbourhood: { spatial: r3(d.neighbourhood.spatial), temporal: r3(d.neighbourhood.temporal) } };
+    dispersion = {
+      cell: { spatial: r3(d.cell.spatial), temporal: r3(d.cell.temporal) },
+      neighbourhood: { spatial: r3(d.neighbourhood.spatial), temporal: r3(d.neighbourhood.temporal) },
+    };
     for (let i = 0; i < cells.length; i++) {
       const place = result.places[i];
       tally.set(place.pattern, (tally.get(place.pattern) ?? 0) + 1);
@@ -401,7 +442,13 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
         pattern: place.pattern,
         zh: l.zh,
         en: l.en,
-        trend: { z: roundZ(place.trend.z), p: roundP(place.trend.p), tau: roundZ(place.trend.tau), s: place.trend.s, q: roundP(place.trend.q) },
+        trend: {
+          z: roundZ(place.trend.z),
+          p: roundP(place.trend.p),
+          tau: roundZ(place.trend.tau),
+          s: place.trend.s,
+          q: roundP(place.trend.q),
+        },
         countTrend: countTrends[i],
         scale: place.scale,
         span: { ratio: r3(place.span.ratio), p: roundP(place.span.p), q: roundP(place.span.q) },
@@ -409,7 +456,12 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
         total: counts[i].reduce((a, b) => a + b, 0),
         ...(req.series === 'none'
           ? {}
-          : { counts: counts[i], bins: result.steps.map((s) => s.bins[i] as number), nbCounts: place.nbCounts, nbExpected: place.nbExpected.map(r3) }),
+          : {
+              counts: counts[i],
+              bins: result.steps.map((s) => s.bins[i] as number),
+              nbCounts: place.nbCounts,
+              nbExpected: place.nbExpected.map(r3),
+            }),
         ...(req.series === 'full' ? { z: result.steps.map((s) => roundZ(s.z[i])) } : {}),
       });
     }
@@ -479,7 +531,11 @@ export interface EmergingCellOut {
 }
 
 /** Apply a per-step transform (one column of the cube at a time) to a locations × steps cube. */
-function transposeApply(counts: number[][], steps: number, f: (column: ArrayLike<number>) => ArrayLike<number>): ArrayLike<number>[] {
+function transposeApply(
+  counts: number[][],
+  steps: number,
+  f: (column: ArrayLike<number>) => ArrayLike<number>,
+): ArrayLike<number>[] {
   const n = counts.length;
   const out = counts.map(() => new Float64Array(steps));
   const column = new Float64Array(n);

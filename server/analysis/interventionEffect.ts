@@ -41,15 +41,23 @@ export interface InterventionEffect {
   p: number | null;
 }
 
-export function matchControls(treated: readonly PlaceCounts[], candidates: readonly PlaceCounts[], perTreated: number): PlaceCounts[] {
-  if (!Number.isInteger(perTreated) || perTreated < 1) throw new RangeError(`perTreated must be a positive integer, got ${perTreated}`);
+export function matchControls(
+  treated: readonly PlaceCounts[],
+  candidates: readonly PlaceCounts[],
+  perTreated: number,
+): PlaceCounts[] {
+  if (!Number.isInteger(perTreated) || perTreated < 1)
+    throw new RangeError(`perTreated must be a positive integer, got ${perTreated}`);
   const pool = [...candidates].sort((a, b) => a.before - b.before || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const used = new Set<string>();
   const chosen: PlaceCounts[] = [];
   // Treated places with the most tickets pick first: they are the hardest to match.
   for (const t of [...treated].sort((a, b) => b.before - a.before || (a.id < b.id ? -1 : 1))) {
     const free = pool.filter((c) => !used.has(c.id));
-    free.sort((a, b) => Math.abs(a.before - t.before) - Math.abs(b.before - t.before) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    free.sort(
+      (a, b) =>
+        Math.abs(a.before - t.before) - Math.abs(b.before - t.before) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
     for (const c of free.slice(0, perTreated)) {
       used.add(c.id);
       chosen.push(c);
@@ -64,7 +72,10 @@ function summary(places: readonly PlaceCounts[]): GroupSummary {
   return { places: places.length, before, after, change: before > 0 ? after / before - 1 : null };
 }
 
-export function interventionEffect(treated: readonly PlaceCounts[], controls: readonly PlaceCounts[]): InterventionEffect {
+export function interventionEffect(
+  treated: readonly PlaceCounts[],
+  controls: readonly PlaceCounts[],
+): InterventionEffect {
   const t = summary(treated);
   const c = summary(controls);
   const ratio = c.before > 0 ? c.after / c.before : null;

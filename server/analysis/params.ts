@@ -13,9 +13,17 @@ export const dateOrInstant = z
   })
   .refine(plausibleYear, { message: YEAR_MESSAGE });
 
-export const monthParam = z.string().refine(isMonth, { message: 'must be a month YYYY-MM' }).refine(plausibleYear, { message: YEAR_MESSAGE });
+export const monthParam = z
+  .string()
+  .refine(isMonth, { message: 'must be a month YYYY-MM' })
+  .refine(plausibleYear, { message: YEAR_MESSAGE });
 
-export const code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a code');
+export const code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be a code');
 
 /** 'true' / 'false' (also 1/0) as a boolean, with a default. */
 export const flag = (fallback: boolean) =>
@@ -61,9 +69,15 @@ export interface DayWindow {
  * Defaults: `to` = the latest day with data, `from` = `defaultDays` days up to `to`.
  */
 export function dayWindow(q: { from?: string; to?: string }, latestDay: string | null, defaultDays: number): DayWindow {
-  const to = q.to === undefined ? (latestDay ?? cityDateOf(Date.now())) : isDate(q.to) ? q.to : cityDateOf(Date.parse(q.to) - 1);
-  const from = q.from === undefined ? addDays(to, -(defaultDays - 1)) : isDate(q.from) ? q.from : cityDateOf(Date.parse(q.from));
-  if (from > to) throw new AnalysisInputError(q.to === undefined ? 'from' : 'to', `the window ends (${to}) before it starts (${from})`);
+  const to =
+    q.to === undefined ? (latestDay ?? cityDateOf(Date.now())) : isDate(q.to) ? q.to : cityDateOf(Date.parse(q.to) - 1);
+  const from =
+    q.from === undefined ? addDays(to, -(defaultDays - 1)) : isDate(q.from) ? q.from : cityDateOf(Date.parse(q.from));
+  if (from > to)
+    throw new AnalysisInputError(
+      q.to === undefined ? 'from' : 'to',
+      `the window ends (${to}) before it starts (${from})`,
+    );
   return { from, to, end: addDays(to, 1) };
 }
 

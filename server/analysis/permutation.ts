@@ -55,12 +55,14 @@ export function conditionalPermutation(
   options: PermutationOptions = {},
 ): PermutationResult {
   const permutations = options.permutations ?? DEFAULT_PERMUTATIONS;
-  if (!Number.isInteger(permutations) || permutations < 1) throw new RangeError(`permutations must be a positive integer, got ${permutations}`);
+  if (!Number.isInteger(permutations) || permutations < 1)
+    throw new RangeError(`permutations must be a positive integer, got ${permutations}`);
   const nb = isCompact(neighbours) ? neighbours : compactNeighbours(neighbours);
   const n = values.length;
   if (nb.n !== n) throw new RangeError(`${n} values but ${nb.n} neighbour sets`);
   const x = Float64Array.from(values);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(x[i])) throw new RangeError(`value ${x[i]} at location ${i} is not a finite number`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(x[i])) throw new RangeError(`value ${x[i]} at location ${i} is not a finite number`);
   const { offsets, indices } = nb;
   let maxW = 0;
   for (let i = 0; i < n; i++) maxW = Math.max(maxW, offsets[i + 1] - offsets[i] - 1);

@@ -11,7 +11,8 @@ function logFactorial(n: number): number {
 
 export function poissonUpperTail(n: number, lambda: number): number {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`lambda must be a finite non-negative number, got ${lambda}`);
+  if (!(lambda >= 0) || !Number.isFinite(lambda))
+    throw new RangeError(`lambda must be a finite non-negative number, got ${lambda}`);
   if (n === 0) return 1;
   if (lambda === 0) return 0;
   if (lambda >= n) {

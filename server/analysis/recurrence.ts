@@ -40,7 +40,8 @@ export interface RecurrenceResult {
  * @param counts tickets per month over the window, oldest first
  */
 export function recurrencePattern(firstMonth: number, counts: readonly number[]): RecurrenceResult {
-  if (!Number.isInteger(firstMonth) || firstMonth < 1 || firstMonth > 12) throw new RangeError(`firstMonth ${firstMonth} is not 1–12`);
+  if (!Number.isInteger(firstMonth) || firstMonth < 1 || firstMonth > 12)
+    throw new RangeError(`firstMonth ${firstMonth} is not 1–12`);
   const mk = mannKendall(counts);
   const trend = { z: mk.z, p: mk.p, s: mk.s };
   const rising = mk.z > 0 && mk.p <= GROWTH_ALPHA;

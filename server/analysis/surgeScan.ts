@@ -89,7 +89,12 @@ export interface ScanCluster {
 export interface ScanResult {
   clusters: ScanCluster[];
   /** Per family: the largest observed LLR and the replicas' maxima (sorted ascending). */
-  families: { name: string; observedMax: number; replicaMax: Float64Array; gumbel: { location: number; scale: number } | null }[];
+  families: {
+    name: string;
+    observedMax: number;
+    replicaMax: Float64Array;
+    gumbel: { location: number; scale: number } | null;
+  }[];
 }
 
 export const DEFAULT_WINDOWS_HOURS = [1, 2, 4, 8, 24] as const;
@@ -162,7 +167,8 @@ function prepare(cat: ScanCategory, unitCount: number, windows: readonly number[
   for (let i = 0; i < cat.units.length; i++) {
     const u = cat.units[i]!;
     const n = cat.counts[i]!;
-    if (!(u >= 0 && u < unitCount) || !Number.isInteger(n) || n < 0) throw new RangeError(`${cat.category}: unit ${u} or count ${n} out of range`);
+    if (!(u >= 0 && u < unitCount) || !Number.isInteger(n) || n < 0)
+      throw new RangeError(`${cat.category}: unit ${u} or count ${n} out of range`);
     unitTotals[u]! += n;
     total += n;
   }
@@ -176,13 +182,23 @@ function prepare(cat: ScanCategory, unitCount: number, windows: readonly number[
     const b = bucketOf(cat.recentAges[i]!, windows);
     if (b < 0 || !(cat.recentAges[i]! >= 0)) continue;
     const u = cat.recentUnits[i]!;
-    if (++recentPerUnit[u]! > unitTotals[u]!) throw new RangeError(`${cat.category}: unit ${u} has more recent tickets than study tickets`);
+    if (++recentPerUnit[u]! > unitTotals[u]!)
+      throw new RangeError(`${cat.category}: unit ${u} has more recent tickets than study tickets`);
     buckets.push(b);
     actual.push(u);
   }
   const windowTotals = new Float64Array(windows.length);
   for (const b of buckets) for (let w = b; w < windows.length; w++) windowTotals[w]!++;
-  return { category: cat.category, total, unitTotals, pool, buckets: Int32Array.from(buckets), actualUnits: Int32Array.from(actual), windowTotals, zoneTotals: new Float64Array(0) };
+  return {
+    category: cat.category,
+    total,
+    unitTotals,
+    pool,
+    buckets: Int32Array.from(buckets),
+    actualUnits: Int32Array.from(actual),
+    windowTotals,
+    zoneTotals: new Float64Array(0),
+  };
 }
 
 /**
@@ -218,7 +234,13 @@ class Scorer {
    * With `visit`, every cylinder is reported; without, returns the largest LLR above `floor`
    * (cylinders that cannot beat it skip their logarithms: LLR < c·ln(c/μ), so c ≤ μ·e^(floor/c) cannot).
    */
-  run(p: Prepared, units: ArrayLike<number>, n: number, visit: ((zone: number, w: number, c: number, mu: number, llr: number) => void) | null, floor = 0): number {
+  run(
+    p: Prepared,
+    units: ArrayLike<number>,
+    n: number,
+    visit: ((zone: number, w: number, c: number, mu: number, llr: number) => void) | null,
+    floor = 0,
+  ): number {
     let max = floor;
     let bound = this.bounds(max);
     const W = this.W;
@@ -330,13 +352,16 @@ function scanFamily(f: ScanFamily, o: Required<ScanOptions>, familyCount: number
   f.zones.forEach((members, z) => {
     for (let m = 0; m < members.length; m++) {
       const u = members[m]!;
-      if (!(u >= 0 && u < f.unitCount)) throw new RangeError(`${f.name}: zone ${z} names unit ${u} outside 0..${f.unitCount - 1}`);
+      if (!(u >= 0 && u < f.unitCount))
+        throw new RangeError(`${f.name}: zone ${z} names unit ${u} outside 0..${f.unitCount - 1}`);
       unitZoneLists[u]!.push(z);
     }
   });
   const unitZones = unitZoneLists.map((l) => Int32Array.from(l));
   const scorer = new Scorer(unitZones, f.zones, f.unitCount, W, o.minCases);
-  const prepared = f.categories.map((c) => prepare(c, f.unitCount, o.windowsHours)).filter((p) => p.buckets.length >= o.minCases);
+  const prepared = f.categories
+    .map((c) => prepare(c, f.unitCount, o.windowsHours))
+    .filter((p) => p.buckets.length >= o.minCases);
   for (const p of prepared) {
     p.zoneTotals = new Float64Array(f.zones.length);
     for (let u = 0; u < f.unitCount; u++) {
@@ -431,7 +456,8 @@ function countAtLeast(sorted: Float64Array, x: number): number {
 export function prospectiveScan(families: readonly ScanFamily[], options: ScanOptions): ScanResult {
   const o: Required<ScanOptions> = { minCases: 3, maxClusters: 20, maxP: 1, ...options };
   const w = o.windowsHours;
-  if (w.length === 0 || w.some((x, i) => !(x > 0) || (i > 0 && x <= w[i - 1]!))) throw new RangeError('windowsHours: positive and ascending');
+  if (w.length === 0 || w.some((x, i) => !(x > 0) || (i > 0 && x <= w[i - 1]!)))
+    throw new RangeError('windowsHours: positive and ascending');
   if (!Number.isInteger(o.replicas) || o.replicas < 1) throw new RangeError('replicas: a positive integer');
   if (!(o.scansPerDay > 0)) throw new RangeError('scansPerDay: positive');
   const out: ScanResult = { clusters: [], families: [] };

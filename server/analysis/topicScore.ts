@@ -105,7 +105,7 @@ export function percentileRanks(values: readonly (number | null)[]): number[] {
   if (known.length === 1) out[known[0].i] = 0.5;
   if (known.length < 2) return out;
   known.sort((a, b) => a.v - b.v);
-  for (let lo = 0; lo < known.length; ) {
+  for (let lo = 0; lo < known.length;) {
     let hi = lo;
     while (hi + 1 < known.length && known[hi + 1].v === known[lo].v) hi++;
     const rank = (lo + hi) / 2 / (known.length - 1);

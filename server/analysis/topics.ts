@@ -15,7 +15,12 @@ import { perDatabase } from './ttlCache.ts';
 export const RECURRING_MONTHS = 3;
 
 const reads = perDatabase<
-  [Awaited<ReturnType<typeof categoryMonths>>, Awaited<ReturnType<typeof categoryStreets>>, Awaited<ReturnType<typeof streetsInScope>>, Awaited<ReturnType<typeof recurringPlaceShare>>]
+  [
+    Awaited<ReturnType<typeof categoryMonths>>,
+    Awaited<ReturnType<typeof categoryStreets>>,
+    Awaited<ReturnType<typeof streetsInScope>>,
+    Awaited<ReturnType<typeof recurringPlaceShare>>,
+  ]
 >(5 * 60_000, 20);
 export const TREND_MONTHS = 13;
 
@@ -36,12 +41,18 @@ export function lastCompleteMonth(lastDay: string): number {
 /** Candidates from the principal's jurisdiction only (a district's or a street's tickets). */
 export async function topicCandidates(db: Queryable, req: TopicRequest, jurisdiction: Scope) {
   const weights = normaliseWeights(req.weights);
-  const [{ district, street }, span, info] = await Promise.all([analysisArea(db, jurisdiction, req.district), dataSpan(db), categoryInfo(db)]);
+  const [{ district, street }, span, info] = await Promise.all([
+    analysisArea(db, jurisdiction, req.district),
+    dataSpan(db),
+    categoryInfo(db),
+  ]);
   const area = { district, street };
   if (span.last === null || span.first === null) throw new AnalysisInputError('month', 'there is no data to rank yet');
   const m = req.month !== undefined ? monthIndex(req.month) : lastCompleteMonth(span.last);
-  if (monthStart(m) > span.last) throw new AnalysisInputError('month', `no data for ${monthKeyOf(m)} (data ends ${span.last})`);
-  const firstCovered = monthStart(monthIndex(span.first)) === span.first ? monthIndex(span.first) : monthIndex(span.first) + 1;
+  if (monthStart(m) > span.last)
+    throw new AnalysisInputError('month', `no data for ${monthKeyOf(m)} (data ends ${span.last})`);
+  const firstCovered =
+    monthStart(monthIndex(span.first)) === span.first ? monthIndex(span.first) : monthIndex(span.first) + 1;
 
   const window = { start: monthStart(m - 2), end: monthStart(m + 1) };
   const year = { start: monthStart(m - 11), end: monthStart(m + 1) };
@@ -66,7 +77,12 @@ export async function topicCandidates(db: Queryable, req: TopicRequest, jurisdic
     if (!streetsOf.has(s.category)) streetsOf.set(s.category, []);
     streetsOf.get(s.category)!.push(s);
   }
-  const sumOver = (cat: string, from: number, to: number, key: 'tickets' | 'calledBack' | 'solved' | 'satisfied' | 'basic' | 'repeats') => {
+  const sumOver = (
+    cat: string,
+    from: number,
+    to: number,
+    key: 'tickets' | 'calledBack' | 'solved' | 'satisfied' | 'basic' | 'repeats',
+  ) => {
     let s = 0;
     for (let i = from; i <= to; i++) s += byCategory.get(cat)?.get(i)?.[key] ?? 0;
     return s;
@@ -99,16 +115,34 @@ export async function topicCandidates(db: Queryable, req: TopicRequest, jurisdic
     ranked.map(async (r, i) => {
       const t = inputOf.get(r.code)!;
       const cat = info.get(r.code);
-      const top = (streetsOf.get(r.code) ?? []).sort((a, b) => b.tickets - a.tickets || (a.street < b.street ? -1 : 1)).slice(0, 5);
+      const top = (streetsOf.get(r.code) ?? [])
+        .sort((a, b) => b.tickets - a.tickets || (a.street < b.street ? -1 : 1))
+        .slice(0, 5);
       const cells = await topCells(db, 8, [r.code], window.start, window.end, area, 5);
       return {
         rank: i + 1,
-        category: { code: r.code, nameZh: cat?.nameZh ?? r.code, nameEn: cat?.nameEn ?? r.code, groupCode: cat?.groupCode ?? null },
+        category: {
+          code: r.code,
+          nameZh: cat?.nameZh ?? r.code,
+          nameEn: cat?.nameEn ?? r.code,
+          groupCode: cat?.groupCode ?? null,
+        },
         // The line department a class-wide fix would involve, beside the streets below.
-        department: cat?.departmentCode ? { code: cat.departmentCode, zh: cat.departmentZh ?? cat.departmentCode, en: cat.departmentEn ?? cat.departmentCode } : null,
+        department: cat?.departmentCode
+          ? {
+              code: cat.departmentCode,
+              zh: cat.departmentZh ?? cat.departmentCode,
+              en: cat.departmentEn ?? cat.departmentCode,
+            }
+          : null,
         score: Math.round(r.score * 10) / 10,
         components: r.components,
-        tickets: { month: sumOver(r.code, m, m, 'tickets'), window: t.window, lastYearWindow: t.lastYearWindow, previousWindow: t.previousWindow },
+        tickets: {
+          month: sumOver(r.code, m, m, 'tickets'),
+          window: t.window,
+          lastYearWindow: t.lastYearWindow,
+          previousWindow: t.previousWindow,
+        },
         resolutionRate: t.calledBack > 0 ? round4(t.solved / t.calledBack) : null,
         satisfactionRate: t.calledBack > 0 ? round4((t.satisfied + basicWeight * t.basic) / t.calledBack) : null,
         repeats: sumOver(r.code, m - 2, m, 'repeats'),
@@ -120,7 +154,10 @@ export async function topicCandidates(db: Queryable, req: TopicRequest, jurisdic
         recurringPlaceTickets: t.recurringTickets,
         trend: Array.from({ length: TREND_MONTHS }, (_, k) => {
           const mi = m - TREND_MONTHS + 1 + k;
-          return [monthKeyOf(mi), mi >= monthIndex(span.first!) ? sumOver(r.code, mi, mi, 'tickets') : null] as [string, number | null];
+          return [monthKeyOf(mi), mi >= monthIndex(span.first!) ? sumOver(r.code, mi, mi, 'tickets') : null] as [
+            string,
+            number | null,
+          ];
         }),
         topStreets: top.map((s) => ({
           code: s.street,

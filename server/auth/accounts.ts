@@ -6,21 +6,37 @@ import type { Database, Queryable } from '../../db/client.ts';
 import { ROLES, type Role, type UserRole } from '../../db/schema.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { REGION_LEVEL_OF_ROLE } from './roles.ts';
-import { createSession, deleteSessions, forgetAllSessions, KIOSK_SESSION_HOURS, sha256, type NewSession } from './sessions.ts';
+import {
+  createSession,
+  deleteSessions,
+  forgetAllSessions,
+  KIOSK_SESSION_HOURS,
+  sha256,
+  type NewSession,
+} from './sessions.ts';
 import { sessionSecrets } from './secret.ts';
 
 export const USER_ROLES = ROLES.filter((r) => r !== 'wall' && r !== 'integration') as UserRole[];
 
 /** A refused account change, naming the field. */
 export class AccountError extends Error {
-  constructor(readonly field: string, message: string, readonly status: 400 | 404 | 409 = 400) {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly status: 400 | 404 | 409 = 400,
+  ) {
     super(`${field}: ${message}`);
   }
 }
 
 export const newUserSchema = z
   .object({
-    username: z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+    username: z
+      .string()
+      .trim()
+      .min(2)
+      .max(64)
+      .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
     displayName: z.string().trim().min(1).max(100),
     role: z.enum(USER_ROLES as [UserRole, ...UserRole[]]),
     regionCode: z.string().trim().min(1).max(64).nullish(),
@@ -49,7 +65,8 @@ async function checkRegion(db: Queryable, role: Role, regionCode: string | null 
   if (!regionCode) throw new AccountError('regionCode', `a ${role} needs the code of their ${level}`);
   const rows = await db.query<{ level: string }>('SELECT level FROM regions WHERE code = $1', [regionCode]);
   if (!rows[0]) throw new AccountError('regionCode', `unknown region '${regionCode}'`);
-  if (rows[0].level !== level) throw new AccountError('regionCode', `'${regionCode}' is a ${rows[0].level}; a ${role} needs a ${level}`);
+  if (rows[0].level !== level)
+    throw new AccountError('regionCode', `'${regionCode}' is a ${rows[0].level}; a ${role} needs a ${level}`);
   return regionCode;
 }
 
@@ -82,20 +99,29 @@ export async function findUser(db: Queryable, username: string): Promise<UserRow
 export async function setPassword(db: Queryable, username: string, password: string): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new AccountError('password', problem);
-  const rows = await db.query<{ id: number }>('UPDATE users SET password_hash = $2 WHERE username = $1 RETURNING id', [username, await hashPassword(password)]);
+  const rows = await db.query<{ id: number }>('UPDATE users SET password_hash = $2 WHERE username = $1 RETURNING id', [
+    username,
+    await hashPassword(password),
+  ]);
   if (!rows[0]) throw new AccountError('username', `no account '${username}'`, 404);
   await deleteSessions(db, rows[0].id);
 }
 
 export async function setDisabled(db: Queryable, username: string, disabled: boolean): Promise<void> {
-  const rows = await db.query<{ id: number }>('UPDATE users SET disabled = $2 WHERE username = $1 RETURNING id', [username, disabled]);
+  const rows = await db.query<{ id: number }>('UPDATE users SET disabled = $2 WHERE username = $1 RETURNING id', [
+    username,
+    disabled,
+  ]);
   if (!rows[0]) throw new AccountError('username', `no account '${username}'`, 404);
   if (disabled) await deleteSessions(db, rows[0].id);
 }
 
 /** The user behind a username and password, or null (taking as long as a real check). */
 export async function checkPassword(db: Queryable, username: string, password: string): Promise<{ id: number } | null> {
-  const rows = await db.query<{ id: number; hash: string }>('SELECT id, password_hash AS hash FROM users WHERE username = $1 AND NOT disabled', [username]);
+  const rows = await db.query<{ id: number; hash: string }>(
+    'SELECT id, password_hash AS hash FROM users WHERE username = $1 AND NOT disabled',
+    [username],
+  );
   const row = rows[0];
   const ok = await verifyPassword(password, row?.hash ?? (await dummyHash()));
   return row && ok ? { id: row.id } : null;
@@ -122,12 +148,17 @@ export const newKioskSchema = z
   .strict();
 
 /** A new token for one screen; the token itself is returned once and never stored. */
-export async function createKiosk(db: Queryable, input: z.infer<typeof newKioskSchema>, token = `wall_${randomBytes(24).toString('base64url')}`): Promise<KioskRow & { token: string }> {
+export async function createKiosk(
+  db: Queryable,
+  input: z.infer<typeof newKioskSchema>,
+  token = `wall_${randomBytes(24).toString('base64url')}`,
+): Promise<KioskRow & { token: string }> {
   const k = newKioskSchema.parse(input);
   if (k.regionCode) {
     const rows = await db.query<{ level: string }>('SELECT level FROM regions WHERE code = $1', [k.regionCode]);
     if (!rows[0]) throw new AccountError('regionCode', `unknown region '${k.regionCode}'`);
-    if (rows[0].level !== 'district' && rows[0].level !== 'street') throw new AccountError('regionCode', `a wall shows the city, a district or a street, not a ${rows[0].level}`);
+    if (rows[0].level !== 'district' && rows[0].level !== 'street')
+      throw new AccountError('regionCode', `a wall shows the city, a district or a street, not a ${rows[0].level}`);
   }
   const rows = await db.query<KioskRow>(
     `INSERT INTO kiosk_tokens (screen, token_hash, region_code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING ${KIOSK_COLUMNS}`,
@@ -143,7 +174,10 @@ export async function listKiosks(db: Queryable): Promise<KioskRow[]> {
 
 /** Let the token be redeemed again (the screen was replaced); the old screen is signed out. */
 export async function releaseKiosk(db: Queryable, screen: string): Promise<void> {
-  const rows = await db.query<{ id: number }>('UPDATE kiosk_tokens SET bound_session = NULL, bound_at = NULL WHERE screen = $1 RETURNING id', [screen]);
+  const rows = await db.query<{ id: number }>(
+    'UPDATE kiosk_tokens SET bound_session = NULL, bound_at = NULL WHERE screen = $1 RETURNING id',
+    [screen],
+  );
   if (!rows[0]) throw new AccountError('screen', `no kiosk token for '${screen}'`, 404);
   await db.query('DELETE FROM sessions WHERE kiosk_id = $1', [rows[0].id]);
   forgetAllSessions();
@@ -166,11 +200,17 @@ export async function redeemKiosk(db: Database, token: string): Promise<NewSessi
   const LIVE = `EXISTS (SELECT 1 FROM sessions s WHERE s.id_hash = k.bound_session AND s.expires_at > now())`;
   const [secret] = await sessionSecrets(db);
   return db.transaction(async (tx) => {
-    const k = (await tx.query<{ id: number; revoked: boolean }>('SELECT id, revoked FROM kiosk_tokens WHERE token_hash = $1 FOR UPDATE', [sha256(token)]))[0];
+    const k = (
+      await tx.query<{ id: number; revoked: boolean }>(
+        'SELECT id, revoked FROM kiosk_tokens WHERE token_hash = $1 FOR UPDATE',
+        [sha256(token)],
+      )
+    )[0];
     if (!k || k.revoked) throw new AccountError('token', 'unknown or revoked kiosk token', 404);
     // read after the lock: a redemption that bound first has committed by now
     const bound = await tx.query(`SELECT 1 FROM kiosk_tokens k WHERE k.id = $1 AND ${LIVE}`, [k.id]);
-    if (bound.length > 0) throw new AccountError('token', 'this token is bound to another screen; an admin can release it', 409);
+    if (bound.length > 0)
+      throw new AccountError('token', 'this token is bound to another screen; an admin can release it', 409);
     const s = await createSession(tx, { kioskId: k.id }, KIOSK_SESSION_HOURS, secret);
     await tx.query('UPDATE kiosk_tokens SET bound_session = $2, bound_at = now() WHERE id = $1', [k.id, s.idHash]);
     return s;

@@ -5,17 +5,42 @@ import type { Queryable } from '../../db/client.ts';
 import type { Principal } from './principal.ts';
 
 export type AuditAction =
-  | 'caller.read' | 'login' | 'login.failed' | 'login.unlock' | 'kiosk.redeem' | 'ticket.override' | 'api_key.grant' | 'ticket.bulk'
+  | 'caller.read'
+  | 'login'
+  | 'login.failed'
+  | 'login.unlock'
+  | 'kiosk.redeem'
+  | 'ticket.override'
+  | 'api_key.grant'
+  | 'ticket.bulk'
   // The governance ledgers (server/governance/): every change, with what it was and what it became.
-  | 'gov.topic.adopt' | 'gov.topic.status' | 'gov.task.create' | 'gov.task.update' | 'gov.policy.create' | 'gov.review.create'
-  | 'gov.ledger.create' | 'gov.ledger.update' | 'gov.ledger.sync' | 'gov.proactive.create'
+  | 'gov.topic.adopt'
+  | 'gov.topic.status'
+  | 'gov.task.create'
+  | 'gov.task.update'
+  | 'gov.policy.create'
+  | 'gov.review.create'
+  | 'gov.ledger.create'
+  | 'gov.ledger.update'
+  | 'gov.ledger.sync'
+  | 'gov.proactive.create'
   // Surge alerts (server/alerts/): a state change, with the note.
   | 'alert.state'
   // The dispatcher's assistant: knowledge-base edits and retraining on demand.
-  | 'kb.create' | 'kb.update' | 'kb.delete' | 'kb.case' | 'assist.retrain';
+  | 'kb.create'
+  | 'kb.update'
+  | 'kb.delete'
+  | 'kb.case'
+  | 'assist.retrain';
 
 /** `who` is the principal, or `{ kind: 'cli' }` for the accounts command line. */
-export async function audit(db: Queryable, who: Pick<Principal, 'kind' | 'id' | 'username'> | { kind: 'cli'; id: 0; username: string } | null, action: AuditAction, ticketId: number | null, detail?: Record<string, unknown>) {
+export async function audit(
+  db: Queryable,
+  who: Pick<Principal, 'kind' | 'id' | 'username'> | { kind: 'cli'; id: 0; username: string } | null,
+  action: AuditAction,
+  ticketId: number | null,
+  detail?: Record<string, unknown>,
+) {
   await db.query('INSERT INTO audit_log (user_id, username, action, ticket_id, detail) VALUES ($1, $2, $3, $4, $5)', [
     who?.kind === 'user' ? who.id : null,
     who?.username ?? '-',
@@ -34,7 +59,10 @@ export interface AuditRow {
   detail: Record<string, unknown> | null;
 }
 
-export async function readAudit(db: Queryable, opts: { ticketId?: number; username?: string; limit: number; before?: number }): Promise<AuditRow[]> {
+export async function readAudit(
+  db: Queryable,
+  opts: { ticketId?: number; username?: string; limit: number; before?: number },
+): Promise<AuditRow[]> {
   const params: unknown[] = [];
   const where: string[] = [];
   if (opts.ticketId !== undefined) where.push(`ticket_id = $${params.push(opts.ticketId)}`);

@@ -13,7 +13,17 @@
 import { createInterface } from 'node:readline/promises';
 import { openDatabase } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
-import { AccountError, createKiosk, createUser, listKiosks, listUsers, releaseKiosk, revokeKiosk, setDisabled, setPassword } from './accounts.ts';
+import {
+  AccountError,
+  createKiosk,
+  createUser,
+  listKiosks,
+  listUsers,
+  releaseKiosk,
+  revokeKiosk,
+  setDisabled,
+  setPassword,
+} from './accounts.ts';
 import { ensureDemoAccounts } from './demoAccounts.ts';
 import { createApiKey, listApiKeys, revokeApiKey, setApiKeyGrants } from './apiKeys.ts';
 import { audit } from './audit.ts';
@@ -35,11 +45,18 @@ async function password(): Promise<string> {
 }
 
 /** `locate,import` (or `none`) as a list. */
-const grantList = (s: string | undefined) => (s === undefined || s === 'none' ? [] : s.split(',').map((g) => g.trim()).filter(Boolean));
+const grantList = (s: string | undefined) =>
+  s === undefined || s === 'none'
+    ? []
+    : s
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean);
 /** The audit log's "who" for changes made at the command line. */
 const CLI = { kind: 'cli' as const, id: 0 as const, username: 'cli' };
 
-const USAGE = 'usage: npm run accounts -- add <username> --role admin|dispatcher|analyst|district_official|street_official [--region CODE] [--name NAME] | passwd <username> | disable <username> | enable <username> | list | demo | kiosk <screen> [--region CODE] | kiosk-release <screen> | kiosk-revoke <screen> | api-key <name> [--grant locate,import] | api-key-grant <name> <locate,import|none> | api-key-revoke <name> | logout-all | rotate-secret';
+const USAGE =
+  'usage: npm run accounts -- add <username> --role admin|dispatcher|analyst|district_official|street_official [--region CODE] [--name NAME] | passwd <username> | disable <username> | enable <username> | list | demo | kiosk <screen> [--region CODE] | kiosk-release <screen> | kiosk-revoke <screen> | api-key <name> [--grant locate,import] | api-key-grant <name> <locate,import|none> | api-key-revoke <name> | logout-all | rotate-secret';
 
 async function main() {
   const [cmd, arg, ...rest] = process.argv.slice(2);
@@ -76,9 +93,18 @@ async function main() {
         console.log(`${arg} ${cmd}d`);
         break;
       case 'list':
-        for (const u of await listUsers(db)) console.log(`${u.username}\t${u.role}\t${u.regionCode ?? 'city'}\t${u.disabled ? 'disabled' : ''}\t${u.displayName}`);
-        for (const k of await listKiosks(db)) console.log(`kiosk ${k.screen}\t${k.regionCode ?? 'city'}\t${k.bound ? `bound ${k.boundAt?.toISOString()}` : 'unbound'}`);
-        for (const k of await listApiKeys(db)) console.log(`api-key ${k.name}\t${new Date(k.createdAt).toISOString()}${k.grants.length ? `\t${k.grants.join(',')}` : ''}`);
+        for (const u of await listUsers(db))
+          console.log(
+            `${u.username}\t${u.role}\t${u.regionCode ?? 'city'}\t${u.disabled ? 'disabled' : ''}\t${u.displayName}`,
+          );
+        for (const k of await listKiosks(db))
+          console.log(
+            `kiosk ${k.screen}\t${k.regionCode ?? 'city'}\t${k.bound ? `bound ${k.boundAt?.toISOString()}` : 'unbound'}`,
+          );
+        for (const k of await listApiKeys(db))
+          console.log(
+            `api-key ${k.name}\t${new Date(k.createdAt).toISOString()}${k.grants.length ? `\t${k.grants.join(',')}` : ''}`,
+          );
         break;
       case 'demo':
         for (const line of await ensureDemoAccounts(db)) console.log(line);
@@ -100,7 +126,9 @@ async function main() {
         const grants = grantList(option(rest, 'grant'));
         const key = await createApiKey(db, need('name'), grants);
         if (grants.length) await audit(db, CLI, 'api_key.grant', null, { name: arg, grants });
-        console.log(`API key for ${arg} (shown once; it may file tickets${grants.length ? ` and ${grants.join(', ')}` : ' only'}): ${key}\nsend it as  Authorization: Bearer <key>  or Open311's api_key`);
+        console.log(
+          `API key for ${arg} (shown once; it may file tickets${grants.length ? ` and ${grants.join(', ')}` : ' only'}): ${key}\nsend it as  Authorization: Bearer <key>  or Open311's api_key`,
+        );
         break;
       }
       case 'api-key-grant': {
@@ -117,7 +145,8 @@ async function main() {
         console.log(`${await deleteSessions(db)} sessions ended`);
         break;
       case 'rotate-secret':
-        if (envSecrets()) throw new AccountError('SESSION_SECRET', 'is set in the environment; change it there (new,old) and restart');
+        if (envSecrets())
+          throw new AccountError('SESSION_SECRET', 'is set in the environment; change it there (new,old) and restart');
         await rotateStoredSecret(db);
         console.log('session secret rotated; every user signs in again');
         break;
@@ -128,7 +157,11 @@ async function main() {
     if (e instanceof AccountError || (e as Error).name === 'ZodError') {
       // One line naming the field ("role: Invalid option: …"), not the validator's JSON dump.
       const issue = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
-      console.error(e instanceof AccountError || !issue ? (e as Error).message : `${issue.path.map(String).join('.')}: ${issue.message}`);
+      console.error(
+        e instanceof AccountError || !issue
+          ? (e as Error).message
+          : `${issue.path.map(String).join('.')}: ${issue.message}`,
+      );
       process.exitCode = 1;
     } else throw e;
   } finally {

@@ -14,19 +14,50 @@ function citywideUsers(locale: CityManifest['locale'] | null): NewUser[] {
   const en = locale === 'en';
   return [
     { username: 'admin', displayName: en ? 'Administrator' : '系统管理员', role: 'admin', password: 'admin-12345' },
-    { username: 'dispatcher', displayName: en ? 'Dispatcher' : '12345 派单员', role: 'dispatcher', password: 'dispatch-12345' },
-    { username: 'planner', displayName: en ? 'City analyst' : '市级分析员', role: 'analyst', password: 'planner-12345' },
+    {
+      username: 'dispatcher',
+      displayName: en ? 'Dispatcher' : '12345 派单员',
+      role: 'dispatcher',
+      password: 'dispatch-12345',
+    },
+    {
+      username: 'planner',
+      displayName: en ? 'City analyst' : '市级分析员',
+      role: 'analyst',
+      password: 'planner-12345',
+    },
   ];
 }
 
 /** Every demo account of a city: the city-wide roles and the package's officials. */
-export function demoUsersFor(manifest: CityManifest | null, fallback: { district: string; street: string } | null = null): NewUser[] {
+export function demoUsersFor(
+  manifest: CityManifest | null,
+  fallback: { district: string; street: string } | null = null,
+): NewUser[] {
   const officials: NewUser[] = manifest?.demoOfficials
-    ? manifest.demoOfficials.map((o) => ({ username: o.username, displayName: o.displayName, role: o.role, regionCode: o.region, password: password(o.username) }))
+    ? manifest.demoOfficials.map((o) => ({
+        username: o.username,
+        displayName: o.displayName,
+        role: o.role,
+        regionCode: o.region,
+        password: password(o.username),
+      }))
     : fallback
       ? [
-          { username: 'district', displayName: `${fallback.district}`, role: 'district_official', regionCode: fallback.district, password: password('district') },
-          { username: 'street', displayName: `${fallback.street}`, role: 'street_official', regionCode: fallback.street, password: password('street') },
+          {
+            username: 'district',
+            displayName: `${fallback.district}`,
+            role: 'district_official',
+            regionCode: fallback.district,
+            password: password('district'),
+          },
+          {
+            username: 'street',
+            displayName: `${fallback.street}`,
+            role: 'street_official',
+            regionCode: fallback.street,
+            password: password('street'),
+          },
         ]
       : [];
   return [...citywideUsers(manifest?.locale ?? null), ...officials];
@@ -47,17 +78,26 @@ export async function demoUsers(db: Queryable): Promise<NewUser[]> {
 export async function ensureDemoAccounts(db: Queryable): Promise<string[]> {
   const users = await demoUsers(db);
   const have = new Set((await db.query<{ username: string }>('SELECT username FROM users')).map((r) => r.username));
-  const known = new Set((await db.query<{ code: string }>('SELECT code FROM regions WHERE code = ANY($1::text[])', [users.map((u) => u.regionCode).filter(Boolean)])).map((r) => r.code));
+  const known = new Set(
+    (
+      await db.query<{ code: string }>('SELECT code FROM regions WHERE code = ANY($1::text[])', [
+        users.map((u) => u.regionCode).filter(Boolean),
+      ])
+    ).map((r) => r.code),
+  );
   const made = users.filter((u) => !u.regionCode || known.has(u.regionCode));
   for (const u of made) if (!have.has(u.username)) await createUser(db, u);
   const kiosk = await db.query('SELECT 1 FROM kiosk_tokens WHERE screen = $1', [DEMO_KIOSK.screen]);
   // A data folder from before may hold the same token under another screen name: keep that one.
-  if (kiosk.length === 0) await createKiosk(db, { screen: DEMO_KIOSK.screen }, DEMO_KIOSK.token).catch((e: { code?: string }) => {
-    if (e?.code !== '23505') throw e;
-  });
+  if (kiosk.length === 0)
+    await createKiosk(db, { screen: DEMO_KIOSK.screen }, DEMO_KIOSK.token).catch((e: { code?: string }) => {
+      if (e?.code !== '23505') throw e;
+    });
   return [
     'demo accounts (username / password, role, jurisdiction):',
-    ...made.map((u) => `  ${u.username.padEnd(10)} / ${u.password.padEnd(15)} ${u.role}${u.regionCode ? ` ${u.regionCode}` : ''}`),
+    ...made.map(
+      (u) => `  ${u.username.padEnd(10)} / ${u.password.padEnd(15)} ${u.role}${u.regionCode ? ` ${u.regionCode}` : ''}`,
+    ),
     `  wall kiosk: /wall?kiosk=${DEMO_KIOSK.token}  (binds to the first screen; npm run accounts -- kiosk-release ${DEMO_KIOSK.screen})`,
   ];
 }

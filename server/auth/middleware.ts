@@ -45,7 +45,8 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/;
 function ownOrigin(c: Context, origin: URL): boolean {
   const configured = configuredOrigins();
   if (configured) return configured.includes(origin.origin);
-  const socket = (c.env as { incoming?: { socket?: { localPort?: number; localAddress?: string } } } | undefined)?.incoming?.socket;
+  const socket = (c.env as { incoming?: { socket?: { localPort?: number; localAddress?: string } } } | undefined)
+    ?.incoming?.socket;
   const port = origin.port || (origin.protocol === 'https:' ? '443' : '80');
   if (socket?.localPort !== undefined && String(socket.localPort) !== port) return false;
   const name = bare(origin.hostname);
@@ -77,7 +78,8 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     if (gate === null && path.startsWith('/open311/') && !SAFE.has(c.req.method))
       return open311Error(formatOfPath(path), 405, `${c.req.method} is not allowed on ${path}`, { Allow: 'GET, POST' });
     const unsafe = !SAFE.has(c.req.method);
-    if (unsafe && crossSite(c)) return c.json(errorBody('forbidden', 'Origin: writes are accepted only from this dashboard', 'Origin'), 403);
+    if (unsafe && crossSite(c))
+      return c.json(errorBody('forbidden', 'Origin: writes are accepted only from this dashboard', 'Origin'), 403);
     let principal;
     try {
       principal = await readSession(c.get('db'), getCookie(c, SESSION_COOKIE));
@@ -92,7 +94,10 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     }
     if (principal) c.set('principal', principal);
     // No rule: unknown reads fall through to 404/405; unknown writes are refused.
-    if (gate === null) return unsafe ? c.json(errorBody('forbidden', `${c.req.method} ${path} is not open to anyone`, 'path'), 403) : next();
+    if (gate === null)
+      return unsafe
+        ? c.json(errorBody('forbidden', `${c.req.method} ${path} is not open to anyone`, 'path'), 403)
+        : next();
     if (gate === 'public') {
       if (unsafe && principal && !csrfOk(c, principal.csrfToken)) return csrfRefused(c);
       return next();
@@ -116,7 +121,10 @@ async function open311Gate(c: Context, next: () => Promise<void>) {
     const principal = await readSession(c.get('db'), getCookie(c, SESSION_COOKIE));
     if (principal) c.set('principal', principal);
   } catch (e) {
-    if (isDatabaseUnavailable(e)) return open311Error(formatOfPath(c.req.path), 503, 'the service is unavailable; retry shortly', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    if (isDatabaseUnavailable(e))
+      return open311Error(formatOfPath(c.req.path), 503, 'the service is unavailable; retry shortly', {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
     throw e;
   }
   await next();
@@ -134,7 +142,11 @@ async function apiKeyOf(c: Context): Promise<string | undefined> {
   const inQuery = c.req.query('api_key');
   if (inQuery) return inQuery;
   const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (c.req.method !== 'POST' || !(type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))) return undefined;
+  if (
+    c.req.method !== 'POST' ||
+    !(type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))
+  )
+    return undefined;
   const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   return typeof form.api_key === 'string' ? form.api_key : undefined;
 }

@@ -24,7 +24,11 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['POST', /^\/api\/auth\/logout$/, 'signed_in'],
   ['*', /^\/api\/admin(\/|$)/, 'admin'],
   // What a wall display shows: aggregates, the live feed of new tickets, hot spots, scores.
-  ['GET', /^\/api\/(wall\/[a-z]+|live|hotspots(\/emerging)?|ranking|ranking\/months|regions|categories|zones|topics|alerts)$/, 'wall'],
+  [
+    'GET',
+    /^\/api\/(wall\/[a-z]+|live|hotspots(\/emerging)?|ranking|ranking\/months|regions|categories|zones|topics|alerts)$/,
+    'wall',
+  ],
   ['GET', /^\/api\/gov\/wall$/, 'wall'],
   ['GET', /^\/api\/tickets\/\d+\/caller$/, 'caller_unmasked'],
   ['GET', /^\/api\/import\/history(\/[a-z0-9]+)?$/, 'import'],

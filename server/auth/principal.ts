@@ -3,7 +3,8 @@ import type { Role } from '../../db/schema.ts';
 import { roleCan, type Capability } from './roles.ts';
 
 /** City-wide, or one district / street (街乡镇). `district` is the street's district. */
-export type Scope = { level: 'city' } | { level: 'district'; code: string } | { level: 'street'; code: string; district: string };
+export type Scope =
+  { level: 'city' } | { level: 'district'; code: string } | { level: 'street'; code: string; district: string };
 
 export interface Principal {
   kind: 'user' | 'kiosk' | 'api';
@@ -20,6 +21,7 @@ export interface Principal {
   grants?: readonly Capability[];
 }
 
-export const can = (p: Principal | undefined, cap: Capability) => !!p && (roleCan(p.role, cap) || (p.grants?.includes(cap) ?? false));
+export const can = (p: Principal | undefined, cap: Capability) =>
+  !!p && (roleCan(p.role, cap) || (p.grants?.includes(cap) ?? false));
 
 export const CITY: Scope = { level: 'city' };

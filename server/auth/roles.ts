@@ -27,8 +27,30 @@ export type Capability =
   | 'admin';
 
 const CAPABILITIES: Record<Role, readonly Capability[]> = {
-  admin: ['read', 'intake', 'locate', 'import', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'plan', 'proactive', 'wall', 'admin'],
-  dispatcher: ['read', 'intake', 'locate', 'import', 'hotline_actions', 'unit_actions', 'caller_unmasked', 'proactive', 'wall'],
+  admin: [
+    'read',
+    'intake',
+    'locate',
+    'import',
+    'hotline_actions',
+    'unit_actions',
+    'caller_unmasked',
+    'plan',
+    'proactive',
+    'wall',
+    'admin',
+  ],
+  dispatcher: [
+    'read',
+    'intake',
+    'locate',
+    'import',
+    'hotline_actions',
+    'unit_actions',
+    'caller_unmasked',
+    'proactive',
+    'wall',
+  ],
   analyst: ['read', 'plan', 'proactive', 'wall'],
   district_official: ['read', 'unit_actions', 'wall'],
   street_official: ['read', 'unit_actions', 'wall'],

@@ -5,7 +5,10 @@ import type { Scope } from './principal.ts';
 
 /** A request for something outside the caller's jurisdiction: 403 naming the field. */
 export class OutOfScope extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -45,7 +48,12 @@ export async function regionInScope(db: Queryable, scope: Scope, code: string): 
  * The region a scoped request is limited to: the requested one when it lies inside the scope, the
  * scope's own region when none was asked for (undefined for the city), OutOfScope otherwise.
  */
-export async function scopedRegion(db: Queryable, scope: Scope, requested: string | undefined, field = 'region'): Promise<string | undefined> {
+export async function scopedRegion(
+  db: Queryable,
+  scope: Scope,
+  requested: string | undefined,
+  field = 'region',
+): Promise<string | undefined> {
   if (scope.level === 'city') return requested;
   if (requested === undefined) return scope.code;
   if (await regionInScope(db, scope, requested)) return requested;

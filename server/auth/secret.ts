@@ -11,7 +11,10 @@ const cache = new WeakMap<object, { at: number; secrets: Promise<string[]> }>();
 export function envSecrets(env: NodeJS.ProcessEnv = process.env): string[] | null {
   const raw = env.SESSION_SECRET?.trim();
   if (!raw) return null;
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const short = list.find((s) => s.length < 32);
   if (short !== undefined) throw new Error('Configuration: SESSION_SECRET: each secret must be at least 32 characters');
   return list;
@@ -19,7 +22,10 @@ export function envSecrets(env: NodeJS.ProcessEnv = process.env): string[] | nul
 
 async function stored(db: Queryable): Promise<string[]> {
   const fresh = randomBytes(32).toString('base64url');
-  await db.query(`INSERT INTO meta (key, value) VALUES ('session_secret', to_jsonb($1::text)) ON CONFLICT (key) DO NOTHING`, [fresh]);
+  await db.query(
+    `INSERT INTO meta (key, value) VALUES ('session_secret', to_jsonb($1::text)) ON CONFLICT (key) DO NOTHING`,
+    [fresh],
+  );
   const rows = await db.query<{ v: string }>(`SELECT value #>> '{}' AS v FROM meta WHERE key = 'session_secret'`);
   return [rows[0]!.v];
 }

@@ -28,7 +28,12 @@ export interface NewSession {
 }
 
 /** `signWith`: the signing secret, when `db` is a transaction (read it from the database beforehand). */
-export async function createSession(db: Queryable, who: { userId: number } | { kioskId: number }, hours: number, signWith?: string): Promise<NewSession> {
+export async function createSession(
+  db: Queryable,
+  who: { userId: number } | { kioskId: number },
+  hours: number,
+  signWith?: string,
+): Promise<NewSession> {
   const [secret] = signWith ? [signWith] : await sessionSecrets(db);
   const id = randomBytes(32).toString('base64url');
   const idHash = sha256(id);
@@ -121,7 +126,9 @@ export async function deleteSession(db: Queryable, idHash: string): Promise<void
 /** Sign everyone (or one user) out. */
 export async function deleteSessions(db: Queryable, userId?: number): Promise<number> {
   const rows = await db.query(
-    userId === undefined ? 'DELETE FROM sessions WHERE user_id IS NOT NULL RETURNING 1' : 'DELETE FROM sessions WHERE user_id = $1 RETURNING 1',
+    userId === undefined
+      ? 'DELETE FROM sessions WHERE user_id IS NOT NULL RETURNING 1'
+      : 'DELETE FROM sessions WHERE user_id = $1 RETURNING 1',
     userId === undefined ? [] : [userId],
   );
   forgetAllSessions();

@@ -51,21 +51,48 @@ export const alertListSchema = z
 
 const alertIdParams = z.object({ id: z.coerce.number().int().min(1).meta({ description: 'alert id', example: 1 }) });
 const illegal = z.looseObject({
-  error: z.looseObject({ code: z.literal('illegal_transition'), message: z.string(), field: z.literal('state'), status: state, allowed: z.array(state) }),
+  error: z.looseObject({
+    code: z.literal('illegal_transition'),
+    message: z.string(),
+    field: z.literal('state'),
+    status: state,
+    allowed: z.array(state),
+  }),
 });
 
 export const alertRoutes: RouteContract[] = [
   {
-    method: 'GET', path: '/api/alerts', tags: ['alerts'], summary: "Surge alerts in the reader's region (open ones by default), newest first, with the last scan", query: listQuery,
+    method: 'GET',
+    path: '/api/alerts',
+    tags: ['alerts'],
+    summary: "Surge alerts in the reader's region (open ones by default), newest first, with the last scan",
+    query: listQuery,
     responses: { 200: json('the alerts', alertListSchema), ...BAD_INPUT, ...GATED_ERRORS },
   },
   {
-    method: 'POST', path: '/api/alerts/:id{[0-9]+}/state', tags: ['alerts'], summary: 'Acknowledge, handle or dismiss an alert (audited)', params: alertIdParams, body: stateBody,
+    method: 'POST',
+    path: '/api/alerts/:id{[0-9]+}/state',
+    tags: ['alerts'],
+    summary: 'Acknowledge, handle or dismiss an alert (audited)',
+    params: alertIdParams,
+    body: stateBody,
     responses: {
       200: json('the alert in its new state', alertSchema),
       ...BAD_INPUT,
       ...NOT_FOUND('alert'),
-      409: json('the state does not allow it (names the state and what is allowed), or the alert changed meanwhile', illegal, { error: { code: 'illegal_transition', message: 'state: an alert that is handled cannot become dismissed (final)', field: 'state', status: 'handled', allowed: [] } }),
+      409: json(
+        'the state does not allow it (names the state and what is allowed), or the alert changed meanwhile',
+        illegal,
+        {
+          error: {
+            code: 'illegal_transition',
+            message: 'state: an alert that is handled cannot become dismissed (final)',
+            field: 'state',
+            status: 'handled',
+            allowed: [],
+          },
+        },
+      ),
       ...GATED_ERRORS,
     },
   },

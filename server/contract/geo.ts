@@ -11,7 +11,10 @@ export const cityInfoSchema = z.object({
   locale: z.enum(LOCALES),
   timeZone: z.string().meta({ example: 'Asia/Shanghai' }),
   levels: z.array(z.object({ level: z.enum(REGION_LEVELS), names })),
-  bounds: z.tuple([z.tuple([z.number(), z.number()]), z.tuple([z.number(), z.number()])]).nullable().meta({ description: '[[west, south], [east, north]], WGS-84' }),
+  bounds: z
+    .tuple([z.tuple([z.number(), z.number()]), z.tuple([z.number(), z.number()])])
+    .nullable()
+    .meta({ description: '[[west, south], [east, north]], WGS-84' }),
   provenance: names.nullable(),
   locateToleranceMeters: z.number(),
 });
@@ -45,8 +48,16 @@ export const regionProperties = z.object({
 export const regionCollectionSchema = featureCollection(polygonal, regionProperties).meta({ id: 'RegionCollection' });
 
 export const categoryGroupSchema = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string() });
-export const categorySchema = z.object({ code: z.string(), groupCode: z.string(), nameZh: z.string(), nameEn: z.string(), urgency: z.enum(URGENCY_CLASSES) });
-export const categoriesSchema = z.object({ groups: z.array(categoryGroupSchema), categories: z.array(categorySchema) }).meta({ id: 'Categories' });
+export const categorySchema = z.object({
+  code: z.string(),
+  groupCode: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  urgency: z.enum(URGENCY_CLASSES),
+});
+export const categoriesSchema = z
+  .object({ groups: z.array(categoryGroupSchema), categories: z.array(categorySchema) })
+  .meta({ id: 'Categories' });
 
 // ---- routes ----------------------------------------------------------------------------------
 
@@ -73,11 +84,44 @@ export const zoneCollectionSchema = featureCollection(
 ).meta({ id: 'ZoneCollection' });
 
 export const geoRoutes: RouteContract[] = [
-  { method: 'GET', path: '/api/config', tags: ['reference'], public: true, summary: "The deployment and the city: names, zone, levels, bounds", responses: { 200: json('settings', configSchema) } },
   {
-    method: 'GET', path: '/api/regions', tags: ['reference'], summary: 'Boundaries of one level (GeoJSON, WGS-84; ETag, 304)', query: regionsQuery,
-    responses: { 200: { description: 'a FeatureCollection', schema: regionCollectionSchema, contentType: 'application/geo+json' }, 304: { description: 'unchanged since the ETag' }, ...BAD_INPUT, ...GATED_ERRORS },
+    method: 'GET',
+    path: '/api/config',
+    tags: ['reference'],
+    public: true,
+    summary: 'The deployment and the city: names, zone, levels, bounds',
+    responses: { 200: json('settings', configSchema) },
   },
-  { method: 'GET', path: '/api/zones', tags: ['reference'], summary: 'Responsibility zones (GeoJSON)', query: zonesQuery, responses: { 200: { description: 'a FeatureCollection', schema: zoneCollectionSchema, contentType: 'application/geo+json' }, ...BAD_INPUT, ...GATED_ERRORS } },
-  { method: 'GET', path: '/api/categories', tags: ['reference'], summary: 'The two-level taxonomy (its order indexes the binary points)', responses: { 200: json('groups and categories', categoriesSchema), ...GATED_ERRORS } },
+  {
+    method: 'GET',
+    path: '/api/regions',
+    tags: ['reference'],
+    summary: 'Boundaries of one level (GeoJSON, WGS-84; ETag, 304)',
+    query: regionsQuery,
+    responses: {
+      200: { description: 'a FeatureCollection', schema: regionCollectionSchema, contentType: 'application/geo+json' },
+      304: { description: 'unchanged since the ETag' },
+      ...BAD_INPUT,
+      ...GATED_ERRORS,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/zones',
+    tags: ['reference'],
+    summary: 'Responsibility zones (GeoJSON)',
+    query: zonesQuery,
+    responses: {
+      200: { description: 'a FeatureCollection', schema: zoneCollectionSchema, contentType: 'application/geo+json' },
+      ...BAD_INPUT,
+      ...GATED_ERRORS,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/categories',
+    tags: ['reference'],
+    summary: 'The two-level taxonomy (its order indexes the binary points)',
+    responses: { 200: json('groups and categories', categoriesSchema), ...GATED_ERRORS },
+  },
 ];

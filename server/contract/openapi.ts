@@ -42,7 +42,14 @@ function parameters(r: RouteContract, defs: Json): Json[] {
     const json = toSchema(obj, 'input', defs) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(json.properties ?? {})) {
       const { description, example, ...rest } = schema as Json;
-      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), ...(description ? { description } : {}), ...(example !== undefined ? { example } : {}), schema: rest });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (json.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        ...(example !== undefined ? { example } : {}),
+        schema: rest,
+      });
     }
   };
   add('path', r.params);
@@ -54,18 +61,35 @@ function operation(r: RouteContract, defs: Json): Json {
   const responses: Json = {};
   for (const [status, reply] of Object.entries(r.responses).sort(([a], [b]) => Number(a) - Number(b))) {
     const type = reply.contentType ?? 'application/json';
-    const content = reply.schema || reply.contentType ? { [type]: { ...(reply.schema ? { schema: named(reply.schema, 'output', defs) } : {}), ...(reply.example !== undefined ? { example: reply.example } : {}) } } : undefined;
+    const content =
+      reply.schema || reply.contentType
+        ? {
+            [type]: {
+              ...(reply.schema ? { schema: named(reply.schema, 'output', defs) } : {}),
+              ...(reply.example !== undefined ? { example: reply.example } : {}),
+            },
+          }
+        : undefined;
     responses[status] = { description: reply.description, ...(content ? { content } : {}) };
   }
   const params = parameters(r, defs);
   return {
-    operationId: `${r.method.toLowerCase()}${openApiPath(r.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    operationId: `${r.method.toLowerCase()}${openApiPath(r.path)
+      .replace(/[{}]/g, '')
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     summary: r.summary,
     ...(r.description ? { description: r.description } : {}),
     tags: r.tags,
     ...(r.public ? { security: [] } : {}),
     ...(params.length ? { parameters: params } : {}),
-    ...(r.body ? { requestBody: { required: true, content: { [r.bodyType ?? 'application/json']: { schema: named(r.body, 'input', defs) } } } } : {}),
+    ...(r.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { [r.bodyType ?? 'application/json']: { schema: named(r.body, 'input', defs) } },
+          },
+        }
+      : {}),
     responses,
   };
 }
@@ -89,8 +113,18 @@ export function openApiDocument(routes: readonly RouteContract[] = CONTRACT): Js
     components: {
       schemas: Object.fromEntries(Object.entries(defs).sort(([a], [b]) => a.localeCompare(b))),
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'hl_session', description: 'from POST /api/auth/login; writes also need the X-CSRF-Token header' },
-        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (npm run accounts -- api-key NAME): files tickets only, unless granted locate/import' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'hl_session',
+          description: 'from POST /api/auth/login; writes also need the X-CSRF-Token header',
+        },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'an API key (npm run accounts -- api-key NAME): files tickets only, unless granted locate/import',
+        },
       },
     },
     security: [{ session: [] }, { apiKey: [] }],

@@ -36,18 +36,36 @@ const err = (description: string, example?: unknown): Reply => ({ description, s
 
 /** The error answers every gated route may give; routes add their own 400/404/409. */
 export const GATED_ERRORS: Record<number, Reply> = {
-  401: err('not signed in (no or expired session)', { error: { code: 'unauthenticated', message: 'Sign in first', field: 'session' } }),
-  403: err('the role may not do this, or the region is outside the jurisdiction', { error: { code: 'forbidden', message: 'role: analyst may not …', field: 'role' } }),
-  503: err('the database is unavailable; retry after Retry-After seconds', { error: { code: 'database_unavailable', message: 'The database is unavailable; retry shortly.' } }),
+  401: err('not signed in (no or expired session)', {
+    error: { code: 'unauthenticated', message: 'Sign in first', field: 'session' },
+  }),
+  403: err('the role may not do this, or the region is outside the jurisdiction', {
+    error: { code: 'forbidden', message: 'role: analyst may not …', field: 'role' },
+  }),
+  503: err('the database is unavailable; retry after Retry-After seconds', {
+    error: { code: 'database_unavailable', message: 'The database is unavailable; retry shortly.' },
+  }),
 };
 export const BAD_INPUT: Record<number, Reply> = {
-  400: err('bad input: the message names the field', { error: { code: 'invalid_input', message: 'from: must be a date between 1900 and 2999', field: 'from' } }),
+  400: err('bad input: the message names the field', {
+    error: { code: 'invalid_input', message: 'from: must be a date between 1900 and 2999', field: 'from' },
+  }),
 };
-export const NOT_FOUND = (what: string): Record<number, Reply> => ({ 404: err(`no such ${what} (or outside the jurisdiction)`, { error: { code: 'not_found', message: `No such ${what}`, field: 'id' } }) });
+export const NOT_FOUND = (what: string): Record<number, Reply> => ({
+  404: err(`no such ${what} (or outside the jurisdiction)`, {
+    error: { code: 'not_found', message: `No such ${what}`, field: 'id' },
+  }),
+});
 export const CONFLICT = (what: string): Record<number, Reply> => ({ 409: err(what) });
 
-export const json = (description: string, schema: z.ZodType, example?: unknown): Reply => ({ description, schema, example });
+export const json = (description: string, schema: z.ZodType, example?: unknown): Reply => ({
+  description,
+  schema,
+  example,
+});
 
 /** Path parameters of the shapes Hono's paths use. */
-export const ticketIdParams = z.object({ id: z.coerce.number().int().min(1).meta({ description: 'ticket id', example: 1 }) });
+export const ticketIdParams = z.object({
+  id: z.coerce.number().int().min(1).meta({ description: 'ticket id', example: 1 }),
+});
 export const key = (r: Pick<RouteContract, 'method' | 'path'>) => `${r.method} ${r.path}`;

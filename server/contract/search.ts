@@ -36,14 +36,21 @@ export const searchSchema = z
   .object({
     q: z.string(),
     sections: z.array(
-      z.discriminatedUnion('kind', [z.object({ kind: z.literal('places'), items: z.array(placeHitSchema) }), z.object({ kind: z.literal('tickets'), items: z.array(ticketHitSchema) })]),
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('places'), items: z.array(placeHitSchema) }),
+        z.object({ kind: z.literal('tickets'), items: z.array(ticketHitSchema) }),
+      ]),
     ),
   })
   .meta({ id: 'Search' });
 
 export const searchRoutes: RouteContract[] = [
   {
-    method: 'GET', path: '/api/search', tags: ['search'], summary: 'Places by name or code and tickets by id or address words, in the reader\'s jurisdiction', query,
+    method: 'GET',
+    path: '/api/search',
+    tags: ['search'],
+    summary: "Places by name or code and tickets by id or address words, in the reader's jurisdiction",
+    query,
     responses: { 200: json('the sections: places, then tickets', searchSchema), ...BAD_INPUT, ...GATED_ERRORS },
   },
 ];

@@ -17,7 +17,9 @@ export const figuresSchema = z.object({
 });
 
 /** Open, overdue and urgent now, whenever received (server/measures.ts): the queue's and the wall's figures. */
-export const backlogSchema = z.object({ asOf: instant, open: count, overdue: count, urgent: count }).meta({ id: 'Backlog' });
+export const backlogSchema = z
+  .object({ asOf: instant, open: count, overdue: count, urgent: count })
+  .meta({ id: 'Backlog' });
 
 const childLevel = z.enum(['district', 'street', 'grid']).nullable();
 
@@ -62,7 +64,28 @@ import { seriesQuery } from '../routes/summary.ts';
 import { BAD_INPUT, GATED_ERRORS, json, type RouteContract } from './registry.ts';
 
 export const summaryRoutes: RouteContract[] = [
-  { method: 'GET', path: '/api/summary', tags: ['figures'], summary: 'Totals of the filtered window, the comparison figures and the drill-down counts', query: ticketFilterSchema, responses: { 200: json('figures', summarySchema), ...BAD_INPUT, ...GATED_ERRORS } },
-  { method: 'GET', path: '/api/summary/backlog', tags: ['figures'], summary: 'Open, overdue and urgent now in the filtered region and categories, whenever received', query: ticketFilterSchema, responses: { 200: json('the backlog', backlogSchema), ...BAD_INPUT, ...GATED_ERRORS } },
-  { method: 'GET', path: '/api/summary/series', tags: ['figures'], summary: "The children's counts per week or month (city time)", query: seriesQuery, responses: { 200: json('series', seriesSchema), ...BAD_INPUT, ...GATED_ERRORS } },
+  {
+    method: 'GET',
+    path: '/api/summary',
+    tags: ['figures'],
+    summary: 'Totals of the filtered window, the comparison figures and the drill-down counts',
+    query: ticketFilterSchema,
+    responses: { 200: json('figures', summarySchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'GET',
+    path: '/api/summary/backlog',
+    tags: ['figures'],
+    summary: 'Open, overdue and urgent now in the filtered region and categories, whenever received',
+    query: ticketFilterSchema,
+    responses: { 200: json('the backlog', backlogSchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'GET',
+    path: '/api/summary/series',
+    tags: ['figures'],
+    summary: "The children's counts per week or month (city time)",
+    query: seriesQuery,
+    responses: { 200: json('series', seriesSchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
 ];

@@ -1,7 +1,16 @@
 // Tickets as the dashboard reads them: GET /api/tickets (a page), /api/queue, /api/tickets/:id
 // with its events, dispatches, deadlines and next actions, /api/tickets/:id/caller.
 import { z } from 'zod';
-import { CHANNELS, LOCATION_STATUSES, QUEUE_KINDS, SATISFACTION, SOURCE_CRS, TICKET_KINDS, TICKET_STATUSES, URGENCY_CLASSES } from '../../shared/vocabulary.ts';
+import {
+  CHANNELS,
+  LOCATION_STATUSES,
+  QUEUE_KINDS,
+  SATISFACTION,
+  SOURCE_CRS,
+  TICKET_KINDS,
+  TICKET_STATUSES,
+  URGENCY_CLASSES,
+} from '../../shared/vocabulary.ts';
 import { count, instant, polygonal } from './common.ts';
 
 const status = z.enum(TICKET_STATUSES);
@@ -26,7 +35,10 @@ export const ticketRowSchema = z.object({
 
 export const ticketPageSchema = z
   .object({ total: count, from: instant, to: instant, items: z.array(ticketRowSchema) })
-  .meta({ id: 'TicketPage', example: { total: 1, from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', items: [] } });
+  .meta({
+    id: 'TicketPage',
+    example: { total: 1, from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', items: [] },
+  });
 
 /** Display names the server joins onto ticket rows. */
 export const ticketNamesSchema = z.object({
@@ -69,7 +81,9 @@ export const queueRowSchema = z.object({
   total: count,
   ...ticketNames,
 });
-export const queueSchema = z.object({ kind: z.enum(QUEUE_KINDS), tickets: z.array(queueRowSchema) }).meta({ id: 'Queue' });
+export const queueSchema = z
+  .object({ kind: z.enum(QUEUE_KINDS), tickets: z.array(queueRowSchema) })
+  .meta({ id: 'Queue' });
 
 export const ticketEventSchema = z.object({
   id: z.number().int(),
@@ -100,8 +114,20 @@ export const ticketDispatchSchema = z.object({
 
 export const unitNameSchema = z.object({ code, kind: z.string(), nameZh: z.string(), nameEn: z.string() });
 export const unitChoiceSchema = unitNameSchema.extend({ districtCode: code.nullable() });
-export const deadlineSchema = z.object({ kind: z.enum(['respond', 'resolve']), due: instant, doneAt: instant.nullable(), met: z.boolean().nullable() });
-export const linkedTicketSchema = z.object({ id: z.number().int(), status, receivedAt: instant, categoryCode: code, isRoot: z.boolean(), ...ticketNames });
+export const deadlineSchema = z.object({
+  kind: z.enum(['respond', 'resolve']),
+  due: instant,
+  doneAt: instant.nullable(),
+  met: z.boolean().nullable(),
+});
+export const linkedTicketSchema = z.object({
+  id: z.number().int(),
+  status,
+  receivedAt: instant,
+  categoryCode: code,
+  isRoot: z.boolean(),
+  ...ticketNames,
+});
 /** Caller details: masked in GET /api/tickets/:id (王*, 139****2222); in clear from GET /api/tickets/:id/caller (audited). */
 export const callerSchema = z.object({ name: z.string().nullable(), phone: z.string().nullable() });
 
@@ -161,7 +187,9 @@ export const ticketDetailSchema = z
   })
   .meta({ id: 'TicketDetail' });
 
-export const callerInClearSchema = z.object({ id: z.number().int(), caller: callerSchema.nullable() }).meta({ id: 'CallerInClear' });
+export const callerInClearSchema = z
+  .object({ id: z.number().int(), caller: callerSchema.nullable() })
+  .meta({ id: 'CallerInClear' });
 
 // ---- routes ----------------------------------------------------------------------------------
 
@@ -175,8 +203,17 @@ import { exportQuery, listQuery } from '../routes/tickets.ts';
 import { BAD_INPUT, CONFLICT, GATED_ERRORS, NOT_FOUND, json, ticketIdParams, type RouteContract } from './registry.ts';
 
 export const intakeResultSchema = z
-  .object({ id: z.number().int(), created: z.boolean(), status, locationStatus: z.enum(LOCATION_STATUSES), repeatOf: z.number().int().nullable() })
-  .meta({ id: 'IntakeResult', example: { id: 300001, created: true, status: 'dispatched', locationStatus: 'located', repeatOf: null } });
+  .object({
+    id: z.number().int(),
+    created: z.boolean(),
+    status,
+    locationStatus: z.enum(LOCATION_STATUSES),
+    repeatOf: z.number().int().nullable(),
+  })
+  .meta({
+    id: 'IntakeResult',
+    example: { id: 300001, created: true, status: 'dispatched', locationStatus: 'located', repeatOf: null },
+  });
 export const actionResultSchema = z.looseObject({ id: z.number().int(), status });
 /** POST /api/queue/bulk: what happened to each ticket (a refusal names its code and field; the others stand). */
 export const bulkResultSchema = z
@@ -195,44 +232,147 @@ export const bulkResultSchema = z
     ),
   })
   .meta({ id: 'BulkResult' });
-const ILLEGAL = CONFLICT('the status does not allow the action (names the status and what is allowed), or the unit does not hold the dispatch');
+const ILLEGAL = CONFLICT(
+  'the status does not allow the action (names the status and what is allowed), or the unit does not hold the dispatch',
+);
 
 export const ticketRoutes: RouteContract[] = [
-  { method: 'GET', path: '/api/tickets', tags: ['tickets'], summary: 'A page of filtered tickets, newest first (no personal data)', query: listQuery, responses: { 200: json('the page and the total', ticketPageSchema), ...BAD_INPUT, ...GATED_ERRORS } },
   {
-    method: 'GET', path: '/api/tickets/export', tags: ['tickets'], summary: 'Every filtered ticket as CSV or XLSX (no personal data, no free text)', query: exportQuery,
-    responses: { 200: { description: 'the file (text/csv or the XLSX type), X-Total-Count', contentType: 'text/csv' }, ...BAD_INPUT, ...GATED_ERRORS },
+    method: 'GET',
+    path: '/api/tickets',
+    tags: ['tickets'],
+    summary: 'A page of filtered tickets, newest first (no personal data)',
+    query: listQuery,
+    responses: { 200: json('the page and the total', ticketPageSchema), ...BAD_INPUT, ...GATED_ERRORS },
   },
   {
-    method: 'GET', path: '/api/tickets/points', tags: ['tickets'], summary: 'Filtered ticket points, binary (server/points.ts layout)', query: ticketFilterSchema,
-    responses: { 200: { description: 'uint32 n, uint32 format 2, float64 extent ×4, then (uint16 x, y, category) × n; X-Total-Count, X-Truncated', contentType: 'application/octet-stream' }, ...BAD_INPUT, ...GATED_ERRORS },
+    method: 'GET',
+    path: '/api/tickets/export',
+    tags: ['tickets'],
+    summary: 'Every filtered ticket as CSV or XLSX (no personal data, no free text)',
+    query: exportQuery,
+    responses: {
+      200: { description: 'the file (text/csv or the XLSX type), X-Total-Count', contentType: 'text/csv' },
+      ...BAD_INPUT,
+      ...GATED_ERRORS,
+    },
   },
   {
-    method: 'POST', path: '/api/tickets', tags: ['tickets'], summary: 'File a ticket (intake: locate, dispatch, link repeats); idempotent by key', body: intakeSchema,
-    responses: { 201: json('filed', intakeResultSchema), 200: json('the same idempotency key again: that ticket', intakeResultSchema), ...BAD_INPUT, ...GATED_ERRORS },
+    method: 'GET',
+    path: '/api/tickets/points',
+    tags: ['tickets'],
+    summary: 'Filtered ticket points, binary (server/points.ts layout)',
+    query: ticketFilterSchema,
+    responses: {
+      200: {
+        description:
+          'uint32 n, uint32 format 2, float64 extent ×4, then (uint16 x, y, category) × n; X-Total-Count, X-Truncated',
+        contentType: 'application/octet-stream',
+      },
+      ...BAD_INPUT,
+      ...GATED_ERRORS,
+    },
   },
-  { method: 'GET', path: '/api/tickets/:id{[0-9]+}', tags: ['tickets'], summary: 'One ticket with its events, dispatches, deadlines and next actions', params: ticketIdParams, responses: { 200: json('the ticket', ticketDetailSchema), ...NOT_FOUND('ticket'), ...GATED_ERRORS } },
-  { method: 'GET', path: '/api/tickets/:id{[0-9]+}/caller', tags: ['tickets'], summary: 'The caller in clear (dispatcher, admin; audited)', params: ticketIdParams, responses: { 200: json('name and phone', callerInClearSchema), ...NOT_FOUND('ticket'), ...GATED_ERRORS } },
   {
-    method: 'POST', path: '/api/tickets/:id{[0-9]+}/locate', tags: ['tickets'], summary: 'Place an unlocated ticket by hand (and dispatch it)', params: ticketIdParams, body: locateBody,
-    responses: { 200: json('located', z.looseObject({ id: z.number().int(), status, locationStatus: z.enum(LOCATION_STATUSES), streetCode: code.nullable() })), ...BAD_INPUT, ...NOT_FOUND('ticket'), ...ILLEGAL, ...GATED_ERRORS },
+    method: 'POST',
+    path: '/api/tickets',
+    tags: ['tickets'],
+    summary: 'File a ticket (intake: locate, dispatch, link repeats); idempotent by key',
+    body: intakeSchema,
+    responses: {
+      201: json('filed', intakeResultSchema),
+      200: json('the same idempotency key again: that ticket', intakeResultSchema),
+      ...BAD_INPUT,
+      ...GATED_ERRORS,
+    },
   },
   {
-    method: 'POST', path: '/api/tickets/:id{[0-9]+}/:action', tags: ['tickets'], summary: 'A life-cycle action (dispatch, accept, return, reply, callback, close …)',
-    params: ticketIdParams.extend({ action: z.enum(ACTIONS) }), body: z.union(Object.values(ACTION_BODIES)),
-    responses: { 200: json('the new status', actionResultSchema), ...BAD_INPUT, ...NOT_FOUND('ticket or action'), ...ILLEGAL, ...GATED_ERRORS },
+    method: 'GET',
+    path: '/api/tickets/:id{[0-9]+}',
+    tags: ['tickets'],
+    summary: 'One ticket with its events, dispatches, deadlines and next actions',
+    params: ticketIdParams,
+    responses: { 200: json('the ticket', ticketDetailSchema), ...NOT_FOUND('ticket'), ...GATED_ERRORS },
   },
   {
-    method: 'GET', path: '/api/queue', tags: ['tickets'], summary: "The dispatcher's queues: unlocated, overdue, returned, reminded (oldest first)",
+    method: 'GET',
+    path: '/api/tickets/:id{[0-9]+}/caller',
+    tags: ['tickets'],
+    summary: 'The caller in clear (dispatcher, admin; audited)',
+    params: ticketIdParams,
+    responses: { 200: json('name and phone', callerInClearSchema), ...NOT_FOUND('ticket'), ...GATED_ERRORS },
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id{[0-9]+}/locate',
+    tags: ['tickets'],
+    summary: 'Place an unlocated ticket by hand (and dispatch it)',
+    params: ticketIdParams,
+    body: locateBody,
+    responses: {
+      200: json(
+        'located',
+        z.looseObject({
+          id: z.number().int(),
+          status,
+          locationStatus: z.enum(LOCATION_STATUSES),
+          streetCode: code.nullable(),
+        }),
+      ),
+      ...BAD_INPUT,
+      ...NOT_FOUND('ticket'),
+      ...ILLEGAL,
+      ...GATED_ERRORS,
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id{[0-9]+}/:action',
+    tags: ['tickets'],
+    summary: 'A life-cycle action (dispatch, accept, return, reply, callback, close …)',
+    params: ticketIdParams.extend({ action: z.enum(ACTIONS) }),
+    body: z.union(Object.values(ACTION_BODIES)),
+    responses: {
+      200: json('the new status', actionResultSchema),
+      ...BAD_INPUT,
+      ...NOT_FOUND('ticket or action'),
+      ...ILLEGAL,
+      ...GATED_ERRORS,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/queue',
+    tags: ['tickets'],
+    summary: "The dispatcher's queues: unlocated, overdue, returned, reminded (oldest first)",
     query: z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
     responses: { 200: json('the queue', queueSchema), ...BAD_INPUT, ...GATED_ERRORS },
   },
   {
-    method: 'POST', path: '/api/queue/bulk', tags: ['tickets'], summary: 'Remind, escalate or re-dispatch many tickets from the queue, each in its own transaction (audited)', body: bulkBody,
-    responses: { 200: json('a result per ticket: done, or the refusal', bulkResultSchema), ...BAD_INPUT, ...GATED_ERRORS },
+    method: 'POST',
+    path: '/api/queue/bulk',
+    tags: ['tickets'],
+    summary: 'Remind, escalate or re-dispatch many tickets from the queue, each in its own transaction (audited)',
+    body: bulkBody,
+    responses: {
+      200: json('a result per ticket: done, or the refusal', bulkResultSchema),
+      ...BAD_INPUT,
+      ...GATED_ERRORS,
+    },
   },
   {
-    method: 'GET', path: '/api/returns', tags: ['tickets'], summary: 'Returns (退单) per unit, unjustified ones counted', query: z.object({ from: z.string().optional(), to: z.string().optional() }),
-    responses: { 200: json('per unit', z.object({ units: z.array(z.object({ unitCode: code, returns: count, unjustified: count })) })), ...BAD_INPUT, ...GATED_ERRORS },
+    method: 'GET',
+    path: '/api/returns',
+    tags: ['tickets'],
+    summary: 'Returns (退单) per unit, unjustified ones counted',
+    query: z.object({ from: z.string().optional(), to: z.string().optional() }),
+    responses: {
+      200: json(
+        'per unit',
+        z.object({ units: z.array(z.object({ unitCode: code, returns: count, unjustified: count })) }),
+      ),
+      ...BAD_INPUT,
+      ...GATED_ERRORS,
+    },
   },
 ];

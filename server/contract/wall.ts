@@ -8,7 +8,13 @@ import { BAD_INPUT, GATED_ERRORS, json, type RouteContract } from './registry.ts
 
 const window = z.object({ from: instant, to: instant });
 const pair = z.object({ today: count, lastWeek: count });
-const topCategory = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), groupCode: z.string(), count });
+const topCategory = z.object({
+  code: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  groupCode: z.string(),
+  count,
+});
 
 export const wallTodaySchema = z
   .object({
@@ -39,10 +45,17 @@ export const wallTicketSchema = z.object({
   streetEn: z.string().nullable(),
 });
 
-export const urgentTicketSchema = wallTicketSchema.extend({ urgency: z.enum(URGENCY_CLASSES), overdueAt: instant.nullable() });
+export const urgentTicketSchema = wallTicketSchema.extend({
+  urgency: z.enum(URGENCY_CLASSES),
+  overdueAt: instant.nullable(),
+});
 const urgentList = z.object({ total: count, tickets: z.array(urgentTicketSchema) });
 export const wallUrgentSchema = z
-  .object({ emergency: urgentList, overdue: urgentList, /** open surge alerts seen in the last 3 days */ alerts: z.array(alertSchema) })
+  .object({
+    emergency: urgentList,
+    overdue: urgentList,
+    /** open surge alerts seen in the last 3 days */ alerts: z.array(alertSchema),
+  })
   .meta({ id: 'WallUrgent' });
 
 export const hotPlaceSchema = z.object({
@@ -62,11 +75,45 @@ export const hotPlaceSchema = z.object({
   categoryEn: z.string(),
 });
 /** The 30 days ending with the latest day with data (null: no data) and the top street × category pairs. */
-export const wallHotPlacesSchema = z.object({ from: day.nullable(), to: day.nullable(), places: z.array(hotPlaceSchema) }).meta({ id: 'WallHotPlaces' });
+export const wallHotPlacesSchema = z
+  .object({ from: day.nullable(), to: day.nullable(), places: z.array(hotPlaceSchema) })
+  .meta({ id: 'WallHotPlaces' });
 
 export const wallRoutes: RouteContract[] = [
-  { method: 'GET', path: '/api/wall/today', tags: ['wall'], summary: "Today's figures against the same time last week, top categories", query: todayQuery, responses: { 200: json('today', wallTodaySchema), ...BAD_INPUT, ...GATED_ERRORS } },
-  { method: 'GET', path: '/api/wall/urgent', tags: ['wall'], summary: 'The urgent band: open emergency tickets, the most overdue, recent open surge alerts (no caller data)', query: urgentQuery, responses: { 200: json('the band', wallUrgentSchema), ...BAD_INPUT, ...GATED_ERRORS } },
-  { method: 'GET', path: '/api/wall/hotplaces', tags: ['wall'], summary: 'The streets × categories of the last 30 days furthest above what was expected of them', query: hotPlacesQuery, responses: { 200: json('the places', wallHotPlacesSchema), ...BAD_INPUT, ...GATED_ERRORS } },
-  { method: 'GET', path: '/api/wall/tickets', tags: ['wall'], summary: 'The latest tickets (or the ones asked for), no caller data', query: ticketsQuery, responses: { 200: json('tickets', z.object({ tickets: z.array(wallTicketSchema) }).meta({ id: 'WallTickets' })), ...BAD_INPUT, ...GATED_ERRORS } },
+  {
+    method: 'GET',
+    path: '/api/wall/today',
+    tags: ['wall'],
+    summary: "Today's figures against the same time last week, top categories",
+    query: todayQuery,
+    responses: { 200: json('today', wallTodaySchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'GET',
+    path: '/api/wall/urgent',
+    tags: ['wall'],
+    summary: 'The urgent band: open emergency tickets, the most overdue, recent open surge alerts (no caller data)',
+    query: urgentQuery,
+    responses: { 200: json('the band', wallUrgentSchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'GET',
+    path: '/api/wall/hotplaces',
+    tags: ['wall'],
+    summary: 'The streets × categories of the last 30 days furthest above what was expected of them',
+    query: hotPlacesQuery,
+    responses: { 200: json('the places', wallHotPlacesSchema), ...BAD_INPUT, ...GATED_ERRORS },
+  },
+  {
+    method: 'GET',
+    path: '/api/wall/tickets',
+    tags: ['wall'],
+    summary: 'The latest tickets (or the ones asked for), no caller data',
+    query: ticketsQuery,
+    responses: {
+      200: json('tickets', z.object({ tickets: z.array(wallTicketSchema) }).meta({ id: 'WallTickets' })),
+      ...BAD_INPUT,
+      ...GATED_ERRORS,
+    },
+  },
 ];

@@ -54,23 +54,70 @@ export interface Column {
   value: (r: ExportRow, lang: Lang, fmtTime: (d: Date) => string) => string | number | null;
 }
 
-const pick = (pair: [string, string] | undefined, lang: Lang, raw: string) => (pair ? pair[lang === 'zh' ? 0 : 1] : raw);
+const pick = (pair: [string, string] | undefined, lang: Lang, raw: string) =>
+  pair ? pair[lang === 'zh' ? 0 : 1] : raw;
 
 export const COLUMNS: readonly Column[] = [
   { key: 'id', header: ['工单号', 'Ticket'], width: 10, value: (r) => r.id },
   { key: 'receivedAt', header: ['受理时间', 'Received'], width: 18, value: (r, _l, f) => f(r.receivedAt) },
-  { key: 'kind', header: ['诉求类型', 'Kind'], width: 10, value: (r, l) => { const p = KIND_LABELS[r.kind]; return p ? p[l] : r.kind; } },
-  { key: 'channel', header: ['渠道', 'Channel'], width: 12, value: (r, l) => { const p = CHANNEL_LABELS[r.channel]; return p ? p[l] : r.channel; } },
-  { key: 'group', header: ['类别大类', 'Category group'], width: 14, value: (r, l) => (l === 'zh' ? r.groupZh : r.groupEn) },
-  { key: 'category', header: ['类别', 'Category'], width: 18, value: (r, l) => (l === 'zh' ? r.categoryZh : r.categoryEn) },
-  { key: 'urgency', header: ['紧急程度', 'Urgency'], width: 10, value: (r, l) => pick(URGENCY[r.urgency], l, r.urgency) },
+  {
+    key: 'kind',
+    header: ['诉求类型', 'Kind'],
+    width: 10,
+    value: (r, l) => {
+      const p = KIND_LABELS[r.kind];
+      return p ? p[l] : r.kind;
+    },
+  },
+  {
+    key: 'channel',
+    header: ['渠道', 'Channel'],
+    width: 12,
+    value: (r, l) => {
+      const p = CHANNEL_LABELS[r.channel];
+      return p ? p[l] : r.channel;
+    },
+  },
+  {
+    key: 'group',
+    header: ['类别大类', 'Category group'],
+    width: 14,
+    value: (r, l) => (l === 'zh' ? r.groupZh : r.groupEn),
+  },
+  {
+    key: 'category',
+    header: ['类别', 'Category'],
+    width: 18,
+    value: (r, l) => (l === 'zh' ? r.categoryZh : r.categoryEn),
+  },
+  {
+    key: 'urgency',
+    header: ['紧急程度', 'Urgency'],
+    width: 10,
+    value: (r, l) => pick(URGENCY[r.urgency], l, r.urgency),
+  },
   { key: 'status', header: ['状态', 'Status'], width: 10, value: (r, l) => pick(STATUS[r.status], l, r.status) },
-  { key: 'district', header: ['区', 'District'], width: 12, value: (r, l) => (l === 'zh' ? r.districtZh : r.districtEn) },
-  { key: 'street', header: ['街乡镇', 'Street/township'], width: 16, value: (r, l) => (l === 'zh' ? r.streetZh : r.streetEn) },
+  {
+    key: 'district',
+    header: ['区', 'District'],
+    width: 12,
+    value: (r, l) => (l === 'zh' ? r.districtZh : r.districtEn),
+  },
+  {
+    key: 'street',
+    header: ['街乡镇', 'Street/township'],
+    width: 16,
+    value: (r, l) => (l === 'zh' ? r.streetZh : r.streetEn),
+  },
   { key: 'grid', header: ['网格', 'Grid cell'], width: 16, value: (r) => r.gridCode },
   { key: 'address', header: ['地址', 'Address'], width: 30, value: (r) => r.address },
   { key: 'lon', header: ['经度', 'Longitude'], width: 11, value: (r) => r.lon },
   { key: 'lat', header: ['纬度', 'Latitude'], width: 11, value: (r) => r.lat },
-  { key: 'overdue', header: ['超时', 'Overdue'], width: 8, value: (r, l) => (r.overdue ? (l === 'zh' ? '是' : 'yes') : l === 'zh' ? '否' : 'no') },
+  {
+    key: 'overdue',
+    header: ['超时', 'Overdue'],
+    width: 8,
+    value: (r, l) => (r.overdue ? (l === 'zh' ? '是' : 'yes') : l === 'zh' ? '否' : 'no'),
+  },
   { key: 'returnCount', header: ['退单次数', 'Returns'], width: 9, value: (r) => r.returnCount },
 ];

@@ -2,7 +2,14 @@
 import type { TicketFilterInput } from '../filters.ts';
 import type { Lang } from './columns.ts';
 
-export function exportFileName(lang: Lang, f: TicketFilterInput, regionName: string | null, from: string, to: string, ext: string): string {
+export function exportFileName(
+  lang: Lang,
+  f: TicketFilterInput,
+  regionName: string | null,
+  from: string,
+  to: string,
+  ext: string,
+): string {
   const parts = [lang === 'zh' ? '工单' : 'tickets'];
   if (f.region) parts.push(regionName ?? f.region);
   if (f.category) parts.push(f.category);

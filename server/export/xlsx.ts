@@ -3,7 +3,12 @@
 import ExcelJS from 'exceljs';
 import { COLUMNS, type ExportRow, type Lang } from './columns.ts';
 
-export async function ticketsXlsx(rows: readonly ExportRow[], lang: Lang, fmtTime: (d: Date) => string, subject: string): Promise<Buffer> {
+export async function ticketsXlsx(
+  rows: readonly ExportRow[],
+  lang: Lang,
+  fmtTime: (d: Date) => string,
+  subject: string,
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = '12345 接诉即办';
   wb.title = lang === 'zh' ? '工单导出' : 'Ticket export';

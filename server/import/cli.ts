@@ -81,7 +81,10 @@ const db = await openDatabase({ pgliteDir: values['pglite-dir'] });
 let last = 0;
 const progress = (p: ImportProgress) => {
   const now = Date.now();
-  if (process.stderr.isTTY) process.stderr.write(`\r${describeProgress(p)}`.padEnd(100) + (p.phase === 'done' || p.phase === 'failed' ? '\n' : ''));
+  if (process.stderr.isTTY)
+    process.stderr.write(
+      `\r${describeProgress(p)}`.padEnd(100) + (p.phase === 'done' || p.phase === 'failed' ? '\n' : ''),
+    );
   else if (now - last > 5000 || p.phase === 'done' || p.phase === 'failed') {
     process.stderr.write(describeProgress(p) + '\n');
     last = now;
@@ -90,7 +93,9 @@ const progress = (p: ImportProgress) => {
 try {
   const city = await activateCity(db);
   if (!city && !mapping.timeZone && !values['time-zone'])
-    console.error('warning: this database holds no city package and the mapping names no timeZone; times without an offset are read in UTC');
+    console.error(
+      'warning: this database holds no city package and the mapping names no timeZone; times without an offset are read in UTC',
+    );
   const report = await importHistory(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), mapping, {
     file: path.basename(file),
     startedBy: 'cli',

@@ -13,13 +13,17 @@ export type PointResult = SourcePoint | null | { invalid: string };
 
 const NUM = '([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)';
 const PAIR = new RegExp(`^\\s*[(\\[]?\\s*${NUM}\\s*[,;\\s]\\s*${NUM}\\s*[)\\]]?\\s*$`);
-const WKT = new RegExp(`^\\s*(?:SRID=\\d+\\s*;\\s*)?POINT\\s*Z?\\s*\\(\\s*${NUM}\\s+${NUM}(?:\\s+${NUM})?\\s*\\)\\s*$`, 'i');
+const WKT = new RegExp(
+  `^\\s*(?:SRID=\\d+\\s*;\\s*)?POINT\\s*Z?\\s*\\(\\s*${NUM}\\s+${NUM}(?:\\s+${NUM})?\\s*\\)\\s*$`,
+  'i',
+);
 const KEY_LAT = new RegExp(`["']?(?:latitude|lat)["']?\\s*[:=]\\s*["']?${NUM}["']?`, 'i');
 const KEY_LON = new RegExp(`["']?(?:longitude|lon|lng|long)["']?\\s*[:=]\\s*["']?${NUM}["']?`, 'i');
 
 function checked(lon: number, lat: number, text: string): PointResult {
   if (!Number.isFinite(lon) || !Number.isFinite(lat)) return { invalid: `'${text}' is not a point` };
-  if (lat < -90 || lat > 90 || lon < -180 || lon > 180) return { invalid: `(${lat}, ${lon}) is out of range (lat, lon)` };
+  if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
+    return { invalid: `(${lat}, ${lon}) is out of range (lat, lon)` };
   return { lon, lat };
 }
 
@@ -90,6 +94,7 @@ export interface PlaceholderRules {
 export function placeholderOf(p: SourcePoint, rules: PlaceholderRules): PlaceholderKind | null {
   if (rules.zero && p.lon === 0 && p.lat === 0) return 'zero';
   if (rules.wholeDegrees && Number.isInteger(p.lon) && Number.isInteger(p.lat)) return 'whole_degrees';
-  for (const [lon, lat] of rules.points) if (Math.abs(p.lon - lon) < 1e-9 && Math.abs(p.lat - lat) < 1e-9) return 'listed';
+  for (const [lon, lat] of rules.points)
+    if (Math.abs(p.lon - lon) < 1e-9 && Math.abs(p.lat - lat) < 1e-9) return 'listed';
   return null;
 }

@@ -50,7 +50,8 @@ function newlines(s: string): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
   // Lone CRs (old Mac files) end lines too.
-  if (s.indexOf('\r') !== -1) for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === CR && s.charCodeAt(i + 1) !== LF) n++;
+  if (s.indexOf('\r') !== -1)
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === CR && s.charCodeAt(i + 1) !== LF) n++;
   return n;
 }
 
@@ -69,7 +70,8 @@ export class CsvReader {
   constructor(opts: CsvOptions = {}) {
     this.header = opts.header ?? true;
     const d = opts.delimiter ?? ',';
-    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') throw new Error(`delimiter ${JSON.stringify(d)}: one character, not a quote or newline`);
+    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r')
+      throw new Error(`delimiter ${JSON.stringify(d)}: one character, not a quote or newline`);
     this.delim = d.charCodeAt(0);
     this.maxLines = opts.maxRecordLines ?? 200;
     this.maxBytes = opts.maxRecordBytes ?? 4 * 1024 * 1024;
@@ -115,7 +117,10 @@ export class CsvReader {
             out.push({ ok: false, error });
             continue;
           }
-          out.push({ ok: false, error: { line: start, kind: 'field_count', message: `${fields.length} fields instead of ${this.expected}` } });
+          out.push({
+            ok: false,
+            error: { line: start, kind: 'field_count', message: `${fields.length} fields instead of ${this.expected}` },
+          });
         } else if (!blank) {
           if (this.header && this.expected === null) this.expected = fields.length;
           out.push({ ok: true, record: { line: start, fields } });
@@ -176,7 +181,12 @@ export class CsvReader {
           const k = b.indexOf('"', j);
           if (k === -1) {
             if (!final) return n - this.pos > this.maxBytes ? this.tooLarge() : { kind: 'more' };
-            return { kind: 'error', error: 'unterminated_quote', message: `the quote opened on line ${this.line + newlines(b.slice(this.pos, openedAt))} is never closed; reading again from the next line`, lineOffset: 0 };
+            return {
+              kind: 'error',
+              error: 'unterminated_quote',
+              message: `the quote opened on line ${this.line + newlines(b.slice(this.pos, openedAt))} is never closed; reading again from the next line`,
+              lineOffset: 0,
+            };
           }
           if (k + 1 >= n && !final) return { kind: 'more' };
           if (b.charCodeAt(k + 1) === QUOTE) {
@@ -192,7 +202,12 @@ export class CsvReader {
         const nl = newlines(value);
         lines += nl;
         if (lines > this.maxLines) {
-          return { kind: 'error', error: 'record_too_large', message: `a quoted field runs over more than ${this.maxLines} lines: a quote is probably not closed; reading again from the next line`, lineOffset: 0 };
+          return {
+            kind: 'error',
+            error: 'record_too_large',
+            message: `a quoted field runs over more than ${this.maxLines} lines: a quote is probably not closed; reading again from the next line`,
+            lineOffset: 0,
+          };
         }
         fields.push(value);
         if (i >= n) {
@@ -242,7 +257,12 @@ export class CsvReader {
   }
 
   private tooLarge(): Step {
-    return { kind: 'error', error: 'record_too_large', message: `a record longer than ${this.maxBytes} characters: a quote is probably not closed; reading again from the next line`, lineOffset: 0 };
+    return {
+      kind: 'error',
+      error: 'record_too_large',
+      message: `a record longer than ${this.maxBytes} characters: a quote is probably not closed; reading again from the next line`,
+      lineOffset: 0,
+    };
   }
 }
 
@@ -250,7 +270,10 @@ export class CsvReader {
  * Records of a byte stream (file, HTTP body), decoded as UTF-8, in batches as the pieces arrive.
  * Memory holds one piece and the record being read, whatever the size of the input.
  */
-export async function* readCsv(source: AsyncIterable<Uint8Array | string>, opts: CsvOptions = {}): AsyncGenerator<CsvItem[]> {
+export async function* readCsv(
+  source: AsyncIterable<Uint8Array | string>,
+  opts: CsvOptions = {},
+): AsyncGenerator<CsvItem[]> {
   const reader = new CsvReader(opts);
   const decoder = new TextDecoder('utf-8');
   for await (const piece of source) {

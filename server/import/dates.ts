@@ -38,7 +38,8 @@ interface Wall {
   offset: number | null;
 }
 
-const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const SLASHED =
   /^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*([AaPp]\.?\s?[Mm]\.?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 const CHINESE = /^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?分?)?$/;
@@ -77,7 +78,16 @@ export function parseWall(text: string, opts: DateOptions): Wall | { error: stri
   if (t === '') return null;
   let m = ISO.exec(t);
   if (m) {
-    return { y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]), h: Number(m[4] ?? 0), mi: Number(m[5] ?? 0), s: Number(m[6] ?? 0), ms: fraction(m[7]), offset: offsetMinutes(m[8]) };
+    return {
+      y: Number(m[1]),
+      mo: Number(m[2]),
+      d: Number(m[3]),
+      h: Number(m[4] ?? 0),
+      mi: Number(m[5] ?? 0),
+      s: Number(m[6] ?? 0),
+      ms: fraction(m[7]),
+      offset: offsetMinutes(m[8]),
+    };
   }
   m = SLASHED.exec(t);
   if (m) {
@@ -85,7 +95,8 @@ export function parseWall(text: string, opts: DateOptions): Wall | { error: stri
     if (m[1].length > 2 || opts.order === 'ymd') {
       if (m[1].length < 4 && opts.order !== 'ymd') return { error: `'${t}': a year first needs four digits` };
       [y, mo, d] = [expandYear(m[1], opts.twoDigitYearPivot), Number(m[2]), Number(m[3])];
-    } else if (opts.order === 'dmy') [d, mo, y] = [Number(m[1]), Number(m[2]), expandYear(m[3], opts.twoDigitYearPivot)];
+    } else if (opts.order === 'dmy')
+      [d, mo, y] = [Number(m[1]), Number(m[2]), expandYear(m[3], opts.twoDigitYearPivot)];
     else [mo, d, y] = [Number(m[1]), Number(m[2]), expandYear(m[3], opts.twoDigitYearPivot)];
     if (m[3].length === 3 || (m[3].length > 4 && opts.order !== 'ymd')) return { error: `'${t}': year '${m[3]}'` };
     let h = Number(m[4] ?? 0);
@@ -95,10 +106,29 @@ export function parseWall(text: string, opts: DateOptions): Wall | { error: stri
       if (h < 1 || h > 12) return { error: `'${t}': hour ${h} on a 12-hour clock` };
       h = (h % 12) + (ampm === 'pm' ? 12 : 0);
     }
-    return { y, mo, d, h, mi: Number(m[5] ?? 0), s: Number(m[6] ?? 0), ms: fraction(m[7]), offset: offsetMinutes(m[9]) };
+    return {
+      y,
+      mo,
+      d,
+      h,
+      mi: Number(m[5] ?? 0),
+      s: Number(m[6] ?? 0),
+      ms: fraction(m[7]),
+      offset: offsetMinutes(m[9]),
+    };
   }
   m = CHINESE.exec(t);
-  if (m) return { y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]), h: Number(m[4] ?? 0), mi: Number(m[5] ?? 0), s: Number(m[6] ?? 0), ms: 0, offset: null };
+  if (m)
+    return {
+      y: Number(m[1]),
+      mo: Number(m[2]),
+      d: Number(m[3]),
+      h: Number(m[4] ?? 0),
+      mi: Number(m[5] ?? 0),
+      s: Number(m[6] ?? 0),
+      ms: 0,
+      offset: null,
+    };
   return { error: `'${t.length > 40 ? t.slice(0, 40) + '…' : t}' is not a date this import understands` };
 }
 
@@ -126,7 +156,12 @@ export class ZoneClock {
 
   /** Minutes east of UTC at an instant, asked of the runtime. */
   private raw(at: number): number {
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    let y = 0,
+      mo = 0,
+      d = 0,
+      h = 0,
+      mi = 0,
+      s = 0;
     for (const p of this.fmt.formatToParts(at)) {
       if (p.type === 'year') y = Number(p.value);
       else if (p.type === 'month') mo = Number(p.value);
@@ -188,7 +223,8 @@ export function parseDateTime(text: string, opts: DateOptions, clock: ZoneClock)
     const t = text.trim();
     if (t === '') return null;
     const n = Number(t);
-    if (!Number.isFinite(n)) return { ok: false, reason: `'${t}' is not a number of ${opts.epoch === 's' ? 'seconds' : 'milliseconds'}` };
+    if (!Number.isFinite(n))
+      return { ok: false, reason: `'${t}' is not a number of ${opts.epoch === 's' ? 'seconds' : 'milliseconds'}` };
     return { ok: true, at: Math.round(opts.epoch === 's' ? n * 1000 : n) };
   }
   const w = parseWall(text, opts);

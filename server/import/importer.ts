@@ -24,8 +24,21 @@ import { mappingCodes, type Mapping } from './mapping.ts';
 import { ReportBuilder, type ImportReport } from './report.ts';
 import { compileMapping, MissingColumns, type RowMapper } from './rows.ts';
 import {
-  afterBulk, analyzeStage, canSkipTriggers, createStage, dropStage, linkDuplicates, repeatedPoints, stageLine, stageTable, STAGE_COLUMNS, tallyChunk, ticketEstimate,
-  writeChunk, type ChunkParams, type PolicyMinutes,
+  afterBulk,
+  analyzeStage,
+  canSkipTriggers,
+  createStage,
+  dropStage,
+  linkDuplicates,
+  repeatedPoints,
+  stageLine,
+  stageTable,
+  STAGE_COLUMNS,
+  tallyChunk,
+  ticketEstimate,
+  writeChunk,
+  type ChunkParams,
+  type PolicyMinutes,
 } from './sql.ts';
 
 export type ImportPhase = 'reading' | 'judging' | 'writing' | 'linking' | 'rollups' | 'done' | 'failed';
@@ -107,7 +120,9 @@ async function resolveZone(db: Database, mapping: Mapping, opts: ImportOptions):
   if (opts.timeZone) return opts.timeZone;
   const city = activeCity();
   if (city) return city.timeZone;
-  const rows = await db.query<{ zone: string | null }>(`SELECT value #>> '{}' AS zone FROM meta WHERE key = 'city.time_zone'`);
+  const rows = await db.query<{ zone: string | null }>(
+    `SELECT value #>> '{}' AS zone FROM meta WHERE key = 'city.time_zone'`,
+  );
   return rows[0]?.zone ?? cityTimeZone();
 }
 
@@ -118,8 +133,10 @@ async function checkCodes(db: Database, mapping: Mapping): Promise<void> {
             (SELECT array_agg(d ORDER BY d) FROM unnest($2::text[]) d WHERE NOT EXISTS (SELECT 1 FROM departments WHERE code = d)) AS deps`,
     [categories, departments],
   );
-  if (r.cats?.length) throw new ImportRefused(`mapping: categories not in this city's taxonomy: ${r.cats.join(', ')}`, 'category.values');
-  if (r.deps?.length) throw new ImportRefused(`mapping: departments not in this city's taxonomy: ${r.deps.join(', ')}`, 'agency.values');
+  if (r.cats?.length)
+    throw new ImportRefused(`mapping: categories not in this city's taxonomy: ${r.cats.join(', ')}`, 'category.values');
+  if (r.deps?.length)
+    throw new ImportRefused(`mapping: departments not in this city's taxonomy: ${r.deps.join(', ')}`, 'agency.values');
 }
 
 /** Scratch tables of runs that died (no heartbeat for 10 minutes) are dropped. */
@@ -136,17 +153,23 @@ async function dropDeadStages(db: Database): Promise<void> {
      WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'import\\_stage\\_%'
        AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.state = 'running' AND c.relname IN ('import_stage_' || j.id, 'import_stage_' || j.id || '_pts', 'import_stage_' || j.id || '_ids', 'import_stage_' || j.id || '_loc'))`,
   );
-  for (const t of tables) if (/^import_stage_[a-z0-9]+(_pts|_ids|_loc)?$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
+  for (const t of tables)
+    if (/^import_stage_[a-z0-9]+(_pts|_ids|_loc)?$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
 }
 
 async function chooseBulk(db: Database, toWrite: number, want: boolean | 'auto'): Promise<boolean> {
   if (want === false || toWrite === 0) return false;
-  if (want === 'auto' && (db.engine !== 'postgres' || toWrite < 10_000 || toWrite * 2 < (await ticketEstimate(db)))) return false;
+  if (want === 'auto' && (db.engine !== 'postgres' || toWrite < 10_000 || toWrite * 2 < (await ticketEstimate(db))))
+    return false;
   return canSkipTriggers(db);
 }
 
 function policyMinutes(policy: Policy): PolicyMinutes {
-  return { respond: policy.respondWithinMinutes, resolve: policy.resolveWithinMinutes, remindAtFraction: policy.remindAtFraction };
+  return {
+    respond: policy.respondWithinMinutes,
+    resolve: policy.resolveWithinMinutes,
+    remindAtFraction: policy.remindAtFraction,
+  };
 }
 
 /**
@@ -154,7 +177,12 @@ function policyMinutes(policy: Policy): PolicyMinutes {
  * Throws ImportRefused (nothing imported) when the header lacks a column the mapping names or the
  * mapping names a code the taxonomy lacks; otherwise returns the report, bad rows included.
  */
-export async function importHistory(db: Database, input: AsyncIterable<Uint8Array | string>, mapping: Mapping, opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importHistory(
+  db: Database,
+  input: AsyncIterable<Uint8Array | string>,
+  mapping: Mapping,
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
   const t0 = Date.now();
   const jobId = opts.jobId ?? newJobId();
   const table = stageTable(jobId);
@@ -164,9 +192,29 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
   const windowDays = opts.repeatWindowDays ?? (Number(process.env.HOTLINE_REPEAT_WINDOW_DAYS ?? 30) || 30);
   const asOf = opts.asOf ?? new Date();
   const zone = await resolveZone(db, mapping, opts);
-  const builder = new ReportBuilder({ source: mapping.source, file: opts.file ?? null, engine: db.engine, timeZone: zone, asOf: asOf.toISOString(), rule: mapping.repeatedIds }, detailLimit);
+  const builder = new ReportBuilder(
+    {
+      source: mapping.source,
+      file: opts.file ?? null,
+      engine: db.engine,
+      timeZone: zone,
+      asOf: asOf.toISOString(),
+      rule: mapping.repeatedIds,
+    },
+    detailLimit,
+  );
   const report = builder.report;
-  const progress: ImportProgress = { jobId, phase: 'reading', rows: 0, staged: 0, written: 0, toWrite: 0, elapsedMs: 0, rate: 0, bulk: false };
+  const progress: ImportProgress = {
+    jobId,
+    phase: 'reading',
+    rows: 0,
+    staged: 0,
+    written: 0,
+    toWrite: 0,
+    elapsedMs: 0,
+    rate: 0,
+    bulk: false,
+  };
   let lastBeat = 0;
   const emit = async (force = false) => {
     progress.elapsedMs = Date.now() - t0;
@@ -174,13 +222,21 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     opts.onProgress?.({ ...progress });
     if (force || Date.now() - lastBeat > 2_000) {
       lastBeat = Date.now();
-      await db.query(`UPDATE import_jobs SET heartbeat_at = now(), progress = $2::jsonb WHERE id = $1`, [jobId, JSON.stringify(progress)]);
+      await db.query(`UPDATE import_jobs SET heartbeat_at = now(), progress = $2::jsonb WHERE id = $1`, [
+        jobId,
+        JSON.stringify(progress),
+      ]);
     }
   };
 
   await checkCodes(db, mapping);
   await dropDeadStages(db);
-  await db.query(`INSERT INTO import_jobs (id, source, file, started_by) VALUES ($1, $2, $3, $4)`, [jobId, mapping.source, opts.file ?? null, opts.startedBy ?? null]);
+  await db.query(`INSERT INTO import_jobs (id, source, file, started_by) VALUES ($1, $2, $3, $4)`, [
+    jobId,
+    mapping.source,
+    opts.file ?? null,
+    opts.startedBy ?? null,
+  ]);
   await createStage(db, table);
   let prepared: Set<string> | undefined;
   let firstAt: Date | null = null;
@@ -209,7 +265,11 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     for await (const items of readCsv(input, opts.csv)) {
       for (const item of items) {
         if (!mapRow) {
-          if (!item.ok) throw new ImportRefused(`line ${item.error.line}: the header cannot be read: ${item.error.message}`, 'header');
+          if (!item.ok)
+            throw new ImportRefused(
+              `line ${item.error.line}: the header cannot be read: ${item.error.message}`,
+              'header',
+            );
           try {
             mapRow = compileMapping(mapping, item.record.fields, zone);
           } catch (e) {
@@ -253,7 +313,8 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     await emit(true);
     await analyzeStage(db, table);
     const rep = mapping.placeholders.repeated;
-    if (rep !== false) report.placeholders.repeatedPoints = await repeatedPoints(db, table, rep.minCount, rep.minShare, withPoint);
+    if (rep !== false)
+      report.placeholders.repeatedPoints = await repeatedPoints(db, table, rep.minCount, rep.minShare, withPoint);
 
     // 3. write, a chunk per statement
     const tWrite = Date.now();
@@ -265,7 +326,13 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     // Recorded before the first chunk: should this process die, the next import rebuilds the rollups.
     await emit(true);
     const params: ChunkParams = {
-      policy: policyMinutes(policy), asOf, source: mapping.source, rule: mapping.repeatedIds, repeated: report.placeholders.repeatedPoints, detailLimit, bulk,
+      policy: policyMinutes(policy),
+      asOf,
+      source: mapping.source,
+      rule: mapping.repeatedIds,
+      repeated: report.placeholders.repeatedPoints,
+      detailLimit,
+      bulk,
       locateByPolygonRows: opts.locateByPolygonRows ?? 5_000,
     };
     prepared = db.engine === 'pglite' ? new Set<string>() : undefined;
@@ -301,7 +368,8 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
         report.location.unlocated += r.unlocated;
         report.unlocated.noCoordinates += r.no_point;
         report.unlocated.invalid += r.invalid_point;
-        for (const [k, v] of Object.entries(r.placeholder ?? {})) report.unlocated.placeholder[k as keyof ImportReport['unlocated']['placeholder']] += v;
+        for (const [k, v] of Object.entries(r.placeholder ?? {}))
+          report.unlocated.placeholder[k as keyof ImportReport['unlocated']['placeholder']] += v;
         for (const [k, v] of Object.entries(r.statuses ?? {})) builder.status(k, v);
         report.overdue += r.overdue;
         report.sourceDuplicates.marked += r.duplicates;
@@ -341,7 +409,10 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     const done = builder.finish();
     progress.phase = 'done';
     await emit(true);
-    await db.query(`UPDATE import_jobs SET state = 'done', finished_at = now(), report = $2::jsonb WHERE id = $1`, [jobId, JSON.stringify(done)]);
+    await db.query(`UPDATE import_jobs SET state = 'done', finished_at = now(), report = $2::jsonb WHERE id = $1`, [
+      jobId,
+      JSON.stringify(done),
+    ]);
     return done;
   } catch (e) {
     // Chunks written in bulk mode are in the tickets but not in the rollups yet.
@@ -349,7 +420,10 @@ export async function importHistory(db: Database, input: AsyncIterable<Uint8Arra
     progress.phase = 'failed';
     opts.onProgress?.({ ...progress, elapsedMs: Date.now() - t0 });
     await db
-      .query(`UPDATE import_jobs SET state = 'failed', finished_at = now(), error = $2, progress = $3::jsonb WHERE id = $1`, [jobId, (e as Error).message, JSON.stringify(progress)])
+      .query(
+        `UPDATE import_jobs SET state = 'failed', finished_at = now(), error = $2, progress = $3::jsonb WHERE id = $1`,
+        [jobId, (e as Error).message, JSON.stringify(progress)],
+      )
       .catch(() => {});
     throw e;
   } finally {

@@ -48,11 +48,24 @@ export interface StartedJob {
  * Starts an import of `input` in the background. The caller answers its request once `consumed`
  * settles (the upload is read and staged); judging and writing go on after the answer.
  */
-export function startImportJob(db: Database, input: AsyncIterable<Uint8Array>, mapping: Mapping, opts: ImportOptions & { file: string | null; startedBy: string | null }): StartedJob {
+export function startImportJob(
+  db: Database,
+  input: AsyncIterable<Uint8Array>,
+  mapping: Mapping,
+  opts: ImportOptions & { file: string | null; startedBy: string | null },
+): StartedJob {
   const id = opts.jobId ?? newJobId();
   const job: JobView = {
-    id, state: 'running', source: mapping.source, file: opts.file, startedBy: opts.startedBy, startedAt: new Date().toISOString(),
-    finishedAt: null, progress: null, report: null, error: null,
+    id,
+    state: 'running',
+    source: mapping.source,
+    file: opts.file,
+    startedBy: opts.startedBy,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    progress: null,
+    report: null,
+    error: null,
   };
   remember(job);
   let settle!: (e: Error | null) => void;
@@ -71,7 +84,11 @@ export function startImportJob(db: Database, input: AsyncIterable<Uint8Array>, m
       return report;
     },
     (e: Error & { field?: string }) => {
-      Object.assign(job, { state: 'failed', error: { message: e.message, field: e.field ?? null }, finishedAt: new Date().toISOString() });
+      Object.assign(job, {
+        state: 'failed',
+        error: { message: e.message, field: e.field ?? null },
+        finishedAt: new Date().toISOString(),
+      });
       settle(e);
       throw e;
     },
@@ -85,14 +102,29 @@ export async function readJob(db: Database, id: string): Promise<JobView | null>
   const mine = jobs.get(id);
   if (mine) return mine;
   const rows = await db.query<{
-    id: string; source: string; file: string | null; state: JobView['state']; started_by: string | null; started_at: Date; finished_at: Date | null;
-    progress: ImportProgress | null; report: ImportReport | null; error: string | null;
+    id: string;
+    source: string;
+    file: string | null;
+    state: JobView['state'];
+    started_by: string | null;
+    started_at: Date;
+    finished_at: Date | null;
+    progress: ImportProgress | null;
+    report: ImportReport | null;
+    error: string | null;
   }>(`SELECT * FROM import_jobs WHERE id = $1`, [id]);
   const r = rows[0];
   if (!r) return null;
   return {
-    id: r.id, state: r.state, source: r.source, file: r.file, startedBy: r.started_by, startedAt: new Date(r.started_at).toISOString(),
-    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null, progress: r.progress, report: r.report,
+    id: r.id,
+    state: r.state,
+    source: r.source,
+    file: r.file,
+    startedBy: r.started_by,
+    startedAt: new Date(r.started_at).toISOString(),
+    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+    progress: r.progress,
+    report: r.report,
     error: r.error ? { message: r.error, field: null } : null,
   };
 }
@@ -118,11 +150,15 @@ const REPO_CITIES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../
  * holds, else of any package shipped in data/cities. Names are plain file names, never paths.
  */
 export async function namedMapping(db: Database, name: string): Promise<Mapping | null> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || name.includes('..')) throw new MappingError(`mapping name '${name}': letters, digits, . _ -`, [{ path: 'mapping', message: 'not a mapping name' }]);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || name.includes('..'))
+    throw new MappingError(`mapping name '${name}': letters, digits, . _ -`, [
+      { path: 'mapping', message: 'not a mapping name' },
+    ]);
   const dirs: string[] = [];
   const stored = await readStoredCity(db);
   if (stored?.source?.dir) dirs.push(path.join(stored.source.dir, 'history'));
-  if (fs.existsSync(REPO_CITIES)) for (const d of fs.readdirSync(REPO_CITIES).sort()) dirs.push(path.join(REPO_CITIES, d, 'history'));
+  if (fs.existsSync(REPO_CITIES))
+    for (const d of fs.readdirSync(REPO_CITIES).sort()) dirs.push(path.join(REPO_CITIES, d, 'history'));
   for (const dir of dirs) {
     const file = path.join(dir, `${name}.mapping.json`);
     if (fs.existsSync(file)) return readMappingFile(file);

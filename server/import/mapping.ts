@@ -13,9 +13,7 @@ const column = z.string().min(1);
 const columnsOrAlternatives = z.union([column, z.array(column).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 /** Text joined from several columns (empty ones skipped). */
-const joinedText = z
-  .object({ columns: z.array(column).min(1), separator: z.string().default(' ') })
-  .strict();
+const joinedText = z.object({ columns: z.array(column).min(1), separator: z.string().default(' ') }).strict();
 
 /**
  * Text: one column, columns joined, or a list of alternatives; an alternative is used when its
@@ -23,7 +21,9 @@ const joinedText = z
  */
 const textSpec = z
   .union([column, joinedText, z.array(z.union([column, joinedText])).min(1)])
-  .transform((v) => (Array.isArray(v) ? v : [v]).map((a) => (typeof a === 'string' ? { columns: [a], separator: ' ' } : a)));
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v]).map((a) => (typeof a === 'string' ? { columns: [a], separator: ' ' } : a)),
+  );
 export type TextSpec = z.output<typeof textSpec>;
 
 /** Source value → our value, matched trimmed, case- and space-insensitively. */
@@ -100,7 +100,10 @@ export const mappingSchema = z
     /** Last status change (e.g. resolution_action_updated_date), the time of an intermediate status. */
     updated: columnsOrAlternatives.optional(),
     /** The agency that handled the request → department code; unknown values fall back to the category's. */
-    agency: z.object({ column, values: valueTable(z.string().min(1)) }).strict().optional(),
+    agency: z
+      .object({ column, values: valueTable(z.string().min(1)) })
+      .strict()
+      .optional(),
     category: z
       .object({
         /** Keys are these columns' values joined with '|' ("Sewer|Street Flooding (SJ)") or a prefix of them ("HEAT/HOT WATER"). */
@@ -111,7 +114,11 @@ export const mappingSchema = z
       })
       .strict(),
     kind: z
-      .object({ column: column.optional(), values: valueTable(z.enum(TICKET_KINDS)).default({}), default: z.enum(TICKET_KINDS).default('complaint') })
+      .object({
+        column: column.optional(),
+        values: valueTable(z.enum(TICKET_KINDS)).default({}),
+        default: z.enum(TICKET_KINDS).default('complaint'),
+      })
       .strict()
       .prefault({}),
     description: textSpec.optional(),
@@ -124,12 +131,16 @@ export const mappingSchema = z
       .transform((v) => (Array.isArray(v) ? v : [v]))
       .optional(),
     crs: z.enum(SOURCE_CRS).default('WGS84'),
-    channel: valued(z.enum(CHANNELS)).or(z.object({ default: z.enum(CHANNELS) }).strict()).default({ default: 'phone' }),
+    channel: valued(z.enum(CHANNELS))
+      .or(z.object({ default: z.enum(CHANNELS) }).strict())
+      .default({ default: 'phone' }),
     /** Callback verdict (回访): value → solved and satisfaction; `at` the callback time (else the closed time). */
     callback: z
       .object({
         column,
-        values: valueTable(z.object({ solved: z.boolean().optional(), satisfaction: z.enum(SATISFACTION).optional() }).strict()),
+        values: valueTable(
+          z.object({ solved: z.boolean().optional(), satisfaction: z.enum(SATISFACTION).optional() }).strict(),
+        ),
         at: columnsOrAlternatives.optional(),
       })
       .strict()
@@ -196,7 +207,9 @@ export function readMappingFile(file: string): Mapping {
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new MappingError(`mapping ${file}: ${(e as Error).message}`, [{ path: '(file)', message: (e as Error).message }]);
+    throw new MappingError(`mapping ${file}: ${(e as Error).message}`, [
+      { path: '(file)', message: (e as Error).message },
+    ]);
   }
   return parseMapping(json);
 }

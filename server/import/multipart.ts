@@ -87,8 +87,10 @@ export class MultipartReader {
     // Transport padding (spaces, tabs) may precede the CRLF.
     let k = 0;
     while (this.buf[k] === 0x20 || this.buf[k] === 0x09) k++;
-    while (this.buf.length < k + 2) if (!(await this.fill())) throw new MultipartError('the body ends after a boundary');
-    if (!this.buf.subarray(k, k + 2).equals(CRLF)) throw new MultipartError('a boundary is not followed by a line break');
+    while (this.buf.length < k + 2)
+      if (!(await this.fill())) throw new MultipartError('the body ends after a boundary');
+    if (!this.buf.subarray(k, k + 2).equals(CRLF))
+      throw new MultipartError('a boundary is not followed by a line break');
     this.buf = this.buf.subarray(k + 2);
     this.atPartStart = true;
     return true;
@@ -138,7 +140,8 @@ function parseHeaders(head: string): PartHeaders {
     if (key === 'content-type') out.contentType = value;
     else if (key === 'content-disposition') {
       out.name = /(?:^|;)\s*name="([^"]*)"/i.exec(value)?.[1] ?? /(?:^|;)\s*name=([^;\s]+)/i.exec(value)?.[1] ?? null;
-      out.filename = /(?:^|;)\s*filename="([^"]*)"/i.exec(value)?.[1] ?? /(?:^|;)\s*filename=([^;\s]+)/i.exec(value)?.[1] ?? null;
+      out.filename =
+        /(?:^|;)\s*filename="([^"]*)"/i.exec(value)?.[1] ?? /(?:^|;)\s*filename=([^;\s]+)/i.exec(value)?.[1] ?? null;
     }
   }
   return out;

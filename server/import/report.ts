@@ -38,12 +38,26 @@ export interface ImportReport {
   /** Rows the source marked as duplicates (closed here), and how many were linked to the earlier ticket they repeat. */
   sourceDuplicates: { marked: number; linked: number };
   rejected: { byReason: { field: string; reason: string; count: number }[]; rows: RejectedRow[]; truncated: boolean };
-  merged: { rule: 'first' | 'last'; rows: { line: number; externalId: string; keptLine: number }[]; truncated: boolean };
+  merged: {
+    rule: 'first' | 'last';
+    rows: { line: number; externalId: string; keptLine: number }[];
+    truncated: boolean;
+  };
   alreadyImported: { rows: { line: number; externalId: string }[]; truncated: boolean };
-  outside: { minMetres: number | null; maxMetres: number | null; rows: { line: number; externalId: string; metres: number }[]; truncated: boolean };
+  outside: {
+    minMetres: number | null;
+    maxMetres: number | null;
+    rows: { line: number; externalId: string; metres: number }[];
+    truncated: boolean;
+  };
   placeholders: { repeatedPoints: { lon: number; lat: number; rows: number }[] };
   /** Source values the mapping does not know, with counts. */
-  unmapped: { category: Record<string, number>; agency: Record<string, number>; channel: Record<string, number>; status: Record<string, number> };
+  unmapped: {
+    category: Record<string, number>;
+    agency: Record<string, number>;
+    channel: Record<string, number>;
+    status: Record<string, number>;
+  };
   warnings: {
     /** A closed time on a row whose status is not closed: ignored. */
     closedTimeIgnored: number;
@@ -96,7 +110,15 @@ export class ReportBuilder {
       outside: { minMetres: null, maxMetres: null, rows: [], truncated: false },
       placeholders: { repeatedPoints: [] },
       unmapped: { category: {}, agency: {}, channel: {}, status: {} },
-      warnings: { closedTimeIgnored: 0, closedBeforeReceived: 0, closedWithoutTime: 0, dueBeforeReceived: 0, statusWithoutUnit: 0, timesInGap: 0, timesAmbiguous: 0 },
+      warnings: {
+        closedTimeIgnored: 0,
+        closedBeforeReceived: 0,
+        closedWithoutTime: 0,
+        dueBeforeReceived: 0,
+        statusWithoutUnit: 0,
+        timesInGap: 0,
+        timesAmbiguous: 0,
+      },
     };
   }
 

@@ -70,7 +70,9 @@ export type RowOutcome = { ok: true; row: MappedRow; notes: RowNotes } | { ok: f
 
 export class MissingColumns extends Error {
   constructor(readonly columns: string[]) {
-    super(`the file has no column${columns.length > 1 ? 's' : ''} ${columns.map((c) => `'${c}'`).join(', ')} (the mapping names ${columns.length > 1 ? 'them' : 'it'})`);
+    super(
+      `the file has no column${columns.length > 1 ? 's' : ''} ${columns.map((c) => `'${c}'`).join(', ')} (the mapping names ${columns.length > 1 ? 'them' : 'it'})`,
+    );
   }
 }
 
@@ -114,8 +116,20 @@ export class RowMapper {
   private readonly categoryCols: number[];
   private readonly placeholderRules: { zero: boolean; wholeDegrees: boolean; points: [number, number][] };
   private readonly c: {
-    externalId: number; received: number[]; closed: number[]; due: number[]; updated: number[]; status: number;
-    agency: number; kind: number; channel: number; callback: number; callbackAt: number[]; duplicate: number; callerName: number; callerPhone: number;
+    externalId: number;
+    received: number[];
+    closed: number[];
+    due: number[];
+    updated: number[];
+    status: number;
+    agency: number;
+    kind: number;
+    channel: number;
+    callback: number;
+    callbackAt: number[];
+    duplicate: number;
+    callerName: number;
+    callerPhone: number;
   };
 
   constructor(
@@ -157,7 +171,11 @@ export class RowMapper {
     this.dupEquals = new Set((mapping.duplicateMarker?.equals ?? []).map(valueKey));
     this.dupContains = (mapping.duplicateMarker?.contains ?? []).map((t) => valueKey(t));
     this.categoryCols = cols(mapping.category.columns);
-    this.placeholderRules = { zero: mapping.placeholders.zero, wholeDegrees: mapping.placeholders.wholeDegrees, points: mapping.placeholders.points };
+    this.placeholderRules = {
+      zero: mapping.placeholders.zero,
+      wholeDegrees: mapping.placeholders.wholeDegrees,
+      points: mapping.placeholders.points,
+    };
   }
 
   /** The column's value, '' when absent (a short row). */
@@ -224,7 +242,8 @@ export class RowMapper {
     if (rec.error !== undefined) return this.reject(line, externalId, 'received', rec.error);
     if (rec.at === null) return this.reject(line, externalId, 'received', `${m.received.join(' / ')}: empty`);
     const received = rec.at;
-    if (received > Date.now() + 5 * 60_000) return this.reject(line, externalId, 'received', `${new Date(received).toISOString()} is in the future`);
+    if (received > Date.now() + 5 * 60_000)
+      return this.reject(line, externalId, 'received', `${new Date(received).toISOString()} is in the future`);
     const cl = this.date(fields, c.closed, m.closed, notes);
     if (cl.error !== undefined) return this.reject(line, externalId, 'closed', cl.error);
     const du = this.date(fields, c.due, m.due, notes);
@@ -236,7 +255,13 @@ export class RowMapper {
     const rawStatus = this.cell(fields, c.status).trim();
     let status = this.status.get(rawStatus);
     if (status === undefined) {
-      if (m.status.default === undefined) return this.reject(line, externalId, 'status', rawStatus === '' ? `column '${m.status.column}' is empty` : `unknown value '${rawStatus}'`);
+      if (m.status.default === undefined)
+        return this.reject(
+          line,
+          externalId,
+          'status',
+          rawStatus === '' ? `column '${m.status.column}' is empty` : `unknown value '${rawStatus}'`,
+        );
       status = m.status.default;
       notes.defaultedStatus = rawStatus;
     }
@@ -246,7 +271,10 @@ export class RowMapper {
     let key = '';
     const keys: string[] = [];
     for (let k = 0; k < this.categoryCols.length; k++) {
-      key = k === 0 ? this.cell(fields, this.categoryCols[k]).trim() : key + '|' + this.cell(fields, this.categoryCols[k]).trim();
+      key =
+        k === 0
+          ? this.cell(fields, this.categoryCols[k]).trim()
+          : key + '|' + this.cell(fields, this.categoryCols[k]).trim();
       keys.push(key);
     }
     for (let k = keys.length - 1; k >= 0 && category === undefined; k--) category = this.category.get(keys[k]);
@@ -272,7 +300,13 @@ export class RowMapper {
       const v = this.channel.get(raw);
       const fallback = m.channel.default;
       if (v === undefined) {
-        if (fallback === undefined) return this.reject(line, externalId, 'channel', raw === '' ? `column '${m.channel.column}' is empty` : `unknown value '${raw}'`);
+        if (fallback === undefined)
+          return this.reject(
+            line,
+            externalId,
+            'channel',
+            raw === '' ? `column '${m.channel.column}' is empty` : `unknown value '${raw}'`,
+          );
         channel = fallback;
         notes.defaultedChannel = raw;
       } else channel = v;
@@ -352,11 +386,35 @@ export class RowMapper {
       ok: true,
       notes,
       row: {
-        line, externalId, kind, channel, category, department, status, sourceStatus: rawStatus,
-        received, closed, due, updated, callbackAt, solved, satisfaction, duplicate,
-        description: this.text(fields, m.description) ?? '', address: address === null ? null : address.replace(/\s+/g, ' '),
+        line,
+        externalId,
+        kind,
+        channel,
+        category,
+        department,
+        status,
+        sourceStatus: rawStatus,
+        received,
+        closed,
+        due,
+        updated,
+        callbackAt,
+        solved,
+        satisfaction,
+        duplicate,
+        description: this.text(fields, m.description) ?? '',
+        address: address === null ? null : address.replace(/\s+/g, ' '),
         resolution: this.text(fields, m.resolution),
-        crs: m.crs, sourceLon, sourceLat, lon, lat, h3r7, h3r8, h3r9, placeholder, invalidPoint,
+        crs: m.crs,
+        sourceLon,
+        sourceLat,
+        lon,
+        lat,
+        h3r7,
+        h3r8,
+        h3r9,
+        placeholder,
+        invalidPoint,
         callerName: c.callerName >= 0 ? this.cell(fields, c.callerName).trim().slice(0, 100) || null : null,
         callerPhone: c.callerPhone >= 0 ? this.cell(fields, c.callerPhone).trim().slice(0, 40) || null : null,
       },

@@ -12,10 +12,39 @@ import type { Database, Queryable } from '../../db/client.ts';
 import type { MappedRow } from './rows.ts';
 
 export const STAGE_COLUMNS = [
-  'seq', 'line', 'external_id', 'key', 'kind', 'channel', 'category', 'department', 'status', 'source_status',
-  'received_at', 'closed_at', 'due_at', 'updated_at', 'callback_at', 'solved', 'satisfaction', 'duplicate',
-  'description', 'address', 'resolution', 'crs', 'source_lon', 'source_lat', 'lon', 'lat', 'h3_r7', 'h3_r8', 'h3_r9',
-  'placeholder', 'invalid_point', 'caller_name', 'caller_phone',
+  'seq',
+  'line',
+  'external_id',
+  'key',
+  'kind',
+  'channel',
+  'category',
+  'department',
+  'status',
+  'source_status',
+  'received_at',
+  'closed_at',
+  'due_at',
+  'updated_at',
+  'callback_at',
+  'solved',
+  'satisfaction',
+  'duplicate',
+  'description',
+  'address',
+  'resolution',
+  'crs',
+  'source_lon',
+  'source_lat',
+  'lon',
+  'lat',
+  'h3_r7',
+  'h3_r8',
+  'h3_r9',
+  'placeholder',
+  'invalid_point',
+  'caller_name',
+  'caller_phone',
 ];
 
 export function stageTable(jobId: string): string {
@@ -36,9 +65,13 @@ export async function createStage(db: Queryable, table: string): Promise<void> {
   await db.query(`CREATE UNLOGGED TABLE ${table}_pts (lon float8, lat float8, n int NOT NULL, PRIMARY KEY (lon, lat))`);
   await db.query(`CREATE INDEX ON ${table}_pts (n)`);
   // Rows per external id, with the first and last of them (file order).
-  await db.query(`CREATE UNLOGGED TABLE ${table}_ids (external_id text PRIMARY KEY, n int NOT NULL, first_seq int NOT NULL, first_line int NOT NULL, last_seq int NOT NULL, last_line int NOT NULL)`);
+  await db.query(
+    `CREATE UNLOGGED TABLE ${table}_ids (external_id text PRIMARY KEY, n int NOT NULL, first_seq int NOT NULL, first_line int NOT NULL, last_seq int NOT NULL, last_line int NOT NULL)`,
+  );
   // Where each chunk's points fall (locateChunk), keyed by the chunk's first seq.
-  await db.query(`CREATE UNLOGGED TABLE ${table}_loc (lo int NOT NULL, lon float8 NOT NULL, lat float8 NOT NULL, district_code text, street_code text, grid_code text, PRIMARY KEY (lo, lon, lat))`);
+  await db.query(
+    `CREATE UNLOGGED TABLE ${table}_loc (lo int NOT NULL, lon float8 NOT NULL, lat float8 NOT NULL, district_code text, street_code text, grid_code text, PRIMARY KEY (lo, lon, lat))`,
+  );
 }
 
 export async function dropStage(db: Queryable, table: string): Promise<void> {
@@ -119,10 +152,39 @@ const b = (v: boolean | null) => (v === null ? '' : v ? 't' : 'f');
 /** One staged row as a COPY CSV line (empty unquoted = NULL; quoted = text, even empty). */
 export function stageLine(seq: number, key: string, r: MappedRow): string {
   return [
-    seq, r.line, q(r.externalId), q(key), r.kind, r.channel, q(r.category), q(r.department), r.status, q(r.sourceStatus),
-    ts(r.received), ts(r.closed), ts(r.due), ts(r.updated), ts(r.callbackAt), b(r.solved), r.satisfaction ?? '', b(r.duplicate),
-    q(r.description), q(r.address), q(r.resolution), r.crs, n(r.sourceLon), n(r.sourceLat), n(r.lon), n(r.lat),
-    r.h3r7 ?? '', r.h3r8 ?? '', r.h3r9 ?? '', r.placeholder ?? '', b(r.invalidPoint !== null), q(r.callerName), q(r.callerPhone),
+    seq,
+    r.line,
+    q(r.externalId),
+    q(key),
+    r.kind,
+    r.channel,
+    q(r.category),
+    q(r.department),
+    r.status,
+    q(r.sourceStatus),
+    ts(r.received),
+    ts(r.closed),
+    ts(r.due),
+    ts(r.updated),
+    ts(r.callbackAt),
+    b(r.solved),
+    r.satisfaction ?? '',
+    b(r.duplicate),
+    q(r.description),
+    q(r.address),
+    q(r.resolution),
+    r.crs,
+    n(r.sourceLon),
+    n(r.sourceLat),
+    n(r.lon),
+    n(r.lat),
+    r.h3r7 ?? '',
+    r.h3r8 ?? '',
+    r.h3r9 ?? '',
+    r.placeholder ?? '',
+    b(r.invalidPoint !== null),
+    q(r.callerName),
+    q(r.callerPhone),
   ].join(',');
 }
 
@@ -148,7 +210,13 @@ export async function analyzeStage(db: Database, table: string): Promise<void> {
  * of the rows with a point: a stand-in for "unknown". The chunk statements keep such rows'
  * source coordinates but do not locate them. Read off the tally through its index on n.
  */
-export async function repeatedPoints(db: Queryable, table: string, minCount: number, minShare: number, withPoint: number): Promise<{ lon: number; lat: number; rows: number }[]> {
+export async function repeatedPoints(
+  db: Queryable,
+  table: string,
+  minCount: number,
+  minShare: number,
+  withPoint: number,
+): Promise<{ lon: number; lat: number; rows: number }[]> {
   const rows = await db.query<{ lon: number; lat: number; rows: number }>(
     `SELECT lon, lat, n AS rows FROM ${table}_pts WHERE n >= GREATEST($1::int, ceil($2::float8 * $3::int)::int) ORDER BY n DESC, lon, lat`,
     [minCount, minShare, withPoint],
@@ -238,15 +306,16 @@ export function chunkSql(table: string, located: boolean): string {
     FROM kept k JOIN categories c ON c.code = k.category
     LEFT JOIN rep rp ON rp.lon = k.source_lon AND rp.lat = k.source_lat AND k.lon IS NOT NULL
     WHERE NOT k.already),
-  ${located
-    ? `-- Each point was located by locateChunk (polygon by polygon, before this statement): one index probe per row.
+  ${
+    located
+      ? `-- Each point was located by locateChunk (polygon by polygon, before this statement): one index probe per row.
   l AS (
     SELECT s.*, loc.district_code, loc.street_code, loc.grid_code, dk.kind AS dept_kind
     FROM s
     LEFT JOIN LATERAL (SELECT x.district_code, x.street_code, x.grid_code FROM ${table}_loc x
                         WHERE x.lo = $1::int AND x.lon = s.lon AND x.lat = s.lat OFFSET 0) loc ON s.lon IS NOT NULL
     LEFT JOIN departments dk ON dk.code = s.dept),`
-    : `-- Each distinct point once: history repeats addresses (a building, a corner) many times.
+      : `-- Each distinct point once: history repeats addresses (a building, a corner) many times.
   pts AS (SELECT DISTINCT lon, lat FROM s WHERE lon IS NOT NULL),
   loc AS (
     SELECT pts.lon, pts.lat, f.district_code, f.street_code, f.grid_code
@@ -255,7 +324,8 @@ export function chunkSql(table: string, located: boolean): string {
     SELECT s.*, loc.district_code, loc.street_code, loc.grid_code, dk.kind AS dept_kind
     FROM s
     LEFT JOIN loc ON loc.lon = s.lon AND loc.lat = s.lat
-    LEFT JOIN departments dk ON dk.code = s.dept),`}
+    LEFT JOIN departments dk ON dk.code = s.dept),`
+  }
   v AS (
     SELECT l.*,
            CASE WHEN l.lon IS NULL THEN 'unlocated' WHEN l.street_code IS NULL THEN 'outside' ELSE 'located' END AS location_status,
@@ -381,7 +451,17 @@ export interface ChunkParams {
 }
 
 function chunkParams(lo: number, hi: number, p: ChunkParams): unknown[] {
-  return [lo, hi, JSON.stringify(p.policy), p.asOf.toISOString(), p.source, p.rule, p.repeated.map((r) => r.lon), p.repeated.map((r) => r.lat), Math.min(p.detailLimit, 2_000_000_000)];
+  return [
+    lo,
+    hi,
+    JSON.stringify(p.policy),
+    p.asOf.toISOString(),
+    p.source,
+    p.rule,
+    p.repeated.map((r) => r.lon),
+    p.repeated.map((r) => r.lat),
+    Math.min(p.detailLimit, 2_000_000_000),
+  ];
 }
 
 /** A literal for PREPARE'd statements' EXECUTE (which takes no bind parameters). */
@@ -398,7 +478,15 @@ const PARAM_TYPES = 'int, int, jsonb, timestamptz, text, text, float8[], float8[
  * (PREPARE; planning a statement this size costs as much as writing a few hundred rows there),
  * PostgreSQL plans it per chunk of 20,000 on whichever pooled connection runs it.
  */
-export async function writeChunk(db: Database, table: string, lo: number, hi: number, p: ChunkParams, prepared?: Set<string>, preparedPrefix = ''): Promise<ChunkResult> {
+export async function writeChunk(
+  db: Database,
+  table: string,
+  lo: number,
+  hi: number,
+  p: ChunkParams,
+  prepared?: Set<string>,
+  preparedPrefix = '',
+): Promise<ChunkResult> {
   // Large chunks are located beforehand, polygon by polygon; small ones point by point in the statement.
   const located = hi - lo >= p.locateByPolygonRows;
   if (located) await locateChunk(db, table, lo, hi);
@@ -446,7 +534,10 @@ export async function afterBulk(db: Database, from: Date | null, to: Date | null
     await tx.query('SELECT hotline_rollup_rebuild()');
     if (from && to) {
       await tx.query(`UPDATE ranking_rollup_state SET epoch = epoch + 1 WHERE id = 1`);
-      await tx.query(`DELETE FROM ranking_months WHERE period_to > $1::timestamptz AND period_from <= $2::timestamptz`, [from.toISOString(), to.toISOString()]);
+      await tx.query(
+        `DELETE FROM ranking_months WHERE period_to > $1::timestamptz AND period_from <= $2::timestamptz`,
+        [from.toISOString(), to.toISOString()],
+      );
     }
   });
 }
@@ -457,11 +548,18 @@ export async function afterBulk(db: Database, from: Date | null, to: Date | null
  * (to the first ticket of its chain). Run after every chunk is written, so earlier tickets later
  * in the file are found too. Only this run's rows (the staged ones) are touched.
  */
-export async function linkDuplicates(db: Database, table: string, lo: number, hi: number, windowDays: number, bulk: boolean): Promise<number> {
+export async function linkDuplicates(
+  db: Database,
+  table: string,
+  lo: number,
+  hi: number,
+  windowDays: number,
+  bulk: boolean,
+): Promise<number> {
   return db.transaction(async (tx) => {
-  await tx.query(txSettings(bulk));
-  const [r] = await tx.query<{ n: number }>(
-    `WITH dup AS (
+    await tx.query(txSettings(bulk));
+    const [r] = await tx.query<{ n: number }>(
+      `WITH dup AS (
        SELECT DISTINCT t.id, t.category_code, btrim(t.address) AS addr, t.received_at
        FROM ${table} s JOIN tickets t ON t.idempotency_key = s.key
        WHERE s.seq >= $1::int AND s.seq < $2::int AND s.duplicate AND t.address IS NOT NULL AND t.repeat_of IS NULL),
@@ -474,8 +572,8 @@ export async function linkDuplicates(db: Database, table: string, lo: number, hi
        FROM dup),
      u AS (UPDATE tickets t SET repeat_of = m.root, updated_at = now() FROM m WHERE t.id = m.id AND m.root IS NOT NULL RETURNING t.id)
      SELECT count(*)::int AS n FROM u`,
-    [lo, hi, windowDays],
-  );
-  return r.n;
+      [lo, hi, windowDays],
+    );
+    return r.n;
   });
 }

@@ -207,9 +207,15 @@ export async function writeIntakeBatch(tx: Queryable, items: IntakeItem[]): Prom
     [keys],
   );
   const looked = await tx.query<Looked>(LOOKUP_SQL, [
-    prepared.map((p) => p.ord), prepared.map((p) => p.key), prepared.map((p) => p.input.category),
-    prepared.map((p) => p.point?.lon ?? null), prepared.map((p) => p.point?.lat ?? null), prepared.map((p) => p.receivedAt.toISOString()),
-    prepared.map((p) => p.windowDays), prepared.map((p) => p.phone), prepared.map((p) => p.address),
+    prepared.map((p) => p.ord),
+    prepared.map((p) => p.key),
+    prepared.map((p) => p.input.category),
+    prepared.map((p) => p.point?.lon ?? null),
+    prepared.map((p) => p.point?.lat ?? null),
+    prepared.map((p) => p.receivedAt.toISOString()),
+    prepared.map((p) => p.windowDays),
+    prepared.map((p) => p.phone),
+    prepared.map((p) => p.address),
   ]);
 
   const outcomes: (IntakeOutcome | null)[] = prepared.map(() => null);
@@ -222,7 +228,13 @@ export async function writeIntakeBatch(tx: Queryable, items: IntakeItem[]): Prom
     else if (look.existing_id != null) {
       outcomes[p.ord] = {
         ok: true,
-        result: { id: Number(look.existing_id), created: false, status: look.existing_status!, locationStatus: look.existing_location!, repeatOf: num(look.existing_repeat_of) },
+        result: {
+          id: Number(look.existing_id),
+          created: false,
+          status: look.existing_status!,
+          locationStatus: look.existing_location!,
+          repeatOf: num(look.existing_repeat_of),
+        },
       };
     } else if (p.key != null && firstWithKey.has(p.key)) sameAs.set(p.ord, firstWithKey.get(p.key)!);
     else {
@@ -232,7 +244,10 @@ export async function writeIntakeBatch(tx: Queryable, items: IntakeItem[]): Prom
   }
 
   if (fresh.length) {
-    const ids = await tx.query<{ id: string | number }>(`SELECT nextval(pg_get_serial_sequence('tickets', 'id')) AS id FROM generate_series(1, $1::int) ORDER BY 1`, [fresh.length]);
+    const ids = await tx.query<{ id: string | number }>(
+      `SELECT nextval(pg_get_serial_sequence('tickets', 'id')) AS id FROM generate_series(1, $1::int) ORDER BY 1`,
+      [fresh.length],
+    );
     const madeByCategory = new Map<string, NewTicket[]>();
     const tickets: Record<string, unknown>[] = [];
     const callers: Record<string, unknown>[] = [];
@@ -250,29 +265,103 @@ export async function writeIntakeBatch(tx: Queryable, items: IntakeItem[]): Prom
       const answered = input.answeredOnCall ?? (input.kind === 'consultation' || input.kind === 'praise');
       const dispatch = !answered && locationStatus === 'located';
       const status: TicketStatus = answered ? 'closed' : dispatch ? 'dispatched' : 'received';
-      const due = answered ? null : deadlinesFor(p.receivedAt, look.urgency!, p.settings.policy, { respondMinutes: look.respond_minutes, resolveMinutes: look.resolve_minutes });
-      const zone: ZoneClaim | null = look.zone_code ? { code: look.zone_code, unitCode: look.zone_department!, unitKind: look.zone_department_kind ?? 'department' } : null;
+      const due = answered
+        ? null
+        : deadlinesFor(p.receivedAt, look.urgency!, p.settings.policy, {
+            respondMinutes: look.respond_minutes,
+            resolveMinutes: look.resolve_minutes,
+          });
+      const zone: ZoneClaim | null = look.zone_code
+        ? { code: look.zone_code, unitCode: look.zone_department!, unitKind: look.zone_department_kind ?? 'department' }
+        : null;
       const targets = dispatch ? dispatchTargets(look.street_code!, zone, look) : [];
       tickets.push({
-        id: t.id, idempotency_key: p.key, kind: input.kind, channel: input.channel, category_code: input.category, urgency: look.urgency,
-        description: input.description ?? '', address: input.address ?? null, lon: point?.lon ?? null, lat: point?.lat ?? null,
-        source_crs: input.crs, source_lon: point ? input.lon : null, source_lat: point ? input.lat : null,
-        h3_r7: point?.h3r7 ?? null, h3_r8: point?.h3r8 ?? null, h3_r9: point?.h3r9 ?? null, location_status: locationStatus,
-        district_code: look.district_code, street_code: look.street_code, grid_code: look.grid_code, status, received_at: at,
-        dispatched: dispatch, answered, respond_due_at: due?.respondDueAt.toISOString() ?? null, resolve_due_at: due?.resolveDueAt.toISOString() ?? null,
-        remind_at: due?.remindAt.toISOString() ?? null, repeat_of: t.repeatOf,
+        id: t.id,
+        idempotency_key: p.key,
+        kind: input.kind,
+        channel: input.channel,
+        category_code: input.category,
+        urgency: look.urgency,
+        description: input.description ?? '',
+        address: input.address ?? null,
+        lon: point?.lon ?? null,
+        lat: point?.lat ?? null,
+        source_crs: input.crs,
+        source_lon: point ? input.lon : null,
+        source_lat: point ? input.lat : null,
+        h3_r7: point?.h3r7 ?? null,
+        h3_r8: point?.h3r8 ?? null,
+        h3_r9: point?.h3r9 ?? null,
+        location_status: locationStatus,
+        district_code: look.district_code,
+        street_code: look.street_code,
+        grid_code: look.grid_code,
+        status,
+        received_at: at,
+        dispatched: dispatch,
+        answered,
+        respond_due_at: due?.respondDueAt.toISOString() ?? null,
+        resolve_due_at: due?.resolveDueAt.toISOString() ?? null,
+        remind_at: due?.remindAt.toISOString() ?? null,
+        repeat_of: t.repeatOf,
       });
-      if (input.callerName != null || input.callerPhone != null) callers.push({ ticket_id: t.id, name: input.callerName ?? null, phone: input.callerPhone ?? null });
-      for (const d of targets) dispatches.push({ ord: dispatches.length, ticket_id: t.id, unit_code: d.unitCode, unit_kind: d.unitKind, role: d.role, at, zone_code: d.zoneCode ?? null });
-      const event = (type: string, from: string | null, to: string, actor: string, unit: string | null, data: Record<string, unknown> | null) =>
-        events.push({ ord: events.length, ticket_id: t.id, at, type, from_status: from, to_status: to, actor, unit_code: unit, data });
-      event('received', null, 'received', input.channel === 'grid' ? 'grid_worker' : 'citizen', null, t.repeatOf ? { repeatOf: t.repeatOf } : null);
+      if (input.callerName != null || input.callerPhone != null)
+        callers.push({ ticket_id: t.id, name: input.callerName ?? null, phone: input.callerPhone ?? null });
+      for (const d of targets)
+        dispatches.push({
+          ord: dispatches.length,
+          ticket_id: t.id,
+          unit_code: d.unitCode,
+          unit_kind: d.unitKind,
+          role: d.role,
+          at,
+          zone_code: d.zoneCode ?? null,
+        });
+      const event = (
+        type: string,
+        from: string | null,
+        to: string,
+        actor: string,
+        unit: string | null,
+        data: Record<string, unknown> | null,
+      ) =>
+        events.push({
+          ord: events.length,
+          ticket_id: t.id,
+          at,
+          type,
+          from_status: from,
+          to_status: to,
+          actor,
+          unit_code: unit,
+          data,
+        });
+      event(
+        'received',
+        null,
+        'received',
+        input.channel === 'grid' ? 'grid_worker' : 'citizen',
+        null,
+        t.repeatOf ? { repeatOf: t.repeatOf } : null,
+      );
       if (answered) event('answered', 'received', 'closed', 'hotline', null, null);
-      if (dispatch) event('dispatched', 'received', 'dispatched', 'hotline', targets[0].unitCode, zone ? { zone: zone.code } : null);
+      if (dispatch)
+        event(
+          'dispatched',
+          'received',
+          'dispatched',
+          'hotline',
+          targets[0].unitCode,
+          zone ? { zone: zone.code } : null,
+        );
       outcomes[p.ord] = { ok: true, result: { id: t.id, created: true, status, locationStatus, repeatOf: t.repeatOf } };
     });
     const written = await tx.query<{ tickets: number }>(WRITE_SQL, [
-      JSON.stringify(tickets), JSON.stringify(callers), JSON.stringify(dispatches), JSON.stringify(events), NOTIFY_CHANNEL,
+      JSON.stringify(tickets),
+      JSON.stringify(callers),
+      JSON.stringify(dispatches),
+      JSON.stringify(events),
+      NOTIFY_CHANNEL,
     ]);
     if (written[0].tickets !== tickets.length) throw new KeyRace();
   }

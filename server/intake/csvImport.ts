@@ -127,8 +127,19 @@ export interface ImportReport {
 }
 
 const COLUMNS: Record<string, string> = {
-  kind: 'kind', channel: 'channel', category: 'category', description: 'description', address: 'address', lon: 'lon', lat: 'lat', crs: 'crs',
-  received_at: 'receivedAt', caller_name: 'callerName', caller_phone: 'callerPhone', idempotency_key: 'idempotencyKey', external_id: 'externalId',
+  kind: 'kind',
+  channel: 'channel',
+  category: 'category',
+  description: 'description',
+  address: 'address',
+  lon: 'lon',
+  lat: 'lat',
+  crs: 'crs',
+  received_at: 'receivedAt',
+  caller_name: 'callerName',
+  caller_phone: 'callerPhone',
+  idempotency_key: 'idempotencyKey',
+  external_id: 'externalId',
 };
 const NUMERIC = new Set(['lon', 'lat']);
 const MAX_ERRORS = 1000;
@@ -140,7 +151,12 @@ const CHUNK_ROWS = 5000;
 const SLICE_MS = 15;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
-export async function importCsv(db: Database, text: string, settings: LifecycleSettings, now: Date = new Date()): Promise<ImportReport> {
+export async function importCsv(
+  db: Database,
+  text: string,
+  settings: LifecycleSettings,
+  now: Date = new Date(),
+): Promise<ImportReport> {
   const records = csvRecords(text);
   const report: ImportReport = { rows: 0, imported: 0, duplicates: 0, rejected: 0, errors: [] };
   const fail = (e: RowError) => {
@@ -159,7 +175,11 @@ export async function importCsv(db: Database, text: string, settings: LifecycleS
   const header = first.value.fields.map((h) => h.trim().toLowerCase());
   const unknown = header.find((h) => !(h in COLUMNS));
   if (unknown !== undefined) {
-    fail({ line: first.value.line, field: unknown || '(blank)', message: `unknown column; columns: ${Object.keys(COLUMNS).join(', ')}` });
+    fail({
+      line: first.value.line,
+      field: unknown || '(blank)',
+      message: `unknown column; columns: ${Object.keys(COLUMNS).join(', ')}`,
+    });
     return report;
   }
   let chunk: { line: number; item: IntakeItem }[] = [];
@@ -167,12 +187,16 @@ export async function importCsv(db: Database, text: string, settings: LifecycleS
     if (chunk.length === 0) return;
     const rows = chunk;
     chunk = [];
-    const outcomes = await writeChunk(db, rows.map((r) => r.item));
+    const outcomes = await writeChunk(
+      db,
+      rows.map((r) => r.item),
+    );
     outcomes.forEach((o, k) => {
       if (o.ok) {
         if (o.result.created) report.imported++;
         else report.duplicates++;
-      } else if (o.error instanceof UnknownCodeError) fail({ line: rows[k].line, field: csvField(o.error.field), message: o.error.message });
+      } else if (o.error instanceof UnknownCodeError)
+        fail({ line: rows[k].line, field: csvField(o.error.field), message: o.error.message });
       else fail({ line: rows[k].line, field: 'row', message: o.error.message });
     });
   };

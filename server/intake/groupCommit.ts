@@ -57,7 +57,10 @@ export class IntakeQueue {
   private inFlight = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private db: Database, public options: GroupCommitOptions) {}
+  constructor(
+    private db: Database,
+    public options: GroupCommitOptions,
+  ) {}
 
   submit(input: IntakeInput, settings: LifecycleSettings, now: Date = new Date()): Promise<IntakeResult> {
     return new Promise((resolve, reject) => {
@@ -147,7 +150,8 @@ function settle(w: Waiting, o: IntakeOutcome) {
  */
 function failure(e: unknown): unknown {
   if (isDataException(e)) return e;
-  if (e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError) return e;
+  if (e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError)
+    return e;
   return new IntakeUnavailable(e);
 }
 

@@ -28,7 +28,12 @@ export async function categoryFor(db: Queryable, code: string): Promise<Category
   return rows[0];
 }
 
-export async function intakeTicket(db: Database, input: IntakeInput, settings: LifecycleSettings, now: Date = new Date()): Promise<IntakeResult> {
+export async function intakeTicket(
+  db: Database,
+  input: IntakeInput,
+  settings: LifecycleSettings,
+  now: Date = new Date(),
+): Promise<IntakeResult> {
   const once = () => db.transaction((tx) => writeIntakeBatch(tx, [{ input, settings, now }]));
   let outcome;
   try {

@@ -26,15 +26,21 @@ export const intakeSchema = z
     callerPhone: z.string().max(40).nullish(),
     idempotencyKey: z.string().min(1).max(200).nullish(),
     /** When the demand came in; default now. Historical imports give it. */
-    receivedAt: z.coerce.date().refine((d) => !(d.getTime() > Date.now() + FUTURE_SLACK_MS), 'in the future').optional(),
+    receivedAt: z.coerce
+      .date()
+      .refine((d) => !(d.getTime() > Date.now() + FUTURE_SLACK_MS), 'in the future')
+      .optional(),
     /** Consultations/praise answered on the call are closed without dispatch (default for those kinds). */
     answeredOnCall: z.boolean().optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
-    if ((v.lon == null) !== (v.lat == null)) ctx.addIssue({ code: 'custom', path: [v.lon == null ? 'lon' : 'lat'], message: 'lon and lat come together' });
-    if (v.lon == null && !v.address?.trim()) ctx.addIssue({ code: 'custom', path: ['address'], message: 'an address or lon/lat is required' });
-    if (v.receivedAt && Number.isNaN(v.receivedAt.getTime())) ctx.addIssue({ code: 'custom', path: ['receivedAt'], message: 'invalid instant' });
+    if ((v.lon == null) !== (v.lat == null))
+      ctx.addIssue({ code: 'custom', path: [v.lon == null ? 'lon' : 'lat'], message: 'lon and lat come together' });
+    if (v.lon == null && !v.address?.trim())
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'an address or lon/lat is required' });
+    if (v.receivedAt && Number.isNaN(v.receivedAt.getTime()))
+      ctx.addIssue({ code: 'custom', path: ['receivedAt'], message: 'invalid instant' });
   });
 export type IntakeInput = z.infer<typeof intakeSchema>;
 

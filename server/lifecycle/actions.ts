@@ -12,7 +12,10 @@ import { transition, type Action, type Actor } from './stateMachine.ts';
 import { ACTORS, UNIT_ACTIONS } from '../../shared/vocabulary.ts';
 
 const unitCode = z.string().min(1).max(100);
-const at = z.coerce.date().refine((d) => !(d.getTime() > Date.now() + FUTURE_SLACK_MS), 'in the future').optional();
+const at = z.coerce
+  .date()
+  .refine((d) => !(d.getTime() > Date.now() + FUTURE_SLACK_MS), 'in the future')
+  .optional();
 const common = { at, actor: z.enum(ACTORS).optional(), note: z.string().max(4000).optional() };
 
 /** Body of each action; unknown fields are refused so a typo never passes silently. */
@@ -46,14 +49,20 @@ export class TicketNotFound extends Error {
 
 /** A request the rules refuse for a reason other than the status (e.g. report without a whistle). */
 export class ActionRefused extends Error {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
 
 /** Something only an admin may ask for (HTTP 403 naming the field): recording a time or actor of one's own. */
 export class ActionForbidden extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -62,9 +71,23 @@ export class ActionForbidden extends Error {
 const UNIT_OWN = new Set<Action>(UNIT_ACTIONS);
 
 const DEFAULT_ACTOR: Record<Action, Actor> = {
-  dispatch: 'hotline', answer: 'hotline', forward: 'hotline', accept: 'unit', progress: 'unit', return: 'unit', redispatch: 'hotline',
-  'rule-return': 'hotline', whistle: 'unit', report: 'unit', defer: 'unit', undefer: 'unit', reply: 'unit', callback: 'hotline', close: 'hotline',
-  remind: 'hotline', escalate: 'hotline',
+  dispatch: 'hotline',
+  answer: 'hotline',
+  forward: 'hotline',
+  accept: 'unit',
+  progress: 'unit',
+  return: 'unit',
+  redispatch: 'hotline',
+  'rule-return': 'hotline',
+  whistle: 'unit',
+  report: 'unit',
+  defer: 'unit',
+  undefer: 'unit',
+  reply: 'unit',
+  callback: 'hotline',
+  close: 'hotline',
+  remind: 'hotline',
+  escalate: 'hotline',
 };
 
 interface TicketRow {
@@ -118,10 +141,19 @@ export interface ActingAs {
  * `report`, the others otherwise): `unitCode` if they named one, else the territorial one first.
  * A street official's unit is their street; a district official acts for any street of it.
  */
-async function ownDispatch(tx: Queryable, id: number, scope: Scope, unitCode: string | undefined, whistle: boolean): Promise<string | null> {
+async function ownDispatch(
+  tx: Queryable,
+  id: number,
+  scope: Scope,
+  unitCode: string | undefined,
+  whistle: boolean,
+): Promise<string | null> {
   if (scope.level === 'city') return null;
   const params: unknown[] = [id, scope.code];
-  const own = scope.level === 'street' ? 'd.unit_code = $2' : `d.unit_code IN (SELECT code FROM regions WHERE level = 'street' AND parent_code = $2)`;
+  const own =
+    scope.level === 'street'
+      ? 'd.unit_code = $2'
+      : `d.unit_code IN (SELECT code FROM regions WHERE level = 'street' AND parent_code = $2)`;
   const named = unitCode !== undefined ? ` AND d.unit_code = $${params.push(unitCode)}` : '';
   const rows = await tx.query<{ unit_code: string }>(
     `SELECT d.unit_code FROM dispatches d WHERE d.ticket_id = $1 AND d.active AND ${own}${named}
@@ -159,8 +191,13 @@ export async function applyAction<A extends Action>(
   if (as && !as.mayRecord) {
     // The time and the actor of an action are the server's: an official naming an earlier time
     // could turn their own missed deadline into a met one (issue 15, H2).
-    if (b.at !== undefined) throw new ActionForbidden('at', 'at: the server records when an action happens; only an admin may record another time');
-    if (b.actor !== undefined) throw new ActionForbidden('actor', 'actor: the server records who acts; only an admin may record another actor');
+    if (b.at !== undefined)
+      throw new ActionForbidden(
+        'at',
+        'at: the server records when an action happens; only an admin may record another time',
+      );
+    if (b.actor !== undefined)
+      throw new ActionForbidden('actor', 'actor: the server records who acts; only an admin may record another actor');
   }
   const when: Date = b.at ?? now;
   return db.transaction(async (tx) => {
@@ -173,7 +210,12 @@ export async function applyAction<A extends Action>(
     );
     const row = rows[0];
     if (!row) throw new TicketNotFound(id);
-    const r = transition({ id, status: row.status, acceptedAt: asDate(row.accepted_at), lastEventAt: asDate(row.last_at) }, action, when, b.actor ?? DEFAULT_ACTOR[action]);
+    const r = transition(
+      { id, status: row.status, acceptedAt: asDate(row.accepted_at), lastEventAt: asDate(row.last_at) },
+      action,
+      when,
+      b.actor ?? DEFAULT_ACTOR[action],
+    );
     const patch: Record<string, unknown> = { ...r.patch };
     let unit: string | null = b.unitCode ?? null;
     let data: Record<string, unknown> | null = null;
@@ -182,21 +224,31 @@ export async function applyAction<A extends Action>(
     // or after a re-dispatch, even when the ticket lies in the official's region.
     if (as && as.scope.level !== 'city' && UNIT_OWN.has(action)) {
       const own = await ownDispatch(tx, id, as.scope, b.unitCode, action === 'report');
-      if (!own) throw new ActionRefused(`${b.unitCode ?? `No unit of ${as.scope.code}`} holds no active ${action === 'report' ? 'whistle call' : 'dispatch'} of ticket ${id}`, 'unitCode');
+      if (!own)
+        throw new ActionRefused(
+          `${b.unitCode ?? `No unit of ${as.scope.code}`} holds no active ${action === 'report' ? 'whistle call' : 'dispatch'} of ticket ${id}`,
+          'unitCode',
+        );
       unit = own;
     }
 
     switch (action) {
       case 'dispatch': {
         const kind = await unitKind(tx, b.unitCode);
-        await tx.query(`INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,'territorial',$4)`, [id, b.unitCode, kind, iso]);
+        await tx.query(
+          `INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,'territorial',$4)`,
+          [id, b.unitCode, kind, iso],
+        );
         break;
       }
       case 'accept': {
         // an official accepts for their own unit only; the hotline may accept for the named unit or every one
         const only = as && as.scope.level !== 'city' ? unit : (b.unitCode ?? null);
         unit ??= await activeTerritorial(tx, id);
-        await tx.query(`UPDATE dispatches SET accepted_at = $2 WHERE ticket_id = $1 AND active AND accepted_at IS NULL AND role <> 'whistle' AND ($3::text IS NULL OR unit_code = $3::text)`, [id, iso, only]);
+        await tx.query(
+          `UPDATE dispatches SET accepted_at = $2 WHERE ticket_id = $1 AND active AND accepted_at IS NULL AND role <> 'whistle' AND ($3::text IS NULL OR unit_code = $3::text)`,
+          [id, iso, only],
+        );
         break;
       }
       case 'progress':
@@ -209,7 +261,8 @@ export async function applyAction<A extends Action>(
           `UPDATE dispatches SET returned_at = $2, return_reason = $3, active = false WHERE ticket_id = $1 AND active AND unit_code = $4 AND role <> 'whistle' RETURNING id`,
           [id, iso, b.reason, unit],
         );
-        if (done.length === 0) throw new ActionRefused(`Unit ${unit} holds no active dispatch of ticket ${id}`, 'unitCode');
+        if (done.length === 0)
+          throw new ActionRefused(`Unit ${unit} holds no active dispatch of ticket ${id}`, 'unitCode');
         patch.return_count = { sql: 'return_count + 1' };
         data = { reason: b.reason };
         break;
@@ -222,26 +275,40 @@ export async function applyAction<A extends Action>(
             `UPDATE dispatches SET active = false WHERE ticket_id = $1 AND active AND role = 'territorial' RETURNING unit_code, role`,
             [id],
           );
-          if (held.some((d) => d.unit_code === b.unitCode)) throw new ActionRefused(`Unit ${b.unitCode} already holds ticket ${id}`, 'unitCode');
+          if (held.some((d) => d.unit_code === b.unitCode))
+            throw new ActionRefused(`Unit ${b.unitCode} already holds ticket ${id}`, 'unitCode');
           const kind = await unitKind(tx, b.unitCode);
-          await tx.query(`INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,'territorial',$4)`, [id, b.unitCode, kind, iso]);
+          await tx.query(
+            `INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,'territorial',$4)`,
+            [id, b.unitCode, kind, iso],
+          );
           unit = b.unitCode;
           data = { reassignedFrom: held.map((d) => d.unit_code) };
           break;
         }
       // falls through: a returned ticket's re-dispatch rules on the return first
       case 'rule-return': {
-        const last = (await tx.query<{ id: string | number; unit_code: string; unit_kind: string; role: string }>(
-          `SELECT id, unit_code, unit_kind, role FROM dispatches WHERE ticket_id = $1 AND returned_at IS NOT NULL ORDER BY returned_at DESC, id DESC LIMIT 1`,
-          [id],
-        ))[0];
+        const last = (
+          await tx.query<{ id: string | number; unit_code: string; unit_kind: string; role: string }>(
+            `SELECT id, unit_code, unit_kind, role FROM dispatches WHERE ticket_id = $1 AND returned_at IS NOT NULL ORDER BY returned_at DESC, id DESC LIMIT 1`,
+            [id],
+          )
+        )[0];
         if (!last) throw new ActionRefused(`Ticket ${id} has no returned dispatch`);
         const justified: boolean = b.justified;
-        if (justified && !b.unitCode) throw new ActionRefused('A justified return needs the unit to re-dispatch to', 'unitCode');
+        if (justified && !b.unitCode)
+          throw new ActionRefused('A justified return needs the unit to re-dispatch to', 'unitCode');
         unit = b.unitCode ?? last.unit_code;
         const kind = unit === last.unit_code ? last.unit_kind : await unitKind(tx, unit!);
-        await tx.query(`UPDATE dispatches SET return_justified = $2, ruled_at = $3 WHERE id = $1`, [last.id, justified, iso]);
-        await tx.query(`INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,$4,$5)`, [id, unit, kind, last.role, iso]);
+        await tx.query(`UPDATE dispatches SET return_justified = $2, ruled_at = $3 WHERE id = $1`, [
+          last.id,
+          justified,
+          iso,
+        ]);
+        await tx.query(
+          `INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,$4,$5)`,
+          [id, unit, kind, last.role, iso],
+        );
         data = { justified, returnedBy: last.unit_code };
         break;
       }
@@ -249,7 +316,10 @@ export async function applyAction<A extends Action>(
         unit ??= await activeTerritorial(tx, id);
         for (const code of b.summon as string[]) {
           const kind = await unitKind(tx, code, 'summon');
-          await tx.query(`INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,'whistle',$4)`, [id, code, kind, iso]);
+          await tx.query(
+            `INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,'whistle',$4)`,
+            [id, code, kind, iso],
+          );
         }
         data = { summon: b.summon };
         break;
@@ -259,7 +329,8 @@ export async function applyAction<A extends Action>(
           `UPDATE dispatches SET accepted_at = $2 WHERE ticket_id = $1 AND role = 'whistle' AND active AND unit_code = $3 AND accepted_at IS NULL RETURNING id`,
           [id, iso, unit],
         );
-        if (done.length === 0) throw new ActionRefused(`Unit ${unit} was not summoned to ticket ${id}, or has already reported`, 'unitCode');
+        if (done.length === 0)
+          throw new ActionRefused(`Unit ${unit} was not summoned to ticket ${id}, or has already reported`, 'unitCode');
         break;
       }
       case 'defer':
@@ -288,9 +359,22 @@ export async function applyAction<A extends Action>(
     sets.push(`updated_at = $${params.length}`);
     await tx.query(`UPDATE tickets SET ${sets.join(', ')} WHERE id = $1`, params);
     if (as) data = { ...data, by: as.username };
-    const [eventId] = await insertEvents(tx, [{ ...r.event, unitCode: unit, note: b.note ?? (action === 'defer' ? b.plan : action === 'return' ? b.reason : null), data }]);
+    const [eventId] = await insertEvents(tx, [
+      {
+        ...r.event,
+        unitCode: unit,
+        note: b.note ?? (action === 'defer' ? b.plan : action === 'return' ? b.reason : null),
+        data,
+      },
+    ]);
     if (as?.mayRecord && (b.at !== undefined || b.actor !== undefined)) {
-      await audit(tx, as.who ?? null, 'ticket.override', id, { action, eventId, at: b.at !== undefined ? iso : null, actor: b.actor ?? null, serverTime: now.toISOString() });
+      await audit(tx, as.who ?? null, 'ticket.override', id, {
+        action,
+        eventId,
+        at: b.at !== undefined ? iso : null,
+        actor: b.actor ?? null,
+        serverTime: now.toISOString(),
+      });
     }
     return { id, status: r.status, eventId };
   });

@@ -28,7 +28,11 @@ export async function maskedCaller(db: Queryable, id: number): Promise<Caller | 
  * The caller in clear for `who`, audited as 'caller.read'. `found: false` when the ticket does not
  * exist or lies outside who's jurisdiction (the same answer, so existence is not revealed).
  */
-export async function readCallerInClear(db: Database, who: Principal, id: number): Promise<{ found: false } | { found: true; caller: Caller | null }> {
+export async function readCallerInClear(
+  db: Database,
+  who: Principal,
+  id: number,
+): Promise<{ found: false } | { found: true; caller: Caller | null }> {
   return db.transaction(async (tx) => {
     const params: unknown[] = [id];
     const own = scopeClause(who.scope, params);

@@ -50,7 +50,11 @@ export async function runClock(db: Database, now?: Date): Promise<ClockRun> {
 }
 
 /** Run the clock every `everyMs` (default a minute); returns the function that stops it. */
-export function startClock(db: Database, everyMs = 60_000, onError: (e: unknown) => void = (e) => console.error('clock:', e)): () => void {
+export function startClock(
+  db: Database,
+  everyMs = 60_000,
+  onError: (e: unknown) => void = (e) => console.error('clock:', e),
+): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;

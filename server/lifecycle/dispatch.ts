@@ -26,7 +26,9 @@ export interface DispatchTarget {
 
 export function dispatchTargets(streetCode: string, zone: ZoneClaim | null, cat: CatalogueEntry): DispatchTarget[] {
   const out: DispatchTarget[] = [
-    zone ? { unitCode: zone.unitCode, unitKind: zone.unitKind, role: 'territorial', zoneCode: zone.code } : { unitCode: streetCode, unitKind: 'street', role: 'territorial' },
+    zone
+      ? { unitCode: zone.unitCode, unitKind: zone.unitKind, role: 'territorial', zoneCode: zone.code }
+      : { unitCode: streetCode, unitKind: 'street', role: 'territorial' },
   ];
   if (cat.parallel && cat.department_code && cat.department_code !== out[0].unitCode) {
     out.push({ unitCode: cat.department_code, unitKind: cat.department_kind ?? 'department', role: 'line' });
@@ -47,8 +49,9 @@ export async function zoneClaim(db: Queryable, lon: number, lat: number, categor
 
 export async function insertDispatches(tx: Queryable, ticketId: number, at: Date, targets: DispatchTarget[]) {
   for (const d of targets) {
-    await tx.query(`INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at, zone_code) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      ticketId, d.unitCode, d.unitKind, d.role, at.toISOString(), d.zoneCode ?? null,
-    ]);
+    await tx.query(
+      `INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at, zone_code) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [ticketId, d.unitCode, d.unitKind, d.role, at.toISOString(), d.zoneCode ?? null],
+    );
   }
 }

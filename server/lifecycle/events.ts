@@ -20,7 +20,17 @@ export async function insertEvents(tx: Queryable, events: NewEvent[]): Promise<n
   const params: unknown[] = [];
   const rows = events.map((e) => {
     const b = params.length;
-    params.push(e.ticketId, e.at.toISOString(), e.type, e.fromStatus, e.toStatus, e.actor, e.unitCode ?? null, e.note ?? null, e.data ? JSON.stringify(e.data) : null);
+    params.push(
+      e.ticketId,
+      e.at.toISOString(),
+      e.type,
+      e.fromStatus,
+      e.toStatus,
+      e.actor,
+      e.unitCode ?? null,
+      e.note ?? null,
+      e.data ? JSON.stringify(e.data) : null,
+    );
     return `($${b + 1}::bigint,$${b + 2}::timestamptz,$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8},$${b + 9}::jsonb)`;
   });
   const ids = await tx.query<{ id: string | number }>(

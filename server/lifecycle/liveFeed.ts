@@ -63,7 +63,11 @@ export class FeedReader {
   /** The last read hit its limit: more events may follow at once. */
   private full = false;
 
-  constructor(private db: Queryable, public last: number, private scope: Scope) {}
+  constructor(
+    private db: Queryable,
+    public last: number,
+    private scope: Scope,
+  ) {}
 
   /** True while a gap holds the reader back: poll again soon, a rollback sends no NOTIFY. */
   get waiting(): boolean {
@@ -87,7 +91,10 @@ export class FeedReader {
     const params: unknown[] = [this.last, limit];
     const own = scopeClause(this.scope, params) ?? 'true';
     // An event outside the scope leaves the database as its id alone.
-    const [r] = await this.db.query<{ events: ((LiveEvent & { at: string; inScope: true }) | { id: number; inScope: false })[]; running: string[] }>(
+    const [r] = await this.db.query<{
+      events: ((LiveEvent & { at: string; inScope: true }) | { id: number; inScope: false })[];
+      running: string[];
+    }>(
       `SELECT (SELECT COALESCE(json_agg(CASE WHEN x."inScope" THEN to_json(x) ELSE json_build_object('id', x.id, 'inScope', false) END ORDER BY x.id), '[]'::json)
                  FROM (SELECT ${EVENT_COLUMNS}, (${own}) AS "inScope" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
                        WHERE e.id > $1 ORDER BY e.id LIMIT $2) x) AS events,
@@ -142,7 +149,9 @@ class Hub {
       if (this.wakers.size === 0 && this.stop) {
         const s = this.stop;
         this.stop = null;
-        await (await s)();
+        await (
+          await s
+        )();
       }
     };
   }

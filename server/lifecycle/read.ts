@@ -48,7 +48,14 @@ export interface Deadline {
 
 /** Response and resolution limits with their outcome, judged at `now` for a ticket still open. */
 export function deadlinesOf(
-  t: { respondDueAt: When; resolveDueAt: When; acceptedAt: When; repliedAt: When; dispatchedAt?: When; closedAt?: When },
+  t: {
+    respondDueAt: When;
+    resolveDueAt: When;
+    acceptedAt: When;
+    repliedAt: When;
+    dispatchedAt?: When;
+    closedAt?: When;
+  },
   now: Date,
 ): Deadline[] {
   const out: Deadline[] = [];
@@ -58,7 +65,12 @@ export function deadlinesOf(
     const d = ms(due);
     if (d == null) return;
     const x = ms(done);
-    out.push({ kind, due: isoOf(due)!, doneAt: isoOf(done), met: x != null ? x <= d : now.getTime() > d ? false : null });
+    out.push({
+      kind,
+      due: isoOf(due)!,
+      doneAt: isoOf(done),
+      met: x != null ? x <= d : now.getTime() > d ? false : null,
+    });
   };
   judge('respond', t.respondDueAt, t.acceptedAt);
   judge('resolve', t.resolveDueAt, t.repliedAt);
@@ -96,11 +108,13 @@ function andScope(scope: Scope, params: unknown[]): string {
 /** The ticket as its page shows it; null when it does not exist or lies outside `scope` (the same answer). */
 export async function ticketDetail(db: Queryable, id: number, scope: Scope, now: Date = new Date()) {
   const params: unknown[] = [id];
-  const t = (await db.query<Record<string, any>>(
-    `SELECT ${TICKET_COLUMNS}, ${NAME_COLUMNS}, gr.name_zh AS "gridZh", gr.name_en AS "gridEn"
+  const t = (
+    await db.query<Record<string, any>>(
+      `SELECT ${TICKET_COLUMNS}, ${NAME_COLUMNS}, gr.name_zh AS "gridZh", gr.name_en AS "gridEn"
      FROM tickets t ${NAME_JOINS} LEFT JOIN regions gr ON gr.code = t.grid_code WHERE t.id = $1${andScope(scope, params)}`,
-    params,
-  ))[0];
+      params,
+    )
+  )[0];
   if (!t) return null;
   const events = await db.query<Record<string, any>>(
     `SELECT id::int AS id, at, type, from_status AS "fromStatus", to_status AS "toStatus", actor, unit_code AS "unitCode", note, data

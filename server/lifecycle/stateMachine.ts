@@ -134,13 +134,18 @@ export class IllegalTransition extends Error {
     readonly action: string,
     readonly allowed: Action[],
   ) {
-    super(`Cannot ${action} a ticket that is ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none (final state)'}`);
+    super(
+      `Cannot ${action} a ticket that is ${status}; allowed: ${allowed.length ? allowed.join(', ') : 'none (final state)'}`,
+    );
   }
 }
 
 /** An `at` earlier than what is already on record (events are a timeline, not a wish list). */
 export class TimeTravel extends Error {
-  constructor(readonly at: Date, readonly last: Date) {
+  constructor(
+    readonly at: Date,
+    readonly last: Date,
+  ) {
     super(`at ${at.toISOString()} is before the ticket's latest event at ${last.toISOString()}`);
   }
 }
@@ -158,7 +163,13 @@ export function transition(ticket: TicketState, action: Action, at: Date, actor:
   if (!rule) throw new IllegalTransition(ticket.status, action, allowedActions(ticket.status));
   if (ticket.lastEventAt && at.getTime() < ticket.lastEventAt.getTime()) throw new TimeTravel(at, ticket.lastEventAt);
   const to: TicketStatus =
-    rule.to === 'same' ? ticket.status : rule.to === 'undefer' ? (ticket.acceptedAt ? 'in_progress' : 'dispatched') : rule.to;
+    rule.to === 'same'
+      ? ticket.status
+      : rule.to === 'undefer'
+        ? ticket.acceptedAt
+          ? 'in_progress'
+          : 'dispatched'
+        : rule.to;
   const patch: TransitionResult['patch'] = {};
   if (to !== ticket.status) {
     patch.status = to;
@@ -170,6 +181,13 @@ export function transition(ticket: TicketState, action: Action, at: Date, actor:
   return {
     status: to,
     patch,
-    event: { ticketId: ticket.id, at, type: rule.event, fromStatus: to === ticket.status ? null : ticket.status, toStatus: to === ticket.status ? null : to, actor },
+    event: {
+      ticketId: ticket.id,
+      at,
+      type: rule.event,
+      fromStatus: to === ticket.status ? null : ticket.status,
+      toStatus: to === ticket.status ? null : to,
+      actor,
+    },
   };
 }

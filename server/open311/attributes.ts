@@ -14,7 +14,9 @@ export function attributeFields(form: Record<string, unknown>): Map<string, { va
   for (const [k, raw] of Object.entries(form)) {
     const m = KEY.exec(k);
     if (!m) continue;
-    const list = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string').map((v) => v.trim());
+    const list = (Array.isArray(raw) ? raw : [raw])
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => v.trim());
     const prev = out.get(m[1]!);
     out.set(m[1]!, { values: [...(prev?.values ?? []), ...list], multi: !!m[2] || (prev?.multi ?? false) });
   }
@@ -25,7 +27,11 @@ export function attributeFields(form: Record<string, unknown>): Map<string, { va
 export const isW3cInstant = (s: string) =>
   /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s));
 
-export function validateAttributes(service: string, defs: readonly Open311Attribute[], given: ReturnType<typeof attributeFields>): AttributeResult {
+export function validateAttributes(
+  service: string,
+  defs: readonly Open311Attribute[],
+  given: ReturnType<typeof attributeFields>,
+): AttributeResult {
   const byCode = new Map(defs.filter((d) => d.variable).map((d) => [d.code, d]));
   const values: AttributeValues = {};
   for (const [code, g] of given) {
@@ -34,11 +40,13 @@ export function validateAttributes(service: string, defs: readonly Open311Attrib
     if (!def) return { ok: false, field, message: `not an attribute of service ${service}` };
     const vs = g.values.filter((v) => v !== '');
     if (vs.length === 0) continue;
-    if (def.datatype !== 'multivaluelist' && vs.length > 1) return { ok: false, field, message: `one value only (${def.datatype})` };
+    if (def.datatype !== 'multivaluelist' && vs.length > 1)
+      return { ok: false, field, message: `one value only (${def.datatype})` };
     const v = vs[0]!;
     switch (def.datatype) {
       case 'string':
-        if (/[\r\n]/.test(v) || v.length > 500) return { ok: false, field, message: 'a string of at most 500 characters without line breaks' };
+        if (/[\r\n]/.test(v) || v.length > 500)
+          return { ok: false, field, message: 'a string of at most 500 characters without line breaks' };
         break;
       case 'text':
         if (v.length > 4000) return { ok: false, field, message: 'at most 4000 characters' };
@@ -53,14 +61,17 @@ export function validateAttributes(service: string, defs: readonly Open311Attrib
       case 'multivaluelist': {
         const keys = new Set((def.values ?? []).map((x) => x.key));
         const bad = vs.find((x) => !keys.has(x));
-        if (bad !== undefined) return { ok: false, field, message: `${JSON.stringify(bad)} is not one of ${[...keys].join(', ')}` };
+        if (bad !== undefined)
+          return { ok: false, field, message: `${JSON.stringify(bad)} is not one of ${[...keys].join(', ')}` };
         break;
       }
     }
-    values[code] = def.datatype === 'multivaluelist' ? [...new Set(vs)] : def.datatype === 'number' ? String(Number(v)) : v;
+    values[code] =
+      def.datatype === 'multivaluelist' ? [...new Set(vs)] : def.datatype === 'number' ? String(Number(v)) : v;
   }
   for (const def of byCode.values()) {
-    if (def.required && values[def.code] === undefined) return { ok: false, field: `attribute[${def.code}]`, message: 'required' };
+    if (def.required && values[def.code] === undefined)
+      return { ok: false, field: `attribute[${def.code}]`, message: 'required' };
   }
   return { ok: true, values };
 }

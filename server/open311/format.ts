@@ -31,7 +31,13 @@ export const CHILD: Readonly<Record<string, string>> = {
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 /** Text as XML character data: forbidden characters left out, markup characters escaped. */
 export const xmlText = (s: string) =>
-  s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
+  s
+    .replace(NOT_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\r/g, '&#13;');
 
 function node(name: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return `<${name}/>`;
@@ -40,7 +46,10 @@ function node(name: string, value: unknown): string {
     const child = CHILD[name] ?? 'item';
     return `<${name}>${value.map((v) => node(child, v)).join('')}</${name}>`;
   }
-  if (typeof value === 'object') return `<${name}>${Object.entries(value as object).map(([k, v]) => node(k, v)).join('')}</${name}>`;
+  if (typeof value === 'object')
+    return `<${name}>${Object.entries(value as object)
+      .map(([k, v]) => node(k, v))
+      .join('')}</${name}>`;
   return `<${name}>${xmlText(String(value))}</${name}>`;
 }
 
@@ -49,14 +58,28 @@ export function toXml(root: string, body: unknown): string {
   return `<?xml version="1.0" encoding="utf-8"?>${node(root, body)}`;
 }
 
-export const CONTENT_TYPE: Record<Format, string> = { json: 'application/json; charset=utf-8', xml: 'text/xml; charset=utf-8' };
+export const CONTENT_TYPE: Record<Format, string> = {
+  json: 'application/json; charset=utf-8',
+  xml: 'text/xml; charset=utf-8',
+};
 
-export function render(format: Format, status: number, root: string, body: unknown, headers: Record<string, string> = {}): Response {
+export function render(
+  format: Format,
+  status: number,
+  root: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response {
   const text = format === 'json' ? JSON.stringify(body) : toXml(root, body);
   return new Response(text, { status, headers: { 'content-type': CONTENT_TYPE[format], ...headers } });
 }
 
 /** The spec's error body: [{"code": 400, "description": "…"}] / <errors><error><code>…</code><description>…</description></error></errors>. */
-export function open311Error(format: Format, status: number, description: string, headers: Record<string, string> = {}): Response {
+export function open311Error(
+  format: Format,
+  status: number,
+  description: string,
+  headers: Record<string, string> = {},
+): Response {
   return render(format, status, 'errors', [{ code: status, description }], headers);
 }

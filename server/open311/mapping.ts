@@ -14,7 +14,9 @@ export interface ServiceRow {
   group_alt: string | null;
 }
 
-const distinct = (xs: (string | null | undefined)[]) => [...new Set(xs.map((x) => x?.trim()).filter((x): x is string => !!x))];
+const distinct = (xs: (string | null | undefined)[]) => [
+  ...new Set(xs.map((x) => x?.trim()).filter((x): x is string => !!x)),
+];
 
 export function service(r: ServiceRow, attributes: readonly Open311Attribute[]) {
   // keywords: a comma-separated list of synonyms — the names in the city's other language.
@@ -98,7 +100,8 @@ const PHONE = /\+?\d(?:[ -]?\d){6,}/g;
 const DATE = /^\d{4}-\d{1,2}-\d{1,2}$/;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 /** Free text as the public sees it: what looks like a phone number or e-mail address becomes ***. */
-export const redact = (s: string | null): string | null => (s == null ? s : s.replace(EMAIL, '***').replace(PHONE, (m) => (DATE.test(m) ? m : '***')));
+export const redact = (s: string | null): string | null =>
+  s == null ? s : s.replace(EMAIL, '***').replace(PHONE, (m) => (DATE.test(m) ? m : '***'));
 
 const isoOf = (v: Date | string | null) => (v == null ? null : new Date(v).toISOString());
 const METRES_PER_DEGREE = 111_320;
@@ -115,7 +118,10 @@ export function coarsen(lat: number, lon: number, metres: number): [number, numb
   return [round(Math.min(90, Math.max(-90, cLat))), round(Math.min(180, Math.max(-180, cLon)))];
 }
 
-export function mediaUrlOf(r: Pick<RequestRow, 'id' | 'media_kind' | 'media_ext' | 'media_url'>, base: string): string | null {
+export function mediaUrlOf(
+  r: Pick<RequestRow, 'id' | 'media_kind' | 'media_ext' | 'media_url'>,
+  base: string,
+): string | null {
   if (r.media_kind === 'upload') return `${base}/media/${r.id}.${r.media_ext}`;
   if (r.media_kind === 'url') return r.media_url;
   return null;

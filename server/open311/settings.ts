@@ -14,7 +14,8 @@ export function open311Settings(env: NodeJS.ProcessEnv = process.env): Open311Ef
   const s = cityOpen311() ?? open311SettingsSchema.parse({});
   const raw = env.OPEN311_PUBLIC_READS?.trim();
   const override = raw ? booleanish.safeParse(raw) : null;
-  if (override && !override.success) throw new Error(`Configuration: OPEN311_PUBLIC_READS: ${override.error.issues[0]?.message}`);
+  if (override && !override.success)
+    throw new Error(`Configuration: OPEN311_PUBLIC_READS: ${override.error.issues[0]?.message}`);
   const city = activeCity();
   return {
     ...s,

@@ -96,7 +96,9 @@ export function monthClasses(units: readonly ClassCandidate[], policy: RankingPo
   // Per-capita figures are fractions; compare them at the score's precision so near-equal
   // figures that print the same are treated as the tie they look like.
   const demand =
-    basis === 'per10k' ? (u: ClassCandidate) => roundTo(u.volumePer10k as number, policy.scoreDecimals) : (u: ClassCandidate) => u.volume;
+    basis === 'per10k'
+      ? (u: ClassCandidate) => roundTo(u.volumePer10k as number, policy.scoreDecimals)
+      : (u: ClassCandidate) => u.volume;
   const governance = topPlacesWithTies(withDemand, demand, places.governance);
 
   const lists: Record<UnitClass, string[]> = {
@@ -150,7 +152,10 @@ export function redZoneHistory(history: readonly RectificationMonth[], policy: R
     const carried = previous !== null && previous.index === index - 1 ? previous.streaks : new Map<string, number>();
     const streaks = new Map<string, number>();
     for (const code of rectification) streaks.set(code, (carried.get(code) ?? 0) + 1);
-    const redZone = [...streaks].filter(([, n]) => n >= policy.redZoneMonths).map(([code]) => code).sort(compareCodes);
+    const redZone = [...streaks]
+      .filter(([, n]) => n >= policy.redZoneMonths)
+      .map(([code]) => code)
+      .sort(compareCodes);
     out.push({ month, streaks, redZone });
     previous = { index, streaks };
   }

@@ -47,7 +47,10 @@ export const rankingPolicySchema = z.object({
       dissatisfied: share.default(ASSESSMENT.satisfactionWeights.dissatisfied),
     })
     .prefault({})
-    .refine((w) => w.satisfied >= w.basic && w.basic >= w.dissatisfied, 'verdict weights must be ordered satisfied ≥ basic ≥ dissatisfied'),
+    .refine(
+      (w) => w.satisfied >= w.basic && w.basic >= w.dissatisfied,
+      'verdict weights must be ordered satisfied ≥ basic ≥ dissatisfied',
+    ),
   /**
    * Points deducted from the composite per unjustified return (无理退单). 0 = off: the commonly
    * reported score has no such term; Xining handles returns with a separate "poor" list.
@@ -80,7 +83,12 @@ export const rankingPolicySchema = z.object({
   progressing: z.object({ topN: classSize.default(10) }).prefault({}),
   /** 整改类: the bottom N places by score, sized like advanced; a fixed `bottomN` overrides the rule. */
   rectification: z
-    .object({ bottomN: classSize.optional(), share: share.default(0.2), min: count.default(1), max: classSize.default(10) })
+    .object({
+      bottomN: classSize.optional(),
+      share: share.default(0.2),
+      min: count.default(1),
+      max: classSize.default(10),
+    })
     .refine((r) => r.min <= r.max, 'min must not exceed max')
     .prefault({}),
   /**
@@ -126,7 +134,11 @@ export function classPlaces(rule: ClassSizeRule, pool: number): number {
 }
 
 /** Whether a unit with this score and these callbacks gets a rank (see minCalledBackToRank). */
-export function isRankable(score: number | null, calledBack: number, policy: Pick<RankingPolicy, 'minCalledBackToRank'>): boolean {
+export function isRankable(
+  score: number | null,
+  calledBack: number,
+  policy: Pick<RankingPolicy, 'minCalledBackToRank'>,
+): boolean {
   return score !== null && calledBack >= policy.minCalledBackToRank;
 }
 

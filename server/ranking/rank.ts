@@ -25,7 +25,10 @@ export function compareCodes(a: string, b: string): number {
  * `rankable` says which units with a score take part (default: all); the others keep their score
  * but get no rank (the minimum sample, policy.isRankable).
  */
-export function rankByScore<T extends Scored>(units: readonly T[], rankable: (u: T) => boolean = () => true): Ranked<T>[] {
+export function rankByScore<T extends Scored>(
+  units: readonly T[],
+  rankable: (u: T) => boolean = () => true,
+): Ranked<T>[] {
   const takesPart = (u: T) => u.score !== null && rankable(u);
   const ranked = units.filter(takesPart);
   const unranked = units.filter((u) => !takesPart(u));

@@ -47,8 +47,10 @@ export const unitCountsSchema = z
     unjustifiedReturns: nonNegativeInt.default(0),
   })
   .superRefine((c, ctx) => {
-    if (c.respondedInTime > c.dispatched) ctx.addIssue({ code: 'custom', path: ['respondedInTime'], message: 'respondedInTime exceeds dispatched' });
-    if (c.solved > c.calledBack) ctx.addIssue({ code: 'custom', path: ['solved'], message: 'solved exceeds calledBack' });
+    if (c.respondedInTime > c.dispatched)
+      ctx.addIssue({ code: 'custom', path: ['respondedInTime'], message: 'respondedInTime exceeds dispatched' });
+    if (c.solved > c.calledBack)
+      ctx.addIssue({ code: 'custom', path: ['solved'], message: 'solved exceeds calledBack' });
     if (c.satisfied + c.basic + c.dissatisfied > c.calledBack)
       ctx.addIssue({ code: 'custom', path: ['satisfied'], message: 'verdicts exceed calledBack' });
   });
@@ -59,16 +61,34 @@ export interface UnitCounts extends z.infer<typeof unitCountsSchema> {
   unrated: number;
 }
 
-const COUNT_KEYS = ['volume', 'dispatched', 'respondedInTime', 'calledBack', 'solved', 'satisfied', 'basic', 'dissatisfied'] as const;
+const COUNT_KEYS = [
+  'volume',
+  'dispatched',
+  'respondedInTime',
+  'calledBack',
+  'solved',
+  'satisfied',
+  'basic',
+  'dissatisfied',
+] as const;
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 export function parseUnitCounts(input: unknown): UnitCounts {
   // Fast path for well-formed counts (a 13-month profile validates ~5,000 of them); anything
   // else goes through the schema, which names what is wrong.
   const x = input as Record<string, unknown> | null;
-  if (x !== null && typeof x === 'object' && COUNT_KEYS.every((k) => isCount(x[k])) && (x.unjustifiedReturns === undefined || isCount(x.unjustifiedReturns))) {
+  if (
+    x !== null &&
+    typeof x === 'object' &&
+    COUNT_KEYS.every((k) => isCount(x[k])) &&
+    (x.unjustifiedReturns === undefined || isCount(x.unjustifiedReturns))
+  ) {
     const c = x as Record<(typeof COUNT_KEYS)[number], number> & { unjustifiedReturns?: number };
-    if (c.respondedInTime <= c.dispatched && c.solved <= c.calledBack && c.satisfied + c.basic + c.dissatisfied <= c.calledBack) {
+    if (
+      c.respondedInTime <= c.dispatched &&
+      c.solved <= c.calledBack &&
+      c.satisfied + c.basic + c.dissatisfied <= c.calledBack
+    ) {
       return {
         volume: c.volume,
         dispatched: c.dispatched,
@@ -89,7 +109,17 @@ export function parseUnitCounts(input: unknown): UnitCounts {
 
 /** Aggregate ticket facts into counts. Flags that do not apply (verdicts without a callback) are ignored. */
 export function countTickets(facts: Iterable<TicketFact>): UnitCounts {
-  const c = { volume: 0, dispatched: 0, respondedInTime: 0, calledBack: 0, solved: 0, satisfied: 0, basic: 0, dissatisfied: 0, unjustifiedReturns: 0 };
+  const c = {
+    volume: 0,
+    dispatched: 0,
+    respondedInTime: 0,
+    calledBack: 0,
+    solved: 0,
+    satisfied: 0,
+    basic: 0,
+    dissatisfied: 0,
+    unjustifiedReturns: 0,
+  };
   for (const f of facts) {
     c.volume += 1;
     if (f.dispatched) {
@@ -147,11 +177,19 @@ function rate(numerator: number, denominator: number): Rate {
  * the missing rate as 0: that punishes a unit for calls the hotline did not make. A rate with
  * weight 0 is not needed, so its absence does not unrank anyone.
  */
-export function unitRates(code: string, counts: UnitCounts, policy: RankingPolicy, population: number | null = null): UnitRates {
+export function unitRates(
+  code: string,
+  counts: UnitCounts,
+  policy: RankingPolicy,
+  population: number | null = null,
+): UnitRates {
   const v = policy.satisfactionWeights;
   const response = rate(counts.respondedInTime, counts.dispatched);
   const resolution = rate(counts.solved, counts.calledBack);
-  const satisfaction = rate(counts.satisfied * v.satisfied + counts.basic * v.basic + counts.dissatisfied * v.dissatisfied, counts.calledBack);
+  const satisfaction = rate(
+    counts.satisfied * v.satisfied + counts.basic * v.basic + counts.dissatisfied * v.dissatisfied,
+    counts.calledBack,
+  );
 
   const parts: Array<[number, number | null]> = [
     [policy.weights.response, response.percent],

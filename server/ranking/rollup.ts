@@ -25,7 +25,12 @@ interface StoredRow {
 }
 
 /** Stored counts of the given months (only months that are stored appear in the result). */
-export async function readStoredMonths(db: Queryable, table: FactTable, timeZone: string, months: readonly string[]): Promise<Map<string, Map<string, Counts>>> {
+export async function readStoredMonths(
+  db: Queryable,
+  table: FactTable,
+  timeZone: string,
+  months: readonly string[],
+): Promise<Map<string, Map<string, Counts>>> {
   const out = new Map<string, Map<string, Counts>>();
   if (months.length === 0) return out;
   const rows = await db.query<StoredRow>(
@@ -76,19 +81,43 @@ export async function storeMonths(
   const full = db as Partial<Database>;
   if (epoch === null || months.length === 0 || typeof full.transaction !== 'function') return false;
   return full.transaction(async (tx) => {
-    const now = await tx.query<{ epoch: number | string }>('SELECT epoch FROM ranking_rollup_state WHERE id = 1 FOR UPDATE');
+    const now = await tx.query<{ epoch: number | string }>(
+      'SELECT epoch FROM ranking_rollup_state WHERE id = 1 FOR UPDATE',
+    );
     if (now[0] === undefined || Number(now[0].epoch) !== epoch) return false;
     const names = months.map((m) => m.month);
-    await tx.query('DELETE FROM ranking_months WHERE tbl = $1 AND time_zone = $2 AND month = ANY($3::text[])', [table, timeZone, names]);
+    await tx.query('DELETE FROM ranking_months WHERE tbl = $1 AND time_zone = $2 AND month = ANY($3::text[])', [
+      table,
+      timeZone,
+      names,
+    ]);
     await tx.query(
       `INSERT INTO ranking_months (tbl, time_zone, month, period_from, period_to)
        SELECT $1, $2, m, f, t FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[]) AS x(m, f, t)`,
-      [table, timeZone, names, months.map((m) => m.period.from.toISOString()), months.map((m) => m.period.to.toISOString())],
+      [
+        table,
+        timeZone,
+        names,
+        months.map((m) => m.period.from.toISOString()),
+        months.map((m) => m.period.to.toISOString()),
+      ],
     );
     const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
     for (const m of months) {
       for (const [unit, c] of m.counts) {
-        const values = [m.month, unit, c.volume, c.dispatched, c.respondedInTime, c.calledBack, c.solved, c.satisfied, c.basic, c.dissatisfied, c.unjustifiedReturns];
+        const values = [
+          m.month,
+          unit,
+          c.volume,
+          c.dispatched,
+          c.respondedInTime,
+          c.calledBack,
+          c.solved,
+          c.satisfied,
+          c.basic,
+          c.dissatisfied,
+          c.unjustifiedReturns,
+        ];
         values.forEach((v, i) => cols[i]!.push(v));
       }
     }

@@ -12,7 +12,14 @@ import type { Queryable } from '../../db/client.ts';
 import { CITY, type Scope } from '../auth/principal.ts';
 import { cityTimeZone } from '../time.ts';
 import { DEFAULT_RANKING_POLICY, type RankingPolicy } from './policy.ts';
-import { monthTable, ranksOf, type MonthRow, type MonthTable, type UnitMonthInput, type UnrankedReason } from './month.ts';
+import {
+  monthTable,
+  ranksOf,
+  type MonthRow,
+  type MonthTable,
+  type UnitMonthInput,
+  type UnrankedReason,
+} from './month.ts';
 import type { Rate, UnitCounts, UnitCountsInput } from './rates.ts';
 import { redZoneHistory, type GovernanceBasis, type UnitClass } from './classes.ts';
 import { whatIf, type Fix, type WhatIfScenario } from './whatIf.ts';
@@ -206,7 +213,17 @@ function toIso(p: Period): { from: string; to: string } {
 }
 
 export function zeroCounts(): Counts {
-  return { volume: 0, dispatched: 0, respondedInTime: 0, calledBack: 0, solved: 0, satisfied: 0, basic: 0, dissatisfied: 0, unjustifiedReturns: 0 };
+  return {
+    volume: 0,
+    dispatched: 0,
+    respondedInTime: 0,
+    calledBack: 0,
+    solved: 0,
+    satisfied: 0,
+    basic: 0,
+    dissatisfied: 0,
+    unjustifiedReturns: 0,
+  };
 }
 
 export function addCounts(a: Counts, b: Counts): Counts {
@@ -238,7 +255,10 @@ export class RankingService {
   readonly useRollup: boolean;
   private readonly counts = new Map<string, CacheEntry>();
   private readonly catalogue = new Map<RankingTable, { at: number; value: Promise<UnitInfo[]> }>();
-  private readonly tables = new Map<string, { counts: Map<string, Counts>; units: UnitInfo[]; previous: MonthTable | null; table: MonthTable }>();
+  private readonly tables = new Map<
+    string,
+    { counts: Map<string, Counts>; units: UnitInfo[]; previous: MonthTable | null; table: MonthTable }
+  >();
 
   constructor(
     private readonly db: Queryable,
@@ -267,7 +287,8 @@ export class RankingService {
     if (last === null) return;
     const end = cityMonthOf(last, this.timeZone);
     const list = monthsBetween(addMonths(end, -(months - 1)), end);
-    for (const table of ['street', 'district', 'department', 'utility', 'city'] as const) await this.monthCounts(table, list);
+    for (const table of ['street', 'district', 'department', 'utility', 'city'] as const)
+      await this.monthCounts(table, list);
   }
 
   period(month: string): Period {
@@ -305,7 +326,11 @@ export class RankingService {
   }
 
   /** Counts of a whole table for one arbitrary period (a day, a week, a year), not cached. */
-  async periodCounts(table: FactTable, period: Period, bucket: BucketFormat = BUCKET.period): Promise<Map<string, Map<string, Counts>>> {
+  async periodCounts(
+    table: FactTable,
+    period: Period,
+    bucket: BucketFormat = BUCKET.period,
+  ): Promise<Map<string, Map<string, Counts>>> {
     const scope = await this.scopeOf(table);
     const rows = await unitCounts(this.db, { table, period, bucket, timeZone: this.timeZone, ...scope });
     const out = new Map<string, Map<string, Counts>>();
@@ -326,8 +351,11 @@ export class RankingService {
   ): Promise<Map<string, Map<string, Counts>>> {
     const epoch = this.useRollup ? await rollupEpoch(this.db).catch(() => null) : null;
     const byMonth = await this.periodCounts(table, period, BUCKET.month);
-    const settled = run.filter(isSettled).map((month) => ({ month, period: this.period(month), counts: byMonth.get(month) ?? new Map<string, Counts>() }));
-    if (epoch !== null && settled.length > 0) await storeMonths(this.db, table, this.timeZone, epoch, settled).catch(() => false);
+    const settled = run
+      .filter(isSettled)
+      .map((month) => ({ month, period: this.period(month), counts: byMonth.get(month) ?? new Map<string, Counts>() }));
+    if (epoch !== null && settled.length > 0)
+      await storeMonths(this.db, table, this.timeZone, epoch, settled).catch(() => false);
     return byMonth;
   }
 
@@ -341,7 +369,9 @@ export class RankingService {
     }
     const isSettled = (m: string) => now >= this.period(m).to.getTime() + SETTLE_MS;
     // Settled months first from the stored counts (rollup.ts); only the rest are recounted.
-    const stored = this.useRollup ? await readStoredMonths(this.db, table, this.timeZone, missing.filter(isSettled)).catch(() => null) : null;
+    const stored = this.useRollup
+      ? await readStoredMonths(this.db, table, this.timeZone, missing.filter(isSettled)).catch(() => null)
+      : null;
     const recount: string[] = [];
     for (const m of [...new Set(missing)]) {
       const hit = stored?.get(m);
@@ -374,7 +404,11 @@ export class RankingService {
    * Full tables for the months `first..last`, each with its rank change, classes and red zone.
    * Earlier months are fetched as history: one for rank change, and redZoneMonths − 1 for the red zone.
    */
-  async monthTables(table: RankingTable, first: string, last: string): Promise<{ units: UnitInfo[]; months: MonthComputed[] }> {
+  async monthTables(
+    table: RankingTable,
+    first: string,
+    last: string,
+  ): Promise<{ units: UnitInfo[]; months: MonthComputed[] }> {
     const history = Math.max(1, this.policy.redZoneMonths - 1);
     const all = monthsBetween(addMonths(first, -history), last);
     const [units, counts] = await Promise.all([this.units(table), this.monthCounts(table, all)]);
@@ -391,7 +425,11 @@ export class RankingService {
       let t: MonthTable;
       if (memo && memo.counts === byUnit && memo.units === units && memo.previous === previousTable) t = memo.table;
       else {
-        const inputs: UnitMonthInput[] = units.map((u) => ({ code: u.code, counts: byUnit.get(u.code) ?? zeroCounts(), population: u.population }));
+        const inputs: UnitMonthInput[] = units.map((u) => ({
+          code: u.code,
+          counts: byUnit.get(u.code) ?? zeroCounts(),
+          population: u.population,
+        }));
         // A unit in the facts but not in the catalogue (a street whose parent is no district) is still shown.
         for (const [code, c] of byUnit) if (!known.has(code)) inputs.push({ code, counts: c, population: null });
         t = monthTable(inputs, this.policy, previous);
@@ -478,7 +516,15 @@ export class RankingService {
    * The tickets behind one figure; a principal limited to a region (`jurisdiction`) gets only the
    * tickets inside it (the route refuses units outside it before this).
    */
-  async drill(unit: UnitInfo, month: string, rate: DrillRate, part: DrillPart, limit: number, offset: number, jurisdiction: Scope = CITY): Promise<DrillResult> {
+  async drill(
+    unit: UnitInfo,
+    month: string,
+    rate: DrillRate,
+    part: DrillPart,
+    limit: number,
+    offset: number,
+    jurisdiction: Scope = CITY,
+  ): Promise<DrillResult> {
     const period = this.period(month);
     const scope = await this.scopeOf(unit.table, unit);
     const res = await drillTickets(this.db, {
@@ -493,17 +539,37 @@ export class RankingService {
       limit,
       offset,
     });
-    return { unit, month, rate, part, period: toIso(period), value: res.sum, total: res.total, limit, offset, tickets: res.tickets };
+    return {
+      unit,
+      month,
+      rate,
+      part,
+      period: toIso(period),
+      value: res.sum,
+      total: res.total,
+      limit,
+      offset,
+      tickets: res.tickets,
+    };
   }
 
   /**
    * Scores and levers of any unit (scores are public to officials); the levers' tickets only for a
    * principal whose jurisdiction holds the unit, and only those inside it (`null`: no tickets).
    */
-  async whatIf(unit: UnitInfo, month: string, limit: number, jurisdiction: Scope | null = CITY): Promise<WhatIfResponse> {
+  async whatIf(
+    unit: UnitInfo,
+    month: string,
+    limit: number,
+    jurisdiction: Scope | null = CITY,
+  ): Promise<WhatIfResponse> {
     const { months } = await this.monthTables(unit.table, month, month);
     const m = months[months.length - 1]!;
-    const inputs: UnitMonthInput[] = m.table.rows.map((r) => ({ code: r.code, counts: r.counts, population: r.population }));
+    const inputs: UnitMonthInput[] = m.table.rows.map((r) => ({
+      code: r.code,
+      counts: r.counts,
+      population: r.population,
+    }));
     const result = whatIf(inputs, unit.code, this.policy);
     const period = this.period(month);
     const scope = await this.scopeOf(unit.table, unit);
@@ -547,12 +613,19 @@ export class RankingService {
 
   async months(): Promise<MonthsResult> {
     const { first, last } = await dataRange(this.db);
-    if (first === null || last === null) return { timeZone: this.timeZone, first: null, last: null, latestClosed: null, months: [] };
+    if (first === null || last === null)
+      return { timeZone: this.timeZone, first: null, last: null, latestClosed: null, months: [] };
     const a = cityMonthOf(first, this.timeZone);
     const b = cityMonthOf(last, this.timeZone);
     const months = monthsBetween(a, b).map((month) => ({ month, status: this.status(month) }));
     const closed = months.filter((m) => m.status === 'closed');
-    return { timeZone: this.timeZone, first: a, last: b, latestClosed: closed[closed.length - 1]?.month ?? null, months };
+    return {
+      timeZone: this.timeZone,
+      first: a,
+      last: b,
+      latestClosed: closed[closed.length - 1]?.month ?? null,
+      months,
+    };
   }
 
   /** The month a request means when it names none: the latest closed month with data, else the latest. */
@@ -563,7 +636,12 @@ export class RankingService {
 }
 
 /** A computed row with its unit's names; `m` null for periods that are not a ranked month (no red zone). */
-export function toRankingRow(r: MonthRow, u: UnitInfo | undefined, eligible: boolean, m: MonthComputed | null): RankingRow {
+export function toRankingRow(
+  r: MonthRow,
+  u: UnitInfo | undefined,
+  eligible: boolean,
+  m: MonthComputed | null,
+): RankingRow {
   return {
     code: r.code,
     nameZh: u?.nameZh ?? null,
@@ -602,7 +680,15 @@ export function movers(rows: readonly RankingRow[]): { up: Mover[]; down: Mover[
     const cut = list.length > MOVERS ? list[MOVERS - 1]!.rankChange : null;
     return list
       .filter((r, i) => i < MOVERS || r.rankChange === cut)
-      .map((r) => ({ code: r.code, nameZh: r.nameZh, nameEn: r.nameEn, rank: r.rank, previousRank: r.previousRank, rankChange: r.rankChange as number, eligible: r.eligible }));
+      .map((r) => ({
+        code: r.code,
+        nameZh: r.nameZh,
+        nameEn: r.nameEn,
+        rank: r.rank,
+        previousRank: r.previousRank,
+        rankChange: r.rankChange as number,
+        eligible: r.eligible,
+      }));
   };
   return { up: pick(1), down: pick(-1) };
 }

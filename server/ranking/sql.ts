@@ -97,8 +97,18 @@ const TABLE_SQL: Record<FactTable, TableSql> = {
     unit: 'r.parent_code',
     volume: { by: 'location', column: 't.district_code' },
   },
-  department: { kind: `d.unit_kind = 'department' AND d.role <> 'proactive'`, join: '', unit: 'd.unit_code', volume: { by: 'dispatch' } },
-  utility: { kind: `d.unit_kind = 'utility' AND d.role <> 'proactive'`, join: '', unit: 'd.unit_code', volume: { by: 'dispatch' } },
+  department: {
+    kind: `d.unit_kind = 'department' AND d.role <> 'proactive'`,
+    join: '',
+    unit: 'd.unit_code',
+    volume: { by: 'dispatch' },
+  },
+  utility: {
+    kind: `d.unit_kind = 'utility' AND d.role <> 'proactive'`,
+    join: '',
+    unit: 'd.unit_code',
+    volume: { by: 'dispatch' },
+  },
   city: { kind: TERRITORIAL, join: '', unit: `'${CITY_UNIT}'::text`, volume: { by: 'location', column: null } },
 };
 
@@ -358,7 +368,8 @@ export async function drillTickets(
   const own = scopeClause(s.jurisdiction, p);
   const inScope = own ? ` AND ${own}` : '';
   const table = TABLE_SQL[s.table];
-  const ticketCols = (f: string) => `${f}.kind, ${f}.category_code, ${f}.urgency, ${f}.status, ${f}.received_at, ${f}.street_code, ${f}.district_code`;
+  const ticketCols = (f: string) =>
+    `${f}.kind, ${f}.category_code, ${f}.urgency, ${f}.status, ${f}.received_at, ${f}.street_code, ${f}.district_code`;
   const fromFacts = (contribution: string, where: string) =>
     `${factsCte(s)}, picked AS (
        SELECT f.ticket_id, ${ticketCols('t')}, f.first_dispatched, f.first_accepted, f.respond_due,
@@ -384,7 +395,10 @@ export async function drillTickets(
   } else if (lever === 'solve') {
     picked = fromFacts('1', 'f.callback_bucket IS NOT NULL AND f.solved IS NOT TRUE');
   } else if (lever === 'satisfy' || lever === 'basicToSatisfied') {
-    picked = fromFacts('1', `f.callback_bucket IS NOT NULL AND f.satisfaction = '${lever === 'satisfy' ? 'dissatisfied' : 'basic'}'`);
+    picked = fromFacts(
+      '1',
+      `f.callback_bucket IS NOT NULL AND f.satisfaction = '${lever === 'satisfy' ? 'dissatisfied' : 'basic'}'`,
+    );
   } else if (rate === 'response' || (rate === 'volume' && table.volume.by === 'dispatch')) {
     picked = fromFacts('1', `f.dispatch_bucket IS NOT NULL${numerator && rate === 'response' ? ' AND f.in_time' : ''}`);
   } else if (rate === 'resolution') {

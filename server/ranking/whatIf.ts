@@ -79,21 +79,29 @@ export function whatIf(
   policy: RankingPolicy,
   steps: readonly number[] = DEFAULT_WHAT_IF_STEPS,
 ): WhatIfResult {
-  for (const k of steps) if (!Number.isInteger(k) || k <= 0) throw new RangeError(`what-if steps must be positive integers, got ${k}`);
+  for (const k of steps)
+    if (!Number.isInteger(k) || k <= 0) throw new RangeError(`what-if steps must be positive integers, got ${k}`);
   const rated = rateUnits(units, policy);
   const self = rated.find((u) => u.code === code);
   if (self === undefined) throw new RangeError(`unit ${code} is not in this month's table`);
   const input = units.find((u) => u.code === code) as UnitMonthInput;
   // Only ranked units stand in the way; a unit below the minimum sample stays unranked whatever
   // it fixes (no lever adds callbacks).
-  const others = rated.filter((u) => u.code !== code).map((u) => (isRankable(u.score, u.counts.calledBack, policy) ? u.score : null));
+  const others = rated
+    .filter((u) => u.code !== code)
+    .map((u) => (isRankable(u.score, u.counts.calledBack, policy) ? u.score : null));
   const rankable = (score: number | null) => isRankable(score, self.counts.calledBack, policy);
 
   const rank = rankable(self.score) ? rankAmong(self.score as number, others) : null;
   const better = others.filter((s): s is number => s !== null && self.score !== null && s > self.score);
-  const pointsToNextPlace = rank === null || better.length === 0 ? null : roundTo(Math.min(...better) - (self.score as number), policy.scoreDecimals);
+  const pointsToNextPlace =
+    rank === null || better.length === 0
+      ? null
+      : roundTo(Math.min(...better) - (self.score as number), policy.scoreDecimals);
 
-  const fixes = (Object.keys(LEVERS) as Fix[]).filter((f) => f !== 'removeUnjustifiedReturns' || policy.unjustifiedReturnPenalty > 0);
+  const fixes = (Object.keys(LEVERS) as Fix[]).filter(
+    (f) => f !== 'removeUnjustifiedReturns' || policy.unjustifiedReturnPenalty > 0,
+  );
   const scenarios: WhatIfScenario[] = [];
   for (const fix of fixes) {
     const lever = LEVERS[fix];

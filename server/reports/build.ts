@@ -12,10 +12,38 @@ import type { Scope } from '../auth/principal.ts';
 import { monthTable, type UnitMonthInput } from '../ranking/month.ts';
 import { unitRates, parseUnitCounts, type Rate, type UnitCounts } from '../ranking/rates.ts';
 import type { UnitClass } from '../ranking/classes.ts';
-import { addDays, addMonths, dayPeriod, isoWeekMonday, isoWeekOf, monthPeriod, monthsBetween, weekPeriod, yearPeriod, type Period } from '../ranking/periods.ts';
+import {
+  addDays,
+  addMonths,
+  dayPeriod,
+  isoWeekMonday,
+  isoWeekOf,
+  monthPeriod,
+  monthsBetween,
+  weekPeriod,
+  yearPeriod,
+  type Period,
+} from '../ranking/periods.ts';
 import { CITY_UNIT, type FactTable, type RankingTable } from '../ranking/sql.ts';
-import { addCounts, rankingService, toRankingRow, zeroCounts, type Counts, type MonthStatus, type RankingResult, type RankingRow, type RankingService } from '../ranking/service.ts';
-import { categoryDistrictCounts, categoryNames, districtNames, firstReceived, intakeMix, type IntakeMix } from './sql.ts';
+import {
+  addCounts,
+  rankingService,
+  toRankingRow,
+  zeroCounts,
+  type Counts,
+  type MonthStatus,
+  type RankingResult,
+  type RankingRow,
+  type RankingService,
+} from '../ranking/service.ts';
+import {
+  categoryDistrictCounts,
+  categoryNames,
+  districtNames,
+  firstReceived,
+  intakeMix,
+  type IntakeMix,
+} from './sql.ts';
 import { backlog, sameTimeToDate, type Backlog } from '../measures.ts';
 import { DEFAULT_WARNING_RULES, emergingWarnings, expectedCount, seasonalBasis, type Warning } from './warnings.ts';
 
@@ -178,7 +206,13 @@ function iso(p: Period): { from: string; to: string } {
 
 function figures(svc: RankingService, c: Counts | undefined): Figures {
   const r = unitRates(CITY_UNIT, parseUnitCounts(c ?? zeroCounts()), svc.policy);
-  return { counts: r.counts, response: r.response, resolution: r.resolution, satisfaction: r.satisfaction, score: r.score };
+  return {
+    counts: r.counts,
+    response: r.response,
+    resolution: r.resolution,
+    satisfaction: r.satisfaction,
+    score: r.score,
+  };
 }
 
 /** The instant an unfinished period stands at, its backlog then, and the comparison period cut to match. */
@@ -189,7 +223,11 @@ async function standing(db: Queryable, svc: RankingService, period: Period, befo
   // now: the status form, the very figures of the queue; a finished period: reconstructed at its end
   const b = await backlog(db, scope, partial ? null : period.to);
   return {
-    asOf: { asOf: asOf.toISOString(), comparison: partial ? ('same-time-to-date' as const) : ('full-period' as const), backlog: { ...b, asOf: asOf.toISOString() } },
+    asOf: {
+      asOf: asOf.toISOString(),
+      comparison: partial ? ('same-time-to-date' as const) : ('full-period' as const),
+      backlog: { ...b, asOf: asOf.toISOString() },
+    },
     previous: sameTimeToDate(period, asOf, before),
   };
 }
@@ -202,14 +240,27 @@ function statusOf(svc: RankingService, p: Period): MonthStatus {
  * A table ranked on an arbitrary period's counts (a week, a year). Classes are month rules, so
  * they are left out here (an annual report counts the months instead).
  */
-async function periodTable(svc: RankingService, table: RankingTable, counts: Map<string, Counts>): Promise<RankingRow[]> {
+async function periodTable(
+  svc: RankingService,
+  table: RankingTable,
+  counts: Map<string, Counts>,
+): Promise<RankingRow[]> {
   const units = await svc.units(table);
   const info = new Map(units.map((u) => [u.code, u]));
-  const inputs: UnitMonthInput[] = units.map((u) => ({ code: u.code, counts: counts.get(u.code) ?? zeroCounts(), population: u.population }));
+  const inputs: UnitMonthInput[] = units.map((u) => ({
+    code: u.code,
+    counts: counts.get(u.code) ?? zeroCounts(),
+    population: u.population,
+  }));
   const t = monthTable(inputs, svc.policy);
   const eligible = new Set(t.classes.eligible);
   // Classes are month rules and a period has no previous rank: those fields stay empty here.
-  return t.rows.map((r) => ({ ...toRankingRow(r, info.get(r.code), eligible.has(r.code), null), previousRank: null, rankChange: null, classes: [] }));
+  return t.rows.map((r) => ({
+    ...toRankingRow(r, info.get(r.code), eligible.has(r.code), null),
+    previousRank: null,
+    rankChange: null,
+    classes: [],
+  }));
 }
 
 /**
@@ -236,10 +287,21 @@ async function categoriesAndWarnings(
   // Last year counts only when the data reach back to its baseline window's start.
   const covered = lastYear !== null && first !== null && first.getTime() <= lastYear.baseline.from.getTime();
   const sumOf = (xs: { baseline: number }[]) => xs.reduce((a, l) => a + l.baseline, 0);
-  const season = covered && lastYear ? seasonalBasis(sumOf(lines), sumOf(before), periodMs, lastYear.period.to.getTime() - lastYear.period.from.getTime()) : null;
+  const season =
+    covered && lastYear
+      ? seasonalBasis(
+          sumOf(lines),
+          sumOf(before),
+          periodMs,
+          lastYear.period.to.getTime() - lastYear.period.from.getTime(),
+        )
+      : null;
   const lastYearOf = new Map<string, number>();
   for (const l of before) {
-    lastYearOf.set(`${l.categoryCode}|${l.districtCode ?? ''}`, (lastYearOf.get(`${l.categoryCode}|${l.districtCode ?? ''}`) ?? 0) + l.current);
+    lastYearOf.set(
+      `${l.categoryCode}|${l.districtCode ?? ''}`,
+      (lastYearOf.get(`${l.categoryCode}|${l.districtCode ?? ''}`) ?? 0) + l.current,
+    );
     lastYearOf.set(`${l.categoryCode}|*`, (lastYearOf.get(`${l.categoryCode}|*`) ?? 0) + l.current);
   }
   const byCategory = new Map<string, { current: number; baseline: number }>();
@@ -249,11 +311,17 @@ async function categoriesAndWarnings(
     c.baseline += l.baseline;
     byCategory.set(l.categoryCode, c);
   }
-  const withLastYear = (code: string, district: string | null) => (season ? (lastYearOf.get(`${code}|${district ?? '*'}`) ?? 0) : null);
+  const withLastYear = (code: string, district: string | null) =>
+    season ? (lastYearOf.get(`${code}|${district ?? '*'}`) ?? 0) : null;
   const categories = [...byCategory]
     .filter(([, c]) => c.current > 0)
     .map(([code, c]): CategoryLine => {
-      const { expected } = expectedCount({ categoryCode: code, districtCode: null, ...c, lastYear: withLastYear(code, null) }, periodMs, baselineMs, season);
+      const { expected } = expectedCount(
+        { categoryCode: code, districtCode: null, ...c, lastYear: withLastYear(code, null) },
+        periodMs,
+        baselineMs,
+        season,
+      );
       const n = cats.get(code);
       return {
         code,
@@ -271,8 +339,18 @@ async function categoriesAndWarnings(
   // what a city total hides.
   // (A scoped report has one region: its lines are the region's, with no district lines beside.)
   const inputs = [
-    ...[...byCategory].map(([code, c]) => ({ categoryCode: code, districtCode: null, current: c.current, baseline: c.baseline, lastYear: withLastYear(code, null) })),
-    ...(scope.level === 'city' ? lines.filter((l) => l.districtCode !== null).map((l) => ({ ...l, lastYear: withLastYear(l.categoryCode, l.districtCode) })) : []),
+    ...[...byCategory].map(([code, c]) => ({
+      categoryCode: code,
+      districtCode: null,
+      current: c.current,
+      baseline: c.baseline,
+      lastYear: withLastYear(code, null),
+    })),
+    ...(scope.level === 'city'
+      ? lines
+          .filter((l) => l.districtCode !== null)
+          .map((l) => ({ ...l, lastYear: withLastYear(l.categoryCode, l.districtCode) }))
+      : []),
   ];
   const warnings = emergingWarnings(inputs, periodMs, baselineMs, DEFAULT_WARNING_RULES, season).map((w) => ({
     ...w,
@@ -281,7 +359,10 @@ async function categoriesAndWarnings(
     districtNameZh: w.districtCode ? (districts.get(w.districtCode)?.nameZh ?? w.districtCode) : null,
     districtNameEn: w.districtCode ? (districts.get(w.districtCode)?.nameEn ?? w.districtCode) : null,
   }));
-  const expectedBasis: ExpectedBasis = season && lastYear ? { basis: 'seasonal', lastYear: iso(lastYear.period), growth: season.growth } : { basis: 'recent', lastYear: null, growth: null };
+  const expectedBasis: ExpectedBasis =
+    season && lastYear
+      ? { basis: 'seasonal', lastYear: iso(lastYear.period), growth: season.growth }
+      : { basis: 'recent', lastYear: null, growth: null };
   return { categories, warnings, expectedBasis };
 }
 
@@ -296,7 +377,10 @@ export async function dailyReport(db: Queryable, date: string, scope: Scope = CI
   const baseline: Period = { from: dayPeriod(addDays(date, -7), svc.timeZone).from, to: period.from };
   // A year earlier on the same weekday (364 days), with its own 7 days before it.
   const ago = addDays(date, -364);
-  const lastYear = { period: dayPeriod(ago, svc.timeZone), baseline: { from: dayPeriod(addDays(ago, -7), svc.timeZone).from, to: dayPeriod(ago, svc.timeZone).from } };
+  const lastYear = {
+    period: dayPeriod(ago, svc.timeZone),
+    baseline: { from: dayPeriod(addDays(ago, -7), svc.timeZone).from, to: dayPeriod(ago, svc.timeZone).from },
+  };
   const st = await standing(db, svc, period, dayPeriod(addDays(date, -1), svc.timeZone), scope);
   const [city, previous, districts, intake, cw] = await Promise.all([
     cityPeriod(svc, me.table, period),
@@ -335,7 +419,10 @@ export async function weeklyReport(db: Queryable, week: string, scope: Scope = C
   // The same ISO weekdays 52 weeks earlier, with its own 4 weeks before it.
   const agoMonday = addDays(monday, -364);
   const agoWeek = weekPeriod(isoWeekOf(agoMonday), svc.timeZone);
-  const lastYear = { period: agoWeek, baseline: { from: weekPeriod(isoWeekOf(addDays(agoMonday, -28)), svc.timeZone).from, to: agoWeek.from } };
+  const lastYear = {
+    period: agoWeek,
+    baseline: { from: weekPeriod(isoWeekOf(addDays(agoMonday, -28)), svc.timeZone).from, to: agoWeek.from },
+  };
   const st = await standing(db, svc, period, weekPeriod(isoWeekOf(addDays(monday, -7)), svc.timeZone), scope);
   const [byDay, previous, districts, streets, intake, cw] = await Promise.all([
     svc.periodCounts(me.table, period, 'YYYY-MM-DD'),
@@ -376,20 +463,36 @@ export async function weeklyReport(db: Queryable, week: string, scope: Scope = C
     // Only streets with enough callbacks (the small-sample rule) make the best and worst lists.
     streets: {
       ranked: streetRows.filter((r) => r.rank !== null).length,
-      best: ownRows(scope, cutBest === undefined ? [] : ranked.filter((r) => (r.score as number) >= (cutBest as number))),
-      worst: ownRows(scope, cutWorst === undefined ? [] : worstSorted.filter((r) => (r.score as number) <= (cutWorst as number))),
+      best: ownRows(
+        scope,
+        cutBest === undefined ? [] : ranked.filter((r) => (r.score as number) >= (cutBest as number)),
+      ),
+      worst: ownRows(
+        scope,
+        cutWorst === undefined ? [] : worstSorted.filter((r) => (r.score as number) <= (cutWorst as number)),
+      ),
     },
     ...cw,
   };
 }
 
-export async function monthlyBulletin(db: Queryable, month: string, scope: Scope = CITY_SCOPE): Promise<MonthlyBulletin> {
+export async function monthlyBulletin(
+  db: Queryable,
+  month: string,
+  scope: Scope = CITY_SCOPE,
+): Promise<MonthlyBulletin> {
   const svc = rankingService(db);
   const me = ownUnit(scope);
   const period = monthPeriod(month, svc.timeZone);
   const baseline: Period = { from: monthPeriod(addMonths(month, -3), svc.timeZone).from, to: period.from };
   // The same month a year earlier, with its own 3 months before it.
-  const lastYear = { period: monthPeriod(addMonths(month, -12), svc.timeZone), baseline: { from: monthPeriod(addMonths(month, -15), svc.timeZone).from, to: monthPeriod(addMonths(month, -12), svc.timeZone).from } };
+  const lastYear = {
+    period: monthPeriod(addMonths(month, -12), svc.timeZone),
+    baseline: {
+      from: monthPeriod(addMonths(month, -15), svc.timeZone).from,
+      to: monthPeriod(addMonths(month, -12), svc.timeZone).from,
+    },
+  };
   const [streets, districts, departments, utilities, city, cw] = await Promise.all([
     svc.ranking('street', month),
     svc.ranking('district', month),
@@ -421,25 +524,44 @@ export async function monthlyBulletin(db: Queryable, month: string, scope: Scope
 
 function sumMonths(byMonth: Map<string, Map<string, Counts>>, months: readonly string[]): Map<string, Counts> {
   const out = new Map<string, Counts>();
-  for (const m of months) for (const [unit, c] of byMonth.get(m) ?? []) out.set(unit, addCounts(out.get(unit) ?? zeroCounts(), c));
+  for (const m of months)
+    for (const [unit, c] of byMonth.get(m) ?? []) out.set(unit, addCounts(out.get(unit) ?? zeroCounts(), c));
   return out;
 }
 
 async function annualTable(svc: RankingService, table: RankingTable, year: number): Promise<AnnualRow[]> {
   const months = monthsBetween(`${year}-01`, `${year}-12`);
   // Each fact falls in exactly one month, so a year's counts are the sum of its months' (cached) counts.
-  const [counts, tables] = await Promise.all([svc.monthCounts(table, months), svc.monthTables(table, months[0]!, months[11]!)]);
+  const [counts, tables] = await Promise.all([
+    svc.monthCounts(table, months),
+    svc.monthTables(table, months[0]!, months[11]!),
+  ]);
   const rows = await periodTable(svc, table, sumMonths(counts, months));
   const classMonths = new Map<string, ClassMonths>();
   for (const m of tables.months) {
     for (const r of m.table.rows) {
-      const cm = classMonths.get(r.code) ?? { advanced: 0, progressing: 0, rectification: 0, governance: 0, redZone: 0 };
+      const cm = classMonths.get(r.code) ?? {
+        advanced: 0,
+        progressing: 0,
+        rectification: 0,
+        governance: 0,
+        redZone: 0,
+      };
       for (const cls of r.classes as UnitClass[]) cm[cls] += 1;
       if (m.redZone.has(r.code)) cm.redZone += 1;
       classMonths.set(r.code, cm);
     }
   }
-  return rows.map((r) => ({ ...r, classMonths: classMonths.get(r.code) ?? { advanced: 0, progressing: 0, rectification: 0, governance: 0, redZone: 0 } }));
+  return rows.map((r) => ({
+    ...r,
+    classMonths: classMonths.get(r.code) ?? {
+      advanced: 0,
+      progressing: 0,
+      rectification: 0,
+      governance: 0,
+      redZone: 0,
+    },
+  }));
 }
 
 export async function annualReport(db: Queryable, year: number, scope: Scope = CITY_SCOPE): Promise<AnnualReport> {
@@ -477,4 +599,3 @@ export async function annualReport(db: Queryable, year: number, scope: Scope = C
     ...cw,
   };
 }
-

@@ -6,7 +6,10 @@ import { t, type Lang } from './labels.ts';
 import { pct } from './sheets.ts';
 
 function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+  return String(s ?? '').replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string,
+  );
 }
 
 function num(x: number | null | undefined, digits = 2): string {
@@ -54,17 +57,31 @@ tr.red td { background: #fde4e4; }
 `;
 
 function tags(r: RankingRow, lang: Lang): string {
-  return r.classes.map((c) => `<span class="tag ${c}">${esc(t(c, lang))}</span>`).join('') + (r.redZone ? `<span class="tag rectification">${esc(t('redZoneFlag', lang))}</span>` : '');
+  return (
+    r.classes.map((c) => `<span class="tag ${c}">${esc(t(c, lang))}</span>`).join('') +
+    (r.redZone ? `<span class="tag rectification">${esc(t('redZoneFlag', lang))}</span>` : '')
+  );
 }
 
 function rankingTable(r: RankingResult, lang: Lang, withParent: boolean): string {
   const head = [
-    t('rank', lang), t('rankChange', lang), t('name', lang), ...(withParent ? [t('parent', lang)] : []), t('score', lang),
-    t('response', lang), t('resolution', lang), t('satisfaction', lang), t('calledBack', lang), t('volume', lang),
-    ...(r.governanceBasis === 'per10k' ? [t('per10k', lang)] : []), t('classes', lang),
+    t('rank', lang),
+    t('rankChange', lang),
+    t('name', lang),
+    ...(withParent ? [t('parent', lang)] : []),
+    t('score', lang),
+    t('response', lang),
+    t('resolution', lang),
+    t('satisfaction', lang),
+    t('calledBack', lang),
+    t('volume', lang),
+    ...(r.governanceBasis === 'per10k' ? [t('per10k', lang)] : []),
+    t('classes', lang),
   ];
   const rows = r.rows.map(
-    (x) => `<tr${x.redZone ? ' class="red"' : ''}><td>${x.rank ?? (x.unranked === 'smallSample' ? `<span class="small">${esc(t('smallSample', lang))}</span>` : '—')}</td><td>${change(x.rankChange)}</td>
+    (
+      x,
+    ) => `<tr${x.redZone ? ' class="red"' : ''}><td>${x.rank ?? (x.unranked === 'smallSample' ? `<span class="small">${esc(t('smallSample', lang))}</span>` : '—')}</td><td>${change(x.rankChange)}</td>
       <td class="l">${esc(nm(lang, x.nameZh, x.nameEn, x.code))}</td>${withParent ? `<td class="l">${esc(nm(lang, x.parentNameZh, x.parentNameEn, ''))}</td>` : ''}
       <td>${num(x.score)}</td><td>${num(pct(x.response))}</td><td>${num(pct(x.resolution))}</td><td>${num(pct(x.satisfaction))}</td>
       <td>${x.counts.calledBack}</td><td>${x.volume}</td>${r.governanceBasis === 'per10k' ? `<td>${num(x.volumePer10k)}</td>` : ''}
@@ -77,7 +94,9 @@ function ratio(cur: number | null, prev: number | null, lang: Lang): string {
   if (cur === null || prev === null) return '';
   const d = cur - prev;
   const word = lang === 'zh' ? (d >= 0 ? '上升' : '下降') : d >= 0 ? 'up' : 'down';
-  return lang === 'zh' ? `，较上月${word}${Math.abs(d).toFixed(2)}个百分点` : `, ${word} ${Math.abs(d).toFixed(2)} points on last month`;
+  return lang === 'zh'
+    ? `，较上月${word}${Math.abs(d).toFixed(2)}个百分点`
+    : `, ${word} ${Math.abs(d).toFixed(2)} points on last month`;
 }
 
 function names(r: RankingResult, codes: readonly string[], lang: Lang, withChange = false): string {
@@ -102,7 +121,12 @@ export function bulletinHtml(b: MonthlyBulletin, lang: Lang = 'zh'): string {
   const s = b.streets;
   const policy = s.policy;
   const moversRows = (list: RankingResult['movers']['up']) =>
-    list.map((x) => `<tr><td class="l">${esc(nm(lang, x.nameZh, x.nameEn, x.code))}${x.eligible ? '' : '*'}</td><td>${x.previousRank ?? '—'}</td><td>${x.rank ?? '—'}</td><td>${change(x.rankChange)}</td></tr>`).join('');
+    list
+      .map(
+        (x) =>
+          `<tr><td class="l">${esc(nm(lang, x.nameZh, x.nameEn, x.code))}${x.eligible ? '' : '*'}</td><td>${x.previousRank ?? '—'}</td><td>${x.rank ?? '—'}</td><td>${change(x.rankChange)}</td></tr>`,
+      )
+      .join('');
   const moversHead = `<thead><tr><th>${esc(t('name', lang))}</th><th>${esc(t('previousRank', lang))}</th><th>${esc(t('rank', lang))}</th><th>${esc(t('rankChange', lang))}</th></tr></thead>`;
   const redRows = s.rows.filter((x) => x.redZone);
   const warnings = b.warnings.map(
@@ -162,7 +186,10 @@ ${
 }
 
 /** Where the warnings' expected values come from (seasonal: the same period a year earlier × the growth since). */
-function expectedNote(b: { expectedBasis?: { basis: 'seasonal' | 'recent'; growth: number | null } }, zh: boolean): string {
+function expectedNote(
+  b: { expectedBasis?: { basis: 'seasonal' | 'recent'; growth: number | null } },
+  zh: boolean,
+): string {
   const e = b.expectedBasis;
   if (!e) return '';
   if (e.basis === 'seasonal') {

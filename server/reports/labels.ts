@@ -129,7 +129,10 @@ export function reportFileName(kind: ReportKind, label: string, lang: Lang, ext:
 
 /** Content-Disposition with an ASCII fallback and the real name as RFC 5987 UTF-8 (filename*). */
 export function contentDisposition(type: 'attachment' | 'inline', fileName: string, asciiFallback: string): string {
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   const fallback = asciiFallback.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

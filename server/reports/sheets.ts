@@ -3,7 +3,17 @@
 import type { Rate } from '../ranking/rates.ts';
 import type { RankingRow, RankingResult } from '../ranking/service.ts';
 import type { UnitClass } from '../ranking/classes.ts';
-import type { AnnualReport, AnnualRow, CategoryLine, DailyReport, Figures, MonthlyBulletin, Report, WarningLine, WeeklyReport } from './build.ts';
+import type {
+  AnnualReport,
+  AnnualRow,
+  CategoryLine,
+  DailyReport,
+  Figures,
+  MonthlyBulletin,
+  Report,
+  WarningLine,
+  WeeklyReport,
+} from './build.ts';
 import { CHANNEL_LABELS, KIND_LABELS, t, type LabelKey, type Lang } from './labels.ts';
 
 export type Cell = string | number | null;
@@ -22,7 +32,12 @@ export interface Sheet {
   rows: Record<string, Cell>[];
 }
 
-const col = (key: string, label: LabelKey, lang: Lang, width = 12, numFmt?: string): Column => ({ key, header: t(label, lang), width, numFmt });
+const col = (key: string, label: LabelKey, lang: Lang, width = 12, numFmt?: string): Column => ({
+  key,
+  header: t(label, lang),
+  width,
+  numFmt,
+});
 
 /** Percent to two decimals for tables; null stays empty (no denominator). */
 export function pct(r: Rate): number | null {
@@ -94,7 +109,12 @@ export function rankingRow(r: RankingRow, lang: Lang): Record<string, Cell> {
   };
 }
 
-function rankingSheet(nameKey: LabelKey, rows: readonly RankingRow[], lang: Lang, opts: { change: boolean; classes: boolean; parent: boolean }): Sheet {
+function rankingSheet(
+  nameKey: LabelKey,
+  rows: readonly RankingRow[],
+  lang: Lang,
+  opts: { change: boolean; classes: boolean; parent: boolean },
+): Sheet {
   return { name: t(nameKey, lang), columns: rankingColumns(lang, opts), rows: rows.map((r) => rankingRow(r, lang)) };
 }
 
@@ -120,7 +140,11 @@ function figureLines(lang: Lang, cur: Figures, prev: Figures): Record<string, Ce
 function summarySheet(report: Report, lang: Lang, extra: Record<string, Cell>[] = []): Sheet {
   return {
     name: t('summary', lang),
-    columns: [col('item', 'item', lang, 24), col('current', 'current', lang, 14, '0.00'), col('previous', 'previousPeriod', lang, 14, '0.00')],
+    columns: [
+      col('item', 'item', lang, 24),
+      col('current', 'current', lang, 14, '0.00'),
+      col('previous', 'previousPeriod', lang, 14, '0.00'),
+    ],
     rows: [...figureLines(lang, report.city, report.previous), ...extra],
   };
 }
@@ -130,15 +154,23 @@ function intakeLines(report: DailyReport | WeeklyReport, lang: Lang): Record<str
     { item: t('received', lang), current: report.intake.total, previous: null },
     { item: t('overdueOpen', lang), current: report.overdueOpen, previous: null },
   ];
-  for (const [kind, n] of Object.entries(report.intake.byKind)) out.push({ item: `${t('received', lang)} · ${KIND_LABELS[kind]?.[lang] ?? kind}`, current: n, previous: null });
-  for (const [ch, n] of Object.entries(report.intake.byChannel)) out.push({ item: `${t('received', lang)} · ${CHANNEL_LABELS[ch]?.[lang] ?? ch}`, current: n, previous: null });
+  for (const [kind, n] of Object.entries(report.intake.byKind))
+    out.push({ item: `${t('received', lang)} · ${KIND_LABELS[kind]?.[lang] ?? kind}`, current: n, previous: null });
+  for (const [ch, n] of Object.entries(report.intake.byChannel))
+    out.push({ item: `${t('received', lang)} · ${CHANNEL_LABELS[ch]?.[lang] ?? ch}`, current: n, previous: null });
   return out;
 }
 
 function categoriesSheet(lines: readonly CategoryLine[], lang: Lang): Sheet {
   return {
     name: t('categories', lang),
-    columns: [col('code', 'code', lang, 24), col('name', 'category', lang, 20), col('current', 'current', lang, 10), col('expected', 'expected', lang, 10, '0.0'), col('change', 'change', lang, 10, '0.0')],
+    columns: [
+      col('code', 'code', lang, 24),
+      col('name', 'category', lang, 20),
+      col('current', 'current', lang, 10),
+      col('expected', 'expected', lang, 10, '0.0'),
+      col('change', 'change', lang, 10, '0.0'),
+    ],
     rows: lines.map((c) => ({
       code: c.code,
       name: lang === 'zh' ? c.nameZh : c.nameEn,
@@ -209,7 +241,15 @@ function moversSheet(r: RankingResult, lang: Lang): Sheet {
   });
   return {
     name: t('movers', lang),
-    columns: [col('direction', 'direction', lang, 8), col('code', 'code', lang, 14), col('name', 'name', lang, 22), col('previousRank', 'previousRank', lang, 10), col('rank', 'rank', lang, 8), col('rankChange', 'rankChange', lang, 10), col('eligible', 'eligible', lang, 12)],
+    columns: [
+      col('direction', 'direction', lang, 8),
+      col('code', 'code', lang, 14),
+      col('name', 'name', lang, 22),
+      col('previousRank', 'previousRank', lang, 10),
+      col('rank', 'rank', lang, 8),
+      col('rankChange', 'rankChange', lang, 10),
+      col('eligible', 'eligible', lang, 12),
+    ],
     rows: [...r.movers.up.map(line('up')), ...r.movers.down.map(line('down'))],
   };
 }
@@ -217,10 +257,24 @@ function moversSheet(r: RankingResult, lang: Lang): Sheet {
 function redZoneSheet(r: RankingResult, lang: Lang): Sheet {
   return {
     name: t('redZone', lang),
-    columns: [col('code', 'code', lang, 14), col('name', 'name', lang, 22), col('parent', 'parent', lang, 12), col('streak', 'streak', lang, 12), col('rank', 'rank', lang, 8), col('score', 'score', lang, 10, '0.00')],
+    columns: [
+      col('code', 'code', lang, 14),
+      col('name', 'name', lang, 22),
+      col('parent', 'parent', lang, 12),
+      col('streak', 'streak', lang, 12),
+      col('rank', 'rank', lang, 8),
+      col('score', 'score', lang, 10, '0.00'),
+    ],
     rows: r.rows
       .filter((x) => x.redZone)
-      .map((x) => ({ code: x.code, name: name(lang, x.nameZh, x.nameEn) || x.code, parent: name(lang, x.parentNameZh, x.parentNameEn), streak: x.rectificationStreak, rank: x.rank, score: x.score })),
+      .map((x) => ({
+        code: x.code,
+        name: name(lang, x.nameZh, x.nameEn) || x.code,
+        parent: name(lang, x.parentNameZh, x.parentNameEn),
+        streak: x.rectificationStreak,
+        rank: x.rank,
+        score: x.score,
+      })),
   };
 }
 
@@ -261,7 +315,11 @@ export function dailySheets(r: DailyReport, lang: Lang): Sheet[] {
 export function weeklySheets(r: WeeklyReport, lang: Lang): Sheet[] {
   return [
     summarySheet(r, lang, intakeLines(r, lang)),
-    { name: t('days', lang), columns: [col('date', 'date', lang, 12), ...figureColumns(lang)], rows: r.days.map((d) => ({ date: d.date, ...figureCells(d) })) },
+    {
+      name: t('days', lang),
+      columns: [col('date', 'date', lang, 12), ...figureColumns(lang)],
+      rows: r.days.map((d) => ({ date: d.date, ...figureCells(d) })),
+    },
     rankingSheet('districts', r.districts, lang, { change: false, classes: false, parent: false }),
     rankingSheet('best', r.streets.best, lang, { change: false, classes: false, parent: true }),
     rankingSheet('worst', r.streets.worst, lang, { change: false, classes: false, parent: true }),
@@ -287,7 +345,11 @@ export function monthlySheets(r: MonthlyBulletin, lang: Lang): Sheet[] {
 export function annualSheets(r: AnnualReport, lang: Lang): Sheet[] {
   return [
     summarySheet(r, lang),
-    { name: t('months', lang), columns: [col('month', 'month', lang, 10), ...figureColumns(lang)], rows: r.months.map((m) => ({ month: m.month, ...figureCells(m) })) },
+    {
+      name: t('months', lang),
+      columns: [col('month', 'month', lang, 10), ...figureColumns(lang)],
+      rows: r.months.map((m) => ({ month: m.month, ...figureCells(m) })),
+    },
     annualSheet('streets', r.streets, lang, true),
     annualSheet('districts', r.districts, lang, false),
     annualSheet('departments', r.departments, lang, false),

@@ -25,10 +25,20 @@ export interface CategoryDistrictCount {
  * it ([baselineFrom, period.from)). Praise is not a demand and is left out. Both windows are one
  * index range on received_at.
  */
-export async function categoryDistrictCounts(db: Queryable, period: Period, baselineFrom: Date, scope: Scope = CITY): Promise<CategoryDistrictCount[]> {
+export async function categoryDistrictCounts(
+  db: Queryable,
+  period: Period,
+  baselineFrom: Date,
+  scope: Scope = CITY,
+): Promise<CategoryDistrictCount[]> {
   const params: unknown[] = [baselineFrom, period.from, period.to];
   const own = and(scope, params);
-  const rows = await db.query<{ category_code: string; district_code: string | null; current: number; baseline: number }>(
+  const rows = await db.query<{
+    category_code: string;
+    district_code: string | null;
+    current: number;
+    baseline: number;
+  }>(
     `SELECT t.category_code, t.district_code,
             count(*) FILTER (WHERE t.received_at >= $2)::int AS current,
             count(*) FILTER (WHERE t.received_at < $2)::int AS baseline
@@ -38,7 +48,12 @@ export async function categoryDistrictCounts(db: Queryable, period: Period, base
      ORDER BY t.category_code, t.district_code`,
     params,
   );
-  return rows.map((r) => ({ categoryCode: r.category_code, districtCode: r.district_code, current: r.current, baseline: r.baseline }));
+  return rows.map((r) => ({
+    categoryCode: r.category_code,
+    districtCode: r.district_code,
+    current: r.current,
+    baseline: r.baseline,
+  }));
 }
 
 /** The first ticket's receipt (null without tickets): whether a year before a period is in the data. */

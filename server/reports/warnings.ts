@@ -43,7 +43,12 @@ export const GROWTH_CLAMP = [0.5, 2] as const;
  * The seasonal basis from all-category totals: the baseline window now and a year earlier, and
  * the two periods' lengths. Null when last year has no tickets in its baseline (not in the data).
  */
-export function seasonalBasis(baselineNow: number, baselineLastYear: number, periodMs: number, lastYearPeriodMs: number): SeasonalBasis | null {
+export function seasonalBasis(
+  baselineNow: number,
+  baselineLastYear: number,
+  periodMs: number,
+  lastYearPeriodMs: number,
+): SeasonalBasis | null {
   if (!(baselineLastYear > 0) || !(lastYearPeriodMs > 0)) return null;
   const growth = Math.min(GROWTH_CLAMP[1], Math.max(GROWTH_CLAMP[0], baselineNow / baselineLastYear));
   return { growth, factor: growth * (periodMs / lastYearPeriodMs) };
@@ -59,8 +64,14 @@ export function binomialUpperTail(k: number, n: number, p: number): number {
 }
 
 /** A line's expected count: seasonal when last year is known for it, else the baseline scaled by length. */
-export function expectedCount(l: WarningInput, periodMs: number, baselineMs: number, season: SeasonalBasis | null): { expected: number; basis: 'seasonal' | 'recent' } {
-  if (season && l.lastYear !== undefined && l.lastYear !== null) return { expected: l.lastYear * season.factor, basis: 'seasonal' };
+export function expectedCount(
+  l: WarningInput,
+  periodMs: number,
+  baselineMs: number,
+  season: SeasonalBasis | null,
+): { expected: number; basis: 'seasonal' | 'recent' } {
+  if (season && l.lastYear !== undefined && l.lastYear !== null)
+    return { expected: l.lastYear * season.factor, basis: 'seasonal' };
   return { expected: baselineMs > 0 ? (l.baseline * periodMs) / baselineMs : 0, basis: 'recent' };
 }
 

@@ -12,7 +12,10 @@ function sheetName(name: string, used: Set<string>): string {
   return out;
 }
 
-export async function workbookBuffer(sheets: readonly Sheet[], meta: { title: string; subject: string }): Promise<Buffer> {
+export async function workbookBuffer(
+  sheets: readonly Sheet[],
+  meta: { title: string; subject: string },
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = '12345 接诉即办';
   wb.title = meta.title;
@@ -23,7 +26,12 @@ export async function workbookBuffer(sheets: readonly Sheet[], meta: { title: st
   const used = new Set<string>();
   for (const s of sheets) {
     const ws = wb.addWorksheet(sheetName(s.name, used), { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = s.columns.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+    ws.columns = s.columns.map((c) => ({
+      header: c.header,
+      key: c.key,
+      width: c.width,
+      style: c.numFmt ? { numFmt: c.numFmt } : {},
+    }));
     ws.getRow(1).font = { bold: true };
     for (const row of s.rows) ws.addRow(row);
     if (s.columns.length > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: s.columns.length } };

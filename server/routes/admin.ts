@@ -4,28 +4,50 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env.ts';
 import { errorBody, validationError } from '../errors.ts';
-import { AccountError, createKiosk, createUser, listKiosks, listUsers, newKioskSchema, newUserSchema, releaseKiosk, revokeKiosk, setDisabled, setPassword } from '../auth/accounts.ts';
+import {
+  AccountError,
+  createKiosk,
+  createUser,
+  listKiosks,
+  listUsers,
+  newKioskSchema,
+  newUserSchema,
+  releaseKiosk,
+  revokeKiosk,
+  setDisabled,
+  setPassword,
+} from '../auth/accounts.ts';
 import { audit, readAudit } from '../auth/audit.ts';
 import { forgetApiKeys, grantsSchema, listApiKeys, setApiKeyGrants } from '../auth/apiKeys.ts';
 import { readJsonBody, validQuery } from '../validate.ts';
 
 function refused(c: Context, e: unknown) {
   if (!(e instanceof AccountError)) throw e;
-  return c.json(errorBody(e.status === 409 ? 'conflict' : e.status === 404 ? 'not_found' : 'invalid_input', e.message, e.field), e.status);
+  return c.json(
+    errorBody(e.status === 409 ? 'conflict' : e.status === 404 ? 'not_found' : 'invalid_input', e.message, e.field),
+    e.status,
+  );
 }
 
-async function body<T extends z.ZodType>(c: Context, schema: T): Promise<{ ok: true; value: z.infer<T> } | { ok: false; res: Response }> {
+async function body<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+): Promise<{ ok: true; value: z.infer<T> } | { ok: false; res: Response }> {
   const raw = await readJsonBody(c);
   if (!raw.ok) return raw;
   const parsed = schema.safeParse(raw.value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, res: c.json(validationError(parsed.error), 400) };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, res: c.json(validationError(parsed.error), 400) };
 }
 
 // An empty change is refused: it would answer 204 without even looking the user up.
 export const userPatch = z
   .object({ password: z.string().min(1).max(200).optional(), disabled: z.boolean().optional() })
   .strict()
-  .refine((v) => v.password !== undefined || v.disabled !== undefined, { message: 'name password or disabled to change' });
+  .refine((v) => v.password !== undefined || v.disabled !== undefined, {
+    message: 'name password or disabled to change',
+  });
 export const grantsBody = z.object({ grants: grantsSchema }).strict();
 export const auditQuery = z.object({
   ticket: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
@@ -103,5 +125,12 @@ export const admin = new Hono<AppEnv>()
   })
   .get('/audit', validQuery(auditQuery), async (c) => {
     const q = c.req.valid('query');
-    return c.json({ items: await readAudit(c.get('db'), { ticketId: q.ticket, username: q.username, before: q.before, limit: q.limit }) });
+    return c.json({
+      items: await readAudit(c.get('db'), {
+        ticketId: q.ticket,
+        username: q.username,
+        before: q.before,
+        limit: q.limit,
+      }),
+    });
   });

@@ -9,7 +9,15 @@ import { audit } from '../auth/audit.ts';
 import { plausibleYear, readJsonBody, text, validQuery, YEAR_MESSAGE } from '../validate.ts';
 import { limitBody } from './lifecycle.ts';
 import { lastScan } from '../alerts/scheduler.ts';
-import { ALERT_STATES, AlertNotFound, AlertTransitionRefused, DEFAULT_MIN_RECURRENCE_DAYS, listAlerts, OPEN_STATES, setAlertState } from '../alerts/store.ts';
+import {
+  ALERT_STATES,
+  AlertNotFound,
+  AlertTransitionRefused,
+  DEFAULT_MIN_RECURRENCE_DAYS,
+  listAlerts,
+  OPEN_STATES,
+  setAlertState,
+} from '../alerts/store.ts';
 import type { AlertState } from '../../db/schema.ts';
 
 const states = z
@@ -47,11 +55,16 @@ export const alertRoutes = new Hono<AppEnv>()
   .get('/', validQuery(listQuery), async (c) => {
     const q = c.req.valid('query');
     const db = c.get('db');
-    const [alerts, scan] = await Promise.all([listAlerts(db, c.get('principal').scope, { states: q.state, since: q.since, limit: q.limit }), lastScan(db)]);
+    const [alerts, scan] = await Promise.all([
+      listAlerts(db, c.get('principal').scope, { states: q.state, since: q.since, limit: q.limit }),
+      lastScan(db),
+    ]);
     return c.json({
       alerts,
       minRecurrenceDays: DEFAULT_MIN_RECURRENCE_DAYS,
-      lastScan: scan ? { at: scan.at, ms: scan.ms, recentTickets: scan.recentTickets, scansPerDay: scan.scansPerDay } : null,
+      lastScan: scan
+        ? { at: scan.at, ms: scan.ms, recentTickets: scan.recentTickets, scansPerDay: scan.scansPerDay }
+        : null,
     });
   })
   .post('/:id{[0-9]+}/state', limitBody(), async (c) => {
@@ -67,7 +80,15 @@ export const alertRoutes = new Hono<AppEnv>()
     try {
       const note = parsed.data.note?.trim() || null;
       const r = await db.transaction(async (tx) => {
-        const moved = await setAlertState(tx, p.scope, id, parsed.data.state, { userId: p.kind === 'user' ? p.id : null, username: p.username }, note, new Date());
+        const moved = await setAlertState(
+          tx,
+          p.scope,
+          id,
+          parsed.data.state,
+          { userId: p.kind === 'user' ? p.id : null, username: p.username },
+          note,
+          new Date(),
+        );
         await audit(tx, p, 'alert.state', null, { alert: id, from: moved.from, to: parsed.data.state, note });
         return moved;
       });
@@ -75,7 +96,19 @@ export const alertRoutes = new Hono<AppEnv>()
     } catch (e) {
       // missing and out of jurisdiction answer alike
       if (e instanceof AlertNotFound) return c.json(errorBody('not_found', `No alert ${id}`, 'id'), 404);
-      if (e instanceof AlertTransitionRefused) return c.json({ error: { code: 'illegal_transition', message: e.message, field: 'state', status: e.from, allowed: e.allowed } }, 409);
+      if (e instanceof AlertTransitionRefused)
+        return c.json(
+          {
+            error: {
+              code: 'illegal_transition',
+              message: e.message,
+              field: 'state',
+              status: e.from,
+              allowed: e.allowed,
+            },
+          },
+          409,
+        );
       throw e;
     }
   });

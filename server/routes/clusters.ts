@@ -28,5 +28,7 @@ export const query = z.object({
  * principal clusters its own region's tickets only (`district` outside it: 403).
  */
 export const clusters = new Hono<AppEnv>()
-  .get('/', validQuery(query), async (c) => c.json(await recurringClusters(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
+  .get('/', validQuery(query), async (c) =>
+    c.json(await recurringClusters(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+  )
   .onError(analysisErrors);

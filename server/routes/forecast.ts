@@ -29,7 +29,10 @@ export const backtestQuery = z.object({
 
 // Strict like the other write bodies: a misspelt key (e.g. `windowdays`) must not fall back to a default silently.
 export const interventionBody = z.strictObject({
-  cells: z.array(z.string().regex(/^[0-9a-f]{15}$/, 'must be an H3 cell index (15 hex digits)')).min(1).max(500),
+  cells: z
+    .array(z.string().regex(/^[0-9a-f]{15}$/, 'must be an H3 cell index (15 hex digits)'))
+    .min(1)
+    .max(500),
   category: code.optional(),
   date: z.string().refine(isDate, { message: 'must be a date YYYY-MM-DD' }),
   windowDays: z.number().int().min(7).max(366).default(90),
@@ -48,7 +51,13 @@ export const interventionBody = z.strictObject({
  * region's tickets (`district` or a treated cell outside it: 403).
  */
 export const forecastRoutes = new Hono<AppEnv>()
-  .get('/', validQuery(forecastQuery), async (c) => c.json(await forecast(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
-  .get('/backtest', validQuery(backtestQuery), async (c) => c.json(await forecastBacktest(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
-  .post('/intervention-effect', validJson(interventionBody), async (c) => c.json(await measureIntervention(c.get('db'), c.req.valid('json'), c.get('principal').scope)))
+  .get('/', validQuery(forecastQuery), async (c) =>
+    c.json(await forecast(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+  )
+  .get('/backtest', validQuery(backtestQuery), async (c) =>
+    c.json(await forecastBacktest(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+  )
+  .post('/intervention-effect', validJson(interventionBody), async (c) =>
+    c.json(await measureIntervention(c.get('db'), c.req.valid('json'), c.get('principal').scope)),
+  )
   .onError(analysisErrors);

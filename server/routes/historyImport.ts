@@ -77,10 +77,22 @@ async function mappingFrom(c: Context<AppEnv>, text: string): Promise<Mapping | 
   try {
     if (t.startsWith('{')) return parseMapping(JSON.parse(t));
     const named = await namedMapping(db, t);
-    return named ?? c.json(errorBody('not_found', `mapping: no mapping named '${t}' (history/${t}.mapping.json in a city package)`, 'mapping'), 404);
+    return (
+      named ??
+      c.json(
+        errorBody(
+          'not_found',
+          `mapping: no mapping named '${t}' (history/${t}.mapping.json in a city package)`,
+          'mapping',
+        ),
+        404,
+      )
+    );
   } catch (e) {
-    if (e instanceof SyntaxError) return c.json(errorBody('invalid_input', `mapping: not valid JSON: ${e.message}`, 'mapping'), 400);
-    if (e instanceof MappingError) return c.json({ error: { code: 'invalid_input', message: e.message, field: 'mapping', issues: e.issues } }, 400);
+    if (e instanceof SyntaxError)
+      return c.json(errorBody('invalid_input', `mapping: not valid JSON: ${e.message}`, 'mapping'), 400);
+    if (e instanceof MappingError)
+      return c.json({ error: { code: 'invalid_input', message: e.message, field: 'mapping', issues: e.issues } }, 400);
     throw e;
   }
 }
@@ -109,7 +121,13 @@ export const historyImport = new Hono<AppEnv>()
       input = body.source;
     } else if (type.startsWith('multipart/form-data')) {
       const boundary = boundaryOf(c.req.header('content-type') ?? '');
-      if (!boundary) return refuse(c.json(errorBody('invalid_input', 'content-type: multipart/form-data without a boundary', 'content-type'), 400));
+      if (!boundary)
+        return refuse(
+          c.json(
+            errorBody('invalid_input', 'content-type: multipart/form-data without a boundary', 'content-type'),
+            400,
+          ),
+        );
       const mr = new MultipartReader(body.source, boundary);
       let found: AsyncIterable<Uint8Array> | null = null;
       try {
@@ -125,16 +143,32 @@ export const historyImport = new Hono<AppEnv>()
           } else for await (const _ of mr.body());
         }
       } catch (e) {
-        if (e instanceof MultipartError) return refuse(c.json(errorBody('invalid_input', `body: ${e.message}`, 'body'), 400));
+        if (e instanceof MultipartError)
+          return refuse(c.json(errorBody('invalid_input', `body: ${e.message}`, 'body'), 400));
         if (e instanceof TooLarge) return refuse(c.json(errorBody('too_large', e.message, 'body'), 413));
         throw e;
       }
       if (!found) return refuse(c.json(errorBody('invalid_input', 'file: the form has no file part', 'file'), 400));
       input = found;
     } else {
-      return refuse(c.json(errorBody('unsupported_media_type', 'Send the export as text/csv (with ?mapping=NAME) or multipart/form-data (mapping field, then file)', 'content-type'), 415));
+      return refuse(
+        c.json(
+          errorBody(
+            'unsupported_media_type',
+            'Send the export as text/csv (with ?mapping=NAME) or multipart/form-data (mapping field, then file)',
+            'content-type',
+          ),
+          415,
+        ),
+      );
     }
-    if (!mapping) return refuse(c.json(errorBody('invalid_input', 'mapping: give ?mapping=NAME, or a mapping field before the file', 'mapping'), 400));
+    if (!mapping)
+      return refuse(
+        c.json(
+          errorBody('invalid_input', 'mapping: give ?mapping=NAME, or a mapping field before the file', 'mapping'),
+          400,
+        ),
+      );
 
     const principal = c.get('principal');
     const job = startImportJob(db, input, mapping, {
@@ -146,13 +180,23 @@ export const historyImport = new Hono<AppEnv>()
     const failed = await job.consumed;
     await body.drain();
     if (failed) {
-      if (failed instanceof ImportRefused) return c.json({ ...errorBody('refused', failed.message, failed.field), id: job.id }, 422);
+      if (failed instanceof ImportRefused)
+        return c.json({ ...errorBody('refused', failed.message, failed.field), id: job.id }, 422);
       if (failed instanceof TooLarge) return c.json(errorBody('too_large', failed.message, 'body'), 413);
-      if (failed instanceof MultipartError) return c.json(errorBody('invalid_input', `body: ${failed.message}`, 'body'), 400);
+      if (failed instanceof MultipartError)
+        return c.json(errorBody('invalid_input', `body: ${failed.message}`, 'body'), 400);
       throw failed;
     }
     const view = await readJob(db, job.id);
-    return c.json({ id: job.id, state: view?.state ?? 'running', progress: view?.progress ?? null, href: `/api/import/history/${job.id}` }, 202);
+    return c.json(
+      {
+        id: job.id,
+        state: view?.state ?? 'running',
+        progress: view?.progress ?? null,
+        href: `/api/import/history/${job.id}`,
+      },
+      202,
+    );
   })
   .get('/', async (c) => c.json({ jobs: await listJobs(c.get('db')) }))
   .get('/:id{[a-z0-9]{6,32}}', async (c) => {

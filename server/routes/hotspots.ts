@@ -67,10 +67,20 @@ export const emergingQuery = z.object({
  * A district or street principal's maps cover its own region only (`district` outside it: 403).
  */
 export const hotspots = new Hono<AppEnv>()
-  .get('/', validQuery(h3Query), async (c) => c.json(await h3Hotspots(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
-  .get('/regions', validQuery(regionQuery), async (c) => c.json(await regionHotspots(c.get('db'), c.req.valid('query'), c.get('principal').scope)))
+  .get('/', validQuery(h3Query), async (c) =>
+    c.json(await h3Hotspots(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+  )
+  .get('/regions', validQuery(regionQuery), async (c) =>
+    c.json(await regionHotspots(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+  )
   .get('/emerging', validQuery(emergingQuery), async (c) => {
     const q = c.req.valid('query');
-    return c.json(await emergingH3(c.get('db'), { ...q, steps: q.steps ?? (q.step === 'week' ? 52 : 12) }, c.get('principal').scope));
+    return c.json(
+      await emergingH3(
+        c.get('db'),
+        { ...q, steps: q.steps ?? (q.step === 'week' ? 52 : 12) },
+        c.get('principal').scope,
+      ),
+    );
   })
   .onError(analysisErrors);

@@ -11,7 +11,8 @@ const MAX_CSV_BYTES = 64 * 1024 * 1024;
 
 export const importRoutes = new Hono<AppEnv>().post('/tickets', limitBody(MAX_CSV_BYTES), async (c) => {
   const type = c.req.header('content-type') ?? '';
-  if (!/^text\/csv\b/i.test(type)) return c.json(errorBody('unsupported_media_type', 'Send the file as text/csv', 'content-type'), 415);
+  if (!/^text\/csv\b/i.test(type))
+    return c.json(errorBody('unsupported_media_type', 'Send the file as text/csv', 'content-type'), 415);
   const report = await importCsv(c.get('db'), await c.req.text(), defaultSettings());
   return c.json(report, report.imported + report.duplicates === 0 && report.rejected > 0 ? 422 : 200);
 });

@@ -30,7 +30,18 @@ export const limitBody = (max = MAX_BODY_BYTES) =>
 /** Map the life-cycle's refusals to HTTP; anything else goes to the app's error handler. */
 export function lifecycleError(c: Context, e: unknown) {
   if (e instanceof IllegalTransition)
-    return c.json({ error: { code: 'illegal_transition', message: e.message, field: 'status', status: e.status, allowed: e.allowed } }, 409);
+    return c.json(
+      {
+        error: {
+          code: 'illegal_transition',
+          message: e.message,
+          field: 'status',
+          status: e.status,
+          allowed: e.allowed,
+        },
+      },
+      409,
+    );
   if (e instanceof TimeTravel) return c.json(errorBody('invalid_input', e.message, 'at'), 400);
   if (e instanceof TicketNotFound) return c.json(errorBody('not_found', e.message, 'id'), 404);
   if (e instanceof ActionRefused) return c.json(errorBody('refused', e.message, e.field), 409);
@@ -40,7 +51,8 @@ export function lifecycleError(c: Context, e: unknown) {
 
 const idParam = (c: Context) => Number(c.req.param('id'));
 /** Missing and out of jurisdiction answer alike, so an official cannot learn which ids exist elsewhere. */
-const noTicket = (c: Context) => c.json(errorBody('not_found', `No ticket ${(c.req.param('id') ?? '').slice(0, 40)}`, 'id'), 404);
+const noTicket = (c: Context) =>
+  c.json(errorBody('not_found', `No ticket ${(c.req.param('id') ?? '').slice(0, 40)}`, 'id'), 404);
 /** Ids the tickets table can hold; a longer one (1e26) is a ticket that cannot exist, not a database error. */
 const MAX_ID_DIGITS = 15;
 const idOk = (c: Context) => (c.req.param('id') ?? '').length <= MAX_ID_DIGITS;
@@ -53,13 +65,23 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       const body = await readJsonBody(c);
       if (!body.ok) return body.res;
       const header = c.req.header('idempotency-key');
-      const value = header && body.value && typeof body.value === 'object' ? { idempotencyKey: header, ...(body.value as object) } : body.value;
+      const value =
+        header && body.value && typeof body.value === 'object'
+          ? { idempotencyKey: header, ...(body.value as object) }
+          : body.value;
       const parsed = intakeSchema.safeParse(value);
       if (!parsed.success) return c.json(validationError(parsed.error), 400);
       // An earlier receipt time starts the deadlines earlier: that is importing history, not filing.
       const received = parsed.data.receivedAt;
       if (received && received.getTime() < Date.now() - RECEIVED_SLACK_MS && !can(c.get('principal'), 'import')) {
-        return c.json(errorBody('forbidden', `receivedAt: more than ${RECEIVED_SLACK_MS / 60_000} min ago is an import; this key may not import`, 'receivedAt'), 403);
+        return c.json(
+          errorBody(
+            'forbidden',
+            `receivedAt: more than ${RECEIVED_SLACK_MS / 60_000} min ago is an import; this key may not import`,
+            'receivedAt',
+          ),
+          403,
+        );
       }
       try {
         const r = await intakeQueue(c.get('db')).submit(parsed.data, settings);
@@ -92,12 +114,27 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       const at = parsed.data.at;
       if (at !== undefined) {
         // locating dispatches the ticket: its time is the server's, as for every action (H2)
-        if (p.role !== 'admin') return c.json(errorBody('forbidden', 'at: the server records when a ticket is located; only an admin may record another time', 'at'), 403);
-        if (at.getTime() > Date.now() + FUTURE_SLACK_MS) return c.json(errorBody('invalid_input', 'at: in the future', 'at'), 400);
+        if (p.role !== 'admin')
+          return c.json(
+            errorBody(
+              'forbidden',
+              'at: the server records when a ticket is located; only an admin may record another time',
+              'at',
+            ),
+            403,
+          );
+        if (at.getTime() > Date.now() + FUTURE_SLACK_MS)
+          return c.json(errorBody('invalid_input', 'at: in the future', 'at'), 400);
       }
       try {
         const r = await locateManually(c.get('db'), idParam(c), parsed.data, undefined, p.username);
-        if (at !== undefined) await audit(c.get('db'), p, 'ticket.override', idParam(c), { action: 'locate', at: at.toISOString(), actor: null, serverTime: new Date().toISOString() });
+        if (at !== undefined)
+          await audit(c.get('db'), p, 'ticket.override', idParam(c), {
+            action: 'locate',
+            at: at.toISOString(),
+            actor: null,
+            serverTime: new Date().toISOString(),
+          });
         return c.json(r);
       } catch (e) {
         return lifecycleError(c, e);
@@ -105,7 +142,11 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
     })
     .post('/:id{[0-9]+}/:action', limitBody(), async (c) => {
       const action = c.req.param('action') as Action;
-      if (!(ACTIONS as readonly string[]).includes(action)) return c.json(errorBody('not_found', `No such action: ${action}; actions: ${ACTIONS.join(', ')}`, 'action'), 404);
+      if (!(ACTIONS as readonly string[]).includes(action))
+        return c.json(
+          errorBody('not_found', `No such action: ${action}; actions: ${ACTIONS.join(', ')}`, 'action'),
+          404,
+        );
       if (!idOk(c)) return noTicket(c);
       const body = await readJsonBody(c);
       if (!body.ok) return body.res;
@@ -115,21 +156,36 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
         const p = c.get('principal');
         // an official acts as their own unit (or one of their district's streets), never as another
         const unitCode = (parsed.data as { unitCode?: string }).unitCode;
-        if (unitCode !== undefined && p.scope.level !== 'city' && !(await regionInScope(c.get('db'), p.scope, unitCode))) {
+        if (
+          unitCode !== undefined &&
+          p.scope.level !== 'city' &&
+          !(await regionInScope(c.get('db'), p.scope, unitCode))
+        ) {
           throw new OutOfScope('unitCode', `unitCode: ${unitCode} is outside your jurisdiction (${p.scope.code})`);
         }
         // only an admin records a time or an actor of their own (audited); for everyone else both are the server's
-        return c.json(await applyAction(c.get('db'), idParam(c), action, parsed.data as never, undefined, { username: p.username, scope: p.scope, mayRecord: p.role === 'admin', who: p }));
+        return c.json(
+          await applyAction(c.get('db'), idParam(c), action, parsed.data as never, undefined, {
+            username: p.username,
+            scope: p.scope,
+            mayRecord: p.role === 'admin',
+            who: p,
+          }),
+        );
       } catch (e) {
         return lifecycleError(c, e);
       }
     });
 
   const queueRoute = new Hono<AppEnv>()
-    .get('/', validQuery(z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) })), async (c) => {
-      const q = c.req.valid('query');
-      return c.json({ kind: q.kind, tickets: await queue(c.get('db'), q.kind, q.limit, c.get('principal').scope) });
-    })
+    .get(
+      '/',
+      validQuery(z.object({ kind: z.enum(QUEUE_KINDS), limit: z.coerce.number().int().min(1).max(1000).default(200) })),
+      async (c) => {
+        const q = c.req.valid('query');
+        return c.json({ kind: q.kind, tickets: await queue(c.get('db'), q.kind, q.limit, c.get('principal').scope) });
+      },
+    )
     /**
      * POST /api/queue/bulk {action: remind|escalate|redispatch, ids: [...], unitCode?, note?} — each
      * ticket through the ticket page's own action, in its own transaction; 200 with a result per
@@ -141,11 +197,29 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
       const parsed = bulkBody.safeParse(body.value);
       if (!parsed.success) return c.json(validationError(parsed.error), 400);
       const p = c.get('principal');
-      if (parsed.data.unitCode !== undefined && p.scope.level !== 'city' && !(await regionInScope(c.get('db'), p.scope, parsed.data.unitCode))) {
-        return c.json(errorBody('forbidden', `unitCode: ${parsed.data.unitCode} is outside your jurisdiction (${p.scope.code})`, 'unitCode'), 403);
+      if (
+        parsed.data.unitCode !== undefined &&
+        p.scope.level !== 'city' &&
+        !(await regionInScope(c.get('db'), p.scope, parsed.data.unitCode))
+      ) {
+        return c.json(
+          errorBody(
+            'forbidden',
+            `unitCode: ${parsed.data.unitCode} is outside your jurisdiction (${p.scope.code})`,
+            'unitCode',
+          ),
+          403,
+        );
       }
       try {
-        return c.json(await bulkAction(c.get('db'), parsed.data, { username: p.username, scope: p.scope, mayRecord: false, who: p }));
+        return c.json(
+          await bulkAction(c.get('db'), parsed.data, {
+            username: p.username,
+            scope: p.scope,
+            mayRecord: false,
+            who: p,
+          }),
+        );
       } catch (e) {
         if (e instanceof UnknownCodeError) return c.json(errorBody('invalid_input', e.message, e.field), 400);
         throw e;
@@ -154,10 +228,17 @@ export function lifecycleRoutes(settings: LifecycleSettings = defaultSettings())
 
   const returns = new Hono<AppEnv>().get(
     '/',
-    validQuery(z.object({ from: z.coerce.date().refine(plausibleYear, YEAR_MESSAGE).optional(), to: z.coerce.date().refine(plausibleYear, YEAR_MESSAGE).optional() })),
+    validQuery(
+      z.object({
+        from: z.coerce.date().refine(plausibleYear, YEAR_MESSAGE).optional(),
+        to: z.coerce.date().refine(plausibleYear, YEAR_MESSAGE).optional(),
+      }),
+    ),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json({ units: await unjustifiedReturns(c.get('db'), q.from ?? null, q.to ?? null, c.get('principal').scope) });
+      return c.json({
+        units: await unjustifiedReturns(c.get('db'), q.from ?? null, q.to ?? null, c.get('principal').scope),
+      });
     },
   );
 

@@ -30,11 +30,19 @@ export const live = new Hono<AppEnv>().get('/', async (c) => {
   const db = c.get('db');
   const p = c.get('principal');
   const raw = c.req.header('last-event-id') ?? c.req.query('since');
-  if (raw !== undefined && !/^\d{1,15}$/.test(raw)) return c.json(errorBody('invalid_input', 'Last-Event-ID: not an event id', 'Last-Event-ID'), 400);
+  if (raw !== undefined && !/^\d{1,15}$/.test(raw))
+    return c.json(errorBody('invalid_input', 'Last-Event-ID: not an event id', 'Last-Event-ID'), 400);
   const session = p.sessionHash || `${p.kind}:${p.id}`;
   if ((open.get(session) ?? 0) >= MAX_STREAMS_PER_SESSION) {
     c.header('Retry-After', String(RETRY_AFTER_S));
-    return c.json(errorBody('rate_limited', `session: at most ${MAX_STREAMS_PER_SESSION} live streams per session; close one (another tab) first`, 'session'), 429);
+    return c.json(
+      errorBody(
+        'rate_limited',
+        `session: at most ${MAX_STREAMS_PER_SESSION} live streams per session; close one (another tab) first`,
+        'session',
+      ),
+      429,
+    );
   }
   const latest = await latestEventId(db);
   const asked = raw !== undefined ? Number(raw) : latest;
@@ -68,13 +76,15 @@ export const live = new Hono<AppEnv>().get('/', async (c) => {
       try {
         if (stream.aborted) return;
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ after: last }), retry: 3000 } as never);
-        if (last > asked) await stream.writeSSE({ event: 'reset', data: JSON.stringify({ requested: asked, from: last }) });
+        if (last > asked)
+          await stream.writeSSE({ event: 'reset', data: JSON.stringify({ requested: asked, from: last }) });
         while (!closed && !stream.aborted) {
           if (pending) {
             pending = false;
             for (;;) {
               const batch = await feed.next();
-              for (const e of batch) await stream.writeSSE({ id: String(e.id), event: 'ticket', data: JSON.stringify(e) });
+              for (const e of batch)
+                await stream.writeSSE({ id: String(e.id), event: 'ticket', data: JSON.stringify(e) });
               if (!feed.more || closed) break;
             }
             for (;;) {

@@ -20,7 +20,15 @@ import { intakeSchema } from '../intake/normalise.ts';
 import { defaultSettings } from '../intake/settings.ts';
 import { attributeFields, isW3cInstant, validateAttributes } from '../open311/attributes.ts';
 import { open311Error, render, splitFormat, type Format } from '../open311/format.ts';
-import { serviceDefinition, service, serviceRequest, STATUS_FILTER, type RequestRow, type ServiceRow, type View } from '../open311/mapping.ts';
+import {
+  serviceDefinition,
+  service,
+  serviceRequest,
+  STATUS_FILTER,
+  type RequestRow,
+  type ServiceRow,
+  type View,
+} from '../open311/mapping.ts';
 import { checkMedia, TYPE_OF_EXTENSION } from '../open311/media.ts';
 import { mediaBudgetBytes, open311Settings, type Open311Effective } from '../open311/settings.ts';
 import type { Locale } from '../../data/city/manifest.ts';
@@ -34,8 +42,11 @@ const DAY_MS = 86_400_000;
 
 /** A name column in the city's language, the other language as fallback; and the other language alone. */
 const localName = (alias: string, locale: Locale) =>
-  locale === 'en' ? `COALESCE(NULLIF(${alias}.name_en, ''), ${alias}.name_zh)` : `COALESCE(NULLIF(${alias}.name_zh, ''), ${alias}.name_en)`;
-const otherName = (alias: string, locale: Locale) => (locale === 'en' ? `NULLIF(${alias}.name_zh, '')` : `NULLIF(${alias}.name_en, '')`);
+  locale === 'en'
+    ? `COALESCE(NULLIF(${alias}.name_en, ''), ${alias}.name_zh)`
+    : `COALESCE(NULLIF(${alias}.name_zh, ''), ${alias}.name_en)`;
+const otherName = (alias: string, locale: Locale) =>
+  locale === 'en' ? `NULLIF(${alias}.name_zh, '')` : `NULLIF(${alias}.name_en, '')`;
 
 const servicesSql = (l: Locale) =>
   `SELECT c.code, ${localName('c', l)} AS name, ${otherName('c', l)} AS name_alt, ${localName('g', l)} AS group_name, ${otherName('g', l)} AS group_alt
@@ -93,12 +104,18 @@ function readerOf(c: Context<AppEnv>, format: Format, s: Open311Effective): Read
   const p = c.get('principal');
   if (p && can(p, 'read')) return { scope: p.scope, view: { base: baseUrl(c), coarsenMeters: 0 } };
   if (s.publicReads) return { scope: null, view: { base: baseUrl(c), coarsenMeters: s.coarsenMeters, public: true } };
-  return open311Error(format, 403, 'Open311 requests are not public here: read them with a signed-in session (api_key files requests only)');
+  return open311Error(
+    format,
+    403,
+    'Open311 requests are not public here: read them with a signed-in session (api_key files requests only)',
+  );
 }
 
 async function changeset(db: Queryable): Promise<string> {
   // The services or their definitions change when a city package or taxonomy is imported.
-  const [r] = await db.query<{ at: Date | string | null }>(`SELECT max(updated_at) AS at FROM meta WHERE key IN ('city', 'taxonomy')`);
+  const [r] = await db.query<{ at: Date | string | null }>(
+    `SELECT max(updated_at) AS at FROM meta WHERE key IN ('city', 'taxonomy')`,
+  );
   return new Date(r?.at ?? '2026-12-01T00:00:00Z').toISOString();
 }
 
@@ -107,8 +124,17 @@ async function discovery(c: Context<AppEnv>, s: Open311Effective) {
   return {
     changeset: at,
     contact: s.contact ?? 'The hotline operations office (12345 / 311) that runs this service',
-    key_service: s.keyService ?? 'API keys are issued by the hotline administrators: npm run accounts -- api-key <name>',
-    endpoints: [{ specification: SPECIFICATION, url: baseUrl(c), changeset: at, type: 'production', formats: ['text/xml', 'application/json'] }],
+    key_service:
+      s.keyService ?? 'API keys are issued by the hotline administrators: npm run accounts -- api-key <name>',
+    endpoints: [
+      {
+        specification: SPECIFICATION,
+        url: baseUrl(c),
+        changeset: at,
+        type: 'production',
+        formats: ['text/xml', 'application/json'],
+      },
+    ],
   };
 }
 
@@ -135,16 +161,25 @@ function requestFilter(c: Context, format: Format, scope: Scope | null, now: num
   const ids = param(c, 'service_request_id');
   if (ids) {
     // "This overrides all other arguments."
-    const list = ids.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = ids
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (list.length > MAX_REQUESTS) return bad('service_request_id', `at most ${MAX_REQUESTS} ids`);
-    if (!list.every((s) => /^\d{1,15}$/.test(s))) return bad('service_request_id', 'a comma-separated list of request ids');
+    if (!list.every((s) => /^\d{1,15}$/.test(s)))
+      return bad('service_request_id', 'a comma-separated list of request ids');
     params.push(list);
     where.push(`t.id = ANY($${params.length}::bigint[])`);
     return { where, params, limit: size, offset: (page - 1) * size };
   }
   const codes = param(c, 'service_code');
   if (codes) {
-    params.push(codes.split(',').map((s) => s.trim()).filter(Boolean));
+    params.push(
+      codes
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     where.push(`t.category_code = ANY($${params.length}::text[])`);
   }
   const dates: Record<'start_date' | 'end_date', number | undefined> = { start_date: undefined, end_date: undefined };
@@ -154,7 +189,8 @@ function requestFilter(c: Context, format: Format, scope: Scope | null, now: num
     if (!isW3cInstant(v)) return bad(k, 'not a W3C date-time (e.g. 2010-01-01T00:00:00Z)');
     dates[k] = Date.parse(v);
   }
-  if (dates.start_date !== undefined && dates.end_date !== undefined && dates.start_date > dates.end_date) return bad('start_date', 'after end_date');
+  if (dates.start_date !== undefined && dates.end_date !== undefined && dates.start_date > dates.end_date)
+    return bad('start_date', 'after end_date');
   // Neither: the most recent 90 days. end_date alone: the 90 days before it. start_date alone: since then.
   const start = dates.start_date ?? (dates.end_date ?? now) - DEFAULT_DAYS * DAY_MS;
   params.push(new Date(start).toISOString());
@@ -165,8 +201,12 @@ function requestFilter(c: Context, format: Format, scope: Scope | null, now: num
   }
   const status = param(c, 'status');
   if (status) {
-    const wanted = status.split(',').map((s) => s.trim()).filter(Boolean);
-    if (!wanted.every((s) => s === 'open' || s === 'closed')) return bad('status', 'open, closed or both (comma-separated)');
+    const wanted = status
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!wanted.every((s) => s === 'open' || s === 'closed'))
+      return bad('status', 'open, closed or both (comma-separated)');
     params.push(wanted.flatMap((s) => STATUS_FILTER[s as 'open' | 'closed']));
     where.push(`t.status = ANY($${params.length}::text[])`);
   }
@@ -200,9 +240,16 @@ export const open311 = new Hono<AppEnv>()
     const params: unknown[] = [id];
     const own = reader.scope ? scopeClause(reader.scope, params) : null;
     // outside the reader's jurisdiction reads as missing
-    const rows = await c.get('db').query<RequestRow>(`${requestSql(s.locale)} WHERE t.id = $1::bigint${own ? ` AND ${own}` : ''}`, params);
+    const rows = await c
+      .get('db')
+      .query<RequestRow>(`${requestSql(s.locale)} WHERE t.id = $1::bigint${own ? ` AND ${own}` : ''}`, params);
     if (!rows[0]) return open311Error(format, 404, `service_request_id ${id} not found`);
-    return render(format, 200, 'service_requests', rows.map((r) => serviceRequest(r, reader.view)));
+    return render(
+      format,
+      200,
+      'service_requests',
+      rows.map((r) => serviceRequest(r, reader.view)),
+    );
   })
   .get('/tokens/:name', async (c) => {
     const f = splitFormat(c.req.param('name'));
@@ -215,7 +262,12 @@ export const open311 = new Hono<AppEnv>()
     if (reader instanceof Response) return reader;
     const params: unknown[] = [`open311:${token}`];
     const own = reader.scope ? scopeClause(reader.scope, params) : null;
-    const rows = await c.get('db').query<{ id: string }>(`SELECT t.id::text AS id FROM tickets t WHERE t.idempotency_key = $1${own ? ` AND ${own}` : ''}`, params);
+    const rows = await c
+      .get('db')
+      .query<{ id: string }>(
+        `SELECT t.id::text AS id FROM tickets t WHERE t.idempotency_key = $1${own ? ` AND ${own}` : ''}`,
+        params,
+      );
     if (!rows[0]) return open311Error(format, 404, `token ${token} not found`);
     return render(format, 200, 'service_requests', [{ service_request_id: rows[0].id, token }]);
   })
@@ -234,7 +286,13 @@ export const open311 = new Hono<AppEnv>()
     );
     if (!rows[0]) return open311Error('json', 404, `media ${c.req.param('name')} not found`);
     const bytes = new Uint8Array(rows[0].bytes);
-    return new Response(bytes, { headers: { 'content-type': TYPE_OF_EXTENSION[m[2]!]!, 'content-length': String(bytes.length), 'content-disposition': 'inline' } });
+    return new Response(bytes, {
+      headers: {
+        'content-type': TYPE_OF_EXTENSION[m[2]!]!,
+        'content-length': String(bytes.length),
+        'content-disposition': 'inline',
+      },
+    });
   })
   .get('/:name', async (c) => {
     const f = splitFormat(c.req.param('name'));
@@ -248,7 +306,12 @@ export const open311 = new Hono<AppEnv>()
     if (wrong) return wrong;
     if (res === 'services') {
       const rows = await db.query<ServiceRow>(`${servicesSql(s.locale)} ORDER BY c.code`);
-      return render(format, 200, 'services', rows.map((r) => service(r, s.attributes[r.code] ?? [])));
+      return render(
+        format,
+        200,
+        'services',
+        rows.map((r) => service(r, s.attributes[r.code] ?? [])),
+      );
     }
     const reader = readerOf(c, format, s);
     if (reader instanceof Response) return reader;
@@ -258,11 +321,17 @@ export const open311 = new Hono<AppEnv>()
       `${requestSql(s.locale)} WHERE ${filter.where.join(' AND ') || 'true'} ORDER BY t.received_at DESC, t.id DESC LIMIT ${filter.limit} OFFSET ${filter.offset}`,
       filter.params,
     );
-    return render(format, 200, 'service_requests', rows.map((r) => serviceRequest(r, reader.view)));
+    return render(
+      format,
+      200,
+      'service_requests',
+      rows.map((r) => serviceRequest(r, reader.view)),
+    );
   })
   .post('/:name', async (c) => {
     const f = splitFormat(c.req.param('name'));
-    if (!f || f[0] !== 'requests') return open311Error(f?.[1] ?? 'json', 404, `No such resource: POST ${c.req.param('name')}`);
+    if (!f || f[0] !== 'requests')
+      return open311Error(f?.[1] ?? 'json', 404, `No such resource: POST ${c.req.param('name')}`);
     const format = f[1];
     const db = c.get('db');
     const s = open311Settings();
@@ -270,7 +339,11 @@ export const open311 = new Hono<AppEnv>()
     try {
       form = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
     } catch {
-      return open311Error(format, 400, 'body: not form data (send application/x-www-form-urlencoded or multipart/form-data)');
+      return open311Error(
+        format,
+        400,
+        'body: not form data (send application/x-www-form-urlencoded or multipart/form-data)',
+      );
     }
     const str = (k: string): string | undefined => {
       const raw = first(form[k]) ?? c.req.query(k);
@@ -292,12 +365,18 @@ export const open311 = new Hono<AppEnv>()
 
     const lat = str('lat');
     const lon = str('long');
-    if ((lat === undefined) !== (lon === undefined)) return bad(lat === undefined ? 'lat' : 'long', 'lat and long are sent together');
+    if ((lat === undefined) !== (lon === undefined))
+      return bad(lat === undefined ? 'lat' : 'long', 'lat and long are sent together');
     const address = str('address_string');
     if (lat === undefined && !address)
-      return bad(str('address_id') ? 'address_id' : 'lat/long or address_string', str('address_id') ? 'not known here: send lat/long or address_string' : 'a location is required');
+      return bad(
+        str('address_id') ? 'address_id' : 'lat/long or address_string',
+        str('address_id') ? 'not known here: send lat/long or address_string' : 'a location is required',
+      );
     const num = (k: string, s0: string, lim: number): number | Response =>
-      /^[-+]?\d{1,3}(\.\d{1,15})?$/.test(s0) && Math.abs(Number(s0)) <= lim ? Number(s0) : bad(k, `not a WGS-84 ${k === 'lat' ? 'latitude (-90 to 90)' : 'longitude (-180 to 180)'}`);
+      /^[-+]?\d{1,3}(\.\d{1,15})?$/.test(s0) && Math.abs(Number(s0)) <= lim
+        ? Number(s0)
+        : bad(k, `not a WGS-84 ${k === 'lat' ? 'latitude (-90 to 90)' : 'longitude (-180 to 180)'}`);
     const latN = lat === undefined ? null : num('lat', lat, 90);
     if (latN instanceof Response) return latN;
     const lonN = lon === undefined ? null : num('long', lon, 180);
@@ -316,12 +395,16 @@ export const open311 = new Hono<AppEnv>()
       if (mediaUrl) return bad('media', 'send media or media_url, not both');
       const checked = checkMedia(new Uint8Array(await (file as File).arrayBuffer()));
       if (!checked.ok) return bad('media', checked.message);
-      const [{ used }] = (await db.query<{ used: string }>(`SELECT coalesce(sum(byte_size), 0)::text AS used FROM open311_media`)) as [{ used: string }];
-      if (Number(used) + checked.bytes.length > mediaBudgetBytes()) return bad('media', 'the media store is full; send the request without media');
+      const [{ used }] = (await db.query<{ used: string }>(
+        `SELECT coalesce(sum(byte_size), 0)::text AS used FROM open311_media`,
+      )) as [{ used: string }];
+      if (Number(used) + checked.bytes.length > mediaBudgetBytes())
+        return bad('media', 'the media store is full; send the request without media');
       media = { type: checked.type, bytes: checked.bytes };
     } else if (mediaUrl) {
       const u = URL.canParse(mediaUrl) ? new URL(mediaUrl) : null;
-      if (!u || !/^https?:$/.test(u.protocol) || mediaUrl.length > 2000) return bad('media_url', 'an http(s) URL of at most 2000 characters');
+      if (!u || !/^https?:$/.test(u.protocol) || mediaUrl.length > 2000)
+        return bad('media_url', 'an http(s) URL of at most 2000 characters');
       media = { url: u.href };
     } else if (typeof file === 'string' && file.trim() !== '') {
       return bad('media', 'send the file as multipart/form-data, or a media_url');
@@ -329,7 +412,8 @@ export const open311 = new Hono<AppEnv>()
 
     const given = str('first_name');
     const family = str('last_name');
-    const name = s.locale === 'en' ? [given, family].filter(Boolean).join(' ') : [family, given].filter(Boolean).join('');
+    const name =
+      s.locale === 'en' ? [given, family].filter(Boolean).join(' ') : [family, given].filter(Boolean).join('');
     const parsed = intakeSchema.safeParse({
       kind: 'complaint',
       channel: 'app',
@@ -345,30 +429,57 @@ export const open311 = new Hono<AppEnv>()
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = ({ lon: 'long', address: 'address_string', category: 'service_code', callerPhone: 'phone', callerName: 'first_name', idempotencyKey: 'Idempotency-Key' } as Record<string, string>)[String(issue?.path[0])] ?? String(issue?.path[0] ?? 'request');
+      const field =
+        (
+          {
+            lon: 'long',
+            address: 'address_string',
+            category: 'service_code',
+            callerPhone: 'phone',
+            callerName: 'first_name',
+            idempotencyKey: 'Idempotency-Key',
+          } as Record<string, string>
+        )[String(issue?.path[0])] ?? String(issue?.path[0] ?? 'request');
       return bad(field, issue?.message ?? 'invalid');
     }
     try {
       const r = await intakeQueue(db).submit(parsed.data, defaultSettings());
       if (r.created) {
         if (Object.keys(attrs.values).length)
-          await db.query(`INSERT INTO open311_attributes (ticket_id, service_code, attributes) VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING`, [r.id, code, JSON.stringify(attrs.values)]);
+          await db.query(
+            `INSERT INTO open311_attributes (ticket_id, service_code, attributes) VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING`,
+            [r.id, code, JSON.stringify(attrs.values)],
+          );
         if (media && 'bytes' in media)
-          await db.query(`INSERT INTO open311_media (ticket_id, content_type, bytes, byte_size) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [r.id, media.type, media.bytes, media.bytes.length]);
-        else if (media) await db.query(`INSERT INTO open311_media (ticket_id, url) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [r.id, media.url]);
+          await db.query(
+            `INSERT INTO open311_media (ticket_id, content_type, bytes, byte_size) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+            [r.id, media.type, media.bytes, media.bytes.length],
+          );
+        else if (media)
+          await db.query(`INSERT INTO open311_media (ticket_id, url) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+            r.id,
+            media.url,
+          ]);
       }
-      return render(format, r.created ? 201 : 200, 'service_requests', [{ service_request_id: String(r.id), service_notice: null, account_id: null }]);
+      return render(format, r.created ? 201 : 200, 'service_requests', [
+        { service_request_id: String(r.id), service_notice: null, account_id: null },
+      ]);
     } catch (e) {
       if (e instanceof UnknownCodeError) return bad('service_code', `${code} not found`, 404);
       if (e instanceof IntakeUnavailable) {
         // Same retry hint as the JSON API's 503, so one client back-off serves both.
-        return open311Error(format, 503, 'the request could not be stored; retry shortly', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+        return open311Error(format, 503, 'the request could not be stored; retry shortly', {
+          'Retry-After': String(RETRY_AFTER_SECONDS),
+        });
       }
       throw e;
     }
   })
   .all('*', (c) => {
     const format = splitFormat(c.req.path.split('/').pop() ?? '')?.[1] ?? 'json';
-    return open311Error(format, c.req.method === 'GET' || c.req.method === 'HEAD' ? 404 : 405, `No such endpoint: ${c.req.method} ${c.req.path}`);
+    return open311Error(
+      format,
+      c.req.method === 'GET' || c.req.method === 'HEAD' ? 404 : 405,
+      `No such endpoint: ${c.req.method} ${c.req.path}`,
+    );
   });
-

@@ -9,10 +9,17 @@ import { rankingService } from '../ranking/service.ts';
 import { OutOfScope, regionInScope } from '../auth/scope.ts';
 
 const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12').refine(plausibleYear, YEAR_MESSAGE);
-const unitCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a unit code');
+const unitCode = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be a unit code');
 
 export const rankingQuery = z.object({ month: month.optional(), table: z.enum(RANKING_TABLES).default('street') });
-export const profileQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(13), to: month.optional() });
+export const profileQuery = z.object({
+  months: z.coerce.number().int().min(1).max(36).default(13),
+  to: month.optional(),
+});
 export const drillQuery = z.object({
   month: month.optional(),
   rate: z.enum(DRILL_RATES),
@@ -20,16 +27,26 @@ export const drillQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
-export const whatIfQuery = z.object({ month: month.optional(), limit: z.coerce.number().int().min(1).max(1000).default(50) });
+export const whatIfQuery = z.object({
+  month: month.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
 
-type Ctx = { req: { param: (k: 'code') => string }; get: <K extends 'db' | 'principal'>(k: K) => AppEnv['Variables'][K] };
+type Ctx = {
+  req: { param: (k: 'code') => string };
+  get: <K extends 'db' | 'principal'>(k: K) => AppEnv['Variables'][K];
+};
 
 /** The unit named in the path, or an error response: 400 for a malformed code, 404 for an unknown one. */
 async function unitOf(c: Ctx) {
   const parsed = unitCode.safeParse(c.req.param('code'));
-  if (!parsed.success) return { error: { status: 400 as const, body: errorBody('invalid_input', 'code: must be a unit code', 'code') } };
+  if (!parsed.success)
+    return { error: { status: 400 as const, body: errorBody('invalid_input', 'code: must be a unit code', 'code') } };
   const unit = await rankingService(c.get('db')).findUnit(parsed.data);
-  if (!unit) return { error: { status: 404 as const, body: errorBody('not_found', `code: unknown unit '${parsed.data}'`, 'code') } };
+  if (!unit)
+    return {
+      error: { status: 404 as const, body: errorBody('not_found', `code: unknown unit '${parsed.data}'`, 'code') },
+    };
   return { unit };
 }
 
@@ -64,10 +81,13 @@ export const ranking = new Hono<AppEnv>()
     const found = await unitOf(c);
     if ('error' in found) return c.json(found.error!.body, found.error!.status);
     const scope = c.get('principal').scope;
-    if (scope.level !== 'city' && !(await unitInScope(c, found.unit.code))) throw new OutOfScope('code', `code: ${found.unit.code} is outside your jurisdiction (${scope.code})`);
+    if (scope.level !== 'city' && !(await unitInScope(c, found.unit.code)))
+      throw new OutOfScope('code', `code: ${found.unit.code} is outside your jurisdiction (${scope.code})`);
     const q = c.req.valid('query');
     const svc = rankingService(c.get('db'));
-    return c.json(await svc.drill(found.unit, q.month ?? (await svc.defaultMonth()), q.rate, q.part, q.limit, q.offset, scope));
+    return c.json(
+      await svc.drill(found.unit, q.month ?? (await svc.defaultMonth()), q.rate, q.part, q.limit, q.offset, scope),
+    );
   })
   /**
    * GET /api/ranking/units/:code/what-if?month= — what each kind of fix would have gained, and the

@@ -7,7 +7,13 @@ import { REGION_LEVELS } from '../../db/schema.ts';
 export const query = z.object({
   level: z.enum(REGION_LEVELS),
   // A code, never free text: the value goes into the ETag header (non-Latin-1 text or CR/LF there was a 500).
-  parent: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'must be a region code').optional(),
+  parent: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be a region code')
+    .optional(),
 });
 
 /**

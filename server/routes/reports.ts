@@ -2,7 +2,15 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env.ts';
 import { plausibleYear, validQuery, YEAR_MESSAGE } from '../validate.ts';
-import { DATE_PATTERN, MONTH_PATTERN, WEEK_PATTERN, cityDateOf, isCalendarDate, isIsoWeek, isoWeekOf } from '../ranking/periods.ts';
+import {
+  DATE_PATTERN,
+  MONTH_PATTERN,
+  WEEK_PATTERN,
+  cityDateOf,
+  isCalendarDate,
+  isIsoWeek,
+  isoWeekOf,
+} from '../ranking/periods.ts';
 import { rankingService } from '../ranking/service.ts';
 import { dataRange } from '../ranking/sql.ts';
 import { annualReport, dailyReport, monthlyBulletin, weeklyReport, type Report } from '../reports/build.ts';
@@ -15,8 +23,16 @@ import { lastCompleteDay, lastCompleteWeekMonday } from '../measures.ts';
 const lang = z.enum(LANGS).default('zh');
 const tableFormat = z.enum(['json', 'xlsx']).default('json');
 // Years outside 1900–2999 are refused: date arithmetic on 9999-12-31 left the 4-digit years (a 500).
-const date = z.string().regex(DATE_PATTERN, 'must be YYYY-MM-DD').refine(isCalendarDate, 'no such calendar day').refine(plausibleYear, YEAR_MESSAGE);
-const week = z.string().regex(WEEK_PATTERN, 'must be an ISO week YYYY-Www').refine(isIsoWeek, 'no such ISO week in that year').refine(plausibleYear, YEAR_MESSAGE);
+const date = z
+  .string()
+  .regex(DATE_PATTERN, 'must be YYYY-MM-DD')
+  .refine(isCalendarDate, 'no such calendar day')
+  .refine(plausibleYear, YEAR_MESSAGE);
+const week = z
+  .string()
+  .regex(WEEK_PATTERN, 'must be an ISO week YYYY-Www')
+  .refine(isIsoWeek, 'no such ISO week in that year')
+  .refine(plausibleYear, YEAR_MESSAGE);
 const month = z.string().regex(MONTH_PATTERN, 'must be YYYY-MM with a month 01–12').refine(plausibleYear, YEAR_MESSAGE);
 const year = z.coerce.number().int().min(2000).max(2100);
 
@@ -35,19 +51,38 @@ async function latestDate(c: Context<AppEnv>): Promise<string> {
 async function lastComplete(c: Context<AppEnv>, kind: 'day' | 'week'): Promise<string> {
   const svc = rankingService(c.get('db'));
   const { last } = await dataRange(c.get('db'));
-  return kind === 'day' ? lastCompleteDay(svc.now(), last, svc.timeZone) : isoWeekOf(lastCompleteWeekMonday(svc.now(), last, svc.timeZone));
+  return kind === 'day'
+    ? lastCompleteDay(svc.now(), last, svc.timeZone)
+    : isoWeekOf(lastCompleteWeekMonday(svc.now(), last, svc.timeZone));
 }
 
 async function send(c: Context<AppEnv>, report: Report, format: 'json' | 'xlsx' | 'html', lng: Lang) {
   if (format === 'json') return c.json(report);
   const title = `${REPORT_TITLES[report.kind][lng]} ${report.label}`;
   if (format === 'html' && report.kind === 'monthly') {
-    c.header('Content-Disposition', contentDisposition('inline', reportFileName(report.kind, report.label, lng, 'html'), reportFileName(report.kind, report.label, 'en', 'html')));
+    c.header(
+      'Content-Disposition',
+      contentDisposition(
+        'inline',
+        reportFileName(report.kind, report.label, lng, 'html'),
+        reportFileName(report.kind, report.label, 'en', 'html'),
+      ),
+    );
     return c.html(bulletinHtml(report, lng));
   }
-  const body = await workbookBuffer(reportSheets(report, lng), { title, subject: `${report.period.from} – ${report.period.to}` });
+  const body = await workbookBuffer(reportSheets(report, lng), {
+    title,
+    subject: `${report.period.from} – ${report.period.to}`,
+  });
   c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-  c.header('Content-Disposition', contentDisposition('attachment', reportFileName(report.kind, report.label, lng, 'xlsx'), reportFileName(report.kind, report.label, 'en', 'xlsx')));
+  c.header(
+    'Content-Disposition',
+    contentDisposition(
+      'attachment',
+      reportFileName(report.kind, report.label, lng, 'xlsx'),
+      reportFileName(report.kind, report.label, 'en', 'xlsx'),
+    ),
+  );
   return c.body(new Uint8Array(body));
 }
 
@@ -61,21 +96,40 @@ export const reports = new Hono<AppEnv>()
   /** GET /api/reports/daily?date=YYYY-MM-DD[&format=xlsx][&lang=en] */
   .get('/daily', validQuery(z.object({ date: date.optional(), format: tableFormat, lang })), async (c) => {
     const q = c.req.valid('query');
-    return send(c, await dailyReport(c.get('db'), q.date ?? (await lastComplete(c, 'day')), c.get('principal').scope), q.format, q.lang);
+    return send(
+      c,
+      await dailyReport(c.get('db'), q.date ?? (await lastComplete(c, 'day')), c.get('principal').scope),
+      q.format,
+      q.lang,
+    );
   })
   /** GET /api/reports/weekly?week=YYYY-Www (ISO week, city time) */
   .get('/weekly', validQuery(z.object({ week: week.optional(), format: tableFormat, lang })), async (c) => {
     const q = c.req.valid('query');
-    return send(c, await weeklyReport(c.get('db'), q.week ?? (await lastComplete(c, 'week')), c.get('principal').scope), q.format, q.lang);
+    return send(
+      c,
+      await weeklyReport(c.get('db'), q.week ?? (await lastComplete(c, 'week')), c.get('principal').scope),
+      q.format,
+      q.lang,
+    );
   })
   /** GET /api/reports/monthly?month=YYYY-MM[&format=xlsx|html] — the bulletin: ranking, classes, movers, red zone. */
-  .get('/monthly', validQuery(z.object({ month: month.optional(), format: z.enum(['json', 'xlsx', 'html']).default('json'), lang })), async (c) => {
-    const q = c.req.valid('query');
-    const m = q.month ?? (await rankingService(c.get('db')).defaultMonth());
-    return send(c, await monthlyBulletin(c.get('db'), m, c.get('principal').scope), q.format, q.lang);
-  })
+  .get(
+    '/monthly',
+    validQuery(z.object({ month: month.optional(), format: z.enum(['json', 'xlsx', 'html']).default('json'), lang })),
+    async (c) => {
+      const q = c.req.valid('query');
+      const m = q.month ?? (await rankingService(c.get('db')).defaultMonth());
+      return send(c, await monthlyBulletin(c.get('db'), m, c.get('principal').scope), q.format, q.lang);
+    },
+  )
   /** GET /api/reports/annual?year=YYYY */
   .get('/annual', validQuery(z.object({ year: year.optional(), format: tableFormat, lang })), async (c) => {
     const q = c.req.valid('query');
-    return send(c, await annualReport(c.get('db'), q.year ?? Number((await latestDate(c)).slice(0, 4)), c.get('principal').scope), q.format, q.lang);
+    return send(
+      c,
+      await annualReport(c.get('db'), q.year ?? Number((await latestDate(c)).slice(0, 4)), c.get('principal').scope),
+      q.format,
+      q.lang,
+    );
   });

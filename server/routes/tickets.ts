@@ -27,15 +27,16 @@ export const exportQuery = ticketFilterSchema.extend({
 });
 
 /** "2026-11-01 08:30" in the city's zone (sv-SE writes ISO-like dates). */
-const cityTime = (): Intl.DateTimeFormat => new Intl.DateTimeFormat('sv-SE', {
-  timeZone: cityTimeZone(),
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+const cityTime = (): Intl.DateTimeFormat =>
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone: cityTimeZone(),
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
 
 export const tickets = new Hono<AppEnv>()
   /** GET /api/tickets — a page of tickets (no personal data), newest first. */
@@ -67,15 +68,29 @@ export const tickets = new Hono<AppEnv>()
     const f = await resolveFilter(db, q, c.get('principal').scope);
     const n = await countExport(db, f);
     if (n > MAX_EXPORT_ROWS) {
-      return c.json(errorBody('too_large', `${n} tickets match; narrow the filter to at most ${MAX_EXPORT_ROWS}`, 'from'), 400);
+      return c.json(
+        errorBody('too_large', `${n} tickets match; narrow the filter to at most ${MAX_EXPORT_ROWS}`, 'from'),
+        400,
+      );
     }
     const [rows, region] = await Promise.all([
       exportRows(db, f),
-      f.region ? db.query<{ zh: string; en: string }>('SELECT name_zh AS zh, name_en AS en FROM regions WHERE code = $1', [f.region]) : [],
+      f.region
+        ? db.query<{ zh: string; en: string }>('SELECT name_zh AS zh, name_en AS en FROM regions WHERE code = $1', [
+            f.region,
+          ])
+        : [],
     ]);
     const day = (d: Date) => cityTime().format(d).slice(0, 10);
     // `to` is exclusive: the file names the last day it covers; a scoped export names its region
-    const name = exportFileName(q.lang, { ...q, region: f.region }, region[0]?.[q.lang] ?? null, day(f.from), day(new Date(f.to.getTime() - 1)), q.format);
+    const name = exportFileName(
+      q.lang,
+      { ...q, region: f.region },
+      region[0]?.[q.lang] ?? null,
+      day(f.from),
+      day(new Date(f.to.getTime() - 1)),
+      q.format,
+    );
     c.header('Content-Disposition', contentDisposition('attachment', name, name.replace(/[^\x20-\x7e]/g, '_')));
     c.header('X-Total-Count', String(rows.length));
     const inZone = cityTime();
@@ -99,7 +114,14 @@ export const tickets = new Hono<AppEnv>()
     // One statement: the extent, then per point one 48-bit integer x << 32 | y << 16 | category
     // as 12 hex digits. Big-endian hex decodes to bytes x, y, c; swap16 makes each little-endian.
     // The server never holds a row object per point (500k points: ~1 s of SQL instead of ~2).
-    const rows = await db.query<{ n: number; x0: number | null; y0: number | null; x1: number | null; y1: number | null; hex: string | null }>(
+    const rows = await db.query<{
+      n: number;
+      x0: number | null;
+      y0: number | null;
+      x1: number | null;
+      y1: number | null;
+      hex: string | null;
+    }>(
       `WITH p AS MATERIALIZED (
          SELECT ST_X(t.geom) AS x, ST_Y(t.geom) AS y, COALESCE(k.i - 1, 65535) AS c
          FROM tickets t LEFT JOIN unnest($${k}::text[]) WITH ORDINALITY AS k(code, i) ON k.code = t.category_code
@@ -116,7 +138,10 @@ export const tickets = new Hono<AppEnv>()
     const r = rows[0]!;
     let total = r.n;
     if (r.n >= MAX_POINTS) {
-      const all = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets t WHERE ${f.where} AND t.geom IS NOT NULL`, f.params);
+      const all = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tickets t WHERE ${f.where} AND t.geom IS NOT NULL`,
+        f.params,
+      );
       total = all[0]!.n;
     }
     const header = pointsHeader(r.n, r.n ? [r.x0!, r.y0!, r.x1!, r.y1!] : [0, 0, 0, 0]);

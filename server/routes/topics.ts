@@ -47,6 +47,12 @@ export const topics = new Hono<AppEnv>()
     if (Object.values(weights).length === 6 && Object.values(weights).every((v) => v === 0)) {
       return c.json(errorBody('invalid_input', 'wVolume: at least one weight must be positive', 'wVolume'), 400);
     }
-    return c.json(await topicCandidates(c.get('db'), { month: q.month, district: q.district, limit: q.limit, minTickets: q.minTickets, weights }, c.get('principal').scope));
+    return c.json(
+      await topicCandidates(
+        c.get('db'),
+        { month: q.month, district: q.district, limit: q.limit, minTickets: q.minTickets, weights },
+        c.get('principal').scope,
+      ),
+    );
   })
   .onError(analysisErrors);

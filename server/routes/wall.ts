@@ -28,7 +28,11 @@ const ids = z
   .string()
   .regex(/^\d{1,15}(,\d{1,15}){0,99}$/, 'must be up to 100 ticket ids separated by commas')
   .transform((s) => [...new Set(s.split(',').map(Number))]);
-export const ticketsQuery = z.object({ ids: ids.optional(), limit: z.coerce.number().int().min(1).max(50).default(12), at: at.optional() });
+export const ticketsQuery = z.object({
+  ids: ids.optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(12),
+  at: at.optional(),
+});
 export const urgentQuery = z.object({ limit: z.coerce.number().int().min(1).max(20).default(4) });
 export const hotPlacesQuery = z.object({ limit: z.coerce.number().int().min(1).max(20).default(6) });
 
@@ -52,7 +56,10 @@ export const wall = new Hono<AppEnv>()
       now: w.today.to.toISOString(),
       windows: { today: iso(w.today), lastWeek: { ...iso(w.lastWeek), date: w.lastWeek.date }, week: iso(w.week) },
       comparison: 'same-time-last-week' as const,
-      figures: Object.fromEntries(FIGURES.map((f) => [f, { today: today[f], lastWeek: lastWeek[f] }])) as Record<(typeof FIGURES)[number], { today: number; lastWeek: number }>,
+      figures: Object.fromEntries(FIGURES.map((f) => [f, { today: today[f], lastWeek: lastWeek[f] }])) as Record<
+        (typeof FIGURES)[number],
+        { today: number; lastWeek: number }
+      >,
       topCategories: { today: catToday, week: catWeek },
       backlog: open,
     });
@@ -76,7 +83,9 @@ export const wall = new Hono<AppEnv>()
     const db = c.get('db');
     const scope = c.get('principal').scope;
     const q = c.req.valid('query');
-    const rows = q.ids ? await ticketsById(db, q.ids, scope) : await latestTickets(db, q.at ?? new Date(), q.limit, scope);
+    const rows = q.ids
+      ? await ticketsById(db, q.ids, scope)
+      : await latestTickets(db, q.at ?? new Date(), q.limit, scope);
     return c.json({ tickets: rows });
   });
 
@@ -84,10 +93,17 @@ export type WallTodayResponse = {
   timeZone: string;
   date: string;
   now: string;
-  windows: { today: { from: string; to: string }; lastWeek: { from: string; to: string; date: string }; week: { from: string; to: string } };
+  windows: {
+    today: { from: string; to: string };
+    lastWeek: { from: string; to: string; date: string };
+    week: { from: string; to: string };
+  };
   comparison: 'same-time-last-week';
   figures: Record<(typeof FIGURES)[number], { today: number; lastWeek: number }>;
-  topCategories: { today: import('../wall/categories.ts').TopCategory[]; week: import('../wall/categories.ts').TopCategory[] };
+  topCategories: {
+    today: import('../wall/categories.ts').TopCategory[];
+    week: import('../wall/categories.ts').TopCategory[];
+  };
   /** Open, overdue and urgent now (or at `at`), whenever received: one definition with the queue and the reports. */
   backlog: Backlog;
 };

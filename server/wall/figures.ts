@@ -15,7 +15,15 @@ import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
 import type { Window } from './windows.ts';
 
-export const FIGURES = ['received', 'dispatched', 'respondedInTime', 'overdue', 'calledBack', 'solved', 'satisfied'] as const;
+export const FIGURES = [
+  'received',
+  'dispatched',
+  'respondedInTime',
+  'overdue',
+  'calledBack',
+  'solved',
+  'satisfied',
+] as const;
 export type Figure = (typeof FIGURES)[number];
 export type FigureCounts = Record<Figure, number>;
 
@@ -39,7 +47,12 @@ function countsSql(p: number): string {
  * Both windows in one scan. No cheaper pre-filter is safe: updated_at is not moved by the
  * overdue clock, and callbacks can come weeks after receipt.
  */
-export async function figureCounts(db: Queryable, a: Window, b: Window, scope: Scope): Promise<[FigureCounts, FigureCounts]> {
+export async function figureCounts(
+  db: Queryable,
+  a: Window,
+  b: Window,
+  scope: Scope,
+): Promise<[FigureCounts, FigureCounts]> {
   const params: unknown[] = [a.from.toISOString(), a.to.toISOString(), b.from.toISOString(), b.to.toISOString()];
   const own = scopeClause(scope, params, '');
   const rows = await db.query<Record<string, number>>(
@@ -49,6 +62,7 @@ export async function figureCounts(db: Queryable, a: Window, b: Window, scope: S
     params,
   );
   const r = rows[0] ?? {};
-  const pick = (prefix: string) => Object.fromEntries(FIGURES.map((f) => [f, Number(r[`${prefix}_${f}`] ?? 0)])) as FigureCounts;
+  const pick = (prefix: string) =>
+    Object.fromEntries(FIGURES.map((f) => [f, Number(r[`${prefix}_${f}`] ?? 0)])) as FigureCounts;
   return [pick('a'), pick('b')];
 }

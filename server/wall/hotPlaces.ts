@@ -40,7 +40,11 @@ export interface HotPlace {
  * Pure: the pairs' expected counts, tests and ranking. `streetHistory` = each street's tickets over
  * all categories in the history (its prior share).
  */
-export function rankHotPlaces(pairs: readonly PairCounts[], streetHistory: ReadonlyMap<string, number>, limit: number): HotPlace[] {
+export function rankHotPlaces(
+  pairs: readonly PairCounts[],
+  streetHistory: ReadonlyMap<string, number>,
+  limit: number,
+): HotPlace[] {
   const windowByCat = new Map<string, number>();
   const historyByCat = new Map<string, number>();
   for (const x of pairs) {
@@ -53,12 +57,24 @@ export function rankHotPlaces(pairs: readonly PairCounts[], streetHistory: Reado
     .filter((x) => x.observed > 0)
     .map((x) => {
       const prior = all > 0 ? (streetHistory.get(x.street) ?? 0) / all : 0;
-      const expected = (windowByCat.get(x.category)! * (x.history + 0.5 * prior)) / (historyByCat.get(x.category)! + 0.5);
+      const expected =
+        (windowByCat.get(x.category)! * (x.history + 0.5 * prior)) / (historyByCat.get(x.category)! + 0.5);
       const p = countMidP(x.observed, expected).upper;
-      return { street: x.street, category: x.category, observed: x.observed, expected, excess: x.observed - expected, ratio: expected > 0 ? x.observed / expected : Infinity, p };
+      return {
+        street: x.street,
+        category: x.category,
+        observed: x.observed,
+        expected,
+        excess: x.observed - expected,
+        ratio: expected > 0 ? x.observed / expected : Infinity,
+        p,
+      };
     });
   if (scored.length === 0) return [];
-  const bh = benjaminiHochberg(scored.map((x) => x.p), FDR_Q);
+  const bh = benjaminiHochberg(
+    scored.map((x) => x.p),
+    FDR_Q,
+  );
   return scored
     .filter((x, i) => bh.rejected[i] && x.observed >= MIN_TICKETS && x.excess > 0)
     .sort((a, b) => b.excess - a.excess || a.street.localeCompare(b.street) || a.category.localeCompare(b.category))
@@ -75,12 +91,19 @@ export interface HotPlaceRow extends HotPlace {
 }
 
 /** The top places of the scope over the 30 days ending with the latest day with data. */
-export async function hotPlaces(db: Queryable, scope: Scope, limit: number): Promise<{ from: string | null; to: string | null; places: HotPlaceRow[] }> {
+export async function hotPlaces(
+  db: Queryable,
+  scope: Scope,
+  limit: number,
+): Promise<{ from: string | null; to: string | null; places: HotPlaceRow[] }> {
   const params: unknown[] = [];
   let streets = `SELECT code FROM regions WHERE level = 'street'`;
   if (scope.level === 'district') streets += ` AND parent_code = $${params.push(scope.code)}`;
   if (scope.level === 'street') streets += ` AND code = $${params.push(scope.code)}`;
-  const [span] = await db.query<{ to: string | null }>(`SELECT max(day)::text AS "to" FROM rollup_region_daily WHERE level = 'street' AND region_code IN (${streets})`, params);
+  const [span] = await db.query<{ to: string | null }>(
+    `SELECT max(day)::text AS "to" FROM rollup_region_daily WHERE level = 'street' AND region_code IN (${streets})`,
+    params,
+  );
   if (!span?.to) return { from: null, to: null, places: [] };
   const to = span.to;
   const rows = await db.query<{ street: string; category: string; observed: number; history: number }>(
@@ -100,10 +123,15 @@ export async function hotPlaces(db: Queryable, scope: Scope, limit: number): Pro
     `SELECT s.code, s.name_zh AS zh, s.name_en AS en, d.name_zh AS dzh, d.name_en AS den FROM regions s LEFT JOIN regions d ON d.code = s.parent_code WHERE s.code = ANY($1::text[])`,
     [top.map((x) => x.street)],
   );
-  const cats = await db.query<{ code: string; zh: string; en: string }>(`SELECT code, name_zh AS zh, name_en AS en FROM categories WHERE code = ANY($1::text[])`, [top.map((x) => x.category)]);
+  const cats = await db.query<{ code: string; zh: string; en: string }>(
+    `SELECT code, name_zh AS zh, name_en AS en FROM categories WHERE code = ANY($1::text[])`,
+    [top.map((x) => x.category)],
+  );
   const byStreet = new Map(names.map((n) => [n.code, n]));
   const byCat = new Map(cats.map((c) => [c.code, c]));
-  const [{ from }] = (await db.query<{ from: string }>(`SELECT ($1::date - ${WINDOW_DAYS - 1})::text AS "from"`, [to])) as [{ from: string }];
+  const [{ from }] = (await db.query<{ from: string }>(`SELECT ($1::date - ${WINDOW_DAYS - 1})::text AS "from"`, [
+    to,
+  ])) as [{ from: string }];
   return {
     from,
     to,

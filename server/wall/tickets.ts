@@ -31,7 +31,12 @@ export const WALL_TICKET_SELECT = `SELECT t.id::int AS id, t.received_at AS "rec
   LEFT JOIN regions d ON d.code = t.district_code LEFT JOIN regions s ON s.code = t.street_code`;
 
 const tidy = (rows: (WallTicket & { receivedAt: string | Date })[]): WallTicket[] =>
-  rows.map((r) => ({ ...r, receivedAt: new Date(r.receivedAt).toISOString(), lon: r.lon == null ? null : Number(r.lon), lat: r.lat == null ? null : Number(r.lat) }));
+  rows.map((r) => ({
+    ...r,
+    receivedAt: new Date(r.receivedAt).toISOString(),
+    lon: r.lon == null ? null : Number(r.lon),
+    lat: r.lat == null ? null : Number(r.lat),
+  }));
 
 const inScope = (scope: Scope, params: unknown[]) => {
   const own = scopeClause(scope, params);
@@ -42,11 +47,21 @@ const inScope = (scope: Scope, params: unknown[]) => {
 export async function ticketsById(db: Queryable, ids: readonly number[], scope: Scope): Promise<WallTicket[]> {
   if (ids.length === 0) return [];
   const params: unknown[] = [[...ids]];
-  return tidy(await db.query(`${WALL_TICKET_SELECT} WHERE t.id = ANY($1::bigint[])${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC`, params));
+  return tidy(
+    await db.query(
+      `${WALL_TICKET_SELECT} WHERE t.id = ANY($1::bigint[])${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC`,
+      params,
+    ),
+  );
 }
 
 /** The latest tickets received before `now`, newest first. */
 export async function latestTickets(db: Queryable, now: Date, limit: number, scope: Scope): Promise<WallTicket[]> {
   const params: unknown[] = [now.toISOString(), limit];
-  return tidy(await db.query(`${WALL_TICKET_SELECT} WHERE t.received_at < $1::timestamptz${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC LIMIT $2`, params));
+  return tidy(
+    await db.query(
+      `${WALL_TICKET_SELECT} WHERE t.received_at < $1::timestamptz${inScope(scope, params)} ORDER BY t.received_at DESC, t.id DESC LIMIT $2`,
+      params,
+    ),
+  );
 }

@@ -21,10 +21,18 @@ export interface UrgentBand {
   overdue: { total: number; tickets: UrgentTicket[] };
 }
 
-async function list(db: Queryable, where: string, order: string, limit: number, scope: Scope): Promise<{ total: number; tickets: UrgentTicket[] }> {
+async function list(
+  db: Queryable,
+  where: string,
+  order: string,
+  limit: number,
+  scope: Scope,
+): Promise<{ total: number; tickets: UrgentTicket[] }> {
   const params: unknown[] = [limit];
   const own = scopeClause(scope, params);
-  const rows = await db.query<UrgentTicket & { receivedAt: Date | string; overdueAt: Date | string | null; total: number }>(
+  const rows = await db.query<
+    UrgentTicket & { receivedAt: Date | string; overdueAt: Date | string | null; total: number }
+  >(
     `${WALL_TICKET_SELECT.replace('SELECT ', 'SELECT t.urgency, t.overdue_at AS "overdueAt", count(*) OVER ()::int AS total, ')}
      WHERE ${where}${own ? ` AND ${own}` : ''} ORDER BY ${order} LIMIT $1`,
     params,

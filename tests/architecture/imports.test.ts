@@ -17,13 +17,15 @@ interface Edge {
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
     const rel = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' || e.name === 'migrations' ? [] : sources(rel);
+    if (e.isDirectory())
+      return e.name === 'node_modules' || e.name === 'dist' || e.name === 'migrations' ? [] : sources(rel);
     return /\.(ts|vue)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [rel] : [];
   });
 }
 
 // import … from '…', export … from '…', import('…'); `import type` / `export type` are type-only.
-const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function edgesOf(file: string): Edge[] {
   const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -79,7 +81,9 @@ function cycles(nodes: string[]): string[][] {
 describe('the import graph', () => {
   it('reads the sources it checks (a broken pattern would pass everything)', () => {
     expect(graph.get(path.join('server', 'app.ts'))!.map((e) => e.to)).toContain(path.join('server', 'env.ts'));
-    expect(graph.get(path.join('web', 'components', 'workspace', 'filterValues.ts'))!.map((e) => e.to)).toContain(path.join('shared', 'vocabulary.ts'));
+    expect(graph.get(path.join('web', 'components', 'workspace', 'filterValues.ts'))!.map((e) => e.to)).toContain(
+      path.join('shared', 'vocabulary.ts'),
+    );
     // a cycle is found when there is one
     graph.set('tmp/a.ts', [{ to: 'tmp/b.ts', typeOnly: true }]);
     graph.set('tmp/b.ts', [{ to: 'tmp/a.ts', typeOnly: false }]);
@@ -94,8 +98,19 @@ describe('the import graph', () => {
   });
 
   it('data/ depends on db/ and shared/ only; db/ on shared/ only; shared/ on nothing', () => {
-    const allowed: Record<string, string[]> = { data: ['data', 'db', 'shared'], db: ['db', 'shared'], shared: ['shared'] };
-    const wrong = files.flatMap((f) => (allowed[top(f)] ? graph.get(f)!.filter((e) => !allowed[top(f)].includes(top(e.to))).map((e) => `${f} → ${e.to}`) : []));
+    const allowed: Record<string, string[]> = {
+      data: ['data', 'db', 'shared'],
+      db: ['db', 'shared'],
+      shared: ['shared'],
+    };
+    const wrong = files.flatMap((f) =>
+      allowed[top(f)]
+        ? graph
+            .get(f)!
+            .filter((e) => !allowed[top(f)].includes(top(e.to)))
+            .map((e) => `${f} → ${e.to}`)
+        : [],
+    );
     // Known debt, listed so that it cannot grow: the demo's governance story plants topics through
     // the server's own services (server/governance/*); moving them down to db/ is its own change.
     const KNOWN = new Set(['data/demo/governance.ts']);
@@ -105,7 +120,12 @@ describe('the import graph', () => {
   it('the web takes nothing of server/, db/ or data/ at run time (types only)', () => {
     const wrong = files
       .filter((f) => top(f) === 'web')
-      .flatMap((f) => graph.get(f)!.filter((e) => !e.typeOnly && ['server', 'db', 'data'].includes(top(e.to))).map((e) => `${f} → ${e.to}`));
+      .flatMap((f) =>
+        graph
+          .get(f)!
+          .filter((e) => !e.typeOnly && ['server', 'db', 'data'].includes(top(e.to)))
+          .map((e) => `${f} → ${e.to}`),
+      );
     expect(wrong).toEqual([]);
   });
 });

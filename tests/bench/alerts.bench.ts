@@ -64,11 +64,39 @@ async function load(db: Database, now: Date): Promise<{ tickets: number; d0: str
   )) as [{ d0: string; start: string }];
   const from = Number(start);
   const hours = (now.getTime() - from) / 3600_000;
-  const columns = ['kind', 'channel', 'category_code', 'urgency', 'geom', 'h3_r7', 'h3_r8', 'h3_r9', 'location_status', 'district_code', 'street_code', 'received_at'];
+  const columns = [
+    'kind',
+    'channel',
+    'category_code',
+    'urgency',
+    'geom',
+    'h3_r7',
+    'h3_r8',
+    'h3_r9',
+    'location_status',
+    'district_code',
+    'street_code',
+    'received_at',
+  ];
   let lines: string[] = [];
   let n = 0;
   const add = (cat: string, s: (typeof streets)[number], lon: number, lat: number, at: number) => {
-    lines.push(['complaint', 'phone', cat, 'ordinary', pointEwkbHex(lon, lat), latLngToCell(lat, lon, 7), latLngToCell(lat, lon, 8), latLngToCell(lat, lon, 9), 'located', s.district, s.code, new Date(at).toISOString()].join(','));
+    lines.push(
+      [
+        'complaint',
+        'phone',
+        cat,
+        'ordinary',
+        pointEwkbHex(lon, lat),
+        latLngToCell(lat, lon, 7),
+        latLngToCell(lat, lon, 8),
+        latLngToCell(lat, lon, 9),
+        'located',
+        s.district,
+        s.code,
+        new Date(at).toISOString(),
+      ].join(','),
+    );
     n++;
   };
   for (let h = 0; h < Math.ceil(hours); h++) {
@@ -77,7 +105,13 @@ async function load(db: Database, now: Date): Promise<{ tickets: number; d0: str
     const count = Math.round(perHour * Math.min(1, hours - h));
     for (let i = 0; i < count; i++) {
       const s = streets[pick(sc)]!;
-      add(cats[pick(cc)]!, s, s.lon + (r() - 0.5) * 0.02, s.lat + (r() - 0.5) * 0.016, Math.min(now.getTime() - 1, from + (h + r()) * 3600_000));
+      add(
+        cats[pick(cc)]!,
+        s,
+        s.lon + (r() - 0.5) * 0.02,
+        s.lat + (r() - 0.5) * 0.016,
+        Math.min(now.getTime() - 1, from + (h + r()) * 3600_000),
+      );
     }
     if (lines.length >= 50_000) {
       await db.copyCsv('tickets', columns, lines.join('\n') + '\n');
@@ -86,7 +120,14 @@ async function load(db: Database, now: Date): Promise<{ tickets: number; d0: str
   }
   // the surge: 30 water outages at one spot over the last 2 hours
   const s = streets[17]!;
-  for (let i = 0; i < 30; i++) add('water.outage', s, s.lon + (r() - 0.5) * 0.0016, s.lat + (r() - 0.5) * 0.0012, now.getTime() - 2 * 3600_000 + i * 240_000);
+  for (let i = 0; i < 30; i++)
+    add(
+      'water.outage',
+      s,
+      s.lon + (r() - 0.5) * 0.0016,
+      s.lat + (r() - 0.5) * 0.0012,
+      now.getTime() - 2 * 3600_000 + i * 240_000,
+    );
   await db.copyCsv('tickets', columns, lines.join('\n') + '\n');
   // the baseline days: D0's rollup rows repeated over the 56 days before it
   await db.query(
@@ -111,20 +152,43 @@ export async function run(): Promise<void> {
   try {
     const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const loaded = await timed(() => load(db, now));
-    const [{ rows }] = (await db.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM rollup_h3_daily WHERE res = 8`)) as [{ rows: number }];
-    row(`data: ${loaded.value.tickets.toLocaleString('en')} tickets since ${loaded.value.d0}`, `${(loaded.ms / 1000).toFixed(0)} s`, `${PER_DAY.toLocaleString('en')}/day; ${rows.toLocaleString('en')} res-8 rollup rows over ${DEFAULT_BASELINE_DAYS + 2} days`);
+    const [{ rows }] = (await db.query<{ rows: number }>(
+      `SELECT count(*)::int AS rows FROM rollup_h3_daily WHERE res = 8`,
+    )) as [{ rows: number }];
+    row(
+      `data: ${loaded.value.tickets.toLocaleString('en')} tickets since ${loaded.value.d0}`,
+      `${(loaded.ms / 1000).toFixed(0)} s`,
+      `${PER_DAY.toLocaleString('en')}/day; ${rows.toLocaleString('en')} res-8 rollup rows over ${DEFAULT_BASELINE_DAYS + 2} days`,
+    );
     const settings = defaultScanSettings(288);
     clearBaselineCache();
     const cold = await runScan(db, now, settings, 1 / (100 * 288));
     const surge = cold.clusters.find((c) => c.category === 'water.outage');
-    row('one scan, cold (baseline read from the rollups)', `${(cold.ms / 1000).toFixed(2)} s`,
-      `read ${(cold.readMs / 1000).toFixed(2)} s, permutations ${(cold.scanMs / 1000).toFixed(2)} s (${settings.replicas} replicas, ${cold.recentTickets.toLocaleString('en')} tickets in the last ${settings.windowsHours.at(-1)} h); target < 5 s`);
+    row(
+      'one scan, cold (baseline read from the rollups)',
+      `${(cold.ms / 1000).toFixed(2)} s`,
+      `read ${(cold.readMs / 1000).toFixed(2)} s, permutations ${(cold.scanMs / 1000).toFixed(2)} s (${settings.replicas} replicas, ${cold.recentTickets.toLocaleString('en')} tickets in the last ${settings.windowsHours.at(-1)} h); target < 5 s`,
+    );
     const warm: number[] = [];
-    for (let i = 0; i < 3; i++) warm.push((await runScan(db, new Date(now.getTime() + i), { ...settings, seed: i }, 1 / (100 * 288))).ms);
+    for (let i = 0; i < 3; i++)
+      warm.push((await runScan(db, new Date(now.getTime() + i), { ...settings, seed: i }, 1 / (100 * 288))).ms);
     warm.sort((a, b) => a - b);
-    row('one scan, warm (baseline remembered), median of 3', `${(warm[1]! / 1000).toFixed(2)} s`, `the scheduled scan's usual case: ${warm.map((x) => (x / 1000).toFixed(2)).join(' / ')} s`);
-    row('  planted surge found', surge ? `${surge.observed} in ${surge.windowHours} h` : 'NO', surge ? `expected ${surge.expected.toFixed(2)}, recurrence ${surge.recurrenceDays.toExponential(1)} days` : '');
-    const floor = await timed(() => db.query(`SELECT count(*) FROM tickets WHERE received_at > $1::timestamptz - interval '24 hours' AND received_at <= $1::timestamptz`, [now.toISOString()]));
+    row(
+      'one scan, warm (baseline remembered), median of 3',
+      `${(warm[1]! / 1000).toFixed(2)} s`,
+      `the scheduled scan's usual case: ${warm.map((x) => (x / 1000).toFixed(2)).join(' / ')} s`,
+    );
+    row(
+      '  planted surge found',
+      surge ? `${surge.observed} in ${surge.windowHours} h` : 'NO',
+      surge ? `expected ${surge.expected.toFixed(2)}, recurrence ${surge.recurrenceDays.toExponential(1)} days` : '',
+    );
+    const floor = await timed(() =>
+      db.query(
+        `SELECT count(*) FROM tickets WHERE received_at > $1::timestamptz - interval '24 hours' AND received_at <= $1::timestamptz`,
+        [now.toISOString()],
+      ),
+    );
     row('  baseline: counting the last 24 h of tickets', `${Math.round(floor.ms)} ms`);
   } finally {
     await db.close();

@@ -23,9 +23,13 @@ async function denseYear(db: Database, n: number): Promise<void> {
       const dense = i < 125;
       const [lon, lat] = dense ? [-73.95, 40.65] : [-74.02 + rnd() * 0.12, 40.6 + rnd() * 0.2];
       const at = new Date(t0 + rnd() * 364 * 86400e3).toISOString();
-      rows.push(`(${i + 1}, 'complaint', 'phone', 'housing.heat_hot_water', 'basic', '', '${dense ? '1 Dense Ave' : `${i % 5000} Main St`}', ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326), 'unlocated', '${at}')`);
+      rows.push(
+        `(${i + 1}, 'complaint', 'phone', 'housing.heat_hot_water', 'basic', '', '${dense ? '1 Dense Ave' : `${i % 5000} Main St`}', ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326), 'unlocated', '${at}')`,
+      );
     }
-    await db.query(`INSERT INTO tickets (id, kind, channel, category_code, urgency, description, address, geom, location_status, received_at) VALUES ${rows.join(',')}`);
+    await db.query(
+      `INSERT INTO tickets (id, kind, channel, category_code, urgency, description, address, geom, location_status, received_at) VALUES ${rows.join(',')}`,
+    );
   }
   await locateTickets(db);
   await rebuildRollups(db);
@@ -37,12 +41,30 @@ export async function run(n = Number(process.env.BENCH_CLUSTER_TICKETS ?? 74_000
     await importCityPackage(db, 'data/cities/nyc');
     await activateCity(db);
     await denseYear(db, n);
-    const req = { category: 'housing.heat_hot_water', from: '2025-01-01', to: '2025-12-31', eps: 60, minPoints: 5, minWeeks: 3, minLift: 1.5, maxRadius: 300, alpha: 0.05 };
+    const req = {
+      category: 'housing.heat_hot_water',
+      from: '2025-01-01',
+      to: '2025-12-31',
+      eps: 60,
+      minPoints: 5,
+      minWeeks: 3,
+      minLift: 1.5,
+      maxRadius: 300,
+      alpha: 0.05,
+    };
     const { ms, value } = await timed(() => recurringClusters(db, req, { kind: 'city' } as never));
     const t = (value as { timing: Record<string, number> }).timing;
-    row(`clusters, one category-year of ${n.toLocaleString('en')} (125 at one address), PGlite`, `${(ms / 1000).toFixed(1)} s`, `DBSCAN ${t.dbscan} ms, summary ${t.summary} ms, detail ${t.detail} ms; target < 10 s`);
+    row(
+      `clusters, one category-year of ${n.toLocaleString('en')} (125 at one address), PGlite`,
+      `${(ms / 1000).toFixed(1)} s`,
+      `DBSCAN ${t.dbscan} ms, summary ${t.summary} ms, detail ${t.detail} ms; target < 10 s`,
+    );
     // Baseline in the same run: the DBSCAN window alone over the same points (the floor any query shape pays).
-    const floor = await timed(() => db.query(`SELECT count(*) FROM (SELECT ST_ClusterDBSCAN(ST_MakePoint(ST_X(geom) * 84000, ST_Y(geom) * 111000), 60, 5) OVER (ORDER BY id) c FROM tickets) x`));
+    const floor = await timed(() =>
+      db.query(
+        `SELECT count(*) FROM (SELECT ST_ClusterDBSCAN(ST_MakePoint(ST_X(geom) * 84000, ST_Y(geom) * 111000), 60, 5) OVER (ORDER BY id) c FROM tickets) x`,
+      ),
+    );
     row('  baseline: ST_ClusterDBSCAN alone over the same points', `${(floor.ms / 1000).toFixed(1)} s`);
   } finally {
     await db.close();

@@ -64,17 +64,45 @@ export async function run(db: Database, opts: { repeats?: number; category?: str
       )
     )[0]?.code;
   const cases: { name: string; path: string; budgetMs: number | null }[] = [
-    { name: 'Gi* city-wide, one month, H3 res 8', path: `/api/hotspots?res=8&k=1&from=${monthFrom}&to=${monthTo}`, budgetMs: 300 },
-    { name: 'emerging hot spots, 52 weekly steps, H3 res 8', path: `/api/hotspots/emerging?res=8&k=1&step=week&steps=52`, budgetMs: 3000 },
-    { name: `recurring clusters, ${category}, one quarter`, path: `/api/clusters?category=${category}&from=${quarterFrom}&to=${monthTo}`, budgetMs: 2000 },
-    { name: 'Gi* per street, one month', path: `/api/hotspots/regions?level=street&from=${monthFrom}&to=${monthTo}`, budgetMs: null },
-    { name: 'Gi* per grid cell, one month', path: `/api/hotspots/regions?level=grid&from=${monthFrom}&to=${monthTo}`, budgetMs: null },
-    { name: 'emerging hot spots, 12 monthly steps, H3 res 8', path: `/api/hotspots/emerging?res=8&step=month&steps=12`, budgetMs: null },
+    {
+      name: 'Gi* city-wide, one month, H3 res 8',
+      path: `/api/hotspots?res=8&k=1&from=${monthFrom}&to=${monthTo}`,
+      budgetMs: 300,
+    },
+    {
+      name: 'emerging hot spots, 52 weekly steps, H3 res 8',
+      path: `/api/hotspots/emerging?res=8&k=1&step=week&steps=52`,
+      budgetMs: 3000,
+    },
+    {
+      name: `recurring clusters, ${category}, one quarter`,
+      path: `/api/clusters?category=${category}&from=${quarterFrom}&to=${monthTo}`,
+      budgetMs: 2000,
+    },
+    {
+      name: 'Gi* per street, one month',
+      path: `/api/hotspots/regions?level=street&from=${monthFrom}&to=${monthTo}`,
+      budgetMs: null,
+    },
+    {
+      name: 'Gi* per grid cell, one month',
+      path: `/api/hotspots/regions?level=grid&from=${monthFrom}&to=${monthTo}`,
+      budgetMs: null,
+    },
+    {
+      name: 'emerging hot spots, 12 monthly steps, H3 res 8',
+      path: `/api/hotspots/emerging?res=8&step=month&steps=12`,
+      budgetMs: null,
+    },
     { name: 'topic candidates', path: `/api/topics?month=${monthFrom.slice(0, 7)}`, budgetMs: null },
     { name: 'forecast next month, H3 res 8', path: `/api/forecast?res=8`, budgetMs: null },
   ];
   if (monthIndex(span.last) - monthIndex(span.first ?? span.last) >= 13) {
-    cases.push({ name: 'forecast backtest, H3 res 8, k = 50', path: `/api/forecast/backtest?res=8&k=50`, budgetMs: null });
+    cases.push({
+      name: 'forecast backtest, H3 res 8, k = 50',
+      path: `/api/forecast/backtest?res=8&k=50`,
+      budgetMs: null,
+    });
   }
   const results: BenchResult[] = [];
   for (const c of cases) {
@@ -134,9 +162,35 @@ export async function loadBenchData(
   const bulk = await enterBulkMode(db);
   // Same columns as the demo loader's tickets (data/demo/csv.ts) minus callers, events, source
   // coordinates and reminders, plus the location the generator planned.
-  const columns = ['id', 'kind', 'channel', 'category_code', 'urgency', 'description', 'geom', 'h3_r7', 'h3_r8', 'h3_r9', 'location_status',
-    'district_code', 'street_code', 'status', 'received_at', 'dispatched_at', 'accepted_at', 'replied_at', 'callback_at', 'closed_at',
-    'respond_due_at', 'resolve_due_at', 'return_count', 'solved', 'satisfaction', 'repeat_of', 'address'];
+  const columns = [
+    'id',
+    'kind',
+    'channel',
+    'category_code',
+    'urgency',
+    'description',
+    'geom',
+    'h3_r7',
+    'h3_r8',
+    'h3_r9',
+    'location_status',
+    'district_code',
+    'street_code',
+    'status',
+    'received_at',
+    'dispatched_at',
+    'accepted_at',
+    'replied_at',
+    'callback_at',
+    'closed_at',
+    'respond_due_at',
+    'resolve_due_at',
+    'return_count',
+    'solved',
+    'satisfaction',
+    'repeat_of',
+    'address',
+  ];
   const ts = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
   const quoted = (s: string) => `"${s.replace(/"/g, '""')}"`;
   let lines: string[] = [];
@@ -153,20 +207,45 @@ export async function loadBenchData(
     await pending;
     const done = copied;
     // Foreign keys are off in bulk mode: the two tables load on two connections at once.
-    pending = Promise.all([db.copyCsv('tickets', columns, csv), dcsv ? db.copyCsv('dispatches', DISPATCH_COLUMNS, dcsv) : null]).then(() =>
-      opts.onProgress?.(done),
-    );
+    pending = Promise.all([
+      db.copyCsv('tickets', columns, csv),
+      dcsv ? db.copyCsv('dispatches', DISPATCH_COLUMNS, dcsv) : null,
+    ]).then(() => opts.onProgress?.(done));
     pending.catch(() => {});
   };
   try {
     for (const t of run.tickets()) {
       const located = t.lon !== null && t.plannedStreetCode !== null;
       lines.push(
-        [t.id, t.kind, t.channel, t.categoryCode, t.urgency, '""', t.lon === null ? '' : pointEwkbHex(t.lon, t.lat as number),
-          t.h3r7 ?? '', t.h3r8 ?? '', t.h3r9 ?? '', located ? 'located' : t.lon === null ? 'unlocated' : 'outside',
-          located ? t.plannedDistrictCode : '', located ? t.plannedStreetCode : '', t.status, ts(t.receivedAt), ts(t.dispatchedAt),
-          ts(t.acceptedAt), ts(t.repliedAt), ts(t.callbackAt), ts(t.closedAt), ts(t.respondDueAt), ts(t.resolveDueAt), t.returnCount,
-          t.solved === null ? '' : String(t.solved), t.satisfaction ?? '', t.repeatOf ?? '', quoted(t.address)].join(','),
+        [
+          t.id,
+          t.kind,
+          t.channel,
+          t.categoryCode,
+          t.urgency,
+          '""',
+          t.lon === null ? '' : pointEwkbHex(t.lon, t.lat as number),
+          t.h3r7 ?? '',
+          t.h3r8 ?? '',
+          t.h3r9 ?? '',
+          located ? 'located' : t.lon === null ? 'unlocated' : 'outside',
+          located ? t.plannedDistrictCode : '',
+          located ? t.plannedStreetCode : '',
+          t.status,
+          ts(t.receivedAt),
+          ts(t.dispatchedAt),
+          ts(t.acceptedAt),
+          ts(t.repliedAt),
+          ts(t.callbackAt),
+          ts(t.closedAt),
+          ts(t.respondDueAt),
+          ts(t.resolveDueAt),
+          t.returnCount,
+          t.solved === null ? '' : String(t.solved),
+          t.satisfaction ?? '',
+          t.repeatOf ?? '',
+          quoted(t.address),
+        ].join(','),
       );
       for (const d of t.dispatches) dispatchLines.push(dispatchCsv(d));
       if (lines.length >= 100_000) await flush();
@@ -179,10 +258,19 @@ export async function loadBenchData(
   }
   const indexMs = Date.now() - t0 - copyMs;
   await db.query(`SELECT setval(pg_get_serial_sequence('tickets', 'id'), (SELECT max(id) FROM tickets))`);
-  await db.query(`SELECT setval(pg_get_serial_sequence('dispatches', 'id'), (SELECT COALESCE(max(id), 1) FROM dispatches))`);
+  await db.query(
+    `SELECT setval(pg_get_serial_sequence('dispatches', 'id'), (SELECT COALESCE(max(id), 1) FROM dispatches))`,
+  );
   await db.exec('ANALYZE tickets; ANALYZE dispatches');
   const { ms: rollupMs } = await rebuildRollups(db);
-  for (const table of ['rollup_h3_daily', 'rollup_h3_daily_total', 'rollup_h3_weekly_total', 'rollup_h3_monthly_total', 'rollup_h3_cells', 'rollup_region_daily']) {
+  for (const table of [
+    'rollup_h3_daily',
+    'rollup_h3_daily_total',
+    'rollup_h3_weekly_total',
+    'rollup_h3_monthly_total',
+    'rollup_h3_cells',
+    'rollup_region_daily',
+  ]) {
     await db.exec(`ANALYZE ${table}`);
   }
   return { copyMs, indexMs, rollupMs };

@@ -89,7 +89,11 @@ export async function parseBaseline(rows: number): Promise<number> {
     }
   }
   const rate = rows / ((performance.now() - t0) / 1000);
-  row('  baseline: read, parse and map only, no database', `${Math.round(rate).toLocaleString('en')} rows/s`, `${n.toLocaleString('en')} rows staged-to-be; the ceiling this thread sets`);
+  row(
+    '  baseline: read, parse and map only, no database',
+    `${Math.round(rate).toLocaleString('en')} rows/s`,
+    `${n.toLocaleString('en')} rows staged-to-be; the ceiling this thread sets`,
+  );
   return rate;
 }
 
@@ -138,12 +142,19 @@ async function backendCpu(db: Database, seen: Map<number, number>): Promise<void
 }
 
 async function openBenchDatabase(engine: Engine): Promise<{ db: Database; cleanup: () => void }> {
-  if (engine === 'postgres') return { db: await openTestDatabase('postgres', 'hotline_bench_import'), cleanup: () => {} };
+  if (engine === 'postgres')
+    return { db: await openTestDatabase('postgres', 'hotline_bench_import'), cleanup: () => {} };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-import-'));
-  return { db: await openDatabase({ databaseUrl: '', pgliteDir: dir }), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    db: await openDatabase({ databaseUrl: '', pgliteDir: dir }),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
-export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000)): Promise<ImportBenchResult> {
+export async function run(
+  engine: Engine,
+  rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000),
+): Promise<ImportBenchResult> {
   const file = await syntheticFile(rows);
   const { db, cleanup } = await openBenchDatabase(engine);
   const server = await listen(createApp({ db }), 0);
@@ -188,7 +199,11 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
     for (;;) {
       job = (await (await dispatcher.request(`/api/import/history/${id}`)).json()) as JobView;
       const p = job.progress;
-      const done = p ? (p.phase === 'reading' ? p.rows / rows / 2 : 0.5 + (p.toWrite ? p.written / p.toWrite / 2 : 0)) : 0;
+      const done = p
+        ? p.phase === 'reading'
+          ? p.rows / rows / 2
+          : 0.5 + (p.toWrite ? p.written / p.toWrite / 2 : 0)
+        : 0;
       while (quarters.length < 4 && done >= (quarters.length + 1) / 4 - 1e-9) quarters.push(process.memoryUsage().rss);
       if (job.state !== 'running') break;
       await new Promise((r) => setTimeout(r, 250));
@@ -206,7 +221,8 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
     const load1 = os.loadavg();
     if (job.state !== 'done' || !job.report) throw new Error(`job ${id}: ${job.state} ${JSON.stringify(job.error)}`);
     const r = job.report;
-    if (!reportBalances(r) || r.rows !== rows) throw new Error(`report does not account for every row: ${JSON.stringify(r.buckets)}`);
+    if (!reportBalances(r) || r.rows !== rows)
+      throw new Error(`report does not account for every row: ${JSON.stringify(r.buckets)}`);
     while (quarters.length < 4) quarters.push(process.memoryUsage().rss);
     // Flat: the second half of the run never holds much more than the first half's peak.
     const half = Math.floor(rss.length / 2);
@@ -214,19 +230,51 @@ export async function run(engine: Engine, rows = Number(process.env.BENCH_IMPORT
     const secondPeak = Math.max(...rss.slice(half));
     const flat = secondPeak <= firstPeak * 1.1 + 32 * 2 ** 20;
     const result: ImportBenchResult = {
-      engine, rows, rowsPerSecond: rows / (ms / 1000), ms: r.ms, peakRss, peakHeap, rssQuarters: quarters, flat,
-      healthP50: pct(latencies, 50), healthP99: pct(latencies, 99), healthMax: Math.max(...latencies), healthSamples: latencies.length,
+      engine,
+      rows,
+      rowsPerSecond: rows / (ms / 1000),
+      ms: r.ms,
+      peakRss,
+      peakHeap,
+      rssQuarters: quarters,
+      flat,
+      healthP50: pct(latencies, 50),
+      healthP99: pct(latencies, 99),
+      healthMax: Math.max(...latencies),
+      healthSamples: latencies.length,
       cpu: { node: (nodeCpu.user + nodeCpu.system) / 1e6, db: dbSeconds },
     };
     const cpuTotal = result.cpu.node + result.cpu.db;
-    row(`import ${rows.toLocaleString('en')} rows via API, locate (${engine}, ${r.mode})`, `${Math.round(result.rowsPerSecond).toLocaleString('en')} rows/s`,
-      `target ≥ ${engine === 'postgres' ? '50,000' : '10,000'}; ${(ms / 1000).toFixed(1)} s: read ${(r.ms.read / 1000).toFixed(1)}, write ${(r.ms.insert / 1000).toFixed(1)}, link ${(r.ms.link / 1000).toFixed(1)}, rollups ${(r.ms.rollups / 1000).toFixed(1)} s`);
-    row(`  buckets (${engine})`, `${r.buckets.imported.toLocaleString('en')} in`, `merged ${r.buckets.merged}, rejected ${r.buckets.rejected}; located ${r.location.located}, outside ${r.location.outside}, unlocated ${r.location.unlocated}`);
-    row(`  CPU (${engine})`, `${Math.round(rows / cpuTotal).toLocaleString('en')} rows/CPU-s`,
-      `node ${result.cpu.node.toFixed(1)} s${engine === 'postgres' ? ` + postgres ${result.cpu.db.toFixed(1)} s` : ' (PGlite runs in it)'} over ${(ms / 1000).toFixed(1)} s wall; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
-    row(`  peak RSS (${engine})`, mb(peakRss), `${flat ? 'flat' : 'NOT flat'}: peak of 1st / 2nd half ${mb(firstPeak)} / ${mb(secondPeak)}; at 25/50/75/100%: ${quarters.map(mb).join(' / ')}; peak JS heap in use ${mb(peakHeap)}`);
-    row(`  /api/health during the import (${engine})`, `p99 ${Math.round(result.healthP99)} ms`, `p50 ${Math.round(result.healthP50)} ms, max ${Math.round(result.healthMax)} ms, ${latencies.length} samples from a worker thread; target p99 < 200 ms`);
-    row(`  machine load (${engine})`, load1.map((x) => x.toFixed(1)).join(' / '), `load average 1/5/15 min at the end (start ${load0.map((x) => x.toFixed(1)).join(' / ')}); ${os.cpus().length} cores shared`);
+    row(
+      `import ${rows.toLocaleString('en')} rows via API, locate (${engine}, ${r.mode})`,
+      `${Math.round(result.rowsPerSecond).toLocaleString('en')} rows/s`,
+      `target ≥ ${engine === 'postgres' ? '50,000' : '10,000'}; ${(ms / 1000).toFixed(1)} s: read ${(r.ms.read / 1000).toFixed(1)}, write ${(r.ms.insert / 1000).toFixed(1)}, link ${(r.ms.link / 1000).toFixed(1)}, rollups ${(r.ms.rollups / 1000).toFixed(1)} s`,
+    );
+    row(
+      `  buckets (${engine})`,
+      `${r.buckets.imported.toLocaleString('en')} in`,
+      `merged ${r.buckets.merged}, rejected ${r.buckets.rejected}; located ${r.location.located}, outside ${r.location.outside}, unlocated ${r.location.unlocated}`,
+    );
+    row(
+      `  CPU (${engine})`,
+      `${Math.round(rows / cpuTotal).toLocaleString('en')} rows/CPU-s`,
+      `node ${result.cpu.node.toFixed(1)} s${engine === 'postgres' ? ` + postgres ${result.cpu.db.toFixed(1)} s` : ' (PGlite runs in it)'} over ${(ms / 1000).toFixed(1)} s wall; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    row(
+      `  peak RSS (${engine})`,
+      mb(peakRss),
+      `${flat ? 'flat' : 'NOT flat'}: peak of 1st / 2nd half ${mb(firstPeak)} / ${mb(secondPeak)}; at 25/50/75/100%: ${quarters.map(mb).join(' / ')}; peak JS heap in use ${mb(peakHeap)}`,
+    );
+    row(
+      `  /api/health during the import (${engine})`,
+      `p99 ${Math.round(result.healthP99)} ms`,
+      `p50 ${Math.round(result.healthP50)} ms, max ${Math.round(result.healthMax)} ms, ${latencies.length} samples from a worker thread; target p99 < 200 ms`,
+    );
+    row(
+      `  machine load (${engine})`,
+      load1.map((x) => x.toFixed(1)).join(' / '),
+      `load average 1/5/15 min at the end (start ${load0.map((x) => x.toFixed(1)).join(' / ')}); ${os.cpus().length} cores shared`,
+    );
     return result;
   } finally {
     deactivateCity();

@@ -7,14 +7,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const NYC_SAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../data/cities/nyc/history/nyc-311-sample-2025-06.csv');
+export const NYC_SAMPLE = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../data/cities/nyc/history/nyc-311-sample-2025-06.csv',
+);
 
 export const NYC_HEADER =
   'unique_key,created_date,agency,agency_name,complaint_type,descriptor,location_type,incident_zip,incident_address,street_name,cross_street_1,cross_street_2,intersection_street_1,intersection_street_2,address_type,city,landmark,status,community_board,bbl,borough,x_coordinate_state_plane,y_coordinate_state_plane,open_data_channel_type,park_facility_name,park_borough,latitude,longitude,location,:@computed_region_efsh_h5xi,:@computed_region_f5dn_yrer,:@computed_region_yeji_bk3q,:@computed_region_92fq_4b7q,:@computed_region_sbqj_enih,:@computed_region_7mpf_4k6g,resolution_action_updated_date,vehicle_type,taxi_pick_up_location,closed_date,resolution_description,facility_type,due_date,bridge_highway_name,bridge_highway_segment,bridge_highway_direction,road_ramp,taxi_company_borough';
 
 function sfc32(a: number, b: number, c: number, d: number) {
   return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -63,7 +69,17 @@ function seeds(): Seed[] {
     }
     f.push(cur);
     if (!f[26]) continue;
-    out.push({ agency: f[2], agencyName: f[3], type: f[4], descriptor: f[5], lat: Number(f[26]), lon: Number(f[27]), borough: f[20], city: f[15], zip: f[7] });
+    out.push({
+      agency: f[2],
+      agencyName: f[3],
+      type: f[4],
+      descriptor: f[5],
+      lat: Number(f[26]),
+      lon: Number(f[27]),
+      borough: f[20],
+      city: f[15],
+      zip: f[7],
+    });
   }
   return out;
 }
@@ -104,7 +120,14 @@ export function syntheticNycExport(opts: SyntheticOptions): { pieces: AsyncItera
   const start = opts.start ?? Date.UTC(2025, 0, 1, 5);
   const span = (opts.days ?? 365) * 86_400_000;
   const pieceChars = opts.pieceChars ?? 1 << 20;
-  const truth: SyntheticTruth = { rows: opts.rows, noPoint: 0, zero: 0, repeatedPlaceholder: 0, repeatedIds: 0, badDates: 0 };
+  const truth: SyntheticTruth = {
+    rows: opts.rows,
+    noPoint: 0,
+    zero: 0,
+    repeatedPlaceholder: 0,
+    repeatedIds: 0,
+    badDates: 0,
+  };
   // A city-hall-like stand-in for "unknown", on 1% of rows.
   const placeholder = { lat: 40.7127753, lon: -74.0059728 };
   function row(i: number): string {
@@ -115,7 +138,9 @@ export function syntheticNycExport(opts: SyntheticOptions): { pieces: AsyncItera
     const status = STATUSES[Math.floor(rand() * STATUSES.length)];
     const closed = status === 'Closed' ? iso(created - 5 * 3_600_000 + Math.floor(rand() * 5 * 86_400_000)) : '';
     const r = rand();
-    let lat = '', lon = '', location = '';
+    let lat = '',
+      lon = '',
+      location = '';
     if (r < 0.005) truth.noPoint++;
     else if (r < 0.006) {
       truth.zero++;
@@ -129,7 +154,8 @@ export function syntheticNycExport(opts: SyntheticOptions): { pieces: AsyncItera
       lat = (s.lat + (rand() - 0.5) * 0.005).toFixed(8);
       lon = (s.lon + (rand() - 0.5) * 0.006).toFixed(8);
     }
-    if (lat) location = `{'latitude': '${lat}', 'longitude': '${lon}', 'human_address': '{"address": "", "city": "", "state": "", "zip": ""}'}`;
+    if (lat)
+      location = `{'latitude': '${lat}', 'longitude': '${lon}', 'human_address': '{"address": "", "city": "", "state": "", "zip": ""}'}`;
     let key = String(70_000_000 + i);
     if (i > 0 && rand() < 0.001) {
       truth.repeatedIds++;
@@ -142,9 +168,53 @@ export function syntheticNycExport(opts: SyntheticOptions): { pieces: AsyncItera
     }
     const house = 1 + Math.floor(rand() * 300);
     return [
-      key, created2, s.agency, csv(s.agencyName), csv(s.type), csv(s.descriptor), '', s.zip, `${house} SYNTHETIC STREET`, 'SYNTHETIC STREET', '', '', '', '',
-      'ADDRESS', s.city, '', status, `01 ${s.borough}`, '', s.borough, '', '', CHANNELS[Math.floor(rand() * CHANNELS.length)], 'Unspecified', s.borough,
-      lat, lon, csv(location), '', '', '', '', '', '', closed, '', '', closed, status === 'Closed' ? 'The Department investigated this complaint and resolved it.' : '', '', '', '', '', '', '', '',
+      key,
+      created2,
+      s.agency,
+      csv(s.agencyName),
+      csv(s.type),
+      csv(s.descriptor),
+      '',
+      s.zip,
+      `${house} SYNTHETIC STREET`,
+      'SYNTHETIC STREET',
+      '',
+      '',
+      '',
+      '',
+      'ADDRESS',
+      s.city,
+      '',
+      status,
+      `01 ${s.borough}`,
+      '',
+      s.borough,
+      '',
+      '',
+      CHANNELS[Math.floor(rand() * CHANNELS.length)],
+      'Unspecified',
+      s.borough,
+      lat,
+      lon,
+      csv(location),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      closed,
+      '',
+      '',
+      closed,
+      status === 'Closed' ? 'The Department investigated this complaint and resolved it.' : '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
     ].join(',');
   }
   async function* gen() {

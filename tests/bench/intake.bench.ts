@@ -38,7 +38,11 @@ export async function measure(db: Database, tickets: number, concurrency: number
   const worker = async () => {
     while (next < tickets) {
       const i = next++;
-      const res = await dispatcher.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+      const res = await dispatcher.request('/api/tickets', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body(i),
+      });
       if (res.status !== 201) failed++;
       await res.arrayBuffer();
     }
@@ -49,7 +53,11 @@ export async function measure(db: Database, tickets: number, concurrency: number
   return tickets / (t.ms / 1000);
 }
 
-export async function run(db: Database, tickets = 5_000, concurrency = db.engine === 'postgres' ? 64 : 16): Promise<number> {
+export async function run(
+  db: Database,
+  tickets = 5_000,
+  concurrency = db.engine === 'postgres' ? 64 : 16,
+): Promise<number> {
   if ((await db.query(`SELECT 1 FROM categories LIMIT 1`)).length === 0) await seedTaxonomy(db, TAXONOMY);
   await loadBeijingZones(db);
   const queue = intakeQueue(db);
@@ -63,6 +71,10 @@ export async function run(db: Database, tickets = 5_000, concurrency = db.engine
   const rate = await measure(db, tickets, concurrency, 'group');
   const batches = queue.stats.batches - before.batches;
   row(`  baseline: one transaction per ticket`, fmt(baseline));
-  row(what, fmt(rate), `group commit: ${batches} transactions, ≤ ${queue.stats.largestBatch} tickets each; target ≥ 1,000/s`);
+  row(
+    what,
+    fmt(rate),
+    `group commit: ${batches} transactions, ≤ ${queue.stats.largestBatch} tickets each; target ≥ 1,000/s`,
+  );
   return rate;
 }

@@ -76,7 +76,10 @@ async function signInClients(opts: LoadOptions, n: number): Promise<Client[]> {
   const out: Client[] = [];
   const fetcher = over(opts.url);
   // A few logins at a time: each is a deliberate ~0.1 s scrypt on the server.
-  for (let i = 0; i < n; i += 8) out.push(...(await Promise.all(Array.from({ length: Math.min(8, n - i) }, () => logIn(fetcher, username, password)))));
+  for (let i = 0; i < n; i += 8)
+    out.push(
+      ...(await Promise.all(Array.from({ length: Math.min(8, n - i) }, () => logIn(fetcher, username, password)))),
+    );
   return out;
 }
 
@@ -99,7 +102,12 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
     else if (status >= 400) f.s4++;
   };
   const sessions = await signInClients(opts, clients + 1);
-  const timedFetch = async (session: Client, name: string, path: string, init: RequestInit = {}): Promise<Response | null> => {
+  const timedFetch = async (
+    session: Client,
+    name: string,
+    path: string,
+    init: RequestInit = {},
+  ): Promise<Response | null> => {
     const t0 = performance.now();
     try {
       const headers = new Headers(init.headers);
@@ -141,12 +149,20 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const i = sent++;
       const body = JSON.stringify({
-        kind: 'complaint', channel: 'app', category: cats[i % cats.length], description: `load ${i}`,
-        lon: x0 + (x1 - x0) * ((i * 0.6180339887) % 1), lat: y0 + (y1 - y0) * ((i * 0.7548776662) % 1),
+        kind: 'complaint',
+        channel: 'app',
+        category: cats[i % cats.length],
+        description: `load ${i}`,
+        lon: x0 + (x1 - x0) * ((i * 0.6180339887) % 1),
+        lat: y0 + (y1 - y0) * ((i * 0.7548776662) % 1),
         callerPhone: `1370000${String(i % 10_000).padStart(4, '0')}`,
       });
       const p = (async () => {
-        const res = await timedFetch(sessions[clients]!, 'intake', '/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `${runId}:${i}` }, body });
+        const res = await timedFetch(sessions[clients]!, 'intake', '/api/tickets', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `${runId}:${i}` },
+          body,
+        });
         if (res && (res.status === 201 || res.status === 200)) acknowledged++;
       })();
       inFlight.add(p);
@@ -158,21 +174,38 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
   await Promise.all([...Array.from({ length: clients }, (_, k) => reader(k)), intake()]);
   const elapsedS = (Date.now() - started) / 1000;
 
-  const stored = (await opts.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE idempotency_key LIKE $1`, [`${runId}:%`]))[0]!.n;
+  const stored = (
+    await opts.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE idempotency_key LIKE $1`, [
+      `${runId}:%`,
+    ])
+  )[0]!.n;
   const endpoints: Record<string, EndpointFigures> = {};
   let requests = 0;
   for (const [name, ls] of latencies) {
     const sorted = [...ls].sort((a, b) => a - b);
     const f = figures.get(name)!;
     requests += ls.length;
-    endpoints[name] = { requests: ls.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, status5xx: f.s5, status4xx: f.s4, failed: f.failed };
+    endpoints[name] = {
+      requests: ls.length,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? NaN,
+      status5xx: f.s5,
+      status4xx: f.s4,
+      failed: f.failed,
+    };
   }
   const result: LoadResult = {
-    clients, ticketsPerSecond: rate, durationS,
+    clients,
+    ticketsPerSecond: rate,
+    durationS,
     endpoints,
     total5xx: Object.values(endpoints).reduce((a, e) => a + e.status5xx, 0),
     totalFailed: Object.values(endpoints).reduce((a, e) => a + e.failed, 0),
-    ticketsSent: sent, ticketsAcknowledged: acknowledged, ticketsStored: stored,
+    ticketsSent: sent,
+    ticketsAcknowledged: acknowledged,
+    ticketsStored: stored,
     requestsPerSecond: requests / elapsedS,
   };
   if (opts.print !== false) printLoad(result);
@@ -183,7 +216,11 @@ export function printLoad(r: LoadResult): void {
   console.log(`load: ${r.clients} dashboard clients + ${r.ticketsPerSecond} tickets/s for ${r.durationS} s`);
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   for (const [name, e] of Object.entries(r.endpoints)) {
-    row(`  ${name}`, `p95 ${ms(e.p95)}`, `${e.requests} requests; p50 ${ms(e.p50)}, p99 ${ms(e.p99)}, max ${ms(e.max)}; 5xx ${e.status5xx}, 4xx ${e.status4xx}, no answer ${e.failed}`);
+    row(
+      `  ${name}`,
+      `p95 ${ms(e.p95)}`,
+      `${e.requests} requests; p50 ${ms(e.p50)}, p99 ${ms(e.p99)}, max ${ms(e.max)}; 5xx ${e.status5xx}, 4xx ${e.status4xx}, no answer ${e.failed}`,
+    );
   }
   row('  all requests', `${r.requestsPerSecond.toFixed(0)} req/s`, `5xx ${r.total5xx}, no answer ${r.totalFailed}`);
   row('  tickets in = tickets stored', `${r.ticketsAcknowledged} = ${r.ticketsStored}`, `${r.ticketsSent} sent`);

@@ -6,7 +6,9 @@ import { row, timed } from './machine.ts';
 const BEIJING_BBOX = [115.42, 39.44, 117.5, 41.06] as const;
 
 export async function run(db: Database, points = 20_000): Promise<void> {
-  await db.exec(`DROP TABLE IF EXISTS bench_points; CREATE TEMP TABLE bench_points (id int, geom geometry(Point,4326))`);
+  await db.exec(
+    `DROP TABLE IF EXISTS bench_points; CREATE TEMP TABLE bench_points (id int, geom geometry(Point,4326))`,
+  );
   // A deterministic spread over the city's bounding box (some fall outside the city on purpose).
   await db.query(
     `INSERT INTO bench_points
@@ -15,7 +17,9 @@ export async function run(db: Database, points = 20_000): Promise<void> {
     [...BEIJING_BBOX, points],
   );
   const fast = await timed(() =>
-    db.query<{ n: number }>(`SELECT count(l.street_code)::int AS n FROM bench_points p CROSS JOIN LATERAL hotline_locate(p.geom) l`),
+    db.query<{ n: number }>(
+      `SELECT count(l.street_code)::int AS n FROM bench_points p CROSS JOIN LATERAL hotline_locate(p.geom) l`,
+    ),
   );
   const naive = await timed(() =>
     db.query<{ n: number }>(
@@ -25,8 +29,17 @@ export async function run(db: Database, points = 20_000): Promise<void> {
        FROM bench_points p) x`,
     ),
   );
-  if (fast.value[0]!.n !== naive.value[0]!.n) throw new Error(`locate disagrees with baseline: ${fast.value[0]!.n} vs ${naive.value[0]!.n}`);
-  row(`locate ${points.toLocaleString('en')} points (${db.engine})`, `${Math.round(points / (fast.ms / 1000)).toLocaleString('en')} pts/s`, `${fast.value[0]!.n} in a street`);
-  row(`  baseline: street + grid on whole polygons (${db.engine})`, `${Math.round(points / (naive.ms / 1000)).toLocaleString('en')} pts/s`, `${(naive.ms / fast.ms).toFixed(2)} × our time`);
+  if (fast.value[0]!.n !== naive.value[0]!.n)
+    throw new Error(`locate disagrees with baseline: ${fast.value[0]!.n} vs ${naive.value[0]!.n}`);
+  row(
+    `locate ${points.toLocaleString('en')} points (${db.engine})`,
+    `${Math.round(points / (fast.ms / 1000)).toLocaleString('en')} pts/s`,
+    `${fast.value[0]!.n} in a street`,
+  );
+  row(
+    `  baseline: street + grid on whole polygons (${db.engine})`,
+    `${Math.round(points / (naive.ms / 1000)).toLocaleString('en')} pts/s`,
+    `${(naive.ms / fast.ms).toFixed(2)} × our time`,
+  );
   await db.exec('DROP TABLE bench_points');
 }

@@ -15,7 +15,10 @@ const TARGET_MS = 3000;
 const TARGET_BYTES = 10 * 2 ** 20;
 
 async function pointsDrawn(page: Page, atLeast: number, timeout = 120_000): Promise<number> {
-  await page.waitForFunction((n) => Number(document.body.dataset.pointsDrawn ?? 0) >= n, atLeast, { timeout, polling: 16 });
+  await page.waitForFunction((n) => Number(document.body.dataset.pointsDrawn ?? 0) >= n, atLeast, {
+    timeout,
+    polling: 16,
+  });
   return Number(await page.evaluate(() => document.body.dataset.pointsDrawn));
 }
 
@@ -31,7 +34,10 @@ export interface PointsBenchResult {
 }
 
 /** `db` must hold at least `minTickets` located tickets within 13 months of its latest. */
-export async function run(db: Database, opts: { minTickets?: number; rounds?: number } = {}): Promise<PointsBenchResult> {
+export async function run(
+  db: Database,
+  opts: { minTickets?: number; rounds?: number } = {},
+): Promise<PointsBenchResult> {
   const minTickets = opts.minTickets ?? 500_000;
   await ensureWebBuilt();
   const server = await listen(createApp({ db, staticDir: DIST_DIR }), 0);
@@ -41,7 +47,11 @@ export async function run(db: Database, opts: { minTickets?: number; rounds?: nu
     args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     // A city analyst's session, signed in through the API, carried by the browser.
     const analyst = await signIn(over(server.url), db, { role: 'analyst' });
     await page.context().addCookies(
@@ -88,18 +98,40 @@ export async function run(db: Database, opts: { minTickets?: number; rounds?: nu
       const req = [...wire.values()].find((w) => w.url.includes('/api/tickets/points'));
       // the page stamps the frame that first drew the points (WorkspaceMap's bench hook)
       const t = await page.evaluate(() => {
-        const e = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/tickets/points')) as PerformanceResourceTiming | undefined;
+        const e = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/tickets/points')) as
+          PerformanceResourceTiming | undefined;
         const drawnAt = Number(document.body.dataset.pointsDrawnAt);
-        return e ? { requestMs: e.responseEnd - e.startTime, deliveredDrawnMs: drawnAt - e.startTime } : { requestMs: NaN, deliveredDrawnMs: NaN };
+        return e
+          ? { requestMs: e.responseEnd - e.startTime, deliveredDrawnMs: drawnAt - e.startTime }
+          : { requestMs: NaN, deliveredDrawnMs: NaN };
       });
-      results.push({ points, ms: t.deliveredDrawnMs, clickMs: ms, bytes: req?.bytes ?? NaN, rawBytes: req?.raw ?? NaN, requestMs: t.requestMs });
+      results.push({
+        points,
+        ms: t.deliveredDrawnMs,
+        clickMs: ms,
+        bytes: req?.bytes ?? NaN,
+        rawBytes: req?.raw ?? NaN,
+        requestMs: t.requestMs,
+      });
     }
     const best = results.reduce((a, b) => (b.ms < a.ms ? b : a));
     const median = [...results].sort((a, b) => a.ms - b.ms)[Math.floor(results.length / 2)]!;
-    row('  each round', results.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(' '), `request ${results.map((r) => (r.requestMs / 1000).toFixed(2)).join(' ')} s; from the click ${results.map((r) => (r.clickMs / 1000).toFixed(2)).join(' ')} s`);
-    row(`ticket points delivered + drawn (${best.points.toLocaleString('en')})`, `${(median.ms / 1000).toFixed(2)} s`, `median of ${results.length}; best ${(best.ms / 1000).toFixed(2)} s; target < ${TARGET_MS / 1000} s`);
+    row(
+      '  each round',
+      results.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(' '),
+      `request ${results.map((r) => (r.requestMs / 1000).toFixed(2)).join(' ')} s; from the click ${results.map((r) => (r.clickMs / 1000).toFixed(2)).join(' ')} s`,
+    );
+    row(
+      `ticket points delivered + drawn (${best.points.toLocaleString('en')})`,
+      `${(median.ms / 1000).toFixed(2)} s`,
+      `median of ${results.length}; best ${(best.ms / 1000).toFixed(2)} s; target < ${TARGET_MS / 1000} s`,
+    );
     row('  of which the points request', `${(median.requestMs / 1000).toFixed(2)} s`, 'server query + transfer');
-    row('  bytes transferred for the points', `${(median.bytes / 2 ** 20).toFixed(2)} MB`, `on the wire, headers included; target < ${TARGET_BYTES / 2 ** 20} MB`);
+    row(
+      '  bytes transferred for the points',
+      `${(median.bytes / 2 ** 20).toFixed(2)} MB`,
+      `on the wire, headers included; target < ${TARGET_BYTES / 2 ** 20} MB`,
+    );
     return median;
   } finally {
     await browser.close();

@@ -44,7 +44,10 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [Math.round((performance.now() - t0) * 10) / 10, v];
 }
 
-export async function run(db: Database, opts: { month?: string; repeats?: number; log?: (s: string) => void } = {}): Promise<RankingBenchResult> {
+export async function run(
+  db: Database,
+  opts: { month?: string; repeats?: number; log?: (s: string) => void } = {},
+): Promise<RankingBenchResult> {
   const repeats = opts.repeats ?? 3;
   const log = opts.log ?? (() => {});
   // A service of its own: the benchmark must not warm (or clear) the app's cache.
@@ -95,7 +98,9 @@ export async function run(db: Database, opts: { month?: string; repeats?: number
       [profileColdMs] = await time(() => svc.profile(unit, month, 13));
       [profileWarmMs] = await time(() => svc.profile(unit, month, 13));
       [drillMs] = await time(() => svc.drill(unit, month, 'response', 'denominator', 1000, 0));
-      log(`  profile of ${unit.code}: from tickets ${profileFromTicketsMs} ms, cold ${profileColdMs} ms, warm ${profileWarmMs} ms; drill ${drillMs} ms`);
+      log(
+        `  profile of ${unit.code}: from tickets ${profileFromTicketsMs} ms, cold ${profileColdMs} ms, warm ${profileWarmMs} ms; drill ${drillMs} ms`,
+      );
     }
   }
   return {

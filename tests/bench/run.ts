@@ -83,7 +83,11 @@ if (only.has('analysis') && engines.includes('postgres')) {
   }
   console.log(`\nranking (${benchTickets.toLocaleString('en')} tickets, postgres)`);
   const r = await ranking.run(db);
-  row('month ranking, street table, from tickets', `${r.fromTicketsMs.street} ms`, 'first read of a month, then stored');
+  row(
+    'month ranking, street table, from tickets',
+    `${r.fromTicketsMs.street} ms`,
+    'first read of a month, then stored',
+  );
   row('month ranking, street table, cold', `${r.monthRankingColdMs.street} ms`, 'target < 1,000 ms at 10 M');
   row('month ranking, all four tables, cold', `${r.allTablesColdMs} ms`);
   row('  baseline: street table warm (cached counts)', `${r.monthRankingWarmMs} ms`);
@@ -91,13 +95,21 @@ if (only.has('analysis') && engines.includes('postgres')) {
   console.log(`\nhotspots and planning (${benchTickets.toLocaleString('en')} tickets, postgres)`);
   const h = await hotspots.run(db);
   for (const x of h.results) {
-    row(x.name, `${Math.round(x.medianMs)} ms`, `first ${Math.round(x.firstMs)} ms${x.budgetMs ? `, budget ${x.budgetMs} ms` : ''}`);
+    row(
+      x.name,
+      `${Math.round(x.medianMs)} ms`,
+      `first ${Math.round(x.firstMs)} ms${x.budgetMs ? `, budget ${x.budgetMs} ms` : ''}`,
+    );
   }
   await db.close();
 }
 
 /** A PostgreSQL database of the bench's own, kept between runs; (re)built by `build` when `ok` says no. */
-async function benchDatabase(name: string, ok: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<boolean>, build: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>) {
+async function benchDatabase(
+  name: string,
+  ok: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<boolean>,
+  build: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>,
+) {
   const url = new URL(testDatabaseUrl());
   url.pathname = `/${name}`;
   const kept = await openDatabase({ databaseUrl: url.toString() }).catch(() => null);
@@ -116,7 +128,9 @@ if (only.has('points') && engines.includes('postgres')) {
     async (d) => (await d.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets'))[0]!.n === n,
     async (d) => void (await hotspots.loadBenchData(d, { tickets: n, now: new Date() })),
   );
-  const [{ located }] = await db.query<{ located: number }>('SELECT count(*)::int AS located FROM tickets WHERE geom IS NOT NULL');
+  const [{ located }] = await db.query<{ located: number }>(
+    'SELECT count(*)::int AS located FROM tickets WHERE geom IS NOT NULL',
+  );
   await points.run(db, { minTickets: located, rounds: 5 });
   await db.close();
 }
@@ -125,10 +139,17 @@ if (only.has('load') && engines.includes('postgres')) {
   const durationS = Number(process.env.LOAD_SECONDS ?? 600);
   const clients = Number(process.env.LOAD_CLIENTS ?? 200);
   const n = 100_000;
-  console.log(`\nload: ${clients} dashboard clients + 50 tickets/s for ${durationS} s (postgres, ${n.toLocaleString('en')} demo tickets, server as a child process)`);
+  console.log(
+    `\nload: ${clients} dashboard clients + 50 tickets/s for ${durationS} s (postgres, ${n.toLocaleString('en')} demo tickets, server as a child process)`,
+  );
   const { db, url } = await benchDatabase(
     'hotline_bench_load',
-    async (d) => (await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE idempotency_key IS NULL OR idempotency_key NOT LIKE 'load-%'`))[0]!.n === n,
+    async (d) =>
+      (
+        await d.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM tickets WHERE idempotency_key IS NULL OR idempotency_key NOT LIKE 'load-%'`,
+        )
+      )[0]!.n === n,
     async (d) => {
       await loadBeijing(d);
       await seedTaxonomy(d);
@@ -149,7 +170,9 @@ if (only.has('load') && engines.includes('postgres')) {
 
 if (only.has('import')) {
   const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
-  console.log(`\nhistory import (${rows.toLocaleString('en')} synthetic NYC 311 rows, New York package, server in this process)`);
+  console.log(
+    `\nhistory import (${rows.toLocaleString('en')} synthetic NYC 311 rows, New York package, server in this process)`,
+  );
   const which = process.env.BENCH_IMPORT_ENGINES?.split(',') ?? engines;
   await historyImport.parseBaseline(rows);
   for (const engine of [...engines].reverse()) if (which.includes(engine)) await historyImport.run(engine, rows);
@@ -176,14 +199,24 @@ if (only.has('startup')) {
     afterWarmStart: async (url) => {
       // npm start makes the demo kiosk token (just after "dashboard ready"); the wall redeems it
       // once, as its screen would.
-      const redeem = () => fetch(`${url}/api/auth/kiosk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: DEMO_KIOSK.token }) });
+      const redeem = () =>
+        fetch(`${url}/api/auth/kiosk`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: DEMO_KIOSK.token }),
+        });
       let res = await redeem();
-      for (const until = Date.now() + 30_000; res.status === 404 && Date.now() < until; res = await redeem()) await new Promise((r) => setTimeout(r, 250));
+      for (const until = Date.now() + 30_000; res.status === 404 && Date.now() < until; res = await redeem())
+        await new Promise((r) => setTimeout(r, 250));
       if (res.status !== 200) throw new Error(`kiosk token ${DEMO_KIOSK.token}: ${res.status} ${await res.text()}`);
       const c = cookiesOf(res);
       const session = { cookie: `hl_session=${c.hl_session}; hl_csrf=${c.hl_csrf}` };
       const w = await wall.run({ url, runs: 3, log: () => {}, session });
-      row('wall ready (figures, ranking, map drawn), 1920×1080', `${(w.medianMs / 1000).toFixed(2)} s`, `median of ${w.readyMs.length} cold browsers: ${w.readyMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s; target < 3 s`);
+      row(
+        'wall ready (figures, ranking, map drawn), 1920×1080',
+        `${(w.medianMs / 1000).toFixed(2)} s`,
+        `median of ${w.readyMs.length} cold browsers: ${w.readyMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s; target < 3 s`,
+      );
     },
   });
 }

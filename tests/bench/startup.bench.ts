@@ -25,7 +25,11 @@ function startOnce(dir: string, port: number, during?: (url: string) => Promise<
         const ms = performance.now() - t0;
         child.once('exit', () => resolve(ms));
         const stop = () => process.kill(-child.pid!, 'SIGTERM');
-        if (during) during(`http://127.0.0.1:${port}`).then(stop, (err) => { stop(); reject(err); });
+        if (during)
+          during(`http://127.0.0.1:${port}`).then(stop, (err) => {
+            stop();
+            reject(err);
+          });
         else stop();
       }
     });

@@ -33,7 +33,11 @@ export async function run(opts: {
     try {
       await b.page.goto(`${base}/wall`);
       // performance.now() counts from the navigation start of the page
-      const handle = await b.page.waitForFunction(() => document.body.dataset.wallReady === '1' && performance.now(), undefined, { timeout: 120_000, polling: 'raf' });
+      const handle = await b.page.waitForFunction(
+        () => document.body.dataset.wallReady === '1' && performance.now(),
+        undefined,
+        { timeout: 120_000, polling: 'raf' },
+      );
       readyMs.push(Math.round(Number(await handle.jsonValue())));
       const problems = b.problemList();
       if (problems.length) throw new Error(`wall bench: the page misbehaved:\n${problems.join('\n')}`);

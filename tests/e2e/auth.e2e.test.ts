@@ -32,7 +32,10 @@ function expectOnly(b: E2EBrowser, allowed: RegExp[]): void {
 
 async function windowOf(page: Page): Promise<string> {
   const el = page.getByTestId('range-span');
-  return new URLSearchParams({ from: (await el.getAttribute('data-from'))!, to: (await el.getAttribute('data-to'))! }).toString();
+  return new URLSearchParams({
+    from: (await el.getAttribute('data-from'))!,
+    to: (await el.getAttribute('data-to'))!,
+  }).toString();
 }
 
 describe('signing in', () => {
@@ -71,7 +74,13 @@ describe('signing in', () => {
       expect(await b.page.getByTestId('user-name').textContent()).toBe('三里屯街道');
       expect(await b.page.getByTestId('user-scope').textContent()).toBe('街乡镇工作人员 · 三里屯街道');
       // a street official's navigation: no studio (planning), no administration
-      expect(await b.page.locator('.nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')))).toEqual(['map', 'ranking', 'reports', 'queue', 'governance']);
+      expect(await b.page.locator('.nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')))).toEqual([
+        'map',
+        'ranking',
+        'reports',
+        'queue',
+        'governance',
+      ]);
       expect(await b.page.locator('[data-nav="admin"]').count()).toBe(0);
 
       // 退出登录 from the user's panel: back at the login page, and the pages are closed again
@@ -92,7 +101,11 @@ describe('signing in', () => {
   it('tells how many minutes to wait after too many failed attempts', async () => {
     // five failures for one username from one address lock it there for 15 minutes (server/auth/rateLimit.ts)
     for (let i = 0; i < 5; i++) {
-      const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ghost', password: `guess-${i}` }) });
+      const res = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'ghost', password: `guess-${i}` }),
+      });
       expect(res.status).toBe(401);
     }
     const b = await openBrowser({ baseUrl: server.url, locale: 'en-US' });
@@ -102,7 +115,9 @@ describe('signing in', () => {
       await b.page.fill('[data-testid="login-username"]', 'ghost');
       await b.page.fill('[data-testid="login-password"]', 'another-guess');
       await b.page.click('[data-testid="login-submit"]');
-      await expect.poll(() => b.page.getByTestId('login-error').textContent()).toBe('Too many failed sign-ins. Try again in 15 min.');
+      await expect
+        .poll(() => b.page.getByTestId('login-error').textContent())
+        .toBe('Too many failed sign-ins. Try again in 15 min.');
       expectOnly(b, [/POST .*\/api\/auth\/login: HTTP 429/, /status of 429/]);
     } finally {
       await b.close();
@@ -143,13 +158,18 @@ describe('a street official (三里屯街道 110105004)', () => {
       await b.page.goto(server.url);
       await waitForMapReady(b.page);
       const q = await windowOf(b.page);
-      const street = await getJson<{ total: number; children: { level: string; items: { code: string; count: number }[] } }>(sanlitun, `/api/summary?${q}&region=110105004`);
+      const street = await getJson<{
+        total: number;
+        children: { level: string; items: { code: string; count: number }[] };
+      }>(sanlitun, `/api/summary?${q}&region=110105004`);
       expect(Number(await b.page.getByTestId('figure-total').getAttribute('data-value'))).toBe(street.total);
       expect(street.total).toBeGreaterThan(0);
       // the children are the street's own grid cells, with the API's counts
       const list = b.page.getByTestId('child-list');
       expect(await list.getAttribute('data-level')).toBe('grid');
-      const items = await list.locator('button').evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), Number(e.getAttribute('data-count'))]));
+      const items = await list
+        .locator('button')
+        .evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), Number(e.getAttribute('data-count'))]));
       expect(items).toEqual(street.children.items.map((c) => [c.code, c.count]));
       // the breadcrumbs start at the street: no way up to the district or the city
       const crumbs = b.page.getByTestId('breadcrumbs');
@@ -162,7 +182,10 @@ describe('a street official (三里屯街道 110105004)', () => {
       await b.page.keyboard.press('Enter');
       await b.page.getByTestId('user-scope').waitFor({ state: 'visible' });
       expect(await b.page.getByTestId('user-scope').textContent()).toBe('街乡镇工作人员 · 三里屯街道');
-      await b.page.screenshot({ path: `${ARTIFACTS_DIR}/header-user-panel-1440.png`, clip: { x: 840, y: 0, width: 600, height: 260 } });
+      await b.page.screenshot({
+        path: `${ARTIFACTS_DIR}/header-user-panel-1440.png`,
+        clip: { x: 840, y: 0, width: 600, height: 260 },
+      });
       await b.page.keyboard.press('Escape');
       await b.page.getByTestId('user-scope').waitFor({ state: 'hidden' });
 
@@ -191,7 +214,16 @@ describe('caller details', () => {
       await getJson<{ id: number }>(dispatcher, '/api/tickets', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ kind: 'complaint', channel: 'phone', category: cats.categories[0]!.code, description: '夜间施工噪音', lon: at.lon, lat: at.lat, callerName: '王小五', callerPhone: '13911112222' }),
+        body: JSON.stringify({
+          kind: 'complaint',
+          channel: 'phone',
+          category: cats.categories[0]!.code,
+          description: '夜间施工噪音',
+          lon: at.lon,
+          lat: at.lat,
+          callerName: '王小五',
+          callerPhone: '13911112222',
+        }),
       })
     ).id;
     expect((await getJson<TicketDetail>(dispatcher, `/api/tickets/${ticketId}`)).streetCode).toBe('110105004');
@@ -254,7 +286,9 @@ describe('caller details', () => {
       expect(await b.page.getByTestId('caller-reveal').count()).toBe(0);
       expect(await b.page.getByTestId('caller-name').textContent()).not.toBe('王小五');
       // a unit's own actions only: nothing of the hotline's (dispatch, close, …)
-      const actions = await b.page.locator('[data-testid="ticket-actions"] [data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+      const actions = await b.page
+        .locator('[data-testid="ticket-actions"] [data-action]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
       for (const a of actions) expect(['accept', 'progress', 'return', 'report', 'defer', 'reply']).toContain(a);
       expect(b.problemList()).toEqual([]);
     } finally {
@@ -270,7 +304,9 @@ describe('administration', () => {
       await b.page.goto(`${server.url}/admin`);
       await b.page.getByTestId('user-row').first().waitFor({ timeout: 30_000 });
       // 系统管理 lives in the signed-in user's panel, marked as the current page
-      expect(await b.page.locator('[data-testid="user-box"] [data-nav="admin"]').getAttribute('aria-current')).toBe('page');
+      expect(await b.page.locator('[data-testid="user-box"] [data-nav="admin"]').getAttribute('aria-current')).toBe(
+        'page',
+      );
       await b.page.fill('[data-testid="new-username"]', 'jianwai');
       await b.page.fill('[data-testid="new-display-name"]', '建外街道办事处');
       await b.page.selectOption('[data-testid="new-role"]', 'street_official');
@@ -283,7 +319,10 @@ describe('administration', () => {
       await row.waitFor();
       expect(await row.textContent()).toContain('朝阳区 › 建外街道');
       await b.screenshot('admin-accounts-1440x900');
-      const me = await getJson<{ role: string; scope: { level: string; code: string } }>(await logIn(over(server.url), 'jianwai', 'jianwai-pass-2026'), '/api/auth/me');
+      const me = await getJson<{ role: string; scope: { level: string; code: string } }>(
+        await logIn(over(server.url), 'jianwai', 'jianwai-pass-2026'),
+        '/api/auth/me',
+      );
       expect(me).toMatchObject({ role: 'street_official', scope: { level: 'street', code: '110105001' } });
 
       // a taken username is refused in words, naming the field
@@ -301,7 +340,12 @@ describe('administration', () => {
   });
 
   it('disables and enables an account, and resets its password, each taking effect at once', async () => {
-    const login = (password: string) => fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'jianwai', password }) });
+    const login = (password: string) =>
+      fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'jianwai', password }),
+      });
     const b = await openBrowser({ baseUrl: server.url, session: admin });
     try {
       await b.page.goto(`${server.url}/admin`);
@@ -318,7 +362,9 @@ describe('administration', () => {
       await row.getByTestId('reset-password').click();
       await row.getByTestId('reset-password-input').fill('jianwai-new-2026');
       await row.getByTestId('reset-password-input').press('Enter');
-      await expect.poll(() => b.page.getByTestId('users-message').textContent()).toBe('jianwai 的密码已重置，其所有登录已失效。');
+      await expect
+        .poll(() => b.page.getByTestId('users-message').textContent())
+        .toBe('jianwai 的密码已重置，其所有登录已失效。');
       expect((await login('jianwai-pass-2026')).status).toBe(401);
       expect((await login('jianwai-new-2026')).status).toBe(200);
       expect(b.problemList()).toEqual([]);
@@ -351,7 +397,11 @@ describe('administration', () => {
       const screen = await redeemKiosk(server.url, token);
       expect(screen.cookie).toContain('hl_session=');
       await b.page.reload();
-      await expect.poll(() => b.page.locator('[data-testid="kiosk-row"][data-screen="朝阳区指挥中心"]').getAttribute('data-bound')).toBe('1');
+      await expect
+        .poll(() =>
+          b.page.locator('[data-testid="kiosk-row"][data-screen="朝阳区指挥中心"]').getAttribute('data-bound'),
+        )
+        .toBe('1');
       // the token is never shown again
       expect(await b.page.getByTestId('kiosk-token').count()).toBe(0);
       expect(b.problemList()).toEqual([]);
@@ -372,7 +422,9 @@ describe('a wall screen', () => {
       expect(await b.page.getByTestId('wall-unauthorised-title').textContent()).toBe('此大屏未授权');
       expect(await screen.textContent()).toContain('/wall?kiosk=');
       // readable across a room: the title is at least 60 px tall at 1920×1080
-      const size = await b.page.getByTestId('wall-unauthorised-title').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      const size = await b.page
+        .getByTestId('wall-unauthorised-title')
+        .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
       expect(size).toBeGreaterThanOrEqual(60);
       await b.screenshot('wall-unauthorised-1920x1080');
       expect(b.problemList()).toEqual([]);
@@ -383,7 +435,11 @@ describe('a wall screen', () => {
 
   it('with a token bound to another screen says so', async () => {
     // the demo token binds to the first screen that redeems it (if no test has yet, this one does)
-    await fetch(`${server.url}/api/auth/kiosk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: DEMO_KIOSK.token }) });
+    await fetch(`${server.url}/api/auth/kiosk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: DEMO_KIOSK.token }),
+    });
     const b = await openBrowser({ baseUrl: server.url, viewport: { width: 1920, height: 1080 } });
     try {
       await b.page.goto(`${server.url}/wall?kiosk=${DEMO_KIOSK.token}`);

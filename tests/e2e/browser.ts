@@ -76,7 +76,8 @@ export async function openBrowser(opts: {
 
   const page = await context.newPage();
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.consoleErrors.push(`${msg.text()} @ ${msg.location().url}:${msg.location().lineNumber}`);
+    if (msg.type() === 'error')
+      problems.consoleErrors.push(`${msg.text()} @ ${msg.location().url}:${msg.location().lineNumber}`);
   });
   page.on('pageerror', (err) => problems.pageErrors.push(err.stack ?? err.message));
   page.on('requestfailed', (req) => {
@@ -87,7 +88,8 @@ export async function openBrowser(opts: {
     problems.failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400) problems.failedRequests.push(`${res.request().method()} ${res.url()}: HTTP ${res.status()}`);
+    if (res.status() >= 400)
+      problems.failedRequests.push(`${res.request().method()} ${res.url()}: HTTP ${res.status()}`);
   });
 
   mkdirSync(ARTIFACTS_DIR, { recursive: true });

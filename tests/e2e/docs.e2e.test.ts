@@ -24,7 +24,9 @@ describe('/api/docs', () => {
       await b.page.getByText('12345 hotline GIS dashboard API').first().waitFor({ timeout: 60_000 });
       await b.screenshot('api-docs');
       // the sidebar lists the API's tags (Scalar draws operations as they scroll into view)
-      await expect.poll(() => b.page.locator('body').innerText(), { timeout: 30_000 }).toMatch(/tickets[\s\S]*open311|open311[\s\S]*tickets/i);
+      await expect
+        .poll(() => b.page.locator('body').innerText(), { timeout: 30_000 })
+        .toMatch(/tickets[\s\S]*open311|open311[\s\S]*tickets/i);
       expect(await b.page.title()).toContain('12345 hotline API');
       expect(b.problems.externalRequests).toEqual([]);
       expect(b.problems.pageErrors).toEqual([]);

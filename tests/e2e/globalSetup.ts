@@ -11,7 +11,9 @@ export default async function setup(): Promise<() => void> {
   const t0 = Date.now();
   const dump = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-e2e-')), 'e2e-db.tar');
   await Promise.all([
-    ensureWebBuilt((msg) => console.log(`[e2e] ${msg}`)).then(() => console.log(`[e2e] dist/ current (${Date.now() - t0} ms)`)),
+    ensureWebBuilt((msg) => console.log(`[e2e] ${msg}`)).then(() =>
+      console.log(`[e2e] dist/ current (${Date.now() - t0} ms)`),
+    ),
     writeE2EDatabaseDump(dump).then(() => console.log(`[e2e] test database dumped (${Date.now() - t0} ms)`)),
   ]);
   // Inherited by the test workers, which are started after this.

@@ -71,7 +71,9 @@ describe('city map dashboard', () => {
     expect(digits(await total.textContent())).toBe(summary.total);
 
     for (const name of ['朝阳区', '海淀区', ...summary.byDistrict.map((d) => d.name)]) {
-      await expect.poll(() => b.page.getByText(name, { exact: true }).first().isVisible(), { message: name }).toBe(true);
+      await expect
+        .poll(() => b.page.getByText(name, { exact: true }).first().isVisible(), { message: name })
+        .toBe(true);
     }
     await expect.poll(() => b.page.getByTestId('data-notice').isVisible()).toBe(true);
     await b.screenshot('map-1440x900-zh');
@@ -101,7 +103,12 @@ describe('city map dashboard', () => {
       const player = (await wall.page.getByTestId('player').boundingBox())!;
       const map = (await wall.page.locator('.map-area').boundingBox())!;
       for (const box of [legend, player]) {
-        expect(box.x >= map.x && box.y >= map.y && box.x + box.width <= map.x + map.width && box.y + box.height <= map.y + map.height).toBe(true);
+        expect(
+          box.x >= map.x &&
+            box.y >= map.y &&
+            box.x + box.width <= map.x + map.width &&
+            box.y + box.height <= map.y + map.height,
+        ).toBe(true);
       }
       expect(legend.y + legend.height <= player.y || player.x >= legend.x + legend.width).toBe(true);
       await wall.screenshot('map-1920x1080-zh');

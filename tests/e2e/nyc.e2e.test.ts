@@ -37,10 +37,27 @@ beforeAll(async () => {
   admin = await apiAs(server.url, 'admin');
   city = (await getJson<{ city: CityInfo }>(admin, '/api/config')).city;
   const cats = await getJson<{ categories: { code: string }[] }>(admin, '/api/categories');
-  for (const [key, when] of [['summer', SUMMER], ['winter', WINTER]] as const) {
+  for (const [key, when] of [
+    ['summer', SUMMER],
+    ['winter', WINTER],
+  ] as const) {
     // a point in Midtown Manhattan, filed through the normal intake with the time it came in
-    const body = { kind: 'complaint', channel: 'phone', category: cats.categories[0]!.code, lon: -73.9857, lat: 40.7484, receivedAt: when.at, description: 'e2e: a known instant' };
-    filed[key] = (await getJson<{ id: number }>(admin, '/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).id;
+    const body = {
+      kind: 'complaint',
+      channel: 'phone',
+      category: cats.categories[0]!.code,
+      lon: -73.9857,
+      lat: 40.7484,
+      receivedAt: when.at,
+      description: 'e2e: a known instant',
+    };
+    filed[key] = (
+      await getJson<{ id: number }>(admin, '/api/tickets', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).id;
   }
 });
 
@@ -54,7 +71,10 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** What a map frames, from its container's test hook (web/map/maplibre.ts exposeView). */
-async function viewOf(page: Page, selector: string): Promise<{ center: [number, number]; bounds: [number, number, number, number] }> {
+async function viewOf(
+  page: Page,
+  selector: string,
+): Promise<{ center: [number, number]; bounds: [number, number, number, number] }> {
   const el = page.locator(`${selector} [data-center], ${selector}[data-center]`).first();
   await el.waitFor({ state: 'attached', timeout: 30_000 });
   const center = (await el.getAttribute('data-center'))!.split(',').map(Number) as [number, number];
@@ -66,10 +86,13 @@ async function viewOf(page: Page, selector: string): Promise<{ center: [number, 
 async function expectFramesNyc(page: Page, selector: string, whole = true): Promise<void> {
   const [[w, s], [e, n]] = city.bounds!;
   await expect
-    .poll(async () => {
-      const { center } = await viewOf(page, selector);
-      return center[0] > w && center[0] < e && center[1] > s && center[1] < n;
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const { center } = await viewOf(page, selector);
+        return center[0] > w && center[0] < e && center[1] > s && center[1] < n;
+      },
+      { timeout: 30_000 },
+    )
     .toBe(true);
   if (!whole) return;
   const { bounds } = await viewOf(page, selector);
@@ -107,7 +130,9 @@ describe('New York City: the city comes from its package, not from the code', ()
         await waitForMapReady(page);
         expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
         expect(await page.locator('.app-header .subtitle-text').textContent()).toContain('New York City');
-        expect(await page.locator('.map-canvas').getAttribute('aria-label')).toBe('Map of hotline tickets in New York City');
+        expect(await page.locator('.map-canvas').getAttribute('aria-label')).toBe(
+          'Map of hotline tickets in New York City',
+        );
         expect(await page.getByTestId('breadcrumbs').textContent()).toContain('New York City');
         expect(await page.locator('#children-heading').textContent()).toBe('Tickets by borough');
         expect(await page.locator('#count-legend-heading').textContent()).toContain('Borough');
@@ -151,7 +176,10 @@ describe('New York City: the city comes from its package, not from the code', ()
   it('shows a ticket’s time in New York time, daylight saving or not, in a browser set to Shanghai', async () => {
     const b = await openBrowser({ baseUrl: server.url, session: admin });
     try {
-      for (const [key, when] of [['summer', SUMMER], ['winter', WINTER]] as const) {
+      for (const [key, when] of [
+        ['summer', SUMMER],
+        ['winter', WINTER],
+      ] as const) {
         await b.page.goto(`${server.url}/tickets/${filed[key]}`);
         const received = b.page.getByTestId('ticket-received');
         await received.waitFor({ timeout: 30_000 });
@@ -194,18 +222,33 @@ describe('New York City: the city comes from its package, not from the code', ()
       try {
         if (viewport.width !== 1920) {
           // the demo kiosk token binds to the first screen; this second one is signed in as a wall
-          const { token } = await getJson<{ token: string }>(admin, '/api/admin/kiosks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ screen: `e2e ${size}` }) });
+          const { token } = await getJson<{ token: string }>(admin, '/api/admin/kiosks', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ screen: `e2e ${size}` }),
+          });
           await b.page.goto(`${server.url}/wall?kiosk=${encodeURIComponent(token)}&interval=600`);
         } else {
           await b.page.goto(`${server.url}/wall?kiosk=${encodeURIComponent(DEMO_KIOSK.token)}&interval=600`);
         }
-        await b.page.waitForFunction(() => document.body.dataset.wallReady === '1', undefined, { timeout: 90_000, polling: 200 });
-        expect(await b.page.locator('.wall h1').textContent()).toBe('12345 Hotline · New York City Operations Command Wall');
+        await b.page.waitForFunction(() => document.body.dataset.wallReady === '1', undefined, {
+          timeout: 90_000,
+          polling: 200,
+        });
+        expect(await b.page.locator('.wall h1').textContent()).toBe(
+          '12345 Hotline · New York City Operations Command Wall',
+        );
         expect(await b.page.getByTestId('scene-title').textContent()).toContain('New York City');
         expect(await b.page.locator('.wall .ranking h2').textContent()).toMatch(/^Borough ranking/);
         // the clock: New York's hour and minute (either side of a minute turning over)
         const clock = (await b.page.getByTestId('wall-clock').textContent())!;
-        const ny = (ms: number) => new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+        const ny = (ms: number) =>
+          new Intl.DateTimeFormat('en-US', {
+            timeZone: 'America/New_York',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+          }).format(ms);
         expect([ny(Date.now()), ny(Date.now() - 60_000)]).toContain(clock.slice(0, 5));
         await expectFramesNyc(b.page, '[data-testid="wall-map"]');
         const body = (await b.page.locator('body').textContent()) ?? '';

@@ -81,7 +81,11 @@ describe('monthly ranking, unit profile and reports', () => {
     const small = streets.rows.filter((r) => r.unranked === 'smallSample');
     expect(small.length).toBeGreaterThan(0);
     expect(small.every((r) => r.rank === null && r.counts.calledBack < streets.policy.minCalledBackToRank)).toBe(true);
-    expect(streets.rows.filter((r) => r.rank !== null).every((r) => r.counts.calledBack >= streets.policy.minCalledBackToRank)).toBe(true);
+    expect(
+      streets.rows
+        .filter((r) => r.rank !== null)
+        .every((r) => r.counts.calledBack >= streets.policy.minCalledBackToRank),
+    ).toBe(true);
     const marks = b.page.getByTestId('small-sample');
     expect(await marks.count()).toBe(small.length);
     expect(await marks.first().textContent()).toContain('样本不足');
@@ -90,7 +94,9 @@ describe('monthly ranking, unit profile and reports', () => {
     const ranks = await rows(b.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-rank')));
     expect(ranks.slice(ranks.indexOf('')).every((r) => r === '')).toBe(true);
     expect(ranks.filter((r) => r !== '').length).toBe(streets.ranked);
-    await expect.poll(() => b.page.getByTestId('ranking-meta').textContent()).toContain(`回访不足 ${streets.policy.minCalledBackToRank} 件不参与排名`);
+    await expect
+      .poll(() => b.page.getByTestId('ranking-meta').textContent())
+      .toContain(`回访不足 ${streets.policy.minCalledBackToRank} 件不参与排名`);
     // Beijing's street layer carries no population: "—" with the reason, not a blank or a hidden column
     expect(streets.rows.every((r) => r.volumePer10k === null)).toBe(true);
     const per10k = b.page.getByTestId('per10k');
@@ -128,14 +134,17 @@ describe('monthly ranking, unit profile and reports', () => {
     expect(await standing.getAttribute('data-score')).toBe(String(point.score));
     expect(await b.page.getByTestId('unit-name').textContent()).toBe(target.nameZh);
     // the chart canvas really has pixels on it
-    const painted = await b.page.locator('[data-testid="trend-chart"] canvas').first().evaluate((c: HTMLCanvasElement) => {
-      const ctx = c.getContext('2d');
-      if (!ctx) return 0;
-      const d = ctx.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    });
+    const painted = await b.page
+      .locator('[data-testid="trend-chart"] canvas')
+      .first()
+      .evaluate((c: HTMLCanvasElement) => {
+        const ctx = c.getContext('2d');
+        if (!ctx) return 0;
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+      });
     expect(painted).toBeGreaterThan(1000);
     expect(await b.page.locator('[data-nav="ranking"]').getAttribute('aria-current')).toBe('page');
     await b.screenshot('unit-1440x900-zh');
@@ -143,7 +152,9 @@ describe('monthly ranking, unit profile and reports', () => {
     // drill-down: the tickets behind the resolution rate's denominator
     await b.page.locator('[data-drill="resolution-denominator"]').click();
     await b.page.waitForSelector('[data-testid="drill"][data-state="ready"]', { timeout: 30_000 });
-    const drill = await api<DrillResult>(`/api/ranking/units/${target.code}/drill?month=${months.latestClosed}&rate=resolution&part=denominator&limit=50`);
+    const drill = await api<DrillResult>(
+      `/api/ranking/units/${target.code}/drill?month=${months.latestClosed}&rate=resolution&part=denominator&limit=50`,
+    );
     expect(drill.value).toBe(point.resolution.denominator);
     expect(Number(await b.page.getByTestId('drill').getAttribute('data-value'))).toBe(drill.value);
     expect(Number(await b.page.getByTestId('drill').getAttribute('data-total'))).toBe(drill.total);
@@ -158,14 +169,19 @@ describe('monthly ranking, unit profile and reports', () => {
   it('downloads the monthly bulletin as an Excel file with Chinese headers', async () => {
     await b.page.goto(`${server.url}/ranking`);
     await waitForRanking(b.page, 339);
-    const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByTestId('download-xlsx').click()]);
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download'),
+      b.page.getByTestId('download-xlsx').click(),
+    ]);
     const path = join(mkdtempSync(join(tmpdir(), 'bulletin-')), download.suggestedFilename() || 'bulletin.xlsx');
     await download.saveAs(path);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path);
     expect(wb.worksheets.length).toBeGreaterThan(0);
-    const headers = wb.worksheets.map((ws) => (ws.getRow(1).values as unknown[]).filter((v) => typeof v === 'string') as string[]);
+    const headers = wb.worksheets.map(
+      (ws) => (ws.getRow(1).values as unknown[]).filter((v) => typeof v === 'string') as string[],
+    );
     const ranked = headers.find((h) => h.includes('排名'));
     expect(ranked, JSON.stringify(headers)).toBeTruthy();
     expect(ranked!.every((h) => /[\u4e00-\u9fff]/.test(h) || /^[\w%/ -]+$/.test(h))).toBe(true);
@@ -182,10 +198,16 @@ describe('monthly ranking, unit profile and reports', () => {
     await b.page.goto(`${server.url}/reports`);
     for (const kind of ['daily', 'weekly', 'monthly', 'annual'] as const) {
       await b.page.locator(`[data-tab="${kind}"]`).click();
-      await b.page.waitForSelector(`[role="tabpanel"][data-kind="${kind}"][data-state="ready"] [data-testid="report-figures"]`, { timeout: 60_000 });
+      await b.page.waitForSelector(
+        `[role="tabpanel"][data-kind="${kind}"][data-state="ready"] [data-testid="report-figures"]`,
+        { timeout: 60_000 },
+      );
       const report = await api<{ label: string; city: { counts: { volume: number } } }>(`/api/reports/${kind}`);
       await expect.poll(() => b.page.getByTestId('report-label').textContent()).toContain(report.label);
-      const volume = await b.page.locator('[data-testid="report-figures"] tr[data-key="volume"] td').first().textContent();
+      const volume = await b.page
+        .locator('[data-testid="report-figures"] tr[data-key="volume"] td')
+        .first()
+        .textContent();
       expect(Number((volume ?? '').replace(/[^\d]/g, ''))).toBe(report.city.counts.volume);
       if (kind === 'monthly') await b.screenshot('reports-monthly-1440x900-zh');
     }
@@ -238,7 +260,9 @@ describe('monthly ranking, unit profile and reports', () => {
       await wall.page.locator('[data-nav="reports"]').focus();
       await wall.page.keyboard.press('Enter');
       await wall.page.waitForURL(/\/reports/);
-      await wall.page.waitForSelector('[role="tabpanel"][data-state="ready"] [data-testid="report-figures"]', { timeout: 60_000 });
+      await wall.page.waitForSelector('[role="tabpanel"][data-state="ready"] [data-testid="report-figures"]', {
+        timeout: 60_000,
+      });
       await wall.screenshot('reports-1920x1080-zh');
       expect(wall.problemList()).toEqual([]);
     } finally {

@@ -19,7 +19,8 @@ export function demoPassword(username: DemoUsername): string {
 }
 
 /** A signed-in API client for a demo account on the server at `url`. */
-export const apiAs = (url: string, username: DemoUsername): Promise<Client> => logIn(over(url), username, demoPassword(username));
+export const apiAs = (url: string, username: DemoUsername): Promise<Client> =>
+  logIn(over(url), username, demoPassword(username));
 
 /** JSON from a signed-in client; throws with the answer on any non-2xx. */
 export async function getJson<T>(client: Client, path: string, init?: RequestInit): Promise<T> {
@@ -31,13 +32,22 @@ export async function getJson<T>(client: Client, path: string, init?: RequestIni
 /** Put a client's session cookies into a browser context, as the login page would have. */
 export async function addSession(context: BrowserContext, url: string, client: Pick<Client, 'cookie'>): Promise<void> {
   const pairs = client.cookie.split(';').map((p) => p.trim().split('=') as [string, string]);
-  await context.addCookies(pairs.map(([name, value]) => ({ name, value, url, httpOnly: name === 'hl_session', sameSite: 'Strict' as const })));
+  await context.addCookies(
+    pairs.map(([name, value]) => ({ name, value, url, httpOnly: name === 'hl_session', sameSite: 'Strict' as const })),
+  );
 }
 
 /** The cookies a kiosk token gives a wall screen, redeemed through the API. */
 export async function redeemKiosk(url: string, token: string): Promise<{ cookie: string }> {
-  const res = await fetch(new URL('/api/auth/kiosk', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const res = await fetch(new URL('/api/auth/kiosk', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
   if (res.status !== 200) throw new Error(`kiosk: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((l) => l.split(';')[0]!).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((l) => l.split(';')[0]!)
+    .join('; ');
   return { cookie };
 }

@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { readDemoTruth, type DemoTruth } from '../../data/demo/index.ts';
-import type { ClusterResult, EmergingResult, ForecastResult, HotspotResult, RegionHotspotResult, TopicResult, BacktestResult } from '../../web/components/studio/api.ts';
+import type {
+  ClusterResult,
+  EmergingResult,
+  ForecastResult,
+  HotspotResult,
+  RegionHotspotResult,
+  TopicResult,
+  BacktestResult,
+} from '../../web/components/studio/api.ts';
 import { ARTIFACTS_DIR, openBrowser, type E2EBrowser } from './browser.ts';
 import { startTestServer, type RunningServer } from '../helpers/testServer.ts';
 import { apiAs } from './session.ts';
@@ -82,7 +90,9 @@ describe('planners’ studio at 1440×900', () => {
     await b.page.locator('[data-testid="hotspot-res"] [data-value="7"]').click();
     await b.page.locator('[data-testid="hotspot-k"] [data-value="2"]').click();
     const r7 = await api<HotspotResult>(`/api/hotspots?res=7&k=2&from=${expected.from}&to=${expected.to}`);
-    await b.page.waitForSelector(`[data-testid="tab-hotspots"][data-state="ready"][data-cells="${r7.cells.length}"]`, { timeout: 60_000 });
+    await b.page.waitForSelector(`[data-testid="tab-hotspots"][data-state="ready"][data-cells="${r7.cells.length}"]`, {
+      timeout: 60_000,
+    });
     expect(await drawn(b.page, 'hotspot-hexes')).toBe(r7.cells.length);
     expect(b.problemList()).toEqual([]);
   });
@@ -92,7 +102,9 @@ describe('planners’ studio at 1440×900', () => {
     await b.page.locator('[data-tab="emerging"]').click();
     await tabReady(b.page, 'emerging');
     expect(await drawn(b.page, 'emerging-hexes')).toBe(expected.cells.length);
-    const keys = await b.page.locator('[data-testid="map-legend"] [data-legend-key]').evaluateAll((els) => els.map((e) => e.getAttribute('data-legend-key')));
+    const keys = await b.page
+      .locator('[data-testid="map-legend"] [data-legend-key]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-legend-key')));
     expect(keys).toHaveLength(17);
     expect(keys).toEqual(expected.patterns.map((p) => p.id));
     for (const p of expected.patterns) {
@@ -102,7 +114,9 @@ describe('planners’ studio at 1440×900', () => {
     // planted persistent hot spots are reported as such
     expect(expected.patterns.find((p) => p.id === 'persistent_hot')!.cells).toBeGreaterThan(0);
     await b.page.locator('[data-testid="emerging-class"][data-pattern="persistent_hot"] button').click();
-    const busiest = expected.cells.filter((c) => c.pattern === 'persistent_hot').sort((x, y) => y.total - x.total || (x.cell < y.cell ? -1 : 1))[0]!;
+    const busiest = expected.cells
+      .filter((c) => c.pattern === 'persistent_hot')
+      .sort((x, y) => y.total - x.total || (x.cell < y.cell ? -1 : 1))[0]!;
     await b.page.waitForSelector(`[data-testid="emerging-detail"][data-cell="${busiest.cell}"]`);
     await b.page.waitForSelector('[data-testid="emerging-chart"][data-rendered="1"] svg');
     // one bar per step
@@ -120,7 +134,10 @@ describe('planners’ studio at 1440×900', () => {
     expect(await drawn(b.page, 'cluster-markers')).toBe(expected.clusters.length);
 
     const planted = truth.clusters.find((c) => c.categoryCode === 'property.roof_leak')!;
-    const found = expected.clusters.find((c) => c.category.code === planted.categoryCode && metres(c.centroid, planted.centre) <= planted.radiusMetres + 150);
+    const found = expected.clusters.find(
+      (c) =>
+        c.category.code === planted.categoryCode && metres(c.centroid, planted.centre) <= planted.radiusMetres + 150,
+    );
     expect(found, 'planted roof-leak cluster recovered by the API').toBeTruthy();
     expect(found!.pattern).toBe('seasonal');
     const row = b.page.locator(`[data-testid="cluster-row"][data-id="${found!.id}"]`);
@@ -139,7 +156,13 @@ describe('planners’ studio at 1440×900', () => {
     await tabReady(b.page, 'topics');
     const rows = b.page.getByTestId('topic-row');
     expect(await rows.count()).toBe(expected.candidates.length);
-    const shown = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-category'), Number(e.getAttribute('data-rank')), Number(e.getAttribute('data-score'))]));
+    const shown = await rows.evaluateAll((els) =>
+      els.map((e) => [
+        e.getAttribute('data-category'),
+        Number(e.getAttribute('data-rank')),
+        Number(e.getAttribute('data-score')),
+      ]),
+    );
     expect(shown).toEqual(expected.candidates.map((c) => [c.category.code, c.rank, c.score]));
     // six score parts per candidate
     expect(await rows.first().locator('.stack span').count()).toBe(6);
@@ -190,7 +213,9 @@ describe('planners’ studio at 1440×900', () => {
     const chosen = list.candidates[0]!;
     await b.page.locator('[data-tab="topics"]').click();
     await tabReady(b.page, 'topics');
-    await b.page.locator(`[data-testid="topic-row"][data-category="${chosen.category.code}"] [data-testid="open-brief"]`).click();
+    await b.page
+      .locator(`[data-testid="topic-row"][data-category="${chosen.category.code}"] [data-testid="open-brief"]`)
+      .click();
     await b.page.waitForURL(new RegExp(`/studio/topics/${chosen.category.code.replace('.', '\\.')}`));
     await b.page.waitForSelector('[data-testid="brief"][data-state="ready"]', { timeout: 90_000 });
     await b.page.waitForSelector('[data-testid="brief-trend"][data-rendered="1"] svg');
@@ -209,17 +234,25 @@ describe('planners’ studio at 1440×900', () => {
     expect(await value('fig-solved')).toBe(String(c.resolutionRate ?? ''));
     expect(await value('fig-satisfied')).toBe(String(c.satisfactionRate ?? ''));
     expect(await b.page.getByTestId('fig-window').textContent()).toContain(c.tickets.window.toLocaleString('zh-CN'));
-    const districts = await api<RegionHotspotResult>(`/api/hotspots/regions?level=district&category=${c.category.code}&from=${all.window.from}&to=${all.window.to}`);
+    const districts = await api<RegionHotspotResult>(
+      `/api/hotspots/regions?level=district&category=${c.category.code}&from=${all.window.from}&to=${all.window.to}`,
+    );
     const top = [...districts.regions].filter((r) => r.count > 0).sort((x, y) => y.count - x.count)[0]!;
     const firstDistrict = b.page.locator('[data-testid="brief-districts"] tbody tr').first();
     expect(await firstDistrict.getAttribute('data-code')).toBe(top.code);
     expect(Number(await firstDistrict.getAttribute('data-count'))).toBe(top.count);
-    const streets = await b.page.locator('[data-testid="brief-streets"] tr').evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), Number(e.getAttribute('data-tickets'))]));
+    const streets = await b.page
+      .locator('[data-testid="brief-streets"] tr')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), Number(e.getAttribute('data-tickets'))]));
     expect(streets).toEqual(c.topStreets.map((s) => [s.code, s.tickets]));
     const forecast = await api<ForecastResult>(`/api/forecast?category=${c.category.code}&res=8&limit=5`);
-    expect(Number(await b.page.getByTestId('brief-expected').getAttribute('data-value'))).toBe(forecast.categories.find((x) => x.code === c.category.code)!.expected);
+    expect(Number(await b.page.getByTestId('brief-expected').getAttribute('data-value'))).toBe(
+      forecast.categories.find((x) => x.code === c.category.code)!.expected,
+    );
     const where = await api<HotspotResult>(c.map.replace('res=8', 'res=7'));
-    expect(Number(await b.page.getByTestId('mini-map').getAttribute('data-cells'))).toBe(where.cells.filter((x) => x.count > 0).length);
+    expect(Number(await b.page.getByTestId('mini-map').getAttribute('data-cells'))).toBe(
+      where.cells.filter((x) => x.count > 0).length,
+    );
     expect(await b.page.locator('.app-header').isVisible()).toBe(true);
     await b.screenshot('studio-brief-1440x900-zh');
 
@@ -242,7 +275,9 @@ describe('planners’ studio at 1440×900', () => {
     await b.page.goto(`${server.url}/studio?tab=emerging`);
     await tabReady(b.page, 'emerging');
     await drawn(b.page, 'emerging-hexes');
-    expect(await b.page.locator('[data-testid="map-legend"] [data-legend-key="persistent_hot"] .label').textContent()).toBe('Persistent hot spot');
+    expect(
+      await b.page.locator('[data-testid="map-legend"] [data-legend-key="persistent_hot"] .label').textContent(),
+    ).toBe('Persistent hot spot');
     expect(await b.page.locator('[data-tab="clusters"]').textContent()).toContain('Recurring');
     await b.screenshot('studio-emerging-1440x900-en');
     await b.page.evaluate(() => localStorage.removeItem('hotline.locale'));

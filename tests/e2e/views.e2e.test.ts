@@ -19,7 +19,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function browserAs(user: DemoUsername, viewport = { width: 1366, height: 768 }, locale = 'zh-CN'): Promise<E2EBrowser> {
+async function browserAs(
+  user: DemoUsername,
+  viewport = { width: 1366, height: 768 },
+  locale = 'zh-CN',
+): Promise<E2EBrowser> {
   const b = await openBrowser({ baseUrl: server.url, session: await apiAs(server.url, user), viewport, locale });
   await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
   browsers.push(b);
@@ -33,8 +37,10 @@ async function settled(page: Page): Promise<void> {
   await waitForMapReady(page);
 }
 
-const pressed = (page: Page, testid: string) => page.getByTestId(testid).locator('button[aria-pressed="true"]').getAttribute('data-value');
-const rangeOn = (page: Page) => page.locator('#page-controls [role="radio"][aria-checked="true"]').first().getAttribute('data-range');
+const pressed = (page: Page, testid: string) =>
+  page.getByTestId(testid).locator('button[aria-pressed="true"]').getAttribute('data-value');
+const rangeOn = (page: Page) =>
+  page.locator('#page-controls [role="radio"][aria-checked="true"]').first().getAttribute('data-range');
 const here = (page: Page) => page.getByTestId('breadcrumbs').locator('[aria-current="location"]').innerText();
 
 describe('URL state (issue 16 item 2)', () => {
@@ -132,9 +138,13 @@ describe('URL state (issue 16 item 2)', () => {
     await page.locator('[data-testid="queue-tab"][data-kind="overdue"]').click();
     await expect.poll(() => query(page).tab).toBe('overdue');
     await page.reload();
-    await expect.poll(() => page.locator('[data-testid="queue-tab"][data-kind="overdue"]').getAttribute('aria-selected')).toBe('true');
+    await expect
+      .poll(() => page.locator('[data-testid="queue-tab"][data-kind="overdue"]').getAttribute('aria-selected'))
+      .toBe('true');
     await page.goBack();
-    await expect.poll(() => page.locator('[data-testid="queue-tab"][data-kind="unlocated"]').getAttribute('aria-selected')).toBe('true');
+    await expect
+      .poll(() => page.locator('[data-testid="queue-tab"][data-kind="unlocated"]').getAttribute('aria-selected'))
+      .toBe('true');
 
     await page.goto(`${server.url}/studio?tab=clusters`);
     await expect.poll(() => page.locator('[data-tab="clusters"]').getAttribute('aria-selected')).toBe('true');
@@ -161,16 +171,29 @@ describe('my unit (issue 16 item 5)', () => {
     const above = ranking.rows.filter((r: any) => r.rank !== null && row.rank !== null && r.rank < row.rank);
     const next = above.sort((a: any, b: any) => b.rank - a.rank)[0];
     const overdue = (await get('/api/queue?kind=overdue&limit=1')).tickets[0]?.total ?? 0;
-    return { code: me.scope.code as string, row, gap: row.rank === null ? null : next ? Math.max(0, next.score - row.score) : 0, overdue };
+    return {
+      code: me.scope.code as string,
+      row,
+      gap: row.rank === null ? null : next ? Math.max(0, next.score - row.score) : 0,
+      overdue,
+    };
   }
 
   async function card(page: Page) {
     await page.waitForSelector('[data-testid="my-unit"][data-state="ready"]', { timeout: 30_000 });
     const v = async (id: string) => page.getByTestId(id).getAttribute('data-value');
-    return { rank: await v('my-unit-rank'), gap: await v('my-unit-gap'), overdue: await v('my-unit-overdue'), urgent: await v('my-unit-urgent') };
+    return {
+      rank: await v('my-unit-rank'),
+      gap: await v('my-unit-gap'),
+      overdue: await v('my-unit-overdue'),
+      urgent: await v('my-unit-urgent'),
+    };
   }
 
-  for (const [user, table] of [['sanlitun', 'street'], ['chaoyang', 'district']] as const) {
+  for (const [user, table] of [
+    ['sanlitun', 'street'],
+    ['chaoyang', 'district'],
+  ] as const) {
     it(`shows ${user}'s own ${table} on the workspace and pins it in the ranking`, async () => {
       const want = await expected(user, table);
       const b = await browserAs(user);
@@ -215,7 +238,12 @@ describe('the dispatcher’s queue (issue 16 item 7)', () => {
       const r = await c.request(`/api/queue?kind=${k}&limit=500`);
       queues[k] = ((await r.json()) as any).tickets;
     }
-    const urgentIds = new Set(Object.values(queues).flat().filter((r) => r.urgency === 'emergency').map((r) => r.id));
+    const urgentIds = new Set(
+      Object.values(queues)
+        .flat()
+        .filter((r) => r.urgency === 'emergency')
+        .map((r) => r.id),
+    );
 
     // sign in through the login page, as a dispatcher does
     const b = await openBrowser({ baseUrl: server.url, viewport: { width: 1366, height: 768 } });
@@ -228,7 +256,9 @@ describe('the dispatcher’s queue (issue 16 item 7)', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.pathname === '/queue');
     await page.getByTestId('queue-tab').first().waitFor();
-    await expect.poll(() => page.locator('[data-testid="queue-tab"][data-kind="urgent"]').getAttribute('data-count')).toBe(String(urgentIds.size));
+    await expect
+      .poll(() => page.locator('[data-testid="queue-tab"][data-kind="urgent"]').getAttribute('data-count'))
+      .toBe(String(urgentIds.size));
 
     // filters: a district of the overdue queue; the rows shown are that district's, and the URL says so
     await page.locator('[data-testid="queue-tab"][data-kind="overdue"]').click();
@@ -236,8 +266,15 @@ describe('the dispatcher’s queue (issue 16 item 7)', () => {
     await page.locator('select[data-filter="district"]').selectOption(district);
     await expect.poll(() => query(page)).toEqual({ tab: 'overdue', district });
     // the same tickets (the table orders them by its own sort column, the time limit)
-    const want = queues.overdue!.filter((r) => r.districtCode === district).map((r) => String(r.id)).sort();
-    await expect.poll(async () => (await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort()).toEqual(want);
+    const want = queues
+      .overdue!.filter((r) => r.districtCode === district)
+      .map((r) => String(r.id))
+      .sort();
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort(),
+      )
+      .toEqual(want);
     await b.screenshot('views-queue-filtered-1366x768');
     await page.reload();
     await expect.poll(() => page.getByTestId('queue-row').count()).toBe(want.length);
@@ -249,18 +286,28 @@ describe('the dispatcher’s queue (issue 16 item 7)', () => {
     await page.getByTestId('queue-search').fill(String(target.id));
     await page.getByTestId('queue-search').press('Enter');
     await expect.poll(() => query(page).q).toBe(String(target.id));
-    await expect.poll(() => page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual([String(target.id)]);
+    await expect
+      .poll(() => page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))))
+      .toEqual([String(target.id)]);
     // and by address words
     const withAddress = queues.overdue!.find((r) => r.address && r.address.length > 4)!;
     await page.getByTestId('queue-search').fill(withAddress.address.slice(0, 6));
     await page.getByTestId('queue-search').press('Enter');
-    await expect.poll(async () => (await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).includes(String(withAddress.id))).toBe(true);
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).includes(
+          String(withAddress.id),
+        ),
+      )
+      .toBe(true);
     await page.getByTestId('queue-filters-clear').click();
 
     // the urgent tab: open emergency tickets only
     await page.locator('[data-testid="queue-tab"][data-kind="urgent"]').click();
     if (urgentIds.size) {
-      const shown = await page.getByTestId('queue-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))));
+      const shown = await page
+        .getByTestId('queue-row')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))));
       expect(new Set(shown)).toEqual(urgentIds);
     } else await page.getByTestId('queue-empty').waitFor();
     await b.screenshot('views-queue-urgent-1366x768');
@@ -300,25 +347,51 @@ describe('ranking: small units and per-10k (issue 16 item 9)', () => {
     const b = await browserAs('planner', { width: 1920, height: 1080 });
     const page = b.page;
     for (const table of ['street', 'district'] as const) {
-      const ranking = (await (await c.request(`/api/ranking?table=${table}&month=${months.latestClosed}`)).json()) as any;
+      const ranking = (await (
+        await c.request(`/api/ranking?table=${table}&month=${months.latestClosed}`)
+      ).json()) as any;
       const min = ranking.policy.minCalledBackToRank as number;
       // the API: nobody below the minimum has a rank
       for (const r of ranking.rows) if (r.counts.calledBack < min) expect(r.rank, r.code).toBeNull();
       await page.goto(`${server.url}/ranking?table=${table}&month=${months.latestClosed}`);
       await expect.poll(() => page.getByTestId('ranking-row').count(), { timeout: 30_000 }).toBe(ranking.rows.length);
-      const small = ranking.rows.filter((r: any) => r.unranked === 'smallSample').map((r: any) => r.code).sort();
-      expect((await page.locator('tr:has([data-testid="small-sample"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).sort()).toEqual(small);
+      const small = ranking.rows
+        .filter((r: any) => r.unranked === 'smallSample')
+        .map((r: any) => r.code)
+        .sort();
+      expect(
+        (
+          await page
+            .locator('tr:has([data-testid="small-sample"])')
+            .evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))
+        ).sort(),
+      ).toEqual(small);
       for (const col of ['score', 'response', 'satisfaction']) {
         await page.locator(`th.${col} button`).click();
-        const ranks = await page.getByTestId('ranking-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-rank')));
+        const ranks = await page
+          .getByTestId('ranking-row')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-rank')));
         const firstUnranked = ranks.indexOf('');
-        if (firstUnranked >= 0) expect(ranks.slice(firstUnranked).every((r) => r === ''), `${table} by ${col}`).toBe(true);
+        if (firstUnranked >= 0)
+          expect(
+            ranks.slice(firstUnranked).every((r) => r === ''),
+            `${table} by ${col}`,
+          ).toBe(true);
       }
-      const per10k = await page.getByTestId('ranking-row').evaluateAll((els) =>
-        els.map((e) => [e.getAttribute('data-code'), e.querySelector('[data-testid="per10k"]')?.textContent?.trim()] as [string, string]),
-      );
+      const per10k = await page
+        .getByTestId('ranking-row')
+        .evaluateAll((els) =>
+          els.map(
+            (e) =>
+              [e.getAttribute('data-code'), e.querySelector('[data-testid="per10k"]')?.textContent?.trim()] as [
+                string,
+                string,
+              ],
+          ),
+        );
       const byCode = new Map(ranking.rows.map((r: any) => [r.code, r]));
-      for (const [code, text] of per10k) expect(text === '—', code).toBe((byCode.get(code) as any).volumePer10k === null);
+      for (const [code, text] of per10k)
+        expect(text === '—', code).toBe((byCode.get(code) as any).volumePer10k === null);
       if (table === 'district') expect(per10k.some(([, text]) => text !== '—')).toBe(true);
       await b.screenshot(`views-ranking-${table}-by-satisfaction-1920x1080`);
     }

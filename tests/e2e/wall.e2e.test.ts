@@ -52,7 +52,13 @@ async function waitForWall(page: Page, timeout: number): Promise<void> {
 
 /** Today's figures as the page shows them, and the API's at the same moment (nothing else writes). */
 async function expectFiguresMatchApi(page: Page): Promise<void> {
-  const shown = await page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, document.querySelector(`[data-testid="figure-${k}"]`)?.getAttribute('data-value')])), [...FIGURES]);
+  const shown = await page.evaluate(
+    (keys) =>
+      Object.fromEntries(
+        keys.map((k) => [k, document.querySelector(`[data-testid="figure-${k}"]`)?.getAttribute('data-value')]),
+      ),
+    [...FIGURES],
+  );
   const today = await api<WallTodayResponse>('/api/wall/today');
   expect(shown).toEqual(Object.fromEntries(FIGURES.map((k) => [k, String(today.figures[k].today)])));
   // and the big number is the same figure, formatted
@@ -76,7 +82,15 @@ async function fileTicket(): Promise<WallTicket> {
   const created = await api<{ id: number }>('/api/tickets', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'complaint', channel: 'phone', category: code, lon: 116.4165, lat: 39.9288, callerName: '李四', callerPhone: '13900000000' }),
+    body: JSON.stringify({
+      kind: 'complaint',
+      channel: 'phone',
+      category: code,
+      lon: 116.4165,
+      lat: 39.9288,
+      callerName: '李四',
+      callerPhone: '13900000000',
+    }),
   });
   const [t] = (await api<{ tickets: WallTicket[] }>(`/api/wall/tickets?ids=${created.id}`)).tickets;
   expect(t?.streetZh).toBeTruthy();
@@ -111,7 +125,10 @@ describe('command-centre wall', () => {
     await expectFiguresMatchApi(b.page);
     await b.page.getByTestId('live-badge').waitFor({ timeout: 10_000 });
     // the wall fills the viewport exactly: nothing scrolls on an unattended screen
-    const size = await b.page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+    const size = await b.page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.scrollHeight,
+    ]);
     expect(size).toEqual([1920, 1080]);
     // the urgent band is there with its three blocks; no keyboard hint on an unattended screen
     for (const id of ['urgent-alerts', 'urgent-emergency', 'urgent-overdue']) await b.page.getByTestId(id).waitFor();
@@ -136,9 +153,11 @@ describe('command-centre wall', () => {
     const t = await fileTicket();
     await expectTicketOnWall(b.page, t);
     // the figures follow the feed
-    await expect.poll(async () => Number(await b.page.getByTestId('figure-received').getAttribute('data-value')), { timeout: 10_000 }).toBe(
-      (await api<WallTodayResponse>('/api/wall/today')).figures.received.today,
-    );
+    await expect
+      .poll(async () => Number(await b.page.getByTestId('figure-received').getAttribute('data-value')), {
+        timeout: 10_000,
+      })
+      .toBe((await api<WallTodayResponse>('/api/wall/today')).figures.received.today);
   });
 
   it('rotates scenes by itself, and space pauses, arrows step', async () => {
@@ -160,11 +179,16 @@ describe('command-centre wall', () => {
     // a key shows the keyboard hint
     await b.page.getByTestId('wall-keys').waitFor();
     // the district scenes come after the city-wide ones, in groups, and name their districts
-    for (let i = 0; i < 40 && !(await scene())?.startsWith('districts:'); i++) await b.page.keyboard.press('ArrowRight');
+    for (let i = 0; i < 40 && !(await scene())?.startsWith('districts:'); i++)
+      await b.page.keyboard.press('ArrowRight');
     const codes = (await scene())!.slice('districts:'.length).split('+');
     const ranking = await api<RankingResult>('/api/ranking?table=district');
     const name = ranking.rows.find((r) => r.code === codes[0])!.nameZh;
-    const named = () => b.page.evaluate(() => `${document.querySelector('[data-testid="scene-title"]')?.textContent} ${document.querySelector('[data-testid="district-group"]')?.textContent ?? ''}`);
+    const named = () =>
+      b.page.evaluate(
+        () =>
+          `${document.querySelector('[data-testid="scene-title"]')?.textContent} ${document.querySelector('[data-testid="district-group"]')?.textContent ?? ''}`,
+      );
     await expect.poll(named).toContain(name);
     const total = await b.page.evaluate(() => document.querySelector('.rotation .counter')?.textContent);
     expect(Number(total!.split('/')[1])).toBeLessThanOrEqual(10); // 16 districts in a few groups: a short cycle
@@ -196,7 +220,11 @@ describe('command-centre wall', () => {
 
   it('at 3840×2160 shows the same content at twice the size', async () => {
     // a second screen needs a token of its own: the first one is bound to the 1920×1080 screen
-    const { token } = await api<{ token: string }>('/api/admin/kiosks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ screen: '4K 大屏' }) });
+    const { token } = await api<{ token: string }>('/api/admin/kiosks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ screen: '4K 大屏' }),
+    });
     const big = await openBrowser({ baseUrl: url, viewport: { width: 3840, height: 2160 } });
     try {
       await big.page.goto(`${url}/wall?kiosk=${encodeURIComponent(token)}&interval=600`);

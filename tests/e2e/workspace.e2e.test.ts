@@ -50,7 +50,11 @@ async function settled(page: Page): Promise<void> {
 async function childList(page: Page): Promise<{ level: string; items: [string, number][] }> {
   const list = page.getByTestId('child-list');
   const level = (await list.getAttribute('data-level'))!;
-  const items = await list.locator('button').evaluateAll((els) => els.map((e) => [e.getAttribute('data-code')!, Number(e.getAttribute('data-count'))] as [string, number]));
+  const items = await list
+    .locator('button')
+    .evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-code')!, Number(e.getAttribute('data-count'))] as [string, number]),
+    );
   return { level, items };
 }
 
@@ -67,15 +71,23 @@ describe('officials’ workspace', () => {
     const q = await pageWindow(page);
 
     const city = await api(`/api/summary?${q}`);
-    expect(await childList(page)).toEqual({ level: 'district', items: city.children.items.map((c: any) => [c.code, c.count]) });
+    expect(await childList(page)).toEqual({
+      level: 'district',
+      items: city.children.items.map((c: any) => [c.code, c.count]),
+    });
     expect(Number(await page.getByTestId('figure-total').getAttribute('data-value'))).toBe(city.total);
     // the comparison is with the same length just before
     const from = Date.parse(new URLSearchParams(q).get('from')!);
     const to = Date.parse(new URLSearchParams(q).get('to')!);
-    const prev = await api(`/api/summary?from=${new Date(2 * from - to).toISOString()}&to=${new Date(from).toISOString()}`);
+    const prev = await api(
+      `/api/summary?from=${new Date(2 * from - to).toISOString()}&to=${new Date(from).toISOString()}`,
+    );
     expect(Number(await page.getByTestId('delta-total').getAttribute('data-previous'))).toBe(prev.total);
     expect(Number(await page.getByTestId('delta-total').getAttribute('data-value'))).toBe(city.total - prev.total);
-    for (const d of city.children.items.slice(0, 16)) await expect.poll(() => page.getByText(d.name, { exact: true }).first().isVisible(), { message: d.name }).toBe(true);
+    for (const d of city.children.items.slice(0, 16))
+      await expect
+        .poll(() => page.getByText(d.name, { exact: true }).first().isVisible(), { message: d.name })
+        .toBe(true);
     await b.screenshot('workspace-1440x900-city');
 
     // hovering an area names it with its count
@@ -89,7 +101,10 @@ describe('officials’ workspace', () => {
     await settled(page);
     const inDistrict = await api(`/api/summary?${q}&region=${district.code}`);
     expect(inDistrict.total).toBe(district.count);
-    expect(await childList(page)).toEqual({ level: 'street', items: inDistrict.children.items.map((c: any) => [c.code, c.count]) });
+    expect(await childList(page)).toEqual({
+      level: 'street',
+      items: inDistrict.children.items.map((c: any) => [c.code, c.count]),
+    });
     expect(await page.getByTestId('breadcrumbs').textContent()).toContain(district.name);
     expect(Number(await page.getByTestId('figure-total').getAttribute('data-value'))).toBe(district.count);
     await b.screenshot('workspace-1440x900-district');
@@ -98,7 +113,10 @@ describe('officials’ workspace', () => {
     await page.click(`[data-testid="child-list"] [data-code="${street.code}"]`);
     await settled(page);
     const inStreet = await api(`/api/summary?${q}&region=${street.code}`);
-    expect(await childList(page)).toEqual({ level: 'grid', items: inStreet.children.items.map((c: any) => [c.code, c.count]) });
+    expect(await childList(page)).toEqual({
+      level: 'grid',
+      items: inStreet.children.items.map((c: any) => [c.code, c.count]),
+    });
     expect(await page.getByTestId('breadcrumbs').textContent()).toContain(street.name);
     await b.screenshot('workspace-1440x900-street');
 
@@ -108,7 +126,10 @@ describe('officials’ workspace', () => {
     const tickets = await api(`/api/tickets?${q}&region=${grid.code}&limit=200`);
     expect(Number(await page.getByTestId('grid-tickets-heading').getAttribute('data-total'))).toBe(grid.count);
     expect(tickets.total).toBe(grid.count);
-    const links = await page.getByTestId('grid-tickets').locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    const links = await page
+      .getByTestId('grid-tickets')
+      .locator('a')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('href')));
     expect(links).toEqual(tickets.items.map((t: any) => `/tickets/${t.id}`));
     await b.screenshot('workspace-1440x900-grid');
 
@@ -148,12 +169,19 @@ describe('officials’ workspace', () => {
     const s = await api(`/api/summary?${q}`);
     expect(s.total).toBeGreaterThan(0);
     expect(Number(await page.getByTestId('figure-total').getAttribute('data-value'))).toBe(s.total);
-    expect(await childList(page)).toEqual({ level: 'district', items: s.children.items.map((c: any) => [c.code, c.count]) });
+    expect(await childList(page)).toEqual({
+      level: 'district',
+      items: s.children.items.map((c: any) => [c.code, c.count]),
+    });
     const points = await client.request(`/api/tickets/points?${q}`);
-    expect(Number(await page.evaluate(() => document.body.dataset.ticketCount))).toBe(Number(points.headers.get('x-total-count')));
+    expect(Number(await page.evaluate(() => document.body.dataset.ticketCount))).toBe(
+      Number(points.headers.get('x-total-count')),
+    );
     for (const flag of ['overdue', 'returned']) {
       const list = await api(`/api/tickets?${q}&flag=${flag}&limit=1`);
-      await expect.poll(() => page.getByTestId(`queue-${flag}-total`).getAttribute('data-value')).toBe(String(list.total));
+      await expect
+        .poll(() => page.getByTestId(`queue-${flag}-total`).getAttribute('data-value'))
+        .toBe(String(list.total));
     }
     await b.screenshot('workspace-1440x900-points-wechat');
     await page.click('[data-testid="map-mode"] [data-value="choropleth"]');
@@ -181,7 +209,9 @@ describe('officials’ workspace', () => {
     expect(listed.items.length).toBe(16);
     for (const [code, count] of listed.items) expect(count, code).toBe(month.get(code) ?? 0);
     await page.getByTestId('player-play').click();
-    await expect.poll(() => page.getByTestId('player-label').getAttribute('data-bucket'), { timeout: 10_000 }).toBe(series.buckets[3]);
+    await expect
+      .poll(() => page.getByTestId('player-label').getAttribute('data-bucket'), { timeout: 10_000 })
+      .toBe(series.buckets[3]);
     expect(await page.getByTestId('count-legend').getAttribute('data-breaks')).toBe(expected);
     await page.getByTestId('player-play').click(); // pause
     await b.screenshot('workspace-1440x900-playback');
@@ -221,7 +251,9 @@ describe('officials’ workspace', () => {
     expect(png.bytes.readUInt32BE(20)).toBeGreaterThan(Math.round(map.height));
     // a real picture of the map, not a blank canvas: many distinct colours in its middle
     const colours = await page.evaluate(async (b64) => {
-      const img = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }));
+      const img = await createImageBitmap(
+        new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }),
+      );
       const c = new OffscreenCanvas(img.width, img.height);
       const g = c.getContext('2d')!;
       g.drawImage(img, 0, 0);
@@ -231,7 +263,10 @@ describe('officials’ workspace', () => {
       return set.size;
     }, png.bytes.toString('base64'));
     expect(colours).toBeGreaterThan(30);
-    fs.writeFileSync(`${(await b.screenshot('workspace-1440x900-export')).replace(/-export\.png$/, '-map-export.png')}`, png.bytes);
+    fs.writeFileSync(
+      `${(await b.screenshot('workspace-1440x900-export')).replace(/-export\.png$/, '-map-export.png')}`,
+      png.bytes,
+    );
     expect(b.problemList()).toEqual([]);
   });
 });

@@ -35,7 +35,11 @@ export function cookiesOf(res: Response): Record<string, string> {
 
 /** Log in an existing account through the API; throws with the answer when it fails. */
 export async function logIn(fetcher: Fetcher, username: string, password: string): Promise<Client> {
-  const res = await fetcher('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetcher('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   const c = cookiesOf(res);
   const cookie = `hl_session=${c.hl_session}; hl_csrf=${c.hl_csrf}`;
@@ -55,7 +59,11 @@ export async function logIn(fetcher: Fetcher, username: string, password: string
 }
 
 /** A fresh account of `role` (admin by default) in `db`, signed in through `fetcher`. */
-export async function signIn(fetcher: Fetcher | { request: Fetcher }, db: Queryable, opts: SignInOptions = {}): Promise<Client> {
+export async function signIn(
+  fetcher: Fetcher | { request: Fetcher },
+  db: Queryable,
+  opts: SignInOptions = {},
+): Promise<Client> {
   const role = opts.role ?? 'admin';
   const username = opts.username ?? `${role}-${randomBytes(4).toString('hex')}`;
   const password = `pw-${randomBytes(9).toString('base64url')}`;
@@ -65,4 +73,7 @@ export async function signIn(fetcher: Fetcher | { request: Fetcher }, db: Querya
 }
 
 /** A fetcher for a listening server at `base` (http://127.0.0.1:port). */
-export const over = (base: string): Fetcher => (path, init) => fetch(new URL(path, base), init);
+export const over =
+  (base: string): Fetcher =>
+  (path, init) =>
+    fetch(new URL(path, base), init);

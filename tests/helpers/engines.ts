@@ -29,7 +29,11 @@ export async function openTestDatabase(engine: Engine, name: string): Promise<Da
  */
 async function withSuiteZone(db: Database): Promise<Database> {
   const zone = process.env.CITY_TIME_ZONE;
-  if (zone) await db.query(`INSERT INTO meta (key, value) VALUES ('city.time_zone', to_jsonb($1::text)) ON CONFLICT (key) DO NOTHING`, [zone]);
+  if (zone)
+    await db.query(
+      `INSERT INTO meta (key, value) VALUES ('city.time_zone', to_jsonb($1::text)) ON CONFLICT (key) DO NOTHING`,
+      [zone],
+    );
   return db;
 }
 
@@ -54,7 +58,9 @@ async function openFresh(engine: Engine, fileName: string): Promise<Database> {
   url.pathname = `/${name}`;
   const reset = new pg.Client({ connectionString: url.toString() });
   await reset.connect();
-  await reset.query('DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; CREATE SCHEMA public;');
+  await reset.query(
+    'DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; CREATE SCHEMA public;',
+  );
   await reset.end();
   return openDatabase({ databaseUrl: url.toString() });
 }

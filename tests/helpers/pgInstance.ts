@@ -35,7 +35,9 @@ export function freePort(): Promise<number> {
 
 async function asPostgres(cmd: string, args: string[]): Promise<string> {
   const isRoot = process.getuid?.() === 0;
-  const [file, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', path.join(BIN, cmd), ...args]] : [path.join(BIN, cmd), args];
+  const [file, argv] = isRoot
+    ? ['runuser', ['-u', 'postgres', '--', path.join(BIN, cmd), ...args]]
+    : [path.join(BIN, cmd), args];
   const { stdout } = await run(file, argv, { timeout: 120_000 });
   return stdout;
 }
@@ -49,7 +51,17 @@ export async function startPgInstance(): Promise<PgInstance> {
     const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
     fs.chownSync(dir, uid, gid);
   }
-  await asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  await asPostgres('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
   const port = await freePort();
   // Small and fast: no fsync (the data is thrown away), the socket in the temp folder.
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100 -c shared_buffers=64MB`;

@@ -42,9 +42,14 @@ export interface E2ECityOptions {
 async function buildE2EDatabase(opts: E2ECityOptions = {}): Promise<Database> {
   const db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
   const report = await importCityPackage(db, opts.city ?? cityDir('beijing'));
-  if (!report.ok) throw new Error(`city package ${opts.city}: ${formatProblems(report.problems).slice(0, 5).join('; ')}`);
+  if (!report.ok)
+    throw new Error(`city package ${opts.city}: ${formatProblems(report.problems).slice(0, 5).join('; ')}`);
   await activateCity(db);
-  await generateDemo(db, { tickets: opts.tickets ?? E2E_DEMO_TICKETS, seed: opts.seed ?? E2E_DEMO_SEED, now: new Date() });
+  await generateDemo(db, {
+    tickets: opts.tickets ?? E2E_DEMO_TICKETS,
+    seed: opts.seed ?? E2E_DEMO_SEED,
+    now: new Date(),
+  });
   await plantGovernanceDemo(db);
   // one account per role with known passwords (server/auth/demoAccounts.ts), as `npm start` makes them
   await ensureDemoAccounts(db);
@@ -61,7 +66,11 @@ export async function openE2EDatabase(tickets = E2E_DEMO_TICKETS): Promise<Datab
   const dump = process.env.E2E_DB_DUMP;
   const db =
     tickets === E2E_DEMO_TICKETS && dump && fs.existsSync(dump)
-      ? await openDatabase({ databaseUrl: '', pgliteDir: 'memory://', pgliteLoadDataDir: new Blob([fs.readFileSync(dump)]) })
+      ? await openDatabase({
+          databaseUrl: '',
+          pgliteDir: 'memory://',
+          pgliteLoadDataDir: new Blob([fs.readFileSync(dump)]),
+        })
       : await buildE2EDatabase({ tickets });
   await activateCity(db);
   return db;

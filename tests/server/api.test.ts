@@ -29,10 +29,16 @@ describe.each(ENGINES)('API on %s', (engine) => {
   });
 
   it('places every ticket by the documented border rule, and keeps outside and address-only ones', async () => {
-    const rows = await db.query<{ id: number; district_code: string | null; street_code: string | null; grid_code: string | null; location_status: string }>(
-      'SELECT id::int AS id, district_code, street_code, grid_code, location_status FROM tickets ORDER BY id',
+    const rows = await db.query<{
+      id: number;
+      district_code: string | null;
+      street_code: string | null;
+      grid_code: string | null;
+      location_status: string;
+    }>('SELECT id::int AS id, district_code, street_code, grid_code, location_status FROM tickets ORDER BY id');
+    expect(rows.map((r) => [r.district_code, r.street_code, r.grid_code, r.location_status])).toEqual(
+      TINY_TICKETS.map((t) => [...t.expect]),
     );
-    expect(rows.map((r) => [r.district_code, r.street_code, r.grid_code, r.location_status])).toEqual(TINY_TICKETS.map((t) => [...t.expect]));
   });
 
   it('serves districts as GeoJSON with code, name, parentCode and synthetic', async () => {
@@ -40,7 +46,14 @@ describe.each(ENGINES)('API on %s', (engine) => {
     expect(res.status).toBe(200);
     const fc = await res.json();
     expect(fc.type).toBe('FeatureCollection');
-    expect(fc.features.map((f: any) => [f.properties.code, f.properties.name, f.properties.parentCode, f.properties.synthetic])).toEqual([
+    expect(
+      fc.features.map((f: any) => [
+        f.properties.code,
+        f.properties.name,
+        f.properties.parentCode,
+        f.properties.synthetic,
+      ]),
+    ).toEqual([
       ['900001', '甲区', null, false],
       ['900002', '乙区', null, false],
     ]);
@@ -96,7 +109,10 @@ describe.each(ENGINES)('API on %s', (engine) => {
     expect(byGroup.total).toBe(4);
     // A page is a window on the same newest-first order; the total still counts every match.
     const page = await (await get('/api/tickets?from=2026-10-01&to=2026-11-30&category=water&limit=2&offset=1')).json();
-    expect([page.total, page.items.map((t: any) => t.id)]).toEqual([4, byGroup.items.slice(1, 3).map((t: any) => t.id)]);
+    expect([page.total, page.items.map((t: any) => t.id)]).toEqual([
+      4,
+      byGroup.items.slice(1, 3).map((t: any) => t.id),
+    ]);
     const byBox = await (await get('/api/tickets?from=2026-10-01&to=2026-11-30&bbox=116.25,39,116.4,39.1')).json();
     expect(byBox.items.map((t: any) => t.id)).toEqual([4]);
     expect(byBox.items[0]).not.toHaveProperty('phone');

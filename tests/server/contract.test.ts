@@ -35,12 +35,18 @@ describe('the route contract', () => {
   });
 
   it('gives every route a success answer and the error body for its errors', () => {
-    const wrong = CONTRACT.filter((r) => !Object.keys(r.responses).some((s) => Number(s) < 400) || (!r.public && !r.path.startsWith('/open311/') && !r.responses[401]));
+    const wrong = CONTRACT.filter(
+      (r) =>
+        !Object.keys(r.responses).some((s) => Number(s) < 400) ||
+        (!r.public && !r.path.startsWith('/open311/') && !r.responses[401]),
+    );
     expect(wrong.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
   it('matches the committed openapi.json (run `npm run openapi` after changing the API)', () => {
-    expect(fs.readFileSync(OPENAPI_FILE, 'utf8') === openApiText(), 'openapi.json is stale: npm run openapi').toBe(true);
+    expect(fs.readFileSync(OPENAPI_FILE, 'utf8') === openApiText(), 'openapi.json is stale: npm run openapi').toBe(
+      true,
+    );
   });
 
   it('is valid OpenAPI 3.1', async () => {
@@ -70,7 +76,11 @@ interface Call {
   /** the status this call must get (a documented one) */
   status: number;
 }
-const post = (body: unknown, method = 'POST'): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown, method = 'POST'): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** One real call per route; reads first, then writes (in this order). */
 const CALLS: Record<string, Call> = {
@@ -110,7 +120,10 @@ const CALLS: Record<string, Call> = {
   'GET /api/ranking': { path: () => '/api/ranking', status: 200 },
   'GET /api/ranking/months': { path: () => '/api/ranking/months', status: 200 },
   'GET /api/ranking/units/:code': { path: (c) => `/api/ranking/units/${c.street}`, status: 200 },
-  'GET /api/ranking/units/:code/drill': { path: (c) => `/api/ranking/units/${c.street}/drill?rate=response&part=denominator`, status: 200 },
+  'GET /api/ranking/units/:code/drill': {
+    path: (c) => `/api/ranking/units/${c.street}/drill?rate=response&part=denominator`,
+    status: 200,
+  },
   'GET /api/ranking/units/:code/what-if': { path: (c) => `/api/ranking/units/${c.street}/what-if`, status: 200 },
   'GET /api/reports/daily': { path: () => '/api/reports/daily', status: 200 },
   'GET /api/reports/weekly': { path: () => '/api/reports/weekly', status: 200 },
@@ -144,51 +157,186 @@ const CALLS: Record<string, Call> = {
   // writes
   'POST /api/tickets': {
     path: () => '/api/tickets',
-    init: () => post({ kind: 'complaint', channel: 'phone', category: 'water.outage', description: '停水', address: null, lon: 116.05, lat: 39.05, crs: 'WGS84' }),
+    init: () =>
+      post({
+        kind: 'complaint',
+        channel: 'phone',
+        category: 'water.outage',
+        description: '停水',
+        address: null,
+        lon: 116.05,
+        lat: 39.05,
+        crs: 'WGS84',
+      }),
     status: 201,
   },
-  'POST /api/tickets/:id{[0-9]+}/:action': { path: (c) => `/api/tickets/${c.ticket}/accept`, init: () => post({}), status: 409 },
-  'POST /api/queue/bulk': { path: () => '/api/queue/bulk', init: (c) => post({ action: 'remind', ids: [c.ticket] }), status: 200 },
-  'POST /api/tickets/:id{[0-9]+}/locate': { path: (c) => `/api/tickets/${c.ticket}/locate`, init: () => post({ lon: 116.05, lat: 39.05, crs: 'WGS84' }), status: 409 },
-  'POST /api/import/tickets': { path: () => '/api/import/tickets', init: () => ({ method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'kind,channel,category,description,lon,lat,received_at\ncomplaint,phone,water.outage,停水,116.05,39.05,2026-01-05T08:00:00Z\n' }), status: 200 },
-  'POST /api/import/history': { path: () => '/api/import/history?mapping=no-such-mapping', init: () => ({ method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' }), status: 404 },
-  'POST /api/alerts/:id{[0-9]+}/state': { path: () => '/api/alerts/999999/state', init: () => post({ state: 'acknowledged' }), status: 404 },
-  'POST /api/assist/suggest': { path: () => '/api/assist/suggest', init: () => post({ text: '小区停水三天了', lon: 116.05, lat: 39.05 }), status: 200 },
-  'POST /api/assist/duplicates': { path: () => '/api/assist/duplicates', init: () => post({ category: 'water.outage', text: '小区停水', lon: 116.05, lat: 39.05 }), status: 200 },
-  'POST /api/assist/feedback': { path: () => '/api/assist/feedback', init: () => post({ suggested: ['water.outage'], chosen: 'water.outage' }), status: 201 },
+  'POST /api/tickets/:id{[0-9]+}/:action': {
+    path: (c) => `/api/tickets/${c.ticket}/accept`,
+    init: () => post({}),
+    status: 409,
+  },
+  'POST /api/queue/bulk': {
+    path: () => '/api/queue/bulk',
+    init: (c) => post({ action: 'remind', ids: [c.ticket] }),
+    status: 200,
+  },
+  'POST /api/tickets/:id{[0-9]+}/locate': {
+    path: (c) => `/api/tickets/${c.ticket}/locate`,
+    init: () => post({ lon: 116.05, lat: 39.05, crs: 'WGS84' }),
+    status: 409,
+  },
+  'POST /api/import/tickets': {
+    path: () => '/api/import/tickets',
+    init: () => ({
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'kind,channel,category,description,lon,lat,received_at\ncomplaint,phone,water.outage,停水,116.05,39.05,2026-01-05T08:00:00Z\n',
+    }),
+    status: 200,
+  },
+  'POST /api/import/history': {
+    path: () => '/api/import/history?mapping=no-such-mapping',
+    init: () => ({ method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' }),
+    status: 404,
+  },
+  'POST /api/alerts/:id{[0-9]+}/state': {
+    path: () => '/api/alerts/999999/state',
+    init: () => post({ state: 'acknowledged' }),
+    status: 404,
+  },
+  'POST /api/assist/suggest': {
+    path: () => '/api/assist/suggest',
+    init: () => post({ text: '小区停水三天了', lon: 116.05, lat: 39.05 }),
+    status: 200,
+  },
+  'POST /api/assist/duplicates': {
+    path: () => '/api/assist/duplicates',
+    init: () => post({ category: 'water.outage', text: '小区停水', lon: 116.05, lat: 39.05 }),
+    status: 200,
+  },
+  'POST /api/assist/feedback': {
+    path: () => '/api/assist/feedback',
+    init: () => post({ suggested: ['water.outage'], chosen: 'water.outage' }),
+    status: 201,
+  },
   'POST /api/assist/link': { path: () => '/api/assist/link', init: (c) => post(c.repeat), status: 200 },
-  'POST /api/kb': { path: () => '/api/kb', init: () => post({ kind: 'policy', title: '停水应急供水', body: '停水超过24小时的，供水企业应安排临时供水。', category: 'water.outage' }), status: 201 },
-  'POST /api/kb/cases': { path: () => '/api/kb/cases', init: (c) => post({ ticketId: c.ticket, note: '先查管网' }), status: 201 },
-  'PUT /api/kb/:id{[0-9]+}': { path: (c) => `/api/kb/${c.kb}`, init: () => post({ title: '职责清单（修订）' }, 'PUT'), status: 200 },
+  'POST /api/kb': {
+    path: () => '/api/kb',
+    init: () =>
+      post({
+        kind: 'policy',
+        title: '停水应急供水',
+        body: '停水超过24小时的，供水企业应安排临时供水。',
+        category: 'water.outage',
+      }),
+    status: 201,
+  },
+  'POST /api/kb/cases': {
+    path: () => '/api/kb/cases',
+    init: (c) => post({ ticketId: c.ticket, note: '先查管网' }),
+    status: 201,
+  },
+  'PUT /api/kb/:id{[0-9]+}': {
+    path: (c) => `/api/kb/${c.kb}`,
+    init: () => post({ title: '职责清单（修订）' }, 'PUT'),
+    status: 200,
+  },
   'DELETE /api/kb/:id{[0-9]+}': { path: (c) => `/api/kb/${c.kb}`, init: () => ({ method: 'DELETE' }), status: 200 },
-  'POST /api/forecast/intervention-effect': { path: () => '/api/forecast/intervention-effect', init: () => post({ cells: ['8831aa5551fffff'], date: '2026-06-01' }), status: 200 },
+  'POST /api/forecast/intervention-effect': {
+    path: () => '/api/forecast/intervention-effect',
+    init: () => post({ cells: ['8831aa5551fffff'], date: '2026-06-01' }),
+    status: 200,
+  },
   'POST /api/gov/topics': { path: () => '/api/gov/topics', init: () => post({}), status: 400 },
-  'POST /api/gov/topics/:id{[0-9]+}/tasks': { path: () => '/api/gov/topics/999999/tasks', init: () => post({}), status: 400 },
-  'POST /api/gov/topics/:id{[0-9]+}/policies': { path: () => '/api/gov/topics/999999/policies', init: () => post({}), status: 400 },
-  'POST /api/gov/topics/:id{[0-9]+}/reviews': { path: () => '/api/gov/topics/999999/reviews', init: () => post({}), status: 400 },
-  'POST /api/gov/topics/:id{[0-9]+}/status': { path: () => '/api/gov/topics/999999/status', init: () => post({ status: 'closed' }), status: 404 },
-  'POST /api/gov/tasks/:id{[0-9]+}': { path: () => '/api/gov/tasks/999999', init: () => post({ status: 'done' }), status: 404 },
+  'POST /api/gov/topics/:id{[0-9]+}/tasks': {
+    path: () => '/api/gov/topics/999999/tasks',
+    init: () => post({}),
+    status: 400,
+  },
+  'POST /api/gov/topics/:id{[0-9]+}/policies': {
+    path: () => '/api/gov/topics/999999/policies',
+    init: () => post({}),
+    status: 400,
+  },
+  'POST /api/gov/topics/:id{[0-9]+}/reviews': {
+    path: () => '/api/gov/topics/999999/reviews',
+    init: () => post({}),
+    status: 400,
+  },
+  'POST /api/gov/topics/:id{[0-9]+}/status': {
+    path: () => '/api/gov/topics/999999/status',
+    init: () => post({ status: 'closed' }),
+    status: 404,
+  },
+  'POST /api/gov/tasks/:id{[0-9]+}': {
+    path: () => '/api/gov/tasks/999999',
+    init: () => post({ status: 'done' }),
+    status: 404,
+  },
   'POST /api/gov/ledger': { path: () => '/api/gov/ledger', init: () => post({}), status: 400 },
   'POST /api/gov/ledger/sync': { path: () => '/api/gov/ledger/sync', init: () => post({}), status: 200 },
-  'POST /api/gov/ledger/:id{[0-9]+}': { path: () => '/api/gov/ledger/999999', init: () => post({ status: 'resolved' }), status: 404 },
+  'POST /api/gov/ledger/:id{[0-9]+}': {
+    path: () => '/api/gov/ledger/999999',
+    init: () => post({ status: 'resolved' }),
+    status: 404,
+  },
   'POST /api/gov/proactive': { path: () => '/api/gov/proactive', init: () => post({ orders: [] }), status: 400 },
   // training runs on in the background; afterAll waits for it before closing the database
   'POST /api/assist/retrain': { path: () => '/api/assist/retrain', init: () => post({}), status: 202 },
   'POST /open311/v2/:name': {
     as: 'apiKey',
     path: (c) => `/open311/v2/requests.json?api_key=${c.apiKey}`,
-    init: () => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'service_code=water.outage&lat=39.05&long=116.05&description=%E5%81%9C%E6%B0%B4' }),
+    init: () => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'service_code=water.outage&lat=39.05&long=116.05&description=%E5%81%9C%E6%B0%B4',
+    }),
     status: 201,
   },
   'POST /api/auth/unlock': { path: () => '/api/auth/unlock', init: () => post({ username: 'nobody' }), status: 204 },
-  'POST /api/admin/users': { path: () => '/api/admin/users', init: () => post({ username: 'contract-user', displayName: 'Contract', role: 'analyst', password: 'contract-pass-2026' }), status: 201 },
-  'PATCH /api/admin/users/:username': { path: () => '/api/admin/users/contract-user', init: () => post({ disabled: true }, 'PATCH'), status: 204 },
-  'POST /api/admin/kiosks': { path: () => '/api/admin/kiosks', init: () => post({ screen: 'contract-wall' }), status: 201 },
-  'POST /api/admin/kiosks/:screen/release': { path: () => '/api/admin/kiosks/contract-wall/release', init: () => post({}), status: 204 },
-  'DELETE /api/admin/kiosks/:screen': { path: () => '/api/admin/kiosks/contract-wall', init: () => ({ method: 'DELETE' }), status: 204 },
-  'PATCH /api/admin/api-keys/:name': { path: () => '/api/admin/api-keys/contract-key', init: () => post({ grants: ['locate'] }, 'PATCH'), status: 200 },
-  'POST /api/auth/kiosk': { as: 'anonymous', path: () => '/api/auth/kiosk', init: () => post({ token: 'no-such-token' }), status: 404 },
-  'POST /api/auth/login': { as: 'anonymous', path: () => '/api/auth/login', init: () => post({ username: 'nobody', password: 'wrong' }), status: 401 },
+  'POST /api/admin/users': {
+    path: () => '/api/admin/users',
+    init: () =>
+      post({ username: 'contract-user', displayName: 'Contract', role: 'analyst', password: 'contract-pass-2026' }),
+    status: 201,
+  },
+  'PATCH /api/admin/users/:username': {
+    path: () => '/api/admin/users/contract-user',
+    init: () => post({ disabled: true }, 'PATCH'),
+    status: 204,
+  },
+  'POST /api/admin/kiosks': {
+    path: () => '/api/admin/kiosks',
+    init: () => post({ screen: 'contract-wall' }),
+    status: 201,
+  },
+  'POST /api/admin/kiosks/:screen/release': {
+    path: () => '/api/admin/kiosks/contract-wall/release',
+    init: () => post({}),
+    status: 204,
+  },
+  'DELETE /api/admin/kiosks/:screen': {
+    path: () => '/api/admin/kiosks/contract-wall',
+    init: () => ({ method: 'DELETE' }),
+    status: 204,
+  },
+  'PATCH /api/admin/api-keys/:name': {
+    path: () => '/api/admin/api-keys/contract-key',
+    init: () => post({ grants: ['locate'] }, 'PATCH'),
+    status: 200,
+  },
+  'POST /api/auth/kiosk': {
+    as: 'anonymous',
+    path: () => '/api/auth/kiosk',
+    init: () => post({ token: 'no-such-token' }),
+    status: 404,
+  },
+  'POST /api/auth/login': {
+    as: 'anonymous',
+    path: () => '/api/auth/login',
+    init: () => post({ username: 'nobody', password: 'wrong' }),
+    status: 401,
+  },
   'POST /api/auth/logout': { path: () => '/api/auth/logout', init: () => post({}), status: 204 },
 };
 
@@ -196,14 +344,22 @@ describe.each(ENGINES)('every route answers as its contract says (%s)', (engine)
   const ctx = {} as Ctx;
   beforeAll(async () => {
     const db = await openTestDatabase(engine, 'hotline_test_contract');
-    const report = await importRegions(db, TINY_CITY, { crs: 'WGS84', replace: true, source: 'tests/helpers/tinyCity.ts' });
+    const report = await importRegions(db, TINY_CITY, {
+      crs: 'WGS84',
+      replace: true,
+      source: 'tests/helpers/tinyCity.ts',
+    });
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     await seedTaxonomy(db, TINY_TAXONOMY);
     await generateDemo(db, { tickets: 1500, seed: 7, now: new Date() });
     ctx.db = db;
     ctx.app = createApp({ db });
     ctx.admin = await signIn(ctx.app, db, { role: 'admin' });
-    ctx.ticket = (await db.query<{ id: number }>(`SELECT id::int AS id FROM tickets WHERE status = 'closed' AND location_status = 'located' ORDER BY id LIMIT 1`))[0]!.id;
+    ctx.ticket = (
+      await db.query<{ id: number }>(
+        `SELECT id::int AS id FROM tickets WHERE status = 'closed' AND location_status = 'located' ORDER BY id LIMIT 1`,
+      )
+    )[0]!.id;
     ctx.street = '900001001';
     ctx.apiKey = await createApiKey(db, 'contract-key');
     await seedKnowledgeBase(db);
@@ -231,7 +387,10 @@ describe.each(ENGINES)('every route answers as its contract says (%s)', (engine)
     const contract = contractOf.get(route)!;
     expect(contract, `${route} has no contract entry`).toBeDefined();
     const init = call.init?.(ctx) ?? {};
-    const res = call.as === 'anonymous' || call.as === 'apiKey' ? await ctx.app.request(call.path(ctx), init) : await ctx.admin.request(call.path(ctx), init);
+    const res =
+      call.as === 'anonymous' || call.as === 'apiKey'
+        ? await ctx.app.request(call.path(ctx), init)
+        : await ctx.admin.request(call.path(ctx), init);
     const reply = contract.responses[res.status];
     const type = (res.headers.get('content-type') ?? '').split(';')[0];
     if (reply && !reply.schema && res.status === call.status) {
@@ -241,8 +400,14 @@ describe.each(ENGINES)('every route answers as its contract says (%s)', (engine)
       return;
     }
     const text = await res.text();
-    expect([res.status, reply ? 'documented' : 'undocumented', res.status === call.status ? '' : text.slice(0, 300)]).toEqual([call.status, 'documented', '']);
+    expect([
+      res.status,
+      reply ? 'documented' : 'undocumented',
+      res.status === call.status ? '' : text.slice(0, 300),
+    ]).toEqual([call.status, 'documented', '']);
     const parsed = reply!.schema!.safeParse(JSON.parse(text));
-    expect(parsed.success ? [] : parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
+    expect(
+      parsed.success ? [] : parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+    ).toEqual([]);
   });
 });

@@ -27,7 +27,9 @@ describe.each(ENGINES)('workspace filters and export on %s', (engine) => {
     await loadTinyCity(db);
     // vary the tiny city's tickets so every filter has something to tell apart
     await db.query(`UPDATE tickets SET channel = 'wechat', kind = 'help' WHERE id = 3`);
-    await db.query(`UPDATE tickets SET status = 'returned', return_count = 1, urgency = 'emergency', address = '=1+2 "楼", 东门' WHERE id = 4`);
+    await db.query(
+      `UPDATE tickets SET status = 'returned', return_count = 1, urgency = 'emergency', address = '=1+2 "楼", 东门' WHERE id = 4`,
+    );
     await db.query(`UPDATE tickets SET status = 'dispatched', overdue_at = '2026-11-10T00:00:00Z' WHERE id = 2`);
     app = createApp({ db });
     client = await signIn(app, db);
@@ -124,19 +126,27 @@ describe.each(ENGINES)('workspace filters and export on %s', (engine) => {
   });
 
   it('exports the filtered tickets as CSV with a BOM, Chinese headers and no personal data', async () => {
-    await db.query(`INSERT INTO ticket_callers (ticket_id, name, phone) VALUES (4, '张三', '13800000000') ON CONFLICT DO NOTHING`);
+    await db.query(
+      `INSERT INTO ticket_callers (ticket_id, name, phone) VALUES (4, '张三', '13800000000') ON CONFLICT DO NOTHING`,
+    );
     const res = await get(`/api/tickets/export?format=csv&${WINDOW}&region=900002`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(decodeURIComponent(res.headers.get('content-disposition')!)).toContain("工单-乙区-2026-10-01至2026-11-30.csv");
+    expect(decodeURIComponent(res.headers.get('content-disposition')!)).toContain(
+      '工单-乙区-2026-10-01至2026-11-30.csv',
+    );
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(Array.from(bytes.slice(0, 3))).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes.slice(3));
     const lines = text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('工单号,受理时间,诉求类型,渠道,类别大类,类别,紧急程度,状态,区,街乡镇,网格,地址,经度,纬度,超时,退单次数');
+    expect(lines[0]).toBe(
+      '工单号,受理时间,诉求类型,渠道,类别大类,类别,紧急程度,状态,区,街乡镇,网格,地址,经度,纬度,超时,退单次数',
+    );
     expect(lines).toHaveLength(2);
     // Beijing time; the address is quoted and cannot run as a formula in Excel
-    expect(lines[1]).toBe(`4,2026-11-03 16:00,投诉,电话,供水,管道漏水,突发紧急,已退单,乙区,乙一街道,900002001G001,"'=1+2 ""楼"", 东门",116.3,39.05,否,1`);
+    expect(lines[1]).toBe(
+      `4,2026-11-03 16:00,投诉,电话,供水,管道漏水,突发紧急,已退单,乙区,乙一街道,900002001G001,"'=1+2 ""楼"", 东门",116.3,39.05,否,1`,
+    );
     expect(text).not.toContain('13800000000');
     expect(text).not.toContain('张三');
   });

@@ -16,5 +16,12 @@ export type { Rate, UnitCounts } from '../../server/ranking/rates.ts';
 export type { UnitClass } from '../../server/ranking/classes.ts';
 export type { Fix, WhatIfScenario } from '../../server/ranking/whatIf.ts';
 export type { DrillTicket, DrillRate, DrillPart, RankingTable, UnitInfo } from '../../server/ranking/sql.ts';
-export type { Report, ReportKind, DailyReport, WeeklyReport, MonthlyBulletin, AnnualReport, Figures } from '../../server/reports/build.ts';
-
+export type {
+  Report,
+  ReportKind,
+  DailyReport,
+  WeeklyReport,
+  MonthlyBulletin,
+  AnnualReport,
+  Figures,
+} from '../../server/reports/build.ts';

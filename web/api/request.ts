@@ -79,7 +79,13 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, signal, credentials: 'same-origin', body: opts.json === undefined ? undefined : JSON.stringify(opts.json) });
+    res = await fetch(path, {
+      method,
+      headers,
+      signal,
+      credentials: 'same-origin',
+      body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
+    });
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     if (timeout.aborted) throw new ApiError(`timeout for ${path}`, 0, 'timeout');
@@ -92,7 +98,14 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
     const wait = Number(res.headers.get('retry-after'));
     const retryAfter = res.headers.has('retry-after') && Number.isFinite(wait) && wait > 0 ? wait : null;
     const e = body?.error;
-    throw new ApiError(`${res.status} ${e?.message ?? res.statusText} (${path})`, res.status, e?.code ?? 'http', e?.field, body?.error ? body : null, retryAfter);
+    throw new ApiError(
+      `${res.status} ${e?.message ?? res.statusText} (${path})`,
+      res.status,
+      e?.code ?? 'http',
+      e?.field,
+      body?.error ? body : null,
+      retryAfter,
+    );
   }
   return res;
 }
@@ -104,7 +117,8 @@ export async function requestJson<T>(path: string, opts: RequestOptions = {}): P
 }
 
 /** GET a JSON answer. */
-export const getJson = <T>(path: string, signal?: AbortSignal, timeoutMs?: number): Promise<T> => requestJson<T>(path, { signal, timeoutMs });
+export const getJson = <T>(path: string, signal?: AbortSignal, timeoutMs?: number): Promise<T> =>
+  requestJson<T>(path, { signal, timeoutMs });
 
 /** Query string from the defined, non-empty parameters (numbers and booleans as text). */
 export function queryString(params: Record<string, string | number | boolean | null | undefined>): string {

@@ -2,7 +2,15 @@
 // also produce /api/openapi.json and are checked against real answers by the contract test).
 // Type-only: nothing of server/ reaches the bundle.
 import type { z } from 'zod';
-import type { categoriesSchema, categoryGroupSchema, categorySchema, cityInfoSchema, configSchema, regionCollectionSchema, regionProperties } from '../../server/contract/geo.ts';
+import type {
+  categoriesSchema,
+  categoryGroupSchema,
+  categorySchema,
+  cityInfoSchema,
+  configSchema,
+  regionCollectionSchema,
+  regionProperties,
+} from '../../server/contract/geo.ts';
 import type { summarySchema } from '../../server/contract/summary.ts';
 
 export type RegionLevel = 'district' | 'street' | 'grid';

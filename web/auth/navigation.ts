@@ -20,7 +20,8 @@ export const PAGE_CAPS = {
 } as const satisfies Record<string, readonly Capability[]>;
 export type Section = keyof typeof PAGE_CAPS;
 
-export const mayOpen = (me: Me | null, section: Section) => !!me && PAGE_CAPS[section].some((c) => me.capabilities.includes(c));
+export const mayOpen = (me: Me | null, section: Section) =>
+  !!me && PAGE_CAPS[section].some((c) => me.capabilities.includes(c));
 
 export function homeOf(me: Me): string {
   if (me.kind === 'kiosk') return '/wall';
@@ -33,5 +34,11 @@ export function homeOf(me: Me): string {
 
 /** A `next` query value that stays inside this app (no other origin, no protocol-relative URL). */
 export function safeNext(v: unknown): string | null {
-  return typeof v === 'string' && v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') && !v.startsWith('/login') ? v : null;
+  return typeof v === 'string' &&
+    v.startsWith('/') &&
+    !v.startsWith('//') &&
+    !v.startsWith('/\\') &&
+    !v.startsWith('/login')
+    ? v
+    : null;
 }

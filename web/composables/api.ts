@@ -1,7 +1,26 @@
 // Typed reads of the server API (through web/api/request.ts), plus the decoder for the binary point format.
-import type { DrillPart, DrillRate, DrillResult, MonthsResult, RankingResult, RankingTable, Report, ReportKind, UnitProfile, WhatIfResponse } from '../api/ranking.ts';
+import type {
+  DrillPart,
+  DrillRate,
+  DrillResult,
+  MonthsResult,
+  RankingResult,
+  RankingTable,
+  Report,
+  ReportKind,
+  UnitProfile,
+  WhatIfResponse,
+} from '../api/ranking.ts';
 import type { Series, TicketPage, WorkspaceFilter, WorkspaceSummary } from '../components/workspace/types.ts';
-import type { AppConfig, CategoriesResponse, RegionCollection, RegionLevel, Summary, TicketFilter, TicketPoints } from '../api/types.ts';
+import type {
+  AppConfig,
+  CategoriesResponse,
+  RegionCollection,
+  RegionLevel,
+  Summary,
+  TicketFilter,
+  TicketPoints,
+} from '../api/types.ts';
 import { ApiError, getJson, queryString, request } from '../api/request.ts';
 
 export { ApiError };
@@ -9,7 +28,8 @@ export { ApiError };
 const query = queryString;
 
 /** A raw response (binary bodies); failures are ApiErrors. */
-const requestRaw = (path: string, signal?: AbortSignal) => request(path, { signal, accept: 'application/json, application/octet-stream' });
+const requestRaw = (path: string, signal?: AbortSignal) =>
+  request(path, { signal, accept: 'application/json, application/octet-stream' });
 
 export const fetchConfig = (signal?: AbortSignal) => getJson<AppConfig>('/api/config', signal);
 
@@ -22,7 +42,10 @@ export const fetchSummary = (f: TicketFilter, signal?: AbortSignal) =>
   getJson<Summary>(`/api/summary${query({ from: f.from, to: f.to, region: f.region, category: f.category })}`, signal);
 
 export async function fetchTicketPoints(f: TicketFilter, signal?: AbortSignal): Promise<TicketPoints> {
-  const res = await requestRaw(`/api/tickets/points${query({ from: f.from, to: f.to, region: f.region, category: f.category })}`, signal);
+  const res = await requestRaw(
+    `/api/tickets/points${query({ from: f.from, to: f.to, region: f.region, category: f.category })}`,
+    signal,
+  );
   const decoded = decodeTicketPoints(await res.arrayBuffer());
   const total = Number(res.headers.get('x-total-count'));
   return {
@@ -95,17 +118,29 @@ export const fetchWorkspaceSummary = (f: WorkspaceFilter, signal?: AbortSignal) 
 export const fetchSeries = (f: WorkspaceFilter, step: 'week' | 'month', signal?: AbortSignal) =>
   getJson<Series>(`/api/summary/series${workspaceQuery(f, { step })}`, signal);
 
-export const fetchTicketPage = (f: WorkspaceFilter, extra: { flag?: 'overdue' | 'returned'; limit?: number }, signal?: AbortSignal) =>
-  getJson<TicketPage>(`/api/tickets${workspaceQuery(f, { flag: extra.flag, limit: String(extra.limit ?? 100) })}`, signal);
+export const fetchTicketPage = (
+  f: WorkspaceFilter,
+  extra: { flag?: 'overdue' | 'returned'; limit?: number },
+  signal?: AbortSignal,
+) =>
+  getJson<TicketPage>(
+    `/api/tickets${workspaceQuery(f, { flag: extra.flag, limit: String(extra.limit ?? 100) })}`,
+    signal,
+  );
 
 export async function fetchWorkspacePoints(f: WorkspaceFilter, signal?: AbortSignal): Promise<TicketPoints> {
   const res = await requestRaw(`/api/tickets/points${workspaceQuery(f)}`, signal);
   const decoded = decodeTicketPoints(await res.arrayBuffer());
   const total = Number(res.headers.get('x-total-count'));
-  return { ...decoded, totalCount: Number.isFinite(total) && res.headers.has('x-total-count') ? total : decoded.count, truncated: res.headers.get('x-truncated') === '1' };
+  return {
+    ...decoded,
+    totalCount: Number.isFinite(total) && res.headers.has('x-total-count') ? total : decoded.count,
+    truncated: res.headers.get('x-truncated') === '1',
+  };
 }
 
-export const exportUrl = (f: WorkspaceFilter, format: 'csv' | 'xlsx', lang: 'zh' | 'en') => `/api/tickets/export${workspaceQuery(f, { format, lang })}`;
+export const exportUrl = (f: WorkspaceFilter, format: 'csv' | 'xlsx', lang: 'zh' | 'en') =>
+  `/api/tickets/export${workspaceQuery(f, { format, lang })}`;
 
 // ---- ranking and reports ----
 
@@ -117,20 +152,38 @@ export const fetchRanking = (table: RankingTable, month: string | null, signal?:
 export const fetchUnitProfile = (code: string, to: string | null, signal?: AbortSignal) =>
   getJson<UnitProfile>(`/api/ranking/units/${encodeURIComponent(code)}${query({ months: '13', to })}`, signal);
 
-export const fetchDrill = (code: string, p: { month: string; rate: DrillRate; part: DrillPart; limit: number; offset: number }, signal?: AbortSignal) =>
+export const fetchDrill = (
+  code: string,
+  p: { month: string; rate: DrillRate; part: DrillPart; limit: number; offset: number },
+  signal?: AbortSignal,
+) =>
   getJson<DrillResult>(
     `/api/ranking/units/${encodeURIComponent(code)}/drill${query({ month: p.month, rate: p.rate, part: p.part, limit: String(p.limit), offset: String(p.offset) })}`,
     signal,
   );
 
 export const fetchWhatIf = (code: string, month: string | null, signal?: AbortSignal) =>
-  getJson<WhatIfResponse>(`/api/ranking/units/${encodeURIComponent(code)}/what-if${query({ month, limit: '20' })}`, signal);
+  getJson<WhatIfResponse>(
+    `/api/ranking/units/${encodeURIComponent(code)}/what-if${query({ month, limit: '20' })}`,
+    signal,
+  );
 
 /** The query parameter naming each report's period. */
-export const REPORT_PERIOD_PARAM: Record<ReportKind, string> = { daily: 'date', weekly: 'week', monthly: 'month', annual: 'year' };
+export const REPORT_PERIOD_PARAM: Record<ReportKind, string> = {
+  daily: 'date',
+  weekly: 'week',
+  monthly: 'month',
+  annual: 'year',
+};
 
-export function reportUrl(kind: ReportKind, period: string | null, format: 'json' | 'xlsx' | 'html' = 'json', lang: 'zh' | 'en' = 'zh'): string {
+export function reportUrl(
+  kind: ReportKind,
+  period: string | null,
+  format: 'json' | 'xlsx' | 'html' = 'json',
+  lang: 'zh' | 'en' = 'zh',
+): string {
   return `/api/reports/${kind}${query({ [REPORT_PERIOD_PARAM[kind]]: period, format: format === 'json' ? null : format, lang: lang === 'zh' ? null : lang })}`;
 }
 
-export const fetchReport = (kind: ReportKind, period: string | null, signal?: AbortSignal) => getJson<Report>(reportUrl(kind, period), signal);
+export const fetchReport = (kind: ReportKind, period: string | null, signal?: AbortSignal) =>
+  getJson<Report>(reportUrl(kind, period), signal);

@@ -88,7 +88,10 @@ export const cityWallTime = (date: string, time: string): string => zonedInstant
 export const cityDateOf = (iso: string | number | Date): string => zonedDate(new Date(iso).getTime(), cityZone());
 
 /** Intl.DateTimeFormat options with the city's zone. */
-export const inCityZone = (o: Intl.DateTimeFormatOptions): Intl.DateTimeFormatOptions => ({ ...o, timeZone: cityZone() });
+export const inCityZone = (o: Intl.DateTimeFormatOptions): Intl.DateTimeFormatOptions => ({
+  ...o,
+  timeZone: cityZone(),
+});
 
 /** Formats an instant in the city's zone. */
 export function formatCityTime(value: string | number | Date, locale: string, o: Intl.DateTimeFormatOptions): string {
@@ -178,7 +181,8 @@ export function useCity() {
   const { t, te, locale } = useI18n();
   const name = computed(() => cityName(locale.value));
   /** A level's name as the city calls it ("Borough", "街乡镇"), else the product's word for it. */
-  const level = (l: string): string => levelName(l, locale.value) ?? (te(`workspacePage.levels.${l}`) ? t(`workspacePage.levels.${l}`) : l);
+  const level = (l: string): string =>
+    levelName(l, locale.value) ?? (te(`workspacePage.levels.${l}`) ? t(`workspacePage.levels.${l}`) : l);
   /** The same, for the middle of an English sentence. */
   const levelLower = (l: string): string => (locale.value.startsWith('zh') ? level(l) : lowerFirst(level(l)));
   /** The units of a level, as a heading or tab ("Boroughs", "Districts", "街乡镇"). */
@@ -190,7 +194,12 @@ export function useCity() {
   /** A level's words for interpolation: {level}, {levelLower}, {levels}, {levelsLower}. */
   const levelWords = (l: string) => {
     const ls = levels(l);
-    return { level: level(l), levelLower: levelLower(l), levels: ls, levelsLower: locale.value.startsWith('zh') ? ls : lowerFirst(ls) };
+    return {
+      level: level(l),
+      levelLower: levelLower(l),
+      levels: ls,
+      levelsLower: locale.value.startsWith('zh') ? ls : lowerFirst(ls),
+    };
   };
   /** A string naming the city ({city}), or its city-neutral form (`key` + "NoCity") without a city. */
   const withCity = (key: string, named: Record<string, unknown> = {}): string =>
@@ -198,5 +207,16 @@ export function useCity() {
   /** The city's name, else "the whole city" (全市). */
   const cityLabel = computed(() => name.value ?? t('workspacePage.city'));
   const provenance = computed(() => cityProvenance(locale.value));
-  return { city: computed(activeCity), name, cityLabel, level, levelLower, levels, levelWords, withCity, provenance, zone: computed(cityZone) };
+  return {
+    city: computed(activeCity),
+    name,
+    cityLabel,
+    level,
+    levelLower,
+    levels,
+    levelWords,
+    withCity,
+    provenance,
+    zone: computed(cityZone),
+  };
 }

@@ -13,11 +13,19 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export type ChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+  LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+>;
 export { init, type EChartsType };
 
 /** Okabe–Ito colours for the three rates; the score in near-white so it reads first. */
-export const SERIES_COLORS = { response: '#56b4e9', resolution: '#009e73', satisfaction: '#e69f00', score: '#f5f7fb', rank: '#7cc4ff' } as const;
+export const SERIES_COLORS = {
+  response: '#56b4e9',
+  resolution: '#009e73',
+  satisfaction: '#e69f00',
+  score: '#f5f7fb',
+  rank: '#7cc4ff',
+} as const;
 
 export function remPx(): number {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
@@ -45,6 +53,15 @@ export function focusAxisLabel(text: { color: string; fontSize: number }, focus:
   return {
     ...text,
     formatter: (v: string) => (v === focus ? `{f|${v}}` : v),
-    rich: { f: { color: '#06101f', backgroundColor: '#7cc4ff', fontWeight: 'bold' as const, fontSize: text.fontSize, padding: [2, 4], borderRadius: 3 } },
+    rich: {
+      f: {
+        color: '#06101f',
+        backgroundColor: '#7cc4ff',
+        fontWeight: 'bold' as const,
+        fontSize: text.fontSize,
+        padding: [2, 4],
+        borderRadius: 3,
+      },
+    },
   };
 }

@@ -29,7 +29,13 @@ export function tieCounts(rows: readonly Pick<RankingRow, 'rank'>[]): Map<number
 
 export function cityDateTime(iso: string | null, locale: string): string {
   if (!iso) return '—';
-  return formatCityTime(iso, locale, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return formatCityTime(iso, locale, {
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
 }
 
 export function cityDate(iso: string, locale: string): string {

@@ -33,7 +33,8 @@ export function useDashboard() {
   const errorDetail = ref<string | null>(null);
 
   const currentRange = computed<TimeRange | null>(() => {
-    if (range.value === 'custom' && customFrom.value && customTo.value) return customRange(customFrom.value, customTo.value);
+    if (range.value === 'custom' && customFrom.value && customTo.value)
+      return customRange(customFrom.value, customTo.value);
     if (!anchor.value) return null;
     return rangeFor(range.value === 'custom' ? '30d' : range.value, anchor.value);
   });
@@ -68,12 +69,18 @@ export function useDashboard() {
   let inflight: AbortController | null = null;
 
   async function boot(signal: AbortSignal): Promise<void> {
-    const [cfg, cats, first] = await Promise.all([loadConfig(), fetchCategories(signal), fetchWorkspaceSummary(emptyFilter(), signal)]);
+    const [cfg, cats, first] = await Promise.all([
+      loadConfig(),
+      fetchCategories(signal),
+      fetchWorkspaceSummary(emptyFilter(), signal),
+    ]);
     config.value = cfg;
     categories.value = cats;
     anchor.value = { from: first.from, to: first.to };
     dataRange.value = first.dataRange;
-    groupColors.value = assignGroupColors([...first.byCategoryGroup].sort((a, b) => b.count - a.count).map((g) => g.code));
+    groupColors.value = assignGroupColors(
+      [...first.byCategoryGroup].sort((a, b) => b.count - a.count).map((g) => g.code),
+    );
   }
 
   async function load(): Promise<void> {
@@ -111,8 +118,21 @@ export function useDashboard() {
   watch(() => JSON.stringify(filter.value), load, { immediate: true });
 
   return {
-    config, categories, summary, previous, points, gridTickets, state, errorDetail, dataRange, currentRange, filter,
-    groupOfCategory, groupColors, colorOfGroupIndex, reload: load,
+    config,
+    categories,
+    summary,
+    previous,
+    points,
+    gridTickets,
+    state,
+    errorDetail,
+    dataRange,
+    currentRange,
+    filter,
+    groupOfCategory,
+    groupColors,
+    colorOfGroupIndex,
+    reload: load,
   };
 }
 

@@ -36,7 +36,8 @@ export function viewToQuery(v: WorkspaceView): Record<string, string> {
   return q;
 }
 
-const one = (v: LocationQuery[string]) => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null);
+const one = (v: LocationQuery[string]) =>
+  typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
 
 /** A view from a query; anything unknown or malformed falls back to the default. */
 export function queryToView(q: LocationQuery): WorkspaceView {
@@ -54,7 +55,10 @@ export function queryToView(q: LocationQuery): WorkspaceView {
     to: custom ? to : null,
     category: category && CODE.test(category) ? category : null,
     lists,
-    region: (one(q.region) ?? '').split(',').filter((c) => CODE.test(c)).slice(0, LEVELS.length),
+    region: (one(q.region) ?? '')
+      .split(',')
+      .filter((c) => CODE.test(c))
+      .slice(0, LEVELS.length),
     mode: one(q.mode) === 'points' ? 'points' : 'choropleth',
   };
 }
@@ -131,7 +135,10 @@ export function useWorkspaceUrl(mode: Ref<'choropleth' | 'points'>): void {
   if (Object.keys(route.query).length) void apply(route.query);
   else write(true);
 
-  watch(() => JSON.stringify(viewToQuery(current())), () => write(false));
+  watch(
+    () => JSON.stringify(viewToQuery(current())),
+    () => write(false),
+  );
   watch(
     () => route.query,
     (q) => {

@@ -22,9 +22,13 @@ function partsFormat(zone: string): Intl.DateTimeFormat {
 }
 
 /** The wall-clock fields of an instant in a zone. */
-export function zonedFields(ms: number, zone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+export function zonedFields(
+  ms: number,
+  zone: string,
+): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   const p: Record<string, number> = {};
-  for (const part of partsFormat(zone).formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of partsFormat(zone).formatToParts(new Date(ms)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour! % 24, mi: p.minute!, s: p.second! };
 }
 

@@ -134,7 +134,8 @@ const en: typeof zhCN = {
     smallSampleHint: '{got} callbacks this month, fewer than {n}: not ranked (the score is shown for reference)',
     minSample: 'units with fewer than {n} callbacks are not ranked',
     minSampleHint: 'With so few verdicts one or two calls decide the score; such units are listed last, without a rank',
-    per10kNoPopulation: 'The geography has no population figures for its {levelsLower}, so demand per 10,000 residents cannot be computed',
+    per10kNoPopulation:
+      'The geography has no population figures for its {levelsLower}, so demand per 10,000 residents cannot be computed',
     per10kUnknown: 'Population of this unit unknown',
     up: 'up {n}',
     down: 'down {n}',
@@ -180,7 +181,8 @@ const en: typeof zhCN = {
     pool: '{n} ticket could be fixed | {n} tickets could be fixed',
     sentence: '{action} {k} ticket: rank up {places} | {action} {k} tickets: rank up {places}',
     sentenceAll: '{action} all {k} tickets: rank up {places}',
-    sentenceNoMove: '{action} {k} ticket: +{points} points, same rank | {action} {k} tickets: +{points} points, same rank',
+    sentenceNoMove:
+      '{action} {k} ticket: +{points} points, same rank | {action} {k} tickets: +{points} points, same rank',
     sentenceUnranked: '{action} {k} ticket: +{points} points | {action} {k} tickets: +{points} points',
     drill: 'Check the figures',
     drillIntro: 'Click a number to see the tickets behind it',
@@ -217,7 +219,15 @@ const en: typeof zhCN = {
     page: '{from}–{to} of {total}',
     prev: 'Previous',
     next: 'Next',
-    kinds: { complaint: 'complaint', report: 'report', help: 'help', consultation: 'consultation', suggestion: 'suggestion', praise: 'praise', proactive: 'proactive' },
+    kinds: {
+      complaint: 'complaint',
+      report: 'report',
+      help: 'help',
+      consultation: 'consultation',
+      suggestion: 'suggestion',
+      praise: 'praise',
+      proactive: 'proactive',
+    },
     statuses: {
       received: 'received',
       dispatched: 'dispatched',

@@ -217,7 +217,15 @@ export default {
     page: '第 {from}–{to} 条 / 共 {total} 条',
     prev: '上一页',
     next: '下一页',
-    kinds: { complaint: '投诉', report: '举报', help: '求助', consultation: '咨询', suggestion: '建议', praise: '表扬', proactive: '主动治理' },
+    kinds: {
+      complaint: '投诉',
+      report: '举报',
+      help: '求助',
+      consultation: '咨询',
+      suggestion: '建议',
+      praise: '表扬',
+      proactive: '主动治理',
+    },
     statuses: {
       received: '已受理',
       dispatched: '已派单',

@@ -39,7 +39,12 @@ export function scoreStops(min: number, max: number): number[] {
 
 export function fillColor(mode: ChoroplethMode, stops: readonly number[]): ExpressionSpecification {
   if (mode === 'class') {
-    return ['match', ['coalesce', ['get', 'cls'], 'nodata'], ...Object.entries(CLASS_COLORS).flat(), NO_DATA_COLOR] as unknown as ExpressionSpecification;
+    return [
+      'match',
+      ['coalesce', ['get', 'cls'], 'nodata'],
+      ...Object.entries(CLASS_COLORS).flat(),
+      NO_DATA_COLOR,
+    ] as unknown as ExpressionSpecification;
   }
   const prop = mode === 'score' ? 'score' : 'change';
   const colors = mode === 'score' ? SCORE_COLORS : CHANGE_COLORS;

@@ -16,11 +16,16 @@ function inRing(x: number, y: number, ring: readonly (readonly number[])[]): boo
 
 export function containsPoint(geometry: Polygon | MultiPolygon, [x, y]: readonly [number, number]): boolean {
   const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  return polys.some((rings) => rings.length > 0 && inRing(x, y, rings[0]!) && !rings.slice(1).some((h) => inRing(x, y, h)));
+  return polys.some(
+    (rings) => rings.length > 0 && inRing(x, y, rings[0]!) && !rings.slice(1).some((h) => inRing(x, y, h)),
+  );
 }
 
 /** Bounding box [w, s, e, n] of points, grown by `margin` degrees; null for none. */
-export function paddedBounds(points: readonly (readonly [number, number])[], margin: number): [number, number, number, number] | null {
+export function paddedBounds(
+  points: readonly (readonly [number, number])[],
+  margin: number,
+): [number, number, number, number] | null {
   if (points.length === 0) return null;
   let w = Infinity,
     s = Infinity,

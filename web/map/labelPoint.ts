@@ -8,7 +8,8 @@ type Ring = Position[];
 
 function ringArea(ring: Ring): number {
   let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    a += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
   return Math.abs(a / 2);
 }
 
@@ -62,7 +63,10 @@ function cell(x: number, y: number, h: number, rings: Ring[]): Cell {
 
 function polylabel(rings: Ring[], precision: number): [number, number] {
   const outer = rings[0]!;
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const [x, y] of outer as [number, number][]) {
     minX = Math.min(minX, x);
     minY = Math.min(minY, y);
@@ -73,7 +77,8 @@ function polylabel(rings: Ring[], precision: number): [number, number] {
   if (size === 0) return [minX, minY];
   const queue: Cell[] = [];
   const h0 = size / 2;
-  for (let x = minX; x < maxX; x += size) for (let y = minY; y < maxY; y += size) queue.push(cell(x + h0, y + h0, h0, rings));
+  for (let x = minX; x < maxX; x += size)
+    for (let y = minY; y < maxY; y += size) queue.push(cell(x + h0, y + h0, h0, rings));
   let best = cell((minX + maxX) / 2, (minY + maxY) / 2, 0, rings);
   for (let guard = 0; queue.length && guard < 20_000; guard++) {
     // a sorted array is a fine priority queue at this size
@@ -82,7 +87,12 @@ function polylabel(rings: Ring[], precision: number): [number, number] {
     if (c.d > best.d) best = c;
     if (c.max - best.d <= precision) continue;
     const h = c.h / 2;
-    queue.push(cell(c.x - h, c.y - h, h, rings), cell(c.x + h, c.y - h, h, rings), cell(c.x - h, c.y + h, h, rings), cell(c.x + h, c.y + h, h, rings));
+    queue.push(
+      cell(c.x - h, c.y - h, h, rings),
+      cell(c.x + h, c.y - h, h, rings),
+      cell(c.x - h, c.y + h, h, rings),
+      cell(c.x + h, c.y + h, h, rings),
+    );
   }
   return [best.x, best.y];
 }
@@ -103,7 +113,10 @@ export function labelPoint(geometry: Polygon | MultiPolygon, precision = 0.002):
 
 export function bounds(geometry: Polygon | MultiPolygon): [[number, number], [number, number]] {
   const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const p of polys)
     for (const [x, y] of p[0] as [number, number][]) {
       minX = Math.min(minX, x);

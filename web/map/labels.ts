@@ -113,7 +113,8 @@ export function placeLabels(candidates: readonly LabelCandidate[], o: PlaceOptio
   return placed;
 }
 
-export const LABEL_FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+export const LABEL_FONT_FAMILY =
+  '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 
 export function labelLayer(labels: PlacedLabel[]): TextLayer<PlacedLabel> {
   return new TextLayer<PlacedLabel>({

@@ -10,7 +10,9 @@ setWorkerUrl(maplibreWorkerUrl);
 export { cityBounds };
 
 /** Map options that open on the whole city and keep the view around it. */
-export function cityView(padding: number | PaddingOptions): Pick<MapOptions, 'bounds' | 'fitBoundsOptions' | 'minZoom' | 'maxBounds'> {
+export function cityView(
+  padding: number | PaddingOptions,
+): Pick<MapOptions, 'bounds' | 'fitBoundsOptions' | 'minZoom' | 'maxBounds'> {
   const { minZoom, maxBounds } = mapLimits();
   return { bounds: cityBounds(), fitBoundsOptions: { padding }, minZoom, maxBounds };
 }

@@ -13,7 +13,10 @@ export function setRegionData(map: MapLibreMap, level: RegionLevel, fc: RegionCo
 }
 
 /** Returns a check to call after each camera move; `onLoaded` sees each level once. */
-export function lazyDetailLevels(map: MapLibreMap, onLoaded: (level: RegionLevel, fc: RegionCollection) => void): () => void {
+export function lazyDetailLevels(
+  map: MapLibreMap,
+  onLoaded: (level: RegionLevel, fc: RegionCollection) => void,
+): () => void {
   // start half a zoom step early so outlines are there when they fade in
   const levels: { level: RegionLevel; minZoom: number; requested: boolean }[] = [
     { level: 'street', minZoom: STREET_MIN_ZOOM - 0.5, requested: false },

@@ -25,7 +25,12 @@ export function boundsOf(points: Iterable<LonLat>): [number, number, number, num
 }
 
 /** Fits [west, south, east, north] into width × height minus padding, centred, north up. */
-export function fitProjection(bbox: [number, number, number, number], width: number, height: number, padding = 4): Projection {
+export function fitProjection(
+  bbox: [number, number, number, number],
+  width: number,
+  height: number,
+  padding = 4,
+): Projection {
   const [w, s, e, n] = bbox;
   const k = Math.cos((((s + n) / 2) * Math.PI) / 180);
   const spanX = Math.max((e - w) * k, 1e-9);
@@ -33,7 +38,10 @@ export function fitProjection(bbox: [number, number, number, number], width: num
   const scale = Math.min((width - 2 * padding) / spanX, (height - 2 * padding) / spanY);
   const offX = (width - spanX * scale) / 2;
   const offY = (height - spanY * scale) / 2;
-  const project = ((p: LonLat) => [round1(offX + (p[0] - w) * k * scale), round1(offY + (n - p[1]) * scale)]) as Projection;
+  const project = ((p: LonLat) => [
+    round1(offX + (p[0] - w) * k * scale),
+    round1(offY + (n - p[1]) * scale),
+  ]) as Projection;
   project.width = width;
   project.height = height;
   return project;

@@ -26,7 +26,6 @@ export function emptyStyle(): StyleSpecification {
   };
 }
 
-
 /** Layer id below which ticket points are inserted, so boundaries stay readable over dense points. */
 export const POINTS_BEFORE_LAYER = 'grid-line';
 
@@ -35,7 +34,8 @@ export const POINTS_BEFORE_LAYER = 'grid-line';
  * style (VITE_BASEMAP_STYLE), where the district fill is made translucent to let it show.
  */
 export function addRegionLayers(map: MapLibreMap, overBasemap: boolean): void {
-  for (const id of ['districts', 'streets', 'grids']) map.addSource(id, { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'code' });
+  for (const id of ['districts', 'streets', 'grids'])
+    map.addSource(id, { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'code' });
   map.addLayer({
     id: 'district-fill',
     type: 'fill',
@@ -81,7 +81,10 @@ export function addRegionLayers(map: MapLibreMap, overBasemap: boolean): void {
     source: 'districts',
     layout: { 'line-join': 'round' },
     filter: ['==', ['get', 'code'], ''],
-    paint: { 'line-color': MAP_COLORS.districtLineSelected, 'line-width': ['interpolate', ['linear'], ['zoom'], 7, 2, 12, 3.5] },
+    paint: {
+      'line-color': MAP_COLORS.districtLineSelected,
+      'line-width': ['interpolate', ['linear'], ['zoom'], 7, 2, 12, 3.5],
+    },
   });
 }
 

@@ -41,7 +41,13 @@ export function addWorkspaceLayers(map: MapLibreMap): void {
 /** The children with their counts baked in, so the fill expression reads them directly. */
 export function setChildren(map: MapLibreMap, fc: RegionCollection | null, counts: ReadonlyMap<string, number>): void {
   const data = fc
-    ? { ...fc, features: fc.features.map((f) => ({ ...f, properties: { ...f.properties, count: counts.get(f.properties.code) ?? 0 } })) }
+    ? {
+        ...fc,
+        features: fc.features.map((f) => ({
+          ...f,
+          properties: { ...f.properties, count: counts.get(f.properties.code) ?? 0 },
+        })),
+      }
     : EMPTY;
   map.getSource<GeoJSONSource>('ws-children')?.setData(data as never);
 }

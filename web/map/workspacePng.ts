@@ -51,7 +51,9 @@ export function composeMapPng(map: HTMLCanvasElement, meta: PngMeta): Promise<Bl
     g.fillStyle = '#dce4f2';
     g.fillText(item.label, x + 42 * scale, ry);
   });
-  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+  );
 }
 
 export function download(blob: Blob, name: string): void {

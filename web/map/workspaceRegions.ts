@@ -20,7 +20,9 @@ function regions(level: 'district' | 'street' | 'grid', parent: string | null): 
  * City → its districts; district → its streets; street → its grid cells; a grid cell → its
  * street's cells (the chosen one is outlined). `parent` is the code whose children are labelled.
  */
-export async function childrenFor(path: readonly RegionStep[]): Promise<{ fc: RegionCollection; level: RegionStep['level']; parent: string | null }> {
+export async function childrenFor(
+  path: readonly RegionStep[],
+): Promise<{ fc: RegionCollection; level: RegionStep['level']; parent: string | null }> {
   const last = path.at(-1);
   if (!last) return { fc: await regions('district', null), level: 'district', parent: null };
   if (last.level === 'district') return { fc: await regions('street', last.code), level: 'street', parent: last.code };

@@ -36,7 +36,10 @@ export const useFilterStore = defineStore('filters', () => {
     get: () => path.value.at(-1)?.code ?? null,
     // kept for callers that set a district code directly
     set: (code) => {
-      path.value = code && locked.value.length === 0 ? [{ code, level: 'district', name: code, nameEn: code, bounds: null }] : [...locked.value];
+      path.value =
+        code && locked.value.length === 0
+          ? [{ code, level: 'district', name: code, nameEn: code, bounds: null }]
+          : [...locked.value];
     },
   });
   /** the category filter under its older name (the legend toggles groups) */
@@ -75,7 +78,24 @@ export const useFilterStore = defineStore('filters', () => {
     urgency.value = [];
   }
   return {
-    range, customFrom, customTo, category, channel, kind, status, urgency, path, locked,
-    region, categoryGroup, toggleCategoryGroup, toggleRegion, drillInto, backTo, lockTo, setCustom, clearFilters,
+    range,
+    customFrom,
+    customTo,
+    category,
+    channel,
+    kind,
+    status,
+    urgency,
+    path,
+    locked,
+    region,
+    categoryGroup,
+    toggleCategoryGroup,
+    toggleRegion,
+    drillInto,
+    backTo,
+    lockTo,
+    setCustom,
+    clearFilters,
   };
 });

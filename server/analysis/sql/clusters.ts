@@ -142,7 +142,9 @@ export async function findClusters(
            FROM cl WHERE cid IS NOT NULL`,
         [...within, q.eps, q.minPoints, origin.lon0, origin.lat0, origin.zone],
       );
-    const [{ found }] = await tx.query<{ found: number }>(`SELECT count(*)::int AS found FROM (SELECT DISTINCT category_code, cid FROM ${POINTS}) c`);
+    const [{ found }] = await tx.query<{ found: number }>(
+      `SELECT count(*)::int AS found FROM (SELECT DISTINCT category_code, cid FROM ${POINTS}) c`,
+    );
     lap('dbscan');
     const summaries = await tx.query<ClusterSummary>(
       `WITH c AS (
@@ -230,7 +232,11 @@ export async function findClusters(
     );
     lap('detail');
     const byKey = new Map(details.map((d) => [`${d.category}|${d.cid}`, d]));
-    return { found, phases, clusters: chosen.map((summary) => ({ summary, detail: byKey.get(`${summary.category}|${summary.cid}`)! })) };
+    return {
+      found,
+      phases,
+      clusters: chosen.map((summary) => ({ summary, detail: byKey.get(`${summary.category}|${summary.cid}`)! })),
+    };
   });
 }
 

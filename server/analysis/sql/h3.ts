@@ -38,7 +38,10 @@ export function cellColumn(res: number): string {
  * omitted), of some categories; the street is the scope clause of server/auth/scope.ts.
  */
 export function streetTickets(scope: H3Scope, params: unknown[], window: { fromP?: number; endP?: number }): string {
-  const clauses = [scopeClause({ level: 'street', code: scope.street!, district: scope.district ?? '' }, params)!, `${cellColumn(scope.res)} IS NOT NULL`];
+  const clauses = [
+    scopeClause({ level: 'street', code: scope.street!, district: scope.district ?? '' }, params)!,
+    `${cellColumn(scope.res)} IS NOT NULL`,
+  ];
   if (window.fromP !== undefined) clauses.push(`t.received_at >= ${dayStart(window.fromP)}`);
   if (window.endP !== undefined) clauses.push(`t.received_at < ${dayStart(window.endP)}`);
   if (scope.categories !== null) {
@@ -68,7 +71,11 @@ function source(scope: H3Scope, params: unknown[]): string {
  * district, if one is given). Places people call from; cells never called from (mountains,
  * water) are outside it rather than zeros that would make the whole city look hot.
  */
-export async function studyCells(db: Queryable, scope: Pick<H3Scope, 'res' | 'district' | 'street'>, lastDay: string): Promise<string[]> {
+export async function studyCells(
+  db: Queryable,
+  scope: Pick<H3Scope, 'res' | 'district' | 'street'>,
+  lastDay: string,
+): Promise<string[]> {
   if (scope.street) {
     const params: unknown[] = [addDays(lastDay, 1)];
     const from = streetTickets({ ...scope, categories: null }, params, { endP: 1 });
@@ -91,7 +98,12 @@ export async function studyCells(db: Queryable, scope: Pick<H3Scope, 'res' | 'di
  * Tickets per cell over [from, end) (city days; end exclusive). All categories: whole months from
  * the monthly rollup, whole weeks from the weekly one, the rest from the daily one.
  */
-export async function windowCounts(db: Queryable, scope: H3Scope, from: string, end: string): Promise<Map<string, number>> {
+export async function windowCounts(
+  db: Queryable,
+  scope: H3Scope,
+  from: string,
+  end: string,
+): Promise<Map<string, number>> {
   if (scope.street) {
     const params: unknown[] = [from, end];
     const rows = await db.query<{ cell: string; n: number }>(
@@ -137,13 +149,20 @@ export interface CellSeries {
  * cell comes back with its series packed as 'step:n,…': a year of weeks is ~30k rows at res 8,
  * not ~1.2 M.
  */
-export async function stepCounts(db: Queryable, scope: H3Scope, start: string, end: string, step: Step): Promise<CellSeries[]> {
+export async function stepCounts(
+  db: Queryable,
+  scope: H3Scope,
+  start: string,
+  end: string,
+  step: Step,
+): Promise<CellSeries[]> {
   // The street read names no resolution parameter (the cell column is chosen instead).
   const params: unknown[] = scope.street ? [start, end] : [scope.res, start, end];
   const s = scope.street ? '$1' : '$2';
   let grouped: string;
   if (scope.street) {
-    const period = step === 'week' ? `date_trunc('week', ${TICKET_DAY})::date` : `date_trunc('month', ${TICKET_DAY})::date`;
+    const period =
+      step === 'week' ? `date_trunc('week', ${TICKET_DAY})::date` : `date_trunc('month', ${TICKET_DAY})::date`;
     grouped = `SELECT ${cellColumn(scope.res)} AS cell, ${period} AS period, count(*) AS n FROM ${streetTickets(scope, params, { fromP: 1, endP: 2 })} GROUP BY 1, 2`;
   } else if (scope.categories === null) {
     const period = step === 'week' ? 'week' : 'month';

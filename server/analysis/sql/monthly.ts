@@ -25,7 +25,12 @@ export interface CategoryMonth {
 }
 
 /** Per category and month over [start, end): located tickets (district level of the region rollup; a street's own row). */
-export async function categoryMonths(db: Queryable, start: string, end: string, area: MonthlyArea): Promise<CategoryMonth[]> {
+export async function categoryMonths(
+  db: Queryable,
+  start: string,
+  end: string,
+  area: MonthlyArea,
+): Promise<CategoryMonth[]> {
   const [level, code] = area.street !== null ? ['street', area.street] : ['district', area.district];
   return db.query<CategoryMonth>(
     `SELECT category_code AS category, ${monthExpr} AS month, sum(tickets)::int AS tickets,
@@ -56,7 +61,10 @@ export async function categoryStreets(
   );
 }
 
-export async function streetsInScope(db: Queryable, area: MonthlyArea): Promise<Map<string, { name: string; nameEn: string }>> {
+export async function streetsInScope(
+  db: Queryable,
+  area: MonthlyArea,
+): Promise<Map<string, { name: string; nameEn: string }>> {
   const rows = await db.query<{ code: string; name: string; nameEn: string }>(
     `SELECT code, name_zh AS name, name_en AS "nameEn" FROM regions
       WHERE level = 'street' AND ($1::text IS NULL OR parent_code = $1) AND ($2::text IS NULL OR code = $2)`,
@@ -113,8 +121,15 @@ export async function topCells(
 ): Promise<{ cell: string; tickets: number }[]> {
   if (area.street !== null) {
     const params: unknown[] = [start, end, limit];
-    const from = streetTickets({ res: res as 7 | 8 | 9, categories, district: area.district, street: area.street }, params, { fromP: 1, endP: 2 });
-    return db.query(`SELECT ${cellColumn(res)} AS cell, count(*)::int AS tickets FROM ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3`, params);
+    const from = streetTickets(
+      { res: res as 7 | 8 | 9, categories, district: area.district, street: area.street },
+      params,
+      { fromP: 1, endP: 2 },
+    );
+    return db.query(
+      `SELECT ${cellColumn(res)} AS cell, count(*)::int AS tickets FROM ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3`,
+      params,
+    );
   }
   const district = area.district;
   return db.query(

@@ -55,7 +55,12 @@ export interface RegionRow {
 }
 
 /** Regions of a level (within a district, or a street, when given), each with its neighbours' codes. */
-export async function regionsWithNeighbours(db: Queryable, level: HotspotRegionLevel, district: string | null, street: string | null = null): Promise<RegionRow[]> {
+export async function regionsWithNeighbours(
+  db: Queryable,
+  level: HotspotRegionLevel,
+  district: string | null,
+  street: string | null = null,
+): Promise<RegionRow[]> {
   if (street !== null) {
     if (level === 'district') throw new Error('a street holds no district');
     return db.query<RegionRow>(
@@ -134,7 +139,8 @@ export async function regionMonthlyCounts(
   categories: string[] | null,
   jurisdiction: Scope = { level: 'city' },
 ): Promise<Map<string, number[]>> {
-  const monthOf = (day: string) => `((extract(year FROM ${day})::int * 12 + extract(month FROM ${day})::int) - (extract(year FROM $1::date)::int * 12 + extract(month FROM $1::date)::int))`;
+  const monthOf = (day: string) =>
+    `((extract(year FROM ${day})::int * 12 + extract(month FROM ${day})::int) - (extract(year FROM $1::date)::int * 12 + extract(month FROM $1::date)::int))`;
   let rows: { code: string; m: number; n: number }[];
   if (jurisdiction.level !== 'city') {
     const params: unknown[] = [start, end, categories];

@@ -17,9 +17,16 @@ export interface CategoryInfo {
 }
 
 /** Category codes of a category or group code; null = all. Unknown code → 400 naming `field`. */
-export async function resolveCategories(db: Queryable, code: string | undefined, field = 'category'): Promise<string[] | null> {
+export async function resolveCategories(
+  db: Queryable,
+  code: string | undefined,
+  field = 'category',
+): Promise<string[] | null> {
   if (code === undefined) return null;
-  const rows = await db.query<{ code: string }>('SELECT code FROM categories WHERE code = $1 OR group_code = $1 ORDER BY code', [code]);
+  const rows = await db.query<{ code: string }>(
+    'SELECT code FROM categories WHERE code = $1 OR group_code = $1 ORDER BY code',
+    [code],
+  );
   if (rows.length === 0) throw new UnknownCodeError(field, code);
   return rows.map((r) => r.code);
 }
@@ -34,7 +41,11 @@ export async function categoryInfo(db: Queryable): Promise<Map<string, CategoryI
 }
 
 /** A district code, checked; unknown → 400 naming `field`. */
-export async function resolveDistrict(db: Queryable, code: string | undefined, field = 'district'): Promise<string | null> {
+export async function resolveDistrict(
+  db: Queryable,
+  code: string | undefined,
+  field = 'district',
+): Promise<string | null> {
   if (code === undefined) return null;
   const rows = await db.query(`SELECT 1 FROM regions WHERE code = $1 AND level = 'district'`, [code]);
   if (rows.length === 0) throw new UnknownCodeError(field, code);
@@ -59,7 +70,12 @@ export interface AnalysisArea {
  * official asking nothing gets their district; a street official their street (any district is
  * wider than their street, so naming one is out of scope).
  */
-export async function analysisArea(db: Queryable, scope: Scope, requested: string | undefined, field = 'district'): Promise<AnalysisArea> {
+export async function analysisArea(
+  db: Queryable,
+  scope: Scope,
+  requested: string | undefined,
+  field = 'district',
+): Promise<AnalysisArea> {
   const district = await resolveDistrict(db, requested, field);
   if (scope.level === 'city') return { district, street: null, scoped: false };
   const region = await scopedRegion(db, scope, district ?? undefined, field);
@@ -82,10 +98,16 @@ export interface DataSpan {
 export const MEANINGFUL_MONTH_SHARE = 0.05;
 
 /** Monthly located-ticket totals → the first meaningful month and the tickets before it (pure). */
-export function meaningfulStart(months: { month: string; tickets: number }[], share = MEANINGFUL_MONTH_SHARE): { first: string | null; strayTickets: number } {
+export function meaningfulStart(
+  months: { month: string; tickets: number }[],
+  share = MEANINGFUL_MONTH_SHARE,
+): { first: string | null; strayTickets: number } {
   if (months.length === 0) return { first: null, strayTickets: 0 };
   const sorted = [...months].map((m) => m.tickets).sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const median =
+    sorted.length % 2
+      ? sorted[(sorted.length - 1) / 2]
+      : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const ordered = [...months].sort((a, b) => a.month.localeCompare(b.month));
   const k = ordered.findIndex((m) => m.tickets >= share * median);
   return { first: ordered[k].month, strayTickets: ordered.slice(0, k).reduce((n, m) => n + m.tickets, 0) };

@@ -22,7 +22,15 @@ const M_LON = 1 / (111_320 * Math.cos((40.6 * Math.PI) / 180));
 const M_LAT = 1 / 110_574;
 const box = (x0: number, y0: number, x1: number, y1: number) => ({
   type: 'Polygon',
-  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
 });
 
 /**
@@ -46,28 +54,57 @@ function writeRiverside(mutate: (files: Record<string, unknown>) => void = () =>
       ],
       boundaries: [
         { file: 'areas.geojson', level: 'district', properties: { code: 'AREA_NO', name: 'AREA_NAME' } },
-        { file: 'wards.geojson', level: 'street', properties: { code: 'WARD', name: 'Ward {WARD}', parent: { from: 'WARD', slice: [0, 1] } } },
+        {
+          file: 'wards.geojson',
+          level: 'street',
+          properties: { code: 'WARD', name: 'Ward {WARD}', parent: { from: 'WARD', slice: [0, 1] } },
+        },
       ],
       taxonomy: 'taxonomy.json',
       locateToleranceMeters: 15,
     },
     'areas.geojson': {
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { AREA_NO: 7, AREA_NAME: 'North Side' }, geometry: box(x0, y0, x0 + 2000 * M_LON, y0 + 1000 * M_LAT) }],
+      features: [
+        {
+          type: 'Feature',
+          properties: { AREA_NO: 7, AREA_NAME: 'North Side' },
+          geometry: box(x0, y0, x0 + 2000 * M_LON, y0 + 1000 * M_LAT),
+        },
+      ],
     },
     'wards.geojson': {
       type: 'FeatureCollection',
       features: [
         { type: 'Feature', properties: { WARD: 71 }, geometry: box(x0, y0, mid - 5 * M_LON, y0 + 1000 * M_LAT) },
-        { type: 'Feature', properties: { WARD: 72 }, geometry: box(mid + 5 * M_LON, y0, x0 + 2000 * M_LON, y0 + 1000 * M_LAT) },
+        {
+          type: 'Feature',
+          properties: { WARD: 72 },
+          geometry: box(mid + 5 * M_LON, y0, x0 + 2000 * M_LON, y0 + 1000 * M_LAT),
+        },
       ],
     },
     'taxonomy.json': {
       departments: [{ code: 'sanitation', kind: 'department', nameEn: 'Sanitation' }],
       groups: [{ code: 'trash', nameEn: 'Trash' }],
       categories: [
-        { code: 'trash.bulk', groupCode: 'trash', nameEn: 'Bulk pickup', urgency: 'ordinary', departmentCode: 'sanitation', parallel: true, resolveWithin: '90d' },
-        { code: 'trash.missed', groupCode: 'trash', nameEn: 'Missed collection', urgency: 'ordinary', departmentCode: 'sanitation', parallel: true },
+        {
+          code: 'trash.bulk',
+          groupCode: 'trash',
+          nameEn: 'Bulk pickup',
+          urgency: 'ordinary',
+          departmentCode: 'sanitation',
+          parallel: true,
+          resolveWithin: '90d',
+        },
+        {
+          code: 'trash.missed',
+          groupCode: 'trash',
+          nameEn: 'Missed collection',
+          urgency: 'ordinary',
+          departmentCode: 'sanitation',
+          parallel: true,
+        },
       ],
     },
   };
@@ -81,10 +118,20 @@ describe('reading a city package', () => {
     const { pkg, problems } = readCityPackage(NYC);
     expect(problems).toEqual([]);
     const f = pkg!.regions.features;
-    expect(f.filter((x) => x.properties.level === 'district').map((x) => x.properties.code).sort()).toEqual(['1', '2', '3', '4', '5']);
+    expect(
+      f
+        .filter((x) => x.properties.level === 'district')
+        .map((x) => x.properties.code)
+        .sort(),
+    ).toEqual(['1', '2', '3', '4', '5']);
     expect(f.filter((x) => x.properties.level === 'street')).toHaveLength(71);
     const cd206 = f.find((x) => x.properties.code === '206')!.properties;
-    expect(cd206).toMatchObject({ level: 'street', nameZh: 'Community District 206', nameEn: 'Community District 206', parentCode: '2' });
+    expect(cd206).toMatchObject({
+      level: 'street',
+      nameZh: 'Community District 206',
+      nameEn: 'Community District 206',
+      parentCode: '2',
+    });
     expect(f.find((x) => x.properties.code === '2')!.properties.nameZh).toBe('Bronx');
   });
 
@@ -117,7 +164,9 @@ describe('reading a city package', () => {
     const dir = writeRiverside((files) => {
       (files['taxonomy.json'] as { categories: { departmentCode: string }[] }).categories[1].departmentCode = 'parks';
     });
-    expect(formatProblems(readCityPackage(dir).problems)).toEqual(["taxonomy.json: category 'trash.missed' names unknown department 'parks'"]);
+    expect(formatProblems(readCityPackage(dir).problems)).toEqual([
+      "taxonomy.json: category 'trash.missed' names unknown department 'parks'",
+    ]);
   });
 });
 
@@ -155,11 +204,23 @@ describe.each(ENGINES.map((engine) => ({ engine })))('a city package on $engine'
     const x0 = -75.0 + 1000 * M_LON;
     const y = 40.6 + 500 * M_LAT;
     // 2 m west of the gap's middle: 3 m from ward 71, 7 m from ward 72.
-    expect(await locatePoint(db, x0 - 2 * M_LON, y)).toMatchObject({ districtCode: '7', streetCode: '71', locationStatus: 'located' });
-    expect(await locatePoint(db, x0 + 2 * M_LON, y)).toMatchObject({ districtCode: '7', streetCode: '72', locationStatus: 'located' });
+    expect(await locatePoint(db, x0 - 2 * M_LON, y)).toMatchObject({
+      districtCode: '7',
+      streetCode: '71',
+      locationStatus: 'located',
+    });
+    expect(await locatePoint(db, x0 + 2 * M_LON, y)).toMatchObject({
+      districtCode: '7',
+      streetCode: '72',
+      locationStatus: 'located',
+    });
     // 8 m past the city edge (the west side of ward 71) is still the city's; 40 m is outside.
     expect(await locatePoint(db, -75.0 - 8 * M_LON, y)).toMatchObject({ streetCode: '71', locationStatus: 'located' });
-    expect(await locatePoint(db, -75.0 - 40 * M_LON, y)).toMatchObject({ districtCode: null, streetCode: null, locationStatus: 'outside' });
+    expect(await locatePoint(db, -75.0 - 40 * M_LON, y)).toMatchObject({
+      districtCode: null,
+      streetCode: null,
+      locationStatus: 'outside',
+    });
   });
 
   it("gives a request type its own service level and cuts days in the city's zone", async () => {
@@ -168,14 +229,45 @@ describe.each(ENGINES.map((engine) => ({ engine })))('a city package on $engine'
     expect(cityTimeZone()).toBe('America/Chicago');
     expect(activeCity()!.levels.map((l) => l.names.local)).toEqual(['Area', 'Ward']);
     const receivedAt = new Date('2026-03-07T18:00:00Z');
-    const bulk = await intakeTicket(db, { kind: 'complaint', channel: 'phone', category: 'trash.bulk', description: 'sofa', lon: -74.999, lat: 40.601, crs: 'WGS84', receivedAt }, defaultSettings());
-    const missed = await intakeTicket(db, { kind: 'complaint', channel: 'phone', category: 'trash.missed', description: 'bins', lon: -74.999, lat: 40.601, crs: 'WGS84', receivedAt }, defaultSettings());
-    const due = await db.query<{ id: string; due: Date }>(`SELECT id::text, resolve_due_at due FROM tickets WHERE id = ANY($1::bigint[]) ORDER BY id`, [[bulk.id, missed.id]]);
+    const bulk = await intakeTicket(
+      db,
+      {
+        kind: 'complaint',
+        channel: 'phone',
+        category: 'trash.bulk',
+        description: 'sofa',
+        lon: -74.999,
+        lat: 40.601,
+        crs: 'WGS84',
+        receivedAt,
+      },
+      defaultSettings(),
+    );
+    const missed = await intakeTicket(
+      db,
+      {
+        kind: 'complaint',
+        channel: 'phone',
+        category: 'trash.missed',
+        description: 'bins',
+        lon: -74.999,
+        lat: 40.601,
+        crs: 'WGS84',
+        receivedAt,
+      },
+      defaultSettings(),
+    );
+    const due = await db.query<{ id: string; due: Date }>(
+      `SELECT id::text, resolve_due_at due FROM tickets WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [[bulk.id, missed.id]],
+    );
     // 90 days for bulk pickup (across the spring DST change: elapsed time, not wall-clock days).
     expect(new Date(due[0].due).toISOString()).toBe('2026-06-05T18:00:00.000Z');
     // The urgency class's default (7 days for ordinary) where the type sets none.
     expect(new Date(due[1].due).toISOString()).toBe('2026-03-14T18:00:00.000Z');
-    const [day] = await db.query<{ day: string }>(`SELECT day::text FROM rollup_region_daily WHERE region_code = '71' LIMIT 1`);
+    const [day] = await db.query<{ day: string }>(
+      `SELECT day::text FROM rollup_region_daily WHERE region_code = '71' LIMIT 1`,
+    );
     // 18:00 UTC on 7 March is noon in Chicago: the same calendar day.
     expect(day.day).toBe('2026-03-07');
   });
@@ -189,7 +281,9 @@ describe.each(ENGINES.map((engine) => ({ engine })))('a city package on $engine'
   it('refuses to put another city over tickets of this one', async () => {
     const report = await importCityPackage(db, NYC);
     expect(report.ok).toBe(false);
-    expect(formatProblems(report.problems)).toEqual(["city.json, code: this database already holds tickets of city 'riverside'; import 'nyc' into an empty database"]);
+    expect(formatProblems(report.problems)).toEqual([
+      "city.json, code: this database already holds tickets of city 'riverside'; import 'nyc' into an empty database",
+    ]);
   });
 
   it('imports New York with generated grid cells nested in its community districts', async () => {
@@ -199,7 +293,9 @@ describe.each(ENGINES.map((engine) => ({ engine })))('a city package on $engine'
     expect(report.counts).toMatchObject({ district: 5, street: 71, community: 0, categories: 34, departments: 8 });
     expect(report.counts.grid).toBeGreaterThan(1500);
     // Gaps between the two published layers are reported, not refused.
-    expect(report.warnings.some((w) => w.file === 'boroughs.geojson' && /covered by none of its streets/.test(w.message))).toBe(true);
+    expect(
+      report.warnings.some((w) => w.file === 'boroughs.geojson' && /covered by none of its streets/.test(w.message)),
+    ).toBe(true);
     const rows = await db.query<{ cells: number; orphans: number; spill: number }>(`
       WITH g AS (SELECT g.code, s.code street, g.geom, s.geom sgeom FROM regions g LEFT JOIN regions s ON s.code = g.parent_code AND s.level = 'street' WHERE g.level = 'grid')
       SELECT (SELECT count(*) FROM g)::int cells, (SELECT count(*) FROM g WHERE street IS NULL)::int orphans,

@@ -44,7 +44,11 @@ describe.each(ENGINES)('the Beijing demo on %s', (engine: Engine) => {
   it('keeps points outside every district as outside, and address-only tickets as unlocated — none dropped', async () => {
     const outside = await count(`SELECT count(*)::int AS n FROM tickets t WHERE t.geom IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM regions d WHERE d.level = 'district' AND ST_Covers(d.geom, t.geom))`);
-    expect(await count(`SELECT count(*)::int AS n FROM tickets WHERE location_status = 'outside' AND district_code IS NULL AND street_code IS NULL`)).toBe(outside);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM tickets WHERE location_status = 'outside' AND district_code IS NULL AND street_code IS NULL`,
+      ),
+    ).toBe(outside);
     expect(await count(`SELECT count(*)::int AS n FROM tickets WHERE geom IS NULL`)).toBe(
       await count(`SELECT count(*)::int AS n FROM tickets WHERE location_status = 'unlocated'`),
     );
@@ -52,9 +56,9 @@ describe.each(ENGINES)('the Beijing demo on %s', (engine: Engine) => {
   });
 
   it('puts every located ticket in a grid cell of its own street', async () => {
-    expect(await count(`SELECT count(*)::int AS n FROM tickets t JOIN regions g ON g.code = t.grid_code
-      WHERE t.location_status = 'located' AND g.parent_code = t.street_code AND ST_Covers(g.geom, t.geom)`)).toBe(
-      await count(`SELECT count(*)::int AS n FROM tickets WHERE location_status = 'located'`),
-    );
+    expect(
+      await count(`SELECT count(*)::int AS n FROM tickets t JOIN regions g ON g.code = t.grid_code
+      WHERE t.location_status = 'located' AND g.parent_code = t.street_code AND ST_Covers(g.geom, t.geom)`),
+    ).toBe(await count(`SELECT count(*)::int AS n FROM tickets WHERE location_status = 'located'`));
   });
 });

@@ -20,7 +20,16 @@ export function beijingDemo(): { taxonomy: Taxonomy; profile: DemoProfile } {
 }
 
 type Box = [x0: number, y0: number, x1: number, y1: number];
-const ring = ([x0, y0, x1, y1]: Box) => [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] as [number, number][][];
+const ring = ([x0, y0, x1, y1]: Box) =>
+  [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ] as [number, number][][];
 
 interface FixtureRegion {
   level: 'district' | 'street';
@@ -42,20 +51,48 @@ function regions(): FixtureRegion[] {
   const w = 0.04;
   const h = 0.03;
   for (const d of core) {
-    out.push({ level: 'district', code: d.code, nameZh: d.nameZh, parentCode: null, population: d.population, box: [d.x0, d.y0, d.x0 + 3 * w, d.y0 + 3 * h] });
+    out.push({
+      level: 'district',
+      code: d.code,
+      nameZh: d.nameZh,
+      parentCode: null,
+      population: d.population,
+      box: [d.x0, d.y0, d.x0 + 3 * w, d.y0 + 3 * h],
+    });
     for (let i = 0; i < 3; i++)
       for (let j = 0; j < 3; j++) {
         const n = i * 3 + j + 1;
         const x = d.x0 + j * w;
         const y = d.y0 + i * h;
-        out.push({ level: 'street', code: `${d.code}${String(n).padStart(3, '0')}`, nameZh: `${d.nameZh}第${n}街道`, parentCode: d.code, population: null, box: [x, y, x + w, y + h] });
+        out.push({
+          level: 'street',
+          code: `${d.code}${String(n).padStart(3, '0')}`,
+          nameZh: `${d.nameZh}第${n}街道`,
+          parentCode: d.code,
+          population: null,
+          box: [x, y, x + w, y + h],
+        });
       }
   }
   // The outskirts: one district of four long townships east of the core, 10–35 km out.
-  out.push({ level: 'district', code: '990105', nameZh: '远郊区', parentCode: null, population: 600_000, box: [116.52, 39.82, 116.84, 40.0] });
+  out.push({
+    level: 'district',
+    code: '990105',
+    nameZh: '远郊区',
+    parentCode: null,
+    population: 600_000,
+    box: [116.52, 39.82, 116.84, 40.0],
+  });
   for (let k = 0; k < 4; k++) {
     const x = 116.52 + k * 0.08;
-    out.push({ level: 'street', code: `990105${String(k + 1).padStart(3, '0')}`, nameZh: `远郊第${k + 1}镇`, parentCode: '990105', population: null, box: [x, 39.82, x + 0.08, 40.0] });
+    out.push({
+      level: 'street',
+      code: `990105${String(k + 1).padStart(3, '0')}`,
+      nameZh: `远郊第${k + 1}镇`,
+      parentCode: '990105',
+      population: null,
+      box: [x, 39.82, x + 0.08, 40.0],
+    });
   }
   return out;
 }
@@ -66,7 +103,15 @@ export function fixtureFeatureCollection(): { type: 'FeatureCollection'; feature
     type: 'FeatureCollection',
     features: regions().map((r) => ({
       type: 'Feature',
-      properties: { level: r.level, code: r.code, nameZh: r.nameZh, nameEn: r.code, parentCode: r.parentCode, population: r.population, synthetic: r.level === 'street' },
+      properties: {
+        level: r.level,
+        code: r.code,
+        nameZh: r.nameZh,
+        nameEn: r.code,
+        parentCode: r.parentCode,
+        population: r.population,
+        synthetic: r.level === 'street',
+      },
       geometry: { type: 'Polygon', coordinates: ring(r.box) },
     })),
   };

@@ -51,7 +51,19 @@ const share = (xs: DemoTicket[], f: (t: DemoTicket) => boolean) => xs.filter(f).
 
 describe('the region model', () => {
   it('refuses a database without streets, with a message that says what to do', () => {
-    expect(() => buildRegionModel([{ level: 'district', code: '110101', nameZh: '东城区', parentCode: null, population: 1, geometry: null, labelPoint: null }])).toThrow(/import the geography first/);
+    expect(() =>
+      buildRegionModel([
+        {
+          level: 'district',
+          code: '110101',
+          nameZh: '东城区',
+          parentCode: null,
+          population: 1,
+          geometry: null,
+          labelPoint: null,
+        },
+      ]),
+    ).toThrow(/import the geography first/);
   });
 
   it('weights streets by district population with an urban uplift', () => {
@@ -70,7 +82,9 @@ describe('determinism', () => {
 
   it('gives different tickets for a different seed', () => {
     const other = firstTickets(43, 200);
-    const same = other.filter((t, i) => t.receivedAt === tickets[i].receivedAt && t.categoryCode === tickets[i].categoryCode).length;
+    const same = other.filter(
+      (t, i) => t.receivedAt === tickets[i].receivedAt && t.categoryCode === tickets[i].categoryCode,
+    ).length;
     expect(same).toBeLessThan(20);
   });
 });
@@ -85,7 +99,9 @@ describe('volume and time range', () => {
   it('covers 25 month buckets in Beijing time, from 1 July 2023 to now', () => {
     const months = [...new Set(tickets.map(month))];
     const expected = ['2023-07', '2023-08', '2023-09', '2023-10', '2023-11', '2023-12'];
-    for (let y = 2024; y <= 2025; y++) for (let m = 1; m <= 12; m++) if (`${y}-${String(m).padStart(2, '0')}` <= '2025-07') expected.push(`${y}-${String(m).padStart(2, '0')}`);
+    for (let y = 2024; y <= 2025; y++)
+      for (let m = 1; m <= 12; m++)
+        if (`${y}-${String(m).padStart(2, '0')}` <= '2025-07') expected.push(`${y}-${String(m).padStart(2, '0')}`);
     expect(expected).toHaveLength(25);
     expect(months).toEqual(expected);
     expect(run.months).toEqual(months);
@@ -101,17 +117,34 @@ describe('volume and time range', () => {
       if (v !== null && (v > now || !Number.isInteger(v))) bad.push(`${what}=${v}`);
     };
     for (const t of tickets) {
-      for (const [k, v] of Object.entries({ r: t.receivedAt, d: t.dispatchedAt, a: t.acceptedAt, p: t.repliedAt, c: t.callbackAt, x: t.closedAt, m: t.remindedAt, o: t.overdueAt, u: t.updatedAt })) check(`${t.id}.${k}`, v);
-      for (const v of [t.respondDueAt, t.resolveDueAt, t.remindAt]) if (v !== null) expect(Number.isInteger(v)).toBe(true);
+      for (const [k, v] of Object.entries({
+        r: t.receivedAt,
+        d: t.dispatchedAt,
+        a: t.acceptedAt,
+        p: t.repliedAt,
+        c: t.callbackAt,
+        x: t.closedAt,
+        m: t.remindedAt,
+        o: t.overdueAt,
+        u: t.updatedAt,
+      }))
+        check(`${t.id}.${k}`, v);
+      for (const v of [t.respondDueAt, t.resolveDueAt, t.remindAt])
+        if (v !== null) expect(Number.isInteger(v)).toBe(true);
       for (const e of t.events) check(`event ${e.id}`, e.at);
-      for (const d of t.dispatches) for (const v of [d.dispatchedAt, d.acceptedAt, d.returnedAt, d.ruledAt]) check(`dispatch ${d.id}`, v);
+      for (const d of t.dispatches)
+        for (const v of [d.dispatchedAt, d.acceptedAt, d.returnedAt, d.ruledAt]) check(`dispatch ${d.id}`, v);
     }
     expect(bad).toEqual([]);
   });
 });
 
 describe('rhythms', () => {
-  const groupShare = (m: string, group: string) => share(tickets.filter((t) => month(t) === m), (t) => t.categoryCode.startsWith(group));
+  const groupShare = (m: string, group: string) =>
+    share(
+      tickets.filter((t) => month(t) === m),
+      (t) => t.categoryCode.startsWith(group),
+    );
 
   it('makes heating a winter matter: its December share is far above July', () => {
     expect(groupShare('2024-12', 'heating.')).toBeGreaterThan(0.08);
@@ -120,21 +153,41 @@ describe('rhythms', () => {
 
   it('peaks heating complaints in the fortnight after first firing on 15 November', () => {
     const heat = tickets.filter((t) => t.categoryCode === 'heating.no_heat');
-    const perDay = (from: string, to: string) => heat.filter((t) => t.receivedAt >= Date.parse(from) && t.receivedAt < Date.parse(to)).length / ((Date.parse(to) - Date.parse(from)) / MS_DAY);
-    expect(perDay('2024-11-15T00:00:00+08:00', '2024-11-29T00:00:00+08:00')).toBeGreaterThan(1.3 * perDay('2025-01-05T00:00:00+08:00', '2025-01-19T00:00:00+08:00'));
+    const perDay = (from: string, to: string) =>
+      heat.filter((t) => t.receivedAt >= Date.parse(from) && t.receivedAt < Date.parse(to)).length /
+      ((Date.parse(to) - Date.parse(from)) / MS_DAY);
+    expect(perDay('2024-11-15T00:00:00+08:00', '2024-11-29T00:00:00+08:00')).toBeGreaterThan(
+      1.3 * perDay('2025-01-05T00:00:00+08:00', '2025-01-19T00:00:00+08:00'),
+    );
   });
 
   it('makes waterlogging and roof leaks a July matter, not a January one', () => {
-    expect(groupShare('2024-07', 'water.waterlogging')).toBeGreaterThan(10 * groupShare('2025-01', 'water.waterlogging'));
-    expect(groupShare('2024-07', 'property.roof_leak')).toBeGreaterThan(5 * groupShare('2025-01', 'property.roof_leak'));
+    expect(groupShare('2024-07', 'water.waterlogging')).toBeGreaterThan(
+      10 * groupShare('2025-01', 'water.waterlogging'),
+    );
+    expect(groupShare('2024-07', 'property.roof_leak')).toBeGreaterThan(
+      5 * groupShare('2025-01', 'property.roof_leak'),
+    );
   });
 
   it('hears more noise in summer, and mostly in the evening and at night', () => {
     // The city's rhythm: background calls (planted places are steady or trending by design, and
     // two of the diminishing ones are about noise, strongest in the first summer).
-    const noise = (m: string[]) => share(tickets.filter((t) => t.source === 'background' && m.includes(month(t))), (t) => t.categoryCode.startsWith('noise.'));
-    expect(noise(['2023-07', '2023-08', '2024-07', '2024-08'])).toBeGreaterThan(1.8 * noise(['2023-12', '2024-01', '2024-12', '2025-01']));
-    const night = share(tickets.filter((t) => t.categoryCode === 'noise.construction'), (t) => { const h = hourOf(t); return h >= 20 || h < 2; });
+    const noise = (m: string[]) =>
+      share(
+        tickets.filter((t) => t.source === 'background' && m.includes(month(t))),
+        (t) => t.categoryCode.startsWith('noise.'),
+      );
+    expect(noise(['2023-07', '2023-08', '2024-07', '2024-08'])).toBeGreaterThan(
+      1.8 * noise(['2023-12', '2024-01', '2024-12', '2025-01']),
+    );
+    const night = share(
+      tickets.filter((t) => t.categoryCode === 'noise.construction'),
+      (t) => {
+        const h = hourOf(t);
+        return h >= 20 || h < 2;
+      },
+    );
     expect(night).toBeGreaterThan(0.4);
   });
 
@@ -152,7 +205,8 @@ describe('channels, kinds and places', () => {
     expect(share(tickets, (t) => t.channel === 'phone')).toBeGreaterThan(0.62);
     expect(share(tickets, (t) => t.channel === 'phone')).toBeLessThan(0.76);
     expect(share(tickets, (t) => t.channel === 'grid')).toBeGreaterThan(0.02);
-    for (const c of ['wechat', 'app', 'web', 'weibo', 'mailbox', 'media']) expect(tickets.some((t) => t.channel === c)).toBe(true);
+    for (const c of ['wechat', 'app', 'web', 'weibo', 'mailbox', 'media'])
+      expect(tickets.some((t) => t.channel === c)).toBe(true);
   });
 
   it('has about a quarter consultations, few praises, and grid reports are reports', () => {
@@ -196,7 +250,12 @@ describe('channels, kinds and places', () => {
       expect(t.lat as number).toBeGreaterThan(y0 - 0.03);
       expect(t.lat as number).toBeLessThan(y1 + 0.03);
     }
-    const misplaced = tickets.filter((t) => t.lon !== null && t.source !== 'outside' && model.streets[model.index.locate(t.lon, t.lat as number)]?.code !== t.plannedStreetCode);
+    const misplaced = tickets.filter(
+      (t) =>
+        t.lon !== null &&
+        t.source !== 'outside' &&
+        model.streets[model.index.locate(t.lon, t.lat as number)]?.code !== t.plannedStreetCode,
+    );
     expect(misplaced.map((t) => t.id)).toEqual([]);
   });
 
@@ -259,7 +318,10 @@ describe('life cycle', () => {
     const bad: number[] = [];
     for (const t of dispatched()) {
       const d = deadlinesFor(new Date(t.receivedAt), t.urgency);
-      const ok = t.respondDueAt === d.respondDueAt.getTime() && t.resolveDueAt === d.resolveDueAt.getTime() && t.remindAt === d.remindAt.getTime();
+      const ok =
+        t.respondDueAt === d.respondDueAt.getTime() &&
+        t.resolveDueAt === d.resolveDueAt.getTime() &&
+        t.remindAt === d.remindAt.getTime();
       if (!ok || t.urgency !== getCategory(t.categoryCode).urgency) bad.push(t.id);
     }
     expect(bad).toEqual([]);
@@ -270,9 +332,12 @@ describe('life cycle', () => {
     for (const t of tickets) {
       const states = t.events.filter((e) => e.toStatus !== null);
       const first = states[0];
-      if (first.type !== 'received' || first.fromStatus !== null || first.at !== t.receivedAt) bad.push(`${t.id}: first event ${first.type}`);
-      for (let i = 1; i < states.length; i++) if (states[i].fromStatus !== states[i - 1].toStatus) bad.push(`${t.id}: chain breaks at ${states[i].type}`);
-      if (states[states.length - 1].toStatus !== t.status) bad.push(`${t.id}: ends at ${states[states.length - 1].toStatus}, status ${t.status}`);
+      if (first.type !== 'received' || first.fromStatus !== null || first.at !== t.receivedAt)
+        bad.push(`${t.id}: first event ${first.type}`);
+      for (let i = 1; i < states.length; i++)
+        if (states[i].fromStatus !== states[i - 1].toStatus) bad.push(`${t.id}: chain breaks at ${states[i].type}`);
+      if (states[states.length - 1].toStatus !== t.status)
+        bad.push(`${t.id}: ends at ${states[states.length - 1].toStatus}, status ${t.status}`);
       for (let i = 1; i < t.events.length; i++) {
         if (t.events[i].at < t.events[i - 1].at) bad.push(`${t.id}: events out of time order`);
         if (t.events[i].id !== t.events[i - 1].id + 1) bad.push(`${t.id}: event ids not consecutive`);
@@ -286,7 +351,8 @@ describe('life cycle', () => {
         ['reminded', at('reminded'), t.remindedAt],
         ['overdue', at('overdue'), t.overdueAt],
       ];
-      for (const [what, event, field] of pairs) if (event !== field) bad.push(`${t.id}: ${what} event ${event} vs field ${field}`);
+      for (const [what, event, field] of pairs)
+        if (event !== field) bad.push(`${t.id}: ${what} event ${event} vs field ${field}`);
     }
     expect(bad.slice(0, 10)).toEqual([]);
   });
@@ -295,14 +361,21 @@ describe('life cycle', () => {
     const lastDays = tickets.filter((t) => t.receivedAt > NOW.getTime() - 3 * MS_DAY);
     const open = lastDays.filter((t) => t.status !== 'closed');
     expect(open.length).toBeGreaterThan(lastDays.length / 10);
-    for (const s of ['in_progress', 'replied']) expect(open.some((t) => t.status === s), s).toBe(true);
-    expect(open.some((t) => t.status === 'dispatched' || t.status === 'accepted' || t.status === 'received')).toBe(true);
+    for (const s of ['in_progress', 'replied'])
+      expect(
+        open.some((t) => t.status === s),
+        s,
+      ).toBe(true);
+    expect(open.some((t) => t.status === 'dispatched' || t.status === 'accepted' || t.status === 'received')).toBe(
+      true,
+    );
   });
 
   it('marks overdue exactly the tickets not replied by their resolve deadline, some still open', () => {
     const now = NOW.getTime();
     for (const t of dispatched()) {
-      const late = (t.resolveDueAt as number) <= now && (t.repliedAt === null || t.repliedAt > (t.resolveDueAt as number));
+      const late =
+        (t.resolveDueAt as number) <= now && (t.repliedAt === null || t.repliedAt > (t.resolveDueAt as number));
       expect(t.overdueAt !== null, `ticket ${t.id}`).toBe(late);
     }
     expect(tickets.some((t) => t.overdueAt !== null && t.status !== 'closed' && t.status !== 'callback')).toBe(true);
@@ -316,7 +389,9 @@ describe('life cycle', () => {
     const rate = returned.length / dispatched().length;
     expect(rate).toBeGreaterThan(0.01);
     expect(rate).toBeLessThan(0.06);
-    for (const t of returned.filter((x) => x.dispatches.some((d) => d.role === 'territorial' && d.returnJustified !== null))) {
+    for (const t of returned.filter((x) =>
+      x.dispatches.some((d) => d.role === 'territorial' && d.returnJustified !== null),
+    )) {
       const [first, again] = t.dispatches.filter((d) => d.role === 'territorial');
       expect(first).toMatchObject({ active: false, unitCode: t.plannedStreetCode });
       expect(first.returnReason).toBeTruthy();
@@ -335,16 +410,20 @@ describe('life cycle', () => {
       const c = getCategory(t.categoryCode);
       const first = t.dispatches[0];
       // A wrong dispatch planted by the demo (see the next test) is a returned line dispatch: not the category's.
-      const line = t.dispatches.filter((d) => d.role === 'line' && !(misdispatched(t) && d.returnJustified === true)).map((d) => d.unitCode);
+      const line = t.dispatches
+        .filter((d) => d.role === 'line' && !(misdispatched(t) && d.returnJustified === true))
+        .map((d) => d.unitCode);
       const ok =
-        first.role === 'territorial' && first.unitKind === 'street' && first.unitCode === t.plannedStreetCode &&
+        first.role === 'territorial' &&
+        first.unitKind === 'street' &&
+        first.unitCode === t.plannedStreetCode &&
         (c.parallel ? line.length === 1 && line[0] === c.departmentCode : line.length === 0);
       if (!ok) bad.push(t.id);
     }
     expect(bad).toEqual([]);
   });
 
-  it('plants wrong dispatches (派错): the confusable category\'s unit returns it as not its duty and the hotline recategorizes', () => {
+  it("plants wrong dispatches (派错): the confusable category's unit returns it as not its duty and the hotline recategorizes", () => {
     const planted = dispatched().filter((t) => t.events.some((e) => e.type === 'recategorized'));
     // About 1% of dispatched tickets: the calls whose words point at a category of another unit.
     expect(planted.length / dispatched().length).toBeGreaterThan(0.003);
@@ -355,7 +434,13 @@ describe('life cycle', () => {
       expect(data.to).toBe(t.categoryCode);
       expect(data.from).not.toBe(t.categoryCode);
       const wrong = t.dispatches.find((d) => d.unitCode === e.unitCode)!;
-      expect(wrong).toMatchObject({ role: 'line', active: false, returnJustified: true, returnedAt: data.returnedAt, ruledAt: e.at });
+      expect(wrong).toMatchObject({
+        role: 'line',
+        active: false,
+        returnJustified: true,
+        returnedAt: data.returnedAt,
+        ruledAt: e.at,
+      });
       expect(wrong.unitCode).toBe(getCategory(data.from).departmentCode);
       expect(wrong.unitCode).not.toBe(getCategory(t.categoryCode).departmentCode);
       expect(e.fromStatus).toBeNull();
@@ -420,7 +505,8 @@ describe('planted ground truth', () => {
     // "Not on an already-hot background": the background calls (source 'background') of each res-8
     // cell over the whole demo; a planted cell's must be below the 90th percentile of all cells'.
     const background = new Map<string, number>();
-    for (const t of tickets) if (t.h3r8 && t.source === 'background') background.set(t.h3r8, (background.get(t.h3r8) ?? 0) + 1);
+    for (const t of tickets)
+      if (t.h3r8 && t.source === 'background') background.set(t.h3r8, (background.get(t.h3r8) ?? 0) + 1);
     const sorted = [...background.values()].sort((a, b) => a - b);
     const p90 = sorted[Math.floor(0.9 * (sorted.length - 1))];
     const p25 = sorted[Math.floor(0.25 * (sorted.length - 1))];
@@ -435,7 +521,8 @@ describe('planted ground truth', () => {
   it('keeps each persistent hotspot far above a typical cell in every full month', () => {
     for (const h of truth.hotspots.filter((x) => x.pattern === 'persistent')) {
       const byMonth = cellMonth(h.h3r8);
-      for (const m of truth.months.slice(0, -1)) expect(byMonth.get(m) ?? 0, `${h.id} ${m}`).toBeGreaterThanOrEqual(Math.max(6, 5 * medianCellPerMonth()));
+      for (const m of truth.months.slice(0, -1))
+        expect(byMonth.get(m) ?? 0, `${h.id} ${m}`).toBeGreaterThanOrEqual(Math.max(6, 5 * medianCellPerMonth()));
     }
   });
 
@@ -511,7 +598,8 @@ describe('planted ground truth', () => {
       expect(r.categoryCode).toBe(first.categoryCode);
       expect(r.receivedAt - first.receivedAt).toBeLessThanOrEqual(7 * MS_DAY);
       expect(r.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(MS_DAY);
-      if (r.lon !== null && first.lon !== null) expect(distanceMetres([r.lon, r.lat as number], [first.lon, first.lat as number])).toBeLessThan(30);
+      if (r.lon !== null && first.lon !== null)
+        expect(distanceMetres([r.lon, r.lat as number], [first.lon, first.lat as number])).toBeLessThan(30);
     }
   });
 
@@ -524,7 +612,13 @@ describe('planted ground truth', () => {
       const to = months.indexOf(u.toMonth);
       const rate = (ms: string[]) => {
         const r = ms.map((m) => u.realised[m]).filter(Boolean);
-        return r.reduce((a, x) => a + x.solved, 0) / Math.max(1, r.reduce((a, x) => a + x.calledBack, 0));
+        return (
+          r.reduce((a, x) => a + x.solved, 0) /
+          Math.max(
+            1,
+            r.reduce((a, x) => a + x.calledBack, 0),
+          )
+        );
       };
       const before = rate(months.slice(0, from));
       const after = rate(months.slice(to + 1, months.length - 1));

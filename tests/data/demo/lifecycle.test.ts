@@ -33,14 +33,23 @@ const ids = () => {
   let d = 1;
   return { event: () => e++, dispatch: () => d++ };
 };
-const at = (seed: number, now: number, o: Partial<LifecycleInput> = {}, policy = DEFAULT_POLICY) => lifecycle(new Rng(seed), input(o), policy, now, ids());
+const at = (seed: number, now: number, o: Partial<LifecycleInput> = {}, policy = DEFAULT_POLICY) =>
+  lifecycle(new Rng(seed), input(o), policy, now, ids());
 
 describe('a dispatched ticket cut at each moment of its story', () => {
   const full = at(5, FAR);
   const states = full.events.filter((e) => e.toStatus !== null);
 
   it('runs received → dispatched → accepted → in progress → replied → callback → closed', () => {
-    expect(states.map((e) => e.toStatus)).toEqual(['received', 'dispatched', 'accepted', 'in_progress', 'replied', 'callback', 'closed']);
+    expect(states.map((e) => e.toStatus)).toEqual([
+      'received',
+      'dispatched',
+      'accepted',
+      'in_progress',
+      'replied',
+      'callback',
+      'closed',
+    ]);
     expect(full.status).toBe('closed');
   });
 
@@ -53,7 +62,15 @@ describe('a dispatched ticket cut at each moment of its story', () => {
 
   it('leaves every later field empty, and writes no later event or dispatch acceptance', () => {
     const cut = at(5, states[2].at - 1); // dispatched, not yet accepted
-    expect(cut).toMatchObject({ status: 'dispatched', acceptedAt: null, repliedAt: null, callbackAt: null, closedAt: null, solved: null, satisfaction: null });
+    expect(cut).toMatchObject({
+      status: 'dispatched',
+      acceptedAt: null,
+      repliedAt: null,
+      callbackAt: null,
+      closedAt: null,
+      solved: null,
+      satisfaction: null,
+    });
     expect(cut.events.map((e) => e.type)).toEqual(['received', 'dispatched']);
     expect(cut.dispatches[0].acceptedAt).toBeNull();
     expect(at(5, T0 + 1).dispatches).toEqual([]); // not dispatched yet
@@ -91,7 +108,10 @@ describe('side paths', () => {
 
   it('dispatches a parallel category to the line unit too; the ticket is accepted by whichever unit accepts first', () => {
     const r = at(5, FAR, { line: utility });
-    expect(r.dispatches.map((d) => [d.role, d.unitCode])).toEqual([['territorial', street.code], ['line', utility.code]]);
+    expect(r.dispatches.map((d) => [d.role, d.unitCode])).toEqual([
+      ['territorial', street.code],
+      ['line', utility.code],
+    ]);
     const first = Math.min(...r.dispatches.map((d) => d.acceptedAt as number));
     expect(r.acceptedAt).toBe(first);
     const ev = r.events.find((e) => e.type === 'accepted');
@@ -133,7 +153,10 @@ describe('side paths', () => {
   });
 
   it('follows a non-default policy: Xining-style 1 hour to respond, 3 days for basic needs', () => {
-    const xining = parsePolicy({ respondWithinMinutes: { emergency: 60, basic: 60, ordinary: 60, complex: 60 }, resolveWithinMinutes: { basic: 3 * 1440 } });
+    const xining = parsePolicy({
+      respondWithinMinutes: { emergency: 60, basic: 60, ordinary: 60, complex: 60 },
+      resolveWithinMinutes: { basic: 3 * 1440 },
+    });
     const r = at(5, FAR, { urgency: 'basic' }, xining);
     expect(r.respondDueAt).toBe(T0 + 60 * MS_MINUTE);
     expect(r.resolveDueAt).toBe(T0 + 3 * MS_DAY);
@@ -147,7 +170,11 @@ describe('the demo life cycle against the state machine (server/lifecycle/stateM
     ACTIONS.filter((a) => {
       const rule = TRANSITIONS[from][a];
       if (!rule || rule.event !== type) return false;
-      return rule.to === to || (rule.to === 'same' && from === to) || (rule.to === 'undefer' && (to === 'dispatched' || to === 'in_progress'));
+      return (
+        rule.to === to ||
+        (rule.to === 'same' && from === to) ||
+        (rule.to === 'undefer' && (to === 'dispatched' || to === 'in_progress'))
+      );
     });
   // Every route the generator draws, at every cut: a thousand stories.
   const variants: Partial<LifecycleInput>[] = [
@@ -159,7 +186,9 @@ describe('the demo life cycle against the state machine (server/lifecycle/stateM
     { kind: 'consultation', route: 'answer', street: null },
     { route: 'outside', street: null },
   ];
-  const stories = variants.flatMap((o) => Array.from({ length: 150 }, (_, seed) => [seed, at(seed + 1, FAR, o)] as const));
+  const stories = variants.flatMap((o) =>
+    Array.from({ length: 150 }, (_, seed) => [seed, at(seed + 1, FAR, o)] as const),
+  );
 
   it('writes only transitions the state machine allows, from received, in time order', () => {
     const illegal: string[] = [];
@@ -169,7 +198,8 @@ describe('the demo life cycle against the state machine (server/lifecycle/stateM
       expect(moves[0]).toMatchObject({ type: 'received', fromStatus: null, toStatus: 'received' });
       for (const e of moves.slice(1)) {
         transitions++;
-        if (actionsFor(e.fromStatus as TicketStatus, e.type, e.toStatus as TicketStatus).length === 0) illegal.push(`seed ${seed}: ${e.fromStatus} -(${e.type})-> ${e.toStatus}`);
+        if (actionsFor(e.fromStatus as TicketStatus, e.type, e.toStatus as TicketStatus).length === 0)
+          illegal.push(`seed ${seed}: ${e.fromStatus} -(${e.type})-> ${e.toStatus}`);
       }
       expect(story.events.map((e) => e.at)).toEqual([...story.events.map((e) => e.at)].sort((a, b) => a - b));
     }
@@ -181,11 +211,13 @@ describe('the demo life cycle against the state machine (server/lifecycle/stateM
     const markers = new Set<string>();
     const wrong: string[] = [];
     for (const [seed, story] of stories) {
-      if (story.status !== story.events.filter((e) => e.toStatus !== null).at(-1)!.toStatus) wrong.push(`seed ${seed}: ends ${story.status}`);
+      if (story.status !== story.events.filter((e) => e.toStatus !== null).at(-1)!.toStatus)
+        wrong.push(`seed ${seed}: ends ${story.status}`);
       for (const e of story.events) {
         if (!(ACTORS as readonly string[]).includes(e.actor)) wrong.push(`seed ${seed}: actor ${e.actor}`);
         if (e.toStatus === null) markers.add(e.type);
-        else if (!(TICKET_STATUSES as readonly string[]).includes(e.toStatus)) wrong.push(`seed ${seed}: status ${e.toStatus}`);
+        else if (!(TICKET_STATUSES as readonly string[]).includes(e.toStatus))
+          wrong.push(`seed ${seed}: status ${e.toStatus}`);
       }
     }
     expect(wrong).toEqual([]);

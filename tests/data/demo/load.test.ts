@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Engine } from '../../../db/client.ts';
 import { importRegions } from '../../../data/geo/importer.ts';
 import { resolveDemoCity } from '../../../data/demo/city.ts';
-import { createDemo, generateDemo, loadRegionModel, readDemoTruth, type DemoSummary, type DemoTicket } from '../../../data/demo/index.ts';
+import {
+  createDemo,
+  generateDemo,
+  loadRegionModel,
+  readDemoTruth,
+  type DemoSummary,
+  type DemoTicket,
+} from '../../../data/demo/index.ts';
 import { seedTaxonomy, TAXONOMY } from '../../../data/taxonomy/index.ts';
 import { rollupsPaused } from '../../../server/analysis/rollups.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
@@ -27,25 +34,53 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
   let withoutTaxonomy: unknown;
 
   const catalogue = async () => ({
-    indexes: (await db.query<{ i: string }>(`SELECT indexname AS i FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('tickets','ticket_events','dispatches','ticket_callers') ORDER BY 1`)).map((r) => r.i),
-    keys: (await db.query<{ k: string }>(`SELECT conname AS k FROM pg_constraint WHERE contype IN ('f','p','u') AND conrelid::regclass::text IN ('tickets','ticket_events','dispatches','ticket_callers') ORDER BY 1`)).map((r) => r.k),
+    indexes: (
+      await db.query<{ i: string }>(
+        `SELECT indexname AS i FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('tickets','ticket_events','dispatches','ticket_callers') ORDER BY 1`,
+      )
+    ).map((r) => r.i),
+    keys: (
+      await db.query<{ k: string }>(
+        `SELECT conname AS k FROM pg_constraint WHERE contype IN ('f','p','u') AND conrelid::regclass::text IN ('tickets','ticket_events','dispatches','ticket_callers') ORDER BY 1`,
+      )
+    ).map((r) => r.k),
   });
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_data_demo');
-    const report = await importRegions(db, fixtureFeatureCollection(), { crs: 'WGS84', replace: true, source: 'tests/data/demo/fixtures.ts' });
+    const report = await importRegions(db, fixtureFeatureCollection(), {
+      crs: 'WGS84',
+      replace: true,
+      source: 'tests/data/demo/fixtures.ts',
+    });
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     ({ indexes: indexesBefore, keys: keysBefore } = await catalogue());
     withoutTaxonomy = await generateDemo(db, { tickets: 10, seed: SEED, now: NOW }).catch((e: unknown) => e);
     // The taxonomy a city package import would seed; with no package recorded, the demo finds the
     // bundled package whose taxonomy this is (Beijing's) and takes its zone and demo profile.
     await seedTaxonomy(db);
-    summary = await generateDemo(db, { tickets: TICKETS, seed: SEED, now: NOW, chunkSize: 1000, onProgress: (p) => progress.push(`${p.phase}:${p.done}/${p.total}`) });
+    summary = await generateDemo(db, {
+      tickets: TICKETS,
+      seed: SEED,
+      now: NOW,
+      chunkSize: 1000,
+      onProgress: (p) => progress.push(`${p.phase}:${p.done}/${p.total}`),
+    });
     // The same generation, in memory, from the same stored regions.
     const city = await resolveDemoCity(db);
-    const run = createDemo(await loadRegionModel(db), { tickets: TICKETS, seed: SEED, now: NOW, taxonomy: city.taxonomy, profile: city.profile, policy: city.policy });
+    const run = createDemo(await loadRegionModel(db), {
+      tickets: TICKETS,
+      seed: SEED,
+      now: NOW,
+      taxonomy: city.taxonomy,
+      profile: city.profile,
+      policy: city.policy,
+    });
     expected = [...run.tickets()];
-    digests.set(engine, createHash('sha256').update(JSON.stringify(expected)).update(JSON.stringify(summary.truth)).digest('hex'));
+    digests.set(
+      engine,
+      createHash('sha256').update(JSON.stringify(expected)).update(JSON.stringify(summary.truth)).digest('hex'),
+    );
   });
 
   afterAll(async () => {
@@ -60,7 +95,12 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
   });
 
   it('generates for the bundled package whose taxonomy the database holds: its zone and profile', () => {
-    expect(summary).toMatchObject({ city: 'beijing', timeZone: 'Asia/Shanghai', profileFile: 'data/cities/beijing/demo.json', warnings: [] });
+    expect(summary).toMatchObject({
+      city: 'beijing',
+      timeZone: 'Asia/Shanghai',
+      profileFile: 'data/cities/beijing/demo.json',
+      warnings: [],
+    });
   });
 
   it('writes exactly the generated tickets, callers, events and dispatches', async () => {
@@ -90,7 +130,9 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
   });
 
   it('locates every point: inside → its planned street, the few outside → outside, address-only → unlocated', async () => {
-    const rows = await db.query<{ id: number; location_status: string; street_code: string | null }>('SELECT id, location_status, street_code FROM tickets ORDER BY id');
+    const rows = await db.query<{ id: number; location_status: string; street_code: string | null }>(
+      'SELECT id, location_status, street_code FROM tickets ORDER BY id',
+    );
     const mismatched = rows.filter((r, i) => {
       const t = expected[i];
       if (t.lon === null) return r.location_status !== 'unlocated';
@@ -109,7 +151,11 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
       JOIN LATERAL (SELECT to_status FROM ticket_events e WHERE e.ticket_id = t.id AND e.to_status IS NOT NULL ORDER BY e.at DESC, e.id DESC LIMIT 1) last ON true
       WHERE last.to_status <> t.status`);
     expect(bad).toBe(0);
-    expect(await count(`SELECT count(*)::int n FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id)`)).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*)::int n FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id)`,
+      ),
+    ).toBe(0);
   });
 
   it('rebuilds the indexes and keys it dropped for the load, and moves the id sequences past the data', async () => {
@@ -121,20 +167,31 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
       `INSERT INTO tickets (kind, channel, category_code, urgency, location_status, received_at) VALUES ('complaint','phone','noise.traffic','ordinary','unlocated', now()) RETURNING id`,
     );
     expect(Number(t.id)).toBe(TICKETS + 1);
-    const [e] = await db.query<{ id: number }>(`INSERT INTO ticket_events (ticket_id, at, type) VALUES ($1, now(), 'received') RETURNING id`, [t.id]);
+    const [e] = await db.query<{ id: number }>(
+      `INSERT INTO ticket_events (ticket_id, at, type) VALUES ($1, now(), 'received') RETURNING id`,
+      [t.id],
+    );
     expect(Number(e.id)).toBe(summary.events + 1);
   });
 
   it('re-enables the ticket triggers and leaves the rollups rebuilt, not paused', async () => {
-    expect(await count(`SELECT count(*)::int n FROM pg_trigger WHERE tgrelid = 'tickets'::regclass AND NOT tgisinternal AND tgenabled = 'D'`)).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*)::int n FROM pg_trigger WHERE tgrelid = 'tickets'::regclass AND NOT tgisinternal AND tgenabled = 'D'`,
+      ),
+    ).toBe(0);
     expect(await rollupsPaused(db)).toBe(false);
     const located = await count(`SELECT count(*)::int n FROM tickets WHERE district_code IS NOT NULL`);
-    expect(await count(`SELECT COALESCE(sum(tickets), 0)::int n FROM rollup_region_daily WHERE level = 'district'`)).toBe(located);
+    expect(
+      await count(`SELECT COALESCE(sum(tickets), 0)::int n FROM rollup_region_daily WHERE level = 'district'`),
+    ).toBe(located);
   });
 
   it('records the ground truth and the demo marker in meta', async () => {
     expect(await readDemoTruth(db)).toEqual(summary.truth);
-    const [demo] = await db.query<{ value: { tickets: number; seed: number } }>(`SELECT value FROM meta WHERE key = 'demo'`);
+    const [demo] = await db.query<{ value: { tickets: number; seed: number } }>(
+      `SELECT value FROM meta WHERE key = 'demo'`,
+    );
     expect(demo.value).toMatchObject({ tickets: TICKETS, seed: SEED });
     expect(summary.truth.hotspots.length).toBe(10);
   });

@@ -32,12 +32,20 @@ describe.each(ENGINES)('the New York demo on %s', (engine: Engine) => {
   });
 
   it('takes zone, policy and profile from the stored city package', () => {
-    expect(summary).toMatchObject({ tickets: TICKETS, city: 'nyc', timeZone: ZONE, profileFile: 'data/cities/nyc/demo.json', warnings: [] });
+    expect(summary).toMatchObject({
+      tickets: TICKETS,
+      city: 'nyc',
+      timeZone: ZONE,
+      profileFile: 'data/cities/nyc/demo.json',
+      warnings: [],
+    });
   });
 
   it('files every ticket under one of New York’s request types', async () => {
     const codes = readCityPackage(NYC_DIR).pkg!.taxonomy.categories.map((c) => c.code);
-    expect(await count(`SELECT count(*)::int n FROM tickets WHERE category_code = ANY($1::text[])`, [codes])).toBe(TICKETS);
+    expect(await count(`SELECT count(*)::int n FROM tickets WHERE category_code = ANY($1::text[])`, [codes])).toBe(
+      TICKETS,
+    );
     expect(await count(`SELECT count(DISTINCT category_code)::int n FROM tickets`)).toBeGreaterThan(25);
   });
 
@@ -51,8 +59,12 @@ describe.each(ENGINES)('the New York demo on %s', (engine: Engine) => {
         AND (SELECT count(*) FROM regions c WHERE c.level = 'street' AND ST_Covers(c.geom, t.geom)) = 1`);
     // A point rounded onto a shared border, or into a published sliver (located by tolerance), may miss by a hair.
     expect(located - wellPlaced).toBeLessThanOrEqual(3);
-    expect(await count(`SELECT count(*)::int n FROM tickets WHERE location_status = 'outside'`)).toBe(summary.truth.outside.count);
-    expect(await count(`SELECT count(*)::int n FROM tickets WHERE location_status = 'unlocated'`)).toBe(summary.truth.unlocated.count);
+    expect(await count(`SELECT count(*)::int n FROM tickets WHERE location_status = 'outside'`)).toBe(
+      summary.truth.outside.count,
+    );
+    expect(await count(`SELECT count(*)::int n FROM tickets WHERE location_status = 'unlocated'`)).toBe(
+      summary.truth.unlocated.count,
+    );
   });
 
   it('cuts months in New York: a ticket at 23:xx on the last day of a month counts in that month, not in the UTC one', async () => {
@@ -78,15 +90,27 @@ describe.each(ENGINES)('the New York demo on %s', (engine: Engine) => {
     expect(summary.truth.timeZone).toBe(ZONE);
     // 25 months: March 2024 to March 2026.
     expect(summary.truth.months).toHaveLength(25);
-    expect([summary.truth.months[0], summary.truth.months[12], summary.truth.months[24]]).toEqual(['2024-03', '2025-03', '2026-03']);
+    expect([summary.truth.months[0], summary.truth.months[12], summary.truth.months[24]]).toEqual([
+      '2024-03',
+      '2025-03',
+      '2026-03',
+    ]);
     expect(await count(`SELECT count(*)::int n FROM tickets WHERE received_at < '2024-03-01T00:00:00-05:00'`)).toBe(0);
-    expect(await count(`SELECT count(*)::int n FROM tickets WHERE received_at < '2024-04-01T00:00:00-04:00'`)).toBeGreaterThan(0);
+    expect(
+      await count(`SELECT count(*)::int n FROM tickets WHERE received_at < '2024-04-01T00:00:00-04:00'`),
+    ).toBeGreaterThan(0);
   });
 
   it('sets due times by each request type’s service level: bulk pickup 90 days, the policy’s response limit capped by it', async () => {
-    expect(await count(`SELECT count(*)::int n FROM tickets WHERE category_code = 'sanitation.bulk_pickup' AND resolve_due_at IS NOT NULL`)).toBeGreaterThan(10);
     expect(
-      await count(`SELECT count(*)::int n FROM tickets WHERE category_code = 'sanitation.bulk_pickup' AND resolve_due_at IS NOT NULL AND resolve_due_at - received_at <> interval '90 days'`),
+      await count(
+        `SELECT count(*)::int n FROM tickets WHERE category_code = 'sanitation.bulk_pickup' AND resolve_due_at IS NOT NULL`,
+      ),
+    ).toBeGreaterThan(10);
+    expect(
+      await count(
+        `SELECT count(*)::int n FROM tickets WHERE category_code = 'sanitation.bulk_pickup' AND resolve_due_at IS NOT NULL AND resolve_due_at - received_at <> interval '90 days'`,
+      ),
     ).toBe(0);
     // Every dispatched ticket: resolve = the type's level; respond = the policy's for its urgency, never past resolve.
     const policy = readCityPackage(NYC_DIR).pkg!.policy as { respondWithinMinutes: Record<string, number> };
@@ -105,10 +129,14 @@ describe.each(ENGINES)('the New York demo on %s', (engine: Engine) => {
     expect(truth).toEqual(summary.truth);
     expect(truth!.hotspots).toHaveLength(13);
     expect(truth!.clusters.length).toBeGreaterThanOrEqual(5);
-    const [{ cds }] = await db.query<{ cds: string[] }>(`SELECT array_agg(code) cds FROM regions WHERE level = 'street'`);
+    const [{ cds }] = await db.query<{ cds: string[] }>(
+      `SELECT array_agg(code) cds FROM regions WHERE level = 'street'`,
+    );
     for (const h of truth!.hotspots) {
       expect(cds).toContain(h.streetCode);
-      expect(await count(`SELECT count(*)::int n FROM tickets WHERE h3_r8 = $1`, [h.h3r8])).toBeGreaterThanOrEqual(h.planted);
+      expect(await count(`SELECT count(*)::int n FROM tickets WHERE h3_r8 = $1`, [h.h3r8])).toBeGreaterThanOrEqual(
+        h.planted,
+      );
     }
     for (const c of truth!.clusters) {
       // Every planted ticket of the cluster within its radius of the centre, at its one address.
@@ -117,12 +145,19 @@ describe.each(ENGINES)('the New York demo on %s', (engine: Engine) => {
         [c.address, c.categoryCode, c.centre[0], c.centre[1], c.radiusMetres + 1],
       );
       expect(far, c.id).toBe(0);
-      expect(await count(`SELECT count(*)::int n FROM tickets WHERE address = $1 AND category_code = $2`, [c.address, c.categoryCode])).toBeGreaterThanOrEqual(c.planted);
+      expect(
+        await count(`SELECT count(*)::int n FROM tickets WHERE address = $1 AND category_code = $2`, [
+          c.address,
+          c.categoryCode,
+        ]),
+      ).toBeGreaterThanOrEqual(c.planted);
     }
   });
 
   it('writes English callers with US numbers', async () => {
-    const rows = await db.query<{ name: string; phone: string }>(`SELECT name, phone FROM ticket_callers ORDER BY ticket_id LIMIT 200`);
+    const rows = await db.query<{ name: string; phone: string }>(
+      `SELECT name, phone FROM ticket_callers ORDER BY ticket_id LIMIT 200`,
+    );
     for (const r of rows) {
       expect(r.name).toMatch(/^[A-Z][a-z]+ [A-Z][A-Za-z']+$/);
       expect(r.phone).toMatch(/^\(\d{3}\) [2-9]\d{2}-\d{4}$/);

@@ -17,7 +17,8 @@ import { deadlinesFor, parsePolicy } from '../../../data/policy/index.ts';
 import type { Taxonomy } from '../../../data/taxonomy/schema.ts';
 import { BEIJING_DIR, beijingDemo, fixtureModel, NYC_DIR } from './fixtures.ts';
 
-const doy = (md: string) => Math.round((Date.UTC(2001, Number(md.slice(0, 2)) - 1, Number(md.slice(3))) - Date.UTC(2001, 0, 1)) / 86_400_000);
+const doy = (md: string) =>
+  Math.round((Date.UTC(2001, Number(md.slice(0, 2)) - 1, Number(md.slice(3))) - Date.UTC(2001, 0, 1)) / 86_400_000);
 const mean = (t: Float64Array) => t.slice(0, 365).reduce((a, b) => a + b, 0) / 365;
 
 function nycPackage() {
@@ -38,14 +39,20 @@ function nycModel(): RegionModel {
       nameEn: f.properties.nameEn ?? null,
       parentCode: f.properties.parentCode ?? null,
       population: f.properties.population ?? null,
-      geometry: f.properties.level === 'street' ? ((f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates) as MultiPolygon) : null,
+      geometry:
+        f.properties.level === 'street'
+          ? ((f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates) as MultiPolygon)
+          : null,
       labelPoint: null,
     }));
   return buildRegionModel(rows);
 }
 
 describe('the bundled demo profiles', () => {
-  for (const [name, dir] of [['beijing', BEIJING_DIR], ['nyc', NYC_DIR]] as const) {
+  for (const [name, dir] of [
+    ['beijing', BEIJING_DIR],
+    ['nyc', NYC_DIR],
+  ] as const) {
     it(`${name}: parses, and fits its package's taxonomy with nothing ignored or replaced`, () => {
       const { pkg } = readCityPackage(dir);
       const profile = readDemoProfile(dir) as DemoProfile;
@@ -54,7 +61,12 @@ describe('the bundled demo profiles', () => {
       expect(settings.warnings).toEqual([]);
       // Every request type is either given a share on purpose or generated (none silently by default).
       for (const c of pkg!.taxonomy.categories) expect(profile.categories[c.code], c.code).toBeDefined();
-      expect(settings.themes.persistent.length + settings.themes.new.length + settings.themes.intensifying.length + settings.themes.diminishing.length).toBe(13);
+      expect(
+        settings.themes.persistent.length +
+          settings.themes.new.length +
+          settings.themes.intensifying.length +
+          settings.themes.diminishing.length,
+      ).toBe(13);
       expect(settings.clusters).toHaveLength(6);
     });
   }
@@ -69,7 +81,11 @@ describe('the bundled demo profiles', () => {
 
   it('gives New York phone, web and app in WGS-84, no grid patrols, English, a midtown core', () => {
     const ny = resolveDemoProfile(readDemoProfile(NYC_DIR), nycPackage().taxonomy);
-    expect(ny.channels.map((c) => [c.channel, c.crs])).toEqual([['phone', 'WGS84'], ['app', 'WGS84'], ['web', 'WGS84']]);
+    expect(ny.channels.map((c) => [c.channel, c.crs])).toEqual([
+      ['phone', 'WGS84'],
+      ['app', 'WGS84'],
+      ['web', 'WGS84'],
+    ]);
     expect(ny.patrolShare).toBe(0);
     expect(ny.locale).toBe('en');
     expect(ny.core).toEqual([-73.984, 40.754]);
@@ -93,9 +109,15 @@ describe('profile validation', () => {
       const text = String(e);
       for (const p of ['categories', 'seasons', 'channels', 'colour']) expect(text).toContain(p);
     }
-    expect(() => parseDemoProfile({ categories: { 'noise.residential': { season: 'monsoon' } } })).toThrow(/unknown season 'monsoon'/);
-    expect(() => parseDemoProfile({ categories: { 'noise.residential': { diurnal: 'brunch' } } })).toThrow(/unknown time-of-day shape 'brunch'/);
-    expect(() => parseDemoProfile({ seasons: { x: { segments: [{ from: '02-30', to: '03-01', value: 1 }] } } })).toThrow(/no such day/);
+    expect(() => parseDemoProfile({ categories: { 'noise.residential': { season: 'monsoon' } } })).toThrow(
+      /unknown season 'monsoon'/,
+    );
+    expect(() => parseDemoProfile({ categories: { 'noise.residential': { diurnal: 'brunch' } } })).toThrow(
+      /unknown time-of-day shape 'brunch'/,
+    );
+    expect(() =>
+      parseDemoProfile({ seasons: { x: { segments: [{ from: '02-30', to: '03-01', value: 1 }] } } }),
+    ).toThrow(/no such day/);
   });
 
   it('reports categories a profile names but the taxonomy lacks, and replaces a theme left empty', () => {
@@ -126,7 +148,14 @@ describe('seasonal curves', () => {
   });
 
   it('run date segments across the year end, ramps included, with peaks on top', () => {
-    const t = seasonTable({ base: 0.1, segments: [{ from: '11-15', to: '03-15', value: 2 }, { from: '10-01', to: '10-31', start: 0.5, end: 1.5 }], peaks: [{ at: '11-20', height: 3, sd: 4 }] });
+    const t = seasonTable({
+      base: 0.1,
+      segments: [
+        { from: '11-15', to: '03-15', value: 2 },
+        { from: '10-01', to: '10-31', start: 0.5, end: 1.5 },
+      ],
+      peaks: [{ at: '11-20', height: 3, sd: 4 }],
+    });
     expect(mean(t)).toBeCloseTo(1, 10);
     const at = (md: string) => seasonFactor(t, doy(md));
     expect(at('01-10')).toBeCloseTo(at('03-15'), 10);
@@ -152,7 +181,10 @@ describe('a city without a demo profile', () => {
     expect(s.locale).toBe('en');
     expect(s.channels.every((c) => c.crs === 'WGS84')).toBe(true);
     expect(s.patrolShare).toBe(0);
-    const byUrgency = (u: string) => taxonomy().categories.filter((c) => c.urgency === u).map((c) => s.mix.get(c.code)!);
+    const byUrgency = (u: string) =>
+      taxonomy()
+        .categories.filter((c) => c.urgency === u)
+        .map((c) => s.mix.get(c.code)!);
     expect(byUrgency('emergency').every((m) => m.share < byUrgency('ordinary')[0].share)).toBe(true);
     expect([...s.mix.values()].every((m) => mean(m.season) === 1)).toBe(true);
   });
@@ -170,7 +202,14 @@ describe('a city without a demo profile', () => {
   });
 
   it('generates a whole year from the taxonomy alone', () => {
-    const run = createDemo(fixtureModel(), { tickets: 3000, seed: 1, now: new Date('2025-07-16T15:30:00+08:00'), taxonomy: taxonomy(), profile: null, timeZone: 'Asia/Shanghai' });
+    const run = createDemo(fixtureModel(), {
+      tickets: 3000,
+      seed: 1,
+      now: new Date('2025-07-16T15:30:00+08:00'),
+      taxonomy: taxonomy(),
+      profile: null,
+      timeZone: 'Asia/Shanghai',
+    });
     const tickets = [...run.tickets()];
     expect(tickets).toHaveLength(3000);
     expect(new Set(tickets.map((t) => t.categoryCode)).size).toBeGreaterThan(20);
@@ -180,13 +219,55 @@ describe('a city without a demo profile', () => {
 });
 
 describe('where demand sits without populations', () => {
-  const box = (x0: number, y0: number, x1: number, y1: number): MultiPolygon => [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]];
+  const box = (x0: number, y0: number, x1: number, y1: number): MultiPolygon => [
+    [
+      [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+        [x0, y0],
+      ],
+    ],
+  ];
   // Two districts without population: a small dense one at the core, a big one 20–40 km out.
   const rows = (): RegionRow[] => [
-    { level: 'district', code: 'A', nameZh: 'Core', parentCode: null, population: null, geometry: null, labelPoint: null },
-    { level: 'district', code: 'B', nameZh: 'Outer', parentCode: null, population: null, geometry: null, labelPoint: null },
-    ...[0, 1, 2, 3].map((k) => ({ level: 'street' as const, code: `A${k}`, nameZh: `A${k}`, parentCode: 'A', population: null, geometry: box(k * 0.02, 0, (k + 1) * 0.02, 0.02), labelPoint: null })),
-    { level: 'street', code: 'B0', nameZh: 'B0', parentCode: 'B', population: null, geometry: box(0.3, 0, 0.5, 0.2), labelPoint: null },
+    {
+      level: 'district',
+      code: 'A',
+      nameZh: 'Core',
+      parentCode: null,
+      population: null,
+      geometry: null,
+      labelPoint: null,
+    },
+    {
+      level: 'district',
+      code: 'B',
+      nameZh: 'Outer',
+      parentCode: null,
+      population: null,
+      geometry: null,
+      labelPoint: null,
+    },
+    ...[0, 1, 2, 3].map((k) => ({
+      level: 'street' as const,
+      code: `A${k}`,
+      nameZh: `A${k}`,
+      parentCode: 'A',
+      population: null,
+      geometry: box(k * 0.02, 0, (k + 1) * 0.02, 0.02),
+      labelPoint: null,
+    })),
+    {
+      level: 'street',
+      code: 'B0',
+      nameZh: 'B0',
+      parentCode: 'B',
+      population: null,
+      geometry: box(0.3, 0, 0.5, 0.2),
+      labelPoint: null,
+    },
   ];
 
   it('spreads one pool over every street: denser toward the core, big outer areas far thinner per km²', () => {
@@ -205,12 +286,19 @@ describe('where demand sits without populations', () => {
     const bare = buildRegionModel(rows());
     expect(bare.core[0]).toBeCloseTo(0.25, 6);
     expect(bare.core[1]).toBeCloseTo(0.1, 6);
-    const peopled = buildRegionModel(rows().map((r) => (r.code === 'A' ? { ...r, population: 900_000 } : r.code === 'B' ? { ...r, population: 100_000 } : r)));
+    const peopled = buildRegionModel(
+      rows().map((r) =>
+        r.code === 'A' ? { ...r, population: 900_000 } : r.code === 'B' ? { ...r, population: 100_000 } : r,
+      ),
+    );
     expect(peopled.core[0]).toBeCloseTo(0.9 * 0.04 + 0.1 * 0.4, 6);
     const given = buildRegionModel(rows(), { core: [0.4, 0.1] as Position, regionWeights: { B0: 0.5 } });
     expect(given.streets.find((s) => s.code === 'B0')!.coreKm).toBeLessThan(0.01);
     const unweighted = buildRegionModel(rows(), { core: [0.4, 0.1] as Position });
-    expect(given.streets.find((s) => s.code === 'B0')!.weight).toBeCloseTo(unweighted.streets.find((s) => s.code === 'B0')!.weight * 0.5, 6);
+    expect(given.streets.find((s) => s.code === 'B0')!.weight).toBeCloseTo(
+      unweighted.streets.find((s) => s.code === 'B0')!.weight * 0.5,
+      6,
+    );
   });
 });
 
@@ -239,7 +327,14 @@ describe('New York, generated in memory from its package', () => {
   const policy = parsePolicy({ ...pkg.policy, timeZone: ZONE });
 
   beforeAll(() => {
-    run = createDemo(nycModel(), { tickets: 12_000, seed: 311, now: NOW, taxonomy: pkg.taxonomy, profile: readDemoProfile(NYC_DIR), policy });
+    run = createDemo(nycModel(), {
+      tickets: 12_000,
+      seed: 311,
+      now: NOW,
+      taxonomy: pkg.taxonomy,
+      profile: readDemoProfile(NYC_DIR),
+      policy,
+    });
     tickets = [...run.tickets()];
   });
 
@@ -250,7 +345,9 @@ describe('New York, generated in memory from its package', () => {
     expect(run.days[0].startMs).toBe(Date.parse('2024-03-01T00:00:00-05:00'));
     for (const d of run.days) expect(localDate(d.startMs, ZONE).hour).toBe(0);
     const length = (ymd: string) => {
-      const d = run.days.find((x) => `${x.year}-${String(x.month).padStart(2, '0')}-${String(x.day).padStart(2, '0')}` === ymd)!;
+      const d = run.days.find(
+        (x) => `${x.year}-${String(x.month).padStart(2, '0')}-${String(x.day).padStart(2, '0')}` === ymd,
+      )!;
       return (d.endMs - d.startMs) / MS_HOUR;
     };
     expect(length('2025-03-09')).toBe(23);
@@ -292,14 +389,24 @@ describe('New York, generated in memory from its package', () => {
     const bulk = dispatched.filter((t) => t.categoryCode === 'sanitation.bulk_pickup');
     expect(bulk.length).toBeGreaterThan(5);
     for (const t of bulk) expect(t.resolveDueAt! - t.receivedAt).toBe(90 * 24 * MS_HOUR);
-    for (const t of dispatched.filter((x) => x.categoryCode === 'noise.residential')) expect(t.resolveDueAt! - t.receivedAt).toBe(24 * MS_HOUR);
+    for (const t of dispatched.filter((x) => x.categoryCode === 'noise.residential'))
+      expect(t.resolveDueAt! - t.receivedAt).toBe(24 * MS_HOUR);
     for (const t of dispatched) {
       const c = byCode.get(t.categoryCode)!;
-      const d = deadlinesFor(new Date(t.receivedAt), c.urgency, policy, { respondMinutes: c.respondWithin, resolveMinutes: c.resolveWithin });
-      expect([t.respondDueAt, t.resolveDueAt, t.remindAt]).toEqual([d.respondDueAt.getTime(), d.resolveDueAt.getTime(), d.remindAt.getTime()]);
+      const d = deadlinesFor(new Date(t.receivedAt), c.urgency, policy, {
+        respondMinutes: c.respondWithin,
+        resolveMinutes: c.resolveWithin,
+      });
+      expect([t.respondDueAt, t.resolveDueAt, t.remindAt]).toEqual([
+        d.respondDueAt.getTime(),
+        d.resolveDueAt.getTime(),
+        d.remindAt.getTime(),
+      ]);
     }
     // Late replies are judged against the type's own limit: few bulk pickups are overdue, unlike a 1-day noise limit.
-    const overdue = (code: string) => dispatched.filter((t) => t.categoryCode === code && t.overdueAt !== null).length / Math.max(1, dispatched.filter((t) => t.categoryCode === code).length);
+    const overdue = (code: string) =>
+      dispatched.filter((t) => t.categoryCode === code && t.overdueAt !== null).length /
+      Math.max(1, dispatched.filter((t) => t.categoryCode === code).length);
     expect(overdue('sanitation.bulk_pickup')).toBeLessThan(0.25);
   });
 
@@ -310,14 +417,28 @@ describe('New York, generated in memory from its package', () => {
     };
     // Both Julys (2024, 2025) against both Januaries (2025, 2026) of the 25-month demo.
     const count = (m: string, f: (c: string) => boolean) =>
-      tickets.filter((t) => (m === 'July' ? ['2024-07', '2025-07'] : ['2025-01', '2026-01']).includes(month(t)) && f(t.categoryCode)).length;
-    expect(count('January', (c) => c === 'housing.heat_hot_water')).toBeGreaterThan(10 * count('July', (c) => c === 'housing.heat_hot_water'));
-    expect(count('July', (c) => c === 'water.hydrant')).toBeGreaterThan(8 * Math.max(1, count('January', (c) => c === 'water.hydrant')));
-    expect(count('July', (c) => c.startsWith('sewer.'))).toBeGreaterThan(2.5 * count('January', (c) => c.startsWith('sewer.')));
+      tickets.filter(
+        (t) => (m === 'July' ? ['2024-07', '2025-07'] : ['2025-01', '2026-01']).includes(month(t)) && f(t.categoryCode),
+      ).length;
+    expect(count('January', (c) => c === 'housing.heat_hot_water')).toBeGreaterThan(
+      10 * count('July', (c) => c === 'housing.heat_hot_water'),
+    );
+    expect(count('July', (c) => c === 'water.hydrant')).toBeGreaterThan(
+      8 *
+        Math.max(
+          1,
+          count('January', (c) => c === 'water.hydrant'),
+        ),
+    );
+    expect(count('July', (c) => c.startsWith('sewer.'))).toBeGreaterThan(
+      2.5 * count('January', (c) => c.startsWith('sewer.')),
+    );
     const top = new Map<string, number>();
     for (const t of tickets) top.set(t.categoryCode, (top.get(t.categoryCode) ?? 0) + 1);
     const ranked = [...top.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-    expect(ranked.slice(0, 4)).toEqual(expect.arrayContaining(['noise.residential', 'vehicles.illegal_parking', 'housing.heat_hot_water']));
+    expect(ranked.slice(0, 4)).toEqual(
+      expect.arrayContaining(['noise.residential', 'vehicles.illegal_parking', 'housing.heat_hot_water']),
+    );
     expect(top.has('other.unmapped')).toBe(false);
   });
 
@@ -328,7 +449,9 @@ describe('New York, generated in memory from its package', () => {
       return tickets.filter((t) => t.plannedStreetCode && pred(t.plannedStreetCode)).length / area;
     };
     const joint = (c: string) => Number(c) % 100 >= 64;
-    expect(perKm2((c) => c.startsWith('1') && !joint(c))).toBeGreaterThan(3 * perKm2((c) => c.startsWith('5') && !joint(c)));
+    expect(perKm2((c) => c.startsWith('1') && !joint(c))).toBeGreaterThan(
+      3 * perKm2((c) => c.startsWith('5') && !joint(c)),
+    );
     expect(perKm2(joint)).toBeLessThan(0.2 * perKm2((c) => !joint(c)));
   });
 

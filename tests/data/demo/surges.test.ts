@@ -30,7 +30,9 @@ describe('planted surge', () => {
     const lats = surge.map((t) => t.lat!);
     expect(Math.max(...lons) - Math.min(...lons)).toBeLessThanOrEqual(0.0016);
     expect(Math.max(...lats) - Math.min(...lats)).toBeLessThanOrEqual(0.0012);
-    const again = [...createDemo(model, { tickets: N, seed: 42, now: NOW, months: 13, ...beijingDemo() }).tickets()].filter((t) => t.source === 'surge');
+    const again = [
+      ...createDemo(model, { tickets: N, seed: 42, now: NOW, months: 13, ...beijingDemo() }).tickets(),
+    ].filter((t) => t.source === 'surge');
     expect(again.map((t) => [t.receivedAt, t.lon, t.lat])).toEqual(surge.map((t) => [t.receivedAt, t.lon, t.lat]));
   });
 

@@ -2,7 +2,12 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../db/client.ts';
-import { BEIJING_REGIONS_FILE, loadBeijing, type ImportReport, type RegionFeature } from '../../../data/geo/importer.ts';
+import {
+  BEIJING_REGIONS_FILE,
+  loadBeijing,
+  type ImportReport,
+  type RegionFeature,
+} from '../../../data/geo/importer.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 
 const file = JSON.parse(fs.readFileSync(BEIJING_REGIONS_FILE, 'utf8')) as { features: RegionFeature[] };
@@ -15,22 +20,52 @@ describe('the Beijing regions file', () => {
     expect(levels.filter((l) => l === 'street')).toHaveLength(339);
     expect(gridCount).toBeGreaterThanOrEqual(3000);
     expect(gridCount).toBeLessThanOrEqual(5000);
-    expect(levels).toEqual([...levels].sort((a, b) => ['district', 'street', 'grid'].indexOf(a) - ['district', 'street', 'grid'].indexOf(b)));
+    expect(levels).toEqual(
+      [...levels].sort((a, b) => ['district', 'street', 'grid'].indexOf(a) - ['district', 'street', 'grid'].indexOf(b)),
+    );
   });
 
   it('uses real codes and names, marks streets and grids synthetic, and rounds to 6 decimals', () => {
     const byCode = new Map(file.features.map((f) => [f.properties.code, f.properties]));
-    expect(byCode.get('110101')).toEqual({ level: 'district', code: '110101', nameZh: '东城区', nameEn: 'Dongcheng District', parentCode: null, population: 708829, synthetic: false });
-    expect(byCode.get('110101001')).toEqual({ level: 'street', code: '110101001', nameZh: '东华门街道', nameEn: 'Donghuamen', parentCode: '110101', population: null, synthetic: true });
+    expect(byCode.get('110101')).toEqual({
+      level: 'district',
+      code: '110101',
+      nameZh: '东城区',
+      nameEn: 'Dongcheng District',
+      parentCode: null,
+      population: 708829,
+      synthetic: false,
+    });
+    expect(byCode.get('110101001')).toEqual({
+      level: 'street',
+      code: '110101001',
+      nameZh: '东华门街道',
+      nameEn: 'Donghuamen',
+      parentCode: '110101',
+      population: null,
+      synthetic: true,
+    });
     expect(byCode.get('110102001')?.nameEn).toBe("Xichang'anjie");
-    expect(byCode.get('110101001G001')).toEqual({ level: 'grid', code: '110101001G001', nameZh: '东华门街道第1网格', nameEn: 'Donghuamen Grid 1', parentCode: '110101001', population: null, synthetic: true });
+    expect(byCode.get('110101001G001')).toEqual({
+      level: 'grid',
+      code: '110101001G001',
+      nameZh: '东华门街道第1网格',
+      nameEn: 'Donghuamen Grid 1',
+      parentCode: '110101001',
+      population: null,
+      synthetic: true,
+    });
     const population = file.features.reduce((s, f) => s + (f.properties.population ?? 0), 0);
     expect(population).toBe(21_893_095);
     for (const f of file.features) {
-      if (f.properties.level === 'grid') expect(f.properties.code).toMatch(new RegExp(`^${f.properties.parentCode}G\\d{3}$`));
-      if (f.properties.level === 'street') expect(f.properties.code).toMatch(new RegExp(`^${f.properties.parentCode}\\d{3}$`));
+      if (f.properties.level === 'grid')
+        expect(f.properties.code).toMatch(new RegExp(`^${f.properties.parentCode}G\\d{3}$`));
+      if (f.properties.level === 'street')
+        expect(f.properties.code).toMatch(new RegExp(`^${f.properties.parentCode}\\d{3}$`));
       for (const poly of f.geometry.coordinates as number[][][][])
-        for (const ring of poly) for (const [x, y] of ring) expect(Math.round(x * 1e6) / 1e6 === x && Math.round(y * 1e6) / 1e6 === y).toBe(true);
+        for (const ring of poly)
+          for (const [x, y] of ring)
+            expect(Math.round(x * 1e6) / 1e6 === x && Math.round(y * 1e6) / 1e6 === y).toBe(true);
     }
   });
 });
@@ -51,10 +86,13 @@ describe.each(ENGINES.map((engine) => ({ engine })))('Beijing loaded on $engine'
   });
 
   it('imports every region in well under 30 s without repairs', () => {
-    expect(report).toMatchObject({ ok: true, repairs: [], counts: { district: 16, street: 339, community: 0, grid: gridCount } });
+    expect(report).toMatchObject({
+      ok: true,
+      repairs: [],
+      counts: { district: 16, street: 339, community: 0, grid: gridCount },
+    });
     expect(loadMs).toBeLessThan(30_000);
   });
-
 
   it('hangs every street under a district and every grid under a street', async () => {
     const rows = await db.query<{ level: string; parent_level: string | null; n: number }>(`
@@ -67,7 +105,7 @@ describe.each(ENGINES.map((engine) => ({ engine })))('Beijing loaded on $engine'
     ]);
   });
 
-  it("tiles each district with its streets and each street with its grids (area within 0.01%)", async () => {
+  it('tiles each district with its streets and each street with its grids (area within 0.01%)', async () => {
     const worst = await db.query<{ level: string; gap: number; sum: number }>(`
       SELECT c.level, max(ST_Area(ST_SymDifference(p.geom, c.u)) / ST_Area(p.geom)) gap, max(abs(p.area_km2 - c.s) / p.area_km2) sum
       FROM regions p JOIN (SELECT parent_code, level, ST_Union(geom) u, sum(area_km2) s FROM regions WHERE level IN ('street','grid') GROUP BY 1, 2) c
@@ -108,7 +146,9 @@ describe.each(ENGINES.map((engine) => ({ engine })))('Beijing loaded on $engine'
       WHERE a.code = '110101001' AND b.level = 'street' AND b.code <> a.code AND ST_Intersects(b.geom, dp.geom)
       ORDER BY b.code, dp.path LIMIT 1`);
     const pt = `ST_SetSRID(ST_MakePoint(${v.x}, ${v.y}), 4326)`;
-    const whole = await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'street' AND ST_Intersects(geom, ${pt}) ORDER BY code`);
+    const whole = await db.query<{ code: string }>(
+      `SELECT code FROM regions WHERE level = 'street' AND ST_Intersects(geom, ${pt}) ORDER BY code`,
+    );
     expect(whole.map((r) => r.code)).toEqual([v.a, v.b].sort());
     const parts = await db.query<{ code: string }>(
       `SELECT DISTINCT region_code code FROM region_parts WHERE level = 'street' AND ST_Intersects(geom, ${pt}) ORDER BY 1`,

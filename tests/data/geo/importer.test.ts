@@ -63,9 +63,25 @@ describe.each(ENGINES.map((engine) => ({ engine })))('importing a city on $engin
   });
 
   it('stores parents, names, areas, label points and subdivided parts', async () => {
-    const report = await importRegions(db, fixture('xining.gcj02.geojson'), { crs: 'GCJ02', replace: true, source: 'xining test' });
+    const report = await importRegions(db, fixture('xining.gcj02.geojson'), {
+      crs: 'GCJ02',
+      replace: true,
+      source: 'xining test',
+    });
     expect(report).toMatchObject({ ok: true, repairs: [], errors: [] });
-    const rows = await db.query<{ code: string; level: string; parent_code: string | null; name_zh: string; name_en: string; population: number | null; synthetic: boolean; area_km2: number; label_inside: boolean; parts: number; parts_km2: number }>(`
+    const rows = await db.query<{
+      code: string;
+      level: string;
+      parent_code: string | null;
+      name_zh: string;
+      name_en: string;
+      population: number | null;
+      synthetic: boolean;
+      area_km2: number;
+      label_inside: boolean;
+      parts: number;
+      parts_km2: number;
+    }>(`
       SELECT r.code, r.level, r.parent_code, r.name_zh, r.name_en, r.population, r.synthetic, r.area_km2,
              ST_Contains(r.geom, r.label_point) label_inside, count(p.id)::int parts,
              ST_Area(ST_Union(p.geom)::geography) / 1e6 parts_km2
@@ -76,20 +92,49 @@ describe.each(ENGINES.map((engine) => ({ engine })))('importing a city on $engin
       const x = XINING.find((x) => x.code === r.code)!;
       const [x0, x1] = [Math.min(...x.ring[0].map((p) => p[0])), Math.max(...x.ring[0].map((p) => p[0]))];
       const [y0, y1] = [Math.min(...x.ring[0].map((p) => p[1])), Math.max(...x.ring[0].map((p) => p[1]))];
-      expect(r).toMatchObject({ level: x.level, parent_code: x.parentCode, name_zh: x.nameZh, name_en: x.nameEn, population: x.population, synthetic: false, label_inside: true });
+      expect(r).toMatchObject({
+        level: x.level,
+        parent_code: x.parentCode,
+        name_zh: x.nameZh,
+        name_en: x.nameEn,
+        population: x.population,
+        synthetic: false,
+        label_inside: true,
+      });
       expect(r.area_km2).toBeCloseTo(boxAreaKm2(x1 - x0, y1 - y0, (y0 + y1) / 2), 1);
       expect(Math.abs(r.parts_km2 - r.area_km2) / r.area_km2).toBeLessThan(1e-9);
     }
-    const meta = await db.query<{ value: { source: string; crs: string } }>(`SELECT value FROM meta WHERE key = 'regions.import'`);
+    const meta = await db.query<{ value: { source: string; crs: string } }>(
+      `SELECT value FROM meta WHERE key = 'regions.import'`,
+    );
     expect(meta[0].value).toMatchObject({ source: 'xining test', crs: 'GCJ02' });
   });
 
   it.each([
-    ['xining-overlap.gcj02.geojson', [[2, '630104001', 'overlapping_siblings']], /overlaps 630104002 \(feature 3\) by \d+\.\d{4} km², (49\.9\d|50\.0\d)% of the smaller/],
+    [
+      'xining-overlap.gcj02.geojson',
+      [[2, '630104001', 'overlapping_siblings']],
+      /overlaps 630104002 \(feature 3\) by \d+\.\d{4} km², (49\.9\d|50\.0\d)% of the smaller/,
+    ],
     ['xining-bowtie.gcj02.geojson', [[3, '630104002', 'invalid_geometry']], /Self-intersection/],
-    ['xining-unknown-parent.gcj02.geojson', [[5, '630103002', 'unknown_parent']], /parent 630199 is neither in the file nor stored/],
-    ['xining-duplicate-code.gcj02.geojson', [[5, '630103001', 'duplicate_code'], [6, '630103002001', 'unknown_parent']], /code 630103001 is already used by feature 4/],
-    ['xining-point.gcj02.geojson', [[2, '630104001', 'unsupported_geometry']], /geometry type Point is not Polygon or MultiPolygon/],
+    [
+      'xining-unknown-parent.gcj02.geojson',
+      [[5, '630103002', 'unknown_parent']],
+      /parent 630199 is neither in the file nor stored/,
+    ],
+    [
+      'xining-duplicate-code.gcj02.geojson',
+      [
+        [5, '630103001', 'duplicate_code'],
+        [6, '630103002001', 'unknown_parent'],
+      ],
+      /code 630103001 is already used by feature 4/,
+    ],
+    [
+      'xining-point.gcj02.geojson',
+      [[2, '630104001', 'unsupported_geometry']],
+      /geometry type Point is not Polygon or MultiPolygon/,
+    ],
   ] as const)('rejects %s with the named errors and leaves every table unchanged', async (file, expected, message) => {
     expect((await importRegions(db, fixture('xining.gcj02.geojson'), { crs: 'GCJ02', replace: true })).ok).toBe(true);
     const before = await snapshot();
@@ -102,9 +147,20 @@ describe.each(ENGINES.map((engine) => ({ engine })))('importing a city on $engin
   });
 
   it('repairs the bow-tie when asked, and says so', async () => {
-    const report = await importRegions(db, fixture('xining-bowtie.gcj02.geojson'), { crs: 'GCJ02', replace: true, repair: true });
+    const report = await importRegions(db, fixture('xining-bowtie.gcj02.geojson'), {
+      crs: 'GCJ02',
+      replace: true,
+      repair: true,
+    });
     expect(report.ok).toBe(true);
-    expect(report.repairs).toEqual([{ index: 3, code: '630104002', reason: expect.stringMatching(/^Self-intersection\[/), result: expect.stringMatching(/^ST_MakeValid: 2 polygon\(s\), /) }]);
+    expect(report.repairs).toEqual([
+      {
+        index: 3,
+        code: '630104002',
+        reason: expect.stringMatching(/^Self-intersection\[/),
+        result: expect.stringMatching(/^ST_MakeValid: 2 polygon\(s\), /),
+      },
+    ]);
     const [row] = await db.query<{ valid: boolean; n: number; t: string }>(
       `SELECT ST_IsValid(geom) valid, ST_NumGeometries(geom) n, ST_GeometryType(geom) t FROM regions WHERE code = '630104002'`,
     );
@@ -113,7 +169,14 @@ describe.each(ENGINES.map((engine) => ({ engine })))('importing a city on $engin
 
   it('reports a polygon that ST_MakeValid cannot turn into an area', async () => {
     const fc = xiningCollection('WGS84');
-    feature(fc, '630104002').geometry.coordinates = [[[101.7, 36.6], [101.73, 36.6], [101.76, 36.6], [101.7, 36.6]]];
+    feature(fc, '630104002').geometry.coordinates = [
+      [
+        [101.7, 36.6],
+        [101.73, 36.6],
+        [101.76, 36.6],
+        [101.7, 36.6],
+      ],
+    ];
     const report = await importRegions(db, fc, { crs: 'WGS84', replace: true, repair: true });
     expect(kinds(report)).toEqual([[3, '630104002', 'unrepairable_geometry']]);
     expect(report.errors[0].message).toMatch(/ST_MakeValid left no valid polygon/);
@@ -124,7 +187,9 @@ describe.each(ENGINES.map((engine) => ({ engine })))('importing a city on $engin
       const report = await importRegions(db, bad, { crs: 'WGS84' });
       expect(kinds(report)).toEqual([[null, null, 'not_feature_collection']]);
     }
-    expect(kinds(await importRegions(db, { type: 'FeatureCollection', features: [] }, { crs: 'WGS84' }))).toEqual([[null, null, 'not_feature_collection']]);
+    expect(kinds(await importRegions(db, { type: 'FeatureCollection', features: [] }, { crs: 'WGS84' }))).toEqual([
+      [null, null, 'not_feature_collection'],
+    ]);
   });
 
   it('names each bad coordinate, property and parent level', async () => {
@@ -158,7 +223,10 @@ describe.each(ENGINES.map((engine) => ({ engine })))('importing a city on $engin
 
   it('upserts into stored regions without replace, checking parents and overlaps against them', async () => {
     const all = xiningCollection('WGS84');
-    const part = (levels: string[]) => ({ ...all, features: all.features.filter((f) => levels.includes(f.properties.level)) });
+    const part = (levels: string[]) => ({
+      ...all,
+      features: all.features.filter((f) => levels.includes(f.properties.level)),
+    });
     expect((await importRegions(db, part(['district']), { crs: 'WGS84' })).counts.district).toBe(2);
     const streets = await importRegions(db, part(['street']), { crs: 'WGS84' });
     expect(streets.counts).toEqual({ district: 0, street: 4, community: 0, grid: 0 });
@@ -166,10 +234,15 @@ describe.each(ENGINES.map((engine) => ({ engine })))('importing a city on $engin
     const renamed = part(['street']);
     renamed.features[0].properties.nameEn = 'Xiguan Avenue';
     expect((await importRegions(db, renamed, { crs: 'WGS84' })).ok).toBe(true);
-    expect((await db.query(`SELECT name_en FROM regions WHERE code = '630104001'`))[0]).toEqual({ name_en: 'Xiguan Avenue' });
+    expect((await db.query(`SELECT name_en FROM regions WHERE code = '630104001'`))[0]).toEqual({
+      name_en: 'Xiguan Avenue',
+    });
     expect((await db.query(`SELECT count(*)::int n FROM regions`))[0]).toEqual({ n: 6 });
 
-    const intruder = { ...all, features: [{ ...all.features[3], properties: { ...all.features[3].properties, code: '630104009' } }] };
+    const intruder = {
+      ...all,
+      features: [{ ...all.features[3], properties: { ...all.features[3].properties, code: '630104009' } }],
+    };
     const report = await importRegions(db, intruder, { crs: 'WGS84' });
     expect(kinds(report)).toEqual([[0, '630104009', 'overlapping_siblings']]);
     expect(report.errors[0].message).toMatch(/overlaps 630104002 \(stored\)/);
@@ -177,7 +250,10 @@ describe.each(ENGINES.map((engine) => ({ engine })))('importing a city on $engin
 
   it('replaces the whole hierarchy with replace', async () => {
     expect((await importRegions(db, xiningCollection('WGS84'), { crs: 'WGS84', replace: true })).ok).toBe(true);
-    const onlyDistricts = xiningCollection('WGS84', XINING.filter((x) => x.level === 'district'));
+    const onlyDistricts = xiningCollection(
+      'WGS84',
+      XINING.filter((x) => x.level === 'district'),
+    );
     const report = await importRegions(db, onlyDistricts, { crs: 'WGS84', replace: true });
     expect(report.counts).toEqual({ district: 2, street: 0, community: 0, grid: 0 });
     expect(await snapshot()).toMatchObject({ regions: 2 });

@@ -2,7 +2,16 @@
 // Pure pieces of the synthetic partition, and the build's promise: same input, same bytes.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORE, apportion, mulberry32, pinyinName, toKm, toLonLat, weightedSeeds, type MultiPolygon } from '../../../data/geo/synth.ts';
+import {
+  CORE,
+  apportion,
+  mulberry32,
+  pinyinName,
+  toKm,
+  toLonLat,
+  weightedSeeds,
+  type MultiPolygon,
+} from '../../../data/geo/synth.ts';
 import { BEIJING_GEOJSON, buildBeijing, serialise } from '../../../data/geo/build.ts';
 
 describe('synthetic partition helpers', () => {
@@ -36,7 +45,17 @@ describe('synthetic partition helpers', () => {
 
   it('puts more seeds near the core than far from it, deterministically', () => {
     // A 40 km × 10 km strip running east from the core: the western half should be much denser.
-    const strip: MultiPolygon = [[[[0, -5], [40, -5], [40, 5], [0, 5], [0, -5]]]];
+    const strip: MultiPolygon = [
+      [
+        [
+          [0, -5],
+          [40, -5],
+          [40, 5],
+          [0, 5],
+          [0, -5],
+        ],
+      ],
+    ];
     const seeds = weightedSeeds(strip, 40, mulberry32(7));
     expect(seeds).toHaveLength(40);
     expect(weightedSeeds(strip, 40, mulberry32(7))).toEqual(seeds);
@@ -46,8 +65,24 @@ describe('synthetic partition helpers', () => {
 
   it('gives a detached piece of at least half a cell its own seed', () => {
     const twoParts: MultiPolygon = [
-      [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]],
-      [[[30, 0], [33, 0], [33, 3], [30, 3], [30, 0]]],
+      [
+        [
+          [0, 0],
+          [10, 0],
+          [10, 10],
+          [0, 10],
+          [0, 0],
+        ],
+      ],
+      [
+        [
+          [30, 0],
+          [33, 0],
+          [33, 3],
+          [30, 3],
+          [30, 0],
+        ],
+      ],
     ];
     const seeds = weightedSeeds(twoParts, 10, mulberry32(1));
     expect(seeds.filter(([x]) => x >= 30)).toHaveLength(1);

@@ -7,7 +7,12 @@ describe('the default time-limit policy', () => {
   it('carries the defaults of the domain brief', () => {
     expect(DEFAULT_POLICY.timeZone).toBe('Asia/Shanghai');
     expect(DEFAULT_POLICY.respondWithinMinutes).toEqual({ emergency: 30, basic: 120, ordinary: 120, complex: 120 });
-    expect(DEFAULT_POLICY.resolveWithinMinutes).toEqual({ emergency: 120, basic: 1440, ordinary: 7 * 1440, complex: 15 * 1440 });
+    expect(DEFAULT_POLICY.resolveWithinMinutes).toEqual({
+      emergency: 120,
+      basic: 1440,
+      ordinary: 7 * 1440,
+      complex: 15 * 1440,
+    });
     expect(DEFAULT_POLICY.remindAtFraction).toBe(0.8);
     expect(DEFAULT_POLICY.rateWeights).toEqual({ response: 0.1, resolution: 0.45, satisfaction: 0.45 });
     expect(DEFAULT_POLICY.satisfactionWeights).toEqual({ satisfied: 1, basic: 0.8, dissatisfied: 0 });
@@ -92,7 +97,9 @@ describe('policy validation', () => {
   });
 
   it('rejects a response limit longer than the resolve limit', () => {
-    expect(() => parsePolicy({ resolveWithinMinutes: { ordinary: 60 } })).toThrow(/respond limit exceeds resolve limit/);
+    expect(() => parsePolicy({ resolveWithinMinutes: { ordinary: 60 } })).toThrow(
+      /respond limit exceeds resolve limit/,
+    );
   });
 
   it('rejects an unknown time zone, zero limits and a reminder at or past the limit', () => {

@@ -14,13 +14,41 @@ describe('the Beijing taxonomy', () => {
 
   it("covers Beijing's top demand classes", () => {
     const groups = TAXONOMY.groups.map((g) => g.code);
-    for (const g of ['heating', 'property', 'housing', 'realty', 'municipal', 'traffic', 'noise', 'environment', 'water', 'power', 'gas', 'market', 'labour', 'education', 'health', 'transit', 'greening', 'security'])
+    for (const g of [
+      'heating',
+      'property',
+      'housing',
+      'realty',
+      'municipal',
+      'traffic',
+      'noise',
+      'environment',
+      'water',
+      'power',
+      'gas',
+      'market',
+      'labour',
+      'education',
+      'health',
+      'transit',
+      'greening',
+      'security',
+    ])
       expect(groups).toContain(g);
-    expect(TAXONOMY.categories.map((c) => c.code)).toEqual(expect.arrayContaining(['heating.no_heat', 'market.prepaid_card', 'housing.lift_install', 'water.waterlogging', 'property.roof_leak']));
+    expect(TAXONOMY.categories.map((c) => c.code)).toEqual(
+      expect.arrayContaining([
+        'heating.no_heat',
+        'market.prepaid_card',
+        'housing.lift_install',
+        'water.waterlogging',
+        'property.roof_leak',
+      ]),
+    );
   });
 
   it('classes outages of water, power, heating and gas as basic, leaks and collapses as emergency, old problems as complex', () => {
-    for (const c of ['water.outage', 'power.outage', 'heating.outage', 'gas.outage']) expect(getCategory(c).urgency).toBe('basic');
+    for (const c of ['water.outage', 'power.outage', 'heating.outage', 'gas.outage'])
+      expect(getCategory(c).urgency).toBe('basic');
     for (const c of ['gas.leak', 'municipal.road_collapse']) expect(getCategory(c).urgency).toBe('emergency');
     for (const c of ['realty.certificate', 'realty.historic']) expect(getCategory(c).urgency).toBe('complex');
   });

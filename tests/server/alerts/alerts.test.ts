@@ -71,14 +71,24 @@ function background(rng: Rng, from: number, to: number): Row[] {
     const n = Math.round(10 * (0.6 + 0.4 * Math.cos(((hour - 10) * Math.PI) / 12)) * (0.5 + rng.next()));
     for (let i = 0; i < n; i++) {
       const lon = 116.0 + 0.4 * rng.next() ** 1.5;
-      out.push({ cat: CATS[Math.floor(rng.next() * CATS.length)]!, lon, lat: 39.0 + 0.1 * rng.next(), at: t + rng.next() * 3600_000 });
+      out.push({
+        cat: CATS[Math.floor(rng.next() * CATS.length)]!,
+        lon,
+        lat: 39.0 + 0.1 * rng.next(),
+        at: t + rng.next() * 3600_000,
+      });
     }
   }
   return out;
 }
 
 const surge = (rng: Rng): Row[] =>
-  Array.from({ length: 30 }, (_, i) => ({ cat: OUTAGE, lon: 116.15 + (rng.next() - 0.5) * 0.004, lat: 39.05 + (rng.next() - 0.5) * 0.004, at: SURGE_START + i * SURGE_MINUTES * 60_000 + 1000 }));
+  Array.from({ length: 30 }, (_, i) => ({
+    cat: OUTAGE,
+    lon: 116.15 + (rng.next() - 0.5) * 0.004,
+    lat: 39.05 + (rng.next() - 0.5) * 0.004,
+    at: SURGE_START + i * SURGE_MINUTES * 60_000 + 1000,
+  }));
 
 describe.each(ENGINES)('surge alerts on %s', (engine) => {
   let db: Database;
@@ -108,10 +118,12 @@ describe.each(ENGINES)('surge alerts on %s', (engine) => {
     expect((await db.query(`SELECT count(*)::int AS n FROM alerts`))[0]).toEqual({ n: 0 });
   });
 
-  it('reads the study exactly: the street cluster\'s expected count is C_zone·C_window/C counted in SQL', async () => {
+  it("reads the study exactly: the street cluster's expected count is C_zone·C_window/C counted in SQL", async () => {
     const now = new Date(tenth);
     const run = await runScan(db, now, { ...EVERY_5_MIN, seed: 1 }, 1);
-    const street = run.clusters.find((c) => c.family === 'street' && c.category === OUTAGE && c.places[0] === SURGE_STREET)!;
+    const street = run.clusters.find(
+      (c) => c.family === 'street' && c.category === OUTAGE && c.places[0] === SURGE_STREET,
+    )!;
     expect(street).toBeDefined();
     // study = the 56 city days before D0 (D0 = the day holding now − 24 h) and D0 up to now
     const [q] = await db.query<{ zone: number; win: number; total: number; inwin: number }>(
@@ -156,10 +168,21 @@ describe.each(ENGINES)('surge alerts on %s', (engine) => {
     const list = (await (await dispatcher.request('/api/alerts')).json()) as any;
     expect(list.alerts).toHaveLength(1);
     const a = list.alerts[0];
-    expect(a).toMatchObject({ category: OUTAGE, categoryZh: '停水', state: 'new', streets: [{ code: SURGE_STREET, zh: '甲二街道' }], districts: [{ code: '900001' }] });
+    expect(a).toMatchObject({
+      category: OUTAGE,
+      categoryZh: '停水',
+      state: 'new',
+      streets: [{ code: SURGE_STREET, zh: '甲二街道' }],
+      districts: [{ code: '900001' }],
+    });
     expect(a.recurrenceDays).toBeGreaterThanOrEqual(100);
     expect(list.lastScan.scansPerDay).toBe(288);
-    const post = (body: unknown, id = a.id) => dispatcher.request(`/api/alerts/${id}/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown, id = a.id) =>
+      dispatcher.request(`/api/alerts/${id}/state`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     let res = await post({ state: 'solved' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.field).toBe('state');
@@ -171,20 +194,32 @@ describe.each(ENGINES)('surge alerts on %s', (engine) => {
     expect((await db.query(`SELECT state FROM alerts`))[0]).toEqual({ state: 'new' });
     res = await post({ state: 'acknowledged', note: '已通知自来水集团' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ state: 'acknowledged', stateBy: dispatcher.username, stateNote: '已通知自来水集团' });
+    expect(await res.json()).toMatchObject({
+      state: 'acknowledged',
+      stateBy: dispatcher.username,
+      stateNote: '已通知自来水集团',
+    });
     res = await post({ state: 'handled' });
     expect(res.status).toBe(200);
     res = await post({ state: 'dismissed' });
     expect(res.status).toBe(409);
-    expect(((await res.json()) as any).error).toMatchObject({ code: 'illegal_transition', status: 'handled', allowed: [] });
-    const audit = await db.query<{ action: string; username: string; detail: any }>(`SELECT action, username, detail FROM audit_log WHERE action = 'alert.state' ORDER BY id`);
+    expect(((await res.json()) as any).error).toMatchObject({
+      code: 'illegal_transition',
+      status: 'handled',
+      allowed: [],
+    });
+    const audit = await db.query<{ action: string; username: string; detail: any }>(
+      `SELECT action, username, detail FROM audit_log WHERE action = 'alert.state' ORDER BY id`,
+    );
     expect(audit.map((r) => [r.username, r.detail.from, r.detail.to])).toEqual([
       [dispatcher.username, 'new', 'acknowledged'],
       [dispatcher.username, 'acknowledged', 'handled'],
     ]);
     // handled is no longer open; state=all still shows it
     expect(((await (await dispatcher.request('/api/alerts')).json()) as any).alerts).toHaveLength(0);
-    expect(((await (await dispatcher.request('/api/alerts?state=handled,dismissed')).json()) as any).alerts).toHaveLength(1);
+    expect(
+      ((await (await dispatcher.request('/api/alerts?state=handled,dismissed')).json()) as any).alerts,
+    ).toHaveLength(1);
     expect((await dispatcher.request('/api/alerts?state=bogus')).status).toBe(400);
     expect((await dispatcher.request('/api/alerts?limit=0')).status).toBe(400);
   });
@@ -196,7 +231,11 @@ describe.each(ENGINES)('surge alerts on %s', (engine) => {
     expect(((await (await own.request('/api/alerts?state=all')).json()) as any).alerts).toHaveLength(1);
     expect(((await (await other.request('/api/alerts?state=all')).json()) as any).alerts).toHaveLength(0);
     expect(((await (await street.request('/api/alerts?state=all')).json()) as any).alerts).toHaveLength(0);
-    const res = await dispatcher.request(`/api/alerts/1/state`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': 'wrong' }, body: '{"state":"dismissed"}' });
+    const res = await dispatcher.request(`/api/alerts/1/state`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': 'wrong' },
+      body: '{"state":"dismissed"}',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -212,10 +251,15 @@ describe.each(ENGINES)('surge alerts on %s', (engine) => {
     await new Promise((r) => setTimeout(r, 300)); // the streams have taken their cursor
     // a second surge, two days later (past the 24-hour episode gap), in the same street: a new episode
     const rng = new Rng(9);
-    await insert(db, surge(rng).map((r) => ({ ...r, at: r.at + 2 * DAY })));
+    await insert(
+      db,
+      surge(rng).map((r) => ({ ...r, at: r.at + 2 * DAY })),
+    );
     const s = await scanAndRecord(db, new Date(SURGE_START + 2 * DAY + 90 * 60_000), EVERY_5_MIN);
     expect(s.alerts).toHaveLength(1);
-    const [city, mine, theirs] = await Promise.all(readers.map((p, i) => p(i < 2 ? 10_000 : 1500, (evs) => evs.length > 0)));
+    const [city, mine, theirs] = await Promise.all(
+      readers.map((p, i) => p(i < 2 ? 10_000 : 1500, (evs) => evs.length > 0)),
+    );
     expect(city!.map((e) => e.id)).toEqual(s.alerts);
     expect(mine!.map((e) => e.id)).toEqual(s.alerts);
     expect(theirs).toEqual([]);
@@ -246,7 +290,10 @@ function readAlerts(res: Response) {
     const deadline = Date.now() + ms;
     try {
       while (Date.now() < deadline && !until(events)) {
-        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(1, deadline - Date.now())))]);
+        const chunk = await Promise.race([
+          reader.read(),
+          new Promise<null>((r) => setTimeout(() => r(null), Math.max(1, deadline - Date.now()))),
+        ]);
         if (chunk === null || chunk.done) break;
         buffer += decoder.decode(chunk.value, { stream: true });
         let i;
@@ -254,7 +301,8 @@ function readAlerts(res: Response) {
           const block = buffer.slice(0, i);
           buffer = buffer.slice(i + 2);
           const lines = block.split('\n');
-          if (lines.includes('event: alert')) events.push(JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6)));
+          if (lines.includes('event: alert'))
+            events.push(JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6)));
         }
       }
     } finally {

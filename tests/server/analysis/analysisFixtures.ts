@@ -21,7 +21,17 @@ export async function insertTickets(db: Database, tickets: readonly FixtureTicke
   const params: unknown[] = [];
   const values = tickets.map((t) => {
     const r9 = latLngToCell(t.lat, t.lon, 9);
-    params.push(t.category, t.at, t.lon, t.lat, r9, cellToParent(r9, 8), cellToParent(r9, 7), t.repeatOf ?? null, t.address ?? null);
+    params.push(
+      t.category,
+      t.at,
+      t.lon,
+      t.lat,
+      r9,
+      cellToParent(r9, 8),
+      cellToParent(r9, 7),
+      t.repeatOf ?? null,
+      t.address ?? null,
+    );
     const b = params.length - 9;
     return `('complaint', 'phone', $${b + 1}, 'ordinary', 'fixture', $${b + 2}::timestamptz,
              ST_SetSRID(ST_MakePoint($${b + 3}::float8, $${b + 4}::float8), 4326), $${b + 5}, $${b + 6}, $${b + 7}, 'unlocated',
@@ -34,7 +44,8 @@ export async function insertTickets(db: Database, tickets: readonly FixtureTicke
   );
   const ids = rows.map((r) => r.id);
   const withPhone = tickets.map((t, i) => [ids[i], t.phone] as const).filter(([, p]) => p !== undefined);
-  for (const [id, phone] of withPhone) await db.query('INSERT INTO ticket_callers (ticket_id, name, phone) VALUES ($1, $2, $3)', [id, '测试', phone]);
+  for (const [id, phone] of withPhone)
+    await db.query('INSERT INTO ticket_callers (ticket_id, name, phone) VALUES ($1, $2, $3)', [id, '测试', phone]);
   await locateTickets(db, { onlyIds: ids });
   return ids;
 }
@@ -51,7 +62,9 @@ export function offset(lon: number, lat: number, east: number, north: number): [
 // --- the Gi* set: a centre cell at res 8 and its two rings, with hand-chosen counts in January 2026.
 export const GI_CENTRE = latLngToCell(39.05, 116.15, 8);
 export const GI_CELLS = gridDisk(GI_CENTRE, 2);
-export const GI_COUNTS = GI_CELLS.map((c, i) => (c === GI_CENTRE ? 12 : gridDisk(GI_CENTRE, 1).includes(c) ? 4 + (i % 3) : i % 3));
+export const GI_COUNTS = GI_CELLS.map((c, i) =>
+  c === GI_CENTRE ? 12 : gridDisk(GI_CENTRE, 1).includes(c) ? 4 + (i % 3) : i % 3,
+);
 
 export function giTickets(): FixtureTicket[] {
   const out: FixtureTicket[] = [];
@@ -59,7 +72,13 @@ export function giTickets(): FixtureTicket[] {
     const [lat, lon] = cellToLatLng(cell);
     // One ticket in December puts every cell in the study area, the zero-count ones too.
     out.push({ lon, lat, category: 'noise.night_construction', at: noon('2025-12-15') });
-    for (let n = 0; n < GI_COUNTS[i]; n++) out.push({ lon, lat, category: 'noise.night_construction', at: noon(`2026-01-${String(2 + n).padStart(2, '0')}`) });
+    for (let n = 0; n < GI_COUNTS[i]; n++)
+      out.push({
+        lon,
+        lat,
+        category: 'noise.night_construction',
+        at: noon(`2026-01-${String(2 + n).padStart(2, '0')}`),
+      });
   });
   return out;
 }
@@ -74,7 +93,7 @@ export function clusterTickets(): FixtureTicket[] {
   CLUSTER_WEEKS.forEach((monday, w) => {
     for (let k = 0; k < 5; k++) {
       const angle = ((w * 5 + k) * 2.4) % (2 * Math.PI);
-      const r = 10 + ((w * 5 + k) * 17) % 90; // 10–99 m from the centre
+      const r = 10 + (((w * 5 + k) * 17) % 90); // 10–99 m from the centre
       const [lon, lat] = offset(CLUSTER_CENTRE[0], CLUSTER_CENTRE[1], r * Math.cos(angle), r * Math.sin(angle));
       const day = Number(monday.slice(8)) + k;
       const date = new Date(Date.UTC(2026, Number(monday.slice(5, 7)) - 1, day)).toISOString().slice(0, 10);

@@ -14,7 +14,17 @@ import { ensureRollups, pauseRollups, rebuildRollups, rollupsPaused } from '../.
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { signIn, type Client } from '../../helpers/auth.ts';
 import { loadTinyCity } from '../../helpers/tinyCity.ts';
-import { CLUSTER_CENTRE, clusterTickets, GI_CELLS, GI_COUNTS, giTickets, insertTickets, noiseTickets, noon, offset } from './analysisFixtures.ts';
+import {
+  CLUSTER_CENTRE,
+  clusterTickets,
+  GI_CELLS,
+  GI_COUNTS,
+  giTickets,
+  insertTickets,
+  noiseTickets,
+  noon,
+  offset,
+} from './analysisFixtures.ts';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -24,15 +34,19 @@ async function rollupsVersusRaw(db: Database) {
   const raw = {
     h3: await q(`SELECT concat_ws('|', r.res, t.category_code, (t.received_at AT TIME ZONE '${ZONE}')::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
                    FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
-    total: await q(`SELECT concat_ws('|', r.res, (t.received_at AT TIME ZONE '${ZONE}')::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
+    total:
+      await q(`SELECT concat_ws('|', r.res, (t.received_at AT TIME ZONE '${ZONE}')::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
                    FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
-    weekly: await q(`SELECT concat_ws('|', r.res, date_trunc('week', (t.received_at AT TIME ZONE '${ZONE}'))::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
+    weekly:
+      await q(`SELECT concat_ws('|', r.res, date_trunc('week', (t.received_at AT TIME ZONE '${ZONE}'))::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
                    FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
-    monthly: await q(`SELECT concat_ws('|', r.res, date_trunc('month', (t.received_at AT TIME ZONE '${ZONE}'))::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
+    monthly:
+      await q(`SELECT concat_ws('|', r.res, date_trunc('month', (t.received_at AT TIME ZONE '${ZONE}'))::date, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
                    FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
     cells: await q(`SELECT concat_ws('|', r.res, r.cell, COALESCE(t.district_code, '')) AS k, count(*)::int AS n
                    FROM tickets t, LATERAL (VALUES (7, t.h3_r7), (8, t.h3_r8), (9, t.h3_r9)) r(res, cell) WHERE r.cell IS NOT NULL GROUP BY 1 ORDER BY 1`),
-    region: await q(`SELECT concat_ws('|', level, category_code, day, code, called_back, solved, satisfied, basic, repeats) AS k, n FROM (
+    region:
+      await q(`SELECT concat_ws('|', level, category_code, day, code, called_back, solved, satisfied, basic, repeats) AS k, n FROM (
                        SELECT r.level, t.category_code, (t.received_at AT TIME ZONE '${ZONE}')::date AS day, r.code,
                               count(*) FILTER (WHERE t.callback_at IS NOT NULL) AS called_back,
                               count(*) FILTER (WHERE t.callback_at IS NOT NULL AND t.solved) AS solved,
@@ -43,12 +57,23 @@ async function rollupsVersusRaw(db: Database) {
                         WHERE r.code IS NOT NULL GROUP BY 1, 2, 3, 4) g ORDER BY 1`),
   };
   const stored = {
-    h3: await q(`SELECT concat_ws('|', res, category_code, day, cell, district_code) AS k, tickets AS n FROM rollup_h3_daily ORDER BY 1`),
-    total: await q(`SELECT concat_ws('|', res, day, cell, district_code) AS k, tickets AS n FROM rollup_h3_daily_total ORDER BY 1`),
-    weekly: await q(`SELECT concat_ws('|', res, week, cell, district_code) AS k, tickets AS n FROM rollup_h3_weekly_total ORDER BY 1`),
-    monthly: await q(`SELECT concat_ws('|', res, month, cell, district_code) AS k, tickets AS n FROM rollup_h3_monthly_total ORDER BY 1`),
-    cells: await q(`SELECT concat_ws('|', res, cell, district_code) AS k, tickets AS n FROM rollup_h3_cells ORDER BY 1`),
-    region: await q(`SELECT concat_ws('|', level, category_code, day, region_code, called_back, solved, satisfied, basic, repeats) AS k, tickets AS n
+    h3: await q(
+      `SELECT concat_ws('|', res, category_code, day, cell, district_code) AS k, tickets AS n FROM rollup_h3_daily ORDER BY 1`,
+    ),
+    total: await q(
+      `SELECT concat_ws('|', res, day, cell, district_code) AS k, tickets AS n FROM rollup_h3_daily_total ORDER BY 1`,
+    ),
+    weekly: await q(
+      `SELECT concat_ws('|', res, week, cell, district_code) AS k, tickets AS n FROM rollup_h3_weekly_total ORDER BY 1`,
+    ),
+    monthly: await q(
+      `SELECT concat_ws('|', res, month, cell, district_code) AS k, tickets AS n FROM rollup_h3_monthly_total ORDER BY 1`,
+    ),
+    cells: await q(
+      `SELECT concat_ws('|', res, cell, district_code) AS k, tickets AS n FROM rollup_h3_cells ORDER BY 1`,
+    ),
+    region:
+      await q(`SELECT concat_ws('|', level, category_code, day, region_code, called_back, solved, satisfied, basic, repeats) AS k, tickets AS n
                        FROM rollup_region_daily ORDER BY 1`),
   };
   return { raw, stored };
@@ -65,7 +90,11 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     return { status: res.status, body: await res.json() };
   };
   const post = async (path: string, body: unknown) => {
-    const res = await client.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const res = await client.request(path, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
     return { status: res.status, body: await res.json() };
   };
 
@@ -92,7 +121,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
   });
 
   it('serves Gi* per H3 cell exactly as the pure module computes it, zero cells included (measure=count)', async () => {
-    const { status, body } = await get('/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&fdr=false&all=true&measure=count');
+    const { status, body } = await get(
+      '/api/hotspots?res=8&k=1&from=2026-01-01&to=2026-01-31&fdr=false&all=true&measure=count',
+    );
     expect(status).toBe(200);
     // The study area is the 19 cells, all seen in December; January counts are the hand-chosen ones.
     const sorted = [...GI_CELLS].sort();
@@ -122,7 +153,14 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     const sorted = [...GI_CELLS].sort();
     const counts = sorted.map((c) => GI_COUNTS[GI_CELLS.indexOf(c)]);
     // History: the 12 months before January 2026; only December 2025 holds tickets (one per cell).
-    expect(body.expected).toMatchObject({ historyFrom: '2025-01', historyTo: '2025-12', historyTickets: 19, historyMonths: 1, seasonal: false, prior: 'equal' });
+    expect(body.expected).toMatchObject({
+      historyFrom: '2025-01',
+      historyTo: '2025-12',
+      historyTickets: 19,
+      historyMonths: 1,
+      seasonal: false,
+      prior: 'equal',
+    });
     const periods = Array.from({ length: 12 }, (_, m) => sorted.map(() => (m === 11 ? 1 : 0)));
     const model = expectedCounts(counts, { periods, season: historyOf('2026-01-01', '2026-02-01').season });
     const map = excessMap(sorted, counts, model, h3NeighbourLists(sorted, 1), { fdr: true });
@@ -156,7 +194,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
       `SELECT h3_r7 AS cell, count(*)::int AS n FROM tickets
         WHERE h3_r7 IS NOT NULL AND received_at >= '2025-12-09T16:00:00Z' AND received_at < '2026-04-07T16:00:00Z' GROUP BY 1 ORDER BY 1`,
     );
-    expect(body.cells.filter((c: any) => c.count > 0).map((c: any) => [c.cell, c.count])).toEqual(raw.map((r) => [r.cell, r.n]));
+    expect(body.cells.filter((c: any) => c.count > 0).map((c: any) => [c.cell, c.count])).toEqual(
+      raw.map((r) => [r.cell, r.n]),
+    );
   });
 
   it('filters hot spots by category (group codes too) and by district', async () => {
@@ -167,7 +207,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
   });
 
   it('finds region neighbours by shared border and computes Gi* over them', async () => {
-    const { status, body } = await get('/api/hotspots/regions?level=street&from=2026-03-01&to=2026-04-30&fdr=false&measure=count');
+    const { status, body } = await get(
+      '/api/hotspots/regions?level=street&from=2026-03-01&to=2026-04-30&fdr=false&measure=count',
+    );
     expect(status).toBe(200);
     const byCode = Object.fromEntries(body.regions.map((r: any) => [r.code, r]));
     expect(byCode['900001001'].neighbours).toEqual(['900001002']);
@@ -197,7 +239,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
   });
 
   it('classifies emerging hot spots per cell with labels, trend and series', async () => {
-    const { status, body } = await get('/api/hotspots/emerging?res=8&step=month&steps=4&to=2026-04-30&all=true&series=full');
+    const { status, body } = await get(
+      '/api/hotspots/emerging?res=8&step=month&steps=4&to=2026-04-30&all=true&series=full',
+    );
     expect(status).toBe(200);
     expect(body.stepStarts).toEqual(['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01']);
     expect(body.patterns).toHaveLength(17);
@@ -211,7 +255,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
       expect(['rising', 'falling', 'flat']).toContain(c.countTrend.direction);
     }
     const total = body.cells.reduce((a: number, c: any) => a + c.total, 0);
-    const raw = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE h3_r8 IS NOT NULL AND received_at >= '2025-12-31T16:00:00Z' AND received_at < '2026-04-30T16:00:00Z'`);
+    const raw = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM tickets WHERE h3_r8 IS NOT NULL AND received_at >= '2025-12-31T16:00:00Z' AND received_at < '2026-04-30T16:00:00Z'`,
+    );
     expect(total).toBe(raw[0].n);
     const local = await get('/api/hotspots/emerging?res=8&step=week&steps=6&to=2026-04-12&baseline=local');
     expect(local.status).toBe(200);
@@ -226,7 +272,10 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     expect(c.tickets).toBe(30);
     expect(c.weeks).toBe(6);
     expect(c.category.code).toBe('water.pipe_leak');
-    const [dx, dy] = [(c.centroid[0] - CLUSTER_CENTRE[0]) * 111_195 * Math.cos((39.07 * Math.PI) / 180), (c.centroid[1] - CLUSTER_CENTRE[1]) * 111_195];
+    const [dx, dy] = [
+      (c.centroid[0] - CLUSTER_CENTRE[0]) * 111_195 * Math.cos((39.07 * Math.PI) / 180),
+      (c.centroid[1] - CLUSTER_CENTRE[1]) * 111_195,
+    ];
     expect(Math.hypot(dx, dy)).toBeLessThan(50);
     expect(c.radiusMetres).toBeLessThanOrEqual(110);
     expect(c.extent.type).toBe('Polygon');
@@ -270,7 +319,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     );
     expect(leak.recurringPlaces).toBe(places[0].n);
     expect(leak.recurringPlaceTickets).toBe(places[0].tickets);
-    const weighted = await get('/api/topics?month=2026-04&minTickets=10&wVolume=1&wGrowth=0&wSpread=0&wUnresolved=0&wDissatisfied=0&wRecurrence=0');
+    const weighted = await get(
+      '/api/topics?month=2026-04&minTickets=10&wVolume=1&wGrowth=0&wSpread=0&wUnresolved=0&wDissatisfied=0&wRecurrence=0',
+    );
     expect(weighted.body.weights.volume).toBe(1);
   });
 
@@ -290,15 +341,22 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
 
   it('measures an intervention against matched untreated cells', async () => {
     const cell = cellToParent(latLngToCell(CLUSTER_CENTRE[1], CLUSTER_CENTRE[0], 9), 8);
-    const { status, body } = await post('/api/forecast/intervention-effect', { cells: [cell], date: '2026-03-23', windowDays: 14, category: 'water' });
+    const { status, body } = await post('/api/forecast/intervention-effect', {
+      cells: [cell],
+      date: '2026-03-23',
+      windowDays: 14,
+      category: 'water',
+    });
     expect(status).toBe(200);
     expect(body.before).toEqual({ from: '2026-03-09', to: '2026-03-22' });
     expect(body.after).toEqual({ from: '2026-03-23', to: '2026-04-05' });
     const count = async (from: string, to: string) =>
-      (await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM tickets WHERE h3_r8 = $1 AND category_code LIKE 'water.%' AND received_at >= $2 AND received_at < $3`,
-        [cell, from, to],
-      ))[0].n;
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM tickets WHERE h3_r8 = $1 AND category_code LIKE 'water.%' AND received_at >= $2 AND received_at < $3`,
+          [cell, from, to],
+        )
+      )[0].n;
     expect(body.treated.before).toBe(await count('2026-03-08T16:00:00Z', '2026-03-22T16:00:00Z'));
     expect(body.treated.after).toBe(await count('2026-03-22T16:00:00Z', '2026-04-05T16:00:00Z'));
     // The data ends on 10 April: a longer window is cut to fit, the same on both sides.
@@ -338,11 +396,21 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     const bad = await post('/api/forecast/intervention-effect', { cells: ['nope'], date: '2026-03-01' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('cells.0');
-    const mixed = await post('/api/forecast/intervention-effect', { cells: [latLngToCell(39.05, 116.1, 8), latLngToCell(39.05, 116.1, 9)], date: '2026-03-01' });
+    const mixed = await post('/api/forecast/intervention-effect', {
+      cells: [latLngToCell(39.05, 116.1, 8), latLngToCell(39.05, 116.1, 9)],
+      date: '2026-03-01',
+    });
     expect(mixed.body.error.field).toBe('cells.1');
     // A misspelt option is refused by name rather than silently replaced by its default.
-    const unknown = await post('/api/forecast/intervention-effect', { cells: [latLngToCell(39.05, 116.1, 8)], date: '2026-03-01', windowdays: 30 });
-    expect([unknown.status, unknown.body]).toEqual([400, { error: { code: 'invalid_input', message: 'windowdays: Unrecognized key: "windowdays"', field: 'windowdays' } }]);
+    const unknown = await post('/api/forecast/intervention-effect', {
+      cells: [latLngToCell(39.05, 116.1, 8)],
+      date: '2026-03-01',
+      windowdays: 30,
+    });
+    expect([unknown.status, unknown.body]).toEqual([
+      400,
+      { error: { code: 'invalid_input', message: 'windowdays: Unrecognized key: "windowdays"', field: 'windowdays' } },
+    ]);
   });
 
   it('keeps every rollup equal to the raw tickets through inserts, updates and deletes, and rebuilds to the same', async () => {
@@ -353,10 +421,15 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
       return { lon, lat, category: ['water.outage', 'water.pipe_leak', 'noise.night_construction'][i % 3], at };
     });
     const ids = await insertTickets(db, more);
-    await db.query(`UPDATE tickets SET callback_at = received_at + interval '3 days', solved = (id % 2 = 0),
-                      satisfaction = CASE id % 3 WHEN 0 THEN 'satisfied' WHEN 1 THEN 'basic' ELSE 'dissatisfied' END WHERE id = ANY($1)`, [ids.slice(0, 20)]);
+    await db.query(
+      `UPDATE tickets SET callback_at = received_at + interval '3 days', solved = (id % 2 = 0),
+                      satisfaction = CASE id % 3 WHEN 0 THEN 'satisfied' WHEN 1 THEN 'basic' ELSE 'dissatisfied' END WHERE id = ANY($1)`,
+      [ids.slice(0, 20)],
+    );
     await db.query(`UPDATE tickets SET category_code = 'water.outage' WHERE id = ANY($1)`, [ids.slice(20, 25)]);
-    await db.query(`UPDATE tickets SET received_at = received_at + interval '13 hours' WHERE id = ANY($1)`, [ids.slice(25, 28)]);
+    await db.query(`UPDATE tickets SET received_at = received_at + interval '13 hours' WHERE id = ANY($1)`, [
+      ids.slice(25, 28),
+    ]);
     const [lon, lat] = [116.3, 39.05];
     const r9 = latLngToCell(lat, lon, 9);
     await db.query(
@@ -364,7 +437,9 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
         WHERE id = ANY($1)`,
       [ids.slice(28, 30), lon, lat, r9, cellToParent(r9, 8), cellToParent(r9, 7)],
     );
-    await db.query(`UPDATE tickets SET district_code = NULL, street_code = NULL, grid_code = NULL WHERE id = ANY($1)`, [ids.slice(28, 30)]);
+    await db.query(`UPDATE tickets SET district_code = NULL, street_code = NULL, grid_code = NULL WHERE id = ANY($1)`, [
+      ids.slice(28, 30),
+    ]);
     const { locateTickets } = await import('../../../db/locate.ts');
     await locateTickets(db, { onlyIds: ids.slice(28, 30) });
     await db.query(`UPDATE tickets SET status = 'closed' WHERE id = ANY($1)`, [ids]); // touches no rollup

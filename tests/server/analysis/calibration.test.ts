@@ -72,7 +72,10 @@ describe('excess over expected counts (expected.ts + excessMap.ts)', () => {
     for (let m = 0; m < maps; m++) {
       const periods = SEASON.map((f) => Float64Array.from(city.rate, (r) => poisson(rng, r * f)));
       const observed = Float64Array.from(city.rate, (r) => poisson(rng, r * SEASON[0] * NOW_LEVEL));
-      const map = excessMap(city.cells, observed, expectedCounts(observed, { periods, season: SAME_SEASON }), nb, { fdr: true, intervals: false });
+      const map = excessMap(city.cells, observed, expectedCounts(observed, { periods, season: SAME_SEASON }), nb, {
+        fdr: true,
+        intervals: false,
+      });
       for (const l of map.locations) ALPHAS.forEach((a, k) => (rejections[k] += l.p <= a ? 1 : 0));
       // Under the null every discovery is false.
       ALPHAS.forEach((q, k) => {
@@ -82,22 +85,31 @@ describe('excess over expected counts (expected.ts + excessMap.ts)', () => {
       if (m >= powerMaps) continue;
       // The same month with a 2× excess over a 7-cell patch (a cell near the median rate and its ring).
       const planted = new Set(patch(city, centres[m % centres.length]));
-      const withPatch = Float64Array.from(city.rate, (r, i) => poisson(rng, r * SEASON[0] * NOW_LEVEL * (planted.has(i) ? 2 : 1)));
+      const withPatch = Float64Array.from(city.rate, (r, i) =>
+        poisson(rng, r * SEASON[0] * NOW_LEVEL * (planted.has(i) ? 2 : 1)),
+      );
       const model = expectedCounts(withPatch, { periods, season: SAME_SEASON });
       patchExpected += [...planted].reduce((a, i) => a + model.expected[i], 0) / 7;
       const mixed = excessMap(city.cells, withPatch, model, nb, { fdr: true, intervals: false });
       if ([...planted].some((i) => mixed.locations[i].bin >= 2)) found++;
       // The same at a quiet place (15th percentile of the cells' rates): reported, not required.
       const quiet = new Set(patch(city, sparse[m % sparse.length]));
-      const withQuiet = Float64Array.from(city.rate, (r, i) => poisson(rng, r * SEASON[0] * NOW_LEVEL * (quiet.has(i) ? 2 : 1)));
+      const withQuiet = Float64Array.from(city.rate, (r, i) =>
+        poisson(rng, r * SEASON[0] * NOW_LEVEL * (quiet.has(i) ? 2 : 1)),
+      );
       const quietModel = expectedCounts(withQuiet, { periods, season: SAME_SEASON });
       sparseExpected += [...quiet].reduce((a, i) => a + quietModel.expected[i], 0) / 7;
       const quietMap = excessMap(city.cells, withQuiet, quietModel, nb, { fdr: true, intervals: false });
       if ([...quiet].some((i) => quietMap.locations[i].bin >= 2)) foundSparse++;
       ALPHAS.forEach((q, k) => {
-        const discoveries = mixed.locations.map((_, i) => i).filter((i) => Math.abs(mixed.locations[i].bin) >= LEVEL[q]);
+        const discoveries = mixed.locations
+          .map((_, i) => i)
+          .filter((i) => Math.abs(mixed.locations[i].bin) >= LEVEL[q]);
         // True discoveries: neighbourhoods that hold a planted cell.
-        mixedFdp[k].add(discoveries.filter((i) => ![i, ...city.neighbours[i]].some((j) => planted.has(j))).length, discoveries.length);
+        mixedFdp[k].add(
+          discoveries.filter((i) => ![i, ...city.neighbours[i]].some((j) => planted.has(j))).length,
+          discoveries.length,
+        );
       });
     }
     const typeI = rejections.map((r) => r / (maps * n));
@@ -121,7 +133,13 @@ describe('excess over expected counts (expected.ts + excessMap.ts)', () => {
     const expected = Float64Array.from([0.1, 20, ...new Array(100).fill(5)]);
     const observed = [1, 60, ...new Array(100).fill(5)];
     const model = { expected, relVariance: new Float64Array(102), dispersion: 0 };
-    const map = excessMap(observed.map((_, i) => String(i)), observed, model, observed.map(() => []), { fdr: false });
+    const map = excessMap(
+      observed.map((_, i) => String(i)),
+      observed,
+      model,
+      observed.map(() => []),
+      { fdr: false },
+    );
     const [a, b] = map.locations;
     expect(a.ratio).toBeCloseTo(10, 10);
     expect(b.ratio).toBeCloseTo(3, 10);
@@ -195,10 +213,19 @@ describe('emerging patterns on counts (emergingExcess.ts)', () => {
   // Two scales, as the API with k = 1: each cell alone against grid distance 1..2, and its 1-ring
   // summed against distance 2..3 (emergingAtTwoScales). Planted places are 7-cell patches (the
   // demo's res-8 cells seen at res 9) or, reported apart, single cells.
-  const run = (counts: number[][]) => emergingAtTwoScales({ counts, neighbours: city.neighbours, cellRings: city.cellRings, neighbourhoodRings: city.rings });
+  const run = (counts: number[][]) =>
+    emergingAtTwoScales({
+      counts,
+      neighbours: city.neighbours,
+      cellRings: city.cellRings,
+      neighbourhoodRings: city.rings,
+    });
   const city = syntheticCity(11, 18, 10_300);
   const T = 12;
-  const level = Array.from({ length: T }, (_, t) => (1 + 0.25 * Math.cos((2 * Math.PI * t) / 12)) * (1 + (0.2 * t) / (T - 1)));
+  const level = Array.from(
+    { length: T },
+    (_, t) => (1 + 0.25 * Math.cos((2 * Math.PI * t) / 12)) * (1 + (0.2 * t) / (T - 1)),
+  );
   const draw = (rng: Rng, factor: Map<number, (t: number) => number>) =>
     Array.from(city.rate, (r, i) => level.map((f, t) => poisson(rng, r * f * (factor.get(i)?.(t) ?? 1))));
   /** Ordinary cells for planting: busy enough (≥ 3 a month) and as busy as their surroundings (±25%). */
@@ -239,7 +266,8 @@ describe('emerging patterns on counts (emergingExcess.ts)', () => {
       const res = run(draw(rng, new Map()));
       const found = res.places.filter((p) => p.pattern !== 'no_pattern').length;
       classes += found;
-      if (res.places.some((p) => p.evidence.span !== 0 || p.evidence.surge !== 0 || p.evidence.now !== 0)) anyDecision++;
+      if (res.places.some((p) => p.evidence.span !== 0 || p.evidence.surge !== 0 || p.evidence.now !== 0))
+        anyDecision++;
       // 12 steady (3×, no trend) places: every trend found among them is false.
       const steady = apart(rng, 12);
       const factor = new Map<number, (t: number) => number>();

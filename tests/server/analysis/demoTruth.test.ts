@@ -66,7 +66,11 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_analysis_demo');
-    const report = await importRegions(db, fixtureFeatureCollection(), { crs: 'WGS84', replace: true, source: 'tests/data/demo/fixtures.ts' });
+    const report = await importRegions(db, fixtureFeatureCollection(), {
+      crs: 'WGS84',
+      replace: true,
+      source: 'tests/data/demo/fixtures.ts',
+    });
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     await pauseRollups(db);
     // The Beijing taxonomy (a city package import would seed it): the demo takes that package's profile.
@@ -81,73 +85,107 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
     await db?.close();
   });
 
-  it.each([8, 9])('reports each kind of planted hot spot so at res %i (recall ≥ 0.9 per kind, precision ≥ 0.8)', async (res) => {
-    const body: { cells: Cell[]; stepStarts: string[]; measure: string } = await get(`/api/hotspots/emerging?res=${res}&k=1&step=month&steps=12&all=true`);
-    expect(body.measure).toBe('excess');
-    expect(body.stepStarts[0]).toBe('2025-01-01');
-    const by = new Map(body.cells.map((c) => [c.cell, c]));
-    const kinds = {
-      persistent: { ok: (c: Cell) => c.pattern === 'persistent_hot', strength: (c: Cell) => c.span.ratio },
-      new: { ok: (c: Cell) => c.pattern === 'new_hot' || c.pattern === 'consecutive_hot', strength: (c: Cell) => c.surge.ratio },
-      intensifying: { ok: (c: Cell) => c.pattern === 'intensifying_hot', strength: (c: Cell) => c.trend.z },
-      diminishing: { ok: (c: Cell) => c.pattern === 'diminishing_hot', strength: (c: Cell) => -c.trend.z },
-    } as const;
-    let topHits = 0;
-    let topTotal = 0;
-    const lines: string[] = [];
-    const recall: Record<string, number> = {};
-    for (const [kind, k] of Object.entries(kinds)) {
-      const spots = truth.hotspots.filter((h) => h.pattern === kind);
-      expect(spots.length, kind).toBeGreaterThanOrEqual(3);
-      const hits = spots.filter((h) => {
-        const c = by.get(res === 8 ? h.h3r8 : cellToCenterChild(h.h3r8, 9));
-        return c !== undefined && k.ok(c);
-      });
-      const missed = spots.filter((h) => !hits.includes(h)).map((h) => `${h.id}=${by.get(res === 8 ? h.h3r8 : cellToCenterChild(h.h3r8, 9))?.pattern ?? 'none'}`);
-      const places = new Set([...spots.map((h) => h.h3r8), ...truth.clusters.map((c) => latLngToCell(c.centre[1], c.centre[0], 8))]);
-      const strongest: string[] = [];
-      for (const c of body.cells.filter(k.ok).sort((a, b) => k.strength(b) - k.strength(a))) {
-        const place = cellToParent(c.cell, 8);
-        if (!strongest.includes(place)) strongest.push(place);
-        if (strongest.length === spots.length) break;
+  it.each([8, 9])(
+    'reports each kind of planted hot spot so at res %i (recall ≥ 0.9 per kind, precision ≥ 0.8)',
+    async (res) => {
+      const body: { cells: Cell[]; stepStarts: string[]; measure: string } = await get(
+        `/api/hotspots/emerging?res=${res}&k=1&step=month&steps=12&all=true`,
+      );
+      expect(body.measure).toBe('excess');
+      expect(body.stepStarts[0]).toBe('2025-01-01');
+      const by = new Map(body.cells.map((c) => [c.cell, c]));
+      const kinds = {
+        persistent: { ok: (c: Cell) => c.pattern === 'persistent_hot', strength: (c: Cell) => c.span.ratio },
+        new: {
+          ok: (c: Cell) => c.pattern === 'new_hot' || c.pattern === 'consecutive_hot',
+          strength: (c: Cell) => c.surge.ratio,
+        },
+        intensifying: { ok: (c: Cell) => c.pattern === 'intensifying_hot', strength: (c: Cell) => c.trend.z },
+        diminishing: { ok: (c: Cell) => c.pattern === 'diminishing_hot', strength: (c: Cell) => -c.trend.z },
+      } as const;
+      let topHits = 0;
+      let topTotal = 0;
+      const lines: string[] = [];
+      const recall: Record<string, number> = {};
+      for (const [kind, k] of Object.entries(kinds)) {
+        const spots = truth.hotspots.filter((h) => h.pattern === kind);
+        expect(spots.length, kind).toBeGreaterThanOrEqual(3);
+        const hits = spots.filter((h) => {
+          const c = by.get(res === 8 ? h.h3r8 : cellToCenterChild(h.h3r8, 9));
+          return c !== undefined && k.ok(c);
+        });
+        const missed = spots
+          .filter((h) => !hits.includes(h))
+          .map((h) => `${h.id}=${by.get(res === 8 ? h.h3r8 : cellToCenterChild(h.h3r8, 9))?.pattern ?? 'none'}`);
+        const places = new Set([
+          ...spots.map((h) => h.h3r8),
+          ...truth.clusters.map((c) => latLngToCell(c.centre[1], c.centre[0], 8)),
+        ]);
+        const strongest: string[] = [];
+        for (const c of body.cells.filter(k.ok).sort((a, b) => k.strength(b) - k.strength(a))) {
+          const place = cellToParent(c.cell, 8);
+          if (!strongest.includes(place)) strongest.push(place);
+          if (strongest.length === spots.length) break;
+        }
+        const top = strongest.filter((p) => places.has(p)).length;
+        recall[kind] = hits.length / spots.length;
+        topHits += top;
+        topTotal += spots.length;
+        lines.push(
+          `${kind}: ${hits.length}/${spots.length} found${missed.length ? ` (missed ${missed.join(', ')})` : ''}, ${top}/${spots.length} of the strongest`,
+        );
       }
-      const top = strongest.filter((p) => places.has(p)).length;
-      recall[kind] = hits.length / spots.length;
-      topHits += top;
-      topTotal += spots.length;
-      lines.push(`${kind}: ${hits.length}/${spots.length} found${missed.length ? ` (missed ${missed.join(', ')})` : ''}, ${top}/${spots.length} of the strongest`);
-    }
-    const precision = topHits / topTotal;
-    const tally = Object.fromEntries(Object.entries(body.cells.reduce((a: Record<string, number>, c) => ((a[c.pattern] = (a[c.pattern] ?? 0) + 1), a), {})).filter(([p]) => p !== 'no_pattern'));
-    console.log(`[${engine}] hot spots at res ${res}: precision ${precision.toFixed(2)} (${lines.join('; ')}); classes ${JSON.stringify(tally)}`);
-    for (const kind of Object.keys(kinds)) expect(recall[kind], lines.join('; ')).toBeGreaterThanOrEqual(0.9);
-    expect(precision, lines.join('; ')).toBeGreaterThanOrEqual(0.8);
-  });
+      const precision = topHits / topTotal;
+      const tally = Object.fromEntries(
+        Object.entries(
+          body.cells.reduce((a: Record<string, number>, c) => ((a[c.pattern] = (a[c.pattern] ?? 0) + 1), a), {}),
+        ).filter(([p]) => p !== 'no_pattern'),
+      );
+      console.log(
+        `[${engine}] hot spots at res ${res}: precision ${precision.toFixed(2)} (${lines.join('; ')}); classes ${JSON.stringify(tally)}`,
+      );
+      for (const kind of Object.keys(kinds)) expect(recall[kind], lines.join('; ')).toBeGreaterThanOrEqual(0.9);
+      expect(precision, lines.join('; ')).toBeGreaterThanOrEqual(0.8);
+    },
+  );
 
   it('shows the new spots hot on the excess map of the last 30 days', async () => {
-    const map: { measure: string; cells: { cell: string; bin: number; ratio: number | null }[] } = await get('/api/hotspots?res=9&k=1');
+    const map: { measure: string; cells: { cell: string; bin: number; ratio: number | null }[] } =
+      await get('/api/hotspots?res=9&k=1');
     expect(map.measure).toBe('excess');
     const by = new Map(map.cells.map((c) => [c.cell, c]));
     const fresh = truth.hotspots.filter((h) => h.pattern === 'new');
     const hot = fresh.filter((h) => (by.get(cellToCenterChild(h.h3r8, 9))?.bin ?? 0) >= 2);
-    console.log(`[${engine}] excess map: ${hot.length}/${fresh.length} new spots hot at 95%, ${map.cells.filter((c) => c.bin >= 2).length} hot cells in all`);
+    console.log(
+      `[${engine}] excess map: ${hot.length}/${fresh.length} new spots hot at 95%, ${map.cells.filter((c) => c.bin >= 2).length} hot cells in all`,
+    );
     expect(hot.length / fresh.length).toBeGreaterThanOrEqual(0.9);
   });
 
   it('recovers the planted recurring clusters (recall ≥ 0.9, precision ≥ 0.8)', async () => {
     const body = await get('/api/clusters');
-    const clusters: { category: { code: string }; centroid: [number, number]; cell: string; pattern: string; tickets: number }[] = body.clusters;
+    const clusters: {
+      category: { code: string };
+      centroid: [number, number];
+      cell: string;
+      pattern: string;
+      tickets: number;
+    }[] = body.clusters;
     const matchesCluster = (c: (typeof clusters)[number]) =>
       truth.clusters.find((t) => t.categoryCode === c.category.code && distanceMetres(t.centre, c.centroid) <= 150);
     const inHotspot = (c: (typeof clusters)[number]) =>
-      truth.hotspots.some((h) => h.categories.includes(c.category.code) && gridDisk(h.h3r8, 1).includes(cellToParent(c.cell, 8)));
+      truth.hotspots.some(
+        (h) => h.categories.includes(c.category.code) && gridDisk(h.h3r8, 1).includes(cellToParent(c.cell, 8)),
+      );
     const recovered = truth.clusters.filter((t) => clusters.some((c) => matchesCluster(c)?.id === t.id));
     const correct = clusters.filter((c) => matchesCluster(c) || inHotspot(c));
     const recall = recovered.length / truth.clusters.length;
     const precision = clusters.length ? correct.length / clusters.length : 0;
     console.log(
       `[${engine}] clusters: recall ${recall.toFixed(2)} (${recovered.length}/${truth.clusters.length}), precision ${precision.toFixed(2)} (${correct.length}/${clusters.length}); ` +
-        truth.clusters.map((t) => `${t.id}=${clusters.find((c) => matchesCluster(c)?.id === t.id)?.pattern ?? 'missed'}`).join(' '),
+        truth.clusters
+          .map((t) => `${t.id}=${clusters.find((c) => matchesCluster(c)?.id === t.id)?.pattern ?? 'missed'}`)
+          .join(' '),
     );
     expect(recall).toBeGreaterThanOrEqual(0.9);
     expect(precision).toBeGreaterThanOrEqual(0.8);
@@ -161,7 +199,10 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
       `forecast ${b.mean.forecast.toFixed(3)}, last month ${b.mean.lastMonth.toFixed(3)}, prior mean ${b.mean.priorMean.toFixed(3)} over ${b.mean.months} months; ` +
       `where last year is known (${b.meanWhereSeasonal.months}): forecast ${b.meanWhereSeasonal.forecast.toFixed(3)}, same month last year ${b.meanWhereSeasonal.sameMonthLastYear.toFixed(3)}, seasonal naive ${b.meanWhereSeasonal.seasonalNaive.toFixed(3)}; ` +
       Object.entries(b.comparison as Record<string, Comparison>)
-        .map(([k, c]) => `${k} ${c.difference === null ? '—' : c.difference.toFixed(3)} (p ${c.p ?? '—'}, ${c.months} months)`)
+        .map(
+          ([k, c]) =>
+            `${k} ${c.difference === null ? '—' : c.difference.toFixed(3)} (p ${c.p ?? '—'}, ${c.months} months)`,
+        )
         .join(', ') +
       `; beats all: ${b.beatsAllBaselines}`;
     console.log(`[${engine}] backtest precision@50, res 8 cells: ${line(cell)}`);

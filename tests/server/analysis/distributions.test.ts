@@ -19,7 +19,8 @@ import {
   signedZ,
 } from '../../../server/analysis/distributions.ts';
 
-const close = (a: number, b: number, rel = 1e-10) => expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.abs(b) + 1e-300);
+const close = (a: number, b: number, rel = 1e-10) =>
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.abs(b) + 1e-300);
 
 describe('special functions', () => {
   it('log-gamma', () => {

@@ -1,10 +1,26 @@
 // The classes of emerging patterns on counts (server/analysis/emergingExcess.ts classifyExcess) by
 // their rules, and the cube computation on a small hand-made city.
 import { describe, expect, it } from 'vitest';
-import { beforeSteps, classifyExcess, emergingOnExcess, type PlaceEvidence } from '../../../server/analysis/emergingExcess.ts';
+import {
+  beforeSteps,
+  classifyExcess,
+  emergingOnExcess,
+  type PlaceEvidence,
+} from '../../../server/analysis/emergingExcess.ts';
 import { EMERGING_PATTERN_IDS } from '../../../server/analysis/emerging.ts';
 
-const none: PlaceEvidence = { steps: 12, span: 0, before: 0, trend: 0, surge: 0, previous: 0, now: 0, above: 6, below: 6, finalRatio: 1 };
+const none: PlaceEvidence = {
+  steps: 12,
+  span: 0,
+  before: 0,
+  trend: 0,
+  surge: 0,
+  previous: 0,
+  now: 0,
+  above: 6,
+  below: 6,
+  finalRatio: 1,
+};
 const at = (e: Partial<PlaceEvidence>) => classifyExcess({ ...none, ...e });
 
 describe('classes of emerging patterns on counts', () => {
@@ -53,7 +69,9 @@ describe('emerging patterns on a small city', () => {
   const rings = Array.from({ length: n }, (_, i) => [i - 3, i - 2, i + 2, i + 3].filter((j) => j >= 0 && j < n));
 
   it('classifies every place, and sees a place that jumps in the last two steps as new', () => {
-    const counts = Array.from({ length: n }, (_, i) => Array.from({ length: 12 }, (_, t) => (i === 15 && t >= 10 ? 60 : 10 + ((i + t) % 3) - 1)));
+    const counts = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: 12 }, (_, t) => (i === 15 && t >= 10 ? 60 : 10 + ((i + t) % 3) - 1)),
+    );
     const r = emergingOnExcess({ counts, neighbours, rings });
     expect(r.places).toHaveLength(n);
     for (const p of r.places) expect(EMERGING_PATTERN_IDS).toContain(p.pattern);

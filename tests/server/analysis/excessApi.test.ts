@@ -20,7 +20,10 @@ const CENTRE = latLngToCell(39.05, 116.08, 8);
 const CELLS = [...gridDisk(CENTRE, 4)].sort(); // 61 cells inside district 900001
 const PATCH = new Set(gridDisk(CENTRE, 1));
 /** Months 2025-01 .. 2026-01; the last one carries the planted patch. */
-const MONTHS = Array.from({ length: 13 }, (_, m) => `${2025 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`);
+const MONTHS = Array.from(
+  { length: 13 },
+  (_, m) => `${2025 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`,
+);
 
 /** counts[cell][month]: 2–6 a month per cell, ×3 on the patch in January 2026. */
 function plantedCounts(): number[][] {
@@ -34,7 +37,8 @@ function tickets(counts: number[][]): FixtureTicket[] {
   CELLS.forEach((cell, i) => {
     const [lat, lon] = cellToLatLng(cell);
     MONTHS.forEach((month, m) => {
-      for (let k = 0; k < counts[i][m]; k++) out.push({ lon, lat, category: 'water.outage', at: noon(`${month}-${String(1 + (k % 28)).padStart(2, '0')}`) });
+      for (let k = 0; k < counts[i][m]; k++)
+        out.push({ lon, lat, category: 'water.outage', at: noon(`${month}-${String(1 + (k % 28)).padStart(2, '0')}`) });
     });
   });
   return out;
@@ -70,7 +74,13 @@ describe.each(ENGINES)('excess over expected counts through the API on %s', (eng
     const periods = Array.from({ length: 12 }, (_, m) => counts.map((row) => row[m]));
     const model = expectedCounts(observed, { periods, season: historyOf('2026-01-01', '2026-02-01').season });
     const map = excessMap(CELLS, observed, model, h3NeighbourLists(CELLS, 1), { fdr: true });
-    expect(body.expected).toMatchObject({ historyFrom: '2025-01', historyTo: '2025-12', historyMonths: 12, seasonal: true, prior: 'equal' });
+    expect(body.expected).toMatchObject({
+      historyFrom: '2025-01',
+      historyTo: '2025-12',
+      historyMonths: 12,
+      seasonal: true,
+      prior: 'equal',
+    });
     expect(body.expected.historyTickets).toBe(periods.flat().reduce((a, b) => a + b, 0));
     body.cells.forEach((c: any, i: number) => {
       const l = map.locations[i];
@@ -86,7 +96,9 @@ describe.each(ENGINES)('excess over expected counts through the API on %s', (eng
   });
 
   it('calls the patch new on the emerging map, as the pure module does', async () => {
-    const body = await get('/api/hotspots/emerging?res=8&k=1&step=month&steps=12&to=2026-01-31&category=water.outage&all=true');
+    const body = await get(
+      '/api/hotspots/emerging?res=8&k=1&step=month&steps=12&to=2026-01-31&category=water.outage&all=true',
+    );
     expect(body.measure).toBe('excess');
     expect(body.stepStarts[11]).toBe('2026-01-01');
     const cube = counts.map((row) => row.slice(1));

@@ -34,7 +34,12 @@ describe('expected counts', () => {
 
   it('measures extra-Poisson spread of the history by moments', () => {
     // 0 and 10, then 10 and 0: e = 5 everywhere, Σ(h − e)² = 100, Σe·c = 10, Σe²·c = 50 → φ = 90/50.
-    const m = expectedCounts([5, 5], { periods: [[0, 10], [10, 0]] });
+    const m = expectedCounts([5, 5], {
+      periods: [
+        [0, 10],
+        [10, 0],
+      ],
+    });
     expect(m.dispersion).toBeCloseTo(90 / 50, 15);
     expect(m.relVariance[0]).toBeCloseTo(1 / 10.5 + 1.8 / 2, 15);
   });
@@ -87,7 +92,9 @@ describe('excess map', () => {
     const relVariance = Float64Array.from([0.1, 0.1, 0.1, 0.1]);
     const neighbours = [[1], [0, 2], [1, 3], [2]];
     const observed = [9, 6, 1, 0];
-    const map = excessMap(['a', 'b', 'c', 'd'], observed, { expected, relVariance, dispersion: 0.2 }, neighbours, { fdr: false });
+    const map = excessMap(['a', 'b', 'c', 'd'], observed, { expected, relVariance, dispersion: 0.2 }, neighbours, {
+      fdr: false,
+    });
     const b = map.locations[1]; // b + a + c: 16 against 6, Var = 6 + 3·4·(0.2 + 0.1)
     expect(b.nbCount).toBe(16);
     expect(b.nbExpected).toBe(6);

@@ -44,7 +44,13 @@ describe('Getis-Ord Gi*', () => {
   });
 
   it('counts a location in its own neighbourhood once, whether or not the caller lists it', () => {
-    const listed = giStar(line, [[0, 1, 1], [1, 0, 2, 2], [2, 1, 3], [3, 2, 4], [4, 3, 3]]);
+    const listed = giStar(line, [
+      [0, 1, 1],
+      [1, 0, 2, 2],
+      [2, 1, 3],
+      [3, 2, 4],
+      [4, 3, 3],
+    ]);
     const plain = giStar(line, lineNeighbours);
     listed.z.forEach((zi, i) => expect(zi).toBe(plain.z[i]));
     const { offsets, indices } = compactNeighbours([[0, 1, 1], [0]]);

@@ -58,9 +58,12 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
   /** Every cell the street ever had a ticket in, up to a day: its study area. */
   const streetStudy = async (res: number, to: string) =>
     new Set(
-      (await db.query<{ cell: string }>(`SELECT DISTINCT h3_r${res} AS cell FROM tickets WHERE street_code = $1 AND h3_r${res} IS NOT NULL AND ${DAY} <= $2::date`, [STREET, to])).map(
-        (r) => r.cell,
-      ),
+      (
+        await db.query<{ cell: string }>(
+          `SELECT DISTINCT h3_r${res} AS cell FROM tickets WHERE street_code = $1 AND h3_r${res} IS NOT NULL AND ${DAY} <= $2::date`,
+          [STREET, to],
+        )
+      ).map((r) => r.cell),
     );
 
   beforeAll(async () => {
@@ -69,8 +72,14 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
     await seedTaxonomy(db);
     await loadBeijingZones(db);
     await generateDemo(db, { tickets: 10_000, seed: 7, now: NOW });
-    const [tpl] = await db.query<{ id: number }>(`SELECT id::int FROM tickets WHERE street_code = $1 AND location_status = 'located' ORDER BY id LIMIT 1`, [STREET]);
-    [{ id: earlier }] = await db.query<{ id: number }>(`SELECT id::int FROM tickets WHERE street_code = $1 ORDER BY id LIMIT 1`, [OTHER_STREET]);
+    const [tpl] = await db.query<{ id: number }>(
+      `SELECT id::int FROM tickets WHERE street_code = $1 AND location_status = 'located' ORDER BY id LIMIT 1`,
+      [STREET],
+    );
+    [{ id: earlier }] = await db.query<{ id: number }>(
+      `SELECT id::int FROM tickets WHERE street_code = $1 ORDER BY id LIMIT 1`,
+      [OTHER_STREET],
+    );
     planted = [];
     for (let k = 0; k < 8; k++) {
       const [r] = await db.query<{ id: number }>(
@@ -83,7 +92,8 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
       );
       planted.push(r.id);
     }
-    for (const id of [planted[2], planted[6]]) await db.query(`INSERT INTO ticket_callers (ticket_id, name, phone) VALUES ($1, '测试', '13900000000')`, [id]);
+    for (const id of [planted[2], planted[6]])
+      await db.query(`INSERT INTO ticket_callers (ticket_id, name, phone) VALUES ($1, '测试', '13900000000')`, [id]);
     configureRanking(db, { now: () => NOW });
     app = createApp({ db });
     admin = await signIn(app, db);
@@ -117,7 +127,11 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
   });
 
   it("hot spots: a district official gets exactly the city's answer for that district", async () => {
-    for (const path of ['/api/hotspots?res=8', '/api/hotspots/emerging?res=8&step=month', '/api/hotspots/regions?level=street']) {
+    for (const path of [
+      '/api/hotspots?res=8',
+      '/api/hotspots/emerging?res=8&step=month',
+      '/api/hotspots/regions?level=street',
+    ]) {
       const own = await get(district, path);
       const city = await get(admin, `${path}&district=${DISTRICT}`);
       delete own.timing;
@@ -137,7 +151,9 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
     );
     const want = new Map(rows.map((r) => [r.code, r.n]));
     for (const r of body.regions) expect(r.count, r.code).toBe(want.get(r.code) ?? 0);
-    expect(body.tickets).toBe(rows.filter((r) => body.regions.some((g: Json) => g.code === r.code)).reduce((a, r) => a + r.n, 0));
+    expect(body.tickets).toBe(
+      rows.filter((r) => body.regions.some((g: Json) => g.code === r.code)).reduce((a, r) => a + r.n, 0),
+    );
     const refused = await get(street, '/api/hotspots/regions?level=district', 403);
     expect(refused.error.field).toBe('level');
   });
@@ -154,7 +170,8 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
   });
 
   it('clusters: every ticket id and street a scoped principal sees lies in its region', async () => {
-    const loose = '/api/clusters?from=2025-11-21&to=2026-11-20&minLift=0&alpha=1&minWeeks=1&minPoints=2&eps=400&maxRadius=5000';
+    const loose =
+      '/api/clusters?from=2025-11-21&to=2026-11-20&minLift=0&alpha=1&minWeeks=1&minPoints=2&eps=400&maxRadius=5000';
     for (const [who, column, code] of [
       [street, 'street_code', STREET],
       [district, 'district_code', DISTRICT],
@@ -175,13 +192,24 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
       // The earlier ticket of 建外街道 is named to the district (it is inside), not to the street.
       expect(ids.has(earlier), code).toBe(code === DISTRICT);
       const entry = body.clusters.flatMap((c: Json) => c.repeats.repeatOf).find((r: Json) => r.id === planted[5]);
-      expect(entry, code).toEqual({ id: planted[5], repeatOf: code === DISTRICT ? earlier : null, repeatOfInside: false });
-      const outside = await db.query(`SELECT id FROM tickets WHERE id = ANY($1::bigint[]) AND ${column} IS DISTINCT FROM $2`, [[...ids], code]);
+      expect(entry, code).toEqual({
+        id: planted[5],
+        repeatOf: code === DISTRICT ? earlier : null,
+        repeatOfInside: false,
+      });
+      const outside = await db.query(
+        `SELECT id FROM tickets WHERE id = ANY($1::bigint[]) AND ${column} IS DISTINCT FROM $2`,
+        [[...ids], code],
+      );
       expect(outside, code).toEqual([]);
     }
     // The city sees the earlier ticket's id, as before.
     const city = await get(admin, loose);
-    expect(city.clusters.flatMap((c: Json) => c.repeats.repeatOf).find((r: Json) => r.id === planted[5])).toEqual({ id: planted[5], repeatOf: earlier, repeatOfInside: false });
+    expect(city.clusters.flatMap((c: Json) => c.repeats.repeatOf).find((r: Json) => r.id === planted[5])).toEqual({
+      id: planted[5],
+      repeatOf: earlier,
+      repeatOfInside: false,
+    });
   });
 
   it("topics: the street's own tickets per category, its own street only", async () => {
@@ -225,7 +253,11 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
       `SELECT h3_r8 AS cell FROM tickets WHERE street_code = $1 AND h3_r8 IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
       [STREET],
     );
-    const r = await measureIntervention(db, { cells: [busiest.cell], date: '2026-08-01', windowDays: 60, perTreated: 3 }, scope);
+    const r = await measureIntervention(
+      db,
+      { cells: [busiest.cell], date: '2026-08-01', windowDays: 60, perTreated: 3 },
+      scope,
+    );
     const [want] = await db.query<{ before: number; after: number }>(
       `SELECT count(*) FILTER (WHERE ${DAY} < '2026-08-01')::int AS before, count(*) FILTER (WHERE ${DAY} >= '2026-08-01')::int AS after
          FROM tickets WHERE street_code = $1 AND h3_r8 = $2 AND ${DAY} >= '2026-06-02' AND ${DAY} < '2026-09-30'`,
@@ -235,14 +267,30 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
     const study = await streetStudy(8, '2026-11-20');
     for (const id of r.control.ids) expect(study.has(id), id).toBe(true);
     const elsewhere = latLngToCell(39.9, 116.25, 8); // 西城 / 丰台, far from 三里屯
-    await expect(measureIntervention(db, { cells: [busiest.cell, elsewhere], date: '2026-08-01', windowDays: 60, perTreated: 3 }, scope)).rejects.toMatchObject({
+    await expect(
+      measureIntervention(
+        db,
+        { cells: [busiest.cell, elsewhere], date: '2026-08-01', windowDays: 60, perTreated: 3 },
+        scope,
+      ),
+    ).rejects.toMatchObject({
       field: 'cells.1',
     });
-    await expect(measureIntervention(db, { cells: [elsewhere], date: '2026-08-01', windowDays: 60, perTreated: 3 }, scope)).rejects.toBeInstanceOf(OutOfScope);
+    await expect(
+      measureIntervention(db, { cells: [elsewhere], date: '2026-08-01', windowDays: 60, perTreated: 3 }, scope),
+    ).rejects.toBeInstanceOf(OutOfScope);
   });
 
   it('a district outside the jurisdiction is a 403 naming it, on every analysis', async () => {
-    const paths = ['/api/hotspots', '/api/hotspots/regions?level=grid', '/api/hotspots/emerging', '/api/clusters', '/api/topics', '/api/forecast', '/api/forecast/backtest'];
+    const paths = [
+      '/api/hotspots',
+      '/api/hotspots/regions?level=grid',
+      '/api/hotspots/emerging',
+      '/api/clusters',
+      '/api/topics',
+      '/api/forecast',
+      '/api/forecast/backtest',
+    ];
     for (const path of paths) {
       const sep = path.includes('?') ? '&' : '?';
       for (const [who, code] of [
@@ -265,14 +313,22 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
     expect(table).toEqual(await get(admin, `/api/ranking?month=${month}&table=street`));
     const mine = table.rows.find((r: Json) => r.code === STREET);
 
-    const volume = await get(street, `/api/ranking/units/${STREET}/drill?month=${month}&rate=volume&part=denominator&limit=10000`);
+    const volume = await get(
+      street,
+      `/api/ranking/units/${STREET}/drill?month=${month}&rate=volume&part=denominator&limit=10000`,
+    );
     expect(volume.total).toBe(mine.counts.volume);
     expect(volume.tickets.length).toBe(mine.counts.volume);
     for (const rate of ['response', 'resolution', 'satisfaction', 'returns']) {
       const d = await get(street, `/api/ranking/units/${STREET}/drill?month=${month}&rate=${rate}&limit=10000`);
       for (const t of d.tickets) expect(t.streetCode, `${rate} ${t.id}`).toBe(STREET);
       const ids = d.tickets.map((t: Json) => t.id);
-      expect(await db.query(`SELECT id FROM tickets WHERE id = ANY($1::bigint[]) AND street_code IS DISTINCT FROM $2`, [ids, STREET])).toEqual([]);
+      expect(
+        await db.query(`SELECT id FROM tickets WHERE id = ANY($1::bigint[]) AND street_code IS DISTINCT FROM $2`, [
+          ids,
+          STREET,
+        ]),
+      ).toEqual([]);
     }
     // Another street, the street's own district, a city department: all outside the street.
     for (const code of [OTHER_STREET, DISTRICT, 'housing']) {
@@ -293,7 +349,9 @@ describe.each(ENGINES)('jurisdiction of analyses, ranking and wall on %s', (engi
     const own = await get(street, `/api/ranking/units/${STREET}/what-if?month=${month}`);
     for (const l of own.levers) for (const t of l.tickets) expect(t.streetCode).toBe(STREET);
     // Profiles and reports are scores and counts, no tickets: the same for everyone.
-    expect(await get(street, `/api/ranking/units/${OTHER_STREET}?months=3&to=${month}`)).toEqual(await get(admin, `/api/ranking/units/${OTHER_STREET}?months=3&to=${month}`));
+    expect(await get(street, `/api/ranking/units/${OTHER_STREET}?months=3&to=${month}`)).toEqual(
+      await get(admin, `/api/ranking/units/${OTHER_STREET}?months=3&to=${month}`),
+    );
     const report = async (c: Client) => {
       const { generatedAt: _, ...rest } = await get(c, '/api/reports/daily?date=2026-11-19');
       return rest;

@@ -1,9 +1,24 @@
 // Pure modules behind clusters, topics and forecasts, on hand-computed cases.
 import { describe, expect, it } from 'vitest';
 import { gridDisk, latLngToCell } from 'h3-js';
-import { addDays, completeSteps, decomposeWindow, monthIndex, monthKeyOf, parseDate, weekStart } from '../../../server/analysis/calendar.ts';
+import {
+  addDays,
+  completeSteps,
+  decomposeWindow,
+  monthIndex,
+  monthKeyOf,
+  parseDate,
+  weekStart,
+} from '../../../server/analysis/calendar.ts';
 import { recurrencePattern, seasonBlock } from '../../../server/analysis/recurrence.ts';
-import { DEFAULT_TOPIC_WEIGHTS, effectiveStreets, normaliseWeights, percentileRanks, scoreTopics, type TopicInput } from '../../../server/analysis/topicScore.ts';
+import {
+  DEFAULT_TOPIC_WEIGHTS,
+  effectiveStreets,
+  normaliseWeights,
+  percentileRanks,
+  scoreTopics,
+  type TopicInput,
+} from '../../../server/analysis/topicScore.ts';
 import { interventionEffect, matchControls } from '../../../server/analysis/interventionEffect.ts';
 import { poissonUpperTail } from '../../../server/analysis/poisson.ts';
 import { localExcess, ringIndex } from '../../../server/analysis/localBaseline.ts';
@@ -27,11 +42,30 @@ describe('city calendar', () => {
     expect(decomposeWindow('2025-12-10', '2026-04-08')).toEqual({
       months: ['2026-01-01', '2026-02-01', '2026-03-01'],
       weeks: ['2025-12-15', '2025-12-22'],
-      days: ['2025-12-10', '2025-12-11', '2025-12-12', '2025-12-13', '2025-12-14', '2025-12-29', '2025-12-30', '2025-12-31',
-             '2026-04-01', '2026-04-02', '2026-04-03', '2026-04-04', '2026-04-05', '2026-04-06', '2026-04-07'],
+      days: [
+        '2025-12-10',
+        '2025-12-11',
+        '2025-12-12',
+        '2025-12-13',
+        '2025-12-14',
+        '2025-12-29',
+        '2025-12-30',
+        '2025-12-31',
+        '2026-04-01',
+        '2026-04-02',
+        '2026-04-03',
+        '2026-04-04',
+        '2026-04-05',
+        '2026-04-06',
+        '2026-04-07',
+      ],
     });
     expect(decomposeWindow('2025-11-01', '2025-12-01')).toEqual({ months: ['2025-11-01'], weeks: [], days: [] });
-    expect(decomposeWindow('2025-11-03', '2025-11-05')).toEqual({ months: [], weeks: [], days: ['2025-11-03', '2025-11-04'] });
+    expect(decomposeWindow('2025-11-03', '2025-11-05')).toEqual({
+      months: [],
+      weeks: [],
+      days: ['2025-11-03', '2025-11-04'],
+    });
   });
 });
 
@@ -88,19 +122,41 @@ describe('topic score', () => {
     expect(Object.values(w).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(w).toEqual(DEFAULT_TOPIC_WEIGHTS);
     const base: TopicInput = {
-      code: 'a', window: 100, lastYearWindow: null, previousWindow: 100, byStreet: [50, 50], streetsInScope: 4,
-      calledBack: 50, solved: 40, satisfied: 40, basic: 0, yearTickets: 400, recurringTickets: 40,
+      code: 'a',
+      window: 100,
+      lastYearWindow: null,
+      previousWindow: 100,
+      byStreet: [50, 50],
+      streetsInScope: 4,
+      calledBack: 50,
+      solved: 40,
+      satisfied: 40,
+      basic: 0,
+      yearTickets: 400,
+      recurringTickets: 40,
     };
-    const onlyVolume = normaliseWeights({ volume: 1, growth: 0, spread: 0, unresolved: 0, dissatisfied: 0, recurrence: 0 });
+    const onlyVolume = normaliseWeights({
+      volume: 1,
+      growth: 0,
+      spread: 0,
+      unresolved: 0,
+      dissatisfied: 0,
+      recurrence: 0,
+    });
     const ranked = scoreTopics([base, { ...base, code: 'b', window: 300 }], onlyVolume);
-    expect(ranked.map((r) => [r.code, r.score])).toEqual([['b', 100], ['a', 0]]);
+    expect(ranked.map((r) => [r.code, r.score])).toEqual([
+      ['b', 100],
+      ['a', 0],
+    ]);
     // Growth year on year when last year is known: (300 + 1)/(100 + 1).
     const growth = scoreTopics([{ ...base, window: 300, lastYearWindow: 100 }], onlyVolume)[0].components.growth.value;
     expect(growth).toBeCloseTo(301 / 101, 12);
     // Rates with too few callbacks are unknown, not extreme.
     const few = scoreTopics([{ ...base, calledBack: 3, solved: 0 }], onlyVolume)[0].components.unresolved;
     expect(few).toEqual({ value: null, rank: 0.5 });
-    expect(() => normaliseWeights({ volume: 0, growth: 0, spread: 0, unresolved: 0, dissatisfied: 0, recurrence: 0 })).toThrow();
+    expect(() =>
+      normaliseWeights({ volume: 0, growth: 0, spread: 0, unresolved: 0, dissatisfied: 0, recurrence: 0 }),
+    ).toThrow();
   });
 });
 

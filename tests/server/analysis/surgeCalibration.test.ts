@@ -30,7 +30,12 @@ describe('surge scan on null days', () => {
     const ps: number[] = [];
     let scans = 0;
     for (let now = BASELINE_DAYS * 24 + 3; now <= (BASELINE_DAYS + days) * 24; now += 3) {
-      const r = scanAt(city, tickets, now, BASELINE_DAYS, { windowsHours: WINDOWS, replicas: 49, seed: scans, scansPerDay: 8 });
+      const r = scanAt(city, tickets, now, BASELINE_DAYS, {
+        windowsHours: WINDOWS,
+        replicas: 49,
+        seed: scans,
+        scansPerDay: 8,
+      });
       ps.push(r.clusters[0]?.p ?? 1);
       episodes.add(now, r, 100);
       scans++;
@@ -65,9 +70,18 @@ describe('surge scan power', () => {
       let raised: number | null = null;
       // scans on the server's 5-minute grid, from the first after the 10th ticket
       for (let now = Math.ceil(tenth * 12) / 12; now <= tenth + 0.5 + 1e-9; now += 1 / 12) {
-        const r = scanAt(city, tickets, now, BASELINE_DAYS, { windowsHours: WINDOWS, replicas: 99, seed: s, scansPerDay: 288, maxP: 0.05 });
+        const r = scanAt(city, tickets, now, BASELINE_DAYS, {
+          windowsHours: WINDOWS,
+          replicas: 99,
+          seed: s,
+          scansPerDay: 288,
+          maxP: 0.05,
+        });
         const hit = r.clusters.find(
-          (c) => c.category === String(category) && c.recurrenceDays >= 100 && (c.family === 'h3' ? c.units.includes(cell) : c.units.includes(city.streetOf[cell]!)),
+          (c) =>
+            c.category === String(category) &&
+            c.recurrenceDays >= 100 &&
+            (c.family === 'h3' ? c.units.includes(cell) : c.units.includes(city.streetOf[cell]!)),
         );
         if (hit) {
           raised = (now - tenth) * 60;
@@ -76,7 +90,9 @@ describe('surge scan power', () => {
       }
       delays.push(raised ?? Infinity);
     }
-    console.log(`power: 12 planted surges raised ${delays.map((d) => (Number.isFinite(d) ? d.toFixed(0) : '∞')).join(', ')} min after their 10th ticket`);
+    console.log(
+      `power: 12 planted surges raised ${delays.map((d) => (Number.isFinite(d) ? d.toFixed(0) : '∞')).join(', ')} min after their 10th ticket`,
+    );
     expect(delays.every((d) => d <= 30)).toBe(true);
   }, 120_000);
 });

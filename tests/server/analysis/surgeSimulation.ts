@@ -5,7 +5,13 @@
 import { gridDisk, latLngToCell, gridDistance } from 'h3-js';
 import { Rng } from '../../../data/demo/random.ts';
 import { poisson } from './simulation.ts';
-import { prospectiveScan, type ScanCategory, type ScanFamily, type ScanOptions, type ScanResult } from '../../../server/analysis/surgeScan.ts';
+import {
+  prospectiveScan,
+  type ScanCategory,
+  type ScanFamily,
+  type ScanOptions,
+  type ScanResult,
+} from '../../../server/analysis/surgeScan.ts';
 
 export interface SimTicket {
   /** hours since the stream's start */
@@ -37,7 +43,9 @@ export function simCity(seed: number, radius = 5, categories = 6): SimCity {
   const streetOf = cells.map(() => -1);
   let streets = 0;
   cells.forEach((c, i) => {
-    const near = gridDisk(c, 1).map((x) => index.get(x)).filter((j): j is number => j !== undefined && j < i && streetOf[j]! >= 0);
+    const near = gridDisk(c, 1)
+      .map((x) => index.get(x))
+      .filter((j): j is number => j !== undefined && j < i && streetOf[j]! >= 0);
     const sizes = new Map<number, number>();
     for (const j of near) sizes.set(streetOf[j]!, (sizes.get(streetOf[j]!) ?? 0) + 1);
     const joinable = [...sizes.keys()].find((s) => streetOf.filter((x) => x === s).length < 5);
@@ -46,7 +54,13 @@ export function simCity(seed: number, radius = 5, categories = 6): SimCity {
   const cellZones: number[][] = [];
   cells.forEach((c, i) => {
     cellZones.push([i]);
-    cellZones.push([i, ...gridDisk(c, 1).filter((x) => x !== c).map((x) => index.get(x)).filter((j): j is number => j !== undefined)]);
+    cellZones.push([
+      i,
+      ...gridDisk(c, 1)
+        .filter((x) => x !== c)
+        .map((x) => index.get(x))
+        .filter((j): j is number => j !== undefined),
+    ]);
   });
   const raw = Array.from({ length: categories }, (_, k) => 1 / (k + 1));
   const s = raw.reduce((a, b) => a + b, 0);
@@ -87,8 +101,20 @@ export function nullStream(city: SimCity, rng: Rng, days: number, perDay: number
 }
 
 /** `count` tickets of one category in one cell, evenly over `hours` from `start`. */
-export function surge(city: SimCity, cell: number, category: number, start: number, hours: number, count: number): SimTicket[] {
-  return Array.from({ length: count }, (_, i) => ({ t: start + (i * hours) / count, cell, street: city.streetOf[cell]!, category }));
+export function surge(
+  city: SimCity,
+  cell: number,
+  category: number,
+  start: number,
+  hours: number,
+  count: number,
+): SimTicket[] {
+  return Array.from({ length: count }, (_, i) => ({
+    t: start + (i * hours) / count,
+    cell,
+    street: city.streetOf[cell]!,
+    category,
+  }));
 }
 
 /** First index with t ≥ x in tickets sorted by time. */
@@ -104,7 +130,13 @@ function lowerBound(tickets: readonly SimTicket[], x: number): number {
 }
 
 /** One scan at `now` (hours) over the tickets (sorted by time) of the last `baselineDays`, both families (cells, streets). */
-export function scanAt(city: SimCity, tickets: readonly SimTicket[], now: number, baselineDays: number, options: ScanOptions): ScanResult {
+export function scanAt(
+  city: SimCity,
+  tickets: readonly SimTicket[],
+  now: number,
+  baselineDays: number,
+  options: ScanOptions,
+): ScanResult {
   const from = now - baselineDays * 24;
   const maxWindow = options.windowsHours[options.windowsHours.length - 1]!;
   const cats = city.categoryShare.length;
@@ -121,11 +153,27 @@ export function scanAt(city: SimCity, tickets: readonly SimTicket[], now: number
       }
     }
     void unitCount;
-    return counts.map((m, k) => ({ category: String(k), units: [...m.keys()], counts: [...m.values()], recentUnits: recent[k]!.units, recentAges: recent[k]!.ages }));
+    return counts.map((m, k) => ({
+      category: String(k),
+      units: [...m.keys()],
+      counts: [...m.values()],
+      recentUnits: recent[k]!.units,
+      recentAges: recent[k]!.ages,
+    }));
   };
   const families: ScanFamily[] = [
-    { name: 'h3', unitCount: city.cells.length, zones: city.cellZones, categories: build((t) => t.cell, city.cells.length) },
-    { name: 'street', unitCount: city.streets, zones: Array.from({ length: city.streets }, (_, s) => [s]), categories: build((t) => t.street, city.streets) },
+    {
+      name: 'h3',
+      unitCount: city.cells.length,
+      zones: city.cellZones,
+      categories: build((t) => t.cell, city.cells.length),
+    },
+    {
+      name: 'street',
+      unitCount: city.streets,
+      zones: Array.from({ length: city.streets }, (_, s) => [s]),
+      categories: build((t) => t.street, city.streets),
+    },
   ];
   return prospectiveScan(families, options);
 }
@@ -144,14 +192,21 @@ export interface Episode {
  */
 export class Episodes {
   readonly all: Episode[] = [];
-  constructor(private readonly city: SimCity, private readonly gapHours = 24) {}
+  constructor(
+    private readonly city: SimCity,
+    private readonly gapHours = 24,
+  ) {}
 
   add(now: number, result: ScanResult, minRecurrenceDays: number): Episode[] {
     const touched: Episode[] = [];
     for (const c of result.clusters) {
       if (c.recurrenceDays < minRecurrenceDays) continue;
-      const units = new Set(c.family === 'h3' ? c.units.map((u) => `s${this.city.streetOf[u]}`) : c.units.map((u) => `s${u}`));
-      let ep = this.all.find((e) => e.category === c.category && now - e.last <= this.gapHours && [...units].some((u) => e.units.has(u)));
+      const units = new Set(
+        c.family === 'h3' ? c.units.map((u) => `s${this.city.streetOf[u]}`) : c.units.map((u) => `s${u}`),
+      );
+      let ep = this.all.find(
+        (e) => e.category === c.category && now - e.last <= this.gapHours && [...units].some((u) => e.units.has(u)),
+      );
       if (!ep) {
         ep = { category: c.category, units, first: now, last: now, bestRecurrence: c.recurrenceDays };
         this.all.push(ep);

@@ -67,8 +67,7 @@ describe.each(ENGINES)("the dispatcher's assistant on the Beijing demo (%s)", (e
     expect(common.length).toBeGreaterThan(10);
     expect(common.reduce((s, c) => s + (c.recall as number), 0) / common.length).toBeGreaterThan(0.8);
     for (const c of evaluation.perCategory)
-      for (const v of [c.precision, c.recall])
-        if (v !== null) expect(v).toSatisfy((x: number) => x >= 0 && x <= 1);
+      for (const v of [c.precision, c.recall]) if (v !== null) expect(v).toSatisfy((x: number) => x >= 0 && x <= 1);
     // The planted wrong dispatches of the period: most would have gone right.
     expect(evaluation.returnsAvoided.returns).toBeGreaterThan(0);
     expect(evaluation.returnsAvoided.share).toBeGreaterThan(0.5);

@@ -36,7 +36,8 @@ async function tinyCity(db: Database) {
   await seedTaxonomy(db, TINY_TAXONOMY);
 }
 
-const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; field?: string; message: string } }).error;
+const errorOf = async (res: Response) =>
+  ((await res.json()) as { error: { code: string; field?: string; message: string } }).error;
 
 function setCookieLine(res: Response, name: string): string {
   const line = res.headers.getSetCookie().find((l) => l.startsWith(`${name}=`));
@@ -54,7 +55,10 @@ function attributes(line: string): Record<string, string | true> {
   return out;
 }
 
-const withCookie = (cookie: string, init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+const withCookie = (cookie: string, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string>), cookie },
+});
 
 async function cli(args: string[], env: Record<string, string | undefined>) {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
@@ -72,7 +76,11 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
   let db: Database;
   let app: App;
   let admin: Client;
-  const savedEnv = { SESSION_HOURS: process.env.SESSION_HOURS, COOKIE_SECURE: process.env.COOKIE_SECURE, SESSION_SECRET: process.env.SESSION_SECRET };
+  const savedEnv = {
+    SESSION_HOURS: process.env.SESSION_HOURS,
+    COOKIE_SECURE: process.env.COOKIE_SECURE,
+    SESSION_SECRET: process.env.SESSION_SECRET,
+  };
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, DB_NAME);
@@ -90,7 +98,10 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     await db?.close();
   });
 
-  async function account(role: 'admin' | 'dispatcher' | 'analyst' | 'district_official' | 'street_official', regionCode?: string) {
+  async function account(
+    role: 'admin' | 'dispatcher' | 'analyst' | 'district_official' | 'street_official',
+    regionCode?: string,
+  ) {
     const username = `${role}-${Math.random().toString(36).slice(2, 8)}`;
     const password = `pw-${Math.random().toString(36).slice(2)}-x`;
     await createUser(db, { username, displayName: username, role, regionCode: regionCode ?? null, password });
@@ -98,7 +109,11 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
   }
 
   const login = (a: App, username: string, password: string, headers: Record<string, string> = {}) =>
-    a.request('/api/auth/login', { method: 'POST', headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ username, password }) });
+    a.request('/api/auth/login', {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, ...headers },
+      body: JSON.stringify({ username, password }),
+    });
 
   it('signs in, tells the page who is signed in, and signs out', async () => {
     const u = await account('street_official', '900001001');
@@ -119,7 +134,14 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     expect(me.status).toBe(200);
     expect(((await me.json()) as any).username).toBe(u.username);
 
-    expect((await app.request('/api/auth/logout', withCookie(cookie, { method: 'POST', headers: { 'x-csrf-token': c.hl_csrf! } }))).status).toBe(204);
+    expect(
+      (
+        await app.request(
+          '/api/auth/logout',
+          withCookie(cookie, { method: 'POST', headers: { 'x-csrf-token': c.hl_csrf! } }),
+        )
+      ).status,
+    ).toBe(204);
     const after = await app.request('/api/auth/me', withCookie(cookie));
     expect([after.status, (await errorOf(after)).field]).toEqual([401, 'session']);
     const tickets = await app.request('/api/tickets', withCookie(cookie));
@@ -143,12 +165,22 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     const s = attributes(setCookieLine(plain, 'hl_session'));
     expect(s).toEqual({ 'max-age': String(2 * 3600), path: '/', httponly: true, samesite: 'Strict' });
     // The CSRF cookie is readable by the page (no HttpOnly) and otherwise the same.
-    expect(attributes(setCookieLine(plain, 'hl_csrf'))).toEqual({ 'max-age': String(2 * 3600), path: '/', samesite: 'Strict' });
+    expect(attributes(setCookieLine(plain, 'hl_csrf'))).toEqual({
+      'max-age': String(2 * 3600),
+      path: '/',
+      samesite: 'Strict',
+    });
 
     delete process.env.SESSION_HOURS;
     process.env.COOKIE_SECURE = '1';
     const secure = await login(app, u.username, u.password);
-    expect(attributes(setCookieLine(secure, 'hl_session'))).toEqual({ 'max-age': String(12 * 3600), path: '/', httponly: true, samesite: 'Strict', secure: true });
+    expect(attributes(setCookieLine(secure, 'hl_session'))).toEqual({
+      'max-age': String(12 * 3600),
+      path: '/',
+      httponly: true,
+      samesite: 'Strict',
+      secure: true,
+    });
     expect(attributes(setCookieLine(secure, 'hl_csrf')).secure).toBe(true);
   });
 
@@ -166,7 +198,11 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     const u = await account('dispatcher');
     const c = await logIn((p, i) => app.request(p, i), u.username, u.password);
     expect((await c.request('/api/tickets')).status).toBe(200);
-    const patch = await admin.request(`/api/admin/users/${u.username}`, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ disabled: true }) });
+    const patch = await admin.request(`/api/admin/users/${u.username}`, {
+      method: 'PATCH',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ disabled: true }),
+    });
     expect(patch.status).toBe(204);
     expect((await c.request('/api/tickets')).status).toBe(401);
     const again = await login(app, u.username, u.password);
@@ -203,17 +239,42 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
 
   it('refuses writes without the CSRF token or from another site, and never asks for it on a GET', async () => {
     const c = await signIn(app, db, { role: 'dispatcher' });
-    const body = JSON.stringify({ kind: 'complaint', channel: 'phone', category: 'noise.night_construction', description: '测试', lon: 116.02, lat: 39.05 });
-    const missing = await app.request('/api/tickets', withCookie(c.cookie, { method: 'POST', headers: JSON_HEADERS, body }));
+    const body = JSON.stringify({
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'noise.night_construction',
+      description: '测试',
+      lon: 116.02,
+      lat: 39.05,
+    });
+    const missing = await app.request(
+      '/api/tickets',
+      withCookie(c.cookie, { method: 'POST', headers: JSON_HEADERS, body }),
+    );
     expect([missing.status, (await errorOf(missing)).field]).toEqual([403, 'x-csrf-token']);
-    const wrong = await app.request('/api/tickets', withCookie(c.cookie, { method: 'POST', headers: { ...JSON_HEADERS, 'x-csrf-token': `${c.csrfToken}x` }, body }));
+    const wrong = await app.request(
+      '/api/tickets',
+      withCookie(c.cookie, { method: 'POST', headers: { ...JSON_HEADERS, 'x-csrf-token': `${c.csrfToken}x` }, body }),
+    );
     expect([wrong.status, (await errorOf(wrong)).field]).toEqual([403, 'x-csrf-token']);
-    const otherSite = await c.request('http://localhost/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, origin: 'https://evil.example' }, body });
+    const otherSite = await c.request('http://localhost/api/tickets', {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, origin: 'https://evil.example' },
+      body,
+    });
     expect([otherSite.status, (await errorOf(otherSite)).field]).toEqual([403, 'Origin']);
-    const fetchSite = await c.request('/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, 'sec-fetch-site': 'cross-site' }, body });
+    const fetchSite = await c.request('/api/tickets', {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, 'sec-fetch-site': 'cross-site' },
+      body,
+    });
     expect([fetchSite.status, (await errorOf(fetchSite)).field]).toEqual([403, 'Origin']);
     // Nothing was written by the refused requests; the same request with the token is taken.
-    const ok = await c.request('http://localhost/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, host: 'localhost', origin: 'http://localhost' }, body });
+    const ok = await c.request('http://localhost/api/tickets', {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, host: 'localhost', origin: 'http://localhost' },
+      body,
+    });
     expect(ok.status).toBe(201);
     for (const p of ['/api/tickets', '/api/summary', '/api/auth/me', '/api/queue?kind=unlocated']) {
       expect((await app.request(p, withCookie(c.cookie))).status, p).toBe(200);
@@ -222,13 +283,31 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
 
   it('gates by role: analysts do not file tickets, kiosks see only the wall, non-admins no admin API', async () => {
     const analyst = await signIn(app, db, { role: 'analyst' });
-    const post = await analyst.request('/api/tickets', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ kind: 'complaint', channel: 'phone', category: 'noise.night_construction', lon: 116.02, lat: 39.05 }) });
+    const post = await analyst.request('/api/tickets', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({
+        kind: 'complaint',
+        channel: 'phone',
+        category: 'noise.night_construction',
+        lon: 116.02,
+        lat: 39.05,
+      }),
+    });
     expect([post.status, (await errorOf(post)).field]).toEqual([403, 'role']);
 
-    const kiosk = await admin.request('/api/admin/kiosks', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ screen: 'gate-wall' }) });
+    const kiosk = await admin.request('/api/admin/kiosks', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ screen: 'gate-wall' }),
+    });
     expect(kiosk.status).toBe(201);
     const { token } = (await kiosk.json()) as { token: string };
-    const redeem = await app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
+    const redeem = await app.request('/api/auth/kiosk', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ token }),
+    });
     expect(redeem.status).toBe(200);
     const wallCookie = `hl_session=${cookiesOf(redeem).hl_session}`;
     const list = await app.request('/api/tickets', withCookie(wallCookie));
@@ -249,64 +328,120 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     const key = await createApiKey(db, 'telephony');
     expect(key).toMatch(/^key_/);
     const bearer = { authorization: `Bearer ${key}` };
-    const ticket = { kind: 'complaint', channel: 'phone', category: 'noise.night_construction', lon: 116.02, lat: 39.05, idempotencyKey: 'api-key-1' };
-    const filed = await app.request('/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, ...bearer }, body: JSON.stringify(ticket) });
+    const ticket = {
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'noise.night_construction',
+      lon: 116.02,
+      lat: 39.05,
+      idempotencyKey: 'api-key-1',
+    };
+    const filed = await app.request('/api/tickets', {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, ...bearer },
+      body: JSON.stringify(ticket),
+    });
     expect(filed.status).toBe(201);
     const { id } = (await filed.json()) as { id: number };
     expect((await db.query('SELECT count(*)::int AS n FROM tickets WHERE id = $1', [id]))[0]).toEqual({ n: 1 });
     // Filing is all a key may do: no reads, no actions.
-    for (const [path, method] of [['/api/tickets', 'GET'], [`/api/tickets/${id}`, 'GET'], [`/api/tickets/${id}/close`, 'POST']] as const) {
-      const res = await app.request(path, { method, headers: { ...JSON_HEADERS, ...bearer }, body: method === 'POST' ? '{}' : undefined });
+    for (const [path, method] of [
+      ['/api/tickets', 'GET'],
+      [`/api/tickets/${id}`, 'GET'],
+      [`/api/tickets/${id}/close`, 'POST'],
+    ] as const) {
+      const res = await app.request(path, {
+        method,
+        headers: { ...JSON_HEADERS, ...bearer },
+        body: method === 'POST' ? '{}' : undefined,
+      });
       expect([path, res.status, (await errorOf(res)).field]).toEqual([path, 403, 'role']);
     }
     // Open311 clients send the key as api_key, with no session at all.
-    const form = new URLSearchParams({ api_key: key, service_code: 'noise.night_construction', lat: '39.05', long: '116.02' }).toString();
-    const o311 = await app.request('/open311/v2/requests.json', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const form = new URLSearchParams({
+      api_key: key,
+      service_code: 'noise.night_construction',
+      lat: '39.05',
+      long: '116.02',
+    }).toString();
+    const o311 = await app.request('/open311/v2/requests.json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     expect(o311.status).toBe(201);
     const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets'))[0]!.n;
     await revokeApiKey(db, 'telephony');
-    const after = await app.request('/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, ...bearer }, body: JSON.stringify({ ...ticket, idempotencyKey: 'api-key-2' }) });
+    const after = await app.request('/api/tickets', {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, ...bearer },
+      body: JSON.stringify({ ...ticket, idempotencyKey: 'api-key-2' }),
+    });
     expect([after.status, (await errorOf(after)).field]).toEqual([401, 'session']);
-    const guess = await app.request('/api/tickets', { method: 'POST', headers: { ...JSON_HEADERS, authorization: 'Bearer key_guess' }, body: JSON.stringify(ticket) });
+    const guess = await app.request('/api/tickets', {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, authorization: 'Bearer key_guess' },
+      body: JSON.stringify(ticket),
+    });
     expect(guess.status).toBe(401);
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets'))[0]!.n).toBe(before);
   });
 
   it('binds a kiosk token to the first screen; release lets a new screen in and signs the old one out; revoke ends it', async () => {
-    const created = await admin.request('/api/admin/kiosks', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ screen: '大厅屏', regionCode: '900001' }) });
+    const created = await admin.request('/api/admin/kiosks', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ screen: '大厅屏', regionCode: '900001' }),
+    });
     expect(created.status).toBe(201);
     const { token } = (await created.json()) as { token: string };
-    const redeem = () => app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
+    const redeem = () =>
+      app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
     const first = await redeem();
     expect(first.status).toBe(200);
-    expect(((await first.json()) as any)).toMatchObject({ kind: 'kiosk', role: 'wall', scope: { level: 'district', code: '900001' } });
+    expect((await first.json()) as any).toMatchObject({
+      kind: 'kiosk',
+      role: 'wall',
+      scope: { level: 'district', code: '900001' },
+    });
     const firstCookie = `hl_session=${cookiesOf(first).hl_session}`;
     expect((await app.request('/api/wall/today', withCookie(firstCookie))).status).toBe(200);
 
     const second = await redeem();
     expect([second.status, (await errorOf(second)).field]).toEqual([409, 'token']);
 
-    expect((await admin.request(`/api/admin/kiosks/${encodeURIComponent('大厅屏')}/release`, { method: 'POST' })).status).toBe(204);
+    expect(
+      (await admin.request(`/api/admin/kiosks/${encodeURIComponent('大厅屏')}/release`, { method: 'POST' })).status,
+    ).toBe(204);
     const third = await redeem();
     expect(third.status).toBe(200);
     const thirdCookie = `hl_session=${cookiesOf(third).hl_session}`;
     expect((await app.request('/api/wall/today', withCookie(firstCookie))).status).toBe(401);
     expect((await app.request('/api/wall/today', withCookie(thirdCookie))).status).toBe(200);
 
-    expect((await admin.request(`/api/admin/kiosks/${encodeURIComponent('大厅屏')}`, { method: 'DELETE' })).status).toBe(204);
+    expect(
+      (await admin.request(`/api/admin/kiosks/${encodeURIComponent('大厅屏')}`, { method: 'DELETE' })).status,
+    ).toBe(204);
     expect((await app.request('/api/wall/today', withCookie(thirdCookie))).status).toBe(401);
     const afterRevoke = await redeem();
     expect([afterRevoke.status, (await errorOf(afterRevoke)).field]).toEqual([404, 'token']);
   });
 
-  it('lets a kiosk token bind again once its screen\'s session is gone (expired, or ended by a secret rotation)', async () => {
+  it("lets a kiosk token bind again once its screen's session is gone (expired, or ended by a secret rotation)", async () => {
     delete process.env.SESSION_SECRET;
-    const created = await admin.request('/api/admin/kiosks', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ screen: 'expiring-wall' }) });
+    const created = await admin.request('/api/admin/kiosks', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ screen: 'expiring-wall' }),
+    });
     const { token } = (await created.json()) as { token: string };
-    const redeem = () => app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
+    const redeem = () =>
+      app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
     expect((await redeem()).status).toBe(200);
     expect((await redeem()).status).toBe(409);
-    await db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE kiosk_id = (SELECT id FROM kiosk_tokens WHERE screen = 'expiring-wall')`);
+    await db.query(
+      `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE kiosk_id = (SELECT id FROM kiosk_tokens WHERE screen = 'expiring-wall')`,
+    );
     const again = await redeem();
     expect(again.status).toBe(200);
     const cookie = `hl_session=${cookiesOf(again).hl_session}`;
@@ -319,11 +454,23 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
   });
 
   it('creates accounts through the admin API, naming the field it refuses', async () => {
-    const post = (body: object) => admin.request('/api/admin/users', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
-    const good = { username: 'new.street', displayName: '甲二街道值班', role: 'street_official', regionCode: '900001002', password: 'long-enough-1' };
+    const post = (body: object) =>
+      admin.request('/api/admin/users', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
+    const good = {
+      username: 'new.street',
+      displayName: '甲二街道值班',
+      role: 'street_official',
+      regionCode: '900001002',
+      password: 'long-enough-1',
+    };
     const created = await post(good);
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ username: 'new.street', role: 'street_official', regionCode: '900001002', disabled: false });
+    expect(await created.json()).toMatchObject({
+      username: 'new.street',
+      role: 'street_official',
+      regionCode: '900001002',
+      disabled: false,
+    });
     expect(JSON.stringify(await (await admin.request('/api/admin/users')).json())).not.toMatch(/password|scrypt/);
 
     const cases: [object, number, string][] = [
@@ -343,7 +490,8 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     // The new account signs in.
     expect((await login(app, 'new.street', 'long-enough-1')).status).toBe(200);
     // Changes name the field they refuse too: nothing to change, an unknown user, a weak password.
-    const patch = (who: string, body: object) => admin.request(`/api/admin/users/${who}`, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify(body) });
+    const patch = (who: string, body: object) =>
+      admin.request(`/api/admin/users/${who}`, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify(body) });
     for (const [who, body, status, field] of [
       ['new.street', {}, 400, 'body'],
       ['nobody-at-all', { disabled: true }, 404, 'username'],
@@ -398,7 +546,10 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
       env = { DATABASE_URL: undefined, PGLITE_DIR: dir };
     }
     try {
-      const add = await cli(['add', 'cli.planner', '--role', 'analyst', '--name', '规划员'], { ...env, ACCOUNT_PASSWORD: 'cli-password-1' });
+      const add = await cli(['add', 'cli.planner', '--role', 'analyst', '--name', '规划员'], {
+        ...env,
+        ACCOUNT_PASSWORD: 'cli-password-1',
+      });
       expect([add.code, add.stdout.trim()]).toEqual([0, 'created cli.planner (analyst)']);
       const kiosk = await cli(['kiosk', 'cli-screen'], env);
       expect(kiosk.code).toBe(0);
@@ -407,11 +558,17 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
       // Argument handling and listing do not depend on the engine; each PGlite process costs
       // seconds to open, so they run on PostgreSQL only (PGlite's folder is checked directly below).
       if (engine === 'postgres') {
-        const bad = await cli(['add', 'cli.bad', '--role', 'superuser'], { ...env, ACCOUNT_PASSWORD: 'cli-password-1' });
+        const bad = await cli(['add', 'cli.bad', '--role', 'superuser'], {
+          ...env,
+          ACCOUNT_PASSWORD: 'cli-password-1',
+        });
         expect(bad.code).toBe(1);
         expect(bad.stderr.trim()).toMatch(/^role: Invalid option/);
         const noPassword = await cli(['add', 'cli.nopw', '--role', 'analyst'], { ...env, ACCOUNT_PASSWORD: undefined });
-        expect([noPassword.code, noPassword.stderr.trim()]).toEqual([1, 'password: set ACCOUNT_PASSWORD or run in a terminal']);
+        expect([noPassword.code, noPassword.stderr.trim()]).toEqual([
+          1,
+          'password: set ACCOUNT_PASSWORD or run in a terminal',
+        ]);
         const list = await cli(['list'], env);
         expect(list.code).toBe(0);
         expect(list.stdout).toContain('cli.planner\tanalyst\tcity\t\t规划员');
@@ -425,15 +582,26 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
         const badGrant = await cli(['api-key-grant', 'cli.telephony', 'admin'], env);
         expect([badGrant.code, badGrant.stderr.trim()]).toEqual([1, 'grants: one or more of locate, import']);
         expect((await cli(['list'], env)).stdout).toMatch(/api-key cli\.telephony\t\S+\tlocate,import/);
-        const audited = await db.query<{ username: string; detail: { grants: string[] } }>(`SELECT username, detail FROM audit_log WHERE action = 'api_key.grant' AND detail->>'name' = 'cli.telephony' ORDER BY id`);
-        expect(audited.map((r) => [r.username, r.detail.grants])).toEqual([['cli', ['locate']], ['cli', ['locate', 'import']]]);
+        const audited = await db.query<{ username: string; detail: { grants: string[] } }>(
+          `SELECT username, detail FROM audit_log WHERE action = 'api_key.grant' AND detail->>'name' = 'cli.telephony' ORDER BY id`,
+        );
+        expect(audited.map((r) => [r.username, r.detail.grants])).toEqual([
+          ['cli', ['locate']],
+          ['cli', ['locate', 'import']],
+        ]);
       }
 
       if (engine === 'postgres') {
         expect((await login(app, 'cli.planner', 'cli-password-1')).status).toBe(200);
-        const redeem = await app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
+        const redeem = await app.request('/api/auth/kiosk', {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ token }),
+        });
         expect(redeem.status).toBe(200);
-        expect((await app.request('/api/wall/today', withCookie(`hl_session=${cookiesOf(redeem).hl_session}`))).status).toBe(200);
+        expect(
+          (await app.request('/api/wall/today', withCookie(`hl_session=${cookiesOf(redeem).hl_session}`))).status,
+        ).toBe(200);
       } else {
         // The CLI's own folder, opened here once it has exited: the account and token are real.
         const { openDatabase } = await import('../../../db/client.ts');
@@ -442,9 +610,15 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
           await tinyCity(cliDb);
           const cliApp = createApp({ db: cliDb, loginLimiter: new LoginLimiter() });
           expect((await login(cliApp, 'cli.planner', 'cli-password-1')).status).toBe(200);
-          const redeem = await cliApp.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
+          const redeem = await cliApp.request('/api/auth/kiosk', {
+            method: 'POST',
+            headers: JSON_HEADERS,
+            body: JSON.stringify({ token }),
+          });
           expect(redeem.status).toBe(200);
-          expect((await cliApp.request('/api/wall/today', withCookie(`hl_session=${cookiesOf(redeem).hl_session}`))).status).toBe(200);
+          expect(
+            (await cliApp.request('/api/wall/today', withCookie(`hl_session=${cookiesOf(redeem).hl_session}`))).status,
+          ).toBe(200);
         } finally {
           await cliDb.close();
         }

@@ -78,7 +78,19 @@ const GATES: Record<string, [string, Gate][]> = {
   'POST /api/tickets/:id{[0-9]+}/locate': [['/api/tickets/12/locate', 'locate']],
   'POST /api/tickets/:id{[0-9]+}/:action': [
     ...UNIT_ACTIONS.map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'unit_actions']),
-    ...['dispatch', 'redispatch', 'rule-return', 'whistle', 'callback', 'close', 'answer', 'forward', 'undefer', 'remind', 'escalate'].map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'hotline_actions']),
+    ...[
+      'dispatch',
+      'redispatch',
+      'rule-return',
+      'whistle',
+      'callback',
+      'close',
+      'answer',
+      'forward',
+      'undefer',
+      'remind',
+      'escalate',
+    ].map((a): [string, Gate] => [`/api/tickets/12/${a}`, 'hotline_actions']),
   ],
   'POST /api/forecast/intervention-effect': [['/api/forecast/intervention-effect', 'plan']],
   // The governance loop: reads for every signed-in reader (scoped in SQL), the wall's scene for
@@ -149,7 +161,9 @@ describe('the gate table', () => {
   });
 
   it('gives each route the gate listed here', () => {
-    const got = Object.fromEntries(Object.entries(GATES).map(([route, cases]) => [route, cases.map(([p]) => [p, gateOf(route.split(' ')[0]!, p)])]));
+    const got = Object.fromEntries(
+      Object.entries(GATES).map(([route, cases]) => [route, cases.map(([p]) => [p, gateOf(route.split(' ')[0]!, p)])]),
+    );
     expect(got).toEqual(GATES);
   });
 

@@ -137,9 +137,13 @@ describe('LoginLimiter', () => {
       else a.fail();
       return right ? 'signed in' : 'checked';
     };
-    expect(await Promise.all(Array.from({ length: 8 }, () => check('alice', true)))).toEqual(Array(8).fill('signed in'));
+    expect(await Promise.all(Array.from({ length: 8 }, () => check('alice', true)))).toEqual(
+      Array(8).fill('signed in'),
+    );
     const guesses = await Promise.all(Array.from({ length: 8 }, () => check('bob', false)));
-    expect([guesses.filter((g) => g === 'checked').length, guesses.filter((g) => g === 'refused').length]).toEqual([5, 3]);
+    expect([guesses.filter((g) => g === 'checked').length, guesses.filter((g) => g === 'refused').length]).toEqual([
+      5, 3,
+    ]);
   });
 
   it('lets an admin unlock a username everywhere, or an address', () => {

@@ -15,8 +15,14 @@ import { burst, halfWritten, newLog, noViolations, postUntilStored, sleep, sseCl
 
 const N = 300;
 const demand = (i: number) => ({
-  kind: 'complaint', channel: 'phone', category: 'noise.night_construction', description: `夜间施工 ${i}`,
-  lon: 116.01 + (i % 17) * 0.01, lat: 39.01 + (i % 7) * 0.01, callerName: '王五', callerPhone: `1380000${String(i).padStart(4, '0')}`,
+  kind: 'complaint',
+  channel: 'phone',
+  category: 'noise.night_construction',
+  description: `夜间施工 ${i}`,
+  lon: 116.01 + (i % 17) * 0.01,
+  lat: 39.01 + (i % 7) * 0.01,
+  callerName: '王五',
+  callerPhone: `1380000${String(i).padStart(4, '0')}`,
 });
 
 describe('PostgreSQL restarted during intake (own cluster)', () => {
@@ -83,14 +89,24 @@ describe('PostgreSQL restarted during intake (own cluster)', () => {
     expect(await halfWritten(db, 'fault-a-')).toEqual(noViolations);
 
     // The feed reconnected its LISTEN: a ticket written now reaches the open stream.
-    const res = await dispatcher.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demand(N)) });
+    const res = await dispatcher.request('/api/tickets', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(demand(N)),
+    });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
-    await waitFor('the post-restart ticket on the live feed', () => live.events.some((e) => JSON.parse(e.data).ticketId === id), 30_000);
+    await waitFor(
+      'the post-restart ticket on the live feed',
+      () => live.events.some((e) => JSON.parse(e.data).ticketId === id),
+      30_000,
+    );
     // No event id twice, none skipped, across the outage.
     const ids = live.events.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const all = (await db.query<{ id: number }>(`SELECT id::int AS id FROM ticket_events WHERE id >= $1 ORDER BY id`, [ids[0]])).map((r) => r.id);
+    const all = (
+      await db.query<{ id: number }>(`SELECT id::int AS id FROM ticket_events WHERE id >= $1 ORDER BY id`, [ids[0]])
+    ).map((r) => r.id);
     expect(ids).toEqual(all.slice(0, ids.length));
     await live.stop();
   });

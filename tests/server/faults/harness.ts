@@ -33,13 +33,25 @@ export const newLog = (): IntakeLog => ({ statuses: new Map(), retryAfter: 0, id
  * POST one demand until it is stored: 503 → wait Retry-After (capped for test time) and retry;
  * no answer (server gone) → retry; any other non-2xx is recorded as unexpected and stops.
  */
-export async function postUntilStored(base: () => string, session: Session, key: string, body: object, log: IntakeLog, deadline: number): Promise<void> {
+export async function postUntilStored(
+  base: () => string,
+  session: Session,
+  key: string,
+  body: object,
+  log: IntakeLog,
+  deadline: number,
+): Promise<void> {
   while (Date.now() < deadline) {
     let status: number;
     try {
       const res = await fetch(`${base()}/api/tickets`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key, cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': key,
+          cookie: session.cookie,
+          'x-csrf-token': session.csrfToken,
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
       });
@@ -88,7 +100,8 @@ export async function halfWritten(db: Queryable, keyPrefix: string): Promise<Rec
   return {
     receivedEvent: await q(`SELECT t.id::int AS id FROM tickets t WHERE t.idempotency_key LIKE $1
       AND (SELECT count(*) FROM ticket_events e WHERE e.ticket_id = t.id AND e.type = 'received') <> 1`),
-    dispatchRow: await q(`SELECT t.id::int AS id FROM tickets t WHERE t.idempotency_key LIKE $1 AND t.status = 'dispatched'
+    dispatchRow:
+      await q(`SELECT t.id::int AS id FROM tickets t WHERE t.idempotency_key LIKE $1 AND t.status = 'dispatched'
       AND NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.ticket_id = t.id AND d.active AND d.role = 'territorial')`),
     dispatchEvent: await q(`SELECT t.id::int AS id FROM tickets t WHERE t.idempotency_key LIKE $1
       AND EXISTS (SELECT 1 FROM dispatches d WHERE d.ticket_id = t.id)

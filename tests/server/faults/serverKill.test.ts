@@ -11,11 +11,29 @@ import { createApp } from '../../../server/app.ts';
 import { listen } from '../../../server/listen.ts';
 import { freePort, startPgInstance, type PgInstance } from '../../helpers/pgInstance.ts';
 import { over, signIn, type Client } from '../../helpers/auth.ts';
-import { burst, halfWritten, killHard, newLog, noViolations, postUntilStored, spawnServer, sseClient, stubDist, waitFor, type Child } from './harness.ts';
+import {
+  burst,
+  halfWritten,
+  killHard,
+  newLog,
+  noViolations,
+  postUntilStored,
+  spawnServer,
+  sseClient,
+  stubDist,
+  waitFor,
+  type Child,
+} from './harness.ts';
 
 const demand = (i: number) => ({
-  kind: 'complaint', channel: 'phone', category: i % 2 ? 'heating.no_heat' : 'property.service', description: `暖气不热 ${i}`,
-  lon: 116.36 + (i % 9) * 0.01, lat: 39.89 + (i % 6) * 0.01, callerName: '赵六', callerPhone: `1390000${String(i).padStart(4, '0')}`,
+  kind: 'complaint',
+  channel: 'phone',
+  category: i % 2 ? 'heating.no_heat' : 'property.service',
+  description: `暖气不热 ${i}`,
+  lon: 116.36 + (i % 9) * 0.01,
+  lat: 39.89 + (i % 6) * 0.01,
+  callerName: '赵六',
+  callerPhone: `1390000${String(i).padStart(4, '0')}`,
 });
 
 describe('server killed mid-intake; live feed across a restart (own cluster, server as a child process)', () => {
@@ -53,7 +71,9 @@ describe('server killed mid-intake; live feed across a restart (own cluster, ser
     const killer = (async () => {
       await waitFor('a fifth of the burst', () => log.ids.size >= N / 5, 120_000);
       await killHard(child);
-      const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE idempotency_key LIKE 'fault-b-%'`);
+      const rows = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tickets WHERE idempotency_key LIKE 'fault-b-%'`,
+      );
       storedAtKill = rows[0]!.n;
       violationsAtKill = await halfWritten(db, 'fault-b-');
       child = await spawnServer(pg.url, port, dist);
@@ -103,7 +123,10 @@ describe('server killed mid-intake; live feed across a restart (own cluster, ser
     expect(log.unexpected).toEqual([]);
 
     const first = live.events[0]!.id;
-    const expected = async () => (await db.query<{ id: number }>(`SELECT id::int AS id FROM ticket_events WHERE id >= $1 ORDER BY id`, [first])).map((r) => r.id);
+    const expected = async () =>
+      (
+        await db.query<{ id: number }>(`SELECT id::int AS id FROM ticket_events WHERE id >= $1 ORDER BY id`, [first])
+      ).map((r) => r.id);
     await waitFor('the feed to catch up', async () => live.events.length >= (await expected()).length, 60_000);
     await live.stop();
     const got = live.events.map((e) => e.id);

@@ -4,7 +4,10 @@ import { parseDict, parsePair, parseWkt, placeholderOf, readPoint } from '../../
 
 describe('coordinate forms', () => {
   it('reads "(lat, lon)" pairs, in either order', () => {
-    expect(parsePair('(40.70885651893667, -73.83329114729763)')).toEqual({ lat: 40.70885651893667, lon: -73.83329114729763 });
+    expect(parsePair('(40.70885651893667, -73.83329114729763)')).toEqual({
+      lat: 40.70885651893667,
+      lon: -73.83329114729763,
+    });
     expect(parsePair('40.7,-73.8')).toEqual({ lat: 40.7, lon: -73.8 });
     expect(parsePair('[116.397, 39.909]', 'lonlat')).toEqual({ lon: 116.397, lat: 39.909 });
     expect(parsePair('')).toBeNull();
@@ -25,7 +28,10 @@ describe('coordinate forms', () => {
   });
 
   it('reads WKT points (x y = lon lat), with SRID or Z', () => {
-    expect(parseWkt('POINT (-73.83329114729763 40.70885651893667)')).toEqual({ lon: -73.83329114729763, lat: 40.70885651893667 });
+    expect(parseWkt('POINT (-73.83329114729763 40.70885651893667)')).toEqual({
+      lon: -73.83329114729763,
+      lat: 40.70885651893667,
+    });
     expect(parseWkt('SRID=4326;POINT(116.397 39.909)')).toEqual({ lon: 116.397, lat: 39.909 });
     expect(parseWkt('point z (116.397 39.909 50)')).toEqual({ lon: 116.397, lat: 39.909 });
     expect(parseWkt('POINT EMPTY')).toBeNull();
@@ -35,14 +41,40 @@ describe('coordinate forms', () => {
   it('takes the first source that yields a point; two-column sources need both', () => {
     const row: Record<string, string> = { latitude: '', longitude: '', location: '(40.7, -73.9)', wkt: 'POINT (1 2)' };
     const cell = (c: string) => row[c] ?? '';
-    expect(readPoint([{ lat: 'latitude', lon: 'longitude' }, { column: 'location', format: 'pair', order: 'latlon' }], cell)).toEqual({ lat: 40.7, lon: -73.9 });
+    expect(
+      readPoint(
+        [
+          { lat: 'latitude', lon: 'longitude' },
+          { column: 'location', format: 'pair', order: 'latlon' },
+        ],
+        cell,
+      ),
+    ).toEqual({ lat: 40.7, lon: -73.9 });
     row.latitude = '40.8';
-    expect(readPoint([{ lat: 'latitude', lon: 'longitude' }], cell)).toEqual({ invalid: "latitude '40.8', longitude '': one is missing" });
+    expect(readPoint([{ lat: 'latitude', lon: 'longitude' }], cell)).toEqual({
+      invalid: "latitude '40.8', longitude '': one is missing",
+    });
     row.longitude = '-73.95';
-    expect(readPoint([{ lat: 'latitude', lon: 'longitude' }, { column: 'location', format: 'pair', order: 'latlon' }], cell)).toEqual({ lat: 40.8, lon: -73.95 });
+    expect(
+      readPoint(
+        [
+          { lat: 'latitude', lon: 'longitude' },
+          { column: 'location', format: 'pair', order: 'latlon' },
+        ],
+        cell,
+      ),
+    ).toEqual({ lat: 40.8, lon: -73.95 });
     // An invalid first source does not hide a good second one.
     row.latitude = 'n/a';
-    expect(readPoint([{ lat: 'latitude', lon: 'longitude' }, { column: 'wkt', format: 'wkt', order: 'latlon' }], cell)).toEqual({ lon: 1, lat: 2 });
+    expect(
+      readPoint(
+        [
+          { lat: 'latitude', lon: 'longitude' },
+          { column: 'wkt', format: 'wkt', order: 'latlon' },
+        ],
+        cell,
+      ),
+    ).toEqual({ lon: 1, lat: 2 });
     row.location = '';
     expect(readPoint([{ column: 'location', format: 'pair', order: 'latlon' }], cell)).toBeNull();
   });

@@ -11,8 +11,10 @@ function read(text: string, size = 0, opts = {}): CsvItem[] {
   out.push(...r.end());
   return out;
 }
-const records = (items: CsvItem[]) => items.filter((i) => i.ok).map((i) => (i.ok ? [i.record.line, ...i.record.fields] : []));
-const errors = (items: CsvItem[]) => items.filter((i) => !i.ok).map((i) => (i.ok ? null : [i.error.line, i.error.kind]));
+const records = (items: CsvItem[]) =>
+  items.filter((i) => i.ok).map((i) => (i.ok ? [i.record.line, ...i.record.fields] : []));
+const errors = (items: CsvItem[]) =>
+  items.filter((i) => !i.ok).map((i) => (i.ok ? null : [i.error.line, i.error.kind]));
 
 describe('RFC 4180', () => {
   const text = 'id,text,n\r\n1,"a, b",2\r\n2,"say ""hi""",3\r\n3,"two\nlines",4\r\n\r\n4,,5\n5,plain "quote" inside,6';
@@ -34,11 +36,17 @@ describe('RFC 4180', () => {
   });
 
   it('drops a byte-order mark and reads a last line without newline', () => {
-    expect(records(read('\uFEFFa,b\n1,2'))).toEqual([[1, 'a', 'b'], [2, '1', '2']]);
+    expect(records(read('\uFEFFa,b\n1,2'))).toEqual([
+      [1, 'a', 'b'],
+      [2, '1', '2'],
+    ]);
   });
 
   it('supports another delimiter', () => {
-    expect(records(read('a;b\n"x;y";2\n', 0, { delimiter: ';' }))).toEqual([[1, 'a', 'b'], [2, 'x;y', '2']]);
+    expect(records(read('a;b\n"x;y";2\n', 0, { delimiter: ';' }))).toEqual([
+      [1, 'a', 'b'],
+      [2, 'x;y', '2'],
+    ]);
   });
 });
 
@@ -46,7 +54,11 @@ describe('broken quotes are reported, never swallow the following lines', () => 
   it('an unterminated quote at the end: that record is refused and the lines after it are read', () => {
     const items = read('id,text,n\n1,"never closed,2\n2,b,3\n3,c,4\n');
     expect(errors(items)).toEqual([[2, 'unterminated_quote']]);
-    expect(records(items)).toEqual([[1, 'id', 'text', 'n'], [3, '2', 'b', '3'], [4, '3', 'c', '4']]);
+    expect(records(items)).toEqual([
+      [1, 'id', 'text', 'n'],
+      [3, '2', 'b', '3'],
+      [4, '3', 'c', '4'],
+    ]);
     const err = items.find((i) => !i.ok);
     expect(err && !err.ok && err.error.message).toMatch(/line 2 is never closed/);
   });
@@ -55,13 +67,22 @@ describe('broken quotes are reported, never swallow the following lines', () => 
     const items = read('id,text,n\n1,"oops,2\n2,"b",3\n3,c,4\n');
     expect(errors(items)).toEqual([[2, 'bad_quote']]);
     const err = items.find((i) => !i.ok);
-    expect(err && !err.ok && err.error.message).toMatch(/text after a closing quote \(the quote opened 1 line earlier\)/);
+    expect(err && !err.ok && err.error.message).toMatch(
+      /text after a closing quote \(the quote opened 1 line earlier\)/,
+    );
     // Line 3 is read again on its own.
-    expect(records(items)).toEqual([[1, 'id', 'text', 'n'], [3, '2', 'b', '3'], [4, '3', 'c', '4']]);
+    expect(records(items)).toEqual([
+      [1, 'id', 'text', 'n'],
+      [3, '2', 'b', '3'],
+      [4, '3', 'c', '4'],
+    ]);
   });
 
   it('a quote that closes on a later line into a record of the right shape is RFC 4180, and kept', () => {
-    expect(records(read('id,text,n\n1,"two,2\n2,b",3\n'))).toEqual([[1, 'id', 'text', 'n'], [2, '1', 'two,2\n2,b', '3']]);
+    expect(records(read('id,text,n\n1,"two,2\n2,b",3\n'))).toEqual([
+      [1, 'id', 'text', 'n'],
+      [2, '1', 'two,2\n2,b', '3'],
+    ]);
   });
 
   it('a multi-line record with the wrong number of fields is taken for an unclosed quote', () => {
@@ -74,7 +95,10 @@ describe('broken quotes are reported, never swallow the following lines', () => 
   it('a one-line record with the wrong number of fields is refused alone', () => {
     const items = read('a,b,c\n1,2\n3,4,5\n');
     expect(errors(items)).toEqual([[2, 'field_count']]);
-    expect(records(items)).toEqual([[1, 'a', 'b', 'c'], [3, '3', '4', '5']]);
+    expect(records(items)).toEqual([
+      [1, 'a', 'b', 'c'],
+      [3, '3', '4', '5'],
+    ]);
   });
 
   it('a quoted field running over too many lines is refused', () => {
@@ -93,6 +117,9 @@ describe('readCsv over a byte stream', () => {
     };
     const got: CsvItem[] = [];
     for await (const batch of readCsv(pieces())) got.push(...batch);
-    expect(records(got)).toEqual([[1, '名称', '数量'], [2, '朝阳区', '1']]);
+    expect(records(got)).toEqual([
+      [1, '名称', '数量'],
+      [2, '朝阳区', '1'],
+    ]);
   });
 });

@@ -96,7 +96,15 @@ describe('daylight saving in America/New_York', () => {
   });
 
   it('agrees with the runtime on every hour of a year, both changes included', () => {
-    const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const fmt = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/New_York',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     const clock = new ZoneClock('America/New_York');
     for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2026, 0, 1); t += 3_600_000) {
       const wall = fmt.format(t).replace(', ', 'T');

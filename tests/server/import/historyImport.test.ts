@@ -46,13 +46,22 @@ async function counts(db: Database) {
   return c;
 }
 
-const ROLLUPS = ['rollup_h3_daily', 'rollup_h3_daily_total', 'rollup_h3_weekly_total', 'rollup_h3_monthly_total', 'rollup_h3_cells', 'rollup_region_daily'];
+const ROLLUPS = [
+  'rollup_h3_daily',
+  'rollup_h3_daily_total',
+  'rollup_h3_weekly_total',
+  'rollup_h3_monthly_total',
+  'rollup_h3_cells',
+  'rollup_region_daily',
+];
 
 /** Every rollup table's rows (count and a digest of all of them in order). */
 async function rollupRows(db: Database) {
   const out: Record<string, { n: number; digest: string | null }> = {};
   for (const t of ROLLUPS) {
-    const [r] = await db.query<{ n: number; digest: string | null }>(`SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS digest FROM ${t} x`);
+    const [r] = await db.query<{ n: number; digest: string | null }>(
+      `SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS digest FROM ${t} x`,
+    );
     out[t] = r;
   }
   return out;
@@ -90,7 +99,11 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
     if (!city.ok) throw new Error(JSON.stringify(city.problems.slice(0, 5)));
     await activateCity(db);
     mapping = readMappingFile(MAPPING);
-    first = await importHistory(db, fs.createReadStream(SAMPLE, { highWaterMark: 16 * 1024 }), mapping, { file: 'nyc-311-sample-2025-06.csv', chunkRows: 400, locateByPolygonRows: 100 });
+    first = await importHistory(db, fs.createReadStream(SAMPLE, { highWaterMark: 16 * 1024 }), mapping, {
+      file: 'nyc-311-sample-2025-06.csv',
+      chunkRows: 400,
+      locateByPolygonRows: 100,
+    });
   });
   afterAll(async () => {
     deactivateCity();
@@ -105,7 +118,11 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
     expect(first.buckets).toEqual({ imported: 1091, alreadyImported: 0, merged: 0, rejected: 0 });
     expect(first.location.located + first.location.outside).toBe(1082);
     expect(first.location.unlocated).toBe(9);
-    expect(first.unlocated).toEqual({ noCoordinates: 9, invalid: 0, placeholder: { zero: 0, whole_degrees: 0, listed: 0, repeated: 0 } });
+    expect(first.unlocated).toEqual({
+      noCoordinates: 9,
+      invalid: 0,
+      placeholder: { zero: 0, whole_degrees: 0, listed: 0, repeated: 0 },
+    });
     expect(first.unmapped.category).toEqual({});
     expect(first.unmapped.agency).toEqual({});
     expect(first.timeZone).toBe('America/New_York');
@@ -125,8 +142,12 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
       `SELECT location_status, geom, street_code FROM tickets WHERE idempotency_key = ANY($1::text[])`,
       [noPoint],
     );
-    expect(got.map((g) => [g.location_status, g.geom, g.street_code])).toEqual(Array(9).fill(['unlocated', null, null]));
-    const [{ located }] = await db.query<{ located: number }>(`SELECT count(*)::int AS located FROM tickets WHERE location_status = 'located' AND street_code IS NOT NULL`);
+    expect(got.map((g) => [g.location_status, g.geom, g.street_code])).toEqual(
+      Array(9).fill(['unlocated', null, null]),
+    );
+    const [{ located }] = await db.query<{ located: number }>(
+      `SELECT count(*)::int AS located FROM tickets WHERE location_status = 'located' AND street_code IS NOT NULL`,
+    );
     expect(located).toBe(first.location.located);
   });
 
@@ -136,21 +157,37 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
     );
     expect(t.received_at.toISOString()).toBe('2025-06-13T03:57:27.000Z');
     // Trees and sidewalks: the request type's own 90-day service level.
-    expect([t.category_code, t.status, t.resolve_due_at.toISOString()]).toEqual(['parks.tree_sidewalk', 'in_progress', '2025-09-11T03:57:27.000Z']);
+    expect([t.category_code, t.status, t.resolve_due_at.toISOString()]).toEqual([
+      'parks.tree_sidewalk',
+      'in_progress',
+      '2025-09-11T03:57:27.000Z',
+    ]);
     // Every row: received_at is created_date read in the city's zone (June: EDT, UTC-4).
-    const byKey = new Map((await db.query<{ k: string; r: Date }>(`SELECT idempotency_key AS k, received_at AS r FROM tickets`)).map((x) => [x.k, x.r.getTime()]));
-    for (const r of rows) expect(byKey.get(`import:nyc-311:${r.unique_key}`), r.unique_key).toBe(Date.parse(`${r.created_date}-04:00`));
+    const byKey = new Map(
+      (await db.query<{ k: string; r: Date }>(`SELECT idempotency_key AS k, received_at AS r FROM tickets`)).map(
+        (x) => [x.k, x.r.getTime()],
+      ),
+    );
+    for (const r of rows)
+      expect(byKey.get(`import:nyc-311:${r.unique_key}`), r.unique_key).toBe(Date.parse(`${r.created_date}-04:00`));
   });
 
   it('keeps closed rows closed with their closed_date, and closes the duplicates the source marked', async () => {
     const got = new Map(
-      (await db.query<{ k: string; status: string; closed_at: Date | null }>(`SELECT idempotency_key AS k, status, closed_at FROM tickets`)).map((x) => [x.k, x]),
+      (
+        await db.query<{ k: string; status: string; closed_at: Date | null }>(
+          `SELECT idempotency_key AS k, status, closed_at FROM tickets`,
+        )
+      ).map((x) => [x.k, x]),
     );
     const closedRows = rows.filter((r) => r.status === 'Closed');
     expect(closedRows).toHaveLength(291);
     for (const r of closedRows) {
       const t = got.get(`import:nyc-311:${r.unique_key}`)!;
-      expect([t.status, t.closed_at?.getTime()], r.unique_key).toEqual(['closed', Date.parse(`${r.closed_date}-04:00`)]);
+      expect([t.status, t.closed_at?.getTime()], r.unique_key).toEqual([
+        'closed',
+        Date.parse(`${r.closed_date}-04:00`),
+      ]);
     }
     const dups = rows.filter((r) => /is a duplicate/i.test(r.resolution_description));
     expect(dups).toHaveLength(107);
@@ -164,14 +201,21 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
   });
 
   it('dispatches history to the community district and the agency, events in order, and the rollups agree', async () => {
-    const d = await db.query<{ role: string; unit_kind: string; n: number }>(`SELECT role, unit_kind, count(*)::int AS n FROM dispatches GROUP BY 1, 2 ORDER BY 1, 2`);
+    const d = await db.query<{ role: string; unit_kind: string; n: number }>(
+      `SELECT role, unit_kind, count(*)::int AS n FROM dispatches GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
     expect(d).toEqual([
       { role: 'line', unit_kind: 'department', n: 1091 },
       { role: 'territorial', unit_kind: 'street', n: first.location.located },
     ]);
     // The line dispatch goes to the agency the row names (DEP → dep, HPD → hpd, …).
-    const line = new Map((await db.query<{ k: string; unit: string }>(
-      `SELECT t.idempotency_key AS k, d.unit_code AS unit FROM dispatches d JOIN tickets t ON t.id = d.ticket_id WHERE d.role = 'line'`)).map((x) => [x.k, x.unit]));
+    const line = new Map(
+      (
+        await db.query<{ k: string; unit: string }>(
+          `SELECT t.idempotency_key AS k, d.unit_code AS unit FROM dispatches d JOIN tickets t ON t.id = d.ticket_id WHERE d.role = 'line'`,
+        )
+      ).map((x) => [x.k, x.unit]),
+    );
     for (const r of rows) expect(line.get(`import:nyc-311:${r.unique_key}`), r.unique_key).toBe(r.agency.toLowerCase());
     const [ev] = await db.query<{ bad: number; received: number }>(
       `SELECT count(*) FILTER (WHERE e.at < t.received_at)::int AS bad, count(*) FILTER (WHERE e.type = 'received' AND e.data->>'import' = 'nyc-311')::int AS received
@@ -182,7 +226,9 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
     expect(c.street_rollup).toBe(c.street_tickets);
     expect(c.h3_rollup).toBe(c.h3_tickets);
     expect(c.repeat_rollup).toBe(c.repeat_tickets);
-    const [{ linked }] = await db.query<{ linked: number }>(`SELECT count(*)::int AS linked FROM tickets WHERE repeat_of IS NOT NULL`);
+    const [{ linked }] = await db.query<{ linked: number }>(
+      `SELECT count(*)::int AS linked FROM tickets WHERE repeat_of IS NOT NULL`,
+    );
     expect(first.sourceDuplicates.linked).toBe(linked);
     expect(linked).toBeGreaterThan(0);
   });
@@ -205,7 +251,9 @@ describe.each(ENGINES)('history import of the NYC 311 sample (%s)', (engine) => 
     const before = await db.query(`SELECT id, status, reminded_at, overdue_at, closed_at FROM tickets ORDER BY id`);
     expect(await runClock(db)).toEqual({ reminded: 0, overdue: 0 });
     expect(await runClock(db, new Date(Date.now() + 400 * 86_400_000))).toEqual({ reminded: 0, overdue: 0 });
-    expect(await db.query(`SELECT id, status, reminded_at, overdue_at, closed_at FROM tickets ORDER BY id`)).toEqual(before);
+    expect(await db.query(`SELECT id, status, reminded_at, overdue_at, closed_at FROM tickets ORDER BY id`)).toEqual(
+      before,
+    );
   });
 
   it('changes nothing when the same file is imported again', async () => {
@@ -225,9 +273,39 @@ describe.each(ENGINES)('history import edge cases (%s)', (engine) => {
   let db: Database;
   const zoneBefore = cityTimeZone();
   // The columns the NYC mapping reads, nothing else.
-  const header = 'unique_key,created_date,agency,complaint_type,descriptor,location_type,incident_zip,incident_address,intersection_street_1,intersection_street_2,city,landmark,status,open_data_channel_type,latitude,longitude,location,resolution_action_updated_date,closed_date,resolution_description,due_date';
-  const line = (id: string, created: string, status: string, lat: string, lon: string, extra: { closed?: string; resolution?: string; type?: string; descriptor?: string; address?: string } = {}) =>
-    [id, created, 'DEP', extra.type ?? 'Sewer', extra.descriptor ?? 'Street Flooding (SJ)', '', '10001', extra.address ?? '1 MAIN STREET', '', '', 'NEW YORK', '', status, 'PHONE', lat, lon, '', '', extra.closed ?? '', extra.resolution ?? '', ''].join(',');
+  const header =
+    'unique_key,created_date,agency,complaint_type,descriptor,location_type,incident_zip,incident_address,intersection_street_1,intersection_street_2,city,landmark,status,open_data_channel_type,latitude,longitude,location,resolution_action_updated_date,closed_date,resolution_description,due_date';
+  const line = (
+    id: string,
+    created: string,
+    status: string,
+    lat: string,
+    lon: string,
+    extra: { closed?: string; resolution?: string; type?: string; descriptor?: string; address?: string } = {},
+  ) =>
+    [
+      id,
+      created,
+      'DEP',
+      extra.type ?? 'Sewer',
+      extra.descriptor ?? 'Street Flooding (SJ)',
+      '',
+      '10001',
+      extra.address ?? '1 MAIN STREET',
+      '',
+      '',
+      'NEW YORK',
+      '',
+      status,
+      'PHONE',
+      lat,
+      lon,
+      '',
+      '',
+      extra.closed ?? '',
+      extra.resolution ?? '',
+      '',
+    ].join(',');
   const placeholder = ['40.7127753', '-74.0059728'] as const;
   const text = [
     header,
@@ -243,10 +321,20 @@ describe.each(ENGINES)('history import edge cases (%s)', (engine) => {
     line('9', '2025-06-05T10:00:00.000', 'Escalated', '40.76', '-73.98'),
     '10,"2025-06-05T10:00:00.000,DEP,Sewer', // a quote never closed on its line: refused, the lines after it read again
     line('11', '2025-06-06T10:00:00.000', 'Open', '40.76', '-73.98', { type: 'Illegal Fireworks', descriptor: 'n/a' }),
-    line('12', '2025-06-06T11:00:00.000', 'Closed', '40.78', '-73.96', { resolution: '"The Department determined that this complaint is a duplicate, closed."', address: '77 RIVER ROAD' }),
+    line('12', '2025-06-06T11:00:00.000', 'Closed', '40.78', '-73.96', {
+      resolution: '"The Department determined that this complaint is a duplicate, closed."',
+      address: '77 RIVER ROAD',
+    }),
     '13,2025-06-06T12:00:00.000,DEP,Sewer',
-    line('14', '2025-06-05T09:00:00.000', 'Open', '40.77', '-73.97', { descriptor: 'Sewer Odor (SA2)', address: '9 ELM STREET' }),
-    line('15', '2025-06-06T09:00:00.000', 'Closed', '40.77', '-73.97', { descriptor: 'Sewer Odor (SA2)', address: '9 ELM STREET', resolution: 'This complaint is a duplicate of an earlier one.' }),
+    line('14', '2025-06-05T09:00:00.000', 'Open', '40.77', '-73.97', {
+      descriptor: 'Sewer Odor (SA2)',
+      address: '9 ELM STREET',
+    }),
+    line('15', '2025-06-06T09:00:00.000', 'Closed', '40.77', '-73.97', {
+      descriptor: 'Sewer Odor (SA2)',
+      address: '9 ELM STREET',
+      resolution: 'This complaint is a duplicate of an earlier one.',
+    }),
     '',
   ].join('\n');
 
@@ -265,19 +353,33 @@ describe.each(ENGINES)('history import edge cases (%s)', (engine) => {
   for (const bulk of [false, true]) {
     it(`puts every row in one bucket with the reasons (${bulk ? 'bulk: triggers skipped, rollups rebuilt' : 'triggers'})`, async () => {
       if (bulk) await db.exec('TRUNCATE tickets CASCADE');
-      const m = parseMapping({ ...JSON.parse(fs.readFileSync(MAPPING, 'utf8')), placeholders: { repeated: { minCount: 3, minShare: 0.2 } } });
+      const m = parseMapping({
+        ...JSON.parse(fs.readFileSync(MAPPING, 'utf8')),
+        placeholders: { repeated: { minCount: 3, minShare: 0.2 } },
+      });
       const r = await importHistory(db, pieces(text, 7), m, { chunkRows: 3, bulk });
       expect(r.mode).toBe(bulk ? 'bulk' : 'triggers');
       expect(r.rows).toBe(16);
       expect(reportBalances(r)).toBe(true);
       expect(r.buckets).toEqual({ imported: 11, alreadyImported: 0, merged: 1, rejected: 4 });
       expect(r.merged.rows).toEqual([{ line: 2, externalId: '1', keptLine: 8 }]);
-      expect(r.rejected.rows.map((x) => [x.line, x.field])).toEqual([[10, 'received'], [11, 'status'], [12, 'csv'], [15, 'csv']]);
+      expect(r.rejected.rows.map((x) => [x.line, x.field])).toEqual([
+        [10, 'received'],
+        [11, 'status'],
+        [12, 'csv'],
+        [15, 'csv'],
+      ]);
       // The quote opened on line 12 closes on line 14, followed by text: refused, and lines 13-14 read again.
-      expect(r.rejected.rows[2].reason).toMatch(/^bad_quote: field 2: text after a closing quote \(the quote opened 2 lines earlier\)/);
+      expect(r.rejected.rows[2].reason).toMatch(
+        /^bad_quote: field 2: text after a closing quote \(the quote opened 2 lines earlier\)/,
+      );
       expect(r.rejected.rows[3].reason).toBe('field_count: 4 fields instead of 21');
       expect(r.placeholders.repeatedPoints).toEqual([{ lon: -74.0059728, lat: 40.7127753, rows: 3 }]);
-      expect(r.unlocated).toEqual({ noCoordinates: 0, invalid: 0, placeholder: { zero: 1, whole_degrees: 0, listed: 0, repeated: 3 } });
+      expect(r.unlocated).toEqual({
+        noCoordinates: 0,
+        invalid: 0,
+        placeholder: { zero: 1, whole_degrees: 0, listed: 0, repeated: 3 },
+      });
       expect(r.location).toEqual({ located: 6, outside: 1, unlocated: 4 });
       expect(r.outside.rows).toHaveLength(1);
       expect(r.outside.rows[0]).toMatchObject({ line: 7, externalId: '6' });
@@ -286,17 +388,34 @@ describe.each(ENGINES)('history import edge cases (%s)', (engine) => {
       expect(r.warnings.timesInGap).toBe(1);
       expect(r.sourceDuplicates).toEqual({ marked: 2, linked: 1 });
 
-      const t = new Map((await db.query<{ k: string; status: string; received_at: Date; closed_at: Date | null; repeat_of: string | null; id: string }>(
-        `SELECT idempotency_key AS k, status, received_at, closed_at, repeat_of, id FROM tickets`)).map((x) => [x.k.split(':')[2], x]));
+      const t = new Map(
+        (
+          await db.query<{
+            k: string;
+            status: string;
+            received_at: Date;
+            closed_at: Date | null;
+            repeat_of: string | null;
+            id: string;
+          }>(`SELECT idempotency_key AS k, status, received_at, closed_at, repeat_of, id FROM tickets`)
+        ).map((x) => [x.k.split(':')[2], x]),
+      );
       // The last row of the repeated id, with its own times.
-      expect([t.get('1')!.received_at.toISOString(), t.get('1')!.closed_at!.toISOString()]).toEqual(['2025-06-03T14:00:00.000Z', '2025-06-04T14:00:00.000Z']);
+      expect([t.get('1')!.received_at.toISOString(), t.get('1')!.closed_at!.toISOString()]).toEqual([
+        '2025-06-03T14:00:00.000Z',
+        '2025-06-04T14:00:00.000Z',
+      ]);
       expect(t.get('7')!.received_at.toISOString()).toBe('2025-03-09T07:30:00.000Z');
       expect(t.get('11')!.status).toBe('dispatched');
       // 15 repeats 14 (same address and type, within the window); 12 has no earlier ticket at its address and type.
       expect(String(t.get('15')!.repeat_of)).toBe(String(t.get('14')!.id));
       expect(t.get('12')!.repeat_of).toBeNull();
       const c = await counts(db);
-      expect([c.street_rollup, c.h3_rollup, c.repeat_rollup]).toEqual([c.street_tickets, c.h3_tickets, c.repeat_tickets]);
+      expect([c.street_rollup, c.h3_rollup, c.repeat_rollup]).toEqual([
+        c.street_tickets,
+        c.h3_tickets,
+        c.repeat_tickets,
+      ]);
       await expectLocatedAsOnePointAtATime(db);
       await expectRollupsRecounted(db);
 
@@ -310,34 +429,58 @@ describe.each(ENGINES)('history import edge cases (%s)', (engine) => {
     await db.query(
       `INSERT INTO import_jobs (id, source, state, heartbeat_at, progress) VALUES ('deadbeef01', 'x', 'running', now() - interval '1 hour', '{"phase": "writing", "bulk": true, "written": 0}')`,
     );
-    await db.exec('CREATE UNLOGGED TABLE import_stage_deadbeef01 (seq int); CREATE UNLOGGED TABLE import_stage_deadbeef01_ids (x int)');
+    await db.exec(
+      'CREATE UNLOGGED TABLE import_stage_deadbeef01 (seq int); CREATE UNLOGGED TABLE import_stage_deadbeef01_ids (x int)',
+    );
     const c = await counts(db);
     // What a bulk write leaves before its rebuild: tickets the rollups do not count.
-    await db.exec("DELETE FROM rollup_region_daily; DELETE FROM rollup_h3_daily_total");
+    await db.exec('DELETE FROM rollup_region_daily; DELETE FROM rollup_h3_daily_total');
     const m = readMappingFile(MAPPING);
-    const r = await importHistory(db, pieces(text), parseMapping({ ...m, placeholders: { repeated: { minCount: 3, minShare: 0.2 } } }));
+    const r = await importHistory(
+      db,
+      pieces(text),
+      parseMapping({ ...m, placeholders: { repeated: { minCount: 3, minShare: 0.2 } } }),
+    );
     expect(r.buckets.imported).toBe(0);
     expect(await counts(db)).toEqual(c);
-    const [job] = await db.query<{ state: string; error: string }>(`SELECT state, error FROM import_jobs WHERE id = 'deadbeef01'`);
+    const [job] = await db.query<{ state: string; error: string }>(
+      `SELECT state, error FROM import_jobs WHERE id = 'deadbeef01'`,
+    );
     expect(job).toEqual({ state: 'failed', error: 'the process running it stopped' });
     expect(await db.query(`SELECT relname FROM pg_class WHERE relname LIKE 'import\\_stage\\_%'`)).toEqual([]);
   });
 
   it("keeps the first row of a repeated id when the mapping says 'first'", async () => {
     await db.exec('TRUNCATE tickets CASCADE');
-    const m = parseMapping({ ...JSON.parse(fs.readFileSync(MAPPING, 'utf8')), source: 'nyc-311-first', repeatedIds: 'first' });
+    const m = parseMapping({
+      ...JSON.parse(fs.readFileSync(MAPPING, 'utf8')),
+      source: 'nyc-311-first',
+      repeatedIds: 'first',
+    });
     const r = await importHistory(db, pieces(text, 64), m, { chunkRows: 4 });
     expect(reportBalances(r)).toBe(true);
     expect(r.merged.rows).toEqual([{ line: 8, externalId: '1', keptLine: 2 }]);
-    const [t] = await db.query<{ received_at: Date; closed_at: Date }>(`SELECT received_at, closed_at FROM tickets WHERE idempotency_key = 'import:nyc-311-first:1'`);
-    expect([t.received_at.toISOString(), t.closed_at.toISOString()]).toEqual(['2025-06-01T14:00:00.000Z', '2025-06-02T14:00:00.000Z']);
+    const [t] = await db.query<{ received_at: Date; closed_at: Date }>(
+      `SELECT received_at, closed_at FROM tickets WHERE idempotency_key = 'import:nyc-311-first:1'`,
+    );
+    expect([t.received_at.toISOString(), t.closed_at.toISOString()]).toEqual([
+      '2025-06-01T14:00:00.000Z',
+      '2025-06-02T14:00:00.000Z',
+    ]);
   });
 
   it('refuses a file missing a mapped column, or a mapping naming codes the city lacks, before writing anything', async () => {
     const m = readMappingFile(MAPPING);
-    await expect(importHistory(db, pieces('unique_key,created_date\n1,2025-06-01\n'), m)).rejects.toThrow(/^the file has no columns 'status', 'closed_date', .* \(the mapping names them\)$/);
-    const bad = parseMapping({ ...JSON.parse(fs.readFileSync(MAPPING, 'utf8')), category: { columns: ['complaint_type'], values: { Sewer: 'sewer.nope' } } });
-    await expect(importHistory(db, pieces(text), bad)).rejects.toThrow("mapping: categories not in this city's taxonomy: sewer.nope");
+    await expect(importHistory(db, pieces('unique_key,created_date\n1,2025-06-01\n'), m)).rejects.toThrow(
+      /^the file has no columns 'status', 'closed_date', .* \(the mapping names them\)$/,
+    );
+    const bad = parseMapping({
+      ...JSON.parse(fs.readFileSync(MAPPING, 'utf8')),
+      category: { columns: ['complaint_type'], values: { Sewer: 'sewer.nope' } },
+    });
+    await expect(importHistory(db, pieces(text), bad)).rejects.toThrow(
+      "mapping: categories not in this city's taxonomy: sewer.nope",
+    );
     await expect(importHistory(db, pieces(''), m)).rejects.toThrow(/no header line/);
   });
 });

@@ -29,10 +29,17 @@ async function finished(client: Client, id: string): Promise<JobView> {
   throw new Error(`job ${id} still running`);
 }
 
-function form(parts: { name: string; filename?: string; type?: string; body: string | Buffer }[], boundary = 'xXx-boundary-42') {
+function form(
+  parts: { name: string; filename?: string; type?: string; body: string | Buffer }[],
+  boundary = 'xXx-boundary-42',
+) {
   const chunks: Buffer[] = [];
   for (const p of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`,
+      ),
+    );
     chunks.push(Buffer.isBuffer(p.body) ? p.body : Buffer.from(p.body));
     chunks.push(Buffer.from('\r\n'));
   }
@@ -43,7 +50,11 @@ function form(parts: { name: string; filename?: string; type?: string; body: str
 describe('multipart reader', () => {
   it('gives fields and file bytes whatever the piece boundaries', async () => {
     const csv = Buffer.from('a,b\r\n1,"x\r\n--not-a-boundary"\r\n');
-    const f = form([{ name: 'mapping', body: 'nyc-311' }, { name: 'file', filename: 'x.csv', type: 'text/csv', body: csv }, { name: 'after', body: 'z' }]);
+    const f = form([
+      { name: 'mapping', body: 'nyc-311' },
+      { name: 'file', filename: 'x.csv', type: 'text/csv', body: csv },
+      { name: 'after', body: 'z' },
+    ]);
     expect(boundaryOf(f.type)).toBe('xXx-boundary-42');
     for (const size of [1, 3, 64, 100_000]) {
       const pieces = async function* () {
@@ -88,15 +99,27 @@ describe.each(ENGINES)('POST /api/import/history (%s)', (engine) => {
 
   it('is for dispatchers and admins only', async () => {
     const analyst = await signIn(over(server.url), db, { role: 'analyst' });
-    const post = await analyst.request('/api/import/history?mapping=nyc-311', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n' });
+    const post = await analyst.request('/api/import/history?mapping=nyc-311', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'a,b\n',
+    });
     expect(post.status).toBe(403);
     expect((await analyst.request('/api/import/history')).status).toBe(403);
-    const anonymous = await fetch(`${server.url}/api/import/history?mapping=nyc-311`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n' });
+    const anonymous = await fetch(`${server.url}/api/import/history?mapping=nyc-311`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'a,b\n',
+    });
     expect(anonymous.status).toBe(401);
   });
 
   it('streams a raw CSV upload into a job and reports every row', async () => {
-    const res = await dispatcher.request('/api/import/history?mapping=nyc-311&file=nyc-311-sample-2025-06.csv', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: sample });
+    const res = await dispatcher.request('/api/import/history?mapping=nyc-311&file=nyc-311-sample-2025-06.csv', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: sample,
+    });
     expect(res.status).toBe(202);
     const { id, href } = (await res.json()) as { id: string; href: string };
     expect(href).toBe(`/api/import/history/${id}`);
@@ -114,8 +137,15 @@ describe.each(ENGINES)('POST /api/import/history (%s)', (engine) => {
   });
 
   it('takes multipart with the mapping JSON before the file; the same file again imports nothing', async () => {
-    const f = form([{ name: 'mapping', body: fs.readFileSync(MAPPING, 'utf8') }, { name: 'file', filename: 'again.csv', type: 'text/csv', body: sample }]);
-    const res = await dispatcher.request('/api/import/history', { method: 'POST', headers: { 'content-type': f.type }, body: f.body });
+    const f = form([
+      { name: 'mapping', body: fs.readFileSync(MAPPING, 'utf8') },
+      { name: 'file', filename: 'again.csv', type: 'text/csv', body: sample },
+    ]);
+    const res = await dispatcher.request('/api/import/history', {
+      method: 'POST',
+      headers: { 'content-type': f.type },
+      body: f.body,
+    });
     expect(res.status).toBe(202);
     const job = await finished(dispatcher, ((await res.json()) as { id: string }).id);
     expect(job.report!.buckets).toEqual({ imported: 0, alreadyImported: 1091, merged: 0, rejected: 0 });
@@ -123,9 +153,17 @@ describe.each(ENGINES)('POST /api/import/history (%s)', (engine) => {
   });
 
   it('refuses what it cannot import, naming the field', async () => {
-    const post = (q: string, type: string, body: string | Buffer) => dispatcher.request(`/api/import/history${q}`, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+    const post = (q: string, type: string, body: string | Buffer) =>
+      dispatcher.request(`/api/import/history${q}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
     const noMapping = await post('', 'text/csv', sample);
-    expect([noMapping.status, ((await noMapping.json()) as { error: { field: string } }).error.field]).toEqual([400, 'mapping']);
+    expect([noMapping.status, ((await noMapping.json()) as { error: { field: string } }).error.field]).toEqual([
+      400,
+      'mapping',
+    ]);
     const unknown = await post('?mapping=chicago-311', 'text/csv', sample);
     expect(unknown.status).toBe(404);
     const traversal = await post('?mapping=..%2F..%2Fpackage', 'text/csv', sample);
@@ -137,12 +175,20 @@ describe.each(ENGINES)('POST /api/import/history (%s)', (engine) => {
     expect(body.error.message).toMatch(/^the file has no columns 'status', /);
     const failedJob = await finished(dispatcher, body.id);
     expect(failedJob.state).toBe('failed');
-    const fileFirst = form([{ name: 'file', filename: 'x.csv', body: sample }, { name: 'mapping', body: 'nyc-311' }]);
+    const fileFirst = form([
+      { name: 'file', filename: 'x.csv', body: sample },
+      { name: 'mapping', body: 'nyc-311' },
+    ]);
     expect((await post('', fileFirst.type, fileFirst.body)).status).toBe(400);
-    const badMapping = form([{ name: 'mapping', body: '{"source": "x y"}' }, { name: 'file', filename: 'x.csv', body: 'a\n' }]);
+    const badMapping = form([
+      { name: 'mapping', body: '{"source": "x y"}' },
+      { name: 'file', filename: 'x.csv', body: 'a\n' },
+    ]);
     const bad = await post('', badMapping.type, badMapping.body);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path)).toContain('source');
+    expect(((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path)).toContain(
+      'source',
+    );
     expect((await post('?mapping=nyc-311', 'application/json', '{}')).status).toBe(415);
     expect((await dispatcher.request('/api/import/history/abcdef123456')).status).toBe(404);
   });

@@ -24,12 +24,36 @@ const PLACES = [
 
 /** What is wrong with the row on a line, and what the report must say; the line is the row's physical line (header = 1). */
 const BAD: Record<string, { field: string; message: string; row: (n: number) => string[] }> = {
-  lat: { field: 'lat', message: 'Too big: expected number to be <=90', row: (n) => good(n).map((v, k) => (k === 7 ? '95' : v)) },
-  lon: { field: 'lon', message: 'Invalid input: expected number, received string', row: (n) => good(n).map((v, k) => (k === 6 ? '116.0x' : v)) },
-  category: { field: 'category', message: "category: unknown code 'no.such'", row: (n) => good(n).map((v, k) => (k === 3 ? 'no.such' : v)) },
-  kind: { field: 'kind', message: 'Invalid option: expected one of "complaint"|"report"|"help"|"consultation"|"suggestion"|"praise"', row: (n) => good(n).map((v, k) => (k === 1 ? '' : v)) },
-  address: { field: 'address', message: 'an address or lon/lat is required', row: (n) => good(n).map((v, k) => (k === 5 || k === 6 || k === 7 ? '' : v)) },
-  date: { field: 'received_at', message: 'Invalid input: expected date, received Date', row: (n) => good(n).map((v, k) => (k === 9 ? '2024-02-30T25:61:00Z' : v)) },
+  lat: {
+    field: 'lat',
+    message: 'Too big: expected number to be <=90',
+    row: (n) => good(n).map((v, k) => (k === 7 ? '95' : v)),
+  },
+  lon: {
+    field: 'lon',
+    message: 'Invalid input: expected number, received string',
+    row: (n) => good(n).map((v, k) => (k === 6 ? '116.0x' : v)),
+  },
+  category: {
+    field: 'category',
+    message: "category: unknown code 'no.such'",
+    row: (n) => good(n).map((v, k) => (k === 3 ? 'no.such' : v)),
+  },
+  kind: {
+    field: 'kind',
+    message: 'Invalid option: expected one of "complaint"|"report"|"help"|"consultation"|"suggestion"|"praise"',
+    row: (n) => good(n).map((v, k) => (k === 1 ? '' : v)),
+  },
+  address: {
+    field: 'address',
+    message: 'an address or lon/lat is required',
+    row: (n) => good(n).map((v, k) => (k === 5 || k === 6 || k === 7 ? '' : v)),
+  },
+  date: {
+    field: 'received_at',
+    message: 'Invalid input: expected date, received Date',
+    row: (n) => good(n).map((v, k) => (k === 9 ? '2024-02-30T25:61:00Z' : v)),
+  },
 };
 const KINDS = Object.keys(BAD);
 
@@ -38,7 +62,19 @@ function good(n: number): string[] {
   const at = new Date(Date.UTC(2024, 0, 1) + n * 300_000).toISOString();
   // Address-only rows carry a unique address, so no row is a repeat of another.
   const address = p.lon === '' ? `某路${n}号` : '';
-  return [`r${n}`, 'complaint', 'phone', CATEGORIES[n % CATEGORIES.length], `第${n}行`, address, p.lon, p.lat, 'WGS84', at, ''];
+  return [
+    `r${n}`,
+    'complaint',
+    'phone',
+    CATEGORIES[n % CATEGORIES.length],
+    `第${n}行`,
+    address,
+    p.lon,
+    p.lat,
+    'WGS84',
+    at,
+    '',
+  ];
 }
 
 /** Data row n (1-based) sits on line n + 1. Every 487th row is bad, cycling through the kinds of fault. */
@@ -82,22 +118,37 @@ describe('CSV import of 100,000 rows (PostgreSQL only: PGlite needs about two mi
     expect(expected.length).toBe(205);
 
     const t0 = performance.now();
-    const res = await client.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const res = await client.request('/api/import/tickets', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    });
     const seconds = (performance.now() - t0) / 1000;
     expect(res.status).toBe(200);
     const report = (await res.json()) as any;
-    expect(report).toEqual({ rows: ROWS, imported: ROWS - expected.length, duplicates: 0, rejected: expected.length, errors: expected });
+    expect(report).toEqual({
+      rows: ROWS,
+      imported: ROWS - expected.length,
+      duplicates: 0,
+      rejected: expected.length,
+      errors: expected,
+    });
     console.log(`imported ${report.imported} rows in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s)`);
 
-    const stored = await db.query<{ external: string; status: string; location_status: string; street_code: string | null }>(
-      `SELECT idempotency_key AS external, status, location_status, street_code FROM tickets`,
-    );
+    const stored = await db.query<{
+      external: string;
+      status: string;
+      location_status: string;
+      street_code: string | null;
+    }>(`SELECT idempotency_key AS external, status, location_status, street_code FROM tickets`);
     expect(stored.length).toBe(goodRows.length);
     const byKey = new Map(stored.map((r) => [r.external, r]));
     const wrong = goodRows.filter((n) => {
       const r = byKey.get(`phone:r${n}`);
       const p = PLACES[n % PLACES.length];
-      const want = p.street ? ['dispatched', 'located', p.street] : ['received', p.lon === '' ? 'unlocated' : 'outside', null];
+      const want = p.street
+        ? ['dispatched', 'located', p.street]
+        : ['received', p.lon === '' ? 'unlocated' : 'outside', null];
       return !r || r.status !== want[0] || r.location_status !== want[1] || r.street_code !== want[2];
     });
     expect(wrong).toEqual([]);

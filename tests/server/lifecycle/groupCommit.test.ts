@@ -21,7 +21,14 @@ import { signIn, type Client } from '../../helpers/auth.ts';
 const T0 = Date.parse('2026-10-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const noise = (i: number, extra: Record<string, unknown> = {}) => ({
-  kind: 'complaint', channel: 'app', category: 'noise.night_construction', description: `gc ${i}`, lon: 116.02, lat: 39.05, receivedAt: iso(T0 + i * 60_000), ...extra,
+  kind: 'complaint',
+  channel: 'app',
+  category: 'noise.night_construction',
+  description: `gc ${i}`,
+  lon: 116.02,
+  lat: 39.05,
+  receivedAt: iso(T0 + i * 60_000),
+  ...extra,
 });
 
 async function setUp(db: Database) {
@@ -35,12 +42,18 @@ describe.each(ENGINES)('group commit on %s', (engine) => {
   let app: ReturnType<typeof createApp>;
   let client: Client;
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    client.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    client.request('/api/tickets', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   const counts = async () =>
-    (await db.query<Record<string, number>>(
-      `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events,
+    (
+      await db.query<Record<string, number>>(
+        `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events,
               (SELECT count(*) FROM dispatches)::int AS dispatches, (SELECT count(*) FROM ticket_callers)::int AS callers`,
-    ))[0];
+      )
+    )[0];
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_group_commit');
@@ -55,25 +68,44 @@ describe.each(ENGINES)('group commit on %s', (engine) => {
   it('writes concurrent requests in shared transactions, each with its own ticket, dispatch and events', async () => {
     const before = await counts();
     const stats = { ...intakeQueue(db).stats };
-    const res = await Promise.all(Array.from({ length: 30 }, (_, i) => post(noise(i, { callerPhone: `1350000${String(i).padStart(4, '0')}` }))));
+    const res = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => post(noise(i, { callerPhone: `1350000${String(i).padStart(4, '0')}` }))),
+    );
     expect(res.map((r) => r.status)).toEqual(Array(30).fill(201));
     const bodies = (await Promise.all(res.map((r) => r.json()))) as any[];
     expect(new Set(bodies.map((b) => b.id)).size).toBe(30);
-    expect(bodies.every((b) => b.created && b.status === 'dispatched' && b.locationStatus === 'located' && b.repeatOf === null)).toBe(true);
+    expect(
+      bodies.every(
+        (b) => b.created && b.status === 'dispatched' && b.locationStatus === 'located' && b.repeatOf === null,
+      ),
+    ).toBe(true);
     const q = intakeQueue(db).stats;
     expect(q.tickets - stats.tickets).toBe(30);
     expect(q.batches - stats.batches).toBeLessThan(30);
     expect(q.largestBatch).toBeGreaterThan(1);
-    expect(await counts()).toEqual({ tickets: before.tickets + 30, events: before.events + 60, dispatches: before.dispatches + 30, callers: before.callers + 30 });
+    expect(await counts()).toEqual({
+      tickets: before.tickets + 30,
+      events: before.events + 60,
+      dispatches: before.dispatches + 30,
+      callers: before.callers + 30,
+    });
     // Each request's answer names its own ticket: the one with its description and receipt time.
     const rows = await db.query<{ id: number; description: string; received_at: Date | string }>(
       `SELECT id::int AS id, description, received_at FROM tickets WHERE id = ANY($1::bigint[])`,
       [bodies.map((b) => b.id)],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
-    bodies.forEach((b, i) => expect([byId.get(b.id)!.description, new Date(byId.get(b.id)!.received_at).toISOString()]).toEqual([`gc ${i}`, iso(T0 + i * 60_000)]));
+    bodies.forEach((b, i) =>
+      expect([byId.get(b.id)!.description, new Date(byId.get(b.id)!.received_at).toISOString()]).toEqual([
+        `gc ${i}`,
+        iso(T0 + i * 60_000),
+      ]),
+    );
     const t = (await (await client.request(`/api/tickets/${bodies[7].id}`)).json()) as any;
-    expect(t.events.map((e: any) => [e.type, e.at, e.unitCode])).toEqual([['received', iso(T0 + 7 * 60_000), null], ['dispatched', iso(T0 + 7 * 60_000), '900001001']]);
+    expect(t.events.map((e: any) => [e.type, e.at, e.unitCode])).toEqual([
+      ['received', iso(T0 + 7 * 60_000), null],
+      ['dispatched', iso(T0 + 7 * 60_000), '900001001'],
+    ]);
     expect(t.dispatches.map((d: any) => [d.unitCode, d.role])).toEqual([['900001001', 'territorial']]);
   });
 
@@ -117,8 +149,15 @@ describe.each(ENGINES)('group commit on %s', (engine) => {
     expect(q.stats.batches - batches).toBe(1);
     expect([a.repeatOf, b.repeatOf, c.repeatOf]).toEqual([null, a.id, a.id]);
     expect([again.id, again.created, a.created]).toEqual([a.id, false, true]);
-    const stored = await db.query<{ id: number; repeat_of: number | null }>(`SELECT id::int AS id, repeat_of::int AS repeat_of FROM tickets WHERE id = ANY($1::bigint[]) ORDER BY id`, [[a.id, b.id, c.id]]);
-    expect(stored).toEqual([{ id: a.id, repeat_of: null }, { id: b.id, repeat_of: a.id }, { id: c.id, repeat_of: a.id }]);
+    const stored = await db.query<{ id: number; repeat_of: number | null }>(
+      `SELECT id::int AS id, repeat_of::int AS repeat_of FROM tickets WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [[a.id, b.id, c.id]],
+    );
+    expect(stored).toEqual([
+      { id: a.id, repeat_of: null },
+      { id: b.id, repeat_of: a.id },
+      { id: c.id, repeat_of: a.id },
+    ]);
   });
 
   it('answers 503 to the requests a database error hits and writes nothing of them', async () => {
@@ -129,16 +168,33 @@ describe.each(ENGINES)('group commit on %s', (engine) => {
     try {
       const before = await counts();
       const split = intakeQueue(db).stats.split;
-      const res = await Promise.all([post(noise(400)), post(noise(401, { description: 'poison 1' })), post(noise(402)), post(noise(403))]);
+      const res = await Promise.all([
+        post(noise(400)),
+        post(noise(401, { description: 'poison 1' })),
+        post(noise(402)),
+        post(noise(403)),
+      ]);
       expect(res.map((r) => r.status)).toEqual([201, 503, 201, 201]);
       expect(res[1].headers.get('retry-after')).not.toBeNull();
       expect(((await res[1].json()) as any).error.code).toBe('database_unavailable');
       expect(intakeQueue(db).stats.split).toBe(split + 1);
-      expect(await counts()).toEqual({ tickets: before.tickets + 3, events: before.events + 6, dispatches: before.dispatches + 3, callers: before.callers });
+      expect(await counts()).toEqual({
+        tickets: before.tickets + 3,
+        events: before.events + 6,
+        dispatches: before.dispatches + 3,
+        callers: before.callers,
+      });
 
-      const all = await Promise.all([0, 1, 2].map((i) => post(noise(410 + i, { description: `poison ${i}`, callerPhone: '13000000000' }))));
+      const all = await Promise.all(
+        [0, 1, 2].map((i) => post(noise(410 + i, { description: `poison ${i}`, callerPhone: '13000000000' }))),
+      );
       expect(all.map((r) => r.status)).toEqual([503, 503, 503]);
-      expect(await counts()).toEqual({ tickets: before.tickets + 3, events: before.events + 6, dispatches: before.dispatches + 3, callers: before.callers });
+      expect(await counts()).toEqual({
+        tickets: before.tickets + 3,
+        events: before.events + 6,
+        dispatches: before.dispatches + 3,
+        callers: before.callers,
+      });
       expect((await db.query(`SELECT 1 FROM tickets WHERE description LIKE 'poison%'`)).length).toBe(0);
     } finally {
       await db.exec(`DROP TRIGGER test_poison ON tickets; DROP FUNCTION test_poison();`);
@@ -152,7 +208,14 @@ describe('live feed across transactions that commit out of id order (PostgreSQL:
   let b: pg.Client;
   let ticketId: number;
   const insert = async (c: pg.Client) =>
-    Number((await c.query(`INSERT INTO ticket_events (ticket_id, at, type, actor) VALUES ($1, now(), 'note', 'test') RETURNING id`, [ticketId])).rows[0].id);
+    Number(
+      (
+        await c.query(
+          `INSERT INTO ticket_events (ticket_id, at, type, actor) VALUES ($1, now(), 'note', 'test') RETURNING id`,
+          [ticketId],
+        )
+      ).rows[0].id,
+    );
 
   beforeAll(async () => {
     db = await openTestDatabase('postgres', 'hotline_test_live_feed');
@@ -182,7 +245,10 @@ describe('live feed across transactions that commit out of id order (PostgreSQL:
     expect(await reader.next()).toEqual([]);
     expect(reader.waiting).toBe(true);
     await a.query('COMMIT');
-    expect((await reader.next()).map((e) => [e.id, e.type, e.ticketId])).toEqual([[first, 'note', ticketId], [second, 'note', ticketId]]);
+    expect((await reader.next()).map((e) => [e.id, e.type, e.ticketId])).toEqual([
+      [first, 'note', ticketId],
+      [second, 'note', ticketId],
+    ]);
     expect([reader.waiting, reader.last]).toEqual([false, second]);
   });
 

@@ -17,20 +17,33 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
   let app: ReturnType<typeof createApp>;
   let client: Client;
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    client.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    client.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const get = async (path: string) => (await client.request(path)).json() as Promise<any>;
   const counts = async () =>
-    (await db.query<Record<string, number>>(
-      `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events,
+    (
+      await db.query<Record<string, number>>(
+        `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events,
               (SELECT count(*) FROM dispatches)::int AS dispatches, (SELECT count(*) FROM ticket_callers)::int AS callers`,
-    ))[0];
+      )
+    )[0];
   const act = async (id: number, action: string, body: Record<string, unknown>) => {
     const res = await post(`/api/tickets/${id}/${action}`, body);
     expect(res.status, `${action}: ${await res.clone().text()}`).toBe(200);
     return res.json() as Promise<any>;
   };
   const noise = (receivedAt: string, extra: Record<string, unknown> = {}) => ({
-    kind: 'complaint', channel: 'phone', category: 'noise.night_construction', description: '夜间施工', lon: 116.02, lat: 39.05, receivedAt, ...extra,
+    kind: 'complaint',
+    channel: 'phone',
+    category: 'noise.night_construction',
+    description: '夜间施工',
+    lon: 116.02,
+    lat: 39.05,
+    receivedAt,
+    ...extra,
   });
 
   beforeAll(async () => {
@@ -58,7 +71,13 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect(await runClock(db, new Date(t0 + 8 * D))).toEqual({ reminded: 0, overdue: 1 });
     expect(await runClock(db, new Date(t0 + 9 * D))).toEqual({ reminded: 0, overdue: 0 });
     const t = await get(`/api/tickets/${id}`);
-    expect([t.remindAt, t.remindedAt, t.resolveDueAt, t.overdueAt, t.status]).toEqual([iso(t0 + 5.6 * D), iso(t0 + 5.6 * D), iso(t0 + 7 * D), iso(t0 + 7 * D), 'dispatched']);
+    expect([t.remindAt, t.remindedAt, t.resolveDueAt, t.overdueAt, t.status]).toEqual([
+      iso(t0 + 5.6 * D),
+      iso(t0 + 5.6 * D),
+      iso(t0 + 7 * D),
+      iso(t0 + 7 * D),
+      'dispatched',
+    ]);
     expect(t.events.map((e: any) => [e.type, e.at, e.actor, e.unitCode])).toEqual([
       ['received', iso(t0), 'citizen', null],
       ['dispatched', iso(t0), 'hotline', '900001001'],
@@ -71,7 +90,10 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
 
   it('walks the normal path with exact instants and shows the caller only masked in the detail', async () => {
     const t0 = Date.parse('2026-11-02T00:00:00Z');
-    const res = await post('/api/tickets', noise(iso(t0), { callerName: '张三', callerPhone: '13800000001', address: '甲一街道1号' }));
+    const res = await post(
+      '/api/tickets',
+      noise(iso(t0), { callerName: '张三', callerPhone: '13800000001', address: '甲一街道1号' }),
+    );
     expect(res.status).toBe(201);
     const created = (await res.json()) as any;
     expect(created).toMatchObject({ created: true, status: 'dispatched', locationStatus: 'located', repeatOf: null });
@@ -83,22 +105,45 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect((await act(id, 'close', { at: iso(t0 + 3 * D + 10 * 60_000) })).status).toBe('closed');
     const t = await get(`/api/tickets/${id}`);
     expect(t).toMatchObject({
-      status: 'closed', streetCode: '900001001', districtCode: '900001', gridCode: '900001001G001', urgency: 'ordinary',
-      receivedAt: iso(t0), dispatchedAt: iso(t0), acceptedAt: iso(t0 + H), repliedAt: iso(t0 + 2 * D), callbackAt: iso(t0 + 3 * D),
-      closedAt: iso(t0 + 3 * D + 600_000), respondDueAt: iso(t0 + 2 * H), resolveDueAt: iso(t0 + 7 * D), solved: true, satisfaction: 'satisfied',
+      status: 'closed',
+      streetCode: '900001001',
+      districtCode: '900001',
+      gridCode: '900001001G001',
+      urgency: 'ordinary',
+      receivedAt: iso(t0),
+      dispatchedAt: iso(t0),
+      acceptedAt: iso(t0 + H),
+      repliedAt: iso(t0 + 2 * D),
+      callbackAt: iso(t0 + 3 * D),
+      closedAt: iso(t0 + 3 * D + 600_000),
+      respondDueAt: iso(t0 + 2 * H),
+      resolveDueAt: iso(t0 + 7 * D),
+      solved: true,
+      satisfaction: 'satisfied',
     });
     expect(t.events.map((e: any) => [e.type, e.fromStatus, e.toStatus])).toEqual([
-      ['received', null, 'received'], ['dispatched', 'received', 'dispatched'], ['accepted', 'dispatched', 'accepted'],
-      ['in_progress', 'accepted', 'in_progress'], ['replied', 'in_progress', 'replied'], ['callback', 'replied', 'callback'], ['closed', 'callback', 'closed'],
+      ['received', null, 'received'],
+      ['dispatched', 'received', 'dispatched'],
+      ['accepted', 'dispatched', 'accepted'],
+      ['in_progress', 'accepted', 'in_progress'],
+      ['replied', 'in_progress', 'replied'],
+      ['callback', 'replied', 'callback'],
+      ['closed', 'callback', 'closed'],
     ]);
     expect(t.caller).toEqual({ name: '张*', phone: '138****0001' });
     expect(JSON.stringify(t)).not.toContain('13800000001');
     expect(JSON.stringify(t)).not.toContain('张三');
-    expect(t.dispatches.map((d: any) => [d.unitCode, d.role, d.acceptedAt])).toEqual([['900001001', 'territorial', iso(t0 + H)]]);
+    expect(t.dispatches.map((d: any) => [d.unitCode, d.role, d.acceptedAt])).toEqual([
+      ['900001001', 'territorial', iso(t0 + H)],
+    ]);
 
     const illegal = await post(`/api/tickets/${id}/accept`, {});
     expect(illegal.status).toBe(409);
-    expect(((await illegal.json()) as any).error).toMatchObject({ code: 'illegal_transition', status: 'closed', allowed: [] });
+    expect(((await illegal.json()) as any).error).toMatchObject({
+      code: 'illegal_transition',
+      status: 'closed',
+      allowed: [],
+    });
   });
 
   it('returns the same ticket for the same idempotency key (201, then 200)', async () => {
@@ -112,11 +157,22 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
   });
 
   it('dispatches to the street and the utility in parallel, and converts GCJ-02 keeping the source', async () => {
-    const res = await post('/api/tickets', { kind: 'help', channel: 'app', category: 'water.outage', lon: 116.306, lat: 39.0514, crs: 'GCJ02', receivedAt: '2026-11-04T00:00:00Z' });
+    const res = await post('/api/tickets', {
+      kind: 'help',
+      channel: 'app',
+      category: 'water.outage',
+      lon: 116.306,
+      lat: 39.0514,
+      crs: 'GCJ02',
+      receivedAt: '2026-11-04T00:00:00Z',
+    });
     const { id, status } = (await res.json()) as any;
     expect(status).toBe('dispatched');
     const t = await get(`/api/tickets/${id}`);
-    expect(t.dispatches.map((d: any) => [d.unitCode, d.unitKind, d.role])).toEqual([['900002001', 'street', 'territorial'], ['water_group', 'utility', 'line']]);
+    expect(t.dispatches.map((d: any) => [d.unitCode, d.unitKind, d.role])).toEqual([
+      ['900002001', 'street', 'territorial'],
+      ['water_group', 'utility', 'line'],
+    ]);
     expect([t.sourceCrs, t.sourceLon, t.sourceLat]).toEqual(['GCJ02', 116.306, 39.0514]);
     expect(Math.abs(t.lon - 116.306)).toBeGreaterThan(0.003);
     expect(t.h3r9).toMatch(/^89/);
@@ -133,7 +189,9 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect((await get('/api/queue?kind=returned')).tickets.map((x: any) => x.id)).toEqual([a]);
     const wrong = await post(`/api/tickets/${a}/accept`, {});
     expect(((await wrong.json()) as any).error.allowed).toEqual(['redispatch', 'rule-return', 'escalate']);
-    expect((await act(a, 'redispatch', { at: iso(t0 + 2 * H), unitCode: '900001002', justified: true })).status).toBe('dispatched');
+    expect((await act(a, 'redispatch', { at: iso(t0 + 2 * H), unitCode: '900001002', justified: true })).status).toBe(
+      'dispatched',
+    );
 
     const b = ((await (await post('/api/tickets', noise(iso(t0 + D)))).json()) as any).id;
     await act(b, 'return', { at: iso(t0 + D + H), reason: '非本单位职责' });
@@ -147,7 +205,11 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
       ['900001001', true, null, null, iso(t0 + D + 3 * H)],
     ]);
     expect(tb.events.map((e: any) => [e.type, e.unitCode, e.data?.justified ?? null])).toEqual([
-      ['received', null, null], ['dispatched', '900001001', null], ['returned', '900001001', null], ['redispatched', '900001001', false], ['accepted', '900001001', null],
+      ['received', null, null],
+      ['dispatched', '900001001', null],
+      ['returned', '900001001', null],
+      ['redispatched', '900001001', false],
+      ['accepted', '900001001', null],
     ]);
     const r = await get('/api/returns');
     expect(r.units).toEqual([{ unitCode: '900001001', unjustified: 1, returns: 2 }]);
@@ -157,7 +219,11 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     const t0 = Date.parse('2026-11-06T00:00:00Z');
     const id = ((await (await post('/api/tickets', noise(iso(t0)))).json()) as any).id;
     await act(id, 'accept', { at: iso(t0 + H) });
-    const w = await act(id, 'whistle', { at: iso(t0 + 2 * H), summon: ['water_group'], note: '管线交叉，需自来水集团到场' });
+    const w = await act(id, 'whistle', {
+      at: iso(t0 + 2 * H),
+      summon: ['water_group'],
+      note: '管线交叉，需自来水集团到场',
+    });
     expect(w.status).toBe('accepted');
     const notSummoned = await post(`/api/tickets/${id}/report`, { unitCode: '900002001', at: iso(t0 + 3 * H) });
     expect(notSummoned.status).toBe(409);
@@ -180,7 +246,11 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     await act(id, 'defer', { at: iso(t0 + D), until: '2025-09-01T00:00:00Z', plan: '纳入年度改造计划' });
     expect(await runClock(db, new Date(t0 + 30 * D))).toEqual({ reminded: 0, overdue: 0 });
     let t = await get(`/api/tickets/${id}`);
-    expect([t.status, t.deferredUntil, t.events.at(-1).note]).toEqual(['deferred', '2025-09-01T00:00:00.000Z', '纳入年度改造计划']);
+    expect([t.status, t.deferredUntil, t.events.at(-1).note]).toEqual([
+      'deferred',
+      '2025-09-01T00:00:00.000Z',
+      '纳入年度改造计划',
+    ]);
     await act(id, 'undefer', { at: iso(t0 + 40 * D) });
     t = await get(`/api/tickets/${id}`);
     expect([t.status, t.deferredUntil]).toEqual(['in_progress', null]);
@@ -188,32 +258,83 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
 
   it('links a repeat demand by phone or address within the window to the first ticket', async () => {
     const t0 = Date.parse('2026-08-10T00:00:00Z');
-    const first = ((await (await post('/api/tickets', noise(iso(t0), { callerPhone: '13900000009' }))).json()) as any).id;
-    const second = (await (await post('/api/tickets', noise(iso(t0 + 3 * D), { callerPhone: '13900000009' }))).json()) as any;
-    const third = (await (await post('/api/tickets', noise(iso(t0 + 5 * D), { callerPhone: '13900000009' }))).json()) as any;
-    const other = (await (await post('/api/tickets', { ...noise(iso(t0 + 5 * D), { callerPhone: '13900000009' }), category: 'water.pipe_leak' })).json()) as any;
-    const late = (await (await post('/api/tickets', noise(iso(t0 + 60 * D), { callerPhone: '13900000009' }))).json()) as any;
+    const first = ((await (await post('/api/tickets', noise(iso(t0), { callerPhone: '13900000009' }))).json()) as any)
+      .id;
+    const second = (await (
+      await post('/api/tickets', noise(iso(t0 + 3 * D), { callerPhone: '13900000009' }))
+    ).json()) as any;
+    const third = (await (
+      await post('/api/tickets', noise(iso(t0 + 5 * D), { callerPhone: '13900000009' }))
+    ).json()) as any;
+    const other = (await (
+      await post('/api/tickets', {
+        ...noise(iso(t0 + 5 * D), { callerPhone: '13900000009' }),
+        category: 'water.pipe_leak',
+      })
+    ).json()) as any;
+    const late = (await (
+      await post('/api/tickets', noise(iso(t0 + 60 * D), { callerPhone: '13900000009' }))
+    ).json()) as any;
     expect([second.repeatOf, third.repeatOf, other.repeatOf, late.repeatOf]).toEqual([first, first, null, null]);
-    const byAddress = (await (await post('/api/tickets', { kind: 'complaint', channel: 'web', category: 'water.pipe_leak', address: ' 乙一街道9号楼 ', receivedAt: iso(t0) })).json()) as any;
-    const again = (await (await post('/api/tickets', { kind: 'complaint', channel: 'web', category: 'water.pipe_leak', address: '乙一街道9号楼', receivedAt: iso(t0 + D) })).json()) as any;
+    const byAddress = (await (
+      await post('/api/tickets', {
+        kind: 'complaint',
+        channel: 'web',
+        category: 'water.pipe_leak',
+        address: ' 乙一街道9号楼 ',
+        receivedAt: iso(t0),
+      })
+    ).json()) as any;
+    const again = (await (
+      await post('/api/tickets', {
+        kind: 'complaint',
+        channel: 'web',
+        category: 'water.pipe_leak',
+        address: '乙一街道9号楼',
+        receivedAt: iso(t0 + D),
+      })
+    ).json()) as any;
     expect(again.repeatOf).toBe(byAddress.id);
   });
 
   it('keeps an address-only ticket waiting, then locates and dispatches it by hand', async () => {
-    const res = await post('/api/tickets', { kind: 'complaint', channel: 'phone', category: 'water.pipe_leak', address: '某小区', receivedAt: '2026-11-20T00:00:00Z' });
+    const res = await post('/api/tickets', {
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'water.pipe_leak',
+      address: '某小区',
+      receivedAt: '2026-11-20T00:00:00Z',
+    });
     const r = (await res.json()) as any;
     expect([res.status, r.status, r.locationStatus]).toEqual([201, 'received', 'unlocated']);
     expect((await get('/api/queue?kind=unlocated')).tickets.map((x: any) => x.id)).toContain(r.id);
     const loc = await post(`/api/tickets/${r.id}/locate`, { lon: 116.3, lat: 39.05, at: '2026-11-20T01:00:00Z' });
-    expect(((await loc.json()) as any)).toMatchObject({ status: 'dispatched', streetCode: '900002001' });
+    expect((await loc.json()) as any).toMatchObject({ status: 'dispatched', streetCode: '900002001' });
     const t = await get(`/api/tickets/${r.id}`);
-    expect([t.dispatchedAt, t.dispatches.length, t.events.map((e: any) => e.type)]).toEqual(['2026-11-20T01:00:00.000Z', 2, ['received', 'located', 'dispatched']]);
+    expect([t.dispatchedAt, t.dispatches.length, t.events.map((e: any) => e.type)]).toEqual([
+      '2026-11-20T01:00:00.000Z',
+      2,
+      ['received', 'located', 'dispatched'],
+    ]);
   });
 
   it('answers a consultation on the call without dispatching it', async () => {
-    const r = (await (await post('/api/tickets', { kind: 'consultation', channel: 'phone', category: 'water.outage', address: '问停水时间', receivedAt: '2026-11-21T00:00:00Z' })).json()) as any;
+    const r = (await (
+      await post('/api/tickets', {
+        kind: 'consultation',
+        channel: 'phone',
+        category: 'water.outage',
+        address: '问停水时间',
+        receivedAt: '2026-11-21T00:00:00Z',
+      })
+    ).json()) as any;
     const t = await get(`/api/tickets/${r.id}`);
-    expect([t.status, t.dispatches.length, t.resolveDueAt, t.events.map((e: any) => e.type)]).toEqual(['closed', 0, null, ['received', 'answered']]);
+    expect([t.status, t.dispatches.length, t.resolveDueAt, t.events.map((e: any) => e.type)]).toEqual([
+      'closed',
+      0,
+      null,
+      ['received', 'answered'],
+    ]);
   });
 
   it('refuses bad input with a 4xx naming the field and changes nothing', async () => {
@@ -239,9 +360,15 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect([unknownUnit.status, ((await unknownUnit.json()) as any).error.field]).toEqual([400, 'summon']);
     // A missing ticket is named by its id, for a valid action body and for the detail read alike.
     const missing = await post('/api/tickets/999999999/accept', { at: '2026-11-22T00:00:00Z' });
-    expect([missing.status, await missing.json()]).toEqual([404, { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } }]);
+    expect([missing.status, await missing.json()]).toEqual([
+      404,
+      { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } },
+    ]);
     const missingDetail = await client.request('/api/tickets/999999999');
-    expect([missingDetail.status, await missingDetail.json()]).toEqual([404, { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } }]);
+    expect([missingDetail.status, await missingDetail.json()]).toEqual([
+      404,
+      { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } },
+    ]);
     const badAction = await post('/api/tickets/1/callback', { solved: 'yes', satisfaction: 'satisfied' });
     expect([badAction.status, ((await badAction.json()) as any).error.field]).toEqual([400, 'solved']);
     const early = await post('/api/tickets/1/accept', { at: '2020-01-01T00:00:00Z' });
@@ -249,9 +376,14 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect(await counts()).toEqual(before);
   });
   it('streams events over SSE, replaying from Last-Event-ID and then live from NOTIFY', async () => {
-    const ids = (await db.query<{ id: number }>('SELECT id::int AS id FROM ticket_events ORDER BY id DESC LIMIT 2')).map((r) => r.id).reverse();
+    const ids = (await db.query<{ id: number }>('SELECT id::int AS id FROM ticket_events ORDER BY id DESC LIMIT 2'))
+      .map((r) => r.id)
+      .reverse();
     const ctrl = new AbortController();
-    const res = await client.request('/api/live', { headers: { 'last-event-id': String(ids[0] - 1) }, signal: ctrl.signal });
+    const res = await client.request('/api/live', {
+      headers: { 'last-event-id': String(ids[0] - 1) },
+      signal: ctrl.signal,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
@@ -277,7 +409,10 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     expect(seen.map((e) => e.id)).toEqual(ids);
     const created = (await (await post('/api/tickets', noise('2026-11-25T00:00:00Z'))).json()) as any;
     await until(4);
-    expect(seen.slice(2).map((e) => [e.ticketId, e.type])).toEqual([[created.id, 'received'], [created.id, 'dispatched']]);
+    expect(seen.slice(2).map((e) => [e.ticketId, e.type])).toEqual([
+      [created.id, 'received'],
+      [created.id, 'dispatched'],
+    ]);
     await reader.cancel();
     ctrl.abort();
     const bad = await client.request('/api/live', { headers: { 'last-event-id': 'abc' } });
@@ -297,12 +432,16 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
       'h-8,help,wechat,water.outage,,,116.3,abc,WGS84,2024-03-01T05:00:00Z,',
     ].join('\n');
     const before = await counts();
-    const send = () => client.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const send = () =>
+      client.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
     const res = await send();
     expect(res.status).toBe(200);
     const report = (await res.json()) as any;
     expect(report).toEqual({
-      rows: 8, imported: 3, duplicates: 0, rejected: 5,
+      rows: 8,
+      imported: 3,
+      duplicates: 0,
+      rejected: 5,
       errors: [
         { line: 3, field: 'category', message: "category: unknown code 'no.such'" },
         { line: 6, field: 'lat', message: expect.any(String) },
@@ -315,9 +454,19 @@ describe.each(ENGINES)('ticket life cycle on %s', (engine) => {
     const again = (await (await send()).json()) as any;
     expect([again.imported, again.duplicates, again.rejected]).toEqual([0, 3, 5]);
     expect((await counts()).tickets).toBe(before.tickets + 3);
-    const row = (await db.query<any>(`SELECT status, description, received_at FROM tickets WHERE idempotency_key = 'phone:h-3'`))[0];
-    expect([row.status, row.description, new Date(row.received_at).toISOString()]).toEqual(['received', '两行\n描述', '2024-03-01T02:00:00.000Z']);
-    const wrongType = await client.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const row = (
+      await db.query<any>(`SELECT status, description, received_at FROM tickets WHERE idempotency_key = 'phone:h-3'`)
+    )[0];
+    expect([row.status, row.description, new Date(row.received_at).toISOString()]).toEqual([
+      'received',
+      '两行\n描述',
+      '2024-03-01T02:00:00.000Z',
+    ]);
+    const wrongType = await client.request('/api/import/tickets', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(wrongType.status).toBe(415);
   });
 });

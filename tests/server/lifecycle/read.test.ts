@@ -23,7 +23,11 @@ describe('deadlinesOf', () => {
       { kind: 'respond', due: '2026-01-01T02:00:00.000Z', doneAt: '2026-01-01T01:59:59.000Z', met: true },
       { kind: 'resolve', due: '2026-01-08T00:00:00.000Z', doneAt: null, met: false },
     ]);
-    expect(deadlinesOf({ ...t, acceptedAt: '2026-01-01T02:00:01Z', repliedAt: null }, new Date('2026-01-02T00:00:00Z')).map((d) => d.met)).toEqual([false, null]);
+    expect(
+      deadlinesOf({ ...t, acceptedAt: '2026-01-01T02:00:01Z', repliedAt: null }, new Date('2026-01-02T00:00:00Z')).map(
+        (d) => d.met,
+      ),
+    ).toEqual([false, null]);
     expect(deadlinesOf({ respondDueAt: null, resolveDueAt: null, acceptedAt: null, repliedAt: null }, now)).toEqual([]);
   });
 });
@@ -33,13 +37,24 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
   let app: ReturnType<typeof createApp>;
   let client: Client;
   const post = async (path: string, body: unknown) => {
-    const res = await client.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await client.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
     return (await res.json()) as any;
   };
   const get = async (path: string) => (await client.request(path)).json() as Promise<any>;
   const noise = (receivedAt: string, extra: Record<string, unknown> = {}) => ({
-    kind: 'complaint', channel: 'web', category: 'noise.night_construction', description: '夜间施工', lon: 116.02, lat: 39.05, receivedAt, ...extra,
+    kind: 'complaint',
+    channel: 'web',
+    category: 'noise.night_construction',
+    description: '夜间施工',
+    lon: 116.02,
+    lat: 39.05,
+    receivedAt,
+    ...extra,
   });
 
   beforeAll(async () => {
@@ -57,20 +72,31 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
   it('names the category, places and units, links repeats and shows the caller only masked', async () => {
     const t0 = Date.parse('2026-03-01T00:00:00Z');
     const first = await post('/api/tickets', noise(iso(t0), { callerName: '李四', callerPhone: '13700000007' }));
-    const second = await post('/api/tickets', { ...noise(iso(t0 + D), { callerPhone: '13700000007' }), category: 'noise.night_construction' });
+    const second = await post('/api/tickets', {
+      ...noise(iso(t0 + D), { callerPhone: '13700000007' }),
+      category: 'noise.night_construction',
+    });
     await post(`/api/tickets/${second.id}/accept`, { at: iso(t0 + D + H) });
     await post(`/api/tickets/${second.id}/whistle`, { at: iso(t0 + D + 2 * H), summon: ['water_group'] });
     const t = await get(`/api/tickets/${second.id}`);
     expect(t).toMatchObject({
-      categoryZh: '夜间施工噪声', categoryEn: 'Night construction noise', groupZh: '噪声', districtZh: '甲区', streetZh: '甲一街道', gridZh: '甲一第1网格',
-      repeatOf: first.id, status: 'accepted',
+      categoryZh: '夜间施工噪声',
+      categoryEn: 'Night construction noise',
+      groupZh: '噪声',
+      districtZh: '甲区',
+      streetZh: '甲一街道',
+      gridZh: '甲一第1网格',
+      repeatOf: first.id,
+      status: 'accepted',
     });
     expect(t.units).toEqual({
       '900001001': { code: '900001001', kind: 'street', nameZh: '甲一街道', nameEn: '900001001' },
       water_group: { code: 'water_group', kind: 'utility', nameZh: '自来水集团', nameEn: 'Water Group' },
     });
     expect(t.linked.map((x: any) => [x.id, x.isRoot, x.categoryZh])).toEqual([[first.id, true, '夜间施工噪声']]);
-    expect((await get(`/api/tickets/${first.id}`)).linked.map((x: any) => [x.id, x.isRoot])).toEqual([[second.id, false]]);
+    expect((await get(`/api/tickets/${first.id}`)).linked.map((x: any) => [x.id, x.isRoot])).toEqual([
+      [second.id, false],
+    ]);
     // accepted within 2 h: response met; resolution (7 days) judged against now, long past
     expect(t.deadlines).toEqual([
       { kind: 'respond', due: iso(t0 + D + 2 * H), doneAt: iso(t0 + D + H), met: true },
@@ -88,11 +114,24 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
   });
 
   it('offers manual location for an address-only ticket and no unit list once closed', async () => {
-    const r = await post('/api/tickets', { kind: 'complaint', channel: 'phone', category: 'water.pipe_leak', address: '无名小区', receivedAt: '2026-03-05T00:00:00Z' });
+    const r = await post('/api/tickets', {
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'water.pipe_leak',
+      address: '无名小区',
+      receivedAt: '2026-03-05T00:00:00Z',
+    });
     const t = await get(`/api/tickets/${r.id}`);
-    expect([t.actions, t.shapes, t.streetZh]).toEqual([['locate', 'dispatch', 'answer', 'forward'], { street: null, grid: null }, null]);
+    expect([t.actions, t.shapes, t.streetZh]).toEqual([
+      ['locate', 'dispatch', 'answer', 'forward'],
+      { street: null, grid: null },
+      null,
+    ]);
     // the limits run from intake (basic urgency: respond 2 h, resolve 24 h) and have long passed
-    expect(t.deadlines.map((d: any) => [d.kind, d.due, d.met])).toEqual([['respond', '2026-03-05T02:00:00.000Z', false], ['resolve', '2026-03-06T00:00:00.000Z', false]]);
+    expect(t.deadlines.map((d: any) => [d.kind, d.due, d.met])).toEqual([
+      ['respond', '2026-03-05T02:00:00.000Z', false],
+      ['resolve', '2026-03-06T00:00:00.000Z', false],
+    ]);
     await post(`/api/tickets/${r.id}/answer`, { at: '2026-03-05T00:10:00Z' });
     const closed = await get(`/api/tickets/${r.id}`);
     expect([closed.status, closed.actions, closed.unitChoices, closed.deadlines]).toEqual(['closed', [], [], []]);
@@ -107,13 +146,19 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
     // a and b: reminded at 5.6 days; then a is replied and b goes overdue at 7 days
     await runClock(db, new Date(t0 + 6 * D));
     const reminded = await get('/api/queue?kind=reminded');
-    expect(reminded.tickets.map((x: any) => [x.id, x.total])).toEqual([[a.id, 3], [b.id, 3], [c.id, 3]]);
+    expect(reminded.tickets.map((x: any) => [x.id, x.total])).toEqual([
+      [a.id, 3],
+      [b.id, 3],
+      [c.id, 3],
+    ]);
     await post(`/api/tickets/${a.id}/accept`, { at: iso(t0 + 6 * D) });
     await post(`/api/tickets/${a.id}/reply`, { at: iso(t0 + 6 * D) });
     await runClock(db, new Date(t0 + 7 * D + 2 * H));
     expect((await get('/api/queue?kind=reminded')).tickets).toEqual([]);
     // the two March tickets of the first test went overdue too: four in all, oldest first
-    const overdue = (await get('/api/queue?kind=overdue')).tickets.filter((x: any) => [a.id, b.id, c.id].includes(x.id));
+    const overdue = (await get('/api/queue?kind=overdue')).tickets.filter((x: any) =>
+      [a.id, b.id, c.id].includes(x.id),
+    );
     expect(overdue.map((x: any) => [x.id, x.total, x.streetZh, x.districtZh, x.categoryZh, x.channel])).toEqual([
       [b.id, 4, '甲一街道', '甲区', '夜间施工噪声', 'web'],
       [c.id, 4, '乙一街道', '乙区', '夜间施工噪声', 'web'],
@@ -121,7 +166,9 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
     const first = (await get('/api/queue?kind=overdue&limit=1')).tickets;
     expect([first.length, first[0].total]).toEqual([1, 4]);
     const returned = (await get('/api/queue?kind=returned')).tickets;
-    expect(returned.map((x: any) => [x.id, x.returnedBy, x.returnedByZh, x.returnReason, x.returnedAt, x.total])).toEqual([[c.id, '900002001', '乙一街道', '非本辖区', iso(t0 + 3 * H), 1]]);
+    expect(
+      returned.map((x: any) => [x.id, x.returnedBy, x.returnedByZh, x.returnReason, x.returnedAt, x.total]),
+    ).toEqual([[c.id, '900002001', '乙一街道', '非本辖区', iso(t0 + 3 * H), 1]]);
     const bad = await client.request('/api/queue?kind=late');
     expect([bad.status, ((await bad.json()) as any).error.field]).toEqual([400, 'kind']);
   });

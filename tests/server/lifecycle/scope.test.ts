@@ -27,7 +27,8 @@ type App = ReturnType<typeof createApp>;
 /** Reads an SSE response's `ticket` events as they arrive. */
 function sseReader(res: Response) {
   const reader = res.body!.getReader();
-  const seen: { id: number; ticketId: number; type: string; streetCode: string | null; districtCode: string | null }[] = [];
+  const seen: { id: number; ticketId: number; type: string; streetCode: string | null; districtCode: string | null }[] =
+    [];
   let buf = '';
   return {
     seen,
@@ -74,13 +75,21 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
   const file = async (street: string, extra: Record<string, unknown> = {}) => {
     const [lon, lat] = points[street]!;
     const res = await dispatcher.request('/api/tickets', {
-      method: 'POST', headers: JSON_HEADERS,
+      method: 'POST',
+      headers: JSON_HEADERS,
       body: JSON.stringify({ kind: 'complaint', channel: 'phone', category, description: '测试', lon, lat, ...extra }),
     });
     expect(res.status, await res.clone().text()).toBe(201);
-    return res.json() as Promise<{ id: number; created: boolean; status: string; locationStatus: string; repeatOf: number | null }>;
+    return res.json() as Promise<{
+      id: number;
+      created: boolean;
+      status: string;
+      locationStatus: string;
+      repeatOf: number | null;
+    }>;
   };
-  const streetOf = async (id: number) => (await db.query<{ s: string | null }>('SELECT street_code AS s FROM tickets WHERE id = $1', [id]))[0]?.s;
+  const streetOf = async (id: number) =>
+    (await db.query<{ s: string | null }>('SELECT street_code AS s FROM tickets WHERE id = $1', [id]))[0]?.s;
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_tickets_scope');
@@ -93,7 +102,12 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
     dispatcher = await signIn(app, db, { role: 'dispatcher' });
     official = await signIn(app, db, { role: 'street_official', regionCode: STREET });
     category = (await db.query<{ code: string }>(`SELECT code FROM categories ORDER BY code LIMIT 1`))[0]!.code;
-    elsewhere = (await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'street' AND parent_code <> $1 ORDER BY code LIMIT 1`, [DISTRICT]))[0]!.code;
+    elsewhere = (
+      await db.query<{ code: string }>(
+        `SELECT code FROM regions WHERE level = 'street' AND parent_code <> $1 ORDER BY code LIMIT 1`,
+        [DISTRICT],
+      )
+    )[0]!.code;
     for (const code of [STREET, SIBLING, elsewhere]) {
       const [p] = await db.query<{ lon: number; lat: number }>(
         `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM regions WHERE code = $1) x`,
@@ -102,12 +116,25 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
       points[code] = [p!.lon, p!.lat];
     }
     // tickets of our own in both streets, one of ours returned so the returned queue and /api/returns have rows
-    for (const street of [STREET, SIBLING, STREET, elsewhere]) expect(await streetOf((await file(street)).id)).toBe(street);
+    for (const street of [STREET, SIBLING, STREET, elsewhere])
+      expect(await streetOf((await file(street)).id)).toBe(street);
     const back = await file(STREET);
-    const r = await dispatcher.request(`/api/tickets/${back.id}/return`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ reason: '非本辖区' }) });
+    const r = await dispatcher.request(`/api/tickets/${back.id}/return`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ reason: '非本辖区' }),
+    });
     expect(r.status, await r.clone().text()).toBe(200);
     const other = await file(SIBLING);
-    expect((await dispatcher.request(`/api/tickets/${other.id}/return`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ reason: '非本辖区' }) })).status).toBe(200);
+    expect(
+      (
+        await dispatcher.request(`/api/tickets/${other.id}/return`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ reason: '非本辖区' }),
+        })
+      ).status,
+    ).toBe(200);
   });
   afterAll(async () => {
     await db?.close();
@@ -116,7 +143,9 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
   it('lists, pages and counts only the street’s tickets, the same as an admin asking for that street', async () => {
     const mine = await json(official, `/api/tickets?${WINDOW}&limit=1000`);
     const asked = await json(admin, `/api/tickets?${WINDOW}&limit=1000&region=${STREET}`);
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE street_code = $1', [STREET]);
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE street_code = $1', [
+      STREET,
+    ]);
     expect(mine.total).toBe(n);
     expect(n).toBeGreaterThan(20);
     expect(mine.total).toBe(asked.total);
@@ -124,7 +153,12 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
     expect(new Set(mine.items.map((t: any) => t.streetCode))).toEqual(new Set([STREET]));
     // naming their own street, or a grid cell in it, is allowed and narrows the same way
     expect((await json(official, `/api/tickets?${WINDOW}&region=${STREET}`)).total).toBe(n);
-    const grid = (await db.query<{ g: string }>('SELECT grid_code AS g FROM tickets WHERE street_code = $1 AND grid_code IS NOT NULL LIMIT 1', [STREET]))[0]!.g;
+    const grid = (
+      await db.query<{ g: string }>(
+        'SELECT grid_code AS g FROM tickets WHERE street_code = $1 AND grid_code IS NOT NULL LIMIT 1',
+        [STREET],
+      )
+    )[0]!.g;
     const inGrid = await json(official, `/api/tickets?${WINDOW}&region=${grid}&limit=1000`);
     expect(inGrid.items.every((t: any) => t.gridCode === grid && t.streetCode === STREET)).toBe(true);
     expect(inGrid.total).toBe((await json(admin, `/api/tickets?${WINDOW}&region=${grid}`)).total);
@@ -139,7 +173,13 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
 
   it('refuses a region outside the street with 403 naming region, on every filtered endpoint', async () => {
     for (const region of [SIBLING, DISTRICT, elsewhere]) {
-      for (const path of ['/api/tickets', '/api/tickets/points', '/api/tickets/export?format=csv&', '/api/summary', '/api/summary/series']) {
+      for (const path of [
+        '/api/tickets',
+        '/api/tickets/points',
+        '/api/tickets/export?format=csv&',
+        '/api/summary',
+        '/api/summary/series',
+      ]) {
         const url = `${path}${path.endsWith('&') ? '' : '?'}${WINDOW}&region=${region}`;
         const res = await official.request(url);
         expect(res.status, url).toBe(403);
@@ -161,7 +201,9 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
     // the file is named after the street it covers
     expect(decodeURIComponent(res.headers.get('content-disposition')!)).toContain('工单-三里屯街道-');
     const rows = text.trimEnd().split('\r\n').slice(1);
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE street_code = $1', [STREET]);
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE street_code = $1', [
+      STREET,
+    ]);
     expect([rows.length, res.headers.get('x-total-count')]).toEqual([n, String(n)]);
     expect(text).toBe(askedText);
     // column 10 (街乡镇) of every row; addresses are quoted but never contain the street column's comma position before it
@@ -188,7 +230,10 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
   it('sends the street’s points only', async () => {
     const mine = await official.request(`/api/tickets/points?${WINDOW}`);
     const asked = await admin.request(`/api/tickets/points?${WINDOW}&region=${STREET}`);
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE street_code = $1 AND geom IS NOT NULL', [STREET]);
+    const [{ n }] = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM tickets WHERE street_code = $1 AND geom IS NOT NULL',
+      [STREET],
+    );
     expect(mine.headers.get('x-total-count')).toBe(String(n));
     const a = decodePoints(await mine.arrayBuffer());
     const b = decodePoints(await asked.arrayBuffer());
@@ -205,12 +250,28 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
   it('sums and plays back the street only', async () => {
     const mine = await json(official, `/api/summary?${WINDOW}`);
     const asked = await json(admin, `/api/summary?${WINDOW}&region=${STREET}`);
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE street_code = $1', [STREET]);
-    expect([mine.total, mine.figures, mine.byStatus, mine.byCategoryGroup, mine.children]).toEqual([n, asked.figures, asked.byStatus, asked.byCategoryGroup, asked.children]);
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE street_code = $1', [
+      STREET,
+    ]);
+    expect([mine.total, mine.figures, mine.byStatus, mine.byCategoryGroup, mine.children]).toEqual([
+      n,
+      asked.figures,
+      asked.byStatus,
+      asked.byCategoryGroup,
+      asked.children,
+    ]);
     expect(mine.children.level).toBe('grid');
-    expect(mine.byDistrict.filter((d: any) => d.count > 0)).toEqual([expect.objectContaining({ code: DISTRICT, count: n })]);
-    const [range] = await db.query<{ first: Date; last: Date }>('SELECT min(received_at) AS first, max(received_at) AS last FROM tickets WHERE street_code = $1', [STREET]);
-    expect(mine.dataRange).toEqual({ first: new Date(range!.first).toISOString(), last: new Date(range!.last).toISOString() });
+    expect(mine.byDistrict.filter((d: any) => d.count > 0)).toEqual([
+      expect.objectContaining({ code: DISTRICT, count: n }),
+    ]);
+    const [range] = await db.query<{ first: Date; last: Date }>(
+      'SELECT min(received_at) AS first, max(received_at) AS last FROM tickets WHERE street_code = $1',
+      [STREET],
+    );
+    expect(mine.dataRange).toEqual({
+      first: new Date(range!.first).toISOString(),
+      last: new Date(range!.last).toISOString(),
+    });
     for (const step of ['month', 'week']) {
       const s = await json(official, `/api/summary/series?${WINDOW}&step=${step}`);
       expect(s).toEqual(await json(admin, `/api/summary/series?${WINDOW}&step=${step}&region=${STREET}`));
@@ -224,8 +285,14 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
       const all = (await json(admin, `/api/queue?kind=${kind}&limit=1000`)).tickets;
       expect(all.length, kind).toBeLessThan(1000);
       const mine = (await json(official, `/api/queue?kind=${kind}&limit=1000`)).tickets;
-      expect(mine.map((t: any) => t.id), kind).toEqual(all.filter((t: any) => t.streetCode === STREET).map((t: any) => t.id));
-      expect(mine.every((t: any) => t.streetCode === STREET && t.total === mine.length), kind).toBe(true);
+      expect(
+        mine.map((t: any) => t.id),
+        kind,
+      ).toEqual(all.filter((t: any) => t.streetCode === STREET).map((t: any) => t.id));
+      expect(
+        mine.every((t: any) => t.streetCode === STREET && t.total === mine.length),
+        kind,
+      ).toBe(true);
       rows += mine.length;
     }
     expect(rows).toBeGreaterThan(0);
@@ -246,7 +313,10 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
     expect([t.id, t.streetCode]).toEqual([inside.id, STREET]);
     for (const id of [outside.id, 999_999_999]) {
       const res = await official.request(`/api/tickets/${id}`);
-      expect([res.status, await res.json()]).toEqual([404, { error: { code: 'not_found', message: `No ticket ${id}`, field: 'id' } }]);
+      expect([res.status, await res.json()]).toEqual([
+        404,
+        { error: { code: 'not_found', message: `No ticket ${id}`, field: 'id' } },
+      ]);
     }
     expect((await admin.request(`/api/tickets/${outside.id}`)).status).toBe(200);
   });
@@ -256,21 +326,38 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
     const mine = (await json(official, `/open311/v2/requests.json?start_date=${start}`)) as any[];
     const all = (await json(admin, `/open311/v2/requests.json?start_date=${start}`)) as any[];
     expect(all.length).toBeLessThan(1000);
-    const inStreet = new Set((await db.query<{ id: number }>('SELECT id::int AS id FROM tickets WHERE street_code = $1', [STREET])).map((r) => String(r.id)));
-    expect(mine.map((r) => r.service_request_id)).toEqual(all.filter((r) => inStreet.has(r.service_request_id)).map((r) => r.service_request_id));
+    const inStreet = new Set(
+      (await db.query<{ id: number }>('SELECT id::int AS id FROM tickets WHERE street_code = $1', [STREET])).map((r) =>
+        String(r.id),
+      ),
+    );
+    expect(mine.map((r) => r.service_request_id)).toEqual(
+      all.filter((r) => inStreet.has(r.service_request_id)).map((r) => r.service_request_id),
+    );
     expect(mine.length).toBeGreaterThan(0);
-    const outside = (await db.query<{ id: number }>('SELECT id::int AS id FROM tickets WHERE street_code = $1 LIMIT 1', [SIBLING]))[0]!.id;
+    const outside = (
+      await db.query<{ id: number }>('SELECT id::int AS id FROM tickets WHERE street_code = $1 LIMIT 1', [SIBLING])
+    )[0]!.id;
     // service_request_id drops every other filter, never the jurisdiction
-    expect(await json(official, `/open311/v2/requests.json?service_request_id=${outside},${mine[0].service_request_id}`)).toEqual([mine[0]]);
+    expect(
+      await json(official, `/open311/v2/requests.json?service_request_id=${outside},${mine[0].service_request_id}`),
+    ).toEqual([mine[0]]);
     const one = await official.request(`/open311/v2/requests/${outside}.json`);
-    expect([one.status, await one.json()]).toEqual([404, [{ code: 404, description: `service_request_id ${outside} not found` }]]);
-    expect((await json(official, `/open311/v2/requests/${mine[0].service_request_id}.json`))).toEqual([mine[0]]);
+    expect([one.status, await one.json()]).toEqual([
+      404,
+      [{ code: 404, description: `service_request_id ${outside} not found` }],
+    ]);
+    expect(await json(official, `/open311/v2/requests/${mine[0].service_request_id}.json`)).toEqual([mine[0]]);
   });
 
   it('streams only the street’s events live and on resume; a district wall gets its district', async () => {
     const [{ last }] = await db.query<{ last: number }>('SELECT max(id)::int AS last FROM ticket_events');
     const kiosk = await createKiosk(db, { screen: `朝阳大屏-${engine}`, regionCode: DISTRICT });
-    const redeem = await app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token: kiosk.token }) });
+    const redeem = await app.request('/api/auth/kiosk', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ token: kiosk.token }),
+    });
     expect(redeem.status).toBe(200);
     const c = cookiesOf(redeem);
     const wallCookie = `hl_session=${c.hl_session}; hl_csrf=${c.hl_csrf}`;
@@ -282,13 +369,17 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
     const far = await file(elsewhere);
     const near = await file(SIBLING);
     const mine = await file(STREET);
-    const dispatchedOf = (id: number) => (s: { ticketId: number; type: string }[]) => s.some((e) => e.ticketId === id && e.type === 'dispatched');
+    const dispatchedOf = (id: number) => (s: { ticketId: number; type: string }[]) =>
+      s.some((e) => e.ticketId === id && e.type === 'dispatched');
     expect(await everyone.until(dispatchedOf(mine.id))).toBe(true);
     expect(await live.until(dispatchedOf(mine.id))).toBe(true);
     expect(await wall.until(dispatchedOf(mine.id))).toBe(true);
     const ticketsOf = (s: { ticketId: number }[]) => [...new Set(s.map((e) => e.ticketId))];
     expect(ticketsOf(everyone.seen)).toEqual([far.id, near.id, mine.id]);
-    expect(live.seen.map((e) => [e.ticketId, e.type, e.streetCode])).toEqual([[mine.id, 'received', STREET], [mine.id, 'dispatched', STREET]]);
+    expect(live.seen.map((e) => [e.ticketId, e.type, e.streetCode])).toEqual([
+      [mine.id, 'received', STREET],
+      [mine.id, 'dispatched', STREET],
+    ]);
     expect(ticketsOf(wall.seen)).toEqual([near.id, mine.id]);
     expect(wall.seen.every((e) => e.districtCode === DISTRICT)).toBe(true);
     // every event the admin saw came with consecutive ids: the scoped readers stepped over the same ids without a gap
@@ -300,7 +391,9 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
 
     // resuming from before all three replays exactly the street's events, from the table
     const again = new AbortController();
-    const resumed = sseReader(await official.request('/api/live', { headers: { 'last-event-id': String(last) }, signal: again.signal }));
+    const resumed = sseReader(
+      await official.request('/api/live', { headers: { 'last-event-id': String(last) }, signal: again.signal }),
+    );
     expect(await resumed.until((s) => s.length >= 2)).toBe(true);
     const afterLast = await db.query<{ id: number }>(
       'SELECT e.id::int AS id FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.id > $1 AND t.street_code = $2 ORDER BY e.id',
@@ -334,14 +427,23 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
     expect(t.events.at(-1)).toMatchObject({ type: 'accepted', data: { by: official.username } });
 
     const outside = await file(SIBLING);
-    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1', [outside.id]))[0]!.n;
+    const before = (
+      await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1', [outside.id])
+    )[0]!.n;
     for (const action of ['accept', 'progress', 'reply']) {
       const res = await act(official, outside.id, action);
-      expect([res.status, await res.json()]).toEqual([404, { error: { code: 'not_found', message: `No ticket ${outside.id}`, field: 'id' } }]);
+      expect([res.status, await res.json()]).toEqual([
+        404,
+        { error: { code: 'not_found', message: `No ticket ${outside.id}`, field: 'id' } },
+      ]);
     }
     const ret = await act(official, outside.id, 'return', { reason: '不是我们的' });
     expect(ret.status).toBe(404);
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1', [outside.id]))[0]!.n).toBe(before);
+    expect(
+      (
+        await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1', [outside.id])
+      )[0]!.n,
+    ).toBe(before);
     // the hotline's own actions stay the hotline's
     expect((await act(official, inside.id, 'close')).status).toBe(403);
     // and an official acts as their own unit, not another
@@ -365,7 +467,15 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
   it('refuses intake to an analyst, and never echoes the caller in the intake answer', async () => {
     const analyst = await signIn(app, db, { role: 'analyst' });
     const [lon, lat] = points[STREET]!;
-    const body = JSON.stringify({ kind: 'complaint', channel: 'phone', category, lon, lat, callerName: '王小明', callerPhone: '13912345678' });
+    const body = JSON.stringify({
+      kind: 'complaint',
+      channel: 'phone',
+      category,
+      lon,
+      lat,
+      callerName: '王小明',
+      callerPhone: '13912345678',
+    });
     const refused = await analyst.request('/api/tickets', { method: 'POST', headers: JSON_HEADERS, body });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as any).error.field).toBe('role');
@@ -394,17 +504,31 @@ describe.each(ENGINES)('jurisdiction, actions and personal data on %s', (engine)
       );
     const before = (await auditRows()).length;
     const res = await dispatcher.request(`/api/tickets/${t.id}/caller`);
-    expect([res.status, res.headers.get('cache-control'), await res.json()]).toEqual([200, 'no-store', { id: t.id, caller: { name: '张三丰', phone: '13812345678' } }]);
+    expect([res.status, res.headers.get('cache-control'), await res.json()]).toEqual([
+      200,
+      'no-store',
+      { id: t.id, caller: { name: '张三丰', phone: '13812345678' } },
+    ]);
     const rows = await auditRows();
     expect(rows.length).toBe(before + 1);
-    const [{ id: dispatcherId }] = await db.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [dispatcher.username]);
-    expect(rows.at(-1)).toEqual({ username: dispatcher.username, action: 'caller.read', ticket_id: t.id, user_id: dispatcherId });
+    const [{ id: dispatcherId }] = await db.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [
+      dispatcher.username,
+    ]);
+    expect(rows.at(-1)).toEqual({
+      username: dispatcher.username,
+      action: 'caller.read',
+      ticket_id: t.id,
+      user_id: dispatcherId,
+    });
 
     // officials and analysts may not; a missing or out-of-jurisdiction ticket is a 404 and not audited
     const refused = await official.request(`/api/tickets/${t.id}/caller`);
     expect([refused.status, ((await refused.json()) as any).error.field]).toEqual([403, 'role']);
     const missing = await admin.request('/api/tickets/999999999/caller');
-    expect([missing.status, await missing.json()]).toEqual([404, { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } }]);
+    expect([missing.status, await missing.json()]).toEqual([
+      404,
+      { error: { code: 'not_found', message: 'No ticket 999999999', field: 'id' } },
+    ]);
     expect((await auditRows()).length).toBe(before + 1);
 
     // no audit row, no data: a refused insert fails the read

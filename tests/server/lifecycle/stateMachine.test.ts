@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { IllegalTransition, TimeTravel, TRANSITIONS, allowedActions, transition, type TicketState } from '../../../server/lifecycle/stateMachine.ts';
+import {
+  IllegalTransition,
+  TimeTravel,
+  TRANSITIONS,
+  allowedActions,
+  transition,
+  type TicketState,
+} from '../../../server/lifecycle/stateMachine.ts';
 import { TICKET_STATUSES } from '../../../db/schema.ts';
 
-const t = (status: TicketState['status'], extra: Partial<TicketState> = {}): TicketState => ({ id: 7, status, acceptedAt: null, lastEventAt: null, ...extra });
+const t = (status: TicketState['status'], extra: Partial<TicketState> = {}): TicketState => ({
+  id: 7,
+  status,
+  acceptedAt: null,
+  lastEventAt: null,
+  ...extra,
+});
 const at = new Date('2026-11-02T08:00:00Z');
 
 describe('the ticket state machine', () => {
@@ -30,7 +43,11 @@ describe('the ticket state machine', () => {
 
   it('records whistle and report as markers that keep the status', () => {
     const r = transition(t('in_progress'), 'whistle', at, 'unit');
-    expect(r).toEqual({ status: 'in_progress', patch: {}, event: { ticketId: 7, at, type: 'whistle', fromStatus: null, toStatus: null, actor: 'unit' } });
+    expect(r).toEqual({
+      status: 'in_progress',
+      patch: {},
+      event: { ticketId: 7, at, type: 'whistle', fromStatus: null, toStatus: null, actor: 'unit' },
+    });
   });
 
   it('re-dispatches a returned ticket without moving the first dispatch instant', () => {
@@ -60,6 +77,8 @@ describe('the ticket state machine', () => {
   });
 
   it('refuses an instant before the latest event', () => {
-    expect(() => transition(t('dispatched', { lastEventAt: new Date(at.getTime() + 1) }), 'accept', at, 'unit')).toThrow(TimeTravel);
+    expect(() =>
+      transition(t('dispatched', { lastEventAt: new Date(at.getTime() + 1) }), 'accept', at, 'unit'),
+    ).toThrow(TimeTravel);
   });
 });

@@ -24,13 +24,37 @@ const DISCOVERY_FIELDS = ['changeset', 'contact', 'key_service', 'endpoints'];
 const ENDPOINT_FIELDS = ['specification', 'url', 'changeset', 'type', 'formats'];
 const SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'];
 const DEFINITION_FIELDS = ['service_code', 'attributes'];
-const ATTRIBUTE_FIELDS = ['variable', 'code', 'datatype', 'required', 'datatype_description', 'order', 'description', 'values'];
+const ATTRIBUTE_FIELDS = [
+  'variable',
+  'code',
+  'datatype',
+  'required',
+  'datatype_description',
+  'order',
+  'description',
+  'values',
+];
 const DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'];
 /** POST response: service_request_id or token (never both), service_notice, account_id. */
 const CREATED_FIELDS = ['service_request_id', 'service_notice', 'account_id'];
 const REQUEST_FIELDS = [
-  'service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice',
-  'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url',
+  'service_request_id',
+  'status',
+  'status_notes',
+  'service_name',
+  'service_code',
+  'description',
+  'agency_responsible',
+  'service_notice',
+  'requested_datetime',
+  'updated_datetime',
+  'expected_datetime',
+  'address',
+  'address_id',
+  'zipcode',
+  'lat',
+  'long',
+  'media_url',
 ];
 const strOrNull = (v: unknown) => v === null || typeof v === 'string';
 const numOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
@@ -44,20 +68,45 @@ function checkService(s: any) {
 }
 function checkRequest(r: any) {
   expect(Object.keys(r)).toEqual(REQUEST_FIELDS);
-  expect([typeof r.service_request_id, typeof r.service_code, typeof r.requested_datetime]).toEqual(['string', 'string', 'string']);
+  expect([typeof r.service_request_id, typeof r.service_code, typeof r.requested_datetime]).toEqual([
+    'string',
+    'string',
+    'string',
+  ]);
   expect(['open', 'closed']).toContain(r.status);
-  for (const k of ['status_notes', 'service_name', 'agency_responsible', 'service_notice', 'address', 'address_id', 'zipcode', 'media_url']) expect(strOrNull(r[k]), k).toBe(true);
+  for (const k of [
+    'status_notes',
+    'service_name',
+    'agency_responsible',
+    'service_notice',
+    'address',
+    'address_id',
+    'zipcode',
+    'media_url',
+  ])
+    expect(strOrNull(r[k]), k).toBe(true);
   expect(r.description === null || (typeof r.description === 'string' && r.description.length <= 4000)).toBe(true);
   expect(W3C_DATETIME.test(r.requested_datetime)).toBe(true);
-  expect([dateOrNull(r.updated_datetime), dateOrNull(r.expected_datetime), numOrNull(r.lat), numOrNull(r.long)]).toEqual([true, true, true, true]);
+  expect([
+    dateOrNull(r.updated_datetime),
+    dateOrNull(r.expected_datetime),
+    numOrNull(r.lat),
+    numOrNull(r.long),
+  ]).toEqual([true, true, true, true]);
 }
 function checkAttribute(a: any) {
   expect(Object.keys(a)).toEqual(ATTRIBUTE_FIELDS);
-  expect([typeof a.variable, typeof a.code, typeof a.required, typeof a.order]).toEqual(['boolean', 'string', 'boolean', 'number']);
+  expect([typeof a.variable, typeof a.code, typeof a.required, typeof a.order]).toEqual([
+    'boolean',
+    'string',
+    'boolean',
+    'number',
+  ]);
   expect(DATATYPES).toContain(a.datatype);
   expect(Number.isInteger(a.order) && a.order > 0).toBe(true);
   expect([strOrNull(a.datatype_description), strOrNull(a.description)]).toEqual([true, true]);
-  for (const v of a.values) expect([Object.keys(v), typeof v.key, typeof v.name]).toEqual([['key', 'name'], 'string', 'string']);
+  for (const v of a.values)
+    expect([Object.keys(v), typeof v.key, typeof v.name]).toEqual([['key', 'name'], 'string', 'string']);
 }
 /** Every element of each item in document order: the spec's field order. */
 const order = (list: El) => list.children.map((item) => item.children.map((c) => c.name));
@@ -72,8 +121,13 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
   /** A client of the spec: no session, only URLs and form posts. */
   const get = (path: string) => app.request(`http://localhost/open311/v2/${path}`);
   const post = (path: string, form: Record<string, string>) =>
-    app.request(`http://localhost/open311/v2/${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: new URLSearchParams(form).toString() });
-  const count = async (table = 'tickets') => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+    app.request(`http://localhost/open311/v2/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: new URLSearchParams(form).toString(),
+    });
+  const count = async (table = 'tickets') =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
   const body = async (res: Response, format: Fmt) => {
     expect(res.headers.get('content-type')).toBe(CONTENT_TYPE[format]);
     const text = await res.text();
@@ -99,7 +153,11 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
 
   beforeAll(async () => {
     delete process.env.OPEN311_PUBLIC_READS;
-    db = await openTinyOpen311City(engine, 'hotline_test_open311_conformance', { publicReads: true, acceptCrs: ['WGS84', 'GCJ02', 'BD09'], attributes: TINY_ATTRIBUTES });
+    db = await openTinyOpen311City(engine, 'hotline_test_open311_conformance', {
+      publicReads: true,
+      acceptCrs: ['WGS84', 'GCJ02', 'BD09'],
+      attributes: TINY_ATTRIBUTES,
+    });
     app = createApp({ db });
     admin = await signIn(app, db);
     key = await createApiKey(db, KEY_NAME);
@@ -132,11 +190,16 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
         expect(order((b as El).children[3]!)).toEqual([ENDPOINT_FIELDS]);
       }
       expect(Object.keys(d)).toEqual(DISCOVERY_FIELDS);
-      for (const k of ['changeset', 'contact', 'key_service']) expect(typeof d[k] === 'string' && d[k].length > 0, k).toBe(true);
+      for (const k of ['changeset', 'contact', 'key_service'])
+        expect(typeof d[k] === 'string' && d[k].length > 0, k).toBe(true);
       expect(d.endpoints).toHaveLength(1);
       const [e] = d.endpoints;
       expect(Object.keys(e)).toEqual(ENDPOINT_FIELDS);
-      expect([e.specification, e.url, e.type]).toEqual(['http://wiki.open311.org/GeoReport_v2', 'http://localhost/open311/v2', 'production']);
+      expect([e.specification, e.url, e.type]).toEqual([
+        'http://wiki.open311.org/GeoReport_v2',
+        'http://localhost/open311/v2',
+        'production',
+      ]);
       expect([...e.formats].sort()).toEqual(['application/json', 'text/xml']);
       // changeset is "sortable" and tracks the services and their definitions
       expect(e.changeset <= d.changeset).toBe(true);
@@ -154,7 +217,15 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
       expect(json.map((s) => s.service_code)).toEqual(['noise.night_construction', 'water.outage', 'water.pipe_leak']);
       // metadata: true exactly where the service definition asks the user something
       expect(json.map((s) => s.metadata)).toEqual([false, true, false]);
-      expect(json[1]).toEqual({ service_code: 'water.outage', service_name: '停水', description: '停水', metadata: true, type: 'realtime', keywords: 'Water outage, Water supply', group: '供水' });
+      expect(json[1]).toEqual({
+        service_code: 'water.outage',
+        service_name: '停水',
+        description: '停水',
+        metadata: true,
+        type: 'realtime',
+        keywords: 'Water outage, Water supply',
+        group: '供水',
+      });
     });
 
     it('GET Service Definition: service_definition with attributes.attribute and values.value', async () => {
@@ -178,10 +249,16 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
         [6, 'NOTE', 'text', false, true],
         [7, 'INFO', 'text', false, false],
       ]);
-      expect(json.attributes[0].values).toEqual([{ key: 'unit', name: '本户' }, { key: 'building', name: '整栋楼' }]);
+      expect(json.attributes[0].values).toEqual([
+        { key: 'unit', name: '本户' },
+        { key: 'building', name: '整栋楼' },
+      ]);
       expect(json.attributes[4].datatype_description).toBe('表盘上的编号');
       // a service without questions has an empty definition
-      expect(await (await get('services/water.pipe_leak.json')).json()).toEqual({ service_code: 'water.pipe_leak', attributes: [] });
+      expect(await (await get('services/water.pipe_leak.json')).json()).toEqual({
+        service_code: 'water.pipe_leak',
+        attributes: [],
+      });
       // "404 - service_code … not found"
       await expectError(await get(`services/nope.${format}`), format, 404, 'service_code nope not found');
     });
@@ -198,14 +275,26 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
         [{ ...base, service_code: '' }, 400, 'service_code: required'],
         [{ ...base, service_code: 'nope' }, 404, 'service_code: nope not found'],
         // "A full location parameter must be submitted": lat & long, or address_string, or address_id
-        [{ api_key: key, service_code: 'noise.night_construction' }, 400, 'lat/long or address_string: a location is required'],
-        [{ api_key: key, service_code: 'noise.night_construction', lat: '39.05' }, 400, 'long: lat and long are sent together'],
+        [
+          { api_key: key, service_code: 'noise.night_construction' },
+          400,
+          'lat/long or address_string: a location is required',
+        ],
+        [
+          { api_key: key, service_code: 'noise.night_construction', lat: '39.05' },
+          400,
+          'long: lat and long are sent together',
+        ],
         [{ api_key: key, service_code: 'noise.night_construction', address_id: '545483' }, 400, /^address_id: /],
         [{ ...base, lat: '95' }, 400, /^lat: /],
         [{ ...base, long: 'east' }, 400, /^long: /],
         // attributes "based on Service Definitions"; required ones "only required if the service_code requires"
         [{ ...base, service_code: 'water.outage' }, 400, 'attribute[SCOPE]: required'],
-        [{ ...outage, 'attribute[SCOPE]': 'street' }, 400, /^attribute\[SCOPE\]: "street" is not one of unit, building$/],
+        [
+          { ...outage, 'attribute[SCOPE]': 'street' },
+          400,
+          /^attribute\[SCOPE\]: "street" is not one of unit, building$/,
+        ],
         [{ ...outage, 'attribute[FLOORS][]': 'roof' }, 400, /^attribute\[FLOORS\]: /],
         [{ ...outage, 'attribute[HOMES]': 'many' }, 400, 'attribute[HOMES]: not a number'],
         [{ ...outage, 'attribute[SINCE]': 'yesterday' }, 400, /^attribute\[SINCE\]: not a W3C date-time/],
@@ -216,36 +305,68 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
         [{ ...base, media_url: 'javascript:alert(1)' }, 400, /^media_url: /],
         [{ ...base, crs: 'EPSG:3857' }, 400, 'crs: this city accepts WGS84, GCJ02, BD09'],
         // "404 - jurisdiction_id provided was not found"
-        [{ ...base, jurisdiction_id: 'elsewhere.gov' }, 404, 'jurisdiction_id elsewhere.gov not found; this endpoint serves tiny'],
+        [
+          { ...base, jurisdiction_id: 'elsewhere.gov' },
+          404,
+          'jurisdiction_id elsewhere.gov not found; this endpoint serves tiny',
+        ],
       ];
-      for (const [form, status, description] of cases) await expectError(await post(`requests.${format}`, form), format, status, description);
+      for (const [form, status, description] of cases)
+        await expectError(await post(`requests.${format}`, form), format, status, description);
       await expectError(await post(`requests.${format}`, { ...base, api_key: '' }), format, 403, /^api_key/);
       // a POST to anything but requests, and a method the spec has not
       await expectError(await post(`services.${format}`, base), format, 404, /^No such resource/);
-      await expectError(await app.request(`/open311/v2/requests.${format}`, { method: 'DELETE' }), format, 405, /^DELETE is not allowed/);
+      await expectError(
+        await app.request(`/open311/v2/requests.${format}`, { method: 'DELETE' }),
+        format,
+        405,
+        /^DELETE is not allowed/,
+      );
       expect([await count(), await count('open311_attributes'), await count('open311_media')]).toEqual(before);
     });
 
     it('POST Service Request: service_requests.request with service_request_id (realtime: no token), service_notice, account_id', async () => {
       const res = await post(`requests.${format}`, {
-        api_key: key, service_code: 'water.outage', lat: '39.05', long: '116.12', description: 'A large sinkhole', email: 'smit333@example.org', device_id: 'tt222111',
-        account_id: '123456', first_name: 'john', last_name: 'smith', phone: '111111111', 'attribute[SCOPE]': 'building', 'attribute[FLOORS][]': 'low', 'attribute[HOMES]': '12',
+        api_key: key,
+        service_code: 'water.outage',
+        lat: '39.05',
+        long: '116.12',
+        description: 'A large sinkhole',
+        email: 'smit333@example.org',
+        device_id: 'tt222111',
+        account_id: '123456',
+        first_name: 'john',
+        last_name: 'smith',
+        phone: '111111111',
+        'attribute[SCOPE]': 'building',
+        'attribute[FLOORS][]': 'low',
+        'attribute[HOMES]': '12',
       });
       expect(res.status).toBe(201);
       const b = await body(res, format);
-      const list = format === 'json' ? b : (expect((b as El).name).toBe('service_requests'), expect(order(b as El)).toEqual([CREATED_FIELDS]), spark(b as El));
+      const list =
+        format === 'json'
+          ? b
+          : (expect((b as El).name).toBe('service_requests'),
+            expect(order(b as El)).toEqual([CREATED_FIELDS]),
+            spark(b as El));
       expect(list).toHaveLength(1);
       const [r] = list as any[];
       expect(Object.keys(r)).toEqual(CREATED_FIELDS);
       expect(r.service_request_id).toMatch(/^\d+$/);
-      const [stored] = await db.query<{ attributes: unknown }>('SELECT attributes FROM open311_attributes WHERE ticket_id = $1', [r.service_request_id]);
+      const [stored] = await db.query<{ attributes: unknown }>(
+        'SELECT attributes FROM open311_attributes WHERE ticket_id = $1',
+        [r.service_request_id],
+      );
       expect(stored!.attributes).toEqual({ SCOPE: 'building', FLOORS: ['low'], HOMES: '12' });
       // the services list says realtime: the id comes back at once, so no token flow is involved
       const services = (await (await get('services.json')).json()) as any[];
       expect(services.every((s) => s.type === 'realtime')).toBe(true);
       // the api_key may be in the query string instead of the body
       const q = await app.request(`http://localhost/open311/v2/requests.${format}?api_key=${encodeURIComponent(key)}`, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ service_code: 'noise.night_construction', address_string: '甲一街道' }).toString(),
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ service_code: 'noise.night_construction', address_string: '甲一街道' }).toString(),
       });
       expect(q.status).toBe(201);
     });
@@ -265,7 +386,9 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
       const closed = json.find((r) => r.service_request_id === filed[1]!.id);
       expect([closed.status, closed.service_code]).toEqual(['closed', 'water.pipe_leak']);
       // "For requests with status=closed, this will be the date the request was closed."
-      const [{ closed_at }] = (await db.query<{ closed_at: Date }>('SELECT closed_at FROM tickets WHERE id = $1', [filed[1]!.id])) as [{ closed_at: Date }];
+      const [{ closed_at }] = (await db.query<{ closed_at: Date }>('SELECT closed_at FROM tickets WHERE id = $1', [
+        filed[1]!.id,
+      ])) as [{ closed_at: Date }];
       expect(closed.updated_datetime).toBe(new Date(closed_at).toISOString());
     });
 
@@ -279,19 +402,27 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
       };
       const [noise, leak, outage] = filed.map((f) => f.id) as [string, string, string];
       // "This overrides all other arguments."
-      expect(await ids(`?service_request_id=${noise},${leak}&status=closed&service_code=water.outage`)).toEqual([noise, leak].sort());
+      expect(await ids(`?service_request_id=${noise},${leak}&status=closed&service_code=water.outage`)).toEqual(
+        [noise, leak].sort(),
+      );
       // the truth from the database: requests of the last 90 days by service and status
       const truth = async (codes: string[], statuses: string[]) =>
-        (await db.query<{ id: string }>(
-          `SELECT id::text AS id FROM tickets WHERE category_code = ANY($1::text[]) AND (status = 'closed') = ANY($2::boolean[]) AND received_at >= now() - interval '90 days'`,
-          [codes, statuses.map((s) => s === 'closed')],
-        )).map((r) => r.id).sort();
+        (
+          await db.query<{ id: string }>(
+            `SELECT id::text AS id FROM tickets WHERE category_code = ANY($1::text[]) AND (status = 'closed') = ANY($2::boolean[]) AND received_at >= now() - interval '90 days'`,
+            [codes, statuses.map((s) => s === 'closed')],
+          )
+        )
+          .map((r) => r.id)
+          .sort();
       expect(await ids('?service_code=water.pipe_leak')).toEqual([leak]);
       const noiseOpen = await truth(['water.pipe_leak', 'noise.night_construction'], ['open']);
       expect(noiseOpen).toContain(noise);
       expect(await ids('?service_code=water.pipe_leak,noise.night_construction&status=open')).toEqual(noiseOpen);
       expect(await ids('?status=closed')).toEqual([leak]);
-      expect(await ids('?status=open')).toEqual(await truth(['noise.night_construction', 'water.outage', 'water.pipe_leak'], ['open']));
+      expect(await ids('?status=open')).toEqual(
+        await truth(['noise.night_construction', 'water.outage', 'water.pipe_leak'], ['open']),
+      );
       expect((await ids('?status=open,closed')).length).toBe((await ids('')).length);
       // an empty optional argument is the same as none
       expect(await ids('?status=&service_code=')).toEqual(await ids(''));
@@ -299,15 +430,24 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
       await db.query(`UPDATE tickets SET received_at = now() - interval '100 days' WHERE id = $1`, [outage]);
       try {
         expect(await ids('')).not.toContain(outage);
-        expect(await ids(`?start_date=${new Date(Date.now() - 101 * 86_400_000).toISOString()}&end_date=${new Date(Date.now() - 99 * 86_400_000).toISOString()}`)).toEqual([outage]);
-        expect(await ids(`?end_date=${encodeURIComponent(new Date(Date.now() - 99 * 86_400_000).toISOString().replace('Z', '+00:00'))}`)).toEqual([outage]);
+        expect(
+          await ids(
+            `?start_date=${new Date(Date.now() - 101 * 86_400_000).toISOString()}&end_date=${new Date(Date.now() - 99 * 86_400_000).toISOString()}`,
+          ),
+        ).toEqual([outage]);
+        expect(
+          await ids(
+            `?end_date=${encodeURIComponent(new Date(Date.now() - 99 * 86_400_000).toISOString().replace('Z', '+00:00'))}`,
+          ),
+        ).toEqual([outage]);
         expect(await ids(`?service_request_id=${outage}`)).toEqual([outage]);
       } finally {
         await db.query(`UPDATE tickets SET received_at = now() WHERE id = $1`, [outage]);
       }
       // paging (the page / page_size extension) within the 1000 limit
       const all = (await (await get('requests.json')).json()) as any[];
-      const page = async (n: number) => ((await (await get(`requests.json?page_size=2&page=${n}`)).json()) as any[]).map((r) => r.service_request_id);
+      const page = async (n: number) =>
+        ((await (await get(`requests.json?page_size=2&page=${n}`)).json()) as any[]).map((r) => r.service_request_id);
       const pages: string[] = [];
       for (let n = 1; n <= Math.ceil(all.length / 2) + 1; n++) pages.push(...(await page(n)));
       expect(pages).toEqual(all.map((r) => r.service_request_id));
@@ -320,8 +460,14 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
         ['?service_request_id=abc', 'service_request_id: a comma-separated list of request ids'],
         ['?page_size=1001', 'page_size: a whole number from 1 to 1000'],
         ['?page=0', 'page: a whole number from 1 to 1000000'],
-      ]) await expectError(await get(`requests.${format}${q}`), format, 400, d!);
-      await expectError(await get(`requests.${format}?jurisdiction_id=elsewhere.gov`), format, 404, /^jurisdiction_id elsewhere\.gov not found/);
+      ])
+        await expectError(await get(`requests.${format}${q}`), format, 400, d!);
+      await expectError(
+        await get(`requests.${format}?jurisdiction_id=elsewhere.gov`),
+        format,
+        404,
+        /^jurisdiction_id elsewhere\.gov not found/,
+      );
       expect((await get(`requests.${format}?jurisdiction_id=tiny`)).status).toBe(200);
     });
 
@@ -335,8 +481,23 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
         expect(spark(b as El)).toEqual(asText([json]));
       }
       checkRequest(json);
-      expect(json).toMatchObject({ service_request_id: id, status: 'open', service_code: 'noise.night_construction', service_name: '夜间施工噪声', description: '夜里两点还在打桩', agency_responsible: '甲一街道', lat: 39.05, long: 116.02 });
-      for (const missing of ['999999999', 'abc']) await expectError(await get(`requests/${missing}.${format}`), format, 404, `service_request_id ${missing} not found`);
+      expect(json).toMatchObject({
+        service_request_id: id,
+        status: 'open',
+        service_code: 'noise.night_construction',
+        service_name: '夜间施工噪声',
+        description: '夜里两点还在打桩',
+        agency_responsible: '甲一街道',
+        lat: 39.05,
+        long: 116.02,
+      });
+      for (const missing of ['999999999', 'abc'])
+        await expectError(
+          await get(`requests/${missing}.${format}`),
+          format,
+          404,
+          `service_request_id ${missing} not found`,
+        );
     });
 
     it('GET service_request_id from a token: 404 for a token never issued', async () => {
@@ -354,10 +515,17 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
       const kept = 'ab\u007F c d\uFDD0 f]]><g>&amp;"\'\t\r\n😀 end';
       const id = filed[0]!.id;
       // as text stored before the intake rules (an old import) or by any path that misses them
-      const [was] = await db.query<{ description: string; address: string | null }>('SELECT description, address FROM tickets WHERE id = $1', [id]);
+      const [was] = await db.query<{ description: string; address: string | null }>(
+        'SELECT description, address FROM tickets WHERE id = $1',
+        [id],
+      );
       await db.query(`UPDATE tickets SET description = $2, address = $3 WHERE id = $1`, [id, nasty, nasty]);
       try {
-        for (const path of [`requests.${format}`, `requests/${id}.${format}`, `requests.${format}?service_request_id=${id}`]) {
+        for (const path of [
+          `requests.${format}`,
+          `requests/${id}.${format}`,
+          `requests.${format}?service_request_id=${id}`,
+        ]) {
           const res = await get(path);
           const text = await res.clone().text();
           if (format === 'xml') {
@@ -370,20 +538,41 @@ describe.each(ENGINES)('Open311 GeoReport v2 conformance on %s', (engine) => {
           expect([r.description, r.address]).toEqual(format === 'json' ? [nasty, nasty] : [kept, kept]);
         }
       } finally {
-        await db.query(`UPDATE tickets SET description = $2, address = $3 WHERE id = $1`, [id, was!.description, was!.address]);
+        await db.query(`UPDATE tickets SET description = $2, address = $3 WHERE id = $1`, [
+          id,
+          was!.description,
+          was!.address,
+        ]);
       }
     });
 
-    it('reads never carry a caller\'s name, phone or e-mail, for the public or a signed-in admin', async () => {
-      const res = await post('requests.json', { api_key: key, service_code: 'noise.night_construction', lat: '39.05', long: '116.02', first_name: 'Zhangsan', last_name: 'Li', phone: '13912345678', email: 'li@example.org' });
+    it("reads never carry a caller's name, phone or e-mail, for the public or a signed-in admin", async () => {
+      const res = await post('requests.json', {
+        api_key: key,
+        service_code: 'noise.night_construction',
+        lat: '39.05',
+        long: '116.02',
+        first_name: 'Zhangsan',
+        last_name: 'Li',
+        phone: '13912345678',
+        email: 'li@example.org',
+      });
       const [{ service_request_id: id }] = (await res.json()) as any[];
-      const [caller] = await db.query<{ name: string; phone: string }>('SELECT name, phone FROM ticket_callers WHERE ticket_id = $1', [id]);
+      const [caller] = await db.query<{ name: string; phone: string }>(
+        'SELECT name, phone FROM ticket_callers WHERE ticket_id = $1',
+        [id],
+      );
       expect(caller).toEqual({ name: 'LiZhangsan', phone: '13912345678' });
       for (const reader of [{ request: (p: string) => app.request(p) }, admin]) {
-        for (const p of [`requests.${format}`, `requests/${id}.${format}`, `requests.${format}?service_request_id=${id}`]) {
+        for (const p of [
+          `requests.${format}`,
+          `requests/${id}.${format}`,
+          `requests.${format}?service_request_id=${id}`,
+        ]) {
           const text = await (await reader.request(`/open311/v2/${p}`)).text();
           expect(text).toContain(id);
-          for (const secret of ['Zhangsan', '13912345678', 'li@example.org']) expect(text, `${p} ${secret}`).not.toContain(secret);
+          for (const secret of ['Zhangsan', '13912345678', 'li@example.org'])
+            expect(text, `${p} ${secret}`).not.toContain(secret);
         }
       }
     });

@@ -43,7 +43,14 @@ function toEl(item: Record<string, unknown>): El | null {
 export function parseXml(xml: string): El {
   const err = wellFormedError(xml);
   if (err) throw new Error(err);
-  const doc = new XMLParser({ preserveOrder: true, parseTagValue: false, trimValues: false, ignoreDeclaration: false, processEntities: true, htmlEntities: true }).parse(xml) as Ordered;
+  const doc = new XMLParser({
+    preserveOrder: true,
+    parseTagValue: false,
+    trimValues: false,
+    ignoreDeclaration: false,
+    processEntities: true,
+    htmlEntities: true,
+  }).parse(xml) as Ordered;
   const roots = doc.map((d) => toEl(d as Record<string, unknown>)).filter((e): e is El => e !== null);
   if (roots.length !== 1) throw new Error(`${roots.length} root elements`);
   return roots[0]!;
@@ -64,7 +71,8 @@ const LISTS: Record<string, string> = {
 export function spark(el: El): unknown {
   const item = LISTS[el.name];
   if (item) {
-    if (!el.children.every((c) => c.name === item)) throw new Error(`<${el.name}> holds ${el.children.map((c) => c.name).join(', ')}, not only <${item}>`);
+    if (!el.children.every((c) => c.name === item))
+      throw new Error(`<${el.name}> holds ${el.children.map((c) => c.name).join(', ')}, not only <${item}>`);
     return el.children.map(spark);
   }
   if (el.children.length === 0) return el.text;

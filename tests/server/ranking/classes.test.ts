@@ -8,7 +8,14 @@ import {
   type ClassCandidate,
 } from '../../../server/ranking/index.ts';
 
-const row = (code: string, score: number | null, rankChange: number | null, calledBack: number, volume: number, volumePer10k: number | null): ClassCandidate => ({
+const row = (
+  code: string,
+  score: number | null,
+  rankChange: number | null,
+  calledBack: number,
+  volume: number,
+  volumePer10k: number | null,
+): ClassCandidate => ({
   code,
   score,
   rankChange,
@@ -30,7 +37,12 @@ const NINE = [
   row('U8', 40, -1, 30, 500, 100),
   row('U9', 30, 6, 5, 90, 100), // worst score and biggest gain, but only 5 callbacks
 ];
-const TWO = parseRankingPolicy({ advanced: { topN: 2 }, progressing: { topN: 2 }, rectification: { bottomN: 2 }, governance: { topN: 2 } });
+const TWO = parseRankingPolicy({
+  advanced: { topN: 2 },
+  progressing: { topN: 2 },
+  rectification: { bottomN: 2 },
+  governance: { topN: 2 },
+});
 
 describe('the four monthly classes', () => {
   const c = monthClasses(NINE, TWO);
@@ -88,7 +100,10 @@ describe('the four monthly classes', () => {
     expect(e.eligible).toEqual(['A']);
     expect(e.advanced).toEqual(['A']);
     // Lower the threshold and B (the better score) becomes advanced too, with fewer than N units.
-    expect(monthClasses(edge, parseRankingPolicy({ minCalledBack: 9, advanced: { topN: 10 } })).advanced).toEqual(['B', 'A']);
+    expect(monthClasses(edge, parseRankingPolicy({ minCalledBack: 9, advanced: { topN: 10 } })).advanced).toEqual([
+      'B',
+      'A',
+    ]);
     // By the default share rule two eligible units give one place: B alone.
     expect(monthClasses(edge, parseRankingPolicy({ minCalledBack: 9 })).advanced).toEqual(['B']);
   });
@@ -103,7 +118,10 @@ describe('the four monthly classes', () => {
 
   it('treats per-capita demand equal at two decimals as a tie', () => {
     // 33.333… and 33.3333 both print 33.33, so the second is tied for 1st place
-    const g = monthClasses([row('A', 90, 0, 20, 100, 100 / 3), row('B', 90, 0, 20, 100, 33.3333), row('C', 90, 0, 20, 100, 33.32)], parseRankingPolicy({ governance: { topN: 1 } }));
+    const g = monthClasses(
+      [row('A', 90, 0, 20, 100, 100 / 3), row('B', 90, 0, 20, 100, 33.3333), row('C', 90, 0, 20, 100, 33.32)],
+      parseRankingPolicy({ governance: { topN: 1 } }),
+    );
     expect(g.governance).toEqual(['A', 'B']);
   });
 });
@@ -111,8 +129,11 @@ describe('the four monthly classes', () => {
 describe('class sizes that scale with the table', () => {
   // n units scored 100, 99, 98, … (U01 best), 20 callbacks each, demand rising with the code.
   const table = (n: number, calledBack = 20) =>
-    Array.from({ length: n }, (_, i) => row(`U${String(i + 1).padStart(3, '0')}`, 100 - i * 0.25, null, calledBack, 10 + i, null));
-  const codes = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `U${String(from + i).padStart(3, '0')}`);
+    Array.from({ length: n }, (_, i) =>
+      row(`U${String(i + 1).padStart(3, '0')}`, 100 - i * 0.25, null, calledBack, 10 + i, null),
+    );
+  const codes = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `U${String(from + i).padStart(3, '0')}`);
 
   it('gives a 16-unit table 3 advanced, 3 rectification and 3 governance places that do not overlap', () => {
     const c = monthClasses(table(16), DEFAULT_RANKING_POLICY);
@@ -131,7 +152,12 @@ describe('class sizes that scale with the table', () => {
 
   it('sizes the score classes on the eligible units only', () => {
     // 40 units, but only 16 with enough callbacks: 3 places, not 8. Governance counts all 40 with demand.
-    const units = [...table(16), ...table(40).slice(16).map((u) => ({ ...u, counts: { calledBack: 4 } }))];
+    const units = [
+      ...table(16),
+      ...table(40)
+        .slice(16)
+        .map((u) => ({ ...u, counts: { calledBack: 4 } })),
+    ];
     const c = monthClasses(units, DEFAULT_RANKING_POLICY);
     expect(c.places).toEqual({ advanced: 3, progressing: 0, rectification: 3, governance: 8 });
     expect(c.rectification).toEqual(['U016', 'U015', 'U014']);
@@ -167,7 +193,12 @@ describe('the red zone', () => {
     ];
     expect(at(h, '2024-02').redZone).toEqual([]);
     expect(at(h, '2024-03').redZone).toEqual(['A']); // A: Jan, Feb, Mar
-    expect(at(h, '2024-03').streaks).toEqual(new Map([['A', 3], ['C', 2]])); // B left in March
+    expect(at(h, '2024-03').streaks).toEqual(
+      new Map([
+        ['A', 3],
+        ['C', 2],
+      ]),
+    ); // B left in March
     expect(at(h, '2024-04').redZone).toEqual(['A', 'C']); // A 4 running, C 3 running
   });
 
@@ -216,7 +247,15 @@ describe('the red zone', () => {
   });
 
   it('rejects a month given twice or written wrongly', () => {
-    expect(() => redZoneHistory([{ month: '2024-01', rectification: [] }, { month: '2024-01', rectification: [] }], DEFAULT_RANKING_POLICY)).toThrow(/twice/);
+    expect(() =>
+      redZoneHistory(
+        [
+          { month: '2024-01', rectification: [] },
+          { month: '2024-01', rectification: [] },
+        ],
+        DEFAULT_RANKING_POLICY,
+      ),
+    ).toThrow(/twice/);
     expect(() => redZoneHistory([{ month: '2024-1', rectification: [] }], DEFAULT_RANKING_POLICY)).toThrow(/YYYY-MM/);
   });
 });

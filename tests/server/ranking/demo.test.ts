@@ -20,7 +20,12 @@ const NOW = new Date('2026-11-20T10:00:00+08:00');
 const TICKETS = 30_000;
 const SEED = 7;
 /** Four places per class on a 40-street table: 10%, a stricter cut than Beijing's 10 of 339 would be loose here. */
-const POLICY = parseRankingPolicy({ advanced: { topN: 4 }, progressing: { topN: 4 }, rectification: { bottomN: 4 }, governance: { topN: 4 } });
+const POLICY = parseRankingPolicy({
+  advanced: { topN: 4 },
+  progressing: { topN: 4 },
+  rectification: { bottomN: 4 },
+  governance: { topN: 4 },
+});
 
 describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
   let db: Database;
@@ -32,7 +37,11 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_ranking_demo');
-    const report = await importRegions(db, fixtureFeatureCollection(), { crs: 'WGS84', replace: true, source: 'tests/data/demo/fixtures.ts' });
+    const report = await importRegions(db, fixtureFeatureCollection(), {
+      crs: 'WGS84',
+      replace: true,
+      source: 'tests/data/demo/fixtures.ts',
+    });
     if (!report.ok) throw new Error(JSON.stringify(report.errors));
     // The Beijing taxonomy (a city package import would seed it): the demo takes that package's profile.
     await seedTaxonomy(db);
@@ -60,10 +69,39 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
       for (const want of ind) {
         const got = byCode.get(want.code);
         const c = got.counts;
-        expect([c.volume, c.dispatched, c.respondedInTime, c.calledBack, c.solved, c.satisfied, c.basic, c.dissatisfied, c.unjustifiedReturns, got.score, got.rank], `${table} ${want.code}`).toEqual([
-          want.volume, want.dispatched, want.inTime, want.calledBack, want.solved, want.satisfied, want.basic, want.dissatisfied, want.returns, want.score, want.rank,
+        expect(
+          [
+            c.volume,
+            c.dispatched,
+            c.respondedInTime,
+            c.calledBack,
+            c.solved,
+            c.satisfied,
+            c.basic,
+            c.dissatisfied,
+            c.unjustifiedReturns,
+            got.score,
+            got.rank,
+          ],
+          `${table} ${want.code}`,
+        ).toEqual([
+          want.volume,
+          want.dispatched,
+          want.inTime,
+          want.calledBack,
+          want.solved,
+          want.satisfied,
+          want.basic,
+          want.dissatisfied,
+          want.returns,
+          want.score,
+          want.rank,
         ]);
-        for (const [a, b] of [[got.response.percent, want.response], [got.resolution.percent, want.resolution], [got.satisfaction.percent, want.satisfaction]]) {
+        for (const [a, b] of [
+          [got.response.percent, want.response],
+          [got.resolution.percent, want.resolution],
+          [got.satisfaction.percent, want.satisfaction],
+        ]) {
           if (b === null) expect(a).toBeNull();
           else expect(a).toBeCloseTo(b, 9);
         }
@@ -72,11 +110,20 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
     // Read again by a fresh service: the month now comes from its stored counts (settled months
     // are stored on first read), and must be the same table to the last figure.
     const first = await (await client.request(`/api/ranking?month=${month}&table=street`)).json();
-    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ranking_months WHERE tbl = 'street' AND month = $1`, [month]))[0]!.n).toBe(1);
+    expect(
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ranking_months WHERE tbl = 'street' AND month = $1`,
+          [month],
+        )
+      )[0]!.n,
+    ).toBe(1);
     svc = configureRanking(db, { policy: POLICY, now: () => NOW });
     expect(await (await client.request(`/api/ranking?month=${month}&table=street`)).json()).toEqual(first);
     // The demo exercises what the hand-built city only samples: returns and parallel dispatches.
-    const streets = ind(await independentRanking(db, 'street', month, { minCallbacksToRank: POLICY.minCalledBackToRank }));
+    const streets = ind(
+      await independentRanking(db, 'street', month, { minCallbacksToRank: POLICY.minCalledBackToRank }),
+    );
     expect(streets.returns).toBeGreaterThan(0);
     expect(streets.dispatched).toBeGreaterThan(1000);
   });
@@ -90,22 +137,42 @@ describe.each(ENGINES)('ranking on the demo year on %s', (engine) => {
       const from = monthIndex(u.fromMonth);
       const to = monthIndex(u.toMonth);
       const classesIn = (test: (i: number) => boolean) =>
-        tables.filter((m) => test(monthIndex(m.month))).map((m) => m.table.rows.find((r) => r.code === u.unitCode)?.classes ?? []);
+        tables
+          .filter((m) => test(monthIndex(m.month)))
+          .map((m) => m.table.rows.find((r) => r.code === u.unitCode)?.classes ?? []);
       const during = classesIn((i) => i > from && i <= to + 1);
       const before = classesIn((i) => i < from);
       const after = classesIn((i) => i > to + 1);
       if (u.direction === 'improving') {
-        expect(during.some((c) => c.includes('progressing')), `${u.unitCode} progressing ${u.fromMonth}–${u.toMonth}`).toBe(true);
-        expect(before.some((c) => c.includes('rectification')), `${u.unitCode} poor before ${u.fromMonth}`).toBe(true);
-        expect(after.some((c) => c.includes('rectification')), `${u.unitCode} not poor after ${u.toMonth}`).toBe(false);
+        expect(
+          during.some((c) => c.includes('progressing')),
+          `${u.unitCode} progressing ${u.fromMonth}–${u.toMonth}`,
+        ).toBe(true);
+        expect(
+          before.some((c) => c.includes('rectification')),
+          `${u.unitCode} poor before ${u.fromMonth}`,
+        ).toBe(true);
+        expect(
+          after.some((c) => c.includes('rectification')),
+          `${u.unitCode} not poor after ${u.toMonth}`,
+        ).toBe(false);
       } else {
-        expect(during.some((c) => c.includes('rectification')), `${u.unitCode} rectification ${u.fromMonth}–${u.toMonth}`).toBe(true);
-        expect(before.some((c) => c.includes('rectification')), `${u.unitCode} not poor before ${u.fromMonth}`).toBe(false);
+        expect(
+          during.some((c) => c.includes('rectification')),
+          `${u.unitCode} rectification ${u.fromMonth}–${u.toMonth}`,
+        ).toBe(true);
+        expect(
+          before.some((c) => c.includes('rectification')),
+          `${u.unitCode} not poor before ${u.fromMonth}`,
+        ).toBe(false);
       }
     }
   });
 });
 
 function ind(rows: Awaited<ReturnType<typeof independentRanking>>) {
-  return rows.reduce((a, r) => ({ returns: a.returns + r.returns, dispatched: a.dispatched + r.dispatched }), { returns: 0, dispatched: 0 });
+  return rows.reduce((a, r) => ({ returns: a.returns + r.returns, dispatched: a.dispatched + r.dispatched }), {
+    returns: 0,
+    dispatched: 0,
+  });
 }

@@ -38,7 +38,11 @@ interface Shape {
 const SHAPES: Record<IndependentTable, Shape> = {
   street: {
     units: `SELECT code, population FROM regions WHERE level = 'street'`,
-    unitOf: (a) => ({ join: '', unit: `${a}.unit_code`, kind: `${a}.unit_kind = 'street' AND ${a}.role = 'territorial'` }),
+    unitOf: (a) => ({
+      join: '',
+      unit: `${a}.unit_code`,
+      kind: `${a}.unit_kind = 'street' AND ${a}.role = 'territorial'`,
+    }),
     volume: `(SELECT count(*) FROM tickets v, win WHERE v.street_code = c.code AND v.kind <> 'praise' AND v.received_at >= win.a AND v.received_at < win.b)`,
   },
   district: {

@@ -33,13 +33,41 @@ describe("a month's table", () => {
       ['F', 63.67, null, 'smallSample'],
     ]);
     // Exactly at the minimum is enough: with 3 required F is ranked, with 4 it is not.
-    expect(monthTable(SIX_STREETS, parseRankingPolicy({ minCalledBackToRank: 3 })).rows.find((r) => r.code === 'F')?.rank).toBe(4);
-    expect(monthTable(SIX_STREETS, parseRankingPolicy({ minCalledBackToRank: 4 })).rows.find((r) => r.code === 'F')?.rank).toBeNull();
+    expect(
+      monthTable(SIX_STREETS, parseRankingPolicy({ minCalledBackToRank: 3 })).rows.find((r) => r.code === 'F')?.rank,
+    ).toBe(4);
+    expect(
+      monthTable(SIX_STREETS, parseRankingPolicy({ minCalledBackToRank: 4 })).rows.find((r) => r.code === 'F')?.rank,
+    ).toBeNull();
     // Two streets with 1 and 2 happy callbacks would tie at 100 ahead of everyone; now they are unranked.
     const lucky = [
       ...SIX_STREETS,
-      { code: 'G', counts: { volume: 1, dispatched: 1, respondedInTime: 1, calledBack: 1, solved: 1, satisfied: 1, basic: 0, dissatisfied: 0 } },
-      { code: 'H', counts: { volume: 2, dispatched: 2, respondedInTime: 2, calledBack: 2, solved: 2, satisfied: 2, basic: 0, dissatisfied: 0 } },
+      {
+        code: 'G',
+        counts: {
+          volume: 1,
+          dispatched: 1,
+          respondedInTime: 1,
+          calledBack: 1,
+          solved: 1,
+          satisfied: 1,
+          basic: 0,
+          dissatisfied: 0,
+        },
+      },
+      {
+        code: 'H',
+        counts: {
+          volume: 2,
+          dispatched: 2,
+          respondedInTime: 2,
+          calledBack: 2,
+          solved: 2,
+          satisfied: 2,
+          basic: 0,
+          dissatisfied: 0,
+        },
+      },
     ];
     const l = monthTable(lucky, DEFAULT_RANKING_POLICY);
     expect(l.rows.map((r) => [r.code, r.score, r.rank])).toEqual([
@@ -59,7 +87,13 @@ describe("a month's table", () => {
   });
 
   it('adds rank changes and the classes each unit holds (top/bottom 1, ties included)', () => {
-    const policy = parseRankingPolicy({ minCalledBackToRank: 3, advanced: { topN: 1 }, progressing: { topN: 1 }, rectification: { bottomN: 1 }, governance: { topN: 1 } });
+    const policy = parseRankingPolicy({
+      minCalledBackToRank: 3,
+      advanced: { topN: 1 },
+      progressing: { topN: 1 },
+      rectification: { bottomN: 1 },
+      governance: { topN: 1 },
+    });
     const previous = new Map<string, number | null>([
       ['A', 3], // now 1 → +2
       ['B', 1], // now 2 → −1

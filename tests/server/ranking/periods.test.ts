@@ -18,7 +18,10 @@ import {
 
 describe('city periods', () => {
   it('starts a Beijing month at local midnight: 16:00Z the day before', () => {
-    expect(monthPeriod('2026-10', 'Asia/Shanghai')).toEqual({ from: new Date('2026-09-30T16:00:00Z'), to: new Date('2026-10-31T16:00:00Z') });
+    expect(monthPeriod('2026-10', 'Asia/Shanghai')).toEqual({
+      from: new Date('2026-09-30T16:00:00Z'),
+      to: new Date('2026-10-31T16:00:00Z'),
+    });
     expect(monthPeriod('2026-12', 'Asia/Shanghai').to).toEqual(new Date('2026-12-31T16:00:00Z'));
   });
 
@@ -30,8 +33,14 @@ describe('city periods', () => {
 
   it('follows a zone with daylight saving time (a non-default city)', () => {
     // New York: March 2026 starts at EST (−5), April at EDT (−4).
-    expect(monthPeriod('2026-03', 'America/New_York')).toEqual({ from: new Date('2026-03-01T05:00:00Z'), to: new Date('2026-04-01T04:00:00Z') });
-    expect(dayPeriod('2026-03-08', 'America/New_York')).toEqual({ from: new Date('2026-03-08T05:00:00Z'), to: new Date('2026-03-09T04:00:00Z') });
+    expect(monthPeriod('2026-03', 'America/New_York')).toEqual({
+      from: new Date('2026-03-01T05:00:00Z'),
+      to: new Date('2026-04-01T04:00:00Z'),
+    });
+    expect(dayPeriod('2026-03-08', 'America/New_York')).toEqual({
+      from: new Date('2026-03-08T05:00:00Z'),
+      to: new Date('2026-03-09T04:00:00Z'),
+    });
   });
 
   it('does month arithmetic across years', () => {
@@ -50,13 +59,21 @@ describe('city periods', () => {
     expect(isIsoWeek('2026-W53')).toBe(true);
     expect(isIsoWeek('2025-W53')).toBe(false);
     const w = weekPeriod('2026-W44', 'Asia/Shanghai');
-    expect([w.from, w.to, w.days[0], w.days[6]]).toEqual([new Date('2026-10-25T16:00:00Z'), new Date('2026-11-01T16:00:00Z'), '2026-10-26', '2026-11-01']);
+    expect([w.from, w.to, w.days[0], w.days[6]]).toEqual([
+      new Date('2026-10-25T16:00:00Z'),
+      new Date('2026-11-01T16:00:00Z'),
+      '2026-10-26',
+      '2026-11-01',
+    ]);
   });
 
   it('validates calendar days and spans years', () => {
     expect(isCalendarDate('2026-02-29')).toBe(false);
     expect(isCalendarDate('2028-02-29')).toBe(true);
     expect(isCalendarDate('2026-04-31')).toBe(false);
-    expect(yearPeriod(2026, 'Asia/Shanghai')).toEqual({ from: new Date('2025-12-31T16:00:00Z'), to: new Date('2026-12-31T16:00:00Z') });
+    expect(yearPeriod(2026, 'Asia/Shanghai')).toEqual({
+      from: new Date('2025-12-31T16:00:00Z'),
+      to: new Date('2026-12-31T16:00:00Z'),
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classPlaces, DEFAULT_RANKING_POLICY, parseRankingPolicy, rankingPolicyFor, roundTo } from '../../../server/ranking/policy.ts';
+import {
+  classPlaces,
+  DEFAULT_RANKING_POLICY,
+  parseRankingPolicy,
+  rankingPolicyFor,
+  roundTo,
+} from '../../../server/ranking/policy.ts';
 import { parsePolicy } from '../../../data/policy/index.ts';
 
 describe('ranking policy', () => {
@@ -26,9 +32,13 @@ describe('ranking policy', () => {
   });
 
   it('rejects weights that do not sum to 1', () => {
-    expect(() => parseRankingPolicy({ weights: { response: 0.2, resolution: 0.45, satisfaction: 0.45 } })).toThrow(/sum to 1/);
+    expect(() => parseRankingPolicy({ weights: { response: 0.2, resolution: 0.45, satisfaction: 0.45 } })).toThrow(
+      /sum to 1/,
+    );
     // 0.2 + 0.4 + 0.4 is 1.0000000000000002 in binary floating point: accepted.
-    expect(parseRankingPolicy({ weights: { response: 0.2, resolution: 0.4, satisfaction: 0.4 } }).weights.response).toBe(0.2);
+    expect(
+      parseRankingPolicy({ weights: { response: 0.2, resolution: 0.4, satisfaction: 0.4 } }).weights.response,
+    ).toBe(0.2);
   });
 
   it('rejects verdict weights where a better verdict counts less', () => {

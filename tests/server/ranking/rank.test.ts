@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RANKING_POLICY, parseUnitCounts, rankAmong, rankByScore, rankChange, rankChanges, unitRates } from '../../../server/ranking/index.ts';
+import {
+  DEFAULT_RANKING_POLICY,
+  parseUnitCounts,
+  rankAmong,
+  rankByScore,
+  rankChange,
+  rankChanges,
+  unitRates,
+} from '../../../server/ranking/index.ts';
 
 const ranks = (units: Array<{ code: string; score: number | null }>) => rankByScore(units).map((u) => [u.code, u.rank]);
 
@@ -63,8 +71,23 @@ describe('ranking by score', () => {
 
   it('judges ties on the published two-decimal score, not the raw composite', () => {
     const p = DEFAULT_RANKING_POLICY;
-    const counts = (dispatched: number, respondedInTime: number, calledBack: number, solved: number, satisfied: number) =>
-      parseUnitCounts({ volume: dispatched, dispatched, respondedInTime, calledBack, solved, satisfied, basic: 0, dissatisfied: 0 });
+    const counts = (
+      dispatched: number,
+      respondedInTime: number,
+      calledBack: number,
+      solved: number,
+      satisfied: number,
+    ) =>
+      parseUnitCounts({
+        volume: dispatched,
+        dispatched,
+        respondedInTime,
+        calledBack,
+        solved,
+        satisfied,
+        basic: 0,
+        dissatisfied: 0,
+      });
     // X: 0.1·(2/3) + 0.45·(8/10) + 0.45·(8/10), in percent = 6.6667 + 36 + 36 = 78.6667 → 78.67
     // Y: 0.1·(9/19) + 0.45·(12/14) + 0.45·(11/14)        = 4.7368 + 38.5714 + 35.3571 = 78.6654 → 78.67
     // W: 0.1·(0/1) + 0.45·(87/100)+ 0.45·(87/100)         = 78.3 → 78.3

@@ -38,7 +38,15 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
   it('ranks the streets of October exactly: rates, scores, tied first places, rank change, classes, red zone', async () => {
     const { status, body } = await get('/api/ranking?month=2026-10&table=street');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ table: 'street', month: '2026-10', status: 'closed', units: 5, ranked: 4, governanceBasis: 'per10k', hasData: true });
+    expect(body).toMatchObject({
+      table: 'street',
+      month: '2026-10',
+      status: 'closed',
+      units: 5,
+      ranked: 4,
+      governanceBasis: 'per10k',
+      hasData: true,
+    });
     expect(body.period).toEqual({ from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z' });
     const line = (r: any) => [r.code, r.rank, r.score, r.previousRank, r.rankChange, r.classes, r.redZone];
     expect(body.rows.map(line)).toEqual([
@@ -49,9 +57,29 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
       [S4, null, null, null, null, [], false],
     ]);
     const s1 = body.rows.find((r: any) => r.code === S1);
-    expect(s1.counts).toEqual({ volume: 5, dispatched: 4, respondedInTime: 3, calledBack: 4, solved: 3, satisfied: 2, basic: 1, dissatisfied: 1, unjustifiedReturns: 0, unrated: 0 });
-    expect([s1.response.percent, s1.resolution.percent, s1.satisfaction.percent, s1.satisfaction.numerator]).toEqual([75, 75, 70, 2.8]);
-    expect([s1.nameZh, s1.nameEn, s1.parentCode, s1.parentNameZh, s1.population, s1.volumePer10k]).toEqual(['东一街道', 'East One', D1, '东区', 10_000, 5]);
+    expect(s1.counts).toEqual({
+      volume: 5,
+      dispatched: 4,
+      respondedInTime: 3,
+      calledBack: 4,
+      solved: 3,
+      satisfied: 2,
+      basic: 1,
+      dissatisfied: 1,
+      unjustifiedReturns: 0,
+      unrated: 0,
+    });
+    expect([s1.response.percent, s1.resolution.percent, s1.satisfaction.percent, s1.satisfaction.numerator]).toEqual([
+      75, 75, 70, 2.8,
+    ]);
+    expect([s1.nameZh, s1.nameEn, s1.parentCode, s1.parentNameZh, s1.population, s1.volumePer10k]).toEqual([
+      '东一街道',
+      'East One',
+      D1,
+      '东区',
+      10_000,
+      5,
+    ]);
     const s3 = body.rows.find((r: any) => r.code === S3);
     expect(s3.composite).toBeCloseTo(42.333333333, 8);
     expect(s3.satisfaction.percent).toBeCloseTo(160 / 3, 10);
@@ -62,25 +90,43 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
     expect(body.classes).toEqual({ advanced: [S2, S5], progressing: [S2], rectification: [S3], governance: [S1] });
     expect(body.redZone).toEqual([S3]);
     expect(body.movers.up.map((m: any) => [m.code, m.rankChange])).toEqual([[S2, 1]]);
-    expect(body.movers.down.map((m: any) => [m.code, m.rankChange])).toEqual([[S1, -2], [S3, -1]]);
+    expect(body.movers.down.map((m: any) => [m.code, m.rankChange])).toEqual([
+      [S1, -2],
+      [S3, -1],
+    ]);
   });
 
   it('ranks districts, departments and utilities on their own tables', async () => {
     const d = (await get('/api/ranking?month=2026-10&table=district')).body;
-    expect(d.rows.map((r: any) => [r.code, r.rank, r.score, r.counts.dispatched, r.counts.respondedInTime, r.counts.calledBack, r.counts.solved, r.volume, r.volumePer10k])).toEqual([
+    expect(
+      d.rows.map((r: any) => [
+        r.code,
+        r.rank,
+        r.score,
+        r.counts.dispatched,
+        r.counts.respondedInTime,
+        r.counts.calledBack,
+        r.counts.solved,
+        r.volume,
+        r.volumePer10k,
+      ]),
+    ).toEqual([
       [D1, 1, 84.43, 7, 6, 7, 6, 8, 0.8],
       [D2, 2, 65.4, 5, 3, 5, 3, 5, 1],
     ]);
     expect(d.rows[0].composite).toBeCloseTo(591 / 7, 10);
     const dept = (await get('/api/ranking?month=2026-10&table=department')).body;
-    expect(dept.rows.map((r: any) => [r.code, r.rank, r.score, r.volume, r.counts.dispatched])).toEqual([['dept_a', 1, 0, 1, 1]]);
+    expect(dept.rows.map((r: any) => [r.code, r.rank, r.score, r.volume, r.counts.dispatched])).toEqual([
+      ['dept_a', 1, 0, 1, 1],
+    ]);
     expect(dept.governanceBasis).toBe('volume');
     const util = (await get('/api/ranking?month=2026-10&table=utility')).body;
     expect(util.rows.map((r: any) => [r.code, r.rank, r.score, r.nameZh])).toEqual([['util_w', 1, 100, '自来水公司']]);
   });
 
   it('puts 2026-10-31T15:59:59Z in October and 16:00:00Z in November (Beijing months), fact by fact', async () => {
-    const drill = (month: string, rate: string, part = 'denominator', code = S1) => ids(`/api/ranking/units/${code}/drill?month=${month}&rate=${rate}&part=${part}`);
+    const drill = (month: string, rate: string, part = 'denominator', code = S1) =>
+      ids(`/api/ranking/units/${code}/drill?month=${month}&rate=${rate}&part=${part}`);
     // Ticket 4: received and dispatched 15:59:59Z → October demand and response; called back in November.
     // Ticket 6: received and dispatched 16:00:00Z → November. Ticket 5: called back 15:59:59Z → October.
     expect(await drill('2026-10', 'volume')).toEqual([1, 2, 3, 4, 18]);
@@ -114,7 +160,8 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
       }
     }
     // The exact tickets, by hand (handCity.ts).
-    const drill = (code: string, rate: string, part: string) => get(`/api/ranking/units/${code}/drill?month=2026-10&rate=${rate}&part=${part}`);
+    const drill = (code: string, rate: string, part: string) =>
+      get(`/api/ranking/units/${code}/drill?month=2026-10&rate=${rate}&part=${part}`);
     expect((await drill(S1, 'response', 'numerator')).body.tickets.map((t: any) => t.id)).toEqual([1, 3, 4]);
     expect((await drill(S1, 'resolution', 'numerator')).body.tickets.map((t: any) => t.id)).toEqual([1, 3, 5]);
     const sat = (await drill(S1, 'satisfaction', 'numerator')).body;
@@ -151,10 +198,40 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
         for (const want of ind) {
           const got: any = byCode.get(want.code);
           const c = got.counts;
-          expect([c.volume, c.dispatched, c.respondedInTime, c.calledBack, c.solved, c.satisfied, c.basic, c.dissatisfied, c.unjustifiedReturns, got.score, got.rank], `${month} ${table} ${want.code}`).toEqual([
-            want.volume, want.dispatched, want.inTime, want.calledBack, want.solved, want.satisfied, want.basic, want.dissatisfied, want.returns, want.score, want.rank,
+          expect(
+            [
+              c.volume,
+              c.dispatched,
+              c.respondedInTime,
+              c.calledBack,
+              c.solved,
+              c.satisfied,
+              c.basic,
+              c.dissatisfied,
+              c.unjustifiedReturns,
+              got.score,
+              got.rank,
+            ],
+            `${month} ${table} ${want.code}`,
+          ).toEqual([
+            want.volume,
+            want.dispatched,
+            want.inTime,
+            want.calledBack,
+            want.solved,
+            want.satisfied,
+            want.basic,
+            want.dissatisfied,
+            want.returns,
+            want.score,
+            want.rank,
           ]);
-          for (const [a, b] of [[got.response.percent, want.response], [got.resolution.percent, want.resolution], [got.satisfaction.percent, want.satisfaction], [got.volumePer10k, want.per10k]]) {
+          for (const [a, b] of [
+            [got.response.percent, want.response],
+            [got.resolution.percent, want.resolution],
+            [got.satisfaction.percent, want.satisfaction],
+            [got.volumePer10k, want.per10k],
+          ]) {
             if (b === null) expect(a).toBeNull();
             else expect(a).toBeCloseTo(b, 9);
           }
@@ -191,7 +268,19 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
     expect(body.unit).toMatchObject({ code: S1, table: 'street', nameZh: '东一街道' });
     expect(body.months).toHaveLength(13);
     expect(body.months[0]).toBe('2025-11');
-    const tail = body.series.slice(-3).map((p: any) => [p.month, p.status, p.rank, p.score, p.rankChange, p.counts.dispatched, p.counts.calledBack, p.unitsInTable, p.rankedInTable]);
+    const tail = body.series
+      .slice(-3)
+      .map((p: any) => [
+        p.month,
+        p.status,
+        p.rank,
+        p.score,
+        p.rankChange,
+        p.counts.dispatched,
+        p.counts.calledBack,
+        p.unitsInTable,
+        p.rankedInTable,
+      ]);
     expect(tail).toEqual([
       ['2026-09', 'closed', 1, 100, null, 2, 1, 5, 3],
       ['2026-10', 'closed', 3, 72.75, -2, 4, 4, 5, 4],
@@ -222,13 +311,22 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
     ]);
     // S3 at the bottom: solving its two unsolved tickets is worth 30 points, not enough to pass S1.
     const s3 = (await get(`/api/ranking/units/${S3}/what-if?month=2026-10`)).body;
-    expect(s3.scenarios.find((s: any) => s.fix === 'solve' && s.all)).toMatchObject({ k: 2, score: 72.33, placesGained: 0 });
+    expect(s3.scenarios.find((s: any) => s.fix === 'solve' && s.all)).toMatchObject({
+      k: 2,
+      score: 72.33,
+      placesGained: 0,
+    });
     expect(s3.levers.find((l: any) => l.fix === 'solve').tickets.map((t: any) => t.id)).toEqual([11, 12]);
   });
 
   it('lists the months with data, and defaults to the latest closed month', async () => {
     const { body } = await get('/api/ranking/months');
-    expect(body).toMatchObject({ timeZone: 'Asia/Shanghai', first: '2026-09', last: '2026-11', latestClosed: '2026-10' });
+    expect(body).toMatchObject({
+      timeZone: 'Asia/Shanghai',
+      first: '2026-09',
+      last: '2026-11',
+      latestClosed: '2026-10',
+    });
     expect(body.months.map((m: any) => [m.month, m.status])).toEqual([
       ['2026-09', 'closed'],
       ['2026-10', 'closed'],
@@ -239,7 +337,11 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
 
   it('reads a settled month from its stored counts, and recounts it after a correction touches it', async () => {
     const stored = async () =>
-      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ranking_months WHERE tbl = 'street' AND month = '2026-10'`))[0]!.n;
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ranking_months WHERE tbl = 'street' AND month = '2026-10'`,
+        )
+      )[0]!.n;
     const s1 = async () => {
       configureRanking(db, { policy: HAND_POLICY, now: handClock }); // a fresh service: nothing in memory
       return (await get('/api/ranking?month=2026-10')).body.rows.find((r: any) => r.code === S1);
@@ -248,9 +350,14 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
     // and November (open) was not.
     expect((await s1()).counts.volume).toBe(5);
     expect(await stored()).toBe(1);
-    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ranking_months WHERE month = '2026-11'`))[0]!.n).toBe(0);
+    expect(
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ranking_months WHERE month = '2026-11'`))[0]!.n,
+    ).toBe(0);
     // A fresh service reads the stored rows, not the tickets: mark them and see the mark.
-    await db.query(`UPDATE ranking_month_counts SET volume = volume + 1000 WHERE tbl = 'street' AND month = '2026-10' AND unit = $1`, [S1]);
+    await db.query(
+      `UPDATE ranking_month_counts SET volume = volume + 1000 WHERE tbl = 'street' AND month = '2026-10' AND unit = $1`,
+      [S1],
+    );
     expect((await s1()).counts.volume).toBe(1005);
     // A correction of an October verdict drops the stored month; the next read recounts it.
     const [{ id }] = await db.query<{ id: number }>(
@@ -261,8 +368,15 @@ describe.each(ENGINES)('ranking API on %s', (engine) => {
     await db.query(`UPDATE tickets SET satisfaction = 'dissatisfied' WHERE id = $1`, [id]);
     expect(await stored()).toBe(0);
     const corrected = await s1();
-    expect([corrected.counts.volume, corrected.counts.satisfied, corrected.counts.dissatisfied, corrected.satisfaction.numerator]).toEqual([5, 1, 2, 1.8]);
-    const ind = (await independentRanking(db, 'street', '2026-10', { minCallbacksToRank: HAND_POLICY.minCalledBackToRank })).find((r) => r.code === S1)!;
+    expect([
+      corrected.counts.volume,
+      corrected.counts.satisfied,
+      corrected.counts.dissatisfied,
+      corrected.satisfaction.numerator,
+    ]).toEqual([5, 1, 2, 1.8]);
+    const ind = (
+      await independentRanking(db, 'street', '2026-10', { minCallbacksToRank: HAND_POLICY.minCalledBackToRank })
+    ).find((r) => r.code === S1)!;
     expect([ind.satisfied, ind.dissatisfied]).toEqual([1, 2]);
     expect(await stored()).toBe(1);
     // A dispatch change (an acceptance moved) drops it too; then put the verdict back.

@@ -51,7 +51,16 @@ describe('the three rates and the composite score', () => {
 
   it('reports volume per 10,000 residents, and null when the population is unknown or zero', () => {
     const policy = DEFAULT_RANKING_POLICY;
-    const c = parseUnitCounts({ volume: 20, dispatched: 20, respondedInTime: 20, calledBack: 0, solved: 0, satisfied: 0, basic: 0, dissatisfied: 0 });
+    const c = parseUnitCounts({
+      volume: 20,
+      dispatched: 20,
+      respondedInTime: 20,
+      calledBack: 0,
+      solved: 0,
+      satisfied: 0,
+      basic: 0,
+      dissatisfied: 0,
+    });
     expect(unitRates('A', c, policy, 50_000).volumePer10k).toBe(4); // 20 · 10,000 / 50,000
     expect(unitRates('A', c, policy, null).volumePer10k).toBeNull();
     expect(unitRates('A', c, policy, 0).volumePer10k).toBeNull();
@@ -59,7 +68,14 @@ describe('the three rates and the composite score', () => {
 
   it('counts ticket facts, ignoring verdicts without a callback and response flags without dispatch', () => {
     const facts: TicketFact[] = [
-      { dispatched: true, respondedInTime: true, calledBack: true, solved: true, satisfaction: 'satisfied', unjustifiedReturns: 1 },
+      {
+        dispatched: true,
+        respondedInTime: true,
+        calledBack: true,
+        solved: true,
+        satisfaction: 'satisfied',
+        unjustifiedReturns: 1,
+      },
       { dispatched: true, respondedInTime: false, calledBack: true, solved: false, satisfaction: 'basic' },
       // Called back but no answers: in both callback denominators, in no numerator.
       { dispatched: true, respondedInTime: true, calledBack: true, solved: null, satisfaction: null },
@@ -90,13 +106,28 @@ describe('the three rates and the composite score', () => {
 
   it('gives the same result from ticket facts and from the equivalent pre-aggregated counts', () => {
     const facts: TicketFact[] = [
-      ...Array.from({ length: 3 }, (): TicketFact => ({ dispatched: true, respondedInTime: true, calledBack: true, solved: true, satisfaction: 'satisfied' })),
+      ...Array.from({ length: 3 }, (): TicketFact => ({
+        dispatched: true,
+        respondedInTime: true,
+        calledBack: true,
+        solved: true,
+        satisfaction: 'satisfied',
+      })),
       { dispatched: true, respondedInTime: false, calledBack: true, solved: false, satisfaction: 'dissatisfied' },
     ];
     const fromFacts = unitRates('X', countTickets(facts), DEFAULT_RANKING_POLICY);
     const fromCounts = unitRates(
       'X',
-      parseUnitCounts({ volume: 4, dispatched: 4, respondedInTime: 3, calledBack: 4, solved: 3, satisfied: 3, basic: 0, dissatisfied: 1 }),
+      parseUnitCounts({
+        volume: 4,
+        dispatched: 4,
+        respondedInTime: 3,
+        calledBack: 4,
+        solved: 3,
+        satisfied: 3,
+        basic: 0,
+        dissatisfied: 1,
+      }),
       DEFAULT_RANKING_POLICY,
     );
     expect(fromFacts).toEqual(fromCounts);
@@ -105,8 +136,26 @@ describe('the three rates and the composite score', () => {
 });
 
 describe('zero denominators', () => {
-  const zeroCallbacks = parseUnitCounts({ volume: 3, dispatched: 3, respondedInTime: 2, calledBack: 0, solved: 0, satisfied: 0, basic: 0, dissatisfied: 0 });
-  const zeroDispatched = parseUnitCounts({ volume: 4, dispatched: 0, respondedInTime: 0, calledBack: 4, solved: 2, satisfied: 2, basic: 0, dissatisfied: 2 });
+  const zeroCallbacks = parseUnitCounts({
+    volume: 3,
+    dispatched: 3,
+    respondedInTime: 2,
+    calledBack: 0,
+    solved: 0,
+    satisfied: 0,
+    basic: 0,
+    dissatisfied: 0,
+  });
+  const zeroDispatched = parseUnitCounts({
+    volume: 4,
+    dispatched: 0,
+    respondedInTime: 0,
+    calledBack: 4,
+    solved: 2,
+    satisfied: 2,
+    basic: 0,
+    dissatisfied: 2,
+  });
 
   it('makes a rate with no denominator null, not 0 or 100', () => {
     const r = unitRates('E', zeroCallbacks, DEFAULT_RANKING_POLICY);
@@ -128,16 +177,33 @@ describe('zero denominators', () => {
   });
 
   it('leaves a unit with no tickets at all unranked, with every rate null', () => {
-    const empty = parseUnitCounts({ volume: 0, dispatched: 0, respondedInTime: 0, calledBack: 0, solved: 0, satisfied: 0, basic: 0, dissatisfied: 0 });
+    const empty = parseUnitCounts({
+      volume: 0,
+      dispatched: 0,
+      respondedInTime: 0,
+      calledBack: 0,
+      solved: 0,
+      satisfied: 0,
+      basic: 0,
+      dissatisfied: 0,
+    });
     const r = unitRates('Z', empty, DEFAULT_RANKING_POLICY, 1000);
-    expect([r.response.percent, r.resolution.percent, r.satisfaction.percent, r.score]).toEqual([null, null, null, null]);
+    expect([r.response.percent, r.resolution.percent, r.satisfaction.percent, r.score]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(r.volumePer10k).toBe(0);
   });
 });
 
 describe('a non-default policy', () => {
   it('re-scores the six streets with weights 0.2/0.4/0.4 and basic = 0.5', () => {
-    const policy = parseRankingPolicy({ weights: { response: 0.2, resolution: 0.4, satisfaction: 0.4 }, satisfactionWeights: { basic: 0.5 } });
+    const policy = parseRankingPolicy({
+      weights: { response: 0.2, resolution: 0.4, satisfaction: 0.4 },
+      satisfactionWeights: { basic: 0.5 },
+    });
     const r = byCode(rateUnits(SIX_STREETS, policy));
     // A: 0.2·100 + 0.4·90 + 0.4·(16 + 1)/20·100 = 20 + 36 + 34 = 90
     // B: 0.2·90  + 0.4·80 + 0.4·(7 + 0.5)/10·100 = 18 + 32 + 30 = 80
@@ -157,7 +223,17 @@ describe('a non-default policy', () => {
 
   it('deducts the unjustified-return penalty when the policy sets one', () => {
     const policy = parseRankingPolicy({ unjustifiedReturnPenalty: 1.5 });
-    const counts = parseUnitCounts({ volume: 20, dispatched: 20, respondedInTime: 20, calledBack: 20, solved: 18, satisfied: 16, basic: 2, dissatisfied: 2, unjustifiedReturns: 2 });
+    const counts = parseUnitCounts({
+      volume: 20,
+      dispatched: 20,
+      respondedInTime: 20,
+      calledBack: 20,
+      solved: 18,
+      satisfied: 16,
+      basic: 2,
+      dissatisfied: 2,
+      unjustifiedReturns: 2,
+    });
     const r = unitRates('A', counts, policy);
     expect(r.penalty).toBe(3);
     expect(r.score).toBe(87.1); // 90.1 − 2 · 1.5
@@ -166,7 +242,16 @@ describe('a non-default policy', () => {
 });
 
 describe('count validation', () => {
-  const ok = { volume: 5, dispatched: 5, respondedInTime: 5, calledBack: 5, solved: 5, satisfied: 5, basic: 0, dissatisfied: 0 };
+  const ok = {
+    volume: 5,
+    dispatched: 5,
+    respondedInTime: 5,
+    calledBack: 5,
+    solved: 5,
+    satisfied: 5,
+    basic: 0,
+    dissatisfied: 0,
+  };
 
   it('derives the unrated callbacks', () => {
     expect(parseUnitCounts({ ...ok, satisfied: 3 }).unrated).toBe(2);

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RANKING_POLICY, parseRankingPolicy, whatIf, type WhatIfScenario } from '../../../server/ranking/index.ts';
+import {
+  DEFAULT_RANKING_POLICY,
+  parseRankingPolicy,
+  whatIf,
+  type WhatIfScenario,
+} from '../../../server/ranking/index.ts';
 import { SIX_STREETS } from './fixtures.ts';
 
-const brief = (s: WhatIfScenario[]) => s.map((x) => [x.fix, x.k, x.all, x.score, x.pointsGained, x.rank, x.placesGained]);
+const brief = (s: WhatIfScenario[]) =>
+  s.map((x) => [x.fix, x.k, x.all, x.score, x.pointsGained, x.rank, x.placesGained]);
 
 describe('what would move us up', () => {
   // Street D: 12 dispatched (9 in time), 12 called back (6 solved; 6 satisfied, 3 basic, 3 dissatisfied).
@@ -68,7 +74,9 @@ describe('what would move us up', () => {
   it('prices removing unjustified returns when the policy penalises them', () => {
     // 2 points per unjustified return; B has 3 → 80.1 − 6 = 74.1, so C (80.1) is 2nd and B 3rd.
     const policy = parseRankingPolicy({ unjustifiedReturnPenalty: 2 });
-    const units = SIX_STREETS.map((u) => (u.code === 'B' ? { ...u, counts: { ...u.counts, unjustifiedReturns: 3 } } : u));
+    const units = SIX_STREETS.map((u) =>
+      u.code === 'B' ? { ...u, counts: { ...u.counts, unjustifiedReturns: 3 } } : u,
+    );
     const b = whatIf(units, 'B', policy);
     expect([b.score, b.rank, b.pointsToNextPlace]).toEqual([74.1, 3, 6]);
     expect(brief(b.scenarios.filter((s) => s.fix === 'removeUnjustifiedReturns'))).toEqual([
@@ -89,6 +97,11 @@ describe('what would move us up', () => {
     ]);
     const f = whatIf(SIX_STREETS, 'F', DEFAULT_RANKING_POLICY);
     expect([f.score, f.rank, f.pointsToNextPlace]).toEqual([63.67, null, null]);
-    expect(f.scenarios.find((s) => s.fix === 'solve')).toMatchObject({ k: 1, score: 78.67, rank: null, placesGained: null });
+    expect(f.scenarios.find((s) => s.fix === 'solve')).toMatchObject({
+      k: 1,
+      score: 78.67,
+      rank: null,
+      placesGained: null,
+    });
   });
 });

@@ -62,12 +62,26 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ kind: 'monthly', month: '2026-10', label: '2026-10', status: 'closed' });
     // October city-wide: 14 demands (the address-only consultation counts for the city), 12 dispatched.
-    expect(body.city.counts).toMatchObject({ volume: 14, dispatched: 12, respondedInTime: 9, calledBack: 12, solved: 9, satisfied: 7, basic: 3, dissatisfied: 2 });
+    expect(body.city.counts).toMatchObject({
+      volume: 14,
+      dispatched: 12,
+      respondedInTime: 9,
+      calledBack: 12,
+      solved: 9,
+      satisfied: 7,
+      basic: 3,
+      dissatisfied: 2,
+    });
     expect(body.city.score).toBe(76.5);
     expect(body.previous.counts).toMatchObject({ dispatched: 4, calledBack: 3 });
     const ranking = (await json('/api/ranking?month=2026-10')).body;
     expect(body.streets.rows).toEqual(ranking.rows);
-    expect(body.streets.classes).toEqual({ advanced: [S2, S5], progressing: [S2], rectification: [S3], governance: [S1] });
+    expect(body.streets.classes).toEqual({
+      advanced: [S2, S5],
+      progressing: [S2],
+      rectification: [S3],
+      governance: [S1],
+    });
     expect(body.streets.redZone).toEqual([S3]);
     expect(body.districts.rows.map((r: any) => r.score)).toEqual([84.43, 65.4]);
     expect(body.departments.rows).toHaveLength(1);
@@ -82,17 +96,122 @@ describe.each(ENGINES)('reports on %s', (engine) => {
       `attachment; filename="monthly-bulletin-2026-10.xlsx"; filename*=UTF-8''${encodeURIComponent('月度通报-2026-10.xlsx')}`,
     );
     const wb = await readWorkbook(res);
-    expect(wb.names).toEqual(['概况', '街乡镇排名', '排名变化', '红区', '各区', '部门排名', '公共服务企业排名', '诉求类别', '预警']);
+    expect(wb.names).toEqual([
+      '概况',
+      '街乡镇排名',
+      '排名变化',
+      '红区',
+      '各区',
+      '部门排名',
+      '公共服务企业排名',
+      '诉求类别',
+      '预警',
+    ]);
     const streets = wb.sheet('街乡镇排名');
     expect(streets[0]).toEqual([
-      '排名', '名次变化', '代码', '名称', '所属区', '综合得分', '响应率(%)', '解决率(%)', '满意率(%)', '派单量', '按时响应', '回访量',
-      '已解决', '满意', '基本满意', '不满意', '无理退单', '诉求量', '万人诉求量', '类别', '红区',
+      '排名',
+      '名次变化',
+      '代码',
+      '名称',
+      '所属区',
+      '综合得分',
+      '响应率(%)',
+      '解决率(%)',
+      '满意率(%)',
+      '派单量',
+      '按时响应',
+      '回访量',
+      '已解决',
+      '满意',
+      '基本满意',
+      '不满意',
+      '无理退单',
+      '诉求量',
+      '万人诉求量',
+      '类别',
+      '红区',
     ]);
-    expect(streets[1]).toEqual([1, 1, S2, '东二街道', '东区', 100, 100, 100, 100, 3, 3, 3, 3, 3, 0, 0, 1, 3, 1.5, '先进类、进步类', '']);
-    expect(streets[3]).toEqual([3, -2, S1, '东一街道', '东区', 72.75, 75, 75, 70, 4, 3, 4, 3, 2, 1, 1, 0, 5, 5, '治理类', '']);
-    expect(streets[4]).toEqual([4, -1, S3, '西一街道', '西区', 42.33, 33.33, 33.33, 53.33, 3, 1, 3, 1, 0, 2, 1, 0, 4, 4, '整改类', '是']);
+    expect(streets[1]).toEqual([
+      1,
+      1,
+      S2,
+      '东二街道',
+      '东区',
+      100,
+      100,
+      100,
+      100,
+      3,
+      3,
+      3,
+      3,
+      3,
+      0,
+      0,
+      1,
+      3,
+      1.5,
+      '先进类、进步类',
+      '',
+    ]);
+    expect(streets[3]).toEqual([
+      3,
+      -2,
+      S1,
+      '东一街道',
+      '东区',
+      72.75,
+      75,
+      75,
+      70,
+      4,
+      3,
+      4,
+      3,
+      2,
+      1,
+      1,
+      0,
+      5,
+      5,
+      '治理类',
+      '',
+    ]);
+    expect(streets[4]).toEqual([
+      4,
+      -1,
+      S3,
+      '西一街道',
+      '西区',
+      42.33,
+      33.33,
+      33.33,
+      53.33,
+      3,
+      1,
+      3,
+      1,
+      0,
+      2,
+      1,
+      0,
+      4,
+      4,
+      '整改类',
+      '是',
+    ]);
     // The unranked street keeps its row, with empty rank and rates.
-    expect(streets[5]!.slice(0, 9)).toEqual([undefined, undefined, '910002002', '西二街道', '西区', undefined, undefined, undefined, undefined]);
+    expect(streets[5]!.slice(0, 9)).toEqual([
+      undefined,
+      undefined,
+      '910002002',
+      '西二街道',
+      '西区',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(wb.sheet('红区')).toEqual([
       ['代码', '名称', '所属区', '连续整改月数', '排名', '综合得分'],
       [S3, '西一街道', '西区', 2, 4, 42.33],
@@ -104,9 +223,21 @@ describe.each(ENGINES)('reports on %s', (engine) => {
 
   it('switches sheets and headers to English with lang=en', async () => {
     const res = await client.request('/api/reports/monthly?month=2026-10&format=xlsx&lang=en');
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="monthly-bulletin-2026-10.xlsx"; filename*=UTF-8''monthly-bulletin-2026-10.xlsx`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="monthly-bulletin-2026-10.xlsx"; filename*=UTF-8''monthly-bulletin-2026-10.xlsx`,
+    );
     const wb = await readWorkbook(res);
-    expect(wb.names).toEqual(['Summary', 'Streets', 'Movers', 'Red zone', 'Districts', 'Departments', 'Utilities', 'Categories', 'Warnings']);
+    expect(wb.names).toEqual([
+      'Summary',
+      'Streets',
+      'Movers',
+      'Red zone',
+      'Districts',
+      'Departments',
+      'Utilities',
+      'Categories',
+      'Warnings',
+    ]);
     const streets = wb.sheet('Streets');
     expect(streets[0]!.slice(0, 6)).toEqual(['Rank', 'Rank change', 'Code', 'Name', 'District', 'Score']);
     expect(streets[1]!.slice(0, 5)).toEqual([1, 1, S2, 'East Two', 'East']);
@@ -117,7 +248,9 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     const res = await client.request('/api/reports/monthly?month=2026-10&format=html');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('月度通报-2026-10.html')}`);
+    expect(res.headers.get('content-disposition')).toContain(
+      `filename*=UTF-8''${encodeURIComponent('月度通报-2026-10.html')}`,
+    );
     const html = await res.text();
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('2026年10月');
@@ -143,7 +276,9 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     // The data do not reach a year back: expected values come from the 7 days before, and say so.
     expect(spike.expectedBasis).toEqual({ basis: 'recent', lastYear: null, growth: null });
     expect(spike.warnings.every((w: any) => w.basis === 'recent')).toBe(true);
-    expect(spike.warnings.map((w: any) => [w.categoryCode, w.districtCode, w.current, w.level, w.districtNameZh])).toEqual([
+    expect(
+      spike.warnings.map((w: any) => [w.categoryCode, w.districtCode, w.current, w.level, w.districtNameZh]),
+    ).toEqual([
       ['water.outage', null, 8, 'new', null],
       ['water.outage', D2, 8, 'new', '西区'],
     ]);
@@ -155,14 +290,31 @@ describe.each(ENGINES)('reports on %s', (engine) => {
   it('writes the weekly analysis by ISO week in Beijing time', async () => {
     const { body } = await json('/api/reports/weekly?week=2026-W44');
     expect(body.period).toEqual({ from: '2026-10-25T16:00:00.000Z', to: '2026-11-01T16:00:00.000Z' });
-    expect(body.days.map((d: any) => d.date)).toEqual(['2026-10-26', '2026-10-27', '2026-10-28', '2026-10-29', '2026-10-30', '2026-10-31', '2026-11-01']);
+    expect(body.days.map((d: any) => d.date)).toEqual([
+      '2026-10-26',
+      '2026-10-27',
+      '2026-10-28',
+      '2026-10-29',
+      '2026-10-30',
+      '2026-10-31',
+      '2026-11-01',
+    ]);
     // Tickets 4 (31 Oct, 23:59:59) and 6 (1 Nov, 00:00:00) were both dispatched this week, one each day.
     expect(body.days.slice(-2).map((d: any) => d.counts.dispatched)).toEqual([1, 1]);
     expect(body.city.counts.dispatched).toBe(2);
     expect(body.streets.best.map((r: any) => r.code)).toEqual([S1]);
     const wb = await readWorkbook(await client.request('/api/reports/weekly?week=2026-W44&format=xlsx'));
     expect(wb.names).toEqual(['概况', '每日', '各区', '前十', '后十', '诉求类别', '预警']);
-    expect(wb.sheet('每日')[0]).toEqual(['日期', '诉求量', '派单量', '响应率(%)', '回访量', '解决率(%)', '满意率(%)', '综合得分']);
+    expect(wb.sheet('每日')[0]).toEqual([
+      '日期',
+      '诉求量',
+      '派单量',
+      '响应率(%)',
+      '回访量',
+      '解决率(%)',
+      '满意率(%)',
+      '综合得分',
+    ]);
   });
 
   it('writes the annual summary from the months: sums, monthly line and months in each class', async () => {
@@ -174,8 +326,23 @@ describe.each(ENGINES)('reports on %s', (engine) => {
     const s3 = body.streets.find((r: any) => r.code === S3);
     expect(s3.classMonths).toEqual({ advanced: 0, progressing: 0, rectification: 2, governance: 1, redZone: 1 });
     const wb = await readWorkbook(await client.request('/api/reports/annual?year=2026&format=xlsx'));
-    expect(wb.names).toEqual(['概况', '月度走势', '街乡镇排名', '各区', '部门排名', '公共服务企业排名', '诉求类别', '预警']);
-    expect(wb.sheet('街乡镇排名')[0]!.slice(-5)).toEqual(['先进类月数', '进步类月数', '整改类月数', '治理类月数', '红区月数']);
+    expect(wb.names).toEqual([
+      '概况',
+      '月度走势',
+      '街乡镇排名',
+      '各区',
+      '部门排名',
+      '公共服务企业排名',
+      '诉求类别',
+      '预警',
+    ]);
+    expect(wb.sheet('街乡镇排名')[0]!.slice(-5)).toEqual([
+      '先进类月数',
+      '进步类月数',
+      '整改类月数',
+      '治理类月数',
+      '红区月数',
+    ]);
   });
 
   it('rejects bad periods and formats naming the field', async () => {

@@ -1,6 +1,12 @@
 // Warnings of emerging problems: exact Poisson tails and the three conditions of a warning.
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, DEFAULT_WARNING_RULES, emergingWarnings, poissonUpperTail, seasonalBasis } from '../../../server/reports/warnings.ts';
+import {
+  binomialUpperTail,
+  DEFAULT_WARNING_RULES,
+  emergingWarnings,
+  poissonUpperTail,
+  seasonalBasis,
+} from '../../../server/reports/warnings.ts';
 
 const DAY = 86_400_000;
 
@@ -55,8 +61,16 @@ describe('emerging-problem warnings', () => {
     expect(season).toEqual({ growth: 1.05, factor: 1.05 });
     expect(emergingWarnings([heating], 30 * DAY, 92 * DAY, DEFAULT_WARNING_RULES, season)).toEqual([]);
     // A real rise: 30 against 10 a year ago (factor 1.05 → expected 10.5, ratio 2.86).
-    const w = emergingWarnings([{ categoryCode: 'x', districtCode: null, current: 30, baseline: 20, lastYear: 10 }], 30 * DAY, 92 * DAY, DEFAULT_WARNING_RULES, season);
-    expect(w.map((x) => [x.categoryCode, x.basis, x.level, x.expected])).toEqual([['x', 'seasonal', 'rising', 10 * 1.05]]);
+    const w = emergingWarnings(
+      [{ categoryCode: 'x', districtCode: null, current: 30, baseline: 20, lastYear: 10 }],
+      30 * DAY,
+      92 * DAY,
+      DEFAULT_WARNING_RULES,
+      season,
+    );
+    expect(w.map((x) => [x.categoryCode, x.basis, x.level, x.expected])).toEqual([
+      ['x', 'seasonal', 'rising', 10 * 1.05],
+    ]);
     // p = P(Binomial(40, 1.05/2.05) ≥ 30), summed term by term.
     const pi = 1.05 / 2.05;
     let direct = 0;
@@ -72,7 +86,13 @@ describe('emerging-problem warnings', () => {
     expect(seasonalBasis(100, 0, DAY, DAY)).toBeNull();
     expect(seasonalBasis(1000, 100, 31 * DAY, 30 * DAY)).toEqual({ growth: 2, factor: (2 * 31) / 30 });
     // New: nothing last year and nothing in the baseline; 7 tickets → p = (1.05/2.05)^7 < 0.01.
-    const fresh = emergingWarnings([{ categoryCode: 'n', districtCode: null, current: 7, baseline: 0, lastYear: 0 }], 30 * DAY, 92 * DAY, DEFAULT_WARNING_RULES, season);
+    const fresh = emergingWarnings(
+      [{ categoryCode: 'n', districtCode: null, current: 7, baseline: 0, lastYear: 0 }],
+      30 * DAY,
+      92 * DAY,
+      DEFAULT_WARNING_RULES,
+      season,
+    );
     expect(fresh.map((x) => x.level)).toEqual(['new']);
     expect(fresh[0]!.p).toBeCloseTo(pi ** 7, 14);
   });

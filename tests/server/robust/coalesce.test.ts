@@ -44,7 +44,9 @@ describe('coalescing identical reads', () => {
     const c = t.a.request('/api/summary?category=x', { headers: { cookie: 'sid=a' } });
     await new Promise((r) => setTimeout(r, 10));
     t.open();
-    expect((await Promise.all([a, b, c].map(async (p) => ((await p).json() as Promise<{ who: string }>)))).map((x) => x.who)).toEqual(['sid=a', 'sid=b', 'sid=a']);
+    expect(
+      (await Promise.all([a, b, c].map(async (p) => (await p).json() as Promise<{ who: string }>))).map((x) => x.who),
+    ).toEqual(['sid=a', 'sid=b', 'sid=a']);
     expect(t.runs()).toBe(3);
     await t.a.request('/api/summary');
     expect(t.runs()).toBe(4);
@@ -52,10 +54,14 @@ describe('coalescing identical reads', () => {
 
   it('replays a 304 without a body and leaves writes alone', async () => {
     const t = app();
-    const [x, y] = await Promise.all([1, 2].map(() => t.a.request('/api/regions', { headers: { 'if-none-match': '"v1"' } })));
+    const [x, y] = await Promise.all(
+      [1, 2].map(() => t.a.request('/api/regions', { headers: { 'if-none-match': '"v1"' } })),
+    );
     expect([x!.status, y!.status]).toEqual([304, 304]);
     t.open();
-    const posts = await Promise.all([1, 2].map(async () => (await t.a.request('/api/summary', { method: 'POST' })).json()));
+    const posts = await Promise.all(
+      [1, 2].map(async () => (await t.a.request('/api/summary', { method: 'POST' })).json()),
+    );
     expect(posts).toEqual([{ posted: 1 }, { posted: 2 }]);
   });
 });
@@ -74,7 +80,11 @@ describe.each(ENGINES)('coalescing signed-in reads on %s', (engine) => {
     // Counts the statements the app runs, to tell one execution from several.
     db = new Proxy(real, {
       get(target, key, receiver) {
-        if (key === 'query') return (text: string, params?: unknown[]) => ((queries += /FROM tickets t WHERE/.test(text) ? 1 : 0), target.query(text, params));
+        if (key === 'query')
+          return (text: string, params?: unknown[]) => (
+            (queries += /FROM tickets t WHERE/.test(text) ? 1 : 0),
+            target.query(text, params)
+          );
         return Reflect.get(target, key, receiver);
       },
     });

@@ -58,19 +58,40 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
     admin = await signIn(app, db, { role: 'admin' });
     await createKiosk(db, { screen: SCREEN });
     const post = async (body: object) => {
-      const res = await admin.request('/api/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await admin.request('/api/tickets', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(201);
       return ((await res.json()) as { id: number }).id;
     };
-    ids.located = await post({ kind: 'complaint', channel: 'phone', category: 'noise.night_construction', description: '夜间施工', lon: 116.02, lat: 39.05, callerName: '张三', callerPhone: '13800000000' });
-    ids.unlocated = await post({ kind: 'complaint', channel: 'phone', category: 'water.pipe_leak', description: '漏水', address: '某小区' });
+    ids.located = await post({
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'noise.night_construction',
+      description: '夜间施工',
+      lon: 116.02,
+      lat: 39.05,
+      callerName: '张三',
+      callerPhone: '13800000000',
+    });
+    ids.unlocated = await post({
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'water.pipe_leak',
+      description: '漏水',
+      address: '某小区',
+    });
   });
   afterAll(async () => {
     await db?.close();
   });
 
   it('covers every write route the application has', () => {
-    const writes = app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`);
+    const writes = app.routes
+      .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method))
+      .map((r) => `${r.method} ${r.path}`);
     const covered = new Set(malformedRequests(makeRng(1), 2000, targets()).map((c) => c.route));
     expect([...new Set(writes)].filter((w) => !covered.has(w))).toEqual([]);
   });
@@ -106,14 +127,21 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
     // answers before the gate, naming the field, and never reaches a route; a write no rule names
     // is refused at the gate naming the path; everything else meets the session and CSRF checks.
     const guard = (status: number, field: string | undefined) =>
-      (status === 413 && field === 'body') || (status === 415 && field === 'content-type') || (status === 400 && !!field) || (status === 403 && field === 'path');
+      (status === 413 && field === 'body') ||
+      (status === 415 && field === 'content-type') ||
+      (status === 400 && !!field) ||
+      (status === 403 && field === 'path');
     for (const c of cases) {
       if (!PUBLIC.has(c.route)) {
         const res = await app.request(c.path, c.init);
         const field = await namedField(res.clone());
         // Open311 filing is gated by its api_key in the route (the spec's 403), not by a session.
         const byKey = c.route === 'POST /open311/v2/:name' && res.status >= 400 && res.status < 500 && !!field;
-        const ok = (res.status === 401 && field === 'session') || (res.status === 403 && field === 'Origin') || guard(res.status, field) || byKey;
+        const ok =
+          (res.status === 401 && field === 'session') ||
+          (res.status === 403 && field === 'Origin') ||
+          guard(res.status, field) ||
+          byKey;
         if (res.status === 401) gate.session++;
         if (!ok) failures.push(`no session: ${c.label} → ${res.status} ${(await res.text()).slice(0, 200)}`);
       }
@@ -122,7 +150,8 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
       const res = await app.request(c.path, { ...c.init, headers });
       const field = await namedField(res.clone());
       const byKey = c.route === 'POST /open311/v2/:name' && res.status >= 400 && res.status < 500 && !!field;
-      const ok = (res.status === 403 && (field === 'x-csrf-token' || field === 'Origin')) || guard(res.status, field) || byKey;
+      const ok =
+        (res.status === 403 && (field === 'x-csrf-token' || field === 'Origin')) || guard(res.status, field) || byKey;
       if (field === 'x-csrf-token') gate.csrf++;
       if (!ok) failures.push(`no CSRF token: ${c.label} → ${res.status} ${(await res.text()).slice(0, 200)}`);
     }
@@ -138,7 +167,17 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
     // read the query by hand list theirs here, and every route also gets a parameter it does not know.
     const BY_HAND: Record<string, string[]> = {
       'GET /api/live': ['since'],
-      'GET /open311/v2/:name': ['service_request_id', 'service_code', 'start_date', 'end_date', 'status', 'api_key', 'page', 'page_size', 'jurisdiction_id'],
+      'GET /open311/v2/:name': [
+        'service_request_id',
+        'service_code',
+        'start_date',
+        'end_date',
+        'status',
+        'api_key',
+        'page',
+        'page_size',
+        'jurisdiction_id',
+      ],
       'GET /open311/v2/requests/:name': ['jurisdiction_id'],
       'GET /open311/v2/services/:name': ['jurisdiction_id'],
       'GET /open311/v2/tokens/:name': ['jurisdiction_id'],
@@ -149,7 +188,17 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
     const PATHS: Record<string, string[]> = {
       ':id{[0-9]+}': [id, HUGE, '0', '999999999999999'],
       ':code': ['900001001', encodeURIComponent('甲区'), 'a%0D%0Ab', encodeURIComponent('\uFFFE'), '9'.repeat(80)],
-      ':name': ['requests.json', 'requests.xml', 'discovery.json', 'services.xml', `${id}.json`, `${HUGE}.xml`, encodeURIComponent('甲.json'), 'x%0D%0A.json', encodeURIComponent('\uFFFE.xml')],
+      ':name': [
+        'requests.json',
+        'requests.xml',
+        'discovery.json',
+        'services.xml',
+        `${id}.json`,
+        `${HUGE}.xml`,
+        encodeURIComponent('甲.json'),
+        'x%0D%0A.json',
+        encodeURIComponent('\uFFFE.xml'),
+      ],
     };
     const gets = app.routes.filter((r) => r.method === 'GET' && !r.path.endsWith('*'));
     const keysOf = new Map<string, Set<string>>();
@@ -172,9 +221,16 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
       for (const p of paths.slice(1)) routes.push({ route, path: p, keys: [] });
     }
     // the fuzz reaches every query parameter a schema declares (a route with no schema still gets one)
-    expect(routes.filter((r) => r.route === 'GET /api/tickets')[0]!.keys).toEqual(expect.arrayContaining(['from', 'to', 'region', 'bbox', 'limit', 'offset']));
-    expect(routes.filter((r) => r.route === 'GET /api/hotspots/emerging')[0]!.keys).toEqual(expect.arrayContaining(['to', 'steps', 'trendAlpha']));
-    const cases = [...queryCases(makeRng(1511), routes), ...routes.filter((r) => r.keys.length === 0).map((r) => ({ route: r.route, key: '', value: '', path: r.path }))];
+    expect(routes.filter((r) => r.route === 'GET /api/tickets')[0]!.keys).toEqual(
+      expect.arrayContaining(['from', 'to', 'region', 'bbox', 'limit', 'offset']),
+    );
+    expect(routes.filter((r) => r.route === 'GET /api/hotspots/emerging')[0]!.keys).toEqual(
+      expect.arrayContaining(['to', 'steps', 'trendAlpha']),
+    );
+    const cases = [
+      ...queryCases(makeRng(1511), routes),
+      ...routes.filter((r) => r.keys.length === 0).map((r) => ({ route: r.route, key: '', value: '', path: r.path })),
+    ];
     expect(cases.length).toBeGreaterThan(1500);
     const failures: string[] = [];
     const unnamed: string[] = [];
@@ -182,7 +238,10 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
       const res = await admin.request(c.path);
       const text = res.status === 200 ? '' : await res.text();
       if (res.status === 200) await res.body?.cancel();
-      if (res.status >= 500) failures.push(`${c.route} ${c.key}=${JSON.stringify(c.value).slice(0, 40)} (${c.path.slice(0, 120)}) → ${res.status} ${text.slice(0, 200)}`);
+      if (res.status >= 500)
+        failures.push(
+          `${c.route} ${c.key}=${JSON.stringify(c.value).slice(0, 40)} (${c.path.slice(0, 120)}) → ${res.status} ${text.slice(0, 200)}`,
+        );
       else if (res.status >= 400 && c.path.startsWith('/api/')) {
         const field = (() => {
           try {
@@ -191,7 +250,10 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
             return undefined;
           }
         })();
-        if (!field) unnamed.push(`${c.route} ${c.key}=${JSON.stringify(c.value).slice(0, 40)} → ${res.status} ${text.slice(0, 200)}`);
+        if (!field)
+          unnamed.push(
+            `${c.route} ${c.key}=${JSON.stringify(c.value).slice(0, 40)} → ${res.status} ${text.slice(0, 200)}`,
+          );
       }
     }
     expect(failures.slice(0, 30)).toEqual([]);
@@ -201,18 +263,51 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
   it('names the body or header for the edge refusals: 404, 405, 413, 415 and malformed JSON', async () => {
     const check = async (path: string, init: RequestInit, status: number, code: string, field: string) => {
       const res = await admin.request(path, init);
-      expect([res.status, ((await res.clone().json()) as any).error]).toEqual([status, expect.objectContaining({ code, field })]);
+      expect([res.status, ((await res.clone().json()) as any).error]).toEqual([
+        status,
+        expect.objectContaining({ code, field }),
+      ]);
       return res;
     };
     const json = { 'content-type': 'application/json' };
     await check('/api/nope', {}, 404, 'not_found', 'path');
     const r405 = await check('/api/tickets/1/accept', { method: 'GET' }, 405, 'method_not_allowed', 'method');
     expect(r405.headers.get('allow')).toBe('POST');
-    await check('/api/tickets', { method: 'POST', headers: json, body: `{"description":"${'x'.repeat(70_000)}"}` }, 413, 'too_large', 'body');
-    await check('/api/tickets', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }, 415, 'unsupported_media_type', 'content-type');
+    await check(
+      '/api/tickets',
+      { method: 'POST', headers: json, body: `{"description":"${'x'.repeat(70_000)}"}` },
+      413,
+      'too_large',
+      'body',
+    );
+    await check(
+      '/api/tickets',
+      { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' },
+      415,
+      'unsupported_media_type',
+      'content-type',
+    );
     await check('/api/tickets', { method: 'POST', headers: json, body: '{"kind":' }, 400, 'invalid_input', 'body');
-    const lon = await check('/api/tickets', { method: 'POST', headers: json, body: JSON.stringify({ kind: 'complaint', channel: 'phone', category: 'noise.night_construction', lon: 200, lat: 39 }) }, 400, 'invalid_input', 'lon');
-    expect(((await lon.json()) as any).error.message).toBe('lon: must be a finite longitude in degrees, between -180 and 180');
+    const lon = await check(
+      '/api/tickets',
+      {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({
+          kind: 'complaint',
+          channel: 'phone',
+          category: 'noise.night_construction',
+          lon: 200,
+          lat: 39,
+        }),
+      },
+      400,
+      'invalid_input',
+      'lon',
+    );
+    expect(((await lon.json()) as any).error.message).toBe(
+      'lon: must be a finite longitude in degrees, between -180 and 180',
+    );
   });
 
   it('stores text normalised: NFC, trimmed, control characters stripped', async () => {
@@ -220,7 +315,14 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       // "e" + combining acute is NFC "é"; NUL and BEL are stripped; surrounding blanks trimmed; newline kept.
-      body: JSON.stringify({ kind: 'complaint', channel: 'phone', category: 'noise.night_construction', description: '  cafe\u0301\u0000 夜间\u0007施工\n第二行 \t', lon: 116.02, lat: 39.05 }),
+      body: JSON.stringify({
+        kind: 'complaint',
+        channel: 'phone',
+        category: 'noise.night_construction',
+        description: '  cafe\u0301\u0000 夜间\u0007施工\n第二行 \t',
+        lon: 116.02,
+        lat: 39.05,
+      }),
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
@@ -234,7 +336,14 @@ describe.each(ENGINES)('fuzzing every write endpoint on %s', (engine) => {
     const withPages = createApp({ db, staticDir: dist });
     const page = await withPages.request('/ranking');
     expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=UTF-8']);
-    for (const [path, res] of [['/ranking', page], ...(await Promise.all(['/api/health', '/api/nope', '/open311/v2/services.json', '/index.html'].map(async (p) => [p, await withPages.request(p)] as const)))] as const) {
+    for (const [path, res] of [
+      ['/ranking', page],
+      ...(await Promise.all(
+        ['/api/health', '/api/nope', '/open311/v2/services.json', '/index.html'].map(
+          async (p) => [p, await withPages.request(p)] as const,
+        ),
+      )),
+    ] as const) {
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
       const csp = res.headers.get('content-security-policy') ?? '';

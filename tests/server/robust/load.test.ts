@@ -37,7 +37,14 @@ describe('load on postgres: 200 dashboard clients + 50 tickets/s for 60 s', () =
   });
 
   it('answers every request without a 5xx and stores every acknowledged ticket', async () => {
-    const r = await run({ url: server.url, db, clients: 200, ticketsPerSecond: 50, durationS: 60, runId: `loadtest-${Date.now()}` });
+    const r = await run({
+      url: server.url,
+      db,
+      clients: 200,
+      ticketsPerSecond: 50,
+      durationS: 60,
+      runId: `loadtest-${Date.now()}`,
+    });
     expect(r.total5xx).toBe(0);
     expect(r.totalFailed).toBe(0);
     expect(Object.keys(r.endpoints).sort()).toEqual(['hotspots', 'intake', 'points', 'ranking', 'regions', 'summary']);

@@ -23,16 +23,29 @@ const STREET = '900001001'; // 甲一街道
 const SISTER = '900001002'; // 甲二街道, same district
 const DISTRICT = '900001'; // 甲区
 const FAR = '900002001'; // 乙一街道, another district
-const POINT: Record<string, [number, number]> = { [STREET]: [116.02, 39.05], [SISTER]: [116.15, 39.05], [FAR]: [116.3, 39.05] };
+const POINT: Record<string, [number, number]> = {
+  [STREET]: [116.02, 39.05],
+  [SISTER]: [116.15, 39.05],
+  [FAR]: [116.3, 39.05],
+};
 const MIN = 60_000;
 const HUGE_ID = '100000000000000000000000000'; // 1e26
 
 type App = ReturnType<typeof createApp>;
 
-const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; field?: string; message: string } }).error;
+const errorOf = async (res: Response) =>
+  ((await res.json()) as { error: { code: string; field?: string; message: string } }).error;
 /** Bindings the Node server gives a request: where it came from (the login limiter keys on it). */
 const from = (address: string, localPort = 8787) => ({
-  incoming: { socket: { remoteAddress: address, remotePort: 40000, remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4', localAddress: '127.0.0.1', localPort } },
+  incoming: {
+    socket: {
+      remoteAddress: address,
+      remotePort: 40000,
+      remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4',
+      localAddress: '127.0.0.1',
+      localPort,
+    },
+  },
 });
 
 describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
@@ -49,14 +62,24 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     c.request(path, { method: 'POST', headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) });
   async function file(where: string, extra: Record<string, unknown> = {}): Promise<number> {
     const [lon, lat] = POINT[where]!;
-    const res = await post(dispatcher, '/api/tickets', { kind: 'complaint', channel: 'phone', category: 'noise.night_construction', description: '测试', lon, lat, ...extra });
+    const res = await post(dispatcher, '/api/tickets', {
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'noise.night_construction',
+      description: '测试',
+      lon,
+      lat,
+      ...extra,
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     return ((await res.json()) as { id: number }).id;
   }
   const counts = async () =>
-    (await db.query<Record<string, number>>(
-      `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events, (SELECT count(*) FROM dispatches)::int AS dispatches`,
-    ))[0]!;
+    (
+      await db.query<Record<string, number>>(
+        `SELECT (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM ticket_events)::int AS events, (SELECT count(*) FROM dispatches)::int AS dispatches`,
+      )
+    )[0]!;
   const dispatchesOf = (id: number) =>
     db.query<{ unit: string; role: string; accepted: Date | null; active: boolean }>(
       'SELECT unit_code AS unit, role, accepted_at AS accepted, active FROM dispatches WHERE ticket_id = $1 ORDER BY id',
@@ -92,7 +115,11 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     return { username, password };
   }
   const login = (a: App, username: string, password: string, address?: string) =>
-    a.request('/api/auth/login', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ username, password }) }, address ? from(address) : undefined);
+    a.request(
+      '/api/auth/login',
+      { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ username, password }) },
+      address ? from(address) : undefined,
+    );
 
   // --- H1 ---------------------------------------------------------------------------------------
 
@@ -120,14 +147,18 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     // the real user at their desk signs in
     expect((await login(fresh, u.username, u.password, '198.51.100.20')).status).toBe(200);
     // five failures for the upper-case variant (another, unknown username) lock nobody real
-    for (let i = 0; i < 5; i++) expect((await login(fresh, u.username.toUpperCase(), `guess-${i}`, '203.0.113.10')).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await login(fresh, u.username.toUpperCase(), `guess-${i}`, '203.0.113.10')).status).toBe(401);
     expect((await login(fresh, u.username, u.password, '203.0.113.10')).status).toBe(200);
     // an admin lifts the attacker-side lock (a user who really forgot their password, on one shared PC)
     const adminHere = await signIn(fresh, db, { role: 'admin' });
     const unlock = await post(adminHere, '/api/auth/unlock', { username: u.username });
     expect(unlock.status).toBe(204);
     expect((await login(fresh, u.username, u.password, '203.0.113.9')).status).toBe(200);
-    const rows = await db.query<{ detail: { username: string } }>(`SELECT detail FROM audit_log WHERE action = 'login.unlock' AND username = $1`, [adminHere.username]);
+    const rows = await db.query<{ detail: { username: string } }>(
+      `SELECT detail FROM audit_log WHERE action = 'login.unlock' AND username = $1`,
+      [adminHere.username],
+    );
     expect(rows.map((r) => r.detail.username)).toEqual([u.username]);
     // unlock names what to unlock, and is for admins only
     const empty = await post(adminHere, '/api/auth/unlock', {});
@@ -149,7 +180,11 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
       [{ actor: 'hotline' }, 'actor'],
     ] as const) {
       const res = await post(street, `/api/tickets/${id}/accept`, body);
-      expect([JSON.stringify(body), res.status, (await errorOf(res)).field]).toEqual([JSON.stringify(body), 403, field]);
+      expect([JSON.stringify(body), res.status, (await errorOf(res)).field]).toEqual([
+        JSON.stringify(body),
+        403,
+        field,
+      ]);
     }
     // dispatchers too: only admins (and imports) set a past time
     const disp = await post(dispatcher, `/api/tickets/${id}/accept`, { at: early });
@@ -161,7 +196,10 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     const ok = await post(street, `/api/tickets/${id}/accept`, {});
     expect(ok.status, await ok.clone().text()).toBe(200);
     const t1 = Date.now();
-    const [ev] = await db.query<{ at: Date; actor: string; by: string }>(`SELECT at, actor, data->>'by' AS by FROM ticket_events WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`, [id]);
+    const [ev] = await db.query<{ at: Date; actor: string; by: string }>(
+      `SELECT at, actor, data->>'by' AS by FROM ticket_events WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
     expect(ev!.actor).toBe('unit');
     expect(ev!.by).toBe(street.username);
     expect(new Date(ev!.at).getTime()).toBeGreaterThanOrEqual(t0 - 5);
@@ -169,21 +207,37 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     const [d] = await dispatchesOf(id);
     expect(new Date(d!.accepted!).getTime()).toBeGreaterThanOrEqual(t0 - 5);
     // the detail judges the response deadline missed, as it was
-    const detail = (await (await admin.request(`/api/tickets/${id}`)).json()) as { deadlines?: { respond?: { state?: string } } };
+    const detail = (await (await admin.request(`/api/tickets/${id}`)).json()) as {
+      deadlines?: { respond?: { state?: string } };
+    };
     if (detail.deadlines?.respond?.state) expect(detail.deadlines.respond.state).toBe('missed');
 
     // an admin may record a time and actor (a correction), and it is written to the audit log
     const at = new Date(t1 + 1).toISOString();
     const fix = await post(admin, `/api/tickets/${id}/progress`, { at, actor: 'system', note: '补录' });
     expect(fix.status, await fix.clone().text()).toBe(200);
-    const audit = await db.query<{ username: string; detail: Record<string, unknown> }>(`SELECT username, detail FROM audit_log WHERE action = 'ticket.override' AND ticket_id = $1`, [id]);
-    expect(audit).toEqual([{ username: admin.username, detail: expect.objectContaining({ action: 'progress', at, actor: 'system' }) }]);
+    const audit = await db.query<{ username: string; detail: Record<string, unknown> }>(
+      `SELECT username, detail FROM audit_log WHERE action = 'ticket.override' AND ticket_id = $1`,
+      [id],
+    );
+    expect(audit).toEqual([
+      { username: admin.username, detail: expect.objectContaining({ action: 'progress', at, actor: 'system' }) },
+    ]);
   });
 
   it('H2: manual locating takes no past time from anyone but an admin', async () => {
-    const res = await post(dispatcher, '/api/tickets', { kind: 'complaint', channel: 'phone', category: 'noise.night_construction', address: '某路 1 号' });
+    const res = await post(dispatcher, '/api/tickets', {
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'noise.night_construction',
+      address: '某路 1 号',
+    });
     const { id } = (await res.json()) as { id: number };
-    const back = await post(dispatcher, `/api/tickets/${id}/locate`, { lon: 116.02, lat: 39.05, at: new Date(Date.now() - 60 * MIN).toISOString() });
+    const back = await post(dispatcher, `/api/tickets/${id}/locate`, {
+      lon: 116.02,
+      lat: 39.05,
+      at: new Date(Date.now() - 60 * MIN).toISOString(),
+    });
     expect([back.status, (await errorOf(back)).field]).toEqual([403, 'at']);
     expect((await post(dispatcher, `/api/tickets/${id}/locate`, { lon: 116.02, lat: 39.05 })).status).toBe(200);
   });
@@ -192,12 +246,21 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
 
   it('M1: a street official’s accept touches only their own dispatch, never a utility’s sent in parallel', async () => {
     const id = await file(STREET, { category: 'water.outage' });
-    expect((await dispatchesOf(id)).map((d) => [d.unit, d.role])).toEqual([[STREET, 'territorial'], ['water_group', 'line']]);
+    expect((await dispatchesOf(id)).map((d) => [d.unit, d.role])).toEqual([
+      [STREET, 'territorial'],
+      ['water_group', 'line'],
+    ]);
     const res = await post(street, `/api/tickets/${id}/accept`, {});
     expect(res.status, await res.clone().text()).toBe(200);
     const after = await dispatchesOf(id);
-    expect(after.map((d) => [d.unit, d.accepted !== null])).toEqual([[STREET, true], ['water_group', false]]);
-    const [ev] = await db.query<{ unit: string }>(`SELECT unit_code AS unit FROM ticket_events WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`, [id]);
+    expect(after.map((d) => [d.unit, d.accepted !== null])).toEqual([
+      [STREET, true],
+      ['water_group', false],
+    ]);
+    const [ev] = await db.query<{ unit: string }>(
+      `SELECT unit_code AS unit FROM ticket_events WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
     expect(ev!.unit).toBe(STREET);
     // naming the utility is refused outright
     const other = await post(street, `/api/tickets/${id}/progress`, { unitCode: 'water_group' });
@@ -207,7 +270,9 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
   it('M1: a ticket in the street but now dispatched to another street is not the first street’s to act on', async () => {
     const id = await file(STREET);
     expect((await post(dispatcher, `/api/tickets/${id}/return`, { reason: '非本辖区' })).status).toBe(200);
-    expect((await post(dispatcher, `/api/tickets/${id}/redispatch`, { unitCode: SISTER, justified: true })).status).toBe(200);
+    expect(
+      (await post(dispatcher, `/api/tickets/${id}/redispatch`, { unitCode: SISTER, justified: true })).status,
+    ).toBe(200);
     const before = await counts();
     const res = await post(street, `/api/tickets/${id}/accept`, {});
     expect([res.status, (await errorOf(res)).field]).toEqual([409, 'unitCode']);
@@ -218,7 +283,10 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     // the district's official acts for the street that holds it
     const ok = await post(district, `/api/tickets/${id}/accept`, {});
     expect(ok.status, await ok.clone().text()).toBe(200);
-    const [ev] = await db.query<{ unit: string }>(`SELECT unit_code AS unit FROM ticket_events WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`, [id]);
+    const [ev] = await db.query<{ unit: string }>(
+      `SELECT unit_code AS unit FROM ticket_events WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
     expect(ev!.unit).toBe(SISTER);
     // and may not name a street of its district that holds nothing
     const id2 = await file(SISTER);
@@ -231,28 +299,64 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
   it('M2: an API key files tickets only; locate, import and past receipt times need a grant an admin gives by name, and grants are audited', async () => {
     const key = await createApiKey(db, 'sec-telephony');
     const bearer = { authorization: `Bearer ${key}` };
-    const ticket = (extra: Record<string, unknown> = {}) => ({ kind: 'complaint', channel: 'phone', category: 'noise.night_construction', address: '某路 2 号', ...extra });
+    const ticket = (extra: Record<string, unknown> = {}) => ({
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'noise.night_construction',
+      address: '某路 2 号',
+      ...extra,
+    });
     const asKey = (path: string, body: unknown, headers: Record<string, string> = JSON_HEADERS) =>
-      app.request(path, { method: 'POST', headers: { ...headers, ...bearer }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      app.request(path, {
+        method: 'POST',
+        headers: { ...headers, ...bearer },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
     const filed = await asKey('/api/tickets', ticket());
     expect(filed.status).toBe(201);
     const { id } = (await filed.json()) as { id: number };
-    const csv = 'kind,channel,category,description,lon,lat,received_at\ncomplaint,phone,noise.night_construction,旧单,116.02,39.05,2024-01-02T03:00:00Z\n';
+    const csv =
+      'kind,channel,category,description,lon,lat,received_at\ncomplaint,phone,noise.night_construction,旧单,116.02,39.05,2024-01-02T03:00:00Z\n';
     const refusals = async () => {
       const locate = await asKey(`/api/tickets/${id}/locate`, { lon: 116.02, lat: 39.05 });
       const imp = await asKey('/api/import/tickets', csv, { 'content-type': 'text/csv' });
-      const past = await asKey('/api/tickets', ticket({ receivedAt: new Date(Date.now() - 2 * 24 * 60 * MIN).toISOString() }));
-      return [locate.status, (await errorOf(locate)).field, imp.status, (await errorOf(imp)).field, past.status, (await errorOf(past)).field];
+      const past = await asKey(
+        '/api/tickets',
+        ticket({ receivedAt: new Date(Date.now() - 2 * 24 * 60 * MIN).toISOString() }),
+      );
+      return [
+        locate.status,
+        (await errorOf(locate)).field,
+        imp.status,
+        (await errorOf(imp)).field,
+        past.status,
+        (await errorOf(past)).field,
+      ];
     };
     expect(await refusals()).toEqual([403, 'role', 403, 'role', 403, 'receivedAt']);
     // a receipt time of a minute ago (the call that just ended) is filing, not backdating
-    expect((await asKey('/api/tickets', ticket({ receivedAt: new Date(Date.now() - MIN).toISOString() }))).status).toBe(201);
+    expect((await asKey('/api/tickets', ticket({ receivedAt: new Date(Date.now() - MIN).toISOString() }))).status).toBe(
+      201,
+    );
 
-    const grant = (grants: unknown) => admin.request('/api/admin/api-keys/sec-telephony', { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ grants }) });
+    const grant = (grants: unknown) =>
+      admin.request('/api/admin/api-keys/sec-telephony', {
+        method: 'PATCH',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ grants }),
+      });
     const bad = await grant(['locate', 'everything']);
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).field).toMatch(/^grants/);
-    expect((await dispatcher.request('/api/admin/api-keys/sec-telephony', { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ grants: ['locate'] }) })).status).toBe(403);
+    expect(
+      (
+        await dispatcher.request('/api/admin/api-keys/sec-telephony', {
+          method: 'PATCH',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ grants: ['locate'] }),
+        })
+      ).status,
+    ).toBe(403);
     const g = await grant(['locate']);
     expect([g.status, await g.json()]).toEqual([200, { name: 'sec-telephony', grants: ['locate'] }]);
     const located = await asKey(`/api/tickets/${id}/locate`, { lon: 116.02, lat: 39.05 });
@@ -260,13 +364,20 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     expect((await asKey('/api/import/tickets', csv, { 'content-type': 'text/csv' })).status).toBe(403);
     expect((await grant(['locate', 'import'])).status).toBe(200);
     expect((await asKey('/api/import/tickets', csv, { 'content-type': 'text/csv' })).status).toBe(200);
-    expect((await asKey('/api/tickets', ticket({ receivedAt: new Date(Date.now() - 2 * 24 * 60 * MIN).toISOString() }))).status).toBe(201);
+    expect(
+      (await asKey('/api/tickets', ticket({ receivedAt: new Date(Date.now() - 2 * 24 * 60 * MIN).toISOString() })))
+        .status,
+    ).toBe(201);
     // still no reads, no actions
     expect((await app.request('/api/tickets', { headers: bearer })).status).toBe(403);
     expect((await asKey(`/api/tickets/${id}/close`, {})).status).toBe(403);
-    const list = (await (await admin.request('/api/admin/api-keys')).json()) as { items: { name: string; grants: string[] }[] };
+    const list = (await (await admin.request('/api/admin/api-keys')).json()) as {
+      items: { name: string; grants: string[] }[];
+    };
     expect(list.items.find((k) => k.name === 'sec-telephony')?.grants).toEqual(['locate', 'import']);
-    const audit = await db.query<{ detail: { name: string; grants: string[] } }>(`SELECT detail FROM audit_log WHERE action = 'api_key.grant' ORDER BY id`);
+    const audit = await db.query<{ detail: { name: string; grants: string[] } }>(
+      `SELECT detail FROM audit_log WHERE action = 'api_key.grant' ORDER BY id`,
+    );
     expect(audit.map((r) => r.detail)).toEqual([
       { name: 'sec-telephony', grants: ['locate'] },
       { name: 'sec-telephony', grants: ['locate', 'import'] },
@@ -327,14 +438,26 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
   it('M4: odd input answers 4xx naming the field: regions?parent= with non-Latin-1 text or CRLF, emerging?to=9999-12-31, a path id of 1e26', async () => {
     for (const parent of ['甲区', 'a\r\nb', 'x\u0000', '😀']) {
       const res = await admin.request(`/api/regions?level=street&parent=${encodeURIComponent(parent)}`);
-      expect([JSON.stringify(parent), res.status, (await errorOf(res)).field]).toEqual([JSON.stringify(parent), 400, 'parent']);
+      expect([JSON.stringify(parent), res.status, (await errorOf(res)).field]).toEqual([
+        JSON.stringify(parent),
+        400,
+        'parent',
+      ]);
     }
     const ok = await admin.request(`/api/regions?level=street&parent=${DISTRICT}`);
     expect(ok.status).toBe(200);
     const etag = ok.headers.get('etag')!;
-    expect((await admin.request(`/api/regions?level=street&parent=${DISTRICT}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(
+      (await admin.request(`/api/regions?level=street&parent=${DISTRICT}`, { headers: { 'if-none-match': etag } }))
+        .status,
+    ).toBe(304);
 
-    for (const p of ['/api/hotspots/emerging?to=9999-12-31', '/api/hotspots?to=9999-12-31', '/api/hotspots?from=0001-01-01', '/api/clusters?to=9999-12-31']) {
+    for (const p of [
+      '/api/hotspots/emerging?to=9999-12-31',
+      '/api/hotspots?to=9999-12-31',
+      '/api/hotspots?from=0001-01-01',
+      '/api/clusters?to=9999-12-31',
+    ]) {
       const res = await admin.request(p);
       expect([p, res.status, (await errorOf(res)).field]).toEqual([p, 400, /from/.test(p) ? 'from' : 'to']);
     }
@@ -345,7 +468,16 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
       ['POST', `/api/tickets/${HUGE_ID}/accept`],
       ['POST', `/api/tickets/${HUGE_ID}/locate`],
     ] as const) {
-      const res = await admin.request(path, method === 'POST' ? { method, headers: JSON_HEADERS, body: method === 'POST' && path.endsWith('locate') ? JSON.stringify({ lon: 116.02, lat: 39.05 }) : '{}' } : {});
+      const res = await admin.request(
+        path,
+        method === 'POST'
+          ? {
+              method,
+              headers: JSON_HEADERS,
+              body: method === 'POST' && path.endsWith('locate') ? JSON.stringify({ lon: 116.02, lat: 39.05 }) : '{}',
+            }
+          : {},
+      );
       const e = await errorOf(res);
       expect([path, res.status, e.field]).toEqual([path, 404, 'id']);
       expect(e.message).not.toMatch(/bigint|out of range|PostgreSQL|syntax/i);
@@ -354,7 +486,8 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
 
   it('M4: concurrent redemptions of one new kiosk token: one screen binds, the others are told 409, no orphaned sessions', async () => {
     const { token, id } = await createKiosk(db, { screen: `race-${engine}` });
-    const redeem = () => app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
+    const redeem = () =>
+      app.request('/api/auth/kiosk', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ token }) });
     const statuses = (await Promise.all(Array.from({ length: 8 }, redeem))).map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
     const [n] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE kiosk_id = $1', [id]);
@@ -390,8 +523,13 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
 
   it('M5: a replay from since=0 starts at most MAX_REPLAY_EVENTS back, and says so', async () => {
     const id = await file(STREET);
-    await db.query(`INSERT INTO ticket_events (ticket_id, at, type, actor) SELECT $1, now(), 'reminded', 'system' FROM generate_series(1, $2::int)`, [id, MAX_REPLAY_EVENTS + 500]);
-    const [{ last }] = (await db.query<{ last: number }>('SELECT max(id)::int AS last FROM ticket_events')) as [{ last: number }];
+    await db.query(
+      `INSERT INTO ticket_events (ticket_id, at, type, actor) SELECT $1, now(), 'reminded', 'system' FROM generate_series(1, $2::int)`,
+      [id, MAX_REPLAY_EVENTS + 500],
+    );
+    const [{ last }] = (await db.query<{ last: number }>('SELECT max(id)::int AS last FROM ticket_events')) as [
+      { last: number },
+    ];
     const ctrl = new AbortController();
     const res = await admin.request('/api/live?since=0', { signal: ctrl.signal });
     expect(res.status).toBe(200);
@@ -445,10 +583,12 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     let healthAt = 0;
     let importAt = 0;
     const started = performance.now();
-    const imp = dispatcher.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv }).then(async (r) => {
-      importAt = performance.now();
-      return r;
-    });
+    const imp = dispatcher
+      .request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv })
+      .then(async (r) => {
+        importAt = performance.now();
+        return r;
+      });
     // once the import is under way, ask for health
     await new Promise((r) => setTimeout(r, 100));
     const health = Promise.resolve(app.request('/api/health')).then((r) => {
@@ -472,13 +612,26 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
   it('Low: HSTS with COOKIE_SECURE=1, and none without', async () => {
     expect((await app.request('/api/health')).headers.get('strict-transport-security')).toBeNull();
     process.env.COOKIE_SECURE = '1';
-    expect((await app.request('/api/health')).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-    expect((await app.request('/api/nope')).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    expect((await app.request('/api/health')).headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
+    expect((await app.request('/api/nope')).headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
   });
 
   it('Low: Cache-Control: no-store on the ticket detail, exports, reports and /api/auth/me', async () => {
     const id = await file(STREET);
-    for (const p of [`/api/tickets/${id}`, '/api/tickets/export?format=csv', '/api/tickets/export?format=xlsx', '/api/reports/daily', '/api/reports/monthly?format=xlsx', '/api/auth/me', '/api/tickets', '/api/summary']) {
+    for (const p of [
+      `/api/tickets/${id}`,
+      '/api/tickets/export?format=csv',
+      '/api/tickets/export?format=xlsx',
+      '/api/reports/daily',
+      '/api/reports/monthly?format=xlsx',
+      '/api/auth/me',
+      '/api/tickets',
+      '/api/summary',
+    ]) {
       const res = await admin.request(p);
       expect([p, res.status, res.headers.get('cache-control')]).toEqual([p, 200, 'no-store']);
     }
@@ -486,10 +639,17 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
 
   it('Low: U+FFFE and other non-characters never reach the Open311 XML feed, which stays well-formed', async () => {
     const id = await file(STREET, { description: 'a\uFFFEb\uFFFF c\uFDD0' });
-    const [{ description }] = (await db.query<{ description: string }>('SELECT description FROM tickets WHERE id = $1', [id])) as [{ description: string }];
+    const [{ description }] = (await db.query<{ description: string }>(
+      'SELECT description FROM tickets WHERE id = $1',
+      [id],
+    )) as [{ description: string }];
     expect(description).toBe('ab c');
     // stored before this rule (an old import): the feed still leaves them out
-    await db.query(`UPDATE tickets SET description = $2, address = $3 WHERE id = $1`, [id, 'x\uFFFEy', 'z\uFFFF\u0001']);
+    await db.query(`UPDATE tickets SET description = $2, address = $3 WHERE id = $1`, [
+      id,
+      'x\uFFFEy',
+      'z\uFFFF\u0001',
+    ]);
     const res = await admin.request(`/open311/v2/requests.xml?service_request_id=${id}`);
     expect(res.status).toBe(200);
     const xml = await res.text();
@@ -500,33 +660,64 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
 
   it('Low: Open311 takes api_key from a multipart body too', async () => {
     const form = new FormData();
-    for (const [k, v] of Object.entries({ api_key: 'multipart-key', service_code: 'noise.night_construction', lat: '39.05', long: '116.02', description: 'multipart' })) form.append(k, v);
+    for (const [k, v] of Object.entries({
+      api_key: 'multipart-key',
+      service_code: 'noise.night_construction',
+      lat: '39.05',
+      long: '116.02',
+      description: 'multipart',
+    }))
+      form.append(k, v);
     const key = await createApiKey(db, 'multipart-client');
     form.set('api_key', key);
     const res = await app.request('/open311/v2/requests.json', { method: 'POST', body: form });
     expect(res.status, await res.clone().text()).toBe(201);
     const bad = new FormData();
-    for (const [k, v] of Object.entries({ api_key: 'key_not-a-key', service_code: 'noise.night_construction', lat: '39.05', long: '116.02' })) bad.append(k, v);
+    for (const [k, v] of Object.entries({
+      api_key: 'key_not-a-key',
+      service_code: 'noise.night_construction',
+      lat: '39.05',
+      long: '116.02',
+    }))
+      bad.append(k, v);
     const refused = await app.request('/open311/v2/requests.json', { method: 'POST', body: bad });
-    expect([refused.status, await refused.json()]).toEqual([403, [{ code: 403, description: 'api_key: not a valid key' }]]);
+    expect([refused.status, await refused.json()]).toEqual([
+      403,
+      [{ code: 403, description: 'api_key: not a valid key' }],
+    ]);
   });
 
   it('Low: /open311/v2/discovery.json (and .xml) is a minimal valid discovery document, open to anyone', async () => {
     const res = await app.request('http://localhost/open311/v2/discovery.json');
     expect(res.status).toBe(200);
     const d = (await res.json()) as any;
-    expect(d).toMatchObject({ changeset: expect.any(String), contact: expect.any(String), key_service: expect.any(String) });
+    expect(d).toMatchObject({
+      changeset: expect.any(String),
+      contact: expect.any(String),
+      key_service: expect.any(String),
+    });
     expect(d.endpoints).toEqual([
-      expect.objectContaining({ specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://localhost/open311/v2', type: 'production', formats: ['text/xml', 'application/json'] }),
+      expect.objectContaining({
+        specification: 'http://wiki.open311.org/GeoReport_v2',
+        url: 'http://localhost/open311/v2',
+        type: 'production',
+        formats: ['text/xml', 'application/json'],
+      }),
     ]);
     const xml = await app.request('/open311/v2/discovery.xml');
     expect(xml.status).toBe(200);
-    expect(await xml.text()).toMatch(/^<\?xml[^>]*\?><discovery>.*<endpoints><endpoint><specification>http:\/\/wiki\.open311\.org\/GeoReport_v2<\/specification>/);
+    expect(await xml.text()).toMatch(
+      /^<\?xml[^>]*\?><discovery>.*<endpoints><endpoint><specification>http:\/\/wiki\.open311\.org\/GeoReport_v2<\/specification>/,
+    );
   });
 
   it('Low: a CSV row with an unterminated quote is one rejected row; the lines after it are read as rows of their own', async () => {
     const good = (n: number) => `complaint,phone,noise.night_construction,第${n}行,116.02,39.05`;
-    const text = ['kind,channel,category,description,lon,lat', 'complaint,phone,noise.night_construction,"未闭合的引号,116.02,39.05', ...Array.from({ length: 9 }, (_, i) => good(i + 3))].join('\n');
+    const text = [
+      'kind,channel,category,description,lon,lat',
+      'complaint,phone,noise.night_construction,"未闭合的引号,116.02,39.05',
+      ...Array.from({ length: 9 }, (_, i) => good(i + 3)),
+    ].join('\n');
     const records = parseCsv(text);
     expect(records.map((r) => [r.line, r.error ?? null, r.fields.length])).toEqual([
       [1, null, 6],
@@ -534,33 +725,96 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
       ...Array.from({ length: 9 }, (_, i) => [i + 3, null, 6]),
     ]);
     // a quoted field may still span lines, and a quote closed later on its own line is still one field
-    expect(parseCsv('a,b\n"x\ny",1\n').map((r) => [r.line, r.fields, r.error ?? null])).toEqual([[1, ['a', 'b'], null], [2, ['x\ny', '1'], null]]);
-    const res = await dispatcher.request('/api/import/tickets', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: text });
-    const report = (await res.json()) as { imported: number; rejected: number; errors: { line: number; field: string; message: string }[] };
+    expect(parseCsv('a,b\n"x\ny",1\n').map((r) => [r.line, r.fields, r.error ?? null])).toEqual([
+      [1, ['a', 'b'], null],
+      [2, ['x\ny', '1'], null],
+    ]);
+    const res = await dispatcher.request('/api/import/tickets', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: text,
+    });
+    const report = (await res.json()) as {
+      imported: number;
+      rejected: number;
+      errors: { line: number; field: string; message: string }[];
+    };
     expect([report.imported, report.rejected]).toEqual([9, 1]);
     expect(report.errors).toEqual([{ line: 2, field: 'row', message: expect.stringMatching(/quote/) }]);
   });
 
   it('Low: the Origin check compares with the configured or listening origin, not with whatever Host the request names', async () => {
-    const body = JSON.stringify({ kind: 'complaint', channel: 'phone', category: 'noise.night_construction', address: 'origin test' });
+    const body = JSON.stringify({
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'noise.night_construction',
+      address: 'origin test',
+    });
     const write = (url: string, headers: Record<string, string>, env?: object) =>
-      app.request(url, { method: 'POST', headers: { ...JSON_HEADERS, cookie: dispatcher.cookie, 'x-csrf-token': dispatcher.csrfToken, ...headers }, body }, env);
+      app.request(
+        url,
+        {
+          method: 'POST',
+          headers: { ...JSON_HEADERS, cookie: dispatcher.cookie, 'x-csrf-token': dispatcher.csrfToken, ...headers },
+          body,
+        },
+        env,
+      );
     // a rebinding page: Host and Origin agree, but name a host this server does not answer as
-    const rebound = await write('http://evil.example/api/tickets', { host: 'evil.example', origin: 'http://evil.example' }, from('127.0.0.1'));
+    const rebound = await write(
+      'http://evil.example/api/tickets',
+      { host: 'evil.example', origin: 'http://evil.example' },
+      from('127.0.0.1'),
+    );
     expect([rebound.status, (await errorOf(rebound)).field]).toEqual([403, 'Origin']);
-    const rebound2 = await write('http://evil.example:8787/api/tickets', { host: 'evil.example:8787', origin: 'http://evil.example:8787' }, from('127.0.0.1'));
+    const rebound2 = await write(
+      'http://evil.example:8787/api/tickets',
+      { host: 'evil.example:8787', origin: 'http://evil.example:8787' },
+      from('127.0.0.1'),
+    );
     expect([rebound2.status, (await errorOf(rebound2)).field]).toEqual([403, 'Origin']);
     // the listening origin itself
-    expect((await write('http://127.0.0.1:8787/api/tickets', { host: '127.0.0.1:8787', origin: 'http://127.0.0.1:8787' }, from('127.0.0.1'))).status).toBe(201);
-    expect((await write('http://localhost:8787/api/tickets', { host: 'localhost:8787', origin: 'http://localhost:8787' }, from('127.0.0.1'))).status).toBe(201);
+    expect(
+      (
+        await write(
+          'http://127.0.0.1:8787/api/tickets',
+          { host: '127.0.0.1:8787', origin: 'http://127.0.0.1:8787' },
+          from('127.0.0.1'),
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await write(
+          'http://localhost:8787/api/tickets',
+          { host: 'localhost:8787', origin: 'http://localhost:8787' },
+          from('127.0.0.1'),
+        )
+      ).status,
+    ).toBe(201);
     // a port other than the one listening is another origin
-    const port = await write('http://127.0.0.1:9999/api/tickets', { host: '127.0.0.1:9999', origin: 'http://127.0.0.1:9999' }, from('127.0.0.1'));
+    const port = await write(
+      'http://127.0.0.1:9999/api/tickets',
+      { host: '127.0.0.1:9999', origin: 'http://127.0.0.1:9999' },
+      from('127.0.0.1'),
+    );
     expect([port.status, (await errorOf(port)).field]).toEqual([403, 'Origin']);
     // behind a proxy: PUBLIC_ORIGIN names the origin the browser sees
     process.env.PUBLIC_ORIGIN = 'https://hotline.example.gov';
-    expect((await write('http://hotline.example.gov/api/tickets', { host: 'hotline.example.gov', origin: 'https://hotline.example.gov' }, from('10.0.0.5'))).status).toBe(201);
-    const spoof = await write('http://evil.example/api/tickets', { host: 'evil.example', origin: 'https://evil.example' }, from('10.0.0.5'));
+    expect(
+      (
+        await write(
+          'http://hotline.example.gov/api/tickets',
+          { host: 'hotline.example.gov', origin: 'https://hotline.example.gov' },
+          from('10.0.0.5'),
+        )
+      ).status,
+    ).toBe(201);
+    const spoof = await write(
+      'http://evil.example/api/tickets',
+      { host: 'evil.example', origin: 'https://evil.example' },
+      from('10.0.0.5'),
+    );
     expect([spoof.status, (await errorOf(spoof)).field]).toEqual([403, 'Origin']);
   });
 });
-

@@ -21,7 +21,11 @@ const STREET = '900001001';
 const SISTER = '900001002';
 const DISTRICT = '900001';
 const FAR = '900002001';
-const POINT: Record<string, [number, number]> = { [STREET]: [116.02, 39.05], [SISTER]: [116.15, 39.05], [FAR]: [116.3, 39.05] };
+const POINT: Record<string, [number, number]> = {
+  [STREET]: [116.02, 39.05],
+  [SISTER]: [116.15, 39.05],
+  [FAR]: [116.3, 39.05],
+};
 const H = 3_600_000;
 const STEPS = 200;
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -42,10 +46,19 @@ describe.each(ENGINES)('no official’s request changes what counts in a ranking
   let officials: { client: Client; units: string[] }[];
   const ids: number[] = [];
 
-  const post = (c: Client, path: string, body: unknown) => c.request(path, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
+  const post = (c: Client, path: string, body: unknown) =>
+    c.request(path, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
   async function file(where: string, category: string, receivedAt?: string): Promise<number> {
     const [lon, lat] = POINT[where]!;
-    const res = await post(admin, '/api/tickets', { kind: 'complaint', channel: 'phone', category, description: '性质测试', lon, lat, ...(receivedAt ? { receivedAt } : {}) });
+    const res = await post(admin, '/api/tickets', {
+      kind: 'complaint',
+      channel: 'phone',
+      category,
+      description: '性质测试',
+      lon,
+      lat,
+      ...(receivedAt ? { receivedAt } : {}),
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     const id = ((await res.json()) as { id: number }).id;
     ids.push(id);
@@ -70,7 +83,10 @@ describe.each(ENGINES)('no official’s request changes what counts in a ranking
       ['city', [STREET, SISTER, FAR], ['city']],
     ] as const) {
       const rows = await unitCounts(db, { table, period, bucket: 'YYYY-MM', dispatchCodes, unitCodes });
-      out.push(table, rows.sort((a, b) => (a.unit + a.bucket < b.unit + b.bucket ? -1 : 1)));
+      out.push(
+        table,
+        rows.sort((a, b) => (a.unit + a.bucket < b.unit + b.bucket ? -1 : 1)),
+      );
     }
     return JSON.stringify(out);
   }
@@ -84,10 +100,15 @@ describe.each(ENGINES)('no official’s request changes what counts in a ranking
       `SELECT id::int AS id, ticket_id::int AS ticket, unit_code, unit_kind, role, dispatched_at, accepted_at, returned_at,
               return_justified, ruled_at, active FROM dispatches`,
     );
-    const events = await db.query<{ id: number; ticket: number; at: string; actor: string | null; unit: string | null }>(
-      `SELECT id::int AS id, ticket_id::int AS ticket, at, actor, unit_code AS unit FROM ticket_events`,
-    );
-    const norm = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+    const events = await db.query<{
+      id: number;
+      ticket: number;
+      at: string;
+      actor: string | null;
+      unit: string | null;
+    }>(`SELECT id::int AS id, ticket_id::int AS ticket, at, actor, unit_code AS unit FROM ticket_events`);
+    const norm = (r: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
     return {
       tickets: new Map(tickets.map((t) => [t.id, norm(t)])),
       dispatches: new Map(dispatches.map((d) => [d.id, norm(d)])),
@@ -144,7 +165,25 @@ describe.each(ENGINES)('no official’s request changes what counts in a ranking
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
     const maybe = <T>(p: number, v: () => T): T | undefined => (rng() < p ? v() : undefined);
     // mostly a unit's own actions, some of the hotline's (refused by role), and manual locating
-    const ACTIONS = ['accept', 'accept', 'accept', 'progress', 'progress', 'return', 'report', 'report', 'defer', 'reply', 'reply', 'callback', 'close', 'rule-return', 'redispatch', 'dispatch', 'locate'] as const;
+    const ACTIONS = [
+      'accept',
+      'accept',
+      'accept',
+      'progress',
+      'progress',
+      'return',
+      'report',
+      'report',
+      'defer',
+      'reply',
+      'reply',
+      'callback',
+      'close',
+      'rule-return',
+      'redispatch',
+      'dispatch',
+      'locate',
+    ] as const;
     let before = await snapshot();
     const violations: string[] = [];
     const outcomes = new Map<number, number>();
@@ -153,14 +192,24 @@ describe.each(ENGINES)('no official’s request changes what counts in a ranking
       const id = pick(ids);
       const action = pick(ACTIONS);
       const body: Record<string, unknown> = {};
-      const at = maybe(0.2, () => pick(['2026-09-10T03:00:00Z', '2026-01-01T00:00:00Z', new Date(Date.now() - H).toISOString(), new Date().toISOString(), new Date(Date.now() + 60_000).toISOString(), '2026-09-30T15:59:59.999Z']));
+      const at = maybe(0.2, () =>
+        pick([
+          '2026-09-10T03:00:00Z',
+          '2026-01-01T00:00:00Z',
+          new Date(Date.now() - H).toISOString(),
+          new Date().toISOString(),
+          new Date(Date.now() + 60_000).toISOString(),
+          '2026-09-30T15:59:59.999Z',
+        ]),
+      );
       if (at !== undefined) body.at = at;
       const actor = maybe(0.15, () => pick(['hotline', 'unit', 'system', 'citizen', 'grid_worker']));
       if (actor !== undefined) body.actor = actor;
       const unitCode = maybe(0.4, () => pick([STREET, SISTER, FAR, 'water_group', DISTRICT, '900001001G001']));
       if (unitCode !== undefined) body.unitCode = unitCode;
       if (action === 'return') body.reason = '不属于本单位职责';
-      if (action === 'defer') Object.assign(body, { until: pick(['2027-03-01T00:00:00Z', '2026-09-01T00:00:00Z']), plan: '纳入年度计划' });
+      if (action === 'defer')
+        Object.assign(body, { until: pick(['2027-03-01T00:00:00Z', '2026-09-01T00:00:00Z']), plan: '纳入年度计划' });
       if (action === 'callback') Object.assign(body, { solved: true, satisfaction: 'satisfied' });
       if (action === 'redispatch' || action === 'dispatch') body.unitCode ??= STREET;
       if (action === 'locate') Object.assign(body, { lon: 116.02, lat: 39.05 });
@@ -182,11 +231,21 @@ describe.each(ENGINES)('no official’s request changes what counts in a ranking
           violations.push(`${label}: a new ticket ${tid}`);
           continue;
         }
-        for (const col of ['received_at', 'respond_due_at', 'resolve_due_at', 'dispatched_at', 'callback_at', 'closed_at', 'solved', 'satisfaction']) {
+        for (const col of [
+          'received_at',
+          'respond_due_at',
+          'resolve_due_at',
+          'dispatched_at',
+          'callback_at',
+          'closed_at',
+          'solved',
+          'satisfaction',
+        ]) {
           if (t[col] !== b[col]) violations.push(`${label}: ticket ${tid}.${col} ${b[col]} → ${t[col]}`);
         }
         for (const col of ['accepted_at', 'replied_at']) {
-          if (t[col] !== b[col] && !now(t[col])) violations.push(`${label}: ticket ${tid}.${col} ${b[col]} → ${t[col]}, not the time of the request`);
+          if (t[col] !== b[col] && !now(t[col]))
+            violations.push(`${label}: ticket ${tid}.${col} ${b[col]} → ${t[col]}, not the time of the request`);
         }
       }
       for (const [did, d] of after.dispatches) {
@@ -197,11 +256,14 @@ describe.each(ENGINES)('no official’s request changes what counts in a ranking
         }
         const changed = Object.keys(d).filter((k) => d[k] !== b[k]);
         if (changed.length === 0) continue;
-        if (!who.units.includes(d.unit_code as string)) violations.push(`${label}: dispatch ${did} of ${d.unit_code} changed (${changed.join(', ')}), not theirs`);
+        if (!who.units.includes(d.unit_code as string))
+          violations.push(`${label}: dispatch ${did} of ${d.unit_code} changed (${changed.join(', ')}), not theirs`);
         for (const col of changed) {
           if (['accepted_at', 'returned_at'].includes(col)) {
-            if (!now(d[col])) violations.push(`${label}: dispatch ${did}.${col} ${b[col]} → ${d[col]}, not the time of the request`);
-          } else if (col !== 'active' && col !== 'return_reason') violations.push(`${label}: dispatch ${did}.${col} ${b[col]} → ${d[col]}`);
+            if (!now(d[col]))
+              violations.push(`${label}: dispatch ${did}.${col} ${b[col]} → ${d[col]}, not the time of the request`);
+          } else if (col !== 'active' && col !== 'return_reason')
+            violations.push(`${label}: dispatch ${did}.${col} ${b[col]} → ${d[col]}`);
         }
       }
       for (const [eid, e] of after.events) {

@@ -6,9 +6,18 @@ import { cookiesOf, type Client } from '../../helpers/auth.ts';
 
 type Fetcher = { request(path: string, init?: RequestInit): Promise<Response> | Response };
 
-export async function kioskClient(app: Fetcher, db: Queryable, screen: string, regionCode: string | null): Promise<Client> {
+export async function kioskClient(
+  app: Fetcher,
+  db: Queryable,
+  screen: string,
+  regionCode: string | null,
+): Promise<Client> {
   const { token } = await createKiosk(db, { screen, regionCode });
-  const res = await app.request('/api/auth/kiosk', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const res = await app.request('/api/auth/kiosk', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
   if (res.status !== 200) throw new Error(`kiosk ${screen}: ${res.status} ${await res.text()}`);
   const c = cookiesOf(res);
   const cookie = `hl_session=${c.hl_session}; hl_csrf=${c.hl_csrf}`;

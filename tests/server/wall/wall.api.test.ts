@@ -37,29 +37,103 @@ interface Hand {
 
 const HAND: Hand[] = [
   // today (from 2026-11-25T16:00Z)
-  { id: 10, cat: NOISE, where: A1, received: '2026-11-26T01:00:00Z', dispatched: '2026-11-26T01:05:00Z', accepted: '2026-11-26T01:20:00Z', respondDue: '2026-11-26T03:05:00Z' },
+  {
+    id: 10,
+    cat: NOISE,
+    where: A1,
+    received: '2026-11-26T01:00:00Z',
+    dispatched: '2026-11-26T01:05:00Z',
+    accepted: '2026-11-26T01:20:00Z',
+    respondDue: '2026-11-26T03:05:00Z',
+  },
   // received at midnight exactly: in; accepted after its limit: dispatched but not in time
-  { id: 11, cat: OUTAGE, where: A2, received: '2026-11-25T16:00:00Z', dispatched: '2026-11-25T16:10:00Z', accepted: '2026-11-25T19:00:00Z', respondDue: '2026-11-25T18:10:00Z' },
+  {
+    id: 11,
+    cat: OUTAGE,
+    where: A2,
+    received: '2026-11-25T16:00:00Z',
+    dispatched: '2026-11-25T16:10:00Z',
+    accepted: '2026-11-25T19:00:00Z',
+    respondDue: '2026-11-25T18:10:00Z',
+  },
   // received one second before midnight (yesterday), dispatched after it (today)
   { id: 12, cat: LEAK, where: B1, received: '2026-11-25T15:59:59Z', dispatched: '2026-11-25T16:00:30Z' },
   // received at "now" exactly: the window is [from, now), so not yet
   { id: 13, cat: LEAK, where: B1, received: AT },
-  { id: 14, cat: NOISE, where: A1, received: '2026-11-10T02:00:00Z', overdue: '2026-11-26T02:00:00Z', callback: '2026-11-26T03:00:00Z', solved: true, satisfaction: 'satisfied' },
-  { id: 15, cat: OUTAGE, where: A2, received: '2026-11-12T02:00:00Z', callback: '2026-11-26T03:30:00Z', solved: false, satisfaction: 'basic' },
-  { id: 16, cat: NOISE, where: A1, received: '2026-11-14T02:00:00Z', callback: '2026-11-26T03:59:59Z', solved: true, satisfaction: 'basic' },
+  {
+    id: 14,
+    cat: NOISE,
+    where: A1,
+    received: '2026-11-10T02:00:00Z',
+    overdue: '2026-11-26T02:00:00Z',
+    callback: '2026-11-26T03:00:00Z',
+    solved: true,
+    satisfaction: 'satisfied',
+  },
+  {
+    id: 15,
+    cat: OUTAGE,
+    where: A2,
+    received: '2026-11-12T02:00:00Z',
+    callback: '2026-11-26T03:30:00Z',
+    solved: false,
+    satisfaction: 'basic',
+  },
+  {
+    id: 16,
+    cat: NOISE,
+    where: A1,
+    received: '2026-11-14T02:00:00Z',
+    callback: '2026-11-26T03:59:59Z',
+    solved: true,
+    satisfaction: 'basic',
+  },
   // called back after "now"
-  { id: 17, cat: NOISE, where: A1, received: '2026-11-14T02:00:00Z', callback: '2026-11-26T05:00:00Z', solved: true, satisfaction: 'satisfied' },
+  {
+    id: 17,
+    cat: NOISE,
+    where: A1,
+    received: '2026-11-14T02:00:00Z',
+    callback: '2026-11-26T05:00:00Z',
+    solved: true,
+    satisfaction: 'satisfied',
+  },
   { id: 18, cat: NOISE, where: B1, received: '2026-11-26T02:00:00Z' },
   // this week (from Monday 2026-11-23 00:00 Beijing = 2026-11-22T16:00Z), not today
   { id: 19, cat: LEAK, where: B1, received: '2026-11-23T01:00:00Z' },
   // Sunday 23:59:59 Beijing: last week
   { id: 20, cat: LEAK, where: B1, received: '2026-11-22T15:59:59Z' },
   // same day last week (2026-11-18T16:00Z) up to the same time (2026-11-19T04:00Z)
-  { id: 30, cat: NOISE, where: A1, received: '2026-11-19T03:59:00Z', dispatched: '2026-11-19T03:59:30Z', accepted: '2026-11-19T04:30:00Z', respondDue: '2026-11-19T05:59:30Z' },
+  {
+    id: 30,
+    cat: NOISE,
+    where: A1,
+    received: '2026-11-19T03:59:00Z',
+    dispatched: '2026-11-19T03:59:30Z',
+    accepted: '2026-11-19T04:30:00Z',
+    respondDue: '2026-11-19T05:59:30Z',
+  },
   // at 12:00 last week exactly: the whole day would count it, the same-time rule does not
   { id: 31, cat: NOISE, where: A1, received: '2026-11-19T04:00:00Z', dispatched: '2026-11-19T04:01:00Z' },
-  { id: 32, cat: OUTAGE, where: A2, received: '2026-11-18T20:00:00Z', dispatched: '2026-11-18T20:05:00Z', accepted: '2026-11-18T20:10:00Z', respondDue: '2026-11-18T22:05:00Z', overdue: '2026-11-19T01:00:00Z' },
-  { id: 33, cat: LEAK, where: B1, received: '2026-11-05T02:00:00Z', callback: '2026-11-19T02:00:00Z', solved: true, satisfaction: 'satisfied' },
+  {
+    id: 32,
+    cat: OUTAGE,
+    where: A2,
+    received: '2026-11-18T20:00:00Z',
+    dispatched: '2026-11-18T20:05:00Z',
+    accepted: '2026-11-18T20:10:00Z',
+    respondDue: '2026-11-18T22:05:00Z',
+    overdue: '2026-11-19T01:00:00Z',
+  },
+  {
+    id: 33,
+    cat: LEAK,
+    where: B1,
+    received: '2026-11-05T02:00:00Z',
+    callback: '2026-11-19T02:00:00Z',
+    solved: true,
+    satisfaction: 'satisfied',
+  },
 ];
 
 async function insertHand(db: Database): Promise<void> {
@@ -70,7 +144,22 @@ async function insertHand(db: Database): Promise<void> {
                             received_at, dispatched_at, accepted_at, respond_due_at, overdue_at, callback_at, solved, satisfaction)
        VALUES ($1, 'complaint', 'phone', $2, 'ordinary', '楼下施工太吵', '某小区3号楼2单元501', ST_SetSRID(ST_MakePoint($3, $4), 4326), 'located', $5, $6, 'dispatched',
                $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [t.id, t.cat, lon, lat, district, street, t.received, t.dispatched ?? null, t.accepted ?? null, t.respondDue ?? null, t.overdue ?? null, t.callback ?? null, t.solved ?? null, t.satisfaction ?? null],
+      [
+        t.id,
+        t.cat,
+        lon,
+        lat,
+        district,
+        street,
+        t.received,
+        t.dispatched ?? null,
+        t.accepted ?? null,
+        t.respondDue ?? null,
+        t.overdue ?? null,
+        t.callback ?? null,
+        t.solved ?? null,
+        t.satisfaction ?? null,
+      ],
     );
   }
   await db.query(`INSERT INTO ticket_callers (ticket_id, name, phone) VALUES (18, '王秀英', '13800138000')`);
@@ -82,8 +171,15 @@ describe('the wall windows', () => {
   it('compare today with the same weekday last week up to the same time of day, in the city zone', () => {
     const w = wallWindows(new Date(AT), 'Asia/Shanghai');
     expect(w.date).toBe('2026-11-26');
-    expect([w.today.from.toISOString(), w.today.to.toISOString()]).toEqual(['2026-11-25T16:00:00.000Z', AT.replace('Z', '.000Z')]);
-    expect([w.lastWeek.date, w.lastWeek.from.toISOString(), w.lastWeek.to.toISOString()]).toEqual(['2026-11-19', '2026-11-18T16:00:00.000Z', '2026-11-19T04:00:00.000Z']);
+    expect([w.today.from.toISOString(), w.today.to.toISOString()]).toEqual([
+      '2026-11-25T16:00:00.000Z',
+      AT.replace('Z', '.000Z'),
+    ]);
+    expect([w.lastWeek.date, w.lastWeek.from.toISOString(), w.lastWeek.to.toISOString()]).toEqual([
+      '2026-11-19',
+      '2026-11-18T16:00:00.000Z',
+      '2026-11-19T04:00:00.000Z',
+    ]);
     expect(w.week.from.toISOString()).toBe('2026-11-22T16:00:00.000Z');
   });
 
@@ -120,7 +216,11 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
     expect(body.timeZone).toBe('Asia/Shanghai');
     expect(body.date).toBe('2026-11-26');
     expect(body.comparison).toBe('same-time-last-week');
-    expect(body.windows.lastWeek).toEqual({ from: '2026-11-18T16:00:00.000Z', to: '2026-11-19T04:00:00.000Z', date: '2026-11-19' });
+    expect(body.windows.lastWeek).toEqual({
+      from: '2026-11-18T16:00:00.000Z',
+      to: '2026-11-19T04:00:00.000Z',
+      date: '2026-11-19',
+    });
     expect(body.figures).toEqual({
       received: { today: 3, lastWeek: 2 }, // 10, 11, 18 | 30, 32 (31 came at 12:00)
       dispatched: { today: 3, lastWeek: 2 }, // 10, 11, 12 | 30, 32
@@ -145,7 +245,9 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
       [OUTAGE, 1],
     ]);
     expect(body.topCategories.today[0]).toMatchObject({ nameZh: '夜间施工噪声', groupCode: 'noise' });
-    expect(pairs((await (await client.request(`/api/wall/today?at=${AT}&top=1`)).json()).topCategories.week)).toEqual([[NOISE, 2]]);
+    expect(pairs((await (await client.request(`/api/wall/today?at=${AT}&top=1`)).json()).topCategories.week)).toEqual([
+      [NOISE, 2],
+    ]);
   });
 
   it('lists the latest tickets with place, category and time, and never caller data, address or description', async () => {
@@ -193,7 +295,9 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
   it("a district's wall (kiosk bound to 甲区) counts only its tickets; the two districts' walls add up to the city's", async () => {
     const wallA = await kioskClient(app, db, '甲区大屏', '900001');
     const wallB = await kioskClient(app, db, '乙区大屏', '900002');
-    const [a, b, city] = await Promise.all([wallA, wallB, client].map(async (c) => (await c.request(`/api/wall/today?at=${AT}`)).json()));
+    const [a, b, city] = await Promise.all(
+      [wallA, wallB, client].map(async (c) => (await c.request(`/api/wall/today?at=${AT}`)).json()),
+    );
     expect(a.figures).toEqual({
       received: { today: 2, lastWeek: 2 }, // 10, 11 | 30, 32 (18 is 乙区)
       dispatched: { today: 2, lastWeek: 2 }, // 10, 11 (12 is 乙区) | 30, 32
@@ -204,16 +308,28 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
       satisfied: { today: 1, lastWeek: 0 },
     });
     for (const f of Object.keys(city.figures)) {
-      for (const when of ['today', 'lastWeek']) expect(a.figures[f][when] + b.figures[f][when], `${f} ${when}`).toBe(city.figures[f][when]);
+      for (const when of ['today', 'lastWeek'])
+        expect(a.figures[f][when] + b.figures[f][when], `${f} ${when}`).toBe(city.figures[f][when]);
     }
     const pairs = (xs: { code: string; count: number }[]) => xs.map((x) => [x.code, x.count]);
-    expect(pairs(a.topCategories.today)).toEqual([[NOISE, 1], [OUTAGE, 1]]);
-    expect(pairs(a.topCategories.week)).toEqual([[NOISE, 1], [OUTAGE, 1]]);
-    expect(pairs(b.topCategories.week)).toEqual([[LEAK, 2], [NOISE, 1]]); // 12, 19 | 18
+    expect(pairs(a.topCategories.today)).toEqual([
+      [NOISE, 1],
+      [OUTAGE, 1],
+    ]);
+    expect(pairs(a.topCategories.week)).toEqual([
+      [NOISE, 1],
+      [OUTAGE, 1],
+    ]);
+    expect(pairs(b.topCategories.week)).toEqual([
+      [LEAK, 2],
+      [NOISE, 1],
+    ]); // 12, 19 | 18
     const list = await (await wallA.request(`/api/wall/tickets?limit=3&at=${AT}`)).json();
     expect(list.tickets.map((t: { id: number }) => t.id)).toEqual([10, 11, 31]);
     // An id of another district announced by mistake is simply not found.
-    expect((await (await wallA.request('/api/wall/tickets?ids=11,18,999')).json()).tickets.map((t: { id: number }) => t.id)).toEqual([11]);
+    expect(
+      (await (await wallA.request('/api/wall/tickets?ids=11,18,999')).json()).tickets.map((t: { id: number }) => t.id),
+    ).toEqual([11]);
   });
 
   it("a street official's wall shows that street's tickets only", async () => {
@@ -233,7 +349,13 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
     const [{ before }] = await db.query<{ before: number }>(`SELECT count(*)::int AS before FROM tickets`);
     const id = await fileDemoTicket(db, now);
     expect(id).not.toBeNull();
-    const [t] = await db.query<{ n: number; location_status: string; status: string; street_code: string; received_at: Date | string }>(
+    const [t] = await db.query<{
+      n: number;
+      location_status: string;
+      status: string;
+      street_code: string;
+      received_at: Date | string;
+    }>(
       `SELECT (SELECT count(*)::int FROM tickets) AS n, location_status, status, street_code, received_at FROM tickets WHERE id = $1`,
       [id],
     );
@@ -242,7 +364,9 @@ describe.each(ENGINES)('wall API on %s', (engine) => {
     expect(t.status).toBe('dispatched');
     expect(['900001001', '900001002', '900002001']).toContain(t.street_code);
     expect(new Date(t.received_at).getTime()).toBe(now.getTime());
-    const events = await db.query<{ type: string }>(`SELECT type FROM ticket_events WHERE ticket_id = $1 ORDER BY id`, [id]);
+    const events = await db.query<{ type: string }>(`SELECT type FROM ticket_events WHERE ticket_id = $1 ORDER BY id`, [
+      id,
+    ]);
     expect(events.map((e) => e.type)).toEqual(['received', 'dispatched']);
   });
 });

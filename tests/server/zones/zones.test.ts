@@ -23,24 +23,106 @@ const TAXONOMY = parseTaxonomy({
     { code: 'greening', nameZh: '园林', nameEn: 'Greening' },
   ],
   categories: [
-    { code: 'noise.night_construction', groupCode: 'noise', nameZh: '夜间施工噪声', nameEn: 'Night construction noise', urgency: 'ordinary', departmentCode: null, parallel: false },
-    { code: 'water.outage', groupCode: 'water', nameZh: '停水', nameEn: 'Water outage', urgency: 'basic', departmentCode: 'water_group', parallel: true },
-    { code: 'environment.garbage', groupCode: 'environment', nameZh: '垃圾清运', nameEn: 'Rubbish', urgency: 'ordinary', departmentCode: 'city_management', parallel: false },
-    { code: 'environment.dust', groupCode: 'environment', nameZh: '扬尘', nameEn: 'Dust', urgency: 'ordinary', departmentCode: 'city_management', parallel: true },
-    { code: 'greening.tree_pruning', groupCode: 'greening', nameZh: '树木修剪', nameEn: 'Tree pruning', urgency: 'ordinary', departmentCode: 'greening', parallel: false },
+    {
+      code: 'noise.night_construction',
+      groupCode: 'noise',
+      nameZh: '夜间施工噪声',
+      nameEn: 'Night construction noise',
+      urgency: 'ordinary',
+      departmentCode: null,
+      parallel: false,
+    },
+    {
+      code: 'water.outage',
+      groupCode: 'water',
+      nameZh: '停水',
+      nameEn: 'Water outage',
+      urgency: 'basic',
+      departmentCode: 'water_group',
+      parallel: true,
+    },
+    {
+      code: 'environment.garbage',
+      groupCode: 'environment',
+      nameZh: '垃圾清运',
+      nameEn: 'Rubbish',
+      urgency: 'ordinary',
+      departmentCode: 'city_management',
+      parallel: false,
+    },
+    {
+      code: 'environment.dust',
+      groupCode: 'environment',
+      nameZh: '扬尘',
+      nameEn: 'Dust',
+      urgency: 'ordinary',
+      departmentCode: 'city_management',
+      parallel: true,
+    },
+    {
+      code: 'greening.tree_pruning',
+      groupCode: 'greening',
+      nameZh: '树木修剪',
+      nameEn: 'Tree pruning',
+      urgency: 'ordinary',
+      departmentCode: 'greening',
+      parallel: false,
+    },
   ],
 });
 
-const box = (x0: number, y0: number, x1: number, y1: number) => [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]];
-const zone = (properties: Record<string, unknown>, coordinates: unknown, type = 'Polygon') => ({ type: 'Feature', properties, geometry: { type, coordinates } });
+const box = (x0: number, y0: number, x1: number, y1: number) => [
+  [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+    [x0, y0],
+  ],
+];
+const zone = (properties: Record<string, unknown>, coordinates: unknown, type = 'Polygon') => ({
+  type: 'Feature',
+  properties,
+  geometry: { type, coordinates },
+});
 
 // Street 900001001 is 116.0–116.1 × 39.0–39.1; 900002001 is 116.2–116.4.
 const ZONES = {
   type: 'FeatureCollection',
   features: [
-    zone({ code: 'SAN-1', nameZh: '环卫作业带', nameEn: 'Sanitation strip', kind: 'sanitation', departmentCode: 'city_management', appliesTo: ['environment'], priority: 10 }, box(116.04, 39.0, 116.06, 39.1)),
-    zone({ code: 'PARK-1', nameZh: '甲一公园', kind: 'greening', departmentCode: 'greening', appliesTo: ['greening', 'environment.garbage'], priority: 20 }, box(116.045, 39.04, 116.055, 39.06)),
-    zone({ code: 'ALL-1', nameZh: '综合管理区', nameEn: 'Managed campus', kind: 'other', departmentCode: 'city_management' }, box(116.3, 39.02, 116.35, 39.04)),
+    zone(
+      {
+        code: 'SAN-1',
+        nameZh: '环卫作业带',
+        nameEn: 'Sanitation strip',
+        kind: 'sanitation',
+        departmentCode: 'city_management',
+        appliesTo: ['environment'],
+        priority: 10,
+      },
+      box(116.04, 39.0, 116.06, 39.1),
+    ),
+    zone(
+      {
+        code: 'PARK-1',
+        nameZh: '甲一公园',
+        kind: 'greening',
+        departmentCode: 'greening',
+        appliesTo: ['greening', 'environment.garbage'],
+        priority: 20,
+      },
+      box(116.045, 39.04, 116.055, 39.06),
+    ),
+    zone(
+      {
+        code: 'ALL-1',
+        nameZh: '综合管理区',
+        nameEn: 'Managed campus',
+        kind: 'other',
+        departmentCode: 'city_management',
+      },
+      box(116.3, 39.02, 116.35, 39.04),
+    ),
   ],
 };
 
@@ -48,15 +130,28 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
   let client: Client;
-  const post = (path: string, body: unknown) => client.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    client.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const file = async (category: string, lon: number, lat: number) => {
-    const res = await post('/api/tickets', { kind: 'complaint', channel: 'phone', category, lon, lat, receivedAt: '2026-11-10T00:00:00Z' });
+    const res = await post('/api/tickets', {
+      kind: 'complaint',
+      channel: 'phone',
+      category,
+      lon,
+      lat,
+      receivedAt: '2026-11-10T00:00:00Z',
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     const { id } = (await res.json()) as { id: number };
     return (await (await client.request(`/api/tickets/${id}`)).json()) as any;
   };
   const sent = (t: any) => t.dispatches.map((d: any) => [d.unitCode, d.unitKind, d.role, d.zoneCode]);
-  const dispatchedEvent = (t: any) => t.events.filter((e: any) => e.type === 'dispatched').map((e: any) => [e.unitCode, e.data]);
+  const dispatchedEvent = (t: any) =>
+    t.events.filter((e: any) => e.type === 'dispatched').map((e: any) => [e.unitCode, e.data]);
 
   beforeAll(async () => {
     db = await openTestDatabase(engine, 'hotline_test_zones');
@@ -80,9 +175,13 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
   });
 
   it('lets the higher-priority zone win where zones overlap', async () => {
-    expect(sent(await file('environment.garbage', 116.05, 39.05))).toEqual([['greening', 'department', 'territorial', 'PARK-1']]);
+    expect(sent(await file('environment.garbage', 116.05, 39.05))).toEqual([
+      ['greening', 'department', 'territorial', 'PARK-1'],
+    ]);
     // The park does not answer for dust; the sanitation strip under it does.
-    expect(sent(await file('environment.dust', 116.05, 39.05))).toEqual([['city_management', 'department', 'territorial', 'SAN-1']]);
+    expect(sent(await file('environment.dust', 116.05, 39.05))).toEqual([
+      ['city_management', 'department', 'territorial', 'SAN-1'],
+    ]);
   });
 
   it('sends a category the zone does not answer for to the street', async () => {
@@ -92,17 +191,33 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
   });
 
   it('sends a point outside every zone to the street', async () => {
-    expect(sent(await file('environment.garbage', 116.02, 39.05))).toEqual([['900001001', 'street', 'territorial', null]]);
-    expect(sent(await file('water.outage', 116.25, 39.05))).toEqual([['900002001', 'street', 'territorial', null], ['water_group', 'utility', 'line', null]]);
+    expect(sent(await file('environment.garbage', 116.02, 39.05))).toEqual([
+      ['900001001', 'street', 'territorial', null],
+    ]);
+    expect(sent(await file('water.outage', 116.25, 39.05))).toEqual([
+      ['900002001', 'street', 'territorial', null],
+      ['water_group', 'utility', 'line', null],
+    ]);
   });
 
   it('keeps the parallel line dispatch, once: an all-category zone plus the utility; no second copy to the zone unit', async () => {
-    expect(sent(await file('water.outage', 116.32, 39.03))).toEqual([['city_management', 'department', 'territorial', 'ALL-1'], ['water_group', 'utility', 'line', null]]);
-    expect(sent(await file('environment.dust', 116.05, 39.02))).toEqual([['city_management', 'department', 'territorial', 'SAN-1']]);
+    expect(sent(await file('water.outage', 116.32, 39.03))).toEqual([
+      ['city_management', 'department', 'territorial', 'ALL-1'],
+      ['water_group', 'utility', 'line', null],
+    ]);
+    expect(sent(await file('environment.dust', 116.05, 39.02))).toEqual([
+      ['city_management', 'department', 'territorial', 'SAN-1'],
+    ]);
   });
 
   it('applies the zone when a dispatcher locates an address-only ticket by hand', async () => {
-    const res = await post('/api/tickets', { kind: 'complaint', channel: 'phone', category: 'greening.tree_pruning', address: '甲一公园东门', receivedAt: '2026-11-11T00:00:00Z' });
+    const res = await post('/api/tickets', {
+      kind: 'complaint',
+      channel: 'phone',
+      category: 'greening.tree_pruning',
+      address: '甲一公园东门',
+      receivedAt: '2026-11-11T00:00:00Z',
+    });
     const { id } = (await res.json()) as { id: number };
     const loc = await post(`/api/tickets/${id}/locate`, { lon: 116.05, lat: 39.05, at: '2026-11-11T01:00:00Z' });
     expect(loc.status).toBe(200);
@@ -117,11 +232,47 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
     const fc = (await res.json()) as any;
     expect(fc.type).toBe('FeatureCollection');
     expect(fc.features.map((f: any) => f.properties)).toEqual([
-      { code: 'PARK-1', name: '甲一公园', nameEn: '甲一公园', kind: 'greening', departmentCode: 'greening', departmentName: '园林绿化局', departmentNameEn: 'Landscape and Forestry', appliesTo: ['greening', 'environment.garbage'], priority: 20, synthetic: false },
-      { code: 'SAN-1', name: '环卫作业带', nameEn: 'Sanitation strip', kind: 'sanitation', departmentCode: 'city_management', departmentName: '城管委', departmentNameEn: 'City Management', appliesTo: ['environment'], priority: 10, synthetic: false },
-      { code: 'ALL-1', name: '综合管理区', nameEn: 'Managed campus', kind: 'other', departmentCode: 'city_management', departmentName: '城管委', departmentNameEn: 'City Management', appliesTo: [], priority: 0, synthetic: false },
+      {
+        code: 'PARK-1',
+        name: '甲一公园',
+        nameEn: '甲一公园',
+        kind: 'greening',
+        departmentCode: 'greening',
+        departmentName: '园林绿化局',
+        departmentNameEn: 'Landscape and Forestry',
+        appliesTo: ['greening', 'environment.garbage'],
+        priority: 20,
+        synthetic: false,
+      },
+      {
+        code: 'SAN-1',
+        name: '环卫作业带',
+        nameEn: 'Sanitation strip',
+        kind: 'sanitation',
+        departmentCode: 'city_management',
+        departmentName: '城管委',
+        departmentNameEn: 'City Management',
+        appliesTo: ['environment'],
+        priority: 10,
+        synthetic: false,
+      },
+      {
+        code: 'ALL-1',
+        name: '综合管理区',
+        nameEn: 'Managed campus',
+        kind: 'other',
+        departmentCode: 'city_management',
+        departmentName: '城管委',
+        departmentNameEn: 'City Management',
+        appliesTo: [],
+        priority: 0,
+        synthetic: false,
+      },
     ]);
-    expect(fc.features[0].geometry).toEqual({ type: 'MultiPolygon', coordinates: [box(116.045, 39.04, 116.055, 39.06)] });
+    expect(fc.features[0].geometry).toEqual({
+      type: 'MultiPolygon',
+      coordinates: [box(116.045, 39.04, 116.055, 39.06)],
+    });
     const green = (await (await client.request('/api/zones?kind=greening')).json()) as any;
     expect(green.features.map((f: any) => f.properties.code)).toEqual(['PARK-1']);
     const bad = await client.request('/api/zones?kind=parks');
@@ -129,21 +280,60 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
   });
 
   it('refuses a bad zone file feature by feature and writes nothing', async () => {
-    const bowtie = [[[116.0, 39.0], [116.1, 39.1], [116.1, 39.0], [116.0, 39.1], [116.0, 39.0]]];
+    const bowtie = [
+      [
+        [116.0, 39.0],
+        [116.1, 39.1],
+        [116.1, 39.0],
+        [116.0, 39.1],
+        [116.0, 39.0],
+      ],
+    ];
     const report = await importZones(
       db,
       {
         type: 'FeatureCollection',
         features: [
-          zone({ code: 'OK-1', nameZh: '好', kind: 'sanitation', departmentCode: 'city_management' }, box(116.0, 39.0, 116.01, 39.01)),
-          zone({ code: 'X-1', nameZh: '坏单位', kind: 'sanitation', departmentCode: 'nobody' }, box(116.0, 39.0, 116.01, 39.01)),
-          zone({ code: 'X-2', nameZh: '坏类别', kind: 'greening', departmentCode: 'greening', appliesTo: ['greening', 'no.such'] }, box(116.0, 39.0, 116.01, 39.01)),
-          zone({ code: 'X-3', nameZh: '坏种类', kind: 'parks', departmentCode: 'greening' }, box(116.0, 39.0, 116.01, 39.01)),
-          zone({ code: 'X-4', nameZh: '未闭合', kind: 'greening', departmentCode: 'greening' }, [[[116.0, 39.0], [116.1, 39.0], [116.1, 39.1], [116.0, 39.1]]]),
-          zone({ code: 'OK-1', nameZh: '重复', kind: 'greening', departmentCode: 'greening' }, box(116.0, 39.0, 116.01, 39.01)),
+          zone(
+            { code: 'OK-1', nameZh: '好', kind: 'sanitation', departmentCode: 'city_management' },
+            box(116.0, 39.0, 116.01, 39.01),
+          ),
+          zone(
+            { code: 'X-1', nameZh: '坏单位', kind: 'sanitation', departmentCode: 'nobody' },
+            box(116.0, 39.0, 116.01, 39.01),
+          ),
+          zone(
+            {
+              code: 'X-2',
+              nameZh: '坏类别',
+              kind: 'greening',
+              departmentCode: 'greening',
+              appliesTo: ['greening', 'no.such'],
+            },
+            box(116.0, 39.0, 116.01, 39.01),
+          ),
+          zone(
+            { code: 'X-3', nameZh: '坏种类', kind: 'parks', departmentCode: 'greening' },
+            box(116.0, 39.0, 116.01, 39.01),
+          ),
+          zone({ code: 'X-4', nameZh: '未闭合', kind: 'greening', departmentCode: 'greening' }, [
+            [
+              [116.0, 39.0],
+              [116.1, 39.0],
+              [116.1, 39.1],
+              [116.0, 39.1],
+            ],
+          ]),
+          zone(
+            { code: 'OK-1', nameZh: '重复', kind: 'greening', departmentCode: 'greening' },
+            box(116.0, 39.0, 116.01, 39.01),
+          ),
           zone({ code: 'X-5', nameZh: '自交', kind: 'greening', departmentCode: 'greening' }, bowtie),
           zone({ code: 'X-6', nameZh: '点', kind: 'greening', departmentCode: 'greening' }, [116.0, 39.0], 'Point'),
-          zone({ code: 'X-7', nameZh: '越界', kind: 'greening', departmentCode: 'greening' }, box(116.0, 39.0, 196.0, 39.01)),
+          zone(
+            { code: 'X-7', nameZh: '越界', kind: 'greening', departmentCode: 'greening' },
+            box(116.0, 39.0, 196.0, 39.01),
+          ),
         ],
       },
       { crs: 'WGS84', replace: true },
@@ -162,7 +352,12 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
     ]);
     expect(report.errors[1].message).toBe('appliesTo: no.such not a known category or group');
     expect((await importZones(db, { type: 'Feature' }, { crs: 'WGS84' })).errors).toEqual([
-      { index: null, code: null, kind: 'not_feature_collection', message: 'expected a GeoJSON FeatureCollection with a features array' },
+      {
+        index: null,
+        code: null,
+        kind: 'not_feature_collection',
+        message: 'expected a GeoJSON FeatureCollection with a features array',
+      },
     ]);
     const codes = await db.query<{ code: string }>(`SELECT code FROM responsibility_zones ORDER BY code`);
     expect(codes.map((r) => r.code)).toEqual(['ALL-1', 'PARK-1', 'SAN-1']);
@@ -171,12 +366,22 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
   it('converts a GCJ-02 zone file to WGS-84 before storing it', async () => {
     const shifted = await importZones(
       db,
-      { type: 'FeatureCollection', features: [zone({ code: 'GCJ-1', nameZh: '火星坐标区', kind: 'municipal', departmentCode: 'city_management' }, box(116.36, 39.06, 116.37, 39.07))] },
+      {
+        type: 'FeatureCollection',
+        features: [
+          zone(
+            { code: 'GCJ-1', nameZh: '火星坐标区', kind: 'municipal', departmentCode: 'city_management' },
+            box(116.36, 39.06, 116.37, 39.07),
+          ),
+        ],
+      },
       { crs: 'GCJ02' },
     );
     expect(shifted).toEqual({ ok: true, crs: 'GCJ02', errors: [], zones: 1 });
     // GCJ-02 lies ~500 m north-east of WGS-84 around Beijing: the stored box moved south-west.
-    const [b] = await db.query<{ x0: number; y0: number }>(`SELECT ST_XMin(geom) AS x0, ST_YMin(geom) AS y0 FROM responsibility_zones WHERE code = 'GCJ-1'`);
+    const [b] = await db.query<{ x0: number; y0: number }>(
+      `SELECT ST_XMin(geom) AS x0, ST_YMin(geom) AS y0 FROM responsibility_zones WHERE code = 'GCJ-1'`,
+    );
     expect(b.x0).toBeGreaterThan(116.36 - 0.01);
     expect(b.x0).toBeLessThan(116.36 - 0.003);
     expect(b.y0).toBeLessThan(39.06);
@@ -190,7 +395,13 @@ describe.each(ENGINES)('responsibility zones on %s', (engine) => {
     const first = await loadBeijingZones(db);
     expect(first?.zones).toBe(6);
     expect(await loadBeijingZones(db)).toBeNull();
-    const kinds = await db.query<{ kind: string; n: number }>(`SELECT kind, count(*)::int AS n FROM responsibility_zones GROUP BY kind ORDER BY kind`);
-    expect(kinds).toEqual([{ kind: 'greening', n: 4 }, { kind: 'municipal', n: 1 }, { kind: 'sanitation', n: 1 }]);
+    const kinds = await db.query<{ kind: string; n: number }>(
+      `SELECT kind, count(*)::int AS n FROM responsibility_zones GROUP BY kind ORDER BY kind`,
+    );
+    expect(kinds).toEqual([
+      { kind: 'greening', n: 4 },
+      { kind: 'municipal', n: 1 },
+      { kind: 'sanitation', n: 1 },
+    ]);
   });
 });

@@ -112,7 +112,14 @@ describe('the active city', () => {
     // a custom window over the spring-forward night is 23 h shorter than 3 days
     const r = customRange('2025-03-08', '2025-03-10');
     expect(r).toEqual({ from: '2025-03-08T05:00:00.000Z', to: '2025-03-11T04:00:00.000Z' });
-    const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    const opts: Intl.DateTimeFormatOptions = {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    };
     expect(formatCityTime('2025-07-04T16:05:00Z', 'en', opts)).toBe('07/04/2025, 12:05');
     expect(formatCityTime('2025-01-15T03:30:00Z', 'en', opts)).toBe('01/14/2025, 22:30');
     // a calendar date is that date in any zone
@@ -129,7 +136,15 @@ describe('the active city', () => {
     expect(maxBounds![1][1]).toBeGreaterThan(40.91);
     expect(minZoom).toBeGreaterThan(6);
     expect(minZoom).toBeLessThan(9);
-    setConfigForTest(config({ ...NYC, bounds: [[115.42, 39.44], [117.51, 41.06]] }));
+    setConfigForTest(
+      config({
+        ...NYC,
+        bounds: [
+          [115.42, 39.44],
+          [117.51, 41.06],
+        ],
+      }),
+    );
     expect(mapLimits().minZoom).toBeLessThan(6.5); // a city the size of Beijing may be zoomed out further
   });
 });

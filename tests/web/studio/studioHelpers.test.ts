@@ -1,11 +1,31 @@
 // Pure pieces of the planners' studio: colour classes, legend breaks, SVG projection, sparkline,
 // score parts and locale formatting.
 import { describe, expect, it } from 'vitest';
-import { BIN_COLOURS, BIN_ORDER, binColour, binConfidence, classOf, niceRound, quantileBreaks, sequentialColour, SEQUENTIAL_COLOURS } from '../../../web/map/hexPalette.ts';
+import {
+  BIN_COLOURS,
+  BIN_ORDER,
+  binColour,
+  binConfidence,
+  classOf,
+  niceRound,
+  quantileBreaks,
+  sequentialColour,
+  SEQUENTIAL_COLOURS,
+} from '../../../web/map/hexPalette.ts';
 import { boundsOf, fitProjection, ringPath, sparklinePath } from '../../../web/map/studioSvg.ts';
 import { hexRing } from '../../../web/map/hexGeometry.ts';
 import { scoreParts, TOPIC_PARTS } from '../../../web/components/studio/topicParts.ts';
-import { addDays, countClassLabel, fmtChange, fmtExpected, fmtInt, fmtP, fmtShare, fmtZ, monthLabel } from '../../../web/components/studio/format.ts';
+import {
+  addDays,
+  countClassLabel,
+  fmtChange,
+  fmtExpected,
+  fmtInt,
+  fmtP,
+  fmtShare,
+  fmtZ,
+  monthLabel,
+} from '../../../web/components/studio/format.ts';
 
 describe('hot spot bin colours', () => {
   it('gives each of the seven Gi* bins its own RdBu colour, red for hot and blue for cold', () => {
@@ -89,7 +109,9 @@ describe('topic score parts', () => {
   it('splits the score into weight × percentile × 100 per component, summing to the score', () => {
     const weights = { volume: 0.3, growth: 0.2, spread: 0.15, unresolved: 0.15, dissatisfied: 0.1, recurrence: 0.1 };
     const ranks = [1, 0.5, 0.25, 0.75, 0, 1];
-    const components = Object.fromEntries(TOPIC_PARTS.map((k, i) => [k, { value: null, rank: ranks[i]! }])) as unknown as Record<(typeof TOPIC_PARTS)[number], { rank: number }>;
+    const components = Object.fromEntries(
+      TOPIC_PARTS.map((k, i) => [k, { value: null, rank: ranks[i]! }]),
+    ) as unknown as Record<(typeof TOPIC_PARTS)[number], { rank: number }>;
     const parts = scoreParts({ components }, weights);
     expect(parts.map((p) => p.key)).toEqual([...TOPIC_PARTS]);
     expect(parts.map((p) => Math.round(p.points * 100) / 100)).toEqual([30, 10, 3.75, 11.25, 0, 10]);

@@ -17,10 +17,18 @@ const seg = encodeURIComponent;
 
 export const adminApi = {
   users: () => call<{ items: AccountRow[] }>('/api/admin/users').then((r) => r.items),
-  createUser: (u: { username: string; displayName: string; role: string; regionCode?: string | null; password: string }) => call<AccountRow>('/api/admin/users', json('POST', u)),
-  patchUser: (username: string, patch: { password?: string; disabled?: boolean }) => call<void>(`/api/admin/users/${seg(username)}`, json('PATCH', patch)),
+  createUser: (u: {
+    username: string;
+    displayName: string;
+    role: string;
+    regionCode?: string | null;
+    password: string;
+  }) => call<AccountRow>('/api/admin/users', json('POST', u)),
+  patchUser: (username: string, patch: { password?: string; disabled?: boolean }) =>
+    call<void>(`/api/admin/users/${seg(username)}`, json('PATCH', patch)),
   kiosks: () => call<{ items: KioskRow[] }>('/api/admin/kiosks').then((r) => r.items),
-  createKiosk: (k: { screen: string; regionCode?: string | null }) => call<KioskRow & { token: string }>('/api/admin/kiosks', json('POST', k)),
+  createKiosk: (k: { screen: string; regionCode?: string | null }) =>
+    call<KioskRow & { token: string }>('/api/admin/kiosks', json('POST', k)),
   releaseKiosk: (screen: string) => call<void>(`/api/admin/kiosks/${seg(screen)}/release`, json('POST')),
   revokeKiosk: (screen: string) => call<void>(`/api/admin/kiosks/${seg(screen)}`, json('DELETE')),
   audit: (q: { ticket?: string; username?: string; limit?: number }) => {

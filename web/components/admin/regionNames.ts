@@ -18,8 +18,18 @@ export function useRegionNames() {
   pending ??= Promise.all([fetchRegions('district'), fetchRegions('street')]).then(
     ([d, s]) => {
       const m = new Map<string, RegionName>();
-      for (const [fc, level] of [[d, 'district'], [s, 'street']] as const) {
-        for (const f of fc.features) m.set(f.properties.code, { code: f.properties.code, nameZh: f.properties.name, nameEn: f.properties.nameEn, parentCode: f.properties.parentCode, level });
+      for (const [fc, level] of [
+        [d, 'district'],
+        [s, 'street'],
+      ] as const) {
+        for (const f of fc.features)
+          m.set(f.properties.code, {
+            code: f.properties.code,
+            nameZh: f.properties.name,
+            nameEn: f.properties.nameEn,
+            parentCode: f.properties.parentCode,
+            level,
+          });
       }
       regions.value = m;
     },

@@ -2,7 +2,10 @@
 // or failed, and the reload every panel calls after a change.
 import { ref, shallowRef } from 'vue';
 
-export function useAdminList<T>(fetchRows: () => Promise<T[]>, describe: (e: unknown) => string = (e) => (e as Error).message) {
+export function useAdminList<T>(
+  fetchRows: () => Promise<T[]>,
+  describe: (e: unknown) => string = (e) => (e as Error).message,
+) {
   const rows = shallowRef<T[]>([]);
   const state = ref<'loading' | 'ready' | 'error'>('loading');
   const loadError = ref('');

@@ -30,22 +30,41 @@ export interface HotspotParams {
   category?: string | null;
 }
 
-export const hotspotsUrl = (p: HotspotParams) => `/api/hotspots${queryString({ res: p.res, k: p.k, from: p.from, to: p.to, category: p.category })}`;
+export const hotspotsUrl = (p: HotspotParams) =>
+  `/api/hotspots${queryString({ res: p.res, k: p.k, from: p.from, to: p.to, category: p.category })}`;
 
-export const emergingUrl = (p: { res: number; k: number; step: 'week' | 'month'; steps: number; category?: string | null }) =>
+export const emergingUrl = (p: {
+  res: number;
+  k: number;
+  step: 'week' | 'month';
+  steps: number;
+  category?: string | null;
+}) =>
   `/api/hotspots/emerging${queryString({ res: p.res, k: p.k, step: p.step, steps: p.steps, category: p.category, series: 'counts' })}`;
 
-export const clustersUrl = (p: { category?: string | null; from?: string; to?: string }) => `/api/clusters${queryString({ category: p.category, from: p.from, to: p.to })}`;
+export const clustersUrl = (p: { category?: string | null; from?: string; to?: string }) =>
+  `/api/clusters${queryString({ category: p.category, from: p.from, to: p.to })}`;
 
-export const topicsUrl = (p: { month?: string | null; limit?: number; minTickets?: number; weights?: Record<string, number> }) =>
-  `/api/topics${queryString({ month: p.month, limit: p.limit, minTickets: p.minTickets, ...(p.weights ?? {}) })}`;
+export const topicsUrl = (p: {
+  month?: string | null;
+  limit?: number;
+  minTickets?: number;
+  weights?: Record<string, number>;
+}) => `/api/topics${queryString({ month: p.month, limit: p.limit, minTickets: p.minTickets, ...(p.weights ?? {}) })}`;
 
 export const forecastUrl = (p: { category?: string | null; res?: number; limit?: number; month?: string | null }) =>
   `/api/forecast${queryString({ category: p.category, res: p.res ?? 8, limit: p.limit ?? 30, month: p.month })}`;
 
-export const backtestUrl = (p: { category?: string | null; res?: number; k?: number }) => `/api/forecast/backtest${queryString({ category: p.category, res: p.res ?? 8, k: p.k ?? 50 })}`;
+export const backtestUrl = (p: { category?: string | null; res?: number; k?: number }) =>
+  `/api/forecast/backtest${queryString({ category: p.category, res: p.res ?? 8, k: p.k ?? 50 })}`;
 
-export const regionHotspotsUrl = (p: { level: 'district' | 'street'; category?: string | null; from?: string; to?: string; fdr?: boolean }) =>
+export const regionHotspotsUrl = (p: {
+  level: 'district' | 'street';
+  category?: string | null;
+  from?: string;
+  to?: string;
+  fdr?: boolean;
+}) =>
   `/api/hotspots/regions${queryString({ level: p.level, category: p.category, from: p.from, to: p.to, fdr: p.fdr })}`;
 
 /** A topic's own map link (`/api/hotspots?res=8&…`) at resolution 7, readable at city scale and on A4. */

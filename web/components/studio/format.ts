@@ -10,20 +10,29 @@ export function fmtInt(n: number | null | undefined, locale: string): string {
 /** One decimal for small expected counts (0.4 tickets), none from 10 up. */
 export function fmtExpected(n: number | null | undefined, locale: string): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: Math.abs(n) < 10 ? 1 : 0, minimumFractionDigits: Math.abs(n) < 10 ? 1 : 0 }).format(n);
+  return new Intl.NumberFormat(locale, {
+    maximumFractionDigits: Math.abs(n) < 10 ? 1 : 0,
+    minimumFractionDigits: Math.abs(n) < 10 ? 1 : 0,
+  }).format(n);
 }
 
 /** A share 0..1 as a percentage with one decimal. */
 export function fmtShare(x: number | null | undefined, locale: string): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x);
+  return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+    x,
+  );
 }
 
 /** Signed change of `now` over `before` in percent ("+23%", "−8%"); null without a base. */
 export function fmtChange(now: number, before: number | null | undefined, locale: string): string | null {
   if (before === null || before === undefined || before <= 0) return null;
   const r = now / before - 1;
-  const s = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format(r);
+  const s = new Intl.NumberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: 0,
+    signDisplay: 'exceptZero',
+  }).format(r);
   return s.replace('-', '−');
 }
 
@@ -39,7 +48,11 @@ export function fmtZ(z: number): string {
 export function monthLabel(key: string, locale: string, short = false): string {
   const [y, m] = key.split('-').map(Number);
   const d = new Date(Date.UTC(y!, m! - 1, 1));
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', year: short ? '2-digit' : 'numeric', month: short ? 'numeric' : 'short' }).format(d);
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    year: short ? '2-digit' : 'numeric',
+    month: short ? 'numeric' : 'short',
+  }).format(d);
 }
 
 /** 'YYYY-MM-DD' (a city date as it is) or an ISO instant (read in the city's zone) → a short local date. */

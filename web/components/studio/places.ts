@@ -39,11 +39,23 @@ export function usePlaceOf() {
     if (hit === undefined) {
       const p = hexCentre(cell);
       const street = s.features.find((f) => containsPoint(f.geometry, p));
-      const district = street ? d.features.find((f) => f.properties.code === street.properties.parentCode) : d.features.find((f) => containsPoint(f.geometry, p));
-      hit = street || district ? { street: street?.properties.name ?? '', streetEn: street?.properties.nameEn ?? '', district: district?.properties.name ?? '', districtEn: district?.properties.nameEn ?? '' } : null;
+      const district = street
+        ? d.features.find((f) => f.properties.code === street.properties.parentCode)
+        : d.features.find((f) => containsPoint(f.geometry, p));
+      hit =
+        street || district
+          ? {
+              street: street?.properties.name ?? '',
+              streetEn: street?.properties.nameEn ?? '',
+              district: district?.properties.name ?? '',
+              districtEn: district?.properties.nameEn ?? '',
+            }
+          : null;
       cache.set(cell, hit);
     }
     if (!hit) return '';
-    return [nameOf(locale, hit.district, hit.districtEn), nameOf(locale, hit.street, hit.streetEn)].filter(Boolean).join(' · ');
+    return [nameOf(locale, hit.district, hit.districtEn), nameOf(locale, hit.street, hit.streetEn)]
+      .filter(Boolean)
+      .join(' · ');
   };
 }

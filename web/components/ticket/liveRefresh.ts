@@ -5,7 +5,10 @@ import { onBeforeUnmount, onMounted, ref } from 'vue';
 const DEBOUNCE_MS = 3_000;
 const POLL_MS = 60_000;
 
-export function useLiveRefresh(reload: () => void, accept: (e: { ticketId: number; type: string }) => boolean = () => true) {
+export function useLiveRefresh(
+  reload: () => void,
+  accept: (e: { ticketId: number; type: string }) => boolean = () => true,
+) {
   const mode = ref<'live' | 'polling'>('polling');
   let source: EventSource | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;

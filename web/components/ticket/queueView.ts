@@ -27,7 +27,13 @@ export function tabOf(q: LocationQuery, fallback: QueueTab = 'unlocated'): Queue
 }
 
 export function filterOf(q: LocationQuery): QueueFilter {
-  return { district: one(q.district), group: one(q.group), urgency: one(q.urgency), status: one(q.status), q: (one(q.q) ?? '').slice(0, 100) };
+  return {
+    district: one(q.district),
+    group: one(q.group),
+    urgency: one(q.urgency),
+    status: one(q.status),
+    q: (one(q.q) ?? '').slice(0, 100),
+  };
 }
 
 /** The filter as query entries, empty ones left out. */
@@ -46,7 +52,9 @@ export function matches(r: QueueRow, f: QueueFilter): boolean {
   const s = f.q.trim().toLowerCase();
   if (s) {
     const idHit = /^\d+$/.test(s) && String(r.id).includes(s);
-    const addressHit = (r.address ?? '').toLowerCase().includes(s) || [r.streetZh, r.streetEn, r.districtZh, r.districtEn].some((x) => (x ?? '').toLowerCase().includes(s));
+    const addressHit =
+      (r.address ?? '').toLowerCase().includes(s) ||
+      [r.streetZh, r.streetEn, r.districtZh, r.districtEn].some((x) => (x ?? '').toLowerCase().includes(s));
     if (!idHit && !addressHit) return false;
   }
   return true;

@@ -6,7 +6,8 @@ import { ApiError, getJson, request, type ApiErrorBody } from '../../api/request
 /** The queue API's largest page: the page shows the oldest this many, and the total beside them. */
 export const QUEUE_LIMIT = 500;
 
-export const fetchQueue = (kind: QueueKind, signal?: AbortSignal) => getJson<QueueResponse>(`/api/queue?kind=${kind}&limit=${QUEUE_LIMIT}`, signal);
+export const fetchQueue = (kind: QueueKind, signal?: AbortSignal) =>
+  getJson<QueueResponse>(`/api/queue?kind=${kind}&limit=${QUEUE_LIMIT}`, signal);
 
 export const fetchTicket = (id: number, signal?: AbortSignal) => getJson<TicketDetail>(`/api/tickets/${id}`, signal);
 
@@ -25,7 +26,11 @@ export async function act(id: number, action: string, body: Record<string, unkno
     return { ok: true };
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    return { ok: false, status: err.status, error: err.body?.error ?? { code: err.code, message: err.status ? err.message : 'network error' } };
+    return {
+      ok: false,
+      status: err.status,
+      error: err.body?.error ?? { code: err.code, message: err.status ? err.message : 'network error' },
+    };
   }
 }
 
@@ -37,9 +42,16 @@ export interface BulkResult {
 }
 
 /** POST /api/queue/bulk: one action on many tickets, a result per ticket; a refused request keeps the server's reason. */
-export async function bulkAct(action: 'remind' | 'escalate' | 'redispatch', ids: number[], unitCode?: string): Promise<{ ok: true; result: BulkResult } | { ok: false; message: string }> {
+export async function bulkAct(
+  action: 'remind' | 'escalate' | 'redispatch',
+  ids: number[],
+  unitCode?: string,
+): Promise<{ ok: true; result: BulkResult } | { ok: false; message: string }> {
   try {
-    const res = await request('/api/queue/bulk', { method: 'POST', json: { action, ids, ...(unitCode ? { unitCode } : {}) } });
+    const res = await request('/api/queue/bulk', {
+      method: 'POST',
+      json: { action, ids, ...(unitCode ? { unitCode } : {}) },
+    });
     return { ok: true, result: (await res.json()) as BulkResult };
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;

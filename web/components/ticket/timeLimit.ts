@@ -9,7 +9,10 @@ export interface TimeLimit {
   sortKey: number;
 }
 
-export function timeLimitOf(r: Pick<QueueRow, 'status' | 'locationStatus' | 'receivedAt' | 'resolveDueAt'>, now: number): TimeLimit {
+export function timeLimitOf(
+  r: Pick<QueueRow, 'status' | 'locationStatus' | 'receivedAt' | 'resolveDueAt'>,
+  now: number,
+): TimeLimit {
   // a ticket waiting for a hand is timed from intake: the longest wait comes first
   if (r.status === 'received' && r.locationStatus !== 'located') {
     const ms = now - Date.parse(r.receivedAt);

@@ -12,8 +12,12 @@ export function useTicketText() {
     const key = `queuePage.${group}.${value}`;
     return te(key) ? t(key) : value;
   };
-  const duration = (ms: number) => durationParts(ms).map((p) => t(`queuePage.dur.${p.unit}`, { n: p.n })).join(zh() ? '' : ' ');
-  const category = (n: Pick<TicketNames, 'categoryZh' | 'categoryEn'>) => (zh() ? n.categoryZh : n.categoryEn || n.categoryZh);
+  const duration = (ms: number) =>
+    durationParts(ms)
+      .map((p) => t(`queuePage.dur.${p.unit}`, { n: p.n }))
+      .join(zh() ? '' : ' ');
+  const category = (n: Pick<TicketNames, 'categoryZh' | 'categoryEn'>) =>
+    zh() ? n.categoryZh : n.categoryEn || n.categoryZh;
   const place = (n: Pick<TicketNames, 'districtZh' | 'districtEn' | 'streetZh' | 'streetEn'>) => {
     const d = zh() ? n.districtZh : (n.districtEn ?? '').replace(/ District$/, '') || n.districtZh;
     const s = zh() ? n.streetZh : n.streetEn || n.streetZh;

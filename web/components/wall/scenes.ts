@@ -20,7 +20,9 @@ export interface DistrictRef {
 }
 
 /** One object type per fixed scene, so `kind` narrows. */
-export type Scene = { [K in FixedScene]: { kind: K } }[FixedScene] | { kind: 'districts'; key: string; members: DistrictRef[]; central: boolean };
+export type Scene =
+  | { [K in FixedScene]: { kind: K } }[FixedScene]
+  | { kind: 'districts'; key: string; members: DistrictRef[]; central: boolean };
 
 export const DEFAULT_INTERVAL_S = 20;
 export const MIN_INTERVAL_S = 5;
@@ -45,18 +47,26 @@ export function intervalFromQuery(raw: unknown): number {
 export function groupDistricts(districts: readonly DistrictRef[]): { members: DistrictRef[]; central: boolean }[] {
   const sorted = [...districts].sort((a, b) => (a.code < b.code ? -1 : 1));
   if (sorted.length <= 1) return sorted.map((d) => ({ members: [d], central: false }));
-  if (sorted.some((d) => !d.at || !(d.area! > 0))) return chunks(sorted, GROUP_SIZE).map((members) => ({ members, central: false }));
+  if (sorted.some((d) => !d.at || !(d.area! > 0)))
+    return chunks(sorted, GROUP_SIZE).map((members) => ({ members, central: false }));
   const areas = sorted.map((d) => d.area!).sort((a, b) => a - b);
   const median = areas[Math.floor(areas.length / 2)]!;
-  const central = [...sorted].sort((a, b) => a.area! - b.area!).filter((d) => d.area! <= median / 2).slice(0, CENTRAL_SIZE);
+  const central = [...sorted]
+    .sort((a, b) => a.area! - b.area!)
+    .filter((d) => d.area! <= median / 2)
+    .slice(0, CENTRAL_SIZE);
   const core = central.length ? central : sorted;
   const cx = core.reduce((s, d) => s + d.at![0], 0) / core.length;
   const cy = core.reduce((s, d) => s + d.at![1], 0) / core.length;
   const kx = Math.cos((cy * Math.PI) / 180);
   const centralCodes = new Set(central.map((d) => d.code));
   const bearing = (d: DistrictRef) => (Math.atan2(d.at![1] - cy, (d.at![0] - cx) * kx) + 2 * Math.PI) % (2 * Math.PI);
-  const around = sorted.filter((d) => !centralCodes.has(d.code)).sort((a, b) => bearing(a) - bearing(b) || (a.code < b.code ? -1 : 1));
-  const out: { members: DistrictRef[]; central: boolean }[] = central.length ? [{ members: central.sort((a, b) => (a.code < b.code ? -1 : 1)), central: true }] : [];
+  const around = sorted
+    .filter((d) => !centralCodes.has(d.code))
+    .sort((a, b) => bearing(a) - bearing(b) || (a.code < b.code ? -1 : 1));
+  const out: { members: DistrictRef[]; central: boolean }[] = central.length
+    ? [{ members: central.sort((a, b) => (a.code < b.code ? -1 : 1)), central: true }]
+    : [];
   // even runs (10 → 4, 3, 3 rather than 4, 4, 2)
   const groups = Math.ceil(around.length / GROUP_SIZE);
   let start = 0;
@@ -77,7 +87,12 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 export function buildScenes(districts: readonly DistrictRef[]): Scene[] {
   return [
     ...SCENE_ORDER.map((kind) => ({ kind }) as Scene),
-    ...groupDistricts(districts).map((g) => ({ kind: 'districts' as const, key: g.members.map((m) => m.code).join('+'), members: g.members, central: g.central })),
+    ...groupDistricts(districts).map((g) => ({
+      kind: 'districts' as const,
+      key: g.members.map((m) => m.code).join('+'),
+      members: g.members,
+      central: g.central,
+    })),
   ];
 }
 

@@ -44,7 +44,8 @@ export const wallApi = {
   /** Resolution 8 for the district scenes, where resolution 7 cells would cover whole streets. */
   densityFine: () => getJson<HotspotResult>(`/api/hotspots?res=${WALL_H3_RES + 1}`),
   /** One district's cells alone, so its scene is not drowned by the neighbours'. */
-  districtDensity: (code: string) => getJson<HotspotResult>(`/api/hotspots?res=${WALL_H3_RES + 1}&district=${encodeURIComponent(code)}`),
+  districtDensity: (code: string) =>
+    getJson<HotspotResult>(`/api/hotspots?res=${WALL_H3_RES + 1}&district=${encodeURIComponent(code)}`),
   emerging: () => getJson<EmergingResult>(`/api/hotspots/emerging?res=${WALL_H3_RES}&series=none`),
   topics: () => getJson<TopicsResult>('/api/topics?limit=1'),
   /** The topic's own hex map: the server hands out its URL with the candidate; the wall's resolution replaces its own. */

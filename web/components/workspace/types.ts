@@ -1,7 +1,13 @@
 // Shapes of the workspace's API answers, from the contract (server/contract/summary.ts,
 // server/contract/tickets.ts). Type-only.
 import type { z } from 'zod';
-import type { backlogSchema, figuresSchema, regionCountSchema, seriesSchema, summarySchema } from '../../../server/contract/summary.ts';
+import type {
+  backlogSchema,
+  figuresSchema,
+  regionCountSchema,
+  seriesSchema,
+  summarySchema,
+} from '../../../server/contract/summary.ts';
 import type { ticketPageSchema, ticketRowSchema } from '../../../server/contract/tickets.ts';
 
 export type RegionCount = z.infer<typeof regionCountSchema>;

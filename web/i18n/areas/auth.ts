@@ -52,7 +52,8 @@ export const zh = {
     checking: '正在验证大屏授权…',
     unauthorisedTitle: '此大屏未授权',
     unauthorisedLead: '此屏幕尚未绑定大屏令牌，无法显示数据。',
-    steps: '请系统管理员在「系统管理 › 大屏令牌」中为此屏幕生成令牌，并在此屏幕上打开令牌链接（/wall?kiosk=…）；或由有权限的工作人员登录后打开大屏。',
+    steps:
+      '请系统管理员在「系统管理 › 大屏令牌」中为此屏幕生成令牌，并在此屏幕上打开令牌链接（/wall?kiosk=…）；或由有权限的工作人员登录后打开大屏。',
     bound: '此令牌已绑定另一块屏幕。如需换屏，请系统管理员在「系统管理 › 大屏令牌」中解除绑定后重新打开链接。',
     unknown: '令牌无效或已被吊销，请向系统管理员索取新的令牌链接。',
     rateLimited: '尝试次数过多，请 {minutes} 分钟后再试。',
@@ -204,8 +205,10 @@ export const en: typeof zh = {
     checking: 'Checking whether this screen is authorised…',
     unauthorisedTitle: 'This wall screen is not authorised',
     unauthorisedLead: 'No wall token is bound to this screen, so no data can be shown.',
-    steps: 'Ask the administrator to create a token for this screen under “Administration › Wall tokens” and open its link (/wall?kiosk=…) on this screen, or sign in as a member of staff who may open the wall.',
-    bound: 'This token is bound to another screen. To move it, the administrator releases it under “Administration › Wall tokens”; then open the link again.',
+    steps:
+      'Ask the administrator to create a token for this screen under “Administration › Wall tokens” and open its link (/wall?kiosk=…) on this screen, or sign in as a member of staff who may open the wall.',
+    bound:
+      'This token is bound to another screen. To move it, the administrator releases it under “Administration › Wall tokens”; then open the link again.',
     unknown: 'The token is unknown or has been revoked. Ask the administrator for a new link.',
     rateLimited: 'Too many attempts. Try again in {minutes} min.',
     failed: 'Authorisation failed ({status}). Reload the page later.',

@@ -36,10 +36,12 @@ export const zh = {
     topHot: '最显著的热点',
     noHot: '本时段内没有显著热点。',
     empty: '所选时间窗和类别内没有工单。',
-    method: '方法：Ord & Getis (1995) Gi*，本格计入自身邻域；置信分级 90/95/99%，Benjamini–Hochberg FDR 校正。研究区为有过工单的全部六边形。',
+    method:
+      '方法：Ord & Getis (1995) Gi*，本格计入自身邻域；置信分级 90/95/99%，Benjamini–Hochberg FDR 校正。研究区为有过工单的全部六边形。',
   },
   emerging: {
-    intro: '逐月（或逐周）计算热点，再用 Mann-Kendall 检验趋势，按 ArcGIS 新兴热点分析的 17 类模式区分新出现、持续、增强、减弱等热点与冷点。',
+    intro:
+      '逐月（或逐周）计算热点，再用 Mann-Kendall 检验趋势，按 ArcGIS 新兴热点分析的 17 类模式区分新出现、持续、增强、减弱等热点与冷点。',
     steps: '时间步',
     monthly: '近 12 个月',
     weekly: '近 52 周',
@@ -56,10 +58,12 @@ export const zh = {
     found: '发现的模式',
     cells: '{n} 格',
     empty: '所选类别在分析期内没有形成任何模式。',
-    method: '规则：显著指 90% 以上置信；“≥90% 的时间步”按 10×次数 ≥ 9×步数计；趋势 p ≤ 0.05。详见 server/analysis/README.md。',
+    method:
+      '规则：显著指 90% 以上置信；“≥90% 的时间步”按 10×次数 ≥ 9×步数计；趋势 p ≤ 0.05。详见 server/analysis/README.md。',
   },
   clusters: {
-    intro: '同一类问题在同一地点反复出现（一件事 → 一类事）：按类别做 DBSCAN 空间聚类，保留跨越多周、显著高于所在街道背景的地点。',
+    intro:
+      '同一类问题在同一地点反复出现（一件事 → 一类事）：按类别做 DBSCAN 空间聚类，保留跨越多周、显著高于所在街道背景的地点。',
     legendTitle: '重复问题地点',
     legendNote: '聚类半径 {eps} 米，至少出现在 {weeks} 个不同的周；圈为位置，多边形为范围。',
     pattern: { steady: '常年', seasonal: '季节性', growing: '增长中' },
@@ -84,7 +88,14 @@ export const zh = {
     windowOf: '{from} 至 {to}',
     considered: '共比较 {n} 个类别',
     partsKey: '得分构成',
-    part: { volume: '工单量', growth: '增长', spread: '覆盖面', unresolved: '未解决', dissatisfied: '不满意', recurrence: '重复出现' },
+    part: {
+      volume: '工单量',
+      growth: '增长',
+      spread: '覆盖面',
+      unresolved: '未解决',
+      dissatisfied: '不满意',
+      recurrence: '重复出现',
+    },
     window3: '近3月 {n} 件',
     solved: '解决 {v}',
     satisfied: '满意 {v}',
@@ -121,7 +132,8 @@ export const zh = {
     means: 'k = {k}：本预测平均 {f}，上月法 {l}，历史平均法 {m}；有去年数据的月份：去年同月法 {s}，季节朴素法 {n}。',
     noBacktest: '数据不足一个完整月，无法回测。',
     empty: '没有可用于预测的历史数据。',
-    method: '模型：每个类别的水平 × 同比趋势 × 月份季节指数（经验贝叶斯收缩到大类），再按各格近期加权占比（收缩到该格的大类和全部占比）分配；可避免量按 50% 估计（屋顶防水约 90%，供暖约 50%）。',
+    method:
+      '模型：每个类别的水平 × 同比趋势 × 月份季节指数（经验贝叶斯收缩到大类），再按各格近期加权占比（收缩到该格的大类和全部占比）分配；可避免量按 50% 估计（屋顶防水约 90%，供暖约 50%）。',
   },
   brief: {
     kicker: '每月一题 · 专题简报',
@@ -187,7 +199,8 @@ export const en: typeof zh = {
     slowHint: 'Analyses run on the whole city’s data; large data sets take a few seconds.',
   },
   hotspots: {
-    intro: 'Tickets per H3 hexagon; Getis-Ord Gi* tests where there are significantly more (hot spots) or fewer (cold spots), corrected for multiple testing (FDR).',
+    intro:
+      'Tickets per H3 hexagon; Getis-Ord Gi* tests where there are significantly more (hot spots) or fewer (cold spots), corrected for multiple testing (FDR).',
     resolution: 'Hexagon size',
     res7: 'Large (~5 km²)',
     res8: 'Medium (~0.7 km²)',
@@ -207,10 +220,12 @@ export const en: typeof zh = {
     topHot: 'Strongest hot spots',
     noHot: 'No significant hot spot in this window.',
     empty: 'No tickets in this window and category.',
-    method: 'Method: Ord & Getis (1995) Gi*, each cell its own neighbour; 90/95/99% bins with Benjamini–Hochberg FDR. Study area: every hexagon that ever had a ticket.',
+    method:
+      'Method: Ord & Getis (1995) Gi*, each cell its own neighbour; 90/95/99% bins with Benjamini–Hochberg FDR. Study area: every hexagon that ever had a ticket.',
   },
   emerging: {
-    intro: 'Hot spots per month (or week) and a Mann-Kendall trend sort each place into the 17 patterns of ArcGIS Emerging Hot Spot Analysis: new, persistent, intensifying, diminishing and more.',
+    intro:
+      'Hot spots per month (or week) and a Mann-Kendall trend sort each place into the 17 patterns of ArcGIS Emerging Hot Spot Analysis: new, persistent, intensifying, diminishing and more.',
     steps: 'Time steps',
     monthly: 'Last 12 months',
     weekly: 'Last 52 weeks',
@@ -227,10 +242,12 @@ export const en: typeof zh = {
     found: 'Patterns found',
     cells: '{n} cells',
     empty: 'No pattern formed for this category in the period.',
-    method: 'Rules: significant = 90% confidence or more; “≥ 90% of steps” = 10 × count ≥ 9 × steps; trend at p ≤ 0.05. See server/analysis/README.md.',
+    method:
+      'Rules: significant = 90% confidence or more; “≥ 90% of steps” = 10 × count ≥ 9 × steps; trend at p ≤ 0.05. See server/analysis/README.md.',
   },
   clusters: {
-    intro: 'The same problem at the same place again and again: DBSCAN per category, keeping spots seen across several weeks and well above their street’s background.',
+    intro:
+      'The same problem at the same place again and again: DBSCAN per category, keeping spots seen across several weeks and well above their street’s background.',
     legendTitle: 'Recurring problem spots',
     legendNote: 'eps {eps} m, seen in at least {weeks} distinct weeks; circle = place, polygon = extent.',
     pattern: { steady: 'Steady', seasonal: 'Seasonal', growing: 'Growing' },
@@ -247,15 +264,24 @@ export const en: typeof zh = {
     department: 'Line department',
     ticketsPerMonth: 'Tickets per month',
     empty: 'No recurring spot for this category in the last year.',
-    method: 'Repeat calls by the same citizen do not count as distinct demands; solved and satisfied shares are of tickets called back.',
+    method:
+      'Repeat calls by the same citizen do not count as distinct demands; solved and satisfied shares are of tickets called back.',
   },
   topics: {
-    intro: 'Candidates for “one topic per month”, scored on volume, growth, spread across streets, unresolved and dissatisfied shares, and recurrence.',
+    intro:
+      'Candidates for “one topic per month”, scored on volume, growth, spread across streets, unresolved and dissatisfied shares, and recurrence.',
     month: 'Up to month',
     windowOf: '{from} to {to}',
     considered: '{n} categories compared',
     partsKey: 'Score parts',
-    part: { volume: 'Volume', growth: 'Growth', spread: 'Spread', unresolved: 'Unresolved', dissatisfied: 'Dissatisfied', recurrence: 'Recurrence' },
+    part: {
+      volume: 'Volume',
+      growth: 'Growth',
+      spread: 'Spread',
+      unresolved: 'Unresolved',
+      dissatisfied: 'Dissatisfied',
+      recurrence: 'Recurrence',
+    },
     window3: '{n} in 3 months',
     solved: 'solved {v}',
     satisfied: 'satisfied {v}',
@@ -265,10 +291,12 @@ export const en: typeof zh = {
     legendTitle: '{name}: tickets per cell',
     legendNote: 'Last 3 months, H3 resolution 7 (about 5 km²); quantile classes.',
     empty: 'No category has enough tickets to rank.',
-    method: 'Score = Σ weight × percentile × 100; rates with fewer than 10 callbacks take the median. Weights are adjustable through the API.',
+    method:
+      'Score = Σ weight × percentile × 100; rates with fewer than 10 callbacks take the median. Weights are adjustable through the API.',
   },
   forecast: {
-    intro: 'Handle before complaint: expected tickets per hexagon next month from season, trend and each place’s share, a proactive work list, and a backtest against four simple methods.',
+    intro:
+      'Handle before complaint: expected tickets per hexagon next month from season, trend and each place’s share, a proactive work list, and a backtest against four simple methods.',
     month: 'Month',
     expectedTotal: 'Expected tickets',
     avoidableTotal: 'Avoidable (est.)',
@@ -289,10 +317,12 @@ export const en: typeof zh = {
     sameMonth: 'Same month last year',
     priorMean: 'Mean of prior months',
     seasonalNaive: 'Seasonal naive',
-    means: 'k = {k}: forecast {f} on average, last month {l}, mean of prior months {m}; months with last year in the data: same month last year {s}, seasonal naive {n}.',
+    means:
+      'k = {k}: forecast {f} on average, last month {l}, mean of prior months {m}; months with last year in the data: same month last year {s}, seasonal naive {n}.',
     noBacktest: 'Less than one complete month of data: no backtest yet.',
     empty: 'No history to forecast from.',
-    method: 'Model: per category level × year-on-year trend × month-of-year index (empirical Bayes, shrunk to its group), shared out by each cell’s recency-weighted share (shrunk to its group and all-ticket shares); avoidable assumed 50% (roofs ~90%, heating ~50%).',
+    method:
+      'Model: per category level × year-on-year trend × month-of-year index (empirical Bayes, shrunk to its group), shared out by each cell’s recency-weighted share (shrunk to its group and all-ticket shares); avoidable assumed 50% (roofs ~90%, heating ~50%).',
   },
   brief: {
     kicker: 'One topic per month · brief',
@@ -337,6 +367,7 @@ export const en: typeof zh = {
     colRank: 'Percentile',
     colWeight: 'Weight',
     colPoints: 'Points',
-    method: 'From 12345 ticket rollups. Rates are of tickets called back; satisfaction counts “basically satisfied” at 0.8.',
+    method:
+      'From 12345 ticket rollups. Rates are of tickets called back; satisfaction counts “basically satisfied” at 0.8.',
   },
 };
