@@ -193,7 +193,7 @@ describe.each(ENGINES)('generateDemo on %s', (engine: Engine) => {
       `SELECT value FROM meta WHERE key = 'demo'`,
     );
     expect(demo.value).toMatchObject({ tickets: TICKETS, seed: SEED });
-    expect(summary.truth.hotspots.length).toBe(10);
+    expect(summary.truth.hotspots.length).toBe(13); // 4 persistent, 3 new, 3 intensifying, 3 diminishing (data/demo/plan.ts)
   });
 
   it('reports progress through every phase', () => {

@@ -102,7 +102,18 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
       { kind: 'respond', due: iso(t0 + D + 2 * H), doneAt: iso(t0 + D + H), met: true },
       { kind: 'resolve', due: iso(t0 + 8 * D), doneAt: null, met: false },
     ]);
-    expect(t.actions).toEqual(['progress', 'return', 'whistle', 'report', 'defer', 'reply']);
+    // the unit's own actions, and the hotline's on a ticket a unit holds: re-dispatch (not a return), remind (催办), escalate (督办)
+    expect(t.actions).toEqual([
+      'progress',
+      'return',
+      'redispatch',
+      'whistle',
+      'report',
+      'defer',
+      'reply',
+      'remind',
+      'escalate',
+    ]);
     expect(t.unitChoices.map((u: any) => u.code)).toEqual(['900001001', '900001002', '900002001', 'water_group']);
     expect(t.shapes.street.coordinates[0][0]).toHaveLength(5);
     expect(t.shapes.grid.type).toBe('MultiPolygon');
