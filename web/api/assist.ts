@@ -1,53 +1,15 @@
 // The dispatcher's assistant (server/routes/assist.ts): suggestions, repeats, feedback, the knowledge base.
+import type { z } from 'zod';
+import type { callSuggestionSchema, kbEntrySchema, repeatCandidateSchema } from '../../server/contract/assist.ts';
 import { requestJson } from './request.ts';
 
-export interface SuggestedUnit {
-  unitCode: string;
-  unitKind: string;
-  role: 'territorial' | 'line';
-  zoneCode?: string;
-  nameZh: string | null;
-  nameEn: string | null;
-}
-
-export interface CategorySuggestion {
-  code: string;
-  nameZh: string | null;
-  nameEn: string | null;
-  p: number;
-  words: string[];
-  units: SuggestedUnit[];
-}
-
-export interface CallSuggestion {
-  version: number | null;
-  suggestions: CategorySuggestion[];
-  location: { districtCode: string | null; streetCode: string | null } | null;
-}
-
-export interface RepeatCandidate {
-  ticketId: number;
-  root: number;
-  receivedAt: string;
-  status: string;
-  description: string;
-  distanceMetres: number;
-  similarity: number;
-}
-
-export interface KbEntry {
-  id: number;
-  kind: 'duty' | 'policy' | 'case';
-  title: string;
-  body: string;
-  category: string | null;
-  unit: string | null;
-  ticketId?: number | null;
-  createdBy: string;
-  updatedBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
+// Response types come from the API contract (server/contract/assist.ts), type-only: nothing of the
+// server runs in the page.
+export type CallSuggestion = z.infer<typeof callSuggestionSchema>;
+export type CategorySuggestion = CallSuggestion['suggestions'][number];
+export type SuggestedUnit = CategorySuggestion['units'][number];
+export type RepeatCandidate = z.infer<typeof repeatCandidateSchema>;
+export type KbEntry = z.infer<typeof kbEntrySchema>;
 
 export interface TicketAssist {
   ticketId: number;
