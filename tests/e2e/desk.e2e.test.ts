@@ -2,16 +2,19 @@
 // "open" on the workspace, the queue and the reports; reports opening on the last complete day;
 // the queue's bulk remind / escalate / re-dispatch with a result per ticket; re-dispatch on the
 // ticket page. Screenshots of the pages touched at four sizes in both languages (tests/artifacts/).
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runClock } from '../../server/lifecycle/clock.ts';
+import { startTestServer, type RunningServer } from '../helpers/testServer.ts';
 import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
-import { startServerForE2E, type RunningServer } from './server.ts';
 import { apiAs, type DemoUsername } from './session.ts';
 
 let server: RunningServer;
 const browsers: E2EBrowser[] = [];
 
 beforeAll(async () => {
-  server = await startServerForE2E();
+  // a server of its own: the bulk test makes tickets overdue in its database
+  server = await startTestServer();
 });
 
 afterAll(async () => {
@@ -28,6 +31,9 @@ async function browserAs(
   browsers.push(b);
   return b;
 }
+
+/** the queue page has its queues loaded (its panel says so) */
+const queueReady = (page: Page) => page.waitForSelector('.queue-page [role="tabpanel"][data-state="ready"]');
 
 const SIZES = [
   [1440, 900],
@@ -90,6 +96,21 @@ describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
     'ticks overdue tickets, reminds and escalates them with a result per ticket, and re-dispatches one from the ticket page',
     { timeout: 300_000 },
     async () => {
+      // The demo spreads its tickets over 25 months, so only a couple are overdue at any moment (how
+      // many depends on the hour the run starts). Six open tickets a street or department holds, each
+      // with another unit, get a resolve deadline an hour ago, and the clock marks them as it would.
+      await server.db.query(
+        `UPDATE tickets t SET resolve_due_at = now() - interval '1 hour',
+                remind_at = LEAST(t.remind_at, now() - interval '2 hours'),
+                respond_due_at = LEAST(t.respond_due_at, now() - interval '2 hours')
+         WHERE t.id IN (SELECT id FROM (
+           SELECT DISTINCT ON (d.unit_code) t2.id FROM tickets t2
+           JOIN dispatches d ON d.ticket_id = t2.id AND d.active AND d.role = 'territorial'
+           WHERE t2.status IN ('dispatched', 'accepted', 'in_progress') AND t2.overdue_at IS NULL
+             AND t2.received_at < now() - interval '1 day'
+           ORDER BY d.unit_code, t2.id) x ORDER BY id LIMIT 6)`,
+      );
+      expect((await runClock(server.db)).overdue).toBeGreaterThanOrEqual(6);
       const c = await apiAs(server.url, 'dispatcher');
       const overdue = (
         (await (await c.request('/api/queue?kind=overdue&limit=500')).json()) as {
@@ -151,6 +172,13 @@ describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
         await page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`).check();
       await page.getByTestId('bulk-escalate').click();
       await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('2');
+      // both were escalated, so nothing stays ticked (only what was not done does) and the bar's
+      // actions wait for a new selection; tick the two again to re-dispatch them
+      await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('0');
+      expect(await page.getByTestId('bulk-redispatch').isDisabled()).toBe(true);
+      for (const id of [first, second])
+        await page.locator(`[data-testid="queue-row"][data-id="${id}"] [data-testid="queue-check"]`).check();
+      await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('2');
       await page.getByTestId('bulk-redispatch').click();
       await expect.poll(() => page.getByTestId('bulk-unit').locator(`option[value="${unit}"]`).count()).toBe(1);
       await page.getByTestId('bulk-unit').selectOption(unit);
@@ -206,9 +234,13 @@ describe('screenshots of the pages touched (issue 16 item 6, 7)', () => {
         // the app's language is the one chosen in this browser (the header's switch), not the browser's
         await page.goto(`${server.url}/queue`);
         await page.evaluate((l) => localStorage.setItem('hotline.locale', l), locale);
+        // each page is left only once it is ready: a navigation that starts while the page is
+        // still fetching its lazy chunks aborts them, which would read as failed requests
+        await queueReady(page);
         for (const [w, h] of SIZES) {
           await page.setViewportSize({ width: w, height: h });
           await page.goto(`${server.url}/queue?tab=overdue`);
+          await queueReady(page);
           await page.getByTestId('queue-row').first().waitFor();
           await page.getByTestId('queue-check').first().check();
           await page.getByTestId('queue-bulk').waitFor();
@@ -218,6 +250,7 @@ describe('screenshots of the pages touched (issue 16 item 6, 7)', () => {
           await page.getByTestId('backlog').waitFor();
           await b.screenshot(`desk-workspace-${w}x${h}-${lang}`);
           await page.goto(`${server.url}/reports?kind=daily`);
+          await page.waitForSelector('[role="tabpanel"][data-kind="daily"][data-state="ready"]');
           await page.getByTestId('report-backlog').waitFor();
           await b.screenshot(`desk-reports-daily-${w}x${h}-${lang}`);
         }
