@@ -214,11 +214,17 @@ export function lifecycle(
         }
       : handler.perf;
     const onTime = tAcc < due.resolveDueAt && rng.chance(p.resolveOnTime);
-    const tRep = Math.round(
+    let tRep = Math.round(
       onTime
         ? tAcc + Math.max(5 * MS_MINUTE, (due.resolveDueAt - tAcc) * (0.03 + 0.9 * rng.next() ** 2))
         : Math.max(tAcc, due.resolveDueAt) + resolveLimit * clamp(rng.logNormal(0.25, 1.0), 0.01, 3),
     );
+    // Still at work when reminded (催办): a unit that had not replied by the reminder and whose deadline
+    // is still ahead at `now` has not replied yet either; its reply moves into (now, deadline), still on
+    // time, in the same proportion (no draw: the other tickets stay as they were). So the demo ending
+    // now leaves reminded tickets open (the dispatcher's 催办 queue) however long a span it covers.
+    if (onTime && due.remindAt < tRep && tRep <= now && now < due.resolveDueAt)
+      tRep = Math.round(now + (due.resolveDueAt - now) * ((tRep - due.remindAt) / (due.resolveDueAt - due.remindAt)));
     const tProg = Math.round(tAcc + Math.min(clamp(rng.logNormal(40, 1), 2, 600) * MS_MINUTE, (tRep - tAcc) * 0.3));
     stages.push({ at: tProg, type: 'in_progress', to: 'in_progress', actor: 'unit', unit: handler.code });
     at.replied = tRep;

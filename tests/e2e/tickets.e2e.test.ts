@@ -176,13 +176,14 @@ describe('dispatcher queue and ticket detail', () => {
     expect(body).toContain('非本辖区');
     expect(body).not.toContain('13911112222');
     expect(body).not.toContain('王五');
-    // a returned ticket offers exactly the dispatcher's two rulings
+    // a returned ticket offers exactly the dispatcher's two rulings, and 督办 (escalate to the
+    // centre's supervision), which the state machine allows on a returned ticket too
     expect(
       await b.page
         .locator('[data-testid="ticket-actions"] [data-action]')
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))),
     ).toEqual(t.actions);
-    expect(t.actions).toEqual(['redispatch', 'rule-return']);
+    expect(t.actions).toEqual(['redispatch', 'rule-return', 'escalate']);
     await b.screenshot('ticket-returned-1440x900-zh');
   });
 

@@ -152,6 +152,26 @@ describe('side paths', () => {
     expect(at(seed, (r.resolveDueAt as number) - 1).overdueAt).toBeNull();
   });
 
+  it('keeps a ticket reminded (催办) and not yet replied open while its deadline is still ahead', () => {
+    // replied on time, but after the reminder
+    const seed = seedWhere((r) => r.remindedAt !== null && r.overdueAt === null && r.repliedAt !== null);
+    const r = at(seed, FAR);
+    const remindAt = r.remindAt as number;
+    const due = r.resolveDueAt as number;
+    expect(r.repliedAt as number).toBeGreaterThan(remindAt);
+    expect(r.repliedAt as number).toBeLessThan(due);
+    // Cut after the reply but before the deadline: still being worked on, reminded, not overdue.
+    const now = Math.round(((r.repliedAt as number) + due) / 2);
+    const cut = at(seed, now);
+    expect(cut.status).toBe('in_progress');
+    expect(cut.remindedAt).toBe(remindAt);
+    expect(cut.overdueAt).toBeNull();
+    expect(cut.repliedAt).toBeNull();
+    expect(cut.events.map((e) => e.type)).toContain('reminded');
+    // once the deadline has passed the story is the full one
+    expect(at(seed, due).repliedAt).toBe(r.repliedAt);
+  });
+
   it('follows a non-default policy: Xining-style 1 hour to respond, 3 days for basic needs', () => {
     const xining = parsePolicy({
       respondWithinMinutes: { emergency: 60, basic: 60, ordinary: 60, complex: 60 },
