@@ -14,7 +14,7 @@ export function setCityTimeZone(zone: string): void {
   cityZone = zone;
 }
 
-/** Offset of `zone` from UTC at instant `at`, in minutes (e.g. +480 for Asia/Shanghai). */
+/** Offset of `zone` from UTC at instant `at`, in minutes (e.g. +480 at UTC+8, −240 for America/New_York in summer). */
 export function zoneOffsetMinutes(at: Date, zone: string = cityTimeZone()): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
