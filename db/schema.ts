@@ -28,8 +28,8 @@ import type {
   StoredTicketKind,
   TicketStatus,
   UrgencyClass,
-} from '../shared/vocabulary.ts';
-// The ticket vocabulary lives in shared/vocabulary.ts (server, data and web read it from there).
+} from './vocabulary.ts';
+// The ticket vocabulary lives in db/vocabulary.ts (server, data and web read it from there).
 export {
   ACTORS,
   CHANNELS,
@@ -49,7 +49,7 @@ export {
   type TicketKind,
   type TicketStatus,
   type UrgencyClass,
-} from '../shared/vocabulary.ts';
+} from './vocabulary.ts';
 
 /** PostGIS geometry with a fixed subtype; values travel as EWKT/GeoJSON through SQL, never parsed here. */
 const geometry = (name: string, subtype: 'MultiPolygon' | 'Polygon' | 'Point') =>

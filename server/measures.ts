@@ -15,7 +15,7 @@
 // own timestamps and its ledger events, so a report of a finished day says what its end looked
 // like. At T = now both forms give the same tickets (tests/server/measures.test.ts).
 import type { Queryable } from '../db/client.ts';
-import { CHASED_STATUSES, sqlList } from '../shared/vocabulary.ts';
+import { CHASED_STATUSES, sqlList } from '../db/vocabulary.ts';
 import type { Scope } from './auth/principal.ts';
 import { scopeClause } from './auth/scope.ts';
 import { cityTimeZone, startOfCityDay, zoneOffsetMinutes } from './time.ts';

@@ -2,7 +2,7 @@
 // writes are refused (deny by default); tests/server/auth/policy.test.ts fails when a route of the
 // app has no entry here.
 import type { Capability } from './roles.ts';
-import { UNIT_ACTIONS } from '../../shared/vocabulary.ts';
+import { UNIT_ACTIONS } from '../../db/vocabulary.ts';
 
 /**
  * 'open311_read': requests, tokens and media of Open311 — the route lets in a signed-in reader (their

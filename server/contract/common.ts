@@ -3,7 +3,7 @@
 // 3.1, the contract test validates real answers against them, and the web takes its response
 // types from them with z.infer (type-only imports: no server code reaches the bundle).
 import { z } from 'zod';
-import { TICKET_STATUSES } from '../../shared/vocabulary.ts';
+import { TICKET_STATUSES } from '../../db/vocabulary.ts';
 
 /** An instant as JSON carries it (Date.toJSON: `2026-11-02T08:30:00.000Z`). */
 export const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-11-02T08:30:00.000Z' });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { LOCALES } from '../../data/city/manifest.ts';
 import { REGION_LEVELS } from '../../db/schema.ts';
-import { URGENCY_CLASSES } from '../../shared/vocabulary.ts';
+import { URGENCY_CLASSES } from '../../db/vocabulary.ts';
 import { featureCollection, names, polygonal } from './common.ts';
 
 export const cityInfoSchema = z.object({

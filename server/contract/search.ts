@@ -1,7 +1,7 @@
 // The header's search: GET /api/search (server/routes/search.ts, server/search/search.ts) — places
 // and tickets in the reader's jurisdiction, as typed sections.
 import { z } from 'zod';
-import { TICKET_STATUSES } from '../../shared/vocabulary.ts';
+import { TICKET_STATUSES } from '../../db/vocabulary.ts';
 import { query } from '../routes/search.ts';
 import { instant } from './common.ts';
 import { BAD_INPUT, GATED_ERRORS, json, type RouteContract } from './registry.ts';

@@ -1,6 +1,6 @@
 // The workspace's figures: GET /api/summary and /api/summary/series (server/routes/summary.ts).
 import { z } from 'zod';
-import { TICKET_STATUSES } from '../../shared/vocabulary.ts';
+import { TICKET_STATUSES } from '../../db/vocabulary.ts';
 import { count, instant } from './common.ts';
 
 export const regionCountSchema = z.object({ code: z.string(), name: z.string(), nameEn: z.string(), count });

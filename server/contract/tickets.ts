@@ -10,7 +10,7 @@ import {
   TICKET_KINDS,
   TICKET_STATUSES,
   URGENCY_CLASSES,
-} from '../../shared/vocabulary.ts';
+} from '../../db/vocabulary.ts';
 import { count, instant, polygonal } from './common.ts';
 
 const status = z.enum(TICKET_STATUSES);

@@ -1,6 +1,6 @@
 // The command-centre wall: /api/wall/today, /api/wall/tickets, the urgent band and the hot places.
 import { z } from 'zod';
-import { URGENCY_CLASSES } from '../../shared/vocabulary.ts';
+import { URGENCY_CLASSES } from '../../db/vocabulary.ts';
 import { hotPlacesQuery, ticketsQuery, todayQuery, urgentQuery } from '../routes/wall.ts';
 import { alertSchema } from './alerts.ts';
 import { count, day, instant } from './common.ts';

@@ -9,7 +9,7 @@ import { UnknownCodeError } from '../filters.ts';
 import { FUTURE_SLACK_MS } from '../intake/normalise.ts';
 import { insertEvents } from './events.ts';
 import { transition, type Action, type Actor } from './stateMachine.ts';
-import { ACTORS, UNIT_ACTIONS } from '../../shared/vocabulary.ts';
+import { ACTORS, UNIT_ACTIONS } from '../../db/vocabulary.ts';
 
 const unitCode = z.string().min(1).max(100);
 const at = z.coerce

@@ -7,7 +7,7 @@ import type { Scope } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
 import { maskedCaller } from './caller.ts';
 import { allowedActions } from './stateMachine.ts';
-import { QUEUE_KINDS, type QueueKind } from '../../shared/vocabulary.ts';
+import { QUEUE_KINDS, type QueueKind } from '../../db/vocabulary.ts';
 import { openNowSql } from '../measures.ts';
 
 /** A unit's display names; codes may be streets, line departments, utilities or zones. */

@@ -3,7 +3,7 @@
 // tickets read alike: received → dispatched → accepted → in_progress → replied → callback → closed,
 // with returned (退单), deferred (延期/挂账) and markers that change no status (whistle 吹哨,
 // report 报到, reminded 催办, overdue 超时).
-import type { Actor, TicketStatus } from '../../shared/vocabulary.ts';
+import type { Actor, TicketStatus } from '../../db/vocabulary.ts';
 
 export const ACTIONS = [
   'dispatch',

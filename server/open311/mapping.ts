@@ -3,7 +3,7 @@
 // the specification's (it is also the XML element order).
 import type { TicketStatus } from '../../db/schema.ts';
 import { nameIn, type Locale, type Names, type Open311Attribute } from '../../data/city/manifest.ts';
-import { OPEN_STATUSES } from '../../shared/vocabulary.ts';
+import { OPEN_STATUSES } from '../../db/vocabulary.ts';
 
 export interface ServiceRow {
   code: string;

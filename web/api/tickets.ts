@@ -14,7 +14,7 @@ import type {
   unitChoiceSchema,
   unitNameSchema,
 } from '../../server/contract/tickets.ts';
-import type { QueueKind, TicketStatus } from '../../shared/vocabulary.ts';
+import type { QueueKind, TicketStatus } from '../../db/vocabulary.ts';
 
 export type { QueueKind, TicketStatus };
 export type { ApiErrorBody } from './request.ts';

@@ -5,7 +5,7 @@ import { lifecycle, type Handler, type LifecycleInput } from '../../../data/demo
 import { Rng } from '../../../data/demo/random.ts';
 import { DEFAULT_POLICY, parsePolicy } from '../../../data/policy/index.ts';
 import { ACTIONS, TRANSITIONS } from '../../../server/lifecycle/stateMachine.ts';
-import { ACTORS, TICKET_STATUSES, type TicketStatus } from '../../../shared/vocabulary.ts';
+import { ACTORS, TICKET_STATUSES, type TicketStatus } from '../../../db/vocabulary.ts';
 
 const T0 = Date.parse('2025-03-03T09:00:00+08:00');
 const FAR = T0 + 365 * MS_DAY;

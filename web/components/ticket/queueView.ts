@@ -3,7 +3,7 @@
 // or address search), read from and written to the URL, and applied the same way on the queue and
 // on the ticket page's previous/next.
 import type { LocationQuery } from 'vue-router';
-import { QUEUE_KINDS, type QueueKind } from '../../../shared/vocabulary.ts';
+import { QUEUE_KINDS, type QueueKind } from '../../../db/vocabulary.ts';
 import type { QueueResponse, QueueRow } from '../../api/tickets.ts';
 import { timeLimitOf } from './timeLimit.ts';
 
