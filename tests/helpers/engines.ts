@@ -1,6 +1,10 @@
 // Integration tests run the same suite on both engines: embedded PGlite and real PostgreSQL + PostGIS.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
-import { openDatabase, type Database, type Engine } from '../../db/client.ts';
+import { dumpPglite, MIGRATIONS_DIR, openDatabase, type Database, type Engine } from '../../db/client.ts';
 
 export const ENGINES: Engine[] = ['pglite', 'postgres'];
 
@@ -42,8 +46,40 @@ export function testDatabaseName(fileName: string): string {
   return `${process.env.TEST_DB_PREFIX ?? ''}${fileName}`;
 }
 
+/**
+ * A fresh in-memory PGlite with every migration applied. Creating the cluster, PostGIS and the
+ * migrations costs 10-20 s a database; the first file of a run that needs one dumps the result to
+ * a file named by the migrations' contents, and every later open loads that file (a few seconds).
+ * A changed migration changes the name, so a stale dump is never loaded.
+ */
+export async function openMigratedPglite(): Promise<Database> {
+  const file = migratedDumpFile();
+  if (fs.existsSync(file))
+    return openDatabase({
+      databaseUrl: '',
+      pgliteDir: 'memory://',
+      pgliteLoadDataDir: new Blob([fs.readFileSync(file)]),
+      migrate: false,
+    });
+  const db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
+  const bytes = Buffer.from(await (await dumpPglite(db)).arrayBuffer());
+  const part = `${file}.${process.pid}.part`;
+  fs.writeFileSync(part, bytes);
+  fs.renameSync(part, file); // atomic: a parallel file reads a whole dump or none
+  return db;
+}
+
+function migratedDumpFile(): string {
+  const hash = crypto.createHash('sha256');
+  for (const name of fs.readdirSync(MIGRATIONS_DIR, { recursive: true }).map(String).sort()) {
+    const full = path.join(MIGRATIONS_DIR, name);
+    if (fs.statSync(full).isFile()) hash.update(name).update(fs.readFileSync(full));
+  }
+  return path.join(os.tmpdir(), `hotline-pglite-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
+}
+
 async function openFresh(engine: Engine, fileName: string): Promise<Database> {
-  if (engine === 'pglite') return openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
+  if (engine === 'pglite') return openMigratedPglite();
   const name = testDatabaseName(fileName);
   const base = new URL(testDatabaseUrl());
   const admin = new pg.Client({ connectionString: base.toString() });

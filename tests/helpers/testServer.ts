@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dumpPglite, openDatabase, type Database } from '../../db/client.ts';
+import { openMigratedPglite } from './engines.ts';
 import { formatProblems, importCityPackage } from '../../data/city/import.ts';
 import { generateDemo } from '../../data/demo/index.ts';
 import { plantGovernanceDemo } from '../../data/demo/governance.ts';
@@ -42,7 +43,7 @@ export interface E2ECityOptions {
  * and the wall's kiosk token: the officials' demo accounts name Beijing's regions.
  */
 async function buildE2EDatabase(opts: E2ECityOptions = {}): Promise<Database> {
-  const db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
+  const db = await openMigratedPglite();
   const report = await importCityPackage(db, opts.city ?? cityDir('beijing'));
   if (!report.ok)
     throw new Error(`city package ${opts.city}: ${formatProblems(report.problems).slice(0, 5).join('; ')}`);
@@ -72,6 +73,7 @@ export async function openE2EDatabase(tickets = E2E_DEMO_TICKETS): Promise<Datab
           databaseUrl: '',
           pgliteDir: 'memory://',
           pgliteLoadDataDir: new Blob([fs.readFileSync(dump)]),
+          migrate: false, // built by this run's global set-up from the same migrations
         })
       : await buildE2EDatabase({ tickets });
   await activateCity(db);
