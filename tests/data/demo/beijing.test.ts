@@ -8,7 +8,7 @@ import { generateDemo } from '../../../data/demo/index.ts';
 import { seedTaxonomy } from '../../../data/taxonomy/index.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 
-const TICKETS = 40_000;
+const TICKETS = 15_000;
 const NOW = new Date('2026-11-20T10:00:00+08:00');
 
 describe.each(ENGINES)('the Beijing demo on %s', (engine: Engine) => {
