@@ -8,11 +8,11 @@
 // of D0 and later are read one by one (only those inside the longest window keep their time;
 // the others are counted per place). The rollup part changes only when D0 does (or history is
 // imported), so it is kept in memory for BASELINE_TTL_MS, keyed by D0 and the baseline length.
-import type { Queryable } from '../../db/client.ts';
+import type { Database, Queryable } from '../../db/client.ts';
 import { cachedNeighbourLists } from '../analysis/h3Neighbours.ts';
 import {
   DEFAULT_WINDOWS_HOURS,
-  prospectiveScan,
+  prospectiveScanAsync,
   type ScanCategory,
   type ScanCluster,
   type ScanFamily,
@@ -20,7 +20,7 @@ import {
 
 export const SCAN_RES = 8;
 export const DEFAULT_BASELINE_DAYS = 56;
-export const DEFAULT_REPLICAS = 99;
+export const DEFAULT_REPLICAS = 49;
 export const BASELINE_TTL_MS = 60 * 60_000;
 
 export interface ScanSettings {
@@ -57,9 +57,14 @@ export interface FoundCluster extends ScanCluster {
 export interface ScanRun {
   at: string;
   ms: number;
-  /** of which reading the study (rollups and the last hours) and the permutation scan itself */
+  /** of which: reading the study (rollups and the last hours, in parallel; of it the baseline sums,
+   * from memory when remembered), building the families, the permutation scan itself, and reading
+   * the clusters' tickets */
   readMs: number;
+  baselineMs: number;
+  buildMs: number;
   scanMs: number;
+  ticketsMs: number;
   /** tickets in the study period (both families count the located / street-coded ones) */
   studyTickets: number;
   recentTickets: number;
@@ -72,33 +77,126 @@ interface Counted {
   n: number;
 }
 
-const baselineCache = new Map<string, { at: number; h3: Counted[]; street: Counted[] }>();
-
-async function baselineCounts(db: Queryable, d0: string, days: number): Promise<{ h3: Counted[]; street: Counted[] }> {
-  const key = `${d0}:${days}`;
-  const hit = baselineCache.get(key);
-  if (hit && Date.now() - hit.at < BASELINE_TTL_MS) return hit;
-  const [h3, street] = await Promise.all([
-    db.query<Counted>(
-      `SELECT category_code AS category, cell AS unit, sum(tickets)::int AS n FROM rollup_h3_daily
-       WHERE res = ${SCAN_RES} AND day >= $1::date - $2::int AND day < $1::date GROUP BY 1, 2`,
-      [d0, days],
-    ),
-    db.query<Counted>(
-      `SELECT category_code AS category, region_code AS unit, sum(tickets)::int AS n FROM rollup_region_daily
-       WHERE level = 'street' AND day >= $1::date - $2::int AND day < $1::date GROUP BY 1, 2`,
-      [d0, days],
-    ),
-  ]);
-  baselineCache.clear(); // one entry: D0 moves forward
-  const entry = { at: Date.now(), h3, street };
-  baselineCache.set(key, entry);
-  return entry;
+/** The baseline's sums per (category, unit), keyed `category\tunit`, for one D0. */
+interface Baseline {
+  d0: string;
+  days: number;
+  /** When it was last read in full (incremental day shifts keep this time). */
+  readAt: number;
+  h3: Map<string, number>;
+  street: Map<string, number>;
+  /** A full re-read in flight (the stale sums are used meanwhile). */
+  refreshing?: Promise<void>;
+  generation: number;
 }
 
-/** Forget the remembered baseline (tests that rewrite history). */
+/** Per database (tests open several in one process): its remembered baseline. */
+const baselines = new WeakMap<object, Baseline>();
+/** Bumped by clearBaselineCache: older entries are not used. */
+let generation = 0;
+
+/**
+ * Statements of the scan run without JIT (the baseline's estimate of ~10^6 groups crosses
+ * jit_above_cost: 1.5 s of compiling for 3 s of work) and with room to hash the ~10^5 groups the
+ * sums really have (with 4 MB it sorts 3.6 M rows on disk). Inside a transaction when the
+ * database offers one (settings are local to it), else as they are.
+ */
+function withScanSettings<T>(db: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  const d = db as Partial<Database>;
+  if (typeof d.transaction !== 'function') return fn(db);
+  return d.transaction<T>(async (tx) => {
+    await tx.query(`SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`);
+    return fn(tx);
+  });
+}
+
+/** Sums over the days [from, to) (to − from days), each row signed by `sign`, added to the maps. */
+async function addDays(
+  db: Queryable,
+  into: { h3: Map<string, number>; street: Map<string, number> },
+  from: string,
+  to: string,
+  sign: 1 | -1,
+) {
+  const [h3, street] = await Promise.all([
+    withScanSettings(db, (q) =>
+      q.query<Counted>(
+        `SELECT category_code AS category, cell AS unit, sum(tickets)::int AS n FROM rollup_h3_daily
+         WHERE res = ${SCAN_RES} AND day >= $1::date AND day < $2::date GROUP BY 1, 2`,
+        [from, to],
+      ),
+    ),
+    withScanSettings(db, (q) =>
+      q.query<Counted>(
+        `SELECT category_code AS category, region_code AS unit, sum(tickets)::int AS n FROM rollup_region_daily
+         WHERE level = 'street' AND day >= $1::date AND day < $2::date GROUP BY 1, 2`,
+        [from, to],
+      ),
+    ),
+  ]);
+  const add = (m: Map<string, number>, rows: Counted[]) => {
+    for (const r of rows) {
+      const k = `${r.category}\t${r.unit}`;
+      const n = (m.get(k) ?? 0) + sign * r.n;
+      if (n > 0) m.set(k, n);
+      else m.delete(k);
+    }
+  };
+  add(into.h3, h3);
+  add(into.street, street);
+}
+
+const dayOffset = (d: string, days: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const daysBetween = (a: string, b: string) =>
+  Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+async function readBaseline(db: Queryable, d0: string, days: number): Promise<Baseline> {
+  const b: Baseline = { d0, days, readAt: Date.now(), h3: new Map(), street: new Map(), generation };
+  await addDays(db, b, dayOffset(d0, -days), d0, 1);
+  return b;
+}
+
+/**
+ * The baseline sums for D0: read in full the first time; when D0 moves forward by up to a week,
+ * the days that enter are added and those that leave subtracted (two days' rows, not 56); after
+ * BASELINE_TTL_MS they are read in full again (history imported into the baseline shows up), in
+ * the background: the scan meanwhile uses the sums it has.
+ */
+async function baselineCounts(db: Queryable, d0: string, days: number): Promise<Baseline> {
+  let b = baselines.get(db);
+  if (b && b.generation !== generation) b = undefined;
+  if (b && b.days === days && b.d0 !== d0) {
+    const shift = daysBetween(b.d0, d0);
+    if (shift > 0 && shift <= 7) {
+      const next: Baseline = { d0, days, readAt: b.readAt, h3: new Map(b.h3), street: new Map(b.street), generation };
+      await addDays(db, next, b.d0, d0, 1);
+      await addDays(db, next, dayOffset(b.d0, -days), dayOffset(d0, -days), -1);
+      baselines.set(db, (b = next));
+    }
+  }
+  if (!b || b.days !== days || b.d0 !== d0) {
+    b = await readBaseline(db, d0, days);
+    baselines.set(db, b);
+    return b;
+  }
+  if (Date.now() - b.readAt >= BASELINE_TTL_MS && !b.refreshing) {
+    const stale = b;
+    stale.refreshing = readBaseline(db, d0, days)
+      .then((fresh) => {
+        if (baselines.get(db) === stale) baselines.set(db, fresh);
+      })
+      .catch(() => {
+        stale.readAt = Date.now(); // try again after another TTL; the scan goes on with what it has
+      })
+      .finally(() => (stale.refreshing = undefined));
+  }
+  return b;
+}
+
+/** Forget the remembered baselines (tests that rewrite history). */
 export function clearBaselineCache(): void {
-  baselineCache.clear();
+  generation++;
 }
 
 class Units {
@@ -157,29 +255,41 @@ export async function runScan(db: Queryable, now: Date, settings: ScanSettings, 
     `SELECT ((($1::timestamptz - make_interval(secs => $2::float8 * 3600)) AT TIME ZONE hotline_city_zone())::date)::text AS d0`,
     [nowIso, maxWindow],
   )) as [{ d0: string }];
+  let baselineMs = 0;
   const [base, [recent]] = await Promise.all([
-    baselineCounts(db, d0, settings.baselineDays),
+    baselineCounts(db, d0, settings.baselineDays).then((b) => {
+      baselineMs = performance.now() - started;
+      return b;
+    }),
     // Since D0: older than the longest window → counts per place; inside it → one row each (packed).
-    db.query<{ older: [string, string | null, string | null, number][] | null; recent: string | null }>(
-      `WITH t AS (
-         SELECT category_code, h3_r${SCAN_RES} AS cell, street_code, received_at
-         FROM tickets WHERE received_at >= ($1::date::timestamp AT TIME ZONE hotline_city_zone()) AND received_at <= $2::timestamptz)
-       SELECT (SELECT json_agg(json_build_array(category_code, cell, street_code, n)) FROM
-                 (SELECT category_code, cell, street_code, count(*)::int AS n FROM t
-                  WHERE received_at <= $2::timestamptz - make_interval(secs => $3::float8 * 3600) GROUP BY 1, 2, 3) g) AS older,
-              (SELECT string_agg(concat_ws(',', category_code, COALESCE(cell, ''), COALESCE(street_code, ''),
-                                          round(extract(epoch FROM $2::timestamptz - received_at)::numeric, 1)), ';')
-                 FROM t WHERE received_at > $2::timestamptz - make_interval(secs => $3::float8 * 3600)) AS recent`,
-      [d0, nowIso, maxWindow],
+    withScanSettings(db, (q) =>
+      q.query<{ older: [string, string | null, string | null, number][] | null; recent: string | null }>(
+        `WITH t AS (
+           SELECT category_code, h3_r${SCAN_RES} AS cell, street_code, received_at
+           FROM tickets WHERE received_at >= ($1::date::timestamp AT TIME ZONE hotline_city_zone()) AND received_at <= $2::timestamptz)
+         SELECT (SELECT json_agg(json_build_array(category_code, cell, street_code, n)) FROM
+                   (SELECT category_code, cell, street_code, count(*)::int AS n FROM t
+                    WHERE received_at <= $2::timestamptz - make_interval(secs => $3::float8 * 3600) GROUP BY 1, 2, 3) g) AS older,
+                (SELECT string_agg(concat_ws(',', category_code, COALESCE(cell, ''), COALESCE(street_code, ''),
+                                            round(extract(epoch FROM $2::timestamptz - received_at)::numeric, 1)), ';')
+                   FROM t WHERE received_at > $2::timestamptz - make_interval(secs => $3::float8 * 3600)) AS recent`,
+        [d0, nowIso, maxWindow],
+      ),
     ),
   ]);
   const readMs = performance.now() - started;
   const h3 = new FamilyBuilder();
   const street = new FamilyBuilder();
   let studyTickets = 0;
-  for (const r of base.h3) h3.add(r.category, r.unit, r.n);
-  for (const r of base.street) street.add(r.category, r.unit, r.n);
-  for (const r of base.h3) studyTickets += r.n;
+  for (const [key, n] of base.h3) {
+    const tab = key.indexOf('\t');
+    h3.add(key.slice(0, tab), key.slice(tab + 1), n);
+    studyTickets += n;
+  }
+  for (const [key, n] of base.street) {
+    const tab = key.indexOf('\t');
+    street.add(key.slice(0, tab), key.slice(tab + 1), n);
+  }
   for (const [category, cell, streetCode, n] of recent?.older ?? []) {
     if (cell) h3.add(category, cell, n);
     if (streetCode) street.add(category, streetCode, n);
@@ -213,29 +323,61 @@ export async function runScan(db: Queryable, now: Date, settings: ScanSettings, 
   ];
   const seed = settings.seed ?? Math.floor(now.getTime() / 60_000);
   const scanStarted = performance.now();
-  const result = prospectiveScan(families, {
+  const buildMs = scanStarted - started - readMs;
+  // Replicas in slices of ~20 ms: the server's requests are answered while a scan runs.
+  const result = await prospectiveScanAsync(families, {
     windowsHours: settings.windowsHours,
     replicas: settings.replicas,
     seed,
     scansPerDay: settings.scansPerDay,
     maxP,
   });
-
   const scanMs = performance.now() - scanStarted;
-  const clusters: FoundCluster[] = [];
-  for (const c of result.clusters) {
-    const places = c.family === 'h3' ? c.units.map((u) => cells[u]!) : c.units.map((u) => streets[u]!);
-    const column = c.family === 'h3' ? `h3_r${SCAN_RES}` : 'street_code';
-    const tickets = await db.query<ClusterTicket>(
-      `SELECT id::float8 AS id, street_code AS "streetCode", district_code AS "districtCode", ST_X(geom) AS lon, ST_Y(geom) AS lat
-       FROM tickets WHERE category_code = $1 AND ${column} = ANY($2::text[])
-         AND received_at > $3::timestamptz - make_interval(secs => $4::float8 * 3600) AND received_at <= $3::timestamptz
-       ORDER BY received_at, id`,
-      [c.category, places, nowIso, c.windowHours],
-    );
-    clusters.push({ ...c, places, tickets });
-  }
-  return { at: nowIso, ms: performance.now() - started, readMs, scanMs, studyTickets, recentTickets, clusters };
+
+  // The tickets of every cluster, in one statement.
+  const ticketsStarted = performance.now();
+  const placesOf = (c: ScanCluster) =>
+    c.family === 'h3' ? c.units.map((u) => cells[u]!) : c.units.map((u) => streets[u]!);
+  const rows = result.clusters.length
+    ? await db.query<ClusterTicket & { i: number }>(
+        `SELECT c.i, t.id::float8 AS id, t.street_code AS "streetCode", t.district_code AS "districtCode",
+                ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::float8[]) AS c(i, category, family, places, hours)
+         JOIN tickets t ON t.category_code = c.category
+          AND ((c.family = 'h3' AND t.h3_r${SCAN_RES} = ANY(string_to_array(c.places, ',')))
+            OR (c.family = 'street' AND t.street_code = ANY(string_to_array(c.places, ','))))
+          AND t.received_at > $6::timestamptz - make_interval(secs => c.hours * 3600) AND t.received_at <= $6::timestamptz
+         ORDER BY c.i, t.received_at, t.id`,
+        [
+          result.clusters.map((_, i) => i),
+          result.clusters.map((c) => c.category),
+          result.clusters.map((c) => c.family),
+          result.clusters.map((c) => placesOf(c).join(',')),
+          result.clusters.map((c) => c.windowHours),
+          nowIso,
+        ],
+      )
+    : [];
+  const byCluster = result.clusters.map((): ClusterTicket[] => []);
+  for (const { i, ...t } of rows) byCluster[i]!.push(t);
+  const clusters: FoundCluster[] = result.clusters.map((c, i) => ({
+    ...c,
+    places: placesOf(c),
+    tickets: byCluster[i]!,
+  }));
+  const ticketsMs = performance.now() - ticketsStarted;
+  return {
+    at: nowIso,
+    ms: performance.now() - started,
+    readMs,
+    baselineMs,
+    buildMs,
+    scanMs,
+    ticketsMs,
+    studyTickets,
+    recentTickets,
+    clusters,
+  };
 }
 
 /** The zone's key: h3:<cell>:<k> or street:<code>. */

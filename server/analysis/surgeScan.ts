@@ -346,7 +346,12 @@ interface Candidate {
   llr: number;
 }
 
-function scanFamily(f: ScanFamily, o: Required<ScanOptions>, familyCount: number) {
+/** One family's scan; yields after each replica (so a caller can give the event loop a turn), returns the result. */
+function* scanFamily(
+  f: ScanFamily,
+  o: Required<ScanOptions>,
+  familyCount: number,
+): Generator<void, { clusters: ScanCluster[]; summary: ScanResult['families'][number] }> {
   const W = o.windowsHours.length;
   const unitZoneLists: number[][] = Array.from({ length: f.unitCount }, () => []);
   f.zones.forEach((members, z) => {
@@ -402,6 +407,7 @@ function scanFamily(f: ScanFamily, o: Required<ScanOptions>, familyCount: number
       max = scorer.run(p, dealt, n, null, max);
     }
     replicaMax[r] = max;
+    yield;
   }
   replicaMax.sort();
   const gumbel = fitGumbel(replicaMax);
@@ -453,19 +459,52 @@ function countAtLeast(sorted: Float64Array, x: number): number {
   return sorted.length - lo;
 }
 
-export function prospectiveScan(families: readonly ScanFamily[], options: ScanOptions): ScanResult {
+function checkedOptions(options: ScanOptions): Required<ScanOptions> {
   const o: Required<ScanOptions> = { minCases: 3, maxClusters: 20, maxP: 1, ...options };
   const w = o.windowsHours;
   if (w.length === 0 || w.some((x, i) => !(x > 0) || (i > 0 && x <= w[i - 1]!)))
     throw new RangeError('windowsHours: positive and ascending');
   if (!Number.isInteger(o.replicas) || o.replicas < 1) throw new RangeError('replicas: a positive integer');
   if (!(o.scansPerDay > 0)) throw new RangeError('scansPerDay: positive');
+  return o;
+}
+
+function* scanAll(families: readonly ScanFamily[], o: Required<ScanOptions>): Generator<void, ScanResult> {
   const out: ScanResult = { clusters: [], families: [] };
-  families.forEach((f, i) => {
-    const r = scanFamily(f, { ...o, seed: (o.seed + i * 0x9e3779b9) >>> 0 }, families.length);
+  for (let i = 0; i < families.length; i++) {
+    const r = yield* scanFamily(families[i]!, { ...o, seed: (o.seed + i * 0x9e3779b9) >>> 0 }, families.length);
     out.clusters.push(...r.clusters);
     out.families.push(r.summary);
-  });
+  }
   out.clusters.sort((a, b) => a.p - b.p || b.llr - a.llr);
   return out;
+}
+
+export function prospectiveScan(families: readonly ScanFamily[], options: ScanOptions): ScanResult {
+  const run = scanAll(families, checkedOptions(options));
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same scan, giving the event loop a turn whenever `sliceMs` of work has passed (between
+ * replicas): a server keeps answering requests while it scans. Same result as `prospectiveScan`.
+ */
+export async function prospectiveScanAsync(
+  families: readonly ScanFamily[],
+  options: ScanOptions,
+  sliceMs = 20,
+): Promise<ScanResult> {
+  const run = scanAll(families, checkedOptions(options));
+  let since = performance.now();
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+    if (performance.now() - since >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
 }

@@ -11,7 +11,7 @@
 //
 // Power: 30 tickets of one category in one cell (its street) over 2 hours, planted on the null
 // stream at 12 random times, places and categories; scans every 5 minutes (288 a day, as the
-// server) with 99 replicas from the 10th ticket on; each must be raised (RI ≥ 100 days) within 30
+// server) with 49 replicas (the server's default) from the 10th ticket on; each must be raised (RI ≥ 100 days) within 30
 // minutes of its 10th ticket.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../data/demo/random.ts';
@@ -72,7 +72,7 @@ describe('surge scan power', () => {
       for (let now = Math.ceil(tenth * 12) / 12; now <= tenth + 0.5 + 1e-9; now += 1 / 12) {
         const r = scanAt(city, tickets, now, BASELINE_DAYS, {
           windowsHours: WINDOWS,
-          replicas: 99,
+          replicas: 49,
           seed: s,
           scansPerDay: 288,
           maxP: 0.05,
