@@ -20,6 +20,22 @@ export interface Database extends Queryable {
   /** Several statements separated by semicolons, no parameters. */
   exec(text: string): Promise<void>;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * A transaction that only reads (SET TRANSACTION READ ONLY first; SET LOCAL is allowed). It runs
+   * where `query` runs: on a replica for `reads`.
+   */
+  readTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Where dashboards and analyses read. With DATABASE_READ_URL (one or more replicas) `query`, `orm`
+   * and `readTransaction` go to the replicas, round robin; `transaction`, `exec`, `copyCsv` and
+   * `listen` still go to the primary, so a read path that must write (a stored ranking month) still
+   * can. Without replicas it is this database itself.
+   */
+  reads: Database;
+  /** The primary: this database itself, unless this is another database's `reads`. */
+  primary: Database;
+  /** Whether `query` reads a replica (which may lag the primary). */
+  replica: boolean;
   /** Bulk load CSV text (no header) into table(columns) with COPY. */
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
   /** LISTEN on a channel; returns the function that stops listening. */
@@ -38,6 +54,19 @@ export interface OpenOptions {
   migrate?: boolean;
   /** A PGlite data folder dumped earlier (dumpPglite) to start from, e.g. a prepared test city. */
   pgliteLoadDataDir?: Blob;
+  /**
+   * postgres:// URLs of read replicas (streaming standbys, or PgBouncer in front of them). Absent:
+   * DATABASE_READ_URL (comma-separated) when the primary also came from the environment.
+   */
+  readUrls?: string[];
+}
+
+/** DATABASE_READ_URL's URLs: one or more, separated by commas. */
+export function parseReadUrls(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
 }
 
 export function defaultPgliteDir(): string {
@@ -46,8 +75,12 @@ export function defaultPgliteDir(): string {
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const url = opts.databaseUrl ?? process.env.DATABASE_URL;
+  const readUrls =
+    opts.readUrls ?? (opts.databaseUrl === undefined ? parseReadUrls(process.env.DATABASE_READ_URL) : []);
+  if (readUrls.length > 0 && !url)
+    throw new Error('DATABASE_READ_URL names read replicas of a PostgreSQL primary: set DATABASE_URL too');
   const db = url
-    ? await openPostgres(url)
+    ? await openPostgres(url, readUrls)
     : await openPglite(opts.pgliteDir ?? defaultPgliteDir(), opts.pgliteLoadDataDir);
   if (opts.migrate !== false) await runMigrations(db);
   return db;
@@ -75,7 +108,7 @@ async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
       return (await q.query<T>(text, params as unknown[])).rows;
     },
   });
-  return {
+  const db: Database = {
     engine: 'pglite',
     orm,
     ...wrap(pg),
@@ -85,6 +118,15 @@ async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
     transaction(fn) {
       return pg.transaction((tx) => fn(wrap(tx)));
     },
+    readTransaction(fn) {
+      return pg.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION READ ONLY');
+        return fn(wrap(tx));
+      });
+    },
+    reads: undefined as unknown as Database,
+    primary: undefined as unknown as Database,
+    replica: false,
     async copyCsv(table, columns, csv) {
       await pg.query(`COPY ${table} (${columns.join(',')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
         blob: new Blob([csv]),
@@ -98,9 +140,13 @@ async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
       await pg.close();
     },
   };
+  // The embedded engine has no replica: it reads where it writes.
+  db.reads = db;
+  db.primary = db;
+  return db;
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, readUrls: string[]): Promise<Database> {
   const pgMod = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { from: copyFrom } = await import('pg-copy-streams');
@@ -125,14 +171,25 @@ async function openPostgres(url: string): Promise<Database> {
   // A checked-out client has no pool listener: its connection dying between two statements of a
   // transaction would be an uncaught 'error' event and kill the process. The failing statement
   // reports it instead (503), and the pool discards the client on release.
-  for (const p of [pool, writePool]) {
+  // Replicas: plain pooled connections that keep no session state (no SET, no LISTEN, no temporary
+  // table, no named prepared statement: node-postgres sends each parameterised query as an unnamed
+  // statement inside its own round trip), so PgBouncer in transaction mode may sit in front of them.
+  const readPools = readUrls.map(
+    (u) =>
+      new pgMod.default.Pool({
+        connectionString: u,
+        max: Number(process.env.PG_READ_POOL_MAX ?? 10),
+        keepAlive: true,
+      }),
+  );
+  for (const p of [pool, writePool, ...readPools]) {
     p.on('error', () => {});
     p.on('connect', (client) => {
       client.on('error', () => {});
     });
   }
   const orm = drizzle(pool, { schema }) as unknown as Database['orm'];
-  return {
+  const db: Database = {
     engine: 'postgres',
     orm,
     async query<T>(text: string, params?: unknown[]) {
@@ -141,27 +198,11 @@ async function openPostgres(url: string): Promise<Database> {
     async exec(text) {
       await pool.query(text);
     },
-    async transaction(fn) {
-      const client = await writePool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const result = await fn({
-          async query<T>(text: string, params?: unknown[]) {
-            return (await client.query(text, params)).rows as T[];
-          },
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (e) {
-        broken = !hasSqlState(e);
-        await client.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        // A connection that failed (rather than a statement the server refused) is discarded.
-        client.release(broken || undefined);
-      }
-    },
+    transaction: (fn) => inTransaction(writePool, false, fn),
+    readTransaction: (fn) => inTransaction(pool, true, fn),
+    reads: undefined as unknown as Database,
+    primary: undefined as unknown as Database,
+    replica: false,
     async copyCsv(table, columns, csv) {
       const client = await writePool.connect();
       try {
@@ -175,9 +216,65 @@ async function openPostgres(url: string): Promise<Database> {
       return listenForever(() => new pgMod.default.Client({ connectionString: url }), channel, onPayload);
     },
     async close() {
-      await Promise.all([pool.end(), writePool.end()]);
+      await Promise.all([pool.end(), writePool.end(), ...readPools.map((p) => p.end())]);
     },
   };
+  db.primary = db;
+  db.reads = readPools.length === 0 ? db : replicaView(db, readPools, drizzle);
+  return db;
+}
+
+type Pool = import('pg').Pool;
+
+/** BEGIN … COMMIT on one pooled connection; a read-only one may run SET LOCAL but writes nothing. */
+async function inTransaction<T>(pool: Pool, readOnly: boolean, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+    const result = await fn({
+      async query<T>(text: string, params?: unknown[]) {
+        return (await client.query(text, params)).rows as T[];
+      },
+    });
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    broken = !hasSqlState(e);
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    // A connection that failed (rather than a statement the server refused) is discarded.
+    client.release(broken || undefined);
+  }
+}
+
+/**
+ * The primary as seen by dashboards: reads (query, orm, readTransaction) on the replicas, one
+ * statement or read-only transaction per replica in turn; everything else on the primary.
+ */
+function replicaView(
+  primary: Database,
+  readPools: Pool[],
+  drizzle: (typeof import('drizzle-orm/node-postgres'))['drizzle'],
+): Database {
+  let next = 0;
+  const pick = () => readPools[next++ % readPools.length]!;
+  const orms = readPools.map((p) => drizzle(p, { schema }) as unknown as Database['orm']);
+  const view: Database = {
+    ...primary,
+    replica: true,
+    get orm() {
+      return orms[next++ % orms.length]!;
+    },
+    async query<T>(text: string, params?: unknown[]) {
+      return (await pick().query(text, params)).rows as T[];
+    },
+    readTransaction: (fn) => inTransaction(pick(), true, fn),
+  };
+  view.reads = view;
+  view.primary = primary;
+  return view;
 }
 
 const hasSqlState = (e: unknown) =>

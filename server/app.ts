@@ -61,6 +61,7 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
   app.use('*', guardBodies());
   app.use('*', async (c, next) => {
     c.set('db', db);
+    c.set('reads', db.reads ?? db);
     await next();
   });
   app.use('*', authenticate());

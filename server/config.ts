@@ -11,6 +11,17 @@ export const booleanish = z
 
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * Read replicas for dashboards and analyses: one or more postgres:// URLs separated by commas
+   * (streaming standbys of DATABASE_URL, or PgBouncer in transaction mode in front of them).
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((u) => URL.canParse(u.trim()) && /^postgres(ql)?:$/.test(new URL(u.trim()).protocol)),
+      'must be one or more postgres:// URLs separated by commas',
+    )
+    .optional(),
   PGLITE_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -29,7 +40,12 @@ const schema = z.object({
 export type Config = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  const parsed = schema
+    .refine((c) => !c.DATABASE_READ_URL || c.DATABASE_URL, {
+      path: ['DATABASE_READ_URL'],
+      message: 'read replicas need their primary: set DATABASE_URL too',
+    })
+    .safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`Configuration: ${issue.path.join('.')}: ${issue.message}`);

@@ -2,7 +2,7 @@
 //   npm start            → embedded PGlite in .data/pglite, demo data generated on first run
 //   DATABASE_URL=… npm run serve → PostgreSQL + PostGIS, no demo generation
 import path from 'node:path';
-import { openDatabase, defaultPgliteDir } from '../db/client.ts';
+import { openDatabase, defaultPgliteDir, parseReadUrls } from '../db/client.ts';
 import { ensureCityPackage } from '../data/city/import.ts';
 import { activateCity } from './city.ts';
 import { seedKnowledgeBase } from './assist/kb.ts';
@@ -34,8 +34,15 @@ log(
     ? 'connecting to PostgreSQL + PostGIS…'
     : `opening embedded PGlite + PostGIS in ${path.relative(process.cwd(), config.PGLITE_DIR ?? defaultPgliteDir()) || '.'}…`,
 );
-const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
-log(`database ready (${db.engine}), migrations applied`);
+const db = await openDatabase({
+  databaseUrl: config.DATABASE_URL,
+  pgliteDir: config.PGLITE_DIR,
+  readUrls: parseReadUrls(config.DATABASE_READ_URL),
+});
+log(
+  `database ready (${db.engine}), migrations applied` +
+    (db.reads.replica ? `; dashboards read ${parseReadUrls(config.DATABASE_READ_URL).length} replica(s)` : ''),
+);
 
 // The database keeps its city: a start never overwrites it. Only the demo imports a package, and
 // only into a database that holds no city yet.

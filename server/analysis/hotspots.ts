@@ -8,7 +8,7 @@
 //   against its surroundings at grid distance 1..k+1 and its k-ring summed against the ring
 //   beyond, because a one-cell problem summed with six quiet neighbours is a seventh of itself.
 // - count: where tickets are (Gi* on counts, p by conditional permutation; EHSA on Gi* z).
-import type { Queryable } from '../../db/client.ts';
+import type { Database, Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
 import { OutOfScope } from '../auth/scope.ts';
 import { addDays, completeSteps, nextStep, stepsEndingAt, stepStart, type Step } from './calendar.ts';
@@ -25,6 +25,7 @@ import { localExcess, ringIndex } from './localBaseline.ts';
 import { mannKendall } from './mannKendall.ts';
 import { studyCells, stepCounts, windowCounts, type H3Res } from './sql/h3.ts';
 import {
+  adjacencyBuilt,
   ensureAdjacency,
   regionCounts,
   regionMonthlyCounts,
@@ -271,9 +272,13 @@ export async function regionHotspots(db: Queryable, req: RegionHotspotRequest, j
   const w = dayWindow(req, span.last, DEFAULT_HOTSPOT_DAYS);
   const measure = req.measure ?? 'excess';
   const hist = historyOf(w.from, w.end);
-  await ensureAdjacency(db, req.level);
+  // Adjacency is built once per level, on the primary (a replica cannot write). Neighbours are read
+  // where the built adjacency is sure to be: the replica once it holds it, else the primary.
+  const primary = (db as Partial<Database>).primary ?? db;
+  const onReads = primary !== db && (await adjacencyBuilt(db, req.level));
+  if (!onReads) await ensureAdjacency(primary, req.level);
   const [regions, counts, history] = await Promise.all([
-    regionsWithNeighbours(db, req.level, district, street),
+    regionsWithNeighbours(onReads ? db : primary, req.level, district, street),
     regionCounts(db, req.level, w.from, w.end, categories, jurisdiction),
     measure === 'excess'
       ? regionMonthlyCounts(db, req.level, hist.start, hist.end, HISTORY_MONTHS, categories, jurisdiction)

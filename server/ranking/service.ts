@@ -8,7 +8,7 @@
 // after that), the open month for `openTtlMs`. Rates, ranks and classes are recomputed from the
 // cached counts on every request: they are cheap, and the policy may differ between callers.
 import { shrinkScores, type Shrunk } from './shrink.ts';
-import type { Queryable } from '../../db/client.ts';
+import type { Database, Queryable } from '../../db/client.ts';
 import { CITY, type Scope } from '../auth/principal.ts';
 import { cityTimeZone } from '../time.ts';
 import { DEFAULT_RANKING_POLICY, type RankingPolicy } from './policy.ts';
@@ -262,8 +262,9 @@ export class RankingService {
 
   constructor(
     private readonly db: Queryable,
-    opts: RankingOptions = {},
+    readonly options: RankingOptions = {},
   ) {
+    const opts = options;
     this.policy = opts.policy ?? DEFAULT_RANKING_POLICY;
     this.timeZone = opts.timeZone ?? cityTimeZone();
     this.settledTtlMs = opts.settledTtlMs ?? 10 * MINUTE;
@@ -695,24 +696,39 @@ export function movers(rows: readonly RankingRow[]): { up: Mover[]; down: Mover[
 
 const services = new WeakMap<object, RankingService>();
 
-/** The ranking service of a database (one per database object, so its cache is shared by all routes). */
+/**
+ * The ranking service of a database (one per database object, so its cache is shared by all
+ * routes). A database's replica view (`db.reads`) gets a service of its own that reads the replica,
+ * with the primary's options (the city's policy and zone).
+ */
 export function rankingService(db: Queryable): RankingService {
   let s = services.get(db);
   if (!s) {
-    s = new RankingService(db);
+    const primary = (db as Partial<Database>).primary;
+    const options = primary && primary !== db ? services.get(primary)?.options : undefined;
+    s = new RankingService(db, options ?? {});
     services.set(db, s);
   }
   return s;
 }
 
-/** Replace the service of a database with one using these options (policy, clock, cache lifetimes). */
+/** The database and its replica view, when it has one. */
+const withReads = (db: Queryable): Queryable[] => {
+  const reads = (db as Partial<Database>).reads;
+  return reads && reads !== db ? [db, reads] : [db];
+};
+
+/** Replace the service of a database (and of its replica view) with one using these options (policy, clock, cache lifetimes). */
 export function configureRanking(db: Queryable, opts: RankingOptions): RankingService {
-  const s = new RankingService(db, opts);
-  services.set(db, s);
-  return s;
+  const [s] = withReads(db).map((d) => {
+    const service = new RankingService(d, opts);
+    services.set(d, service);
+    return service;
+  });
+  return s!;
 }
 
-/** Forget cached counts (after a bulk import or a data correction). */
+/** Forget cached counts (after a bulk import or a data correction), on the primary and the replica view. */
 export function clearRankingCache(db: Queryable): void {
-  services.get(db)?.clear();
+  for (const d of withReads(db)) services.get(d)?.clear();
 }

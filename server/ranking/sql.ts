@@ -239,8 +239,9 @@ function returnsSql(s: Pick<FactScope, 'table'>): string {
  */
 async function aggregateQuery<T>(db: Queryable, text: string, values: unknown[]): Promise<T[]> {
   const full = db as Partial<Database>;
-  if (full.engine !== 'postgres' || typeof full.transaction !== 'function') return db.query<T>(text, values);
-  return full.transaction(async (tx) => {
+  if (full.engine !== 'postgres' || typeof full.readTransaction !== 'function') return db.query<T>(text, values);
+  // Read-only, so it runs where the caller reads (a replica for dashboards), on the read pool.
+  return full.readTransaction(async (tx) => {
     await tx.query('SET LOCAL jit = off');
     return tx.query<T>(text, values);
   });

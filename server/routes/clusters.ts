@@ -27,6 +27,7 @@ export const query = z.object({
  * timeline, streets, department, shareSolved, shareSatisfied, repeats }] }. A district or street
  * principal clusters its own region's tickets only (`district` outside it: 403).
  */
+// On the primary: clustering stages its points in a temporary table, which a hot standby refuses.
 export const clusters = new Hono<AppEnv>()
   .get('/', validQuery(query), async (c) =>
     c.json(await recurringClusters(c.get('db'), c.req.valid('query'), c.get('principal').scope)),

@@ -52,10 +52,10 @@ export const interventionBody = z.strictObject({
  */
 export const forecastRoutes = new Hono<AppEnv>()
   .get('/', validQuery(forecastQuery), async (c) =>
-    c.json(await forecast(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+    c.json(await forecast(c.get('reads'), c.req.valid('query'), c.get('principal').scope)),
   )
   .get('/backtest', validQuery(backtestQuery), async (c) =>
-    c.json(await forecastBacktest(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+    c.json(await forecastBacktest(c.get('reads'), c.req.valid('query'), c.get('principal').scope)),
   )
   .post('/intervention-effect', validJson(interventionBody), async (c) =>
     c.json(await measureIntervention(c.get('db'), c.req.valid('json'), c.get('principal').scope)),

@@ -68,16 +68,16 @@ export const emergingQuery = z.object({
  */
 export const hotspots = new Hono<AppEnv>()
   .get('/', validQuery(h3Query), async (c) =>
-    c.json(await h3Hotspots(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+    c.json(await h3Hotspots(c.get('reads'), c.req.valid('query'), c.get('principal').scope)),
   )
   .get('/regions', validQuery(regionQuery), async (c) =>
-    c.json(await regionHotspots(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
+    c.json(await regionHotspots(c.get('reads'), c.req.valid('query'), c.get('principal').scope)),
   )
   .get('/emerging', validQuery(emergingQuery), async (c) => {
     const q = c.req.valid('query');
     return c.json(
       await emergingH3(
-        c.get('db'),
+        c.get('reads'),
         { ...q, steps: q.steps ?? (q.step === 'week' ? 52 : 12) },
         c.get('principal').scope,
       ),

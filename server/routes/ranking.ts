@@ -34,7 +34,7 @@ export const whatIfQuery = z.object({
 
 type Ctx = {
   req: { param: (k: 'code') => string };
-  get: <K extends 'db' | 'principal'>(k: K) => AppEnv['Variables'][K];
+  get: <K extends 'reads' | 'principal'>(k: K) => AppEnv['Variables'][K];
 };
 
 /** The unit named in the path, or an error response: 400 for a malformed code, 404 for an unknown one. */
@@ -42,7 +42,7 @@ async function unitOf(c: Ctx) {
   const parsed = unitCode.safeParse(c.req.param('code'));
   if (!parsed.success)
     return { error: { status: 400 as const, body: errorBody('invalid_input', 'code: must be a unit code', 'code') } };
-  const unit = await rankingService(c.get('db')).findUnit(parsed.data);
+  const unit = await rankingService(c.get('reads')).findUnit(parsed.data);
   if (!unit)
     return {
       error: { status: 404 as const, body: errorBody('not_found', `code: unknown unit '${parsed.data}'`, 'code') },
@@ -58,17 +58,17 @@ export const ranking = new Hono<AppEnv>()
   /** GET /api/ranking?month=YYYY-MM&table=street|district|department|utility — one month's full table. */
   .get('/', validQuery(rankingQuery), async (c) => {
     const q = c.req.valid('query');
-    const svc = rankingService(c.get('db'));
+    const svc = rankingService(c.get('reads'));
     return c.json(await svc.ranking(q.table, q.month ?? (await svc.defaultMonth())));
   })
   /** GET /api/ranking/months — the months that have tickets, oldest first, with open/closed status. */
-  .get('/months', async (c) => c.json(await rankingService(c.get('db')).months()))
+  .get('/months', async (c) => c.json(await rankingService(c.get('reads')).months()))
   /** GET /api/ranking/units/:code?months=13&to=YYYY-MM — rates, score and rank month by month. */
   .get('/units/:code', validQuery(profileQuery), async (c) => {
     const found = await unitOf(c);
     if ('error' in found) return c.json(found.error!.body, found.error!.status);
     const q = c.req.valid('query');
-    const svc = rankingService(c.get('db'));
+    const svc = rankingService(c.get('reads'));
     const last = q.to ?? (await svc.months()).last ?? (await svc.defaultMonth());
     return c.json(await svc.profile(found.unit, last, q.months));
   })
@@ -84,7 +84,7 @@ export const ranking = new Hono<AppEnv>()
     if (scope.level !== 'city' && !(await unitInScope(c, found.unit.code)))
       throw new OutOfScope('code', `code: ${found.unit.code} is outside your jurisdiction (${scope.code})`);
     const q = c.req.valid('query');
-    const svc = rankingService(c.get('db'));
+    const svc = rankingService(c.get('reads'));
     return c.json(
       await svc.drill(found.unit, q.month ?? (await svc.defaultMonth()), q.rate, q.part, q.limit, q.offset, scope),
     );
@@ -98,12 +98,12 @@ export const ranking = new Hono<AppEnv>()
     const found = await unitOf(c);
     if ('error' in found) return c.json(found.error!.body, found.error!.status);
     const q = c.req.valid('query');
-    const svc = rankingService(c.get('db'));
+    const svc = rankingService(c.get('reads'));
     const jurisdiction = (await unitInScope(c, found.unit.code)) ? c.get('principal').scope : null;
     return c.json(await svc.whatIf(found.unit, q.month ?? (await svc.defaultMonth()), q.limit, jurisdiction));
   });
 
 /** Whether the unit is the principal's region or inside it (always, for the city). */
 function unitInScope(c: Ctx, code: string): Promise<boolean> {
-  return regionInScope(c.get('db'), c.get('principal').scope, code);
+  return regionInScope(c.get('reads'), c.get('principal').scope, code);
 }

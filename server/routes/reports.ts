@@ -38,8 +38,8 @@ const year = z.coerce.number().int().min(2000).max(2100);
 
 /** The city date of the newest ticket (the annual summary's default year). */
 async function latestDate(c: Context<AppEnv>): Promise<string> {
-  const svc = rankingService(c.get('db'));
-  const { last } = await dataRange(c.get('db'));
+  const svc = rankingService(c.get('reads'));
+  const { last } = await dataRange(c.get('reads'));
   return cityDateOf(last ?? svc.now(), svc.timeZone);
 }
 
@@ -49,8 +49,8 @@ async function latestDate(c: Context<AppEnv>): Promise<string> {
  * by name is compared same-time-to-date (server/reports/build.ts).
  */
 async function lastComplete(c: Context<AppEnv>, kind: 'day' | 'week'): Promise<string> {
-  const svc = rankingService(c.get('db'));
-  const { last } = await dataRange(c.get('db'));
+  const svc = rankingService(c.get('reads'));
+  const { last } = await dataRange(c.get('reads'));
   return kind === 'day'
     ? lastCompleteDay(svc.now(), last, svc.timeZone)
     : isoWeekOf(lastCompleteWeekMonday(svc.now(), last, svc.timeZone));
@@ -98,7 +98,7 @@ export const reports = new Hono<AppEnv>()
     const q = c.req.valid('query');
     return send(
       c,
-      await dailyReport(c.get('db'), q.date ?? (await lastComplete(c, 'day')), c.get('principal').scope),
+      await dailyReport(c.get('reads'), q.date ?? (await lastComplete(c, 'day')), c.get('principal').scope),
       q.format,
       q.lang,
     );
@@ -108,7 +108,7 @@ export const reports = new Hono<AppEnv>()
     const q = c.req.valid('query');
     return send(
       c,
-      await weeklyReport(c.get('db'), q.week ?? (await lastComplete(c, 'week')), c.get('principal').scope),
+      await weeklyReport(c.get('reads'), q.week ?? (await lastComplete(c, 'week')), c.get('principal').scope),
       q.format,
       q.lang,
     );
@@ -119,8 +119,8 @@ export const reports = new Hono<AppEnv>()
     validQuery(z.object({ month: month.optional(), format: z.enum(['json', 'xlsx', 'html']).default('json'), lang })),
     async (c) => {
       const q = c.req.valid('query');
-      const m = q.month ?? (await rankingService(c.get('db')).defaultMonth());
-      return send(c, await monthlyBulletin(c.get('db'), m, c.get('principal').scope), q.format, q.lang);
+      const m = q.month ?? (await rankingService(c.get('reads')).defaultMonth());
+      return send(c, await monthlyBulletin(c.get('reads'), m, c.get('principal').scope), q.format, q.lang);
     },
   )
   /** GET /api/reports/annual?year=YYYY */
@@ -128,7 +128,7 @@ export const reports = new Hono<AppEnv>()
     const q = c.req.valid('query');
     return send(
       c,
-      await annualReport(c.get('db'), q.year ?? Number((await latestDate(c)).slice(0, 4)), c.get('principal').scope),
+      await annualReport(c.get('reads'), q.year ?? Number((await latestDate(c)).slice(0, 4)), c.get('principal').scope),
       q.format,
       q.lang,
     );

@@ -49,7 +49,7 @@ export const topics = new Hono<AppEnv>()
     }
     return c.json(
       await topicCandidates(
-        c.get('db'),
+        c.get('reads'),
         { month: q.month, district: q.district, limit: q.limit, minTickets: q.minTickets, weights },
         c.get('principal').scope,
       ),

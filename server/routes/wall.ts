@@ -38,7 +38,7 @@ export const hotPlacesQuery = z.object({ limit: z.coerce.number().int().min(1).m
 
 export const wall = new Hono<AppEnv>()
   .get('/today', validQuery(todayQuery), async (c) => {
-    const db = c.get('db');
+    const db = c.get('reads');
     const scope = c.get('principal').scope;
     const q = c.req.valid('query');
     const w = wallWindows(q.at ?? new Date());
@@ -66,7 +66,7 @@ export const wall = new Hono<AppEnv>()
   })
   // The urgent band: open surge alerts seen in the last 3 days, open emergency tickets, the most overdue.
   .get('/urgent', validQuery(urgentQuery), async (c) => {
-    const db = c.get('db');
+    const db = c.get('reads');
     const scope = c.get('principal').scope;
     const { limit } = c.req.valid('query');
     const [band, alerts] = await Promise.all([
@@ -77,8 +77,10 @@ export const wall = new Hono<AppEnv>()
   })
   // The hot spot scene's names: top streets × categories by excess over expected, last 30 days.
   .get('/hotplaces', validQuery(hotPlacesQuery), async (c) => {
-    return c.json(await hotPlaces(c.get('db'), c.get('principal').scope, c.req.valid('query').limit));
+    return c.json(await hotPlaces(c.get('reads'), c.get('principal').scope, c.req.valid('query').limit));
   })
+  // On the primary: the wall asks for ids the live feed (LISTEN on the primary) just announced,
+  // which a lagging replica may not hold yet.
   .get('/tickets', validQuery(ticketsQuery), async (c) => {
     const db = c.get('db');
     const scope = c.get('principal').scope;

@@ -78,6 +78,68 @@ function migratedDumpFile(): string {
   return path.join(os.tmpdir(), `hotline-pglite-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
 }
 
+/**
+ * The streaming standby of TEST_DATABASE_URL's server that replica tests read from (.ci/standby
+ * makes it: port 5433). Missing means those tests fail loudly rather than skipping.
+ */
+export function testDatabaseReadUrl(): string {
+  const url = process.env.TEST_DATABASE_READ_URL;
+  if (!url) {
+    throw new Error(
+      'TEST_DATABASE_READ_URL is not set. Make the streaming standby of the test server (as root: bash .ci/standby) and export TEST_DATABASE_READ_URL=postgres://user:pass@127.0.0.1:5433/db (see README "Tests").',
+    );
+  }
+  return url;
+}
+
+/** A server URL pointed at one test file's database. */
+function fileDatabaseUrl(server: string, fileName: string): string {
+  const url = new URL(server);
+  url.pathname = `/${testDatabaseName(fileName)}`;
+  return url.toString();
+}
+
+/**
+ * A fresh, migrated PostgreSQL database for one test file whose dashboards read from the streaming
+ * standby (TEST_DATABASE_READ_URL): `db` writes to the primary, `db.reads` reads the replica.
+ * Returns once the standby has replayed the database's creation and migrations.
+ */
+export async function openReplicatedTestDatabase(name: string): Promise<Database> {
+  await (await openTestDatabase('postgres', name)).close();
+  const db = await openDatabase({
+    databaseUrl: fileDatabaseUrl(testDatabaseUrl(), name),
+    readUrls: [fileDatabaseUrl(testDatabaseReadUrl(), name)],
+    migrate: false,
+  });
+  await waitForReplay(db);
+  return db;
+}
+
+/**
+ * Wait until the replica of `db` has replayed all the primary had flushed when this was called:
+ * a state (pg_last_wal_replay_lsn), never a time. A database the standby has not created yet
+ * (3D000) is "not yet".
+ */
+export async function waitForReplay(db: Database): Promise<void> {
+  if (!db.reads.replica) return;
+  const [{ lsn }] = (await db.primary.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn')) as [
+    { lsn: string },
+  ];
+  for (;;) {
+    const caught = await db.reads
+      .query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn])
+      .then(
+        (r) => r[0]!.ok,
+        (e: { code?: string }) => {
+          if (e.code === '3D000') return false;
+          throw e;
+        },
+      );
+    if (caught) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function openFresh(engine: Engine, fileName: string): Promise<Database> {
   if (engine === 'pglite') return openMigratedPglite();
   const name = testDatabaseName(fileName);

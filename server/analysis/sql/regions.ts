@@ -17,9 +17,13 @@ export const ADJACENCY_TOLERANCE_DEG = 1e-5;
 export const ADJACENCY_MIN_SHARED_METRES = 10;
 
 /** Build region_adjacency for a level unless it is current. Returns whether it built. */
+/** Whether region_adjacency holds the level's current neighbours. */
+export async function adjacencyBuilt(db: Queryable, level: HotspotRegionLevel): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM region_adjacency_built WHERE level = $1', [level])).length > 0;
+}
+
 export async function ensureAdjacency(db: Queryable, level: HotspotRegionLevel): Promise<boolean> {
-  const built = await db.query('SELECT 1 FROM region_adjacency_built WHERE level = $1', [level]);
-  if (built.length > 0) return false;
+  if (await adjacencyBuilt(db, level)) return false;
   await db.query('DELETE FROM region_adjacency WHERE level = $1', [level]);
   // Pairs come from the GiST index (ST_DWithin); the shared length is the part of one outline
   // inside the other region grown by the tolerance, measured on the spheroid.
