@@ -22,6 +22,7 @@ import { docs } from './routes/docs.ts';
 import { regions } from './routes/regions.ts';
 import { categories } from './routes/categories.ts';
 import { activeCity } from './city.ts';
+import { BASEMAP_PATH, basemapRoutes } from './basemap/serve.ts';
 import { tickets } from './routes/tickets.ts';
 import { summary } from './routes/summary.ts';
 import { searchRoute } from './routes/search.ts';
@@ -51,11 +52,13 @@ export interface AppOptions {
   staticDir?: string;
   /** Optional external base-map style; the default base is the city's own boundaries. */
   basemapStyleUrl?: string;
+  /** The base-map PMTiles archive served at /basemap/city.pmtiles by range requests. */
+  basemapFile?: string;
   /** Sign-in attempt counter (tests pass their own to start from zero). */
   loginLimiter?: LoginLimiter;
 }
 
-export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppOptions) {
+export function createApp({ db, staticDir, basemapStyleUrl, basemapFile, loginLimiter }: AppOptions) {
   const app = new Hono<AppEnv>();
   app.use('*', securityHeaders({ connect: basemapStyleUrl ? [new URL(basemapStyleUrl).origin] : [] }));
   app.use('*', guardBodies());
@@ -97,10 +100,17 @@ export function createApp({ db, staticDir, basemapStyleUrl, loginLimiter }: AppO
       // Generated tickets leave their ground truth in meta; the page then labels the data as demo.
       const demo = (await db.query(`SELECT 1 FROM meta WHERE key = 'demo_truth'`)).length > 0;
       // The city's names, zone, levels and bounds (server/city.ts): the page hard-codes no city.
-      return c.json({ engine: db.engine, basemapStyleUrl: basemapStyleUrl ?? null, demo, city: activeCity() });
+      return c.json({
+        engine: db.engine,
+        basemapStyleUrl: basemapStyleUrl ?? null,
+        basemapPmtiles: basemapFile ? BASEMAP_PATH : null,
+        demo,
+        city: activeCity(),
+      });
     });
   app.route('/api', api);
   app.route('/open311/v2', open311);
+  app.route('/basemap', basemapRoutes(basemapFile));
   const allowed = methodsFor(app.routes);
   app.all('/api/*', (c) => {
     const methods = allowed(c.req.path);

@@ -27,6 +27,9 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Optional external base-map style URL; the default base is the city's own boundaries. */
   BASEMAP_STYLE_URL: z.string().url().optional(),
+  /** A local PMTiles archive (Protomaps basemap schema) drawn under our layers; unset → the project
+   * builds one from the city's boundaries into .data/basemap/ (server/basemap/). */
+  BASEMAP_PMTILES: z.string().min(1).optional(),
   DEMO_TICKETS: z.coerce.number().int().min(0).max(50_000_000).default(300_000),
   DEMO_SEED: z.coerce.number().int().default(12345),
   /** The city package `npm start` imports into a database that holds no city yet (data/cities/<name>). */

@@ -1,6 +1,7 @@
 // Start the dashboard: database (PGlite by default), geography, taxonomy, optional demo year, web app.
 //   npm start            → embedded PGlite in .data/pglite, demo data generated on first run
 //   DATABASE_URL=… npm run serve → PostgreSQL + PostGIS, no demo generation
+import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, defaultPgliteDir, parseReadUrls } from '../db/client.ts';
 import { ensureCityPackage } from '../data/city/import.ts';
@@ -19,7 +20,8 @@ import { listen } from './listen.ts';
 import { ensureDemoAccounts } from './auth/demoAccounts.ts';
 import { envSecrets } from './auth/secret.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
-import { DIST_DIR, ensureWebBuilt } from './webBuild.ts';
+import { DIST_DIR, ROOT, ensureWebBuilt } from './webBuild.ts';
+import { ensureCityBasemap } from './basemap/build.ts';
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -75,7 +77,22 @@ if (!withDemo && (await db.query('SELECT 1 FROM users LIMIT 1')).length === 0)
 await purgeExpiredSessions(db);
 
 await ensureWebBuilt(log);
-const app = createApp({ db, staticDir: DIST_DIR, basemapStyleUrl: config.BASEMAP_STYLE_URL });
+// The base map: the archive BASEMAP_PMTILES names, or one cut from the city's own boundaries.
+let basemapFile = config.BASEMAP_PMTILES ? path.resolve(config.BASEMAP_PMTILES) : undefined;
+if (!basemapFile && city) {
+  const t0 = Date.now();
+  const made = await ensureCityBasemap(db, path.join(ROOT, '.data', 'basemap'), city.code).catch(
+    (err) => (console.warn(`base map not built: ${err instanceof Error ? err.message : err}`), null),
+  );
+  if (made?.built)
+    log(
+      `base map built from the city's boundaries in ${Date.now() - t0} ms: ${path.relative(process.cwd(), made.file)}`,
+    );
+  basemapFile = made?.file;
+}
+if (basemapFile && !fs.existsSync(basemapFile))
+  log(`BASEMAP_PMTILES: no file at ${basemapFile}; the map draws without a base map`);
+const app = createApp({ db, staticDir: DIST_DIR, basemapStyleUrl: config.BASEMAP_STYLE_URL, basemapFile });
 const server = await listen(app, config.PORT, config.HOST);
 log(`dashboard ready: ${server.url}/  (engine ${db.engine})`);
 for (const line of demoAccounts) log(line);

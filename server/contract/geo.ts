@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LOCALES } from '../../data/city/manifest.ts';
 import { REGION_LEVELS } from '../../db/schema.ts';
 import { URGENCY_CLASSES } from '../../db/vocabulary.ts';
-import { featureCollection, names, polygonal } from './common.ts';
+import { errorSchema, featureCollection, names, polygonal } from './common.ts';
 
 export const cityInfoSchema = z.object({
   code: z.string(),
@@ -24,6 +24,8 @@ export const configSchema = z
     engine: z.enum(['pglite', 'postgres']),
     /** optional self-hosted base-map style; null means draw the city's own boundaries only */
     basemapStyleUrl: z.string().nullable(),
+    /** path of the base-map PMTiles archive this server serves by range requests; null when none */
+    basemapPmtiles: z.string().nullable(),
     /** true when tickets are generated demo data (shown as a badge) */
     demo: z.boolean(),
     /** the city's names, zone, levels, bounds and language; null when no city package is active */
@@ -84,6 +86,21 @@ export const zoneCollectionSchema = featureCollection(
 ).meta({ id: 'ZoneCollection' });
 
 export const geoRoutes: RouteContract[] = [
+  {
+    method: 'GET',
+    path: '/basemap/city.pmtiles',
+    tags: ['reference'],
+    public: true,
+    summary: 'The base-map archive (PMTiles v3), read by HTTP range requests',
+    description:
+      'BASEMAP_PMTILES, or the archive the server cut from the city boundaries (server/basemap/). One `bytes=a-b` range per request; ETag changes with the file.',
+    responses: {
+      200: { description: 'the whole archive (no Range header)', contentType: 'application/vnd.pmtiles' },
+      206: { description: 'the requested bytes, with Content-Range', contentType: 'application/vnd.pmtiles' },
+      404: { description: 'no archive configured or the file is missing', schema: errorSchema },
+      416: { description: 'a malformed range, or one past the end; Content-Range: bytes */size', schema: errorSchema },
+    },
+  },
   {
     method: 'GET',
     path: '/api/config',

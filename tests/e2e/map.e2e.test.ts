@@ -80,6 +80,23 @@ describe('city map dashboard', () => {
     expect(b.problemList()).toEqual([]);
   });
 
+  it('draws the base map under our layers, fetched by range requests from our own server', async () => {
+    const ranges: number[] = [];
+    const onResponse = (res: { url(): string; status(): number }) => {
+      if (res.url().endsWith('/basemap/city.pmtiles')) ranges.push(res.status());
+    };
+    b.page.on('response', onResponse);
+    await b.page.reload();
+    await waitForMapReady(b.page);
+    await b.page.locator('.maplibregl-map[data-basemap="loaded"]').waitFor();
+    b.page.off('response', onResponse);
+    // the header and root directory, then tiles: every answer a 206
+    expect(ranges.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ranges)).toEqual(new Set([206]));
+    await b.screenshot('map-basemap-1440x900-zh');
+    expect(b.problemList()).toEqual([]);
+  });
+
   it('switches to English and remembers the choice', async () => {
     await b.page.click('[data-locale="en"]');
     await expect.poll(() => b.page.getByRole('heading', { name: 'This period vs previous' }).isVisible()).toBe(true);

@@ -2,6 +2,7 @@
 // imported as `npm start` imports it (Beijing unless told otherwise), a small demo and the demo
 // accounts, serving the built dashboard on a free port.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dumpPglite, openDatabase, type Database } from '../../db/client.ts';
@@ -10,7 +11,8 @@ import { formatProblems, importCityPackage } from '../../data/city/import.ts';
 import { generateDemo } from '../../data/demo/index.ts';
 import { plantGovernanceDemo } from '../../data/demo/governance.ts';
 import { createApp } from '../../server/app.ts';
-import { activateCity } from '../../server/city.ts';
+import { ensureCityBasemap } from '../../server/basemap/build.ts';
+import { activateCity, activeCity } from '../../server/city.ts';
 import { listen } from '../../server/listen.ts';
 import { DIST_DIR } from '../../server/webBuild.ts';
 import { ensureDemoAccounts } from '../../server/auth/demoAccounts.ts';
@@ -90,8 +92,12 @@ export async function writeE2EDatabaseDump(file: string): Promise<void> {
   }
 }
 
+/** The base map cut from the city's boundaries, as `npm start` serves it; cached by geography. */
+const BASEMAP_DIR = path.join(os.tmpdir(), 'hotline-e2e-basemap');
+
 async function serve(db: Database): Promise<RunningServer> {
-  const app = createApp({ db, staticDir: DIST_DIR });
+  const { file: basemapFile } = await ensureCityBasemap(db, BASEMAP_DIR, activeCity()?.code ?? 'city');
+  const app = createApp({ db, staticDir: DIST_DIR, basemapFile });
   const server = await listen(app, 0);
   return {
     url: server.url,

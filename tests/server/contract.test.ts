@@ -86,6 +86,8 @@ const post = (body: unknown, method = 'POST'): RequestInit => ({
 const CALLS: Record<string, Call> = {
   'GET /api/health': { as: 'anonymous', path: () => '/api/health', status: 200 },
   'GET /api/config': { as: 'anonymous', path: () => '/api/config', status: 200 },
+  // the contract's app has no archive (tests/server/basemap/ covers 200, 206 and 416)
+  'GET /basemap/city.pmtiles': { as: 'anonymous', path: () => '/basemap/city.pmtiles', status: 404 },
   'GET /api/openapi.json': { as: 'anonymous', path: () => '/api/openapi.json', status: 200 },
   'GET /api/docs': { as: 'anonymous', path: () => '/api/docs', status: 200 },
   'GET /api/docs/init.js': { as: 'anonymous', path: () => '/api/docs/init.js', status: 200 },

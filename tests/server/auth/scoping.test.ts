@@ -375,6 +375,9 @@ const govAreaOk = (a: unknown) => a === null || a === OWN || a === OWN_DISTRICT;
 const TABLE: Record<string, Probe> = {
   'GET /api/health': { reference: REFERENCE.health },
   'GET /api/config': { reference: REFERENCE.config },
+  'GET /basemap/city.pmtiles': {
+    reference: 'the base-map archive (server/basemap/): boundaries and map features, no tickets',
+  },
   'GET /api/openapi.json': { reference: 'the API description (server/contract/): no data' },
   'GET /api/docs': { reference: 'the API reference page: no data' },
   'GET /api/docs/init.js': { reference: 'the reference page script: no data' },

@@ -40,7 +40,13 @@ const NYC: CityInfo = {
   provenance: { local: 'NYC Open Data', zh: '纽约市开放数据' },
   locateToleranceMeters: 15,
 };
-const config = (city: CityInfo | null): AppConfig => ({ engine: 'pglite', basemapStyleUrl: null, demo: false, city });
+const config = (city: CityInfo | null): AppConfig => ({
+  engine: 'pglite',
+  basemapStyleUrl: null,
+  basemapPmtiles: null,
+  demo: false,
+  city,
+});
 
 afterEach(() => setConfigForTest(null));
 
