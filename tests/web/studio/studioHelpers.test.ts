@@ -15,6 +15,7 @@ import {
 import { boundsOf, fitProjection, ringPath, sparklinePath } from '../../../web/map/studioSvg.ts';
 import { hexRing } from '../../../web/map/hexGeometry.ts';
 import { scoreParts, TOPIC_PARTS } from '../../../web/components/studio/topicParts.ts';
+import { groupByPlace } from '../../../web/components/studio/grouping.ts';
 import {
   addDays,
   countClassLabel,
@@ -149,5 +150,25 @@ describe('formatting per locale', () => {
     expect(monthLabel('2025-03', 'en')).toBe('Mar 2025');
     expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
     expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+  });
+});
+
+describe('groupByPlace', () => {
+  it('names a street once, in the order of its strongest row, and keeps rows without a place apart', () => {
+    const rows = [
+      { cell: 'a', street: '三里屯' },
+      { cell: 'b', street: '建外' },
+      { cell: 'c', street: '三里屯' },
+      { cell: 'd', street: '' },
+      { cell: 'e', street: '' },
+      { cell: 'f', street: '三里屯' },
+    ];
+    const groups = groupByPlace(rows, (r) => r.street);
+    expect(groups.map((g) => [g.place, g.first.cell, g.items.map((r) => r.cell).join('')])).toEqual([
+      ['三里屯', 'a', 'acf'],
+      ['建外', 'b', 'b'],
+      ['', 'd', 'd'],
+      ['', 'e', 'e'],
+    ]);
   });
 });

@@ -34,6 +34,7 @@ export const zh = {
     coldCells: '冷点格',
     studyCells: '研究格',
     topHot: '最显著的热点',
+    cellsInStreet: '{n} 个热点格',
     noHot: '本时段内没有显著热点。',
     empty: '所选时间窗和类别内没有工单。',
     method:
@@ -218,6 +219,7 @@ export const en: typeof zh = {
     coldCells: 'Cold cells',
     studyCells: 'Study cells',
     topHot: 'Strongest hot spots',
+    cellsInStreet: '{n} hot cells',
     noHot: 'No significant hot spot in this window.',
     empty: 'No tickets in this window and category.',
     method:
