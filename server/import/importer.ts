@@ -39,6 +39,7 @@ import {
   writeChunk,
   type ChunkParams,
   type PolicyMinutes,
+  type WriteMode,
 } from './sql.ts';
 
 export type ImportPhase = 'reading' | 'judging' | 'writing' | 'linking' | 'rollups' | 'done' | 'failed';
@@ -58,6 +59,8 @@ export interface ImportProgress {
   rate: number;
   /** Writing with the triggers skipped: the rollups are rebuilt at the end (or, if the run dies, by the next one). */
   bulk: boolean;
+  /** How the chunks keep the rollups right (sql.ts WriteMode). */
+  mode: WriteMode;
 }
 
 export interface ImportOptions {
@@ -93,8 +96,10 @@ export interface ImportOptions {
    * (the rebuild then costs less than the triggers would). true: also on the embedded engine,
    * whose single thread the final rebuild then holds (for the CLI, not a serving process).
    * Needs a superuser connection; without one the triggers run.
+   * 'chunks': triggers skipped, each chunk's transaction adds its own tickets to the rollups (sql.ts
+   * WriteMode; embedded engine only). 'auto' chooses it on the embedded engine.
    */
-  bulk?: boolean | 'auto';
+  bulk?: boolean | 'auto' | 'chunks';
   onProgress?: (p: ImportProgress) => void;
 }
 
@@ -157,11 +162,14 @@ async function dropDeadStages(db: Database): Promise<void> {
     if (/^import_stage_[a-z0-9]+(_pts|_ids|_loc)?$/.test(t.name)) await db.query(`DROP TABLE IF EXISTS ${t.name}`);
 }
 
-async function chooseBulk(db: Database, toWrite: number, want: boolean | 'auto'): Promise<boolean> {
-  if (want === false || toWrite === 0) return false;
-  if (want === 'auto' && (db.engine !== 'postgres' || toWrite < 10_000 || toWrite * 2 < (await ticketEstimate(db))))
-    return false;
-  return canSkipTriggers(db);
+async function chooseMode(db: Database, toWrite: number, want: boolean | 'auto' | 'chunks'): Promise<WriteMode> {
+  if (want === false || toWrite === 0) return 'triggers';
+  if (want === 'chunks' || (want === 'auto' && db.engine === 'pglite')) {
+    if (db.engine !== 'pglite') throw new Error("write mode 'chunks': embedded engine only");
+    return (await canSkipTriggers(db)) ? 'chunks' : 'triggers';
+  }
+  if (want === 'auto' && (toWrite < 10_000 || toWrite * 2 < (await ticketEstimate(db)))) return 'triggers';
+  return (await canSkipTriggers(db)) ? 'bulk' : 'triggers';
 }
 
 function policyMinutes(policy: Policy): PolicyMinutes {
@@ -214,6 +222,7 @@ export async function importHistory(
     elapsedMs: 0,
     rate: 0,
     bulk: false,
+    mode: 'triggers',
   };
   let lastBeat = 0;
   const emit = async (force = false) => {
@@ -320,9 +329,11 @@ export async function importHistory(
     const tWrite = Date.now();
     progress.phase = 'writing';
     progress.toWrite = progress.staged;
-    const bulk = await chooseBulk(db, progress.toWrite, opts.bulk ?? 'auto');
-    report.mode = bulk ? 'bulk' : 'triggers';
+    const mode = await chooseMode(db, progress.toWrite, opts.bulk ?? 'auto');
+    const bulk = mode === 'bulk';
+    report.mode = mode;
     progress.bulk = bulk;
+    progress.mode = mode;
     // Recorded before the first chunk: should this process die, the next import rebuilds the rollups.
     await emit(true);
     const params: ChunkParams = {
@@ -332,7 +343,7 @@ export async function importHistory(
       rule: mapping.repeatedIds,
       repeated: report.placeholders.repeatedPoints,
       detailLimit,
-      bulk,
+      mode,
       locateByPolygonRows: opts.locateByPolygonRows ?? 5_000,
     };
     prepared = db.engine === 'pglite' ? new Set<string>() : undefined;

@@ -22,8 +22,11 @@ export interface ImportReport {
   startedAt: string;
   finishedAt: string | null;
   ms: { read: number; insert: number; link: number; rollups: number; total: number };
-  /** How tickets were written: 'triggers' (rollups kept per chunk) or 'bulk' (triggers skipped, rollups rebuilt once). */
-  mode: 'triggers' | 'bulk';
+  /**
+   * How tickets were written: 'triggers' (rollups kept per chunk by the triggers), 'bulk' (triggers
+   * skipped, rollups rebuilt once) or 'chunks' (triggers skipped, each chunk adds its own tickets to the rollups).
+   */
+  mode: 'triggers' | 'bulk' | 'chunks';
   /** Data rows read (the header not counted). */
   rows: number;
   /** Each row in exactly one: rows = imported + alreadyImported + merged + rejected. */

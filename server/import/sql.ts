@@ -251,6 +251,9 @@ export interface ChunkResult {
   downgraded: number;
   first_at: string | Date | null;
   last_at: string | Date | null;
+  /** Lowest and highest id of the tickets the chunk inserted (bigint as text). */
+  min_id: string | null;
+  max_id: string | null;
   outside_rows: { line: number; externalId: string; metres: number }[] | null;
 }
 
@@ -423,6 +426,7 @@ export function chunkSql(table: string, located: boolean): string {
          count(*) FILTER (WHERE duplicate)::int AS duplicates,
          count(*) FILTER (WHERE downgraded)::int AS downgraded,
          min(received_at) AS first_at, max(GREATEST(received_at, callback_at, closed_at)) AS last_at,
+         min(id)::text AS min_id, max(id)::text AS max_id,
          (SELECT json_agg(json_build_object('line', line, 'externalId', external_id, 'metres', round(metres::numeric, 1)) ORDER BY line) FROM o) AS outside_rows
   FROM j`;
 }
@@ -438,6 +442,18 @@ export function chunkSql(table: string, located: boolean): string {
 export const txSettings = (bulk: boolean) =>
   `SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)${bulk ? `, set_config('session_replication_role', 'replica', true)` : ''}`;
 
+/**
+ * How a write chunk keeps the rollups and ranking months right:
+ *   'triggers' — the tickets' statement triggers, as for any insert;
+ *   'bulk'     — triggers and key checks skipped, the rollups rebuilt once at the end (afterBulk);
+ *   'chunks'   — triggers and key checks skipped, and the same transaction adds the chunk's own
+ *                tickets to the rollups with ONE prepared statement (addChunkRollups) and forgets
+ *                the ranking months they fall in. What the triggers do, without their per-chunk
+ *                planning of the rollup statement and the per-row key checks. Embedded engine only:
+ *                its one connection makes the chunk's ids a range no other session writes into.
+ */
+export type WriteMode = 'triggers' | 'bulk' | 'chunks';
+
 export interface ChunkParams {
   policy: PolicyMinutes;
   asOf: Date;
@@ -445,7 +461,7 @@ export interface ChunkParams {
   rule: 'first' | 'last';
   repeated: { lon: number; lat: number }[];
   detailLimit: number;
-  bulk: boolean;
+  mode: WriteMode;
   /** Chunks of at least this many rows are located polygon by polygon before the statement (locateChunk). */
   locateByPolygonRows: number;
 }
@@ -490,21 +506,59 @@ export async function writeChunk(
   // Large chunks are located beforehand, polygon by polygon; small ones point by point in the statement.
   const located = hi - lo >= p.locateByPolygonRows;
   if (located) await locateChunk(db, table, lo, hi);
+  if (p.mode === 'chunks' && !prepared)
+    throw new Error("write mode 'chunks' needs prepared statements (embedded engine)");
   return db.transaction(async (tx) => {
-    await tx.query(txSettings(p.bulk));
+    await tx.query(txSettings(p.mode !== 'triggers'));
     const params = chunkParams(lo, hi, p);
+    let r: ChunkResult;
     if (prepared) {
       const name = `${preparedPrefix}_${located ? 'l' : 'p'}`;
       if (!prepared.has(name)) {
         await tx.query(`PREPARE ${name} (${PARAM_TYPES}) AS ${chunkSql(table, located)}`);
         prepared.add(name);
       }
-      const [r] = await tx.query<ChunkResult>(`EXECUTE ${name} (${params.map(literal).join(', ')})`);
-      return r;
+      [r] = await tx.query<ChunkResult>(`EXECUTE ${name} (${params.map(literal).join(', ')})`);
+    } else {
+      [r] = await tx.query<ChunkResult>(chunkSql(table, located), params);
     }
-    const [r] = await tx.query<ChunkResult>(chunkSql(table, located), params);
+    if (p.mode === 'chunks' && r.min_id !== null && r.max_id !== null)
+      await addChunkRollups(tx, r.min_id, r.max_id, prepared!, `${preparedPrefix}_r`);
     return r;
   });
+}
+
+/**
+ * Mode 'chunks': the tickets with ids in [minId, maxId] (those the chunk statement just inserted,
+ * in this transaction, on the embedded engine's one connection) added to the rollups by the same
+ * statement the rollup trigger builds (hotline_rollup_sql, 0006), prepared once per job; and the
+ * stored ranking months their instants fall in forgotten, as the ranking triggers would (0011).
+ * Counts only grow here, so no rollup row falls to zero.
+ */
+async function addChunkRollups(
+  tx: Queryable,
+  minId: string,
+  maxId: string,
+  prepared: Set<string>,
+  name: string,
+): Promise<void> {
+  if (!/^[0-9]+$/.test(minId) || !/^[0-9]+$/.test(maxId)) throw new Error(`ticket ids '${minId}', '${maxId}'`);
+  if (!prepared.has(name)) {
+    const [{ sql }] = await tx.query<{ sql: string }>(
+      `SELECT hotline_rollup_sql(format('SELECT %s, 1 AS sign FROM tickets t WHERE t.id >= $1::bigint AND t.id <= $2::bigint AND t.kind <> ''proactive'' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = ''rollups.paused'')', hotline_rollup_columns('t')), hotline_city_zone()) AS sql`,
+    );
+    await tx.query(`PREPARE ${name} (bigint, bigint) AS ${sql}`);
+    prepared.add(name);
+  }
+  // As the trigger function runs it (0019: SET enable_nestloop = off).
+  await tx.query(`SELECT set_config('enable_nestloop', 'off', true)`);
+  await tx.query(`EXECUTE ${name} (${minId}, ${maxId})`);
+  await tx.query(
+    `SELECT hotline_ranking_touch(ARRAY(SELECT received_at FROM tickets WHERE id >= $1::bigint AND id <= $2::bigint
+                                        UNION SELECT callback_at FROM tickets WHERE id >= $1::bigint AND id <= $2::bigint AND callback_at IS NOT NULL))
+     WHERE EXISTS (SELECT 1 FROM ranking_months)`,
+    [minId, maxId],
+  );
 }
 
 /** May this connection skip triggers for its own transactions (superuser)? */
