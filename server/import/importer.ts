@@ -8,7 +8,7 @@
 //   3. write  — one statement per chunk applies the repeated-id rule, skips earlier imports,
 //               locates, inserts tickets, events, dispatches (sql.ts). Chunks of 5,000 rows or
 //               more are located before their statement, polygon by polygon (sql.ts locateChunk).
-//               On the embedded engine write chunks are sized as the run goes to about 100 ms of
+//               On the embedded engine write chunks are sized as the run goes to about 50 ms of
 //               CPU each (writeTargetMs), since its statements run in this thread.
 //   4. link   — rows the source marked as duplicates are linked to the ticket they repeat.
 // Between chunks the importer yields to the event loop, so a server running it keeps answering.
@@ -79,8 +79,8 @@ export interface ImportOptions {
   /** Rows per COPY and (at most) per write statement (default 20,000 on PostgreSQL, 1,000 embedded). */
   chunkRows?: number;
   /**
-   * Write chunks sized so each write transaction costs about this much CPU (ms), 200 to chunkRows
-   * rows; 0: always chunkRows. Default 100 on the embedded engine (its statements hold the
+   * Write chunks sized so each write transaction costs about this much CPU (ms), 50 to chunkRows
+   * rows; 0: always chunkRows. Default 50 on the embedded engine (its statements hold the
    * server's event loop), 0 on PostgreSQL.
    */
   writeTargetMs?: number;
@@ -352,9 +352,9 @@ export async function importHistory(
     // wall time: on a machine busy with other work a chunk's wall time says more about the other
     // work than about the chunk, and shrinking chunks then only adds per-chunk costs.
     const ranges: [number, number][] = [];
-    const targetMs = opts.writeTargetMs ?? (db.engine === 'pglite' ? 100 : 0);
-    const minRows = Math.min(chunkRows, 200);
-    let size = targetMs > 0 ? Math.min(chunkRows, 400) : chunkRows;
+    const targetMs = opts.writeTargetMs ?? (db.engine === 'pglite' ? 50 : 0);
+    const minRows = Math.min(chunkRows, 50);
+    let size = targetMs > 0 ? Math.min(chunkRows, 100) : chunkRows;
     let nextLo = 0;
     const writer = async () => {
       while (nextLo < seq) {
