@@ -26,20 +26,25 @@ export type Capability =
   /** Accounts, kiosk tokens, the audit log. */
   | 'admin';
 
+/** Every capability (the API contract's list of them too); the check below fails to compile when one is missing. */
+export const ALL_CAPABILITIES = [
+  'read',
+  'intake',
+  'locate',
+  'import',
+  'hotline_actions',
+  'unit_actions',
+  'caller_unmasked',
+  'plan',
+  'proactive',
+  'wall',
+  'admin',
+] as const satisfies readonly Capability[];
+const _everyOneListed: [Exclude<Capability, (typeof ALL_CAPABILITIES)[number]>] extends [never] ? true : never = true;
+
 const CAPABILITIES: Record<Role, readonly Capability[]> = {
-  admin: [
-    'read',
-    'intake',
-    'locate',
-    'import',
-    'hotline_actions',
-    'unit_actions',
-    'caller_unmasked',
-    'plan',
-    'proactive',
-    'wall',
-    'admin',
-  ],
+  // an admin may do everything
+  admin: ALL_CAPABILITIES,
   dispatcher: [
     'read',
     'intake',

@@ -6,7 +6,10 @@ import { query as clustersQuery } from '../routes/clusters.ts';
 import { backtestQuery, forecastQuery, interventionBody } from '../routes/forecast.ts';
 import { emergingQuery, h3Query, regionQuery } from '../routes/hotspots.ts';
 import { query as topicsQuery } from '../routes/topics.ts';
-import { count, day, instant, month, polygon } from './common.ts';
+import type { forecast, forecastBacktest } from '../analysis/forecast.ts';
+import type { emergingH3, h3Hotspots, regionHotspots } from '../analysis/hotspots.ts';
+import type { topicCandidates } from '../analysis/topics.ts';
+import { count, day, instant, month, polygon, type Fits } from './common.ts';
 
 /** The window as asked: a day (YYYY-MM-DD) or an instant. */
 const bound = day;
@@ -21,8 +24,9 @@ const giStar = {
   z: z.number(),
   p: z.number(),
   bin: z.number().int().min(-3).max(3),
-  expected: z.number(),
-  excess: z.number(),
+  /** with measure=excess */
+  expected: z.number().optional(),
+  excess: z.number().optional(),
 };
 const echo = {
   from: bound,
@@ -34,26 +38,49 @@ const echo = {
 };
 const categoryRef = z.looseObject({ code: z.string(), nameZh: z.string(), nameEn: z.string() });
 
+const cellFields = {
+  cell: h3,
+  count,
+  ...giStar,
+  /** observed ÷ expected and its interval (null where nothing was expected) */
+  ratio: z.number().nullable().optional(),
+  ratioLow: z.number().nullable().optional(),
+  ratioHigh: z.number().nullable().optional(),
+};
 export const hotspotSchema = z
   .looseObject({
     res: z.number().int(),
     k: z.number().int(),
     ...echo,
+    street: z.string().optional(),
     studyCells: count,
     tickets: count,
+    degenerate: z.string().nullable(),
     bins,
-    cells: z.array(z.looseObject({ cell: h3, count, ...giStar })),
+    cells: z.array(z.looseObject(cellFields)),
   })
   .meta({ id: 'Hotspots' });
 export const regionHotspotSchema = z
   .looseObject({
-    level: z.enum(['district', 'street']),
+    level: z.enum(['district', 'street', 'grid']),
     ...echo,
     tickets: count,
+    degenerate: z.string().nullable(),
     bins,
-    regions: z.array(z.looseObject({ code: z.string(), name: z.string(), nameEn: z.string(), count, ...giStar })),
+    regions: z.array(
+      z.looseObject({
+        code: z.string(),
+        name: z.string(),
+        nameEn: z.string(),
+        parentCode: z.string().nullable(),
+        count,
+        ...giStar,
+      }),
+    ),
   })
   .meta({ id: 'RegionHotspots' });
+const pattern = z.looseObject({ id: z.string(), zh: z.string(), en: z.string(), colour: z.string() });
+const trendTest = z.looseObject({ z: z.number(), p: z.number() });
 export const emergingSchema = z
   .looseObject({
     res: z.number().int(),
@@ -61,12 +88,26 @@ export const emergingSchema = z
     steps: z.number().int(),
     ...echo,
     stepStarts: z.array(z.string()),
-    patterns: z.array(
-      z.looseObject({ id: z.string(), zh: z.string(), en: z.string(), colour: z.string(), cells: count }),
+    patterns: z.array(pattern.extend({ cells: count })),
+    cells: z.array(
+      z.looseObject({
+        cell: h3,
+        pattern: z.string(),
+        zh: z.string(),
+        en: z.string(),
+        trend: trendTest,
+        countTrend: trendTest.extend({ direction: z.string() }),
+        total: count,
+        /** with series=counts: per step */
+        counts: z.array(count).optional(),
+        bins: z.array(z.number().int()).optional(),
+      }),
     ),
-    cells: z.array(z.looseObject({ cell: h3, pattern: z.string(), total: count })),
   })
   .meta({ id: 'Emerging' });
+const share = z.number().nullable();
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+const monthCount = z.tuple([z.string(), count]);
 export const clustersSchema = z
   .looseObject({
     from: bound,
@@ -85,23 +126,71 @@ export const clustersSchema = z
         firstSeen: instant,
         lastSeen: instant,
         weeks: count,
-        pattern: z.string(),
+        lift: z.number().nullable(),
+        p: z.number().nullable(),
+        pattern: z.enum(['seasonal', 'steady', 'growing']),
+        patternLabel: bilingual,
+        timeline: z.object({ months: z.array(monthCount), weeks: z.array(monthCount) }),
+        streets: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string(), tickets: count })),
+        department: z.string().nullable(),
+        departmentName: bilingual.nullable(),
+        calledBack: count,
+        shareSolved: share,
+        shareSatisfied: share,
+        repeats: z.looseObject({
+          repeatOf: z.array(
+            z.object({ id: z.number().int(), repeatOf: z.number().int().nullable(), repeatOfInside: z.boolean() }),
+          ),
+          sameAddress: z.array(z.array(z.number().int())),
+          sameCaller: z.array(z.array(z.number().int())),
+        }),
       }),
     ),
   })
   .meta({ id: 'Clusters' });
+/** the value and its percentile rank among the candidates (0–1) */
+const component = z.object({ value: z.number().nullable(), rank: z.number() });
 export const topicsSchema = z
   .looseObject({
     month,
     window: z.object({ from: bound, to: bound }),
+    district: z.string().nullable(),
+    street: z.string().optional(),
     weights: z.record(z.string(), z.number()),
+    yearOnYear: z.boolean(),
     candidatesConsidered: count,
     candidates: z.array(
       z.looseObject({
         rank: z.number().int(),
         category: categoryRef,
+        department: z.object({ code: z.string(), zh: z.string(), en: z.string() }).nullable(),
         score: z.number(),
-        tickets: z.looseObject({ month: count }),
+        components: z.object({
+          volume: component,
+          growth: component,
+          spread: component,
+          unresolved: component,
+          dissatisfied: component,
+          recurrence: component,
+        }),
+        tickets: z.looseObject({
+          month: count,
+          window: count,
+          lastYearWindow: count.nullable(),
+          previousWindow: count,
+        }),
+        resolutionRate: share,
+        satisfactionRate: share,
+        repeats: count,
+        coveredLastYear: count,
+        recurringPlaces: count,
+        recurringPlaceTickets: count,
+        /** [month, tickets] for the last months; null before the data begins */
+        trend: z.array(z.tuple([month, count.nullable()])),
+        topStreets: z.array(
+          z.object({ code: z.string(), name: z.string(), nameEn: z.string(), tickets: count, share: z.number() }),
+        ),
+        topCells: z.array(z.object({ cell: h3, tickets: count })),
         map: z.string(),
       }),
     ),
@@ -113,19 +202,70 @@ export const forecastSchema = z
     months: z.array(month),
     res: z.number().int(),
     model: z.string(),
-    categories: z.array(z.looseObject({ code: z.string(), expected: z.number() })),
-    cells: z.array(z.looseObject({ cell: h3, expected: z.number() })),
-    workList: z.array(z.looseObject({ rank: z.number().int(), cell: h3, category: categoryRef, expected: z.number() })),
+    categories: z.array(
+      z.looseObject({ code: z.string(), nameZh: z.string(), nameEn: z.string(), expected: z.number() }),
+    ),
+    cells: z.array(z.looseObject({ cell: h3, expected: z.number(), actual: count.optional() })),
+    workList: z.array(
+      z.looseObject({
+        rank: z.number().int(),
+        cell: h3,
+        centroid: z.tuple([z.number(), z.number()]),
+        street: z.object({ code: z.string(), name: z.string(), districtCode: z.string().nullable() }).nullable(),
+        category: categoryRef,
+        department: z.string().nullable(),
+        departmentName: bilingual.nullable(),
+        expected: z.number(),
+        lastMonth: count,
+        sameMonthLastYear: count.nullable(),
+        avoidable: z.number(),
+      }),
+    ),
   })
   .meta({ id: 'Forecast' });
+const errors = {
+  forecast: z.number().nullable(),
+  lastMonth: z.number().nullable(),
+  sameMonthLastYear: z.number().nullable(),
+  priorMean: z.number().nullable(),
+  seasonalNaive: z.number().nullable(),
+};
+const versus = z.object({
+  months: count,
+  difference: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  p: z.number().nullable(),
+});
 export const backtestSchema = z
   .looseObject({
     res: z.number().int(),
     k: z.number().int(),
-    months: z.array(z.looseObject({ month, forecast: z.number().nullable() })),
+    /** per month: each method's error (null where it has no forecast) */
+    months: z.array(z.looseObject({ month, ...errors })),
+    mean: z.object({ months: count, ...errors }),
+    meanWhereSeasonal: z.object({ months: count, ...errors }),
+    comparison: z.object({
+      lastMonth: versus,
+      sameMonthLastYear: versus,
+      priorMean: versus,
+      seasonalNaive: versus,
+    }),
     beatsAllBaselines: z.boolean(),
   })
   .meta({ id: 'Backtest' });
+type Out<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+// What the analyses return fits their schemas (checked by the compiler: the contract test's small city
+// leaves some lists short or empty). The clusters are left out: their extent is typed loosely there.
+export type _AnalysesFit = [
+  Fits<Out<typeof h3Hotspots>, z.infer<typeof hotspotSchema>>,
+  Fits<Out<typeof regionHotspots>, z.infer<typeof regionHotspotSchema>>,
+  Fits<Out<typeof emergingH3>, z.infer<typeof emergingSchema>>,
+  Fits<Out<typeof topicCandidates>, z.infer<typeof topicsSchema>>,
+  Fits<Out<typeof forecast>, z.infer<typeof forecastSchema>>,
+  Fits<Out<typeof forecastBacktest>, z.infer<typeof backtestSchema>>,
+];
+
 export const interventionSchema = z.looseObject({}).meta({
   id: 'InterventionEffect',
   description: 'before/after at the treated cells against matched untreated cells (difference in differences)',

@@ -1,9 +1,10 @@
 // Health, sign-in and administration: /api/health, /api/auth/*, /api/admin/*.
 import { z } from 'zod';
-import { ROLES, REGION_LEVELS } from '../../db/schema.ts';
+import { ROLES } from '../../db/schema.ts';
 import { newKioskSchema, newUserSchema } from '../auth/accounts.ts';
 import { auditQuery, grantsBody, userPatch } from '../routes/admin.ts';
 import { kioskBody, loginBody, unlockBody } from '../routes/auth.ts';
+import { ALL_CAPABILITIES } from '../auth/roles.ts';
 import { instant } from './common.ts';
 import { BAD_INPUT, CONFLICT, GATED_ERRORS, NOT_FOUND, json, type RouteContract } from './registry.ts';
 
@@ -18,12 +19,14 @@ export const meSchema = z
     displayName: z.string(),
     role: z.enum(ROLES),
     scope: z.looseObject({
-      level: z.enum(['city', ...REGION_LEVELS]),
+      level: z.enum(['city', 'district', 'street']),
       code: z.string().optional(),
+      /** a street's district */
+      district: z.string().optional(),
       nameZh: z.string().nullable(),
       nameEn: z.string().nullable(),
     }),
-    capabilities: z.array(z.string()),
+    capabilities: z.array(z.enum(ALL_CAPABILITIES)),
     csrfToken: z.string(),
     expiresAt: instant.optional(),
   })

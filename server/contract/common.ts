@@ -62,3 +62,15 @@ export const featureCollection = <G extends z.ZodType, P extends z.ZodType>(geom
 
 /** A name in the city's language, with optional English and Chinese forms (data/city/manifest.ts). */
 export const names = z.object({ local: z.string(), en: z.string().optional(), zh: z.string().optional() });
+
+/** A schema's type without the open-ended `[key: string]: unknown` of loose objects, all the way down. */
+type Known<T> = T extends readonly (infer E)[]
+  ? Known<E>[]
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : K]: Known<T[K]> }
+    : T;
+/**
+ * `Fits<Server, Schema>` compiles only when what the server's code returns fits the schema's known
+ * fields: the guard for rows a small demo leaves empty in the contract test (a drift there would pass it).
+ */
+export type Fits<T extends Known<U>, U> = T;

@@ -1,6 +1,7 @@
 // Bulk intake and the live feed: POST /api/import/tickets (CSV), the history import jobs
 // (/api/import/history), GET /api/live (server-sent events).
 import { z } from 'zod';
+import type { LiveEvent } from '../lifecycle/liveFeed.ts';
 import { count, instant } from './common.ts';
 import { BAD_INPUT, GATED_ERRORS, NOT_FOUND, json, type Reply, type RouteContract } from './registry.ts';
 
@@ -37,6 +38,24 @@ export const importJobSchema = z
     progress,
   })
   .meta({ id: 'ImportJob' });
+
+/** One `event: ticket` of GET /api/live: a ticket's event, no personal data. */
+export const liveEventSchema = z
+  .object({
+    id: z.number().int(),
+    ticketId: z.number().int(),
+    at: instant,
+    type: z.string(),
+    fromStatus: z.string().nullable(),
+    toStatus: z.string().nullable(),
+    unitCode: z.string().nullable(),
+    categoryCode: z.string(),
+    streetCode: z.string().nullable(),
+    districtCode: z.string().nullable(),
+  })
+  .meta({ id: 'LiveEvent' });
+// The stream is not JSON, so the contract test cannot read it: the server's own type must fit the schema.
+const _liveEventFits: z.infer<typeof liveEventSchema> = {} as LiveEvent;
 
 const tooLarge: Record<number, Reply> = {
   413: { description: 'the body is over the limit', schema: GATED_ERRORS[401]!.schema },

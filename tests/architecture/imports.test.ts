@@ -2,7 +2,8 @@
 // no import cycle (type-only imports included: a cycle of types still ties the modules' order and
 // review together); data/ depends on db/ only; db/ on nothing above it; the web takes nothing of
 // server/, db/ or data/ at run time, except the ticket vocabulary (db/vocabulary.ts, which imports
-// nothing).
+// nothing); and of server/ it takes types from the API contract (server/contract/) only, so response
+// types come from the schemas the contract test checks, not from the server's own modules.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,5 +130,22 @@ describe('the import graph', () => {
           .map((e) => `${f} → ${e.to}`),
       );
     expect(wrong).toEqual([]);
+  });
+
+  it("the web takes of server/ only the API contract's types (server/contract/)", () => {
+    const contract = path.join('server', 'contract') + path.sep;
+    const wrong = files
+      .filter((f) => top(f) === 'web')
+      .flatMap((f) =>
+        graph
+          .get(f)!
+          .filter((e) => top(e.to) === 'server' && !(e.typeOnly && e.to.startsWith(contract)))
+          .map((e) => `${f} → ${e.to}`),
+      );
+    expect(wrong).toEqual([]);
+    // the rule sees a web file's contract import (a broken pattern would pass everything)
+    expect(graph.get(path.join('web', 'api', 'ranking.ts'))!.map((e) => e.to)).toContain(
+      path.join('server', 'contract', 'ranking.ts'),
+    );
   });
 });

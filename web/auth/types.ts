@@ -1,29 +1,9 @@
-// Who is signed in, as GET /api/auth/me and POST /api/auth/login describe them (server/routes/auth.ts).
-import type { Capability } from '../../server/auth/roles.ts';
-import type { Role } from '../../db/schema.ts';
+// Who is signed in, as GET /api/auth/me and POST /api/auth/login describe them: the API contract's
+// meSchema (server/contract/auth.ts), type-only.
+import type { z } from 'zod';
+import type { meSchema } from '../../server/contract/auth.ts';
 
-export type { Capability, Role };
-
-export interface SessionScope {
-  level: 'city' | 'district' | 'street';
-  code?: string;
-  /** a street's district */
-  district?: string;
-  nameZh: string | null;
-  nameEn: string | null;
-}
-
-export interface Me {
-  kind: 'user' | 'kiosk';
-  username: string;
-  displayName: string;
-  role: Role;
-  scope: SessionScope;
-  capabilities: Capability[];
-  csrfToken: string;
-  expiresAt?: string;
-}
-
-export interface AuthErrorBody {
-  error: { code: string; message: string; field?: string };
-}
+export type Me = z.infer<typeof meSchema>;
+export type Capability = Me['capabilities'][number];
+export type Role = Me['role'];
+export type SessionScope = Me['scope'];

@@ -1,32 +1,26 @@
-// The governance loop's API (/api/gov/…), typed from the server's own modules (type-only imports).
-import type { listTopics, topicDetail, achievements, TaskRow } from '../../server/governance/topics.ts';
-import type { listLedger } from '../../server/governance/ledger.ts';
-import type { listProactive, ProactiveCreated } from '../../server/governance/proactive.ts';
+// The governance loop's API (/api/gov/…), typed from the API contract (server/contract/governance.ts,
+// type-only imports).
+import type { z } from 'zod';
+import type {
+  achievementsSchema,
+  govWallSchema,
+  ledgerSchema,
+  proactiveCreatedSchema,
+  proactiveSchema,
+  taskRowSchema,
+  topicDetailSchema,
+  topicRowSchema,
+} from '../../server/contract/governance.ts';
 import { requestJson } from '../api/request.ts';
 
-export type TopicRow = Awaited<ReturnType<typeof listTopics>>[number];
-export type TopicDetail = NonNullable<Awaited<ReturnType<typeof topicDetail>>>;
-export type Achievements = Awaited<ReturnType<typeof achievements>>;
-export type LedgerResult = Awaited<ReturnType<typeof listLedger>>;
-export type ProactiveResult = Awaited<ReturnType<typeof listProactive>>;
-export type { TaskRow, ProactiveCreated };
-
-export interface GovWall {
-  topics: {
-    id: number;
-    title: string;
-    areaNameZh: string | null;
-    areaNameEn: string | null;
-    tasks: number;
-    done: number;
-    overdue: number;
-    verdict: string;
-    effect: number | null;
-  }[];
-  overdueTasks: number;
-  ledger: { open: number; history: { month: string; open: number }[] };
-  proactive: { total: number; open: number; closed: number };
-}
+export type TopicRow = z.infer<typeof topicRowSchema>;
+export type TopicDetail = z.infer<typeof topicDetailSchema>;
+export type Achievements = z.infer<typeof achievementsSchema>;
+export type LedgerResult = z.infer<typeof ledgerSchema>;
+export type ProactiveResult = z.infer<typeof proactiveSchema>;
+export type TaskRow = z.infer<typeof taskRowSchema>;
+export type ProactiveCreated = z.infer<typeof proactiveCreatedSchema>;
+export type GovWall = z.infer<typeof govWallSchema>;
 
 const call = <T>(path: string, init: { method?: 'POST'; body?: unknown; signal?: AbortSignal } = {}) =>
   requestJson<T>(path, { method: init.method, json: init.body, signal: init.signal });

@@ -4,10 +4,12 @@
 // error closes the source and a new one is opened with backoff, resuming from the last event id
 // it saw (?since=, the query form of Last-Event-ID). Nothing here grows with time.
 import { onBeforeUnmount, ref } from 'vue';
-import type { LiveEvent } from '../../server/lifecycle/liveFeed.ts';
-import type { AlertRow } from '../../server/alerts/store.ts';
+import type { z } from 'zod';
+import type { liveEventSchema } from '../../server/contract/intake.ts';
+import type { AlertRow } from '../components/wall/wallApi.ts';
 
-export type { LiveEvent };
+/** One ticket event of the feed, as the API contract describes it (server/contract/intake.ts). */
+export type LiveEvent = z.infer<typeof liveEventSchema>;
 
 export interface LiveFeedOptions {
   onEvent: (e: LiveEvent) => void;

@@ -1,24 +1,30 @@
-// The studio's reads of the analysis API. Shapes come from the server's own services (type-only
-// imports: nothing of server/ reaches the bundle), so the views cannot drift from the API.
-import type { h3Hotspots, emergingH3, regionHotspots } from '../../../server/analysis/hotspots.ts';
-import type { recurringClusters } from '../../../server/analysis/clusters.ts';
-import type { topicCandidates } from '../../../server/analysis/topics.ts';
-import type { forecast, forecastBacktest } from '../../../server/analysis/forecast.ts';
+// The studio's reads of the analysis API. Shapes come from the API contract (server/contract/analysis.ts,
+// type-only imports: nothing of server/ reaches the bundle), the schemas the contract test checks.
+import type { z } from 'zod';
+import type {
+  backtestSchema,
+  clustersSchema,
+  emergingSchema,
+  forecastSchema,
+  hotspotSchema,
+  regionHotspotSchema,
+  topicsSchema,
+} from '../../../server/contract/analysis.ts';
 import { getJson, queryString } from '../../api/request.ts';
 
-export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
+export type HotspotResult = z.infer<typeof hotspotSchema>;
 export type HotspotCell = HotspotResult['cells'][number];
-export type RegionHotspotResult = Awaited<ReturnType<typeof regionHotspots>>;
-export type EmergingResult = Awaited<ReturnType<typeof emergingH3>>;
+export type RegionHotspotResult = z.infer<typeof regionHotspotSchema>;
+export type EmergingResult = z.infer<typeof emergingSchema>;
 export type EmergingCell = EmergingResult['cells'][number];
 export type EmergingPatternEntry = EmergingResult['patterns'][number];
-export type ClusterResult = Awaited<ReturnType<typeof recurringClusters>>;
+export type ClusterResult = z.infer<typeof clustersSchema>;
 export type Cluster = ClusterResult['clusters'][number];
-export type TopicResult = Awaited<ReturnType<typeof topicCandidates>>;
+export type TopicResult = z.infer<typeof topicsSchema>;
 export type TopicCandidate = TopicResult['candidates'][number];
-export type ForecastResult = Awaited<ReturnType<typeof forecast>>;
+export type ForecastResult = z.infer<typeof forecastSchema>;
 export type WorkItem = ForecastResult['workList'][number];
-export type BacktestResult = Awaited<ReturnType<typeof forecastBacktest>>;
+export type BacktestResult = z.infer<typeof backtestSchema>;
 
 export { getJson, queryString };
 

@@ -1,27 +1,30 @@
-// What the wall fetches, typed from the API contract and the server's analyses (type-only imports, no drift).
+// What the wall fetches, typed from the API contract (server/contract/: type-only imports, so
+// nothing of the server runs in the page and the types are the ones the contract test checks).
 // Every request has a timeout: a hung request must turn into a visible "stale" badge, not silence.
 import type { z } from 'zod';
-import type { wallTicketSchema, wallTodaySchema } from '../../../server/contract/wall.ts';
-import type { h3Hotspots, emergingH3 } from '../../../server/analysis/hotspots.ts';
-import type { topicCandidates } from '../../../server/analysis/topics.ts';
+import type { alertSchema } from '../../../server/contract/alerts.ts';
+import type { emergingSchema, hotspotSchema, topicsSchema } from '../../../server/contract/analysis.ts';
+import type {
+  wallHotPlacesSchema,
+  wallTicketSchema,
+  wallTodaySchema,
+  wallUrgentSchema,
+} from '../../../server/contract/wall.ts';
 import type { RegionCollection } from '../../api/types.ts';
 import type { RankingResult } from '../../api/ranking.ts';
 import { getJson as getJsonWithin } from '../../api/request.ts';
-import type { AlertRow } from '../../../server/alerts/store.ts';
-import type { UrgentBand } from '../../../server/wall/urgent.ts';
-import type { hotPlaces } from '../../../server/wall/hotPlaces.ts';
 
-export type { AlertRow };
-export type UrgentResponse = UrgentBand & { alerts: AlertRow[] };
-export type HotPlacesResponse = Awaited<ReturnType<typeof hotPlaces>>;
+export type AlertRow = z.infer<typeof alertSchema>;
+export type UrgentResponse = z.infer<typeof wallUrgentSchema>;
+export type HotPlacesResponse = z.infer<typeof wallHotPlacesSchema>;
 export type HotPlace = HotPlacesResponse['places'][number];
 export type WallTodayResponse = z.infer<typeof wallTodaySchema>;
 export type WallTicket = z.infer<typeof wallTicketSchema>;
-export type HotspotResult = Awaited<ReturnType<typeof h3Hotspots>>;
+export type HotspotResult = z.infer<typeof hotspotSchema>;
 export type HotspotCell = HotspotResult['cells'][number];
-export type EmergingResult = Awaited<ReturnType<typeof emergingH3>>;
+export type EmergingResult = z.infer<typeof emergingSchema>;
 export type EmergingCell = EmergingResult['cells'][number];
-export type TopicsResult = Awaited<ReturnType<typeof topicCandidates>>;
+export type TopicsResult = z.infer<typeof topicsSchema>;
 export type TopicCandidate = TopicsResult['candidates'][number];
 
 // generous: the analyses take seconds on a busy server, and a slow answer is not a stale one
