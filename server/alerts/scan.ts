@@ -10,9 +10,12 @@
 // imported), so it is kept in memory for BASELINE_TTL_MS, keyed by D0 and the baseline length.
 import type { Database, Queryable } from '../../db/client.ts';
 import { cachedNeighbourLists } from '../analysis/h3Neighbours.ts';
+import { runOnWorker, scanWorkerCount } from './scanWorkers.ts';
 import {
   DEFAULT_WINDOWS_HOURS,
   prospectiveScanAsync,
+  prospectiveScanSplit,
+  type ScanResult,
   type ScanCategory,
   type ScanCluster,
   type ScanFamily,
@@ -64,6 +67,8 @@ export interface ScanRun {
   baselineMs: number;
   buildMs: number;
   scanMs: number;
+  /** Worker threads that computed the replicas (0: the main thread). */
+  workers: number;
   ticketsMs: number;
   /** tickets in the study period (both families count the located / street-coded ones) */
   studyTickets: number;
@@ -324,14 +329,28 @@ export async function runScan(db: Queryable, now: Date, settings: ScanSettings, 
   const seed = settings.seed ?? Math.floor(now.getTime() / 60_000);
   const scanStarted = performance.now();
   const buildMs = scanStarted - started - readMs;
-  // Replicas in slices of ~20 ms: the server's requests are answered while a scan runs.
-  const result = await prospectiveScanAsync(families, {
+  // Replicas on the worker threads (scanWorkers.ts), else in the main thread in slices of ~20 ms:
+  // either way the server's requests are answered while a scan runs, and the result is the same.
+  const options = {
     windowsHours: settings.windowsHours,
     replicas: settings.replicas,
     seed,
     scansPerDay: settings.scansPerDay,
     maxP,
-  });
+  };
+  const threads = scanWorkerCount();
+  let workers = 0;
+  let result: ScanResult | null = null;
+  if (threads > 0) {
+    try {
+      let part = 0;
+      result = await prospectiveScanSplit(families, options, threads, (task) => runOnWorker(part++ % threads, task));
+      workers = threads;
+    } catch {
+      result = null; // a thread failed: the main thread does it
+    }
+  }
+  result ??= await prospectiveScanAsync(families, options);
   const scanMs = performance.now() - scanStarted;
 
   // The tickets of every cluster, in one statement.
@@ -373,6 +392,7 @@ export async function runScan(db: Queryable, now: Date, settings: ScanSettings, 
     baselineMs,
     buildMs,
     scanMs,
+    workers,
     ticketsMs,
     studyTickets,
     recentTickets,

@@ -5,6 +5,7 @@
 import type { Queryable } from '../../db/client.ts';
 import { defaultScanSettings, runScan, type ScanSettings } from './scan.ts';
 import { DEFAULT_MIN_RECURRENCE_DAYS, recordClusters } from './store.ts';
+import { warmScanWorkers } from './scanWorkers.ts';
 
 export const DEFAULT_ALERT_SCAN_MINUTES = 5;
 
@@ -62,6 +63,7 @@ export async function lastScan(db: Queryable): Promise<LastScan | null> {
 export function startAlertScans(db: Queryable, minutes: number, log: (msg: string) => void = console.log): () => void {
   if (!(minutes > 0)) return () => {};
   const settings = defaultScanSettings(1440 / minutes);
+  warmScanWorkers();
   let busy = false;
   const tick = () => {
     if (busy) return;

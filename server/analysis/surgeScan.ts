@@ -20,7 +20,9 @@
 // fixed), which keeps every place's and every time's total, and takes its largest LLR; the
 // observed statistic's rank among R replicas gives p = rank/(R + 1). Only tickets inside the
 // longest window matter, so a replica draws, for each category, which of its C tickets receive the
-// n recent times (a partial Fisher–Yates shuffle: O(n), not O(C)). Small p beyond 1/(R + 1) come
+// n recent times: one by one without replacement (an alias table over units, with rejection of
+// tickets already dealt: O(n), not O(C)), each replica from its own seed, so replicas can be split
+// over threads (prospectiveScanSplit) without changing the answer. Small p beyond 1/(R + 1) come
 // from a Gumbel distribution fitted to the replicas' maxima by moments (Abrams, Kleinman & Kulldorff
 // 2010), used only when the observed statistic beats every replica. Secondary clusters (not
 // overlapping a stronger one in the same category) are compared with the same maxima, as SaTScan
@@ -145,8 +147,11 @@ interface Prepared {
   total: number;
   /** The category's study totals, dense by unit. */
   unitTotals: Float64Array;
-  /** Every ticket's unit (length = total): the pool the recent times are dealt from. */
-  pool: Int32Array | Uint16Array;
+  /** Alias table (Walker 1977, Vose 1991) over the units with study tickets, ∝ their totals: the
+   * recent times are dealt to tickets drawn from it, without replacement by rejection. */
+  aliasUnit: Int32Array;
+  aliasProb: Float64Array;
+  aliasOther: Int32Array;
   /** Recent tickets' window buckets (index of the shortest window holding them), and actual units. */
   buckets: Int32Array;
   actualUnits: Int32Array;
@@ -161,6 +166,33 @@ function bucketOf(age: number, windows: readonly number[]): number {
   return -1;
 }
 
+/** Vose's alias method over the units with weight > 0: draw i uniform, keep unit[i] with prob[i], else unit[other[i]]. */
+function aliasTable(weights: Float64Array, total: number) {
+  const units: number[] = [];
+  for (let u = 0; u < weights.length; u++) if (weights[u]! > 0) units.push(u);
+  const K = units.length;
+  const prob = new Float64Array(K);
+  const other = new Int32Array(K);
+  const scaled = units.map((u) => (weights[u]! * K) / total);
+  const small: number[] = [];
+  const large: number[] = [];
+  scaled.forEach((x, i) => (x < 1 ? small : large).push(i));
+  while (small.length && large.length) {
+    const s = small.pop()!;
+    const l = large[large.length - 1]!;
+    prob[s] = scaled[s]!;
+    other[s] = l;
+    scaled[l] = scaled[l]! + scaled[s]! - 1;
+    if (scaled[l]! < 1) small.push(large.pop()!);
+  }
+  // what is left has weight 1 (up to rounding)
+  for (const i of [...large, ...small]) {
+    prob[i] = 1;
+    other[i] = i;
+  }
+  return { unit: Int32Array.from(units), prob, other };
+}
+
 function prepare(cat: ScanCategory, unitCount: number, windows: readonly number[]): Prepared {
   const unitTotals = new Float64Array(unitCount);
   let total = 0;
@@ -172,9 +204,7 @@ function prepare(cat: ScanCategory, unitCount: number, windows: readonly number[
     unitTotals[u]! += n;
     total += n;
   }
-  const pool = unitCount <= 65536 ? new Uint16Array(total) : new Int32Array(total);
-  let k = 0;
-  for (let u = 0; u < unitCount; u++) for (let n = unitTotals[u]!; n > 0; n--) pool[k++] = u;
+  const alias = aliasTable(unitTotals, total);
   const buckets: number[] = [];
   const actual: number[] = [];
   const recentPerUnit = new Float64Array(unitCount);
@@ -193,7 +223,9 @@ function prepare(cat: ScanCategory, unitCount: number, windows: readonly number[
     category: cat.category,
     total,
     unitTotals,
-    pool,
+    aliasUnit: alias.unit,
+    aliasProb: alias.prob,
+    aliasOther: alias.other,
     buckets: Int32Array.from(buckets),
     actualUnits: Int32Array.from(actual),
     windowTotals,
@@ -346,12 +378,17 @@ interface Candidate {
   llr: number;
 }
 
-/** One family's scan; yields after each replica (so a caller can give the event loop a turn), returns the result. */
-function* scanFamily(
-  f: ScanFamily,
-  o: Required<ScanOptions>,
-  familyCount: number,
-): Generator<void, { clusters: ScanCluster[]; summary: ScanResult['families'][number] }> {
+/** A family made ready to score: zones by unit, categories prepared, the scorer's scratch arrays. */
+interface ReadyFamily {
+  f: ScanFamily;
+  o: Required<ScanOptions>;
+  scorer: Scorer;
+  prepared: Prepared[];
+  /** The family's seed (the scan's seed mixed with the family's index). */
+  seed: number;
+}
+
+function readyFamily(f: ScanFamily, o: Required<ScanOptions>, index: number): ReadyFamily {
   const W = o.windowsHours.length;
   const unitZoneLists: number[][] = Array.from({ length: f.unitCount }, () => []);
   f.zones.forEach((members, z) => {
@@ -376,44 +413,77 @@ function* scanFamily(
       for (let j = 0; j < zs.length; j++) p.zoneTotals[zs[j]!]! += n;
     }
   }
+  return { f, o, scorer, prepared, seed: (o.seed + index * 0x9e3779b9) >>> 0 };
+}
 
-  // observed cylinders
+/** Every cylinder of the observed data with c ≥ minCases and c > μ. */
+function observedCandidates(rf: ReadyFamily): { candidates: Candidate[]; observedMax: number } {
   const candidates: Candidate[] = [];
   let observedMax = 0;
-  prepared.forEach((p, ci) => {
-    scorer.run(p, p.actualUnits, p.actualUnits.length, (zone, w, c, mu, llr) => {
+  rf.prepared.forEach((p, ci) => {
+    rf.scorer.run(p, p.actualUnits, p.actualUnits.length, (zone, w, c, mu, llr) => {
       candidates.push({ category: ci, zone, w, c, mu, llr });
       if (llr > observedMax) observedMax = llr;
     });
   });
+  return { candidates, observedMax };
+}
 
-  // replicas: deal each category's recent times to a random subset of its tickets
-  const rng = new SeededRandom(o.seed);
-  const replicaMax = new Float64Array(o.replicas);
-  const dealt = new Int32Array(Math.max(1, ...prepared.map((p) => p.buckets.length)));
-  for (let r = 0; r < o.replicas; r++) {
+/** The seed of replica r: its own stream, so a replica's maximum does not depend on which others ran before it. */
+const replicaSeed = (familySeed: number, r: number) => (familySeed ^ Math.imul(r + 1, 0x85ebca6b)) >>> 0;
+
+/**
+ * Maxima of replicas [from, to): each deals every category's recent times to a random subset of
+ * its study tickets — drawn one by one without replacement: a unit by the alias table (∝ its
+ * tickets), kept with probability (its tickets − already dealt)/(its tickets), which makes each draw
+ * uniform over the tickets not yet dealt, as a shuffle would, in O(1) per draw from a table of units
+ * rather than a pool of every ticket. Yields after each replica. Each replica has its own seed, so
+ * its maximum does not depend on which range or thread computes it.
+ */
+function* replicaRange(rf: ReadyFamily, from: number, to: number, out: Float64Array): Generator<void, void> {
+  const { prepared, scorer } = rf;
+  let longest = 1;
+  for (const p of prepared) longest = Math.max(longest, p.buckets.length);
+  const dealt = new Int32Array(longest);
+  const taken = new Int32Array(rf.f.unitCount);
+  for (let r = from; r < to; r++) {
+    const rng = new SeededRandom(replicaSeed(rf.seed, r));
     let max = 0;
     for (const p of prepared) {
       const n = p.buckets.length;
-      const pool = p.pool;
-      const N = pool.length;
+      const { aliasUnit, aliasProb, aliasOther, unitTotals } = p;
+      const K = aliasUnit.length;
       for (let i = 0; i < n; i++) {
-        const j = i + Math.floor(rng.next() * (N - i));
-        const t = pool[i]!;
-        pool[i] = pool[j]!;
-        pool[j] = t;
-        dealt[i] = pool[i]!;
+        for (;;) {
+          const x = rng.next() * K;
+          const j = x | 0;
+          const u = aliasUnit[x - j < aliasProb[j]! ? j : aliasOther[j]!]!;
+          const t = taken[u]!;
+          if (t > 0 && rng.next() * unitTotals[u]! < t) continue; // that ticket was dealt already
+          taken[u] = t + 1;
+          dealt[i] = u;
+          break;
+        }
       }
       max = scorer.run(p, dealt, n, null, max);
+      for (let i = 0; i < n; i++) taken[dealt[i]!] = 0;
     }
-    replicaMax[r] = max;
+    out[r - from] = max;
     yield;
   }
-  replicaMax.sort();
-  const gumbel = fitGumbel(replicaMax);
+}
 
+/** Clusters from the observed cylinders and the replicas' maxima (sorted ascending). */
+function finishFamily(
+  rf: ReadyFamily,
+  observed: { candidates: Candidate[]; observedMax: number },
+  replicaMax: Float64Array,
+  familyCount: number,
+): { clusters: ScanCluster[]; summary: ScanResult['families'][number] } {
+  const { f, o, prepared } = rf;
+  const gumbel = fitGumbel(replicaMax);
   // strongest first, not overlapping a stronger cluster of the same category
-  candidates.sort((a, b) => b.llr - a.llr || a.zone - b.zone || a.w - b.w);
+  const candidates = observed.candidates.sort((a, b) => b.llr - a.llr || a.zone - b.zone || a.w - b.w);
   const used = new Map<number, Set<number>>();
   const clusters: ScanCluster[] = [];
   for (const cand of candidates) {
@@ -444,7 +514,7 @@ function* scanFamily(
       recurrenceDays: recurrenceDays(p, o.scansPerDay),
     });
   }
-  return { clusters, summary: { name: f.name, observedMax, replicaMax, gumbel } };
+  return { clusters, summary: { name: f.name, observedMax: observed.observedMax, replicaMax, gumbel } };
 }
 
 /** How many of the sorted values are ≥ x. */
@@ -469,15 +539,29 @@ function checkedOptions(options: ScanOptions): Required<ScanOptions> {
   return o;
 }
 
-function* scanAll(families: readonly ScanFamily[], o: Required<ScanOptions>): Generator<void, ScanResult> {
+function assemble(
+  families: readonly ScanFamily[],
+  o: Required<ScanOptions>,
+  ready: ReadyFamily[],
+  observed: { candidates: Candidate[]; observedMax: number }[],
+  maxima: Float64Array[],
+): ScanResult {
   const out: ScanResult = { clusters: [], families: [] };
-  for (let i = 0; i < families.length; i++) {
-    const r = yield* scanFamily(families[i]!, { ...o, seed: (o.seed + i * 0x9e3779b9) >>> 0 }, families.length);
+  ready.forEach((rf, i) => {
+    const r = finishFamily(rf, observed[i]!, maxima[i]!.sort(), families.length);
     out.clusters.push(...r.clusters);
     out.families.push(r.summary);
-  }
+  });
   out.clusters.sort((a, b) => a.p - b.p || b.llr - a.llr);
   return out;
+}
+
+function* scanAll(families: readonly ScanFamily[], o: Required<ScanOptions>): Generator<void, ScanResult> {
+  const ready = families.map((f, i) => readyFamily(f, o, i));
+  const observed = ready.map(observedCandidates);
+  const maxima = ready.map(() => new Float64Array(o.replicas));
+  for (let i = 0; i < ready.length; i++) yield* replicaRange(ready[i]!, 0, o.replicas, maxima[i]!);
+  return assemble(families, o, ready, observed, maxima);
 }
 
 export function prospectiveScan(families: readonly ScanFamily[], options: ScanOptions): ScanResult {
@@ -507,4 +591,51 @@ export async function prospectiveScanAsync(
       since = performance.now();
     }
   }
+}
+
+/** A share of the replicas, for another thread: every family's maxima of replicas [from, to). */
+export interface ReplicaTask {
+  families: readonly ScanFamily[];
+  options: ScanOptions;
+  from: number;
+  to: number;
+}
+
+/** Computes a ReplicaTask (in whatever thread runs it). */
+export function runReplicaTask(task: ReplicaTask): Float64Array[] {
+  const o = checkedOptions(task.options);
+  return task.families.map((f, i) => {
+    const out = new Float64Array(task.to - task.from);
+    const run = replicaRange(readyFamily(f, o, i), task.from, task.to, out);
+    while (!run.next().done);
+    return out;
+  });
+}
+
+/**
+ * The same scan with the replicas split into `parts` ranges handed to `run` (worker threads: see
+ * server/alerts/scanWorkers.ts); the observed cylinders are scored here meanwhile. The result does
+ * not depend on the split: each replica has its own seed.
+ */
+export async function prospectiveScanSplit(
+  families: readonly ScanFamily[],
+  options: ScanOptions,
+  parts: number,
+  run: (task: ReplicaTask) => Promise<Float64Array[]>,
+): Promise<ScanResult> {
+  const o = checkedOptions(options);
+  const k = Math.max(1, Math.min(parts, o.replicas));
+  const bounds = Array.from({ length: k + 1 }, (_, i) => Math.round((i * o.replicas) / k));
+  const pending = Array.from({ length: k }, (_, i) =>
+    run({ families, options: o, from: bounds[i]!, to: bounds[i + 1]! }),
+  );
+  const ready = families.map((f, i) => readyFamily(f, o, i));
+  const observed = ready.map(observedCandidates);
+  const results = await Promise.all(pending);
+  const maxima = ready.map((_, fi) => {
+    const all = new Float64Array(o.replicas);
+    results.forEach((r, i) => all.set(r[fi]!, bounds[i]!));
+    return all;
+  });
+  return assemble(families, o, ready, observed, maxima);
 }

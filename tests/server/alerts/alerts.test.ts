@@ -11,6 +11,7 @@ import { Rng } from '../../../data/demo/random.ts';
 import { createApp } from '../../../server/app.ts';
 import { clearBaselineCache, defaultScanSettings, runScan } from '../../../server/alerts/scan.ts';
 import { scanAndRecord } from '../../../server/alerts/scheduler.ts';
+import { scanWorkerCount } from '../../../server/alerts/scanWorkers.ts';
 import { advanceDemoSurge, startDemoSurge } from '../../../server/demoFeed.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { signIn, type Client } from '../../helpers/auth.ts';
@@ -121,6 +122,9 @@ describe.each(ENGINES)('surge alerts on %s', (engine) => {
   it("reads the study exactly: the street cluster's expected count is C_zone·C_window/C counted in SQL", async () => {
     const now = new Date(tenth);
     const run = await runScan(db, now, { ...EVERY_5_MIN, seed: 1 }, 1);
+    // the replicas ran on the worker threads (a failed thread would fall back to this one)
+    expect(run.workers).toBe(scanWorkerCount());
+    expect(run.workers).toBeGreaterThan(0);
     const street = run.clusters.find(
       (c) => c.family === 'street' && c.category === OUTAGE && c.places[0] === SURGE_STREET,
     )!;

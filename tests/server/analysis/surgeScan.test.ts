@@ -8,6 +8,8 @@ import {
   permutationExpectation,
   poissonLlr,
   prospectiveScan,
+  prospectiveScanSplit,
+  runReplicaTask,
   recurrenceDays,
   type ScanFamily,
 } from '../../../server/analysis/surgeScan.ts';
@@ -94,6 +96,23 @@ describe('prospectiveScan', () => {
     const b = prospectiveScan([twoPlaces(4)], { windowsHours: [1], replicas: 99, seed: 1, scansPerDay: 24 });
     expect(b.clusters).toEqual(a.clusters);
     expect(Array.from(b.families[0]!.replicaMax)).toEqual(Array.from(a.families[0]!.replicaMax));
+  });
+
+  it('replicas split into ranges (as the worker threads run them) give exactly the one-thread answer', async () => {
+    const families = [twoPlaces(4), { ...twoPlaces(5), name: 'street' }];
+    const options = { windowsHours: [1, 2], replicas: 49, seed: 3, scansPerDay: 24 };
+    const whole = prospectiveScan(families, options);
+    const ranges: [number, number][] = [];
+    const split = await prospectiveScanSplit(families, options, 3, async (task) => {
+      ranges.push([task.from, task.to]);
+      return runReplicaTask(structuredClone(task));
+    });
+    expect(ranges).toEqual([
+      [0, 16],
+      [16, 33],
+      [33, 49],
+    ]);
+    expect(split).toEqual(whole);
   });
 
   it('fewer than minCases recent tickets make no cylinder', () => {
