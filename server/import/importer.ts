@@ -31,11 +31,12 @@ import {
   dropStage,
   linkDuplicates,
   repeatedPoints,
+  rollupChunkSql,
+  ticketEstimate,
   stageLine,
   stageTable,
   STAGE_COLUMNS,
   tallyChunk,
-  ticketEstimate,
   writeChunk,
   type ChunkParams,
   type PolicyMinutes,
@@ -90,14 +91,13 @@ export interface ImportOptions {
   detailLimit?: number;
   csv?: CsvOptions;
   /**
-   * Bulk writing skips the ticket tables' triggers and key checks for the import's own
-   * transactions and rebuilds the rollups once at the end (sql.ts txSettings, afterBulk). 'auto'
-   * (default): on PostgreSQL, for an import at least half the size of what the database holds
-   * (the rebuild then costs less than the triggers would). true: also on the embedded engine,
-   * whose single thread the final rebuild then holds (for the CLI, not a serving process).
-   * Needs a superuser connection; without one the triggers run.
-   * 'chunks': triggers skipped, each chunk's transaction adds its own tickets to the rollups (sql.ts
-   * WriteMode; embedded engine only). 'auto' chooses it on the embedded engine.
+   * How the chunks keep the rollups right (sql.ts WriteMode). 'chunks': the ticket tables'
+   * triggers and key checks skipped for the import's own transactions, each of which adds its
+   * own tickets to the rollups. true ('bulk'): triggers skipped, the rollups rebuilt once at the
+   * end (afterBulk), which holds the embedded engine's single thread (for the CLI, not a serving
+   * process). false: the triggers run. 'auto' (default): 'chunks' on the embedded engine; on
+   * PostgreSQL 'bulk' for an import at least half the size of what the database holds (and at
+   * least 10,000 rows), else the triggers. Skipping triggers needs a superuser connection; without one they run.
    */
   bulk?: boolean | 'auto' | 'chunks';
   onProgress?: (p: ImportProgress) => void;
@@ -164,12 +164,16 @@ async function dropDeadStages(db: Database): Promise<void> {
 
 async function chooseMode(db: Database, toWrite: number, want: boolean | 'auto' | 'chunks'): Promise<WriteMode> {
   if (want === false || toWrite === 0) return 'triggers';
-  if (want === 'chunks' || (want === 'auto' && db.engine === 'pglite')) {
-    if (db.engine !== 'pglite') throw new Error("write mode 'chunks': embedded engine only");
-    return (await canSkipTriggers(db)) ? 'chunks' : 'triggers';
+  if (want === true) return (await canSkipTriggers(db)) ? 'bulk' : 'triggers';
+  if (want === 'auto' && db.engine === 'postgres') {
+    // PostgreSQL rebuilds every rollup faster than it upserts an import's share chunk by chunk
+    // (100,000 rows into an empty city: 12 s for the rebuild against 34 s of upserts), so 'bulk',
+    // for an import at least half the size of what the database holds; smaller ones keep the triggers.
+    if (toWrite < 10_000 || toWrite * 2 < (await ticketEstimate(db))) return 'triggers';
+    return (await canSkipTriggers(db)) ? 'bulk' : 'triggers';
   }
-  if (want === 'auto' && (toWrite < 10_000 || toWrite * 2 < (await ticketEstimate(db)))) return 'triggers';
-  return (await canSkipTriggers(db)) ? 'bulk' : 'triggers';
+  // 'chunks', or 'auto' on the embedded engine (whose one thread a final rebuild would hold).
+  return (await canSkipTriggers(db)) ? 'chunks' : 'triggers';
 }
 
 function policyMinutes(policy: Policy): PolicyMinutes {
@@ -344,6 +348,7 @@ export async function importHistory(
       repeated: report.placeholders.repeatedPoints,
       detailLimit,
       mode,
+      rollupSql: mode === 'chunks' ? await rollupChunkSql(db) : undefined,
       locateByPolygonRows: opts.locateByPolygonRows ?? 5_000,
     };
     prepared = db.engine === 'pglite' ? new Set<string>() : undefined;
@@ -393,9 +398,9 @@ export async function importHistory(
         await tick();
       }
     };
-    // Bulk writes on PostgreSQL run two chunks at a time (no shared rollup rows to deadlock on);
-    // otherwise one, in order.
-    await Promise.all(Array.from({ length: bulk && db.engine === 'postgres' ? 2 : 1 }, writer));
+    // Without triggers, PostgreSQL runs two chunks at a time (bulk: no shared rollup rows to deadlock
+    // on; chunks: their rollup steps take turns); with them, one, in order.
+    await Promise.all(Array.from({ length: mode !== 'triggers' && db.engine === 'postgres' ? 2 : 1 }, writer));
     report.ms.insert = Date.now() - tWrite;
 
     // 4. link the source's duplicates to the tickets they repeat (earlier ones may come later in the file)

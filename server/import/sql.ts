@@ -254,6 +254,8 @@ export interface ChunkResult {
   /** Lowest and highest id of the tickets the chunk inserted (bigint as text). */
   min_id: string | null;
   max_id: string | null;
+  /** This transaction's id (32 bits), the xmin of the tickets it inserted. */
+  xid: string;
   outside_rows: { line: number; externalId: string; metres: number }[] | null;
 }
 
@@ -426,7 +428,7 @@ export function chunkSql(table: string, located: boolean): string {
          count(*) FILTER (WHERE duplicate)::int AS duplicates,
          count(*) FILTER (WHERE downgraded)::int AS downgraded,
          min(received_at) AS first_at, max(GREATEST(received_at, callback_at, closed_at)) AS last_at,
-         min(id)::text AS min_id, max(id)::text AS max_id,
+         min(id)::text AS min_id, max(id)::text AS max_id, (txid_current() % 4294967296)::text AS xid,
          (SELECT json_agg(json_build_object('line', line, 'externalId', external_id, 'metres', round(metres::numeric, 1)) ORDER BY line) FROM o) AS outside_rows
   FROM j`;
 }
@@ -446,15 +448,18 @@ export const txSettings = (bulk: boolean) =>
  * How a write chunk keeps the rollups and ranking months right:
  *   'triggers' — the tickets' statement triggers, as for any insert;
  *   'bulk'     — triggers and key checks skipped, the rollups rebuilt once at the end (afterBulk);
- *   'chunks'   — triggers and key checks skipped, and the same transaction adds the chunk's own
- *                tickets to the rollups with ONE prepared statement (addChunkRollups) and forgets
- *                the ranking months they fall in. What the triggers do, without their per-chunk
- *                planning of the rollup statement and the per-row key checks. Embedded engine only:
- *                its one connection makes the chunk's ids a range no other session writes into.
+ *   'chunks'   — triggers and key checks skipped, and the chunk's own transaction adds the tickets
+ *                it inserted (ids in the chunk's range with this transaction's xmin) to the rollups
+ *                with the statement the rollup trigger builds, planned once per job
+ *                (addChunkRollups), and forgets the ranking months they fall in. What the triggers
+ *                do, without their per-chunk planning of that statement and the per-row key checks,
+ *                and without the rebuild of every rollup at the end that 'bulk' needs.
  */
 export type WriteMode = 'triggers' | 'bulk' | 'chunks';
 
 export interface ChunkParams {
+  /** Mode 'chunks': the rollup statement (rollupChunkSql), built once per job. */
+  rollupSql?: string;
   policy: PolicyMinutes;
   asOf: Date;
   source: string;
@@ -506,8 +511,7 @@ export async function writeChunk(
   // Large chunks are located beforehand, polygon by polygon; small ones point by point in the statement.
   const located = hi - lo >= p.locateByPolygonRows;
   if (located) await locateChunk(db, table, lo, hi);
-  if (p.mode === 'chunks' && !prepared)
-    throw new Error("write mode 'chunks' needs prepared statements (embedded engine)");
+  if (p.mode === 'chunks' && !p.rollupSql) throw new Error("write mode 'chunks' needs ChunkParams.rollupSql");
   return db.transaction(async (tx) => {
     await tx.query(txSettings(p.mode !== 'triggers'));
     const params = chunkParams(lo, hi, p);
@@ -523,41 +527,58 @@ export async function writeChunk(
       [r] = await tx.query<ChunkResult>(chunkSql(table, located), params);
     }
     if (p.mode === 'chunks' && r.min_id !== null && r.max_id !== null)
-      await addChunkRollups(tx, r.min_id, r.max_id, prepared!, `${preparedPrefix}_r`);
+      await addChunkRollups(tx, db.engine, r, p.rollupSql!, prepared, `${preparedPrefix}_r`);
     return r;
   });
 }
 
 /**
- * Mode 'chunks': the tickets with ids in [minId, maxId] (those the chunk statement just inserted,
- * in this transaction, on the embedded engine's one connection) added to the rollups by the same
- * statement the rollup trigger builds (hotline_rollup_sql, 0006), prepared once per job; and the
- * stored ranking months their instants fall in forgotten, as the ranking triggers would (0011).
+ * Mode 'chunks': the statement adding tickets to every rollup — the one the rollup trigger builds
+ * (hotline_rollup_sql, 0006) — over the tickets with ids in [$1, $2] inserted by transaction $3.
  * Counts only grow here, so no rollup row falls to zero.
+ */
+export async function rollupChunkSql(db: Queryable): Promise<string> {
+  const [{ sql }] = await db.query<{ sql: string }>(
+    `SELECT hotline_rollup_sql(format('SELECT %s, 1 AS sign FROM tickets t WHERE t.id >= $1::bigint AND t.id <= $2::bigint AND t.xmin = $3::text::xid AND t.kind <> ''proactive'' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = ''rollups.paused'')', hotline_rollup_columns('t')), hotline_city_zone()) AS sql`,
+  );
+  return sql;
+}
+
+/**
+ * Mode 'chunks', in the chunk's transaction: its tickets added to the rollups (rollupChunkSql;
+ * prepared once on the embedded engine) and the stored ranking months their instants fall in
+ * forgotten, as the ranking triggers would (0011). On PostgreSQL two writers run at once: their
+ * rollup steps take turns (a transaction-scoped advisory lock), so two upserts never wait on each
+ * other's rows in opposite orders.
  */
 async function addChunkRollups(
   tx: Queryable,
-  minId: string,
-  maxId: string,
-  prepared: Set<string>,
+  engine: Database['engine'],
+  r: ChunkResult,
+  sql: string,
+  prepared: Set<string> | undefined,
   name: string,
 ): Promise<void> {
-  if (!/^[0-9]+$/.test(minId) || !/^[0-9]+$/.test(maxId)) throw new Error(`ticket ids '${minId}', '${maxId}'`);
-  if (!prepared.has(name)) {
-    const [{ sql }] = await tx.query<{ sql: string }>(
-      `SELECT hotline_rollup_sql(format('SELECT %s, 1 AS sign FROM tickets t WHERE t.id >= $1::bigint AND t.id <= $2::bigint AND t.kind <> ''proactive'' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = ''rollups.paused'')', hotline_rollup_columns('t')), hotline_city_zone()) AS sql`,
-    );
-    await tx.query(`PREPARE ${name} (bigint, bigint) AS ${sql}`);
-    prepared.add(name);
-  }
+  const [minId, maxId, xid] = [r.min_id!, r.max_id!, r.xid];
+  if (![minId, maxId, xid].every((v) => /^[0-9]+$/.test(v)))
+    throw new Error(`chunk ids '${minId}', '${maxId}', '${xid}'`);
+  if (engine === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(hashtext('hotline_import_rollups'))`);
   // As the trigger function runs it (0019: SET enable_nestloop = off).
   await tx.query(`SELECT set_config('enable_nestloop', 'off', true)`);
-  await tx.query(`EXECUTE ${name} (${minId}, ${maxId})`);
+  if (prepared) {
+    if (!prepared.has(name)) {
+      await tx.query(`PREPARE ${name} (bigint, bigint, text) AS ${sql}`);
+      prepared.add(name);
+    }
+    await tx.query(`EXECUTE ${name} (${minId}, ${maxId}, '${xid}')`);
+  } else {
+    await tx.query(sql, [minId, maxId, xid]);
+  }
   await tx.query(
-    `SELECT hotline_ranking_touch(ARRAY(SELECT received_at FROM tickets WHERE id >= $1::bigint AND id <= $2::bigint
-                                        UNION SELECT callback_at FROM tickets WHERE id >= $1::bigint AND id <= $2::bigint AND callback_at IS NOT NULL))
+    `WITH m AS (SELECT received_at, callback_at FROM tickets WHERE id >= $1::bigint AND id <= $2::bigint AND xmin = $3::text::xid)
+     SELECT hotline_ranking_touch(ARRAY(SELECT received_at FROM m UNION SELECT callback_at FROM m WHERE callback_at IS NOT NULL))
      WHERE EXISTS (SELECT 1 FROM ranking_months)`,
-    [minId, maxId],
+    [minId, maxId, xid],
   );
 }
 
