@@ -197,7 +197,7 @@ import { ticketFilterSchema } from '../filters.ts';
 import { intakeSchema } from '../intake/normalise.ts';
 import { locateBody } from '../intake/manualLocate.ts';
 import { ACTION_BODIES } from '../lifecycle/actions.ts';
-import { BULK_ACTIONS, bulkBody } from '../lifecycle/bulk.ts';
+import { BULK_ACTIONS, BULK_REASONS, bulkBody } from '../lifecycle/bulk.ts';
 import { ACTIONS } from '../lifecycle/stateMachine.ts';
 import { exportQuery, listQuery } from '../routes/tickets.ts';
 import { BAD_INPUT, CONFLICT, GATED_ERRORS, NOT_FOUND, json, ticketIdParams, type RouteContract } from './registry.ts';
@@ -227,7 +227,17 @@ export const bulkResultSchema = z
         ok: z.boolean(),
         /** the status after the action */
         status: status.optional(),
-        error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).optional(),
+        error: z
+          .object({
+            code: z.string(),
+            /** why, as a code the page translates */
+            reason: z.enum(BULK_REASONS),
+            message: z.string(),
+            field: z.string().optional(),
+            /** for status_forbids: the status the ticket is in */
+            status: status.optional(),
+          })
+          .optional(),
       }),
     ),
   })

@@ -52,6 +52,8 @@ export class ActionRefused extends Error {
   constructor(
     message: string,
     readonly field?: string,
+    /** a stable code a page can say in its own language (bulk answers carry it) */
+    readonly reason: 'unit_already_holds' | 'unit_not_holding' | 'refused' = 'refused',
   ) {
     super(message);
   }
@@ -262,7 +264,11 @@ export async function applyAction<A extends Action>(
           [id, iso, b.reason, unit],
         );
         if (done.length === 0)
-          throw new ActionRefused(`Unit ${unit} holds no active dispatch of ticket ${id}`, 'unitCode');
+          throw new ActionRefused(
+            `Unit ${unit} holds no active dispatch of ticket ${id}`,
+            'unitCode',
+            'unit_not_holding',
+          );
         patch.return_count = { sql: 'return_count + 1' };
         data = { reason: b.reason };
         break;
@@ -276,7 +282,7 @@ export async function applyAction<A extends Action>(
             [id],
           );
           if (held.some((d) => d.unit_code === b.unitCode))
-            throw new ActionRefused(`Unit ${b.unitCode} already holds ticket ${id}`, 'unitCode');
+            throw new ActionRefused(`Unit ${b.unitCode} already holds ticket ${id}`, 'unitCode', 'unit_already_holds');
           const kind = await unitKind(tx, b.unitCode);
           await tx.query(
             `INSERT INTO dispatches (ticket_id, unit_code, unit_kind, role, dispatched_at) VALUES ($1,$2,$3,'territorial',$4)`,

@@ -41,28 +41,46 @@ export const bulkBody = z
   });
 export type BulkBody = z.infer<typeof bulkBody>;
 
+/**
+ * Why a ticket was not done, as a code the page translates (web/i18n areas/desk.ts bulk.reason);
+ * the English message stays beside it for logs and API users.
+ */
+export const BULK_REASONS = [
+  'status_forbids',
+  'not_found',
+  'unit_already_holds',
+  'unit_not_holding',
+  'refused',
+  'forbidden',
+  'unknown_code',
+  'time_order',
+  'failed',
+] as const;
+export type BulkReason = (typeof BULK_REASONS)[number];
+
 export interface BulkOutcome {
   id: number;
   ok: boolean;
   /** The ticket's status after the action. */
   status?: string;
-  error?: { code: string; message: string; field?: string };
+  error?: { code: string; reason: BulkReason; message: string; field?: string; status?: string };
 }
 
 function outcomeOf(id: number, e: unknown): BulkOutcome {
-  const err = (code: string, message: string, field?: string) => ({
+  const err = (code: string, reason: BulkReason, message: string, field?: string, extra: { status?: string } = {}) => ({
     id,
     ok: false,
-    error: { code, message, ...(field ? { field } : {}) },
+    error: { code, reason, message, ...(field ? { field } : {}), ...extra },
   });
-  if (e instanceof IllegalTransition) return err('illegal_transition', e.message, 'status');
-  if (e instanceof TicketNotFound) return err('not_found', e.message, 'id');
-  if (e instanceof ActionRefused) return err('refused', e.message, e.field);
-  if (e instanceof ActionForbidden || e instanceof OutOfScope) return err('forbidden', e.message, e.field);
-  if (e instanceof UnknownCodeError) return err('invalid_input', e.message, e.field);
-  if (e instanceof TimeTravel) return err('invalid_input', e.message, 'at');
+  if (e instanceof IllegalTransition)
+    return err('illegal_transition', 'status_forbids', e.message, 'status', { status: e.status });
+  if (e instanceof TicketNotFound) return err('not_found', 'not_found', e.message, 'id');
+  if (e instanceof ActionRefused) return err('refused', e.reason, e.message, e.field);
+  if (e instanceof ActionForbidden || e instanceof OutOfScope) return err('forbidden', 'forbidden', e.message, e.field);
+  if (e instanceof UnknownCodeError) return err('invalid_input', 'unknown_code', e.message, e.field);
+  if (e instanceof TimeTravel) return err('invalid_input', 'time_order', e.message, 'at');
   // anything else (the database went away mid-way): this ticket is reported, the others stand
-  return err('failed', e instanceof Error ? e.message : String(e));
+  return err('failed', 'failed', e instanceof Error ? e.message : String(e));
 }
 
 export async function bulkAction(

@@ -185,6 +185,8 @@ describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
       await page.getByTestId('bulk-redispatch-go').click();
       await expect.poll(() => page.getByTestId('bulk-result').getAttribute('data-done')).toBe('1');
       expect(await page.getByTestId('bulk-failed').getAttribute('data-id')).toBe(String(first));
+      // the reason in the page's language, not the server's English
+      expect(await page.getByTestId('bulk-failed').textContent()).toContain('所选单位已在承办此工单');
       expect(await holderOf(second)).toBe(unit);
       // what was not done stays ticked
       await expect.poll(() => page.getByTestId('queue-bulk-count').getAttribute('data-count')).toBe('1');

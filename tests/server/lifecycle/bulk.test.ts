@@ -87,6 +87,9 @@ describe.each(ENGINES)('bulk actions from the queue on %s', (engine) => {
       [203, false, 'illegal_transition', 'status'],
       [999999, false, 'not_found', 'id'],
     ]);
+    // a reason code the page translates, and for a status refusal the status it is in
+    expect(body.results[2].error).toMatchObject({ reason: 'status_forbids', status: 'replied' });
+    expect(body.results[3].error.reason).toBe('not_found');
     expect([await events(201, 'reminded'), await events(202, 'reminded'), await events(203, 'reminded')]).toEqual([
       1, 1, 0,
     ]);
@@ -134,7 +137,11 @@ describe.each(ENGINES)('bulk actions from the queue on %s', (engine) => {
     const again = await (
       await post(dispatcher, '/api/queue/bulk', { action: 'redispatch', ids: [202], unitCode: OTHER })
     ).json();
-    expect(again.results[0]).toMatchObject({ id: 202, ok: false, error: { code: 'refused', field: 'unitCode' } });
+    expect(again.results[0]).toMatchObject({
+      id: 202,
+      ok: false,
+      error: { code: 'refused', reason: 'unit_already_holds', field: 'unitCode' },
+    });
     expect((await db.query('SELECT 1 FROM dispatches WHERE ticket_id = 202 AND active')).length).toBe(1);
   });
 

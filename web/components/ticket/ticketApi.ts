@@ -38,7 +38,13 @@ export interface BulkResult {
   action: string;
   done: number;
   failed: number;
-  results: { id: number; ok: boolean; status?: string; error?: { code: string; message: string; field?: string } }[];
+  results: {
+    id: number;
+    ok: boolean;
+    status?: string;
+    /** `reason` is what the page says (desk.bulk.reason.*); `message` is the server's English */
+    error?: { code: string; reason?: string; message: string; field?: string; status?: string };
+  }[];
 }
 
 /** POST /api/queue/bulk: one action on many tickets, a result per ticket; a refused request keeps the server's reason. */

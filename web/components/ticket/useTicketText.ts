@@ -28,5 +28,5 @@ export function useTicketText() {
     const u = Array.isArray(names) ? names.find((x) => x.code === code) : names[code];
     return u ? (zh() ? u.nameZh : u.nameEn || u.nameZh) : code;
   };
-  return { t, locale, zh, label, duration, category, place, unit };
+  return { t, te, locale, zh, label, duration, category, place, unit };
 }

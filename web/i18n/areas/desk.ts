@@ -39,6 +39,17 @@ export const zh = {
     result: '{action}：成功 {done} 件，未成功 {failed} 件',
     failedItem: '工单 {id}：{message}',
     noUnits: '所选工单无可改派单位',
+    reason: {
+      status_forbids: '当前状态「{status}」不能{action}',
+      not_found: '工单不存在',
+      unit_already_holds: '所选单位已在承办此工单',
+      unit_not_holding: '该单位没有在办的派单',
+      refused: '按办理规则不能{action}',
+      forbidden: '不在您的权限范围内',
+      unknown_code: '单位代码无效',
+      time_order: '操作时间早于工单的上一步',
+      failed: '处理失败，请稍后重试',
+    },
   },
 };
 
@@ -83,5 +94,16 @@ export const en: typeof zh = {
     result: '{action}: {done} done, {failed} not done',
     failedItem: 'Ticket {id}: {message}',
     noUnits: 'No unit to re-dispatch the selected tickets to',
+    reason: {
+      status_forbids: 'a ticket that is “{status}” cannot take “{action}”',
+      not_found: 'no such ticket',
+      unit_already_holds: 'the chosen unit already holds it',
+      unit_not_holding: 'that unit holds no active dispatch of it',
+      refused: 'the rules do not allow “{action}” here',
+      forbidden: 'outside your jurisdiction',
+      unknown_code: 'unknown unit code',
+      time_order: 'the action is dated before the ticket’s last step',
+      failed: 'failed; try again shortly',
+    },
   },
 };
