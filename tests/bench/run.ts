@@ -28,6 +28,8 @@ import * as hotspots from './hotspots.bench.ts';
 import * as startup from './startup.bench.ts';
 import * as points from './points.bench.ts';
 import * as wall from './wall.bench.ts';
+import * as pages from './pages.bench.ts';
+import { apiAs } from '../e2e/session.ts';
 import * as load from './load.bench.ts';
 import * as historyImport from './import.bench.ts';
 import * as denseClusters from './denseClusters.bench.ts';
@@ -217,6 +219,16 @@ if (only.has('startup')) {
         `${(w.medianMs / 1000).toFixed(2)} s`,
         `median of ${w.readyMs.length} cold browsers: ${w.readyMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s; target < 3 s`,
       );
+      // the office pages as an administrator (every page), each in cold browsers (tests/bench/pages.bench.ts)
+      const admin = await apiAs(url, 'admin');
+      for (const p of await pages.run({ url, session: admin })) {
+        const baseline = p.name.startsWith('baseline');
+        row(
+          `${p.name}, 1920×1080`,
+          `${(p.medianMs / 1000).toFixed(2)} s`,
+          `median of ${p.ms.length} cold browsers: ${p.ms.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s${baseline ? '' : '; target < 3 s'}`,
+        );
+      }
     },
   });
 }
