@@ -246,14 +246,22 @@ class Scorer {
   private readonly unitSeen: Uint8Array;
   private readonly W: number;
 
+  /** Zones of each unit, flat: zoneList[zoneStart[u] .. zoneStart[u + 1]). */
+  private readonly zoneStart: Int32Array;
+  private readonly zoneList: Int32Array;
+
   constructor(
-    private readonly unitZones: Int32Array[],
+    unitZones: Int32Array[],
     private readonly zones: ReadonlyArray<ArrayLike<number>>,
     unitCount: number,
     windows: number,
     private readonly minCases: number,
   ) {
     this.W = windows;
+    this.zoneStart = new Int32Array(unitCount + 1);
+    for (let u = 0; u < unitCount; u++) this.zoneStart[u + 1] = this.zoneStart[u]! + unitZones[u]!.length;
+    this.zoneList = new Int32Array(this.zoneStart[unitCount]!);
+    for (let u = 0; u < unitCount; u++) this.zoneList.set(unitZones[u]!, this.zoneStart[u]!);
     this.unitCounts = new Int32Array(unitCount * windows);
     this.zoneCounts = new Int32Array(zones.length * windows);
     this.touchedUnits = new Int32Array(unitCount);
@@ -288,16 +296,18 @@ class Scorer {
     let nz = 0;
     const zoneSeen = this.zoneSeen;
     const touchedZones = this.touchedZones;
-    const unitZones = this.unitZones;
+    const zoneStart = this.zoneStart;
+    const zoneList = this.zoneList;
     const zc = this.zoneCounts;
     if (n <= nu * W) {
       // few tickets per unit: each ticket to its unit's zones, one bucket each
       const buckets = p.buckets;
       for (let i = 0; i < n; i++) {
-        const zs = unitZones[units[i]!]!;
+        const u = units[i]!;
         const b = buckets[i]!;
-        for (let j = 0; j < zs.length; j++) {
-          const z = zs[j]!;
+        const end = zoneStart[u + 1]!;
+        for (let j = zoneStart[u]!; j < end; j++) {
+          const z = zoneList[j]!;
           if (!zoneSeen[z]) {
             zoneSeen[z] = 1;
             touchedZones[nz++] = z;
@@ -309,9 +319,9 @@ class Scorer {
       const uc = this.unitCounts;
       for (let i = 0; i < nu; i++) {
         const u = this.touchedUnits[i]!;
-        const zs = unitZones[u]!;
-        for (let j = 0; j < zs.length; j++) {
-          const z = zs[j]!;
+        const end = zoneStart[u + 1]!;
+        for (let j = zoneStart[u]!; j < end; j++) {
+          const z = zoneList[j]!;
           if (!zoneSeen[z]) {
             zoneSeen[z] = 1;
             touchedZones[nz++] = z;
