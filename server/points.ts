@@ -4,7 +4,7 @@
 //   | (uint16 x, uint16 y, uint16 category index) × n
 // x and y are quantised over the set's own extent: 65,535 steps across a city of ~200 km is
 // about 3 m, finer than a dot on screen, at 6 bytes a point instead of 10 (500k points ≈ 3 MB
-// raw). Points sit interleaved so the database can write them in one pass (routes/tickets.ts).
+// raw). Points sit interleaved so the database can write them in one pass (tickets/sql.ts packedPoints).
 
 export const POINTS_FORMAT = 2;
 export const POINTS_HEADER_BYTES = 40;

@@ -113,3 +113,41 @@ export async function nearbyRepeats(
     .sort((a, b) => b.similarity - a.similarity || a.distanceMetres - b.distanceMetres || b.id - a.id)
     .slice(0, limit);
 }
+
+export interface RepeatLinkRow {
+  id: number;
+  category_code: string;
+  received_at: Date;
+  repeat_of: number | null;
+}
+
+/** The two tickets of a repeat link (POST /api/assist/link), whichever exist. */
+export function repeatLinkRows(db: Queryable, ticketId: number, repeatOf: number): Promise<RepeatLinkRow[]> {
+  return db.query<RepeatLinkRow>(
+    `SELECT id::float8 AS id, category_code, received_at, repeat_of::float8 AS repeat_of FROM tickets WHERE id = ANY($1::bigint[])`,
+    [[ticketId, repeatOf]],
+  );
+}
+
+/** Record a ticket as a repeat of `root` (the first ticket of its chain). */
+export async function setRepeatOf(db: Queryable, ticketId: number, root: number): Promise<void> {
+  await db.query(`UPDATE tickets SET repeat_of = $2, updated_at = now() WHERE id = $1`, [ticketId, root]);
+}
+
+/** What the assistant reads of one ticket in the reader's jurisdiction, or null. */
+export async function ticketForAssist(db: Queryable, id: number, scope: Scope) {
+  const params: unknown[] = [id];
+  const scoped = scopeClause(scope, params, 't');
+  const rows = await db.query<{
+    id: number;
+    category_code: string;
+    description: string | null;
+    lon: number | null;
+    lat: number | null;
+    received_at: Date;
+  }>(
+    `SELECT t.id::float8 AS id, t.category_code, t.description, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at FROM tickets t WHERE t.id = $1${scoped ? ` AND ${scoped}` : ''}`,
+    params,
+  );
+  return rows[0] ?? null;
+}

@@ -7,11 +7,6 @@ import { overdueNowSql } from '../measures.ts';
 /** An export bigger than this is refused: a spreadsheet of a million rows helps nobody. */
 export const MAX_EXPORT_ROWS = 200_000;
 
-export async function countExport(db: Queryable, f: ResolvedFilter): Promise<number> {
-  const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets t WHERE ${f.where}`, f.params);
-  return rows[0]!.n;
-}
-
 export function exportRows(db: Queryable, f: ResolvedFilter): Promise<ExportRow[]> {
   return db.query<ExportRow>(
     `SELECT t.id::float8 AS id, t.received_at AS "receivedAt", t.kind, t.channel,

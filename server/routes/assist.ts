@@ -12,11 +12,10 @@ import { z } from 'zod';
 import type { AppEnv } from '../env.ts';
 import { SOURCE_CRS } from '../../db/schema.ts';
 import { audit } from '../auth/audit.ts';
-import { scopeClause } from '../auth/scope.ts';
 import { errorBody, validationError } from '../errors.ts';
 import { defaultSettings } from '../intake/settings.ts';
 import { toWgs84 } from '../intake/normalise.ts';
-import { nearbyRepeats } from '../assist/duplicates.ts';
+import { nearbyRepeats, repeatLinkRows, setRepeatOf, ticketForAssist } from '../assist/duplicates.ts';
 import {
   CaseRefused,
   caseFromTicket,
@@ -148,10 +147,7 @@ export const assist = new Hono<AppEnv>()
     if (ticketId === repeatOf)
       return c.json(errorBody('invalid_input', 'repeatOf: a ticket does not repeat itself', 'repeatOf'), 400);
     const db = c.get('db');
-    const rows = await db.query<{ id: number; category_code: string; received_at: Date; repeat_of: number | null }>(
-      `SELECT id::float8 AS id, category_code, received_at, repeat_of::float8 AS repeat_of FROM tickets WHERE id = ANY($1::bigint[])`,
-      [[ticketId, repeatOf]],
-    );
+    const rows = await repeatLinkRows(db, ticketId, repeatOf);
     const me = rows.find((r) => r.id === ticketId);
     const earlier = rows.find((r) => r.id === repeatOf);
     if (!me) return c.json(errorBody('not_found', `No ticket ${ticketId}`, 'ticketId'), 404);
@@ -168,28 +164,13 @@ export const assist = new Hono<AppEnv>()
     if (new Date(earlier.received_at).getTime() > new Date(me.received_at).getTime())
       return c.json(errorBody('invalid_input', `repeatOf: ticket ${repeatOf} came in later`, 'repeatOf'), 400);
     const root = earlier.repeat_of ?? earlier.id;
-    await db.query(`UPDATE tickets SET repeat_of = $2, updated_at = now() WHERE id = $1`, [ticketId, root]);
+    await setRepeatOf(db, ticketId, root);
     return c.json({ ticketId, repeatOf: root });
   })
   .get('/tickets/:id{[0-9]+}', async (c) => {
     const id = idOf(c);
     const db = c.get('db');
-    const params: unknown[] = [id];
-    const scoped = id === null ? null : scopeClause(c.get('principal').scope, params, 't');
-    const [t] =
-      id === null
-        ? []
-        : await db.query<{
-            id: number;
-            category_code: string;
-            description: string | null;
-            lon: number | null;
-            lat: number | null;
-            received_at: Date;
-          }>(
-            `SELECT t.id::float8 AS id, t.category_code, t.description, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at FROM tickets t WHERE t.id = $1${scoped ? ` AND ${scoped}` : ''}`,
-            params,
-          );
+    const t = id === null ? null : await ticketForAssist(db, id, c.get('principal').scope);
     if (!t) return c.json(errorBody('not_found', `No ticket ${(c.req.param('id') ?? '').slice(0, 40)}`, 'id'), 404);
     const text = t.description ?? '';
     const suggestion = await suggestForCall(db, { text, lon: t.lon, lat: t.lat });

@@ -22,6 +22,7 @@ import {
   type NewSession,
 } from '../auth/sessions.ts';
 import { readJsonBody } from '../validate.ts';
+import { regionNames } from '../geo/sql.ts';
 
 export const loginBody = z
   .object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) })
@@ -59,22 +60,13 @@ function setSessionCookies(c: Context, s: NewSession) {
 /** What the page may know about who is signed in. */
 async function describe(c: Context<AppEnv>, p: Principal) {
   const code = p.scope.level === 'city' ? null : p.scope.code;
-  const region = code
-    ? (
-        await c
-          .get('db')
-          .query<{ nameZh: string; nameEn: string }>(
-            'SELECT name_zh AS "nameZh", name_en AS "nameEn" FROM regions WHERE code = $1',
-            [code],
-          )
-      )[0]
-    : undefined;
+  const region = code ? await regionNames(c.get('db'), code) : null;
   return {
     kind: p.kind,
     username: p.username,
     displayName: p.displayName,
     role: p.role,
-    scope: { ...p.scope, nameZh: region?.nameZh ?? null, nameEn: region?.nameEn ?? null },
+    scope: { ...p.scope, nameZh: region?.zh ?? null, nameEn: region?.en ?? null },
     capabilities: capabilitiesOf(p.role),
     csrfToken: p.csrfToken,
   };

@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.ts';
-import type { Queryable } from '../../db/client.ts';
 import { readApiKey } from '../auth/apiKeys.ts';
 import { can } from '../auth/principal.ts';
 import { scopeClause } from '../auth/scope.ts';
@@ -20,18 +19,21 @@ import { intakeSchema } from '../intake/normalise.ts';
 import { defaultSettings } from '../intake/settings.ts';
 import { attributeFields, isW3cInstant, validateAttributes } from '../open311/attributes.ts';
 import { open311Error, render, splitFormat, type Format } from '../open311/format.ts';
-import {
-  serviceDefinition,
-  service,
-  serviceRequest,
-  STATUS_FILTER,
-  type RequestRow,
-  type ServiceRow,
-  type View,
-} from '../open311/mapping.ts';
+import { serviceDefinition, service, serviceRequest, STATUS_FILTER, type View } from '../open311/mapping.ts';
 import { checkMedia, TYPE_OF_EXTENSION } from '../open311/media.ts';
 import { mediaBudgetBytes, open311Settings, type Open311Effective } from '../open311/settings.ts';
-import type { Locale } from '../../data/city/manifest.ts';
+import {
+  changesetAt,
+  mediaBytes,
+  mediaBytesUsed,
+  requestById,
+  requestList,
+  saveAttributes,
+  saveMedia,
+  serviceExists,
+  serviceRows,
+  ticketIdOfToken,
+} from '../open311/sql.ts';
 import type { Scope } from '../auth/principal.ts';
 
 export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
@@ -39,41 +41,6 @@ const DEFAULT_DAYS = 90;
 /** "Default query limit is a span of 90 days or first 1000 requests returned." */
 export const MAX_REQUESTS = 1000;
 const DAY_MS = 86_400_000;
-
-/** A name column in the city's language, the other language as fallback; and the other language alone. */
-const localName = (alias: string, locale: Locale) =>
-  locale === 'en'
-    ? `COALESCE(NULLIF(${alias}.name_en, ''), ${alias}.name_zh)`
-    : `COALESCE(NULLIF(${alias}.name_zh, ''), ${alias}.name_en)`;
-const otherName = (alias: string, locale: Locale) =>
-  locale === 'en' ? `NULLIF(${alias}.name_zh, '')` : `NULLIF(${alias}.name_en, '')`;
-
-const servicesSql = (l: Locale) =>
-  `SELECT c.code, ${localName('c', l)} AS name, ${otherName('c', l)} AS name_alt, ${localName('g', l)} AS group_name, ${otherName('g', l)} AS group_alt
-   FROM categories c JOIN category_groups g ON g.code = c.group_code`;
-
-// The unit a request is dispatched to: the active territorial dispatch first, else the latest.
-// status_notes is the unit's reply; no column of ticket_callers is ever selected here.
-const requestSql = (l: Locale) => `
-  SELECT t.id::text AS id, t.status, t.category_code, ${localName('c', l)} AS service_name, t.description, t.address,
-         ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.received_at, t.updated_at, t.closed_at, t.resolve_due_at,
-         CASE WHEN d.unit_kind = 'street' THEN ${localName('ur', l)} ELSE ${localName('ud', l)} END AS agency,
-         rep.note AS reply_note,
-         NULLIF(concat_ws(', ', ${localName('rs', l)}, ${localName('rd', l)}), '') AS area,
-         CASE WHEN m.bytes IS NOT NULL THEN 'upload' WHEN m.url IS NOT NULL THEN 'url' END AS media_kind,
-         CASE m.content_type WHEN 'image/jpeg' THEN 'jpg' WHEN 'image/png' THEN 'png' END AS media_ext,
-         m.url AS media_url
-  FROM tickets t
-  JOIN categories c ON c.code = t.category_code
-  LEFT JOIN LATERAL (SELECT x.unit_code, x.unit_kind FROM dispatches x WHERE x.ticket_id = t.id
-                     ORDER BY x.active DESC, (x.role = 'territorial') DESC, x.id DESC LIMIT 1) d ON true
-  LEFT JOIN regions ur ON d.unit_kind = 'street' AND ur.code = d.unit_code
-  LEFT JOIN departments ud ON d.unit_kind <> 'street' AND ud.code = d.unit_code
-  LEFT JOIN LATERAL (SELECT e.note FROM ticket_events e WHERE e.ticket_id = t.id AND e.type = 'replied' AND coalesce(e.note, '') <> ''
-                     ORDER BY e.at DESC, e.id DESC LIMIT 1) rep ON true
-  LEFT JOIN regions rs ON rs.code = t.street_code
-  LEFT JOIN regions rd ON rd.code = t.district_code
-  LEFT JOIN open311_media m ON m.ticket_id = t.id`;
 
 /** This endpoint's base URL: PUBLIC_ORIGIN when set, else as the request reached it. */
 function baseUrl(c: Context): string {
@@ -111,16 +78,8 @@ function readerOf(c: Context<AppEnv>, format: Format, s: Open311Effective): Read
   );
 }
 
-async function changeset(db: Queryable): Promise<string> {
-  // The services or their definitions change when a city package or taxonomy is imported.
-  const [r] = await db.query<{ at: Date | string | null }>(
-    `SELECT max(updated_at) AS at FROM meta WHERE key IN ('city', 'taxonomy')`,
-  );
-  return new Date(r?.at ?? '2026-12-01T00:00:00Z').toISOString();
-}
-
 async function discovery(c: Context<AppEnv>, s: Open311Effective) {
-  const at = await changeset(c.get('db'));
+  const at = await changesetAt(c.get('db'));
   return {
     changeset: at,
     contact: s.contact ?? 'The hotline operations office (12345 / 311) that runs this service',
@@ -223,8 +182,7 @@ export const open311 = new Hono<AppEnv>()
     const s = open311Settings();
     const wrong = wrongJurisdiction(format, s, param(c, 'jurisdiction_id'));
     if (wrong) return wrong;
-    const rows = await c.get('db').query<{ code: string }>(`SELECT code FROM categories WHERE code = $1`, [code]);
-    if (!rows[0]) return open311Error(format, 404, `service_code ${code} not found`);
+    if (!(await serviceExists(c.get('db'), code))) return open311Error(format, 404, `service_code ${code} not found`);
     return render(format, 200, 'service_definition', serviceDefinition(code, s.attributes[code] ?? [], s.locale));
   })
   .get('/requests/:name', async (c) => {
@@ -237,12 +195,8 @@ export const open311 = new Hono<AppEnv>()
     const reader = readerOf(c, format, s);
     if (reader instanceof Response) return reader;
     if (!/^\d{1,15}$/.test(id)) return open311Error(format, 404, `service_request_id ${id} not found`);
-    const params: unknown[] = [id];
-    const own = reader.scope ? scopeClause(reader.scope, params) : null;
     // outside the reader's jurisdiction reads as missing
-    const rows = await c
-      .get('db')
-      .query<RequestRow>(`${requestSql(s.locale)} WHERE t.id = $1::bigint${own ? ` AND ${own}` : ''}`, params);
+    const rows = await requestById(c.get('db'), s.locale, id, reader.scope);
     if (!rows[0]) return open311Error(format, 404, `service_request_id ${id} not found`);
     return render(
       format,
@@ -260,16 +214,9 @@ export const open311 = new Hono<AppEnv>()
     if (wrong) return wrong;
     const reader = readerOf(c, format, s);
     if (reader instanceof Response) return reader;
-    const params: unknown[] = [`open311:${token}`];
-    const own = reader.scope ? scopeClause(reader.scope, params) : null;
-    const rows = await c
-      .get('db')
-      .query<{ id: string }>(
-        `SELECT t.id::text AS id FROM tickets t WHERE t.idempotency_key = $1${own ? ` AND ${own}` : ''}`,
-        params,
-      );
-    if (!rows[0]) return open311Error(format, 404, `token ${token} not found`);
-    return render(format, 200, 'service_requests', [{ service_request_id: rows[0].id, token }]);
+    const ticketId = await ticketIdOfToken(c.get('db'), token, reader.scope);
+    if (!ticketId) return open311Error(format, 404, `token ${token} not found`);
+    return render(format, 200, 'service_requests', [{ service_request_id: ticketId, token }]);
   })
   .get('/media/:name', async (c) => {
     const m = /^(\d{1,15})\.(jpg|png)$/.exec(c.req.param('name'));
@@ -277,15 +224,9 @@ export const open311 = new Hono<AppEnv>()
     const s = open311Settings();
     const reader = readerOf(c, 'json', s);
     if (reader instanceof Response) return reader;
-    const params: unknown[] = [m[1], TYPE_OF_EXTENSION[m[2]!]];
-    const own = reader.scope ? scopeClause(reader.scope, params) : null;
-    const rows = await c.get('db').query<{ bytes: Uint8Array }>(
-      `SELECT m.bytes FROM open311_media m JOIN tickets t ON t.id = m.ticket_id
-       WHERE m.ticket_id = $1::bigint AND m.content_type = $2 AND m.bytes IS NOT NULL${own ? ` AND ${own}` : ''}`,
-      params,
-    );
-    if (!rows[0]) return open311Error('json', 404, `media ${c.req.param('name')} not found`);
-    const bytes = new Uint8Array(rows[0].bytes);
+    const stored = await mediaBytes(c.get('db'), m[1]!, TYPE_OF_EXTENSION[m[2]!]!, reader.scope);
+    if (!stored) return open311Error('json', 404, `media ${c.req.param('name')} not found`);
+    const bytes = new Uint8Array(stored);
     return new Response(bytes, {
       headers: {
         'content-type': TYPE_OF_EXTENSION[m[2]!]!,
@@ -305,7 +246,7 @@ export const open311 = new Hono<AppEnv>()
     const wrong = wrongJurisdiction(format, s, param(c, 'jurisdiction_id'));
     if (wrong) return wrong;
     if (res === 'services') {
-      const rows = await db.query<ServiceRow>(`${servicesSql(s.locale)} ORDER BY c.code`);
+      const rows = await serviceRows(db, s.locale);
       return render(
         format,
         200,
@@ -317,10 +258,7 @@ export const open311 = new Hono<AppEnv>()
     if (reader instanceof Response) return reader;
     const filter = requestFilter(c, format, reader.scope, Date.now());
     if (filter instanceof Response) return filter;
-    const rows = await db.query<RequestRow>(
-      `${requestSql(s.locale)} WHERE ${filter.where.join(' AND ') || 'true'} ORDER BY t.received_at DESC, t.id DESC LIMIT ${filter.limit} OFFSET ${filter.offset}`,
-      filter.params,
-    );
+    const rows = await requestList(db, s.locale, filter);
     return render(
       format,
       200,
@@ -360,8 +298,7 @@ export const open311 = new Hono<AppEnv>()
     if (!(await readApiKey(db, key))) return bad('api_key', 'not a valid key', 403);
     const code = str('service_code');
     if (!code) return bad('service_code', 'required');
-    const known = await db.query(`SELECT 1 FROM categories WHERE code = $1`, [code]);
-    if (known.length === 0) return bad('service_code', `${code} not found`, 404);
+    if (!(await serviceExists(db, code))) return bad('service_code', `${code} not found`, 404);
 
     const lat = str('lat');
     const lon = str('long');
@@ -395,10 +332,8 @@ export const open311 = new Hono<AppEnv>()
       if (mediaUrl) return bad('media', 'send media or media_url, not both');
       const checked = checkMedia(new Uint8Array(await (file as File).arrayBuffer()));
       if (!checked.ok) return bad('media', checked.message);
-      const [{ used }] = (await db.query<{ used: string }>(
-        `SELECT coalesce(sum(byte_size), 0)::text AS used FROM open311_media`,
-      )) as [{ used: string }];
-      if (Number(used) + checked.bytes.length > mediaBudgetBytes())
+      const used = await mediaBytesUsed(db);
+      if (used + checked.bytes.length > mediaBudgetBytes())
         return bad('media', 'the media store is full; send the request without media');
       media = { type: checked.type, bytes: checked.bytes };
     } else if (mediaUrl) {
@@ -445,21 +380,8 @@ export const open311 = new Hono<AppEnv>()
     try {
       const r = await intakeQueue(db).submit(parsed.data, defaultSettings());
       if (r.created) {
-        if (Object.keys(attrs.values).length)
-          await db.query(
-            `INSERT INTO open311_attributes (ticket_id, service_code, attributes) VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING`,
-            [r.id, code, JSON.stringify(attrs.values)],
-          );
-        if (media && 'bytes' in media)
-          await db.query(
-            `INSERT INTO open311_media (ticket_id, content_type, bytes, byte_size) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-            [r.id, media.type, media.bytes, media.bytes.length],
-          );
-        else if (media)
-          await db.query(`INSERT INTO open311_media (ticket_id, url) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-            r.id,
-            media.url,
-          ]);
+        if (Object.keys(attrs.values).length) await saveAttributes(db, r.id, code, attrs.values);
+        if (media) await saveMedia(db, r.id, media);
       }
       return render(format, r.created ? 201 : 200, 'service_requests', [
         { service_request_id: String(r.id), service_notice: null, account_id: null },

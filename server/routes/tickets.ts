@@ -3,15 +3,16 @@ import { z } from 'zod';
 import type { AppEnv } from '../env.ts';
 import { validQuery } from '../validate.ts';
 import { resolveFilter, ticketFilterSchema } from '../filters.ts';
-import { listCategories } from './categories.ts';
+import { listCategories, regionNames } from '../geo/sql.ts';
 import { errorBody } from '../errors.ts';
 import { cityTimeZone } from '../time.ts';
 import { contentDisposition } from '../reports/labels.ts';
-import { countExport, exportRows, MAX_EXPORT_ROWS } from '../export/rows.ts';
+import { exportRows, MAX_EXPORT_ROWS } from '../export/rows.ts';
 import { ticketsCsv } from '../export/csv.ts';
 import { ticketsXlsx } from '../export/xlsx.ts';
 import { exportFileName } from '../export/fileName.ts';
 import { pointsHeader } from '../points.ts';
+import { countLocated, countTickets, packedPoints, ticketPage } from '../tickets/sql.ts';
 
 /** Points beyond this are cut (X-Truncated: 1); the map asks for a narrower filter or zooms in. */
 export const MAX_POINTS = 2_000_000;
@@ -44,19 +45,8 @@ export const tickets = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const db = c.get('db');
     const f = await resolveFilter(db, q, c.get('principal').scope);
-    const [count, items] = await Promise.all([
-      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets t WHERE ${f.where}`, f.params),
-      db.query(
-        `SELECT t.id::float8 AS id, t.kind, t.channel, t.category_code AS "categoryCode", t.status, t.urgency,
-                t.received_at AS "receivedAt", t.district_code AS "districtCode", t.street_code AS "streetCode",
-                t.grid_code AS "gridCode", ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.address,
-                t.location_status AS "locationStatus"
-         FROM tickets t WHERE ${f.where}
-         ORDER BY t.received_at DESC, t.id DESC LIMIT $${f.params.length + 1}::int OFFSET $${f.params.length + 2}::int`,
-        [...f.params, q.limit, q.offset],
-      ),
-    ]);
-    return c.json({ total: count[0]!.n, from: f.from, to: f.to, items });
+    const [total, items] = await Promise.all([countTickets(db, f), ticketPage(db, f, q.limit, q.offset)]);
+    return c.json({ total, from: f.from, to: f.to, items });
   })
   /**
    * GET /api/tickets/export?format=csv|xlsx&lang=zh|en&<filter> — every filtered ticket (no
@@ -66,27 +56,20 @@ export const tickets = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const db = c.get('db');
     const f = await resolveFilter(db, q, c.get('principal').scope);
-    const n = await countExport(db, f);
+    const n = await countTickets(db, f);
     if (n > MAX_EXPORT_ROWS) {
       return c.json(
         errorBody('too_large', `${n} tickets match; narrow the filter to at most ${MAX_EXPORT_ROWS}`, 'from'),
         400,
       );
     }
-    const [rows, region] = await Promise.all([
-      exportRows(db, f),
-      f.region
-        ? db.query<{ zh: string; en: string }>('SELECT name_zh AS zh, name_en AS en FROM regions WHERE code = $1', [
-            f.region,
-          ])
-        : [],
-    ]);
+    const [rows, region] = await Promise.all([exportRows(db, f), f.region ? regionNames(db, f.region) : null]);
     const day = (d: Date) => cityTime().format(d).slice(0, 10);
     // `to` is exclusive: the file names the last day it covers; a scoped export names its region
     const name = exportFileName(
       q.lang,
       { ...q, region: f.region },
-      region[0]?.[q.lang] ?? null,
+      region?.[q.lang] ?? null,
       day(f.from),
       day(new Date(f.to.getTime() - 1)),
       q.format,
@@ -110,40 +93,13 @@ export const tickets = new Hono<AppEnv>()
     const db = c.get('db');
     const f = await resolveFilter(db, c.req.valid('query'), c.get('principal').scope);
     const cats = await listCategories(db);
-    const k = f.params.length + 1;
-    // One statement: the extent, then per point one 48-bit integer x << 32 | y << 16 | category
-    // as 12 hex digits. Big-endian hex decodes to bytes x, y, c; swap16 makes each little-endian.
-    // The server never holds a row object per point (500k points: ~1 s of SQL instead of ~2).
-    const rows = await db.query<{
-      n: number;
-      x0: number | null;
-      y0: number | null;
-      x1: number | null;
-      y1: number | null;
-      hex: string | null;
-    }>(
-      `WITH p AS MATERIALIZED (
-         SELECT ST_X(t.geom) AS x, ST_Y(t.geom) AS y, COALESCE(k.i - 1, 65535) AS c
-         FROM tickets t LEFT JOIN unnest($${k}::text[]) WITH ORDINALITY AS k(code, i) ON k.code = t.category_code
-         WHERE ${f.where} AND t.geom IS NOT NULL LIMIT ${MAX_POINTS}),
-       e AS (SELECT count(*)::int AS n, min(x) AS x0, min(y) AS y0, max(x) AS x1, max(y) AS y1 FROM p)
-       SELECT e.n, e.x0, e.y0, e.x1, e.y1,
-         (SELECT string_agg(lpad(to_hex(
-             (round((p.x - e.x0) / greatest(e.x1 - e.x0, 1e-12) * 65535)::bigint << 32)
-           | (round((p.y - e.y0) / greatest(e.y1 - e.y0, 1e-12) * 65535)::bigint << 16)
-           | p.c), 12, '0'), '') FROM p) AS hex
-       FROM e`,
-      [...f.params, cats.map((cat) => cat.code)],
+    const r = await packedPoints(
+      db,
+      f,
+      cats.map((cat) => cat.code),
+      MAX_POINTS,
     );
-    const r = rows[0]!;
-    let total = r.n;
-    if (r.n >= MAX_POINTS) {
-      const all = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM tickets t WHERE ${f.where} AND t.geom IS NOT NULL`,
-        f.params,
-      );
-      total = all[0]!.n;
-    }
+    const total = r.n >= MAX_POINTS ? await countLocated(db, f) : r.n;
     const header = pointsHeader(r.n, r.n ? [r.x0!, r.y0!, r.x1!, r.y1!] : [0, 0, 0, 0]);
     const body = Buffer.concat([header, Buffer.from(r.hex ?? '', 'hex').swap16()]);
     c.header('Content-Type', 'application/octet-stream');

@@ -148,4 +148,15 @@ describe('the import graph', () => {
       path.join('server', 'contract', 'ranking.ts'),
     );
   });
+
+  it('routes hold no SQL (server/README.md: it lives in the rooms’ modules)', () => {
+    const routes = files.filter((f) => f.startsWith(path.join('server', 'routes') + path.sep));
+    // a database call: `.query(` or `.query<`, not the request's `c.req.query(…)`
+    const QUERY = /(?<!req)\.query\s*[<(]/;
+    const withSql = routes.filter((f) => QUERY.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(QUERY.test('await db.query<{ n: number }>(`SELECT 1`)') && !QUERY.test("c.req.query('x')")).toBe(true);
+    // Known, listed so that it cannot grow: the liveness probe's SELECT 1 is the check itself.
+    const KNOWN = new Set([path.join('server', 'routes', 'health.ts')]);
+    expect(withSql.filter((f) => !KNOWN.has(f))).toEqual([]);
+  });
 });
