@@ -182,6 +182,7 @@ export const zh = {
     reminded: '催办',
     overdue: '超时',
     escalated: '督办',
+    recategorized: '改类',
   },
   eventData: {
     summon: '召集：{units}',
@@ -435,6 +436,7 @@ export const en: typeof zh = {
     reminded: 'Reminder',
     overdue: 'Overdue',
     escalated: 'Escalated',
+    recategorized: 'Recategorised',
   },
   eventData: {
     summon: 'Summoned: {units}',
