@@ -82,8 +82,9 @@ export async function openBrowser(opts: {
   page.on('pageerror', (err) => problems.pageErrors.push(err.stack ?? err.message));
   page.on('requestfailed', (req) => {
     const reason = req.failure()?.errorText ?? 'failed';
-    // requests superseded by a newer filter are aborted on purpose (AbortController)
-    if (reason === 'net::ERR_ABORTED' && req.url().includes('/api/')) return;
+    // requests superseded by a newer filter are aborted on purpose (AbortController), and so are
+    // base-map range reads for tiles the map no longer shows
+    if (reason === 'net::ERR_ABORTED' && (req.url().includes('/api/') || req.url().includes('/basemap/'))) return;
     if (reason === 'net::ERR_BLOCKED_BY_CLIENT') return; // already in externalRequests
     problems.failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });
