@@ -221,7 +221,7 @@ if (only.has('startup')) {
       );
       // the office pages as an administrator (every page), each in cold browsers (tests/bench/pages.bench.ts)
       const admin = await apiAs(url, 'admin');
-      for (const p of await pages.run({ url, session: admin })) {
+      for (const p of await pages.run({ url, session: admin, log: console.log })) {
         const baseline = p.name.startsWith('baseline');
         row(
           `${p.name}, 1920×1080`,
