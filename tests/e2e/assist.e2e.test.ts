@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketDetail } from '../../web/api/tickets.ts';
 import { openBrowser, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
-import { apiAs } from './session.ts';
+import { apiAs, api } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 
 const VIEWPORT = { width: 1440, height: 900 };
@@ -21,23 +21,12 @@ let client: Client;
 let b: E2EBrowser;
 let earlier: number;
 
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const res = await client.request(
-    path,
-    body === undefined
-      ? {}
-      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
-  );
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 beforeAll(async () => {
   server = await startServerForE2E();
   client = await apiAs(server.url, 'dispatcher');
   // The call a neighbour made an hour ago about the same building site.
   earlier = (
-    await api<{ id: number; locationStatus: string }>('/api/tickets', {
+    await api<{ id: number; locationStatus: string }>(client, '/api/tickets', {
       kind: 'complaint',
       channel: 'phone',
       category: 'noise.construction',
@@ -47,14 +36,14 @@ beforeAll(async () => {
     })
   ).id;
   // Train the model on the demo year (the server trains on start; the test server is built directly).
-  await api('/api/assist/retrain', {});
+  await api(client, '/api/assist/retrain', {});
   // Wait for the state (a retrained model exists), not for a time: poll every 250 ms up to 120 s.
   // A request that fails in transit (a kept-alive connection the busy server closed) is only "not yet".
   const deadline = Date.now() + 120_000;
   let last: unknown;
   for (;;) {
     try {
-      const m = await api<{ training: boolean; model: { version: number } | null }>('/api/assist/model');
+      const m = await api<{ training: boolean; model: { version: number } | null }>(client, '/api/assist/model');
       if (m.model?.version != null) break;
       last = JSON.stringify(m);
     } catch (e) {
@@ -119,7 +108,7 @@ describe("the dispatcher's assistant", () => {
     await page.getByTestId('intake-submit').click();
     await page.waitForURL(/\/tickets\/\d+$/, { timeout: 30_000 });
     filed = Number(page.url().split('/').pop());
-    const t = await api<TicketDetail>(`/api/tickets/${filed}`);
+    const t = await api<TicketDetail>(client, `/api/tickets/${filed}`);
     expect(t.categoryCode).toBe('noise.construction');
     expect(t.repeatOf).toBe(earlier);
     expect(t.dispatches.map((d) => d.unitCode)).toEqual(expect.arrayContaining(['urban_enforcement']));
@@ -142,7 +131,7 @@ describe("the dispatcher's assistant", () => {
     await entry.waitFor();
     expect((await entry.locator('h3').textContent())!.trim()).toBe(title);
     const id = Number(page.url().split('/').pop());
-    const body = await api<{ body: string; category: string | null }>(`/api/kb/${id}`);
+    const body = await api<{ body: string; category: string | null }>(client, `/api/kb/${id}`);
     expect(await entry.textContent()).toContain(body.body.slice(0, 20));
     await b.screenshot('assist-kb-entry');
     // The knowledge base searches in Chinese.

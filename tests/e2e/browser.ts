@@ -5,7 +5,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { addSession } from './session.ts';
 
 export const ARTIFACTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../artifacts');
 
@@ -41,6 +40,14 @@ export interface E2EBrowser {
   problemList(): string[];
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/** Put a client's session cookies into a browser context, as the login page would have. */
+export async function addSession(context: BrowserContext, url: string, client: { cookie: string }): Promise<void> {
+  const pairs = client.cookie.split(';').map((p) => p.trim().split('=') as [string, string]);
+  await context.addCookies(
+    pairs.map(([name, value]) => ({ name, value, url, httpOnly: name === 'hl_session', sameSite: 'Strict' as const })),
+  );
 }
 
 export async function openBrowser(opts: {

@@ -6,11 +6,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClock } from '../../server/lifecycle/clock.ts';
 import { startTestServer, type RunningServer } from '../helpers/testServer.ts';
-import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
-import { apiAs, type DemoUsername } from './session.ts';
+import { waitForMapReady } from './browser.ts';
+import { apiAs, browserAs, closeBrowsers } from './session.ts';
 
 let server: RunningServer;
-const browsers: E2EBrowser[] = [];
 
 beforeAll(async () => {
   // a server of its own: the bulk test makes tickets overdue in its database
@@ -18,19 +17,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const b of browsers) await b.close();
+  await closeBrowsers();
   await server?.stop();
 });
-
-async function browserAs(
-  user: DemoUsername,
-  viewport = { width: 1366, height: 768 },
-  locale = 'zh-CN',
-): Promise<E2EBrowser> {
-  const b = await openBrowser({ baseUrl: server.url, session: await apiAs(server.url, user), viewport, locale });
-  browsers.push(b);
-  return b;
-}
 
 /** the queue page has its queues loaded (its panel says so) */
 const queueReady = (page: Page) => page.waitForSelector('.queue-page [role="tabpanel"][data-state="ready"]');
@@ -51,7 +40,7 @@ describe('one number, one meaning (issue 16 item 6)', () => {
       urgent: number;
     };
     expect(backlog.overdue).toBeGreaterThan(0);
-    const b = await browserAs('dispatcher');
+    const b = await browserAs(server.url, 'dispatcher');
     const page = b.page;
 
     await page.goto(`${server.url}/`);
@@ -119,7 +108,7 @@ describe('bulk actions and re-dispatch (issue 16 item 7)', () => {
       ).tickets;
       const held = overdue.filter((t) => t.status !== 'returned');
       expect(held.length).toBeGreaterThan(3);
-      const b = await browserAs('dispatcher');
+      const b = await browserAs(server.url, 'dispatcher');
       const page = b.page;
       await page.goto(`${server.url}/queue?tab=overdue`);
       await page.getByTestId('queue-row').first().waitFor();
@@ -230,7 +219,7 @@ describe('screenshots of the pages touched (issue 16 item 6, 7)', () => {
       `the queue, the workspace's figures and the daily report at four sizes in ${locale}`,
       { timeout: 600_000 },
       async () => {
-        const b = await browserAs('dispatcher', { width: 1440, height: 900 }, locale);
+        const b = await browserAs(server.url, 'dispatcher', { viewport: { width: 1440, height: 900 }, locale });
         const page = b.page;
         const lang = locale === 'en' ? 'en' : 'zh';
         // the app's language is the one chosen in this browser (the header's switch), not the browser's

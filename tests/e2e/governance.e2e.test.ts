@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, type E2EBrowser } from './browser.ts';
 import { startTestServer, type RunningServer } from '../helpers/testServer.ts';
-import { apiAs, DEMO_KIOSK, getJson } from './session.ts';
+import { apiAs, DEMO_KIOSK, getJson, browserAs, closeBrowsers } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 import type { PlantedTopics } from '../../data/demo/governance.ts';
 import type { TopicDetail, ProactiveResult, TaskRow } from '../../web/composables/govApi.ts';
@@ -22,12 +22,8 @@ let dispatcher: Client;
 let official: Client;
 let planted: PlantedTopics;
 const browsers: E2EBrowser[] = [];
-
-async function browserAs(client: Client): Promise<E2EBrowser> {
-  const b = await openBrowser({ baseUrl: server.url, session: client, viewport: { width: 1440, height: 900 } });
-  browsers.push(b);
-  return b;
-}
+/** the planner's browser, opened by the first test and used by the later ones */
+let plannerView: E2EBrowser;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -42,7 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const b of browsers) await b.close();
+  await closeBrowsers(...browsers);
   await server?.stop();
 });
 
@@ -70,7 +66,7 @@ describe('the governance loop in the browser', () => {
   let topicId = 0;
 
   it('a planner adopts a topic for 朝阳区 and assigns a task to 三里屯街道 and one to another street', async () => {
-    const b = await browserAs(planner);
+    const b = (plannerView = await browserAs(server.url, planner, { viewport: { width: 1440, height: 900 } }));
     await b.page.goto(`${server.url}/governance`);
     await b.page.getByTestId('gov-adopt').waitFor();
     await b.page.getByTestId('adopt-title').fill('停车难专项治理');
@@ -108,7 +104,7 @@ describe('the governance loop in the browser', () => {
   });
 
   it('the street official sees only their own task and completes it with evidence', async () => {
-    const b = await browserAs(official);
+    const b = await browserAs(server.url, official, { viewport: { width: 1440, height: 900 } });
     await b.page.goto(`${server.url}/governance?tab=tasks`);
     await b.page.getByTestId('gov-tasks').waitFor({ timeout: 30_000 });
     const mine = (await getJson<{ tasks: TaskRow[] }>(official, '/api/gov/tasks')).tasks;
@@ -131,7 +127,7 @@ describe('the governance loop in the browser', () => {
   });
 
   it('the topic page shows progress, and the planted topic its effect with the interval', async () => {
-    const b = browsers[0]!;
+    const b = plannerView;
     await b.page.goto(`${server.url}/governance/topics/${topicId}`);
     await expect
       .poll(() => b.page.locator('[data-testid="topic-tasks"] h3').textContent(), { timeout: 30_000 })
@@ -165,7 +161,7 @@ describe('the governance loop in the browser', () => {
   });
 
   it('a proactive order made from the forecast list goes through the ticket page to its close, outside the rates', async () => {
-    const b = browsers[0]!;
+    const b = plannerView;
     await b.page.goto(`${server.url}/governance?tab=proactive`);
     await b.page.getByTestId('forecast-worklist').waitFor({ timeout: 120_000 });
     const before = await getJson<ProactiveResult>(planner, '/api/gov/proactive');
@@ -182,7 +178,7 @@ describe('the governance loop in the browser', () => {
     await b.page.locator(`[data-testid="proactive-list"] [data-ticket="${order.id}"]`).waitFor();
     await b.screenshot('gov-proactive-1440x900-zh');
     // The dispatcher works it on the ticket page, as any ticket: accept, reply, callback, close.
-    const d = await browserAs(dispatcher);
+    const d = await browserAs(server.url, dispatcher, { viewport: { width: 1440, height: 900 } });
     await d.page.goto(`${server.url}/tickets/${order.id}`);
     await d.page.waitForSelector(`[data-ticket="${order.id}"]`, { timeout: 30_000 });
     for (const a of ['accept', 'reply', 'callback', 'close']) await act(d.page, a);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
-import { apiAs } from './session.ts';
+import { apiAs, api } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 
 let server: RunningServer;
@@ -27,12 +27,6 @@ async function pageRange(page: Page): Promise<{ from: string; to: string }> {
   const to = await el.getAttribute('data-to');
   if (!from || !to) throw new Error('the page shows no time range');
   return { from, to };
-}
-
-async function api<T>(path: string): Promise<T> {
-  const res = await client.request(path);
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
 }
 
 async function pointCount(query: string): Promise<number> {
@@ -65,7 +59,7 @@ describe('city map dashboard', () => {
     expect(drawn).toBeGreaterThan(0);
     expect(await b.page.locator('[data-ticket-count]').first().getAttribute('data-ticket-count')).toBe(String(drawn));
 
-    const summary = await api<{ total: number; byDistrict: { name: string }[] }>(`/api/summary?${q}`);
+    const summary = await api<{ total: number; byDistrict: { name: string }[] }>(client, `/api/summary?${q}`);
     const total = b.page.getByTestId('figure-total');
     expect(Number(await total.getAttribute('data-value'))).toBe(summary.total);
     expect(digits(await total.textContent())).toBe(summary.total);

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { DrillResult, MonthsResult, RankingResult, UnitProfile } from '../../server/ranking/service.ts';
 import { openBrowser, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
-import { apiAs } from './session.ts';
+import { apiAs, api } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 
 let server: RunningServer;
@@ -22,19 +22,13 @@ let streets: RankingResult;
 beforeAll(async () => {
   server = await startServerForE2E();
   client = await apiAs(server.url, 'planner');
-  months = await api<MonthsResult>('/api/ranking/months');
-  streets = await api<RankingResult>(`/api/ranking?table=street&month=${months.latestClosed}`);
+  months = await api<MonthsResult>(client, '/api/ranking/months');
+  streets = await api<RankingResult>(client, `/api/ranking?table=street&month=${months.latestClosed}`);
 });
 
 afterAll(async () => {
   await server?.stop();
 });
-
-async function api<T>(path: string): Promise<T> {
-  const res = await client.request(path);
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
 
 const rows = (page: Page) => page.getByTestId('ranking-row');
 
@@ -109,7 +103,7 @@ describe('monthly ranking, unit profile and reports', () => {
   it('switches the table to districts (16 rows) and back', async () => {
     await b.page.locator('[data-testid="table-picker"] [data-value="district"]').click();
     await waitForRanking(b.page, 16);
-    const districts = await api<RankingResult>(`/api/ranking?table=district&month=${months.latestClosed}`);
+    const districts = await api<RankingResult>(client, `/api/ranking?table=district&month=${months.latestClosed}`);
     expect(await rows(b.page).first().getAttribute('data-code')).toBe(districts.rows[0].code);
     await b.page.locator('[data-testid="color-mode"] [data-value="class"]').click();
     await b.page.waitForSelector('[data-testid="ranking-map"][data-ready="1"]', { timeout: 30_000 });
@@ -126,7 +120,10 @@ describe('monthly ranking, unit profile and reports', () => {
     await b.page.waitForURL(new RegExp(`/units/${target.code}`));
     await waitForProfile(b.page);
 
-    const profile = await api<UnitProfile>(`/api/ranking/units/${target.code}?months=13&to=${months.latestClosed}`);
+    const profile = await api<UnitProfile>(
+      client,
+      `/api/ranking/units/${target.code}?months=13&to=${months.latestClosed}`,
+    );
     const point = profile.series.find((p) => p.month === months.latestClosed)!;
     const standing = b.page.getByTestId('unit-standing');
     expect(await standing.getAttribute('data-rank')).toBe(String(point.rank));
@@ -153,6 +150,7 @@ describe('monthly ranking, unit profile and reports', () => {
     await b.page.locator('[data-drill="resolution-denominator"]').click();
     await b.page.waitForSelector('[data-testid="drill"][data-state="ready"]', { timeout: 30_000 });
     const drill = await api<DrillResult>(
+      client,
       `/api/ranking/units/${target.code}/drill?month=${months.latestClosed}&rate=resolution&part=denominator&limit=50`,
     );
     expect(drill.value).toBe(point.resolution.denominator);
@@ -202,7 +200,7 @@ describe('monthly ranking, unit profile and reports', () => {
         `[role="tabpanel"][data-kind="${kind}"][data-state="ready"] [data-testid="report-figures"]`,
         { timeout: 60_000 },
       );
-      const report = await api<{ label: string; city: { counts: { volume: number } } }>(`/api/reports/${kind}`);
+      const report = await api<{ label: string; city: { counts: { volume: number } } }>(client, `/api/reports/${kind}`);
       await expect.poll(() => b.page.getByTestId('report-label').textContent()).toContain(report.label);
       const volume = await b.page
         .locator('[data-testid="report-figures"] tr[data-key="volume"] td')
@@ -219,7 +217,7 @@ describe('monthly ranking, unit profile and reports', () => {
     try {
       await en.page.goto(`${server.url}/reports?kind=weekly`);
       await en.page.waitForSelector('[role="tabpanel"][data-kind="weekly"][data-state="ready"]', { timeout: 60_000 });
-      const weekly = await api<{ label: string }>('/api/reports/weekly');
+      const weekly = await api<{ label: string }>(client, '/api/reports/weekly');
       const select = en.page.getByTestId('report-period-select');
       await expect.poll(() => select.inputValue()).toBe(weekly.label);
       const week = Number(weekly.label.slice(6));

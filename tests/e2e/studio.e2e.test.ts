@@ -18,7 +18,7 @@ import type {
 } from '../../web/components/studio/api.ts';
 import { ARTIFACTS_DIR, openBrowser, type E2EBrowser } from './browser.ts';
 import { startTestServer, type RunningServer } from '../helpers/testServer.ts';
-import { apiAs } from './session.ts';
+import { apiAs, api } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 
 let server: RunningServer;
@@ -38,12 +38,6 @@ afterAll(async () => {
   await b?.close();
   await server?.stop();
 });
-
-async function api<T>(path: string): Promise<T> {
-  const res = await client.request(path);
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
 
 /** Items each deck.gl layer received, once the map has drawn them (StudioMap's test hook). */
 async function drawn(page: Page, layer: string): Promise<number> {
@@ -71,7 +65,7 @@ const metres = (a: [number, number], c: [number, number]) => {
 
 describe('planners’ studio at 1440×900', () => {
   it('draws one hexagon per cell the hot spot API returns, with the seven confidence classes counted in the legend', async () => {
-    const expected = await api<HotspotResult>('/api/hotspots?res=8&k=1');
+    const expected = await api<HotspotResult>(client, '/api/hotspots?res=8&k=1');
     expect(expected.cells.length).toBeGreaterThan(100);
     await b.page.goto(`${server.url}/studio`);
     await tabReady(b.page, 'hotspots');
@@ -89,7 +83,7 @@ describe('planners’ studio at 1440×900', () => {
     // another resolution and neighbourhood: the map follows the API again
     await b.page.locator('[data-testid="hotspot-res"] [data-value="7"]').click();
     await b.page.locator('[data-testid="hotspot-k"] [data-value="2"]').click();
-    const r7 = await api<HotspotResult>(`/api/hotspots?res=7&k=2&from=${expected.from}&to=${expected.to}`);
+    const r7 = await api<HotspotResult>(client, `/api/hotspots?res=7&k=2&from=${expected.from}&to=${expected.to}`);
     await b.page.waitForSelector(`[data-testid="tab-hotspots"][data-state="ready"][data-cells="${r7.cells.length}"]`, {
       timeout: 60_000,
     });
@@ -98,7 +92,10 @@ describe('planners’ studio at 1440×900', () => {
   });
 
   it('colours emerging hot spots by the 17 classes, lists all 17 in the legend and shows a cell’s series on click', async () => {
-    const expected = await api<EmergingResult>('/api/hotspots/emerging?res=8&k=1&step=month&steps=12&series=counts');
+    const expected = await api<EmergingResult>(
+      client,
+      '/api/hotspots/emerging?res=8&k=1&step=month&steps=12&series=counts',
+    );
     await b.page.locator('[data-tab="emerging"]').click();
     await tabReady(b.page, 'emerging');
     expect(await drawn(b.page, 'emerging-hexes')).toBe(expected.cells.length);
@@ -127,7 +124,7 @@ describe('planners’ studio at 1440×900', () => {
   });
 
   it('lists every recurring cluster the API finds, the planted roof-leak estate among them, with its monthly timeline', async () => {
-    const expected = await api<ClusterResult>('/api/clusters');
+    const expected = await api<ClusterResult>(client, '/api/clusters');
     await b.page.locator('[data-tab="clusters"]').click();
     await tabReady(b.page, 'clusters');
     expect(await b.page.getByTestId('cluster-row').count()).toBe(expected.clusters.length);
@@ -151,7 +148,7 @@ describe('planners’ studio at 1440×900', () => {
   });
 
   it('ranks topic candidates as the API does, with score parts, and maps the first one', async () => {
-    const expected = await api<TopicResult>('/api/topics?limit=12');
+    const expected = await api<TopicResult>(client, '/api/topics?limit=12');
     await b.page.locator('[data-tab="topics"]').click();
     await tabReady(b.page, 'topics');
     const rows = b.page.getByTestId('topic-row');
@@ -172,14 +169,14 @@ describe('planners’ studio at 1440×900', () => {
     expect(shown.some(([code]) => plantedCategories.has(code as string))).toBe(true);
 
     const first = expected.candidates[0]!;
-    const where = await api<HotspotResult>(first.map.replace('res=8', 'res=7'));
+    const where = await api<HotspotResult>(client, first.map.replace('res=8', 'res=7'));
     expect(await drawn(b.page, 'topic-hexes')).toBe(where.cells.filter((c) => c.count > 0).length);
     await b.screenshot('studio-topics-1440x900-zh');
 
     // an earlier month ranks that month's window, as the API does
     const [y, m] = expected.month.split('-').map(Number);
     const earlier = m === 1 ? `${y! - 1}-12` : `${y}-${String(m! - 1).padStart(2, '0')}`;
-    const before = await api<TopicResult>(`/api/topics?month=${earlier}&limit=12`);
+    const before = await api<TopicResult>(client, `/api/topics?month=${earlier}&limit=12`);
     await b.page.getByTestId('topic-month').fill(earlier);
     await expect
       .poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-category'))), { timeout: 30_000 })
@@ -189,8 +186,8 @@ describe('planners’ studio at 1440×900', () => {
   });
 
   it('draws next month’s forecast cells, the proactive work list and the backtest against both baselines', async () => {
-    const expected = await api<ForecastResult>('/api/forecast?res=8&limit=30');
-    const backtest = await api<BacktestResult>('/api/forecast/backtest?res=8&k=50');
+    const expected = await api<ForecastResult>(client, '/api/forecast?res=8&limit=30');
+    const backtest = await api<BacktestResult>(client, '/api/forecast/backtest?res=8&k=50');
     await b.page.locator('[data-tab="forecast"]').click();
     await tabReady(b.page, 'forecast');
     // cells expecting under 0.05 tickets a month stay uncoloured (the legend says so)
@@ -209,7 +206,7 @@ describe('planners’ studio at 1440×900', () => {
   });
 
   it('opens the topic brief with the API’s figures and prints it without the navigation', async () => {
-    const list = await api<TopicResult>('/api/topics?limit=12');
+    const list = await api<TopicResult>(client, '/api/topics?limit=12');
     const chosen = list.candidates[0]!;
     await b.page.locator('[data-tab="topics"]').click();
     await tabReady(b.page, 'topics');
@@ -221,7 +218,7 @@ describe('planners’ studio at 1440×900', () => {
     await b.page.waitForSelector('[data-testid="brief-trend"][data-rendered="1"] svg');
 
     // the brief ranks as the studio does (same minimum volume), so its rank and score match the list
-    const all = await api<TopicResult>(`/api/topics?month=${list.month}&limit=100`);
+    const all = await api<TopicResult>(client, `/api/topics?month=${list.month}&limit=100`);
     const c = all.candidates.find((x) => x.category.code === chosen.category.code)!;
     expect(await b.page.getByTestId('brief-title').textContent()).toBe(c.category.nameZh);
     expect(c.rank).toBe(chosen.rank);
@@ -235,6 +232,7 @@ describe('planners’ studio at 1440×900', () => {
     expect(await value('fig-satisfied')).toBe(String(c.satisfactionRate ?? ''));
     expect(await b.page.getByTestId('fig-window').textContent()).toContain(c.tickets.window.toLocaleString('zh-CN'));
     const districts = await api<RegionHotspotResult>(
+      client,
       `/api/hotspots/regions?level=district&category=${c.category.code}&from=${all.window.from}&to=${all.window.to}`,
     );
     const top = [...districts.regions].filter((r) => r.count > 0).sort((x, y) => y.count - x.count)[0]!;
@@ -245,11 +243,11 @@ describe('planners’ studio at 1440×900', () => {
       .locator('[data-testid="brief-streets"] tr')
       .evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), Number(e.getAttribute('data-tickets'))]));
     expect(streets).toEqual(c.topStreets.map((s) => [s.code, s.tickets]));
-    const forecast = await api<ForecastResult>(`/api/forecast?category=${c.category.code}&res=8&limit=5`);
+    const forecast = await api<ForecastResult>(client, `/api/forecast?category=${c.category.code}&res=8&limit=5`);
     expect(Number(await b.page.getByTestId('brief-expected').getAttribute('data-value'))).toBe(
       forecast.categories.find((x) => x.code === c.category.code)!.expected,
     );
-    const where = await api<HotspotResult>(c.map.replace('res=8', 'res=7'));
+    const where = await api<HotspotResult>(client, c.map.replace('res=8', 'res=7'));
     expect(Number(await b.page.getByTestId('mini-map').getAttribute('data-cells'))).toBe(
       where.cells.filter((x) => x.count > 0).length,
     );

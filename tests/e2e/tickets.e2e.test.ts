@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import type { QueueResponse, TicketDetail } from '../../web/api/tickets.ts';
 import { openBrowser, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
-import { apiAs } from './session.ts';
+import { apiAs, api } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 
 const KINDS = ['unlocated', 'overdue', 'returned', 'reminded'] as const;
@@ -21,19 +21,9 @@ let unlocatedId: number;
 let returnedId: number;
 let category: string;
 
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const res = await client.request(
-    path,
-    body === undefined
-      ? {}
-      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
-  );
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 const total = async (kind: string) =>
-  (await api<QueueResponse>(`/api/queue?kind=${kind}&limit=1`)).tickets[0]?.total ?? 0;
-const detail = (id: number) => api<TicketDetail>(`/api/tickets/${id}`);
+  (await api<QueueResponse>(client, `/api/queue?kind=${kind}&limit=1`)).tickets[0]?.total ?? 0;
+const detail = (id: number) => api<TicketDetail>(client, `/api/tickets/${id}`);
 
 async function waitForTicket(page: Page, id: number): Promise<void> {
   await page.waitForSelector(`[data-ticket="${id}"]`, { timeout: 30_000 });
@@ -47,11 +37,11 @@ const timelineIds = (page: Page) =>
 beforeAll(async () => {
   server = await startServerForE2E();
   client = await apiAs(server.url, 'dispatcher');
-  category = (await api<{ categories: { code: string }[] }>('/api/categories')).categories[0].code;
+  category = (await api<{ categories: { code: string }[] }>(client, '/api/categories')).categories[0].code;
   const now = Date.now();
   // an address-only ticket waiting for location, and a ticket its street sends back (退单)
   unlocatedId = (
-    await api<{ id: number }>('/api/tickets', {
+    await api<{ id: number }>(client, '/api/tickets', {
       kind: 'complaint',
       channel: 'phone',
       category,
@@ -60,7 +50,7 @@ beforeAll(async () => {
     })
   ).id;
   returnedId = (
-    await api<{ id: number }>('/api/tickets', {
+    await api<{ id: number }>(client, '/api/tickets', {
       kind: 'report',
       channel: 'wechat',
       category,
@@ -237,9 +227,9 @@ describe('dispatcher queue and ticket detail', () => {
     expect(await timelineIds(b.page)).toEqual(t.events.map((e) => e.id));
     expect(t.events.map((e) => e.type)).toEqual(['received', 'located', 'dispatched']);
     // the unlocated queue no longer holds it
-    expect((await api<QueueResponse>('/api/queue?kind=unlocated&limit=1000')).tickets.map((x) => x.id)).not.toContain(
-      unlocatedId,
-    );
+    expect(
+      (await api<QueueResponse>(client, '/api/queue?kind=unlocated&limit=1000')).tickets.map((x) => x.id),
+    ).not.toContain(unlocatedId);
     await b.page.waitForSelector('[data-testid="ticket-map"][data-ready="1"]');
     await b.screenshot('ticket-located-1440x900-zh');
     expect(b.problemList()).toEqual([]);
@@ -250,8 +240,8 @@ describe('dispatcher queue and ticket detail', () => {
     await b.page.route('**/api/live', (r) => r.abort('aborted'));
     await b.page.goto(`${server.url}/tickets/${unlocatedId}`);
     await waitForTicket(b.page, unlocatedId);
-    await api(`/api/tickets/${unlocatedId}/accept`, {});
-    await api(`/api/tickets/${unlocatedId}/reply`, {});
+    await api(client, `/api/tickets/${unlocatedId}/accept`, {});
+    await api(client, `/api/tickets/${unlocatedId}/reply`, {});
     await b.page.locator('[data-action="accept"]').click();
     await b.page.getByTestId('action-submit').click();
     await expect

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
-import { apiAs, type DemoUsername } from './session.ts';
+import { apiAs, type DemoUsername, browserAs, closeBrowsers } from './session.ts';
 
 let server: RunningServer;
 const browsers: E2EBrowser[] = [];
@@ -15,20 +15,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const b of browsers) await b.close();
+  await closeBrowsers(...browsers);
   await server?.stop();
 });
-
-async function browserAs(
-  user: DemoUsername,
-  viewport = { width: 1366, height: 768 },
-  locale = 'zh-CN',
-): Promise<E2EBrowser> {
-  const b = await openBrowser({ baseUrl: server.url, session: await apiAs(server.url, user), viewport, locale });
-  await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-  browsers.push(b);
-  return b;
-}
 
 const query = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
 
@@ -45,7 +34,7 @@ const here = (page: Page) => page.getByTestId('breadcrumbs').locator('[aria-curr
 
 describe('URL state (issue 16 item 2)', () => {
   it('keeps the workspace’s level, region, filters, time and mode in the address; reload, Back and a copied link reproduce it', async () => {
-    const b = await browserAs('admin');
+    const b = await browserAs(server.url, 'admin', { clipboard: true });
     const page = b.page;
     await page.goto(server.url);
     await settled(page);
@@ -98,7 +87,11 @@ describe('URL state (issue 16 item 2)', () => {
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(Object.fromEntries(new URL(copied).searchParams)).toEqual({ region: code, range: '7d' });
 
-    const other = await browserAs('admin', { width: 1920, height: 1080 }, 'en-US');
+    const other = await browserAs(server.url, 'admin', {
+      viewport: { width: 1920, height: 1080 },
+      locale: 'en-US',
+      clipboard: true,
+    });
     await other.page.goto(link);
     await settled(other.page);
     expect(query(other.page)).toEqual({ region: code, range: '7d', urgency: 'emergency', mode: 'points' });
@@ -110,7 +103,7 @@ describe('URL state (issue 16 item 2)', () => {
   });
 
   it('keeps the ranking’s table, month and colouring, the reports’ kind, the queue’s tab and the studio’s tab; Back returns', async () => {
-    const b = await browserAs('admin');
+    const b = await browserAs(server.url, 'admin', { clipboard: true });
     const page = b.page;
     await page.goto(`${server.url}/ranking`);
     await page.getByTestId('ranking-row').first().waitFor();
@@ -196,7 +189,7 @@ describe('my unit (issue 16 item 5)', () => {
   ] as const) {
     it(`shows ${user}'s own ${table} on the workspace and pins it in the ranking`, async () => {
       const want = await expected(user, table);
-      const b = await browserAs(user);
+      const b = await browserAs(server.url, user, { clipboard: true });
       const page = b.page;
       await page.goto(server.url);
       await settled(page);
@@ -344,7 +337,7 @@ describe('ranking: small units and per-10k (issue 16 item 9)', () => {
   it('flags units below the minimum sample instead of ranking them, never above a ranked unit in any performance order; per 10k is “—” only without a population', async () => {
     const c = await apiAs(server.url, 'planner');
     const months = (await (await c.request('/api/ranking/months')).json()) as any;
-    const b = await browserAs('planner', { width: 1920, height: 1080 });
+    const b = await browserAs(server.url, 'planner', { viewport: { width: 1920, height: 1080 }, clipboard: true });
     const page = b.page;
     for (const table of ['street', 'district'] as const) {
       const ranking = (await (

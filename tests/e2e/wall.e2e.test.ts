@@ -15,7 +15,7 @@ import type { RankingResult } from '../../server/ranking/service.ts';
 import type { WallTicket } from '../../server/wall/tickets.ts';
 import { openE2EDatabase } from '../helpers/testServer.ts';
 import { openBrowser, type E2EBrowser } from './browser.ts';
-import { apiAs, DEMO_KIOSK } from './session.ts';
+import { api, apiAs, DEMO_KIOSK } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 
 let db: Database;
@@ -38,12 +38,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await admin.request(path, init);
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 const FIGURES = ['received', 'dispatched', 'respondedInTime', 'overdue', 'solved', 'satisfied'] as const;
 
 async function waitForWall(page: Page, timeout: number): Promise<void> {
@@ -59,7 +53,7 @@ async function expectFiguresMatchApi(page: Page): Promise<void> {
       ),
     [...FIGURES],
   );
-  const today = await api<WallTodayResponse>('/api/wall/today');
+  const today = await api<WallTodayResponse>(admin, '/api/wall/today');
   expect(shown).toEqual(Object.fromEntries(FIGURES.map((k) => [k, String(today.figures[k].today)])));
   // and the big number is the same figure, formatted
   const received = await page.getByTestId('figure-received').locator('.value').textContent();
@@ -67,7 +61,7 @@ async function expectFiguresMatchApi(page: Page): Promise<void> {
 }
 
 async function expectRealDistricts(page: Page): Promise<void> {
-  const ranking = await api<RankingResult>('/api/ranking?table=district');
+  const ranking = await api<RankingResult>(admin, '/api/ranking?table=district');
   expect(ranking.rows).toHaveLength(16);
   const rows = page.getByTestId('wall-district-row');
   await expect.poll(() => rows.count()).toBe(16);
@@ -77,22 +71,18 @@ async function expectRealDistricts(page: Page): Promise<void> {
 
 /** Files a ticket the way a hotline system does, at a point in Dongcheng. */
 async function fileTicket(): Promise<WallTicket> {
-  const cats = await api<{ categories: { code: string }[] }>('/api/categories');
+  const cats = await api<{ categories: { code: string }[] }>(admin, '/api/categories');
   const code = cats.categories.find((c) => c.code === 'environment.garbage')?.code ?? cats.categories[0]!.code;
-  const created = await api<{ id: number }>('/api/tickets', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      kind: 'complaint',
-      channel: 'phone',
-      category: code,
-      lon: 116.4165,
-      lat: 39.9288,
-      callerName: '李四',
-      callerPhone: '13900000000',
-    }),
+  const created = await api<{ id: number }>(admin, '/api/tickets', {
+    kind: 'complaint',
+    channel: 'phone',
+    category: code,
+    lon: 116.4165,
+    lat: 39.9288,
+    callerName: '李四',
+    callerPhone: '13900000000',
   });
-  const [t] = (await api<{ tickets: WallTicket[] }>(`/api/wall/tickets?ids=${created.id}`)).tickets;
+  const [t] = (await api<{ tickets: WallTicket[] }>(admin, `/api/wall/tickets?ids=${created.id}`)).tickets;
   expect(t?.streetZh).toBeTruthy();
   return t!;
 }
@@ -157,7 +147,7 @@ describe('command-centre wall', () => {
       .poll(async () => Number(await b.page.getByTestId('figure-received').getAttribute('data-value')), {
         timeout: 10_000,
       })
-      .toBe((await api<WallTodayResponse>('/api/wall/today')).figures.received.today);
+      .toBe((await api<WallTodayResponse>(admin, '/api/wall/today')).figures.received.today);
   });
 
   it('rotates scenes by itself, and space pauses, arrows step', async () => {
@@ -182,7 +172,7 @@ describe('command-centre wall', () => {
     for (let i = 0; i < 40 && !(await scene())?.startsWith('districts:'); i++)
       await b.page.keyboard.press('ArrowRight');
     const codes = (await scene())!.slice('districts:'.length).split('+');
-    const ranking = await api<RankingResult>('/api/ranking?table=district');
+    const ranking = await api<RankingResult>(admin, '/api/ranking?table=district');
     const name = ranking.rows.find((r) => r.code === codes[0])!.nameZh;
     const named = () =>
       b.page.evaluate(
@@ -220,11 +210,7 @@ describe('command-centre wall', () => {
 
   it('at 3840×2160 shows the same content at twice the size', async () => {
     // a second screen needs a token of its own: the first one is bound to the 1920×1080 screen
-    const { token } = await api<{ token: string }>('/api/admin/kiosks', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ screen: '4K 大屏' }),
-    });
+    const { token } = await api<{ token: string }>(admin, '/api/admin/kiosks', { screen: '4K 大屏' });
     const big = await openBrowser({ baseUrl: url, viewport: { width: 3840, height: 2160 } });
     try {
       await big.page.goto(`${url}/wall?kiosk=${encodeURIComponent(token)}&interval=600`);

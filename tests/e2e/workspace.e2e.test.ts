@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, waitForMapReady, type E2EBrowser } from './browser.ts';
 import { startServerForE2E, type RunningServer } from './server.ts';
-import { apiAs } from './session.ts';
+import { apiAs, api } from './session.ts';
 import type { Client } from '../helpers/auth.ts';
 import { countBreaks } from '../../web/map/workspaceChoropleth.ts';
 
@@ -26,12 +26,6 @@ afterAll(async () => {
   await b?.close();
   await server?.stop();
 });
-
-async function api<T = any>(path: string): Promise<T> {
-  const res = await client.request(path);
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
 
 /** The window the page shows, as the query string the API needs for the same answer. */
 async function pageWindow(page: Page, extra: Record<string, string> = {}): Promise<string> {
@@ -70,7 +64,7 @@ describe('officials’ workspace', () => {
     await waitForMapReady(page);
     const q = await pageWindow(page);
 
-    const city = await api(`/api/summary?${q}`);
+    const city = await api(client, `/api/summary?${q}`);
     expect(await childList(page)).toEqual({
       level: 'district',
       items: city.children.items.map((c: any) => [c.code, c.count]),
@@ -80,6 +74,7 @@ describe('officials’ workspace', () => {
     const from = Date.parse(new URLSearchParams(q).get('from')!);
     const to = Date.parse(new URLSearchParams(q).get('to')!);
     const prev = await api(
+      client,
       `/api/summary?from=${new Date(2 * from - to).toISOString()}&to=${new Date(from).toISOString()}`,
     );
     expect(Number(await page.getByTestId('delta-total').getAttribute('data-previous'))).toBe(prev.total);
@@ -99,7 +94,7 @@ describe('officials’ workspace', () => {
     const district = city.children.items[0];
     await page.click(`[data-testid="child-list"] [data-code="${district.code}"]`);
     await settled(page);
-    const inDistrict = await api(`/api/summary?${q}&region=${district.code}`);
+    const inDistrict = await api(client, `/api/summary?${q}&region=${district.code}`);
     expect(inDistrict.total).toBe(district.count);
     expect(await childList(page)).toEqual({
       level: 'street',
@@ -112,7 +107,7 @@ describe('officials’ workspace', () => {
     const street = inDistrict.children.items[0];
     await page.click(`[data-testid="child-list"] [data-code="${street.code}"]`);
     await settled(page);
-    const inStreet = await api(`/api/summary?${q}&region=${street.code}`);
+    const inStreet = await api(client, `/api/summary?${q}&region=${street.code}`);
     expect(await childList(page)).toEqual({
       level: 'grid',
       items: inStreet.children.items.map((c: any) => [c.code, c.count]),
@@ -123,7 +118,7 @@ describe('officials’ workspace', () => {
     const grid = inStreet.children.items[0];
     await page.click(`[data-testid="child-list"] [data-code="${grid.code}"]`);
     await settled(page);
-    const tickets = await api(`/api/tickets?${q}&region=${grid.code}&limit=200`);
+    const tickets = await api(client, `/api/tickets?${q}&region=${grid.code}&limit=200`);
     expect(Number(await page.getByTestId('grid-tickets-heading').getAttribute('data-total'))).toBe(grid.count);
     expect(tickets.total).toBe(grid.count);
     const links = await page
@@ -148,7 +143,7 @@ describe('officials’ workspace', () => {
   it('filters change the map, the figures and the follow-up lists together', async () => {
     const page = b.page;
     // a custom window of city dates, both days included
-    const last = (await api('/api/summary')).dataRange.last as string;
+    const last = (await api(client, '/api/summary')).dataRange.last as string;
     const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
     const [from, to] = [day(Date.parse(last) - 20 * 86_400_000), day(Date.parse(last) - 6 * 86_400_000)];
     await page.click('[data-range="custom"]');
@@ -156,7 +151,7 @@ describe('officials’ workspace', () => {
     await page.fill('[data-testid="custom-to"]', to);
     await page.click('[data-testid="custom-apply"]');
     await settled(page);
-    const custom = await api(`/api/summary?from=${from}&to=${to}`);
+    const custom = await api(client, `/api/summary?from=${from}&to=${to}`);
     expect(await pageWindow(page)).toBe(new URLSearchParams({ from: custom.from, to: custom.to }).toString());
     expect(Number(await page.getByTestId('figure-total').getAttribute('data-value'))).toBe(custom.total);
 
@@ -166,7 +161,7 @@ describe('officials’ workspace', () => {
     await page.selectOption('[data-filter="channel"]', 'wechat');
     await settled(page);
     const q = await pageWindow(page, { channel: 'wechat' });
-    const s = await api(`/api/summary?${q}`);
+    const s = await api(client, `/api/summary?${q}`);
     expect(s.total).toBeGreaterThan(0);
     expect(Number(await page.getByTestId('figure-total').getAttribute('data-value'))).toBe(s.total);
     expect(await childList(page)).toEqual({
@@ -178,7 +173,7 @@ describe('officials’ workspace', () => {
       Number(points.headers.get('x-total-count')),
     );
     for (const flag of ['overdue', 'returned']) {
-      const list = await api(`/api/tickets?${q}&flag=${flag}&limit=1`);
+      const list = await api(client, `/api/tickets?${q}&flag=${flag}&limit=1`);
       await expect
         .poll(() => page.getByTestId(`queue-${flag}-total`).getAttribute('data-value'))
         .toBe(String(list.total));
@@ -193,7 +188,7 @@ describe('officials’ workspace', () => {
     await page.click('[data-range="13m"]');
     await settled(page);
     const q = await pageWindow(page, { channel: 'wechat' });
-    const series = await api(`/api/summary/series?${q}&step=month`);
+    const series = await api(client, `/api/summary/series?${q}&step=month`);
     expect(series.buckets.length).toBeGreaterThanOrEqual(13);
     const expected = countBreaks(series.max).join(',');
 
@@ -222,7 +217,7 @@ describe('officials’ workspace', () => {
   it('downloads the filtered tickets as CSV and XLSX matching the API, and the map as a PNG', async () => {
     const page = b.page;
     const q = await pageWindow(page, { channel: 'wechat' });
-    const list = await api(`/api/tickets?${q}&limit=1`);
+    const list = await api(client, `/api/tickets?${q}&limit=1`);
     const known = list.items[0];
 
     const csv = await downloadOf(page, 'export-csv');
