@@ -18,6 +18,8 @@ const RULES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: RegExp, gat
   ['GET', /^\/api\/config$/, 'public'],
   // The API's description (OpenAPI 3.1) and its interactive reference, public like Open311 discovery.
   ['GET', /^\/api\/(openapi\.json|docs|docs\/(scalar|init)\.js)$/, 'public'],
+  // The base map: the city's published outlines, public like the page that draws them.
+  ['GET', /^\/basemap\/city\.pmtiles$/, 'public'],
   ['POST', /^\/api\/auth\/(login|kiosk)$/, 'public'],
   ['POST', /^\/api\/auth\/unlock$/, 'admin'],
   ['GET', /^\/api\/auth\/me$/, 'public'],

@@ -90,8 +90,9 @@ export async function openBrowser(opts: {
   page.on('requestfailed', (req) => {
     const reason = req.failure()?.errorText ?? 'failed';
     // requests superseded by a newer filter are aborted on purpose (AbortController), and so are
-    // base-map range reads for tiles the map no longer shows
-    if (reason === 'net::ERR_ABORTED' && (req.url().includes('/api/') || req.url().includes('/basemap/'))) return;
+    // base-map range reads for tiles the map no longer shows and a page's own scripts (the map's
+    // worker) still loading when the test navigates on
+    if (reason === 'net::ERR_ABORTED' && /\/(api|basemap|assets)\//.test(new URL(req.url()).pathname)) return;
     if (reason === 'net::ERR_BLOCKED_BY_CLIENT') return; // already in externalRequests
     problems.failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });

@@ -13,6 +13,7 @@ const GATES: Record<string, [string, Gate][]> = {
   // the API's description and its reference page, public like Open311 discovery
   'GET /api/openapi.json': [['/api/openapi.json', 'public']],
   'GET /api/docs': [['/api/docs', 'public']],
+  'GET /basemap/city.pmtiles': [['/basemap/city.pmtiles', 'public']],
   'GET /api/docs/init.js': [['/api/docs/init.js', 'public']],
   'GET /api/docs/scalar.js': [['/api/docs/scalar.js', 'public']],
   'POST /api/auth/login': [['/api/auth/login', 'public']],
