@@ -1,6 +1,7 @@
 // Signed-in test clients: a real account (scrypt hash) and a real POST /api/auth/login, then every
 // request carries the session cookie, and writes the CSRF header, as the dashboard's pages do.
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import type { Queryable } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
 import { createUser } from '../../server/auth/accounts.ts';
@@ -77,3 +78,14 @@ export const over =
   (base: string): Fetcher =>
   (path, init) =>
     fetch(new URL(path, base), init);
+
+/** A JSON POST that must succeed (status < 300, the body named in the failure); its JSON answer. */
+export async function postOk<T = unknown>(client: Client, path: string, body: unknown): Promise<T> {
+  const res = await client.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+  return (await res.json()) as T;
+}

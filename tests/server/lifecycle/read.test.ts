@@ -9,7 +9,7 @@ import { runClock } from '../../../server/lifecycle/clock.ts';
 import { deadlinesOf } from '../../../server/lifecycle/read.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
-import { signIn, type Client } from '../../helpers/auth.ts';
+import { postOk, signIn, type Client } from '../../helpers/auth.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -36,15 +36,7 @@ describe.each(ENGINES)('ticket pages read model on %s', (engine) => {
   let db: Database;
   let app: ReturnType<typeof createApp>;
   let client: Client;
-  const post = async (path: string, body: unknown) => {
-    const res = await client.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
-    return (await res.json()) as any;
-  };
+  const post = (path: string, body: unknown) => postOk<any>(client, path, body);
   const get = async (path: string) => (await client.request(path)).json() as Promise<any>;
   const noise = (receivedAt: string, extra: Record<string, unknown> = {}) => ({
     kind: 'complaint',

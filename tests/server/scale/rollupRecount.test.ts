@@ -10,7 +10,7 @@ import { createApp } from '../../../server/app.ts';
 import { configureRanking, rankingService } from '../../../server/ranking/service.ts';
 import { readStoredMonths } from '../../../server/ranking/rollup.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
-import { signIn, type Client } from '../../helpers/auth.ts';
+import { postOk, signIn, type Client } from '../../helpers/auth.ts';
 import { rollupsVersusRaw } from '../../helpers/rollupRecount.ts';
 import { HAND_POLICY, handClock, loadHandCity, S1, S3 } from '../ranking/handCity.ts';
 import { independentRanking, type IndependentTable } from '../ranking/independent.ts';
@@ -36,15 +36,7 @@ type Counts = {
 describe.each(ENGINES)('rollups against a recount on %s', (engine) => {
   let db: Database;
   let client: Client;
-  const post = async (path: string, body: unknown) => {
-    const res = await client.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
-    return res.json() as Promise<{ id: number; status: string }>;
-  };
+  const post = (path: string, body: unknown) => postOk<{ id: number; status: string }>(client, path, body);
 
   /** A fresh ranking service (nothing in memory) that saves settled months, as the server's does. */
   const service = () => configureRanking(db, { policy: HAND_POLICY, now: handClock });
