@@ -252,6 +252,10 @@ async function inTransaction<T>(pool: Pool, readOnly: boolean, fn: (tx: Queryabl
 /**
  * The primary as seen by dashboards: reads (query, orm, readTransaction) on the replicas, one
  * statement or read-only transaction per replica in turn; everything else on the primary.
+ * A replica that cannot be reached (connection refused or lost, not a statement it refused) is set
+ * aside for `REPLICA_RETRY_MS` (default 5 s) and the read is retried on the next replica, or on the
+ * primary when none is left: a dead standby slows dashboards down but never fails them. Only reads
+ * are retried, so a retry changes nothing.
  */
 function replicaView(
   primary: Database,
@@ -259,22 +263,61 @@ function replicaView(
   drizzle: (typeof import('drizzle-orm/node-postgres'))['drizzle'],
 ): Database {
   let next = 0;
-  const pick = () => readPools[next++ % readPools.length]!;
+  const retryMs = Number(process.env.REPLICA_RETRY_MS ?? 5000);
+  const downUntil = readPools.map(() => 0);
+  /** The replicas to try, in round-robin order from the next one, skipping those set aside. */
+  const order = (): number[] => {
+    const now = Date.now();
+    const start = next++;
+    const out: number[] = [];
+    for (let i = 0; i < readPools.length; i++) {
+      const k = (start + i) % readPools.length;
+      if (downUntil[k]! <= now) out.push(k);
+    }
+    return out;
+  };
+  const tryReplicas = async <T>(onReplica: (p: Pool) => Promise<T>, onPrimary: () => Promise<T>): Promise<T> => {
+    for (const k of order()) {
+      try {
+        return await onReplica(readPools[k]!);
+      } catch (e) {
+        if (!isConnectionError(e)) throw e;
+        downUntil[k] = Date.now() + retryMs;
+      }
+    }
+    return onPrimary();
+  };
   const orms = readPools.map((p) => drizzle(p, { schema }) as unknown as Database['orm']);
   const view: Database = {
     ...primary,
     replica: true,
     get orm() {
-      return orms[next++ % orms.length]!;
+      return orms[order()[0] ?? -1] ?? primary.orm;
     },
-    async query<T>(text: string, params?: unknown[]) {
-      return (await pick().query(text, params)).rows as T[];
+    query<T>(text: string, params?: unknown[]) {
+      return tryReplicas(
+        async (p) => (await p.query(text, params)).rows as T[],
+        () => primary.query<T>(text, params),
+      );
     },
-    readTransaction: (fn) => inTransaction(pick(), true, fn),
+    readTransaction: (fn) =>
+      tryReplicas(
+        (p) => inTransaction(p, true, fn),
+        () => primary.readTransaction(fn),
+      ),
   };
   view.reads = view;
   view.primary = primary;
   return view;
+}
+
+/** The server could not be reached or went away (not a statement it refused, not the caller's own error). */
+export function isConnectionError(e: unknown): boolean {
+  const code = String((e as { code?: unknown } | null)?.code ?? '');
+  if (/^(08|57P0)/.test(code)) return true;
+  if (/^E(CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|PIPE|TIMEDOUT|AI_AGAIN)$|^ENOTFOUND$/.test(code)) return true;
+  const msg = e instanceof Error ? e.message : '';
+  return /^Connection terminated|^Client has encountered a connection error|^connect ECONNREFUSED/.test(msg);
 }
 
 const hasSqlState = (e: unknown) =>

@@ -159,6 +159,45 @@ describe('dashboards on a streaming standby (PostgreSQL)', () => {
     expect(rankingService(db.reads)).not.toBe(rankingService(db));
   });
 
+  it('sets a replica that cannot be reached aside and reads on the next one, or on the primary', async () => {
+    const url = (base: string) => {
+      const u = new URL(base);
+      u.pathname = `/${testDatabaseName(FILE)}`;
+      return u.toString();
+    };
+    // Port 1 refuses connections: a standby that is down.
+    const dead = url('postgres://postgres:postgres@127.0.0.1:1/x');
+    const inRecovery = async (q: { query: Database['query'] }) =>
+      (await q.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0]!.r;
+    const two = await openDatabase({
+      databaseUrl: url(testDatabaseUrl()),
+      readUrls: [dead, url(testDatabaseReadUrl())],
+      migrate: false,
+    });
+    const none = await openDatabase({ databaseUrl: url(testDatabaseUrl()), readUrls: [dead], migrate: false });
+    try {
+      // Every read lands on the live standby, whichever replica's turn it was.
+      for (let i = 0; i < 4; i++) expect(await inRecovery(two.reads)).toBe(true);
+      expect(await two.reads.readTransaction((tx) => inRecovery(tx))).toBe(true);
+      // With no replica left, dashboards read the primary rather than fail.
+      expect(await inRecovery(none.reads)).toBe(false);
+      expect(await none.reads.readTransaction((tx) => inRecovery(tx))).toBe(false);
+      expect(
+        (await none.reads.query<{ n: string }>('SELECT count(*) AS n FROM tickets WHERE id BETWEEN 101 AND 105'))[0]!.n,
+      ).toBe('5');
+      // A statement the replica refuses, or the caller's own error, is the caller's: not retried elsewhere.
+      await expect(two.reads.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+      await expect(
+        two.reads.readTransaction(async () => {
+          throw new Error('mine');
+        }),
+      ).rejects.toThrow('mine');
+      expect(await inRecovery(two.reads)).toBe(true);
+    } finally {
+      await Promise.all([two.close(), none.close()]);
+    }
+  });
+
   it('serves wall, ranking, hot spots and reports from the standby, equal to the primary once replayed', async () => {
     const paths = [
       `/api/wall/today?at=${AT}`,
