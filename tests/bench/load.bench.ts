@@ -4,6 +4,7 @@
 // for a duration (default 600 s). Reports requests and p50/p95/p99 per endpoint, 5xx, and tickets
 // in (acknowledged) against tickets stored (counted in the database by the run's idempotency keys).
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { Queryable } from '../../db/client.ts';
 import { createUser } from '../../server/auth/accounts.ts';
 import { logIn, over, type Client } from '../helpers/auth.ts';
@@ -20,6 +21,8 @@ export interface LoadOptions {
   /** Idempotency-key prefix for this run's tickets. */
   runId?: string;
   print?: boolean;
+  /** The streaming standby the server's dashboards read (DATABASE_READ_URL): its lag is sampled. */
+  replicaUrl?: string;
 }
 
 export interface EndpointFigures {
@@ -46,6 +49,8 @@ export interface LoadResult {
   ticketsAcknowledged: number;
   ticketsStored: number;
   requestsPerSecond: number;
+  /** Replica lag samples (ms from a WAL position on the primary to its replay on the standby). */
+  replicaLag?: { samples: number; p50: number; p99: number; max: number };
 }
 
 /** The dashboard's own reads (web/composables/api.ts), with the filters a user flips between. */
@@ -58,6 +63,35 @@ const DASHBOARD: [string, string[]][] = [
 ];
 
 const BEIJING_CORE = [116.2, 39.8, 116.6, 40.05] as const;
+
+/**
+ * The replica's lag as a dashboard sees it, sampled every 250 ms during the run: the primary's
+ * current WAL position is read, then the standby is polled (every 5 ms) until it has replayed it;
+ * the time between the two is one sample.
+ */
+function sampleReplicaLag(primary: Queryable, replicaUrl: string, until: () => boolean) {
+  const samples: number[] = [];
+  const done = (async () => {
+    const standby = new pg.Client({ connectionString: replicaUrl });
+    await standby.connect();
+    try {
+      while (!until()) {
+        const t0 = performance.now();
+        const [{ lsn }] = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+        for (;;) {
+          const r = await standby.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]);
+          if (r.rows[0]!.ok) break;
+          await new Promise((res) => setTimeout(res, 5));
+        }
+        samples.push(performance.now() - t0);
+        await new Promise((res) => setTimeout(res, 250));
+      }
+    } finally {
+      await standby.end();
+    }
+  })();
+  return { samples, done };
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -171,8 +205,10 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
     await Promise.all(inFlight);
   };
 
+  const lag = opts.replicaUrl ? sampleReplicaLag(opts.db, opts.replicaUrl, () => Date.now() >= end) : undefined;
   await Promise.all([...Array.from({ length: clients }, (_, k) => reader(k)), intake()]);
   const elapsedS = (Date.now() - started) / 1000;
+  await lag?.done;
 
   const stored = (
     await opts.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE idempotency_key LIKE $1`, [
@@ -208,6 +244,15 @@ export async function run(opts: LoadOptions): Promise<LoadResult> {
     ticketsStored: stored,
     requestsPerSecond: requests / elapsedS,
   };
+  if (lag) {
+    const sorted = [...lag.samples].sort((a, b) => a - b);
+    result.replicaLag = {
+      samples: sorted.length,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? NaN,
+    };
+  }
   if (opts.print !== false) printLoad(result);
   return result;
 }
@@ -224,4 +269,10 @@ export function printLoad(r: LoadResult): void {
   }
   row('  all requests', `${r.requestsPerSecond.toFixed(0)} req/s`, `5xx ${r.total5xx}, no answer ${r.totalFailed}`);
   row('  tickets in = tickets stored', `${r.ticketsAcknowledged} = ${r.ticketsStored}`, `${r.ticketsSent} sent`);
+  if (r.replicaLag)
+    row(
+      '  replica lag (write on the primary → replayed on the standby)',
+      `p99 ${ms(r.replicaLag.p99)}`,
+      `${r.replicaLag.samples} samples; p50 ${ms(r.replicaLag.p50)}, max ${ms(r.replicaLag.max)}; target p99 < 1000 ms`,
+    );
 }

@@ -15,7 +15,7 @@
 //                                    issue budgets are stated at 10,000,000 — loaded fast: tickets and dispatches, no events or callers)
 import pg from 'pg';
 import type { Engine } from '../../db/client.ts';
-import { openTestDatabase, testDatabaseUrl } from '../helpers/engines.ts';
+import { openTestDatabase, testDatabaseName, testDatabaseUrl } from '../helpers/engines.ts';
 import { openDatabase } from '../../db/client.ts';
 import { loadBeijing } from '../../data/geo/importer.ts';
 import { seedTaxonomy } from '../../data/taxonomy/index.ts';
@@ -113,7 +113,8 @@ async function benchDatabase(
   build: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>,
 ) {
   const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
+  // the name openTestDatabase gives it (TEST_DB_PREFIX first)
+  url.pathname = `/${testDatabaseName(name)}`;
   const kept = await openDatabase({ databaseUrl: url.toString() }).catch(() => null);
   if (kept && (await ok(kept).catch(() => false))) return { db: kept, url: url.toString() };
   await kept?.close();
@@ -160,9 +161,17 @@ if (only.has('load') && engines.includes('postgres')) {
     },
   );
   const dist = stubDist();
-  const server = await spawnServer(url, await freePort(), dist);
+  // With the streaming standby (TEST_DATABASE_READ_URL), dashboards read it, as DATABASE_READ_URL
+  // does in production, and the run reports the replica's lag (write on the primary → visible on it).
+  const readUrl = process.env.TEST_DATABASE_READ_URL
+    ? Object.assign(new URL(process.env.TEST_DATABASE_READ_URL), { pathname: new URL(url).pathname }).toString()
+    : undefined;
+  console.log(
+    readUrl ? '  dashboards read the streaming standby (DATABASE_READ_URL)' : '  no standby: reads on the primary',
+  );
+  const server = await spawnServer(url, await freePort(), dist, readUrl ? { DATABASE_READ_URL: readUrl } : {});
   try {
-    await load.run({ url: server.url, db, clients, ticketsPerSecond: 50, durationS });
+    await load.run({ url: server.url, db, clients, ticketsPerSecond: 50, durationS, replicaUrl: readUrl });
   } finally {
     await killHard(server);
     await db.close();

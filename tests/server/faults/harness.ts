@@ -129,11 +129,23 @@ export interface Child {
 }
 
 /** `tsx server/main.ts` against `databaseUrl` on `port`; resolves once /api/health answers. */
-export async function spawnServer(databaseUrl: string, port: number, dist: string): Promise<Child> {
+export async function spawnServer(
+  databaseUrl: string,
+  port: number,
+  dist: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Child> {
   // tsx's own CLI would run the server as a grandchild that SIGKILL never reaches: load it in-process.
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', WEB_DIST_DIR: dist },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WEB_DIST_DIR: dist,
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
