@@ -10,12 +10,11 @@ import {
   deserialise,
   serialise,
   suggest,
-  trainYielding,
   type Model,
   type StoredModel,
-  type TrainDoc,
 } from './classifier.ts';
-import { evaluate, type Evaluation, type KeywordCategory } from './evaluate.ts';
+import type { Evaluation, KeywordCategory } from './evaluate.ts';
+import { trainOffThread } from './trainThread.ts';
 import { langOf, type Lang } from './tokenize.ts';
 
 /** Calendar months before the latest ticket's month that form the evaluation period. */
@@ -71,13 +70,32 @@ interface HistoryRow {
 const cityZone = () => activeCity()?.timeZone ?? cityPolicy().timeZone;
 const cityLang = (): Lang => langOf(activeCity()?.locale ?? 'zh');
 
-/** The city's confirmed history, oldest first. */
+/** Days of history read per query: each read is short, so pages are answered between them. */
+const HISTORY_WINDOW_DAYS = 14;
+
+/**
+ * The city's confirmed history, oldest first. Read a window at a time: on the embedded engine one
+ * read of 300,000 texts holds the server's only thread for seconds.
+ */
 async function readHistory(db: Queryable): Promise<HistoryRow[]> {
-  return db.query<HistoryRow>(
-    `SELECT t.description AS text, t.category_code AS label, t.received_at AS at FROM tickets t
-     WHERE t.status <> 'received' AND t.description IS NOT NULL AND length(t.description) > 0
-     ORDER BY t.received_at, t.id`,
+  const [span] = await db.query<{ lo: Date | string | null; hi: Date | string | null }>(
+    `SELECT min(received_at) AS lo, max(received_at) AS hi FROM tickets`,
   );
+  const out: HistoryRow[] = [];
+  if (span?.lo == null || span.hi == null) return out;
+  const hi = new Date(span.hi).getTime();
+  for (let from = new Date(span.lo).getTime(); from <= hi; from += HISTORY_WINDOW_DAYS * 86_400_000) {
+    const rows = await db.query<HistoryRow>(
+      `SELECT t.description AS text, t.category_code AS label, t.received_at AS at FROM tickets t
+       WHERE t.received_at >= $1 AND t.received_at < $2
+         AND t.status <> 'received' AND t.description IS NOT NULL AND length(t.description) > 0
+       ORDER BY t.received_at, t.id`,
+      [new Date(from).toISOString(), new Date(from + HISTORY_WINDOW_DAYS * 86_400_000).toISOString()],
+    );
+    for (const r of rows) out.push(r);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return out;
 }
 
 async function keywordCategories(db: Queryable, lang: Lang): Promise<KeywordCategory[]> {
@@ -149,31 +167,27 @@ async function doRetrain(db: Queryable, reason: 'start' | 'schedule' | 'demand')
   if (history.length < MIN_TRAINING) return null;
   const from = await evalStart(db);
   const started = Date.now();
+  const cut = from ? from.getTime() : null;
+  const split = cut === null ? -1 : history.findIndex((h) => new Date(h.at).getTime() >= cut);
+  // Trained and evaluated on a thread of its own (trainThread.ts): pages stay quick meanwhile.
+  const trained = await trainOffThread({
+    lang,
+    docs: history.map((h) => ({ text: h.text, label: h.label })),
+    evalStart: cut === null ? null : split < 0 ? history.length : split,
+    minTraining: MIN_TRAINING,
+    categories: await keywordCategories(db, lang),
+  });
+  const model = trained.model;
   let evaluation: StoredEvaluation | null = null;
-  if (from) {
-    const cut = from.getTime();
-    const earlier: TrainDoc[] = [];
-    const later: TrainDoc[] = [];
-    for (const h of history) (new Date(h.at).getTime() < cut ? earlier : later).push({ text: h.text, label: h.label });
-    if (earlier.length >= MIN_TRAINING && later.length > 0) {
-      const m = await trainYielding(earlier, { lang, seed: 1 });
-      const counts = new Map<string, number>();
-      for (const d of earlier) counts.set(d.label, (counts.get(d.label) ?? 0) + 1);
-      const e = evaluate(m, later, { counts, categories: await keywordCategories(db, lang) });
-      evaluation = {
-        ...e,
-        trainedOn: earlier.length,
-        evalFrom: from.toISOString(),
-        evalTo: new Date(history[history.length - 1].at).toISOString(),
-        returnsAvoided: await returnsAvoided(db, m, from),
-        corrections: await corrections(db),
-      };
-    }
+  if (trained.evaluation && trained.evalModel && from) {
+    evaluation = {
+      ...trained.evaluation,
+      evalFrom: from.toISOString(),
+      evalTo: new Date(history[history.length - 1].at).toISOString(),
+      returnsAvoided: await returnsAvoided(db, trained.evalModel, from),
+      corrections: await corrections(db),
+    };
   }
-  const model = await trainYielding(
-    history.map((h) => ({ text: h.text, label: h.label })),
-    { lang, seed: 1 },
-  );
   const durationMs = Date.now() - started;
   const stored = serialise(model);
   const info = await saveModel(db, {
