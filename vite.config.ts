@@ -33,6 +33,9 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
+            // vite's lazy-import helper in a chunk of its own: left to itself it lands in a map
+            // chunk, and every page (the sign-in page too) would then load maplibre and deck.gl
+            { name: 'preload', test: /vite\/preload-helper/, priority: 40 },
             { name: 'maplibre', test: /node_modules[\\/](maplibre-gl|@maplibre|@mapbox)[\\/]/, priority: 30 },
             {
               name: 'deckgl',

@@ -1,7 +1,6 @@
 // History-mode routes; the server falls back to index.html for unknown paths. Every page but the
 // login page and the wall needs a session; each names the section whose capabilities open it.
 import { createRouter, createWebHistory } from 'vue-router';
-import MapPage from './pages/MapPage.vue';
 import { homeOf, mayOpen, safeNext, type Section } from './auth/navigation.ts';
 import { useSessionStore } from './stores/session.ts';
 
@@ -18,7 +17,9 @@ declare module 'vue-router' {
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', name: 'map', component: MapPage, meta: { section: 'map' } },
+    // every page loads its own code: the sign-in page and the wall never wait for the workspace's
+    // map libraries (maplibre, deck.gl: 2 MB) they do not draw
+    { path: '/', name: 'map', component: () => import('./pages/MapPage.vue'), meta: { section: 'map' } },
     {
       path: '/login',
       name: 'login',
