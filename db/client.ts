@@ -103,9 +103,17 @@ async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
   if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
   const pg = await PGlite.create(dir, { extensions: { postgis }, ...(loadDataDir ? { loadDataDir } : {}) });
   const orm = drizzle(pg, { schema }) as unknown as Database['orm'];
+  // SLOW_QUERY_MS=N (diagnosis): statements slower than N ms, their wait for the engine included, are logged.
+  const slowMs = Number(process.env.SLOW_QUERY_MS ?? 0);
   const wrap = (q: { query: typeof pg.query }): Queryable => ({
     async query<T>(text: string, params?: unknown[]) {
-      return (await q.query<T>(text, params as unknown[])).rows;
+      if (!(slowMs > 0)) return (await q.query<T>(text, params as unknown[])).rows;
+      const t0 = performance.now();
+      const rows = (await q.query<T>(text, params as unknown[])).rows;
+      const ms = performance.now() - t0;
+      if (ms >= slowMs)
+        console.log(`[slow query] ${Math.round(ms)} ms, ${rows.length} rows: ${text.replace(/\s+/g, ' ').slice(0, 140)}`);
+      return rows;
     },
   });
   const db: Database = {

@@ -26,6 +26,17 @@ import { ensureCityBasemap } from './basemap/build.ts';
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const log = (msg: string) => console.log(`[${elapsed()}] ${msg}`);
+// SLOW_QUERY_MS=N (diagnosis): event-loop stalls longer than N ms are logged (and, on the embedded
+// engine, statements slower than N ms: db/client.ts). Every request waits out a stall.
+const stallMs = Number(process.env.SLOW_QUERY_MS ?? 0);
+if (stallMs > 0) {
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last - 50 >= stallMs) log(`[event loop] blocked ${Math.round(now - last - 50)} ms`);
+    last = now;
+  }, 50).unref();
+}
 
 const config = loadConfig();
 const withDemo = process.argv.includes('--demo');
