@@ -6,11 +6,9 @@ import { getResolution, gridDisk, isValidCell, cellToLatLng, cellToBoundary } fr
 import type { Queryable } from '../../db/client.ts';
 import type { Scope } from '../auth/principal.ts';
 import { OutOfScope } from '../auth/scope.ts';
-import { addDays, daysInMonth, monthIndex, monthKeyOf, monthStart } from './calendar.ts';
+import { addDays, monthIndex, monthKeyOf, monthStart } from './calendar.ts';
 import {
-  backtest,
   BASELINES,
-  forecastMonth,
   mean,
   pairedBootstrap,
   type BacktestUnit,
@@ -25,6 +23,7 @@ import { monthlyCellCategoryCounts, studyCells, windowCounts, type H3Res } from 
 import { analysisArea, categoryInfo, dataSpan, meaningfulSpan, resolveCategories, type DataSpan } from './sql/scope.ts';
 import { lastCompleteMonth } from './topics.ts';
 import { perDatabase } from './ttlCache.ts';
+import { offThread } from './computeThread.ts';
 
 /** Months of history the forecast reads: two complete years (season and year-on-year trend) and the months up to the target. */
 export const HISTORY_MONTHS = 27;
@@ -119,8 +118,10 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
   const expected = new Map<string, number>();
   const categoryTotals = new Map<string, number>();
   const months = [];
+  // The model's arithmetic on the analysis thread (computeThread.ts): the event loop stays free.
+  const forecasts = await offThread('forecastMonths', h, target, req.horizon);
   for (let k = 0; k < req.horizon; k++) {
-    const f = forecastMonth(h, target + k, daysInMonth(target + k));
+    const f = forecasts[k];
     months.push(monthKeyOf(target + k));
     for (const u of f.units)
       expected.set(`${u.place}|${u.category}`, (expected.get(`${u.place}|${u.category}`) ?? 0) + u.expected);
@@ -281,7 +282,7 @@ export async function forecastBacktest(
     monthStart(to + 1),
   );
   const unit: BacktestUnit = req.unit === 'cell' ? 'place' : 'placeCategory';
-  const rows = backtest(h, { from, to }, req.k, unit, daysInMonth, params);
+  const rows = await offThread('backtest', h, { from, to }, req.k, unit, params);
   const withSeasonal = rows.filter((r) => r.sameMonthLastYear !== null);
   const summary = (list: typeof rows) => ({
     months: list.length,

@@ -13,16 +13,16 @@ import type { Scope } from '../auth/principal.ts';
 import { OutOfScope } from '../auth/scope.ts';
 import { addDays, completeSteps, nextStep, stepsEndingAt, stepStart, type Step } from './calendar.ts';
 import { EMERGING_PATTERNS, type EmergingPatternId } from './emerging.ts';
-import { cachedNeighbourLists, cachedRingLists } from './h3Neighbours.ts';
+import { cachedNeighbourLists } from './h3Neighbours.ts';
 import { hotspotMap, roundP, roundZ } from './hotspotMap.ts';
 import { expectedCounts, HISTORY_MONTHS, historyOf } from './expected.ts';
 import { excessMap } from './excessMap.ts';
-import { emergingAtTwoScales } from './emergingExcess.ts';
 import { DEFAULT_PERMUTATIONS } from './permutation.ts';
 import { AnalysisInputError, dayWindow } from './params.ts';
 import { emergingHotSpots } from './spaceTime.ts';
 import { localExcess, ringIndex } from './localBaseline.ts';
-import { mannKendall } from './mannKendall.ts';
+import { neighbourhoodTrends } from './computeTasks.ts';
+import { offThread } from './computeThread.ts';
 import { studyCells, stepCounts, windowCounts, type H3Res } from './sql/h3.ts';
 import {
   adjacencyBuilt,
@@ -415,23 +415,17 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
       if (step >= 0 && step < req.steps) counts[i][step] += r.counts[j];
     });
   }
-  const neighbours = cachedNeighbourLists(cells, req.k);
   const measure = req.measure ?? 'excess';
-  const countTrends = neighbourhoodTrends(counts, neighbours, req.steps);
   const label = new Map(EMERGING_PATTERNS.map((p) => [p.id, p]));
   const tally = new Map<EmergingPatternId, number>();
   const out = [];
   let dispersion: Record<'cell' | 'neighbourhood', { spatial: number; temporal: number }> | null = null;
   if (measure === 'excess') {
-    const result = emergingAtTwoScales(
-      {
-        counts,
-        neighbours,
-        cellRings: cachedRingLists(cells, 0, req.k + 1),
-        neighbourhoodRings: cachedRingLists(cells, req.k, req.k + BASELINE_RING_WIDTH),
-      },
-      { fdr: req.fdr, trendAlpha: req.trendAlpha },
-    );
+    // Seconds of arithmetic at city scale: on the analysis thread (computeThread.ts), the event loop stays free.
+    const { result, countTrends } = await offThread('emergingExcess', cells, counts, req.k, BASELINE_RING_WIDTH, {
+      fdr: req.fdr,
+      trendAlpha: req.trendAlpha,
+    });
     const d = result.dispersion;
     dispersion = {
       cell: { spatial: r3(d.cell.spatial), temporal: r3(d.cell.temporal) },
@@ -471,6 +465,8 @@ export async function emergingH3(db: Queryable, req: EmergingRequest, jurisdicti
       });
     }
   } else {
+    const neighbours = cachedNeighbourLists(cells, req.k);
+    const countTrends = neighbourhoodTrends(counts, neighbours, req.steps);
     const values = transposeApply(counts, req.steps, analysed(cells, req.k, req.baseline));
     const result = emergingHotSpots({ counts: values, neighbours }, { fdr: req.fdr, trendAlpha: req.trendAlpha });
     for (let i = 0; i < cells.length; i++) {
@@ -552,19 +548,3 @@ function transposeApply(
   return out;
 }
 
-/**
- * Mann-Kendall on the tickets of each cell's neighbourhood (the cells Gi* sums) per step: the
- * plain "are complaints here rising" beside EHSA's trend of the z-score, which is relative to
- * each step's city-wide spread. rising / falling at p ≤ 0.05, else flat.
- */
-function neighbourhoodTrends(counts: number[][], neighbours: number[][], steps: number) {
-  const series = new Float64Array(steps);
-  return counts.map((_, i) => {
-    series.fill(0);
-    const set = new Set([i, ...neighbours[i]]);
-    for (const j of set) for (let t = 0; t < steps; t++) series[t] += counts[j][t];
-    const mk = mannKendall(series);
-    const direction = mk.p <= 0.05 && mk.z > 0 ? 'rising' : mk.p <= 0.05 && mk.z < 0 ? 'falling' : 'flat';
-    return { z: roundZ(mk.z), p: roundP(mk.p), direction };
-  });
-}

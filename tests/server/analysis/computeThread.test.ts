@@ -1,0 +1,71 @@
+// The analysis thread (server/analysis/computeThread.ts) runs the studio's heavy arithmetic off the
+// server's event loop: each task must give exactly what it gives in the server's thread, a task's
+// own error must come back as an error (not be retried), and the event loop must stay free.
+import { latLngToCell, gridDisk } from 'h3-js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { computeTasks } from '../../../server/analysis/computeTasks.ts';
+import { offThread, stopAnalysisThread } from '../../../server/analysis/computeThread.ts';
+import type { MonthlyHistory } from '../../../server/analysis/forecastModel.ts';
+
+afterAll(() => stopAnalysisThread());
+
+// 30 months of 40 places × 3 categories with a season and a rising place
+function history(): MonthlyHistory {
+  const places = gridDisk(latLngToCell(39.9, 116.4, 8), 3).sort().slice(0, 40);
+  const units = [];
+  for (const [p, place] of places.entries())
+    for (const [c, category] of ['a.x', 'a.y', 'b.z'].entries())
+      units.push({
+        place,
+        category,
+        counts: Array.from({ length: 30 }, (_, m) => ((p * 7 + c * 3 + m * 5) % 11) + (m % 12 === 0 ? 6 : 0) + (p === 3 ? m : 0)),
+      });
+  return { firstMonth: 24_000, coveredDays: new Array(30).fill(30), units };
+}
+
+describe('analysis thread', () => {
+  it('gives the forecast, its backtest and emerging hot spots exactly as the server thread does, with the event loop free', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const h = history();
+    let last = performance.now();
+    let worst = 0;
+    const tick = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 5);
+    const [f, bt] = await Promise.all([
+      offThread('forecastMonths', h, 24_030, 2),
+      offThread('backtest', h, { from: 24_013, to: 24_029 }, 10, 'place'),
+    ]);
+    clearInterval(tick);
+    expect(f).toEqual(computeTasks.forecastMonths(h, 24_030, 2));
+    expect(f).toHaveLength(2);
+    expect(f[0].units.length).toBeGreaterThan(100);
+    expect(bt).toEqual(computeTasks.backtest(h, { from: 24_013, to: 24_029 }, 10, 'place'));
+    expect(bt).toHaveLength(17);
+
+    const cells = [...new Set(h.units.map((u) => u.place))];
+    const counts = cells.map((c) => h.units.filter((u) => u.place === c)[0].counts.slice(18));
+    const opts = { fdr: true, trendAlpha: 0.05 };
+    const e = await offThread('emergingExcess', cells, counts, 1, 2, opts);
+    expect(e).toEqual(computeTasks.emergingExcess(cells, counts, 1, 2, opts));
+    expect(cells).toHaveLength(37);
+    expect(e.result.places).toHaveLength(37);
+    expect(e.countTrends).toHaveLength(37);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+    expect(worst).toBeLessThan(1000);
+  });
+
+  it("returns a task's own error as an error", async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const cells = [latLngToCell(39.9, 116.4, 8)];
+    // a ring of width 0 is refused by the task itself (h3Neighbours.ts)
+    await expect(offThread('emergingExcess', cells, [[1, 2, 3]], 1, 0, { fdr: true, trendAlpha: 0.05 })).rejects.toThrow(
+      /ring needs 0 ≤ inner < outer/,
+    );
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+});
