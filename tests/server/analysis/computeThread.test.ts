@@ -46,7 +46,7 @@ describe('analysis thread', () => {
     expect(bt).toHaveLength(17);
 
     const cells = [...new Set(h.units.map((u) => u.place))];
-    const counts = cells.map((c) => h.units.filter((u) => u.place === c)[0].counts.slice(18));
+    const counts = cells.map((c) => Array.from(h.units.filter((u) => u.place === c)[0].counts).slice(18));
     const opts = { fdr: true, trendAlpha: 0.05 };
     const e = await offThread('emergingExcess', cells, counts, 1, 2, opts);
     expect(e).toEqual(computeTasks.emergingExcess(cells, counts, 1, 2, opts));
