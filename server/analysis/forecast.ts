@@ -169,7 +169,7 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
     ...(street === null ? {} : { street }),
     history: { from: monthStart(first), before },
     model:
-      'empirical-Bayes seasonal count model: per category level × year-on-year trend × month-of-year index (shrunk to its group), shared out by recency-weighted place shares shrunk to the place’s group and all-ticket shares (see server/analysis/forecastModel.ts)',
+      'empirical-Bayes seasonal count model: per category long-run level × year-on-year trend × month-of-year index (shrunk to its group), shared out by each place’s long-run share carried to the month by its area’s trend (res-7 parent, pooled over all its tickets, shrunk by empirical Bayes) (see server/analysis/forecastModel.ts)',
     categories: [...categoryTotals]
       .sort((a, b) => b[1] - a[1])
       .map(([code, total]) => ({

@@ -36,33 +36,29 @@
 // ranking at the k-th place are counted by their expected hit rate, so a baseline full of equal
 // counts is neither favoured nor punished by an arbitrary tie-break.
 
+import { cellToParent, getResolution, isValidCell } from 'h3-js';
 import { SeededRandom } from './random.ts';
 
-export const RECENT_WEIGHTS = [0.5, 0.3, 0.2] as const;
 export const GROWTH_CLAMP = [0.5, 2] as const;
 
 /** The model's knobs; the defaults below are what the API uses (fixed in advance, not fitted to a city). */
 export interface ForecastParams {
-  /** Share of the level taken from the last 3 months (the rest from the last 12). */
-  recentBlend: number;
-  /** Half-life of a month's weight in the place shares. */
-  halfLifeMonths: number;
-  /** Pseudo-tickets pulling a place's category share toward its group share, and that toward its all-ticket share. */
-  shrinkPseudoTickets: number;
   /** Pseudo-tickets pulling a month-of-year index toward the group's (the group's toward 1). */
   seasonPseudoTickets: number;
   /** Pseudo-tickets pulling a category's growth toward the city's. */
   trendPseudoTickets: number;
+  /**
+   * H3 resolution of the area whose trend a place follows (its parent cell at this resolution; a
+   * place of a coarser resolution, or not a cell, is its own area). 7: ~5 km², the size of a street.
+   */
+  trendAreaRes: number;
 }
 
 export const DEFAULT_FORECAST_PARAMS: ForecastParams = {
-  recentBlend: 0.5,
-  halfLifeMonths: 6,
-  shrinkPseudoTickets: 10,
   seasonPseudoTickets: 20,
   trendPseudoTickets: 100,
+  trendAreaRes: 7,
 };
-export const SHARE_HALF_LIFE_MONTHS = DEFAULT_FORECAST_PARAMS.halfLifeMonths;
 export const SEASON_PSEUDO_TICKETS = DEFAULT_FORECAST_PARAMS.seasonPseudoTickets;
 export const TREND_PSEUDO_TICKETS = DEFAULT_FORECAST_PARAMS.trendPseudoTickets;
 
@@ -164,6 +160,137 @@ export function seasonalIndex(
   return raw.map((x) => x / m);
 }
 
+/** The area whose trend a place follows: its parent H3 cell at `res`, or the place itself. */
+export function trendAreaOf(place: string, res: number): string {
+  if (!isValidCell(place)) return place;
+  return getResolution(place) > res ? cellToParent(place, res) : place;
+}
+
+/**
+ * Log-linear trend of counts n against an offset e: n(m) ~ Poisson(e(m)·exp(a + b·t(m))), t in
+ * years. Maximum likelihood by Newton's method; `variance` is b's from the observed information
+ * (Infinity when the data cannot say: no tickets, or one month).
+ */
+export function poissonTrend(
+  n: readonly number[],
+  e: readonly number[],
+  t: readonly number[],
+): { slope: number; variance: number } {
+  const none = { slope: 0, variance: Infinity };
+  if (!(sum(n) > 0) || n.length < 2) return none;
+  let a = Math.log(sum(n) / sum(e));
+  let b = 0;
+  const info = () => {
+    let g0 = 0;
+    let g1 = 0;
+    let h00 = 0;
+    let h01 = 0;
+    let h11 = 0;
+    for (let i = 0; i < n.length; i++) {
+      const mu = e[i] * Math.exp(a + b * t[i]);
+      g0 += n[i] - mu;
+      g1 += (n[i] - mu) * t[i];
+      h00 += mu;
+      h01 += mu * t[i];
+      h11 += mu * t[i] * t[i];
+    }
+    return { g0, g1, h00, h01, h11, det: h00 * h11 - h01 * h01 };
+  };
+  for (let it = 0; it < 50; it++) {
+    const f = info();
+    if (!(f.det > 0)) return none;
+    const da = (f.h11 * f.g0 - f.h01 * f.g1) / f.det;
+    const db = (f.h00 * f.g1 - f.h01 * f.g0) / f.det;
+    // Steps are capped: a series whose tickets all sit at one end has no finite slope.
+    const cap = Math.min(1, 1 / Math.max(Math.abs(da), Math.abs(db)));
+    a += da * cap;
+    b += db * cap;
+    if (Math.abs(b) > TREND_SLOPE_CAP) return none;
+    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+  }
+  const f = info();
+  if (!(f.det > 0)) return none;
+  return { slope: b, variance: f.h00 / f.det };
+}
+
+/** A slope beyond this (log per year, ×150 a year) is not a trend to carry: the fit gives up. */
+const TREND_SLOPE_CAP = 5;
+
+/**
+ * Normal–normal empirical Bayes: slopes b̂ᵢ with variances vᵢ around 0 with a spread τ² estimated
+ * by DerSimonian & Laird's moment estimator (1986); each shrunk to b̂ᵢ·τ²/(τ² + vᵢ).
+ */
+export function shrinkSlopes(fits: ReadonlyArray<{ slope: number; variance: number }>): { tau2: number; shrunk: number[] } {
+  const ok = fits.filter((f) => Number.isFinite(f.variance) && f.variance > 0);
+  let tau2 = 0;
+  if (ok.length >= 2) {
+    const w = ok.map((f) => 1 / f.variance);
+    const W = sum(w);
+    const mean = ok.reduce((s, f, i) => s + w[i] * f.slope, 0) / W;
+    const q = ok.reduce((s, f, i) => s + w[i] * (f.slope - mean) ** 2, 0);
+    tau2 = Math.max(0, (q - (ok.length - 1)) / (W - w.reduce((s, x) => s + x * x, 0) / W));
+  }
+  return {
+    tau2,
+    shrunk: fits.map((f) =>
+      Number.isFinite(f.variance) && f.variance > 0 ? (f.slope * tau2) / (tau2 + f.variance) : 0,
+    ),
+  };
+}
+
+/**
+ * Each area's trend against the city, per year: its monthly tickets (every place and category in
+ * it) against what its long-run share of each category would give in that month (so the season of
+ * its own mix is not read as trend), fitted log-linearly (poissonTrend) and shrunk (shrinkSlopes).
+ */
+export function areaSlopes(
+  h: MonthlyHistory,
+  areaRes: number,
+): { tau2: number; perArea: Map<string, { slope: number; variance: number; shrunk: number }>; perPlace: Map<string, number> } {
+  const n = h.coveredDays.length;
+  const months = Array.from({ length: n }, (_, i) => i).filter((i) => h.coveredDays[i] > 0);
+  const last = lastCovered(h) ?? h.firstMonth;
+  const byCategory = new Map<string, Float64Array>();
+  const byAreaCategory = new Map<string, { area: string; category: string; counts: Float64Array }>();
+  const areaOf = new Map<string, string>();
+  for (const u of h.units) {
+    let area = areaOf.get(u.place);
+    if (area === undefined) areaOf.set(u.place, (area = trendAreaOf(u.place, areaRes)));
+    let c = byCategory.get(u.category);
+    if (!c) byCategory.set(u.category, (c = new Float64Array(n)));
+    const key = `${area}|${u.category}`;
+    let ac = byAreaCategory.get(key);
+    if (!ac) byAreaCategory.set(key, (ac = { area, category: u.category, counts: new Float64Array(n) }));
+    for (const i of months) {
+      c[i] += u.counts[i];
+      ac.counts[i] += u.counts[i];
+    }
+  }
+  const observed = new Map<string, number[]>();
+  const expected = new Map<string, number[]>();
+  for (const { area, category, counts } of byAreaCategory.values()) {
+    const all = byCategory.get(category)!;
+    const share = sum(counts) / sum(all);
+    let o = observed.get(area);
+    let e = expected.get(area);
+    if (!o || !e) {
+      observed.set(area, (o = new Array<number>(months.length).fill(0)));
+      expected.set(area, (e = new Array<number>(months.length).fill(0)));
+    }
+    months.forEach((i, j) => {
+      o![j] += counts[i];
+      e![j] += all[i] * (Number.isFinite(share) ? share : 0);
+    });
+  }
+  const t = months.map((i) => (h.firstMonth + i - last) / 12);
+  const areas = [...observed.keys()].sort();
+  const fits = areas.map((a) => poissonTrend(observed.get(a)!, expected.get(a)!, t));
+  const { tau2, shrunk } = shrinkSlopes(fits);
+  const perArea = new Map(areas.map((a, i) => [a, { ...fits[i], shrunk: shrunk[i] }]));
+  const perPlace = new Map([...areaOf].map(([p, a]) => [p, perArea.get(a)?.shrunk ?? 0]));
+  return { tau2, perArea, perPlace };
+}
+
 /**
  * Forecast month `target` (any month after the history's last covered month; horizons of 1–3
  * months are what the model is meant for) with `daysInTarget` days.
@@ -239,68 +366,46 @@ export function forecastMonth(
       seasonOfGroup.get(groupOf(category)) ?? flat,
       growth,
     );
-    // Level: the last 3 months (weighted) and the last 12, each carried from its centre to the target.
-    let num = 0;
-    let den = 0;
+    // Level: the deseasonalised daily rate over the whole history (every season weighs by its
+    // days), carried from the history's centre (its day-weighted mean month) to the target.
+    const whole = total(counts, h.firstMonth, last, index);
     let centre = 0;
-    RECENT_WEIGHTS.forEach((w, j) => {
-      const i = at(h, last - j);
-      if (i < 0) return;
-      num += (w * counts[i]) / index[monthOfYear(last - j)] / h.coveredDays[i];
-      den += w;
-      centre += w * (last - j);
-    });
-    const recent = den > 0 ? (num / den) * growth ** ((target - centre / den) / 12) : null;
-    const year = total(counts, last - 11, last, index);
-    let yearCentre = 0;
-    let yearDays = 0;
-    for (let m = last - 11; m <= last; m++) {
-      const i = at(h, m);
-      if (i < 0) continue;
-      yearCentre += m * h.coveredDays[i];
-      yearDays += h.coveredDays[i];
-    }
-    const longer =
-      year.days > 0 ? (year.tickets / year.days) * growth ** ((target - yearCentre / yearDays) / 12) : null;
-    const level =
-      recent === null
-        ? (longer ?? 0)
-        : longer === null
-          ? recent
-          : params.recentBlend * recent + (1 - params.recentBlend) * longer;
+    for (let i = 0; i < n; i++) centre += (h.firstMonth + i) * h.coveredDays[i];
+    centre /= whole.days;
+    const level = whole.days > 0 ? (whole.tickets / whole.days) * growth ** ((target - centre) / 12) : 0;
     const season = index[monthOfYear(target)];
     const perDay = level * season;
     categories.push({ category, perDay, season, level, growth });
     rateOf.set(category, perDay);
   }
 
-  // 2. place shares, weighted by recency and shrunk: category → group → all tickets
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    if (h.coveredDays[i] > 0) weights[i] = Math.pow(0.5, (last - (h.firstMonth + i)) / params.halfLifeMonths);
-  const weighted = (xs: ArrayLike<number>) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += weights[i] * xs[i];
-    return s;
-  };
-  const allWeighted = weighted(all);
-  const categoryWeighted = new Map([...byCategory].map(([k, c]) => [k, weighted(c)]));
-  const groupWeighted = new Map([...byGroup].map(([k, c]) => [k, weighted(c)]));
-  const placeAll = new Map<string, number>();
-  const placeGroup = new Map<string, number>();
-  const unitWeighted = h.units.map((u) => weighted(u.counts));
-  h.units.forEach((u, j) => {
-    placeAll.set(u.place, (placeAll.get(u.place) ?? 0) + unitWeighted[j]);
-    const g = `${u.place}|${groupOf(u.category)}`;
-    placeGroup.set(g, (placeGroup.get(g) ?? 0) + unitWeighted[j]);
+  // 2. place shares: each place's own share of the category over the whole history, carried to
+  // the target by its area's trend against the city's (pooled over every place and category of the
+  // area, shrunk by empirical Bayes), normalised over the category's places.
+  const slopes = areaSlopes(h, params.trendAreaRes);
+  const carry = new Map<string, Float64Array>();
+  for (const u of h.units) {
+    if (carry.has(u.place)) continue;
+    const b = slopes.perPlace.get(u.place) ?? 0;
+    carry.set(u.place, Float64Array.from({ length: n }, (_, i) => Math.exp((b * (h.firstMonth + i - target)) / 12)));
+  }
+  const raw = h.units.map((u) => {
+    const c = carry.get(u.place)!;
+    const all = byCategory.get(u.category)!;
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(h.coveredDays[i] > 0)) continue;
+      num += u.counts[i];
+      den += all[i] * c[i];
+    }
+    return den > 0 ? num / den : 0;
   });
-  const beta = params.shrinkPseudoTickets;
+  const shareTotal = new Map<string, number>();
+  h.units.forEach((u, j) => shareTotal.set(u.category, (shareTotal.get(u.category) ?? 0) + raw[j]));
   const units: UnitForecast[] = h.units.map((u, j) => {
-    const g = groupOf(u.category);
-    const shareAll = allWeighted > 0 ? (placeAll.get(u.place) ?? 0) / allWeighted : 0;
-    const shareGroup =
-      ((placeGroup.get(`${u.place}|${g}`) ?? 0) + beta * shareAll) / ((groupWeighted.get(g) ?? 0) + beta);
-    const share = (unitWeighted[j] + beta * shareGroup) / ((categoryWeighted.get(u.category) ?? 0) + beta);
+    const t = shareTotal.get(u.category) ?? 0;
+    const share = t > 0 ? raw[j] / t : 0;
     return { place: u.place, category: u.category, expected: (rateOf.get(u.category) ?? 0) * daysInTarget * share };
   });
   return { target, days: daysInTarget, categories, units };

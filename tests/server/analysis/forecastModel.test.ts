@@ -1,22 +1,27 @@
 // The forecast count model (forecastModel.ts) on hand-computed cases: month-of-year index, level ×
-// trend × season for a category, place shares shrunk category → group → all, the baselines,
+// trend × season for a category, place shares carried by their area's shrunk trend, the baselines,
 // precision@k and the paired bootstrap.
 import { describe, expect, it } from 'vitest';
+import { cellToCenterChild } from 'h3-js';
 import {
+  areaSlopes,
   backtest,
   DEFAULT_FORECAST_PARAMS,
   forecastMonth,
   groupOf,
   historyBefore,
   pairedBootstrap,
+  poissonTrend,
   precisionAtK,
   priorMeanRates,
   seasonalIndex,
   seasonalNaive,
+  shrinkSlopes,
+  trendAreaOf,
   type MonthlyHistory,
 } from '../../../server/analysis/forecastModel.ts';
 
-const noShrink = { ...DEFAULT_FORECAST_PARAMS, seasonPseudoTickets: 0, trendPseudoTickets: 0, shrinkPseudoTickets: 0 };
+const noShrink = { ...DEFAULT_FORECAST_PARAMS, seasonPseudoTickets: 0, trendPseudoTickets: 0 };
 
 describe('seasonal count model', () => {
   // Two complete years of 10-day months: January 20 tickets, every other month 10.
@@ -83,8 +88,8 @@ describe('seasonal count model', () => {
     expect(shrunk.growth).toBeCloseTo((60 + 100 * (1260 / 1212)) / (12 + 100), 10);
   });
 
-  it('shares a category out by recency-weighted place shares, shrunk toward group and all-ticket shares', () => {
-    // One month of history: weights all 1. Places A, B; categories g.a, g.b (group g) and h.c.
+  it("shares a category out by each place's own long-run share", () => {
+    // One month of history: no trend can be told. Places A, B; categories g.a, g.b and h.c.
     const h: MonthlyHistory = {
       firstMonth: 0,
       coveredDays: [10],
@@ -95,39 +100,88 @@ describe('seasonal count model', () => {
         { place: 'A', category: 'h.c', counts: [10] },
       ],
     };
-    const f = forecastMonth(h, 1, 10); // β = 10
-    const total = 4 + 1 + 5 + 10;
-    const shareAllA = 14 / total;
-    const shareGroupA = (4 + 10 * shareAllA) / (10 + 10);
-    const shareA = (4 + 10 * shareGroupA) / (5 + 10);
+    const f = forecastMonth(h, 1, 10);
     const rate = f.categories.find((c) => c.category === 'g.a')!.perDay;
     expect(rate).toBeCloseTo(0.5, 12); // 5 tickets in 10 days, no season or trend from one month
-    expect(f.units.find((u) => u.place === 'A' && u.category === 'g.a')!.expected).toBeCloseTo(rate * 10 * shareA, 12);
-    // Without shrinkage the share is the place's own.
-    const bare = forecastMonth(h, 1, 10, noShrink);
-    expect(bare.units.find((u) => u.place === 'A' && u.category === 'g.a')!.expected).toBeCloseTo(5 * (4 / 5), 12);
-    // Recency: a place busy long ago and quiet lately is outweighed by one busy lately.
-    const drift: MonthlyHistory = {
-      firstMonth: 0,
-      coveredDays: new Array(12).fill(10),
-      units: [
-        { place: 'old', category: 'g.a', counts: [10, 10, 10, 10, 10, 10, 2, 2, 2, 2, 2, 2] },
-        { place: 'new', category: 'g.a', counts: [2, 2, 2, 2, 2, 2, 10, 10, 10, 10, 10, 10] },
-      ],
+    expect(f.units.find((u) => u.place === 'A' && u.category === 'g.a')!.expected).toBeCloseTo(5 * (4 / 5), 12);
+    expect(f.units.find((u) => u.place === 'B' && u.category === 'g.a')!.expected).toBeCloseTo(5 * (1 / 5), 12);
+    expect(f.units.find((u) => u.place === 'B' && u.category === 'g.b')!.expected).toBeCloseTo(5, 12);
+  });
+
+  it('fits a log-linear trend against an offset and shrinks slopes by their spread (DerSimonian–Laird)', () => {
+    // Noise-free: n = e·exp(0.3·t) is fitted exactly.
+    const t = Array.from({ length: 24 }, (_, i) => (i - 23) / 12);
+    const e = t.map((_, i) => 50 + 10 * (i % 3));
+    const n = t.map((x, i) => e[i] * 2 * Math.exp(0.3 * x));
+    const fit = poissonTrend(n, e, t);
+    expect(fit.slope).toBeCloseTo(0.3, 10);
+    // Observed information: Var(b) = Σμ / (Σμ·Σμt² − (Σμt)²).
+    const mu = n;
+    const s0 = mu.reduce((a, x) => a + x, 0);
+    const s1 = mu.reduce((a, x, i) => a + x * t[i], 0);
+    const s2 = mu.reduce((a, x, i) => a + x * t[i] ** 2, 0);
+    expect(fit.variance).toBeCloseTo(s0 / (s0 * s2 - s1 * s1), 12);
+    // No tickets, or all of them in the last month: no slope to carry.
+    expect(poissonTrend(new Array(24).fill(0), e, t)).toEqual({ slope: 0, variance: Infinity });
+    expect(poissonTrend([...new Array(23).fill(0), 40], e, t)).toEqual({ slope: 0, variance: Infinity });
+    // Slopes 0.4, −0.2, 0.1 with variances 0.01, 0.04, 0.01: w = 100, 25, 100; weighted mean
+    // (40 − 5 + 10)/225 = 0.2; Q = 100·0.04 + 25·0.16 + 100·0.01 = 9; τ² = (9 − 2)/(225 − 20625/225).
+    const fits = [
+      { slope: 0.4, variance: 0.01 },
+      { slope: -0.2, variance: 0.04 },
+      { slope: 0.1, variance: 0.01 },
+      { slope: 3, variance: Infinity },
+    ];
+    const { tau2, shrunk } = shrinkSlopes(fits);
+    const expectedTau2 = 7 / (225 - 20625 / 225);
+    expect(tau2).toBeCloseTo(expectedTau2, 12);
+    expect(shrunk[0]).toBeCloseTo((0.4 * expectedTau2) / (expectedTau2 + 0.01), 12);
+    expect(shrunk[1]).toBeCloseTo((-0.2 * expectedTau2) / (expectedTau2 + 0.04), 12);
+    expect(shrunk[3]).toBe(0);
+    // Equal slopes: no spread, nothing carried.
+    expect(shrinkSlopes([fits[0], { slope: 0.4, variance: 0.02 }]).shrunk).toEqual([0, 0]);
+  });
+
+  it("carries each place's share by its area's trend (res-7 parent), pooled over its categories", () => {
+    // Three res-7 areas, one res-8 cell each: one grows 30% a year, one shrinks, one is flat; every
+    // area has two categories with the same monthly counts, so only the trend moves the shares.
+    const areas = ['8731aa400ffffff', '8731aa401ffffff', '8731aa402ffffff'];
+    const cells = areas.map((a) => cellToCenterChild(a, 8));
+    expect(cells.map((c) => trendAreaOf(c, 7))).toEqual(areas);
+    expect(trendAreaOf(areas[0], 7)).toBe(areas[0]);
+    expect(trendAreaOf('A', 7)).toBe('A');
+    const g = [0.3, -0.3, 0];
+    const counts = (j: number) => Array.from({ length: 24 }, (_, i) => Math.round(200 * Math.exp((g[j] * (i - 11.5)) / 12)));
+    const h: MonthlyHistory = {
+      firstMonth: 24_000,
+      coveredDays: new Array(24).fill(30),
+      units: cells.flatMap((place, j) => ['g.a', 'h.b'].map((category) => ({ place, category, counts: counts(j) }))),
     };
-    const d = forecastMonth(drift, 12, 10, noShrink);
-    // Weights 0.5^(age/6): new's share = Σ w·n_new / Σ w·12.
-    const w = (i: number) => 0.5 ** ((11 - i) / DEFAULT_FORECAST_PARAMS.halfLifeMonths);
-    let num = 0;
-    let den = 0;
-    for (let i = 0; i < 12; i++) {
-      num += w(i) * drift.units[1].counts[i];
-      den += w(i) * 12;
-    }
-    const newer = d.units.find((u) => u.place === 'new')!.expected;
-    const older = d.units.find((u) => u.place === 'old')!.expected;
-    expect(newer / (newer + older)).toBeCloseTo(num / den, 12);
-    expect(newer).toBeGreaterThan(1.5 * older);
+    const slopes = areaSlopes(h, 7);
+    expect(slopes.tau2).toBeGreaterThan(0);
+    const b = cells.map((c) => slopes.perPlace.get(c)!);
+    expect(b[0]).toBeGreaterThan(0.2);
+    expect(b[1]).toBeLessThan(-0.2);
+    // The share: Σ n / Σ N_k(m)·exp(b·(m − T)/12), normalised over the category's places.
+    const T = 24_024;
+    const all = Array.from({ length: 24 }, (_, i) => counts(0)[i] + counts(1)[i] + counts(2)[i]);
+    const raw = cells.map((_, j) => {
+      let den = 0;
+      for (let i = 0; i < 24; i++) den += all[i] * Math.exp((b[j] * (24_000 + i - T)) / 12);
+      return counts(j).reduce((a, x) => a + x, 0) / den;
+    });
+    const f = forecastMonth(h, T, 30);
+    const rate = f.categories.find((c) => c.category === 'g.a')!.perDay * 30;
+    cells.forEach((c, j) =>
+      expect(f.units.find((u) => u.place === c && u.category === 'g.a')!.expected).toBeCloseTo(
+        (rate * raw[j]) / (raw[0] + raw[1] + raw[2]),
+        10,
+      ),
+    );
+    const share = (j: number) => f.units.find((u) => u.place === cells[j] && u.category === 'g.a')!.expected / rate;
+    // The growing area's share ends above its last month's (carried past it), the shrinking one's below.
+    expect(share(0)).toBeGreaterThan(counts(0)[23] / all[23]);
+    expect(share(1)).toBeLessThan(counts(1)[23] / all[23]);
   });
 });
 
