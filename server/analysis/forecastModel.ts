@@ -220,7 +220,10 @@ const TREND_SLOPE_CAP = 5;
  * Normal–normal empirical Bayes: slopes b̂ᵢ with variances vᵢ around 0 with a spread τ² estimated
  * by DerSimonian & Laird's moment estimator (1986); each shrunk to b̂ᵢ·τ²/(τ² + vᵢ).
  */
-export function shrinkSlopes(fits: ReadonlyArray<{ slope: number; variance: number }>): { tau2: number; shrunk: number[] } {
+export function shrinkSlopes(fits: ReadonlyArray<{ slope: number; variance: number }>): {
+  tau2: number;
+  shrunk: number[];
+} {
   const ok = fits.filter((f) => Number.isFinite(f.variance) && f.variance > 0);
   let tau2 = 0;
   if (ok.length >= 2) {
@@ -246,7 +249,11 @@ export function shrinkSlopes(fits: ReadonlyArray<{ slope: number; variance: numb
 export function areaSlopes(
   h: MonthlyHistory,
   areaRes: number,
-): { tau2: number; perArea: Map<string, { slope: number; variance: number; shrunk: number }>; perPlace: Map<string, number> } {
+): {
+  tau2: number;
+  perArea: Map<string, { slope: number; variance: number; shrunk: number }>;
+  perPlace: Map<string, number>;
+} {
   const n = h.coveredDays.length;
   const months = Array.from({ length: n }, (_, i) => i).filter((i) => h.coveredDays[i] > 0);
   const last = lastCovered(h) ?? h.firstMonth;
@@ -387,7 +394,10 @@ export function forecastMonth(
   for (const u of h.units) {
     if (carry.has(u.place)) continue;
     const b = slopes.perPlace.get(u.place) ?? 0;
-    carry.set(u.place, Float64Array.from({ length: n }, (_, i) => Math.exp((b * (h.firstMonth + i - target)) / 12)));
+    carry.set(
+      u.place,
+      Float64Array.from({ length: n }, (_, i) => Math.exp((b * (h.firstMonth + i - target)) / 12)),
+    );
   }
   const raw = h.units.map((u) => {
     const c = carry.get(u.place)!;

@@ -222,7 +222,8 @@ describe.each(ENGINES)('planted demo truth on %s', (engine: Engine) => {
       expect(body.beatsAllBaselines, body.unit).toBe(true);
     }
     // The figures the rule gives on this demo (README table), identical on both engines.
-    const figures = (b: typeof cell) => [b.mean.forecast, b.mean.lastMonth, b.mean.priorMean].map((x: number) => x.toFixed(3));
+    const figures = (b: typeof cell) =>
+      [b.mean.forecast, b.mean.lastMonth, b.mean.priorMean].map((x: number) => x.toFixed(3));
     expect(figures(cell)).toEqual(CELL_FIGURES);
     expect(figures(pairs)).toEqual(PAIR_FIGURES);
   });

@@ -151,7 +151,8 @@ describe('seasonal count model', () => {
     expect(trendAreaOf(areas[0], 7)).toBe(areas[0]);
     expect(trendAreaOf('A', 7)).toBe('A');
     const g = [0.3, -0.3, 0];
-    const counts = (j: number) => Array.from({ length: 24 }, (_, i) => Math.round(200 * Math.exp((g[j] * (i - 11.5)) / 12)));
+    const counts = (j: number) =>
+      Array.from({ length: 24 }, (_, i) => Math.round(200 * Math.exp((g[j] * (i - 11.5)) / 12)));
     const h: MonthlyHistory = {
       firstMonth: 24_000,
       coveredDays: new Array(24).fill(30),
