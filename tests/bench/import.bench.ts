@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { readCsv } from '../../server/import/csv.ts';
 import { readMappingFile } from '../../server/import/mapping.ts';
 import { compileMapping } from '../../server/import/rows.ts';
@@ -97,6 +99,149 @@ export async function parseBaseline(rows: number): Promise<number> {
   return rate;
 }
 
+/** The floor's three tables: what an import writes besides the rollups. */
+const FLOOR_TABLES = ['tickets', 'ticket_events', 'dispatches'] as const;
+
+export interface FloorResult {
+  /** Rows of each table written back. */
+  counts: Record<(typeof FLOOR_TABLES)[number], number>;
+  /** Seconds of COPY into copies with the same indexes, per table; and into copies without any index. */
+  indexed: Record<(typeof FLOOR_TABLES)[number], number>;
+  bare: Record<(typeof FLOOR_TABLES)[number], number>;
+  /** Seconds of the set-based rollup recount (hotline_rollup_rebuild) over the same tickets. */
+  rollups: number;
+  /** CPU seconds of the COPYs into the indexed copies (PostgreSQL: its backend; PGlite: this process). */
+  cpuIndexed: number;
+}
+
+/** CPU seconds of one PostgreSQL backend (from /proc: same machine). */
+function procCpu(pid: number): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * Same-run floor: what this machine can write at all. The tickets, events and dispatches the
+ * import just wrote are copied out to files, then written back by plain COPY (no parsing, no
+ * mapping, no locating, no dedupe, no report) into copies of their tables — once with the same
+ * indexes (LIKE … INCLUDING ALL: no foreign keys, no triggers, so still a little less work than
+ * the import's), once with none — and the rollups are recounted from the same tickets. An import
+ * cannot write faster than the indexed COPY plus the recount, on this machine at this load.
+ */
+export async function copyFloor(db: Database): Promise<FloorResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-floor-'));
+  const counts = {} as FloorResult['counts'];
+  const indexed = {} as FloorResult['indexed'];
+  const bare = {} as FloorResult['bare'];
+  let cpuIndexed = 0;
+  const slice = 100_000;
+  try {
+    if (db.engine === 'postgres') {
+      const pool = (db.orm as unknown as { $client: import('pg').Pool }).$client;
+      const client = await pool.connect();
+      try {
+        const [{ pid }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+        for (const t of FLOOR_TABLES) {
+          const file = path.join(dir, `${t}.csv`);
+          await pipeline(client.query(copyTo(`COPY ${t} TO STDOUT WITH (FORMAT csv)`)), fs.createWriteStream(file));
+          counts[t] = Number((await client.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
+          for (const [clone, like, out] of [
+            [`floor_${t}_bare`, `(LIKE ${t})`, bare],
+            [`floor_${t}`, `(LIKE ${t} INCLUDING ALL)`, indexed],
+          ] as const) {
+            await client.query(`DROP TABLE IF EXISTS ${clone}`);
+            await client.query(`CREATE TABLE ${clone} ${like}`);
+            const cpu0 = procCpu(pid);
+            const t0 = performance.now();
+            await pipeline(
+              fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+              client.query(copyFrom(`COPY ${clone} FROM STDIN WITH (FORMAT csv)`)),
+            );
+            out[t] = (performance.now() - t0) / 1000;
+            if (out === indexed) cpuIndexed += procCpu(pid) - cpu0;
+            await client.query(`DROP TABLE ${clone}`);
+          }
+        }
+      } finally {
+        client.release();
+      }
+    } else {
+      const pg = (db.orm as unknown as { $client: import('@electric-sql/pglite').PGlite }).$client;
+      for (const t of FLOOR_TABLES) {
+        // Out in slices of ids (one blob each), so memory holds one slice.
+        const [{ lo, hi, n }] = (
+          await pg.query<{ lo: number; hi: number; n: number }>(
+            `SELECT COALESCE(min(id), 0)::float8 AS lo, COALESCE(max(id), -1)::float8 AS hi, count(*)::int AS n FROM ${t}`,
+          )
+        ).rows;
+        counts[t] = n;
+        const files: string[] = [];
+        for (let a = lo; a <= hi; a += slice) {
+          const ret = await pg.query(
+            `COPY (SELECT * FROM ${t} WHERE id >= ${a} AND id < ${a + slice}) TO '/dev/blob' WITH (FORMAT csv)`,
+          );
+          const file = path.join(dir, `${t}-${files.length}.csv`);
+          fs.writeFileSync(file, Buffer.from(await ret.blob!.arrayBuffer()));
+          files.push(file);
+        }
+        for (const [clone, like, out] of [
+          [`floor_${t}_bare`, `(LIKE ${t})`, bare],
+          [`floor_${t}`, `(LIKE ${t} INCLUDING ALL)`, indexed],
+        ] as const) {
+          await pg.query(`DROP TABLE IF EXISTS ${clone}`);
+          await pg.query(`CREATE TABLE ${clone} ${like}`);
+          let ms = 0;
+          let cpu = 0;
+          for (const file of files) {
+            const blob = new Blob([fs.readFileSync(file)]);
+            const cpu0 = process.cpuUsage();
+            const t0 = performance.now();
+            await pg.query(`COPY ${clone} FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob });
+            ms += performance.now() - t0;
+            const c = process.cpuUsage(cpu0);
+            cpu += (c.user + c.system) / 1e6;
+          }
+          out[t] = ms / 1000;
+          if (out === indexed) cpuIndexed += cpu;
+          await pg.query(`DROP TABLE ${clone}`);
+        }
+      }
+    }
+    const t0 = performance.now();
+    await db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`);
+      await tx.query('SELECT hotline_rollup_rebuild()');
+    });
+    const rollups = (performance.now() - t0) / 1000;
+    return { counts, indexed, bare, rollups, cpuIndexed };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The floor's lines, beside the import's own figure. */
+export function floorRows(engine: Engine, rows: number, f: FloorResult, importRate: number): void {
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  const rate = (s: number) => `${Math.round(rows / s).toLocaleString('en')} rows/s`;
+  const target = engine === 'postgres' ? 50_000 : 10_000;
+  const withRollups = sum(f.indexed) + f.rollups;
+  row(
+    `  floor (${engine}): COPY tickets only, same indexes`,
+    rate(f.indexed.tickets),
+    `${f.counts.tickets.toLocaleString('en')} tickets in ${f.indexed.tickets.toFixed(1)} s; without indexes ${rate(f.bare.tickets)} (${f.bare.tickets.toFixed(1)} s)`,
+  );
+  row(
+    `  floor (${engine}): + events, dispatches`,
+    rate(sum(f.indexed)),
+    `+ ${f.counts.ticket_events.toLocaleString('en')} events ${f.indexed.ticket_events.toFixed(1)} s, ${f.counts.dispatches.toLocaleString('en')} dispatches ${f.indexed.dispatches.toFixed(1)} s, same indexes (${Math.round(rows / f.cpuIndexed).toLocaleString('en')} rows per CPU-s); without indexes ${rate(sum(f.bare))}`,
+  );
+  row(
+    `  floor (${engine}): + rollup recount`,
+    rate(withRollups),
+    `+ hotline_rollup_rebuild ${f.rollups.toFixed(1)} s. Target ${target.toLocaleString('en')} rows/s ${rows / withRollups >= target ? 'within' : 'BEYOND'} this floor; the import reached ${Math.round((100 * importRate) / (rows / withRollups))}% of it`,
+  );
+}
+
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -120,6 +265,8 @@ export interface ImportBenchResult {
   healthSamples: number;
   /** CPU seconds: this process (server, importer, and embedded PGlite) and the PostgreSQL backends. */
   cpu: { node: number; db: number };
+  /** Same-run floor (copyFloor), unless BENCH_IMPORT_FLOOR=0. */
+  floor: FloorResult | null;
 }
 
 /**
@@ -243,6 +390,7 @@ export async function run(
       healthMax: Math.max(...latencies),
       healthSamples: latencies.length,
       cpu: { node: (nodeCpu.user + nodeCpu.system) / 1e6, db: dbSeconds },
+      floor: null,
     };
     const cpuTotal = result.cpu.node + result.cpu.db;
     row(
@@ -275,6 +423,19 @@ export async function run(
       load1.map((x) => x.toFixed(1)).join(' / '),
       `load average 1/5/15 min at the end (start ${load0.map((x) => x.toFixed(1)).join(' / ')}); ${os.cpus().length} cores shared`,
     );
+    if (process.env.BENCH_IMPORT_FLOOR !== '0') {
+      // Same run, same data, right after: the server is idle now, the machine's other load the same.
+      result.floor = await copyFloor(db);
+      floorRows(engine, rows, result.floor, result.rowsPerSecond);
+      row(
+        `  machine load after the floor (${engine})`,
+        os
+          .loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' / '),
+        '',
+      );
+    }
     return result;
   } finally {
     deactivateCity();
