@@ -97,6 +97,7 @@ try {
       'warning: this database holds no city package and the mapping names no timeZone; times without an offset are read in UTC',
     );
   const report = await importHistory(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), mapping, {
+    sizeBytes: fs.statSync(file).size,
     file: path.basename(file),
     startedBy: 'cli',
     asOf,

@@ -1,7 +1,8 @@
 // History import: a city's own 311 / 12345 export, any schema, through a mapping file.
 //
 //   1. read   — the bytes are parsed as they arrive (streaming CSV, line numbers), each row mapped
-//               (mapping.ts, rows.ts) and staged by COPY into the job's own table, chunk by chunk,
+//               (mapping.ts, rows.ts; in a worker thread, parseWorker.ts, or in this one, parse.ts)
+//               and staged by COPY into the job's own table, chunk by chunk,
 //               each chunk added to a tally of rows per point and per external id; bad rows go to
 //               the report with line, field and reason. Memory holds one chunk.
 //   2. judge  — the repeated placeholder points, read off the tally of the whole file.
@@ -19,10 +20,11 @@ import type { Database } from '../../db/client.ts';
 import type { Policy } from '../../data/policy/index.ts';
 import { activeCity, cityPolicy } from '../city.ts';
 import { cityTimeZone } from '../time.ts';
-import { readCsv, type CsvOptions } from './csv.ts';
+import type { CsvOptions } from './csv.ts';
+import { HeaderRefused, parseBatches, type ParseOptions } from './parse.ts';
+import { parseInWorker } from './parseWorker.ts';
 import { mappingCodes, type Mapping } from './mapping.ts';
 import { ReportBuilder, type ImportReport } from './report.ts';
-import { compileMapping, MissingColumns, type RowMapper } from './rows.ts';
 import {
   afterBulk,
   analyzeStage,
@@ -33,7 +35,6 @@ import {
   repeatedPoints,
   rollupChunkSql,
   ticketEstimate,
-  stageLine,
   stageTable,
   STAGE_COLUMNS,
   tallyChunk,
@@ -90,6 +91,14 @@ export interface ImportOptions {
   /** Rows kept per list of the report (rejected, merged, outside…); default 1,000. */
   detailLimit?: number;
   csv?: CsvOptions;
+  /**
+   * Parse in a worker thread (parseWorker.ts): true, false, or 'auto' (default): for an input of
+   * at least 4 MiB (sizeBytes), where the worker's start (1–2 s: it loads the parser's modules)
+   * is small beside the parse. HOTLINE_IMPORT_PARSE_WORKER=0 / 1 overrides 'auto'.
+   */
+  parseInWorker?: boolean | 'auto';
+  /** The input's size in bytes, when known (a file's, an upload's Content-Length). */
+  sizeBytes?: number;
   /**
    * How the chunks keep the rollups right (sql.ts WriteMode). 'chunks': the ticket tables'
    * triggers and key checks skipped for the import's own transactions, each of which adds its
@@ -255,69 +264,50 @@ export async function importHistory(
   let firstAt: Date | null = null;
   let lastAt: Date | null = null;
   try {
-    // 1. read and stage
+    // 1. read and stage: parsed in a worker thread (parseWorker.ts) or in this one (parse.ts), the
+    // same batches either way; each batch's rows are copied into the stage and tallied while the
+    // next batch is parsed.
     const tRead = Date.now();
-    let mapRow: RowMapper | null = null;
-    let lines: string[] = [];
     let seq = 0;
-    let flushedTo = 0;
     let withPoint = 0;
     let pending: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      if (lines.length === 0) return;
-      const csv = lines.join('\n') + '\n';
-      lines = [];
-      const [lo, hi] = [flushedTo, seq];
-      flushedTo = seq;
-      await pending;
-      // The next chunk is parsed while this one is copied and tallied (PostgreSQL runs them on its own connections).
-      pending = db.copyCsv(table, STAGE_COLUMNS, csv).then(() => tallyChunk(db, table, lo, hi));
-      pending.catch(() => {});
+    const parseOpts: ParseOptions = {
+      zone,
+      keyPrefix: `import:${mapping.source}:`,
+      batchRows: chunkRows,
+      csv: opts.csv,
     };
-    const keyPrefix = `import:${mapping.source}:`;
-    for await (const items of readCsv(input, opts.csv)) {
-      for (const item of items) {
-        if (!mapRow) {
-          if (!item.ok)
-            throw new ImportRefused(
-              `line ${item.error.line}: the header cannot be read: ${item.error.message}`,
-              'header',
-            );
-          try {
-            mapRow = compileMapping(mapping, item.record.fields, zone);
-          } catch (e) {
-            if (e instanceof MissingColumns) throw new ImportRefused(e.message, 'header');
-            throw e;
-          }
-          continue;
+    const want = opts.parseInWorker ?? 'auto';
+    const env = process.env.HOTLINE_IMPORT_PARSE_WORKER;
+    const worker =
+      want === 'auto' ? (env === '0' || env === '1' ? env === '1' : (opts.sizeBytes ?? 0) >= 4 * 2 ** 20) : want;
+    try {
+      for await (const batch of worker
+        ? parseInWorker(input, mapping, parseOpts)
+        : parseBatches(input, mapping, parseOpts)) {
+        progress.rows += batch.rows;
+        report.rows += batch.rows;
+        for (const r of batch.rejects) builder.reject(r);
+        for (const n of batch.notes) builder.notes(n);
+        withPoint += batch.withPoint;
+        progress.staged += batch.staged;
+        if (batch.staged > 0) {
+          const [lo, hi] = [batch.firstSeq, batch.firstSeq + batch.staged];
+          if (lo !== seq) throw new Error(`parse: batch starts at seq ${lo}, expected ${seq}`);
+          seq = hi;
+          await pending;
+          // The next batch is parsed while this one is copied and tallied (PostgreSQL runs them on its own connections).
+          pending = db.copyCsv(table, STAGE_COLUMNS, batch.csv).then(() => tallyChunk(db, table, lo, hi));
+          pending.catch(() => {});
         }
-        progress.rows++;
-        report.rows++;
-        if (!item.ok) {
-          builder.reject({ line: item.error.line, field: 'csv', reason: `${item.error.kind}: ${item.error.message}` });
-          continue;
-        }
-        const out = mapRow.map(item.record.fields, item.record.line);
-        if (!out.ok) {
-          builder.reject(out.rejection);
-          continue;
-        }
-        builder.notes(out.notes);
-        if (out.row.sourceLon !== null) withPoint++;
-        lines.push(stageLine(seq++, keyPrefix + out.row.externalId, out.row));
-        progress.staged++;
-        if (lines.length >= chunkRows) {
-          await flush();
-          await emit();
-          // A turn of the event loop per chunk, not only per piece of input: on the embedded
-          // engine the COPY runs in this thread, and a piece holds several chunks.
-          await tick();
-        }
+        await emit();
+        // A turn of the event loop per batch: on the embedded engine the COPY runs in this thread.
+        await tick();
       }
-      await tick();
+    } catch (e) {
+      if (e instanceof HeaderRefused) throw new ImportRefused(e.message, e.field);
+      throw e;
     }
-    if (!mapRow) throw new ImportRefused('the file is empty: no header line', 'header');
-    await flush();
     await pending;
     report.ms.read = Date.now() - tRead;
 

@@ -171,9 +171,12 @@ export const historyImport = new Hono<AppEnv>()
       );
 
     const principal = c.get('principal');
+    const length = Number(c.req.header('content-length'));
     const job = startImportJob(db, input, mapping, {
       file,
       startedBy: principal?.username ?? null,
+      // Parsed in a worker thread when large (importer 'auto'); a chunked upload says nothing of its size.
+      sizeBytes: Number.isFinite(length) && length > 0 ? length : undefined,
       // The embedded engine runs in this thread: the importer's defaults there (1,000 rows a COPY,
       // write chunks sized to about 100 ms of CPU each) keep every request answered.
     });

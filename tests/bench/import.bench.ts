@@ -336,7 +336,8 @@ export async function run(
     const body = Readable.toWeb(fs.createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array>;
     const res = await dispatcher.request('/api/import/history?mapping=nyc-311&file=synthetic.csv', {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      // As a browser or curl sends a file: with its length (the server parses a large upload in a worker thread).
+      headers: { 'content-type': 'text/csv', 'content-length': String(fs.statSync(file).size) },
       body,
       duplex: 'half',
     } as RequestInit);
