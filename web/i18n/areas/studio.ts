@@ -134,7 +134,7 @@ export const zh = {
     noBacktest: '数据不足一个完整月，无法回测。',
     empty: '没有可用于预测的历史数据。',
     method:
-      '模型：每个类别的水平 × 同比趋势 × 月份季节指数（经验贝叶斯收缩到大类），再按各格近期加权占比（收缩到该格的大类和全部占比）分配；可避免量按 50% 估计（屋顶防水约 90%，供暖约 50%）。',
+      '模型：每个类别的长期水平 × 同比趋势 × 月份季节指数（经验贝叶斯收缩到大类），再按各格的长期占比分配，并按所在片区（上一级 H3 格，约 5 平方公里，汇总全部工单）的趋势推到目标月（经验贝叶斯收缩）；可避免量按 50% 估计（屋顶防水约 90%，供暖约 50%）。',
   },
   brief: {
     kicker: '每月一题 · 专题简报',
@@ -324,7 +324,7 @@ export const en: typeof zh = {
     noBacktest: 'Less than one complete month of data: no backtest yet.',
     empty: 'No history to forecast from.',
     method:
-      'Model: per category level × year-on-year trend × month-of-year index (empirical Bayes, shrunk to its group), shared out by each cell’s recency-weighted share (shrunk to its group and all-ticket shares); avoidable assumed 50% (roofs ~90%, heating ~50%).',
+      'Model: per category long-run level × year-on-year trend × month-of-year index (empirical Bayes, shrunk to its group), shared out by each cell’s long-run share carried to the month by its area’s trend (the res-7 parent cell, ~5 km², all its tickets pooled; empirical Bayes); avoidable assumed 50% (roofs ~90%, heating ~50%).',
   },
   brief: {
     kicker: 'One topic per month · brief',
