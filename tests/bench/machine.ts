@@ -15,3 +15,8 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 export function row(name: string, figure: string, note = ''): void {
   console.log(`  ${name.padEnd(48)} ${figure.padStart(16)}  ${note}`);
 }
+
+/** The 1-minute load average, for figures measured on a shared machine. */
+export function loadNow(): string {
+  return `load ${os.loadavg()[0].toFixed(2)}`;
+}

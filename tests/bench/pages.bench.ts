@@ -5,11 +5,14 @@
 // page, which loads the same bundle and draws no data. Target: < 3 s each. The first studio run
 // meets a server that has not computed the analysis yet; later runs read its short-lived cache.
 import { openBrowser } from '../e2e/browser.ts';
+import { loadNow } from './machine.ts';
 
 export interface PageTiming {
   name: string;
   /** ms from navigation start to ready, per cold browser */
   ms: number[];
+  /** the machine's 1-minute load average when each run ended */
+  load: string[];
   medianMs: number;
 }
 
@@ -63,12 +66,15 @@ export async function run(opts: {
   const out: PageTiming[] = [];
   for (const c of cases) {
     const ms: number[] = [];
+    const load: string[] = [];
     for (let i = 0; i < (opts.runs ?? 3); i++) {
       // a page that never gets ready counts as failed (Infinity), and the others are still measured
       ms.push(await timeOnce(base, c.path, c.ready, c.session).catch(() => Number.POSITIVE_INFINITY));
-      log(`  ${c.name}, run ${i + 1}: ${ms.at(-1)} ms`);
+      load.push(loadNow());
+      const target = c.name.startsWith('baseline') ? '' : ms.at(-1)! < 3000 ? '  (< 3 s: met)' : '  (target < 3 s: NOT met)';
+      log(`  ${c.name}, run ${i + 1}: ${ms.at(-1)} ms${target}, ${load.at(-1)}`);
     }
-    out.push({ name: c.name, ms, medianMs: median(ms) });
+    out.push({ name: c.name, ms, load, medianMs: median(ms) });
   }
   return out;
 }

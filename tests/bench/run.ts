@@ -20,7 +20,7 @@ import { openDatabase } from '../../db/client.ts';
 import { loadBeijing } from '../../data/geo/importer.ts';
 import { seedTaxonomy } from '../../data/taxonomy/index.ts';
 import { generateDemo } from '../../data/demo/index.ts';
-import { machineLine, row } from './machine.ts';
+import { loadNow, machineLine, row } from './machine.ts';
 import * as locate from './locate.bench.ts';
 import * as intake from './intake.bench.ts';
 import * as ranking from './ranking.bench.ts';
@@ -222,11 +222,18 @@ if (only.has('startup')) {
       if (res.status !== 200) throw new Error(`kiosk token ${DEMO_KIOSK.token}: ${res.status} ${await res.text()}`);
       const c = cookiesOf(res);
       const session = { cookie: `hl_session=${c.hl_session}; hl_csrf=${c.hl_csrf}` };
-      const w = await wall.run({ url, runs: 3, log: () => {}, session });
+      const w = await wall.run({
+        url,
+        runs: 3,
+        // every run's figure, with the machine's load then (the median line is printed below)
+        log: (s) => void (s.includes(', run ') && console.log(`${s}, ${loadNow()}`)),
+        session,
+      });
+      const every = (ms: number[]) => (ms.every((x) => x < 3000) ? 'every run < 3 s: met' : 'every run < 3 s: NOT met');
       row(
         'wall ready (figures, ranking, map drawn), 1920×1080',
         `${(w.medianMs / 1000).toFixed(2)} s`,
-        `median of ${w.readyMs.length} cold browsers: ${w.readyMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s; target < 3 s`,
+        `median of ${w.readyMs.length} cold browsers: ${w.readyMs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s; target < 3 s; ${every(w.readyMs)}`,
       );
       // the office pages as an administrator (every page), each in cold browsers (tests/bench/pages.bench.ts)
       const admin = await apiAs(url, 'admin');
@@ -235,7 +242,7 @@ if (only.has('startup')) {
         row(
           `${p.name}, 1920×1080`,
           `${(p.medianMs / 1000).toFixed(2)} s`,
-          `median of ${p.ms.length} cold browsers: ${p.ms.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s${baseline ? '' : '; target < 3 s'}`,
+          `median of ${p.ms.length} cold browsers: ${p.ms.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s${baseline ? '' : `; target < 3 s; ${every(p.ms)}`} (${p.load.join(', ')})`,
         );
       }
     },
