@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { builtAssets } from './assets.ts';
 import type { Database } from '../db/client.ts';
 import { HTTPException } from 'hono/http-exception';
 import {
@@ -129,6 +130,7 @@ export function createApp({ db, staticDir, basemapStyleUrl, basemapFile, loginLi
 
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
     const root = path.relative(process.cwd(), staticDir) || '.';
+    app.use('/assets/*', builtAssets(staticDir));
     app.use('/*', serveStatic({ root }));
     // Client-side routes fall back to the app shell.
     const shell = fs.readFileSync(path.join(staticDir, 'index.html'), 'utf8');
