@@ -12,6 +12,7 @@ import { ensureDemo } from './demo.ts';
 import { demoFeedSeconds, startDemoFeed } from './demoFeed.ts';
 import { alertScanMinutes, startAlertScans } from './alerts/scheduler.ts';
 import { ensureRollups } from './analysis/rollups.ts';
+import { warmAnalysisThread } from './analysis/computeThread.ts';
 import { startClock } from './lifecycle/clock.ts';
 import { rankingService } from './ranking/service.ts';
 import { createApp } from './app.ts';
@@ -106,6 +107,7 @@ if (basemapFile && !fs.existsSync(basemapFile))
 const app = createApp({ db, staticDir: DIST_DIR, basemapStyleUrl: config.BASEMAP_STYLE_URL, basemapFile });
 const server = await listen(app, config.PORT, config.HOST);
 log(`dashboard ready: ${server.url}/  (engine ${db.engine})`);
+warmAnalysisThread();
 for (const line of demoAccounts) log(line);
 
 // The dispatcher's assistant: the knowledge base starts from the catalogue and the package's

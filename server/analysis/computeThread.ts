@@ -66,6 +66,11 @@ export async function offThread<K extends ComputeTask>(
   }
 }
 
+/** Starts the thread ahead of the first analysis (its module loading takes a moment, on its own thread). */
+export function warmAnalysisThread(): void {
+  if (analysisThreadEnabled()) worker ??= start();
+}
+
 /** Stops the thread (tests, shutdown). */
 export async function stopAnalysisThread(): Promise<void> {
   const w = worker;
