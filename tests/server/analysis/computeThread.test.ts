@@ -4,21 +4,26 @@
 import { latLngToCell, gridDisk } from 'h3-js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { computeTasks } from '../../../server/analysis/computeTasks.ts';
-import { offThread, stopAnalysisThread } from '../../../server/analysis/computeThread.ts';
+import { offThread, stopAnalysisThread, warmAnalysisThread } from '../../../server/analysis/computeThread.ts';
 import type { MonthlyHistory } from '../../../server/analysis/forecastModel.ts';
 
 afterAll(() => stopAnalysisThread());
 
 // 30 months of 40 places × 3 categories with a season and a rising place
 function history(): MonthlyHistory {
-  const places = gridDisk(latLngToCell(39.9, 116.4, 8), 3).sort().slice(0, 40);
+  const places = gridDisk(latLngToCell(39.9, 116.4, 8), 3)
+    .sort()
+    .slice(0, 40);
   const units = [];
   for (const [p, place] of places.entries())
     for (const [c, category] of ['a.x', 'a.y', 'b.z'].entries())
       units.push({
         place,
         category,
-        counts: Array.from({ length: 30 }, (_, m) => ((p * 7 + c * 3 + m * 5) % 11) + (m % 12 === 0 ? 6 : 0) + (p === 3 ? m : 0)),
+        counts: Array.from(
+          { length: 30 },
+          (_, m) => ((p * 7 + c * 3 + m * 5) % 11) + (m % 12 === 0 ? 6 : 0) + (p === 3 ? m : 0),
+        ),
       });
   return { firstMonth: 24_000, coveredDays: new Array(30).fill(30), units };
 }
@@ -58,13 +63,37 @@ describe('analysis thread', () => {
     expect(worst).toBeLessThan(1000);
   });
 
+  it('never queues a forecast behind a running backtest (a thread each)', async () => {
+    // 3,000 units: the backtest's 17 months are 17 forecasts, and the forecast is one
+    const big: MonthlyHistory = {
+      firstMonth: 24_000,
+      coveredDays: new Array(30).fill(30),
+      units: Array.from({ length: 3000 }, (_, i) => ({
+        place: `p${i % 1000}`,
+        category: ['a.x', 'a.y', 'b.z'][i % 3],
+        counts: Array.from({ length: 30 }, (_, m) => ((i * 7 + m * 5) % 11) + (m % 12 === 0 ? 6 : 0)),
+      })),
+    };
+    warmAnalysisThread();
+    // both threads loaded first
+    await Promise.all([
+      offThread('forecastMonths', history(), 24_030, 1),
+      offThread('backtest', history(), { from: 24_028, to: 24_029 }, 5, 'place'),
+    ]);
+    const order: string[] = [];
+    const bt = offThread('backtest', big, { from: 24_013, to: 24_029 }, 10, 'place').then(() => order.push('backtest'));
+    const f = offThread('forecastMonths', big, 24_030, 1).then(() => order.push('forecast'));
+    await Promise.all([bt, f]);
+    expect(order).toEqual(['forecast', 'backtest']);
+  });
+
   it("returns a task's own error as an error", async () => {
     const warn = vi.spyOn(console, 'warn');
     const cells = [latLngToCell(39.9, 116.4, 8)];
     // a ring of width 0 is refused by the task itself (h3Neighbours.ts)
-    await expect(offThread('emergingExcess', cells, [[1, 2, 3]], 1, 0, { fdr: true, trendAlpha: 0.05 })).rejects.toThrow(
-      /ring needs 0 ≤ inner < outer/,
-    );
+    await expect(
+      offThread('emergingExcess', cells, [[1, 2, 3]], 1, 0, { fdr: true, trendAlpha: 0.05 }),
+    ).rejects.toThrow(/ring needs 0 ≤ inner < outer/);
     expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
   });
