@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { dumpPglite, MIGRATIONS_DIR, openDatabase, type Database, type Engine } from '../../db/client.ts';
+import { MIGRATIONS_DIR, openDatabase, type Database, type Engine } from '../../db/client.ts';
+import { compactPgliteDump } from './pgliteDump.ts';
 
 export const ENGINES: Engine[] = ['pglite', 'postgres'];
 
@@ -62,7 +63,7 @@ export async function openMigratedPglite(): Promise<Database> {
       migrate: false,
     });
   const db = await openDatabase({ databaseUrl: '', pgliteDir: 'memory://' });
-  const bytes = Buffer.from(await (await dumpPglite(db)).arrayBuffer());
+  const bytes = await compactPgliteDump(db);
   const part = `${file}.${process.pid}.part`;
   fs.writeFileSync(part, bytes);
   fs.renameSync(part, file); // atomic: a parallel file reads a whole dump or none
@@ -70,7 +71,7 @@ export async function openMigratedPglite(): Promise<Database> {
 }
 
 function migratedDumpFile(): string {
-  const hash = crypto.createHash('sha256');
+  const hash = crypto.createHash('sha256').update('checkpointed dump'); // compactPgliteDump's
   for (const name of fs.readdirSync(MIGRATIONS_DIR, { recursive: true }).map(String).sort()) {
     const full = path.join(MIGRATIONS_DIR, name);
     if (fs.statSync(full).isFile()) hash.update(name).update(fs.readFileSync(full));

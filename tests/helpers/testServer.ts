@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dumpPglite, openDatabase, type Database } from '../../db/client.ts';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { compactPgliteDump } from './pgliteDump.ts';
 import { openMigratedPglite } from './engines.ts';
 import { formatProblems, importCityPackage } from '../../data/city/import.ts';
 import { generateDemo } from '../../data/demo/index.ts';
@@ -86,7 +87,7 @@ export async function openE2EDatabase(tickets = E2E_DEMO_TICKETS): Promise<Datab
 export async function writeE2EDatabaseDump(file: string): Promise<void> {
   const db = await buildE2EDatabase();
   try {
-    fs.writeFileSync(file, Buffer.from(await (await dumpPglite(db)).arrayBuffer()));
+    fs.writeFileSync(file, await compactPgliteDump(db));
   } finally {
     await db.close();
   }
