@@ -23,6 +23,27 @@ const CHROMIUM_ARGS = [
   '--disable-features=Translate,MediaRouter,OptimizationHints',
 ];
 
+/**
+ * What only the test runs add (VITEST is set in vitest's workers; `npm run bench` measures the
+ * browser as configured above). Without a GPU, Chromium's compositor drawing the page through
+ * SwiftShader costs more than its software compositor: a screenshot of a page with a map took
+ * 1.5-10 s instead of 0.2-1.7 s on the busy 2-core machine. The maps (WebGL) still draw through
+ * SwiftShader and are in every screenshot.
+ */
+const TEST_ONLY_ARGS = ['--disable-gpu-compositing'];
+
+/**
+ * In test runs, a window at least 2560 px wide reports devicePixelRatio 0.5, so MapLibre and
+ * deck.gl draw their WebGL canvases at half the width and height (a quarter of the pixels) and
+ * the canvas is scaled up to its CSS size. Layout, CSS pixels and all DOM text are untouched
+ * (Chromium renders at deviceScaleFactor 1); at 3840×2160 a map is what SwiftShader spends most
+ * of its time on (a 4K workspace took 27 s to ready, 13 s so). ECharts keeps its own floor of 1.
+ */
+const WIDE_MAP_PIXEL_RATIO = `Object.defineProperty(window, 'devicePixelRatio', {
+  configurable: true,
+  get: () => (window.innerWidth >= 2560 ? 0.5 : 1),
+});`;
+
 export interface BrowserProblems {
   consoleErrors: string[];
   pageErrors: string[];
@@ -50,6 +71,36 @@ export async function addSession(context: BrowserContext, url: string, client: {
   );
 }
 
+const launch = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: process.env.VITEST ? [...CHROMIUM_ARGS, ...TEST_ONLY_ARGS] : CHROMIUM_ARGS,
+  });
+
+/**
+ * In test runs the browsers a file opens at the same time are contexts of one Chromium process
+ * (each with its own cookies, storage and cache, as separate browsers would have): a launch costs
+ * 1-2.5 s on a busy machine. The process closes with its last context. Benches launch their own.
+ */
+let shared: { browser: Promise<Browser>; users: number } | undefined;
+
+async function acquireBrowser(): Promise<Browser> {
+  if (!process.env.VITEST) return launch();
+  shared ??= { browser: launch(), users: 0 };
+  shared.users++;
+  return shared.browser;
+}
+
+async function releaseBrowser(browser: Browser, context: BrowserContext): Promise<void> {
+  if (!shared) return browser.close();
+  await context.close();
+  if (--shared.users === 0) {
+    shared = undefined;
+    await browser.close();
+  }
+}
+
 export async function openBrowser(opts: {
   baseUrl: string;
   viewport?: { width: number; height: number };
@@ -57,17 +108,14 @@ export async function openBrowser(opts: {
   /** a signed-in client whose session the browser starts with (tests/e2e/session.ts) */
   session?: { cookie: string };
 }): Promise<E2EBrowser> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await acquireBrowser();
   const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1440, height: 900 },
     locale: opts.locale ?? 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     deviceScaleFactor: 1,
   });
+  if (process.env.VITEST) await context.addInitScript(WIDE_MAP_PIXEL_RATIO);
   const origin = new URL(opts.baseUrl).origin;
   if (opts.session) await addSession(context, origin, opts.session);
   const problems: BrowserProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: [] };
@@ -102,6 +150,7 @@ export async function openBrowser(opts: {
   });
 
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  let closing: Promise<void> | undefined; // closing twice is closing once
   return {
     browser,
     context,
@@ -118,7 +167,7 @@ export async function openBrowser(opts: {
       await page.screenshot({ path });
       return path;
     },
-    close: () => browser.close(),
+    close: () => (closing ??= releaseBrowser(browser, context)),
   };
 }
 
