@@ -64,7 +64,12 @@ async function cli(args: string[], env: Record<string, string | undefined>) {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
   try {
-    const r = await run('npx', ['tsx', 'server/auth/cli.ts', ...args], { cwd: ROOT, env: childEnv, timeout: 120_000 });
+    // the CLI in node under tsx's loader: a real process, without npx's own start-up (~2 s a call)
+    const r = await run(process.execPath, ['--import', 'tsx', 'server/auth/cli.ts', ...args], {
+      cwd: ROOT,
+      env: childEnv,
+      timeout: 120_000,
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
