@@ -9,6 +9,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // expect.poll waits for state, not for a budget: a second (vitest's default) is not enough on a
+    // busy 2-core machine (a password reset's scrypt, a page's next fetch). Budgets set their own.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
     // A skipped test is a failing promise: .only/.skip must never reach CI.
     allowOnly: false,
     // The suite's default city is the Beijing demo's zone; tests of other cities set theirs.
