@@ -143,6 +143,20 @@ export async function* parseInWorker(
       await new Promise<void>((r) => (wake = r));
     }
   };
+  // The worker could not start (its modules did not load): parse in this thread instead. Nothing
+  // of the input has been read yet.
+  let started = false;
+  try {
+    const first = await next();
+    started = !('error' in first);
+  } catch {
+    started = false;
+  }
+  if (!started) {
+    await worker.terminate();
+    yield* parseBatches(input, mapping, opts);
+    return;
+  }
   const feeding = (async () => {
     for await (const piece of input) {
       while ((inFlight >= IN_FLIGHT || batches >= QUEUED) && !stopFeeding)
@@ -164,8 +178,6 @@ export async function* parseInWorker(
     poke();
   });
   try {
-    const first = await next();
-    if ('error' in first) throw new Error(first.error.message);
     for (;;) {
       const m = await next();
       if ('error' in m) {
