@@ -112,7 +112,9 @@ async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
       const rows = (await q.query<T>(text, params as unknown[])).rows;
       const ms = performance.now() - t0;
       if (ms >= slowMs)
-        console.log(`[slow query] ${Math.round(ms)} ms, ${rows.length} rows: ${text.replace(/\s+/g, ' ').slice(0, 140)}`);
+        console.log(
+          `[slow query] ${Math.round(ms)} ms, ${rows.length} rows: ${text.replace(/\s+/g, ' ').slice(0, 140)}`,
+        );
       return rows;
     },
   });

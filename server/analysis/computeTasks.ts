@@ -2,7 +2,13 @@
 // inputs and results are plain data (arrays, typed arrays, objects), nothing from the database.
 import { daysInMonth } from './calendar.ts';
 import { emergingAtTwoScales } from './emergingExcess.ts';
-import { backtest, forecastMonth, type BacktestUnit, type ForecastParams, type MonthlyHistory } from './forecastModel.ts';
+import {
+  backtest,
+  forecastMonth,
+  type BacktestUnit,
+  type ForecastParams,
+  type MonthlyHistory,
+} from './forecastModel.ts';
 import { cachedNeighbourLists, cachedRingLists } from './h3Neighbours.ts';
 import { roundP, roundZ } from './hotspotMap.ts';
 import { mannKendall } from './mannKendall.ts';
@@ -30,7 +36,13 @@ export const computeTasks = {
     return Array.from({ length: horizon }, (_, k) => forecastMonth(h, target + k, daysInMonth(target + k), params));
   },
   /** precision@k of the forecast and the baselines per month (forecastModel.ts backtest). */
-  backtest(h: MonthlyHistory, months: { from: number; to: number }, k: number, unit: BacktestUnit, params?: ForecastParams) {
+  backtest(
+    h: MonthlyHistory,
+    months: { from: number; to: number },
+    k: number,
+    unit: BacktestUnit,
+    params?: ForecastParams,
+  ) {
     return backtest(h, months, k, unit, daysInMonth, params);
   },
   /** Emerging hot spots on the excess over the local baseline, at the cell and its k-ring (hotspots.ts). */

@@ -547,4 +547,3 @@ function transposeApply(
   }
   return out;
 }
-

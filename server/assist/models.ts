@@ -6,13 +6,7 @@
 // it. Retrained at start when there is none, on a schedule, and on demand.
 import type { Queryable } from '../../db/client.ts';
 import { activeCity, cityPolicy } from '../city.ts';
-import {
-  deserialise,
-  serialise,
-  suggest,
-  type Model,
-  type StoredModel,
-} from './classifier.ts';
+import { deserialise, serialise, suggest, type Model, type StoredModel } from './classifier.ts';
 import type { Evaluation, KeywordCategory } from './evaluate.ts';
 import { trainOffThread } from './trainThread.ts';
 import { langOf, type Lang } from './tokenize.ts';

@@ -35,7 +35,9 @@ export async function trainOffThread(job: TrainJob): Promise<TrainJobResult> {
   try {
     return await onThread(job);
   } catch (err) {
-    console.warn(`training thread failed, training in the server's thread: ${err instanceof Error ? err.message : err}`);
+    console.warn(
+      `training thread failed, training in the server's thread: ${err instanceof Error ? err.message : err}`,
+    );
     return runTrainJob(job, trainYielding);
   }
 }

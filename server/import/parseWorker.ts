@@ -145,7 +145,7 @@ export async function* parseInWorker(
   };
   // The worker could not start (its modules did not load): parse in this thread instead. Nothing
   // of the input has been read yet.
-  let started = false;
+  let started: boolean;
   try {
     const first = await next();
     started = !('error' in first);

@@ -71,7 +71,11 @@ export async function run(opts: {
       // a page that never gets ready counts as failed (Infinity), and the others are still measured
       ms.push(await timeOnce(base, c.path, c.ready, c.session).catch(() => Number.POSITIVE_INFINITY));
       load.push(loadNow());
-      const target = c.name.startsWith('baseline') ? '' : ms.at(-1)! < 3000 ? '  (< 3 s: met)' : '  (target < 3 s: NOT met)';
+      const target = c.name.startsWith('baseline')
+        ? ''
+        : ms.at(-1)! < 3000
+          ? '  (< 3 s: met)'
+          : '  (target < 3 s: NOT met)';
       log(`  ${c.name}, run ${i + 1}: ${ms.at(-1)} ms${target}, ${load.at(-1)}`);
     }
     out.push({ name: c.name, ms, load, medianMs: median(ms) });

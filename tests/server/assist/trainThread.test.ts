@@ -43,7 +43,9 @@ describe('training off the server thread', () => {
     warn.mockRestore();
     expect(Buffer.from(serialise(there.model).blob).equals(Buffer.from(serialise(here.model).blob))).toBe(true);
     expect(serialise(there.model).meta).toEqual(serialise(here.model).meta);
-    expect(Buffer.from(serialise(there.evalModel!).blob).equals(Buffer.from(serialise(here.evalModel!).blob))).toBe(true);
+    expect(Buffer.from(serialise(there.evalModel!).blob).equals(Buffer.from(serialise(here.evalModel!).blob))).toBe(
+      true,
+    );
     expect(there.evaluation).toEqual(here.evaluation);
     expect(there.evaluation!.tickets).toBe(600);
     expect(there.evaluation!.trainedOn).toBe(2400);
