@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { computeTasks } from '../../../server/analysis/computeTasks.ts';
 import { offThread, stopAnalysisThread, warmAnalysisThread } from '../../../server/analysis/computeThread.ts';
 import type { MonthlyHistory } from '../../../server/analysis/forecastModel.ts';
+import { watchEventLoop } from '../../helpers/eventLoop.ts';
 
 afterAll(() => stopAnalysisThread());
 
@@ -32,18 +33,12 @@ describe('analysis thread', () => {
   it('gives the forecast, its backtest and emerging hot spots exactly as the server thread does, with the event loop free', async () => {
     const warn = vi.spyOn(console, 'warn');
     const h = history();
-    let last = performance.now();
-    let worst = 0;
-    const tick = setInterval(() => {
-      const now = performance.now();
-      worst = Math.max(worst, now - last);
-      last = now;
-    }, 5);
+    const loop = watchEventLoop();
     const [f, bt] = await Promise.all([
       offThread('forecastMonths', h, 24_030, 2),
       offThread('backtest', h, { from: 24_013, to: 24_029 }, 10, 'place'),
     ]);
-    clearInterval(tick);
+    const worst = loop.stop();
     expect(f).toEqual(computeTasks.forecastMonths(h, 24_030, 2));
     expect(f).toHaveLength(2);
     expect(f[0].units.length).toBeGreaterThan(100);

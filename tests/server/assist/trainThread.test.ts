@@ -6,6 +6,7 @@ import { readDescriptions, sampleCalls } from '../../../data/demo/descriptions.t
 import { serialise, trainYielding } from '../../../server/assist/classifier.ts';
 import { runTrainJob, type TrainJob } from '../../../server/assist/trainJob.ts';
 import { trainOffThread } from '../../../server/assist/trainThread.ts';
+import { watchEventLoop } from '../../helpers/eventLoop.ts';
 
 function job(): TrainJob {
   const vocab = readDescriptions('data/cities/nyc')!;
@@ -28,16 +29,10 @@ describe('training off the server thread', () => {
     const j = job();
     const here = await runTrainJob(j, trainYielding);
     // the event loop's longest stall while the thread trains
-    let last = performance.now();
-    let worst = 0;
-    const tick = setInterval(() => {
-      const now = performance.now();
-      worst = Math.max(worst, now - last);
-      last = now;
-    }, 5);
+    const loop = watchEventLoop();
     const warn = vi.spyOn(console, 'warn');
     const there = await trainOffThread(j);
-    clearInterval(tick);
+    const worst = loop.stop();
     // no fallback to the server's thread
     expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();

@@ -17,6 +17,7 @@ import { MAX_REPLAY_EVENTS, MAX_STREAMS_PER_SESSION } from '../../../server/rout
 import { signIn, type Client } from '../../helpers/auth.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
 import { TINY_CITY, TINY_TAXONOMY } from '../../helpers/tinyCity.ts';
+import { watchEventLoop } from '../../helpers/eventLoop.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const STREET = '900001001'; // 甲一街道
@@ -573,13 +574,7 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
     const rows = 120_000;
     const line = 'bogus,phone,noise.night_construction,夜间施工噪声扰民请尽快处理,116.02,39.05\n';
     const csv = `kind,channel,category,description,lon,lat\n${line.repeat(rows)}`;
-    let last = performance.now();
-    let worst = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      worst = Math.max(worst, now - last);
-      last = now;
-    }, 5);
+    const loop = watchEventLoop();
     let healthAt = 0;
     let importAt = 0;
     const started = performance.now();
@@ -596,7 +591,7 @@ describe.each(ENGINES)('issue 15 findings on %s', (engine) => {
       return r;
     });
     const [ri, rh] = await Promise.all([imp, health]);
-    clearInterval(timer);
+    const worst = loop.stop();
     expect(rh.status).toBe(200);
     expect(ri.status).toBe(422);
     const report = (await ri.json()) as { rows: number; rejected: number };
