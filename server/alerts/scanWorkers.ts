@@ -5,7 +5,8 @@
 // alive). A thread that fails is dropped and the scan runs its replicas in the main thread
 // instead (in 20 ms slices, prospectiveScanAsync): same result, each replica has its own seed.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { tsWorker } from '../threads/tsWorker.ts';
 import type { ReplicaTask } from '../analysis/surgeScan.ts';
 
 /** Threads from SCAN_WORKERS (0 = none: replicas in the main thread); default min(2, cores). */
@@ -27,7 +28,7 @@ const slots: (Slot | null)[] = [];
 let nextId = 1;
 
 function start(i: number): Slot {
-  const worker = new Worker(new URL('./scanWorker.mjs', import.meta.url));
+  const worker = tsWorker(new URL('./scanWorker.ts', import.meta.url));
   const slot: Slot = { worker, pending: new Map() };
   const fail = (e: Error) => {
     if (slots[i] === slot) slots[i] = null;

@@ -4,7 +4,8 @@
 // there held every other request (a backtest's half a minute held the whole dashboard). A thread
 // starts on first use and stays, unreferenced while idle. ANALYSIS_THREAD=0, or a thread
 // that fails, runs the task in the server's thread instead: same result.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { tsWorker } from '../threads/tsWorker.ts';
 import { computeTasks, type ComputeTask, type ComputeTasks } from './computeTasks.ts';
 
 export function analysisThreadEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -33,7 +34,7 @@ const pending = new Map<number, Pending>();
 let nextId = 1;
 
 function start(lane: Lane): Slot {
-  const w = new Worker(new URL('./computeWorker.mjs', import.meta.url));
+  const w = tsWorker(new URL('./computeWorker.ts', import.meta.url));
   const mine = new Set<number>();
   const slot: Slot = { worker: w, mine };
   const fail = (e: Error) => {

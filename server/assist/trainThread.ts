@@ -2,7 +2,7 @@
 // event loop keeps answering pages while the model trains: training 300,000 tickets is minutes of
 // CPU, and on the embedded engine every request shares that loop. TRAIN_THREAD=0 (or a thread that
 // fails to start) trains in the server's thread instead, in slices (trainYielding): same model.
-import { Worker } from 'node:worker_threads';
+import { tsWorker } from '../threads/tsWorker.ts';
 import { trainYielding } from './classifier.ts';
 import { runTrainJob, type TrainJob, type TrainJobResult } from './trainJob.ts';
 
@@ -12,7 +12,7 @@ export function trainThreadEnabled(env: NodeJS.ProcessEnv = process.env): boolea
 
 function onThread(job: TrainJob): Promise<TrainJobResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./trainWorker.mjs', import.meta.url));
+    const worker = tsWorker(new URL('./trainWorker.ts', import.meta.url));
     let settled = false;
     const done = (fn: () => void) => {
       if (settled) return;
