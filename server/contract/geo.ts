@@ -9,7 +9,7 @@ export const cityInfoSchema = z.object({
   code: z.string(),
   names,
   locale: z.enum(LOCALES),
-  timeZone: z.string().meta({ example: 'Asia/Shanghai' }),
+  timeZone: z.string().meta({ description: "the city package's IANA time zone" }),
   levels: z.array(z.object({ level: z.enum(REGION_LEVELS), names })),
   bounds: z
     .tuple([z.tuple([z.number(), z.number()]), z.tuple([z.number(), z.number()])])
