@@ -19,6 +19,11 @@ import { BEIJING_DIR } from '../../data/demo/fixtures.ts';
 const TICKETS = 8_000;
 const SEED = 19;
 const STREET = '110105004'; // 三里屯街道
+// The demo's clock is pinned: its planted wrong dispatches (派错) in the two evaluation months number
+// 11–24 and the share the model sends right 0.40–0.84 as the clock moves by minutes (eight draws on
+// 2026-12-06, 20:50–21:20 UTC; mean about 0.65), too few for a share threshold on a moving clock.
+// This instant is a typical draw (16 returns, 10 sent right), not the best one.
+const DEMO_NOW = new Date('2026-12-06T20:53:00Z');
 const json = (body: unknown) => ({
   method: 'POST',
   headers: { 'content-type': 'application/json' },
@@ -39,7 +44,7 @@ describe.each(ENGINES)("the dispatcher's assistant on the Beijing demo (%s)", (e
     await loadBeijing(db);
     await seedTaxonomy(db);
     await loadBeijingZones(db);
-    await generateDemo(db, { tickets: TICKETS, seed: SEED, now: new Date(), months: 13 }); // a year and a month: the evaluation's two months hold enough calls
+    await generateDemo(db, { tickets: TICKETS, seed: SEED, now: DEMO_NOW, months: 13 }); // a year and a month: the evaluation's two months hold enough calls
     await seedKnowledgeBase(db, BEIJING_DIR);
     app = createApp({ db });
     dispatcher = await signIn(app, db, { role: 'dispatcher' });
@@ -53,7 +58,7 @@ describe.each(ENGINES)("the dispatcher's assistant on the Beijing demo (%s)", (e
   });
 
   it('scores a later period: top-1 ≥ 85%, top-3 ≥ 95%, each ≥ 10 points above the keyword rules', async () => {
-    expect(new Date(evaluation.evalFrom).getTime()).toBeGreaterThan(Date.now() - 100 * 86_400_000);
+    expect(new Date(evaluation.evalFrom).getTime()).toBeGreaterThan(DEMO_NOW.getTime() - 100 * 86_400_000);
     expect(evaluation.tickets).toBeGreaterThan(1200);
     expect(evaluation.trainedOn).toBeGreaterThan(evaluation.tickets * 2);
     expect(evaluation.model.top1).toBeGreaterThanOrEqual(0.85);
@@ -69,8 +74,7 @@ describe.each(ENGINES)("the dispatcher's assistant on the Beijing demo (%s)", (e
     for (const c of evaluation.perCategory)
       for (const v of [c.precision, c.recall]) if (v !== null) expect(v).toSatisfy((x: number) => x >= 0 && x <= 1);
     // The planted wrong dispatches of the period: most would have gone right.
-    expect(evaluation.returnsAvoided.returns).toBeGreaterThan(0);
-    expect(evaluation.returnsAvoided.share).toBeGreaterThan(0.5);
+    expect(evaluation.returnsAvoided).toEqual({ returns: 16, sentRight: 10, share: 10 / 16 });
     const res = await dispatcher.request('/api/assist/model');
     const body = await res.json();
     expect(body.model).toMatchObject({ version, lang: 'zh', reason: 'demand' });
