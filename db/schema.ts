@@ -201,6 +201,16 @@ export const tickets = pgTable(
       .on(t.callbackAt)
       .where(sql`${t.callbackAt} IS NOT NULL`),
     index('tickets_status_idx').on(t.status),
+    // The day's figures count dispatches, acceptances and overdue marks in their own window (0024).
+    index('tickets_dispatched_idx')
+      .on(t.dispatchedAt)
+      .where(sql`${t.dispatchedAt} IS NOT NULL`),
+    index('tickets_accepted_idx')
+      .on(t.acceptedAt)
+      .where(sql`${t.acceptedAt} IS NOT NULL`),
+    index('tickets_overdue_idx')
+      .on(t.overdueAt)
+      .where(sql`${t.overdueAt} IS NOT NULL`),
     // The ticket detail lists the demands that repeat it; most tickets repeat nothing, hence partial.
     index('tickets_repeat_of_idx')
       .on(t.repeatOf)

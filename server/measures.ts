@@ -81,7 +81,8 @@ export async function backlog(
     open = openNowSql();
     overdue = overdueNowSql();
   }
-  const clauses: string[] = [];
+  // every figure is a subset of open: now, the status index finds the open tickets alone
+  const clauses: string[] = at ? [] : [open];
   const own = scopeClause(scope, params);
   if (own) clauses.push(own);
   if (extra?.where) {
