@@ -113,6 +113,22 @@ export function placeLabels(candidates: readonly LabelCandidate[], o: PlaceOptio
   return placed;
 }
 
+/** A placed label where the camera has it now, in CSS pixels of the map's container. */
+export interface ScreenLabel extends PlacedLabel {
+  x: number;
+  y: number;
+}
+
+export function projectLabels(
+  placed: readonly PlacedLabel[],
+  project: (p: [number, number]) => { x: number; y: number },
+): ScreenLabel[] {
+  return placed.map((l) => {
+    const { x, y } = project(l.position);
+    return { ...l, x, y };
+  });
+}
+
 export const LABEL_FONT_FAMILY =
   '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 

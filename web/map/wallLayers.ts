@@ -66,7 +66,7 @@ export function densityColor(count: number, max: number): Rgb {
   return lerp(VIRIDIS[i]!, VIRIDIS[i + 1]!, x - i);
 }
 
-export function hexLayer(data: readonly HexDatum[], version: number, opacity: number) {
+export function hexLayer(data: readonly HexDatum[], version: number, opacity: number, fade: boolean) {
   return new H3HexagonLayer<HexDatum>({
     id: 'wall-hexes',
     data: data as HexDatum[],
@@ -77,7 +77,9 @@ export function hexLayer(data: readonly HexDatum[], version: number, opacity: nu
     filled: true,
     opacity,
     updateTriggers: { getFillColor: version },
-    transitions: { getFillColor: 600 },
+    // Colours fade between scenes; not on the first drawing, whose transition program (compiled
+    // in software on a GPU-less screen) would hold the first map back.
+    transitions: fade ? { getFillColor: 600 } : {},
   });
 }
 
