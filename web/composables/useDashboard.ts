@@ -67,14 +67,26 @@ export function useDashboard() {
   });
 
   let inflight: AbortController | null = null;
+  // the city's settings are loaded before the app mounts: the map can start at once
+  void loadConfig().then((cfg) => (config.value = cfg), () => undefined);
 
+  /** the first summary while it waits to be used as this period's (see boot) */
+  let firstSummary: { key: string; summary: WorkspaceSummary } | null = null;
+
+  /**
+   * The first summary has no range and no filter, so the server answers with its default window
+   * (which anchors every preset, and whose groups fix the colours); when the view is that window
+   * unfiltered, it is this period's summary too and is not asked for again.
+   */
   async function boot(signal: AbortSignal): Promise<void> {
+    const unranged = emptyFilter();
     const [cfg, cats, first] = await Promise.all([
       loadConfig(),
       fetchCategories(signal),
-      fetchWorkspaceSummary(emptyFilter(), signal),
+      fetchWorkspaceSummary(unranged, signal),
     ]);
     config.value = cfg;
+    firstSummary = { key: JSON.stringify({ ...unranged, from: first.from, to: first.to }), summary: first };
     categories.value = cats;
     anchor.value = { from: first.from, to: first.to };
     dataRange.value = first.dataRange;
@@ -90,19 +102,23 @@ export function useDashboard() {
     errorDetail.value = null;
     try {
       if (!categories.value || !anchor.value) await boot(ctrl.signal);
+      if (ctrl.signal.aborted) return; // the anchor's arrival started a newer load
       const f = filter.value!;
       const isGrid = path.value.at(-1)?.level === 'grid';
-      // Points first, alone: on a large window they are the heaviest query, and the map is what
-      // the eye goes to. The figures (a dozen aggregate queries) follow as soon as they are in.
-      const p = await fetchWorkspacePoints(f, ctrl.signal);
-      if (ctrl.signal.aborted) return;
-      points.value = p;
-      const [now, before, grid] = await Promise.all([
-        fetchWorkspaceSummary(f, ctrl.signal),
+      const reuse = firstSummary?.key === JSON.stringify(f) ? firstSummary.summary : null;
+      firstSummary = null;
+      // all at once: points first (the map is what the eye goes to), then the figures
+      const [p, now, before, grid] = await Promise.all([
+        fetchWorkspacePoints(f, ctrl.signal).then((p) => {
+          if (!ctrl.signal.aborted) points.value = p;
+          return p;
+        }),
+        reuse ?? fetchWorkspaceSummary(f, ctrl.signal),
         fetchWorkspaceSummary({ ...f, ...previousRange(f) }, ctrl.signal),
         isGrid ? fetchTicketPage(f, { limit: 200 }, ctrl.signal) : null,
       ]);
       if (ctrl.signal.aborted) return;
+      points.value = p;
       summary.value = now;
       previous.value = before;
       gridTickets.value = grid;
