@@ -12,7 +12,14 @@ const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: 
 export function addWorkspaceLayers(map: MapLibreMap): void {
   map.addSource('ws-children', { type: 'geojson', data: EMPTY, promoteId: 'code' });
   map.addLayer(
-    { id: CHILD_FILL, type: 'fill', source: 'ws-children', paint: { 'fill-color': '#1c2435', 'fill-opacity': 0.85 } },
+    {
+      id: CHILD_FILL,
+      type: 'fill',
+      source: 'ws-children',
+      // the outlines are ws-children-line's: no antialiased edge of its own, which would cost a
+      // further shader program (slow to link on a software GPU)
+      paint: { 'fill-color': '#1c2435', 'fill-opacity': 0.85, 'fill-antialias': false },
+    },
     POINTS_BEFORE_LAYER,
   );
   map.addLayer({
