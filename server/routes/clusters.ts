@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { validQuery } from '../validate.ts';
 import { code, dateOrInstant, intParam, numberParam } from '../analysis/params.ts';
 import { recurringClusters } from '../analysis/clusters.ts';
+import { answerOnce } from '../analysis/answers.ts';
 import { analysisErrors } from './analysisErrors.ts';
 
 export const query = z.object({
@@ -29,7 +30,8 @@ export const query = z.object({
  */
 // On the primary: clustering stages its points in a temporary table, which a hot standby refuses.
 export const clusters = new Hono<AppEnv>()
-  .get('/', validQuery(query), async (c) =>
-    c.json(await recurringClusters(c.get('db'), c.req.valid('query'), c.get('principal').scope)),
-  )
+  .get('/', validQuery(query), async (c) => {
+    const [db, q, scope] = [c.get('db'), c.req.valid('query'), c.get('principal').scope];
+    return c.json(await answerOnce(db, ['clusters', q, scope], () => recurringClusters(db, q, scope)));
+  })
   .onError(analysisErrors);

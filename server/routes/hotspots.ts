@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { validQuery } from '../validate.ts';
 import { code, dateOrInstant, flag, h3Res, intParam, numberParam } from '../analysis/params.ts';
 import { emergingH3, h3Hotspots, regionHotspots } from '../analysis/hotspots.ts';
+import { answerOnce } from '../analysis/answers.ts';
 import { analysisErrors } from './analysisErrors.ts';
 
 const window = { from: dateOrInstant.optional(), to: dateOrInstant.optional() };
@@ -74,13 +75,9 @@ export const hotspots = new Hono<AppEnv>()
     c.json(await regionHotspots(c.get('reads'), c.req.valid('query'), c.get('principal').scope)),
   )
   .get('/emerging', validQuery(emergingQuery), async (c) => {
-    const q = c.req.valid('query');
-    return c.json(
-      await emergingH3(
-        c.get('reads'),
-        { ...q, steps: q.steps ?? (q.step === 'week' ? 52 : 12) },
-        c.get('principal').scope,
-      ),
-    );
+    const v = c.req.valid('query');
+    const q = { ...v, steps: v.steps ?? (v.step === 'week' ? 52 : 12) };
+    const [db, scope] = [c.get('reads'), c.get('principal').scope];
+    return c.json(await answerOnce(db, ['emerging', q, scope], () => emergingH3(db, q, scope)));
   })
   .onError(analysisErrors);
