@@ -8,6 +8,8 @@ import {
   type BacktestUnit,
   type ForecastParams,
   type MonthlyHistory,
+  type PackedHistory,
+  unpackHistory,
 } from './forecastModel.ts';
 import { cachedNeighbourLists, cachedRingLists } from './h3Neighbours.ts';
 import { roundP, roundZ } from './hotspotMap.ts';
@@ -34,6 +36,18 @@ export const computeTasks = {
   /** The forecast of `horizon` months from `target` on, from the history before it. */
   forecastMonths(h: MonthlyHistory, target: number, horizon: number, params?: ForecastParams) {
     return Array.from({ length: horizon }, (_, k) => forecastMonth(h, target + k, daysInMonth(target + k), params));
+  },
+  /**
+   * forecastMonths on a packed history (packHistory): each month's expected counts come back as one
+   * array aligned with the history's units, not an object per unit.
+   */
+  forecastMonthsPacked(p: PackedHistory, target: number, horizon: number) {
+    const h = unpackHistory(p);
+    return computeTasks.forecastMonths(h, target, horizon).map((f) => {
+      const expected = new Float64Array(h.units.length);
+      f.units.forEach((u, j) => (expected[j] = u.expected));
+      return { target: f.target, days: f.days, categories: f.categories, expected };
+    });
   },
   /** precision@k of the forecast and the baselines per month (forecastModel.ts backtest). */
   backtest(

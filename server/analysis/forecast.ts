@@ -10,6 +10,7 @@ import { addDays, monthIndex, monthKeyOf, monthStart } from './calendar.ts';
 import {
   BASELINES,
   mean,
+  packHistory,
   pairedBootstrap,
   type BacktestUnit,
   type Baseline,
@@ -141,16 +142,16 @@ async function forecastOn(
   if (h.coveredDays.every((d) => d === 0))
     throw new AnalysisInputError('month', `no history before ${monthKeyOf(target)}`);
 
-  const expected = new Map<string, number>();
+  const expected = new Float64Array(h.units.length);
   const categoryTotals = new Map<string, number>();
   const months = [];
   // The model's arithmetic on the analysis thread (computeThread.ts): the event loop stays free.
-  const forecasts = await offThread('forecastMonths', h, target, req.horizon);
+  // The history crosses packed; the expected counts come back aligned with its units.
+  const forecasts = await offThread('forecastMonthsPacked', packHistory(h), target, req.horizon);
   for (let k = 0; k < req.horizon; k++) {
     const f = forecasts[k];
     months.push(monthKeyOf(target + k));
-    for (const u of f.units)
-      expected.set(`${u.place}|${u.category}`, (expected.get(`${u.place}|${u.category}`) ?? 0) + u.expected);
+    for (let j = 0; j < f.expected.length; j++) expected[j] += f.expected[j];
     for (const c of f.categories)
       categoryTotals.set(c.category, (categoryTotals.get(c.category) ?? 0) + c.perDay * f.days);
   }
@@ -158,8 +159,8 @@ async function forecastOn(
   const lastIdx = h.coveredDays.length - 1 - [...h.coveredDays].reverse().findIndex((d) => d > 0);
   const sameIdx = target - 12 - first;
   const byCell = new Map<string, number>();
-  const pairs = h.units.map((u) => {
-    const e = expected.get(`${u.place}|${u.category}`) ?? 0;
+  const pairs = h.units.map((u, j) => {
+    const e = expected[j];
     byCell.set(u.place, (byCell.get(u.place) ?? 0) + e);
     return {
       cell: u.place,

@@ -5,7 +5,7 @@ import { latLngToCell, gridDisk } from 'h3-js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { computeTasks } from '../../../server/analysis/computeTasks.ts';
 import { offThread, stopAnalysisThread, warmAnalysisThread } from '../../../server/analysis/computeThread.ts';
-import type { MonthlyHistory } from '../../../server/analysis/forecastModel.ts';
+import { packHistory, unpackHistory, type MonthlyHistory } from '../../../server/analysis/forecastModel.ts';
 import { watchEventLoop } from '../../helpers/eventLoop.ts';
 
 afterAll(() => stopAnalysisThread());
@@ -30,6 +30,23 @@ function history(): MonthlyHistory {
 }
 
 describe('analysis thread', () => {
+  it('takes the history packed (one array of counts) and gives each unit the expected count it gives unpacked', async () => {
+    const h = history();
+    const p = packHistory(h);
+    expect(p.places).toHaveLength(37); // a 3-ring: 37 cells
+    expect(p.categories).toEqual(['a.x', 'a.y', 'b.z']);
+    expect(p.counts).toHaveLength(37 * 3 * 30);
+    expect(unpackHistory(p).units.map((u) => [u.place, u.category, Array.from(u.counts)])).toEqual(
+      h.units.map((u) => [u.place, u.category, u.counts]),
+    );
+    const packed = await offThread('forecastMonthsPacked', p, 24_030, 2);
+    const plain = computeTasks.forecastMonths(h, 24_030, 2);
+    expect(packed.map((m) => Array.from(m.expected))).toEqual(plain.map((m) => m.units.map((u) => u.expected)));
+    expect(packed.map((m) => [m.target, m.days, m.categories])).toEqual(
+      plain.map((m) => [m.target, m.days, m.categories]),
+    );
+  });
+
   it('gives the forecast, its backtest and emerging hot spots exactly as the server thread does, with the event loop free', async () => {
     const warn = vi.spyOn(console, 'warn');
     const h = history();
