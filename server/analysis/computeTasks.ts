@@ -49,6 +49,16 @@ export const computeTasks = {
       return { target: f.target, days: f.days, categories: f.categories, expected };
     });
   },
+  /** backtest on a packed history (packHistory). */
+  backtestPacked(
+    p: PackedHistory,
+    months: { from: number; to: number },
+    k: number,
+    unit: BacktestUnit,
+    params?: ForecastParams,
+  ) {
+    return backtest(unpackHistory(p), months, k, unit, daysInMonth, params);
+  },
   /** precision@k of the forecast and the baselines per month (forecastModel.ts backtest). */
   backtest(
     h: MonthlyHistory,

@@ -309,7 +309,7 @@ export async function forecastBacktest(
     monthStart(to + 1),
   );
   const unit: BacktestUnit = req.unit === 'cell' ? 'place' : 'placeCategory';
-  const rows = await offThread('backtest', h, { from, to }, req.k, unit, params);
+  const rows = await offThread('backtestPacked', packHistory(h), { from, to }, req.k, unit, params);
   const withSeasonal = rows.filter((r) => r.sameMonthLastYear !== null);
   const summary = (list: typeof rows) => ({
     months: list.length,

@@ -42,6 +42,9 @@ describe('analysis thread', () => {
     const packed = await offThread('forecastMonthsPacked', p, 24_030, 2);
     const plain = computeTasks.forecastMonths(h, 24_030, 2);
     expect(packed.map((m) => Array.from(m.expected))).toEqual(plain.map((m) => m.units.map((u) => u.expected)));
+    expect(await offThread('backtestPacked', p, { from: 24_013, to: 24_029 }, 10, 'place')).toEqual(
+      computeTasks.backtest(h, { from: 24_013, to: 24_029 }, 10, 'place'),
+    );
     expect(packed.map((m) => [m.target, m.days, m.categories])).toEqual(
       plain.map((m) => [m.target, m.days, m.categories]),
     );
