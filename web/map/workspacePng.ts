@@ -1,6 +1,7 @@
-// "Save map as PNG": the map canvas as drawn (boundaries, fills, points and labels share one
-// WebGL canvas kept with preserveDrawingBuffer) under a title strip and beside its legend, so
-// a forwarded picture still says what, where and when.
+// "Save map as PNG": the map canvas as drawn (boundaries, fills and points share one WebGL canvas
+// kept with preserveDrawingBuffer) with the regions' names (page text over the map, MapNames)
+// written onto it where they stand, under a title strip and beside its legend, so a forwarded
+// picture still says what, where and when.
 import { LABEL_FONT_FAMILY } from './labels.ts';
 
 export interface PngMeta {
@@ -9,6 +10,8 @@ export interface PngMeta {
   legendTitle: string;
   legend: { color: string; label: string }[];
   footer: string;
+  /** names over the map, in CSS pixels of the map's canvas */
+  names?: readonly { text: string; x: number; y: number; size: number; kind: 'district' | 'street' }[];
 }
 
 export function composeMapPng(map: HTMLCanvasElement, meta: PngMeta): Promise<Blob> {
@@ -23,6 +26,19 @@ export function composeMapPng(map: HTMLCanvasElement, meta: PngMeta): Promise<Bl
   g.fillRect(0, 0, out.width, out.height);
   g.drawImage(map, 0, head);
   const px = (v: number) => `${Math.round(v * scale)}px`;
+  // the names as MapNames draws them: centred, with a dark halo
+  g.textAlign = 'center';
+  g.textBaseline = 'middle';
+  g.lineJoin = 'round';
+  for (const l of meta.names ?? []) {
+    g.font = `600 ${px(l.size)} ${LABEL_FONT_FAMILY}`;
+    g.lineWidth = 4 * scale;
+    g.strokeStyle = 'rgba(7, 11, 22, 0.92)';
+    g.strokeText(l.text, l.x * scale, head + l.y * scale);
+    g.fillStyle = l.kind === 'district' ? '#f0f4fc' : '#c4d2ec';
+    g.fillText(l.text, l.x * scale, head + l.y * scale);
+  }
+  g.textAlign = 'left';
   g.fillStyle = '#f0f4fc';
   g.font = `600 ${px(20)} ${LABEL_FONT_FAMILY}`;
   g.textBaseline = 'top';
