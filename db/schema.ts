@@ -19,6 +19,7 @@ import {
   primaryKey,
   smallint,
   foreignKey,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import type {
   Channel,
@@ -58,6 +59,11 @@ const geometry = (name: string, subtype: 'MultiPolygon' | 'Polygon' | 'Point') =
   })(name);
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+/** An index of the rows where `col` is set: most facts are missing on many rows, or on most. */
+const whereSet = (name: string, col: AnyPgColumn) =>
+  index(name)
+    .on(col)
+    .where(sql`${col} IS NOT NULL`);
 
 export const REGION_LEVELS = ['district', 'street', 'community', 'grid'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
@@ -197,24 +203,14 @@ export const tickets = pgTable(
     index('tickets_district_received_idx').on(t.districtCode, t.receivedAt),
     index('tickets_category_received_idx').on(t.categoryCode, t.receivedAt),
     // Resolution and satisfaction are bucketed by callback month: the ranking reads one month of callbacks.
-    index('tickets_callback_idx')
-      .on(t.callbackAt)
-      .where(sql`${t.callbackAt} IS NOT NULL`),
+    whereSet('tickets_callback_idx', t.callbackAt),
     index('tickets_status_idx').on(t.status),
     // The day's figures count dispatches, acceptances and overdue marks in their own window (0024).
-    index('tickets_dispatched_idx')
-      .on(t.dispatchedAt)
-      .where(sql`${t.dispatchedAt} IS NOT NULL`),
-    index('tickets_accepted_idx')
-      .on(t.acceptedAt)
-      .where(sql`${t.acceptedAt} IS NOT NULL`),
-    index('tickets_overdue_idx')
-      .on(t.overdueAt)
-      .where(sql`${t.overdueAt} IS NOT NULL`),
+    whereSet('tickets_dispatched_idx', t.dispatchedAt),
+    whereSet('tickets_accepted_idx', t.acceptedAt),
+    whereSet('tickets_overdue_idx', t.overdueAt),
     // The ticket detail lists the demands that repeat it; most tickets repeat nothing, hence partial.
-    index('tickets_repeat_of_idx')
-      .on(t.repeatOf)
-      .where(sql`${t.repeatOf} IS NOT NULL`),
+    whereSet('tickets_repeat_of_idx', t.repeatOf),
     index('tickets_geom_gist').using('gist', t.geom),
     check(
       'tickets_kind_ck',
