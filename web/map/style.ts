@@ -29,6 +29,9 @@ export function emptyStyle(): StyleSpecification {
 /** Layer id below which ticket points are inserted, so boundaries stay readable over dense points. */
 export const POINTS_BEFORE_LAYER = 'grid-line';
 
+/** The lowest of the region layers: a base map added later goes in under it. */
+export const FIRST_REGION_LAYER = 'district-fill';
+
 /**
  * Adds region sources and layers; works on our empty style and on an optional base-map
  * style (VITE_BASEMAP_STYLE), where the district fill is made translucent to let it show.
@@ -37,7 +40,7 @@ export function addRegionLayers(map: MapLibreMap, overBasemap: boolean): void {
   for (const id of ['districts', 'streets', 'grids'])
     map.addSource(id, { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'code' });
   map.addLayer({
-    id: 'district-fill',
+    id: FIRST_REGION_LAYER,
     type: 'fill',
     source: 'districts',
     paint: { 'fill-color': MAP_COLORS.districtFill, 'fill-opacity': overBasemap ? 0.35 : 1 },
