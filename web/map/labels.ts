@@ -23,6 +23,8 @@ export interface LabelCandidate {
 export interface PlacedLabel {
   key: string;
   position: [number, number];
+  /** CSS pixels the name was moved down (up if negative) from its point to find room */
+  dy: number;
   text: string;
   size: number;
   kind: 'district' | 'street';
@@ -83,6 +85,8 @@ export interface PlaceOptions {
   obstacles: Box[];
 }
 
+const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
 export function placeLabels(candidates: readonly LabelCandidate[], o: PlaceOptions): PlacedLabel[] {
   const placed: PlacedLabel[] = [];
   const boxes: Box[] = [];
@@ -99,16 +103,26 @@ export function placeLabels(candidates: readonly LabelCandidate[], o: PlaceOptio
     }
     const text = regionDisplayName(o.locale, c.nameZh, c.nameEn);
     const size = c.kind === 'district' ? districtSize : streetSize;
-    const { x, y } = o.project(c.position);
+    const { x, y: y0 } = o.project(c.position);
     const w = textWidth(text, size) / 2 + 4;
     const h = size * 0.65 + 3;
-    const box = { x0: x - w, y0: y - h, x1: x + w, y1: y + h };
-    // a name cut by the screen edge reads as a different name ("gshan"), so skip it
-    if (box.x0 < 0 || box.y0 < 0 || box.x1 > o.width || box.y1 > o.height) continue;
-    if (o.obstacles.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1)) continue;
-    if (boxes.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1)) continue;
-    boxes.push(box);
-    placed.push({ key: c.key, position: c.position, text, size, kind: c.kind });
+    // At its point; a district's name kept from a panel's edge moves up or down by up to half its
+    // height (so it still sits on its district). A clash with a more important name drops it.
+    const shifts = c.kind === 'district' ? [0, -h, h] : [0];
+    for (const dy of shifts) {
+      const y = y0 + dy;
+      const box = { x0: x - w, y0: y - h, x1: x + w, y1: y + h };
+      // a name cut by the screen edge reads as a different name ("gshan"), so skip it
+      if (box.x0 < 0 || box.y0 < 0 || box.x1 > o.width || box.y1 > o.height) continue;
+      if (boxes.some((b) => overlaps(b, box))) {
+        if (dy === 0) break;
+        continue;
+      }
+      if (o.obstacles.some((b) => overlaps(b, box))) continue;
+      boxes.push(box);
+      placed.push({ key: c.key, position: c.position, dy, text, size, kind: c.kind });
+      break;
+    }
   }
   return placed;
 }
@@ -125,7 +139,7 @@ export function projectLabels(
 ): ScreenLabel[] {
   return placed.map((l) => {
     const { x, y } = project(l.position);
-    return { ...l, x, y };
+    return { ...l, x, y: y + l.dy };
   });
 }
 
@@ -137,6 +151,7 @@ export function labelLayer(labels: PlacedLabel[]): TextLayer<PlacedLabel> {
     id: 'region-labels',
     data: labels,
     getPosition: (d) => d.position,
+    getPixelOffset: (d) => [0, d.dy],
     getText: (d) => d.text,
     getSize: (d) => d.size,
     getColor: (d) => (d.kind === 'district' ? [240, 244, 252, 255] : [196, 210, 236, 255]),
