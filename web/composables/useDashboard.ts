@@ -68,7 +68,10 @@ export function useDashboard() {
 
   let inflight: AbortController | null = null;
   // the city's settings are loaded before the app mounts: the map can start at once
-  void loadConfig().then((cfg) => (config.value = cfg), () => undefined);
+  void loadConfig().then(
+    (cfg) => (config.value = cfg),
+    () => undefined,
+  );
 
   /** the first summary while it waits to be used as this period's (see boot) */
   let firstSummary: { key: string; summary: WorkspaceSummary } | null = null;
