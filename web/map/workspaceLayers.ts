@@ -17,8 +17,9 @@ export function addWorkspaceLayers(map: MapLibreMap): void {
       type: 'fill',
       source: 'ws-children',
       // the outlines are ws-children-line's: no antialiased edge of its own, which would cost a
-      // further shader program (slow to link on a software GPU)
-      paint: { 'fill-color': '#1c2435', 'fill-opacity': 0.85, 'fill-antialias': false },
+      // further shader program (slow to link on a software GPU); the choropleth's opacity from
+      // the start, so the first drawing does not fade
+      paint: { 'fill-color': '#1c2435', 'fill-opacity': 0.88, 'fill-antialias': false },
     },
     POINTS_BEFORE_LAYER,
   );
