@@ -1,7 +1,6 @@
-// Region labels. deck.gl's TextLayer has no label collision of its own, so we place labels
+// Region labels, drawn as page text over the maps (components/MapNames.vue). We place them
 // greedily in screen space (highest priority first, skip any that would overlap) each
 // time the camera settles. A few hundred candidates cost well under a millisecond.
-import { TextLayer } from '@deck.gl/layers';
 import type { RegionCollection } from '../api/types.ts';
 import { labelPoint } from './labelPoint.ts';
 import { STREET_MIN_ZOOM } from './style.ts';
@@ -145,27 +144,3 @@ export function projectLabels(
 
 export const LABEL_FONT_FAMILY =
   '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
-
-export function labelLayer(labels: PlacedLabel[]): TextLayer<PlacedLabel> {
-  return new TextLayer<PlacedLabel>({
-    id: 'region-labels',
-    data: labels,
-    getPosition: (d) => d.position,
-    getPixelOffset: (d) => [0, d.dy],
-    getText: (d) => d.text,
-    getSize: (d) => d.size,
-    getColor: (d) => (d.kind === 'district' ? [240, 244, 252, 255] : [196, 210, 236, 255]),
-    sizeUnits: 'pixels',
-    characterSet: 'auto',
-    fontFamily: LABEL_FONT_FAMILY,
-    fontWeight: 600,
-    // SDF glyphs so the dark halo keeps names legible over dense ticket points
-    fontSettings: { sdf: true, fontSize: 48, buffer: 8, radius: 12, cutoff: 0.22 },
-    outlineWidth: 3,
-    outlineColor: [7, 11, 22, 235],
-    billboard: true,
-    getTextAnchor: 'middle',
-    getAlignmentBaseline: 'center',
-    updateTriggers: { getColor: labels.length },
-  });
-}
