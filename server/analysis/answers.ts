@@ -1,9 +1,10 @@
-// The planning analyses' answers (emerging trends, recurring clusters), kept while the data they
-// read is unchanged: a planner coming back to a studio tab, a second planner, or the wall's scene
-// asking again, is answered at once instead of after seconds of engine time (on the embedded engine
-// those seconds hold every other page). The data's version is the newest ticket and the newest
-// ticket event (two primary-key probes): any filed ticket, and any change the lifecycle records
-// (recategorised, relocated, called back...), makes a fresh answer. At most `ttl` old either way.
+// The planning analyses' answers (emerging trends, recurring clusters, the forecast and its
+// backtest), kept while the data they read is unchanged: a planner coming back to a studio tab, a
+// second planner, or the wall's scene asking again, is answered at once instead of after seconds of
+// engine time (on the embedded engine those seconds hold every other page). The data's version is
+// the newest ticket and the newest ticket event (two primary-key probes): any filed ticket, and any
+// change the lifecycle records (recategorised, relocated, called back...), makes a fresh answer.
+// At most 10 minutes old either way.
 import type { Queryable } from '../../db/client.ts';
 import { perDatabase } from './ttlCache.ts';
 

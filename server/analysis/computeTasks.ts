@@ -7,7 +7,6 @@ import {
   forecastMonth,
   type BacktestUnit,
   type ForecastParams,
-  type MonthlyHistory,
   type PackedHistory,
   unpackHistory,
 } from './forecastModel.ts';
@@ -33,24 +32,25 @@ export function neighbourhoodTrends(counts: number[][], neighbours: number[][], 
 }
 
 export const computeTasks = {
-  /** The forecast of `horizon` months from `target` on, from the history before it. */
-  forecastMonths(h: MonthlyHistory, target: number, horizon: number, params?: ForecastParams) {
-    return Array.from({ length: horizon }, (_, k) => forecastMonth(h, target + k, daysInMonth(target + k), params));
-  },
   /**
-   * forecastMonths on a packed history (packHistory): each month's expected counts come back as one
-   * array aligned with the history's units, not an object per unit.
+   * The forecast of `horizon` months from `target` on, from the history before it. The history
+   * crosses packed (packHistory); each month's expected counts come back as one array aligned with
+   * its units, not an object per unit.
    */
-  forecastMonthsPacked(p: PackedHistory, target: number, horizon: number) {
+  forecastMonths(p: PackedHistory, target: number, horizon: number, params?: ForecastParams) {
     const h = unpackHistory(p);
-    return computeTasks.forecastMonths(h, target, horizon).map((f) => {
-      const expected = new Float64Array(h.units.length);
-      f.units.forEach((u, j) => (expected[j] = u.expected));
-      return { target: f.target, days: f.days, categories: f.categories, expected };
+    return Array.from({ length: horizon }, (_, k) => {
+      const f = forecastMonth(h, target + k, daysInMonth(target + k), params);
+      return {
+        target: f.target,
+        days: f.days,
+        categories: f.categories,
+        expected: Float64Array.from(f.units, (u) => u.expected),
+      };
     });
   },
-  /** backtest on a packed history (packHistory). */
-  backtestPacked(
+  /** precision@k of the forecast and the baselines per month (forecastModel.ts backtest), on a packed history. */
+  backtest(
     p: PackedHistory,
     months: { from: number; to: number },
     k: number,
@@ -58,16 +58,6 @@ export const computeTasks = {
     params?: ForecastParams,
   ) {
     return backtest(unpackHistory(p), months, k, unit, daysInMonth, params);
-  },
-  /** precision@k of the forecast and the baselines per month (forecastModel.ts backtest). */
-  backtest(
-    h: MonthlyHistory,
-    months: { from: number; to: number },
-    k: number,
-    unit: BacktestUnit,
-    params?: ForecastParams,
-  ) {
-    return backtest(h, months, k, unit, daysInMonth, params);
   },
   /** Emerging hot spots on the excess over the local baseline, at the cell and its k-ring (hotspots.ts). */
   emergingExcess(

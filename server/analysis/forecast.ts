@@ -112,32 +112,6 @@ export async function forecast(db: Queryable, req: ForecastRequest, jurisdiction
   // History stops before the target: a past month is forecast as it would have been then.
   const before = [monthStart(target), addDays(span.last, 1)].sort()[0];
   const first = target - HISTORY_MONTHS;
-  // The same question on the same history is answered once per cache life (the history's own):
-  // a planner coming back to the tab, or a second planner, waits for nothing.
-  const key = JSON.stringify([req, categories, district, street, span, first, before]);
-  return answers(db).get(key, () =>
-    forecastOn(db, { req, categories, district, street, span, info, target, before, first }),
-  );
-}
-
-type ForecastAnswer = Awaited<ReturnType<typeof forecastOn>>;
-const answers = perDatabase<ForecastAnswer>(5 * 60_000, 20);
-
-async function forecastOn(
-  db: Queryable,
-  a: {
-    req: ForecastRequest;
-    categories: string[] | null;
-    district: string | null;
-    street: string | null;
-    span: DataSpan;
-    info: Awaited<ReturnType<typeof categoryInfo>>;
-    target: number;
-    before: string;
-    first: number;
-  },
-) {
-  const { req, categories, district, street, span, info, target, before, first } = a;
   const h = await loadHistory(db, { res: req.res, categories, district, street }, span, first, HISTORY_MONTHS, before);
   if (h.coveredDays.every((d) => d === 0))
     throw new AnalysisInputError('month', `no history before ${monthKeyOf(target)}`);
@@ -147,7 +121,7 @@ async function forecastOn(
   const months = [];
   // The model's arithmetic on the analysis thread (computeThread.ts): the event loop stays free.
   // The history crosses packed; the expected counts come back aligned with its units.
-  const forecasts = await offThread('forecastMonthsPacked', packHistory(h), target, req.horizon);
+  const forecasts = await offThread('forecastMonths', packHistory(h), target, req.horizon);
   for (let k = 0; k < req.horizon; k++) {
     const f = forecasts[k];
     months.push(monthKeyOf(target + k));
@@ -178,7 +152,7 @@ async function forecastOn(
   );
   // A past month forecast as it would have been: show what actually came beside it.
   const actual =
-    target + req.horizon - 1 <= lastCompleteMonth(span.last!) // the caller refused an empty history
+    target + req.horizon - 1 <= lastCompleteMonth(span.last)
       ? await windowCounts(
           db,
           { res: req.res, categories, district, street },
@@ -309,7 +283,7 @@ export async function forecastBacktest(
     monthStart(to + 1),
   );
   const unit: BacktestUnit = req.unit === 'cell' ? 'place' : 'placeCategory';
-  const rows = await offThread('backtestPacked', packHistory(h), { from, to }, req.k, unit, params);
+  const rows = await offThread('backtest', packHistory(h), { from, to }, req.k, unit, params);
   const withSeasonal = rows.filter((r) => r.sameMonthLastYear !== null);
   const summary = (list: typeof rows) => ({
     months: list.length,

@@ -52,9 +52,10 @@ export const interventionBody = z.strictObject({
  * region's tickets (`district` or a treated cell outside it: 403).
  */
 export const forecastRoutes = new Hono<AppEnv>()
-  .get('/', validQuery(forecastQuery), async (c) =>
-    c.json(await forecast(c.get('reads'), c.req.valid('query'), c.get('principal').scope)),
-  )
+  .get('/', validQuery(forecastQuery), async (c) => {
+    const [db, q, scope] = [c.get('reads'), c.req.valid('query'), c.get('principal').scope];
+    return c.json(await answerOnce(db, ['forecast', q, scope], () => forecast(db, q, scope)));
+  })
   .get('/backtest', validQuery(backtestQuery), async (c) => {
     const [db, q, scope] = [c.get('reads'), c.req.valid('query'), c.get('principal').scope];
     return c.json(await answerOnce(db, ['backtest', q, scope], () => forecastBacktest(db, q, scope)));

@@ -5,7 +5,14 @@ import { latLngToCell, gridDisk } from 'h3-js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { computeTasks } from '../../../server/analysis/computeTasks.ts';
 import { offThread, stopAnalysisThread, warmAnalysisThread } from '../../../server/analysis/computeThread.ts';
-import { packHistory, unpackHistory, type MonthlyHistory } from '../../../server/analysis/forecastModel.ts';
+import {
+  backtest,
+  forecastMonth,
+  packHistory,
+  unpackHistory,
+  type MonthlyHistory,
+} from '../../../server/analysis/forecastModel.ts';
+import { daysInMonth } from '../../../server/analysis/calendar.ts';
 import { watchEventLoop } from '../../helpers/eventLoop.ts';
 
 afterAll(() => stopAnalysisThread());
@@ -39,11 +46,11 @@ describe('analysis thread', () => {
     expect(unpackHistory(p).units.map((u) => [u.place, u.category, Array.from(u.counts)])).toEqual(
       h.units.map((u) => [u.place, u.category, u.counts]),
     );
-    const packed = await offThread('forecastMonthsPacked', p, 24_030, 2);
-    const plain = computeTasks.forecastMonths(h, 24_030, 2);
+    const packed = await offThread('forecastMonths', p, 24_030, 2);
+    const plain = [24_030, 24_031].map((m) => forecastMonth(h, m, daysInMonth(m)));
     expect(packed.map((m) => Array.from(m.expected))).toEqual(plain.map((m) => m.units.map((u) => u.expected)));
-    expect(await offThread('backtestPacked', p, { from: 24_013, to: 24_029 }, 10, 'place')).toEqual(
-      computeTasks.backtest(h, { from: 24_013, to: 24_029 }, 10, 'place'),
+    expect(await offThread('backtest', p, { from: 24_013, to: 24_029 }, 10, 'place')).toEqual(
+      backtest(h, { from: 24_013, to: 24_029 }, 10, 'place', daysInMonth),
     );
     expect(packed.map((m) => [m.target, m.days, m.categories])).toEqual(
       plain.map((m) => [m.target, m.days, m.categories]),
@@ -53,16 +60,17 @@ describe('analysis thread', () => {
   it('gives the forecast, its backtest and emerging hot spots exactly as the server thread does, with the event loop free', async () => {
     const warn = vi.spyOn(console, 'warn');
     const h = history();
+    const p = packHistory(h);
     const loop = watchEventLoop();
     const [f, bt] = await Promise.all([
-      offThread('forecastMonths', h, 24_030, 2),
-      offThread('backtest', h, { from: 24_013, to: 24_029 }, 10, 'place'),
+      offThread('forecastMonths', p, 24_030, 2),
+      offThread('backtest', p, { from: 24_013, to: 24_029 }, 10, 'place'),
     ]);
     const worst = loop.stop();
-    expect(f).toEqual(computeTasks.forecastMonths(h, 24_030, 2));
+    expect(f).toEqual(computeTasks.forecastMonths(p, 24_030, 2));
     expect(f).toHaveLength(2);
-    expect(f[0].units.length).toBeGreaterThan(100);
-    expect(bt).toEqual(computeTasks.backtest(h, { from: 24_013, to: 24_029 }, 10, 'place'));
+    expect(f[0].expected.length).toBeGreaterThan(100);
+    expect(bt).toEqual(computeTasks.backtest(p, { from: 24_013, to: 24_029 }, 10, 'place'));
     expect(bt).toHaveLength(17);
 
     const cells = [...new Set(h.units.map((u) => u.place))];
@@ -92,12 +100,15 @@ describe('analysis thread', () => {
     warmAnalysisThread();
     // both threads loaded first
     await Promise.all([
-      offThread('forecastMonths', history(), 24_030, 1),
-      offThread('backtest', history(), { from: 24_028, to: 24_029 }, 5, 'place'),
+      offThread('forecastMonths', packHistory(history()), 24_030, 1),
+      offThread('backtest', packHistory(history()), { from: 24_028, to: 24_029 }, 5, 'place'),
     ]);
     const order: string[] = [];
-    const bt = offThread('backtest', big, { from: 24_013, to: 24_029 }, 10, 'place').then(() => order.push('backtest'));
-    const f = offThread('forecastMonths', big, 24_030, 1).then(() => order.push('forecast'));
+    const packed = packHistory(big);
+    const bt = offThread('backtest', packed, { from: 24_013, to: 24_029 }, 10, 'place').then(() =>
+      order.push('backtest'),
+    );
+    const f = offThread('forecastMonths', packed, 24_030, 1).then(() => order.push('forecast'));
     await Promise.all([bt, f]);
     expect(order).toEqual(['forecast', 'backtest']);
   });
