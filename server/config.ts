@@ -37,6 +37,11 @@ const schema = z.object({
   /** Open311 reads without a session: on/off for this server, over the city package's `open311.publicReads`. */
   OPEN311_PUBLIC_READS: booleanish.optional(),
   /** Largest total of Open311 media kept in the database, in MiB; uploads beyond it are refused. */
+  /**
+   * How old (seconds) a studio analysis's answer may be when newer tickets have come in: it is served
+   * at once while the new one is computed (server/analysis/answers.ts). 0: always wait for the new one.
+   */
+  ANALYSIS_STALE_SECONDS: z.coerce.number().int().min(0).max(600).default(600),
   OPEN311_MEDIA_MAX_MB: z.coerce.number().int().min(0).max(1_000_000).default(1024),
 });
 

@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { validQuery } from '../validate.ts';
 import { code, dateOrInstant, intParam, numberParam } from '../analysis/params.ts';
 import { recurringClusters } from '../analysis/clusters.ts';
-import { answerOnce } from '../analysis/answers.ts';
+import { answerOnce, computedAtHeader } from '../analysis/answers.ts';
 import { analysisErrors } from './analysisErrors.ts';
 
 export const query = z.object({
@@ -32,6 +32,7 @@ export const query = z.object({
 export const clusters = new Hono<AppEnv>()
   .get('/', validQuery(query), async (c) => {
     const [db, q, scope] = [c.get('db'), c.req.valid('query'), c.get('principal').scope];
-    return c.json(await answerOnce(db, ['clusters', q, scope], () => recurringClusters(db, q, scope)));
+    const a = await answerOnce(db, ['clusters', q, scope], () => recurringClusters(db, q, scope));
+    return c.json(a.value, 200, computedAtHeader(a));
   })
   .onError(analysisErrors);

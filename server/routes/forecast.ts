@@ -5,7 +5,7 @@ import { validJson, validQuery } from '../validate.ts';
 import { code, h3Res, intParam, monthParam, numberParam } from '../analysis/params.ts';
 import { isDate } from '../analysis/calendar.ts';
 import { DEFAULT_AVOIDABLE_SHARE, forecast, forecastBacktest, measureIntervention } from '../analysis/forecast.ts';
-import { answerOnce } from '../analysis/answers.ts';
+import { answerOnce, computedAtHeader } from '../analysis/answers.ts';
 import { analysisErrors } from './analysisErrors.ts';
 
 export const forecastQuery = z.object({
@@ -54,11 +54,13 @@ export const interventionBody = z.strictObject({
 export const forecastRoutes = new Hono<AppEnv>()
   .get('/', validQuery(forecastQuery), async (c) => {
     const [db, q, scope] = [c.get('reads'), c.req.valid('query'), c.get('principal').scope];
-    return c.json(await answerOnce(db, ['forecast', q, scope], () => forecast(db, q, scope)));
+    const a = await answerOnce(db, ['forecast', q, scope], () => forecast(db, q, scope));
+    return c.json(a.value, 200, computedAtHeader(a));
   })
   .get('/backtest', validQuery(backtestQuery), async (c) => {
     const [db, q, scope] = [c.get('reads'), c.req.valid('query'), c.get('principal').scope];
-    return c.json(await answerOnce(db, ['backtest', q, scope], () => forecastBacktest(db, q, scope)));
+    const a = await answerOnce(db, ['backtest', q, scope], () => forecastBacktest(db, q, scope));
+    return c.json(a.value, 200, computedAtHeader(a));
   })
   .post('/intervention-effect', validJson(interventionBody), async (c) =>
     c.json(await measureIntervention(c.get('db'), c.req.valid('json'), c.get('principal').scope)),

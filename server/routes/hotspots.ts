@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { validQuery } from '../validate.ts';
 import { code, dateOrInstant, flag, h3Res, intParam, numberParam } from '../analysis/params.ts';
 import { emergingH3, h3Hotspots, regionHotspots } from '../analysis/hotspots.ts';
-import { answerOnce } from '../analysis/answers.ts';
+import { answerOnce, computedAtHeader } from '../analysis/answers.ts';
 import { analysisErrors } from './analysisErrors.ts';
 
 const window = { from: dateOrInstant.optional(), to: dateOrInstant.optional() };
@@ -78,6 +78,7 @@ export const hotspots = new Hono<AppEnv>()
     const v = c.req.valid('query');
     const q = { ...v, steps: v.steps ?? (v.step === 'week' ? 52 : 12) };
     const [db, scope] = [c.get('reads'), c.get('principal').scope];
-    return c.json(await answerOnce(db, ['emerging', q, scope], () => emergingH3(db, q, scope)));
+    const a = await answerOnce(db, ['emerging', q, scope], () => emergingH3(db, q, scope));
+    return c.json(a.value, 200, computedAtHeader(a));
   })
   .onError(analysisErrors);
