@@ -1,4 +1,5 @@
 // The Hono application: thin routes over SQL and pure modules, one error body, the built web app.
+import { trackRequests } from './quiet.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
@@ -61,6 +62,7 @@ export interface AppOptions {
 
 export function createApp({ db, staticDir, basemapStyleUrl, basemapFile, loginLimiter }: AppOptions) {
   const app = new Hono<AppEnv>();
+  app.use('*', trackRequests());
   app.use('*', securityHeaders({ connect: basemapStyleUrl ? [new URL(basemapStyleUrl).origin] : [] }));
   app.use('*', guardBodies());
   app.use('*', async (c, next) => {

@@ -2,6 +2,7 @@
 // scans the last hours (scan.ts) and keeps what reaches the alert threshold (store.ts). Started by
 // main.ts only; tests call `scanAndRecord` themselves. A scan still running when the next is due
 // is not doubled. The last scan's figures are kept in meta 'alerts.last_scan' (GET /api/alerts).
+import { URGENT, whenQuiet } from '../quiet.ts';
 import type { Queryable } from '../../db/client.ts';
 import { defaultScanSettings, runScan, type ScanSettings } from './scan.ts';
 import { DEFAULT_MIN_RECURRENCE_DAYS, recordClusters } from './store.ts';
@@ -68,7 +69,9 @@ export function startAlertScans(db: Queryable, minutes: number, log: (msg: strin
   const tick = () => {
     if (busy) return;
     busy = true;
-    scanAndRecord(db, new Date(), settings)
+    // after the pages in flight (server/quiet.ts); the scan's instant is when it runs
+    whenQuiet(URGENT)
+      .then(() => scanAndRecord(db, new Date(), settings))
       .then((s) => {
         if (s.alerts.length) log(`surge scan: ${s.alerts.length} alert(s) written in ${s.ms} ms`);
       })

@@ -4,6 +4,7 @@
 // evaluation model on the earlier months, scored on the later period (two whole calendar months
 // in the city's zone, plus the current one) against the baselines, and the served model on all of
 // it. Retrained at start when there is none, on a schedule, and on demand.
+import { DEFERRABLE, whenQuiet } from '../quiet.ts';
 import type { Queryable } from '../../db/client.ts';
 import { activeCity, cityPolicy } from '../city.ts';
 import { deserialise, serialise, suggest, type Model, type StoredModel } from './classifier.ts';
@@ -303,6 +304,8 @@ export function startRetrainSchedule(db: Queryable, log: (s: string) => void = (
     if (stopped || training) return;
     const info = await modelInfo(db);
     if (info && Date.now() - info.trainedAt.getTime() < RETRAIN_EVERY_MS) return;
+    await whenQuiet(DEFERRABLE); // its reads after the pages (server/quiet.ts)
+    if (stopped) return;
     const r = await retrain(db, info ? 'schedule' : 'start');
     if (r && !stopped) {
       const e = r.info.evaluation;
