@@ -17,6 +17,9 @@ import { startClock } from './lifecycle/clock.ts';
 import { rankingService } from './ranking/service.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { serveStaleAnswers } from './analysis/answers.ts';
+import { DEFERRABLE, whenQuiet } from './quiet.ts';
+import { STANDING_EVERY_MS, startStandingQuestions } from './routes/standing.ts';
 import { listen } from './listen.ts';
 import { ensureDemoAccounts } from './auth/demoAccounts.ts';
 import { envSecrets } from './auth/secret.ts';
@@ -124,6 +127,10 @@ const stopAssist = city ? startRetrainSchedule(db, log) : () => {};
 const stopDemoFeed = withDemo ? startDemoFeed(db, demoFeedSeconds(), log) : () => {};
 // Surge alerts: a prospective space-time scan every few minutes (server/alerts/).
 const stopAlertScans = startAlertScans(db, alertScanMinutes(), log);
+// The studio's and the wall's default analyses, answered ahead and kept current (server/routes/standing.ts);
+// between two rounds a visit may be answered from the previous round while the next is computed.
+serveStaleAnswers(config.ANALYSIS_STALE_SECONDS * 1000, () => whenQuiet(DEFERRABLE));
+const stopStanding = startStandingQuestions(db, STANDING_EVERY_MS, log);
 // A settled month's ranking counts are stored on their first read, which at 10 M tickets costs about
 // 90 s; on PostgreSQL the server pays that in the background, at start and every 6 hours (so the
 // month that just closed is ready before anyone asks). Not on PGlite: it has one connection, and
@@ -151,6 +158,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopClock();
     stopDemoFeed();
     stopAlertScans();
+    stopStanding();
     stopAssist();
     clearInterval(warming);
     await server.close();

@@ -6,8 +6,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { row } from './machine.ts';
 
+/** The started server's log so far, and a wait for a line (its background work reports there). */
+export interface ServerLog {
+  waitFor(text: string, timeoutMs: number): Promise<void>;
+}
+
 /** `during(url)` runs against the started server before it is stopped (e.g. the wall benchmark). */
-function startOnce(dir: string, port: number, during?: (url: string) => Promise<void>): Promise<number> {
+function startOnce(
+  dir: string,
+  port: number,
+  during?: (url: string, log: ServerLog) => Promise<void>,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     // Its own process group, so stopping it stops npx's children (the server) too.
@@ -18,15 +27,33 @@ function startOnce(dir: string, port: number, during?: (url: string) => Promise<
     });
     let out = '';
     let ready = false;
+    const waiters: (() => void)[] = [];
+    const log: ServerLog = {
+      waitFor: (text, timeoutMs) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error(`no "${text}" from the server in ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+          const check = () => {
+            if (!out.includes(text)) return false;
+            clearTimeout(timer);
+            resolve();
+            return true;
+          };
+          if (!check()) waiters.push(() => void check());
+        }),
+    };
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
+      for (const w of waiters) w();
       if (!ready && out.includes('dashboard ready')) {
         ready = true;
         const ms = performance.now() - t0;
         child.once('exit', () => resolve(ms));
         const stop = () => process.kill(-child.pid!, 'SIGTERM');
         if (during)
-          during(`http://127.0.0.1:${port}`).then(stop, (err) => {
+          during(`http://127.0.0.1:${port}`, log).then(stop, (err) => {
             stop();
             reject(err);
           });
@@ -39,7 +66,9 @@ function startOnce(dir: string, port: number, during?: (url: string) => Promise<
   });
 }
 
-export async function run(opts: { afterWarmStart?: (url: string) => Promise<void> } = {}): Promise<void> {
+export async function run(
+  opts: { afterWarmStart?: (url: string, log: ServerLog) => Promise<void> } = {},
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-start-'));
   try {
     const cold = await startOnce(dir, 8899);

@@ -12,6 +12,7 @@ import { excessMap } from '../../../server/analysis/excessMap.ts';
 import { EMERGING_PATTERN_IDS } from '../../../server/analysis/emerging.ts';
 import { ensureRollups, pauseRollups, rebuildRollups, rollupsPaused } from '../../../server/analysis/rollups.ts';
 import { ENGINES, openTestDatabase } from '../../helpers/engines.ts';
+import { askStandingQuestions, STANDING_QUESTIONS } from '../../../server/routes/standing.ts';
 import { signIn, type Client } from '../../helpers/auth.ts';
 import { loadTinyCity } from '../../helpers/tinyCity.ts';
 import { rollupsVersusRaw } from '../../helpers/rollupRecount.ts';
@@ -287,6 +288,24 @@ describe.each(ENGINES)('analysis API on %s', (engine) => {
     const bt = await get('/api/forecast/backtest?res=8&k=3&from=2026-02&to=2026-03');
     expect(bt.status).toBe(200);
     expect(bt.body.months.map((m: any) => m.month)).toEqual(['2026-02', '2026-03']);
+  });
+
+  it("answers the studio's and the wall's default questions ahead: a planner's first visit reads the server's answer", async () => {
+    const before = Date.now();
+    await askStandingQuestions(db);
+    for (const url of STANDING_QUESTIONS) {
+      const res = await client.request(url);
+      expect(res.status, url).toBe(200);
+      const at = Date.parse(res.headers.get('X-Computed-At') ?? '');
+      // computed by the standing round (after `before`), not by this request
+      expect(at, url).toBeGreaterThanOrEqual(before - 1000);
+      const again = await client.request(url);
+      expect(again.headers.get('X-Computed-At'), url).toBe(res.headers.get('X-Computed-At'));
+    }
+    // a new ticket: the next visit (tests allow no stale answers) computes again
+    await insertTickets(db, [clusterTickets()[0]!]);
+    const fresh = await client.request(STANDING_QUESTIONS[0]);
+    expect(Date.parse(fresh.headers.get('X-Computed-At') ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('measures an intervention against matched untreated cells', async () => {

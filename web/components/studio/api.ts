@@ -48,6 +48,13 @@ export const emergingUrl = (p: {
 }) =>
   `/api/hotspots/emerging${queryString({ res: p.res, k: p.k, step: p.step, steps: p.steps, category: p.category, series: 'counts' })}`;
 
+/** The emerging tab's request for its controls; its first view is EMERGING_DEFAULT's (the server answers it ahead). */
+export const emergingView = (res: '8' | '9', step: 'month' | 'week', category: string | null) =>
+  emergingUrl({ res: Number(res), k: 1, step, steps: step === 'month' ? 12 : 52, category });
+export const EMERGING_DEFAULT = { res: '8', step: 'month' } as const;
+/** Rows of the forecast tab's work list. */
+export const FORECAST_LIST_LENGTH = 30;
+
 export const clustersUrl = (p: { category?: string | null; from?: string; to?: string }) =>
   `/api/clusters${queryString({ category: p.category, from: p.from, to: p.to })}`;
 

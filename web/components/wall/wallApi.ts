@@ -31,6 +31,8 @@ export type TopicCandidate = TopicsResult['candidates'][number];
 const TIMEOUT_MS = 60_000;
 /** H3 resolution 7 (≈ 5 km² cells): at city scale on a wall, resolution 8 cells are specks. */
 export const WALL_H3_RES = 7;
+/** The wall's emerging-trend question (the server answers it ahead: server/routes/standing.ts). */
+export const WALL_EMERGING_URL = `/api/hotspots/emerging?res=${WALL_H3_RES}&series=none`;
 export const TOP_CATEGORIES = 8;
 
 const getJson = <T>(path: string): Promise<T> => getJsonWithin<T>(path, undefined, TIMEOUT_MS);
@@ -49,7 +51,7 @@ export const wallApi = {
   /** One district's cells alone, so its scene is not drowned by the neighbours'. */
   districtDensity: (code: string) =>
     getJson<HotspotResult>(`/api/hotspots?res=${WALL_H3_RES + 1}&district=${encodeURIComponent(code)}`),
-  emerging: () => getJson<EmergingResult>(`/api/hotspots/emerging?res=${WALL_H3_RES}&series=none`),
+  emerging: () => getJson<EmergingResult>(WALL_EMERGING_URL),
   topics: () => getJson<TopicsResult>('/api/topics?limit=1'),
   /** The topic's own hex map: the server hands out its URL with the candidate; the wall's resolution replaces its own. */
   topicMap: (url: string) => {
