@@ -14,6 +14,7 @@ export const zh = {
     computing: '正在计算{what}…',
     elapsed: '已用 {s} 秒',
     slowHint: '分析按全市数据实时计算，数据量大时需要数秒，请稍候。',
+    asOf: '按 {time} 的数据计算（此后新到工单在下一次更新中计入）',
   },
   hotspots: {
     intro: '按 H3 六边形统计工单，Getis-Ord Gi* 检验哪里显著偏多（热点）或偏少（冷点），已做 FDR 多重检验校正。',
@@ -198,6 +199,7 @@ export const en: typeof zh = {
     computing: 'Computing {what}…',
     elapsed: '{s} s',
     slowHint: 'Analyses run on the whole city’s data; large data sets take a few seconds.',
+    asOf: 'Computed on the data as of {time} (newer tickets count from the next update)',
   },
   hotspots: {
     intro:
