@@ -68,15 +68,41 @@ export function requestById(db: Queryable, locale: Locale, id: string, scope: Sc
   return db.query<RequestRow>(`${requestSql(locale)} WHERE t.id = $1::bigint${own ? ` AND ${own}` : ''}`, params);
 }
 
-/** The requests a GET /requests filter selects (its conditions, the reader's scope among them), newest first. */
-export function requestList(
-  db: Queryable,
-  locale: Locale,
-  filter: { where: string[]; params: unknown[]; limit: number; offset: number },
-): Promise<RequestRow[]> {
+/** What GET /requests selects (routes/open311.ts parses it): the reader's scope holds whatever else is asked. */
+export interface RequestFilter {
+  /** null: the public's reads, the whole city */
+  scope: Scope | null;
+  /** service_request_id: these requests and no other condition but the scope */
+  ids?: string[];
+  codes?: string[];
+  from?: Date;
+  to?: Date;
+  /** ticket statuses */
+  statuses?: string[];
+  limit: number;
+  offset: number;
+}
+
+/** The requests `filter` selects, newest first. */
+export function requestList(db: Queryable, locale: Locale, filter: RequestFilter): Promise<RequestRow[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const own = filter.scope ? scopeClause(filter.scope, params) : null;
+  if (own) where.push(own);
+  const add = (sql: (n: number) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(params.length));
+  };
+  if (filter.ids) add((n) => `t.id = ANY($${n}::bigint[])`, filter.ids);
+  else {
+    if (filter.codes) add((n) => `t.category_code = ANY($${n}::text[])`, filter.codes);
+    if (filter.from) add((n) => `t.received_at >= $${n}`, filter.from.toISOString());
+    if (filter.to) add((n) => `t.received_at <= $${n}`, filter.to.toISOString());
+    if (filter.statuses) add((n) => `t.status = ANY($${n}::text[])`, filter.statuses);
+  }
   return db.query<RequestRow>(
-    `${requestSql(locale)} WHERE ${filter.where.join(' AND ') || 'true'} ORDER BY t.received_at DESC, t.id DESC LIMIT ${Math.trunc(filter.limit)} OFFSET ${Math.trunc(filter.offset)}`,
-    filter.params,
+    `${requestSql(locale)} WHERE ${where.join(' AND ') || 'true'} ORDER BY t.received_at DESC, t.id DESC LIMIT ${Math.trunc(filter.limit)} OFFSET ${Math.trunc(filter.offset)}`,
+    params,
   );
 }
 

@@ -10,7 +10,6 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { readApiKey } from '../auth/apiKeys.ts';
 import { can } from '../auth/principal.ts';
-import { scopeClause } from '../auth/scope.ts';
 import { RETRY_AFTER_SECONDS } from '../errors.ts';
 import { UnknownCodeError } from '../filters.ts';
 import { normaliseDeep } from '../validate.ts';
@@ -28,6 +27,7 @@ import {
   mediaBytesUsed,
   requestById,
   requestList,
+  type RequestFilter,
   saveAttributes,
   saveMedia,
   serviceExists,
@@ -97,15 +97,8 @@ async function discovery(c: Context<AppEnv>, s: Open311Effective) {
   };
 }
 
-type Filter = { where: string[]; params: unknown[]; limit: number; offset: number };
-
-/** The GET requests filters, or a 400 naming the parameter. */
-function requestFilter(c: Context, format: Format, scope: Scope | null, now: number): Filter | Response {
-  const params: unknown[] = [];
-  const where: string[] = [];
-  // the reader's jurisdiction holds even with service_request_id (which drops every other filter)
-  const own = scope ? scopeClause(scope, params) : null;
-  if (own) where.push(own);
+/** The GET requests filters, or a 400 naming the parameter (open311/sql.ts turns them into SQL). */
+function requestFilter(c: Context, format: Format, scope: Scope | null, now: number): RequestFilter | Response {
   const bad = (k: string, why: string) => open311Error(format, 400, `${k}: ${why}`);
   const int = (k: string, lo: number, hi: number, dflt: number): number | Response => {
     const v = param(c, k);
@@ -113,34 +106,26 @@ function requestFilter(c: Context, format: Format, scope: Scope | null, now: num
     if (!/^\d{1,9}$/.test(v) || Number(v) < lo || Number(v) > hi) return bad(k, `a whole number from ${lo} to ${hi}`);
     return Number(v);
   };
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const size = int('page_size', 1, MAX_REQUESTS, MAX_REQUESTS);
   if (size instanceof Response) return size;
   const page = int('page', 1, 1_000_000, 1);
   if (page instanceof Response) return page;
+  const paging = { limit: size, offset: (page - 1) * size };
   const ids = param(c, 'service_request_id');
   if (ids) {
-    // "This overrides all other arguments."
-    const list = ids
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (list.length > MAX_REQUESTS) return bad('service_request_id', `at most ${MAX_REQUESTS} ids`);
-    if (!list.every((s) => /^\d{1,15}$/.test(s)))
+    // "This overrides all other arguments." The reader's jurisdiction still holds.
+    const wanted = list(ids);
+    if (wanted.length > MAX_REQUESTS) return bad('service_request_id', `at most ${MAX_REQUESTS} ids`);
+    if (!wanted.every((x) => /^\d{1,15}$/.test(x)))
       return bad('service_request_id', 'a comma-separated list of request ids');
-    params.push(list);
-    where.push(`t.id = ANY($${params.length}::bigint[])`);
-    return { where, params, limit: size, offset: (page - 1) * size };
+    return { scope, ids: wanted, ...paging };
   }
   const codes = param(c, 'service_code');
-  if (codes) {
-    params.push(
-      codes
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
-    where.push(`t.category_code = ANY($${params.length}::text[])`);
-  }
   const dates: Record<'start_date' | 'end_date', number | undefined> = { start_date: undefined, end_date: undefined };
   for (const k of ['start_date', 'end_date'] as const) {
     const v = param(c, k);
@@ -152,24 +137,22 @@ function requestFilter(c: Context, format: Format, scope: Scope | null, now: num
     return bad('start_date', 'after end_date');
   // Neither: the most recent 90 days. end_date alone: the 90 days before it. start_date alone: since then.
   const start = dates.start_date ?? (dates.end_date ?? now) - DEFAULT_DAYS * DAY_MS;
-  params.push(new Date(start).toISOString());
-  where.push(`t.received_at >= $${params.length}`);
-  if (dates.end_date !== undefined) {
-    params.push(new Date(dates.end_date).toISOString());
-    where.push(`t.received_at <= $${params.length}`);
-  }
   const status = param(c, 'status');
+  let statuses: string[] | undefined;
   if (status) {
-    const wanted = status
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (!wanted.every((s) => s === 'open' || s === 'closed'))
+    const wanted = list(status);
+    if (!wanted.every((x) => x === 'open' || x === 'closed'))
       return bad('status', 'open, closed or both (comma-separated)');
-    params.push(wanted.flatMap((s) => STATUS_FILTER[s as 'open' | 'closed']));
-    where.push(`t.status = ANY($${params.length}::text[])`);
+    statuses = wanted.flatMap((x) => STATUS_FILTER[x as 'open' | 'closed']);
   }
-  return { where, params, limit: size, offset: (page - 1) * size };
+  return {
+    scope,
+    codes: codes ? list(codes) : undefined,
+    from: new Date(start),
+    to: dates.end_date !== undefined ? new Date(dates.end_date) : undefined,
+    statuses,
+    ...paging,
+  };
 }
 
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);

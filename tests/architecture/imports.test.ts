@@ -158,5 +158,9 @@ describe('the import graph', () => {
     // Known, listed so that it cannot grow: the liveness probe's SELECT 1 is the check itself.
     const KNOWN = new Set([path.join('server', 'routes', 'health.ts')]);
     expect(withSql.filter((f) => !KNOWN.has(f))).toEqual([]);
+    // nor conditions for a room to run: a numbered placeholder being written (`$${params.length}`)
+    const PLACEHOLDER = /\$\$\{/;
+    expect(PLACEHOLDER.test('where.push(`t.id = $${params.length}`)')).toBe(true);
+    expect(routes.filter((f) => PLACEHOLDER.test(fs.readFileSync(path.join(ROOT, f), 'utf8')))).toEqual([]);
   });
 });
