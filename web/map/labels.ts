@@ -84,6 +84,20 @@ export interface PlaceOptions {
   obstacles: Box[];
 }
 
+/** The page's panels floating over the map (marked data-map-obstacle), in the canvas's pixels: no name goes under them. */
+export function domObstacles(canvas: HTMLElement): Box[] {
+  const frame = canvas.getBoundingClientRect();
+  return [...document.querySelectorAll<HTMLElement>('[data-map-obstacle]')]
+    .map((el) => el.getBoundingClientRect())
+    .filter((r) => r.width > 0 && r.height > 0)
+    .map((r) => ({
+      x0: r.left - frame.left,
+      y0: r.top - frame.top,
+      x1: r.right - frame.left,
+      y1: r.bottom - frame.top,
+    }));
+}
+
 const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 export function placeLabels(candidates: readonly LabelCandidate[], o: PlaceOptions): PlacedLabel[] {
