@@ -14,6 +14,7 @@
 // computed (`computedAt`, the route's `X-Computed-At` header). By default (tests, tools) answers
 // are always of the current version.
 import type { Queryable } from '../../db/client.ts';
+import { perObject } from './ttlCache.ts';
 
 /** How long an answer is kept at all. */
 const MAX_AGE_MS = 10 * 60_000;
@@ -47,13 +48,8 @@ interface Entry {
   refreshing?: Promise<void>;
 }
 
-const stores = new WeakMap<object, Map<string, Entry>>();
-
-function storeOf(db: object): Map<string, Entry> {
-  let s = stores.get(db);
-  if (!s) stores.set(db, (s = new Map()));
-  return s;
-}
+/** Each database's answers, by question. */
+const storeOf = perObject(() => new Map<string, Entry>());
 
 /** The version of the tickets an analysis reads: it changes with every new ticket or ticket event. */
 export async function ticketDataVersion(db: Queryable): Promise<string> {

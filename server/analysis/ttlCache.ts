@@ -27,12 +27,16 @@ export class TtlCache<V> {
   }
 }
 
-/** One cache per database: two databases in one process (tests, benches) never share answers. */
-export function perDatabase<V>(ttlMs: number, max = 50): (db: object) => TtlCache<V> {
-  const caches = new WeakMap<object, TtlCache<V>>();
-  return (db) => {
-    let c = caches.get(db);
-    if (!c) caches.set(db, (c = new TtlCache<V>(ttlMs, max)));
-    return c;
+/** One `make()` per object (a database): two databases in one process (tests, benches) never share state. */
+export function perObject<V>(make: () => V): (key: object) => V {
+  const values = new WeakMap<object, V>();
+  return (key) => {
+    let v = values.get(key);
+    if (v === undefined) values.set(key, (v = make()));
+    return v;
   };
 }
+
+/** One cache per database: two databases in one process (tests, benches) never share answers. */
+export const perDatabase = <V>(ttlMs: number, max = 50): ((db: object) => TtlCache<V>) =>
+  perObject(() => new TtlCache<V>(ttlMs, max));
